@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from fangkong.accounts.roles import role_perms, role_scope
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    role_label: str
+    scope: str | None
+    permissions: list[str]
+
+
+@router.get("/me", response=MeOut, summary="当前用户")
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        username=user.username,
+        name=str(user),
+        role=user.role,  # type: ignore[union-attr]
+        role_label=str(user.get_role_display()),  # type: ignore[union-attr]
+        scope=role_scope(user.role),  # type: ignore[union-attr]
+        permissions=sorted(role_perms(user.role)),  # type: ignore[union-attr]
+    )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "fangkong.accounts"
+    label = "accounts"
+    verbose_name = _("账号与审计")
+
+    def ready(self) -> None:
+        from fangkong.accounts import signals  # noqa: F401
+        from fangkong.accounts.navigation import NavItem, register_nav
+
+        register_nav(NavItem(_("首页"), "home", order=0))
+        register_nav(NavItem(_("审计日志"), "audit_list", perm="audit.view", order=900))
+        register_nav(NavItem(_("后台管理"), "admin:index", perm="admin.site", order=950))

@@ -1,0 +1,156 @@
+"""Jurisdiction: which records a user may see. One mechanism for every list and detail.
+
+A model declares, per kind of scope, the lookup path from its rows to what scopes them:
+
+    class Person(models.Model):
+        jurisdiction = Jurisdiction(unit="township__station", township="township")
+
+and every selector calls `restrict(queryset, user)` (lists) or `get_in_scope(queryset, user,
+pk=...)` (details, where a record out of scope is answered exactly like one that does not
+exist, so ids cannot be guessed). Apps added later extend a model's paths with `extend()`
+instead of writing their own checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from fangkong.accounts import roles
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+class Jurisdiction:
+    """Lookup paths from a model's rows to the unit, township, checkpoint or user scoping them."""
+
+    KINDS = ("unit", "township", "checkpoint", "own")
+
+    def __init__(self, **paths: str) -> None:
+        unknown = set(paths) - set(self.KINDS)
+        if unknown:
+            raise ValueError(f"unknown jurisdiction kinds: {sorted(unknown)}")
+        self.paths: dict[str, list[str]] = {kind: [p] for kind, p in paths.items()}
+
+    def extend(self, **paths: str) -> None:
+        for kind, path in paths.items():
+            if kind not in self.KINDS:
+                raise ValueError(f"unknown jurisdiction kind: {kind}")
+            if path not in self.paths.setdefault(kind, []):
+                self.paths[kind].append(path)
+
+    def __get__(self, instance: Any, owner: Any) -> Jurisdiction:
+        return self
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's role and posting let them see."""
+
+    county: bool = False
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    township_ids: frozenset[int] = field(default_factory=frozenset)
+    checkpoint_ids: frozenset[int] = field(default_factory=frozenset)
+    user_id: int | None = None
+
+    def q_for(self, jurisdiction: Jurisdiction) -> Q | None:
+        """The filter for a model, or None when the scope reaches none of its rows."""
+        q = Q()
+        matched = False
+        for kind, values in (
+            ("unit", self.unit_ids),
+            ("township", self.township_ids),
+            ("checkpoint", self.checkpoint_ids),
+        ):
+            if not values:
+                continue
+            for path in jurisdiction.paths.get(kind, []):
+                q |= Q(**{f"{path}__in": values})
+                matched = True
+        if self.user_id is not None:
+            for path in jurisdiction.paths.get("own", []):
+                q |= Q(**{path: self.user_id})
+                matched = True
+        return q if matched else None
+
+
+# Apps that post users somewhere (a checkpoint, a follow-up team) register how to find it.
+CheckpointResolver = Any
+_checkpoint_resolvers: list[CheckpointResolver] = []
+
+
+def register_checkpoint_resolver(fn: CheckpointResolver) -> None:
+    """fn(user) -> iterable of checkpoint ids the user is posted to."""
+    if fn not in _checkpoint_resolvers:
+        _checkpoint_resolvers.append(fn)
+
+
+def scope_for(user: User | AnonymousUser) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached: Scope | None = getattr(user, "_fangkong_scope", None)
+    if cached is not None:
+        return cached
+    kind = roles.role_scope(user.role)
+    scope: Scope
+    if kind == roles.COUNTY:
+        scope = Scope(county=True, user_id=user.pk)
+    elif kind == roles.UNIT:
+        scope = Scope(unit_ids=_unit_subtree(user.unit_id), user_id=user.pk)
+    elif kind == roles.TOWNSHIP:
+        tids = frozenset([user.township_id]) if user.township_id else frozenset()
+        scope = Scope(township_ids=tids, user_id=user.pk)
+    elif kind == roles.CHECKPOINT:
+        cids: set[int] = set()
+        for resolver in _checkpoint_resolvers:
+            cids.update(resolver(user))
+        scope = Scope(checkpoint_ids=frozenset(cids), user_id=user.pk)
+    elif kind == roles.OWN:
+        scope = Scope(user_id=user.pk)
+    else:
+        scope = Scope()
+    user._fangkong_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _unit_subtree(unit_id: int | None) -> frozenset[int]:
+    if unit_id is None:
+        return frozenset()
+    from fangkong.org.models import Unit
+
+    path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if path is None:
+        return frozenset()
+    return frozenset(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+
+def restrict(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
+    """The rows of `queryset` that `user` may see."""
+    scope = scope_for(user)
+    if scope.county:
+        return queryset
+    jurisdiction: Jurisdiction | None = getattr(queryset.model, "jurisdiction", None)
+    if jurisdiction is None:
+        return queryset.none()
+    q = scope.q_for(jurisdiction)
+    if q is None:
+        return queryset.none()
+    # Paths through to-many relations can repeat a row; filter by id to keep rows unique.
+    ids = queryset.model._default_manager.filter(q).values("pk")
+    return queryset.filter(pk__in=ids)
+
+
+def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: Any) -> M:
+    """One row the user may see, or 404 whether it is missing or out of their jurisdiction."""
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc

@@ -1,0 +1,111 @@
+"""Users (officers or civilians with one role and a jurisdiction) and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in: an officer, or a civilian (township or village cadre, doctor).
+
+    The role decides what they may do; unit, township or the records assigned to them
+    decide which records they see (accounts/jurisdiction.py).
+    """
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", _("民警/辅警")
+        CADRE = "cadre", _("乡镇/村居干部")
+        DOCTOR = "doctor", _("医务人员")
+        OTHER = "other", _("其他")
+
+    display_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    kind = models.CharField(
+        _("人员类别"), max_length=12, choices=Kind.choices, default=Kind.OFFICER
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, blank=True)
+    officer = models.OneToOneField(
+        "org.Officer",
+        verbose_name=_("对应警力"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    township = models.ForeignKey(
+        "org.Township",
+        verbose_name=_("所属乡镇街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def label(self) -> str:
+        return f"{self} · {self.get_role_display()}"
+
+
+class AuditEntry(models.Model):
+    """One audited event: a write (which fields changed), a view of unmasked personal
+    data (who saw whose record), or a sign-in. Never edited from the UI; kept at least
+    180 days (settings.FANGKONG["AUDIT_RETENTION_DAYS"])."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        REVEAL = "reveal", _("查看完整个人信息")
+        EXPORT = "export", _("导出")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        PASSWORD = "password", _("修改密码")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人姓名"), max_length=60, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    path = models.CharField(_("请求路径"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

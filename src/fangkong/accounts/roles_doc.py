@@ -1,0 +1,48 @@
+"""docs/roles.md, generated from the role table (accounts/roles.py)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from fangkong.accounts.roles import PERMISSIONS, ROLE_TABLE, SCOPE_LABELS, Role, role_perms
+
+
+def roles_markdown() -> str:
+    with translation.override("zh-hans"):
+        lines = [
+            "# 角色与权限 Roles and permissions",
+            "",
+            "由 `fangkong roles --markdown` 从 `src/fangkong/accounts/roles.py` 生成；测试会检查本文件与代码一致。",
+            "Generated from `src/fangkong/accounts/roles.py` by `fangkong roles --markdown`; the test",
+            "suite fails if this file and the code disagree.",
+            "",
+            "## 角色 Roles",
+            "",
+            "| 角色 | 代码 | 可见范围 | 权限 |",
+            "| --- | --- | --- | --- |",
+        ]
+        for role in Role:
+            scope = str(ROLE_TABLE[role]["scope"])
+            perms = "、".join(sorted(role_perms(role))) or "—"
+            lines.append(f"| {role.label} | `{role.value}` | {SCOPE_LABELS[scope]} | {perms} |")
+        lines += ["", "## 权限 Permissions", "", "| 权限 | 含义 | 角色 |", "| --- | --- | --- |"]
+        for perm, meaning in PERMISSIONS.items():
+            holders = "、".join(str(r.label) for r in Role if perm in role_perms(r)) or "—"
+            lines.append(f"| `{perm}` | {meaning} | {holders} |")
+        lines += [
+            "",
+            "## 管辖范围 Jurisdiction",
+            "",
+            "- 全县：看到全县记录。",
+            "- 本单位及下属单位辖区：派出所看到其辖区乡镇街道的人员和案件，其他派出所的记录既不出现在列表中，按编号访问也答复“未找到”。",
+            "- 本检查站：检查站民警看到经本检查站登记的人员和通行记录。",
+            "- 本人负责的对象：随访人员只看到分配给自己的随访对象。",
+            "",
+            "## 个人信息 Personal data",
+            "",
+            "身份证号、电话和详细住址默认脱敏显示（如 `370921********123X`、`138****5678`）。"
+            "具有 `people.reveal` 权限的角色可点击“显示完整信息”，每次查看都写入审计日志（谁、何时、看了谁）。"
+            "接口和导出同样脱敏。",
+            "",
+        ]
+    return "\n".join(lines)

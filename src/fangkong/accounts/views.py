@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.navigation import cards_for
+from fangkong.accounts.permissions import require_perm
+from fangkong.core.pagination import paginate, query_without_page
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码错误，请重新输入（注意区分大小写）"),
+        "inactive": _("该账号已停用，请联系系统管理员"),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action="password", obj=self.request.user)  # type: ignore[arg-type]
+        messages.success(self.request, _("密码已修改"))
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(request, "accounts/home.html", {"cards": cards_for(user)})
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("操作人"), required=False)
+    action = forms.ChoiceField(
+        label=_("操作"), required=False, choices=[("", _("全部")), *AuditEntry.Action.choices]
+    )
+    object_type = forms.CharField(label=_("对象类型"), required=False)
+    object_id = forms.CharField(label=_("对象编号"), required=False)
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def audit_entries(data: dict[str, object]) -> QuerySet[AuditEntry]:
+    qs = AuditEntry.objects.select_related("actor")
+    if data.get("actor"):
+        qs = qs.filter(Q(actor_name__contains=data["actor"]) | Q(actor__username=data["actor"]))
+    if data.get("action"):
+        qs = qs.filter(action=data["action"])
+    if data.get("object_type"):
+        qs = qs.filter(object_type=data["object_type"])
+    if data.get("object_id"):
+        qs = qs.filter(object_id=data["object_id"])
+    tz = timezone.get_current_timezone()
+    if isinstance(data.get("date_from"), datetime.date):
+        start = datetime.datetime.combine(data["date_from"], datetime.time.min, tz)  # type: ignore[arg-type]
+        qs = qs.filter(at__gte=start)
+    if isinstance(data.get("date_to"), datetime.date):
+        end = datetime.datetime.combine(data["date_to"], datetime.time.min, tz)  # type: ignore[arg-type]
+        qs = qs.filter(at__lt=end + datetime.timedelta(days=1))
+    return qs.order_by("-at", "-id")
+
+
+@require_perm("audit.view")
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, audit_entries(data))
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "query": query_without_page(request)},
+    )

@@ -1,0 +1,62 @@
+"""The JSON API under /api/v1/, composed of each app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from fangkong.accounts.api import router as accounts_router
+from fangkong.people.api import router as people_router
+
+api = NinjaAPI(
+    title="fangkong API",
+    version="1",
+    description="宁阳县公安局疫情防控指挥平台接口。登录会话或设备令牌（Authorization: Bearer …）认证。",
+    auth=[django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/", people_router)
+
+
+def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
+    body: dict[str, Any] = {"detail": detail}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: list[dict[str, str | None]]
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "msg": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [{"field": None, "msg": m} for m in exc.messages]
+    return _error(request, 422, errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    from fangkong.core.api import schema_errors_in_chinese
+
+    return _error(request, 422, schema_errors_in_chinese(exc.errors))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "无权访问")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "未找到")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "未登录或令牌无效")

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from fangkong.core.demo import DEMO_PASSWORD, build_demo
+from fangkong.core.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = (
+        "建立演示县（宁阳县样例，人员均为虚构）并启动服务。数据库为 FANGKONG_DATABASE_URL "
+        "所指；已有数据时须加 --reset 清空重建。"
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="只建库，不启动服务")
+        parser.add_argument("--reset", action="store_true", help="清空数据库后重建")
+        parser.add_argument("--seed", type=int, default=2020, help="随机种子（同一种子结果相同）")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._prepare(reset=options["reset"])
+        call_command("migrate", interactive=False, verbosity=0)
+        load_reference_data()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("正在建立演示县 Building the demo county …")
+        ctx = build_demo(seed=options["seed"], log=self.stdout.write)
+        self.stdout.write(
+            self.style.SUCCESS(f"演示县已建成。演示账号（密码均为 {DEMO_PASSWORD}）：")
+        )
+        for username, role, note in ctx.logins:
+            self.stdout.write(f"  {username:<12} {role:<12} {note}")
+        if not options["no_serve"]:
+            self.stdout.write(f"访问 http://{options['host']}:{options['port']}/")
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def _prepare(self, *, reset: bool) -> None:
+        db = settings.DATABASES["default"]
+        tables = connection.introspection.table_names()
+        if not tables:
+            return
+        if not reset:
+            raise CommandError(
+                "数据库中已有数据。建立演示县会清空它：确认请加 --reset。"
+                "（The database is not empty; add --reset to rebuild it.)"
+            )
+        if db["ENGINE"].endswith("sqlite3"):
+            connection.close()
+            name = Path(str(db["NAME"]))
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")

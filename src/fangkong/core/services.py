@@ -1,0 +1,51 @@
+"""Write helpers every app's services use: validate, save, audit — in that order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def model_create(*, model: type[M], by: User | None, **values: Any) -> M:
+    """Create a row after full_clean(), with its audit entry. Call inside a transaction."""
+    obj = model(**values)
+    obj.full_clean()
+    obj.save()
+    audit_create(actor=by, obj=obj)
+    return obj
+
+
+def model_update(
+    *, instance: M, by: User | None, data: dict[str, Any]
+) -> tuple[M, dict[str, list[Any]]]:
+    """Apply `data`, validate, save only the changed fields and audit them.
+
+    Returns the instance and the changes ({field: [old, new]}), empty when nothing changed.
+    """
+    fields = list(data)
+    before = snapshot(instance, fields)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    after = snapshot(instance, fields)
+    changed = [name for name in fields if before.get(name) != after.get(name)]
+    if not changed:
+        return instance, {}
+    update_fields = [instance._meta.get_field(n).name for n in changed]
+    for auto in ("updated_at", "version"):
+        if any(f.name == auto for f in instance._meta.concrete_fields):
+            if auto == "version":
+                instance.version = instance.version + 1  # type: ignore[attr-defined]
+            update_fields.append(auto)
+    instance.save(update_fields=update_fields)
+    changes = diff(before, after)
+    audit_record(actor=by, action="update", obj=instance, changes=changes)
+    return instance, changes

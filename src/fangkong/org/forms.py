@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.org.models import Officer, Unit
+
+
+class OfficerFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("姓名、警号或拼音首字母"), "type": "search"}
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=Unit.objects.all(), required=False, empty_label=_("全部单位")
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *Officer.Status.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("民警和辅警")), *Officer.Kind.choices]
+    )
+
+
+class OfficerForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    badge_number = forms.CharField(label=_("警号"), max_length=12)
+    kind = forms.ChoiceField(label=_("类别"), choices=Officer.Kind.choices)
+    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=Unit.objects.all())
+    position = forms.CharField(label=_("职务"), max_length=30, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    party_member = forms.BooleanField(label=_("党员"), required=False)
+
+
+class WartimeOrderForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=60, initial=_("全警停休"))
+    text = forms.CharField(
+        label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    effective_at = forms.DateTimeField(
+        label=_("生效时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ReportBackForm(forms.Form):
+    reported_at = forms.DateTimeField(
+        label=_("报到时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )

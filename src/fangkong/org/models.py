@@ -1,0 +1,236 @@
+"""The bureau's organisation: units, the county's townships and villages, officers, the
+leadership group and working groups, and the wartime order."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.fields import PhoneField
+
+
+class Township(models.Model):
+    """乡镇/街道: a township, town or subdistrict of the county (reference data)."""
+
+    class Kind(models.TextChoices):
+        SUBDISTRICT = "subdistrict", _("街道")
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    station = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("辖区派出所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="townships",
+    )
+
+    class Meta:
+        verbose_name = _("乡镇街道")
+        verbose_name_plural = _("乡镇街道")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """村/社区: a village or urban community inside a township (reference data)."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("村")
+        COMMUNITY = "community", _("社区")
+
+    township = models.ForeignKey(
+        Township, verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField(_("名称"), max_length=30)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
+
+    class Meta:
+        verbose_name = _("村居")
+        verbose_name_plural = _("村居")
+        ordering = ["township__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_per_township")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name}{self.name}"
+
+
+class Unit(models.Model):
+    """A unit of the bureau, kept as a tree (局 → 机关科室, 派出所, 交警大队, …).
+
+    `path` is the chain of ids from the root ("1/4/"), so a unit's subtree is one indexed
+    prefix query: jurisdiction checks use it on every list.
+    """
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("公安局")
+        DEPARTMENT = "department", _("机关科室")
+        STATION = "station", _("派出所")
+        TRAFFIC = "traffic", _("交警大队")
+        BRIGADE = "brigade", _("大队")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20, blank=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+
+class Officer(models.Model):
+    """民警 or 辅警 of the bureau."""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", _("民警")
+        AUXILIARY = "auxiliary", _("辅警")
+
+    class Status(models.TextChoices):
+        ON_POST = "on_post", _("在岗")
+        ON_LEAVE = "on_leave", _("休假")
+        SICK = "sick", _("病休")
+        RECALLED = "recalled", _("已召回未报到")
+
+    name = models.CharField(_("姓名"), max_length=30)
+    name_pinyin = models.CharField(max_length=120, editable=False, default="", db_index=True)
+    name_initials = models.CharField(max_length=30, editable=False, default="", db_index=True)
+    badge_number = models.CharField(
+        _("警号"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Z]{4,12}$", _("警号须为4到12位数字或大写字母"))],
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="officers"
+    )
+    position = models.CharField(_("职务"), max_length=30, blank=True)
+    phone = PhoneField(_("联系电话"), blank=True)
+    party_member = models.BooleanField(_("党员"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.ON_POST
+    )
+    status_since = models.DateTimeField(_("状态起始时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("警力")
+        verbose_name_plural = _("警力")
+        ordering = ["unit__path", "badge_number"]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.badge_number}）"
+
+
+class WorkingGroup(models.Model):
+    """The leadership group (领导小组) and the task force's working groups (工作组)."""
+
+    class Code(models.TextChoices):
+        LEADERSHIP = "leadership", _("疫情防控领导小组")
+        SUPPORT = "support", _("综合保障组")
+        MONITORING = "monitoring", _("监测核查组")
+        CONTROL = "control", _("情况控制组")
+        PUBLICITY = "publicity", _("宣传舆情组")
+        JOINT_CONTROL = "joint_control", _("联合查控组")
+
+    code = models.CharField(_("代码"), max_length=20, choices=Code.choices, unique=True)
+    duties = models.TextField(_("职责"), blank=True)
+    leader = models.ForeignKey(
+        Officer,
+        verbose_name=_("组长"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+    )
+    members = models.ManyToManyField(
+        Officer, verbose_name=_("成员"), blank=True, related_name="working_groups"
+    )
+
+    class Meta:
+        verbose_name = _("工作组")
+        verbose_name_plural = _("工作组")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+    @property
+    def name(self) -> str:
+        return str(self.get_code_display())
+
+
+class WartimeOrder(models.Model):
+    """战时状态令, e.g. 全警停休: every officer stops leave and returns to post."""
+
+    title = models.CharField(_("标题"), max_length=60)
+    text = models.TextField(_("内容"), blank=True)
+    effective_at = models.DateTimeField(_("生效时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("战时命令")
+        verbose_name_plural = _("战时命令")
+        ordering = ["-effective_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recall(models.Model):
+    """One officer recalled by a wartime order, and when they reported back (归队)."""
+
+    order = models.ForeignKey(
+        WartimeOrder, verbose_name=_("命令"), on_delete=models.CASCADE, related_name="recalls"
+    )
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("警力"), on_delete=models.PROTECT, related_name="recalls"
+    )
+    status_before = models.CharField(_("召回前状态"), max_length=12, choices=Officer.Status.choices)
+    reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("召回记录")
+        verbose_name_plural = _("召回记录")
+        ordering = ["order", "officer__unit__path", "officer__badge_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "officer"], name="recall_once_per_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.officer}"

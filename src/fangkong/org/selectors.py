@@ -1,0 +1,86 @@
+"""Reads of the organisation for pages, the API and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from fangkong.core.pinyin import search_key
+from fangkong.org.models import Officer, Recall, Unit, WartimeOrder, WorkingGroup
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    unit: Unit
+    depth: int
+    officers: int
+    on_post: int
+
+
+def unit_tree() -> list[UnitNode]:
+    """Every unit in tree order with its officer counts (one query)."""
+    units = Unit.objects.annotate(
+        n_officers=Count("officers"),
+        n_on_post=Count("officers", filter=Q(officers__status=Officer.Status.ON_POST)),
+    ).order_by("path")
+    return [
+        UnitNode(unit=u, depth=u.depth, officers=u.n_officers, on_post=u.n_on_post) for u in units
+    ]
+
+
+def officer_list(
+    *, q: str = "", unit: Unit | None = None, status: str = "", kind: str = ""
+) -> QuerySet[Officer]:
+    qs = Officer.objects.select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    key = search_key(q)
+    if key:
+        qs = qs.filter(
+            Q(name__contains=q.strip())
+            | Q(badge_number__iexact=key)
+            | Q(name_initials__startswith=key)
+            | Q(name_pinyin__startswith=key)
+        )
+    return qs.order_by("unit__path", "badge_number")
+
+
+def officer_status_counts() -> dict[str, int]:
+    rows = Officer.objects.values("status").annotate(n=Count("id"))
+    counts = {s: 0 for s in Officer.Status.values}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def working_groups() -> QuerySet[WorkingGroup]:
+    return (
+        WorkingGroup.objects.select_related("leader__unit")
+        .prefetch_related("members__unit")
+        .annotate(n_members=Count("members"))
+    )
+
+
+def current_order() -> WartimeOrder | None:
+    return WartimeOrder.objects.select_related("issued_by").order_by("-effective_at").first()
+
+
+def order_recalls(order: WartimeOrder) -> QuerySet[Recall]:
+    return order.recalls.select_related("officer__unit").order_by(
+        "reported_at", "officer__unit__path", "officer__badge_number"
+    )
+
+
+def order_summary(order: WartimeOrder) -> dict[str, int]:
+    agg = order.recalls.aggregate(
+        total=Count("id"), reported=Count("id", filter=Q(reported_at__isnull=False))
+    )
+    return {
+        "total": agg["total"],
+        "reported": agg["reported"],
+        "waiting": agg["total"] - agg["reported"],
+    }

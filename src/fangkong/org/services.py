@@ -1,0 +1,235 @@
+"""Every write to the organisation: units, officers, working groups, the wartime order."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.audit import audit_record
+from fangkong.core.phones import parse_phone
+from fangkong.core.pinyin import name_pinyin
+from fangkong.core.services import model_create, model_update
+from fangkong.core.text import normalize_text
+from fangkong.org.models import Officer, Recall, Township, Unit, Village, WartimeOrder, WorkingGroup
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    by: User | None,
+    short_name: str = "",
+    sort_order: int = 0,
+) -> Unit:
+    unit = model_create(
+        model=Unit,
+        by=by,
+        name=normalize_text(name),
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        sort_order=sort_order,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def township_create(
+    *, code: str, name: str, kind: str, station: Unit | None, by: User | None
+) -> Township:
+    return model_create(model=Township, by=by, code=code, name=name, kind=kind, station=station)
+
+
+@transaction.atomic
+def villages_create(
+    *, township: Township, names: Iterable[tuple[str, str]], by: User | None
+) -> list[Village]:
+    """Bulk-create a township's villages and communities ((name, kind) pairs)."""
+    villages = [Village(township=township, name=n, kind=k) for n, k in names]
+    for v in villages:
+        v.full_clean()
+    created = Village.objects.bulk_create(villages)
+    audit_record(
+        actor=by,
+        action="create",
+        obj=township,
+        object_type="org.village",
+        changes={"villages": [len(created)]},
+    )
+    return created
+
+
+def _officer_values(*, name: str, badge_number: str, phone: str) -> dict[str, str]:
+    name = normalize_text(name)
+    if not name:
+        raise ValidationError({"name": _("姓名不能为空")})
+    full, initials = name_pinyin(name)
+    errors = {}
+    normalized_phone = ""
+    if phone:
+        try:
+            normalized_phone = parse_phone(phone, field=_("联系电话"))
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "name_pinyin": full,
+        "name_initials": initials,
+        "badge_number": normalize_text(badge_number).upper(),
+        "phone": normalized_phone,
+    }
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    name: str,
+    badge_number: str,
+    kind: str,
+    unit: Unit,
+    by: User | None,
+    phone: str = "",
+    position: str = "",
+    party_member: bool = False,
+    status: str = Officer.Status.ON_POST,
+) -> Officer:
+    values = _officer_values(name=name, badge_number=badge_number, phone=phone)
+    return model_create(
+        model=Officer,
+        by=by,
+        kind=kind,
+        unit=unit,
+        position=position,
+        party_member=party_member,
+        status=status,
+        status_since=timezone.now(),
+        **values,
+    )
+
+
+@transaction.atomic
+def officer_update(
+    *,
+    officer: Officer,
+    by: User,
+    name: str,
+    badge_number: str,
+    kind: str,
+    unit: Unit,
+    phone: str = "",
+    position: str = "",
+    party_member: bool = False,
+) -> Officer:
+    values = _officer_values(name=name, badge_number=badge_number, phone=phone)
+    officer, _changes = model_update(
+        instance=officer,
+        by=by,
+        data={
+            "kind": kind,
+            "unit": unit,
+            "position": position,
+            "party_member": party_member,
+            **values,
+        },
+    )
+    return officer
+
+
+@transaction.atomic
+def officer_set_status(*, officer: Officer, status: str, by: User | None) -> Officer:
+    officer, _changes = model_update(
+        instance=officer, by=by, data={"status": status, "status_since": timezone.now()}
+    )
+    return officer
+
+
+@transaction.atomic
+def working_group_set(
+    *,
+    code: str,
+    leader: Officer | None,
+    members: Iterable[Officer],
+    duties: str,
+    by: User | None,
+) -> WorkingGroup:
+    """Create or update a working group with its leader, members and duties."""
+    group, created = WorkingGroup.objects.get_or_create(code=code)
+    before = set(group.members.values_list("pk", flat=True)) if not created else set()
+    group, _changes = model_update(instance=group, by=by, data={"leader": leader, "duties": duties})
+    member_ids = {m.pk for m in members}
+    if leader is not None:
+        member_ids.add(leader.pk)
+    group.members.set(member_ids)
+    if created or before != member_ids:
+        audit_record(
+            actor=by,
+            action="create" if created else "update",
+            obj=group,
+            changes={"members": [len(before), len(member_ids)]},
+        )
+    return group
+
+
+@transaction.atomic
+def wartime_order_issue(
+    *, title: str, text: str, effective_at: datetime.datetime, by: User
+) -> WartimeOrder:
+    """Issue a wartime order (全警停休): every officer on leave is recalled to post.
+
+    Sick officers are not recalled; officers already on post are not listed.
+    """
+    order = model_create(
+        model=WartimeOrder,
+        by=by,
+        title=normalize_text(title),
+        text=text,
+        effective_at=effective_at,
+        issued_by=by,
+    )
+    on_leave = list(Officer.objects.select_for_update().filter(status=Officer.Status.ON_LEAVE))
+    Recall.objects.bulk_create(
+        [Recall(order=order, officer=o, status_before=o.status) for o in on_leave]
+    )
+    Officer.objects.filter(pk__in=[o.pk for o in on_leave]).update(
+        status=Officer.Status.RECALLED, status_since=effective_at
+    )
+    audit_record(
+        actor=by,
+        action="update",
+        obj=order,
+        object_type="org.officer",
+        changes={"recalled": [0, len(on_leave)]},
+    )
+    return order
+
+
+@transaction.atomic
+def recall_report_back(*, recall: Recall, at: datetime.datetime, by: User) -> Recall:
+    """Record that a recalled officer reported back to post."""
+    if recall.reported_at is not None:
+        raise ValidationError(
+            _("该民警已于%(at)s报到")
+            % {"at": timezone.localtime(recall.reported_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if at < recall.order.effective_at:
+        raise ValidationError({"reported_at": _("报到时间不能早于命令生效时间")})
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"reported_at": _("报到时间不能晚于当前时间")})
+    recall, _changes = model_update(instance=recall, by=by, data={"reported_at": at})
+    officer_set_status(officer=recall.officer, status=Officer.Status.ON_POST, by=by)
+    return recall

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.models import User
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.org import selectors, services
+from fangkong.org.forms import OfficerFilterForm, OfficerForm, ReportBackForm, WartimeOrderForm
+from fangkong.org.models import Officer, Recall
+
+
+def _add_errors(form: object, exc: ValidationError) -> None:
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in items:
+        form.add_error(field if field in form.fields else None, msgs)  # type: ignore[attr-defined]
+
+
+@require_perm("org.view")
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "nodes": selectors.unit_tree(),
+            "status_counts": selectors.officer_status_counts(),
+            "statuses": Officer.Status.choices,
+        },
+    )
+
+
+@require_perm("org.view")
+def officer_list(request: HttpRequest) -> HttpResponse:
+    form = OfficerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    officers = selectors.officer_list(
+        q=data.get("q", ""),
+        unit=data.get("unit"),
+        status=data.get("status", ""),
+        kind=data.get("kind", ""),
+    )
+    return render(
+        request,
+        "org/officer_list.html",
+        {
+            "form": form,
+            "page": paginate(request, officers),
+            "query": query_without_page(request),
+            "can_edit": user_can(request.user, "org.edit"),
+        },
+    )
+
+
+@require_perm("org.view", "org.edit")
+def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    officer = get_object_or_404(Officer, pk=pk) if pk else None
+    initial = {}
+    if officer is not None:
+        initial = {
+            "name": officer.name,
+            "badge_number": officer.badge_number,
+            "kind": officer.kind,
+            "unit": officer.unit_id,
+            "position": officer.position,
+            "phone": officer.phone,
+            "party_member": officer.party_member,
+        }
+    form = OfficerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            if officer is None:
+                officer = services.officer_create(by=user, **form.cleaned_data)
+            else:
+                officer = services.officer_update(officer=officer, by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("已保存：%(officer)s") % {"officer": officer})
+            return redirect("officer_list")
+    return render(request, "org/officer_form.html", {"form": form, "officer": officer})
+
+
+@require_perm("org.view")
+def working_group_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "org/working_groups.html", {"groups": selectors.working_groups()})
+
+
+@require_perm("org.view")
+def wartime(request: HttpRequest) -> HttpResponse:
+    order = selectors.current_order()
+    can_act = user_can(request.user, "org.wartime")
+    form = WartimeOrderForm(request.POST or None) if can_act else None
+    if request.method == "POST" and can_act and form is not None and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            services.wartime_order_issue(by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("战时命令已发布，休假民警已全部召回"))
+            return redirect("wartime")
+    recalls = selectors.order_recalls(order) if order else None
+    return render(
+        request,
+        "org/wartime.html",
+        {
+            "order": order,
+            "recalls": recalls,
+            "summary": selectors.order_summary(order) if order else None,
+            "form": form,
+            "can_act": can_act,
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+@require_POST
+@require_perm("org.view", "org.wartime")
+def recall_report_back(request: HttpRequest, pk: int) -> HttpResponse:
+    recall = get_object_or_404(Recall.objects.select_related("order", "officer"), pk=pk)
+    form = ReportBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("报到时间格式错误"))
+        return redirect("wartime")
+    try:
+        services.recall_report_back(
+            recall=recall,
+            at=form.cleaned_data["reported_at"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("%(officer)s 已报到") % {"officer": recall.officer})
+    return redirect("wartime")

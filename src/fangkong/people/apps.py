@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "fangkong.people"
+    label = "people"
+    verbose_name = _("人员")
+
+    def ready(self) -> None:
+        from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
+        from fangkong.accounts.roles import Role
+
+        register_nav(NavItem(_("人员"), "person_list", perm="people.view", order=20))
+        register_card(
+            HomeCard(
+                title=_("人员查询"),
+                text=_("按身份证号、电话、姓名或拼音首字母查找辖区人员"),
+                url_name="person_list",
+                roles=frozenset({Role.STATION, Role.COMMAND, Role.WORKGROUP, Role.CHECKPOINT}),
+                order=50,
+                count=_people_in_scope,
+            )
+        )
+        register_card(
+            HomeCard(
+                title=_("登记人员"),
+                text=_("登记新发现的人员，已登记的同一证件自动合并"),
+                url_name="person_create",
+                roles=frozenset({Role.STATION, Role.COMMAND}),
+                order=55,
+            )
+        )
+
+
+def _people_in_scope(user):
+    from fangkong.people.selectors import person_list
+
+    return person_list(user=user).count()

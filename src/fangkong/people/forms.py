@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.org.models import Township, Village
+from fangkong.people.models import Person
+from fangkong.people.services import PersonInput, person_clean
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    doc_type = forms.ChoiceField(
+        label=_("证件类型"), choices=Person.DocType.choices, initial=Person.DocType.ID_CARD
+    )
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        help_text=_("18位，末位X可小写；15位旧号自动升级"),
+    )
+    doc_number = forms.CharField(
+        label=_("证件号码"),
+        required=False,
+        max_length=40,
+        help_text=_("证件类型不是居民身份证时填写"),
+    )
+    phone = forms.CharField(
+        label=_("联系电话"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    township = forms.ModelChoiceField(
+        label=_("现住乡镇街道"), queryset=Township.objects.all(), required=False
+    )
+    village = forms.ModelChoiceField(
+        label=_("现住村居"), queryset=Village.objects.select_related("township"), required=False
+    )
+    address_detail = forms.CharField(label=_("详细住址"), required=False, max_length=200)
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            self.cleaned_values = person_clean(self.to_input())
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, msgs)
+        return data
+
+    def to_input(self) -> PersonInput:
+        d = self.cleaned_data
+        return PersonInput(
+            name=d.get("name", ""),
+            id_number=d.get("id_number", ""),
+            doc_type=d.get("doc_type", Person.DocType.ID_CARD),
+            doc_number=d.get("doc_number", ""),
+            phone=d.get("phone", ""),
+            township=d.get("township"),
+            village=d.get("village"),
+            address_detail=d.get("address_detail", ""),
+            note=d.get("note", ""),
+        )
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        return {
+            "name": person.name,
+            "doc_type": person.doc_type,
+            "id_number": person.id_number or "",
+            "doc_number": person.doc_number,
+            "phone": person.phone,
+            "township": person.township_id,
+            "village": person.village_id,
+            "address_detail": person.address_detail,
+            "note": person.note,
+            "version": person.version,
+        }
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("身份证号、电话、姓名或拼音首字母"), "type": "search"}
+        ),
+    )
+    township = forms.ModelChoiceField(
+        label=_("乡镇街道"),
+        queryset=Township.objects.all(),
+        required=False,
+        empty_label=_("全部乡镇街道"),
+    )

@@ -1,0 +1,96 @@
+"""Person: one row per real person, however and wherever they were seen."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.jurisdiction import Jurisdiction
+from fangkong.core.fields import PhoneField
+
+
+class Person(models.Model):
+    """A real person, keyed by the normalised 18-digit citizen ID number (GB 11643); people
+    without one carry a document type and number. The same person seen at two checkpoints
+    and on a pushed list is this one row, with one timeline."""
+
+    class DocType(models.TextChoices):
+        ID_CARD = "id_card", _("居民身份证")
+        PASSPORT = "passport", _("护照")
+        HK_MACAO = "hk_macao", _("港澳居民来往内地通行证")
+        TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
+        FOREIGN_PR = "foreign_pr", _("外国人永久居留身份证")
+        OTHER = "other", _("其他证件")
+        NONE = "none", _("无证件")
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+        UNKNOWN = "", _("未知")
+
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
+    doc_type = models.CharField(
+        _("证件类型"), max_length=12, choices=DocType.choices, default=DocType.ID_CARD
+    )
+    doc_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    id_unverified = models.BooleanField(
+        _("证件待核实"), default=False, help_text=_("证件号码无法校验，须由派出所核实")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, editable=False, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=50, editable=False, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    phone = PhoneField(_("联系电话"), blank=True, db_index=True)
+    household_region = models.CharField(
+        _("户籍地区码"), max_length=6, blank=True, help_text=_("由身份证号前六位得出")
+    )
+    township = models.ForeignKey(
+        "org.Township",
+        verbose_name=_("现住乡镇街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    village = models.ForeignKey(
+        "org.Village",
+        verbose_name=_("现住村居"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    address_detail = models.CharField(_("详细住址"), max_length=200, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Who sees a person: the station whose area they live in, cadres of their township.
+    # Later apps add paths (checkpoint passages, follow-up assignments).
+    jurisdiction = Jurisdiction(unit="township__station", township="township")
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_type", "doc_number"],
+                condition=~Q(doc_number=""),
+                name="person_unique_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(id_number__isnull=False) | ~Q(doc_type="id_card"),
+                name="person_id_card_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def document_label(self) -> str:
+        return self.id_number or self.doc_number or ""

@@ -1,0 +1,71 @@
+"""Finding people: by ID number, document, phone, name or pinyin, within jurisdiction."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.core.idnumber import normalize_id_number
+from fangkong.core.pinyin import search_key
+from fangkong.core.text import normalize_text
+from fangkong.people.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+_DIGITS = re.compile(r"^\d+[\dX]?$")
+_LATIN = re.compile(r"^[a-z]+$")
+
+
+def search_filter(q: str) -> Q | None:
+    """How a search box term finds a person: the shape of the term decides the field.
+
+    18 characters of ID → that number; 11 digits → that phone; other digits → the end of
+    an ID number or phone (what people read out); latin letters → pinyin initials or full
+    spelling; anything else → part of the name.
+    """
+    text = normalize_text(q)
+    if not text:
+        return None
+    compact = normalize_id_number(text)
+    if _DIGITS.match(compact):
+        if len(compact) == 18:
+            return Q(id_number=compact)
+        if len(compact) == 11 and compact.startswith("1"):
+            return Q(phone=compact)
+        if len(compact) >= 4:
+            return (
+                Q(id_number__endswith=compact) | Q(phone__endswith=compact) | Q(doc_number=compact)
+            )
+        return Q(pk=-1)
+    key = search_key(text)
+    if _LATIN.match(key):
+        return (
+            Q(name_initials__startswith=key)
+            | Q(name_pinyin__startswith=key)
+            | Q(doc_number=key.upper())
+        )
+    return Q(name__contains=text) | Q(doc_number=compact)
+
+
+def person_list(
+    *, user: User | AnonymousUser, q: str = "", township_id: int | None = None
+) -> QuerySet[Person]:
+    qs = restrict(Person.objects.select_related("township", "village"), user)
+    flt = search_filter(q)
+    if flt is not None:
+        qs = qs.filter(flt)
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    return qs.order_by("-id")
+
+
+def person_get(*, user: User | AnonymousUser, pk: int) -> Person:
+    return get_in_scope(
+        Person.objects.select_related("township", "village", "township__station"), user, pk=pk
+    )

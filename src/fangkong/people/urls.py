@@ -1,0 +1,11 @@
+from django.urls import path
+
+from fangkong.people import views
+
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("new/", views.person_create, name="person_create"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+]

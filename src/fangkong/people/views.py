@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.models import User
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.regions import region_name
+from fangkong.people import selectors, services
+from fangkong.people.forms import PersonForm, PersonSearchForm
+
+
+@require_perm("people.view")
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    q, township = "", None
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        township = form.cleaned_data["township"]
+    people = selectors.person_list(
+        user=request.user, q=q, township_id=township.pk if township else None
+    )
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "page": paginate(request, people),
+            "query": query_without_page(request),
+            "can_edit": user_can(request.user, "people.edit"),
+        },
+    )
+
+
+@require_perm("people.view")
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "revealed": False,
+            "household_name": region_name(person.household_region),
+            "can_reveal": user_can(request.user, "people.reveal"),
+            "can_edit": user_can(request.user, "people.edit"),
+        },
+    )
+
+
+@require_POST
+@require_perm("people.view", "people.reveal")
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    user: User = request.user  # type: ignore[assignment]
+    services.person_reveal(person=person, by=user)
+    template = (
+        "people/_person_identity.html"
+        if request.headers.get("HX-Request")
+        else ("people/person_detail.html")
+    )
+    return render(
+        request,
+        template,
+        {
+            "person": person,
+            "revealed": True,
+            "can_reveal": True,
+            "household_name": region_name(person.household_region),
+            "can_edit": user_can(user, "people.edit"),
+        },
+    )
+
+
+@require_perm("people.view", "people.edit")
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, created = services.person_register(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            if created:
+                messages.success(request, _("已登记：%(name)s") % {"name": person.name})
+            else:
+                messages.info(
+                    request, _("该人员已登记过，已更新其信息：%(name)s") % {"name": person.name}
+                )
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@require_perm("people.view", "people.edit")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                person=person,
+                data=form.to_input(),
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            for field, msgs in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})

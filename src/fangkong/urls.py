@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.templatetags.static import static
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic.base import RedirectView
+
+from fangkong.accounts import views as account_views
+from fangkong.api import api
+
+admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
+admin.site.site_title = _("疫情防控指挥平台")
+admin.site.index_title = _("基础数据与账号")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", account_views.audit_list, name="audit_list"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("fangkong.people.urls")),
+    path("org/", include("fangkong.org.urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("fangkong/favicon.svg"))),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "fangkong.core.views.forbidden"
+handler404 = "fangkong.core.views.not_found"
+handler500 = "fangkong.core.views.server_error"

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fangkong.accounts.models import AuditEntry
+from tests.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_viewing_a_full_id_number_leaves_an_audit_record(world: World) -> None:
+    client = world.client("station_a")
+    page = client.get(f"/people/{world.person_a.pk}/").content.decode()
+    full = world.person_a.id_number
+    assert full not in page  # masked by default
+    assert f"{full[:6]}********{full[-4:]}" in page
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+    revealed = client.post(f"/people/{world.person_a.pk}/reveal/").content.decode()
+    assert full in revealed
+    assert world.person_a.phone in revealed
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.actor == world.users["station_a"]
+    assert entry.object_type == "people.person"
+    assert entry.object_id == str(world.person_a.pk)
+    assert entry.object_repr == "张三"
+
+
+def test_roles_without_reveal_cannot_unmask(world: World) -> None:
+    client = world.client("workgroup")
+    page = client.get(f"/people/{world.person_a.pk}/").content.decode()
+    assert world.person_a.id_number not in page
+    assert "显示完整信息" not in page
+    assert client.post(f"/people/{world.person_a.pk}/reveal/").status_code == 403
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
+def test_a_write_records_which_fields_changed_masked(world: World) -> None:
+    client = world.client("station_a")
+    response = client.post(
+        f"/people/{world.person_a.pk}/edit/",
+        {
+            "name": "张三",
+            "doc_type": "id_card",
+            "id_number": world.person_a.id_number,
+            "phone": "13853809999",
+            "township": world.township_a.pk,
+            "village": world.village_a.pk,
+            "address_detail": "3组12号",
+            "version": world.person_a.version,
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="update", object_type="people.person").latest("id")
+    assert entry.actor == world.users["station_a"]
+    assert set(entry.changes) == {"phone"}
+    assert entry.changes["phone"] == ["138****1234", "138****9999"]
+
+
+def test_sign_in_and_failed_sign_in_are_audited(world: World) -> None:
+    client = Client()
+    client.post("/login/", {"username": "station_a", "password": "wrong"})
+    client.post("/login/", {"username": "station_a", "password": PASSWORD})
+    actions = list(
+        AuditEntry.objects.filter(action__in=["login", "login_failed"]).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["login", "login_failed"]
+
+
+def test_audit_page_is_for_admins_only_and_filters(world: World) -> None:
+    world.client("station_a").post(f"/people/{world.person_a.pk}/reveal/")
+    assert world.client("station_a").get("/audit/").status_code == 403
+    assert world.client("command").get("/audit/").status_code == 403
+    page = world.client("admin").get("/audit/", {"action": "reveal"}).content.decode()
+    assert "查看完整个人信息" in page
+    assert "张三" in page
+    assert "新增" not in page.split("<tbody>")[1]
+
+
+def test_audit_entries_cannot_be_changed_in_admin(world: World) -> None:
+    world.client("station_a").post(f"/people/{world.person_a.pk}/reveal/")
+    entry = AuditEntry.objects.get(action="reveal")
+    admin = world.client("admin")
+    assert admin.get(f"/admin/accounts/auditentry/{entry.pk}/change/").status_code in (200, 403)
+    response = admin.post(f"/admin/accounts/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -1,0 +1,142 @@
+"""Personas and a small county for tests: two police stations (堽城, 泗店) with their
+townships, villages and a resident each, and one user for every role plus an outsider."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import user_create
+from fangkong.core.idnumber import make_id_number
+from fangkong.core.reference import load_reference_data
+from fangkong.org import services as org_services
+from fangkong.org.models import Officer, Township, Unit, Village
+from fangkong.people.models import Person
+from fangkong.people.services import PersonInput, person_register
+
+PASSWORD = "Test-pass-2020"
+
+
+@dataclass
+class World:
+    bureau: Unit
+    command_centre: Unit
+    station_a: Unit  # 堽城派出所
+    station_b: Unit  # 泗店派出所
+    township_a: Township
+    township_b: Township
+    village_a: Village
+    village_b: Village
+    officer_a: Officer
+    officer_b: Officer
+    person_a: Person
+    person_b: Person
+    users: dict[str, User]
+
+    def client(self, who: str) -> Client:
+        client = Client()
+        client.force_login(self.users[who])
+        return client
+
+
+def _user(username: str, role: str, **kw: Any) -> User:
+    return user_create(
+        username=username, password=PASSWORD, role=role, by=None, check_password=False, **kw
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    load_reference_data()
+    bureau = org_services.unit_create(
+        name="宁阳县公安局", kind=Unit.Kind.BUREAU, parent=None, by=None
+    )
+    centre = org_services.unit_create(
+        name="指挥中心", kind=Unit.Kind.DEPARTMENT, parent=bureau, by=None
+    )
+    station_a = org_services.unit_create(
+        name="堽城派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+    )
+    station_b = org_services.unit_create(
+        name="泗店派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+    )
+    township_a = Township.objects.get(name="堽城镇")
+    township_b = Township.objects.get(name="泗店镇")
+    township_a.station = station_a
+    township_a.save()
+    township_b.station = station_b
+    township_b.save()
+    village_a = Village.objects.create(township=township_a, name="东王庄村")
+    village_b = Village.objects.create(township=township_b, name="西杨村")
+    officer_a = org_services.officer_create(
+        name="王伟",
+        badge_number="371101",
+        kind="police",
+        unit=station_a,
+        by=None,
+        party_member=True,
+    )
+    officer_b = org_services.officer_create(
+        name="李娜", badge_number="371201", kind="police", unit=station_b, by=None
+    )
+    person_a, _ = person_register(
+        data=PersonInput(
+            name="张三",
+            id_number=make_id_number("370921", datetime.date(1985, 3, 2), 11, "M"),
+            phone="13853801234",
+            township=township_a,
+            village=village_a,
+            address_detail="3组12号",
+        ),
+        by=None,
+    )
+    person_b, _ = person_register(
+        data=PersonInput(
+            name="赵丽",
+            id_number=make_id_number("420106", datetime.date(1990, 7, 9), 22, "F"),
+            phone="13953805678",
+            township=township_b,
+            village=village_b,
+            address_detail="5组8号",
+        ),
+        by=None,
+    )
+    users = {
+        "command": _user("command", Role.COMMAND, unit=centre, display_name="指挥长"),
+        "workgroup": _user("workgroup", Role.WORKGROUP, display_name="工作组员"),
+        "station_a": _user("station_a", Role.STATION, unit=station_a, officer=officer_a),
+        "station_b": _user("station_b", Role.STATION, unit=station_b, officer=officer_b),
+        "checkpoint": _user("checkpoint", Role.CHECKPOINT, display_name="检查站民警"),
+        "followup": _user(
+            "followup",
+            Role.FOLLOWUP,
+            kind=User.Kind.CADRE,
+            township=township_a,
+            display_name="随访员",
+        ),
+        "political": _user("political", Role.POLITICAL, display_name="政工干部"),
+        "logistics": _user("logistics", Role.LOGISTICS, display_name="保障干部"),
+        "admin": _user("admin", Role.ADMIN, display_name="管理员"),
+        "outsider": _user("outsider", "", display_name="无角色"),
+    }
+    return World(
+        bureau,
+        centre,
+        station_a,
+        station_b,
+        township_a,
+        township_b,
+        village_a,
+        village_b,
+        officer_a,
+        officer_b,
+        person_a,
+        person_b,
+        users,
+    )

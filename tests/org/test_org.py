@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fangkong.org import selectors, services
+from fangkong.org.models import Officer, Recall
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_wartime_order_recalls_everyone_on_leave(world: World) -> None:
+    on_leave = services.officer_create(
+        name="刘洋",
+        badge_number="371301",
+        kind="police",
+        unit=world.station_a,
+        by=None,
+        status="on_leave",
+    )
+    sick = services.officer_create(
+        name="陈静",
+        badge_number="371302",
+        kind="auxiliary",
+        unit=world.station_a,
+        by=None,
+        status="sick",
+    )
+    at = timezone.now() - datetime.timedelta(hours=6)
+    order = services.wartime_order_issue(
+        title="全警停休", text="", effective_at=at, by=world.users["command"]
+    )
+    recalls = list(order.recalls.all())
+    assert [r.officer for r in recalls] == [on_leave]
+    on_leave.refresh_from_db()
+    sick.refresh_from_db()
+    assert on_leave.status == Officer.Status.RECALLED
+    assert sick.status == Officer.Status.SICK
+    assert selectors.order_summary(order) == {"total": 1, "reported": 0, "waiting": 1}
+
+
+def test_reporting_back_puts_the_officer_on_post(world: World) -> None:
+    services.officer_create(
+        name="刘洋",
+        badge_number="371301",
+        kind="police",
+        unit=world.station_a,
+        by=None,
+        status="on_leave",
+    )
+    at = timezone.now() - datetime.timedelta(hours=6)
+    order = services.wartime_order_issue(
+        title="全警停休", text="", effective_at=at, by=world.users["command"]
+    )
+    recall = order.recalls.get()
+    with pytest.raises(ValidationError) as info:
+        services.recall_report_back(
+            recall=recall, at=at - datetime.timedelta(hours=1), by=world.users["command"]
+        )
+    assert info.value.message_dict["reported_at"] == ["报到时间不能早于命令生效时间"]
+    services.recall_report_back(
+        recall=recall, at=at + datetime.timedelta(hours=2), by=world.users["command"]
+    )
+    recall.refresh_from_db()
+    assert recall.officer.status == Officer.Status.ON_POST
+    assert selectors.order_summary(order)["reported"] == 1
+    with pytest.raises(ValidationError):
+        services.recall_report_back(recall=recall, at=timezone.now(), by=world.users["command"])
+
+
+def test_wartime_page_shows_who_has_not_reported(world: World) -> None:
+    services.officer_create(
+        name="刘洋",
+        badge_number="371301",
+        kind="police",
+        unit=world.station_a,
+        by=None,
+        status="on_leave",
+    )
+    client = world.client("command")
+    response = client.post(
+        "/org/wartime/",
+        {"title": "全警停休", "text": "即日起停休", "effective_at": "2020-01-26T14:00"},
+    )
+    assert response.status_code == 302
+    page = client.get("/org/wartime/").content.decode()
+    assert "刘洋" in page and "登记报到" in page
+    recall = Recall.objects.get()
+    client.post(f"/org/wartime/recalls/{recall.pk}/report/", {"reported_at": "2020-01-26T18:30"})
+    page = client.get("/org/wartime/").content.decode()
+    assert "2020-01-26 18:30" in page
+    # Station users see the order but cannot act on it.
+    station_page = world.client("station_a").get("/org/wartime/").content.decode()
+    assert "登记报到" not in station_page
+
+
+def test_unit_tree_counts_and_subtree(world: World) -> None:
+    nodes = {n.unit.name: n for n in selectors.unit_tree()}
+    assert nodes["宁阳县公安局"].depth == 0
+    assert nodes["堽城派出所"].depth == 1
+    assert nodes["堽城派出所"].officers == 1
+    assert [o.name for o in selectors.officer_list(unit=world.bureau)] == ["王伟", "李娜"]
+    assert [o.name for o in selectors.officer_list(unit=world.station_b)] == ["李娜"]
+
+
+def test_officer_search_by_pinyin_initials_and_badge(world: World) -> None:
+    assert [o.name for o in selectors.officer_list(q="ww")] == ["王伟"]
+    assert [o.name for o in selectors.officer_list(q="371201")] == ["李娜"]
+
+
+def test_officer_form_rejects_bad_phone_and_duplicate_badge(world: World) -> None:
+    client = world.client("admin")
+    page = client.post(
+        "/org/officers/new/",
+        {
+            "name": "周杰",
+            "badge_number": "371101",
+            "kind": "police",
+            "unit": world.station_a.pk,
+            "phone": "123",
+        },
+    ).content.decode()
+    assert "联系电话" in page
+    page = client.post(
+        "/org/officers/new/",
+        {"name": "周杰", "badge_number": "371101", "kind": "police", "unit": world.station_a.pk},
+    ).content.decode()
+    assert "警号" in page and "已存在" in page
+    assert Officer.objects.filter(name="周杰").count() == 0

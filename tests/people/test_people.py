@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fangkong.accounts.models import AuditEntry
+from fangkong.core.idnumber import make_id_number
+from fangkong.people.models import Person
+from fangkong.people.selectors import person_list
+from fangkong.people.services import PersonInput, person_register, person_update
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_same_id_number_is_the_same_person(world: World) -> None:
+    lower = world.person_a.id_number.lower()  # type: ignore[union-attr]
+    spaced = f" {lower[:6]} {lower[6:14]} {lower[14:]} "
+    person, created = person_register(
+        data=PersonInput(name="张三", id_number=spaced, phone="13853800000"),
+        by=world.users["station_a"],
+    )
+    assert not created
+    assert person.pk == world.person_a.pk
+    assert Person.objects.filter(name="张三").count() == 1
+    person.refresh_from_db()
+    assert person.phone == "13853800000"  # the newer number
+    assert person.township == world.township_a  # kept
+
+
+def test_15_digit_number_joins_the_18_digit_person(world: World) -> None:
+    number = make_id_number("370921", datetime.date(1965, 4, 5), 31, "M")
+    first, created = person_register(data=PersonInput(name="孙强", id_number=number), by=None)
+    assert created
+    old = number[:6] + number[8:17]
+    second, created = person_register(data=PersonInput(name="孙强", id_number=old), by=None)
+    assert not created and second.pk == first.pk
+
+
+def test_id_number_fills_birth_date_sex_and_household_region(world: World) -> None:
+    assert world.person_b.sex == "F"
+    assert world.person_b.birth_date == datetime.date(1990, 7, 9)
+    assert world.person_b.household_region == "420106"
+
+
+def test_bad_input_names_each_field_and_saves_nothing(world: World) -> None:
+    before = Person.objects.count()
+    valid = make_id_number("370921", datetime.date(1980, 1, 1), 5, "M")
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    with pytest.raises(ValidationError) as info:
+        person_register(data=PersonInput(name="", id_number=wrong_check, phone="12345"), by=None)
+    errors = info.value.message_dict
+    assert errors["name"] == ["姓名不能为空"]
+    assert errors["id_number"] == [f"身份证号校验位错误：应为{valid[-1]}"]
+    assert errors["phone"][0].startswith("联系电话")
+    assert Person.objects.count() == before
+
+
+def test_form_shows_the_chinese_message_next_to_the_field(world: World) -> None:
+    valid = make_id_number("370921", datetime.date(1980, 1, 1), 5, "M")
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    before = Person.objects.count()
+    page = (
+        world.client("station_a")
+        .post("/people/new/", {"name": "王五", "doc_type": "id_card", "id_number": wrong_check})
+        .content.decode()
+    )
+    assert f"身份证号校验位错误：应为{valid[-1]}" in page
+    assert "has-error" in page
+    assert Person.objects.count() == before
+
+
+def test_person_without_id_card_needs_a_document_number(world: World) -> None:
+    with pytest.raises(ValidationError) as info:
+        person_register(data=PersonInput(name="KIM", doc_type="passport"), by=None)
+    assert info.value.message_dict["doc_number"] == ["证件号码不能为空"]
+    person, created = person_register(
+        data=PersonInput(name="KIM", doc_type="passport", doc_number="m1234567"), by=None
+    )
+    assert created and person.doc_number == "M1234567" and person.id_number is None
+
+
+def test_stale_edit_is_refused_with_a_clear_message(world: World) -> None:
+    stale = world.person_a.version
+    person_update(
+        person=world.person_a,
+        by=world.users["command"],
+        data=PersonInput(
+            name="张三", id_number=world.person_a.id_number or "", phone="13853801111"
+        ),
+        expected_version=stale,
+    )
+    with pytest.raises(ValidationError) as info:
+        person_update(
+            person=world.person_a,
+            by=world.users["station_a"],
+            data=PersonInput(name="张三丰", id_number=world.person_a.id_number or ""),
+            expected_version=stale,
+        )
+    assert "已被他人修改" in info.value.messages[0]
+    world.person_a.refresh_from_db()
+    assert world.person_a.name == "张三"
+
+
+def test_every_registration_is_audited(world: World) -> None:
+    person, _ = person_register(
+        data=PersonInput(
+            name="钱七", id_number=make_id_number("370921", datetime.date(1970, 2, 2), 7, "M")
+        ),
+        by=world.users["station_a"],
+    )
+    entry = AuditEntry.objects.get(
+        action="create", object_type="people.person", object_id=str(person.pk)
+    )
+    assert entry.actor == world.users["station_a"]
+    assert "********" in entry.changes["id_number"][1]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("张三", ["张三"]),
+        ("zs", ["张三"]),
+        ("ZS", ["张三"]),
+        ("zhangsan", ["张三"]),
+        ("13853801234", ["张三"]),
+        ("1234", ["张三"]),
+        ("zl", ["赵丽"]),
+        ("zhao", ["赵丽"]),
+        ("nobody", []),
+    ],
+)
+def test_search_by_name_pinyin_phone_or_id(world: World, query: str, expected: list[str]) -> None:
+    names = [p.name for p in person_list(user=world.users["command"], q=query)]
+    assert names == expected
+
+
+def test_search_by_full_id_number_with_lowercase_x(world: World) -> None:
+    person, _ = person_register(
+        data=PersonInput(name="X先生", id_number="11010519491231002x"), by=None
+    )
+    found = person_list(user=world.users["command"], q="11010519491231002x")
+    assert [p.pk for p in found] == [person.pk]

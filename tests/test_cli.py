@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fangkong.accounts.models import User
+
+FANGKONG = Path(sys.executable).with_name("fangkong")
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of an officer's shell: production settings, no test overrides."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.pop("FANGKONG_DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' event loop
+    env.update(extra)
+    return env
+
+
+def test_help_lists_the_commands_in_plain_words() -> None:
+    out = subprocess.run(
+        [str(FANGKONG), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("demo", "init", "serve", "createuser", "check"):
+        assert f"  {command}" in out
+    assert "建立演示县数据库" in out
+    assert "Build the demo county" in out
+
+
+def test_init_is_idempotent_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
+    env = cli_env(
+        FANGKONG_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", FANGKONG_VAR_DIR=str(tmp_path)
+    )
+    first = subprocess.run(
+        [str(FANGKONG), "init", "--no-static"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "新增基础数据 14 条" in first  # the key area and 13 townships
+    again = subprocess.run(
+        [str(FANGKONG), "init", "--no-static"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "新增基础数据 0 条" in again
+
+
+def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
+    env = cli_env(FANGKONG_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [str(FANGKONG), "check", "--deploy"], env=env, capture_output=True, text=True
+    )
+    assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+    env.update(
+        {
+            "FANGKONG_HTTPS": "true",
+            "FANGKONG_SSL_REDIRECT": "true",
+            "FANGKONG_SECRET_KEY": "x" * 60 + "-long-random-production-secret-!@#$%^&*()",
+            "FANGKONG_ALLOWED_HOSTS": "fangkong.gaj.local",
+        }
+    )
+    ok = subprocess.run(
+        [str(FANGKONG), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.django_db
+def test_createuser_with_role_and_unit(world: object) -> None:
+    call_command(
+        "createuser",
+        "wangwu",
+        role="station",
+        unit="堽城派出所",
+        name="王五",
+        password="Ningyang#Safe2020",
+    )
+    user = User.objects.get(username="wangwu")
+    assert user.role == "station" and user.unit is not None and user.unit.name == "堽城派出所"
+    with pytest.raises(CommandError, match="派出所角色须指定所属单位"):
+        call_command("createuser", "zhaoliu", role="station", password="Ningyang#Safe2020")
+    with pytest.raises(CommandError, match="未找到"):
+        call_command(
+            "createuser",
+            "qianqi",
+            role="station",
+            unit="不存在派出所",
+            password="Ningyang#Safe2020",
+        )
