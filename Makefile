@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 PORT ?= 8000
+LINT_PATHS := $(wildcard src tests bench)
 
 .PHONY: demo test test-sqlite test-pg lint format messages bench env clean
 
@@ -32,13 +33,13 @@ test: env
 	fi
 
 lint: env
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 
 format: env
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
 
 # Extract translatable strings into the English catalogue, then compile (needs gettext).
 messages: env

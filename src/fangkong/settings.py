@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.org",
     "fangkong.people",
+    "fangkong.quarantine",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuarantineConfig(AppConfig):
+    name = "fangkong.quarantine"
+    label = "quarantine"
+    verbose_name = _("居家隔离")

@@ -1,0 +1,324 @@
+"""Returnees from key areas and their home quarantine: cases, four-to-one teams,
+follow-ups and alerts."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.jurisdiction import Jurisdiction
+
+
+class CaseStatus(models.TextChoices):
+    PENDING = "pending", _("待核查")
+    VERIFIED = "verified", _("已核查")
+    QUARANTINED = "quarantined", _("隔离中")
+    RELEASED = "released", _("已解除")
+    TURNED_BACK = "turned_back", _("已劝返")
+    HOSPITAL = "hospital", _("已送医")
+    NOT_IN_COUNTY = "not_in_county", _("不在本县")
+    NOT_FOUND = "not_found", _("查无此人")
+
+
+OPEN_STATUSES = (CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.QUARANTINED)
+
+# Which status may follow which; every transition is made by a named user with a reason.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseStatus.PENDING: (
+        CaseStatus.VERIFIED,
+        CaseStatus.QUARANTINED,
+        CaseStatus.TURNED_BACK,
+        CaseStatus.HOSPITAL,
+        CaseStatus.NOT_IN_COUNTY,
+        CaseStatus.NOT_FOUND,
+    ),
+    CaseStatus.VERIFIED: (
+        CaseStatus.QUARANTINED,
+        CaseStatus.TURNED_BACK,
+        CaseStatus.HOSPITAL,
+        CaseStatus.NOT_IN_COUNTY,
+    ),
+    CaseStatus.QUARANTINED: (CaseStatus.RELEASED, CaseStatus.HOSPITAL, CaseStatus.NOT_IN_COUNTY),
+    CaseStatus.RELEASED: (),
+    CaseStatus.TURNED_BACK: (),
+    CaseStatus.HOSPITAL: (),
+    CaseStatus.NOT_IN_COUNTY: (),
+    CaseStatus.NOT_FOUND: (),
+}
+
+
+class QuarantineCase(models.Model):
+    """A person from a key area being verified, quarantined and followed up.
+
+    One open case per person at a time: a second referral (another checkpoint, a pushed
+    list) joins the open case instead of opening another.
+    """
+
+    class Source(models.TextChoices):
+        CHECKPOINT = "checkpoint", _("检查站移交")
+        PUSHED_LIST = "pushed_list", _("上级推送名单")
+        STATION = "station", _("派出所排查")
+        SELF_REPORT = "self_report", _("本人申报")
+
+    class Measure(models.TextChoices):
+        HOME = "home", _("居家隔离")
+        CENTRALISED = "centralised", _("集中隔离")
+        TURNED_BACK = "turned_back", _("劝返")
+        HOSPITAL = "hospital", _("送医")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="cases"
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=CaseStatus.choices,
+        default=CaseStatus.PENDING,
+        db_index=True,
+    )
+    measure = models.CharField(_("管控措施"), max_length=16, choices=Measure.choices, blank=True)
+    came_from_code = models.CharField(_("来源地区码"), max_length=6, blank=True)
+    came_from = models.CharField(_("来源地"), max_length=100, blank=True)
+    arrival_date = models.DateField(_("抵达日期"), null=True, blank=True)
+    township = models.ForeignKey(
+        "org.Township",
+        verbose_name=_("乡镇街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    village = models.ForeignKey(
+        "org.Village",
+        verbose_name=_("村居"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    address_detail = models.CharField(_("详细住址"), max_length=200, blank=True)
+    station = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("责任派出所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    start_date = models.DateField(_("隔离开始日期"), null=True, blank=True)
+    planned_end = models.DateField(_("计划解除日期"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    verification_note = models.CharField(_("核查情况"), max_length=200, blank=True)
+    needs_review = models.JSONField(
+        _("待核实字段"),
+        default=list,
+        blank=True,
+        help_text=_("导入或登记时未能校验的字段，由派出所核实"),
+    )
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("建档人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    jurisdiction = Jurisdiction(unit="station", township="township", own="team_members__user")
+
+    class Meta:
+        verbose_name = _("隔离管控对象")
+        verbose_name_plural = _("隔离管控对象")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["pending", "verified", "quarantined"]),
+                name="one_open_case_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["station", "status"]),
+            models.Index(fields=["township", "status"]),
+            models.Index(fields=["status", "planned_end"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseTransition(models.Model):
+    """One change of a case's status, by a named user, with a reason."""
+
+    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(
+        _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=16, choices=CaseStatus.choices)
+    reason = models.CharField(_("原因"), max_length=200)
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class CaseReferral(models.Model):
+    """Each time a case was referred or found again: a checkpoint passage, a list entry,
+    a station's discovery. The case's timeline is built from these and the follow-ups."""
+
+    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="referrals")
+    source = models.CharField(_("来源"), max_length=16, choices=QuarantineCase.Source.choices)
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The record that caused it, by app label and id (a passage, a list entry).
+    ref_type = models.CharField(max_length=40, blank=True)
+    ref_id = models.CharField(max_length=40, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("移交记录")
+        verbose_name_plural = _("移交记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ref_type", "ref_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TeamMember(models.Model):
+    """四包一 team: four people answerable for one person in home quarantine — a township
+    cadre, a village cadre, a police officer and a doctor."""
+
+    class Kind(models.TextChoices):
+        TOWNSHIP_CADRE = "township_cadre", _("乡镇干部")
+        VILLAGE_CADRE = "village_cadre", _("村居干部")
+        POLICE = "police", _("民警")
+        DOCTOR = "doctor", _("医生")
+
+    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="team_members")
+    kind = models.CharField(_("职责"), max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followup_assignments",
+    )
+    name = models.CharField(_("姓名"), max_length=30)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("“四包一”成员")
+        verbose_name_plural = _("“四包一”成员")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_member_per_duty")]
+        indexes = [models.Index(fields=["user", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class FollowUp(models.Model):
+    """A visit or call: temperature, symptoms, at home or not. Morning and evening each day."""
+
+    class Slot(models.TextChoices):
+        MORNING = "am", _("上午")
+        EVENING = "pm", _("下午")
+
+    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="followups")
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    visited_at = models.DateTimeField(_("随访时间"))
+    day = models.DateField(_("日期"), db_index=True)
+    slot = models.CharField(_("时段"), max_length=2, choices=Slot.choices)
+    temperature = models.DecimalField(
+        _("体温（℃）"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    symptoms = models.JSONField(_("症状"), default=list, blank=True)
+    at_home = models.BooleanField(_("在家"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("随访人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("随访记录")
+        verbose_name_plural = _("随访记录")
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["case", "day", "slot"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_slot_display()} {self.temperature or ''}"
+
+
+class Alert(models.Model):
+    """Something a station and the command centre must act on at once."""
+
+    class Kind(models.TextChoices):
+        FEVER = "fever", _("发热")
+        SYMPTOM = "symptom", _("有症状")
+        ABSENT = "absent", _("不在家")
+        OVERDUE = "overdue", _("随访逾期")
+
+    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, db_index=True)
+    followup = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    detail = models.CharField(_("详情"), max_length=200, blank=True)
+    raised_at = models.DateTimeField(_("发生时间"), db_index=True)
+    resolved_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(_("处置情况"), max_length=200, blank=True)
+
+    jurisdiction = Jurisdiction(
+        unit="case__station", township="case__township", own="case__team_members__user"
+    )
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.raised_at:%Y-%m-%d %H:%M}"
