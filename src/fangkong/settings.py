@@ -215,7 +215,7 @@ LOGGING = {
 }
 
 # Domain settings (DESIGN.md "Domain rules").
-FANGKONG = {
+FANGKONG: dict[str, Any] = {
     "COUNTY_CODE": envstr("COUNTY_CODE", "370921"),
     "COUNTY_NAME": envstr("COUNTY_NAME", "宁阳县"),
     "BUREAU_NAME": envstr("BUREAU_NAME", "宁阳县公安局"),
