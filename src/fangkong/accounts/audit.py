@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
@@ -77,6 +79,34 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+GENESIS = "0" * 64
+
+
+def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
+    """The hash of one record: its content and the hash of the record before it."""
+    payload = json.dumps(
+        [
+            entry.pk,
+            prev_hash,
+            entry.at.isoformat(),
+            entry.actor_id,
+            entry.actor_name,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            entry.changes,
+            entry.ip,
+            entry.path,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -87,14 +117,14 @@ def audit_record(
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.accounts.models import AuditChainHead, AuditEntry
 
     ctx = request_context.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",
         action=action,
@@ -105,6 +135,49 @@ def audit_record(
         ip=ctx.ip,
         path=ctx.path,
     )
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        entry.prev_hash = head.last_hash or GENESIS
+        entry.save()
+        # JSON round-trip so the digest sees what the database will give back on verify.
+        entry.changes = json.loads(json.dumps(entry.changes, default=str))
+        entry.hash = entry_digest(entry, entry.prev_hash)
+        AuditEntry.objects.filter(pk=entry.pk).update(hash=entry.hash)
+        head.last_id, head.last_hash = entry.pk, entry.hash
+        head.save(update_fields=["last_id", "last_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None  # id of the first record whose hash or link does not match
+    reason: str
+
+
+def audit_verify(*, chunk: int = 5000) -> ChainReport:
+    """Walk the chain in id order and report the first broken link."""
+    from fangkong.accounts.models import AuditChainHead, AuditEntry
+
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+        if not batch:
+            break
+        for entry in batch:
+            if entry.prev_hash != prev:
+                return ChainReport(checked, entry.pk, "上一条记录的哈希不符（有记录被删除或插入）")
+            if entry.hash != entry_digest(entry, entry.prev_hash):
+                return ChainReport(checked, entry.pk, "记录内容与哈希不符（记录被修改）")
+            prev = entry.hash
+            checked += 1
+            last_id = entry.pk
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash and head.last_hash != prev:
+        return ChainReport(checked, head.last_id, "链尾记录缺失（有记录被删除）")
+    return ChainReport(checked, None, "")
 
 
 def audit_create(*, actor: User | None, obj: models.Model) -> AuditEntry:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.audit import audit_record
+from fangkong.accounts import throttle
+from fangkong.accounts.audit import audit_record, client_ip
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
@@ -26,6 +28,21 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码错误，请重新输入（注意区分大小写）"),
         "inactive": _("该账号已停用，请联系系统管理员"),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request) if self.request is not None else None
+        # Checked before the password, so a locked account reveals nothing about it.
+        reason = throttle.locked_reason(username=username, ip=ip)
+        if reason:
+            raise forms.ValidationError(reason, code="locked")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username=username, ip=ip)
+            raise
+        throttle.clear_failures(username=username)
+        return data
 
 
 class LoginView(auth_views.LoginView):
