@@ -30,7 +30,9 @@ class OfficerForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=30)
     badge_number = forms.CharField(label=_("警号"), max_length=12)
     kind = forms.ChoiceField(label=_("类别"), choices=Officer.Kind.choices)
-    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=Unit.objects.all())
+    unit = forms.ModelChoiceField(
+        label=_("所属单位"), queryset=Unit.objects.all(), empty_label=_("请选择")
+    )
     position = forms.CharField(label=_("职务"), max_length=30, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     party_member = forms.BooleanField(label=_("党员"), required=False)

@@ -36,10 +36,16 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     township = forms.ModelChoiceField(
-        label=_("现住乡镇街道"), queryset=Township.objects.all(), required=False
+        label=_("现住乡镇街道"),
+        queryset=Township.objects.all(),
+        required=False,
+        empty_label=_("请选择"),
     )
     village = forms.ModelChoiceField(
-        label=_("现住村居"), queryset=Village.objects.select_related("township"), required=False
+        label=_("现住村居"),
+        queryset=Village.objects.select_related("township"),
+        required=False,
+        empty_label=_("请选择"),
     )
     address_detail = forms.CharField(label=_("详细住址"), required=False, max_length=200)
     note = forms.CharField(label=_("备注"), required=False, max_length=200)

@@ -1,0 +1,133 @@
+"""Every page and API route, as every role and as an anonymous visitor, answered as the
+role table says: no page is reachable without the permission its view declares, and no
+view goes without a declaration (or a place on the short lists below)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fangkong.accounts.roles import Role, role_perms
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open, signed in or not.
+PUBLIC = {"login", "set_language", "favicon"}
+# Pages any signed-in user may open, whatever their role.
+SIGNED_IN = {"home", "logout", "password_change"}
+# Mounted elsewhere and tested there: Django's admin, the JSON API (below).
+SKIP_PREFIXES = ("admin/", "api/v1/")
+
+
+def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def concrete(route: str) -> str:
+    """A URL for the route, with any id replaced by one that does not exist."""
+    path = re.sub(r"<int:[^>]+>", "999999", route)
+    path = re.sub(r"<(?:str|slug):[^>]+>", "x", path)
+    path = re.sub(r"<uuid:[^>]+>", "00000000-0000-0000-0000-000000000000", path)
+    path = re.sub(r"<[^>]+>", "x", path)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def page_routes() -> list[tuple[str, str, frozenset[str] | None]]:
+    out = []
+    for route, pattern in walk(get_resolver().url_patterns):
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        name = pattern.name or route
+        perms = getattr(pattern.callback, "required_perms", None)
+        view_class = getattr(pattern.callback, "view_class", None)
+        if perms is None and view_class is not None:
+            perms = getattr(view_class, "required_perms", None)
+        out.append((name, concrete(route), frozenset(perms) if perms is not None else None))
+    return out
+
+
+ROUTES = page_routes()
+
+
+def fetch(client: Client, url: str) -> Any:
+    """GET the page; a view that only takes POST is tried with an (empty) POST instead."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+ROLES = [*Role.values, ""]  # "" is a signed-in user without a role
+
+
+def test_every_page_declares_who_may_open_it() -> None:
+    undeclared = [
+        name for name, _url, perms in ROUTES if perms is None and name not in PUBLIC | SIGNED_IN
+    ]
+    assert undeclared == [], f"views without require_perm and not on a list: {undeclared}"
+
+
+@pytest.mark.parametrize(("name", "url", "perms"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_anonymous_is_sent_to_sign_in(
+    db: None, name: str, url: str, perms: frozenset[str] | None
+) -> None:
+    response = fetch(Client(), url)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 404, 405)
+    else:
+        assert response.status_code == 302 and "/login/" in response["Location"], (
+            name,
+            response.status_code,
+        )
+
+
+def test_every_role_gets_exactly_what_the_table_allows(world: World) -> None:
+    by_role = {r: u for r, u in ((u.role, u) for u in world.users.values()) if r not in (None,)}
+    checked = 0
+    wrong = []
+    for role in ROLES:
+        client = Client()
+        client.force_login(by_role[role])
+        allowed = role_perms(role)
+        for name, url, perms in ROUTES:
+            if name in PUBLIC or name == "logout":  # logging out would end the walk
+                continue
+            status = fetch(client, url).status_code
+            checked += 1
+            if status >= 500:
+                wrong.append((role, name, status))
+            elif perms is None or perms <= allowed:
+                if status == 403:
+                    wrong.append((role, name, status, "refused but allowed"))
+            elif status != 403:
+                wrong.append((role, name, status, "let in without", sorted(perms - allowed)))
+    assert wrong == []
+    assert checked >= len(ROLES) * 10
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = Client().get("/api/v1/openapi.json").json()
+    ops = []
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            ops.append((method.upper(), re.sub(r"\{[^}]+\}", "999999", path)))
+    return ops
+
+
+def test_api_refuses_anonymous_callers(db: None) -> None:
+    ops = api_operations()
+    assert ops
+    for method, path in ops:
+        response = Client().generic(method, path)
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response.json()["detail"] == "未登录或令牌无效"
