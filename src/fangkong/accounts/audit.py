@@ -123,7 +123,8 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
+        # A model may give a label without personal data (e.g. a masked name).
+        object_repr = object_repr or str(getattr(obj, "audit_label", None) or obj)
     entry = AuditEntry(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core.fields import PhoneField
+from fangkong.core.masking import mask_name
 
 
 class Person(models.Model):
@@ -67,6 +68,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 
     # Who sees a person: the station whose area they live in, cadres of their township.
     # Later apps add paths (checkpoint passages, follow-up assignments).
@@ -90,6 +92,11 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names a person: it outlives a purge, so no full name."""
+        return f"{mask_name(self.name)}（#{self.pk}）"
 
     @property
     def document_label(self) -> str:

@@ -1,0 +1,33 @@
+"""Quarantine keeps the people of open cases and of cases closed on or after the date;
+for the rest, team members' phones and follow-up notes go."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from fangkong.quarantine.models import OPEN_STATUSES, FollowUp, QuarantineCase, TeamMember
+
+
+def _closed_before(before: datetime.date) -> Q:
+    start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
+    return Q(ended_at__lt=start) & ~Q(status__in=OPEN_STATUSES)
+
+
+def persons_still_needed(before: datetime.date) -> QuerySet[QuarantineCase]:
+    return QuarantineCase.objects.exclude(_closed_before(before)).values_list(  # type: ignore[return-value]
+        "person_id", flat=True
+    )
+
+
+def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
+    closed = QuarantineCase.objects.filter(_closed_before(before), person_id__in=person_ids)
+    cases = closed.update(address_detail="", verification_note="")
+    members = TeamMember.objects.filter(case__in=closed).update(phone="")
+    notes = FollowUp.objects.filter(case__in=closed).exclude(note="").update(note="")
+    return {
+        "quarantine.case": cases,
+        "quarantine.teammember": members,
+        "quarantine.followup": notes,
+    }
