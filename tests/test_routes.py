@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "set_language", "favicon"}
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = {"home", "logout", "password_change"}
+# API routes open to anyone: reference data with nothing personal in it.
+PUBLIC_API = {"/api/v1/reference/id-rules"}
 # Mounted elsewhere and tested there: Django's admin, the JSON API (below).
 SKIP_PREFIXES = ("admin/", "api/v1/")
 
@@ -129,5 +131,8 @@ def test_api_refuses_anonymous_callers(db: None) -> None:
     assert ops
     for method, path in ops:
         response = Client().generic(method, path)
+        if path in PUBLIC_API:
+            assert response.status_code == 200, (method, path)
+            continue
         assert response.status_code == 401, (method, path, response.status_code)
         assert response.json()["detail"] == "未登录或令牌无效"

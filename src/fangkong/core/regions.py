@@ -193,3 +193,9 @@ def find_regions(name: str, *, include_abolished: bool = False) -> list[Region]:
             found.append(region)
     found.sort(key=lambda region: (not region.current, region.code))
     return found
+
+
+def known_region_codes() -> list[str]:
+    """Every six-digit code that ever existed: the table ID numbers are checked against,
+    also sent to devices so that they check numbers offline by the same rule."""
+    return sorted(_entries())
