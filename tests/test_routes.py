@@ -18,7 +18,7 @@ from tests.conftest import World
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open, signed in or not.
-PUBLIC = {"login", "set_language", "favicon"}
+PUBLIC = {"login", "set_language", "favicon", "service_worker", "manifest"}
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = {"home", "logout", "password_change"}
 # API routes open to anyone: reference data with nothing personal in it.

@@ -225,4 +225,6 @@ FANGKONG: dict[str, Any] = {
     "LOCKOUT_FAILURES": envint("LOCKOUT_FAILURES", 5),
     "LOCKOUT_IP_FAILURES": envint("LOCKOUT_IP_FAILURES", 30),
     "LOCKOUT_MINUTES": envint("LOCKOUT_MINUTES", 15),
+    # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
+    "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
 }

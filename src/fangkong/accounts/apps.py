@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts import signals  # noqa: F401
         from fangkong.accounts.navigation import NavItem, register_nav
+        from fangkong.core.offline import register_offline_page
 
         register_nav(NavItem(_("首页"), "home", order=0))
+        register_offline_page("home")
         register_nav(NavItem(_("审计日志"), "audit_list", perm="audit.view", order=900))
         register_nav(NavItem(_("后台管理"), "admin:index", perm="admin.site", order=950))

@@ -14,4 +14,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "fk_nav": nav,
         "fk_bureau": settings.FANGKONG["BUREAU_NAME"],
+        "fk_offline_hours": settings.FANGKONG["OFFLINE_HOURS"],
     }
