@@ -36,13 +36,13 @@ class HonorsConfig(AppConfig):
         )
 
 
-def _awaiting_review(user):  # type: ignore[no-untyped-def]
+def _awaiting_review(user):
     from fangkong.honors.selectors import awaiting_review_count
 
     return awaiting_review_count()
 
 
-def _awaiting_approval(user):  # type: ignore[no-untyped-def]
+def _awaiting_approval(user):
     from fangkong.honors.selectors import awaiting_approval_count
 
     return awaiting_approval_count()

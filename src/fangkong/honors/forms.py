@@ -10,7 +10,7 @@ from fangkong.honors.models import Commendation
 from fangkong.org.models import Officer, Unit
 
 
-class OfficerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OfficerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.unit.short_name or obj.unit.name} {obj.name}（{obj.badge_number}）"
 

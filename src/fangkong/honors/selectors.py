@@ -54,7 +54,7 @@ def median_durations(day: datetime.date | None = None) -> dict[str, datetime.tim
     )
     out: dict[str, datetime.timedelta | None] = {}
     for key, a, b in (("review", 1, 2), ("approve", 2, 3), ("award", 3, 4), ("total", 0, 4)):
-        spans = [r[b] - r[a] for r in rows if r[a] and r[b]]
+        spans = [r[b] - r[a] for r in rows if r[a] is not None and r[b] is not None]  # type: ignore[operator]
         out[key] = statistics.median(spans) if spans else None  # type: ignore[type-var]
     return out
 

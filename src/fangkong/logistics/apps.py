@@ -43,7 +43,7 @@ class LogisticsConfig(AppConfig):
         )
 
 
-def _low_stock(user):  # type: ignore[no-untyped-def]
+def _low_stock(user):
     from fangkong.logistics.selectors import low_stock_count
 
     return low_stock_count()

@@ -57,8 +57,8 @@ def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
     for item in items:
         out = -int(outflow.get(item.pk) or 0)
         per_day = out / RATE_DAYS
-        cover = round(item.on_hand / per_day, 1) if per_day else None  # type: ignore[attr-defined]
-        rows.append(StockRow(item, item.on_hand, out, round(per_day, 1), cover))  # type: ignore[attr-defined]
+        cover = round(item.on_hand / per_day, 1) if per_day else None
+        rows.append(StockRow(item, item.on_hand, out, round(per_day, 1), cover))
     return rows
 
 
@@ -150,7 +150,7 @@ def purchase_total(day: datetime.date | None = None) -> Decimal:
     qs = Purchase.objects.all()
     if day is not None:
         qs = qs.filter(day__lte=day)
-    return qs.aggregate(t=Coalesce(Sum("amount"), Decimal(0)))["t"]  # type: ignore[no-any-return]
+    return qs.aggregate(t=Coalesce(Sum("amount"), Decimal(0)))["t"]
 
 
 def distributed_on(day: datetime.date) -> int:

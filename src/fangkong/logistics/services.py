@@ -134,7 +134,7 @@ def _move(
 
 
 def _lines_create(lines: list[LineInput], **owner: object) -> None:
-    rows = [Line(item=item, quantity=qty, **owner) for item, qty in lines]  # type: ignore[misc]
+    rows = [Line(item=item, quantity=qty, **owner) for item, qty in lines]
     for row in rows:
         row.full_clean()
     Line.objects.bulk_create(rows)

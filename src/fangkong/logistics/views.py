@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -68,7 +69,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
             for m in movements.iterator(chunk_size=2000)
         )
         headers = ["时间", "仓库", "物资", "类型", "数量", "单位", "结存", "说明", "经办人"]
-        return xlsx_response("防护物资台账.xlsx", [Sheet("台账", headers, rows)])
+        # A streamed download: a FileResponse, which the decorator passes through unchanged.
+        return xlsx_response("防护物资台账.xlsx", [Sheet("台账", headers, rows)])  # type: ignore[return-value]
     return render(
         request,
         "logistics/ledger.html",
@@ -121,8 +123,8 @@ def donation_create(request: HttpRequest) -> HttpResponse:
             receiving_unit=d["receiving_unit"],
             store=d["store"],
             lines=lines,
-            money=d["money"] or 0,
-            estimated_value=d["estimated_value"] or 0,
+            money=d["money"] or Decimal(0),
+            estimated_value=d["estimated_value"] or Decimal(0),
             description=d["description"],
             by=user,
         )

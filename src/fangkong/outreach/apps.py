@@ -35,7 +35,7 @@ class OutreachConfig(AppConfig):
         )
 
 
-def _unread(user):  # type: ignore[no-untyped-def]
+def _unread(user):
     from fangkong.outreach.selectors import unread_count
 
     return unread_count(user)

@@ -30,7 +30,7 @@ class MediaReportForm(forms.Form):
     outlet = forms.CharField(label=_("媒体"), max_length=40)
     level = forms.ChoiceField(label=_("级别"), choices=MediaReport.Level.choices)
     day = _day()
-    link = forms.URLField(label=_("链接"), required=False)
+    link = forms.URLField(label=_("链接"), required=False, assume_scheme="https")
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("相关单位"), required=False)
 
 

@@ -72,7 +72,7 @@ def post_list() -> QuerySet[SelfMediaPost]:
 
 
 def popular_post_count(day: datetime.date | None = None) -> int:
-    qs = post_list().filter(interactions__gte=HIGH_INTERACTION)
+    qs = post_list().filter(interactions__gte=HIGH_INTERACTION)  # type: ignore[misc]
     return (qs.filter(day__lte=day) if day else qs).count()
 
 
@@ -83,14 +83,14 @@ def role_model_list() -> QuerySet[RoleModel]:
 def notices_for(user: User | AnonymousUser) -> QuerySet[NoticeReceipt]:
     """The user's own notices, unread first."""
     return (
-        NoticeReceipt.objects.filter(user_id=user.pk)
+        NoticeReceipt.objects.filter(user_id=user.pk or 0)
         .select_related("notice__published_by")
         .order_by(F("read_at").asc(nulls_first=True), "-notice__published_at")
     )
 
 
 def unread_count(user: User | AnonymousUser) -> int:
-    return NoticeReceipt.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    return NoticeReceipt.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
 
 
 def notice_list() -> QuerySet[Notice]:

@@ -153,7 +153,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_publish = user_can(request.user, "notices.publish")
     receipt = (
         NoticeReceipt.objects.select_related("notice__published_by")
-        .filter(notice_id=pk, user_id=request.user.pk)
+        .filter(notice_id=pk, user_id=request.user.pk or 0)
         .first()
     )
     if receipt is not None:
