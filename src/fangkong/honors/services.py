@@ -92,7 +92,7 @@ def commendation_report(
         officer = None
         if unit is None:
             raise ValidationError({"unit": _("集体表彰须选择单位")})
-    deeds = normalize_text(deeds)
+    deeds = deeds.strip()  # prose: keep its full-width punctuation for the circular
     if not deeds:
         raise ValidationError({"deeds": _("主要事迹不能为空")})
     at = _when(at, None)
@@ -122,7 +122,7 @@ def commendation_resubmit(
         raise ValidationError(_("只有退回修改的表彰可以重新上报"))
     if by.pk != c.reported_by_id:
         raise ValidationError(_("只有原上报人可以修改后重报"))
-    deeds = normalize_text(deeds)
+    deeds = deeds.strip()  # prose: keep its full-width punctuation for the circular
     if not deeds:
         raise ValidationError({"deeds": _("主要事迹不能为空")})
     at = _when(at, c.submitted_at)
