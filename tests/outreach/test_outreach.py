@@ -82,7 +82,7 @@ def test_counts_by_level_pledges_teams_and_popular_posts(world: World) -> None:
     services.post_record(
         title="冷帖", platform="微博", day=DAY, likes=250, comments=49, by=political
     )
-    for i in range(3):
+    for _i in range(3):
         services.activity_record(
             kind="pledge",
             title="宣誓",

@@ -44,7 +44,7 @@ class CircularForm(forms.Form):
     day = forms.DateField(
         label=_("印发日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     commendations = forms.ModelMultipleChoiceField(
         Commendation.objects.none(), label=_("通报的表彰"), widget=forms.CheckboxSelectMultiple

@@ -50,7 +50,7 @@ def _day() -> forms.DateField:
     return forms.DateField(
         label=_("日期"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -109,8 +109,12 @@ class LedgerFilterForm(forms.Form):
         label=_("类型"), choices=[("", _("全部")), *Movement.Kind.choices], required=False
     )
     start = forms.DateField(
-        label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("止"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -10,7 +10,9 @@ from fangkong.outreach.models import Activity, MediaReport, Notice
 
 def _day() -> forms.DateField:
     return forms.DateField(
-        label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
