@@ -310,3 +310,19 @@ def test_concurrent_distributions_cannot_both_take_the_last_stock(world: World, 
     assert sorted(results) == ["N95口罩库存不足：中心仓库现有40个，需60个", "ok"]
     assert _on_hand(store, n95) == 40
     assert Movement.objects.filter(kind="distribution").count() == 1
+
+
+@pytest.mark.django_db
+def test_stock_page_measures_the_rate_up_to_a_chosen_day(world: World, kit: dict) -> None:
+    clerk, n95, store = kit["clerk"], kit["n95"], kit["store"]
+    services.purchase_record(
+        supplier="甲", amount=Decimal(1), day=DAY, store=store, lines=[(n95, 700)], by=clerk
+    )
+    services.distribution_record(
+        store=store, unit=world.station_a, received_by="甲", lines=[(n95, 70)], day=DAY, by=clerk
+    )
+    client = world.client("logistics")
+    page = client.get("/logistics/?day=2020-02-03").content.decode()
+    assert '<td class="fk-num">63.0</td>' in page  # 630 left at 10 a day
+    assert client.get("/logistics/?day=2020-02-30").status_code == 200
+    assert client.get("/logistics/?day=nonsense").status_code == 200

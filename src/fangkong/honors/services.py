@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.roles import user_can
 from fangkong.core.services import model_create
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose, normalize_text
 from fangkong.honors.models import Circular, Commendation, Step
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _when(at: datetime.datetime | None, after: datetime.datetime | None) -> date
 
 
 def _step(c: Commendation, action: str, by: User, at: datetime.datetime, note: str = "") -> None:
-    Step.objects.create(commendation=c, action=action, by=by, at=at, note=normalize_text(note))
+    Step.objects.create(commendation=c, action=action, by=by, at=at, note=clean_prose(note))
 
 
 def _advance(
@@ -284,7 +284,7 @@ def circular_issue(
         model=Circular,
         by=by,
         number=normalize_text(number),
-        title=normalize_text(title),
+        title=clean_prose(title),
         preamble=preamble,
         day=day,
         issued_by=by,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.core.services import model_create
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose, normalize_text
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -288,7 +288,7 @@ def stock_adjust(
     *, store: Store, item: Item, delta: int, reason: str, day: datetime.date, by: User | None
 ) -> Movement:
     """盘点调整: correct the stock after a count; the reason is required."""
-    reason = normalize_text(reason)
+    reason = clean_prose(reason)
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})
     if delta == 0:

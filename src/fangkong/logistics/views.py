@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
@@ -24,7 +26,12 @@ from fangkong.logistics.models import Donation
 
 @require_perm("logistics.view")
 def stock(request: HttpRequest) -> HttpResponse:
-    rows = selectors.stock_summary()
+    # The rate of use is measured over the 7 days up to `day` (today unless asked).
+    try:
+        day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    except ValueError:  # well formed but impossible, e.g. 2020-02-30
+        day = timezone.localdate()
+    rows = selectors.stock_summary(day)
     return render(
         request,
         "logistics/stock.html",
@@ -32,6 +39,7 @@ def stock(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "by_store": selectors.stock_by_store(),
             "low_count": sum(1 for r in rows if r.low),
+            "day": day,
             "can_edit": user_can(request.user, "logistics.edit"),
         },
     )

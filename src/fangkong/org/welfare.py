@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose
 from fangkong.org.models import Officer, WelfareCase, WelfareHelp
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def welfare_case_open(
         model=WelfareCase,
         by=by,
         officer=officer,
-        title=normalize_text(title),
+        title=clean_prose(title),
         detail=detail,
         urgency=urgency,
         follow_up_by=follow_up_by,
@@ -112,7 +112,7 @@ def welfare_help_record(
     *, case: WelfareCase, text: str, by: User, at: datetime.datetime | None = None
 ) -> WelfareHelp:
     _check_access(by, case.officer)
-    text = normalize_text(text)
+    text = clean_prose(text)
     if not text:
         raise ValidationError({"text": _("帮扶措施不能为空")})
     return model_create(

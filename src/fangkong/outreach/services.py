@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose, normalize_text
 from fangkong.outreach.models import (
     Activity,
     CommandoTask,
@@ -61,7 +61,7 @@ def activity_record(
         model=Activity,
         by=by,
         kind=kind,
-        title=normalize_text(title),
+        title=clean_prose(title),
         day=day,
         unit=unit,
         branch=branch,
@@ -103,7 +103,7 @@ def team_create(
 def team_task_add(
     *, team: CommandoTeam, day: datetime.date, title: str, by: User | None
 ) -> CommandoTask:
-    return model_create(model=CommandoTask, by=by, team=team, day=day, title=normalize_text(title))
+    return model_create(model=CommandoTask, by=by, team=team, day=day, title=clean_prose(title))
 
 
 @transaction.atomic
@@ -121,7 +121,7 @@ def media_report_record(
     return model_create(
         model=MediaReport,
         by=by,
-        title=normalize_text(title),
+        title=clean_prose(title),
         outlet=normalize_text(outlet),
         level=level,
         day=day,
@@ -145,7 +145,7 @@ def post_record(
     return model_create(
         model=SelfMediaPost,
         by=by,
-        title=normalize_text(title),
+        title=clean_prose(title),
         platform=platform,
         day=day,
         likes=likes,
@@ -176,7 +176,7 @@ def role_model_record(
     if not officers:
         raise ValidationError({"officers": _("典型须关联至少一名民警")})
     model = model_create(
-        model=RoleModel, by=by, title=normalize_text(title), story=story, day=day, unit=unit
+        model=RoleModel, by=by, title=clean_prose(title), story=story, day=day, unit=unit
     )
     model.officers.set(officers)
     model.reports.set(reports)
@@ -211,7 +211,7 @@ def notice_publish(
         model=Notice,
         by=by,
         kind=kind,
-        title=normalize_text(title),
+        title=clean_prose(title),
         body=body,
         to_all=to_all,
         published_by=by,
