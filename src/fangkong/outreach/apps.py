@@ -18,7 +18,7 @@ class OutreachConfig(AppConfig):
                 title=_("通知与防护知识"),
                 text=_("未读的通知和防护知识；发布人可查看阅读回执"),
                 url_name="outreach_notices",
-                roles=frozenset(Role.values),
+                roles=frozenset(Role.values) - {Role.FOLLOWUP},
                 order=90,
                 count=_unread,
                 tone="warn",

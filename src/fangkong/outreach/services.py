@@ -184,8 +184,9 @@ def role_model_record(
 
 
 def notice_recipients(*, to_all: bool, units: Sequence[Unit]) -> list[int]:
-    """Active users with a role; for some units, those posted there or in a unit below."""
-    qs = User.objects.filter(is_active=True).exclude(role="")
+    """Officers' active logins; for some units, those posted there or in a unit below.
+    (Village cadres and doctors are not the bureau's to instruct.)"""
+    qs = User.objects.filter(is_active=True, kind=User.Kind.OFFICER).exclude(role="")
     if not to_all:
         q = Q()
         for unit in units:
