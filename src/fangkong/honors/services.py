@@ -67,7 +67,11 @@ def _advance(
 
 
 def _locked(c: Commendation) -> Commendation:
-    return Commendation.objects.select_for_update().select_related("unit", "officer").get(pk=c.pk)
+    return (
+        Commendation.objects.select_for_update(of=("self",))
+        .select_related("unit", "officer")
+        .get(pk=c.pk)
+    )
 
 
 @transaction.atomic
