@@ -6,6 +6,7 @@ from django.views.generic.base import RedirectView
 
 from fangkong.accounts import views as account_views
 from fangkong.api import api
+from fangkong.outreach.urls import notice_urlpatterns
 
 admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
 admin.site.site_title = _("疫情防控指挥平台")
@@ -23,6 +24,7 @@ urlpatterns = [
     path("logistics/", include("fangkong.logistics.urls")),
     path("honors/", include("fangkong.honors.urls")),
     path("outreach/", include("fangkong.outreach.urls")),
+    path("notices/", include(notice_urlpatterns)),
     path("favicon.ico", RedirectView.as_view(url=static("fangkong/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

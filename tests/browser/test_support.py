@@ -167,7 +167,7 @@ def test_political_pages_render_on_phone_and_desktop(
         ("/org/welfare/", "welfare", "暖警：民警家庭困难"),
         ("/outreach/", "outreach", "党建与宣传"),
         ("/outreach/media/", "outreach-media", "宣传报道"),
-        ("/outreach/notices/", "notices", "通知与防护知识"),
+        ("/notices/", "notices", "通知与防护知识"),
     ):
         page.goto(f"{base}{path}")
         expect(page.locator("h1")).to_have_text(heading)

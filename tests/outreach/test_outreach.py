@@ -35,23 +35,23 @@ def test_notice_to_some_units_reaches_their_people_and_the_sender_sees_who_has_n
     assert everyone.receipts.count() == 8  # every officer's login; not the cadre, nor the outsider
 
     client_a = world.client("station_a")
-    assert "执勤防护知识" in client_a.get("/outreach/notices/").content.decode()
-    client_a.post(f"/outreach/notices/{notice.pk}/confirm/")
-    client_a.post(f"/outreach/notices/{notice.pk}/confirm/")  # twice: one receipt, first time kept
+    assert "执勤防护知识" in client_a.get("/notices/").content.decode()
+    client_a.post(f"/notices/{notice.pk}/confirm/")
+    client_a.post(f"/notices/{notice.pk}/confirm/")  # twice: one receipt, first time kept
     receipt = NoticeReceipt.objects.get(notice=notice, user__username="station_a")
     assert receipt.read_at is not None
-    assert "已确认阅读" in client_a.get(f"/outreach/notices/{notice.pk}/").content.decode()
+    assert "已确认阅读" in client_a.get(f"/notices/{notice.pk}/").content.decode()
 
-    sender_view = world.client("political").get(f"/outreach/notices/{notice.pk}/").content.decode()
+    sender_view = world.client("political").get(f"/notices/{notice.pk}/").content.decode()
     unread = sender_view.split('data-testid="unread"')[1].split("</ul>")[0]
     read = sender_view.split('data-testid="read"')[1].split("</ul>")[0]
     assert "李娜" in unread and "王伟" not in unread  # the users' officers
     assert "王伟" in read
     assert "未读 1 人" in sender_view
-    listing = world.client("political").get("/outreach/notices/").content.decode()
+    listing = world.client("political").get("/notices/").content.decode()
     assert "1/2" in listing
     # Someone not addressed neither sees it nor can confirm it.
-    assert world.client("logistics").get(f"/outreach/notices/{notice.pk}/").status_code == 404
+    assert world.client("logistics").get(f"/notices/{notice.pk}/").status_code == 404
     with pytest.raises(ValidationError, match="您不是该通知的接收人"):
         services.notice_confirm(notice=notice, user=world.users["logistics"])
 
@@ -172,7 +172,7 @@ def test_list_pages_query_counts(world: World, django_assert_num_queries) -> Non
     for url, n in (
         ("/outreach/activities/", 4),
         ("/outreach/media/", 6),
-        ("/outreach/notices/", 4),
+        ("/notices/", 4),
         ("/outreach/", 8),
     ):
         client.get(url)

@@ -8,8 +8,12 @@ urlpatterns = [
     path("activities/new/", views.activity_create, name="outreach_activity_create"),
     path("media/", views.media, name="outreach_media"),
     path("media/new/", views.media_create, name="outreach_media_create"),
-    path("notices/", views.notices, name="outreach_notices"),
-    path("notices/new/", views.notice_create, name="outreach_notice_create"),
-    path("notices/<int:pk>/", views.notice_detail, name="outreach_notice"),
-    path("notices/<int:pk>/confirm/", views.notice_confirm, name="outreach_notice_confirm"),
+]
+
+# Notices reach every officer, not only party work: mounted at /notices/ (fangkong/urls.py).
+notice_urlpatterns = [
+    path("", views.notices, name="outreach_notices"),
+    path("new/", views.notice_create, name="outreach_notice_create"),
+    path("<int:pk>/", views.notice_detail, name="outreach_notice"),
+    path("<int:pk>/confirm/", views.notice_confirm, name="outreach_notice_confirm"),
 ]
