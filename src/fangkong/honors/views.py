@@ -73,7 +73,15 @@ def commendation_report(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已上报：%(c)s") % {"c": c})
             return redirect("honors_detail", pk=c.pk)
-    return render(request, "honors/report_form.html", {"form": form})
+    context = {
+        "form": form,
+        "title": _("上报表彰"),
+        "lead": _("快报：个人选择民警，集体选择单位。"),
+        "submit": _("上报"),
+        "back_url": reverse("honors_list"),
+        "back_label": _("战时表彰"),
+    }
+    return render(request, "form_page.html", context)
 
 
 def _actions(user: Any, c: Commendation) -> list[str]:
@@ -173,7 +181,14 @@ def circular_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已印发：%(c)s") % {"c": circular})
             return redirect("honors_circulars")
-    return render(request, "honors/circular_form.html", {"form": form})
+    context = {
+        "form": form,
+        "title": _("印发表扬通报"),
+        "submit": _("印发"),
+        "back_url": reverse("honors_circulars"),
+        "back_label": _("表扬通报"),
+    }
+    return render(request, "form_page.html", context)
 
 
 @require_perm("honors.view")

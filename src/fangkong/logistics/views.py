@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -87,7 +88,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 def _lines_form_view(
-    request: HttpRequest, form_class: Any, template: str, save: Any, done: str, msg: str
+    request: HttpRequest, form_class: Any, title: str, save: Any, done: str, msg: str
 ) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +99,8 @@ def _lines_form_view(
         else:
             messages.success(request, msg % {"obj": obj})
             return redirect(done)
-    return render(request, template, {"form": form})
+    context = {"form": form, "title": title, "back_url": reverse(done), "back_label": _("防护物资")}
+    return render(request, "form_page.html", context)
 
 
 @require_perm("logistics.view")
@@ -140,7 +142,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
     return _lines_form_view(
         request,
         DonationForm,
-        "logistics/donation_form.html",
+        _("登记捐赠"),
         save,
         "logistics_donations",
         _("已登记捐赠：%(obj)s"),
@@ -190,7 +192,7 @@ def purchase_create(request: HttpRequest) -> HttpResponse:
     return _lines_form_view(
         request,
         PurchaseForm,
-        "logistics/purchase_form.html",
+        _("登记采购"),
         save,
         "logistics_purchases",
         _("已登记采购：%(obj)s"),
@@ -227,7 +229,7 @@ def distribution_create(request: HttpRequest) -> HttpResponse:
     return _lines_form_view(
         request,
         DistributionForm,
-        "logistics/distribution_form.html",
+        _("发放物资"),
         save,
         "logistics_stock",
         _("已发放：%(obj)s"),

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,7 +79,13 @@ def welfare_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记：%(c)s") % {"c": case})
             return redirect("welfare_detail", pk=case.pk)
-    return render(request, "org/welfare_form.html", {"form": form})
+    context = {
+        "form": form,
+        "title": _("登记民警家庭困难"),
+        "back_url": reverse("welfare_list"),
+        "back_label": _("暖警"),
+    }
+    return render(request, "form_page.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,10 @@ def activities(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_context(form: Any, title: str, back: str) -> dict[str, Any]:
+    return {"form": form, "title": title, "back_url": reverse(back), "back_label": _("返回")}
+
+
 def _simple_form(
     request: HttpRequest, form_class: Any, save: Any, done: str, title: str
 ) -> HttpResponse:
@@ -63,7 +68,7 @@ def _simple_form(
         else:
             messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
             return redirect(done)
-    return render(request, "outreach/form.html", {"form": form, "title": title, "back": done})
+    return render(request, "form_page.html", _form_context(form, title, done))
 
 
 @require_perm("outreach.view", "outreach.edit")
@@ -141,11 +146,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已发布：%(n)s") % {"n": notice})
             return redirect("outreach_notice", pk=notice.pk)
-    return render(
-        request,
-        "outreach/form.html",
-        {"form": form, "title": _("发布通知"), "back": "outreach_notices"},
-    )
+    return render(request, "form_page.html", _form_context(form, _("发布通知"), "outreach_notices"))
 
 
 @login_required
