@@ -13,6 +13,9 @@ from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
 from fangkong.core.reference_api import router as reference_router
+from fangkong.honors.api import router as honors_router
+from fangkong.logistics.api import router as logistics_router
+from fangkong.outreach.api import router as outreach_router
 from fangkong.people.api import router as people_router
 
 api = NinjaAPI(
@@ -25,6 +28,9 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", reference_router)
+api.add_router("/", logistics_router)
+api.add_router("/", honors_router)
+api.add_router("/", outreach_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "fangkong.org",
     "fangkong.people",
     "fangkong.quarantine",
+    "fangkong.logistics",
+    "fangkong.honors",
+    "fangkong.outreach",
 ]
 
 MIDDLEWARE = [

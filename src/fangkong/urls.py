@@ -7,6 +7,7 @@ from django.views.generic.base import RedirectView
 from fangkong.accounts import views as account_views
 from fangkong.api import api
 from fangkong.core import offline
+from fangkong.outreach.urls import notice_urlpatterns
 
 admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
 admin.site.site_title = _("疫情防控指挥平台")
@@ -24,6 +25,10 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("favicon.ico", RedirectView.as_view(url=static("fangkong/favicon.svg")), name="favicon"),
+    path("logistics/", include("fangkong.logistics.urls")),
+    path("honors/", include("fangkong.honors.urls")),
+    path("outreach/", include("fangkong.outreach.urls")),
+    path("notices/", include(notice_urlpatterns)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -31,3 +31,9 @@ def strip_all_spaces(value: str) -> str:
     # NFKC again: dropping a space can bring a letter next to a mark it composes with
     # ("C¸" folds to "C \u0327"), and stored keys must not change when normalised twice.
     return unicodedata.normalize("NFKC", _WHITESPACE_RUN.sub("", folded))
+
+
+def clean_prose(value: str) -> str:
+    """Trim ``value`` and collapse whitespace runs, without NFKC: titles and narratives keep
+    their full-width punctuation (，：“”), which official documents require."""
+    return _WHITESPACE_RUN.sub(" ", value).strip()

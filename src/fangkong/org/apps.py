@@ -15,6 +15,18 @@ class OrgConfig(AppConfig):
         register_nav(NavItem(_("警力"), "officer_list", perm="org.view", order=61))
         register_nav(NavItem(_("工作组"), "working_group_list", perm="org.view", order=62))
         register_nav(NavItem(_("战时命令"), "wartime", perm="org.view", order=63))
+        register_nav(NavItem(_("暖警"), "welfare_list", perm="welfare.view", order=64))
+        register_card(
+            HomeCard(
+                title=_("民警家庭困难"),
+                text=_("暖警：尚未解决的民警家庭困难"),
+                url_name="welfare_list",
+                roles=frozenset({Role.POLITICAL, Role.STATION}),
+                order=18,
+                count=_welfare_open,
+                tone="warn",
+            )
+        )
         everyone_with_org = frozenset(
             {Role.COMMAND, Role.POLITICAL, Role.WORKGROUP, Role.STATION, Role.LOGISTICS, Role.ADMIN}
         )
@@ -69,3 +81,9 @@ def _officers(user):
     from fangkong.org.models import Officer
 
     return Officer.objects.count()
+
+
+def _welfare_open(user):
+    from fangkong.org.welfare import open_count
+
+    return open_count(user)

@@ -233,3 +233,61 @@ def build(ctx: DemoContext) -> None:
         hours = rng.choice([1, 2, 2, 3, 4, 5, 6, 8, 12, 18, 20, 26])
         at = ctx.wartime.replace(minute=rng.randrange(60)) + datetime.timedelta(hours=hours)
         services.recall_report_back(recall=recall, at=at, by=commander)
+    _welfare(ctx, officers_by_unit, stations)
+
+
+WELFARE = [
+    (
+        "父亲住院无人照料",
+        "父亲脑梗住院，本人在检查站执勤无法陪护。",
+        "high",
+        "协调县人民医院安排护工，所里安排同事轮流探望。",
+    ),
+    (
+        "孩子在家无人看护",
+        "夫妻均为一线民警，孩子放寒假在家。",
+        "medium",
+        "协调社区志愿者每日上门照看。",
+    ),
+    (
+        "家中老人独居需送生活物资",
+        "母亲独居农村，封村后购物不便。",
+        "medium",
+        "村党支部代购生活物资并每日电话报平安。",
+    ),
+    ("妻子临产", "妻子预产期2月上旬，本人在卡点执勤。", "high", ""),
+]
+
+
+def _welfare(
+    ctx: DemoContext, officers_by_unit: dict[int, list[Officer]], stations: dict[str, Unit]
+) -> None:
+    """暖警: a few family difficulties, most solved, one still open."""
+    from fangkong.org import welfare
+
+    political = User.objects.get(username="zhenggong")
+    units = [
+        stations["堽城镇"],
+        stations["泗店镇"],
+        Unit.objects.get(name="特巡警大队"),
+        stations["磁窑镇"],
+    ]
+    for i, (title, detail, urgency, help_text) in enumerate(WELFARE):
+        officer = officers_by_unit[units[i].pk][3]
+        opened = ctx.at(datetime.date(2020, 1, 27) + datetime.timedelta(days=i * 2), 10)
+        case = welfare.welfare_case_open(
+            officer=officer,
+            title=title,
+            detail=detail,
+            urgency=urgency,
+            follow_up_by=political,
+            by=political,
+            at=opened,
+        )
+        if help_text:
+            welfare.welfare_help_record(
+                case=case, text=help_text, by=political, at=opened + datetime.timedelta(hours=5)
+            )
+            welfare.welfare_case_solve(
+                case=case, by=political, at=opened + datetime.timedelta(days=1)
+            )

@@ -234,3 +234,67 @@ class Recall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · {self.officer}"
+
+
+class WelfareCase(models.Model):
+    """暖警: a family difficulty of an officer, who follows it up, and when it was solved.
+
+    Private: only the political department and the leader of the officer's own unit see it
+    (org/selectors.py `welfare_cases_for`)."""
+
+    class Urgency(models.TextChoices):
+        HIGH = "high", _("紧急")
+        MEDIUM = "medium", _("较急")
+        LOW = "low", _("一般")
+
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("民警"), on_delete=models.PROTECT, related_name="welfare_cases"
+    )
+    title = models.CharField(_("困难事项"), max_length=60)
+    detail = models.TextField(_("具体情况"), blank=True)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟进人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("登记时间"))
+    solved_at = models.DateTimeField(_("解决时间"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("民警家庭困难")
+        verbose_name_plural = _("民警家庭困难")
+        ordering = ["solved_at", "urgency", "-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.officer.name} · {self.title}"
+
+
+class WelfareHelp(models.Model):
+    """One piece of help given for a family difficulty."""
+
+    case = models.ForeignKey(WelfareCase, on_delete=models.CASCADE, related_name="helps")
+    at = models.DateTimeField(_("时间"))
+    text = models.CharField(_("帮扶措施"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("帮扶记录")
+        verbose_name_plural = _("帮扶记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from fangkong.accounts.roles import user_can
+from fangkong.core.api import page_slice
+from fangkong.honors import selectors
+
+router = Router(tags=["honors"])
+
+
+class CommendationOut(Schema):
+    id: int
+    kind: str
+    honoree: str
+    unit: str
+    level: str
+    tier: str
+    status: str
+    reported_at: datetime.datetime
+    awarded_at: datetime.datetime | None
+    total_hours: float | None
+    circular: str | None
+
+
+class CommendationPage(Schema):
+    items: list[CommendationOut]
+    count: int
+    median_total_hours: float | None
+
+
+class CommendationFilter(Schema):
+    status: str = ""
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/honors/commendations", response=CommendationPage, summary="战时表彰及用时")
+def commendations(request: HttpRequest, filters: Query[CommendationFilter]) -> dict[str, object]:
+    if not user_can(request.user, "honors.view"):
+        raise PermissionDenied
+    qs = selectors.commendation_list(status=filters.status)
+    count = qs.count()
+    rows = qs[page_slice(filters.limit, filters.offset)]
+    items = [
+        CommendationOut(
+            id=c.pk,
+            kind=c.kind,
+            honoree=c.honoree,
+            unit=c.unit.name,
+            level=c.level,
+            tier=c.tier,
+            status=c.status,
+            reported_at=c.reported_at,
+            awarded_at=c.awarded_at,
+            total_hours=selectors.hours(c.timings()["total"]),
+            circular=c.circular.number if c.circular else None,
+        )
+        for c in rows
+    ]
+    median = selectors.hours(selectors.median_durations()["total"])
+    return {"items": items, "count": count, "median_total_hours": median}

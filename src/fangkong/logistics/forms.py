@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.logistics.models import Donor, Item, Movement, Store
+from fangkong.org.models import Unit
+
+LINE_COUNT = 4
+
+
+class LinesForm(forms.Form):
+    """A form with up to LINE_COUNT (item, quantity) rows: item_1/qty_1 …"""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = Item.objects.order_by("sort_order", "id")
+        for i in range(1, LINE_COUNT + 1):
+            self.fields[f"item_{i}"] = forms.ModelChoiceField(
+                items, label=_("物资%(n)d") % {"n": i}, required=False
+            )
+            self.fields[f"qty_{i}"] = forms.IntegerField(
+                label=_("数量%(n)d") % {"n": i}, required=False, min_value=1
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(1, LINE_COUNT + 1):
+            item, qty = data.get(f"item_{i}"), data.get(f"qty_{i}")
+            if item and not qty:
+                self.add_error(f"qty_{i}", _("请填写数量"))
+            if qty and not item:
+                self.add_error(f"item_{i}", _("请选择物资"))
+        return data
+
+    def lines(self) -> list[tuple[Item, int]]:
+        data = self.cleaned_data
+        return [
+            (data[f"item_{i}"], data[f"qty_{i}"])
+            for i in range(1, LINE_COUNT + 1)
+            if data.get(f"item_{i}") and data.get(f"qty_{i}")
+        ]
+
+
+def _day() -> forms.DateField:
+    return forms.DateField(
+        label=_("日期"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class DonationForm(LinesForm):
+    donor_kind = forms.ChoiceField(label=_("捐赠人类别"), choices=Donor.Kind.choices)
+    donor_name = forms.CharField(label=_("捐赠人"), max_length=60)
+    contact = forms.CharField(label=_("联系人"), max_length=30, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    day = _day()
+    receiving_unit = forms.ModelChoiceField(Unit.objects.all(), label=_("接收单位"))
+    store = forms.ModelChoiceField(Store.objects.all(), label=_("入库仓库"), required=False)
+    money = forms.DecimalField(
+        label=_("捐款（元）"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    estimated_value = forms.DecimalField(
+        label=_("估值（元）"), required=False, min_value=Decimal(0), decimal_places=2
+    )
+    description = forms.CharField(label=_("捐赠物品说明"), max_length=200, required=False)
+
+    field_order = [
+        "donor_kind",
+        "donor_name",
+        "contact",
+        "phone",
+        "day",
+        "receiving_unit",
+        "store",
+    ]
+
+
+class PurchaseForm(LinesForm):
+    supplier = forms.CharField(label=_("供应商"), max_length=60)
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), decimal_places=2)
+    invoice_number = forms.CharField(label=_("发票号"), max_length=30, required=False)
+    day = _day()
+    store = forms.ModelChoiceField(Store.objects.all(), label=_("入库仓库"))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    field_order = ["supplier", "amount", "invoice_number", "day", "store"]
+
+
+class DistributionForm(LinesForm):
+    store = forms.ModelChoiceField(Store.objects.all(), label=_("出库仓库"))
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("领用单位"))
+    post = forms.CharField(label=_("检查站/执勤点"), max_length=40, required=False)
+    received_by = forms.CharField(label=_("领用人"), max_length=30)
+    signed_by = forms.CharField(label=_("签收人"), max_length=30, required=False)
+    day = _day()
+
+    field_order = ["store", "unit", "post", "received_by", "signed_by", "day"]
+
+
+class LedgerFilterForm(forms.Form):
+    item = forms.ModelChoiceField(Item.objects.all(), label=_("物资"), required=False)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("", _("全部")), *Movement.Kind.choices], required=False
+    )
+    start = forms.DateField(
+        label=_("起"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("止"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -1,0 +1,164 @@
+"""Reads of supplies: stock on hand with days of cover, low stock, the ledger, donation totals."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from fangkong.logistics.models import (
+    Distribution,
+    Donation,
+    Donor,
+    Item,
+    Line,
+    Movement,
+    Purchase,
+    Stock,
+)
+
+RATE_DAYS = 7  # the current rate of use is the last 7 days' outflow
+
+
+@dataclass
+class StockRow:
+    item: Item
+    on_hand: int
+    outflow: int  # distributed in the last RATE_DAYS days
+    per_day: float
+    days_cover: float | None  # None: nothing used lately, so no end in sight
+
+    @property
+    def low(self) -> bool:
+        return self.on_hand < self.item.low_threshold
+
+
+def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
+    """Every item with its stock across stores and its days of cover: two queries."""
+    day = day or timezone.localdate()
+    items = list(
+        Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0)).order_by(
+            "sort_order", "id"
+        )
+    )
+    since = day - datetime.timedelta(days=RATE_DAYS - 1)
+    outflow = dict(
+        Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day__gte=since, day__lte=day)
+        .values("item")
+        .annotate(total=Sum("quantity"))
+        .values_list("item", "total")
+    )
+    rows = []
+    for item in items:
+        out = -int(outflow.get(item.pk) or 0)
+        per_day = out / RATE_DAYS
+        cover = round(item.on_hand / per_day, 1) if per_day else None
+        rows.append(StockRow(item, item.on_hand, out, round(per_day, 1), cover))
+    return rows
+
+
+def low_stock(day: datetime.date | None = None) -> list[StockRow]:
+    return [row for row in stock_summary(day) if row.low]
+
+
+def low_stock_count() -> int:
+    return (
+        Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0))
+        .filter(low_threshold__gt=0)
+        .filter(on_hand__lt=F("low_threshold"))
+        .count()
+    )
+
+
+def stock_by_store() -> QuerySet[Stock]:
+    return Stock.objects.select_related("store", "item").order_by("store_id", "item__sort_order")
+
+
+def movement_list(
+    *,
+    item: Item | None = None,
+    kind: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[Movement]:
+    qs = Movement.objects.select_related("store", "item", "by")
+    if item is not None:
+        qs = qs.filter(item=item)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if start:
+        qs = qs.filter(day__gte=start)
+    if end:
+        qs = qs.filter(day__lte=end)
+    return qs.order_by("-at", "-id")
+
+
+def _lines() -> Prefetch[Any]:
+    return Prefetch("lines", queryset=Line.objects.select_related("item"))
+
+
+def donation_list() -> QuerySet[Donation]:
+    return Donation.objects.select_related("donor", "receiving_unit", "store").prefetch_related(
+        _lines()
+    )
+
+
+def purchase_list() -> QuerySet[Purchase]:
+    return Purchase.objects.select_related("store").prefetch_related(_lines())
+
+
+def distribution_list() -> QuerySet[Distribution]:
+    return Distribution.objects.select_related("store", "unit").prefetch_related(_lines())
+
+
+def donation_totals(day: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Per donor type: donors, donations, money and estimated value (up to `day`)."""
+    qs = Donation.objects.all()
+    if day is not None:
+        qs = qs.filter(day__lte=day)
+    rows = {
+        r["donor__kind"]: r
+        for r in qs.values("donor__kind").annotate(
+            donors=Count("donor", distinct=True),
+            donations=Count("id"),
+            money=Coalesce(Sum("money"), Decimal(0)),
+            value=Coalesce(Sum("estimated_value"), Decimal(0)),
+        )
+    }
+    out = []
+    for kind, label in Donor.Kind.choices:
+        r = rows.get(kind, {})
+        out.append(
+            {
+                "kind": kind,
+                "label": label,
+                "donors": r.get("donors", 0),
+                "donations": r.get("donations", 0),
+                "money": r.get("money", Decimal(0)),
+                "value": r.get("value", Decimal(0)),
+            }
+        )
+    return out
+
+
+def purchase_total(day: datetime.date | None = None) -> Decimal:
+    qs = Purchase.objects.all()
+    if day is not None:
+        qs = qs.filter(day__lte=day)
+    return qs.aggregate(t=Coalesce(Sum("amount"), Decimal(0)))["t"]
+
+
+def distributed_on(day: datetime.date) -> int:
+    total = Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day=day).aggregate(
+        t=Sum("quantity")
+    )["t"]
+    return -int(total or 0)
+
+
+def distributions_on(day: datetime.date) -> int:
+    return Distribution.objects.filter(day=day).count()

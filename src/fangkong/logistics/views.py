@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.forms import add_errors
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.logistics import selectors, services
+from fangkong.logistics.documents import thank_you_letter
+from fangkong.logistics.forms import DistributionForm, DonationForm, LedgerFilterForm, PurchaseForm
+from fangkong.logistics.models import Donation
+
+
+@require_perm("logistics.view")
+def stock(request: HttpRequest) -> HttpResponse:
+    # The rate of use is measured over the 7 days up to `day` (today unless asked).
+    try:
+        day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    except ValueError:  # well formed but impossible, e.g. 2020-02-30
+        day = timezone.localdate()
+    rows = selectors.stock_summary(day)
+    return render(
+        request,
+        "logistics/stock.html",
+        {
+            "rows": rows,
+            "by_store": selectors.stock_by_store(),
+            "low_count": sum(1 for r in rows if r.low),
+            "day": day,
+            "can_edit": user_can(request.user, "logistics.edit"),
+        },
+    )
+
+
+@require_perm("logistics.view")
+def low_stock(request: HttpRequest) -> HttpResponse:
+    return render(request, "logistics/low_stock.html", {"rows": selectors.low_stock()})
+
+
+@require_perm("logistics.view")
+def ledger(request: HttpRequest) -> HttpResponse:
+    form = LedgerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    movements = selectors.movement_list(
+        item=data.get("item"),
+        kind=data.get("kind", ""),
+        start=data.get("start"),
+        end=data.get("end"),
+    )
+    if request.GET.get("export") == "xlsx":
+        audit_record(actor=request.user, action="export", object_type="logistics.movement")  # type: ignore[arg-type]
+        rows = (
+            [
+                m.at,
+                m.store.name,
+                m.item.name,
+                m.get_kind_display(),
+                m.quantity,
+                m.item.unit_of_measure,
+                m.balance,
+                m.note,
+                str(m.by or ""),
+            ]
+            for m in movements.iterator(chunk_size=2000)
+        )
+        headers = ["时间", "仓库", "物资", "类型", "数量", "单位", "结存", "说明", "经办人"]
+        # A streamed download: a FileResponse, which the decorator passes through unchanged.
+        return xlsx_response("防护物资台账.xlsx", [Sheet("台账", headers, rows)])  # type: ignore[return-value]
+    return render(
+        request,
+        "logistics/ledger.html",
+        {"form": form, "page": paginate(request, movements), "query": query_without_page(request)},
+    )
+
+
+def _lines_form_view(
+    request: HttpRequest, form_class: Any, title: str, save: Any, done: str, msg: str
+) -> HttpResponse:
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data, form.lines(), request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, msg % {"obj": obj})
+            return redirect(done)
+    context = {"form": form, "title": title, "back_url": reverse(done), "back_label": _("防护物资")}
+    return render(request, "form_page.html", context)
+
+
+@require_perm("logistics.view")
+def donations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "logistics/donations.html",
+        {
+            "page": paginate(request, selectors.donation_list()),
+            "totals": selectors.donation_totals(),
+            "can_edit": user_can(request.user, "logistics.edit"),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def donation_create(request: HttpRequest) -> HttpResponse:
+    def save(d: dict[str, Any], lines: list[Any], user: Any) -> Donation:
+        donor = services.donor_find_or_create(
+            kind=d["donor_kind"],
+            name=d["donor_name"],
+            contact=d["contact"],
+            phone=d["phone"],
+            by=user,
+        )
+        return services.donation_record(
+            donor=donor,
+            day=d["day"],
+            receiving_unit=d["receiving_unit"],
+            store=d["store"],
+            lines=lines,
+            money=d["money"] or Decimal(0),
+            estimated_value=d["estimated_value"] or Decimal(0),
+            description=d["description"],
+            by=user,
+        )
+
+    return _lines_form_view(
+        request,
+        DonationForm,
+        _("登记捐赠"),
+        save,
+        "logistics_donations",
+        _("已登记捐赠：%(obj)s"),
+    )
+
+
+@require_perm("logistics.view")
+def donation_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(selectors.donation_list(), pk=pk)
+    response = HttpResponse(
+        thank_you_letter(donation),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = f"感谢信-{donation.donor.name}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@require_perm("logistics.view")
+def purchases(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "logistics/purchases.html",
+        {
+            "page": paginate(request, selectors.purchase_list()),
+            "total": selectors.purchase_total(),
+            "can_edit": user_can(request.user, "logistics.edit"),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def purchase_create(request: HttpRequest) -> HttpResponse:
+    def save(d: dict[str, Any], lines: list[Any], user: Any) -> Any:
+        return services.purchase_record(
+            supplier=d["supplier"],
+            amount=d["amount"],
+            invoice_number=d["invoice_number"],
+            day=d["day"],
+            store=d["store"],
+            note=d["note"],
+            lines=lines,
+            by=user,
+        )
+
+    return _lines_form_view(
+        request,
+        PurchaseForm,
+        _("登记采购"),
+        save,
+        "logistics_purchases",
+        _("已登记采购：%(obj)s"),
+    )
+
+
+@require_perm("logistics.view")
+def distributions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "logistics/distributions.html",
+        {
+            "page": paginate(request, selectors.distribution_list()),
+            "can_edit": user_can(request.user, "logistics.edit"),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def distribution_create(request: HttpRequest) -> HttpResponse:
+    def save(d: dict[str, Any], lines: list[Any], user: Any) -> Any:
+        return services.distribution_record(
+            store=d["store"],
+            unit=d["unit"],
+            post=d["post"],
+            received_by=d["received_by"],
+            signed_by=d["signed_by"],
+            day=d["day"],
+            lines=lines,
+            by=user,
+        )
+
+    return _lines_form_view(
+        request,
+        DistributionForm,
+        _("发放物资"),
+        save,
+        "logistics_stock",
+        _("已发放：%(obj)s"),
+    )

@@ -1,0 +1,134 @@
+"""暖警 — officers' family difficulties: reads and writes in one small module of org.
+
+Who sees a case: users with `welfare.view` (the political department), and the leader of
+the officer's own unit — a user whose officer has a position ending in 长 (所长, 大队长,
+副所长 …) or in 教导员 or 主任, in the same unit as the officer. Nobody else, whatever their
+jurisdiction: a family difficulty is not a station's business.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.roles import user_can
+from fangkong.core.services import model_create, model_update
+from fangkong.core.text import clean_prose
+from fangkong.org.models import Officer, WelfareCase, WelfareHelp
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+LEADER_SUFFIXES = ("长", "教导员", "主任")
+
+
+def led_unit_id(user: User | AnonymousUser) -> int | None:
+    """The unit the user leads, or None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    officer = getattr(user, "officer", None)
+    if officer is None or not officer.position.endswith(LEADER_SUFFIXES):
+        return None
+    return int(officer.unit_id)
+
+
+def welfare_cases_for(user: User | AnonymousUser) -> QuerySet[WelfareCase]:
+    qs = WelfareCase.objects.select_related("officer__unit", "follow_up_by")
+    if user_can(user, "welfare.view"):
+        return qs
+    unit_id = led_unit_id(user)
+    if unit_id is None:
+        return qs.none()
+    return qs.filter(officer__unit_id=unit_id)
+
+
+def can_use_welfare(user: User | AnonymousUser) -> bool:
+    return user_can(user, "welfare.view") or led_unit_id(user) is not None
+
+
+def open_count(user: User | AnonymousUser) -> int:
+    return welfare_cases_for(user).filter(solved_at__isnull=True).count()
+
+
+def fatigue_flags(day: datetime.date) -> dict[int, str]:
+    """Hook: {officer id: reason} from the duty roster, when the checkpoints app provides
+    `fangkong.checkpoints.selectors.fatigue_flags(day)`; empty until it is installed."""
+    try:
+        module = importlib.import_module("fangkong.checkpoints.selectors")
+    except ModuleNotFoundError:
+        return {}
+    fn = getattr(module, "fatigue_flags", None)
+    if fn is None:
+        return {}
+    flags: Any = fn(day)
+    if isinstance(flags, dict):
+        return {int(k): str(v) for k, v in flags.items()}
+    return {int(getattr(f, "officer_id", f)): str(getattr(f, "reason", "")) for f in flags}
+
+
+def _check_access(user: User, officer: Officer) -> None:
+    if user_can(user, "welfare.view"):
+        return
+    if led_unit_id(user) != officer.unit_id:
+        raise ValidationError(_("只有政工部门和本单位负责人可以登记和跟进民警家庭困难"))
+
+
+@transaction.atomic
+def welfare_case_open(
+    *,
+    officer: Officer,
+    title: str,
+    by: User,
+    detail: str = "",
+    urgency: str = WelfareCase.Urgency.MEDIUM,
+    follow_up_by: User | None = None,
+    at: datetime.datetime | None = None,
+) -> WelfareCase:
+    _check_access(by, officer)
+    return model_create(
+        model=WelfareCase,
+        by=by,
+        officer=officer,
+        title=clean_prose(title),
+        detail=detail,
+        urgency=urgency,
+        follow_up_by=follow_up_by,
+        opened_at=at or timezone.now(),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def welfare_help_record(
+    *, case: WelfareCase, text: str, by: User, at: datetime.datetime | None = None
+) -> WelfareHelp:
+    _check_access(by, case.officer)
+    text = clean_prose(text)
+    if not text:
+        raise ValidationError({"text": _("帮扶措施不能为空")})
+    return model_create(
+        model=WelfareHelp, by=by, case=case, text=text, at=at or timezone.now(), recorded_by=by
+    )
+
+
+@transaction.atomic
+def welfare_case_solve(
+    *, case: WelfareCase, by: User, at: datetime.datetime | None = None
+) -> WelfareCase:
+    _check_access(by, case.officer)
+    if case.solved_at is not None:
+        raise ValidationError(_("该困难已解决"))
+    at = at or timezone.now()
+    if at < case.opened_at:
+        raise ValidationError({"solved_at": _("解决时间不能早于登记时间")})
+    case, _changes = model_update(instance=case, by=by, data={"solved_at": at})
+    return case

@@ -1,0 +1,136 @@
+"""Pages of 暖警 (officers' welfare) and the officer's record page."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.models import User
+from fangkong.accounts.permissions import require_perm
+from fangkong.core.forms import add_errors
+from fangkong.org import welfare
+from fangkong.org.models import Officer, WelfareCase
+
+
+class WelfareCaseForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        Officer.objects.select_related("unit"), label=gettext_lazy("民警")
+    )
+    title = forms.CharField(label=gettext_lazy("困难事项"), max_length=60)
+    detail = forms.CharField(
+        label=gettext_lazy("具体情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    urgency = forms.ChoiceField(label=gettext_lazy("紧急程度"), choices=WelfareCase.Urgency.choices)
+    follow_up_by = forms.ModelChoiceField(
+        User.objects.filter(is_active=True).exclude(role=""),
+        label=gettext_lazy("跟进人"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_id = welfare.led_unit_id(user)
+        if not welfare.user_can(user, "welfare.view") and unit_id is not None:
+            self.fields["officer"].queryset = Officer.objects.filter(unit_id=unit_id)  # type: ignore[attr-defined]
+
+
+def _require_welfare(request: HttpRequest) -> None:
+    if not welfare.can_use_welfare(request.user):
+        raise PermissionDenied("role")
+
+
+@login_required
+def welfare_list(request: HttpRequest) -> HttpResponse:
+    _require_welfare(request)
+    show = request.GET.get("show", "open")
+    cases = welfare.welfare_cases_for(request.user)
+    cases = cases.filter(solved_at__isnull=show != "solved")
+    flags = welfare.fatigue_flags(timezone.localdate())
+    rows = [(c, flags.get(c.officer_id, "")) for c in cases]
+    return render(
+        request,
+        "org/welfare_list.html",
+        {"rows": rows, "show": show, "fatigue_hooked": bool(flags)},
+    )
+
+
+@login_required
+def welfare_create(request: HttpRequest) -> HttpResponse:
+    _require_welfare(request)
+    form = WelfareCaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = welfare.welfare_case_open(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已登记：%(c)s") % {"c": case})
+            return redirect("welfare_detail", pk=case.pk)
+    context = {
+        "form": form,
+        "title": _("登记民警家庭困难"),
+        "back_url": reverse("welfare_list"),
+        "back_label": _("暖警"),
+    }
+    return render(request, "form_page.html", context)
+
+
+@login_required
+def welfare_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_welfare(request)
+    try:
+        case = welfare.welfare_cases_for(request.user).get(pk=pk)
+    except WelfareCase.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "org/welfare_detail.html",
+        {"case": case, "helps": case.helps.select_related("recorded_by")},
+    )
+
+
+@require_POST
+@login_required
+def welfare_act(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_welfare(request)
+    try:
+        case = welfare.welfare_cases_for(request.user).get(pk=pk)
+    except WelfareCase.DoesNotExist as exc:
+        raise Http404 from exc
+    user: Any = request.user
+    try:
+        if request.POST.get("action") == "solve":
+            welfare.welfare_case_solve(case=case, by=user)
+            messages.success(request, _("已标记为解决"))
+        else:
+            welfare.welfare_help_record(case=case, text=request.POST.get("text", ""), by=user)
+            messages.success(request, _("已记录帮扶措施"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("welfare_detail", pk=pk)
+
+
+@require_perm("org.view")
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer's record: details, and the sections other apps contribute (commendations)."""
+    officer = get_object_or_404(Officer.objects.select_related("unit"), pk=pk)
+    commendations = None
+    if apps.is_installed("fangkong.honors"):
+        honors = importlib.import_module("fangkong.honors.selectors")
+        commendations = honors.officer_commendations(officer.pk)
+    return render(
+        request, "org/officer_detail.html", {"officer": officer, "commendations": commendations}
+    )

@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "fangkong.outreach"
+    label = "outreach"
+    verbose_name = _("党建与宣传")
+
+    def ready(self) -> None:
+        from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
+        from fangkong.accounts.roles import Role
+
+        register_nav(NavItem(_("党建宣传"), "outreach_overview", perm="outreach.view", order=76))
+        register_nav(NavItem(_("通知"), "outreach_notices", order=90))
+        register_card(
+            HomeCard(
+                title=_("通知与防护知识"),
+                text=_("未读的通知和防护知识；发布人可查看阅读回执"),
+                url_name="outreach_notices",
+                roles=frozenset(Role.values) - {Role.FOLLOWUP},
+                order=90,
+                count=_unread,
+                tone="warn",
+            )
+        )
+        register_card(
+            HomeCard(
+                title=_("党建与宣传"),
+                text=_("宣誓活动、突击队、媒体报道和典型"),
+                url_name="outreach_overview",
+                roles=frozenset({Role.POLITICAL}),
+                order=25,
+            )
+        )
+
+
+def _unread(user):
+    from fangkong.outreach.selectors import unread_count
+
+    return unread_count(user)

@@ -1,0 +1,118 @@
+"""Reads of party work, publicity and notices: counts for the figures, lists, read receipts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from fangkong.outreach.models import (
+    Activity,
+    CommandoTask,
+    CommandoTeam,
+    MediaReport,
+    Notice,
+    NoticeReceipt,
+    RoleModel,
+    SelfMediaPost,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+HIGH_INTERACTION = 300  # 群众点赞留言都在300条以上
+MAINSTREAM = (MediaReport.Level.CENTRAL, MediaReport.Level.PROVINCIAL, MediaReport.Level.MUNICIPAL)
+
+
+def activity_list(*, kind: str = "") -> QuerySet[Activity]:
+    qs = Activity.objects.select_related("unit", "branch")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def activity_counts(day: datetime.date | None = None) -> dict[str, int]:
+    qs = Activity.objects.all()
+    if day is not None:
+        qs = qs.filter(day__lte=day)
+    rows = dict(qs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return {k: rows.get(k, 0) for k in Activity.Kind.values}
+
+
+def team_list() -> QuerySet[CommandoTeam]:
+    return CommandoTeam.objects.select_related("unit", "leader").prefetch_related(
+        "members", Prefetch("tasks", queryset=CommandoTask.objects.order_by("day", "id"))
+    )
+
+
+def team_count(day: datetime.date | None = None) -> int:
+    qs = CommandoTeam.objects.all()
+    return (qs.filter(formed_on__lte=day) if day else qs).count()
+
+
+def media_list(*, level: str = "") -> QuerySet[MediaReport]:
+    qs = MediaReport.objects.select_related("unit", "officer")
+    return qs.filter(level=level) if level else qs
+
+
+def media_counts(day: datetime.date | None = None) -> dict[str, int]:
+    """Reports by level, and the central+provincial+municipal total."""
+    qs = MediaReport.objects.all()
+    if day is not None:
+        qs = qs.filter(day__lte=day)
+    rows = dict(qs.values("level").annotate(n=Count("id")).values_list("level", "n"))
+    out = {k: rows.get(k, 0) for k in MediaReport.Level.values}
+    out["mainstream"] = sum(out[k] for k in MAINSTREAM)
+    return out
+
+
+def post_list() -> QuerySet[SelfMediaPost]:
+    return SelfMediaPost.objects.annotate(interactions=F("likes") + F("comments"))
+
+
+def popular_post_count(day: datetime.date | None = None) -> int:
+    qs = post_list().filter(interactions__gte=HIGH_INTERACTION)  # type: ignore[misc]
+    return (qs.filter(day__lte=day) if day else qs).count()
+
+
+def role_model_list() -> QuerySet[RoleModel]:
+    return RoleModel.objects.select_related("unit").prefetch_related("officers__unit", "reports")
+
+
+def notices_for(user: User | AnonymousUser) -> QuerySet[NoticeReceipt]:
+    """The user's own notices, unread first."""
+    return (
+        NoticeReceipt.objects.filter(user_id=user.pk or 0)
+        .select_related("notice__published_by")
+        .order_by(F("read_at").asc(nulls_first=True), "-notice__published_at")
+    )
+
+
+def unread_count(user: User | AnonymousUser) -> int:
+    return NoticeReceipt.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
+
+
+def notice_list() -> QuerySet[Notice]:
+    """For the sender: every notice with its read and unread counts."""
+    return Notice.objects.select_related("published_by").annotate(
+        recipients=Count("receipts"),
+        read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
+    )
+
+
+def receipts(notice: Notice, *, read: bool) -> QuerySet[NoticeReceipt]:
+    return (
+        notice.receipts.filter(read_at__isnull=not read)
+        .select_related("user__unit", "user__officer__unit")
+        .order_by("user__unit__path", "user__username")
+    )
+
+
+def overview(day: datetime.date | None = None) -> dict[str, Any]:
+    return {
+        "activities": activity_counts(day),
+        "teams": team_count(day),
+        "media": media_counts(day),
+        "popular_posts": popular_post_count(day),
+    }

@@ -1,0 +1,248 @@
+"""Every write to party work, publicity and notices."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.models import User
+from fangkong.core.services import model_create, model_update
+from fangkong.core.text import clean_prose, normalize_text
+from fangkong.outreach.models import (
+    Activity,
+    CommandoTask,
+    CommandoTeam,
+    MediaReport,
+    Notice,
+    NoticeReceipt,
+    PartyBranch,
+    RoleModel,
+    SelfMediaPost,
+)
+
+if TYPE_CHECKING:
+    from fangkong.org.models import Officer, Unit
+
+
+@transaction.atomic
+def branch_create(
+    *, unit: Unit, name: str, by: User | None, secretary: Officer | None = None
+) -> PartyBranch:
+    return model_create(
+        model=PartyBranch, by=by, unit=unit, name=normalize_text(name), secretary=secretary
+    )
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    kind: str,
+    title: str,
+    day: datetime.date,
+    unit: Unit,
+    by: User | None,
+    participants: Sequence[Officer] = (),
+    participant_count: int = 0,
+    branch: PartyBranch | None = None,
+    note: str = "",
+) -> Activity:
+    count = max(participant_count, len(participants))
+    if count <= 0:
+        raise ValidationError({"participant_count": _("请选择参加人员或填写参加人数")})
+    activity = model_create(
+        model=Activity,
+        by=by,
+        kind=kind,
+        title=clean_prose(title),
+        day=day,
+        unit=unit,
+        branch=branch,
+        participant_count=count,
+        note=note,
+    )
+    if participants:
+        activity.participants.set(participants)
+    return activity
+
+
+@transaction.atomic
+def team_create(
+    *,
+    kind: str,
+    name: str,
+    unit: Unit,
+    leader: Officer,
+    members: Sequence[Officer],
+    formed_on: datetime.date,
+    by: User | None,
+) -> CommandoTeam:
+    if not members:
+        raise ValidationError({"members": _("突击队至少要有一名队员")})
+    team = model_create(
+        model=CommandoTeam,
+        by=by,
+        kind=kind,
+        name=normalize_text(name),
+        unit=unit,
+        leader=leader,
+        formed_on=formed_on,
+    )
+    team.members.set({*members, leader})
+    return team
+
+
+@transaction.atomic
+def team_task_add(
+    *, team: CommandoTeam, day: datetime.date, title: str, by: User | None
+) -> CommandoTask:
+    return model_create(model=CommandoTask, by=by, team=team, day=day, title=clean_prose(title))
+
+
+@transaction.atomic
+def media_report_record(
+    *,
+    title: str,
+    outlet: str,
+    level: str,
+    day: datetime.date,
+    by: User | None,
+    link: str = "",
+    unit: Unit | None = None,
+    officer: Officer | None = None,
+) -> MediaReport:
+    return model_create(
+        model=MediaReport,
+        by=by,
+        title=clean_prose(title),
+        outlet=normalize_text(outlet),
+        level=level,
+        day=day,
+        link=link,
+        unit=unit,
+        officer=officer,
+    )
+
+
+@transaction.atomic
+def post_record(
+    *,
+    title: str,
+    platform: str,
+    day: datetime.date,
+    by: User | None,
+    likes: int = 0,
+    comments: int = 0,
+    link: str = "",
+) -> SelfMediaPost:
+    return model_create(
+        model=SelfMediaPost,
+        by=by,
+        title=clean_prose(title),
+        platform=platform,
+        day=day,
+        likes=likes,
+        comments=comments,
+        link=link,
+    )
+
+
+@transaction.atomic
+def post_update_counts(
+    *, post: SelfMediaPost, likes: int, comments: int, by: User | None
+) -> SelfMediaPost:
+    post, _changes = model_update(instance=post, by=by, data={"likes": likes, "comments": comments})
+    return post
+
+
+@transaction.atomic
+def role_model_record(
+    *,
+    title: str,
+    story: str,
+    day: datetime.date,
+    officers: Sequence[Officer],
+    by: User | None,
+    unit: Unit | None = None,
+    reports: Sequence[MediaReport] = (),
+) -> RoleModel:
+    if not officers:
+        raise ValidationError({"officers": _("典型须关联至少一名民警")})
+    model = model_create(
+        model=RoleModel, by=by, title=clean_prose(title), story=story, day=day, unit=unit
+    )
+    model.officers.set(officers)
+    model.reports.set(reports)
+    return model
+
+
+def notice_recipients(*, to_all: bool, units: Sequence[Unit]) -> list[int]:
+    """Officers' active logins; for some units, those posted there or in a unit below.
+    (Village cadres and doctors are not the bureau's to instruct.)"""
+    qs = User.objects.filter(is_active=True, kind=User.Kind.OFFICER).exclude(role="")
+    if not to_all:
+        q = Q()
+        for unit in units:
+            q |= Q(unit__path__startswith=unit.path) | Q(officer__unit__path__startswith=unit.path)
+        qs = qs.filter(q)
+    return list(qs.values_list("pk", flat=True).distinct())
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    by: User,
+    to_all: bool = True,
+    units: Sequence[Unit] = (),
+    at: datetime.datetime | None = None,
+) -> Notice:
+    if not to_all and not units:
+        raise ValidationError({"units": _("请选择接收单位，或发全体民警")})
+    notice = model_create(
+        model=Notice,
+        by=by,
+        kind=kind,
+        title=clean_prose(title),
+        body=body,
+        to_all=to_all,
+        published_by=by,
+        published_at=at or timezone.now(),
+    )
+    if units:
+        notice.units.set(units)
+    recipients = notice_recipients(to_all=to_all, units=units)
+    NoticeReceipt.objects.bulk_create(NoticeReceipt(notice=notice, user_id=pk) for pk in recipients)
+    audit_record(
+        actor=by, action="update", obj=notice, changes={"recipients": [0, len(recipients)]}
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_confirm(
+    *, notice: Notice, user: User, at: datetime.datetime | None = None
+) -> NoticeReceipt:
+    """已阅: the recipient confirms reading; a second confirmation keeps the first time."""
+    receipt = NoticeReceipt.objects.select_for_update().filter(notice=notice, user=user).first()
+    if receipt is None:
+        raise ValidationError(_("您不是该通知的接收人"))
+    if receipt.read_at is None:
+        receipt.read_at = at or timezone.now()
+        receipt.save(update_fields=["read_at"])
+        audit_record(
+            actor=user,
+            action="update",
+            obj=receipt,
+            changes={"read_at": [None, str(receipt.read_at)]},
+        )
+    return receipt

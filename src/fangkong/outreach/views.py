@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.core.forms import add_errors
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.outreach import selectors, services
+from fangkong.outreach.forms import ActivityForm, MediaReportForm, NoticeForm
+from fangkong.outreach.models import Activity, MediaReport, Notice, NoticeReceipt
+
+
+@require_perm("outreach.view")
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "outreach/overview.html",
+        {
+            "o": selectors.overview(),
+            "kinds": Activity.Kind.choices,
+            "levels": MediaReport.Level.choices,
+            "teams": selectors.team_list(),
+            "models": selectors.role_model_list()[:10],
+        },
+    )
+
+
+@require_perm("outreach.view")
+def activities(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Activity.Kind.values else ""
+    return render(
+        request,
+        "outreach/activities.html",
+        {
+            "page": paginate(request, selectors.activity_list(kind=kind)),
+            "query": query_without_page(request),
+            "kinds": Activity.Kind.choices,
+            "kind": kind,
+            "can_edit": user_can(request.user, "outreach.edit"),
+        },
+    )
+
+
+def _form_context(form: Any, title: str, back: str) -> dict[str, Any]:
+    return {"form": form, "title": title, "back_url": reverse(back), "back_label": _("返回")}
+
+
+def _simple_form(
+    request: HttpRequest, form_class: Any, save: Any, done: str, title: str
+) -> HttpResponse:
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
+            return redirect(done)
+    return render(request, "form_page.html", _form_context(form, title, done))
+
+
+@require_perm("outreach.view", "outreach.edit")
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _simple_form(
+        request,
+        ActivityForm,
+        lambda d: services.activity_record(by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_activities",
+        _("登记党建活动"),
+    )
+
+
+@require_perm("outreach.view")
+def media(request: HttpRequest) -> HttpResponse:
+    level = request.GET.get("level", "")
+    level = level if level in MediaReport.Level.values else ""
+    return render(
+        request,
+        "outreach/media.html",
+        {
+            "page": paginate(request, selectors.media_list(level=level)),
+            "query": query_without_page(request),
+            "counts": selectors.media_counts(),
+            "levels": MediaReport.Level.choices,
+            "level": level,
+            "posts": selectors.post_list()[:20],
+            "threshold": selectors.HIGH_INTERACTION,
+            "can_edit": user_can(request.user, "outreach.edit"),
+        },
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def media_create(request: HttpRequest) -> HttpResponse:
+    return _simple_form(
+        request,
+        MediaReportForm,
+        lambda d: services.media_report_record(by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_media",
+        _("登记媒体报道"),
+    )
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    can_publish = user_can(request.user, "notices.publish")
+    return render(
+        request,
+        "outreach/notices.html",
+        {
+            "mine": selectors.notices_for(request.user),
+            "sent": selectors.notice_list() if can_publish else None,
+            "can_publish": can_publish,
+        },
+    )
+
+
+@require_perm("notices.publish")
+def notice_create(request: HttpRequest) -> HttpResponse:
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            notice = services.notice_publish(
+                kind=d["kind"],
+                title=d["title"],
+                body=d["body"],
+                to_all=d["to_all"],
+                units=list(d["units"]),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已发布：%(n)s") % {"n": notice})
+            return redirect("outreach_notice", pk=notice.pk)
+    return render(request, "form_page.html", _form_context(form, _("发布通知"), "outreach_notices"))
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    can_publish = user_can(request.user, "notices.publish")
+    receipt = (
+        NoticeReceipt.objects.select_related("notice__published_by")
+        .filter(notice_id=pk, user_id=request.user.pk or 0)
+        .first()
+    )
+    if receipt is not None:
+        notice = receipt.notice
+    elif can_publish:
+        notice = Notice.objects.select_related("published_by").filter(pk=pk).first()  # type: ignore[assignment]
+        if notice is None:
+            raise Http404
+    else:
+        raise Http404
+    context: dict[str, Any] = {"notice": notice, "receipt": receipt, "can_publish": can_publish}
+    if can_publish:
+        context["unread"] = selectors.receipts(notice, read=False)
+        context["read"] = selectors.receipts(notice, read=True)
+    return render(request, "outreach/notice_detail.html", context)
+
+
+@require_POST
+@login_required
+def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = Notice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    try:
+        services.notice_confirm(notice=notice, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已确认阅读"))
+    return redirect("outreach_notice", pk=pk)

@@ -1,0 +1,123 @@
+"""暖警: only the political department and the officer's own unit leader see a difficulty."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import user_create
+from fangkong.org import services as org_services
+from fangkong.org import welfare
+from fangkong.org.models import WelfareCase
+from tests.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leaders(world: World) -> dict[str, object]:
+    chief_a = org_services.officer_create(
+        name="赵所长",
+        badge_number="371100",
+        kind="police",
+        unit=world.station_a,
+        position="所长",
+        by=None,
+    )
+    world.officer_b.position = "教导员"
+    world.officer_b.save()
+    deputy = org_services.officer_create(
+        name="钱警官",
+        badge_number="371102",
+        kind="police",
+        unit=world.station_a,
+        position="副职",
+        by=None,
+    )
+    return {
+        "leader_a": user_create(
+            username="leader_a",
+            password=PASSWORD,
+            role=Role.STATION,
+            officer=chief_a,
+            unit=world.station_a,
+            by=None,
+            check_password=False,
+        ),
+        "plain_a": user_create(
+            username="plain_a",
+            password=PASSWORD,
+            role=Role.STATION,
+            officer=deputy,
+            unit=world.station_a,
+            by=None,
+            check_password=False,
+        ),
+    }
+
+
+def _case(world: World) -> WelfareCase:
+    return welfare.welfare_case_open(
+        officer=world.officer_a,
+        title="父亲住院无人照料",
+        urgency="high",
+        by=world.users["political"],
+    )
+
+
+def test_political_department_and_own_unit_leader_see_the_case(world: World, leaders: dict) -> None:
+    case = _case(world)
+    assert list(welfare.welfare_cases_for(world.users["political"])) == [case]
+    assert list(welfare.welfare_cases_for(leaders["leader_a"])) == [case]
+    # station_b's officer is 泗店's 教导员: a leader, but of another unit.
+    assert welfare.led_unit_id(world.users["station_b"]) == world.station_b.pk
+    assert list(welfare.welfare_cases_for(world.users["station_b"])) == []
+    for who in ("command", "workgroup", "logistics", "admin"):
+        assert list(welfare.welfare_cases_for(world.users[who])) == []
+    assert list(welfare.welfare_cases_for(leaders["plain_a"])) == []  # 副职 is not a leader
+    # station_a's own user is 王伟 himself (no position): not his own unit's leader.
+    assert list(welfare.welfare_cases_for(world.users["station_a"])) == []
+
+
+def test_pages_answer_403_or_404_outside_and_show_inside(world: World, leaders: dict) -> None:
+    from django.test import Client
+
+    case = _case(world)
+    leader = Client()
+    leader.force_login(leaders["leader_a"])
+    assert "父亲住院无人照料" in leader.get("/org/welfare/").content.decode()
+    assert leader.get(f"/org/welfare/{case.pk}/").status_code == 200
+    assert world.client("command").get("/org/welfare/").status_code == 403
+    assert world.client("station_b").get(f"/org/welfare/{case.pk}/").status_code == 404
+    assert world.client("station_b").get("/org/welfare/").content.decode().count("父亲住院") == 0
+
+
+def test_help_and_solve_leave_the_open_list(world: World, leaders: dict) -> None:
+    case = _case(world)
+    political = world.client("political")
+    political.post(f"/org/welfare/{case.pk}/act/", {"action": "help", "text": "协调医院安排护工"})
+    political.post(f"/org/welfare/{case.pk}/act/", {"action": "solve"})
+    case.refresh_from_db()
+    assert case.solved_at is not None
+    assert [h.text for h in case.helps.all()] == ["协调医院安排护工"]
+    assert "父亲住院" not in political.get("/org/welfare/").content.decode()
+    assert "父亲住院" in political.get("/org/welfare/?show=solved").content.decode()
+    assert welfare.open_count(world.users["political"]) == 0
+    with pytest.raises(ValidationError, match="该困难已解决"):
+        welfare.welfare_case_solve(case=case, by=world.users["political"])
+
+
+def test_outsiders_cannot_record(world: World, leaders: dict) -> None:
+    with pytest.raises(ValidationError, match="只有政工部门和本单位负责人"):
+        welfare.welfare_case_open(officer=world.officer_a, title="x", by=world.users["station_b"])
+    case = welfare.welfare_case_open(
+        officer=world.officer_a, title="孩子无人看护", by=leaders["leader_a"]
+    )
+    assert case.officer == world.officer_a
+
+
+def test_fatigue_hook_is_empty_without_the_checkpoints_app() -> None:
+    import datetime
+
+    assert welfare.fatigue_flags(datetime.date(2020, 2, 3)) == {}
