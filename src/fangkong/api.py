@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.command.api import router as command_router
 from fangkong.people.api import router as people_router
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", command_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

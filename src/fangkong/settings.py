@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fangkong.org",
     "fangkong.people",
     "fangkong.quarantine",
+    "fangkong.command",
 ]
 
 MIDDLEWARE = [

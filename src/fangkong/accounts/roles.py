@@ -38,6 +38,29 @@ PERMISSIONS: dict[str, str] = {
     "org.wartime": "发布战时命令、登记民警归队",
     "audit.view": "查看审计日志",
     "admin.site": "使用后台管理维护基础数据和账号",
+    "command.dashboard": "查看指挥中心看板、大屏和疫情防控工作日报",
+    "command.task.assign": "向工作组和单位交办任务",
+    "command.task.work": "签收交办任务，反馈进展和办理结果",
+    "command.inspect": "登记实地检查指导及发现的问题",
+    "command.rectify": "查看检查发现的问题并登记整改情况",
+    "command.incident.view": "查看涉疫警情及处置结果",
+    "command.incident.edit": "登记涉疫警情及处置结果",
+}
+
+_COMMAND_ALL = {
+    "command.dashboard",
+    "command.task.assign",
+    "command.task.work",
+    "command.inspect",
+    "command.rectify",
+    "command.incident.view",
+    "command.incident.edit",
+}
+_COMMAND_WORK = {
+    "command.task.work",
+    "command.rectify",
+    "command.incident.view",
+    "command.incident.edit",
 }
 
 # Which users' records a role sees (see accounts/jurisdiction.py).
@@ -50,12 +73,13 @@ OWN = "own"
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
         "scope": COUNTY,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"},
+        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"}
+        | _COMMAND_ALL,
     },
-    Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view"}},
+    Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view"} | _COMMAND_WORK},
     Role.STATION: {
         "scope": UNIT,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view"},
+        "perms": {"people.view", "people.edit", "people.reveal", "org.view"} | _COMMAND_WORK,
     },
     Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
     Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},
