@@ -82,9 +82,7 @@ def counted(day: datetime.date) -> dict[str, Any]:
         "command.inspections_today": sum(
             1 for i in Inspection.objects.all() if local(i.at) == day and i.at < end
         ),
-        "command.problems_found_today": sum(
-            1 for p in problems if local(p.inspection.at) == day
-        ),
+        "command.problems_found_today": sum(1 for p in problems if local(p.inspection.at) == day),
         "command.problems_open": sum(
             1 for p in problems if p.rectified_at is None or p.rectified_at >= end
         ),
@@ -108,5 +106,8 @@ def dispositions_by_kind(day: datetime.date) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for kind, label in Disposition.Kind.choices:
         rows = [d for d in Disposition.objects.filter(kind=kind) if d.day <= day]
-        out[str(label)] = (sum(d.persons for d in rows if d.day == day), sum(d.persons for d in rows))
+        out[str(label)] = (
+            sum(d.persons for d in rows if d.day == day),
+            sum(d.persons for d in rows),
+        )
     return out

@@ -63,7 +63,7 @@ def test_stats_api_query_count_is_pinned(
 
 def test_dashboard_shows_every_figure_as_a_link_to_its_list(handmade: World) -> None:  # noqa: F811
     client = handmade.client("command")
-    page = client.get(f"/command/?date={DAY}").content.decode()
+    page = client.get(f"/command/dashboard/?date={DAY}").content.decode()
     assert "历史数据：截至 2020年1月31日 24时" in page
     stats = daily_stats(datetime.date(2020, 1, 31))
     for section in stats["sections"]:
@@ -88,26 +88,26 @@ def test_dashboard_and_screen_query_counts_are_pinned(
     django_assert_num_queries,  # type: ignore[no-untyped-def]
 ) -> None:
     client = handmade.client("command")
-    client.get("/command/")
+    client.get("/command/dashboard/")
     # session + user, sections 13, trends 5 (org 2, command 3), nav/home none
     with django_assert_num_queries(20):
-        assert client.get(f"/command/?date={DAY}").status_code == 200
+        assert client.get(f"/command/dashboard/?date={DAY}").status_code == 200
     with django_assert_num_queries(20):
         assert client.get("/command/screen/").status_code == 200
 
 
 def test_dashboard_is_for_the_command_centre_only(world: World) -> None:
-    assert world.client("command").get("/command/").status_code == 200
+    assert world.client("command").get("/command/dashboard/").status_code == 200
     for who in ("workgroup", "station_a", "political", "outsider"):
-        assert world.client(who).get("/command/").status_code == 403, who
+        assert world.client(who).get("/command/dashboard/").status_code == 403, who
         assert world.client(who).get("/command/screen/").status_code == 403, who
         assert world.client(who).get("/command/report/daily.docx").status_code == 403, who
 
 
 def test_future_or_bad_date_falls_back_to_today(world: World) -> None:
     client = world.client("command")
-    assert "实时数据" in client.get("/command/?date=2999-01-01").content.decode()
-    assert "实时数据" in client.get("/command/?date=yesterday").content.decode()
+    assert "实时数据" in client.get("/command/dashboard/?date=2999-01-01").content.decode()
+    assert "实时数据" in client.get("/command/dashboard/?date=yesterday").content.decode()
 
 
 def test_big_screen_refreshes_itself_for_today_only(world: World) -> None:

@@ -56,7 +56,11 @@ def handmade(world: World, groups: Groups) -> World:
         at=now - datetime.timedelta(minutes=1),
     )
     leader = org_services.officer_create(
-        name="张建军", badge_number="370001", kind="police", unit=world.bureau, by=None,
+        name="张建军",
+        badge_number="370001",
+        kind="police",
+        unit=world.bureau,
+        by=None,
         position="局长",
     )
     inspection = services.inspection_record(

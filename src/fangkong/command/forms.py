@@ -35,7 +35,7 @@ class TaskFilterForm(forms.Form):
     overdue = forms.DateField(label=_("截至该日逾期"), required=False, widget=DATE)
     issued = forms.DateField(label=_("交办日期"), required=False, widget=DATE)
     done = forms.DateField(label=_("办结日期"), required=False, widget=DATE)
-    until = forms.DateField(label=_("截至日期交办"), required=False, widget=DATE)
+    until = forms.DateField(label=_("截至该日已交办"), required=False, widget=DATE)
 
 
 class TaskForm(forms.Form):

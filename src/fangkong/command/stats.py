@@ -177,13 +177,13 @@ def _tasks_by_group(moment: datetime.datetime) -> Table:
             overdue=Count("id", filter=overdue_filter(moment)),
         )
     }
-    rows: list[list[object]] = []
-    for code, label in WorkingGroup.Code.choices:
-        if code == WorkingGroup.Code.LEADERSHIP:
-            continue
-        rows.append([label, 0, 0, 0])
+    rows: list[list[object]] = [
+        [str(label), 0, 0, 0]
+        for code, label in WorkingGroup.Code.choices
+        if code != WorkingGroup.Code.LEADERSHIP
+    ]
     index = dict(WorkingGroup.objects.values_list("pk", "code"))
-    labels = dict(WorkingGroup.Code.choices)
+    labels = {code: str(label) for code, label in WorkingGroup.Code.choices}
     for group_id, row in counts.items():
         label = labels[index[group_id]] if group_id in index else _("直接交办单位")
         target = next((r for r in rows if r[0] == label), None)

@@ -3,7 +3,7 @@ from django.urls import path
 from fangkong.command import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("screen/", views.bigscreen, name="bigscreen"),
     path("report/daily.docx", views.report_docx, name="report_docx"),
     path("report/daily.xlsx", views.report_xlsx, name="report_xlsx"),

@@ -94,7 +94,7 @@ def report_docx(request: HttpRequest) -> HttpResponse:
 @require_perm("command.dashboard")
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     day, _form = _day(request)
-    return xlsx_response(annex_name(day), annex_sheets(day))
+    return xlsx_response(annex_name(day), annex_sheets(day))  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- tasks

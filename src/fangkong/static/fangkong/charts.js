@@ -33,7 +33,7 @@
       chart.setOption({
         animation: false,
         color: [colour],
-        grid: { left: 44, right: 16, top: 16, bottom: 28 },
+        grid: { left: 44, right: 16, top: 16, bottom: 30 },
         tooltip: { trigger: "axis" },
         xAxis: {
           type: "category",
@@ -50,7 +50,7 @@
         series: [{
           name: t.label,
           type: "line",
-          smooth: true,
+          smooth: false,
           symbolSize: 6,
           data: t.values,
           areaStyle: { opacity: dark ? 0.25 : 0.12 }
