@@ -219,3 +219,20 @@ def test_section_queries_do_not_grow_with_rows(handmade: World) -> None:
     with CaptureQueriesContext(connection) as large:
         collect_sections(day)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_busy_day_tells_a_dozen_incidents_and_counts_the_rest(world: World) -> None:
+    day = D(2020, 2, 1)
+    for i in range(14):
+        services.incident_record(
+            kind=Incident.Kind.RUMOUR,
+            unit=world.station_a,
+            occurred_at=at(day, 8, i),
+            place=f"地点{i}",
+            summary="造谣",
+            by=world.users["command"],
+        )
+    events = next(s for s in collect_sections(day) if s.key == "command").events
+    assert len(events) == 13
+    assert "地点0" in events[0] and "地点11" in events[11]
+    assert events[12] == "另有涉疫警情2起，详见警情列表。"

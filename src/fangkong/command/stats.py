@@ -162,7 +162,7 @@ def daily_section(day: datetime.date) -> Section:
             ],
         ),
     ]
-    section.events = _events(day, moment)
+    section.events = _events(day, moment, incidents_today)
     return section
 
 
@@ -198,7 +198,11 @@ def _tasks_by_group(moment: datetime.datetime) -> Table:
     )
 
 
-def _events(day: datetime.date, moment: datetime.datetime) -> list[str]:
+# The day's incidents told one by one in the events, up to this many; the rest counted.
+EVENT_INCIDENTS = 12
+
+
+def _events(day: datetime.date, moment: datetime.datetime, n_incidents: int) -> list[str]:
     events: list[str] = []
     inspections = (
         Inspection.objects.filter(day=day, at__lt=moment)
@@ -207,7 +211,7 @@ def _events(day: datetime.date, moment: datetime.datetime) -> list[str]:
             n_problems=Count("problems"),
             n_fixed=Count("problems", filter=Q(problems__rectified_at__lt=moment)),
         )
-        .order_by("at", "id")
+        .order_by("at", "id")[:EVENT_INCIDENTS]
     )
     for ins in inspections:
         text = _("%(name)s（%(position)s）到%(place)s实地检查指导") % {
@@ -225,7 +229,7 @@ def _events(day: datetime.date, moment: datetime.datetime) -> list[str]:
         Incident.objects.filter(day=day)
         .select_related("unit")
         .prefetch_related("dispositions")
-        .order_by("occurred_at", "id")
+        .order_by("occurred_at", "id")[:EVENT_INCIDENTS]
     )
     for inc in incidents:
         done = "、".join(f"{d.get_kind_display()}{d.persons}人" for d in inc.dispositions.all())
@@ -235,6 +239,10 @@ def _events(day: datetime.date, moment: datetime.datetime) -> list[str]:
             "place": inc.place,
         }
         events.append(text + (f"，{done}。" if done else "。"))
+    if n_incidents > EVENT_INCIDENTS:
+        events.append(
+            _("另有涉疫警情%(n)d起，详见警情列表。") % {"n": n_incidents - EVENT_INCIDENTS}
+        )
     return events
 
 
