@@ -227,7 +227,16 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("实地检查已登记"))
             return redirect("inspection_detail", pk=inspection.pk)
-    return render(request, "command/inspection_form.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "command/form_with_rows.html",
+        {
+            "form": form,
+            "formset": formset,
+            "heading": _("登记实地检查"),
+            "rows_heading": _("发现的问题和薄弱环节（每项须有整改责任人和时限）"),
+        },
+    )
 
 
 @require_perm("command.rectify")
@@ -337,7 +346,16 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("警情已登记"))
                 return redirect("incident_detail", pk=incident.pk)
-    return render(request, "command/incident_form.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "command/form_with_rows.html",
+        {
+            "form": form,
+            "formset": formset,
+            "heading": _("登记涉疫警情"),
+            "rows_heading": _("处置结果（可多项）"),
+        },
+    )
 
 
 @require_perm("command.incident.view")
