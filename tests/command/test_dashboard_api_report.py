@@ -81,6 +81,19 @@ def test_dashboard_shows_every_figure_as_a_link_to_its_list(handmade: World) -> 
     assert "走访返乡人员" in overdue and "打击哄抬物价" not in overdue
     opened = client.get("/command/problems/?open=2020-01-30").content.decode()
     assert "台账漏项" in opened and "照明不足" not in opened
+    inspected = client.get("/command/inspections/?day=2020-01-30").content.decode()
+    assert "104国道联合检查站" in inspected and "共 1 条" in inspected
+    assert "共 1 条" not in client.get("/command/inspections/?day=2020-01-31").content.decode()
+    # Every figure's list holds exactly as many rows as the figure says.
+    for section in stats["sections"]:
+        for f in section["figures"]:
+            if not f["url"].startswith("/command/"):
+                continue
+            listing = client.get(f["url"]).content.decode()
+            if f["value"]:
+                assert f"共 {f['value']} 条" in listing, f["key"]
+            else:
+                assert "共 " not in listing, f["key"]
 
 
 def test_dashboard_and_screen_query_counts_are_pinned(

@@ -95,6 +95,10 @@ class InspectionForm(forms.Form):
     )
 
 
+class InspectionFilterForm(forms.Form):
+    day = forms.DateField(label=_("检查日期"), required=False, widget=DATE)
+
+
 class ProblemForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Problem.Kind.choices)
     description = forms.CharField(label=_("问题描述"), max_length=200)

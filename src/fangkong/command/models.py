@@ -223,7 +223,7 @@ class Incident(models.Model):
         "org.Unit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="incidents"
     )
     occurred_at = models.DateTimeField(_("发生时间"))
-    day = models.DateField(_("日期"), db_index=True)  # local day of occurred_at
+    day = models.DateField(_("日期"))  # local day of occurred_at; indexed with kind below
     place = models.CharField(_("地点"), max_length=100)
     summary = models.TextField(_("简要案情"))
     status = models.CharField(
@@ -263,7 +263,7 @@ class Disposition(models.Model):
     )
     kind = models.CharField(_("处置"), max_length=20, choices=Kind.choices)
     persons = models.PositiveIntegerField(_("人数"), validators=[MinValueValidator(1)], default=1)
-    day = models.DateField(_("处置日期"), db_index=True)
+    day = models.DateField(_("处置日期"))  # indexed with kind and persons below
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:

@@ -48,6 +48,7 @@ def daily_section(day: datetime.date) -> Section:
     by_kind = {
         row["kind"]: row
         for row in Incident.objects.filter(day__lte=day)
+        .order_by()
         .values("kind")
         .annotate(today=Count("id", filter=Q(day=day)), total=Count("id"))
     }
@@ -56,6 +57,7 @@ def daily_section(day: datetime.date) -> Section:
     dispositions = {
         row["kind"]: row
         for row in Disposition.objects.filter(day__lte=day)
+        .order_by()
         .values("kind")
         .annotate(
             today=Sum("persons", filter=Q(day=day), default=0), total=Sum("persons", default=0)
@@ -170,6 +172,7 @@ def _tasks_by_group(moment: datetime.datetime) -> Table:
     counts = {
         row["group"]: row
         for row in Task.objects.filter(issued_at__lt=moment)
+        .order_by()
         .values("group")
         .annotate(
             total=Count("id"),
@@ -254,18 +257,21 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
 
     incidents = dict(
         Incident.objects.filter(day__gte=start, day__lte=end)
+        .order_by()
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
     tasks = dict(
         Task.objects.filter(day__gte=start, day__lte=end)
+        .order_by()
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
     problems = dict(
         Problem.objects.filter(day__gte=start, day__lte=end)
+        .order_by()
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")

@@ -25,6 +25,7 @@ from fangkong.command.forms import (
     IncidentFilterForm,
     IncidentForm,
     IncidentStatusForm,
+    InspectionFilterForm,
     InspectionForm,
     NoteForm,
     ProblemFilterForm,
@@ -190,11 +191,8 @@ def task_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_perm("command.rectify")
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    form = DashboardDateForm(request.GET or None)
-    day = None
-    if request.GET.get("day"):
-        day_form = DashboardDateForm({"date": request.GET["day"]})
-        day = day_form.cleaned_data["date"] if day_form.is_valid() else None
+    form = InspectionFilterForm(request.GET or None)
+    day = form.cleaned_data.get("day") if form.is_valid() else None
     inspections = selectors.inspection_list(user=request.user, day=day)
     return render(
         request,
