@@ -200,3 +200,15 @@ def test_cli_rejects_a_bad_date(world: World, tmp_path: Path) -> None:
 
     with pytest.raises(CommandError, match="--date"):
         call_command("report", "daily", "--date", "2020-13-01", "-o", str(tmp_path / "a.docx"))
+
+
+def test_trends_run_from_the_emergency_and_stay_bounded(world: World) -> None:
+    client = world.client("command")
+    page = client.get(f"/command/dashboard/?date={DAY}").content.decode()
+    assert "趋势（2020年1月24日至1月31日）" in page
+    late = client.get("/command/dashboard/?date=2021-01-31").content.decode()
+    assert "趋势（2020年8月5日至1月31日）" in late  # the last 180 days
+    charts = late.count('class="cc-chart" data-trend=')
+    assert charts >= 4
+    assert late.count("<tr><td>2020-08-05</td>") == charts
+    assert "<tr><td>2020-08-04</td>" not in late

@@ -20,8 +20,14 @@ if TYPE_CHECKING:
 
     from fangkong.accounts.models import User
 
-# Shandong's first-level response began on 2020-01-24: trends run from then.
+# Shandong's first-level response began on 2020-01-24: trends run from then, over at most
+# TREND_DAYS days so that the page stays small however long the emergency lasts.
 EMERGENCY_START = datetime.date(2020, 1, 24)
+TREND_DAYS = 180
+
+
+def trend_start(day: datetime.date) -> datetime.date:
+    return max(EMERGENCY_START, day - datetime.timedelta(days=TREND_DAYS - 1))
 
 
 def day_start(day: datetime.date) -> datetime.datetime:

@@ -60,8 +60,10 @@ def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     day, form = _day(request)
     stats = daily_stats(day)
-    charts = trend_charts(selectors.EMERGENCY_START, day)
+    start = selectors.trend_start(day)
+    charts = trend_charts(start, day)
     return {
+        "trend_start": start,
         "chart_data": charts,
         "day": day,
         "is_today": day == timezone.localdate(),
