@@ -222,11 +222,13 @@ def _events(day: datetime.date, moment: datetime.datetime, n_incidents: int) -> 
             "position": ins.inspector.position or _("局领导"),
             "place": ins.place or ins.unit.name,
         }
-        if ins.n_problems:
+        if ins.n_problems and ins.n_fixed:
             text += _("，发现问题和薄弱环节%(n)d个，已整改%(fixed)d个") % {
                 "n": ins.n_problems,
                 "fixed": ins.n_fixed,
             }
+        elif ins.n_problems:
+            text += _("，发现问题和薄弱环节%(n)d个，正在整改") % {"n": ins.n_problems}
         events.append(text + "。")
     incidents = (
         Incident.objects.filter(day=day)
