@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.command.api import router as command_router
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
@@ -31,6 +32,7 @@ api.add_router("/", reference_router)
 api.add_router("/", logistics_router)
 api.add_router("/", honors_router)
 api.add_router("/", outreach_router)
+api.add_router("/", command_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -36,6 +36,11 @@ COMMANDS = [
         "Check the configuration; --deploy for production settings",
     ),
     (
+        "report",
+        "生成报告：report daily --date YYYY-MM-DD -o 日报.docx（另附 Excel 附表）",
+        "Reports: the daily report (.docx) and its .xlsx annex",
+    ),
+    (
         "roles",
         "列出角色及其权限（--markdown 输出 docs/roles.md）",
         "List roles and what each may do",

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "fangkong.logistics",
     "fangkong.honors",
     "fangkong.outreach",
+    "fangkong.command",
 ]
 
 MIDDLEWARE = [

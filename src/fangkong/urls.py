@@ -29,6 +29,7 @@ urlpatterns = [
     path("honors/", include("fangkong.honors.urls")),
     path("outreach/", include("fangkong.outreach.urls")),
     path("notices/", include(notice_urlpatterns)),
+    path("command/", include("fangkong.command.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

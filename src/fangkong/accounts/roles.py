@@ -49,6 +49,29 @@ PERMISSIONS: dict[str, str] = {
     "outreach.view": "查看党建、突击队和宣传舆情",
     "outreach.edit": "登记党建活动、突击队、媒体报道和典型",
     "notices.publish": "发布通知和防护知识，查看阅读回执",
+    "command.dashboard": "查看指挥中心看板、大屏和疫情防控工作日报",
+    "command.task.assign": "向工作组和单位交办任务",
+    "command.task.work": "签收交办任务，反馈进展和办理结果",
+    "command.inspect": "登记实地检查指导及发现的问题",
+    "command.rectify": "查看检查发现的问题并登记整改情况",
+    "command.incident.view": "查看涉疫警情及处置结果",
+    "command.incident.edit": "登记涉疫警情及处置结果",
+}
+
+_COMMAND_ALL = {
+    "command.dashboard",
+    "command.task.assign",
+    "command.task.work",
+    "command.inspect",
+    "command.rectify",
+    "command.incident.view",
+    "command.incident.edit",
+}
+_COMMAND_WORK = {
+    "command.task.work",
+    "command.rectify",
+    "command.incident.view",
+    "command.incident.edit",
 }
 
 # Which users' records a role sees (see accounts/jurisdiction.py).
@@ -73,11 +96,12 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "honors.approve",
             "outreach.view",
             "notices.publish",
-        },
+        }
+        | _COMMAND_ALL,
     },
     Role.WORKGROUP: {
         "scope": COUNTY,
-        "perms": {"people.view", "org.view", "honors.view", "outreach.view"},
+        "perms": {"people.view", "org.view", "honors.view", "outreach.view"} | _COMMAND_WORK,
     },
     Role.STATION: {
         "scope": UNIT,
@@ -88,7 +112,8 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "org.view",
             "honors.view",
             "honors.report",
-        },
+        }
+        | _COMMAND_WORK,
     },
     Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
     Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},

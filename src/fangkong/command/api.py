@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from fangkong.accounts.roles import user_can
+from fangkong.command.daily import daily_stats
+
+router = Router(tags=["stats"])
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: int | float
+    url: str
+    unit: str = ""
+    tone: str = ""
+    note: str = ""
+
+
+class TableOut(Schema):
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    figures: list[FigureOut]
+    tables: list[TableOut]
+    events: list[str]
+
+
+class DailyStatsOut(Schema):
+    date: datetime.date
+    sections: list[SectionOut]
+    figures: dict[str, int | float]
+
+
+@router.get(
+    "/stats/daily",
+    response=DailyStatsOut,
+    summary="某日（截至当日24时）的当日和累计数据：看板、大屏和工作日报同一来源",
+)
+def stats_daily(request: HttpRequest, date: datetime.date | None = None) -> dict[str, Any]:
+    if not user_can(request.user, "command.dashboard"):
+        raise PermissionDenied
+    return daily_stats(date or timezone.localdate())

@@ -1,0 +1,395 @@
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.models import User
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.command import selectors, services
+from fangkong.command.daily import daily_stats, trend_charts
+from fangkong.command.forms import (
+    DashboardDateForm,
+    DispositionForm,
+    DispositionFormSet,
+    IncidentFilterForm,
+    IncidentForm,
+    IncidentStatusForm,
+    InspectionFilterForm,
+    InspectionForm,
+    NoteForm,
+    ProblemFilterForm,
+    ProblemFormSet,
+    RectifyForm,
+    ResultForm,
+    TaskFilterForm,
+    TaskForm,
+)
+from fangkong.command.report import annex_name, annex_sheets, build_daily_report, report_name
+from fangkong.core.exports import xlsx_response
+from fangkong.core.pagination import paginate, query_without_page
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in items:
+        form.add_error(field if field in form.fields else None, msgs)
+
+
+def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
+    form = DashboardDateForm(request.GET or None)
+    today = timezone.localdate()
+    day = today
+    if form.is_valid() and form.cleaned_data.get("date"):
+        day = min(form.cleaned_data["date"], today)
+    return day, form
+
+
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    day, form = _day(request)
+    stats = daily_stats(day)
+    start = selectors.trend_start(day)
+    charts = trend_charts(start, day)
+    return {
+        "trend_start": start,
+        "chart_data": charts,
+        "day": day,
+        "is_today": day == timezone.localdate(),
+        "date_form": form,
+        "stats": stats,
+        "charts": [{**c, "rows": list(zip(c["dates"], c["values"], strict=True))} for c in charts],
+        "now": timezone.localtime(),
+    }
+
+
+@require_perm("command.dashboard")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "command/dashboard.html", _dashboard_context(request))
+
+
+@require_perm("command.dashboard")
+def bigscreen(request: HttpRequest) -> HttpResponse:
+    return render(request, "command/bigscreen.html", _dashboard_context(request))
+
+
+@require_perm("command.dashboard")
+def report_docx(request: HttpRequest) -> HttpResponse:
+    day, _form = _day(request)
+    buffer = io.BytesIO()
+    build_daily_report(day).save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report_name(day))}"
+    return response
+
+
+@require_perm("command.dashboard")
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    day, _form = _day(request)
+    return xlsx_response(annex_name(day), annex_sheets(day))  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@require_perm("command.task.work")
+def task_list(request: HttpRequest) -> HttpResponse:
+    form = TaskFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    tasks = selectors.task_list(
+        user=request.user,
+        status=data.get("status", ""),
+        group=data.get("group"),
+        overdue=data.get("overdue"),
+        issued=data.get("issued"),
+        done=data.get("done"),
+        until=data.get("until"),
+    )
+    return render(
+        request,
+        "command/task_list.html",
+        {
+            "form": form,
+            "page": paginate(request, tasks),
+            "query": query_without_page(request),
+            "can_assign": user_can(request.user, "command.task.assign"),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_perm("command.task.assign")
+def task_create(request: HttpRequest) -> HttpResponse:
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            task = services.task_assign(by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("任务已交办：%(task)s") % {"task": task})
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "command/task_form.html", {"form": form})
+
+
+@require_perm("command.task.work")
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "command/task_detail.html",
+        {
+            "task": task,
+            "updates": task.updates.select_related("by"),
+            "note_form": NoteForm(),
+            "result_form": ResultForm(),
+            "overdue": task.done_at is None and task.deadline < timezone.now(),
+        },
+    )
+
+
+@require_POST
+@require_perm("command.task.work")
+def task_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    task = selectors.task_get(user=request.user, pk=pk)
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        if action == "acknowledge":
+            services.task_acknowledge(task=task, by=user)
+            messages.success(request, _("已签收"))
+        elif action == "progress":
+            form = NoteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"note": _("进展情况不能为空")})
+            services.task_report_progress(task=task, note=form.cleaned_data["note"], by=user)
+            messages.success(request, _("进展已反馈"))
+        elif action == "result":
+            rform = ResultForm(request.POST)
+            if not rform.is_valid():
+                raise ValidationError({"result": _("办理结果不能为空")})
+            services.task_complete(task=task, result=rform.cleaned_data["result"], by=user)
+            messages.success(request, _("任务已办结"))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("task_detail", pk=task.pk)
+
+
+# ---------------------------------------------------------------- inspections
+
+
+@require_perm("command.rectify")
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    form = InspectionFilterForm(request.GET or None)
+    day = form.cleaned_data.get("day") if form.is_valid() else None
+    inspections = selectors.inspection_list(user=request.user, day=day)
+    return render(
+        request,
+        "command/inspection_list.html",
+        {
+            "form": form,
+            "day": day,
+            "page": paginate(request, inspections),
+            "query": query_without_page(request),
+            "can_inspect": user_can(request.user, "command.inspect"),
+        },
+    )
+
+
+@require_perm("command.inspect")
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    form = InspectionForm(request.POST or None)
+    formset = ProblemFormSet(request.POST or None, prefix="p")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        problems = [
+            services.ProblemInput(**f.cleaned_data)
+            for f in formset.forms
+            if f.cleaned_data and f.has_changed()
+        ]
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            inspection = services.inspection_record(by=user, problems=problems, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("实地检查已登记"))
+            return redirect("inspection_detail", pk=inspection.pk)
+    return render(
+        request,
+        "command/form_with_rows.html",
+        {
+            "form": form,
+            "formset": formset,
+            "heading": _("登记实地检查"),
+            "rows_heading": _("发现的问题和薄弱环节（每项须有整改责任人和时限）"),
+        },
+    )
+
+
+@require_perm("command.rectify")
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "command/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "problems": inspection.problems.select_related("owner__unit"),
+            "rectify_form": RectifyForm(),
+        },
+    )
+
+
+@require_perm("command.rectify")
+def problem_list(request: HttpRequest) -> HttpResponse:
+    form = ProblemFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    problems = selectors.problem_list(
+        user=request.user,
+        open_on=data.get("open"),
+        found=data.get("found"),
+        rectified=data.get("rectified"),
+    )
+    return render(
+        request,
+        "command/problem_list.html",
+        {
+            "form": form,
+            "page": paginate(request, problems),
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@require_perm("command.rectify")
+def problem_rectify(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    form = RectifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("整改情况不能为空"))
+    else:
+        try:
+            services.problem_rectify(
+                problem=problem,
+                rectification=form.cleaned_data["rectification"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("整改情况已登记"))
+    return redirect("inspection_detail", pk=problem.inspection_id)
+
+
+# ---------------------------------------------------------------- incidents
+
+
+@require_perm("command.incident.view")
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    incidents = selectors.incident_list(
+        user=request.user,
+        day=data.get("day"),
+        until=data.get("until"),
+        kind=data.get("kind", ""),
+        status=data.get("status", ""),
+    )
+    return render(
+        request,
+        "command/incident_list.html",
+        {
+            "form": form,
+            "page": paginate(request, incidents),
+            "query": query_without_page(request),
+            "can_edit": user_can(request.user, "command.incident.edit"),
+        },
+    )
+
+
+@require_perm("command.incident.edit")
+def incident_create(request: HttpRequest) -> HttpResponse:
+    form = IncidentForm(request.POST or None)
+    formset = DispositionFormSet(request.POST or None, prefix="d")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        dispositions = [
+            services.DispositionInput(**f.cleaned_data)
+            for f in formset.forms
+            if f.cleaned_data and f.has_changed()
+        ]
+        user: User = request.user  # type: ignore[assignment]
+        unit = form.cleaned_data["unit"]
+        if not selectors.unit_in_scope(user=user, unit=unit):
+            form.add_error("unit", _("只能登记本单位及下属单位的警情"))
+        else:
+            try:
+                incident = services.incident_record(
+                    by=user, dispositions=dispositions, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("警情已登记"))
+                return redirect("incident_detail", pk=incident.pk)
+    return render(
+        request,
+        "command/form_with_rows.html",
+        {
+            "form": form,
+            "formset": formset,
+            "heading": _("登记涉疫警情"),
+            "rows_heading": _("处置结果（可多项）"),
+        },
+    )
+
+
+@require_perm("command.incident.view")
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, pk=pk)
+    can_edit = user_can(request.user, "command.incident.edit")
+    if request.method == "POST" and can_edit:
+        user: User = request.user  # type: ignore[assignment]
+        if "status" in request.POST:
+            sform = IncidentStatusForm(request.POST)
+            if sform.is_valid():
+                services.incident_set_status(
+                    incident=incident, status=sform.cleaned_data["status"], by=user
+                )
+                messages.success(request, _("状态已更新"))
+            else:
+                messages.error(request, _("状态取值不正确"))
+        else:
+            dform = DispositionForm(request.POST)
+            if dform.is_valid():
+                services.incident_dispose(
+                    incident=incident, by=user, day=timezone.localdate(), **dform.cleaned_data
+                )
+                messages.success(request, _("处置结果已登记"))
+            else:
+                messages.error(request, _("处置结果填写有误：人数须为1到999的整数"))
+        return redirect("incident_detail", pk=incident.pk)
+    return render(
+        request,
+        "command/incident_detail.html",
+        {
+            "incident": incident,
+            "can_edit": can_edit,
+            "disposition_form": DispositionForm(),
+            "status_form": IncidentStatusForm(initial={"status": incident.status}),
+        },
+    )

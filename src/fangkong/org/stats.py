@@ -1,0 +1,144 @@
+"""The organisation's figures for the day (core/figures.py): officers on post, on leave,
+sick, and recalled under the wartime order but not yet reported back.
+
+An officer's status row holds only the present; a past day is reconstructed from the recall
+records: before an order took effect its recalled officers were on leave, and until they
+reported back they were on the way. Sick leave has no history and is read as it is now.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.org.models import Officer, Recall, Unit
+
+
+def _as_of(day: datetime.date) -> datetime.datetime:
+    tz = timezone.get_current_timezone()
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
+    return min(end, timezone.now())
+
+
+def _officers_url(status: str) -> str:
+    return f"{reverse('officer_list')}?{urlencode({'status': status})}"
+
+
+def _recall_counts(moment: datetime.datetime) -> dict[str, int]:
+    return Recall.objects.aggregate(
+        pending=Count("id", filter=Q(order__effective_at__gte=moment)),
+        recalled=Count("id", filter=Q(order__effective_at__lt=moment)),
+        reported=Count("id", filter=Q(order__effective_at__lt=moment, reported_at__lt=moment)),
+    )
+
+
+def daily_section(day: datetime.date) -> Section:
+    moment = _as_of(day)
+    now = Officer.objects.aggregate(
+        total=Count("id"),
+        on_leave=Count("id", filter=Q(status=Officer.Status.ON_LEAVE)),
+        sick=Count("id", filter=Q(status=Officer.Status.SICK)),
+    )
+    recalls = _recall_counts(moment)
+    waiting = recalls["recalled"] - recalls["reported"]
+    on_leave = now["on_leave"] + recalls["pending"]
+    on_post = now["total"] - now["sick"] - on_leave - waiting
+    person = gettext_lazy("人")
+    section = Section(key="org", title=gettext_lazy("警力"), order=80)
+    section.figures = [
+        Figure(
+            "org.officers_total",
+            gettext_lazy("警力总数"),
+            now["total"],
+            reverse("officer_list"),
+            unit=person,
+        ),
+        Figure(
+            "org.on_post",
+            gettext_lazy("在岗警力"),
+            on_post,
+            _officers_url(Officer.Status.ON_POST),
+            tone="ok",
+            unit=person,
+        ),
+        Figure(
+            "org.on_leave",
+            gettext_lazy("休假"),
+            on_leave,
+            _officers_url(Officer.Status.ON_LEAVE),
+            unit=person,
+        ),
+        Figure(
+            "org.sick",
+            gettext_lazy("病休"),
+            now["sick"],
+            _officers_url(Officer.Status.SICK),
+            unit=person,
+        ),
+        Figure(
+            "org.recalled",
+            gettext_lazy("战时召回"),
+            recalls["recalled"],
+            reverse("wartime"),
+            unit=person,
+        ),
+        Figure(
+            "org.recalled_waiting",
+            gettext_lazy("已召回未报到"),
+            waiting,
+            reverse("wartime"),
+            tone="warn" if waiting else "ok",
+            unit=person,
+        ),
+    ]
+    section.tables = [_by_unit_kind()]
+    return section
+
+
+def _by_unit_kind() -> Table:
+    rows = (
+        Officer.objects.values("unit__kind")
+        .annotate(
+            total=Count("id"),
+            on_post=Count("id", filter=Q(status=Officer.Status.ON_POST)),
+            on_leave=Count("id", filter=Q(status=Officer.Status.ON_LEAVE)),
+            sick=Count("id", filter=Q(status=Officer.Status.SICK)),
+            recalled=Count("id", filter=Q(status=Officer.Status.RECALLED)),
+        )
+        .order_by("unit__kind")
+    )
+    found = {r["unit__kind"]: r for r in rows}
+    return Table(
+        title=gettext_lazy("警力（按单位类别，当前状态）"),
+        headers=[_("单位类别"), _("总数"), _("在岗"), _("休假"), _("病休"), _("已召回未报到")],
+        rows=[
+            [label, r["total"], r["on_post"], r["on_leave"], r["sick"], r["recalled"]]
+            for kind, label in Unit.Kind.choices
+            if (r := found.get(kind))
+        ],
+    )
+
+
+def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
+    now = Officer.objects.aggregate(
+        total=Count("id"),
+        on_leave=Count("id", filter=Q(status=Officer.Status.ON_LEAVE)),
+        sick=Count("id", filter=Q(status=Officer.Status.SICK)),
+    )
+    recalls = list(Recall.objects.values_list("order__effective_at", "reported_at"))
+    points: list[tuple[datetime.date, int | float]] = []
+    day = start
+    while day <= end:
+        moment = _as_of(day)
+        pending = sum(1 for eff, _rep in recalls if eff >= moment)
+        waiting = sum(1 for eff, rep in recalls if eff < moment and (rep is None or rep >= moment))
+        points.append((day, now["total"] - now["sick"] - now["on_leave"] - pending - waiting))
+        day += datetime.timedelta(days=1)
+    return [Trend("org.on_post", gettext_lazy("在岗警力（人）"), points)]

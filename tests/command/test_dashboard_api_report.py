@@ -1,0 +1,214 @@
+"""The dashboard, big screen, stats API and daily report show the same figures, from one
+source; their query counts are pinned; the report is an official document."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+from python_calamine import CalamineWorkbook
+
+from fangkong.command.daily import daily_stats
+from fangkong.core.figures import collect_sections, flat_figures
+from tests.command.test_stats import handmade  # noqa: F401 (fixture)
+from tests.conftest import World
+
+DAY = "2020-01-31"
+
+
+def test_stats_api_returns_the_days_sections_and_flat_figures(handmade: World) -> None:  # noqa: F811
+    response = handmade.client("command").get(f"/api/v1/stats/daily?date={DAY}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["date"] == DAY
+    assert [s["key"] for s in body["sections"]] == ["org", "command"]
+    assert body["figures"] == flat_figures(collect_sections(datetime.date(2020, 1, 31)))
+    command = body["sections"][1]
+    figure = next(f for f in command["figures"] if f["key"] == "command.incidents_total")
+    assert figure == {
+        "key": "command.incidents_total",
+        "label": "累计涉疫警情",
+        "value": 2,
+        "url": f"/command/incidents/?until={DAY}",
+        "unit": "起",
+        "tone": "",
+        "note": "",
+    }
+    assert {t["title"] for t in command["tables"]} >= {"涉疫警情（按类型）", "处置情况（人）"}
+
+
+def test_stats_api_refuses_other_roles_and_bad_dates(world: World) -> None:
+    assert world.client("station_a").get("/api/v1/stats/daily").status_code == 403
+    assert world.client("workgroup").get("/api/v1/stats/daily").status_code == 403
+    response = world.client("command").get("/api/v1/stats/daily?date=2020-02-31")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "date"
+    assert "日期" in response.json()["detail"][0]["msg"]
+
+
+def test_stats_api_query_count_is_pinned(
+    handmade: World,  # noqa: F811
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    client = handmade.client("command")
+    client.get(f"/api/v1/stats/daily?date={DAY}")  # warm the session
+    # session + user, org: 3, command: 10
+    with django_assert_num_queries(15):
+        assert client.get(f"/api/v1/stats/daily?date={DAY}").status_code == 200
+
+
+def test_dashboard_shows_every_figure_as_a_link_to_its_list(handmade: World) -> None:  # noqa: F811
+    client = handmade.client("command")
+    page = client.get(f"/command/dashboard/?date={DAY}").content.decode()
+    assert "历史数据：截至 2020年1月31日 24时" in page
+    stats = daily_stats(datetime.date(2020, 1, 31))
+    for section in stats["sections"]:
+        assert f">{section['title']}</h2>" in page
+        for f in section["figures"]:
+            assert f'href="{f["url"].replace("&", "&amp;")}" data-figure="{f["key"]}"' in page
+        for t in section["tables"]:
+            assert f"<caption>{t['title']}</caption>" in page
+    assert 'id="fk-trends" type="application/json"' in page
+    assert "<script>" not in page  # nothing inline under the CSP
+    # The figure and its list agree.
+    listing = client.get(f"/command/incidents/?until={DAY}").content.decode()
+    assert "共 2 条" in listing
+    overdue = client.get(f"/command/tasks/?overdue={DAY}").content.decode()
+    assert "走访返乡人员" in overdue and "打击哄抬物价" not in overdue
+    opened = client.get("/command/problems/?open=2020-01-30").content.decode()
+    assert "台账漏项" in opened and "照明不足" not in opened
+    inspected = client.get("/command/inspections/?day=2020-01-30").content.decode()
+    assert "104国道联合检查站" in inspected and "共 1 条" in inspected
+    assert "共 1 条" not in client.get("/command/inspections/?day=2020-01-31").content.decode()
+    # Every figure's list holds exactly as many rows as the figure says.
+    for section in stats["sections"]:
+        for f in section["figures"]:
+            if not f["url"].startswith("/command/"):
+                continue
+            listing = client.get(f["url"]).content.decode()
+            if f["value"]:
+                assert f"共 {f['value']} 条" in listing, f["key"]
+            else:
+                assert "共 " not in listing, f["key"]
+
+
+def test_dashboard_and_screen_query_counts_are_pinned(
+    handmade: World,  # noqa: F811
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    client = handmade.client("command")
+    client.get("/command/dashboard/")
+    # session + user, sections 13, trends 5 (org 2, command 3), nav/home none
+    with django_assert_num_queries(20):
+        assert client.get(f"/command/dashboard/?date={DAY}").status_code == 200
+    with django_assert_num_queries(20):
+        assert client.get("/command/screen/").status_code == 200
+
+
+def test_dashboard_is_for_the_command_centre_only(world: World) -> None:
+    assert world.client("command").get("/command/dashboard/").status_code == 200
+    for who in ("workgroup", "station_a", "political", "outsider"):
+        assert world.client(who).get("/command/dashboard/").status_code == 403, who
+        assert world.client(who).get("/command/screen/").status_code == 403, who
+        assert world.client(who).get("/command/report/daily.docx").status_code == 403, who
+
+
+def test_future_or_bad_date_falls_back_to_today(world: World) -> None:
+    client = world.client("command")
+    assert "实时数据" in client.get("/command/dashboard/?date=2999-01-01").content.decode()
+    assert "实时数据" in client.get("/command/dashboard/?date=yesterday").content.decode()
+
+
+def test_big_screen_refreshes_itself_for_today_only(world: World) -> None:
+    client = world.client("command")
+    today = client.get("/command/screen/").content.decode()
+    assert '<meta http-equiv="refresh" content="60">' in today
+    assert 'data-theme="dark"' in today
+    past = client.get(f"/command/screen/?date={DAY}").content.decode()
+    assert 'http-equiv="refresh"' not in past
+
+
+def _docx_figures(document: Document) -> dict[str, str]:
+    out = {}
+    for table in document.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header == ["指标", "数值", "单位"]:
+            for row in table.rows[1:]:
+                out[row.cells[0].text] = row.cells[1].text
+    return out
+
+
+def test_report_numbers_equal_the_apis_and_layout_is_official(handmade: World) -> None:  # noqa: F811
+    client = handmade.client("command")
+    api = client.get(f"/api/v1/stats/daily?date={DAY}").json()
+    response = client.get(f"/command/report/daily.docx?date={DAY}")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    document = Document(io.BytesIO(response.content))
+    section = document.sections[0]
+    size = [round(x.mm) for x in (section.page_width, section.page_height)]
+    margins = [round(x.mm) for x in (section.top_margin, section.bottom_margin)]
+    margins += [round(x.mm) for x in (section.left_margin, section.right_margin)]
+    assert size == [210, 297]  # A4
+    assert margins == [37, 35, 28, 26]  # GB/T 9704
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "第8期" and texts[1] == "疫情防控工作日报"
+    assert "（截至2020年1月31日24时）" in texts
+    assert "一、警力" in texts and "二、指挥调度与社会治安" in texts
+    assert "三、今日重要情况" in texts
+    assert "（一）交办任务（按承办工作组）" in texts and "（二）涉疫警情（按类型）" in texts
+    assert "宁阳县公安局" in texts and "2020年1月31日" in texts
+    figures = _docx_figures(document)
+    api_figures = {f["label"]: str(f["value"]) for s in api["sections"] for f in s["figures"]}
+    assert figures == api_figures
+    # The sentences carry the same numbers.
+    assert any("累计涉疫警情2起" in t for t in texts)
+    # Every table of every section is in the document.
+    n_tables = sum(1 + len(s["tables"]) for s in api["sections"])
+    assert len(document.tables) == n_tables
+
+
+def test_report_annex_holds_the_tables(handmade: World) -> None:  # noqa: F811
+    response = handmade.client("command").get(f"/command/report/daily.xlsx?date={DAY}")
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names[0] == "主要指标"
+    assert "涉疫警情（按类型）" in book.sheet_names
+    rows = book.get_sheet_by_name("主要指标").to_python()
+    values = {r[1]: r[2] for r in rows[1:]}
+    assert values["累计涉疫警情"] == 2
+
+
+def test_cli_writes_the_report_and_its_annex(handmade: World, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "日报.docx"
+    call_command("report", "daily", "--date", DAY, "-o", str(out))
+    assert out.exists() and (tmp_path / "日报-附表.xlsx").exists()
+    document = Document(str(out))
+    api = daily_stats(datetime.date(2020, 1, 31))
+    assert _docx_figures(document) == {
+        f["label"]: str(f["value"]) for s in api["sections"] for f in s["figures"]
+    }
+
+
+def test_cli_rejects_a_bad_date(world: World, tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--date"):
+        call_command("report", "daily", "--date", "2020-13-01", "-o", str(tmp_path / "a.docx"))
+
+
+def test_trends_run_from_the_emergency_and_stay_bounded(world: World) -> None:
+    client = world.client("command")
+    page = client.get(f"/command/dashboard/?date={DAY}").content.decode()
+    assert "趋势（2020年1月24日至1月31日）" in page
+    late = client.get("/command/dashboard/?date=2021-01-31").content.decode()
+    assert "趋势（2020年8月5日至1月31日）" in late  # the last 180 days
+    charts = late.count('class="cc-chart" data-trend=')
+    assert charts >= 4
+    assert late.count("<tr><td>2020-08-05</td>") == charts
+    assert "<tr><td>2020-08-04</td>" not in late
