@@ -222,4 +222,6 @@ FANGKONG: dict[str, Any] = {
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),
     "FEVER_THRESHOLD": float(envstr("FEVER_THRESHOLD", "37.3")),
     "AUDIT_RETENTION_DAYS": max(180, envint("AUDIT_RETENTION_DAYS", 365)),
+    # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).
+    "UPLOAD_MAX_MB": envint("UPLOAD_MAX_MB", 20),
 }

@@ -14,7 +14,9 @@ HEADERS = ["序号", "姓名", "公民身份号码", "联系电话", "居住地�
 
 
 def ident(n: int, region: str = "420106") -> str:
-    return make_id_number(region, datetime.date(1980, 1, 1) + datetime.timedelta(days=n), n % 90, "M")
+    return make_id_number(
+        region, datetime.date(1980, 1, 1) + datetime.timedelta(days=n), n % 90, "M"
+    )
 
 
 def write_xlsx(

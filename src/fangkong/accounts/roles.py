@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, str] = {
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
     "audit.view": "查看审计日志",
+    "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
     "admin.site": "使用后台管理维护基础数据和账号",
 }
 
@@ -50,12 +51,19 @@ OWN = "own"
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
         "scope": COUNTY,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"},
+        "perms": {
+            "people.view",
+            "people.edit",
+            "people.reveal",
+            "org.view",
+            "org.wartime",
+            "quarantine.import",
+        },
     },
     Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view"}},
     Role.STATION: {
         "scope": UNIT,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view"},
+        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "quarantine.import"},
     },
     Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
     Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},

@@ -84,7 +84,16 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "arrival_date": (
         "返回日期",
-        ("返回日期", "抵达时间", "返乡日期", "返回时间", "抵达日期", "到达时间", "返乡时间", "来县时间"),
+        (
+            "返回日期",
+            "抵达时间",
+            "返乡日期",
+            "返回时间",
+            "抵达日期",
+            "到达时间",
+            "返乡时间",
+            "来县时间",
+        ),
     ),
     "township": ("乡镇街道", ("乡镇街道", "乡镇", "街道", "所属乡镇", "所在乡镇")),
     "village": ("村居", ("村居", "村社区", "社区", "村", "所在村", "所属村居")),
@@ -587,7 +596,16 @@ class Importer:
         self.new_keys: dict[tuple[str, ...], int] = {}  # person key → person id (or -1)
         self.open_case: dict[int, int] = {}  # person id → open case id, this import
         self.counts = dict.fromkeys(
-            ("rows", "new_persons", "new_cases", "joined", "warnings", "refused", "duplicates", "already"),
+            (
+                "rows",
+                "new_persons",
+                "new_cases",
+                "joined",
+                "warnings",
+                "refused",
+                "duplicates",
+                "already",
+            ),
             0,
         )
         self.problems = 0
@@ -644,7 +662,7 @@ class Importer:
         for pk, id_number in Person.objects.filter(id_number__in=ids).values_list(
             "pk", "id_number"
         ):
-            known[("id", id_number)] = pk
+            known[("id", str(id_number))] = pk
         for pk, doc in Person.objects.filter(
             doc_type=Person.DocType.OTHER, doc_number__in=docs
         ).values_list("pk", "doc_number"):
@@ -726,7 +744,7 @@ class Importer:
             else:
                 plan.append((row, entry, "known"))
         if not self.store:
-            for row, entry, _what in plan:
+            for _row, entry, _what in plan:
                 entry.outcome = ListEntry.Outcome.CHECKED
             for entry, _pid, _row in duplicates:
                 entry.outcome = ListEntry.Outcome.CHECKED
@@ -761,7 +779,7 @@ class Importer:
             entry.stored = True
             if entry.outcome == ListEntry.Outcome.JOINED:
                 joined_fill.setdefault(entry.case_id, row)
-        for entry, pid, row in duplicates:
+        for entry, _pid, _row in duplicates:
             entry.stored = True
         ListEntry.objects.bulk_create(entries, batch_size=500)
         PossibleDuplicate.objects.bulk_create(
@@ -774,7 +792,7 @@ class Importer:
         CaseReferral.objects.bulk_create(
             [
                 CaseReferral(
-                    case_id=entry.case_id,
+                    case_id=entry.case_id or 0,
                     source=QuarantineCase.Source.PUSHED_LIST,
                     at=self.now,
                     note=(note % {"name": self.li.original_name, "row": entry.row_number})[:200],
@@ -834,9 +852,7 @@ class Importer:
             arrival_date=row.arrival_date,
             township_id=row.township_id,
             village_id=row.village_id,
-            station_id=self.station_by_township.get(row.township_id)
-            if row.township_id
-            else None,
+            station_id=self.station_by_township.get(row.township_id) if row.township_id else None,
             address_detail=row.address,
             needs_review=sorted(set(row.needs_review)),
             created_by=self.by,
@@ -998,6 +1014,7 @@ def list_import_set_mapping(
     list_import.status = ListImport.Status.QUEUED
     list_import.save(update_fields=["mapping", "status"])
     audit_record(actor=by, action="update", obj=list_import, changes={"mapping": ["", values]})
+    list_import_enqueue(list_import=list_import)
     return list_import
 
 
@@ -1025,9 +1042,9 @@ def list_import_run(
             if check.problems:
                 li.counts = check.counts
                 li.status = ListImport.Status.REFUSED
-                li.message = _("有%(n)d行存在问题，按“全部无误才入库”的要求，本次未导入任何数据") % {
-                    "n": check.problems
-                }
+                li.message = _(
+                    "有%(n)d行存在问题，按“全部无误才入库”的要求，本次未导入任何数据"
+                ) % {"n": check.problems}
                 li.done_rows = li.total_rows = check.counts["rows"]
                 li.finished_at = timezone.now()
                 li.save()
@@ -1091,7 +1108,9 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
                 doc_number=data.get("doc_number", ""),
                 phone=data.get("phone", ""),
                 township=township,
-                village=village if village and township and village.township_id == township.pk else None,
+                village=village
+                if village and township and village.township_id == township.pk
+                else None,
                 address_detail=data.get("address", ""),
                 sex=data.get("sex", ""),
                 note=data.get("note", ""),
@@ -1194,3 +1213,31 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
 
 def normalize_header_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
+
+
+def list_import_start(
+    *,
+    upload: Any,
+    name: str,
+    by: User | None,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+    enqueue: bool = True,
+) -> ListImport:
+    """Keep the file, read its headers and queue the import (or ask for the columns).
+    A file that cannot be read leaves nothing behind: ImportFileError says why."""
+    li: ListImport | None = None
+    try:
+        with transaction.atomic():
+            li = list_import_create(
+                upload=upload, name=name, by=by, dry_run=dry_run, all_or_nothing=all_or_nothing
+            )
+            list_import_layout(list_import=li)
+    except Exception:
+        if li is not None and li.file:
+            li.file.storage.delete(li.file.name)
+        raise
+    if enqueue and li.status == ListImport.Status.QUEUED:
+        list_import_enqueue(list_import=li)
+        li.refresh_from_db()
+    return li

@@ -455,7 +455,9 @@ class PossibleDuplicate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    jurisdiction = Jurisdiction(unit="entry__list_import__unit", own="entry__list_import__created_by")
+    jurisdiction = Jurisdiction(
+        unit="entry__list_import__unit", own="entry__list_import__created_by"
+    )
 
     class Meta:
         verbose_name = _("疑似重复人员")
