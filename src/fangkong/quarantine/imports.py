@@ -574,6 +574,7 @@ def validate_row(number: int, cells: list[Any], mapping: dict[int, str], router:
 class Outcome:
     counts: dict[str, int]
     problems: int
+    notes: list[str]
 
 
 class Importer:
@@ -609,6 +610,7 @@ class Importer:
             0,
         )
         self.problems = 0
+        self.notes: list[str] = []
         self.now = timezone.now()
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
 
@@ -624,6 +626,10 @@ class Importer:
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:
+                    self.notes.append(
+                        _("自第%(n)d行起连续%(m)d行为空，其后的内容未读取")
+                        % {"n": number - MAX_EMPTY_RUN + 1, "m": MAX_EMPTY_RUN}
+                    )
                     break
                 continue
             empty_run = 0
@@ -639,7 +645,7 @@ class Importer:
             self._flush(chunk)
         if self.progress:
             self.progress(done, done)
-        return Outcome(self.counts, self.problems)
+        return Outcome(self.counts, self.problems, self.notes)
 
     def _flush(self, rows: list[Row]) -> None:
         with transaction.atomic():
@@ -1066,8 +1072,10 @@ def list_import_run(
     else:
         li.counts = outcome.counts
         li.status = ListImport.Status.DONE
+        notes = [li.message] if li.message else []
         if li.dry_run:
-            li.message = _("仅校验，未导入任何数据")
+            notes.append(_("仅校验，未导入任何数据"))
+        li.message = "；".join(notes + outcome.notes)[:500]
     li.finished_at = timezone.now()
     if li.status == ListImport.Status.DONE:
         li.done_rows = li.total_rows = li.counts.get("rows", 0)

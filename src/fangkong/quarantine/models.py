@@ -466,3 +466,7 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} ~ {self.person_id}"
+
+
+# The station of the known person's township decides too, whoever imported the list.
+PossibleDuplicate.jurisdiction.extend(unit="person__township__station")
