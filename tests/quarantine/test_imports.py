@@ -35,9 +35,7 @@ from tests.quarantine.import_files import HEADERS, ident, write_csv, write_xlsx
 
 def run(world: World, path: Path, who: str = "command", **kw: Any) -> ListImport:
     with path.open("rb") as fh:
-        li = list_import_start(
-            upload=fh, name=path.name, by=world.users[who], enqueue=False, **kw
-        )
+        li = list_import_start(upload=fh, name=path.name, by=world.users[who], enqueue=False, **kw)
     if li.status == ListImport.Status.QUEUED:
         li = list_import_run(list_import_id=li.pk)
     return li
@@ -53,7 +51,16 @@ def messages_of(e: ListEntry) -> str:
 
 MESSY = [
     # a clean row, the date a real date cell
-    [1, "王五", ident(1), "13800000001", "宁阳县堽城镇东王庄村1组", "湖北省武汉市", datetime.date(2020, 1, 22), ""],
+    [
+        1,
+        "王五",
+        ident(1),
+        "13800000001",
+        "宁阳县堽城镇东王庄村1组",
+        "湖北省武汉市",
+        datetime.date(2020, 1, 22),
+        "",
+    ],
     # HTML in the name, a short phone, the date as text
     [2, "<b>李四</b>", ident(2), "1380000", "泗店镇西杨村", "武汉", "2020年1月23日", ""],
     # an invalid ID number with name and phone; an address nowhere in the county; an
@@ -162,9 +169,7 @@ def test_reimport_changes_nothing(world: World, tmp_path: Path) -> None:
 
 
 def test_same_id_joins_the_open_case(world: World, tmp_path: Path) -> None:
-    case, _ = case_refer(
-        person=world.person_b, source=QuarantineCase.Source.CHECKPOINT, by=None
-    )
+    case, _ = case_refer(person=world.person_b, source=QuarantineCase.Source.CHECKPOINT, by=None)
     rows = [
         [1, "赵丽", world.person_b.id_number, "13953805678", "", "武汉", "2020-01-20", ""],
         [2, "赵丽", world.person_b.id_number, "13953805678", "", "武汉", "2020-01-21", ""],
@@ -207,7 +212,10 @@ def entry_for(dup: PossibleDuplicate) -> ListEntry:
 
 
 def test_no_id_but_name_and_phone_is_stored_unverified(world: World, tmp_path: Path) -> None:
-    li = run(world, write_xlsx(tmp_path / "d.xlsx", [[1, "钱七", "", "13800000009", "伏山镇", "", "", ""]]))
+    li = run(
+        world,
+        write_xlsx(tmp_path / "d.xlsx", [[1, "钱七", "", "13800000009", "伏山镇", "", "", ""]]),
+    )
     e = entry(li, "钱七")
     assert e.outcome == ListEntry.Outcome.NEW_CASE
     assert e.person.id_unverified and e.person.doc_type == Person.DocType.NONE  # type: ignore[union-attr]
@@ -244,8 +252,18 @@ def test_dry_run_stores_nothing(world: World, tmp_path: Path) -> None:
 def test_csv_in_every_usual_encoding(
     world: World, tmp_path: Path, encoding: str, bom: bool
 ) -> None:
-    rows = [[1, "王五", ident(1), "13800000001", "堽城镇东王庄村", "湖北省武汉市", "2020-01-22", "㐀"
-             if encoding == "gb18030" else ""]]
+    rows = [
+        [
+            1,
+            "王五",
+            ident(1),
+            "13800000001",
+            "堽城镇东王庄村",
+            "湖北省武汉市",
+            "2020-01-22",
+            "㐀" if encoding == "gb18030" else "",
+        ]
+    ]
     path = write_csv(tmp_path / "list.csv", rows, encoding=encoding)
     if bom:
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
@@ -362,7 +380,9 @@ def test_truncated_xlsx(world: World, tmp_path: Path) -> None:
 
 def test_upload_size_limit(world: World, tmp_path: Path, settings: Any) -> None:
     settings.FANGKONG = {**settings.FANGKONG, "UPLOAD_MAX_MB": 1}
-    path = write_csv(tmp_path / "big.csv", [[i, "王五", "", "", "", "", "", "x" * 200] for i in range(6000)])
+    path = write_csv(
+        tmp_path / "big.csv", [[i, "王五", "", "", "", "", "", "x" * 200] for i in range(6000)]
+    )
     client = world.client("command")
     with path.open("rb") as fh:
         response = client.post("/imports/upload/", {"file": fh})
@@ -456,9 +476,7 @@ def write_ods(path: Path, rows: list[list[str]]) -> None:
         "</manifest:manifest>"
     )
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
-        )
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content)
         z.writestr("META-INF/manifest.xml", manifest)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.accounts.roles import user_can
@@ -76,7 +76,7 @@ def create_import(
     file: File[UploadedFile],
     all_or_nothing: Form[bool] = False,
     dry_run: Form[bool] = False,
-) -> tuple[int, ImportCreated]:
+) -> Status[ImportCreated]:
     _require(request)
     try:
         check_upload(file)
@@ -90,11 +90,14 @@ def create_import(
     except (imports.ImportFileError, FormValidationError) as exc:
         message = exc.messages[0] if isinstance(exc, FormValidationError) else str(exc)
         raise ValidationError({"file": [message]}) from None
-    return 202, ImportCreated(
-        id=li.pk,
-        status=li.status,
-        status_display=li.get_status_display(),
-        url=f"/api/v1/imports/{li.pk}",
+    return Status(
+        202,
+        ImportCreated(
+            id=li.pk,
+            status=li.status,
+            status_display=li.get_status_display(),
+            url=f"/api/v1/imports/{li.pk}",
+        ),
     )
 
 
