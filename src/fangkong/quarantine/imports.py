@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -611,6 +611,7 @@ class Importer:
         )
         self.problems = 0
         self.notes: list[str] = []
+        self._pinyin_cache: dict[str, tuple[str, str]] = {}
         self.now = timezone.now()
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
 
@@ -687,25 +688,27 @@ class Importer:
         )
         open_cases.update(self.open_case)
 
-        entries: list[ListEntry] = []
-        new_people: list[tuple[Row, Person]] = []
-        plan: list[tuple[Row, ListEntry, str]] = []  # row, entry, what to do
-        duplicates: list[tuple[ListEntry, int, Row]] = []
+        entries: list[dict[str, Any]] = []
+        new_people: list[Row] = []
+        plan: list[tuple[Row, dict[str, Any]]] = []  # rows that join or open a case
+        duplicates: list[tuple[dict[str, Any], int, Row]] = []
+        result = _("处理结果")
         for row in rows:
-            entry = ListEntry(
-                list_import=self.li,
-                row_number=row.number,
-                raw=row.raw,
-                row_hash=row.row_hash,
-                name=row.name,
-                messages=row.messages,
-                level=ListEntry.Level.ERROR
+            entry: dict[str, Any] = {
+                "list_import_id": self.li.pk,
+                "row_number": row.number,
+                "raw": row.raw,
+                "row_hash": row.row_hash,
+                "name": row.name,
+                "messages": row.messages,
+                "level": ListEntry.Level.ERROR
                 if row.refused
                 else (ListEntry.Level.WARNING if row.warning else ListEntry.Level.OK),
-            )
+                "stored": False,
+            }
             entries.append(entry)
             if row.refused:
-                entry.outcome = ListEntry.Outcome.REFUSED
+                entry["outcome"] = ListEntry.Outcome.REFUSED
                 counts["refused"] += 1
                 self.problems += 1
                 continue
@@ -713,15 +716,15 @@ class Importer:
                 counts["warnings"] += 1
                 self.problems += 1
             if row.row_hash in earlier:
-                entry.outcome = ListEntry.Outcome.ALREADY
-                entry.messages = {**row.messages, _("处理结果"): [_("此行已导入过，未作改动")]}
+                entry["outcome"] = ListEntry.Outcome.ALREADY
+                entry["messages"] = {**row.messages, result: [_("此行已导入过，未作改动")]}
                 counts["already"] += 1
                 continue
             if row.row_hash in self.seen_hashes:
-                entry.outcome = ListEntry.Outcome.ALREADY
-                entry.messages = {
+                entry["outcome"] = ListEntry.Outcome.ALREADY
+                entry["messages"] = {
                     **row.messages,
-                    _("处理结果"): [
+                    result: [
                         _("与第%(n)d行内容相同，未重复导入") % {"n": self.seen_hashes[row.row_hash]}
                     ],
                 }
@@ -733,136 +736,150 @@ class Importer:
             if pid is None and not row.id_number and row.phone:
                 match = by_name_phone.get((row.name, row.phone))
                 if match is not None:
-                    entry.outcome = ListEntry.Outcome.DUPLICATE
-                    entry.messages = {
+                    entry["outcome"] = ListEntry.Outcome.DUPLICATE
+                    entry["messages"] = {
                         **row.messages,
-                        _("处理结果"): [_("与已登记人员姓名和电话相同，待确认是否同一人")],
+                        result: [_("与已登记人员姓名和电话相同，待确认是否同一人")],
                     }
                     counts["duplicates"] += 1
                     duplicates.append((entry, match, row))
                     continue
             if pid is None:
-                person = self._person(row)
-                new_people.append((row, person))
+                new_people.append(row)
                 self.new_keys[key] = -1
                 counts["new_persons"] += 1
-                plan.append((row, entry, "new_person"))
-            else:
-                plan.append((row, entry, "known"))
+            plan.append((row, entry))
         if not self.store:
-            for _row, entry, _what in plan:
-                entry.outcome = ListEntry.Outcome.CHECKED
+            for _row, entry in plan:
+                entry["outcome"] = ListEntry.Outcome.CHECKED
             for entry, _pid, _row in duplicates:
-                entry.outcome = ListEntry.Outcome.CHECKED
-            ListEntry.objects.bulk_create(entries, batch_size=500)
+                entry["outcome"] = ListEntry.Outcome.CHECKED
+            fast_insert(ListEntry, entries)
             return
-        Person.objects.bulk_create([p for _r, p in new_people], batch_size=500)
-        for row, person in new_people:
-            self.new_keys[row.key] = person.pk
-            known[row.key] = person.pk
+        person_ids = fast_insert(Person, [self._person(row) for row in new_people], ids=True)
+        for row, pk in zip(new_people, person_ids, strict=True):
+            self.new_keys[row.key] = pk
+            known[row.key] = pk
         # Cases: join the open case, else open one (one open case per person).
-        new_cases: list[tuple[Row, QuarantineCase]] = []
-        for row, entry, _what in plan:
+        new_cases: list[dict[str, Any]] = []
+        for row, entry in plan:
             pid = known.get(row.key) or self.new_keys[row.key]
-            entry.person_id = pid
-            case_id = open_cases.get(pid)
-            if case_id is None:
-                case = self._case(row, pid)
-                new_cases.append((row, case))
+            entry["person_id"] = pid
+            if open_cases.get(pid) is None:
+                new_cases.append(self._case(row, pid))
                 open_cases[pid] = -1
-                entry.outcome = ListEntry.Outcome.NEW_CASE
+                entry["outcome"] = ListEntry.Outcome.NEW_CASE
                 counts["new_cases"] += 1
             else:
-                entry.outcome = ListEntry.Outcome.JOINED
+                entry["outcome"] = ListEntry.Outcome.JOINED
                 counts["joined"] += 1
-        QuarantineCase.objects.bulk_create([c for _r, c in new_cases], batch_size=500)
-        for _row, case in new_cases:
-            open_cases[case.person_id] = case.pk
-            self.open_case[case.person_id] = case.pk
+        case_ids = fast_insert(QuarantineCase, new_cases, ids=True)
+        for case, pk in zip(new_cases, case_ids, strict=True):
+            case["id"] = pk
+            open_cases[case["person_id"]] = pk
+            self.open_case[case["person_id"]] = pk
         joined_fill: dict[int, Row] = {}
-        for row, entry, _what in plan:
-            entry.case_id = open_cases[entry.person_id]  # type: ignore[index]
-            entry.stored = True
-            if entry.outcome == ListEntry.Outcome.JOINED:
-                joined_fill.setdefault(entry.case_id, row)
+        for row, entry in plan:
+            entry["case_id"] = open_cases[entry["person_id"]]
+            entry["stored"] = True
+            if entry["outcome"] == ListEntry.Outcome.JOINED:
+                joined_fill.setdefault(entry["case_id"], row)
         for entry, _pid, _row in duplicates:
-            entry.stored = True
-        ListEntry.objects.bulk_create(entries, batch_size=500)
-        PossibleDuplicate.objects.bulk_create(
-            [
-                PossibleDuplicate(entry=entry, person_id=pid, data=_row_data(row))
-                for entry, pid, row in duplicates
-            ]
-        )
+            entry["stored"] = True
+        entry_ids = fast_insert(ListEntry, entries, ids=True)
+        for entry, pk in zip(entries, entry_ids, strict=True):
+            entry["id"] = pk
+        if duplicates:
+            PossibleDuplicate.objects.bulk_create(
+                [
+                    PossibleDuplicate(entry_id=entry["id"], person_id=pid, data=_row_data(row))
+                    for entry, pid, row in duplicates
+                ]
+            )
         note = _("推送名单：%(name)s 第%(row)s行")
-        CaseReferral.objects.bulk_create(
+        by_id = self.by.pk if self.by else None
+        fast_insert(
+            CaseReferral,
             [
-                CaseReferral(
-                    case_id=entry.case_id or 0,
-                    source=QuarantineCase.Source.PUSHED_LIST,
-                    at=self.now,
-                    note=(note % {"name": self.li.original_name, "row": entry.row_number})[:200],
-                    ref_type=REF_TYPE,
-                    ref_id=str(entry.pk),
-                    by=self.by,
-                )
-                for _row, entry, _w in plan
+                {
+                    "case_id": entry["case_id"],
+                    "source": QuarantineCase.Source.PUSHED_LIST,
+                    "at": self.now,
+                    "note": (note % {"name": self.li.original_name, "row": entry["row_number"]})[
+                        :200
+                    ],
+                    "ref_type": REF_TYPE,
+                    "ref_id": str(entry["id"]),
+                    "by_id": by_id,
+                }
+                for _row, entry in plan
             ],
-            batch_size=500,
         )
         reason = _("建档：%(source)s") % {"source": QuarantineCase.Source.PUSHED_LIST.label}
-        CaseTransition.objects.bulk_create(
+        fast_insert(
+            CaseTransition,
             [
-                CaseTransition(
-                    case=case,
-                    from_status="",
-                    to_status=CaseStatus.PENDING,
-                    at=self.now,
-                    by=self.by,
-                    reason=reason,
-                )
-                for _r, case in new_cases
+                {
+                    "case_id": case["id"],
+                    "from_status": "",
+                    "to_status": CaseStatus.PENDING,
+                    "at": self.now,
+                    "by_id": by_id,
+                    "reason": reason,
+                }
+                for case in new_cases
             ],
-            batch_size=500,
         )
         self._fill_joined(joined_fill)
-        self._audit(new_people, new_cases)
+        self._audit(new_people, person_ids, new_cases)
 
-    def _person(self, row: Row) -> Person:
-        full, initials = name_pinyin(row.name)
-        return Person(
-            id_number=row.id_number or None,
-            doc_type=row.doc_type,
-            doc_number=row.doc_number,
-            id_unverified=not row.id_number,
-            name=row.name,
-            name_pinyin=full[:200],
-            name_initials=initials[:50],
-            sex=row.sex,
-            birth_date=row.birth_date,
-            phone=row.phone,
-            household_region=row.household_region,
-            township_id=row.township_id,
-            village_id=row.village_id,
-            address_detail=row.address,
-            note=row.note,
-        )
+    def _person(self, row: Row) -> dict[str, Any]:
+        full, initials = self._pinyin(row.name)
+        return {
+            "id_number": row.id_number or None,
+            "doc_type": row.doc_type,
+            "doc_number": row.doc_number,
+            "id_unverified": not row.id_number,
+            "name": row.name,
+            "name_pinyin": full[:200],
+            "name_initials": initials[:50],
+            "sex": row.sex,
+            "birth_date": row.birth_date,
+            "phone": row.phone,
+            "household_region": row.household_region,
+            "township_id": row.township_id,
+            "village_id": row.village_id,
+            "address_detail": row.address,
+            "note": row.note,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
 
-    def _case(self, row: Row, person_id: int) -> QuarantineCase:
-        return QuarantineCase(
-            person_id=person_id,
-            source=QuarantineCase.Source.PUSHED_LIST,
-            status=CaseStatus.PENDING,
-            came_from_code=row.came_from_code,
-            came_from=row.came_from or region_name(row.came_from_code),
-            arrival_date=row.arrival_date,
-            township_id=row.township_id,
-            village_id=row.village_id,
-            station_id=self.station_by_township.get(row.township_id) if row.township_id else None,
-            address_detail=row.address,
-            needs_review=sorted(set(row.needs_review)),
-            created_by=self.by,
-        )
+    def _pinyin(self, name: str) -> tuple[str, str]:
+        cached = self._pinyin_cache.get(name)
+        if cached is None:
+            cached = self._pinyin_cache[name] = name_pinyin(name)
+        return cached
+
+    def _case(self, row: Row, person_id: int) -> dict[str, Any]:
+        return {
+            "person_id": person_id,
+            "source": QuarantineCase.Source.PUSHED_LIST,
+            "status": CaseStatus.PENDING,
+            "came_from_code": row.came_from_code,
+            "came_from": row.came_from or region_name(row.came_from_code),
+            "arrival_date": row.arrival_date,
+            "township_id": row.township_id,
+            "village_id": row.village_id,
+            "station_id": self.station_by_township.get(row.township_id)
+            if row.township_id
+            else None,
+            "address_detail": row.address,
+            "needs_review": sorted(set(row.needs_review)),
+            "created_by_id": self.by.pk if self.by else None,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
 
     def _fill_joined(self, fill: dict[int, Row]) -> None:
         """Fill what an open case did not know yet; never overwrite what a station verified."""
@@ -893,41 +910,116 @@ class Importer:
                 ["came_from_code", "came_from", "arrival_date", "township", "village", "station"],
             )
 
-    def _audit(
-        self, people: list[tuple[Row, Person]], cases: list[tuple[Row, QuarantineCase]]
-    ) -> None:
+    def _audit(self, people: list[Row], person_ids: list[int], cases: list[dict[str, Any]]) -> None:
+        """One audit entry per created person and case (masked, as audit_create writes)."""
         from fangkong.accounts.models import AuditEntry
 
         actor = self.by
-        name = str(actor)[:60] if actor else ""
-        entries = [
-            AuditEntry(
-                actor=actor,
-                actor_name=name,
-                action=AuditEntry.Action.CREATE,
-                object_type="people.person",
-                object_id=str(p.pk),
-                object_repr=p.name[:200],
-                changes={
-                    "name": ["", p.name],
-                    "id_number": ["", mask_id_number(p.id_number or p.doc_number)],
-                    "list_import": ["", self.li.pk],
-                },
+        base = {
+            "actor_id": actor.pk if actor else None,
+            "actor_name": str(actor)[:60] if actor else "",
+            "action": AuditEntry.Action.CREATE,
+            "at": self.now,
+            "ip": None,
+            "path": "",
+        }
+        source = QuarantineCase.Source.PUSHED_LIST
+        fast_insert(
+            AuditEntry,
+            [
+                {
+                    **base,
+                    "object_type": "people.person",
+                    "object_id": str(pk),
+                    "object_repr": row.name[:200],
+                    "changes": {
+                        "name": ["", row.name],
+                        "id_number": ["", mask_id_number(row.id_number or row.doc_number)],
+                        "list_import": ["", self.li.pk],
+                    },
+                }
+                for row, pk in zip(people, person_ids, strict=True)
+            ]
+            + [
+                {
+                    **base,
+                    "object_type": "quarantine.quarantinecase",
+                    "object_id": str(case["id"]),
+                    "object_repr": "",
+                    "changes": {"source": ["", source], "list_import": ["", self.li.pk]},
+                }
+                for case in cases
+            ],
+        )
+
+
+def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
+    """Reserve n primary keys, so that rows inserted in bulk can be referred to at once.
+    Called inside the chunk's transaction (on SQLite it holds the write lock)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
             )
-            for _r, p in people
-        ] + [
-            AuditEntry(
-                actor=actor,
-                actor_name=name,
-                action=AuditEntry.Action.CREATE,
-                object_type="quarantine.quarantinecase",
-                object_id=str(c.pk),
-                object_repr=_("名单建档")[:200],
-                changes={"source": ["", c.source], "list_import": ["", self.li.pk]},
-            )
-            for _r, c in cases
-        ]
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
+            return [r[0] for r in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(connection.vendor)
+        cursor.execute(f'SELECT MAX("id") FROM "{table}"')
+        top = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        seq = cursor.fetchone()
+        start = max(top, seq[0] if seq else 0) + 1
+    return list(range(start, start + n))
+
+
+def fast_insert(
+    model: type[models.Model], rows: list[dict[str, Any]], *, ids: bool = False
+) -> list[int]:
+    """INSERT rows (dicts by attname) with executemany: the ORM's bulk_create builds SQL
+    per object and is the import's bottleneck. Missing fields take their model default;
+    values must already be valid (the import validates every row before)."""
+    if not rows:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    convert: list[Any] = []
+    defaults: list[Any] = []
+    ops = connection.ops
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            convert.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, models.DateField):
+            convert.append(ops.adapt_datefield_value)
+        elif isinstance(f, models.JSONField):
+            convert.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+        else:
+            convert.append(None)
+        defaults.append(f.get_default())
+    names = [f.attname for f in fields]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    pks = _allocate_ids(model, len(rows)) if ids else []
+    if ids:
+        columns.insert(0, connection.ops.quote_name(model._meta.pk.column))
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(model._meta.db_table),
+        ", ".join(columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    spec = list(zip(names, convert, defaults, strict=True))
+    params = []
+    for index, row in enumerate(rows):
+        values = [pks[index]] if ids else []
+        for name, conv, default in spec:
+            value = row.get(name, default)
+            values.append(conv(value) if conv is not None and value is not None else value)
+        params.append(values)
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(sql, params[start : start + 1000])
+    return pks
 
 
 def _row_data(row: Row) -> dict[str, Any]:
