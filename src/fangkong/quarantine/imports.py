@@ -470,10 +470,11 @@ class Row:
 def validate_row(number: int, cells: list[Any], mapping: dict[int, str], router: Router) -> Row:
     raw = [cell_text(c) for c in cells]
     values: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     for col, key in mapping.items():
         if col < len(cells):
             values[key] = cells[col]
-    texts = {k: normalize_text(cell_text(v)) for k, v in values.items()}
+            texts[key] = normalize_text(raw[col])
     digest = hashlib.sha1("\x1f".join(sorted(f"{k}={v}" for k, v in texts.items())).encode())
     row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
     L = FIELD_LABELS
@@ -976,6 +977,18 @@ def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The same few dates and one timestamp recur on every row: adapt each once."""
+    seen: dict[Any, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        if value not in seen:
+            seen[value] = fn(value)
+        return seen[value]
+
+    return adapt
+
+
 def fast_insert(
     model: type[models.Model], rows: list[dict[str, Any]], *, ids: bool = False
 ) -> list[int]:
@@ -990,11 +1003,11 @@ def fast_insert(
     ops = connection.ops
     for f in fields:
         if isinstance(f, models.DateTimeField):
-            convert.append(ops.adapt_datetimefield_value)
+            convert.append(_memo(ops.adapt_datetimefield_value))
         elif isinstance(f, models.DateField):
-            convert.append(ops.adapt_datefield_value)
+            convert.append(_memo(ops.adapt_datefield_value))
         elif isinstance(f, models.JSONField):
-            convert.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+            convert.append(lambda v, f=f: ops.adapt_json_value(v, f.encoder))
         else:
             convert.append(None)
         defaults.append(f.get_default())
