@@ -144,7 +144,7 @@ def test_api_upload_and_report(world: World, tmp_path: Path) -> None:
     report = client.get(f"/api/v1/imports/{created['id']}?problems_only=true&limit=2").json()
     assert report["counts"]["new_cases"] == 5 and report["counts"]["refused"] == 2
     assert report["done_rows"] == report["total_rows"] == 7
-    assert report["report"]["count"] == 6  # 2 refused + 4 warnings
+    assert report["report"]["count"] == 5  # 2 refused + 3 warnings
     assert len(report["report"]["items"]) == 2
     first = report["report"]["items"][0]
     assert first["level"] == "warning" and "手机号" in first["messages"]

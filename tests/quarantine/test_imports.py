@@ -132,6 +132,8 @@ def test_messy_xlsx_stores_everyone_findable_and_reports_each_row(
     assert old_id.person.id_number.startswith("42010619800101123")
     assert len(old_id.person.id_number) == 18
     assert "15位旧号码已转换为18位" in messages_of(old_id)
+    assert old_id.level == "ok"  # a note, not a problem
+    assert old_id.case is not None and old_id.case.came_from_code == "420900"  # 湖北孝感
     assert old_id.person.phone == "13800000004"  # type: ignore[union-attr]
 
     bad_date = entry(li, "周九")

@@ -57,4 +57,4 @@ def unrouted_cases(*, user: User | AnonymousUser) -> QuerySet[QuarantineCase]:
         if not scope.unit_ids:
             return qs.none()
         qs = qs.filter(created_by__unit_id__in=scope.unit_ids)
-    return qs.select_related("person").order_by("created_at", "id")
+    return qs.select_related("person", "township").order_by("created_at", "id")

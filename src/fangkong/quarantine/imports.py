@@ -361,6 +361,11 @@ _region_cache: dict[str, str] = {}
 def region_code_for(text: str) -> str:
     if text not in _region_cache:
         found = find_regions(text) if len(text) >= 2 else []
+        # "湖北孝感": a province's short name before a city's: look up the rest in it.
+        for cut in (2, 3):
+            if found or len(text) < cut + 2:
+                break
+            found = [r for r in find_regions(text[cut:]) if r.province.startswith(text[:cut])]
         _region_cache[text] = found[0].code if found else ""
     return _region_cache[text]
 
