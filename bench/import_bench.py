@@ -33,12 +33,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 HEADERS = ["序号", "姓名", "身份证号", "联系电话", "现住址", "来源地", "返回日期", "备注"]
-TOWNSHIPS = ["文庙街道", "八仙桥街道", "泗店镇", "东疏镇", "伏山镇", "堽城镇", "蒋集镇",
-             "磁窑镇", "华丰镇", "葛石镇", "东庄镇", "鹤山镇", "乡饮乡"]
+TOWNSHIPS = [
+    "文庙街道",
+    "八仙桥街道",
+    "泗店镇",
+    "东疏镇",
+    "伏山镇",
+    "堽城镇",
+    "蒋集镇",
+    "磁窑镇",
+    "华丰镇",
+    "葛石镇",
+    "东庄镇",
+    "鹤山镇",
+    "乡饮乡",
+]
 VILLAGES = ["东村", "西村", "南庄村", "北庄村", "王庄村", "李家村", "张营村", "刘集村"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕"
-ORIGINS = ["湖北省武汉市", "武汉", "湖北孝感", "湖北省黄冈市", "湖北省荆州市", "湖北", "武汉市江岸区"]
+ORIGINS = [
+    "湖北省武汉市",
+    "武汉",
+    "湖北孝感",
+    "湖北省黄冈市",
+    "湖北省荆州市",
+    "湖北",
+    "武汉市江岸区",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 2020) -> None:
@@ -151,8 +172,17 @@ def fangkong_child(path: Path) -> None:
     li = list_import_run(list_import_id=li.pk)
     elapsed = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rows": li.counts.get("rows", 0), "seconds": elapsed,
-                      "peak_mb": peak_kb / 1024, "counts": li.counts, "status": li.status}))
+    print(
+        json.dumps(
+            {
+                "rows": li.counts.get("rows", 0),
+                "seconds": elapsed,
+                "peak_mb": peak_kb / 1024,
+                "counts": li.counts,
+                "status": li.status,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -167,25 +197,42 @@ def main() -> None:
         path = Path(tmp) / "返乡人员名单.xlsx"
         t0 = time.perf_counter()
         generate(path, args.rows)
-        print(f"generated {args.rows} rows ({path.stat().st_size / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - t0:.1f}s")
+        print(
+            f"generated {args.rows} rows ({path.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - t0:.1f}s"
+        )
         raw_rows, raw_s = raw_limit(path)
         raw_rate = raw_rows / raw_s
-        print(f"raw limit (calamine + sqlite3 executemany): {raw_rows} rows in {raw_s:.2f}s "
-              f"= {raw_rate:,.0f} rows/s")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-               "FANGKONG_VAR_DIR": tmp, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
+        print(
+            f"raw limit (calamine + sqlite3 executemany): {raw_rows} rows in {raw_s:.2f}s "
+            f"= {raw_rate:,.0f} rows/s"
+        )
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+            "FANGKONG_VAR_DIR": tmp,
+            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        }
         pg = os.environ.get("FANGKONG_BENCH_PG")
         env["FANGKONG_DATABASE_URL"] = pg or f"sqlite:///{tmp}/bench.sqlite3"
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
-            env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+        out = (
+            subprocess.run(
+                [sys.executable, __file__, "--child", str(path)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         result = json.loads(out)
         rate = result["rows"] / result["seconds"]
-        print(f"fangkong import ({'PostgreSQL' if pg else 'SQLite'}): {result['rows']} rows in "
-              f"{result['seconds']:.2f}s = {rate:,.0f} rows/s; peak memory "
-              f"{result['peak_mb']:.0f} MB; {result['counts']}")
+        print(
+            f"fangkong import ({'PostgreSQL' if pg else 'SQLite'}): {result['rows']} rows in "
+            f"{result['seconds']:.2f}s = {rate:,.0f} rows/s; peak memory "
+            f"{result['peak_mb']:.0f} MB; {result['counts']}"
+        )
         print(f"ratio fangkong / raw limit: {rate / raw_rate:.2f}")
 
 

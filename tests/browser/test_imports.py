@@ -29,7 +29,9 @@ def test_station_uploads_a_list_and_reads_its_report(
     expect(page.locator("h1")).to_have_text("名单导入")
     page.screenshot(path=str(SHOTS / "imports-list-empty.png"), full_page=True)
     page.get_by_role("link", name="上传名单").click()
-    page.get_by_label("名单文件").set_input_files(str(write_xlsx(tmp_path / "返乡名单.xlsx", MESSY)))
+    page.get_by_label("名单文件").set_input_files(
+        str(write_xlsx(tmp_path / "返乡名单.xlsx", MESSY))
+    )
     page.screenshot(path=str(SHOTS / "imports-upload.png"), full_page=True)
     page.get_by_role("button", name="上传并导入").click()
     expect(page.locator("h1")).to_have_text("返乡名单.xlsx")

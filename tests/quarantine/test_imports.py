@@ -486,3 +486,31 @@ def write_ods(path: Path, rows: list[list[str]]) -> None:
 def read_xlsx(content: bytes) -> list[list[Any]]:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
     return wb.get_sheet_by_index(0).to_python()
+
+
+def test_demo_pushed_list(world: World) -> None:
+    import random
+
+    from fangkong.core.demo import DemoContext
+    from fangkong.quarantine.demo_imports import build_pushed_list
+
+    li = build_pushed_list(DemoContext(rng=random.Random(1)), by=world.users["command"])
+    assert li.status == ListImport.Status.DONE
+    assert li.counts["rows"] == 50 and li.counts["refused"] == 0
+    assert li.counts["new_cases"] == 50 and li.counts["warnings"] >= 3
+
+
+def test_full_width_ids_numeric_ids_and_formulas(world: World, tmp_path: Path) -> None:
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in ident(21))
+    rows = [
+        [1, "全角", full_width, "13800000021", "堽城镇", "武汉", "2020-01-20", ""],
+        [2, "数字", float(ident(22)[:15] + "000"), "13800000022", "堽城镇", "武汉", "", ""],
+        [3, "公式", ident(23), "13800000023", "堽城镇", "武汉", "", '=HYPERLINK("x")'],
+    ]
+    li = run(world, write_xlsx(tmp_path / "w.xlsx", rows))
+    assert entry(li, "全角").person.id_number == ident(21)  # type: ignore[union-attr]
+    numeric = entry(li, "数字")
+    assert "身份证号被存成了数字" in messages_of(numeric)
+    assert numeric.person is not None and numeric.person.id_unverified
+    formula = entry(li, "公式")
+    assert formula.level == "ok" and formula.person.note == ""  # type: ignore[union-attr]
