@@ -22,7 +22,6 @@ import datetime
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1327,10 +1326,6 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
         "示例行，导入前请删除",
     ]
     return headers, [example]
-
-
-def normalize_header_text(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
 
 
 def list_import_start(
