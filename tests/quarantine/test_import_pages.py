@@ -215,3 +215,20 @@ def test_cli_bad_file_and_unknown_headers(world: World, tmp_path: Path) -> None:
         call_command("import", "returnees", str(odd))
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("import", "returnees", str(tmp_path / "none.xlsx"))
+
+
+def test_queue_pages_query_counts(
+    world: World, tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    rows = [[i, "张三", "", "13853801234", f"外县{i}号", "武汉", "", ""] for i in range(3)] + [
+        [9, f"某{i}", ident(40 + i), f"1380000004{i}", "外县", "武汉", "", ""] for i in range(3)
+    ]
+    run(world, write_xlsx(tmp_path / "q.xlsx", rows))
+    client = world.client("command")
+    client.get("/imports/duplicates/")
+    with django_assert_num_queries(4):
+        page = client.get("/imports/duplicates/").content.decode()
+    assert page.count('value="same"') == 3
+    with django_assert_num_queries(5):
+        page = client.get("/imports/unrouted/").content.decode()
+    assert page.count("分配</button>") == 3

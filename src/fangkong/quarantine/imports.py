@@ -304,7 +304,12 @@ def find_layout(table: Table) -> Layout:
     if best is not None:
         return best
     first = scanned[0] if scanned else (1, [])
-    return Layout(first[0], first[1], {})
+    guess: dict[int, str] = {}
+    for col, text in enumerate(first[1]):
+        key = header_field(text)
+        if key and key not in guess.values():
+            guess[col] = key
+    return Layout(first[0], first[1], guess)
 
 
 def parse_id_number_ok(text: str) -> bool:

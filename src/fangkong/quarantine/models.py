@@ -392,6 +392,10 @@ class ListImport(models.Model):
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    @property
+    def problem_rows(self) -> int:
+        return int(self.counts.get("refused", 0)) + int(self.counts.get("warnings", 0))
+
 
 class ListEntry(models.Model):
     """One row of an imported list: its original cells, what became of it and why."""
