@@ -21,6 +21,12 @@ from tests.quarantine.test_imports import MESSY, run
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded lists are kept under MEDIA_ROOT: keep the tests' out of var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def read_xlsx(content: bytes) -> list[list[Any]]:
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
 

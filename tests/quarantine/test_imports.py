@@ -33,6 +33,12 @@ from tests.conftest import World
 from tests.quarantine.import_files import HEADERS, ident, write_csv, write_xlsx
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded lists are kept under MEDIA_ROOT: keep the tests' out of var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def run(world: World, path: Path, who: str = "command", **kw: Any) -> ListImport:
     with path.open("rb") as fh:
         li = list_import_start(upload=fh, name=path.name, by=world.users[who], enqueue=False, **kw)

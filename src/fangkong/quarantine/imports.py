@@ -1083,8 +1083,7 @@ def list_import_create(
     dry_run: bool = False,
     all_or_nothing: bool = False,
 ) -> ListImport:
-    """Keep an uploaded file and what its headers say. The file must have been checked by
-    `inspect_file` (the caller passes the layout in through `list_import_layout`)."""
+    """Keep an uploaded file (its headers are read next, by `list_import_layout`)."""
     from django.core.files import File
 
     digest = file_sha256(upload)

@@ -71,7 +71,11 @@ class Command(BaseCommand):
                 sys.stdout.write(f"\r已处理 {done}/{total} 行")
                 sys.stdout.flush()
 
-        li = list_import_run(list_import_id=li.pk, progress=progress)
+        try:
+            li = list_import_run(list_import_id=li.pk, progress=progress)
+        except Exception as exc:
+            li.refresh_from_db()
+            raise CommandError(li.message or str(exc)) from exc
         if not quiet:
             self.stdout.write("")
         c = li.counts
