@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
@@ -66,23 +67,26 @@ class ImportFileError(Exception):
 
 
 # Field → (label shown in reports and the template, header names and synonyms).
-FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("姓名", ("姓名", "名字", "人员姓名", "返乡人员姓名")),
+FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "name": (_lazy("姓名"), ("姓名", "名字", "人员姓名", "返乡人员姓名")),
     "id_number": (
-        "身份证号",
+        _lazy("身份证号"),
         ("身份证号", "身份证号码", "证件号码", "证件号", "公民身份号码", "身份证", "身份号码"),
     ),
-    "phone": ("手机号", ("手机号", "手机号码", "联系电话", "电话", "手机", "联系方式", "电话号码")),
+    "phone": (
+        _lazy("手机号"),
+        ("手机号", "手机号码", "联系电话", "电话", "手机", "联系方式", "电话号码"),
+    ),
     "address": (
-        "现住址",
+        _lazy("现住址"),
         ("现住址", "居住地址", "住址", "现居住地", "现居住地址", "家庭住址", "详细地址", "地址"),
     ),
     "came_from": (
-        "来源地",
+        _lazy("来源地"),
         ("来源地", "从何地返回", "返回地", "从何地来", "出发地", "来自", "来源地区", "来自何地"),
     ),
     "arrival_date": (
-        "返回日期",
+        _lazy("返回日期"),
         (
             "返回日期",
             "抵达时间",
@@ -94,12 +98,19 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "来县时间",
         ),
     ),
-    "township": ("乡镇街道", ("乡镇街道", "乡镇", "街道", "所属乡镇", "所在乡镇")),
-    "village": ("村居", ("村居", "村社区", "社区", "村", "所在村", "所属村居")),
-    "sex": ("性别", ("性别",)),
-    "note": ("备注", ("备注", "说明")),
+    "township": (_lazy("乡镇街道"), ("乡镇街道", "乡镇", "街道", "所属乡镇", "所在乡镇")),
+    "village": (_lazy("村居"), ("村居", "村社区", "社区", "村", "所在村", "所属村居")),
+    "sex": (_lazy("性别"), ("性别",)),
+    "note": (_lazy("备注"), ("备注", "说明")),
 }
 FIELD_LABELS = {key: label for key, (label, _syn) in FIELDS.items()}
+
+
+def field_labels() -> dict[str, str]:
+    """The labels in the active language, as plain text (they key the stored report)."""
+    return {key: str(label) for key, label in FIELD_LABELS.items()}
+
+
 _HEADER_NOISE = re.compile(r"[\s*＊:：()（）\[\]【】/、\\]|必填|选填")
 
 
@@ -476,7 +487,13 @@ class Row:
         return ("np", self.name, self.phone)
 
 
-def validate_row(number: int, cells: list[Any], mapping: dict[int, str], router: Router) -> Row:
+def validate_row(
+    number: int,
+    cells: list[Any],
+    mapping: dict[int, str],
+    router: Router,
+    labels: dict[str, str] | None = None,
+) -> Row:
     raw = [cell_text(c) for c in cells]
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
@@ -486,7 +503,7 @@ def validate_row(number: int, cells: list[Any], mapping: dict[int, str], router:
             texts[key] = normalize_text(raw[col])
     digest = hashlib.sha1("\x1f".join(sorted(f"{k}={v}" for k, v in texts.items())).encode())
     row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
-    L = FIELD_LABELS
+    L = labels or field_labels()
 
     name = texts.get("name", "")
     if not name:
@@ -622,6 +639,7 @@ class Importer:
         self.problems = 0
         self.notes: list[str] = []
         self._pinyin_cache: dict[str, tuple[str, str]] = {}
+        self.labels = field_labels()
         self.now = timezone.now()
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
 
@@ -644,7 +662,7 @@ class Importer:
                     break
                 continue
             empty_run = 0
-            chunk.append(validate_row(number, cells, self.mapping, self.router))
+            chunk.append(validate_row(number, cells, self.mapping, self.router, self.labels))
             if len(chunk) >= CHUNK:
                 done += len(chunk)
                 self._flush(chunk)

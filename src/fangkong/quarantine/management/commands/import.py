@@ -58,7 +58,7 @@ class Command(BaseCommand):
             li.save()
             raise CommandError(str(exc)) from None
         if li.status == ListImport.Status.MAPPING:
-            known = "、".join(FIELD_LABELS.values())
+            known = "、".join(str(label) for label in FIELD_LABELS.values())
             raise CommandError(
                 f"未能识别表头（找到：{'、'.join(h for h in li.headers if h)}）。"
                 f"表头须包含“姓名”和“身份证号”或“手机号”，可识别的列：{known}；"
