@@ -238,3 +238,27 @@ def test_queue_pages_query_counts(
     with django_assert_num_queries(5):
         page = client.get("/imports/unrouted/").content.decode()
     assert page.count("分配</button>") == 3
+
+
+def test_import_detail_page_query_count(
+    world: World, tmp_path: Path, django_assert_num_queries: Any
+) -> None:
+    li = run(world, write_xlsx(tmp_path / "a.xlsx", MESSY))
+    client = world.client("command")
+    client.get(f"/imports/{li.pk}/")
+    with django_assert_num_queries(5):
+        page = client.get(f"/imports/{li.pk}/").content.decode()
+    assert page.count("<tr>") == 8  # the header and seven rows
+
+
+def test_a_township_without_station_cannot_take_a_case(world: World, tmp_path: Path) -> None:
+    li = run(world, write_xlsx(tmp_path / "a.xlsx", MESSY[2:3]))
+    case = li.entries.get().case
+    client = world.client("command")
+    from fangkong.org.models import Township
+
+    lonely = Township.objects.get(name="乡饮乡")
+    response = client.post(f"/imports/unrouted/{case.pk}/", {"township": lonely.pk}, follow=True)
+    assert "乡饮乡尚未指定辖区派出所" in response.content.decode()
+    case.refresh_from_db()
+    assert case.township is None

@@ -1306,6 +1306,14 @@ def case_route(
     """Assign an unrouted case to a township (and so its station)."""
     if village is not None and village.township_id != township.pk:
         raise ValidationError({"village": [_("村居不属于所选乡镇街道")]})
+    if township.station_id is None:
+        raise ValidationError(
+            {
+                "township": [
+                    _("%(name)s尚未指定辖区派出所，请先在基础数据中维护") % {"name": township}
+                ]
+            }
+        )
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     before = (locked.township_id, locked.station_id)
     locked.township = township
