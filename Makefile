@@ -46,5 +46,9 @@ messages: env
 	cd src/fangkong && ../../$(BIN)/fangkong makemessages -l en --no-obsolete --no-location
 	cd src/fangkong && ../../$(BIN)/fangkong compilemessages -l en
 
+# Every benchmark under bench/ (each prints its figures and ratios; see bench/README.md).
+bench: env
+	@for f in bench/*_bench.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
 clean:
 	rm -rf $(VENV) var/demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -41,6 +41,11 @@ COMMANDS = [
         "Reports: the daily report (.docx) and its .xlsx annex",
     ),
     (
+        "import",
+        "导入上级推送名单：import returnees 文件 [--dry-run] [--all-or-nothing]",
+        "Import a pushed list of returnees (.xlsx, .xls, .ods, .csv)",
+    ),
+    (
         "roles",
         "列出角色及其权限（--markdown 输出 docs/roles.md）",
         "List roles and what each may do",

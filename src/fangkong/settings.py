@@ -231,4 +231,6 @@ FANGKONG: dict[str, Any] = {
     "LOCKOUT_MINUTES": envint("LOCKOUT_MINUTES", 15),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
+    # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).
+    "UPLOAD_MAX_MB": envint("UPLOAD_MAX_MB", 20),
 }

@@ -30,6 +30,7 @@ urlpatterns = [
     path("outreach/", include("fangkong.outreach.urls")),
     path("notices/", include(notice_urlpatterns)),
     path("command/", include("fangkong.command.urls")),
+    path("imports/", include("fangkong.quarantine.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

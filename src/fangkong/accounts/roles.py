@@ -37,6 +37,7 @@ PERMISSIONS: dict[str, str] = {
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
     "audit.view": "查看审计日志",
+    "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
     "admin.site": "使用后台管理维护基础数据和账号",
     "logistics.view": "查看防护物资库存、台账、采购、捐赠和发放",
     "logistics.edit": "登记采购、捐赠、发放和库存调整",
@@ -96,6 +97,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "honors.approve",
             "outreach.view",
             "notices.publish",
+            "quarantine.import",
         }
         | _COMMAND_ALL,
     },
@@ -112,6 +114,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "org.view",
             "honors.view",
             "honors.report",
+            "quarantine.import",
         }
         | _COMMAND_WORK,
     },

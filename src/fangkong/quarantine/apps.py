@@ -6,3 +6,8 @@ class QuarantineConfig(AppConfig):
     name = "fangkong.quarantine"
     label = "quarantine"
     verbose_name = _("居家隔离")
+
+    def ready(self) -> None:
+        from fangkong.quarantine.import_nav import register_import_pages
+
+        register_import_pages()

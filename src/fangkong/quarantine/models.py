@@ -322,3 +322,155 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.raised_at:%Y-%m-%d %H:%M}"
+
+
+# --- Pushed-list imports ---
+
+
+class ListImport(models.Model):
+    """大数据推送名单导入: one uploaded list of returnees, its progress and its report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        MAPPING = "mapping", _("待指定列")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        REFUSED = "refused", _("未导入（有问题行）")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("名单类别"), max_length=16, default="returnees")
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_hash = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    dry_run = models.BooleanField(_("仅校验不入库"), default=False)
+    all_or_nothing = models.BooleanField(_("全部无误才入库"), default=False)
+    header_row = models.PositiveIntegerField(_("表头行号"), null=True, blank=True)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    headers = models.JSONField(_("表头"), default=list, blank=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    counts = models.JSONField(_("统计"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("导入单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    jurisdiction = Jurisdiction(unit="unit", own="created_by")
+
+    class Meta:
+        verbose_name = _("名单导入")
+        verbose_name_plural = _("名单导入")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.done_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def problem_rows(self) -> int:
+        return int(self.counts.get("refused", 0)) + int(self.counts.get("warnings", 0))
+
+
+class ListEntry(models.Model):
+    """One row of an imported list: its original cells, what became of it and why."""
+
+    class Outcome(models.TextChoices):
+        NEW_CASE = "new_case", _("新建档")
+        JOINED = "joined", _("并入已有对象")
+        DUPLICATE = "duplicate", _("疑似重复待确认")
+        ALREADY = "already", _("已导入过")
+        CHECKED = "checked", _("校验通过（未入库）")
+        REFUSED = "refused", _("拒收")
+
+    class Level(models.TextChoices):
+        OK = "ok", _("正常")
+        WARNING = "warning", _("警告")
+        ERROR = "error", _("错误")
+
+    list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="entries")
+    row_number = models.PositiveIntegerField(_("行号"))
+    raw = models.JSONField(_("原始内容"), default=list)
+    row_hash = models.CharField(max_length=40, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey(
+        QuarantineCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("处理结果"), max_length=10, choices=Outcome.choices)
+    level = models.CharField(_("级别"), max_length=8, choices=Level.choices, default=Level.OK)
+    stored = models.BooleanField(default=False)
+    messages = models.JSONField(_("问题"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("名单行")
+        verbose_name_plural = _("名单行")
+        ordering = ["list_import", "row_number"]
+        indexes = [models.Index(fields=["list_import", "level", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.list_import_id}#{self.row_number}"
+
+
+class PossibleDuplicate(models.Model):
+    """A list row without a valid ID number whose name and phone match a known person:
+    held until someone confirms (same person) or rejects (a different person)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("确认为同一人")
+        REJECTED = "rejected", _("确认不是同一人")
+
+    entry = models.OneToOneField(ListEntry, on_delete=models.CASCADE, related_name="duplicate")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    jurisdiction = Jurisdiction(
+        unit="entry__list_import__unit", own="entry__list_import__created_by"
+    )
+
+    class Meta:
+        verbose_name = _("疑似重复人员")
+        verbose_name_plural = _("疑似重复人员")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ~ {self.person_id}"
+
+
+# The station of the known person's township decides too, whoever imported the list.
+PossibleDuplicate.jurisdiction.extend(unit="person__township__station")

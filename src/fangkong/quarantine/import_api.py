@@ -1,0 +1,135 @@
+"""API of pushed-list imports: upload a list (multipart), then read its progress and report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ValidationError as FormValidationError
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.accounts.roles import user_can
+from fangkong.core.api import page_slice
+from fangkong.quarantine import import_selectors as selectors
+from fangkong.quarantine import imports
+from fangkong.quarantine.import_forms import check_upload
+from fangkong.quarantine.models import ListImport
+
+router = Router(tags=["imports"])
+
+
+class ImportCreated(Schema):
+    id: int
+    status: str
+    status_display: str
+    url: str
+
+
+class EntryOut(Schema):
+    row: int
+    name: str
+    outcome: str
+    outcome_display: str
+    level: str
+    messages: dict[str, list[str]]
+
+
+class ReportPage(Schema):
+    items: list[EntryOut]
+    count: int
+
+
+class ImportOut(Schema):
+    id: int
+    file: str
+    status: str
+    status_display: str
+    dry_run: bool
+    all_or_nothing: bool
+    done_rows: int
+    total_rows: int
+    counts: dict[str, int]
+    message: str
+    report: ReportPage
+
+
+class ReportFilter(Schema):
+    problems_only: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+def _require(request: HttpRequest) -> None:
+    if not user_can(request.user, "quarantine.import"):
+        raise PermissionDenied
+
+
+@router.post(
+    "/imports/returnees",
+    response={202: ImportCreated},
+    summary="上传返乡人员名单（multipart：file，可选 all_or_nothing、dry_run），返回导入编号",
+)
+def create_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    all_or_nothing: Form[bool] = False,
+    dry_run: Form[bool] = False,
+) -> Status[ImportCreated]:
+    _require(request)
+    try:
+        check_upload(file)
+        li = imports.list_import_start(
+            upload=file,
+            name=file.name or "list",
+            by=request.user,  # type: ignore[arg-type]
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+        )
+    except (imports.ImportFileError, FormValidationError) as exc:
+        message = exc.messages[0] if isinstance(exc, FormValidationError) else str(exc)
+        raise ValidationError({"file": [message]}) from None
+    return Status(
+        202,
+        ImportCreated(
+            id=li.pk,
+            status=li.status,
+            status_display=li.get_status_display(),
+            url=f"/api/v1/imports/{li.pk}",
+        ),
+    )
+
+
+def _entry(e: Any) -> EntryOut:
+    return EntryOut(
+        row=e.row_number,
+        name=e.name,
+        outcome=e.outcome,
+        outcome_display=e.get_outcome_display(),
+        level=e.level,
+        messages=e.messages,
+    )
+
+
+@router.get("/imports/{import_id}", response=ImportOut, summary="导入状态、进度和逐行报告")
+def get_import(request: HttpRequest, import_id: int, filters: Query[ReportFilter]) -> ImportOut:
+    _require(request)
+    li: ListImport = selectors.import_get(user=request.user, pk=import_id)
+    entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)
+    return ImportOut(
+        id=li.pk,
+        file=li.original_name,
+        status=li.status,
+        status_display=li.get_status_display(),
+        dry_run=li.dry_run,
+        all_or_nothing=li.all_or_nothing,
+        done_rows=li.done_rows,
+        total_rows=li.total_rows,
+        counts=li.counts,
+        message=li.message,
+        report=ReportPage(
+            items=[_entry(e) for e in entries[page_slice(filters.limit, filters.offset)]],
+            count=entries.count(),
+        ),
+    )

@@ -1,0 +1,60 @@
+"""Reads for pushed-list imports: lists and details limited by jurisdiction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
+from fangkong.quarantine.models import (
+    OPEN_STATUSES,
+    ListEntry,
+    ListImport,
+    PossibleDuplicate,
+    QuarantineCase,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+
+def import_list(*, user: User | AnonymousUser) -> QuerySet[ListImport]:
+    """A station sees its own unit's imports; the command centre all."""
+    return restrict(ListImport.objects.select_related("created_by", "unit"), user)
+
+
+def import_get(*, user: User | AnonymousUser, pk: int) -> ListImport:
+    return get_in_scope(ListImport.objects.select_related("created_by", "unit"), user, pk=pk)
+
+
+def import_entries(*, list_import: ListImport, problems_only: bool = False) -> QuerySet[ListEntry]:
+    qs = ListEntry.objects.filter(list_import=list_import).order_by("row_number")
+    if problems_only:
+        qs = qs.exclude(level=ListEntry.Level.OK)
+    return qs
+
+
+def duplicate_list(*, user: User | AnonymousUser) -> QuerySet[PossibleDuplicate]:
+    qs = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.PENDING).select_related(
+        "entry__list_import", "person__township"
+    )
+    return restrict(qs, user).order_by("entry__list_import_id", "entry__row_number")
+
+
+def duplicate_get(*, user: User | AnonymousUser, pk: int) -> PossibleDuplicate:
+    return get_in_scope(PossibleDuplicate.objects.select_related("person", "entry"), user, pk=pk)
+
+
+def unrouted_cases(*, user: User | AnonymousUser) -> QuerySet[QuarantineCase]:
+    """Open cases no station answers for yet (their address matched no township). The
+    command centre sees all; a station those its own people imported."""
+    qs = QuarantineCase.objects.filter(station__isnull=True, status__in=OPEN_STATUSES)
+    scope = scope_for(user)
+    if not scope.county:
+        if not scope.unit_ids:
+            return qs.none()
+        qs = qs.filter(created_by__unit_id__in=scope.unit_ids)
+    return qs.select_related("person", "township").order_by("created_at", "id")

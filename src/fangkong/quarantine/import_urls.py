@@ -1,0 +1,17 @@
+from django.urls import path
+
+from fangkong.quarantine import import_views as views
+
+urlpatterns = [
+    path("", views.import_list, name="import_list"),
+    path("upload/", views.import_upload, name="import_upload"),
+    path("template.xlsx", views.import_template, name="import_template"),
+    path("duplicates/", views.duplicate_list, name="import_duplicates"),
+    path("duplicates/<int:pk>/", views.duplicate_decide, name="import_duplicate_decide"),
+    path("unrouted/", views.unrouted_list, name="import_unrouted"),
+    path("unrouted/<int:pk>/", views.case_route, name="import_case_route"),
+    path("<int:pk>/", views.import_detail, name="import_detail"),
+    path("<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("<int:pk>/report.xlsx", views.import_report, name="import_report"),
+    path("<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
+]

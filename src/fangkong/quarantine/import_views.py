@@ -1,0 +1,209 @@
+"""Pages of pushed-list imports: upload, progress, report, column mapping, possible
+duplicates and the queue of cases no station answers for yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.permissions import require_perm
+from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.org.models import Township
+from fangkong.quarantine import import_selectors as selectors
+from fangkong.quarantine import imports
+from fangkong.quarantine.import_forms import MappingForm, RouteForm, UploadForm
+from fangkong.quarantine.models import ListImport, QuarantineCase
+
+PERM = "quarantine.import"
+
+
+@require_perm(PERM)
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm()
+    return render(
+        request,
+        "quarantine/imports/import_list.html",
+        {
+            "form": form,
+            "page": paginate(request, selectors.import_list(user=request.user), per_page=20),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_perm(PERM)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            li = imports.list_import_start(
+                upload=upload,
+                name=upload.name,
+                by=request.user,  # type: ignore[arg-type]
+                dry_run=form.cleaned_data["dry_run"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if li.status == ListImport.Status.MAPPING:
+                messages.warning(request, _("未能识别全部表头，请指定各列对应的内容"))
+                return redirect("import_mapping", pk=li.pk)
+            messages.success(request, _("已上传，正在后台导入；可关闭本页，稍后再查看结果"))
+            return redirect("import_detail", pk=li.pk)
+    return render(request, "quarantine/imports/import_upload.html", {"form": form})
+
+
+@require_perm(PERM)
+def import_template(request: HttpRequest) -> HttpResponse:
+    headers, rows = imports.template_rows()
+    return xlsx_response("返乡人员名单模板.xlsx", [Sheet("名单", headers, rows)])  # type: ignore[return-value]
+
+
+def _detail_context(request: HttpRequest, li: ListImport) -> dict[str, Any]:
+    problems = request.GET.get("problems") == "1"
+    return {
+        "li": li,
+        "problems_only": problems,
+        "page": paginate(request, selectors.import_entries(list_import=li, problems_only=problems)),
+        "query": query_without_page(request),
+        "labels": imports.FIELD_LABELS,
+    }
+
+
+@require_perm(PERM)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    li = selectors.import_get(user=request.user, pk=pk)
+    return render(request, "quarantine/imports/import_detail.html", _detail_context(request, li))
+
+
+@require_perm(PERM)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by htmx while the import runs; when it ends the page reloads with the report."""
+    li = selectors.import_get(user=request.user, pk=pk)
+    response = render(request, "quarantine/imports/_progress.html", {"li": li})
+    if not li.is_active and request.GET.get("was_active") == "1":
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_perm(PERM)
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original rows with the result and the problems of each, as .xlsx."""
+    li = selectors.import_get(user=request.user, pk=pk)
+    width = max(len(li.headers), 1)
+    headers = [_("行号"), *[h or "" for h in li.headers], _("处理结果"), _("问题说明")]
+
+    def rows() -> Any:
+        for entry in selectors.import_entries(list_import=li).iterator(chunk_size=2000):
+            raw = list(entry.raw[:width]) + [""] * (width - len(entry.raw[:width]))
+            problems = "；".join(
+                f"{column}：{msg}" for column, msgs in entry.messages.items() for msg in msgs
+            )
+            yield [entry.row_number, *raw, entry.get_outcome_display(), problems]
+
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return xlsx_response(f"导入报告-{li.pk}-{stamp}.xlsx", [Sheet(_("导入报告"), headers, rows())])  # type: ignore[return-value]
+
+
+@require_perm(PERM)
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    li = selectors.import_get(user=request.user, pk=pk)
+    if li.status != ListImport.Status.MAPPING:
+        return redirect("import_detail", pk=li.pk)
+    form = MappingForm(request.POST or None, headers=li.headers, mapping=li.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imports.list_import_set_mapping(
+                list_import=li,
+                mapping=form.mapping(),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("已指定各列，正在后台导入"))
+            return redirect("import_detail", pk=li.pk)
+    return render(request, "quarantine/imports/import_mapping.html", {"li": li, "form": form})
+
+
+@require_perm(PERM)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "quarantine/imports/duplicate_list.html",
+        {
+            "page": paginate(request, selectors.duplicate_list(user=request.user)),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_POST
+@require_perm(PERM)
+def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    dup = selectors.duplicate_get(user=request.user, pk=pk)
+    same = request.POST.get("decision") == "same"
+    try:
+        imports.duplicate_decide(duplicate=dup, same=same, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已确认为同一人，并入其档案") if same else _("已确认不是同一人，已新建档案"),
+        )
+    return redirect("import_duplicates")
+
+
+@require_perm(PERM)
+def unrouted_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "quarantine/imports/unrouted_list.html",
+        {
+            "page": paginate(request, selectors.unrouted_cases(user=request.user)),
+            "query": query_without_page(request),
+            "townships": list(Township.objects.all()),
+        },
+    )
+
+
+@require_POST
+@require_perm(PERM)
+def case_route(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case = selectors.unrouted_cases(user=request.user).get(pk=pk)
+    except (QuarantineCase.DoesNotExist, ValueError):
+        messages.error(request, _("该对象已分配或不在您的管辖范围内"))
+        return redirect("import_unrouted")
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        try:
+            imports.case_route(
+                case=case,
+                township=form.cleaned_data["township"],
+                village=form.cleaned_data["village"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("已将%(name)s分配到%(township)s")
+                % {"name": case.person.name, "township": form.cleaned_data["township"].name},
+            )
+    else:
+        messages.error(request, "；".join(str(m) for ms in form.errors.values() for m in ms))
+    return redirect("import_unrouted")
