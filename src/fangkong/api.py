@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
 from fangkong.people.api import router as people_router
+from fangkong.quarantine.api import router as quarantine_router
 
 api = NinjaAPI(
     title="fangkong API",
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", quarantine_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

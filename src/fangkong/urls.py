@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("fangkong.people.urls")),
     path("org/", include("fangkong.org.urls")),
+    path("cases/", include("fangkong.quarantine.urls")),
     path("favicon.ico", RedirectView.as_view(url=static("fangkong/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def _plain(field: str, value: Any) -> Any:
     if isinstance(value, models.Model):
         value = value.pk
-    if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal):
+    if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal | uuid.UUID):
         value = str(value)
     masker = MASKERS.get(field)
     if masker and isinstance(value, str):

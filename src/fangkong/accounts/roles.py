@@ -36,6 +36,10 @@ PERMISSIONS: dict[str, str] = {
     "org.view": "查看单位、警力、工作组和战时命令",
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
+    "quarantine.view": "查看隔离管控对象、随访记录和预警（个人信息默认脱敏）",
+    "quarantine.verify": "核查待核查对象、分配“四包一”、变更状态、处置预警",
+    "quarantine.followup": "录入随访（体温、症状、是否在家）",
+    "quarantine.release": "确认解除隔离、打印解除居家隔离告知书",
     "audit.view": "查看审计日志",
     "admin.site": "使用后台管理维护基础数据和账号",
 }
@@ -47,18 +51,29 @@ TOWNSHIP = "township"
 CHECKPOINT = "checkpoint"
 OWN = "own"
 
+QUARANTINE_ALL = {
+    "quarantine.view",
+    "quarantine.verify",
+    "quarantine.followup",
+    "quarantine.release",
+}
+
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
         "scope": COUNTY,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"},
+        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"}
+        | QUARANTINE_ALL,
     },
-    Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view"}},
+    Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view", "quarantine.view"}},
     Role.STATION: {
         "scope": UNIT,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view"},
+        "perms": {"people.view", "people.edit", "people.reveal", "org.view"} | QUARANTINE_ALL,
     },
     Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
-    Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},
+    Role.FOLLOWUP: {
+        "scope": OWN,
+        "perms": {"people.view", "quarantine.view", "quarantine.followup"},
+    },
     Role.POLITICAL: {"scope": COUNTY, "perms": {"org.view", "org.edit", "org.wartime"}},
     Role.LOGISTICS: {"scope": COUNTY, "perms": {"org.view"}},
     Role.ADMIN: {
