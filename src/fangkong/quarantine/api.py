@@ -7,8 +7,8 @@ import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import page_slice
@@ -145,7 +145,7 @@ def followup_out(f: FollowUp) -> FollowUpOut:
         id=f.pk,
         case_id=f.case_id,
         client_id=f.client_id,
-        visited_at=f.visited_at,
+        visited_at=f.visited_at.astimezone(schedule.SHANGHAI),
         day=f.day,
         slot=f.slot,
         temperature=f.temperature,
@@ -160,9 +160,7 @@ def followup_out(f: FollowUp) -> FollowUpOut:
     response={200: FollowUpOut, 201: FollowUpOut},
     summary="录入随访（client_id 相同的重复提交返回原记录）",
 )
-def create_followup(
-    request: HttpRequest, case_id: int, payload: FollowUpIn, response: HttpResponse
-) -> tuple[int, FollowUpOut]:
+def create_followup(request: HttpRequest, case_id: int, payload: FollowUpIn) -> Status[FollowUpOut]:
     _need(request, "quarantine.followup")
     case = selectors.case_get(user=request.user, pk=case_id)
     followup, created = services.followup_record(
@@ -175,7 +173,7 @@ def create_followup(
         client_id=payload.client_id,
         note=payload.note,
     )
-    return (201 if created else 200), followup_out(followup)
+    return Status(201 if created else 200, followup_out(followup))
 
 
 class DueOut(Schema):

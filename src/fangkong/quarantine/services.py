@@ -194,7 +194,7 @@ def _apply_transition(
     return sorted(set(update))
 
 
-def _conflict(locked: QuarantineCase) -> ValidationError:
+def conflict_error(locked: QuarantineCase) -> ValidationError:
     return ValidationError(
         _("该对象已被他人修改（当前状态：%(status)s），请刷新后重试")
         % {"status": locked.get_status_display()},
@@ -218,7 +218,7 @@ def case_transition(
     at = at or timezone.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise _conflict(locked)
+        raise conflict_error(locked)
     reason = (reason or "").strip()
     _transition_errors(locked, to, reason)
     before = locked.status
@@ -299,6 +299,7 @@ def case_verify(
     start_date: datetime.date | None = None,
     at: datetime.datetime | None = None,
     expected_version: int | None = None,
+    members: list[MemberInput] | None = None,
 ) -> QuarantineCase:
     """Record a station's verification of a 待核查 case and move it on: at home → 已核查 →
     隔离中 (from the arrival date unless another start is given); otherwise straight to
@@ -306,7 +307,7 @@ def case_verify(
     at = at or timezone.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise _conflict(locked)
+        raise conflict_error(locked)
     errors: dict[str, list[str]] = {}
     if finding not in FINDING_STATUS:
         errors["finding"] = [_("核查结果：请选择")]
@@ -346,6 +347,8 @@ def case_verify(
         locked = case_transition(
             case=locked, to=target, by=by, reason=reason, at=at, measure=measure or None
         )
+    if members:
+        team_assign(case=locked, by=by, members=members)
     return locked
 
 

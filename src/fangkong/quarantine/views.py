@@ -118,7 +118,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST, case=case)
-    if form.is_valid():
+    if request.POST.get("version") != str(case.version):
+        # Someone changed the case since this page was loaded: say so, whatever was chosen.
+        messages.error(request, services.conflict_error(case).messages[0])
+    elif form.is_valid():
         try:
             services.case_transition(
                 case=case,
@@ -129,6 +132,8 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+            for msg in form.non_field_errors():
+                messages.error(request, msg)
         else:
             messages.success(request, _("状态已变更"))
             return redirect("case_detail", pk=pk)
@@ -231,8 +236,10 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
                     note=d["note"],
                     start_date=d["start_date"],
                     expected_version=d["version"],
+                    members=form.members(),
                 )
-            services.team_assign(case=case, by=user, members=form.members())
+            else:
+                services.team_assign(case=case, by=user, members=form.members())
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
