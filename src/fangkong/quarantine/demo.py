@@ -243,7 +243,7 @@ def build(ctx: DemoContext) -> None:
         # Day 14 is the last day of follow-ups; those not yet released go on.
         last = today
         if case.pk in released_ids:
-            last = case.planned_end - datetime.timedelta(days=1)  # type: ignore[operator]
+            last = case.planned_end - datetime.timedelta(days=1)  # type: ignore[operator,assignment]
         n_days = (last - case.start_date).days + 1
         special = rng.randrange(max(n_days * 2, 1))
         for i in range(n_days * 2):
@@ -302,7 +302,7 @@ def build(ctx: DemoContext) -> None:
     ctx.data["quarantine_cases"] = len(cases)
 
 
-_RESOLUTION = {
+_RESOLUTION: dict[str, str] = {
     Alert.Kind.FEVER: "卫生院医生上门复测，体温已正常，继续居家观察",
     Alert.Kind.SYMPTOM: "已由村医上门诊视，继续居家观察",
     Alert.Kind.ABSENT: "已联系本人返回家中，进行批评教育",

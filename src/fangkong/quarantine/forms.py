@@ -78,7 +78,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.RELEASED]
-        self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]
+        self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]  # type: ignore[attr-defined]
         self.initial.setdefault("version", case.version)
 
 
@@ -124,8 +124,8 @@ class VerifyForm(forms.Form):
         self.initial.setdefault("version", case.version)
         users = User.objects.filter(is_active=True, role__in=[Role.FOLLOWUP, Role.STATION])
         if case.station_id or case.township_id:
-            users = users.filter(unit_id=case.station_id) | users.filter(
-                township_id=case.township_id
+            users = users.filter(unit_id=case.station_id or 0) | users.filter(
+                township_id=case.township_id or 0
             )
         current = {m.kind: m for m in case.team_members.all()}
         for kind, label in KIND_FIELDS:

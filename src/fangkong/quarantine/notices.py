@@ -13,6 +13,7 @@ from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.quarantine.models import QuarantineCase
+from fangkong.quarantine.selectors import temperature
 
 
 def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
@@ -92,7 +93,7 @@ def export_sheet(qs: QuerySet[QuarantineCase], *, reveal: bool, day: datetime.da
                 case.start_date,
                 case.planned_end,
                 case.quarantine_day(day) if case.status == "quarantined" else None,
-                case.last_temperature,  # type: ignore[attr-defined]
+                temperature(case.last_temperature),  # type: ignore[attr-defined]
                 "是" if case.has_open_alert else "",  # type: ignore[attr-defined]
             ]
 

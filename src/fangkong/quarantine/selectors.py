@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -72,6 +73,11 @@ def _last_temperature() -> Subquery:
         .order_by("-day", "-slot", "-visited_at")
         .values("temperature")[:1]
     )
+
+
+def temperature(value: Any) -> Decimal | None:
+    """A temperature read through a subquery (SQLite gives a float) as Decimal('37.9')."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def case_list(
@@ -141,7 +147,7 @@ def with_day(cases: Any, day: datetime.date) -> list[QuarantineCase]:
     """Set `qday` (day N of the quarantine on `day`) on each case of a page."""
     out = list(cases)
     for case in out:
-        case.qday = case.quarantine_day(day) if case.status == CaseStatus.QUARANTINED else None  # type: ignore[attr-defined]
+        case.qday = case.quarantine_day(day) if case.status == CaseStatus.QUARANTINED else None
     return out
 
 
@@ -261,7 +267,7 @@ def followup_cases(*, user: AnyUser, day: datetime.date) -> QuerySet[QuarantineC
             user,
         )
         .filter(
-            Exists(TeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk)),
+            Exists(TeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk or 0)),
             status=CaseStatus.QUARANTINED,
             start_date__lte=day,
         )
@@ -288,7 +294,7 @@ def due_list(
                 qday=case.quarantine_day(day),
                 morning=schedule.window_state(day, schedule.MORNING, now, case.am_done),  # type: ignore[attr-defined]
                 evening=schedule.window_state(day, schedule.EVENING, now, case.pm_done),  # type: ignore[attr-defined]
-                last_temperature=case.last_temperature,  # type: ignore[attr-defined]
+                last_temperature=temperature(case.last_temperature),  # type: ignore[attr-defined]
                 has_open_alert=case.has_open_alert,  # type: ignore[attr-defined]
             )
         )

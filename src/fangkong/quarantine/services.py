@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -338,7 +338,7 @@ def case_verify(
             case=locked,
             to=CaseStatus.QUARANTINED,
             by=by,
-            reason=QuarantineCase.Measure(measure).label,
+            reason=str(QuarantineCase.Measure(measure).label),
             at=at,
             measure=measure,
             start_date=start_date,
@@ -584,7 +584,7 @@ def followup_record(
             followup.save()
     except IntegrityError:
         # The same client_id arrived twice at once: the first one stands.
-        existing = FollowUp.objects.get(client_id=cid)
+        existing = FollowUp.objects.get(client_id=str(cid))
         return _same_client(existing, case), False
     audit_create(actor=by, obj=followup)
     for alert in alerts:
@@ -800,7 +800,7 @@ def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(QuarantineCase._meta.db_table)} SET "
-        + ", ".join(f"{qn(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+        + ", ".join(f"{qn(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
         + f" WHERE {qn('id')} = %s"
     )
     rows = [
@@ -966,7 +966,7 @@ def cases_transition_bulk(
 
 
 def _audit_updates_bulk(
-    *, actor: User | None, items: list[tuple[models.Model, dict[str, Any]]]
+    *, actor: User | None, items: Sequence[tuple[models.Model, dict[str, Any]]]
 ) -> None:
     _audit_insert(
         actor=actor,

@@ -84,7 +84,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
         object_repr=_("隔离管控台账"),
         changes={"filters": request.GET.dict(), "revealed": reveal},
     )
-    return xlsx_response(
+    return xlsx_response(  # type: ignore[return-value]
         f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
         [export_sheet(qs, reveal=reveal, day=now.date())],
     )
@@ -133,7 +133,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
             for msg in form.non_field_errors():
-                messages.error(request, msg)
+                messages.error(request, str(msg))
         else:
             messages.success(request, _("状态已变更"))
             return redirect("case_detail", pk=pk)
@@ -184,7 +184,7 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
         obj=case,
         changes={"document": "解除居家隔离告知书"},
     )
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         buffer,
         as_attachment=True,
         filename=f"解除居家隔离告知书-{case.person.name}.docx",
