@@ -12,11 +12,11 @@ from django.conf import settings
 from django.test import override_settings
 from playwright.sync_api import Browser, Page, expect
 
-from fangkong.quarantine.models import Alert, FollowUp
+from fangkong.quarantine.models import Alert, FollowUp, QuarantineCase
 from fangkong.quarantine.services import case_refer, followup_record
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD, World
-from tests.quarantine.conftest import START, at, quarantine
+from tests.quarantine.conftest import START, at, quarantined_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,23 +24,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DEMO_DAY = {"TODAY": "2020-02-03"}
 
 
-def _setup(world: World):  # type: ignore[no-untyped-def]
-
-    from fangkong.quarantine.services import MemberInput, team_assign
-
-    a = quarantine(world, world.person_a, "station_a", START)
-    team_assign(
-        case=a,
-        by=world.users["station_a"],
-        members=[
-            MemberInput(kind="village_cadre", user=world.users["followup"]),
-            MemberInput(kind="township_cadre", name="孙干部", phone="13800000001"),
-            MemberInput(kind="police", name="王伟", phone="13800000002"),
-            MemberInput(kind="doctor", name="刘医生", phone="13800000003"),
-        ],
-    )
-    b = quarantine(world, world.person_b, "station_b", START)
-    return a, b
+def _setup(world: World) -> tuple[QuarantineCase, QuarantineCase]:
+    pair = quarantined_pair(world)
+    return pair.a, pair.b
 
 
 def test_followup_worker_records_a_fever_and_the_station_sees_the_alert(

@@ -45,8 +45,8 @@ def quarantine(world: World, person, station_user: str, start: datetime.date) ->
     )
 
 
-@pytest.fixture
-def cases(world: World) -> Cases:
+def quarantined_pair(world: World) -> Cases:
+    """张三 in 堽城 with a full team (the follow-up persona as village cadre); 赵丽 in 泗店."""
     a = quarantine(world, world.person_a, "station_a", START)
     team_assign(
         case=a,
@@ -60,3 +60,8 @@ def cases(world: World) -> Cases:
     )
     b = quarantine(world, world.person_b, "station_b", START)
     return Cases(a=a, b=b)
+
+
+@pytest.fixture
+def cases(world: World) -> Cases:
+    return quarantined_pair(world)

@@ -27,7 +27,7 @@ class QuarantineConfig(AppConfig):
         register_card(
             HomeCard(
                 title=_("今日随访"),
-                text=_("今天需要您随访的居家隔离人员：上午、下午各测一次体温"),
+                text=_("今日待随访次数：您负责的居家隔离人员上午、下午各随访一次"),
                 url_name="followup_today",
                 roles=frozenset({Role.FOLLOWUP}),
                 order=1,

@@ -160,15 +160,7 @@ def build(ctx: DemoContext) -> None:
     waiting = sorted(rest, key=lambda c: (by_case[c.pk]["arrival"], c.pk))[-5:]
     rest = [c for c in rest if c not in waiting]
     services.cases_transition_bulk(
-        cases=waiting,
-        to=CaseStatus.VERIFIED,
-        by=None,
-        reason="在家，信息属实",
-        at=verified_at,
-        finding=QuarantineCase.Finding.AT_HOME,
-    )
-    services.cases_transition_bulk(
-        cases=rest,
+        cases=[*rest, *waiting],
         to=CaseStatus.VERIFIED,
         by=None,
         reason="在家，信息属实",

@@ -383,19 +383,26 @@ def _member_values(case: QuarantineCase, data: MemberInput) -> TeamMember:
     return TeamMember(case=case, kind=data.kind, user=data.user, name=name[:30], phone=phone)
 
 
+def _members_build(teams: list[tuple[QuarantineCase, list[MemberInput]]]) -> list[TeamMember]:
+    """Validate every member; one ValidationError naming each bad duty."""
+    members = []
+    errors: dict[str, list[str]] = {}
+    for case, inputs in teams:
+        for data in inputs:
+            try:
+                members.append(_member_values(case, data))
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    errors.setdefault(field, []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
 @transaction.atomic
 def team_assign(*, case: QuarantineCase, by: User, members: list[MemberInput]) -> list[TeamMember]:
     """Set the 四包一 team of a case: one member per duty; a duty left out keeps its member."""
-    errors: dict[str, list[str]] = {}
-    built = []
-    for data in members:
-        try:
-            built.append(_member_values(case, data))
-        except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                errors.setdefault(field, []).extend(msgs)
-    if errors:
-        raise ValidationError(errors)
+    built = _members_build([(case, members)])
     current = {m.kind: m for m in case.team_members.select_for_update()}
     out = []
     for member in built:
@@ -980,17 +987,7 @@ def teams_assign_bulk(
     *, teams: list[tuple[QuarantineCase, list[MemberInput]]], by: User | None
 ) -> list[TeamMember]:
     """team_assign for many new cases at once (cases without a team yet)."""
-    members = []
-    errors: dict[str, list[str]] = {}
-    for case, inputs in teams:
-        for data in inputs:
-            try:
-                members.append(_member_values(case, data))
-            except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    errors.setdefault(field, []).extend(msgs)
-    if errors:
-        raise ValidationError(errors)
+    members = _members_build(teams)
     TeamMember.objects.bulk_create(members, batch_size=2000)
     audit_create_bulk(actor=by, objs=list(members), describe=lambda m: f"{m.kind} {m.name}")
     return members

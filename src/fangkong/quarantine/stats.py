@@ -53,15 +53,19 @@ def _overdue_count(day: datetime.date) -> int:
     )
 
 
+def _case_counts(day: datetime.date) -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "under": Count("pk", filter=_under_q(day)),
+        "new": Count("pk", filter=Q(opened_on=day)),
+        "released_today": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on=day)),
+        "released": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day)),
+    }
+
+
 def daily_section(day: datetime.date) -> Section | None:
     cases = QuarantineCase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
-    totals = cases.aggregate(
-        total=Count("pk"),
-        under=Count("pk", filter=_under_q(day)),
-        new=Count("pk", filter=Q(opened_on=day)),
-        released_today=Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on=day)),
-        released=Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day)),
-    )
+    totals = cases.aggregate(**_case_counts(day))
     if not totals["total"]:
         return None
     alerts = Alert.objects.aggregate(
@@ -148,13 +152,7 @@ def daily_section(day: datetime.date) -> Section | None:
     by_township = (
         cases.order_by()
         .values("township_id", "township__name", "township__code")
-        .annotate(
-            total=Count("pk"),
-            under=Count("pk", filter=_under_q(day)),
-            new=Count("pk", filter=Q(opened_on=day)),
-            released_today=Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on=day)),
-            released=Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day)),
-        )
+        .annotate(**_case_counts(day))
         .order_by("township__code")
     )
     table = Table(
