@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: env
-	FANGKONG_DATABASE_URL=$(DEMO_DB) $(BIN)/fangkong demo --reset --port $(PORT)
+	FANGKONG_TODAY=$${FANGKONG_TODAY-2020-02-03} FANGKONG_DATABASE_URL=$(DEMO_DB) $(BIN)/fangkong demo --reset --port $(PORT)
 
 # The whole suite on SQLite; again on PostgreSQL when FANGKONG_TEST_PG is a database URL.
 test: env

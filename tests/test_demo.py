@@ -45,6 +45,10 @@ def test_demo_county_has_the_seeds_shape(demo) -> None:  # type: ignore[no-untyp
 
 
 def test_demo_is_built_through_audited_services(demo) -> None:  # type: ignore[no-untyped-def]
+    from fangkong.accounts.audit import audit_verify
+
+    # Bulk services extend the same hash chain as single writes.
+    assert audit_verify().broken_at is None
     assert (
         AuditEntry.objects.filter(object_type="org.officer", action="create").count()
         == Officer.objects.count()

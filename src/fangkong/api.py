@@ -18,6 +18,7 @@ from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
 from fangkong.outreach.api import router as outreach_router
 from fangkong.people.api import router as people_router
+from fangkong.quarantine.api import router as quarantine_router
 from fangkong.quarantine.import_api import router as imports_router
 
 api = NinjaAPI(
@@ -35,6 +36,7 @@ api.add_router("/", honors_router)
 api.add_router("/", outreach_router)
 api.add_router("/", command_router)
 api.add_router("/", imports_router)
+api.add_router("/", quarantine_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -225,6 +225,8 @@ FANGKONG: dict[str, Any] = {
     "BUREAU_NAME": envstr("BUREAU_NAME", "宁阳县公安局"),
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),
     "FEVER_THRESHOLD": float(envstr("FEVER_THRESHOLD", "37.3")),
+    # Fix the working day (e.g. 2020-02-03 to work the demo county as on its day); empty: today.
+    "TODAY": envstr("TODAY", ""),
     "AUDIT_RETENTION_DAYS": max(180, envint("AUDIT_RETENTION_DAYS", 365)),
     "LOCKOUT_FAILURES": envint("LOCKOUT_FAILURES", 5),
     "LOCKOUT_IP_FAILURES": envint("LOCKOUT_IP_FAILURES", 30),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("notices/", include(notice_urlpatterns)),
     path("command/", include("fangkong.command.urls")),
     path("imports/", include("fangkong.quarantine.import_urls")),
+    path("cases/", include("fangkong.quarantine.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -18,7 +18,7 @@ ROLE_HOME = {
     "political": ["战时命令与归队", "警力"],
     "logistics": ["警力"],
     "admin": ["单位", "警力"],
-    "followup": ["暂无分配给您的工作"],
+    "followup": ["今日随访", "/cases/today/"],
 }
 
 

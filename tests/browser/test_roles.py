@@ -20,7 +20,7 @@ HOME = {
     "workgroup": ("工作组", "/people/new/"),
     "station_a": ("登记人员", "/audit/"),
     "checkpoint": ("人员查询", "/org/officers/"),
-    "followup": ("暂无分配给您的工作", "/org/officers/"),
+    "followup": ("今日随访", "/org/officers/"),
     "political": ("战时命令与归队", "/people/"),
     "logistics": ("警力", "/people/"),
     "admin": ("单位", "/people/"),

@@ -12,11 +12,13 @@ import datetime
 import decimal
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 
@@ -53,7 +55,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def _plain(field: str, value: Any) -> Any:
     if isinstance(value, models.Model):
         value = value.pk
-    if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal):
+    if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal | uuid.UUID):
         value = str(value)
     masker = MASKERS.get(field)
     if masker and isinstance(value, str):
@@ -84,11 +86,11 @@ GENESIS = "0" * 64
 
 def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
     """The hash of one record: its content and the hash of the record before it."""
+    at = entry.at.astimezone(datetime.UTC).isoformat()
     payload = json.dumps(
         [
-            entry.pk,
             prev_hash,
-            entry.at.isoformat(),
+            at,
             entry.actor_id,
             entry.actor_name,
             entry.action,
@@ -126,27 +128,108 @@ def audit_record(
         # A model may give a label without personal data (e.g. a masked name).
         object_repr = object_repr or str(getattr(obj, "audit_label", None) or obj)
     entry = AuditEntry(
+        at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",
         action=action,
         object_type=object_type[:60],
         object_id=object_id[:40],
         object_repr=object_repr[:200],
-        changes=changes or {},
+        # JSON round-trip: the digest must see what the database gives back on verify.
+        changes=json.loads(json.dumps(changes or {}, default=str)),
         ip=ctx.ip,
         path=ctx.path,
     )
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry.prev_hash = head.last_hash or GENESIS
-        entry.save()
-        # JSON round-trip so the digest sees what the database will give back on verify.
-        entry.changes = json.loads(json.dumps(entry.changes, default=str))
         entry.hash = entry_digest(entry, entry.prev_hash)
-        AuditEntry.objects.filter(pk=entry.pk).update(hash=entry.hash)
+        entry.save()
         head.last_id, head.last_hash = entry.pk, entry.hash
         head.save(update_fields=["last_id", "last_hash"])
     return entry
+
+
+def audit_bulk(
+    *,
+    actor: User | None,
+    action: str,
+    items: list[tuple[str, str, str, dict[str, Any]]],
+) -> int:
+    """Append many records at once — (object_type, object_id, object_repr, changes) each —
+    extending the hash chain in order, for bulk services (imports, the demo). Values in
+    `changes` must already be plain and masked (see plain_value)."""
+    from fangkong.accounts.models import AuditChainHead, AuditEntry
+
+    if not items:
+        return 0
+    ctx = request_context.get()
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_name = str(actor)[:60] if actor is not None else ""
+    ops = connection.ops
+    qn = ops.quote_name
+    columns = [
+        "at",
+        "actor_id",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "ip",
+        "path",
+        "prev_hash",
+        "hash",
+    ]
+    sql = (
+        f"INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        prev = head.last_hash or GENESIS
+        rows = []
+        probe = AuditEntry(
+            at=now,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            ip=ctx.ip,
+            path=ctx.path,
+        )
+        at_db = ops.adapt_datetimefield_value(now)
+        for object_type, object_id, object_repr, changes in items:
+            probe.object_type = object_type[:60]
+            probe.object_id = str(object_id)[:40]
+            probe.object_repr = object_repr[:200]
+            probe.changes = json.loads(json.dumps(changes, default=str))
+            digest = entry_digest(probe, prev)
+            rows.append(
+                (
+                    at_db,
+                    actor_id,
+                    actor_name,
+                    action,
+                    probe.object_type,
+                    probe.object_id,
+                    probe.object_repr,
+                    json.dumps(probe.changes, ensure_ascii=False),
+                    ctx.ip,
+                    ctx.path,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        with connection.cursor() as cursor:
+            for i in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[i : i + 5000])
+        head.last_id = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True)[0]
+        head.last_hash = prev
+        head.save(update_fields=["last_id", "last_hash"])
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ PERMISSIONS: dict[str, str] = {
     "org.view": "查看单位、警力、工作组和战时命令",
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
+    "quarantine.view": "查看隔离管控对象、随访记录和预警（个人信息默认脱敏）",
+    "quarantine.verify": "核查待核查对象、分配“四包一”、变更状态、处置预警",
+    "quarantine.followup": "录入随访（体温、症状、是否在家）",
+    "quarantine.release": "确认解除隔离、打印解除居家隔离告知书",
     "audit.view": "查看审计日志",
     "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
     "admin.site": "使用后台管理维护基础数据和账号",
@@ -82,6 +86,13 @@ TOWNSHIP = "township"
 CHECKPOINT = "checkpoint"
 OWN = "own"
 
+QUARANTINE_ALL = {
+    "quarantine.view",
+    "quarantine.verify",
+    "quarantine.followup",
+    "quarantine.release",
+}
+
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
         "scope": COUNTY,
@@ -99,11 +110,13 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "notices.publish",
             "quarantine.import",
         }
-        | _COMMAND_ALL,
+        | _COMMAND_ALL
+        | QUARANTINE_ALL,
     },
     Role.WORKGROUP: {
         "scope": COUNTY,
-        "perms": {"people.view", "org.view", "honors.view", "outreach.view"} | _COMMAND_WORK,
+        "perms": {"people.view", "org.view", "honors.view", "outreach.view", "quarantine.view"}
+        | _COMMAND_WORK,
     },
     Role.STATION: {
         "scope": UNIT,
@@ -116,10 +129,14 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "honors.report",
             "quarantine.import",
         }
-        | _COMMAND_WORK,
+        | _COMMAND_WORK
+        | QUARANTINE_ALL,
     },
     Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
-    Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},
+    Role.FOLLOWUP: {
+        "scope": OWN,
+        "perms": {"people.view", "quarantine.view", "quarantine.followup"},
+    },
     Role.POLITICAL: {
         "scope": COUNTY,
         "perms": {

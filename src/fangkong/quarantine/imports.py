@@ -33,9 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from fangkong.accounts.audit import audit_record
+from fangkong.accounts.audit import audit_bulk, audit_record
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
-from fangkong.core.masking import mask_id_number
+from fangkong.core.masking import mask_id_number, mask_name
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.regions import find_regions, region_name
@@ -939,46 +939,31 @@ class Importer:
             )
 
     def _audit(self, people: list[Row], person_ids: list[int], cases: list[dict[str, Any]]) -> None:
-        """One audit entry per created person and case (masked, as audit_create writes)."""
-        from fangkong.accounts.models import AuditEntry
-
-        actor = self.by
-        base = {
-            "actor_id": actor.pk if actor else None,
-            "actor_name": str(actor)[:60] if actor else "",
-            "action": AuditEntry.Action.CREATE,
-            "at": self.now,
-            "ip": None,
-            "path": "",
-        }
+        """One audit entry per created person and case, masked as audit_create writes them."""
         source = QuarantineCase.Source.PUSHED_LIST
-        fast_insert(
-            AuditEntry,
-            [
+        items: list[tuple[str, str, str, dict[str, Any]]] = [
+            (
+                "people.person",
+                str(pk),
+                f"{mask_name(row.name)}（#{pk}）",
                 {
-                    **base,
-                    "object_type": "people.person",
-                    "object_id": str(pk),
-                    "object_repr": row.name[:200],
-                    "changes": {
-                        "name": ["", row.name],
-                        "id_number": ["", mask_id_number(row.id_number or row.doc_number)],
-                        "list_import": ["", self.li.pk],
-                    },
-                }
-                for row, pk in zip(people, person_ids, strict=True)
-            ]
-            + [
-                {
-                    **base,
-                    "object_type": "quarantine.quarantinecase",
-                    "object_id": str(case["id"]),
-                    "object_repr": "",
-                    "changes": {"source": ["", source], "list_import": ["", self.li.pk]},
-                }
-                for case in cases
-            ],
-        )
+                    "name": ["", mask_name(row.name)],
+                    "id_number": ["", mask_id_number(row.id_number or row.doc_number)],
+                    "list_import": ["", self.li.pk],
+                },
+            )
+            for row, pk in zip(people, person_ids, strict=True)
+        ]
+        items += [
+            (
+                "quarantine.quarantinecase",
+                str(case["id"]),
+                "",
+                {"source": ["", source], "list_import": ["", self.li.pk]},
+            )
+            for case in cases
+        ]
+        audit_bulk(actor=self.by, action="create", items=items)
 
 
 def _allocate_ids(model: type[models.Model], n: int) -> list[int]:

@@ -3,6 +3,7 @@ follow-ups and alerts."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -70,6 +71,16 @@ class QuarantineCase(models.Model):
         TURNED_BACK = "turned_back", _("劝返")
         HOSPITAL = "hospital", _("送医")
 
+    class Finding(models.TextChoices):
+        """What a station found when it verified the case (核查情况)."""
+
+        AT_HOME = "at_home", _("在家，信息属实")
+        WRONG_DETAILS = "wrong_details", _("在家，信息有误已更正")
+        NOT_IN_COUNTY = "not_in_county", _("不在本县")
+        NOT_FOUND = "not_found", _("查无此人")
+        HOSPITAL = "hospital", _("身体不适，已送医")
+        TURNED_BACK = "turned_back", _("已劝返")
+
     person = models.ForeignKey(
         "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -113,7 +124,12 @@ class QuarantineCase(models.Model):
     start_date = models.DateField(_("隔离开始日期"), null=True, blank=True)
     planned_end = models.DateField(_("计划解除日期"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    finding = models.CharField(_("核查结果"), max_length=16, choices=Finding.choices, blank=True)
     verification_note = models.CharField(_("核查情况"), max_length=200, blank=True)
+    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    # Local (Asia/Shanghai) days the case was opened and closed: the day's figures count these.
+    opened_on = models.DateField(_("建档日期"), null=True, blank=True, db_index=True)
+    ended_on = models.DateField(_("结案日期"), null=True, blank=True, db_index=True)
     needs_review = models.JSONField(
         _("待核实字段"),
         default=list,
@@ -149,6 +165,8 @@ class QuarantineCase(models.Model):
             models.Index(fields=["station", "status"]),
             models.Index(fields=["township", "status"]),
             models.Index(fields=["status", "planned_end"]),
+            models.Index(fields=["start_date", "ended_on"]),
+            models.Index(fields=["status", "start_date"]),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +175,12 @@ class QuarantineCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def quarantine_day(self, day: datetime.date) -> int | None:
+        """Day N of the quarantine on `day` (the start date is day 1), or None."""
+        if self.start_date is None or day < self.start_date:
+            return None
+        return (day - self.start_date).days + 1
 
 
 class CaseTransition(models.Model):
@@ -248,6 +272,18 @@ class TeamMember(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
+class Symptom(models.TextChoices):
+    """Symptoms a follow-up asks about: any of them raises an alert."""
+
+    COUGH = "cough", _("咳嗽")
+    SORE_THROAT = "sore_throat", _("咽痛")
+    FATIGUE = "fatigue", _("乏力")
+    SHORT_BREATH = "short_breath", _("气促")
+    DIARRHOEA = "diarrhoea", _("腹泻")
+    MUSCLE_ACHE = "muscle_ache", _("肌肉酸痛")
+    SMELL_TASTE = "smell_taste", _("嗅觉味觉减退")
+
+
 class FollowUp(models.Model):
     """A visit or call: temperature, symptoms, at home or not. Morning and evening each day."""
 
@@ -279,7 +315,10 @@ class FollowUp(models.Model):
         verbose_name = _("随访记录")
         verbose_name_plural = _("随访记录")
         ordering = ["-visited_at"]
-        indexes = [models.Index(fields=["case", "day", "slot"])]
+        indexes = [
+            models.Index(fields=["case", "day", "slot"]),
+            models.Index(fields=["day", "slot", "case"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_slot_display()} {self.temperature or ''}"
@@ -310,6 +349,8 @@ class Alert(models.Model):
         related_name="+",
     )
     resolution = models.CharField(_("处置情况"), max_length=200, blank=True)
+    # Local day raised, for the day's figures.
+    day = models.DateField(_("日期"), null=True, blank=True, db_index=True)
 
     jurisdiction = Jurisdiction(
         unit="case__station", township="case__township", own="case__team_members__user"
@@ -319,6 +360,7 @@ class Alert(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["resolved_at", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.raised_at:%Y-%m-%d %H:%M}"

@@ -1,31 +1,53 @@
-"""Every write to quarantine cases: referral (open or join), status transitions."""
+"""Every write to quarantine cases: referral (open or join), verification, the 四包一
+team, status transitions and release, follow-ups and their alerts — and the bulk forms of
+these the demo county and large lists use (same rules, same audit)."""
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_create, audit_record
+from fangkong.accounts.audit import (
+    MASKERS,
+    audit_bulk,
+    audit_create,
+    audit_record,
+    diff,
+    snapshot,
+)
+from fangkong.accounts.audit import _plain as plain_value
+from fangkong.core.phones import parse_phone
 from fangkong.core.regions import region_name
+from fangkong.core.text import normalize_text
+from fangkong.people.models import Person
+from fangkong.people.services import PersonInput, person_clean
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     TRANSITIONS,
+    Alert,
     CaseReferral,
     CaseStatus,
     CaseTransition,
+    FollowUp,
     QuarantineCase,
+    Symptom,
+    TeamMember,
 )
+from fangkong.quarantine.schedule import SHANGHAI, slot_of
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
     from fangkong.org.models import Township, Village
-    from fangkong.people.models import Person
 
 
 def quarantine_days() -> int:
@@ -79,6 +101,7 @@ def case_refer(
             station=township.station if township is not None else None,
             needs_review=sorted(set(needs_review or [])),
             created_by=by,
+            opened_on=timezone.localdate(at, SHANGHAI),
         )
         case.full_clean()
         try:
@@ -132,6 +155,53 @@ def case_refer(
     return case, opened
 
 
+def _transition_errors(case: QuarantineCase, to: str, reason: str) -> None:
+    if to not in TRANSITIONS.get(case.status, ()):
+        raise ValidationError(
+            _("不能从“%(from)s”变更为“%(to)s”")
+            % {"from": case.get_status_display(), "to": CaseStatus(to).label},
+            code="transition",
+        )
+    if not reason:
+        raise ValidationError({"reason": [_("原因不能为空")]})
+
+
+def _apply_transition(
+    case: QuarantineCase,
+    *,
+    to: str,
+    at: datetime.datetime,
+    measure: str | None,
+    start_date: datetime.date | None,
+) -> list[str]:
+    """Set the fields a transition changes; returns their names. No save."""
+    update = ["status", "updated_at", "version"]
+    case.status = to
+    if measure is not None:
+        case.measure = measure
+        update.append("measure")
+    if to == CaseStatus.QUARANTINED:
+        start = start_date or case.arrival_date or timezone.localdate(at, SHANGHAI)
+        case.start_date = start
+        case.planned_end = start + datetime.timedelta(days=quarantine_days())
+        case.measure = case.measure or QuarantineCase.Measure.HOME
+        update += ["start_date", "planned_end", "measure"]
+    if to not in OPEN_STATUSES:
+        case.ended_at = at
+        case.ended_on = timezone.localdate(at, SHANGHAI)
+        update += ["ended_at", "ended_on"]
+    case.version += 1
+    return sorted(set(update))
+
+
+def conflict_error(locked: QuarantineCase) -> ValidationError:
+    return ValidationError(
+        _("该对象已被他人修改（当前状态：%(status)s），请刷新后重试")
+        % {"status": locked.get_status_display()},
+        code="conflict",
+    )
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -148,37 +218,12 @@ def case_transition(
     at = at or timezone.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _("该对象已被他人修改（当前状态：%(status)s），请刷新后重试")
-            % {"status": locked.get_status_display()},
-            code="conflict",
-        )
-    if to not in TRANSITIONS.get(locked.status, ()):
-        raise ValidationError(
-            _("不能从“%(from)s”变更为“%(to)s”")
-            % {"from": locked.get_status_display(), "to": CaseStatus(to).label},
-            code="transition",
-        )
+        raise conflict_error(locked)
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("原因不能为空")]})
+    _transition_errors(locked, to, reason)
     before = locked.status
-    locked.status = to
-    update = ["status", "updated_at", "version"]
-    if measure is not None:
-        locked.measure = measure
-        update.append("measure")
-    if to == CaseStatus.QUARANTINED:
-        start = start_date or locked.arrival_date or timezone.localdate(at)
-        locked.start_date = start
-        locked.planned_end = start + datetime.timedelta(days=quarantine_days())
-        locked.measure = locked.measure or QuarantineCase.Measure.HOME
-        update += ["start_date", "planned_end", "measure"]
-    if to not in OPEN_STATUSES:
-        locked.ended_at = at
-        update.append("ended_at")
-    locked.version += 1
-    locked.save(update_fields=sorted(set(update)))
+    update = _apply_transition(locked, to=to, at=at, measure=measure, start_date=start_date)
+    locked.save(update_fields=update)
     CaseTransition.objects.create(
         case=locked, from_status=before, to_status=to, at=at, by=by, reason=reason[:200]
     )
@@ -189,3 +234,736 @@ def case_transition(
         changes={"status": [before, to], "reason": reason[:200]},
     )
     return locked
+
+
+DEFAULT_RELEASE_REASON = "居家隔离期满，解除隔离"
+
+
+@transaction.atomic
+def case_release(
+    *,
+    case: QuarantineCase,
+    by: User,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+) -> QuarantineCase:
+    """Confirm the end of a quarantine. On or after day 15 (start + QUARANTINE_DAYS) the
+    reason may be left to the default; an early end needs a reason of its own."""
+    at = at or timezone.now()
+    reason = (reason or "").strip()
+    day = timezone.localdate(at, SHANGHAI)
+    early = case.planned_end is None or day < case.planned_end
+    if early and (not reason or reason == DEFAULT_RELEASE_REASON):
+        raise ValidationError(
+            {
+                "reason": [
+                    _("提前解除须说明原因（计划解除日期：%(end)s）")
+                    % {"end": case.planned_end or "—"}
+                ]
+            }
+        )
+    return case_transition(
+        case=case,
+        to=CaseStatus.RELEASED,
+        by=by,
+        reason=reason or DEFAULT_RELEASE_REASON,
+        at=at,
+        expected_version=expected_version,
+    )
+
+
+# Verification (核查): what the station found decides where the case goes next.
+FINDING_STATUS: dict[str, str] = {
+    QuarantineCase.Finding.AT_HOME: CaseStatus.QUARANTINED,
+    QuarantineCase.Finding.WRONG_DETAILS: CaseStatus.QUARANTINED,
+    QuarantineCase.Finding.NOT_IN_COUNTY: CaseStatus.NOT_IN_COUNTY,
+    QuarantineCase.Finding.NOT_FOUND: CaseStatus.NOT_FOUND,
+    QuarantineCase.Finding.HOSPITAL: CaseStatus.HOSPITAL,
+    QuarantineCase.Finding.TURNED_BACK: CaseStatus.TURNED_BACK,
+}
+FINDING_MEASURE: dict[str, str] = {
+    QuarantineCase.Finding.HOSPITAL: QuarantineCase.Measure.HOSPITAL,
+    QuarantineCase.Finding.TURNED_BACK: QuarantineCase.Measure.TURNED_BACK,
+}
+
+
+@transaction.atomic
+def case_verify(
+    *,
+    case: QuarantineCase,
+    by: User,
+    finding: str,
+    measure: str = "",
+    note: str = "",
+    start_date: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+    members: list[MemberInput] | None = None,
+) -> QuarantineCase:
+    """Record a station's verification of a 待核查 case and move it on: at home → 已核查 →
+    隔离中 (from the arrival date unless another start is given); otherwise straight to
+    不在本县 / 查无此人 / 已送医 / 已劝返."""
+    at = at or timezone.now()
+    locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise conflict_error(locked)
+    errors: dict[str, list[str]] = {}
+    if finding not in FINDING_STATUS:
+        errors["finding"] = [_("核查结果：请选择")]
+    if locked.status != CaseStatus.PENDING:
+        errors.setdefault("__all__", []).append(
+            _("该对象已核查（当前状态：%(status)s）") % {"status": locked.get_status_display()}
+        )
+    measure = measure or FINDING_MEASURE.get(finding, "")
+    if measure and measure not in QuarantineCase.Measure.values:
+        errors["measure"] = [_("管控措施：取值不在允许范围内")]
+    target = FINDING_STATUS.get(finding, "")
+    if target == CaseStatus.QUARANTINED and measure not in (
+        QuarantineCase.Measure.HOME,
+        QuarantineCase.Measure.CENTRALISED,
+    ):
+        errors["measure"] = [_("管控措施：在家的人员须选择居家隔离或集中隔离")]
+    if errors:
+        raise ValidationError(errors)
+    note = normalize_text(note)[:200]
+    reason = QuarantineCase.Finding(finding).label + (f"：{note}" if note else "")
+    locked.finding = finding
+    locked.verification_note = note
+    locked.verified_at = at
+    locked.save(update_fields=["finding", "verification_note", "verified_at"])
+    if target == CaseStatus.QUARANTINED:
+        locked = case_transition(case=locked, to=CaseStatus.VERIFIED, by=by, reason=reason, at=at)
+        locked = case_transition(
+            case=locked,
+            to=CaseStatus.QUARANTINED,
+            by=by,
+            reason=str(QuarantineCase.Measure(measure).label),
+            at=at,
+            measure=measure,
+            start_date=start_date,
+        )
+    else:
+        locked = case_transition(
+            case=locked, to=target, by=by, reason=reason, at=at, measure=measure or None
+        )
+    if members:
+        team_assign(case=locked, by=by, members=members)
+    return locked
+
+
+@dataclass
+class MemberInput:
+    """One of the 四包一: a user with an account, or a name and phone without one."""
+
+    kind: str
+    user: User | None = None
+    name: str = ""
+    phone: str = ""
+
+
+def _member_values(case: QuarantineCase, data: MemberInput) -> TeamMember:
+    errors: dict[str, list[str]] = {}
+    label = TeamMember.Kind(data.kind).label if data.kind in TeamMember.Kind.values else ""
+    if not label:
+        errors["kind"] = [_("职责：取值不在允许范围内")]
+    name = normalize_text(data.name) or (str(data.user) if data.user else "")
+    if not name:
+        errors[data.kind] = [_("%(kind)s：请选择账号或填写姓名") % {"kind": label}]
+    phone = ""
+    if data.phone.strip():
+        try:
+            phone = parse_phone(data.phone, field=label + _("电话"))
+        except ValidationError as exc:
+            errors[data.kind] = exc.messages
+    elif data.user is not None:
+        phone = data.user.phone
+    if errors:
+        raise ValidationError(errors)
+    return TeamMember(case=case, kind=data.kind, user=data.user, name=name[:30], phone=phone)
+
+
+def _members_build(teams: list[tuple[QuarantineCase, list[MemberInput]]]) -> list[TeamMember]:
+    """Validate every member; one ValidationError naming each bad duty."""
+    members = []
+    errors: dict[str, list[str]] = {}
+    for case, inputs in teams:
+        for data in inputs:
+            try:
+                members.append(_member_values(case, data))
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    errors.setdefault(field, []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
+    return members
+
+
+@transaction.atomic
+def team_assign(*, case: QuarantineCase, by: User, members: list[MemberInput]) -> list[TeamMember]:
+    """Set the 四包一 team of a case: one member per duty; a duty left out keeps its member."""
+    built = _members_build([(case, members)])
+    current = {m.kind: m for m in case.team_members.select_for_update()}
+    out = []
+    for member in built:
+        old = current.get(member.kind)
+        if old is not None:
+            if (old.user_id, old.name, old.phone) == (member.user_id, member.name, member.phone):
+                out.append(old)
+                continue
+            before = snapshot(old, ["user", "name", "phone"])
+            old.user, old.name, old.phone = member.user, member.name, member.phone
+            old.full_clean()
+            old.save(update_fields=["user", "name", "phone"])
+            audit_record(
+                actor=by,
+                action="update",
+                obj=old,
+                changes=diff(before, snapshot(old, ["user", "name", "phone"])),
+            )
+            out.append(old)
+        else:
+            member.full_clean()
+            member.save()
+            audit_create(actor=by, obj=member)
+            out.append(member)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Follow-ups
+
+
+def fever_threshold() -> Decimal:
+    return Decimal(str(settings.FANGKONG["FEVER_THRESHOLD"]))
+
+
+TEMPERATURE_MIN, TEMPERATURE_MAX = Decimal("34.0"), Decimal("42.5")
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=10)
+
+
+@dataclass
+class FollowUpInput:
+    case: QuarantineCase
+    temperature: Decimal | float | str | None
+    symptoms: list[str]
+    at_home: bool
+    visited_at: datetime.datetime
+    client_id: uuid.UUID | None = None
+    note: str = ""
+
+
+def _followup_build(
+    data: FollowUpInput, *, by: User | None, now: datetime.datetime
+) -> tuple[FollowUp, list[Alert]]:
+    """Validate a follow-up and decide its alerts (the one rule for single and bulk)."""
+    errors: dict[str, list[str]] = {}
+    case = data.case
+    if case.status != CaseStatus.QUARANTINED:
+        errors["__all__"] = [
+            _("该对象当前状态为“%(status)s”，不在隔离中，不能录入随访")
+            % {"status": case.get_status_display()}
+        ]
+    temperature: Decimal | None = None
+    raw = data.temperature
+    if raw is not None and str(raw).strip() != "":
+        try:
+            temperature = Decimal(str(raw).strip().replace("，", ".").replace("。", ".")).quantize(
+                Decimal("0.1")
+            )
+        except (InvalidOperation, ValueError):
+            errors["temperature"] = [_("体温：须为数字，如 36.5")]
+        else:
+            if not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
+                errors["temperature"] = [
+                    _("体温：须在%(min)s至%(max)s℃之间")
+                    % {"min": TEMPERATURE_MIN, "max": TEMPERATURE_MAX}
+                ]
+    elif data.at_home:
+        errors["temperature"] = [_("体温：在家随访须测量体温")]
+    symptoms = []
+    for code in data.symptoms or []:
+        if code not in Symptom.values:
+            errors.setdefault("symptoms", []).append(
+                _("症状：未知症状“%(code)s”") % {"code": str(code)[:20]}
+            )
+        elif code not in symptoms:
+            symptoms.append(code)
+    visited_at = data.visited_at
+    if visited_at is None or timezone.is_naive(visited_at):
+        errors["visited_at"] = [_("随访时间：须为带时区的时间")]
+    else:
+        if visited_at > now + CLOCK_SKEW:
+            errors["visited_at"] = [_("随访时间：不能晚于当前时间")]
+        elif case.start_date and visited_at.astimezone(SHANGHAI).date() < case.start_date:
+            errors["visited_at"] = [
+                _("随访时间：早于隔离开始日期%(start)s") % {"start": case.start_date}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    day, slot = slot_of(visited_at)
+    followup = FollowUp(
+        case=case,
+        visited_at=visited_at,
+        day=day,
+        slot=slot,
+        temperature=temperature,
+        symptoms=symptoms,
+        at_home=bool(data.at_home),
+        note=normalize_text(data.note)[:200],
+        by=by,
+    )
+    if data.client_id:
+        followup.client_id = data.client_id
+    alerts = []
+    if temperature is not None and temperature >= fever_threshold():
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.FEVER,
+                detail=_("体温%(t)s℃") % {"t": temperature},
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    if symptoms:
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.SYMPTOM,
+                detail=_("症状：%(s)s") % {"s": "、".join(str(Symptom(s).label) for s in symptoms)},
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    if not data.at_home:
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.ABSENT,
+                detail=_("随访时不在家"),
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    return followup, alerts
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    case: QuarantineCase,
+    by: User | None,
+    temperature: Decimal | float | str | None,
+    symptoms: list[str],
+    at_home: bool,
+    visited_at: datetime.datetime,
+    client_id: uuid.UUID | str | None = None,
+    note: str = "",
+) -> tuple[FollowUp, bool]:
+    """Record a visit. A fever (≥ FEVER_THRESHOLD), any symptom or "not at home" raises an
+    alert at once. Idempotent on `client_id`: a retry returns the first record, unchanged.
+    Returns (follow-up, created)."""
+    cid = _client_uuid(client_id)
+    if cid is not None:
+        existing = FollowUp.objects.filter(client_id=cid).first()
+        if existing is not None:
+            return _same_client(existing, case), False
+    followup, alerts = _followup_build(
+        FollowUpInput(
+            case=case,
+            temperature=temperature,
+            symptoms=list(symptoms or []),
+            at_home=at_home,
+            visited_at=visited_at,
+            client_id=cid,
+            note=note,
+        ),
+        by=by,
+        now=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            followup.save()
+    except IntegrityError:
+        # The same client_id arrived twice at once: the first one stands.
+        existing = FollowUp.objects.get(client_id=str(cid))
+        return _same_client(existing, case), False
+    audit_create(actor=by, obj=followup)
+    for alert in alerts:
+        alert.followup = followup
+        alert.save()
+        audit_create(actor=by, obj=alert)
+    return followup, True
+
+
+def _client_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError({"client_id": [_("client_id：须为UUID")]}) from exc
+
+
+def _same_client(existing: FollowUp, case: QuarantineCase) -> FollowUp:
+    if existing.case_id != case.pk:
+        raise ValidationError({"client_id": [_("client_id：已用于另一对象的随访记录")]})
+    return existing
+
+
+@transaction.atomic
+def followups_record_bulk(
+    *, entries: list[FollowUpInput], by: User | None, now: datetime.datetime | None = None
+) -> tuple[list[FollowUp], list[Alert]]:
+    """Record many follow-ups at once (the demo, a device's backlog), with the same rules
+    and alerts as followup_record and one audit entry each. All or nothing: a bad entry
+    raises ValidationError naming its position."""
+    now = now or timezone.now()
+    followups: list[FollowUp] = []
+    alerts: list[Alert] = []
+    for index, data in enumerate(entries):
+        try:
+            followup, raised = _followup_build(data, by=by, now=now)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    field: [_("第%(n)s条：%(msg)s") % {"n": index + 1, "msg": m} for m in msgs]
+                    for field, msgs in exc.message_dict.items()
+                }
+            ) from exc
+        followups.append(followup)
+        alerts.extend(raised)
+    cids = [f.client_id for f in followups]
+    known = set(FollowUp.objects.filter(client_id__in=cids).values_list("client_id", flat=True))
+    fresh = [f for f in followups if f.client_id not in known]
+    _followups_insert(fresh)
+    fresh_ids = {f.client_id for f in fresh}
+    alerts = [a for a in alerts if a.followup is not None and a.followup.client_id in fresh_ids]
+    for alert in alerts:
+        alert.followup_id = alert.followup.pk  # type: ignore[union-attr]
+    Alert.objects.bulk_create(alerts, batch_size=2000)
+    audit_create_bulk(
+        actor=by, objs=list(fresh), describe=lambda f: f"{f.day} {f.slot} {f.temperature or ''}"
+    )
+    audit_create_bulk(actor=by, objs=list(alerts))
+    return fresh, alerts
+
+
+def _followups_insert(followups: list[FollowUp]) -> None:
+    """Insert validated follow-ups with one executemany (bulk_create's per-field work is
+    most of the demo's time), then read their ids back by client_id."""
+    if not followups:
+        return
+    ops = connection.ops
+    recorded = ops.adapt_datetimefield_value(timezone.now())
+    native_uuid = connection.features.has_native_uuid_field
+    columns = ["case_id", "client_id", "visited_at", "day", "slot", "temperature", "symptoms"]
+    columns += ["at_home", "note", "by_id", "recorded_at"]
+    rows = [
+        (
+            f.case_id,
+            f.client_id if native_uuid else f.client_id.hex,
+            ops.adapt_datetimefield_value(f.visited_at),
+            ops.adapt_datefield_value(f.day),
+            f.slot,
+            ops.adapt_decimalfield_value(f.temperature, 3, 1),
+            ops.adapt_json_value(f.symptoms, None),
+            f.at_home,
+            f.note,
+            f.by_id,
+            recorded,
+        )
+        for f in followups
+    ]
+    _executemany_insert(FollowUp._meta.db_table, columns, rows)
+    by_cid = {f.client_id: f for f in followups}
+    cids = list(by_cid)
+    for i in range(0, len(cids), 5000):
+        for cid, pk in FollowUp.objects.filter(client_id__in=cids[i : i + 5000]).values_list(
+            "client_id", "pk"
+        ):
+            by_cid[cid].pk = pk
+            by_cid[cid]._state.adding = False
+
+
+@transaction.atomic
+def alert_resolve(
+    *, alert: Alert, by: User, resolution: str, at: datetime.datetime | None = None
+) -> Alert:
+    """Record what was done about an alert."""
+    resolution = normalize_text(resolution)
+    if not resolution:
+        raise ValidationError({"resolution": [_("处置情况：不能为空")]})
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.resolved_at is not None:
+        raise ValidationError(_("该预警已由他人处置"), code="conflict")
+    locked.resolved_at = at or timezone.now()
+    locked.resolved_by = by
+    locked.resolution = resolution[:200]
+    locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit_record(
+        actor=by, action="update", obj=locked, changes={"resolution": [None, resolution[:200]]}
+    )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------
+# Bulk forms for the demo county and large lists: same rules, same audit, few queries.
+
+
+def audit_create_bulk(
+    *,
+    actor: User | None,
+    objs: list[models.Model],
+    action: str = "create",
+    describe: Callable[[Any], str] = str,
+) -> None:
+    """One audit entry per object, as audit_create writes it (the non-empty field values,
+    personal ones masked), inserted with one executemany: the bulk paths write tens of
+    thousands. `describe` gives the entry's text when str() is costly."""
+    if not objs:
+        return
+    fields = [(f.name, f.attname, _plain_for(f)) for f in objs[0]._meta.concrete_fields]
+    label = objs[0]._meta.label_lower[:60]
+    items = []
+    for obj in objs:
+        changes = {}
+        for name, attname, plain in fields:
+            value = getattr(obj, attname)
+            if value is None or value == "":
+                continue
+            changes[name] = [None, plain(value) if plain else value]
+        items.append((label, str(obj.pk), describe(obj), changes))
+    _audit_insert(actor=actor, action=action, items=items)
+
+
+def _plain_for(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """audit._plain decided once per field instead of once per value."""
+    if field.name in MASKERS:
+        return lambda v: plain_value(field.name, v)
+    if isinstance(
+        field, models.DateTimeField | models.DateField | models.DecimalField | models.UUIDField
+    ):
+        return str
+    return None
+
+
+def _audit_insert(
+    *, actor: User | None, action: str, items: list[tuple[str, str, str, dict[str, Any]]]
+) -> None:
+    audit_bulk(actor=actor, action=action, items=items)
+
+
+def _executemany_insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[i : i + 5000])
+
+
+def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
+    """bulk_update without its CASE expressions: one executemany of plain UPDATEs."""
+    if not objs:
+        return
+    now = timezone.now()
+    for obj in objs:
+        obj.updated_at = now
+    fields = [QuarantineCase._meta.get_field(n) for n in sorted({*names, "updated_at"})]
+    qn = connection.ops.quote_name
+    sql = (
+        f"UPDATE {qn(QuarantineCase._meta.db_table)} SET "
+        + ", ".join(f"{qn(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+        + f" WHERE {qn('id')} = %s"
+    )
+    rows = [
+        (*(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields), o.pk)  # type: ignore[union-attr]
+        for o in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+@transaction.atomic
+def persons_register_bulk(*, data: list[PersonInput], by: User | None) -> list[Person]:
+    """Register many people at once (a pushed list, the demo): person_clean's rules, one row
+    per document; a person already known is returned as is. All or nothing."""
+    values = []
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(data):
+        try:
+            values.append(person_clean(item))
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                errors.setdefault(field, []).extend(
+                    _("第%(n)s条：%(msg)s") % {"n": index + 1, "msg": m} for m in msgs
+                )
+    if errors:
+        raise ValidationError(errors)
+    ids = [v["id_number"] for v in values if v.get("id_number")]
+    known = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+    fresh: dict[str, Person] = {}
+    out: list[Person] = []
+    for v in values:
+        key = v.get("id_number") or ""
+        person = (known.get(key) or fresh.get(key)) if key else None
+        if person is None:
+            person = Person(**v)
+            if key:
+                fresh[key] = person
+        out.append(person)
+    new = [p for p in out if p.pk is None]
+    new = list({id(p): p for p in new}.values())
+    Person.objects.bulk_create(new, batch_size=1000)
+    audit_create_bulk(actor=by, objs=list(new))
+    return out
+
+
+@dataclass
+class CaseOpenInput:
+    person: Person
+    source: str
+    at: datetime.datetime
+    came_from_code: str = ""
+    arrival_date: datetime.date | None = None
+    township: Township | None = None
+    village: Village | None = None
+    address_detail: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def cases_open_bulk(*, entries: list[CaseOpenInput], by: User | None) -> list[QuarantineCase]:
+    """case_refer for many people: a person with an open case has the referral added to
+    it; the others get a new 待核查 case, with its first transition and audit entry."""
+    people = [e.person.pk for e in entries]
+    open_cases = {
+        c.person_id: c
+        for c in QuarantineCase.objects.filter(person_id__in=people, status__in=OPEN_STATUSES)
+    }
+    new: list[QuarantineCase] = []
+    out: list[QuarantineCase] = []
+    for e in entries:
+        case = open_cases.get(e.person.pk)
+        if case is None:
+            township = e.township or (e.village.township if e.village else None)
+            case = QuarantineCase(
+                person=e.person,
+                source=e.source,
+                status=CaseStatus.PENDING,
+                came_from_code=e.came_from_code,
+                came_from=region_name(e.came_from_code),
+                arrival_date=e.arrival_date,
+                township=township,
+                village=e.village,
+                address_detail=e.address_detail or e.person.address_detail,
+                station_id=township.station_id if township is not None else None,
+                created_by=by,
+                opened_on=timezone.localdate(e.at, SHANGHAI),
+            )
+            open_cases[e.person.pk] = case
+            new.append(case)
+        out.append(case)
+    QuarantineCase.objects.bulk_create(new, batch_size=1000)
+    new_ids = {id(c) for c in new}
+    transitions = []
+    referrals = []
+    for e, case in zip(entries, out, strict=True):
+        if id(case) in new_ids:
+            new_ids.discard(id(case))
+            transitions.append(
+                CaseTransition(
+                    case=case,
+                    from_status="",
+                    to_status=CaseStatus.PENDING,
+                    at=e.at,
+                    by=by,
+                    reason=_("建档：%(source)s")
+                    % {"source": QuarantineCase.Source(e.source).label},
+                )
+            )
+        referrals.append(
+            CaseReferral(case=case, source=e.source, at=e.at, note=e.note[:200], by=by)
+        )
+    CaseTransition.objects.bulk_create(transitions, batch_size=2000)
+    CaseReferral.objects.bulk_create(referrals, batch_size=2000)
+    audit_create_bulk(actor=by, objs=list(new), describe=lambda c: f"{c.person} · 待核查")
+    return out
+
+
+@transaction.atomic
+def cases_transition_bulk(
+    *,
+    cases: list[QuarantineCase],
+    to: str,
+    by: User | None,
+    reason: str,
+    at: dict[int, datetime.datetime],
+    measure: str | None = None,
+    start_dates: dict[int, datetime.date] | None = None,
+    finding: str = "",
+) -> list[QuarantineCase]:
+    """case_transition for many cases (the rules, transitions and audit of the single one).
+    `at` gives each case's time by id. All or nothing."""
+    reason = (reason or "").strip()
+    transitions = []
+    audits = []
+    fields: set[str] = set()
+    for case in cases:
+        _transition_errors(case, to, reason)
+        before = case.status
+        when = at[case.pk]
+        fields.update(
+            _apply_transition(
+                case,
+                to=to,
+                at=when,
+                measure=measure,
+                start_date=(start_dates or {}).get(case.pk),
+            )
+        )
+        if finding:
+            case.finding = finding
+            case.verified_at = when
+            fields.update({"finding", "verified_at"})
+        transitions.append(
+            CaseTransition(
+                case=case, from_status=before, to_status=to, at=when, by=by, reason=reason[:200]
+            )
+        )
+        audits.append((case, {"status": [before, to], "reason": reason[:200]}))
+    _update_rows(cases, sorted(fields))
+    CaseTransition.objects.bulk_create(transitions, batch_size=2000)
+    _audit_updates_bulk(actor=by, items=audits)
+    return cases
+
+
+def _audit_updates_bulk(
+    *, actor: User | None, items: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> None:
+    _audit_insert(
+        actor=actor,
+        action="update",
+        items=[(o._meta.label_lower, str(o.pk), str(o.pk), ch) for o, ch in items],
+    )
+
+
+@transaction.atomic
+def teams_assign_bulk(
+    *, teams: list[tuple[QuarantineCase, list[MemberInput]]], by: User | None
+) -> list[TeamMember]:
+    """team_assign for many new cases at once (cases without a team yet)."""
+    members = _members_build(teams)
+    TeamMember.objects.bulk_create(members, batch_size=2000)
+    audit_create_bulk(actor=by, objs=list(members), describe=lambda m: f"{m.kind} {m.name}")
+    return members

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.org.models import Township, Unit
+from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
+from fangkong.quarantine.selectors import CaseFilter
+from fangkong.quarantine.services import MemberInput
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、身份证号或电话后四位")}),
+    )
+    township = forms.ModelChoiceField(
+        label=_("乡镇街道"), queryset=Township.objects.all(), required=False
+    )
+    station = forms.ModelChoiceField(
+        label=_("责任派出所"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.STATION),
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), *CaseStatus.choices]
+    )
+    qday = forms.IntegerField(
+        label=_("隔离第几天"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    overdue = forms.BooleanField(label=_("随访逾期"), required=False)
+    fever = forms.BooleanField(label=_("发热未处置"), required=False)
+    alert = forms.BooleanField(label=_("有待处置预警"), required=False)
+    proposed = forms.BooleanField(label=_("应解除"), required=False)
+    opened = forms.DateField(
+        label=_("建档日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended = forms.DateField(
+        label=_("结案日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def to_filter(self) -> CaseFilter:
+        if not self.is_bound or not self.is_valid():
+            return CaseFilter()
+        d = self.cleaned_data
+        return CaseFilter(
+            q=d["q"] or "",
+            township_id=d["township"].pk if d["township"] else None,
+            station_id=d["station"].pk if d["station"] else None,
+            status=d["status"] or "",
+            qday=d["qday"],
+            overdue=bool(d["overdue"]),
+            fever=bool(d["fever"]),
+            alert=bool(d["alert"]),
+            proposed=bool(d["proposed"]),
+            opened=d["opened"],
+            ended=d["ended"],
+        )
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("变更为"))
+    reason = forms.CharField(label=_("原因"), max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.RELEASED]
+        self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]  # type: ignore[attr-defined]
+        self.initial.setdefault("version", case.version)
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("解除原因"),
+        max_length=200,
+        required=False,
+        help_text=_("期满解除可不填；提前解除须说明原因"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+KIND_FIELDS = [
+    ("township_cadre", _("乡镇干部")),
+    ("village_cadre", _("村居干部")),
+    ("police", _("民警")),
+    ("doctor", _("医生")),
+]
+
+
+class VerifyForm(forms.Form):
+    finding = forms.ChoiceField(
+        label=_("核查结果"), choices=QuarantineCase.Finding.choices, widget=forms.RadioSelect
+    )
+    measure = forms.ChoiceField(
+        label=_("管控措施"),
+        required=False,
+        choices=[("", _("按核查结果")), *QuarantineCase.Measure.choices],
+        initial=QuarantineCase.Measure.HOME,
+    )
+    start_date = forms.DateField(
+        label=_("隔离开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则从抵达日期算起"),
+    )
+    note = forms.CharField(label=_("核查情况说明"), required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", case.version)
+        users = User.objects.filter(is_active=True, role__in=[Role.FOLLOWUP, Role.STATION])
+        if case.station_id or case.township_id:
+            users = users.filter(unit_id=case.station_id or 0) | users.filter(
+                township_id=case.township_id or 0
+            )
+        current = {m.kind: m for m in case.team_members.all()}
+        for kind, label in KIND_FIELDS:
+            m = current.get(kind)
+            self.fields[f"{kind}_user"] = forms.ModelChoiceField(
+                label=_("%(kind)s（账号）") % {"kind": label},
+                queryset=users.order_by("username"),
+                required=False,
+                initial=m.user_id if m else None,
+            )
+            self.fields[f"{kind}_name"] = forms.CharField(
+                label=_("%(kind)s姓名") % {"kind": label},
+                required=False,
+                max_length=30,
+                initial=m.name if m else "",
+            )
+            self.fields[f"{kind}_phone"] = forms.CharField(
+                label=_("%(kind)s电话") % {"kind": label},
+                required=False,
+                max_length=20,
+                initial=m.phone if m else "",
+                widget=forms.TextInput(attrs={"inputmode": "tel"}),
+            )
+
+    def team_fields(self) -> list[tuple[Any, list[Any]]]:
+        return [
+            (label, [self[f"{kind}_user"], self[f"{kind}_name"], self[f"{kind}_phone"]])
+            for kind, label in KIND_FIELDS
+        ]
+
+    def members(self) -> list[MemberInput]:
+        d = self.cleaned_data
+        out = []
+        for kind, _label in KIND_FIELDS:
+            user, name, phone = d.get(f"{kind}_user"), d.get(f"{kind}_name"), d.get(f"{kind}_phone")
+            if user or name or phone:
+                out.append(MemberInput(kind=kind, user=user, name=name or "", phone=phone or ""))
+        return out
+
+
+class FollowUpForm(forms.Form):
+    temperature = forms.CharField(
+        label=_("体温（℃）"),
+        required=False,
+        max_length=5,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "placeholder": "36.5",
+                "class": "fk-temp-input",
+                "pattern": "[0-9]{2}([.][0-9])?",
+            }
+        ),
+    )
+    at_home = forms.TypedChoiceField(
+        label=_("是否在家"),
+        choices=[("1", _("在家")), ("0", _("不在家"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("症状（无症状不选）"),
+        required=False,
+        choices=Symptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    visited_at = forms.DateTimeField(
+        label=_("随访时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+    # A new id per form shown: a double tap or a retry after a lost reply is one visit.
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, visited_at: datetime.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("client_id", uuid.uuid4())
+        self.initial.setdefault("visited_at", visited_at.strftime("%Y-%m-%dT%H:%M"))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("处置情况"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：已复测体温正常；已通知卫生院")}),
+    )
+
+
+class AlertFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"), required=False, choices=[("", _("全部")), *Alert.Kind.choices]
+    )
+    show = forms.ChoiceField(
+        label=_("范围"),
+        required=False,
+        choices=[("open", _("待处置")), ("all", _("全部"))],
+    )

@@ -1,0 +1,100 @@
+"""Documents a case produces: the release notice (解除居家隔离告知书) and the 台账 export."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from fangkong.core.documents import OfficialDocument, chinese_date
+from fangkong.core.exports import Sheet
+from fangkong.core.masking import mask_address, mask_id_number, mask_phone
+from fangkong.quarantine.models import QuarantineCase
+from fangkong.quarantine.selectors import temperature
+
+
+def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
+    """解除居家隔离告知书, in the layout of an official document, to print and hand over."""
+    person = case.person
+    bureau = settings.FANGKONG["BUREAU_NAME"]
+    issuer = case.station.name if case.station else bureau
+    end_day = case.ended_on or case.planned_end or datetime.date.today()
+    doc = OfficialDocument(title="解除居家隔离告知书")
+    doc.paragraph(f"{person.name}：", indent=False, align="left")
+    start = chinese_date(case.start_date) if case.start_date else "—"
+    planned = chinese_date(case.planned_end) if case.planned_end else "—"
+    doc.paragraph(
+        f"您于{chinese_date(case.arrival_date) if case.arrival_date else '近期'}"
+        f"自{case.came_from or '重点地区'}返回，自{start}起在"
+        f"{case.township or ''}{case.village.name if case.village else ''}居家隔离医学观察。"
+        f"截至{planned}，居家隔离已满{settings.FANGKONG['QUARANTINE_DAYS']}天，"
+        f"经“四包一”工作组每日随访，未发现发热等异常情况。"
+        f"根据疫情防控有关规定，自{chinese_date(end_day)}起解除居家隔离。"
+    )
+    doc.heading("人员信息")
+    doc.table(
+        ["项目", "内容"],
+        [
+            ["姓名", person.name],
+            ["证件号码", mask_id_number(person.id_number or person.doc_number)],
+            ["现住址", f"{case.township or ''}{case.village.name if case.village else ''}"],
+            ["隔离期间", f"{start}至{planned}"],
+        ],
+    )
+    doc.heading("注意事项")
+    doc.paragraph("解除隔离后请继续做好个人防护，外出佩戴口罩，勤洗手，避免到人员密集场所。")
+    doc.paragraph("如出现发热、咳嗽、乏力等症状，请立即到就近发热门诊就诊，并主动告知旅居史。")
+    doc.signature(issuer, end_day)
+    doc.save(target)
+
+
+EXPORT_HEADERS = [
+    "姓名",
+    "身份证号",
+    "联系电话",
+    "来源地",
+    "抵达日期",
+    "乡镇街道",
+    "村居",
+    "详细住址",
+    "责任派出所",
+    "状态",
+    "管控措施",
+    "隔离开始",
+    "计划解除",
+    "隔离第几天",
+    "最近体温",
+    "待处置预警",
+]
+
+
+def export_sheet(qs: QuerySet[QuarantineCase], *, reveal: bool, day: datetime.date) -> Sheet:
+    """The 台账: exactly the rows of the filtered list, masked unless the user may reveal."""
+
+    def rows() -> Iterator[list[Any]]:
+        for case in qs.iterator(chunk_size=2000):
+            p = case.person
+            doc = p.id_number or p.doc_number
+            yield [
+                p.name,
+                doc if reveal else mask_id_number(doc),
+                p.phone if reveal else mask_phone(p.phone),
+                case.came_from,
+                case.arrival_date,
+                case.township.name if case.township else "",
+                case.village.name if case.village else "",
+                case.address_detail if reveal else mask_address(case.address_detail),
+                case.station.name if case.station else "",
+                case.get_status_display(),
+                case.get_measure_display(),
+                case.start_date,
+                case.planned_end,
+                case.quarantine_day(day) if case.status == "quarantined" else None,
+                temperature(case.last_temperature),  # type: ignore[attr-defined]
+                "是" if case.has_open_alert else "",  # type: ignore[attr-defined]
+            ]
+
+    return Sheet("隔离管控台账", EXPORT_HEADERS, rows())

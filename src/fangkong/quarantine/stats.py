@@ -1,0 +1,246 @@
+"""The day's quarantine figures (core/figures.py contract): grouped, indexed counts only —
+opened_on, start_date, ended_on and Alert.day are local-day columns with indexes."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.quarantine import schedule
+from fangkong.quarantine.models import Alert, CaseStatus, FollowUp, QuarantineCase
+from fangkong.quarantine.selectors import overdue_q
+
+
+def _url(name: str, **params: object) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _under_q(day: datetime.date) -> Q:
+    """Under quarantine at the end of `day`: started by then and not ended by then."""
+    return Q(start_date__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
+
+def _open_alerts_q(day: datetime.date, kind: str) -> Q:
+    end = datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time(0), schedule.SHANGHAI
+    )
+    return (
+        Q(kind=kind, day__lte=day)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+        & Q(case__status=CaseStatus.QUARANTINED)
+    )
+
+
+def _overdue_count(day: datetime.date) -> int:
+    today = schedule.work_day()
+    if day >= today:
+        return QuarantineCase.objects.filter(overdue_q(schedule.work_now())).count()
+
+    # A past day, as it stood at its end: under quarantine and missing either window.
+    def done(slot: str) -> Exists:
+        return Exists(FollowUp.objects.filter(case=OuterRef("pk"), day=day, slot=slot))
+
+    return (
+        QuarantineCase.objects.filter(_under_q(day))
+        .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
+        .count()
+    )
+
+
+def _case_counts(day: datetime.date) -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "under": Count("pk", filter=_under_q(day)),
+        "new": Count("pk", filter=Q(opened_on=day)),
+        "released_today": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on=day)),
+        "released": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day)),
+    }
+
+
+def daily_section(day: datetime.date) -> Section | None:
+    cases = QuarantineCase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
+    totals = cases.aggregate(**_case_counts(day))
+    if not totals["total"]:
+        return None
+    alerts = Alert.objects.aggregate(
+        fever=Count("pk", filter=_open_alerts_q(day, Alert.Kind.FEVER)),
+        absent=Count("pk", filter=_open_alerts_q(day, Alert.Kind.ABSENT)),
+    )
+    status_counts = dict(
+        cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    overdue = _overdue_count(day)
+    figures = [
+        Figure(
+            "quarantine.returnees_total",
+            _("重点地区返乡人员"),
+            totals["total"],
+            _url("case_list"),
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.under_quarantine",
+            _("居家隔离中"),
+            totals["under"],
+            _url("case_list", status=CaseStatus.QUARANTINED),
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.new_today",
+            _("今日新增"),
+            totals["new"],
+            _url("case_list", opened=day.isoformat()),
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.released_today",
+            _("今日解除隔离"),
+            totals["released_today"],
+            _url("case_list", status=CaseStatus.RELEASED, ended=day.isoformat()),
+            tone="ok",
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.released_total",
+            _("累计解除隔离"),
+            totals["released"],
+            _url("case_list", status=CaseStatus.RELEASED),
+            tone="ok",
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.overdue",
+            _("随访逾期"),
+            overdue,
+            _url("overdue_list"),
+            tone="danger" if overdue else "",
+            unit=_("人"),
+        ),
+        Figure(
+            "quarantine.fever_open",
+            _("发热待处置"),
+            alerts["fever"],
+            _url("alert_list", kind=Alert.Kind.FEVER),
+            tone="danger" if alerts["fever"] else "",
+            unit=_("人次"),
+        ),
+        Figure(
+            "quarantine.absent_open",
+            _("不在家待处置"),
+            alerts["absent"],
+            _url("alert_list", kind=Alert.Kind.ABSENT),
+            tone="warn" if alerts["absent"] else "",
+            unit=_("人次"),
+        ),
+    ]
+    for status in CaseStatus:
+        figures.append(
+            Figure(
+                f"quarantine.status.{status.value}",
+                status.label,
+                status_counts.get(status.value, 0),
+                _url("case_list", status=status.value),
+                unit=_("人"),
+            )
+        )
+    by_township = (
+        cases.order_by()
+        .values("township_id", "township__name", "township__code")
+        .annotate(**_case_counts(day))
+        .order_by("township__code")
+    )
+    table = Table(
+        title=_("各乡镇街道居家隔离情况"),
+        headers=[
+            _("乡镇街道"),
+            _("返乡人员"),
+            _("居家隔离中"),
+            _("今日新增"),
+            _("今日解除"),
+            _("累计解除"),
+        ],
+        rows=[
+            [
+                r["township__name"] or "—",
+                r["total"],
+                r["under"],
+                r["new"],
+                r["released_today"],
+                r["released"],
+            ]
+            for r in by_township
+        ],
+    )
+    events = []
+    if alerts["fever"]:
+        events.append(str(_("%(n)s 名居家隔离人员发热，待处置。") % {"n": alerts["fever"]}))
+    return Section(
+        key="quarantine",
+        title=_("返乡人员和居家隔离"),
+        order=20,
+        figures=figures,
+        tables=[table],
+        events=events,
+    )
+
+
+def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
+    days = _days(start, end)
+    if not days:
+        return []
+    started = QuarantineCase.objects.filter(start_date__isnull=False)
+    before = (
+        started.filter(start_date__lt=start).count() - started.filter(ended_on__lt=start).count()
+    )
+    starts = dict(
+        started.filter(start_date__range=(start, end))
+        .order_by()
+        .values_list("start_date")
+        .annotate(n=Count("pk"))
+    )
+    ends = dict(
+        started.filter(ended_on__range=(start, end))
+        .order_by()
+        .values_list("ended_on")
+        .annotate(n=Count("pk"))
+    )
+    new = dict(
+        QuarantineCase.objects.filter(opened_on__range=(start, end))
+        .order_by()
+        .values_list("opened_on")
+        .annotate(n=Count("pk"))
+    )
+    released = dict(
+        QuarantineCase.objects.filter(status=CaseStatus.RELEASED, ended_on__range=(start, end))
+        .order_by()
+        .values_list("ended_on")
+        .annotate(n=Count("pk"))
+    )
+    fevers = dict(
+        Alert.objects.filter(kind=Alert.Kind.FEVER, day__range=(start, end))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    under = []
+    running = before
+    for d in days:
+        # Ended on d still counted at d's start; under quarantine at the end of d:
+        running += starts.get(d, 0) - ends.get(d, 0)
+        under.append((d, running))
+    return [
+        Trend("quarantine.under_quarantine", _("居家隔离中"), under),
+        Trend("quarantine.new", _("新增返乡人员"), [(d, new.get(d, 0)) for d in days]),
+        Trend("quarantine.released", _("解除隔离"), [(d, released.get(d, 0)) for d in days]),
+        Trend("quarantine.fevers", _("发热预警"), [(d, fevers.get(d, 0)) for d in days]),
+    ]

@@ -1,0 +1,382 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.models import User
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.core.exports import xlsx_response
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.quarantine import schedule, selectors, services
+from fangkong.quarantine.forms import (
+    AlertFilterForm,
+    CaseFilterForm,
+    FollowUpForm,
+    ReleaseForm,
+    ResolveForm,
+    TransitionForm,
+    VerifyForm,
+)
+from fangkong.quarantine.models import CaseStatus
+from fangkong.quarantine.notices import export_sheet, release_notice
+
+QUARANTINE_CSS = "fangkong/quarantine.css"
+
+
+def _add_errors(form: object, exc: ValidationError) -> None:
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in items:
+        form.add_error(field if field in form.fields else None, msgs)  # type: ignore[attr-defined]
+
+
+def _day_param(request: HttpRequest) -> tuple[datetime.date, datetime.datetime]:
+    """The day a page shows (?date=YYYY-MM-DD, default the working day) and "now" on it."""
+    now = schedule.work_now()
+    raw = request.GET.get("date", "")
+    try:
+        day = datetime.date.fromisoformat(raw) if raw else now.date()
+    except ValueError:
+        messages.error(request, _("日期格式错误，应为 2020-02-03，已显示今天"))
+        day = now.date()
+    return day, schedule.moment_on(day, now)
+
+
+@require_perm("quarantine.view")
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    now = schedule.work_now()
+    qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "quarantine/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "cases": selectors.with_day(page, now.date()),
+            "query": query_without_page(request),
+            "townships": selectors.township_counts(qs),
+            "today": now.date(),
+        },
+    )
+
+
+@require_perm("quarantine.view")
+def case_export(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    now = schedule.work_now()
+    qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
+    reveal = user_can(request.user, "people.reveal")
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="export",
+        object_type="quarantine.quarantinecase",
+        object_repr=_("隔离管控台账"),
+        changes={"filters": request.GET.dict(), "revealed": reveal},
+    )
+    return xlsx_response(  # type: ignore[return-value]
+        f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
+        [export_sheet(qs, reveal=reveal, day=now.date())],
+    )
+
+
+def _detail_context(request: HttpRequest, pk: int) -> dict[str, object]:
+    case = selectors.case_get(user=request.user, pk=pk)
+    today = schedule.work_day()
+    return {
+        "case": case,
+        "timeline": selectors.case_timeline(case),
+        "qday": case.quarantine_day(today) if case.status == CaseStatus.QUARANTINED else None,
+        "today": today,
+        "transition_form": TransitionForm(case=case),
+        "release_form": ReleaseForm(initial={"version": case.version}),
+        "can_verify": user_can(request.user, "quarantine.verify"),
+        "can_release": user_can(request.user, "quarantine.release"),
+        "can_followup": user_can(request.user, "quarantine.followup"),
+        "release_due": case.planned_end is not None and case.planned_end <= today,
+        "extra_css": QUARANTINE_CSS,
+    }
+
+
+@require_perm("quarantine.view")
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "quarantine/case_detail.html", _detail_context(request, pk))
+
+
+@require_POST
+@require_perm("quarantine.verify")
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST, case=case)
+    if request.POST.get("version") != str(case.version):
+        # Someone changed the case since this page was loaded: say so, whatever was chosen.
+        messages.error(request, services.conflict_error(case).messages[0])
+    elif form.is_valid():
+        try:
+            services.case_transition(
+                case=case,
+                to=form.cleaned_data["to"],
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            for msg in form.non_field_errors():
+                messages.error(request, str(msg))
+        else:
+            messages.success(request, _("状态已变更"))
+            return redirect("case_detail", pk=pk)
+    context = _detail_context(request, pk)
+    context["transition_form"] = form
+    return render(request, "quarantine/case_detail.html", context, status=422)
+
+
+@require_POST
+@require_perm("quarantine.release")
+def case_release(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_release(
+                case=case,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                at=schedule.work_now(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已解除隔离：%(name)s。可打印解除居家隔离告知书。") % {"name": case.person.name},
+            )
+            return redirect(request.POST.get("next") or reverse("case_detail", args=[pk]))
+    context = _detail_context(request, pk)
+    context["release_form"] = form
+    return render(request, "quarantine/case_detail.html", context, status=422)
+
+
+@require_perm("quarantine.release")
+def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case.status != CaseStatus.RELEASED:
+        messages.error(request, _("尚未解除隔离，不能出具解除居家隔离告知书"))
+        return redirect("case_detail", pk=pk)
+    buffer = io.BytesIO()
+    release_notice(case, buffer)
+    buffer.seek(0)
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="export",
+        obj=case,
+        changes={"document": "解除居家隔离告知书"},
+    )
+    return FileResponse(  # type: ignore[return-value]
+        buffer,
+        as_attachment=True,
+        filename=f"解除居家隔离告知书-{case.person.name}.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@require_perm("quarantine.release")
+def release_list(request: HttpRequest) -> HttpResponse:
+    day, _now = _day_param(request)
+    qs = selectors.release_proposed(user=request.user, day=day)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "quarantine/release_list.html",
+        {
+            "page": page,
+            "cases": selectors.with_day(page, day),
+            "day": day,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@require_perm("quarantine.verify")
+def verify_queue(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.verify_queue(user=request.user))
+    return render(
+        request,
+        "quarantine/verify_queue.html",
+        {"page": page, "query": query_without_page(request)},
+    )
+
+
+@require_perm("quarantine.verify")
+def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = VerifyForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        d = form.cleaned_data
+        try:
+            if case.status == CaseStatus.PENDING:
+                case = services.case_verify(
+                    case=case,
+                    by=user,
+                    finding=d["finding"],
+                    measure=d["measure"],
+                    note=d["note"],
+                    start_date=d["start_date"],
+                    expected_version=d["version"],
+                    members=form.members(),
+                )
+            else:
+                services.team_assign(case=case, by=user, members=form.members())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("核查情况已保存：%(name)s") % {"name": case.person.name})
+            return redirect("case_detail", pk=pk)
+    return render(
+        request,
+        "quarantine/case_verify.html",
+        {"case": case, "form": form, "extra_css": QUARANTINE_CSS},
+    )
+
+
+@require_perm("quarantine.followup")
+def today_list(request: HttpRequest) -> HttpResponse:
+    day, now = _day_param(request)
+    rows = selectors.due_list(user=request.user, day=day, now=now)
+    open_slots = sum(len(r.due) for r in rows)
+    return render(
+        request,
+        "quarantine/today.html",
+        {
+            "rows": rows,
+            "day": day,
+            "now": now,
+            "open_slots": open_slots,
+            "is_today": day == schedule.work_day(),
+            "prev_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "extra_css": QUARANTINE_CSS,
+        },
+    )
+
+
+@require_perm("quarantine.followup")
+def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    day, now = _day_param(request)
+    form = FollowUpForm(request.POST or None, visited_at=now)
+    back = reverse("followup_today") + (f"?date={day:%Y-%m-%d}" if request.GET.get("date") else "")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            followup, _created = services.followup_record(
+                case=case,
+                by=request.user,  # type: ignore[arg-type]
+                temperature=d["temperature"],
+                symptoms=d["symptoms"],
+                at_home=d["at_home"],
+                visited_at=d["visited_at"],
+                client_id=d["client_id"],
+                note=d["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            alerts = list(followup.alerts.all())
+            if alerts:
+                messages.warning(
+                    request,
+                    _("已记录随访，并已向派出所和指挥中心发出预警：%(alerts)s")
+                    % {"alerts": "；".join(a.detail for a in alerts)},
+                )
+            else:
+                messages.success(request, _("已记录随访：%(name)s") % {"name": case.person.name})
+            return redirect(back)
+    return render(
+        request,
+        "quarantine/followup_form.html",
+        {
+            "case": case,
+            "form": form,
+            "back": back,
+            "qday": case.quarantine_day(day),
+            "extra_css": QUARANTINE_CSS,
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_perm("quarantine.view")
+def alert_list(request: HttpRequest) -> HttpResponse:
+    form = AlertFilterForm(request.GET or None)
+    kind, show = "", "open"
+    if form.is_valid():
+        kind, show = form.cleaned_data["kind"], form.cleaned_data["show"] or "open"
+    qs = selectors.alert_list(user=request.user, open_only=show == "open", kind=kind)
+    return render(
+        request,
+        "quarantine/alert_list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "can_resolve": user_can(request.user, "quarantine.verify"),
+            "resolve_form": ResolveForm(),
+        },
+    )
+
+
+@require_POST
+@require_perm("quarantine.verify")
+def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_get(user=request.user, pk=pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_resolve(
+                alert=alert,
+                by=request.user,  # type: ignore[arg-type]
+                resolution=form.cleaned_data["resolution"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("预警已处置"))
+    else:
+        messages.error(request, _("处置情况：不能为空"))
+    return redirect(request.POST.get("next") or reverse("alert_list"))
+
+
+@require_perm("quarantine.view")
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    now = schedule.work_now()
+    cases = list(selectors.overdue_cases(user=request.user, now=now))
+    day, slot = schedule.last_closed_window(now)
+    by_township: dict[str, int] = {}
+    for case in cases:
+        name = case.township.name if case.township else "—"
+        by_township[name] = by_township.get(name, 0) + 1
+    return render(
+        request,
+        "quarantine/overdue_list.html",
+        {
+            "cases": cases,
+            "teams": selectors.overdue_by_team(cases),
+            "by_township": sorted(by_township.items(), key=lambda kv: -kv[1]),
+            "window_day": day,
+            "window_slot": _("上午") if slot == schedule.MORNING else _("下午"),
+        },
+    )

@@ -1,0 +1,115 @@
+"""/api/v1/cases and /api/v1/followups: contract, idempotency, Chinese errors, jurisdiction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from fangkong.quarantine.models import Alert, FollowUp
+from tests.conftest import World
+from tests.quarantine.conftest import Cases
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url: str, body: dict[str, object]):  # type: ignore[no-untyped-def]
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_list_and_read_cases(world: World, cases: Cases) -> None:
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        body = world.client("command").get("/api/v1/cases").json()
+        assert body["count"] == 2 and len(body["items"]) == 2
+        item = next(i for i in body["items"] if i["name"] == "赵丽")
+        assert item["status"] == "quarantined" and item["quarantine_day"] == 10
+        assert "********" in item["id_number"] and "****" in item["phone"]
+        body = (
+            world.client("command").get(f"/api/v1/cases?township_id={world.township_a.pk}").json()
+        )
+        assert [i["name"] for i in body["items"]] == ["张三"]
+        body = world.client("command").get("/api/v1/cases?status=pending").json()
+        assert body == {"items": [], "count": 0}
+        one = world.client("station_b").get(f"/api/v1/cases/{cases.b.pk}").json()
+        assert one["name"] == "赵丽" and one["station"] == "泗店派出所"
+
+
+def test_outside_jurisdiction_is_404(world: World, cases: Cases) -> None:
+    assert [i["name"] for i in world.client("station_a").get("/api/v1/cases").json()["items"]] == [
+        "张三"
+    ]
+    response = world.client("station_a").get(f"/api/v1/cases/{cases.b.pk}")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到"}
+    response = _post(
+        world.client("followup"),
+        f"/api/v1/cases/{cases.b.pk}/followups",
+        {"temperature": 36.5, "at_home": True, "visited_at": "2020-02-03T09:00:00+08:00"},
+    )
+    assert response.status_code == 404
+    assert world.client("checkpoint").get("/api/v1/cases").status_code == 403
+
+
+def test_record_a_followup_idempotently(world: World, cases: Cases) -> None:
+    client = world.client("followup")
+    body = {
+        "temperature": "37.6",
+        "symptoms": ["cough"],
+        "at_home": True,
+        "visited_at": "2020-02-03T23:30:00+08:00",
+        "client_id": str(uuid.uuid4()),
+    }
+    first = _post(client, f"/api/v1/cases/{cases.a.pk}/followups", body)
+    assert first.status_code == 201
+    data = first.json()
+    assert data["day"] == "2020-02-03" and data["slot"] == "pm"
+    assert sorted(a["kind"] for a in data["alerts"]) == ["fever", "symptom"]
+    again = _post(client, f"/api/v1/cases/{cases.a.pk}/followups", body)
+    assert again.status_code == 200 and again.json() == data
+    assert FollowUp.objects.count() == 1 and Alert.objects.count() == 2
+
+
+def test_bad_followup_gets_chinese_messages_naming_the_field(world: World, cases: Cases) -> None:
+    client = world.client("followup")
+    url = f"/api/v1/cases/{cases.a.pk}/followups"
+    response = _post(client, url, {"temperature": "abc", "visited_at": "yesterday"})
+    assert response.status_code == 422
+    fields = {e["field"]: e["msg"] for e in response.json()["detail"]}
+    assert fields["at_home"] == "at_home：必填"
+    assert fields["visited_at"].startswith("visited_at：须为ISO 8601时间")
+    assert "temperature" in fields
+    response = _post(
+        client,
+        url,
+        {"temperature": 44, "at_home": True, "visited_at": "2020-02-03T09:00:00+08:00"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "temperature", "msg": "体温：须在34.0至42.5℃之间"}
+    ]
+    assert FollowUp.objects.count() == 0
+
+
+def test_due_list_for_a_date(world: World, cases: Cases) -> None:
+    client = world.client("followup")
+    _post(
+        client,
+        f"/api/v1/cases/{cases.a.pk}/followups",
+        {"temperature": 36.4, "at_home": True, "visited_at": "2020-02-03T08:10:00+08:00"},
+    )
+    body = client.get("/api/v1/followups/due?date=2020-02-03").json()
+    assert body["date"] == "2020-02-03" and body["count"] == 1
+    [item] = body["items"]
+    assert item["case"]["name"] == "张三"
+    # A past day is shown as it stood at its end: the evening was missed.
+    assert (item["morning"], item["evening"], item["due"]) == ("done", "overdue", ["pm"])
+    assert client.get("/api/v1/followups/due?date=2020-01-01").json()["count"] == 0
+    response = client.get("/api/v1/followups/due?date=2020-13-01")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"].startswith("date：须为日期")
+    # A station officer answers for nobody as a team member here.
+    assert (
+        world.client("station_b").get("/api/v1/followups/due?date=2020-02-03").json()["count"] == 0
+    )

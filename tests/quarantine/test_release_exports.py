@@ -1,0 +1,129 @@
+"""Release on day 15 with its notice (.docx), and the 台账 export (.xlsx), masked for roles
+that may not see full personal data."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from docx import Document
+from python_calamine import CalamineWorkbook
+
+from fangkong.accounts.models import AuditEntry
+from fangkong.quarantine.models import CaseStatus
+from fangkong.quarantine.services import case_release
+from tests.conftest import World
+from tests.quarantine.conftest import START, Cases, at
+
+pytestmark = pytest.mark.django_db
+DAY15 = START + datetime.timedelta(days=14)  # 2020-02-08
+
+
+def _on(day: datetime.date):  # type: ignore[no-untyped-def]
+    return override_settings(FANGKONG={**settings.FANGKONG, "TODAY": day.isoformat()})
+
+
+def test_release_is_proposed_on_day_15_and_confirmed_by_a_person(
+    world: World, cases: Cases
+) -> None:
+    client = world.client("station_a")
+    with _on(DAY15 - datetime.timedelta(days=1)):
+        assert "今天没有应解除的对象" in client.get("/cases/release/").content.decode()
+    with _on(DAY15):
+        page = client.get("/cases/release/").content.decode()
+        assert "张三" in page and "赵丽" not in page and "第15天" in page
+        home = client.get("/").content.decode()
+        assert "应解除隔离" in home
+        response = client.post(
+            f"/cases/{cases.a.pk}/release/",
+            {"reason": "", "version": cases.a.version, "next": "/cases/release/"},
+            follow=True,
+        )
+        assert "已解除隔离：张三" in response.content.decode()
+        assert "今天没有应解除的对象" in response.content.decode()
+    cases.a.refresh_from_db()
+    assert cases.a.status == CaseStatus.RELEASED and cases.a.ended_on == DAY15
+    assert cases.a.transitions.last().reason == "居家隔离期满，解除隔离"  # type: ignore[union-attr]
+
+
+def test_early_release_needs_a_reason(world: World, cases: Cases) -> None:
+    user = world.users["station_b"]
+    with pytest.raises(ValidationError) as info:
+        case_release(case=cases.b, by=user, reason="", at=at(DAY15 - datetime.timedelta(days=3), 9))
+    assert info.value.message_dict == {"reason": ["提前解除须说明原因（计划解除日期：2020-02-08）"]}
+    with _on(DAY15 - datetime.timedelta(days=3)):
+        response = world.client("station_b").post(
+            f"/cases/{cases.b.pk}/release/", {"reason": "", "version": cases.b.version}
+        )
+        assert response.status_code == 422
+        assert "提前解除须说明原因" in response.content.decode()
+    case = case_release(
+        case=cases.b,
+        by=user,
+        reason="经县防控办批准，转外地",
+        at=at(DAY15 - datetime.timedelta(days=3), 9),
+    )
+    assert case.status == CaseStatus.RELEASED
+
+
+def test_release_notice_is_an_official_document(world: World, cases: Cases) -> None:
+    client = world.client("station_a")
+    assert client.get(f"/cases/{cases.a.pk}/notice.docx", follow=True).status_code == 200
+    assert not AuditEntry.objects.filter(action="export").exists()  # not released: no notice
+    case_release(case=cases.a, by=world.users["station_a"], at=at(DAY15, 9))
+    response = client.get(f"/cases/{cases.a.pk}/notice.docx")
+    assert response.status_code == 200
+    assert (
+        "解除居家隔离告知书" in response["Content-Disposition"]
+        or "%E8%A7%A3" in response["Content-Disposition"]
+    )
+    doc = Document(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "解除居家隔离告知书"
+    assert texts[1] == "张三："
+    assert "自2020年1月25日起" in texts[2] and "自2020年2月8日起解除居家隔离" in texts[2]
+    assert "一、人员信息" in texts and "二、注意事项" in texts
+    assert texts[-2:] == ["堽城派出所", "2020年2月8日"]
+    section = doc.sections[0]
+    assert [round(v.mm) for v in (section.page_width, section.page_height)] == [210, 297]
+    assert [round(v.mm) for v in (section.top_margin, section.left_margin)] == [37, 28]
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "370921********" in "".join(cells) and world.person_a.id_number not in cells
+    assert AuditEntry.objects.filter(action="export", object_id=str(cases.a.pk)).exists()
+    assert world.client("followup").get(f"/cases/{cases.a.pk}/notice.docx").status_code == 403
+
+
+def _sheet(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
+    data = b"".join(response.streaming_content)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_index(0).to_python()
+
+
+def test_export_is_exactly_the_filtered_list(world: World, cases: Cases) -> None:
+    with _on(datetime.date(2020, 2, 3)):
+        response = world.client("command").get(f"/cases/export.xlsx?township={world.township_b.pk}")
+    rows = _sheet(response)
+    assert rows[0][:3] == ["姓名", "身份证号", "联系电话"]
+    assert [r[0] for r in rows[1:]] == ["赵丽"]
+    # The command centre may reveal: full values.
+    assert rows[1][1] == world.person_b.id_number and rows[1][2] == "13953805678"
+    assert rows[1][9] == "隔离中" and rows[1][13] == 10
+    assert AuditEntry.objects.filter(
+        action="export", object_type="quarantine.quarantinecase"
+    ).exists()
+
+
+def test_export_is_masked_without_reveal(world: World, cases: Cases) -> None:
+    rows = _sheet(world.client("workgroup").get("/cases/export.xlsx"))
+    assert sorted(r[0] for r in rows[1:]) == ["张三", "赵丽"]
+    ids = [r[1] for r in rows[1:]]
+    assert all("********" in i for i in ids)
+    assert world.person_a.id_number not in ids and world.person_b.id_number not in ids
+    assert all("****" in r[2] for r in rows[1:])
+    # The follow-up worker's export holds only their own people.
+    rows = _sheet(world.client("followup").get("/cases/export.xlsx"))
+    assert [r[0] for r in rows[1:]] == ["张三"]
