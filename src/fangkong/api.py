@@ -12,17 +12,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.checkpoints.api import DeviceTokenAuth
+from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.people.api import router as people_router
 
 api = NinjaAPI(
     title="fangkong API",
     version="1",
     description="宁阳县公安局疫情防控指挥平台接口。登录会话或设备令牌（Authorization: Bearer …）认证。",
-    auth=[django_auth],
+    auth=[django_auth, DeviceTokenAuth()],
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", checkpoints_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fangkong.org",
     "fangkong.people",
     "fangkong.quarantine",
+    "fangkong.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,16 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One process: LocMem is enough for the QR page's rate limit. Several gunicorn workers or
+# hosts each count on their own (a client gets workers × the limit); set
+# FANGKONG_CACHE_URL-style shared caches (database or Redis) there if that matters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fangkong",
+    }
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
@@ -222,4 +233,12 @@ FANGKONG: dict[str, Any] = {
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),
     "FEVER_THRESHOLD": float(envstr("FEVER_THRESHOLD", "37.3")),
     "AUDIT_RETENTION_DAYS": max(180, envint("AUDIT_RETENTION_DAYS", 365)),
+    # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.
+    "SELFREG_HOURS": envint("SELFREG_HOURS", 24),
+    "SELFREG_RATE": envint("SELFREG_RATE", 20),
 }
+# Fatigue on the duty roster: N consecutive days on duty, or more than H hours in any 24.
+FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)
+FANGKONG_FATIGUE_HOURS = envint("FATIGUE_HOURS", 16)
+# bench/: a constant-JSON view and a one-row insert view, only when FANGKONG_BENCH=1.
+FANGKONG_BENCH = envbool("BENCH", False)

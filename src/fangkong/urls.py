@@ -6,6 +6,7 @@ from django.views.generic.base import RedirectView
 
 from fangkong.accounts import views as account_views
 from fangkong.api import api
+from fangkong.checkpoints.urls import public_urlpatterns as checkpoint_public_urls
 
 admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
 admin.site.site_title = _("疫情防控指挥平台")
@@ -20,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("fangkong.people.urls")),
     path("org/", include("fangkong.org.urls")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
+    *checkpoint_public_urls,
     path("favicon.ico", RedirectView.as_view(url=static("fangkong/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

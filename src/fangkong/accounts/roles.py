@@ -37,6 +37,10 @@ PERMISSIONS: dict[str, str] = {
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
     "audit.view": "查看审计日志",
+    "checkpoints.view": "查看检查站、通行登记台账和在岗情况",
+    "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
+    "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
+    "checkpoints.manage": "维护检查站和设备令牌",
     "admin.site": "使用后台管理维护基础数据和账号",
 }
 
@@ -50,20 +54,41 @@ OWN = "own"
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
         "scope": COUNTY,
-        "perms": {"people.view", "people.edit", "people.reveal", "org.view", "org.wartime"},
+        "perms": {
+            "people.view",
+            "people.edit",
+            "people.reveal",
+            "org.view",
+            "org.wartime",
+            "checkpoints.view",
+            "checkpoints.roster",
+        },
     },
-    Role.WORKGROUP: {"scope": COUNTY, "perms": {"people.view", "org.view"}},
+    Role.WORKGROUP: {
+        "scope": COUNTY,
+        "perms": {"people.view", "org.view", "checkpoints.view", "checkpoints.roster"},
+    },
     Role.STATION: {
         "scope": UNIT,
         "perms": {"people.view", "people.edit", "people.reveal", "org.view"},
     },
-    Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
+    Role.CHECKPOINT: {
+        "scope": CHECKPOINT,
+        "perms": {"people.view", "people.reveal", "checkpoints.view", "checkpoints.register"},
+    },
     Role.FOLLOWUP: {"scope": OWN, "perms": {"people.view"}},
     Role.POLITICAL: {"scope": COUNTY, "perms": {"org.view", "org.edit", "org.wartime"}},
     Role.LOGISTICS: {"scope": COUNTY, "perms": {"org.view"}},
     Role.ADMIN: {
         "scope": COUNTY,
-        "perms": {"org.view", "org.edit", "audit.view", "admin.site"},
+        "perms": {
+            "org.view",
+            "org.edit",
+            "audit.view",
+            "admin.site",
+            "checkpoints.view",
+            "checkpoints.manage",
+        },
     },
 }
 

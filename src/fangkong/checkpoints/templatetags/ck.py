@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from fangkong.checkpoints.rules import FLAG_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    return _(FLAG_LABELS.get(code, code))
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+    return mapping.get(key) if mapping else None
