@@ -30,14 +30,22 @@ def posts(world: World) -> Posts:
         unit=world.station_a, by=None,
     )  # fmt: skip
     other = services.checkpoint_create(
-        code="S244", name="S244磁窑检查站", road="S244", opened_on=datetime.date(2020, 1, 26), by=None
+        code="S244",
+        name="S244磁窑检查站",
+        road="S244",
+        opened_on=datetime.date(2020, 1, 26),
+        by=None,
     )
     services.checkpoint_post(user=world.users["checkpoint"], checkpoint=g104, by=None)
     officers = [
         org_services.officer_create(
-            name=name, badge_number=f"3720{i:02d}", kind="police" if i % 2 == 0 else "auxiliary",
-            unit=world.command_centre, by=None, party_member=i % 2 == 0,
-        )  # fmt: skip
+            name=name,
+            badge_number=f"3720{i:02d}",
+            kind="police" if i % 2 == 0 else "auxiliary",
+            unit=world.command_centre,
+            by=None,
+            party_member=i % 2 == 0,
+        )
         for i, name in enumerate(["周强", "吴敏", "郑磊", "孙丽", "马超", "朱红"])
     ]
     return Posts(world, g104, other, officers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
@@ -13,8 +14,6 @@ from fangkong.checkpoints.models import DeviceToken, Passage
 from fangkong.core.idnumber import make_id_number
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import LOCAL, WUHAN
-
-import datetime  # noqa: E402
 
 FEVER = make_id_number("370911", datetime.date(1990, 8, 8), 51, "M")
 
@@ -42,13 +41,24 @@ def token_for(posts: Posts, code: str = "G104N") -> str:
     import io
 
     out = io.StringIO()
-    call_command("token", "create", "--checkpoint", code, "--user", "checkpoint", stdout=out, stderr=io.StringIO())
+    call_command(
+        "token",
+        "create",
+        "--checkpoint",
+        code,
+        "--user",
+        "checkpoint",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     return out.getvalue().strip()
 
 
 def post(client: Client, data: dict[str, object], token: str = "") -> object:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.post("/api/v1/passages", json.dumps(data), content_type="application/json", **headers)
+    return client.post(
+        "/api/v1/passages", json.dumps(data), content_type="application/json", **headers
+    )
 
 
 @pytest.mark.django_db
@@ -59,7 +69,9 @@ class TestCreate:
         r = post(Client(), data, token)
         assert r.status_code == 201, r.content
         got = r.json()
-        assert got["checkpoint"] == "G104N" and got["shift"] == "08–16" and got["day"] == "2020-01-28"
+        assert (
+            got["checkpoint"] == "G104N" and got["shift"] == "08–16" and got["day"] == "2020-01-28"
+        )
         first, second, third = got["occupants"]
         assert {f["code"] for f in first["flags"]} == {"household", "plate", "origin", "travel"}
         assert all(f["reason"] for f in first["flags"])
@@ -79,7 +91,12 @@ class TestCreate:
         r = post(posts.world.client("checkpoint"), data)
         assert r.status_code == 422
         detail = {d["field"]: d["msg"] for d in r.json()["detail"]}
-        assert set(detail) == {"plate", "direction", "occupants.1.id_number", "occupants.2.decision"}
+        assert set(detail) == {
+            "plate",
+            "direction",
+            "occupants.1.id_number",
+            "occupants.2.decision",
+        }
         assert "车牌号" in detail["plate"] and "方向" in detail["direction"]
         assert detail["occupants.1.id_number"].startswith("第2位乘车人身份证号")
         assert Passage.objects.count() == 0
@@ -91,7 +108,12 @@ class TestCreate:
     def test_token_is_scoped_to_its_checkpoint(self, posts: Posts) -> None:
         token = token_for(posts)
         assert post(Client(), body("S244"), token).status_code == 403
-        assert Client().get("/api/v1/passages?checkpoint=S244", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
+        assert (
+            Client()
+            .get("/api/v1/passages?checkpoint=S244", HTTP_AUTHORIZATION=f"Bearer {token}")
+            .status_code
+            == 403
+        )
         assert post(Client(), body(), "fk_wrong").status_code == 401
         stored = DeviceToken.objects.get()
         assert stored.token_hash != token and token not in stored.token_hash

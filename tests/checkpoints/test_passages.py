@@ -51,7 +51,9 @@ class TestFlags:
         assert passage.day == datetime.date(2020, 1, 28) and passage.shift.label == "08–16"
 
     def test_household_region(self, posts: Posts) -> None:
-        o = register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"))[0].occupants.get()
+        o = register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"))[
+            0
+        ].occupants.get()
         assert codes(o) == {"household"}
         assert "湖北省武汉市" in o.flags[0]["reason"] and "420106" in o.flags[0]["reason"]
         assert o.recommended == "quarantine"
@@ -71,11 +73,15 @@ class TestFlags:
         o = register(posts, occ(temperature="37.3"))[0].occupants.get()
         assert codes(o) == {"fever"} and o.recommended == "medical"
         assert "37.3" in o.flags[0]["reason"]
-        below = register(posts, occ(temperature="37.2", id_number=WUHAN, name="赵敏"), plate="鲁J54321")[0]
+        below = register(
+            posts, occ(temperature="37.2", id_number=WUHAN, name="赵敏"), plate="鲁J54321"
+        )[0]
         assert "fever" not in codes(below.occupants.get())
 
     def test_officer_overrides_recommendation(self, posts: Posts) -> None:
-        o = register(posts, occ(id_number=WUHAN, name="赵敏", decision="turn_back"))[0].occupants.get()
+        o = register(posts, occ(id_number=WUHAN, name="赵敏", decision="turn_back"))[
+            0
+        ].occupants.get()
         assert o.recommended == "turn_back" or o.decision == "turn_back"
         assert o.decision == "turn_back" and o.case is None
 
@@ -112,7 +118,9 @@ class TestReferrals:
 
     def test_existing_person_is_joined_not_duplicated(self, posts: Posts) -> None:
         person = posts.world.person_b  # 赵丽, from Wuhan, known to 泗店
-        o = register(posts, occ(id_number=person.id_number, name="赵丽", destination="泗店镇"))[0].occupants.get()
+        o = register(posts, occ(id_number=person.id_number, name="赵丽", destination="泗店镇"))[
+            0
+        ].occupants.get()
         assert o.person_id == person.pk
 
 
@@ -129,8 +137,18 @@ class TestValidationAndCounts:
 
     def test_counts_table_equals_count_of_passages(self, posts: Posts) -> None:
         register(posts, occ())
-        register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"), occ(temperature="38.0"), plate="鲁J22222")
-        register(posts, occ(id_number=WUHAN, name="赵敏", decision="turn_back"), plate="鄂A33333", at=AT + datetime.timedelta(hours=8))
+        register(
+            posts,
+            occ(id_number=WUHAN, name="赵敏", destination="堽城镇"),
+            occ(temperature="38.0"),
+            plate="鲁J22222",
+        )
+        register(
+            posts,
+            occ(id_number=WUHAN, name="赵敏", decision="turn_back"),
+            plate="鄂A33333",
+            at=AT + datetime.timedelta(hours=8),
+        )
         services.passages_register_bulk(
             items=[
                 PassageInput(
@@ -154,6 +172,10 @@ class TestValidationAndCounts:
         assert (counted["p"], counted["f"], counted["t"], counted["r"], counted["m"]) == (
             occ_q["p"], occ_q["f"], occ_q["t"], occ_q["r"], occ_q["m"],
         )  # fmt: skip
-        by_slot = dict(PassageCount.objects.filter(checkpoint=posts.g104).values_list("slot").annotate(Sum("vehicles")))
+        by_slot = dict(
+            PassageCount.objects.filter(checkpoint=posts.g104)
+            .values_list("slot")
+            .annotate(Sum("vehicles"))
+        )
         assert by_slot == {0: 2, 1: 1}
         assert Occupant.objects.get(temperature=Decimal("38.0")).case is not None

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
@@ -177,7 +176,9 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> tuple[int, Any]:
             for o in payload.occupants
         ],
     )
-    existing = Passage.objects.filter(client_id=payload.client_id).select_related("checkpoint").first()
+    existing = (
+        Passage.objects.filter(client_id=payload.client_id).select_related("checkpoint").first()
+    )
     if existing is not None and existing.checkpoint_id != cp.pk:
         raise PermissionDenied
     passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
@@ -317,5 +318,3 @@ def roster(request: HttpRequest, date: datetime.date) -> ShiftPage:
         for s in shifts
     ]
     return ShiftPage(items=items, count=len(items))
-
-

@@ -18,7 +18,9 @@ class CheckpointsConfig(AppConfig):
         # A checkpoint officer sees the people registered at their checkpoint.
         Person.jurisdiction.extend(checkpoint="checkpoint_occupancies__checkpoint")
 
-        register_nav(NavItem(_("通行登记"), "checkpoint_register", perm="checkpoints.register", order=30))
+        register_nav(
+            NavItem(_("通行登记"), "checkpoint_register", perm="checkpoints.register", order=30)
+        )
         register_nav(NavItem(_("卡口台账"), "passage_list", perm="checkpoints.view", order=32))
         register_nav(NavItem(_("排班"), "roster_week", perm="checkpoints.roster", order=34))
         register_nav(NavItem(_("检查站"), "checkpoint_list", perm="checkpoints.view", order=36))
@@ -61,7 +63,7 @@ class CheckpointsConfig(AppConfig):
         )
 
 
-def _on_duty_count(user):  # type: ignore[no-untyped-def]
+def _on_duty_count(user):
     from django.utils import timezone
 
     from fangkong.checkpoints.models import DutyAssignment

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from fangkong.accounts.models import User
 from fangkong.checkpoints import services
-from fangkong.checkpoints.models import Checkpoint, DutyShift, PassageCount
+from fangkong.checkpoints.models import DutyShift, PassageCount
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.demo import DemoContext, mobile, person_name
 from fangkong.core.idnumber import make_id_number
@@ -44,9 +44,12 @@ LU_LETTERS = "JJJJJJHHHAF"
 PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def _plate(rng, province: str, letter: str) -> str:  # type: ignore[no-untyped-def]
-    return province + letter + "".join(rng.choice("0123456789") for _i in range(2)) + "".join(
-        rng.choice(PLATE_CHARS) for _i in range(3)
+def _plate(rng, province: str, letter: str) -> str:
+    return (
+        province
+        + letter
+        + "".join(rng.choice("0123456789") for _i in range(2))
+        + "".join(rng.choice(PLATE_CHARS) for _i in range(3))
     )
 
 
@@ -112,10 +115,10 @@ def build(ctx: DemoContext) -> None:
 
     # Travellers: a pool of people who pass again and again, a few from Hubei.
     townships = list(Township.objects.prefetch_related("villages").order_by("code"))
-    travellers = []
+    travellers: list[tuple[str, str, str, bool, str]] = []
     seen: set[str] = set()
     while len(travellers) < 5000:
-        hubei = rng.random() < 0.06
+        hubei = len(travellers) >= 4700
         sex = "M" if rng.random() < 0.55 else "F"
         born = datetime.date(1945, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 60))
         number = make_id_number(
@@ -139,19 +142,59 @@ def build(ctx: DemoContext) -> None:
     day = FIRST_DAY
     while day <= LAST_DAY:
         # Traffic fell as the county closed in: heavier on the first days.
-        per_checkpoint = max(150, 300 - (day - FIRST_DAY).days * 15)
+        per_checkpoint = max(170, 260 - (day - FIRST_DAY).days * 15)
         for cp in checkpoints:
             items = []
-            for _n in range(per_checkpoint * (2 if cp.road == "G104" else 1) // (1 if cp.road == "G104" else 1)):
-                hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 4, 6, 8, 8, 8, 8, 7, 7, 8, 8, 8, 8, 6, 5, 4, 3, 2, 1])[0]
+            for _n in range(per_checkpoint * 3 // 2 if cp.road == "G104" else per_checkpoint):
+                hour = rng.choices(
+                    range(24),
+                    weights=[
+                        1,
+                        1,
+                        1,
+                        1,
+                        1,
+                        2,
+                        4,
+                        6,
+                        8,
+                        8,
+                        8,
+                        8,
+                        7,
+                        7,
+                        8,
+                        8,
+                        8,
+                        8,
+                        6,
+                        5,
+                        4,
+                        3,
+                        2,
+                        1,
+                    ],
+                )[0]
                 at = ctx.at(day, hour, rng.randrange(60))
-                kind = rng.choices(["car", "truck", "bus", "motorcycle", "pedestrian"], [70, 18, 3, 6, 3])[0]
-                count = 1 if kind in ("truck", "motorcycle", "pedestrian") else rng.choice([1, 1, 2, 2, 3, 4])
-                people = rng.sample(travellers, count)
+                kind = rng.choices(
+                    ["car", "truck", "bus", "motorcycle", "pedestrian"], [70, 18, 3, 6, 3]
+                )[0]
+                count = (
+                    1
+                    if kind in ("truck", "motorcycle", "pedestrian")
+                    else rng.choice([1, 1, 2, 2, 3, 4])
+                )
+                people = rng.sample(travellers[:4700], count)
+                if rng.random() < 0.015:
+                    people[0] = rng.choice(travellers[4700:])
                 from_hubei = any(p[3] for p in people)
                 plate = ""
                 if kind != "pedestrian":
-                    plate = _plate(rng, "鄂", rng.choice("AAKJFD")) if from_hubei and rng.random() < 0.7 else _plate(rng, "鲁", rng.choice(LU_LETTERS))
+                    plate = (
+                        _plate(rng, "鄂", rng.choice("AAKJFD"))
+                        if from_hubei and rng.random() < 0.7
+                        else _plate(rng, "鲁", rng.choice(LU_LETTERS))
+                    )
                 occupants = []
                 for name, number, phone, hubei, home in people:
                     turn_back = hubei and rng.random() < 0.15
@@ -161,10 +204,14 @@ def build(ctx: DemoContext) -> None:
                             name=name,
                             id_number=number,
                             phone=phone,
-                            temperature=f"{rng.uniform(37.3, 38.6):.1f}" if fever else f"{rng.uniform(35.9, 37.1):.1f}",
+                            temperature=f"{rng.uniform(37.3, 38.6):.1f}"
+                            if fever
+                            else f"{rng.uniform(35.9, 37.1):.1f}",
                             origin=rng.choice(HUBEI_PLACES) if hubei else rng.choice(HOME_PLACES),
                             destination="" if turn_back else home,
-                            travel_history=[rng.choice(HUBEI_PLACES)] if hubei and rng.random() < 0.5 else [],
+                            travel_history=[rng.choice(HUBEI_PLACES)]
+                            if hubei and rng.random() < 0.5
+                            else [],
                             symptoms=["咳嗽"] if fever and rng.random() < 0.5 else [],
                         )
                     )
@@ -188,7 +235,9 @@ def build(ctx: DemoContext) -> None:
         key = (row.checkpoint_id, row.day, row.slot)
         counts[key] = counts.get(key, 0) + row.vehicles
     shifts = list(
-        DutyShift.objects.filter(day__gte=LAST_DAY - datetime.timedelta(days=2)).order_by("day", "checkpoint__code", "slot")
+        DutyShift.objects.filter(day__gte=LAST_DAY - datetime.timedelta(days=2)).order_by(
+            "day", "checkpoint__code", "slot"
+        )
     )
     off = {shifts[5].pk: 2, shifts[40].pk: -1}
     for shift in shifts:
@@ -200,4 +249,6 @@ def build(ctx: DemoContext) -> None:
             by=None,  # type: ignore[arg-type]
             at=shift.ends_at,
         )
-    ctx.logins.append(("(设备令牌)", "检查站", "fangkong token create --checkpoint G104N --user jianchazhan"))
+    ctx.logins.append(
+        ("(设备令牌)", "检查站", "fangkong token create --checkpoint G104N --user jianchazhan")
+    )

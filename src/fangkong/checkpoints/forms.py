@@ -164,9 +164,14 @@ class PassageFilterForm(forms.Form):
         ),
     )
     checkpoint = forms.ModelChoiceField(
-        label=_("检查站"), queryset=Checkpoint.objects.all(), required=False, empty_label=_("全部检查站")
+        label=_("检查站"),
+        queryset=Checkpoint.objects.all(),
+        required=False,
+        empty_label=_("全部检查站"),
     )
-    day = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     slot = forms.TypedChoiceField(
         label=_("班次"),
         required=False,
@@ -206,7 +211,7 @@ class ShiftForm(forms.Form):
     )
     party_leader = forms.ModelChoiceField(
         label=_("临时党小组组长"),
-        queryset=Officer.objects.filter(party_member=True),
+        queryset=Officer.objects.all(),
         required=False,
         help_text=_("须为本班执勤的党员"),
     )

@@ -18,10 +18,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from fangkong.checkpoints.models import Decision
 from fangkong.core.models import KeyArea
 from fangkong.core.regions import find_regions, get_region, region_name
 from fangkong.core.selectors import key_area_for
-from fangkong.checkpoints.models import Decision
 
 _CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 
@@ -105,7 +105,11 @@ def occupant_flags(
             Flag(
                 "plate",
                 _("车牌%(plate)s属%(place)s，%(why)s")
-                % {"plate": plate[:2], "place": region_name(plate_region), "why": _area_reason(area)},
+                % {
+                    "plate": plate[:2],
+                    "place": region_name(plate_region),
+                    "why": _area_reason(area),
+                },
             )
         )
     area = key_area_for(origin_code, day, areas)

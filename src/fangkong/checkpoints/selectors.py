@@ -45,7 +45,9 @@ def posted_checkpoint_ids(user: Any) -> list[int]:
     """Checkpoints a checkpoint-role user is posted to (jurisdiction resolver)."""
     if not getattr(user, "pk", None):
         return []
-    ids = list(CheckpointPost.objects.filter(user_id=user.pk).values_list("checkpoint_id", flat=True))
+    ids = list(
+        CheckpointPost.objects.filter(user_id=user.pk).values_list("checkpoint_id", flat=True)
+    )
     if user.officer_id:
         now = timezone.now()
         ids += list(
@@ -61,7 +63,7 @@ def user_checkpoint(user: User | AnonymousUser) -> Checkpoint | None:
     ids = sorted(scope_for(user).checkpoint_ids)
     if not ids:
         return None
-    post = CheckpointPost.objects.filter(user_id=user.pk).select_related("checkpoint").first()
+    post = CheckpointPost.objects.filter(user_id=user.pk or 0).select_related("checkpoint").first()
     if post is not None:
         return post.checkpoint
     return Checkpoint.objects.filter(pk__in=ids).first()
@@ -233,9 +235,7 @@ def roster_week(
     checkpoints = list(checkpoint_list(user=user))
     days = week_days(start)
     shifts = (
-        DutyShift.objects.filter(
-            checkpoint__in=checkpoints, day__gte=days[0], day__lte=days[-1]
-        )
+        DutyShift.objects.filter(checkpoint__in=checkpoints, day__gte=days[0], day__lte=days[-1])
         .select_related("leader", "party_leader")
         .prefetch_related(
             Prefetch(
@@ -270,11 +270,15 @@ def roster_week(
     return checkpoints, days, grid
 
 
-def roster_rows(*, user: User | AnonymousUser, start: datetime.date, end: datetime.date) -> QuerySet[DutyAssignment]:
+def roster_rows(
+    *, user: User | AnonymousUser, start: datetime.date, end: datetime.date
+) -> QuerySet[DutyAssignment]:
     return (
         restrict(DutyAssignment.objects.all(), user)
         .filter(day__gte=start, day__lte=end)
-        .select_related("shift__checkpoint", "shift__leader", "shift__party_leader", "officer__unit")
+        .select_related(
+            "shift__checkpoint", "shift__leader", "shift__party_leader", "officer__unit"
+        )
         .order_by("day", "shift__checkpoint__code", "shift__slot", "officer__badge_number")
     )
 
@@ -315,7 +319,9 @@ def fatigue_limits() -> tuple[int, int]:
     )
 
 
-def fatigue_flags_range(start: datetime.date, end: datetime.date) -> dict[datetime.date, list[FatigueFlag]]:
+def fatigue_flags_range(
+    start: datetime.date, end: datetime.date
+) -> dict[datetime.date, list[FatigueFlag]]:
     """fatigue_flags for every day in [start, end], from one query."""
     days_limit, hours_limit = fatigue_limits()
     lookback = start - datetime.timedelta(days=60)
@@ -369,14 +375,19 @@ def _fatigue(
             f"{officer.name}自{first:%m月%d日}起连续{streak}天在岗",
         )
     day_end = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time(), SHANGHAI)
-    window = [a for a in duties if a.starts_at < day_end and a.ends_at > day_end - datetime.timedelta(hours=48)]
+    window = [
+        a
+        for a in duties
+        if a.starts_at < day_end and a.ends_at > day_end - datetime.timedelta(hours=48)
+    ]
     for a in window:
         if a.day != on:
             continue
         for anchor in (a.starts_at, a.ends_at - datetime.timedelta(hours=24)):
             lo, hi = anchor, anchor + datetime.timedelta(hours=24)
             seconds = sum(
-                max(0.0, (min(b.ends_at, hi) - max(b.starts_at, lo)).total_seconds()) for b in window
+                max(0.0, (min(b.ends_at, hi) - max(b.starts_at, lo)).total_seconds())
+                for b in window
             )
             hours = int(seconds // 3600)
             if hours > hours_limit:
@@ -422,7 +433,9 @@ def tally_rows(
         shifts = shifts.filter(day__gte=start)
     if end:
         shifts = shifts.filter(day__lte=end)
-    shifts = shifts.select_related("checkpoint", "leader").order_by("-day", "checkpoint__code", "slot")
+    shifts = shifts.select_related("checkpoint", "leader").order_by(
+        "-day", "checkpoint__code", "slot"
+    )
     shift_list = list(shifts)
     if not shift_list:
         return []

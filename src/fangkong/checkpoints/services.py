@@ -37,8 +37,6 @@ from fangkong.checkpoints.models import (
     VehicleType,
 )
 from fangkong.core.demo import SHANGHAI
-from fangkong.core.idnumber import parse_id_number
-from fangkong.core.phones import parse_phone
 from fangkong.core.plates import parse_plate
 from fangkong.core.selectors import key_areas
 from fangkong.core.text import normalize_text
@@ -168,6 +166,7 @@ def passage_assess(
     places: tuple[list[Township], list[Village]] | None = None,
     areas: Sequence[Any] | None = None,
     require_temperature: bool = False,
+    memo: dict[Any, Any] | None = None,
 ) -> AssessedPassage:
     """Validate a passage and work out each occupant's flags and recommended decision.
 
@@ -206,11 +205,19 @@ def passage_assess(
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
         who = _("第%(n)s位乘车人") % {"n": i + 1}
         prefix = f"occupants.{i}."
+        key = ("person", occ.name, occ.id_number, occ.phone)
         try:
-            values = person_clean(PersonInput(name=occ.name, id_number=occ.id_number, phone=occ.phone))
+            if memo is not None and key in memo:
+                values = dict(memo[key])
+            else:
+                values = person_clean(
+                    PersonInput(name=occ.name, id_number=occ.id_number, phone=occ.phone)
+                )
+                if memo is not None:
+                    memo[key] = dict(values)
         except ValidationError as exc:
-            for key, msgs in exc.message_dict.items():
-                errors[prefix + key] = [f"{who}{m}" for m in msgs]
+            for field_name, msgs in exc.message_dict.items():
+                errors[prefix + field_name] = [f"{who}{m}" for m in msgs]
             values = {}
         number = values.get("id_number")
         if number:
@@ -231,7 +238,12 @@ def passage_assess(
         origin = normalize_text(occ.origin)[:60]
         origin_code = rules.resolve_place(origin)
         destination = normalize_text(occ.destination)[:60]
-        township, village = resolve_destination(destination, places)
+        if memo is not None:
+            if ("dest", destination) not in memo:
+                memo[("dest", destination)] = resolve_destination(destination, places)
+            township, village = memo[("dest", destination)]
+        else:
+            township, village = resolve_destination(destination, places)
         travel = _text_list(occ.travel_history)
         symptoms = _text_list(occ.symptoms)
         flags = rules.occupant_flags(
@@ -328,9 +340,7 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
         )
 
 
-def _refer(
-    occ: Occupant, assessed: Assessed, passage: Passage, by: User | None
-) -> None:
+def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None) -> None:
     note = _("%(cp)s：%(decision)s；%(flags)s") % {
         "cp": passage.checkpoint.name,
         "decision": Decision(occ.decision).label,
@@ -455,7 +465,10 @@ def passages_register_bulk(
     counts kept — with a handful of queries per batch instead of per row."""
     places = _places()
     areas = key_areas()
-    assessed_all = [passage_assess(data=item, places=places, areas=areas) for item in items]
+    memo: dict[Any, Any] = {}
+    assessed_all = [
+        passage_assess(data=item, places=places, areas=areas, memo=memo) for item in items
+    ]
     # Persons: find by ID number, create the missing ones (validated by person_clean).
     numbers = {o.values["id_number"] for a in assessed_all for o in a.occupants}
     known = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
@@ -548,8 +561,8 @@ def passages_register_bulk(
                 if occ.pk is None:
                     occ.pk = Occupant.objects.get(passage=passage, position=occ.position).pk
                 _refer(occ, o, passage, by)
-    for key, tally in counts.items():
-        _counts_add(key, tally)
+    for count_key, tally in counts.items():
+        _counts_add(count_key, tally)
     audit_record(
         actor=by,
         action="create",
@@ -666,7 +679,7 @@ def roster_copy_week(
     if checkpoints is not None:
         qs = qs.filter(checkpoint__in=checkpoints)
     source = list(qs.prefetch_related("assignments__officer"))
-    copied, refusals = 0, []
+    copied, refusals = 0, list[str]()
     for shift in source:
         officers = [a.officer for a in shift.assignments.all()]
         if not officers:
@@ -794,7 +807,10 @@ def selfreg_submit(*, data: PassageInput) -> SelfRegistration:
         actor=None,
         action="create",
         obj=reg,
-        changes={"checkpoint": [None, data.checkpoint.code], "persons": [None, len(body["occupants"])]},
+        changes={
+            "checkpoint": [None, data.checkpoint.code],
+            "persons": [None, len(body["occupants"])],
+        },
     )
     return reg
 
@@ -823,9 +839,7 @@ def selfreg_input(reg: SelfRegistration) -> PassageInput:
 
 
 @transaction.atomic
-def selfreg_confirm(
-    *, reg: SelfRegistration, data: PassageInput, by: User
-) -> Passage:
+def selfreg_confirm(*, reg: SelfRegistration, data: PassageInput, by: User) -> Passage:
     """The officer checked the traveller's submission, measured temperatures and decided."""
     locked = SelfRegistration.objects.select_for_update().get(pk=reg.pk)
     if locked.passage_id is not None:

@@ -67,7 +67,7 @@ def daily_section(day: datetime.date) -> Section | None:
                 unit=_(unit),
             )
         )
-    gaps = tally_rows(user=_Everyone(), start=day, end=day)
+    gaps = tally_rows(user=_Everyone(), start=day, end=day)  # type: ignore[arg-type]
     section.figures.append(
         Figure(
             key="checkpoints.tally_mismatches",

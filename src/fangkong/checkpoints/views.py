@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.audit import audit_record, client_ip
-from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
@@ -36,7 +36,6 @@ from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_id_number, mask_name, mask_phone
 from fangkong.core.pagination import paginate, query_without_page
-from fangkong.core.regions import region_name
 from fangkong.core.selectors import key_area_for
 from fangkong.people.models import Person
 
@@ -84,7 +83,9 @@ def register(request: HttpRequest) -> HttpResponse:
             try:
                 if action == "check" or not all(r.v("decision") for r in form.rows if r.v("name")):
                     assessed = services.passage_assess(data=data, require_temperature=True)
-                    kept = [r for r in form.rows if any(r.v(k) for k in ("name", "id_number", "phone"))]
+                    kept = [
+                        r for r in form.rows if any(r.v(k) for k in ("name", "id_number", "phone"))
+                    ]
                     for row, a in zip(kept, assessed.occupants, strict=True):
                         row.assessed = a
                         row.values["decision"] = row.v("decision") or a.recommended
@@ -143,7 +144,9 @@ def _register_page(
     )
 
 
-def _selfreg_for(request: HttpRequest, code: str, checkpoint: Checkpoint) -> SelfRegistration | None:
+def _selfreg_for(
+    request: HttpRequest, code: str, checkpoint: Checkpoint
+) -> SelfRegistration | None:
     return (
         SelfRegistration.objects.filter(
             code=code.upper(),
@@ -163,9 +166,9 @@ def check_id(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("操作过于频繁，请稍后再试"), status=429)
     i = request.GET.get("i", "0")
     raw = ""
-    for key, value in request.GET.items():
+    for key in request.GET:
         if key.endswith("id_number"):
-            raw = value
+            raw = request.GET.get(key, "")
     context: dict[str, Any] = {"i": i}
     if len(raw.strip()) < 15:
         context["hint"] = _("已输入%(n)s位，共18位") % {"n": len(raw.strip())}
@@ -256,7 +259,7 @@ def passage_list(request: HttpRequest) -> HttpResponse:
     form, f = _filter(request)
     form.fields["checkpoint"].queryset = selectors.checkpoint_list(user=request.user)  # type: ignore[attr-defined]
     if request.GET.get("format") == "xlsx":
-        return _register_export(request, f)
+        return _register_export(request, f)  # type: ignore[return-value]
     return render(
         request,
         "checkpoints/passage_list.html",
@@ -268,7 +271,7 @@ def passage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> HttpResponse:
+def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileResponse:
     """卡口登记台账: one row per person; masked unless the user may see full data."""
     reveal = user_can(request.user, "people.reveal")
     rows = selectors.occupant_rows(user=request.user, f=f)
@@ -280,7 +283,7 @@ def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> HttpRe
         changes={"day": str(f.day or ""), "checkpoint": f.checkpoint, "full": reveal},
     )
 
-    def cells():  # type: ignore[no-untyped-def]
+    def cells():
         for o in rows.iterator(chunk_size=2000):
             p = o.passage
             person = o.person
@@ -375,15 +378,12 @@ def _week(request: HttpRequest) -> datetime.date:
 def roster_week(request: HttpRequest) -> HttpResponse:
     start = _week(request)
     if request.GET.get("format") == "xlsx":
-        return _roster_export(request, start)
+        return _roster_export(request, start)  # type: ignore[return-value]
     checkpoints, days, grid = selectors.roster_week(user=request.user, start=start)
     table = [
         (
             cp,
-            [
-                (d, [grid[(cp.pk, d, s)] for s in range(len(cp.shift_starts))])
-                for d in days
-            ],
+            [(d, [grid[(cp.pk, d, s)] for s in range(len(cp.shift_starts))]) for d in days],
         )
         for cp in checkpoints
     ]
@@ -401,12 +401,12 @@ def roster_week(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _roster_export(request: HttpRequest, start: datetime.date) -> HttpResponse:
+def _roster_export(request: HttpRequest, start: datetime.date) -> FileResponse:
     rows = selectors.roster_rows(
         user=request.user, start=start, end=start + datetime.timedelta(days=6)
     )
 
-    def cells():  # type: ignore[no-untyped-def]
+    def cells():
         for a in rows:
             s = a.shift
             yield [
@@ -422,7 +422,18 @@ def _roster_export(request: HttpRequest, start: datetime.date) -> HttpResponse:
                 "是" if s.party_leader_id == a.officer_id else "",
             ]
 
-    headers = ["日期", "检查站", "班次", "姓名", "警号", "类别", "单位", "带班负责人", "党员", "临时党小组组长"]
+    headers = [
+        "日期",
+        "检查站",
+        "班次",
+        "姓名",
+        "警号",
+        "类别",
+        "单位",
+        "带班负责人",
+        "党员",
+        "临时党小组组长",
+    ]
     return xlsx_response(f"检查站排班-{start.isoformat()}.xlsx", [Sheet("排班", headers, cells())])
 
 
@@ -462,7 +473,9 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
         }
     )
     if request.method == "POST" and form.is_valid():
-        target = shift or services.shift_get_or_create(checkpoint=checkpoint, day=the_day, slot=slot)
+        target = shift or services.shift_get_or_create(
+            checkpoint=checkpoint, day=the_day, slot=slot
+        )
         try:
             services.shift_assign(
                 shift=target,
@@ -495,7 +508,10 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
 @require_POST
 def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
     """The shift leader's hand count: the roster group, or a checkpoint officer of the shift."""
-    if not (user_can(request.user, "checkpoints.roster") or user_can(request.user, "checkpoints.register")):
+    if not (
+        user_can(request.user, "checkpoints.roster")
+        or user_can(request.user, "checkpoints.register")
+    ):
         raise PermissionDenied
     shift = get_in_scope(DutyShift.objects.select_related("checkpoint"), request.user, pk=pk)
     form = TallyForm(request.POST)
@@ -510,14 +526,18 @@ def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for msgs in form.errors.values():
             for m in msgs:
-                messages.error(request, m)
+                messages.error(request, str(m))
     return redirect(request.POST.get("next") or reverse("tally_list"))
 
 
 @require_perm("checkpoints.view")
 def tally_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.tally_rows(user=request.user, only_differing=request.GET.get("all") != "1")
-    cp = selectors.user_checkpoint(request.user) if user_can(request.user, "checkpoints.register") else None
+    cp = (
+        selectors.user_checkpoint(request.user)
+        if user_can(request.user, "checkpoints.register")
+        else None
+    )
     shift = selectors.current_shift(cp) if cp else None
     return render(
         request,

@@ -14,5 +14,5 @@ def flag_label(code: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None

@@ -39,13 +39,15 @@ class Command(BaseCommand):
         elif action == "list":
             for t in DeviceToken.objects.select_related("checkpoint", "user").order_by("id"):
                 state = "已吊销" if t.revoked_at else "有效"
-                self.stdout.write(f"{t.prefix}…  {t.checkpoint.code}  {t.user.username}  {t.name}  {state}")
+                self.stdout.write(
+                    f"{t.prefix}…  {t.checkpoint.code}  {t.user.username}  {t.name}  {state}"
+                )
         elif action == "revoke":
             from django.utils import timezone
 
-            n = DeviceToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
+            n = DeviceToken.objects.filter(
+                prefix=options["prefix"], revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
             if not n:
                 raise CommandError("没有找到有效的该前缀令牌")
             self.stdout.write(f"已吊销 {n} 个令牌")
