@@ -20,7 +20,9 @@ api = NinjaAPI(
     title="fangkong API",
     version="1",
     description="宁阳县公安局疫情防控指挥平台接口。登录会话或设备令牌（Authorization: Bearer …）认证。",
-    auth=[django_auth, DeviceTokenAuth()],
+    # Bearer first: session auth checks CSRF before it looks for a session, which would
+    # refuse a device that has no cookie at all.
+    auth=[DeviceTokenAuth(), django_auth],
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)

@@ -303,6 +303,17 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     return shift
 
 
+def _person_changes(person: Person, item: Assessed) -> bool:
+    """Whether person_register would change a known person (most travellers are seen
+    again with the same details: then nothing is written for them)."""
+    v = item.values
+    return bool(
+        (v["phone"] and v["phone"] != person.phone)
+        or (item.township is not None and item.township.pk != person.township_id)
+        or (item.village is not None and item.village.pk != person.village_id)
+    )
+
+
 def _codes(flags: Sequence[rules.Flag]) -> str:
     return f",{','.join(f.code for f in flags)}," if flags else ""
 
@@ -369,7 +380,6 @@ def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None)
     occ.save(update_fields=["case"])
 
 
-@transaction.atomic
 def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, bool]:
     """Register a passage: find or create each occupant's person, store flags and
     decisions, refer to quarantine (open or join the case) and add to the day's counts,
@@ -379,7 +389,16 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
         existing = Passage.objects.filter(client_id=data.client_id).first()
         if existing is not None:
             return existing, False
+    # Validation and flags need no lock: done before the transaction takes the write lock
+    # (SQLite has one writer; PostgreSQL holds row locks on the counts).
     assessed = passage_assess(data=data)
+    return _passage_store(data=data, assessed=assessed, by=by)
+
+
+@transaction.atomic
+def _passage_store(
+    *, data: PassageInput, assessed: AssessedPassage, by: User | None
+) -> tuple[Passage, bool]:
     shift = shift_for(data.checkpoint, assessed.occurred_at)
     local = assessed.occurred_at.astimezone(SHANGHAI)
     passage = Passage(
@@ -408,18 +427,26 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
             raise
         return existing, False
     occupants = []
+    known = {
+        p.id_number: p
+        for p in Person.objects.filter(
+            id_number__in=[a.values["id_number"] for a in assessed.occupants]
+        )
+    }
     for i, item in enumerate(assessed.occupants):
         v = item.values
-        person, _created = person_register(
-            data=PersonInput(
-                name=v["name"],
-                id_number=v["id_number"],
-                phone=v["phone"],
-                township=item.township,
-                village=item.village,
-            ),
-            by=by,
-        )
+        person = known.get(v["id_number"])
+        if person is None or _person_changes(person, item):
+            person, _created = person_register(
+                data=PersonInput(
+                    name=v["name"],
+                    id_number=v["id_number"],
+                    phone=v["phone"],
+                    township=item.township,
+                    village=item.village,
+                ),
+                by=by,
+            )
         occ = Occupant.objects.create(
             passage=passage,
             position=i,
@@ -484,9 +511,9 @@ def passages_register_bulk(
         person.full_clean(validate_unique=False, validate_constraints=False)
     Person.objects.bulk_create(list(new_people.values()), batch_size=500)
     if new_people:
-        known.update(
-            {p.id_number: p for p in Person.objects.filter(id_number__in=list(new_people))}
-        )
+        created = list(Person.objects.filter(id_number__in=list(new_people)))
+        known.update({p.id_number: p for p in created})
+        _audit_created(created, by)
     shifts: dict[tuple[int, datetime.date, int], DutyShift] = {}
     passages: list[Passage] = []
     for item, a in zip(items, assessed_all, strict=True):
@@ -571,6 +598,31 @@ def passages_register_bulk(
         changes={"passages": len(passages), "occupants": len(occupants)},
     )
     return passages
+
+
+def _audit_created(objs: Sequence[Any], by: User | None) -> None:
+    """The audit entries audit_create() would write, for rows made by bulk_create."""
+    from fangkong.accounts.audit import diff, request_context, snapshot
+    from fangkong.accounts.models import AuditEntry
+
+    ctx = request_context.get()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=by if by is not None and by.pk else None,
+                actor_name=str(by)[:60] if by is not None else "",
+                action="create",
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                changes=diff({}, snapshot(obj)),
+                ip=ctx.ip,
+                path=ctx.path,
+            )
+            for obj in objs
+        ],
+        batch_size=500,
+    )
 
 
 # ---------------------------------------------------------------- roster
