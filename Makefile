@@ -48,3 +48,7 @@ messages: env
 
 clean:
 	rm -rf $(VENV) var/demo.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+
+# Every benchmark under bench/ (each prints ratios to a floor measured in the same run).
+bench: env
+	for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

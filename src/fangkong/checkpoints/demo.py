@@ -239,7 +239,7 @@ def build(ctx: DemoContext) -> None:
             "day", "checkpoint__code", "slot"
         )
     )
-    off = {shifts[5].pk: 2, shifts[40].pk: -1}
+    off = {shifts[5].pk: 2, shifts[60].pk: -1}
     for shift in shifts:
         registered = counts.get((shift.checkpoint_id, shift.day, shift.slot), 0)
         services.shift_tally(

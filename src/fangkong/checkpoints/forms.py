@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,12 @@ class PassageForm:
                 if any(r.v(k) for k in ("name", "id_number", "phone"))
             ],
         )
+
+    def add_validation_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            self.set_errors(exc.message_dict)
+        else:
+            self.errors["__all__"] = exc.messages
 
     def set_errors(self, errors: dict[str, list[str]]) -> None:
         """Spread "occupants.1.id_number"-style errors onto the rows."""

@@ -214,6 +214,13 @@ def counts_by(
 # ---------------------------------------------------------------- roster
 
 
+def _assignments() -> Prefetch[Any]:
+    return Prefetch(
+        "assignments",
+        queryset=DutyAssignment.objects.select_related("officer").order_by("officer__badge_number"),
+    )
+
+
 @dataclass
 class RosterCell:
     shift: DutyShift | None
@@ -237,14 +244,7 @@ def roster_week(
     shifts = (
         DutyShift.objects.filter(checkpoint__in=checkpoints, day__gte=days[0], day__lte=days[-1])
         .select_related("leader", "party_leader")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=DutyAssignment.objects.select_related("officer").order_by(
-                    "officer__badge_number"
-                ),
-            )
-        )
+        .prefetch_related(_assignments())
     )
     tired: dict[datetime.date, set[int]] = {
         d: {f.officer.pk for f in flags}
@@ -289,14 +289,7 @@ def on_duty_now(*, at: datetime.datetime | None = None) -> list[DutyShift]:
     return list(
         DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
         .select_related("checkpoint", "leader", "party_leader")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=DutyAssignment.objects.select_related("officer").order_by(
-                    "officer__badge_number"
-                ),
-            )
-        )
+        .prefetch_related(_assignments())
         .order_by("checkpoint__code")
     )
 
@@ -480,13 +473,6 @@ def shifts_on(*, user: User | AnonymousUser, day: datetime.date) -> list[DutyShi
     return list(
         restrict(DutyShift.objects.filter(day=day), user)
         .select_related("checkpoint", "leader", "party_leader")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=DutyAssignment.objects.select_related("officer").order_by(
-                    "officer__badge_number"
-                ),
-            )
-        )
+        .prefetch_related(_assignments())
         .order_by("checkpoint__code", "slot")
     )

@@ -303,6 +303,50 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     return shift
 
 
+def _new_passage(
+    data: PassageInput, assessed: AssessedPassage, shift: DutyShift, by: User | None
+) -> Passage:
+    local = assessed.occurred_at.astimezone(SHANGHAI)
+    return Passage(
+        client_id=data.client_id or uuid.uuid4(),
+        checkpoint=data.checkpoint,
+        shift=shift,
+        occurred_at=assessed.occurred_at,
+        day=local.date(),
+        hour=local.hour,
+        direction=data.direction,
+        plate=assessed.plate,
+        plate_region=assessed.plate_region,
+        vehicle_type=data.vehicle_type,
+        persons=len(assessed.occupants),
+        flagged=assessed.flagged,
+        source=data.source,
+        registered_by=by if by is not None and by.pk else None,
+    )
+
+
+def _new_occupant(passage: Passage, position: int, person: Person, item: Assessed) -> Occupant:
+    return Occupant(
+        passage=passage,
+        position=position,
+        person=person,
+        checkpoint=passage.checkpoint,
+        day=passage.day,
+        temperature=item.temperature,
+        origin=item.origin,
+        origin_code=item.origin_code,
+        destination=item.destination,
+        destination_township=item.township,
+        travel_history=item.travel_history,
+        symptoms=item.symptoms,
+        flags=[f.as_dict() for f in item.flags],
+        flagged=bool(item.flags),
+        flag_codes=_codes(item.flags),
+        recommended=item.recommended,
+        decision=item.decision,
+    )
+
+
 def _person_changes(person: Person, item: Assessed) -> bool:
     """Whether person_register would change a known person (most travellers are seen
     again with the same details: then nothing is written for them)."""
@@ -399,24 +443,7 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
 def _passage_store(
     *, data: PassageInput, assessed: AssessedPassage, by: User | None
 ) -> tuple[Passage, bool]:
-    shift = shift_for(data.checkpoint, assessed.occurred_at)
-    local = assessed.occurred_at.astimezone(SHANGHAI)
-    passage = Passage(
-        client_id=data.client_id or uuid.uuid4(),
-        checkpoint=data.checkpoint,
-        shift=shift,
-        occurred_at=assessed.occurred_at,
-        day=local.date(),
-        hour=local.hour,
-        direction=data.direction,
-        plate=assessed.plate,
-        plate_region=assessed.plate_region,
-        vehicle_type=data.vehicle_type,
-        persons=len(assessed.occupants),
-        flagged=assessed.flagged,
-        source=data.source,
-        registered_by=by if by is not None and by.pk else None,
-    )
+    passage = _new_passage(data, assessed, shift_for(data.checkpoint, assessed.occurred_at), by)
     passage.full_clean(exclude=["client_id"])
     try:
         with transaction.atomic():
@@ -447,25 +474,8 @@ def _passage_store(
                 ),
                 by=by,
             )
-        occ = Occupant.objects.create(
-            passage=passage,
-            position=i,
-            person=person,
-            checkpoint=data.checkpoint,
-            day=passage.day,
-            temperature=item.temperature,
-            origin=item.origin,
-            origin_code=item.origin_code,
-            destination=item.destination,
-            destination_township=item.township,
-            travel_history=item.travel_history,
-            symptoms=item.symptoms,
-            flags=[f.as_dict() for f in item.flags],
-            flagged=bool(item.flags),
-            flag_codes=_codes(item.flags),
-            recommended=item.recommended,
-            decision=item.decision,
-        )
+        occ = _new_occupant(passage, i, person, item)
+        occ.save()
         if occ.decision in REFERRING:
             _refer(occ, item, passage, by)
         occupants.append(occ)
@@ -521,25 +531,7 @@ def passages_register_bulk(
         key = (item.checkpoint.pk, day, slot)
         if key not in shifts:
             shifts[key] = shift_for(item.checkpoint, a.occurred_at)
-        local = a.occurred_at.astimezone(SHANGHAI)
-        passages.append(
-            Passage(
-                client_id=item.client_id or uuid.uuid4(),
-                checkpoint=item.checkpoint,
-                shift=shifts[key],
-                occurred_at=a.occurred_at,
-                day=local.date(),
-                hour=local.hour,
-                direction=item.direction,
-                plate=a.plate,
-                plate_region=a.plate_region,
-                vehicle_type=item.vehicle_type,
-                persons=len(a.occupants),
-                flagged=a.flagged,
-                source=item.source,
-                registered_by=by,
-            )
-        )
+        passages.append(_new_passage(item, a, shifts[key], by))
     Passage.objects.bulk_create(passages, batch_size=500)
     if passages and passages[0].pk is None:  # backends that do not return ids
         ids = dict(
@@ -558,25 +550,7 @@ def passages_register_bulk(
     for passage, a in zip(passages, assessed_all, strict=True):
         rows = []
         for i, o in enumerate(a.occupants):
-            occ = Occupant(
-                passage=passage,
-                position=i,
-                person=known[o.values["id_number"]],
-                checkpoint=passage.checkpoint,
-                day=passage.day,
-                temperature=o.temperature,
-                origin=o.origin,
-                origin_code=o.origin_code,
-                destination=o.destination,
-                destination_township=o.township,
-                travel_history=o.travel_history,
-                symptoms=o.symptoms,
-                flags=[f.as_dict() for f in o.flags],
-                flagged=bool(o.flags),
-                flag_codes=_codes(o.flags),
-                recommended=o.recommended,
-                decision=o.decision,
-            )
+            occ = _new_occupant(passage, i, known[o.values["id_number"]], o)
             rows.append(occ)
             occupants.append((occ, o, passage))
         for name, value in _tally(rows).items():

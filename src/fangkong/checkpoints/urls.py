@@ -4,7 +4,7 @@ from django.urls import path
 from fangkong.checkpoints import views
 
 urlpatterns = [
-    path("", views.checkpoint_list, name="checkpoint_list"),
+    path("list/", views.checkpoint_list, name="checkpoint_list"),
     path("register/", views.register, name="checkpoint_register"),
     path("check-id/", views.check_id, name="checkpoint_check_id"),
     path("passages/", views.passage_list, name="passage_list"),

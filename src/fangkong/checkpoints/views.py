@@ -98,10 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 else:
                     passage, _created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    form.set_errors(exc.message_dict)
-                else:
-                    form.errors["__all__"] = exc.messages
+                form.add_validation_error(exc)
             else:
                 messages.success(request, _("已登记"))
                 return redirect("passage_detail", pk=passage.pk)
@@ -208,10 +205,7 @@ def public_register(request: HttpRequest, code: str) -> HttpResponse:
                 try:
                     reg = services.selfreg_submit(data=form.to_input(checkpoint, decisions=False))
                 except ValidationError as exc:
-                    if hasattr(exc, "error_dict"):
-                        form.set_errors(exc.message_dict)
-                    else:
-                        form.errors["__all__"] = exc.messages
+                    form.add_validation_error(exc)
                 else:
                     return redirect("public_receipt", token=reg.token)
     else:
@@ -548,13 +542,19 @@ def tally_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("checkpoints.view")
 def on_duty(request: HttpRequest) -> HttpResponse:
+    # ?at=2020-02-03T10:00 shows the board as it stood then (the demo county lives in 2020).
+    try:
+        at = datetime.datetime.fromisoformat(request.GET.get("at", ""))
+        at = at if timezone.is_aware(at) else timezone.make_aware(at)
+    except ValueError:
+        at = timezone.now()
     visible = set(selectors.checkpoint_list(user=request.user).values_list("pk", flat=True))
-    shifts = [s for s in selectors.on_duty_now() if s.checkpoint_id in visible]
-    tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate())}
+    shifts = [s for s in selectors.on_duty_now(at=at) if s.checkpoint_id in visible]
+    tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate(at))}
     return render(
         request,
         "checkpoints/on_duty.html",
-        {"shifts": shifts, "tired": tired, "now": timezone.localtime()},
+        {"shifts": shifts, "tired": tired, "now": timezone.localtime(at)},
     )
 
 
