@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from fangkong.accounts.jurisdiction import restrict
@@ -149,10 +149,10 @@ def passage_out(p: Passage) -> PassageOut:
     response={201: PassageOut, 200: PassageOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
-def create_passage(request: HttpRequest, payload: PassageIn) -> tuple[int, Any]:
+def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
     cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
     if cp is None:
-        return 422, {"detail": [{"field": "checkpoint", "msg": "检查站：代码不存在"}]}
+        return Status(422, {"detail": [{"field": "checkpoint", "msg": "检查站：代码不存在"}]})
     data = services.PassageInput(
         checkpoint=cp,
         client_id=payload.client_id,
@@ -183,7 +183,7 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> tuple[int, Any]:
         raise PermissionDenied
     passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
     stored = selectors.passage_get_any(pk=passage.pk)
-    return (201 if created else 200), passage_out(stored)
+    return Status(201 if created else 200, passage_out(stored))
 
 
 class PassageFilterIn(Schema):

@@ -7,6 +7,7 @@ seven days and nights in a row."""
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 
 from django.db import transaction
@@ -56,6 +57,7 @@ def _plate(rng, province: str, letter: str) -> str:
 @transaction.atomic
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng
+    began = time.monotonic()
     units = {u.name: u for u in Unit.objects.all()}
     checkpoints = [
         services.checkpoint_create(
@@ -111,6 +113,7 @@ def build(ctx: DemoContext) -> None:
                 )
         day += datetime.timedelta(days=1)
     ctx.data["checkpoint_hero"] = hero
+    ctx.log(f"    roster {time.monotonic() - began:.1f}s")
     ctx.data["checkpoints"] = checkpoints
 
     # Travellers: a pool of people who pass again and again, a few from Hubei.
@@ -229,6 +232,7 @@ def build(ctx: DemoContext) -> None:
             services.passages_register_bulk(items=items, by=None)
         day += datetime.timedelta(days=1)
 
+    ctx.log(f"    passages {time.monotonic() - began:.1f}s")
     # Hand counts at the end of each shift of the last three days; two do not match.
     counts: dict[tuple[int, datetime.date, int], int] = {}
     for row in PassageCount.objects.filter(day__gte=LAST_DAY - datetime.timedelta(days=2)):

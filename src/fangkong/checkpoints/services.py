@@ -518,7 +518,10 @@ def passages_register_bulk(
                     **{**o.values, "township": o.township, "village": o.village}
                 )
     for person in new_people.values():
-        person.full_clean(validate_unique=False, validate_constraints=False)
+        # Township and village were read from the database: skip their existence queries.
+        person.full_clean(
+            exclude=["township", "village"], validate_unique=False, validate_constraints=False
+        )
     Person.objects.bulk_create(list(new_people.values()), batch_size=500)
     if new_people:
         created = list(Person.objects.filter(id_number__in=list(new_people)))
