@@ -173,3 +173,22 @@ class TestSelfRegistration:
             assert public.post("/q/G104N/", {**form(), "action": "submit"}).status_code == 302
         html = public.post("/q/G104N/", {**form(), "action": "submit"}).content.decode()
         assert "提交过于频繁" in html and SelfRegistration.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_register_export_is_masked_without_reveal(posts: Posts) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"))
+
+    def rows(who: str) -> list[list[object]]:
+        r = posts.world.client(who).get("/checkpoints/passages/?format=xlsx")
+        data = b"".join(r.streaming_content)  # type: ignore[attr-defined]
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+
+    masked = rows("workgroup")[1]
+    assert WUHAN not in masked and "420106********" + WUHAN[-4:] in masked and "赵*" in masked
+    full = rows("command")[1]
+    assert WUHAN in full and "赵敏" in full

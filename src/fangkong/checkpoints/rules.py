@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Decision
 from fangkong.core.models import KeyArea
@@ -36,12 +37,12 @@ class Flag:
 
 
 FLAG_LABELS = {
-    "household": "户籍地重点地区",
-    "plate": "重点地区车牌",
-    "origin": "来自重点地区",
-    "travel": "14天内到过重点地区",
-    "fever": "发热",
-    "symptoms": "有症状",
+    "household": gettext_lazy("户籍地重点地区"),
+    "plate": gettext_lazy("重点地区车牌"),
+    "origin": gettext_lazy("来自重点地区"),
+    "travel": gettext_lazy("14天内到过重点地区"),
+    "fever": gettext_lazy("发热"),
+    "symptoms": gettext_lazy("有症状"),
 }
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
@@ -16,12 +17,12 @@ from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import Figure, Section, Table, Trend
 
 LABELS = {
-    "vehicles": ("检查车辆", "辆"),
-    "persons": ("检查人员", "人"),
-    "flagged": ("预警人员", "人"),
-    "turned_back": ("劝返", "人"),
-    "referred": ("移交居家隔离", "人"),
-    "medical": ("移交医疗", "人"),
+    "vehicles": (gettext_lazy("检查车辆"), gettext_lazy("辆")),
+    "persons": (gettext_lazy("检查人员"), gettext_lazy("人")),
+    "flagged": (gettext_lazy("预警人员"), gettext_lazy("人")),
+    "turned_back": (gettext_lazy("劝返"), gettext_lazy("人")),
+    "referred": (gettext_lazy("移交居家隔离"), gettext_lazy("人")),
+    "medical": (gettext_lazy("移交医疗"), gettext_lazy("人")),
 }
 FILTERS = {
     "flagged": {"flag": "any"},
@@ -51,20 +52,20 @@ def daily_section(day: datetime.date) -> Section | None:
         section.figures.append(
             Figure(
                 key=f"checkpoints.{name}_today",
-                label=_("今日%(l)s") % {"l": _(label)},
+                label=_("今日%(l)s") % {"l": label},
                 value=today[name],
                 url=_url("passage_list", day=day.isoformat(), **extra),
                 tone=tone,
-                unit=_(unit),
+                unit=unit,
             )
         )
         section.figures.append(
             Figure(
                 key=f"checkpoints.{name}_total",
-                label=_("累计%(l)s") % {"l": _(label)},
+                label=_("累计%(l)s") % {"l": label},
                 value=total[name],
                 url=_url("passage_list", **extra),
-                unit=_(unit),
+                unit=unit,
             )
         )
     gaps = tally_rows(user=_Everyone(), start=day, end=day)  # type: ignore[arg-type]
@@ -109,7 +110,7 @@ def daily_section(day: datetime.date) -> Section | None:
     section.tables.append(
         Table(
             title=_("各检查站（%(d)s）") % {"d": day.isoformat()},
-            headers=[_("检查站"), *(_(LABELS[n][0]) for n in COUNT_FIELDS)],
+            headers=[_("检查站"), *(LABELS[n][0] for n in COUNT_FIELDS)],
             rows=[[names.get(r["checkpoint"], ""), *(r[n] for n in COUNT_FIELDS)] for r in by_cp],
         )
     )
@@ -140,7 +141,7 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
     return [
         Trend(
             key=f"checkpoints.{name}",
-            label=_(LABELS[name][0]),
+            label=LABELS[name][0],
             points=[(d, rows.get(d, {}).get(name, 0)) for d in days],
         )
         for name in ("vehicles", "persons", "flagged", "turned_back", "referred")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.rules import FLAG_LABELS
 
@@ -10,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def flag_label(code: str) -> str:
-    return _(FLAG_LABELS.get(code, code))
+    return str(FLAG_LABELS.get(code, code))
 
 
 @register.filter
