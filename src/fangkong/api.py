@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.checkpoints.api import DeviceTokenAuth
+from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.command.api import router as command_router
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
@@ -25,7 +27,9 @@ api = NinjaAPI(
     title="fangkong API",
     version="1",
     description="宁阳县公安局疫情防控指挥平台接口。登录会话或设备令牌（Authorization: Bearer …）认证。",
-    auth=[django_auth],
+    # Bearer first: session auth checks CSRF before it looks for a session, which would
+    # refuse a device that has no cookie at all.
+    auth=[DeviceTokenAuth(), django_auth],
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
@@ -37,6 +41,7 @@ api.add_router("/", outreach_router)
 api.add_router("/", command_router)
 api.add_router("/", imports_router)
 api.add_router("/", quarantine_router)
+api.add_router("/", checkpoints_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

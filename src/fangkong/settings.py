@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fangkong.honors",
     "fangkong.outreach",
     "fangkong.command",
+    "fangkong.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,16 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One process: LocMem is enough for the QR page's rate limit. Several gunicorn workers or
+# hosts each count on their own (a client gets workers × the limit); set
+# FANGKONG_CACHE_URL-style shared caches (database or Redis) there if that matters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fangkong",
+    }
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
@@ -235,4 +246,12 @@ FANGKONG: dict[str, Any] = {
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
     # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).
     "UPLOAD_MAX_MB": envint("UPLOAD_MAX_MB", 20),
+    # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.
+    "SELFREG_HOURS": envint("SELFREG_HOURS", 24),
+    "SELFREG_RATE": envint("SELFREG_RATE", 20),
 }
+# Fatigue on the duty roster: N consecutive days on duty, or more than H hours in any 24.
+FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)
+FANGKONG_FATIGUE_HOURS = envint("FATIGUE_HOURS", 16)
+# bench/: a constant-JSON view and a one-row insert view, only when FANGKONG_BENCH=1.
+FANGKONG_BENCH = envbool("BENCH", False)

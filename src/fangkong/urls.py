@@ -6,6 +6,7 @@ from django.views.generic.base import RedirectView
 
 from fangkong.accounts import views as account_views
 from fangkong.api import api
+from fangkong.checkpoints.urls import public_urlpatterns as checkpoint_public_urls
 from fangkong.core import offline
 from fangkong.outreach.urls import notice_urlpatterns
 
@@ -32,6 +33,8 @@ urlpatterns = [
     path("command/", include("fangkong.command.urls")),
     path("imports/", include("fangkong.quarantine.import_urls")),
     path("cases/", include("fangkong.quarantine.urls")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
+    *checkpoint_public_urls,
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -42,6 +42,10 @@ PERMISSIONS: dict[str, str] = {
     "quarantine.release": "确认解除隔离、打印解除居家隔离告知书",
     "audit.view": "查看审计日志",
     "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
+    "checkpoints.view": "查看检查站、通行登记台账和在岗情况",
+    "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
+    "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
+    "checkpoints.manage": "维护检查站和设备令牌",
     "admin.site": "使用后台管理维护基础数据和账号",
     "logistics.view": "查看防护物资库存、台账、采购、捐赠和发放",
     "logistics.edit": "登记采购、捐赠、发放和库存调整",
@@ -109,13 +113,23 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "outreach.view",
             "notices.publish",
             "quarantine.import",
+            "checkpoints.view",
+            "checkpoints.roster",
         }
         | _COMMAND_ALL
         | QUARANTINE_ALL,
     },
     Role.WORKGROUP: {
         "scope": COUNTY,
-        "perms": {"people.view", "org.view", "honors.view", "outreach.view", "quarantine.view"}
+        "perms": {
+            "people.view",
+            "org.view",
+            "honors.view",
+            "outreach.view",
+            "quarantine.view",
+            "checkpoints.view",
+            "checkpoints.roster",
+        }
         | _COMMAND_WORK,
     },
     Role.STATION: {
@@ -132,7 +146,10 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
         | _COMMAND_WORK
         | QUARANTINE_ALL,
     },
-    Role.CHECKPOINT: {"scope": CHECKPOINT, "perms": {"people.view", "people.reveal"}},
+    Role.CHECKPOINT: {
+        "scope": CHECKPOINT,
+        "perms": {"people.view", "people.reveal", "checkpoints.view", "checkpoints.register"},
+    },
     Role.FOLLOWUP: {
         "scope": OWN,
         "perms": {"people.view", "quarantine.view", "quarantine.followup"},
@@ -156,7 +173,14 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.LOGISTICS: {"scope": COUNTY, "perms": {"org.view", "logistics.view", "logistics.edit"}},
     Role.ADMIN: {
         "scope": COUNTY,
-        "perms": {"org.view", "org.edit", "audit.view", "admin.site"},
+        "perms": {
+            "org.view",
+            "org.edit",
+            "audit.view",
+            "admin.site",
+            "checkpoints.view",
+            "checkpoints.manage",
+        },
     },
 }
 

@@ -1,0 +1,320 @@
+"""Checkpoint API: register passages (idempotent by client id), list passages, checkpoints
+and the roster. Devices authenticate with a bearer token bound to one checkpoint."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.security import HttpBearer
+
+from fangkong.accounts.jurisdiction import restrict
+from fangkong.accounts.roles import user_can
+from fangkong.checkpoints import selectors, services
+from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
+from fangkong.core.api import page_slice
+from fangkong.core.masking import mask_id_number, mask_name
+
+router = Router(tags=["checkpoints"])
+
+
+class DeviceTokenAuth(HttpBearer):
+    """`Authorization: Bearer fk_…`: a checkpoint device acting for its user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> DeviceToken | None:
+        found = (
+            DeviceToken.objects.select_related("user", "checkpoint")
+            .filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
+            DeviceToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.device_token = found  # type: ignore[attr-defined]
+        return found
+
+
+def _device(request: HttpRequest) -> DeviceToken | None:
+    return getattr(request, "device_token", None)
+
+
+def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
+    if not user_can(request.user, perm):
+        raise PermissionDenied
+    token = _device(request)
+    if token is not None and token.checkpoint.code != code:
+        raise PermissionDenied
+    cp = Checkpoint.objects.filter(code=code).first()
+    if cp is None:
+        return None  # type: ignore[return-value]
+    if token is None and not restrict(Checkpoint.objects.filter(pk=cp.pk), request.user).exists():
+        raise PermissionDenied
+    return cp
+
+
+class OccupantIn(Schema):
+    name: str
+    id_number: str
+    phone: str = ""
+    temperature: float | None = None
+    origin: str = ""
+    destination: str = ""
+    travel_history: list[str] = []
+    symptoms: list[str] = []
+    decision: str | None = None
+
+
+class PassageIn(Schema):
+    client_id: uuid.UUID
+    checkpoint: str
+    direction: str
+    occurred_at: datetime.datetime
+    plate: str | None = None
+    vehicle_type: str
+    occupants: list[OccupantIn]
+
+
+class FlagOut(Schema):
+    code: str
+    reason: str
+
+
+class OccupantOut(Schema):
+    person_id: int
+    name: str
+    id_number: str
+    temperature: float | None
+    flags: list[FlagOut]
+    recommended: str
+    decision: str
+    case_id: int | None
+
+
+class PassageOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    checkpoint: str
+    direction: str
+    occurred_at: datetime.datetime
+    day: datetime.date
+    shift: str
+    plate: str | None
+    vehicle_type: str
+    flagged: bool
+    occupants: list[OccupantOut]
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+def passage_out(p: Passage) -> PassageOut:
+    return PassageOut(
+        id=p.pk,
+        client_id=p.client_id,
+        checkpoint=p.checkpoint.code,
+        direction=p.direction,
+        occurred_at=timezone.localtime(p.occurred_at),
+        day=p.day,
+        shift=p.shift.label,
+        plate=p.plate or None,
+        vehicle_type=p.vehicle_type,
+        flagged=p.flagged,
+        occupants=[
+            OccupantOut(
+                person_id=o.person_id,
+                name=mask_name(o.person.name),
+                id_number=mask_id_number(o.person.id_number or ""),
+                temperature=float(o.temperature) if o.temperature is not None else None,
+                flags=[FlagOut(**f) for f in o.flags],
+                recommended=o.recommended,
+                decision=o.decision,
+                case_id=o.case_id,
+            )
+            for o in p.occupants.all()
+        ],
+    )
+
+
+@router.post(
+    "/passages",
+    response={201: PassageOut, 200: PassageOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="登记通行（同一 client_id 重复提交只登记一次）",
+)
+def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
+    cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
+    if cp is None:
+        return Status(422, {"detail": [{"field": "checkpoint", "msg": "检查站：代码不存在"}]})
+    data = services.PassageInput(
+        checkpoint=cp,
+        client_id=payload.client_id,
+        direction=payload.direction,
+        occurred_at=payload.occurred_at,
+        plate=payload.plate or "",
+        vehicle_type=payload.vehicle_type,
+        source="device" if _device(request) else "officer",
+        occupants=[
+            services.OccupantInput(
+                name=o.name,
+                id_number=o.id_number,
+                phone=o.phone,
+                temperature=o.temperature,
+                origin=o.origin,
+                destination=o.destination,
+                travel_history=o.travel_history,
+                symptoms=o.symptoms,
+                decision=o.decision or "",
+            )
+            for o in payload.occupants
+        ],
+    )
+    existing = (
+        Passage.objects.filter(client_id=payload.client_id).select_related("checkpoint").first()
+    )
+    if existing is not None and existing.checkpoint_id != cp.pk:
+        raise PermissionDenied
+    passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+    stored = selectors.passage_get_any(pk=passage.pk)
+    return Status(201 if created else 200, passage_out(stored))
+
+
+class PassageFilterIn(Schema):
+    checkpoint: str = ""
+    date: datetime.date | None = None
+    shift: int | None = None
+    decision: str = ""
+    flagged: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class PassagePage(Schema):
+    items: list[PassageOut]
+    count: int
+
+
+@router.get("/passages", response=PassagePage, summary="通行登记列表")
+def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> PassagePage:
+    if not user_can(request.user, "checkpoints.view"):
+        raise PermissionDenied
+    token = _device(request)
+    code = filters.checkpoint or (token.checkpoint.code if token else "")
+    cp_id = None
+    if code:
+        cp = _checkpoint_for(request, code, "checkpoints.view")
+        cp_id = cp.pk if cp else -1
+    qs = selectors.passage_list(
+        user=request.user,
+        f=selectors.PassageFilter(
+            checkpoint=cp_id,
+            day=filters.date,
+            slot=filters.shift,
+            decision=filters.decision,
+            flag="any" if filters.flagged else "",
+        ),
+    )
+    if filters.flagged is False:
+        qs = qs.filter(flagged=False)
+    items = [passage_out(p) for p in qs[page_slice(filters.limit, filters.offset)]]
+    return PassagePage(items=items, count=qs.count())
+
+
+class CheckpointOut(Schema):
+    code: str
+    name: str
+    road: str
+    location: str
+    unit: str | None
+    lanes: int
+    shifts: list[str]
+
+
+class CheckpointPage(Schema):
+    items: list[CheckpointOut]
+    count: int
+
+
+@router.get("/checkpoints", response=CheckpointPage, summary="检查站")
+def list_checkpoints(request: HttpRequest) -> CheckpointPage:
+    if not user_can(request.user, "checkpoints.view"):
+        raise PermissionDenied
+    qs = selectors.checkpoint_list(user=request.user)
+    token = _device(request)
+    if token is not None:
+        qs = qs.filter(pk=token.checkpoint_id)
+    items = [
+        CheckpointOut(
+            code=c.code,
+            name=c.name,
+            road=c.road,
+            location=c.location,
+            unit=c.unit.name if c.unit else None,
+            lanes=c.lanes,
+            shifts=[c.shift_label(i) for i in range(len(c.shift_starts))],
+        )
+        for c in qs
+    ]
+    return CheckpointPage(items=items, count=len(items))
+
+
+class DutyOfficerOut(Schema):
+    name: str
+    badge_number: str
+    kind: str
+    party_member: bool
+
+
+class ShiftOut(Schema):
+    checkpoint: str
+    day: datetime.date
+    shift: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    leader: str | None
+    party_leader: str | None
+    officers: list[DutyOfficerOut]
+
+
+class ShiftPage(Schema):
+    items: list[ShiftOut]
+    count: int
+
+
+@router.get("/roster", response=ShiftPage, summary="某日排班")
+def roster(request: HttpRequest, date: datetime.date) -> ShiftPage:
+    if not user_can(request.user, "checkpoints.view"):
+        raise PermissionDenied
+    shifts = selectors.shifts_on(user=request.user, day=date)
+    token = _device(request)
+    if token is not None:
+        shifts = [s for s in shifts if s.checkpoint_id == token.checkpoint_id]
+    items = [
+        ShiftOut(
+            checkpoint=s.checkpoint.code,
+            day=s.day,
+            shift=s.label,
+            starts_at=timezone.localtime(s.starts_at),
+            ends_at=timezone.localtime(s.ends_at),
+            leader=s.leader.name if s.leader else None,
+            party_leader=s.party_leader.name if s.party_leader else None,
+            officers=[
+                DutyOfficerOut(
+                    name=a.officer.name,
+                    badge_number=a.officer.badge_number,
+                    kind=a.officer.kind,
+                    party_member=a.officer.party_member,
+                )
+                for a in s.assignments.all()
+            ],
+        )
+        for s in shifts
+    ]
+    return ShiftPage(items=items, count=len(items))

@@ -1,0 +1,233 @@
+"""Forms of the checkpoint pages. The passage form is parsed by hand (any number of
+occupants, added with a button, no script) into the same PassageInput the API builds."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
+from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core.plates import PROVINCE_ABBREVIATIONS
+from fangkong.org.models import Officer
+
+SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "呼吸困难", "腹泻"]
+MAX_ROWS = 9
+
+
+@dataclass
+class OccupantRow:
+    index: int
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    assessed: Any = None
+
+    def v(self, name: str) -> Any:
+        return self.values.get(name, "")
+
+
+@dataclass
+class PassageForm:
+    """What the register page (and the public QR page) posts, and its errors by field."""
+
+    province: str = "鲁"
+    plate_rest: str = ""
+    vehicle_type: str = VehicleType.CAR
+    direction: str = Direction.IN
+    rows: list[OccupantRow] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    code: str = ""
+
+    provinces = PROVINCE_ABBREVIATIONS
+    vehicle_types = VehicleType.choices
+    directions = Direction.choices
+    decisions = Decision.choices
+    symptom_choices = SYMPTOMS
+
+    @property
+    def plate(self) -> str:
+        rest = self.plate_rest.strip()
+        return f"{self.province}{rest}" if rest else ""
+
+    @classmethod
+    def from_post(cls, post: QueryDict) -> PassageForm:
+        try:
+            n = max(1, min(MAX_ROWS, int(post.get("n", "1"))))
+        except ValueError:
+            n = 1
+        form = cls(
+            province=post.get("province", "鲁")[:1],
+            plate_rest=post.get("plate_rest", "")[:10],
+            vehicle_type=post.get("vehicle_type", VehicleType.CAR),
+            direction=post.get("direction", Direction.IN),
+            code=post.get("code", "")[:8],
+        )
+        for i in range(n):
+            p = f"occ-{i}-"
+            form.rows.append(
+                OccupantRow(
+                    i,
+                    {
+                        "name": post.get(p + "name", "")[:50],
+                        "id_number": post.get(p + "id_number", "")[:40],
+                        "phone": post.get(p + "phone", "")[:30],
+                        "temperature": post.get(p + "temperature", "")[:6],
+                        "origin": post.get(p + "origin", "")[:60],
+                        "destination": post.get(p + "destination", "")[:60],
+                        "travel": post.get(p + "travel", "")[:200],
+                        "symptoms": post.getlist(p + "symptoms")[:10],
+                        "decision": post.get(p + "decision", ""),
+                    },
+                )
+            )
+        return form
+
+    @classmethod
+    def from_data(cls, body: dict[str, Any], code: str = "") -> PassageForm:
+        plate = body.get("plate") or ""
+        form = cls(
+            province=plate[:1] or "鲁",
+            plate_rest=plate[1:],
+            vehicle_type=body.get("vehicle_type", VehicleType.CAR),
+            direction=body.get("direction", Direction.IN),
+            code=code,
+        )
+        for i, o in enumerate(body.get("occupants", [])):
+            form.rows.append(
+                OccupantRow(
+                    i,
+                    {
+                        "name": o.get("name", ""),
+                        "id_number": o.get("id_number", ""),
+                        "phone": o.get("phone", ""),
+                        "temperature": "",
+                        "origin": o.get("origin", ""),
+                        "destination": o.get("destination", ""),
+                        "travel": "、".join(o.get("travel_history", [])),
+                        "symptoms": list(o.get("symptoms", [])),
+                        "decision": "",
+                    },
+                )
+            )
+        return form
+
+    def add_row(self) -> None:
+        if len(self.rows) < MAX_ROWS:
+            self.rows.append(OccupantRow(len(self.rows), {"symptoms": []}))
+
+    def to_input(self, checkpoint: Checkpoint, *, decisions: bool = True) -> PassageInput:
+        return PassageInput(
+            checkpoint=checkpoint,
+            direction=self.direction,
+            vehicle_type=self.vehicle_type,
+            plate=self.plate,
+            occupants=[
+                OccupantInput(
+                    name=r.v("name"),
+                    id_number=r.v("id_number"),
+                    phone=r.v("phone"),
+                    temperature=r.v("temperature") or None,
+                    origin=r.v("origin"),
+                    destination=r.v("destination"),
+                    travel_history=r.v("travel"),
+                    symptoms=r.values.get("symptoms") or [],
+                    decision=r.v("decision") if decisions else "",
+                )
+                for r in self.rows
+                if any(r.v(k) for k in ("name", "id_number", "phone"))
+            ],
+        )
+
+    def add_validation_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            self.set_errors(exc.message_dict)
+        else:
+            self.errors["__all__"] = exc.messages
+
+    def set_errors(self, errors: dict[str, list[str]]) -> None:
+        """Spread "occupants.1.id_number"-style errors onto the rows."""
+        kept = [r for r in self.rows if any(r.v(k) for k in ("name", "id_number", "phone"))]
+        for key, msgs in errors.items():
+            parts = key.split(".")
+            if parts[0] == "occupants" and len(parts) == 3 and int(parts[1]) < len(kept):
+                kept[int(parts[1])].errors[parts[2]] = msgs
+            else:
+                self.errors[key] = msgs
+
+
+class PassageFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("车牌、身份证号、电话、姓名或拼音首字母"), "type": "search"}
+        ),
+    )
+    checkpoint = forms.ModelChoiceField(
+        label=_("检查站"),
+        queryset=Checkpoint.objects.all(),
+        required=False,
+        empty_label=_("全部检查站"),
+    )
+    day = forms.DateField(
+        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    slot = forms.TypedChoiceField(
+        label=_("班次"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("全部班次")), (0, "08–16"), (1, "16–24"), (2, "00–08")],
+    )
+    decision = forms.ChoiceField(
+        label=_("处置"), required=False, choices=[("", _("全部处置")), *Decision.choices]
+    )
+    flag = forms.ChoiceField(
+        label=_("预警"),
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("any", _("有预警")),
+            ("household", _("户籍地重点地区")),
+            ("plate", _("重点地区车牌")),
+            ("origin", _("来自重点地区")),
+            ("travel", _("14天内到过重点地区")),
+            ("fever", _("发热")),
+            ("symptoms", _("有症状")),
+        ],
+    )
+
+
+class ShiftForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(
+        label=_("执勤人员（民警、辅警）"),
+        queryset=Officer.objects.select_related("unit").order_by("unit__path", "badge_number"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 14}),
+        help_text=_("按住Ctrl多选"),
+    )
+    leader = forms.ModelChoiceField(
+        label=_("带班负责人"), queryset=Officer.objects.all(), required=False
+    )
+    party_leader = forms.ModelChoiceField(
+        label=_("临时党小组组长"),
+        queryset=Officer.objects.all(),
+        required=False,
+        help_text=_("须为本班执勤的党员"),
+    )
+
+
+class TallyForm(forms.Form):
+    counted_vehicles = forms.IntegerField(label=_("人工清点车辆数"), min_value=0)
+    counted_persons = forms.IntegerField(label=_("人工清点人数"), min_value=0, required=False)
+
+
+def monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())

@@ -1,0 +1,155 @@
+"""Why a person at a checkpoint is flagged, and what the officer is advised to do.
+
+Every flag carries its reason in words, so the officer can tell the traveller and the
+station can check it: the household region from the ID number, the plate's region, the
+declared origin and 14-day travel history (each against the key areas of the day), a
+temperature at or above the fever threshold, and declared symptoms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.checkpoints.models import Decision
+from fangkong.core.models import KeyArea
+from fangkong.core.regions import find_regions, get_region, region_name
+from fangkong.core.selectors import key_area_for
+
+_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "reason": self.reason}
+
+
+FLAG_LABELS = {
+    "household": gettext_lazy("户籍地重点地区"),
+    "plate": gettext_lazy("重点地区车牌"),
+    "origin": gettext_lazy("来自重点地区"),
+    "travel": gettext_lazy("14天内到过重点地区"),
+    "fever": gettext_lazy("发热"),
+    "symptoms": gettext_lazy("有症状"),
+}
+
+
+def fever_threshold() -> Decimal:
+    return Decimal(str(settings.FANGKONG["FEVER_THRESHOLD"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_place(text: str) -> str:
+    """The region code a place written by a person names ("武汉", "湖北省孝感市", "420100"),
+    '' when it names none. The first match in code order is the widest region."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if _CODE.match(text):
+        return text if get_region(text) else ""
+    found = find_regions(text)
+    if not found:
+        # "武汉市洪山区" names a district; the longest known prefix of the text is enough.
+        for end in range(len(text) - 1, 1, -1):
+            found = find_regions(text[:end])
+            if found:
+                break
+    return found[0].code if found else ""
+
+
+def _area_reason(area: KeyArea) -> str:
+    return _("%(name)s为重点地区") % {"name": area.name}
+
+
+def occupant_flags(
+    *,
+    day: datetime.date,
+    areas: Sequence[KeyArea],
+    household_region: str = "",
+    plate: str = "",
+    plate_region: str = "",
+    origin: str = "",
+    origin_code: str = "",
+    travel_history: Iterable[str] = (),
+    temperature: Decimal | None = None,
+    symptoms: Iterable[str] = (),
+) -> list[Flag]:
+    flags: list[Flag] = []
+    area = key_area_for(household_region, day, areas)
+    if area:
+        flags.append(
+            Flag(
+                "household",
+                _("户籍地%(place)s（身份证号前六位%(code)s），%(why)s")
+                % {
+                    "place": region_name(household_region),
+                    "code": household_region,
+                    "why": _area_reason(area),
+                },
+            )
+        )
+    area = key_area_for(plate_region, day, areas)
+    if area:
+        flags.append(
+            Flag(
+                "plate",
+                _("车牌%(plate)s属%(place)s，%(why)s")
+                % {
+                    "plate": plate[:2],
+                    "place": region_name(plate_region),
+                    "why": _area_reason(area),
+                },
+            )
+        )
+    area = key_area_for(origin_code, day, areas)
+    if area:
+        flags.append(
+            Flag(
+                "origin",
+                _("自述从%(origin)s来，%(why)s") % {"origin": origin, "why": _area_reason(area)},
+            )
+        )
+    visited = []
+    for place in travel_history:
+        area = key_area_for(resolve_place(place), day, areas)
+        if area:
+            visited.append(place)
+    if visited:
+        flags.append(
+            Flag("travel", _("14天内到过%(places)s，属重点地区") % {"places": "、".join(visited)})
+        )
+    if temperature is not None and temperature >= fever_threshold():
+        flags.append(
+            Flag(
+                "fever",
+                _("体温%(t)s℃，达到发热标准%(limit)s℃")
+                % {"t": temperature, "limit": fever_threshold()},
+            )
+        )
+    symptoms = [s for s in symptoms if s]
+    if symptoms:
+        flags.append(Flag("symptoms", _("自述症状：%(s)s") % {"s": "、".join(symptoms)}))
+    return flags
+
+
+def recommend(flags: Sequence[Flag], *, destination_in_county: bool) -> str:
+    """Fever or symptoms → hand to medical; a key-area link → home quarantine if they are
+    going somewhere in the county, else persuade them back; nothing → pass."""
+    codes = {f.code for f in flags}
+    if codes & {"fever", "symptoms"}:
+        return Decision.MEDICAL
+    if codes:
+        return Decision.QUARANTINE if destination_in_county else Decision.TURN_BACK
+    return Decision.PASS

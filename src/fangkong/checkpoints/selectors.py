@@ -1,0 +1,478 @@
+"""Reads of the checkpoints app: passage lists and search, trajectories, the roster grid,
+who is on duty now, fatigue, hand counts that disagree, and the counts behind the figures."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from fangkong.accounts.jurisdiction import restrict, scope_for
+from fangkong.checkpoints.models import (
+    Checkpoint,
+    CheckpointPost,
+    DutyAssignment,
+    DutyShift,
+    Occupant,
+    Passage,
+    PassageCount,
+)
+from fangkong.core.demo import SHANGHAI
+from fangkong.core.plates import normalize_plate
+from fangkong.people.models import Person
+from fangkong.people.selectors import search_filter
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+    from fangkong.org.models import Officer
+
+COUNT_FIELDS = ("vehicles", "persons", "flagged", "turned_back", "referred", "medical")
+
+
+def checkpoint_list(*, user: User | AnonymousUser) -> QuerySet[Checkpoint]:
+    return restrict(Checkpoint.objects.select_related("unit"), user).order_by("code")
+
+
+def posted_checkpoint_ids(user: Any) -> list[int]:
+    """Checkpoints a checkpoint-role user is posted to (jurisdiction resolver)."""
+    if not getattr(user, "pk", None):
+        return []
+    ids = list(
+        CheckpointPost.objects.filter(user_id=user.pk).values_list("checkpoint_id", flat=True)
+    )
+    if user.officer_id:
+        now = timezone.now()
+        ids += list(
+            DutyAssignment.objects.filter(
+                officer_id=user.officer_id, starts_at__lte=now, ends_at__gt=now
+            ).values_list("shift__checkpoint_id", flat=True)
+        )
+    return ids
+
+
+def user_checkpoint(user: User | AnonymousUser) -> Checkpoint | None:
+    """The checkpoint a user registers at: their posting, else where the roster has them now."""
+    ids = sorted(scope_for(user).checkpoint_ids)
+    if not ids:
+        return None
+    post = CheckpointPost.objects.filter(user_id=user.pk or 0).select_related("checkpoint").first()
+    if post is not None:
+        return post.checkpoint
+    return Checkpoint.objects.filter(pk__in=ids).first()
+
+
+def current_shift(checkpoint: Checkpoint, at: datetime.datetime | None = None) -> DutyShift | None:
+    day, slot = checkpoint.shift_at(at or timezone.now())
+    return (
+        DutyShift.objects.filter(checkpoint=checkpoint, day=day, slot=slot)
+        .select_related("leader", "party_leader")
+        .prefetch_related("assignments__officer")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- passages
+
+
+@dataclass
+class PassageFilter:
+    checkpoint: int | None = None
+    day: datetime.date | None = None
+    slot: int | None = None
+    decision: str = ""
+    flag: str = ""  # "" all, "any" flagged, or a flag code
+    q: str = ""
+
+
+def _occupant_q(q: str) -> Q | None:
+    """A search term as a filter on occupants: plate-shaped terms search plates, anything
+    else searches persons the way the people pages do (ID, phone, name, pinyin initials)."""
+    text = q.strip()
+    if not text:
+        return None
+    plate = normalize_plate(text)
+    if plate and not plate[0].isascii() and any(c.isdigit() for c in plate) and len(plate) >= 3:
+        return Q(passage__plate__startswith=plate)
+    flt = search_filter(text)
+    if flt is None:
+        return None
+    return Q(person__in=Person.objects.filter(flt).values("pk"))
+
+
+def passage_list(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Passage]:
+    qs = restrict(Passage.objects.all(), user)
+    if f.checkpoint:
+        qs = qs.filter(checkpoint_id=f.checkpoint)
+    if f.day:
+        qs = qs.filter(day=f.day)
+    if f.slot is not None:
+        qs = qs.filter(shift__slot=f.slot)
+    occ = Occupant.objects.filter(passage=OuterRef("pk"))
+    filtered = False
+    if f.decision:
+        occ = occ.filter(decision=f.decision)
+        filtered = True
+    if f.flag == "any":
+        qs = qs.filter(flagged=True)
+    elif f.flag:
+        occ = occ.filter(flag_codes__contains=f",{f.flag},")
+        filtered = True
+    term = _occupant_q(f.q)
+    if term is not None:
+        occ = occ.filter(term)
+        filtered = True
+    if filtered:
+        qs = qs.filter(Exists(occ))
+    return (
+        qs.select_related("checkpoint", "shift")
+        .prefetch_related(
+            Prefetch(
+                "occupants",
+                queryset=Occupant.objects.select_related("person").order_by("position"),
+            )
+        )
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def passage_get(*, user: User | AnonymousUser, pk: int) -> Passage:
+    from fangkong.accounts.jurisdiction import get_in_scope
+
+    return get_in_scope(
+        Passage.objects.select_related("checkpoint", "shift", "registered_by").prefetch_related(
+            Prefetch(
+                "occupants",
+                queryset=Occupant.objects.select_related("person", "case").order_by("position"),
+            )
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def occupant_rows(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Occupant]:
+    """The day's register (卡口登记台账): one row per person, for the Excel export."""
+    passages = passage_list(user=user, f=f).values("pk")
+    return (
+        Occupant.objects.filter(passage__in=passages)
+        .select_related("passage", "passage__shift", "person", "checkpoint")
+        .order_by("passage__occurred_at", "passage_id", "position")
+    )
+
+
+def person_trajectory(*, user: User | AnonymousUser, person: Person) -> QuerySet[Occupant]:
+    return (
+        restrict(Occupant.objects.filter(person=person), user)
+        .select_related("passage", "checkpoint", "case")
+        .order_by("passage__occurred_at")
+    )
+
+
+def plate_trajectory(*, user: User | AnonymousUser, plate: str) -> QuerySet[Passage]:
+    return (
+        restrict(Passage.objects.filter(plate=normalize_plate(plate)), user)
+        .select_related("checkpoint")
+        .order_by("occurred_at")
+    )
+
+
+# ---------------------------------------------------------------- counts
+
+
+def counts_by(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    by: Iterable[str] = (),
+    checkpoint_ids: Iterable[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Sums of the pre-aggregated counts over days [start, end], grouped by the given
+    columns (checkpoint, day, slot, hour)."""
+    qs = PassageCount.objects.filter(day__gte=start, day__lte=end)
+    if checkpoint_ids is not None:
+        qs = qs.filter(checkpoint_id__in=list(checkpoint_ids))
+    group = list(by)
+    if group:
+        qs = qs.values(*group).order_by(*group)
+    else:
+        totals = qs.aggregate(**{f: Sum(f) for f in COUNT_FIELDS})
+        return [{f: totals[f] or 0 for f in COUNT_FIELDS}]
+    return [
+        {**row, **{f: row[f] or 0 for f in COUNT_FIELDS}}
+        for row in qs.annotate(**{f"{f}": Sum(f) for f in COUNT_FIELDS})
+    ]
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _assignments() -> Prefetch[Any]:
+    return Prefetch(
+        "assignments",
+        queryset=DutyAssignment.objects.select_related("officer").order_by("officer__badge_number"),
+    )
+
+
+@dataclass
+class RosterCell:
+    shift: DutyShift | None
+    day: datetime.date
+    slot: int
+    label: str = ""
+    officers: list[Officer] = field(default_factory=list)
+    fatigued: list[Officer] = field(default_factory=list)
+
+
+def week_days(start: datetime.date) -> list[datetime.date]:
+    return [start + datetime.timedelta(days=i) for i in range(7)]
+
+
+def roster_week(
+    *, user: User | AnonymousUser, start: datetime.date
+) -> tuple[list[Checkpoint], list[datetime.date], dict[tuple[int, datetime.date, int], RosterCell]]:
+    """The planner grid: checkpoints × days × shifts, with officers and fatigue marks."""
+    checkpoints = list(checkpoint_list(user=user))
+    days = week_days(start)
+    shifts = (
+        DutyShift.objects.filter(checkpoint__in=checkpoints, day__gte=days[0], day__lte=days[-1])
+        .select_related("leader", "party_leader")
+        .prefetch_related(_assignments())
+    )
+    tired: dict[datetime.date, set[int]] = {
+        d: {f.officer.pk for f in flags}
+        for d, flags in fatigue_flags_range(days[0], days[-1]).items()
+    }
+    grid: dict[tuple[int, datetime.date, int], RosterCell] = {}
+    for cp in checkpoints:
+        for d in days:
+            for slot in range(len(cp.shift_starts)):
+                grid[(cp.pk, d, slot)] = RosterCell(
+                    shift=None, day=d, slot=slot, label=cp.shift_label(slot)
+                )
+    for shift in shifts:
+        officers = [a.officer for a in shift.assignments.all()]
+        grid[(shift.checkpoint_id, shift.day, shift.slot)] = RosterCell(
+            shift=shift,
+            day=shift.day,
+            slot=shift.slot,
+            label=grid[(shift.checkpoint_id, shift.day, shift.slot)].label,
+            officers=officers,
+            fatigued=[o for o in officers if o.pk in tired.get(shift.day, set())],
+        )
+    return checkpoints, days, grid
+
+
+def roster_rows(
+    *, user: User | AnonymousUser, start: datetime.date, end: datetime.date
+) -> QuerySet[DutyAssignment]:
+    return (
+        restrict(DutyAssignment.objects.all(), user)
+        .filter(day__gte=start, day__lte=end)
+        .select_related(
+            "shift__checkpoint", "shift__leader", "shift__party_leader", "officer__unit"
+        )
+        .order_by("day", "shift__checkpoint__code", "shift__slot", "officer__badge_number")
+    )
+
+
+def on_duty_now(*, at: datetime.datetime | None = None) -> list[DutyShift]:
+    """Who holds each checkpoint right now."""
+    at = at or timezone.now()
+    return list(
+        DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+        .select_related("checkpoint", "leader", "party_leader")
+        .prefetch_related(_assignments())
+        .order_by("checkpoint__code")
+    )
+
+
+# ---------------------------------------------------------------- fatigue
+
+
+@dataclass(frozen=True)
+class FatigueFlag:
+    officer: Officer
+    kind: str  # "days" or "hours"
+    value: int
+    reason: str
+
+
+def fatigue_limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "FANGKONG_FATIGUE_DAYS", 5)),
+        int(getattr(settings, "FANGKONG_FATIGUE_HOURS", 16)),
+    )
+
+
+def fatigue_flags_range(
+    start: datetime.date, end: datetime.date
+) -> dict[datetime.date, list[FatigueFlag]]:
+    """fatigue_flags for every day in [start, end], from one query."""
+    days_limit, hours_limit = fatigue_limits()
+    lookback = start - datetime.timedelta(days=60)
+    rows = list(
+        DutyAssignment.objects.filter(day__gte=lookback, day__lte=end)
+        .select_related("officer")
+        .order_by("officer_id", "starts_at")
+        .only("officer", "day", "starts_at", "ends_at", "officer__name", "officer__badge_number")
+    )
+    by_officer: dict[int, list[DutyAssignment]] = defaultdict(list)
+    for a in rows:
+        by_officer[a.officer_id].append(a)
+    out: dict[datetime.date, list[FatigueFlag]] = {}
+    day = start
+    while day <= end:
+        flags: list[FatigueFlag] = []
+        for duties in by_officer.values():
+            flag = _fatigue(duties, day, days_limit, hours_limit)
+            if flag:
+                flags.append(flag)
+        out[day] = sorted(flags, key=lambda f: (-f.value, f.officer.badge_number))
+        day += datetime.timedelta(days=1)
+    return out
+
+
+def fatigue_flags(on: datetime.date) -> list[FatigueFlag]:
+    """Officers whom the roster has worn out as of `on`: on duty on N consecutive days
+    ending that day, or more than H hours within some 24 hours that end that day
+    (FANGKONG_FATIGUE_DAYS, FANGKONG_FATIGUE_HOURS; defaults 5 and 16)."""
+    return fatigue_flags_range(on, on)[on]
+
+
+def _fatigue(
+    duties: list[DutyAssignment], on: datetime.date, days_limit: int, hours_limit: int
+) -> FatigueFlag | None:
+    days = {a.day for a in duties if a.day <= on}
+    if on not in days:
+        return None
+    officer = duties[0].officer
+    streak = 0
+    d = on
+    while d in days:
+        streak += 1
+        d -= datetime.timedelta(days=1)
+    if streak >= days_limit:
+        first = on - datetime.timedelta(days=streak - 1)
+        return FatigueFlag(
+            officer,
+            "days",
+            streak,
+            f"{officer.name}自{first:%m月%d日}起连续{streak}天在岗",
+        )
+    day_end = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time(), SHANGHAI)
+    window = [
+        a
+        for a in duties
+        if a.starts_at < day_end and a.ends_at > day_end - datetime.timedelta(hours=48)
+    ]
+    for a in window:
+        if a.day != on:
+            continue
+        for anchor in (a.starts_at, a.ends_at - datetime.timedelta(hours=24)):
+            lo, hi = anchor, anchor + datetime.timedelta(hours=24)
+            seconds = sum(
+                max(0.0, (min(b.ends_at, hi) - max(b.starts_at, lo)).total_seconds())
+                for b in window
+            )
+            hours = int(seconds // 3600)
+            if hours > hours_limit:
+                return FatigueFlag(
+                    officer,
+                    "hours",
+                    hours,
+                    f"{officer.name}在24小时内执勤{hours}小时（超过{hours_limit}小时）",
+                )
+    return None
+
+
+# ---------------------------------------------------------------- tallies
+
+
+@dataclass
+class TallyRow:
+    shift: DutyShift
+    vehicles: int
+    persons: int
+
+    @property
+    def vehicle_gap(self) -> int:
+        return (self.shift.counted_vehicles or 0) - self.vehicles
+
+    @property
+    def person_gap(self) -> int | None:
+        if self.shift.counted_persons is None:
+            return None
+        return self.shift.counted_persons - self.persons
+
+
+def tally_rows(
+    *,
+    user: User | AnonymousUser,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    only_differing: bool = True,
+) -> list[TallyRow]:
+    """Shifts whose leader entered a hand count, with what was registered (from counts)."""
+    shifts = restrict(DutyShift.objects.filter(counted_vehicles__isnull=False), user)
+    if start:
+        shifts = shifts.filter(day__gte=start)
+    if end:
+        shifts = shifts.filter(day__lte=end)
+    shifts = shifts.select_related("checkpoint", "leader").order_by(
+        "-day", "checkpoint__code", "slot"
+    )
+    shift_list = list(shifts)
+    if not shift_list:
+        return []
+    days = [s.day for s in shift_list]
+    sums = {
+        (r["checkpoint"], r["day"], r["slot"]): r
+        for r in counts_by(
+            start=min(days),
+            end=max(days),
+            by=("checkpoint", "day", "slot"),
+            checkpoint_ids={s.checkpoint_id for s in shift_list},
+        )
+    }
+    rows = []
+    for s in shift_list:
+        got = sums.get((s.checkpoint_id, s.day, s.slot), {})
+        row = TallyRow(s, got.get("vehicles", 0), got.get("persons", 0))
+        if not only_differing or row.vehicle_gap or row.person_gap:
+            rows.append(row)
+    return rows
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+def passage_get_any(*, pk: int) -> Passage:
+    """A passage just stored by the caller (no jurisdiction: they registered it)."""
+    return (
+        Passage.objects.select_related("checkpoint", "shift")
+        .prefetch_related(
+            Prefetch(
+                "occupants",
+                queryset=Occupant.objects.select_related("person").order_by("position"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def shifts_on(*, user: User | AnonymousUser, day: datetime.date) -> list[DutyShift]:
+    return list(
+        restrict(DutyShift.objects.filter(day=day), user)
+        .select_related("checkpoint", "leader", "party_leader")
+        .prefetch_related(_assignments())
+        .order_by("checkpoint__code", "slot")
+    )

@@ -1,0 +1,904 @@
+"""Every write of the checkpoints app: registering passages (one at a time and in bulk),
+referrals to quarantine, the duty roster, hand counts, QR self-registrations, device tokens."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts.audit import audit_create, audit_record
+from fangkong.checkpoints import rules
+from fangkong.checkpoints.models import (
+    Checkpoint,
+    Decision,
+    DeviceToken,
+    Direction,
+    DutyAssignment,
+    DutyShift,
+    Occupant,
+    Passage,
+    PassageCount,
+    SelfRegistration,
+    Source,
+    VehicleType,
+)
+from fangkong.core.demo import SHANGHAI
+from fangkong.core.plates import parse_plate
+from fangkong.core.selectors import key_areas
+from fangkong.core.text import normalize_text
+from fangkong.org.models import Officer, Township, Village
+from fangkong.people.models import Person
+from fangkong.people.services import PersonInput, person_clean, person_register
+from fangkong.quarantine.services import case_refer
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+MAX_OCCUPANTS = 60
+REFERRING = (Decision.QUARANTINE, Decision.MEDICAL)
+
+
+# ---------------------------------------------------------------- passages
+
+
+@dataclass
+class OccupantInput:
+    name: str
+    id_number: str
+    phone: str = ""
+    temperature: Any = None
+    origin: str = ""
+    destination: str = ""
+    travel_history: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    decision: str = ""  # "" = take the recommendation
+
+
+@dataclass
+class PassageInput:
+    checkpoint: Checkpoint
+    direction: str
+    vehicle_type: str
+    occupants: list[OccupantInput]
+    plate: str = ""
+    occurred_at: datetime.datetime | None = None
+    client_id: uuid.UUID | None = None
+    source: str = Source.OFFICER
+
+
+@dataclass
+class Assessed:
+    """One occupant, validated and assessed: what the register page shows before saving."""
+
+    values: dict[str, Any]  # person_clean() output
+    temperature: Decimal | None
+    origin: str
+    origin_code: str
+    destination: str
+    township: Township | None
+    village: Village | None
+    travel_history: list[str]
+    symptoms: list[str]
+    flags: list[rules.Flag]
+    recommended: str
+    decision: str
+    known: Person | None = None
+
+
+@dataclass
+class AssessedPassage:
+    data: PassageInput
+    occurred_at: datetime.datetime
+    day: datetime.date
+    plate: str
+    plate_region: str
+    occupants: list[Assessed]
+
+    @property
+    def flagged(self) -> bool:
+        return any(o.flags for o in self.occupants)
+
+
+def _places() -> tuple[list[Township], list[Village]]:
+    return list(Township.objects.all()), list(Village.objects.select_related("township"))
+
+
+def resolve_destination(
+    text: str, places: tuple[list[Township], list[Village]]
+) -> tuple[Township | None, Village | None]:
+    """The township (and village) of the county a written destination names."""
+    text = normalize_text(text)
+    if not text:
+        return None, None
+    townships, villages = places
+    township = next(
+        (
+            t
+            for t in townships
+            if t.name in text or (len(t.name) > 2 and t.name[:-1] in text[: len(t.name) + 1])
+        ),
+        None,
+    )
+    candidates = [v for v in villages if v.name in text]
+    if township is not None:
+        candidates = [v for v in candidates if v.township_id == township.pk]
+    village = max(candidates, key=lambda v: len(v.name)) if candidates else None
+    if township is None and village is not None:
+        township = village.township
+    return township, village
+
+
+def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
+    if isinstance(values, str):
+        values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
+    return [normalize_text(v)[:40] for v in (values or []) if normalize_text(v)][:limit]
+
+
+def _temperature(raw: Any, label: str) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("%(f)s须为数字，如 36.5") % {"f": label}) from exc
+    if not Decimal("34.0") <= value <= Decimal("43.0"):
+        raise ValidationError(_("%(f)s应在34.0到43.0℃之间") % {"f": label})
+    return value
+
+
+def passage_assess(
+    *,
+    data: PassageInput,
+    places: tuple[list[Township], list[Village]] | None = None,
+    areas: Sequence[Any] | None = None,
+    require_temperature: bool = False,
+    memo: dict[Any, Any] | None = None,
+) -> AssessedPassage:
+    """Validate a passage and work out each occupant's flags and recommended decision.
+
+    Raises one ValidationError naming every bad field (field names like
+    "occupants.1.id_number", messages in Chinese saying which occupant and which rule).
+    """
+    errors: dict[str, list[str]] = {}
+    if data.direction not in Direction.values:
+        errors["direction"] = [_("方向：取值须为 in（进入）或 out（离开）")]
+    if data.vehicle_type not in VehicleType.values:
+        errors["vehicle_type"] = [_("车辆类型：取值不在允许范围内")]
+    plate, plate_region = "", ""
+    if data.plate and data.plate.strip():
+        try:
+            parsed = parse_plate(data.plate, field=_("车牌号"))
+        except ValidationError as exc:
+            errors["plate"] = exc.messages
+        else:
+            plate, plate_region = parsed.number, parsed.region_code
+    elif data.vehicle_type not in (VehicleType.PEDESTRIAN, VehicleType.OTHER, ""):
+        errors["plate"] = [_("车牌号不能为空（步行或其他方式可不填）")]
+    occurred_at = data.occurred_at or timezone.now()
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at, SHANGHAI)
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=10):
+        errors["occurred_at"] = [_("通行时间不能晚于现在")]
+    day = occurred_at.astimezone(SHANGHAI).date()
+    if not data.occupants:
+        errors["occupants"] = [_("乘车人员：至少登记一人")]
+    elif len(data.occupants) > MAX_OCCUPANTS:
+        errors["occupants"] = [_("乘车人员：一次最多登记%(n)s人") % {"n": MAX_OCCUPANTS}]
+    places = places or _places()
+    areas = areas if areas is not None else key_areas()
+    assessed: list[Assessed] = []
+    seen: dict[str, int] = {}
+    for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
+        who = _("第%(n)s位乘车人") % {"n": i + 1}
+        prefix = f"occupants.{i}."
+        key = ("person", occ.name, occ.id_number, occ.phone)
+        try:
+            if memo is not None and key in memo:
+                values = dict(memo[key])
+            else:
+                values = person_clean(
+                    PersonInput(name=occ.name, id_number=occ.id_number, phone=occ.phone)
+                )
+                if memo is not None:
+                    memo[key] = dict(values)
+        except ValidationError as exc:
+            for field_name, msgs in exc.message_dict.items():
+                errors[prefix + field_name] = [f"{who}{m}" for m in msgs]
+            values = {}
+        number = values.get("id_number")
+        if number:
+            if number in seen:
+                errors[prefix + "id_number"] = [
+                    _("%(who)s身份证号与第%(n)s位相同") % {"who": who, "n": seen[number] + 1}
+                ]
+            seen[number] = i
+        temperature = None
+        try:
+            temperature = _temperature(occ.temperature, f"{who}{_('体温')}")
+        except ValidationError as exc:
+            errors[prefix + "temperature"] = exc.messages
+        if require_temperature and temperature is None and prefix + "temperature" not in errors:
+            errors[prefix + "temperature"] = [_("%(who)s体温：请测量后填写") % {"who": who}]
+        if occ.decision and occ.decision not in Decision.values:
+            errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
+        origin = normalize_text(occ.origin)[:60]
+        origin_code = rules.resolve_place(origin)
+        destination = normalize_text(occ.destination)[:60]
+        if memo is not None:
+            if ("dest", destination) not in memo:
+                memo[("dest", destination)] = resolve_destination(destination, places)
+            township, village = memo[("dest", destination)]
+        else:
+            township, village = resolve_destination(destination, places)
+        travel = _text_list(occ.travel_history)
+        symptoms = _text_list(occ.symptoms)
+        flags = rules.occupant_flags(
+            day=day,
+            areas=areas,
+            household_region=values.get("household_region", ""),
+            plate=plate,
+            plate_region=plate_region,
+            origin=origin,
+            origin_code=origin_code,
+            travel_history=travel,
+            temperature=temperature,
+            symptoms=symptoms,
+        )
+        recommended = rules.recommend(flags, destination_in_county=township is not None)
+        assessed.append(
+            Assessed(
+                values=values,
+                temperature=temperature,
+                origin=origin,
+                origin_code=origin_code,
+                destination=destination,
+                township=township,
+                village=village,
+                travel_history=travel,
+                symptoms=symptoms,
+                flags=flags,
+                recommended=recommended,
+                decision=occ.decision or recommended,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return AssessedPassage(
+        data=data,
+        occurred_at=occurred_at,
+        day=day,
+        plate=plate,
+        plate_region=plate_region,
+        occupants=assessed,
+    )
+
+
+def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
+    """The duty shift a moment at a checkpoint falls in (made when no roster exists yet)."""
+    day, slot = checkpoint.shift_at(at)
+    shift = DutyShift.objects.filter(checkpoint=checkpoint, day=day, slot=slot).first()
+    if shift is None:
+        begin, end = checkpoint.shift_window(day, slot)
+        try:
+            with transaction.atomic():
+                shift = DutyShift.objects.create(
+                    checkpoint=checkpoint, day=day, slot=slot, starts_at=begin, ends_at=end
+                )
+        except IntegrityError:
+            shift = DutyShift.objects.get(checkpoint=checkpoint, day=day, slot=slot)
+    return shift
+
+
+def _new_passage(
+    data: PassageInput, assessed: AssessedPassage, shift: DutyShift, by: User | None
+) -> Passage:
+    local = assessed.occurred_at.astimezone(SHANGHAI)
+    return Passage(
+        client_id=data.client_id or uuid.uuid4(),
+        checkpoint=data.checkpoint,
+        shift=shift,
+        occurred_at=assessed.occurred_at,
+        day=local.date(),
+        hour=local.hour,
+        direction=data.direction,
+        plate=assessed.plate,
+        plate_region=assessed.plate_region,
+        vehicle_type=data.vehicle_type,
+        persons=len(assessed.occupants),
+        flagged=assessed.flagged,
+        source=data.source,
+        registered_by=by if by is not None and by.pk else None,
+    )
+
+
+def _new_occupant(passage: Passage, position: int, person: Person, item: Assessed) -> Occupant:
+    return Occupant(
+        passage=passage,
+        position=position,
+        person=person,
+        checkpoint=passage.checkpoint,
+        day=passage.day,
+        temperature=item.temperature,
+        origin=item.origin,
+        origin_code=item.origin_code,
+        destination=item.destination,
+        destination_township=item.township,
+        travel_history=item.travel_history,
+        symptoms=item.symptoms,
+        flags=[f.as_dict() for f in item.flags],
+        flagged=bool(item.flags),
+        flag_codes=_codes(item.flags),
+        recommended=item.recommended,
+        decision=item.decision,
+    )
+
+
+def _person_changes(person: Person, item: Assessed) -> bool:
+    """Whether person_register would change a known person (most travellers are seen
+    again with the same details: then nothing is written for them)."""
+    v = item.values
+    return bool(
+        (v["phone"] and v["phone"] != person.phone)
+        or (item.township is not None and item.township.pk != person.township_id)
+        or (item.village is not None and item.village.pk != person.village_id)
+    )
+
+
+def _codes(flags: Sequence[rules.Flag]) -> str:
+    return f",{','.join(f.code for f in flags)}," if flags else ""
+
+
+def _count_key(passage: Passage) -> tuple[int, datetime.date, int, int]:
+    return (passage.checkpoint_id, passage.day, passage.shift.slot, passage.hour)
+
+
+def _tally(occupants: Sequence[Occupant]) -> dict[str, int]:
+    return {
+        "vehicles": 1,
+        "persons": len(occupants),
+        "flagged": sum(1 for o in occupants if o.flagged),
+        "turned_back": sum(1 for o in occupants if o.decision == Decision.TURN_BACK),
+        "referred": sum(1 for o in occupants if o.decision == Decision.QUARANTINE),
+        "medical": sum(1 for o in occupants if o.decision == Decision.MEDICAL),
+    }
+
+
+def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int]) -> None:
+    """Add to the count row, creating it on first use; F() keeps concurrent adds exact."""
+    checkpoint_id, day, slot, hour = key
+    lookup = {"checkpoint_id": checkpoint_id, "day": day, "slot": slot, "hour": hour}
+    updated = PassageCount.objects.filter(**lookup).update(
+        **{name: F(name) + value for name, value in tally.items()}
+    )
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            PassageCount.objects.create(**lookup, **tally)
+    except IntegrityError:
+        PassageCount.objects.filter(**lookup).update(
+            **{name: F(name) + value for name, value in tally.items()}
+        )
+
+
+def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None) -> None:
+    note = _("%(cp)s：%(decision)s；%(flags)s") % {
+        "cp": passage.checkpoint.name,
+        "decision": Decision(occ.decision).label,
+        "flags": "；".join(f.reason for f in assessed.flags) or _("无预警"),
+    }
+    came_from = assessed.origin_code or next(
+        (rules.resolve_place(p) for p in assessed.travel_history if rules.resolve_place(p)), ""
+    )
+    if not came_from and occ.person.household_region[:2] == "42":
+        came_from = occ.person.household_region
+    case, _opened = case_refer(
+        person=occ.person,
+        source="checkpoint",
+        by=by,
+        at=passage.occurred_at,
+        came_from_code=came_from,
+        came_from=assessed.origin,
+        arrival_date=passage.day,
+        township=assessed.township,
+        village=assessed.village,
+        note=note,
+        ref_type="checkpoints.occupant",
+        ref_id=str(occ.pk),
+    )
+    occ.case = case
+    occ.save(update_fields=["case"])
+
+
+def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, bool]:
+    """Register a passage: find or create each occupant's person, store flags and
+    decisions, refer to quarantine (open or join the case) and add to the day's counts,
+    all in one transaction. Returns (passage, created); a known client id returns the
+    passage stored the first time and stores nothing."""
+    if data.client_id is not None:
+        existing = Passage.objects.filter(client_id=data.client_id).first()
+        if existing is not None:
+            return existing, False
+    # Validation and flags need no lock: done before the transaction takes the write lock
+    # (SQLite has one writer; PostgreSQL holds row locks on the counts).
+    assessed = passage_assess(data=data)
+    return _passage_store(data=data, assessed=assessed, by=by)
+
+
+@transaction.atomic
+def _passage_store(
+    *, data: PassageInput, assessed: AssessedPassage, by: User | None
+) -> tuple[Passage, bool]:
+    passage = _new_passage(data, assessed, shift_for(data.checkpoint, assessed.occurred_at), by)
+    passage.full_clean(exclude=["client_id"])
+    try:
+        with transaction.atomic():
+            passage.save()
+    except IntegrityError:
+        existing = Passage.objects.filter(client_id=passage.client_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    occupants = []
+    known = {
+        p.id_number: p
+        for p in Person.objects.filter(
+            id_number__in=[a.values["id_number"] for a in assessed.occupants]
+        )
+    }
+    for i, item in enumerate(assessed.occupants):
+        v = item.values
+        person = known.get(v["id_number"])
+        if person is None or _person_changes(person, item):
+            person, _created = person_register(
+                data=PersonInput(
+                    name=v["name"],
+                    id_number=v["id_number"],
+                    phone=v["phone"],
+                    township=item.township,
+                    village=item.village,
+                ),
+                by=by,
+            )
+        occ = _new_occupant(passage, i, person, item)
+        occ.save()
+        if occ.decision in REFERRING:
+            _refer(occ, item, passage, by)
+        occupants.append(occ)
+    _counts_add(_count_key(passage), _tally(occupants))
+    audit_record(
+        actor=by,
+        action="create",
+        obj=passage,
+        changes={
+            "checkpoint": [None, data.checkpoint.code],
+            "plate": [None, passage.plate],
+            "occupants": [None, [f"{o.person_id}:{o.decision}" for o in occupants]],
+        },
+    )
+    return passage, True
+
+
+@transaction.atomic
+def passages_register_bulk(
+    *, items: Sequence[PassageInput], by: User | None, refer: bool = True
+) -> list[Passage]:
+    """The bulk form of passage_register for imports and the demo: the same validation,
+    flags and decisions, persons found or created, referrals through case_refer, and the
+    counts kept — with a handful of queries per batch instead of per row."""
+    places = _places()
+    areas = key_areas()
+    memo: dict[Any, Any] = {}
+    assessed_all = [
+        passage_assess(data=item, places=places, areas=areas, memo=memo) for item in items
+    ]
+    # Persons: find by ID number, create the missing ones (validated by person_clean).
+    numbers = {o.values["id_number"] for a in assessed_all for o in a.occupants}
+    known = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
+    new_people: dict[str, Person] = {}
+    for a in assessed_all:
+        for o in a.occupants:
+            number = o.values["id_number"]
+            if number not in known and number not in new_people:
+                new_people[number] = Person(
+                    **{**o.values, "township": o.township, "village": o.village}
+                )
+    for person in new_people.values():
+        # Township and village were read from the database: skip their existence queries.
+        person.full_clean(
+            exclude=["township", "village"], validate_unique=False, validate_constraints=False
+        )
+    Person.objects.bulk_create(list(new_people.values()), batch_size=500)
+    if new_people:
+        created = list(Person.objects.filter(id_number__in=list(new_people)))
+        known.update({p.id_number: p for p in created})
+        _audit_created(created, by)
+    shifts: dict[tuple[int, datetime.date, int], DutyShift] = {}
+    passages: list[Passage] = []
+    for item, a in zip(items, assessed_all, strict=True):
+        day, slot = item.checkpoint.shift_at(a.occurred_at)
+        key = (item.checkpoint.pk, day, slot)
+        if key not in shifts:
+            shifts[key] = shift_for(item.checkpoint, a.occurred_at)
+        passages.append(_new_passage(item, a, shifts[key], by))
+    Passage.objects.bulk_create(passages, batch_size=500)
+    if passages and passages[0].pk is None:  # backends that do not return ids
+        ids = dict(
+            Passage.objects.filter(client_id__in=[p.client_id for p in passages]).values_list(
+                "client_id", "pk"
+            )
+        )
+        for p in passages:
+            p.pk = ids[p.client_id]
+    occupants: list[tuple[Occupant, Assessed, Passage]] = []
+    counts: dict[tuple[int, datetime.date, int, int], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(
+            ("vehicles", "persons", "flagged", "turned_back", "referred", "medical"), 0
+        )
+    )
+    for passage, a in zip(passages, assessed_all, strict=True):
+        rows = []
+        for i, o in enumerate(a.occupants):
+            occ = _new_occupant(passage, i, known[o.values["id_number"]], o)
+            rows.append(occ)
+            occupants.append((occ, o, passage))
+        for name, value in _tally(rows).items():
+            counts[_count_key(passage)][name] += value
+    Occupant.objects.bulk_create([o for o, _a, _p in occupants], batch_size=1000)
+    if refer:
+        for occ, o, passage in occupants:
+            if occ.decision in REFERRING:
+                if occ.pk is None:
+                    occ.pk = Occupant.objects.get(passage=passage, position=occ.position).pk
+                _refer(occ, o, passage, by)
+    for count_key, tally in counts.items():
+        _counts_add(count_key, tally)
+    audit_record(
+        actor=by,
+        action="create",
+        object_type="checkpoints.passage",
+        object_repr=_("批量登记%(n)s条通行记录") % {"n": len(passages)},
+        changes={"passages": len(passages), "occupants": len(occupants)},
+    )
+    return passages
+
+
+def _audit_created(objs: Sequence[Any], by: User | None) -> None:
+    """The audit entries audit_create() would write, for rows made by bulk_create."""
+    from fangkong.accounts.audit import audit_bulk, diff, snapshot
+
+    audit_bulk(
+        actor=by,
+        action="create",
+        items=[
+            (
+                obj._meta.label_lower,
+                str(obj.pk),
+                str(getattr(obj, "audit_label", None) or obj),
+                diff({}, snapshot(obj)),
+            )
+            for obj in objs
+        ],
+    )
+
+
+# ---------------------------------------------------------------- roster
+
+
+def shift_get_or_create(*, checkpoint: Checkpoint, day: datetime.date, slot: int) -> DutyShift:
+    if not 0 <= slot < len(checkpoint.shift_starts):
+        raise ValidationError({"slot": _("班次不存在")})
+    begin, end = checkpoint.shift_window(day, slot)
+    shift, _created = DutyShift.objects.get_or_create(
+        checkpoint=checkpoint, day=day, slot=slot, defaults={"starts_at": begin, "ends_at": end}
+    )
+    return shift
+
+
+def _clash_message(officer: Officer, other: DutyAssignment) -> str:
+    return _(
+        "%(officer)s已安排在%(cp)s %(day)s %(label)s班执勤，与本班时间重叠，不能同时在两处执勤"
+    ) % {
+        "officer": officer,
+        "cp": other.shift.checkpoint.name,
+        "day": f"{other.shift.day:%m-%d}",
+        "label": other.shift.label,
+    }
+
+
+@transaction.atomic
+def shift_assign(
+    *,
+    shift: DutyShift,
+    officers: Sequence[Officer],
+    leader: Officer | None,
+    party_leader: Officer | None,
+    by: User | None,
+) -> DutyShift:
+    """Set who holds a shift, its leader and its temporary party group's leader.
+
+    Refuses, naming the officer and the clash, anyone already on duty elsewhere at an
+    overlapping time; the party group leader must be a party member on this shift."""
+    shift = DutyShift.objects.select_for_update().select_related("checkpoint").get(pk=shift.pk)
+    officers = list(dict.fromkeys(officers))
+    ids = [o.pk for o in officers]
+    errors: dict[str, list[str]] = {}
+    clashes = (
+        DutyAssignment.objects.filter(
+            officer_id__in=ids, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at
+        )
+        .exclude(shift=shift)
+        .select_related("shift__checkpoint", "officer")
+    )
+    messages = [_clash_message(c.officer, c) for c in clashes]
+    if messages:
+        errors["officers"] = messages
+    if leader is not None and leader.pk not in ids:
+        errors["leader"] = [_("带班负责人须是本班执勤人员")]
+    if party_leader is not None:
+        if not party_leader.party_member:
+            errors["party_leader"] = [
+                _("临时党小组组长须为党员：%(o)s不是党员") % {"o": party_leader}
+            ]
+        elif party_leader.pk not in ids:
+            errors["party_leader"] = [_("临时党小组组长须是本班执勤人员")]
+    if errors:
+        raise ValidationError(errors)
+    before = sorted(shift.assignments.values_list("officer_id", flat=True))
+    shift.assignments.exclude(officer_id__in=ids).delete()
+    have = set(shift.assignments.values_list("officer_id", flat=True))
+    DutyAssignment.objects.bulk_create(
+        [
+            DutyAssignment(
+                shift=shift,
+                officer=o,
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                day=shift.day,
+            )
+            for o in officers
+            if o.pk not in have
+        ]
+    )
+    shift.leader = leader
+    shift.party_leader = party_leader
+    shift.save(update_fields=["leader", "party_leader"])
+    audit_record(
+        actor=by,
+        action="update",
+        obj=shift,
+        changes={
+            "officers": [before, sorted(ids)],
+            "leader": [None, leader.pk if leader else None],
+            "party_leader": [None, party_leader.pk if party_leader else None],
+        },
+    )
+    return shift
+
+
+@transaction.atomic
+def roster_copy_week(
+    *, week_start: datetime.date, by: User | None, checkpoints: Sequence[Checkpoint] | None = None
+) -> tuple[int, list[str]]:
+    """Copy every shift of the week starting `week_start` to the week after. Shifts that
+    already have officers next week are left alone. Returns (shifts copied, refusals)."""
+    qs = DutyShift.objects.filter(
+        day__gte=week_start, day__lt=week_start + datetime.timedelta(days=7)
+    ).select_related("checkpoint", "leader", "party_leader")
+    if checkpoints is not None:
+        qs = qs.filter(checkpoint__in=checkpoints)
+    source = list(qs.prefetch_related("assignments__officer"))
+    copied, refusals = 0, list[str]()
+    for shift in source:
+        officers = [a.officer for a in shift.assignments.all()]
+        if not officers:
+            continue
+        target = shift_get_or_create(
+            checkpoint=shift.checkpoint, day=shift.day + datetime.timedelta(days=7), slot=shift.slot
+        )
+        if target.assignments.exists():
+            continue
+        try:
+            with transaction.atomic():
+                shift_assign(
+                    shift=target,
+                    officers=officers,
+                    leader=shift.leader,
+                    party_leader=shift.party_leader,
+                    by=by,
+                )
+        except ValidationError as exc:
+            refusals.extend(f"{target}：{m}" for m in exc.messages)
+        else:
+            copied += 1
+    return copied, refusals
+
+
+@transaction.atomic
+def shift_tally(
+    *,
+    shift: DutyShift,
+    vehicles: int,
+    persons: int | None,
+    by: User,
+    at: datetime.datetime | None = None,
+) -> DutyShift:
+    """The shift leader's hand count of vehicles (and persons) at the end of the shift."""
+    errors = {}
+    if vehicles is None or vehicles < 0:
+        errors["counted_vehicles"] = [_("人工清点车辆数须为0或正整数")]
+    if persons is not None and persons < 0:
+        errors["counted_persons"] = [_("人工清点人数须为0或正整数")]
+    if errors:
+        raise ValidationError(errors)
+    shift.counted_vehicles = vehicles
+    shift.counted_persons = persons
+    shift.counted_by = by
+    shift.counted_at = at or timezone.now()
+    shift.save(update_fields=["counted_vehicles", "counted_persons", "counted_by", "counted_at"])
+    audit_record(
+        actor=by,
+        action="update",
+        obj=shift,
+        changes={"counted_vehicles": [None, vehicles], "counted_persons": [None, persons]},
+    )
+    return shift
+
+
+@transaction.atomic
+def checkpoint_post(*, user: User, checkpoint: Checkpoint, by: User | None) -> None:
+    """Post a checkpoint-role user to a checkpoint (their registrations go there)."""
+    from fangkong.checkpoints.models import CheckpointPost
+
+    CheckpointPost.objects.update_or_create(user=user, defaults={"checkpoint": checkpoint})
+    audit_record(
+        actor=by,
+        action="update",
+        obj=user,
+        changes={"checkpoint_post": [None, checkpoint.code]},
+    )
+
+
+@transaction.atomic
+def checkpoint_create(*, by: User | None, **values: Any) -> Checkpoint:
+    checkpoint = Checkpoint(**values)
+    checkpoint.full_clean()
+    checkpoint.save()
+    audit_create(actor=by, obj=checkpoint)
+    return checkpoint
+
+
+# ---------------------------------------------------------------- self-registration
+
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+def selfreg_ttl() -> datetime.timedelta:
+    return datetime.timedelta(hours=int(settings.FANGKONG.get("SELFREG_HOURS", 24)))
+
+
+@transaction.atomic
+def selfreg_submit(*, data: PassageInput) -> SelfRegistration:
+    """A traveller's own submission, validated like an officer's (without temperatures
+    or decisions), kept 24 hours for an officer to confirm."""
+    data.occurred_at = None
+    assessed = passage_assess(data=data)
+    body = {
+        "direction": data.direction,
+        "vehicle_type": data.vehicle_type,
+        "plate": assessed.plate,
+        "occupants": [
+            {
+                "name": o.values["name"],
+                "id_number": o.values["id_number"],
+                "phone": o.values["phone"],
+                "origin": o.origin,
+                "destination": o.destination,
+                "travel_history": o.travel_history,
+                "symptoms": o.symptoms,
+            }
+            for o in assessed.occupants
+        ],
+    }
+    now = timezone.now()
+    for _attempt in range(10):
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(6))
+        if not SelfRegistration.objects.filter(code=code).exists():
+            break
+    reg = SelfRegistration.objects.create(
+        checkpoint=data.checkpoint,
+        code=code,
+        token=secrets.token_urlsafe(32),
+        data=body,
+        expires_at=now + selfreg_ttl(),
+    )
+    audit_record(
+        actor=None,
+        action="create",
+        obj=reg,
+        changes={
+            "checkpoint": [None, data.checkpoint.code],
+            "persons": [None, len(body["occupants"])],
+        },
+    )
+    return reg
+
+
+def selfreg_input(reg: SelfRegistration) -> PassageInput:
+    body = reg.data
+    return PassageInput(
+        checkpoint=reg.checkpoint,
+        direction=body.get("direction", "in"),
+        vehicle_type=body.get("vehicle_type", "car"),
+        plate=body.get("plate", ""),
+        source=Source.SELF,
+        occupants=[
+            OccupantInput(
+                name=o.get("name", ""),
+                id_number=o.get("id_number", ""),
+                phone=o.get("phone", ""),
+                origin=o.get("origin", ""),
+                destination=o.get("destination", ""),
+                travel_history=list(o.get("travel_history", [])),
+                symptoms=list(o.get("symptoms", [])),
+            )
+            for o in body.get("occupants", [])
+        ],
+    )
+
+
+@transaction.atomic
+def selfreg_confirm(*, reg: SelfRegistration, data: PassageInput, by: User) -> Passage:
+    """The officer checked the traveller's submission, measured temperatures and decided."""
+    locked = SelfRegistration.objects.select_for_update().get(pk=reg.pk)
+    if locked.passage_id is not None:
+        raise ValidationError(_("登记码%(code)s已确认过") % {"code": locked.code})
+    if locked.expires_at <= timezone.now():
+        raise ValidationError(_("登记码%(code)s已过期，请重新登记") % {"code": locked.code})
+    data.source = Source.SELF
+    passage, _created = passage_register(data=data, by=by)
+    locked.passage = passage
+    locked.save(update_fields=["passage"])
+    return passage
+
+
+def selfreg_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete unconfirmed submissions past their 24 hours (personal data is not kept)."""
+    count, _rows = SelfRegistration.objects.filter(
+        expires_at__lte=now or timezone.now(), passage__isnull=True
+    ).delete()
+    return count
+
+
+# ---------------------------------------------------------------- device tokens
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(
+    *, checkpoint: Checkpoint, user: User, by: User | None, name: str = ""
+) -> tuple[DeviceToken, str]:
+    """A new device token; the raw value is returned once and only its hash is stored."""
+    raw = "fk_" + secrets.token_urlsafe(32)
+    token = DeviceToken.objects.create(
+        checkpoint=checkpoint, user=user, name=name[:40], prefix=raw[:8], token_hash=token_hash(raw)
+    )
+    audit_create(actor=by, obj=token)
+    return token, raw

@@ -1,0 +1,580 @@
+"""Checkpoint pages: registration (officer and public QR), lists, trajectories, roster,
+on-duty board, hand counts, posters."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.audit import audit_record, client_ip
+from fangkong.accounts.jurisdiction import get_in_scope
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.checkpoints import selectors, services
+from fangkong.checkpoints.forms import (
+    PassageFilterForm,
+    PassageForm,
+    ShiftForm,
+    TallyForm,
+    monday,
+)
+from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
+from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.idnumber import parse_id_number
+from fangkong.core.masking import mask_id_number, mask_name, mask_phone
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.selectors import key_area_for
+from fangkong.people.models import Person
+
+
+def _qr_svg(text: str, scale: int = 6) -> str:
+    return segno.make(text, error="m").svg_data_uri(scale=scale, border=2)
+
+
+def _rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
+    """Fixed-window counter per client IP in the cache (see settings.CACHES)."""
+    key = f"fk-rate:{bucket}:{client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
+    if cache.add(key, 1, seconds):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:
+        return False
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _officer_checkpoint(request: HttpRequest) -> Checkpoint:
+    cp = selectors.user_checkpoint(request.user)
+    if cp is None:
+        raise PermissionDenied("no checkpoint")
+    return cp
+
+
+@require_perm("checkpoints.register")
+def register(request: HttpRequest) -> HttpResponse:
+    """The officer's main screen: one vehicle, its occupants, flags, decisions."""
+    checkpoint = _officer_checkpoint(request)
+    shift = selectors.current_shift(checkpoint)
+    reg: SelfRegistration | None = None
+    if request.method == "POST":
+        form = PassageForm.from_post(request.POST)
+        if form.code:
+            reg = _selfreg_for(request, form.code, checkpoint)
+        action = request.POST.get("action", "check")
+        if action == "add":
+            form.add_row()
+        elif action in ("check", "save"):
+            data = form.to_input(checkpoint)
+            try:
+                if action == "check" or not all(r.v("decision") for r in form.rows if r.v("name")):
+                    assessed = services.passage_assess(data=data, require_temperature=True)
+                    kept = [
+                        r for r in form.rows if any(r.v(k) for k in ("name", "id_number", "phone"))
+                    ]
+                    for row, a in zip(kept, assessed.occupants, strict=True):
+                        row.assessed = a
+                        row.values["decision"] = row.v("decision") or a.recommended
+                    form.rows = kept
+                    if action == "check":
+                        return _register_page(request, checkpoint, shift, form, reg, checked=True)
+                services.passage_assess(data=data, require_temperature=True)
+                if reg is not None:
+                    passage = services.selfreg_confirm(reg=reg, data=data, by=request.user)  # type: ignore[arg-type]
+                else:
+                    passage, _created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                form.add_validation_error(exc)
+            else:
+                messages.success(request, _("已登记"))
+                return redirect("passage_detail", pk=passage.pk)
+    else:
+        code = request.GET.get("code", "").strip().upper()
+        if code:
+            reg = _selfreg_for(request, code, checkpoint)
+            if reg is None:
+                form = PassageForm()
+                form.add_row()
+                form.errors["code"] = [_("登记码%(code)s不存在、已确认或已过期") % {"code": code}]
+            else:
+                form = PassageForm.from_data(reg.data, code=reg.code)
+        else:
+            form = PassageForm()
+            form.add_row()
+    return _register_page(request, checkpoint, shift, form, reg)
+
+
+def _register_page(
+    request: HttpRequest,
+    checkpoint: Checkpoint,
+    shift: DutyShift | None,
+    form: PassageForm,
+    reg: SelfRegistration | None,
+    checked: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "checkpoints/register.html",
+        {
+            "checkpoint": checkpoint,
+            "shift": shift,
+            "shift_label": checkpoint.shift_label(checkpoint.shift_at(timezone.now())[1]),
+            "form": form,
+            "reg": reg,
+            "checked": checked,
+            "public": False,
+        },
+    )
+
+
+def _selfreg_for(
+    request: HttpRequest, code: str, checkpoint: Checkpoint
+) -> SelfRegistration | None:
+    return (
+        SelfRegistration.objects.filter(
+            code=code.upper(),
+            checkpoint=checkpoint,
+            passage__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("checkpoint")
+        .first()
+    )
+
+
+def check_id(request: HttpRequest) -> HttpResponse:
+    """htmx: the ID number as typed, checked; officers also get the known person's name."""
+    officer = user_can(request.user, "checkpoints.register")
+    if not officer and _rate_limited(request, "check-id", 120, 600):
+        return HttpResponse(_("操作过于频繁，请稍后再试"), status=429)
+    i = request.GET.get("i", "0")
+    raw = ""
+    for key in request.GET:
+        if key.endswith("id_number"):
+            raw = request.GET.get(key, "")
+    context: dict[str, Any] = {"i": i}
+    if len(raw.strip()) < 15:
+        context["hint"] = _("已输入%(n)s位，共18位") % {"n": len(raw.strip())}
+    else:
+        try:
+            parsed = parse_id_number(raw, field=_("身份证号"))
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+        else:
+            context["parsed"] = parsed
+            context["key_area"] = key_area_for(parsed.region_code, timezone.localdate())
+            if officer:
+                context["known"] = Person.objects.filter(id_number=parsed.number).first()
+                context["current_name"] = request.GET.get(f"occ-{i}-name", "")
+                context["current_phone"] = request.GET.get(f"occ-{i}-phone", "")
+    return render(request, "checkpoints/_id_check.html", context)
+
+
+# ---------------------------------------------------------------- public QR
+
+
+def public_register(request: HttpRequest, code: str) -> HttpResponse:
+    """扫码自助登记: no login; shows only what this traveller typed."""
+    checkpoint = get_object_or_404(Checkpoint, code=code)
+    if _rate_limited(request, "qr-view", 300, 600):
+        return HttpResponse(_("操作过于频繁，请稍后再试"), status=429)
+    if request.method == "POST":
+        form = PassageForm.from_post(request.POST)
+        action = request.POST.get("action", "submit")
+        if action == "add":
+            form.add_row()
+        else:
+            limit = int(settings.FANGKONG.get("SELFREG_RATE", 20))
+            if _rate_limited(request, "qr-submit", limit, 3600):
+                form.errors["__all__"] = [_("提交过于频繁，请稍后再试或请民警现场登记")]
+            else:
+                try:
+                    reg = services.selfreg_submit(data=form.to_input(checkpoint, decisions=False))
+                except ValidationError as exc:
+                    form.add_validation_error(exc)
+                else:
+                    return redirect("public_receipt", token=reg.token)
+    else:
+        form = PassageForm()
+        form.add_row()
+    return render(
+        request,
+        "checkpoints/public_register.html",
+        {"checkpoint": checkpoint, "form": form, "public": True},
+    )
+
+
+def public_receipt(request: HttpRequest, token: str) -> HttpResponse:
+    reg = SelfRegistration.objects.filter(token=token).select_related("checkpoint").first()
+    if reg is None or reg.expires_at <= timezone.now():
+        raise Http404
+    return render(
+        request,
+        "checkpoints/public_receipt.html",
+        {"reg": reg, "qr": _qr_svg(reg.code, scale=8), "confirmed": reg.passage_id is not None},
+    )
+
+
+# ---------------------------------------------------------------- passages
+
+
+def _filter(request: HttpRequest) -> tuple[PassageFilterForm, selectors.PassageFilter]:
+    form = PassageFilterForm(request.GET or None)
+    f = selectors.PassageFilter()
+    if form.is_valid():
+        d = form.cleaned_data
+        f = selectors.PassageFilter(
+            checkpoint=d["checkpoint"].pk if d["checkpoint"] else None,
+            day=d["day"],
+            slot=d["slot"],
+            decision=d["decision"],
+            flag=d["flag"],
+            q=d["q"],
+        )
+    return form, f
+
+
+@require_perm("checkpoints.view")
+def passage_list(request: HttpRequest) -> HttpResponse:
+    form, f = _filter(request)
+    form.fields["checkpoint"].queryset = selectors.checkpoint_list(user=request.user)  # type: ignore[attr-defined]
+    if request.GET.get("format") == "xlsx":
+        return _register_export(request, f)  # type: ignore[return-value]
+    return render(
+        request,
+        "checkpoints/passage_list.html",
+        {
+            "form": form,
+            "page": paginate(request, selectors.passage_list(user=request.user, f=f)),
+            "query": query_without_page(request),
+        },
+    )
+
+
+def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileResponse:
+    """卡口登记台账: one row per person; masked unless the user may see full data."""
+    reveal = user_can(request.user, "people.reveal")
+    rows = selectors.occupant_rows(user=request.user, f=f)
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="export",
+        object_type="checkpoints.passage",
+        object_repr=_("卡口登记台账"),
+        changes={"day": str(f.day or ""), "checkpoint": f.checkpoint, "full": reveal},
+    )
+
+    def cells():
+        for o in rows.iterator(chunk_size=2000):
+            p = o.passage
+            person = o.person
+            yield [
+                timezone.localtime(p.occurred_at),
+                o.checkpoint.name,
+                p.shift.label,
+                p.get_direction_display(),
+                p.plate,
+                p.get_vehicle_type_display(),
+                person.name if reveal else mask_name(person.name),
+                (person.id_number or "") if reveal else mask_id_number(person.id_number or ""),
+                person.phone if reveal else mask_phone(person.phone),
+                o.temperature,
+                o.origin,
+                o.destination,
+                "、".join(o.travel_history),
+                "、".join(o.symptoms),
+                "；".join(fl["reason"] for fl in o.flags),
+                o.get_decision_display(),
+            ]
+
+    day = f.day.isoformat() if f.day else timezone.localdate().isoformat()
+    headers = [
+        "通行时间", "检查站", "班次", "方向", "车牌号", "车辆类型", "姓名", "身份证号", "联系电话",
+        "体温", "从何处来", "到何处去", "14天行程", "症状", "预警", "处置",
+    ]  # fmt: skip
+    return xlsx_response(f"卡口登记台账-{day}.xlsx", [Sheet("卡口登记台账", headers, cells())])
+
+
+@require_perm("checkpoints.view")
+def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    passage = selectors.passage_get(user=request.user, pk=pk)
+    return render(request, "checkpoints/passage_detail.html", {"passage": passage})
+
+
+@require_perm("checkpoints.view", "people.view")
+def person_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
+    from fangkong.people.selectors import person_get
+
+    person = person_get(user=request.user, pk=pk)
+    rows = selectors.person_trajectory(user=request.user, person=person)
+    return render(request, "checkpoints/trajectory.html", {"person": person, "occupants": rows})
+
+
+@require_perm("checkpoints.view")
+def plate_trajectory(request: HttpRequest, plate: str) -> HttpResponse:
+    rows = selectors.plate_trajectory(user=request.user, plate=plate)
+    return render(request, "checkpoints/trajectory.html", {"plate": plate, "passages": rows})
+
+
+# ---------------------------------------------------------------- checkpoints, posters
+
+
+@require_perm("checkpoints.view")
+def checkpoint_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    checkpoints = list(selectors.checkpoint_list(user=request.user))
+    counts = {
+        r["checkpoint"]: r
+        for r in selectors.counts_by(
+            start=today, end=today, by=("checkpoint",), checkpoint_ids=[c.pk for c in checkpoints]
+        )
+    }
+    rows = [(c, counts.get(c.pk, {})) for c in checkpoints]
+    return render(request, "checkpoints/checkpoint_list.html", {"rows": rows, "today": today})
+
+
+@require_perm("checkpoints.view")
+def poster(request: HttpRequest, code: str) -> HttpResponse:
+    checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, code=code)
+    url = request.build_absolute_uri(reverse("public_register", args=[checkpoint.code]))
+    return render(
+        request,
+        "checkpoints/poster.html",
+        {"checkpoint": checkpoint, "url": url, "qr": _qr_svg(url, scale=10)},
+    )
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _week(request: HttpRequest) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return monday(day)
+
+
+@require_perm("checkpoints.roster")
+def roster_week(request: HttpRequest) -> HttpResponse:
+    start = _week(request)
+    if request.GET.get("format") == "xlsx":
+        return _roster_export(request, start)  # type: ignore[return-value]
+    checkpoints, days, grid = selectors.roster_week(user=request.user, start=start)
+    table = [
+        (
+            cp,
+            [(d, [grid[(cp.pk, d, s)] for s in range(len(cp.shift_starts))]) for d in days],
+        )
+        for cp in checkpoints
+    ]
+    return render(
+        request,
+        "checkpoints/roster_week.html",
+        {
+            "start": start,
+            "days": days,
+            "table": table,
+            "prev": start - datetime.timedelta(days=7),
+            "next": start + datetime.timedelta(days=7),
+            "fatigue": selectors.fatigue_flags(min(days[-1], max(days[0], timezone.localdate()))),
+        },
+    )
+
+
+def _roster_export(request: HttpRequest, start: datetime.date) -> FileResponse:
+    rows = selectors.roster_rows(
+        user=request.user, start=start, end=start + datetime.timedelta(days=6)
+    )
+
+    def cells():
+        for a in rows:
+            s = a.shift
+            yield [
+                a.day,
+                s.checkpoint.name,
+                s.label,
+                a.officer.name,
+                a.officer.badge_number,
+                a.officer.get_kind_display(),
+                a.officer.unit.name,
+                "是" if s.leader_id == a.officer_id else "",
+                "是" if a.officer.party_member else "",
+                "是" if s.party_leader_id == a.officer_id else "",
+            ]
+
+    headers = [
+        "日期",
+        "检查站",
+        "班次",
+        "姓名",
+        "警号",
+        "类别",
+        "单位",
+        "带班负责人",
+        "党员",
+        "临时党小组组长",
+    ]
+    return xlsx_response(f"检查站排班-{start.isoformat()}.xlsx", [Sheet("排班", headers, cells())])
+
+
+@require_POST
+@require_perm("checkpoints.roster")
+def roster_copy(request: HttpRequest) -> HttpResponse:
+    start = _week(request)
+    copied, refusals = services.roster_copy_week(week_start=start, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("已复制%(n)s个班次到下一周") % {"n": copied})
+    for msg in refusals[:10]:
+        messages.warning(request, msg)
+    return redirect(f"{reverse('roster_week')}?week={start + datetime.timedelta(days=7)}")
+
+
+@require_perm("checkpoints.roster")
+def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResponse:
+    checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, code=code)
+    try:
+        the_day = datetime.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    if slot >= len(checkpoint.shift_starts):
+        raise Http404
+    shift = DutyShift.objects.filter(checkpoint=checkpoint, day=the_day, slot=slot).first()
+    initial: dict[str, Any] = {}
+    if shift is not None:
+        initial = {
+            "officers": [a.officer_id for a in shift.assignments.all()],
+            "leader": shift.leader_id,
+            "party_leader": shift.party_leader_id,
+        }
+    form = ShiftForm(request.POST or None, initial=initial)
+    tally = TallyForm(
+        initial={
+            "counted_vehicles": shift.counted_vehicles if shift else None,
+            "counted_persons": shift.counted_persons if shift else None,
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        target = shift or services.shift_get_or_create(
+            checkpoint=checkpoint, day=the_day, slot=slot
+        )
+        try:
+            services.shift_assign(
+                shift=target,
+                officers=list(form.cleaned_data["officers"]),
+                leader=form.cleaned_data["leader"],
+                party_leader=form.cleaned_data["party_leader"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, _("已保存排班"))
+            return redirect(f"{reverse('roster_week')}?week={monday(the_day)}")
+    return render(
+        request,
+        "checkpoints/shift_edit.html",
+        {
+            "checkpoint": checkpoint,
+            "day": the_day,
+            "slot": slot,
+            "label": checkpoint.shift_label(slot),
+            "shift": shift,
+            "form": form,
+            "tally": tally,
+        },
+    )
+
+
+@require_POST
+def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shift leader's hand count: the roster group, or a checkpoint officer of the shift."""
+    if not (
+        user_can(request.user, "checkpoints.roster")
+        or user_can(request.user, "checkpoints.register")
+    ):
+        raise PermissionDenied
+    shift = get_in_scope(DutyShift.objects.select_related("checkpoint"), request.user, pk=pk)
+    form = TallyForm(request.POST)
+    if form.is_valid():
+        services.shift_tally(
+            shift=shift,
+            vehicles=form.cleaned_data["counted_vehicles"],
+            persons=form.cleaned_data["counted_persons"],
+            by=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("已录入人工清点数"))
+    else:
+        for msgs in form.errors.values():
+            for m in msgs:
+                messages.error(request, str(m))
+    return redirect(request.POST.get("next") or reverse("tally_list"))
+
+
+@require_perm("checkpoints.view")
+def tally_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.tally_rows(user=request.user, only_differing=request.GET.get("all") != "1")
+    cp = (
+        selectors.user_checkpoint(request.user)
+        if user_can(request.user, "checkpoints.register")
+        else None
+    )
+    shift = selectors.current_shift(cp) if cp else None
+    return render(
+        request,
+        "checkpoints/tally_list.html",
+        {"rows": rows, "shift": shift, "tally": TallyForm(), "all": request.GET.get("all") == "1"},
+    )
+
+
+@require_perm("checkpoints.view")
+def on_duty(request: HttpRequest) -> HttpResponse:
+    # ?at=2020-02-03T10:00 shows the board as it stood then (the demo county lives in 2020).
+    try:
+        at = datetime.datetime.fromisoformat(request.GET.get("at", ""))
+        at = at if timezone.is_aware(at) else timezone.make_aware(at)
+    except ValueError:
+        at = timezone.now()
+    visible = set(selectors.checkpoint_list(user=request.user).values_list("pk", flat=True))
+    shifts = [s for s in selectors.on_duty_now(at=at) if s.checkpoint_id in visible]
+    tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate(at))}
+    return render(
+        request,
+        "checkpoints/on_duty.html",
+        {"shifts": shifts, "tired": tired, "now": timezone.localtime(at)},
+    )
+
+
+# ---------------------------------------------------------------- bench
+
+
+@csrf_exempt
+def bench_constant(request: HttpRequest) -> JsonResponse:
+    """The framework floor for bench/passages_bench.py (only with FANGKONG_BENCH=1)."""
+    return JsonResponse({"ok": True, "items": [1, 2, 3]}, status=201)
+
+
+@csrf_exempt
+def bench_insert(request: HttpRequest) -> JsonResponse:
+    """A bare view that inserts one row: the database floor for the benchmark."""
+    from django.db import connection
+
+    # A table of its own: the floor must not touch the audit chain it is compared with.
+    with connection.cursor() as cursor:
+        key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, note TEXT)")
+        cursor.execute("INSERT INTO bench_floor (note) VALUES (%s)", ["bench"])
+    return JsonResponse({"ok": True}, status=201)

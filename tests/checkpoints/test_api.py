@@ -1,0 +1,146 @@
+"""POST /api/v1/passages: 201, idempotent 200, 422 in Chinese, token scope; the lists."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from fangkong.checkpoints.models import DeviceToken, Passage
+from fangkong.core.idnumber import make_id_number
+from tests.checkpoints.conftest import Posts
+from tests.checkpoints.test_passages import LOCAL, WUHAN
+
+FEVER = make_id_number("370911", datetime.date(1990, 8, 8), 51, "M")
+
+
+def body(code: str = "G104N", **kw: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "client_id": str(uuid.uuid4()),
+        "checkpoint": code,
+        "direction": "in",
+        "occurred_at": "2020-01-28T10:15:00+08:00",
+        "plate": "鄂A12345",
+        "vehicle_type": "car",
+        "occupants": [
+            {"name": "赵敏", "id_number": WUHAN, "phone": "13900001111", "temperature": 36.6,
+             "origin": "武汉", "destination": "堽城镇东王庄村", "travel_history": ["武汉"], "symptoms": []},
+            {"name": "刘洋", "id_number": LOCAL, "temperature": 36.4, "decision": "pass"},
+            {"name": "陈刚", "id_number": FEVER, "temperature": 38.1, "symptoms": ["咳嗽"]},
+        ],
+    }  # fmt: skip
+    data.update(kw)
+    return data
+
+
+def token_for(posts: Posts, code: str = "G104N") -> str:
+    import io
+
+    out = io.StringIO()
+    call_command(
+        "token",
+        "create",
+        "--checkpoint",
+        code,
+        "--user",
+        "checkpoint",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return out.getvalue().strip()
+
+
+def post(client: Client, data: dict[str, object], token: str = "") -> object:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return client.post(
+        "/api/v1/passages", json.dumps(data), content_type="application/json", **headers
+    )
+
+
+@pytest.mark.django_db
+class TestCreate:
+    def test_201_then_idempotent_200(self, posts: Posts) -> None:
+        token = token_for(posts)
+        data = body()
+        # A device has no cookie and no CSRF token: the bearer token is enough.
+        r = post(Client(enforce_csrf_checks=True), data, token)
+        assert r.status_code == 201, r.content
+        got = r.json()
+        assert (
+            got["checkpoint"] == "G104N" and got["shift"] == "08–16" and got["day"] == "2020-01-28"
+        )
+        first, second, third = got["occupants"]
+        assert {f["code"] for f in first["flags"]} == {"household", "plate", "origin", "travel"}
+        assert all(f["reason"] for f in first["flags"])
+        assert first["decision"] == "quarantine" and first["case_id"]
+        assert second["decision"] == "pass" and second["case_id"] is None
+        assert {"fever", "symptoms", "plate"} <= {f["code"] for f in third["flags"]}
+        assert third["decision"] == "medical"
+        assert all(o["person_id"] for o in got["occupants"])
+        again = post(Client(), data, token)
+        assert again.status_code == 200 and again.json() == got
+        assert Passage.objects.count() == 1
+
+    def test_422_names_each_bad_field_in_chinese(self, posts: Posts) -> None:
+        data = body(plate="鲁O12345", direction="sideways")
+        data["occupants"][1]["id_number"] = "370921198005011230"  # type: ignore[index]
+        data["occupants"][2]["decision"] = "shoot"  # type: ignore[index]
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        detail = {d["field"]: d["msg"] for d in r.json()["detail"]}
+        assert set(detail) == {
+            "plate",
+            "direction",
+            "occupants.1.id_number",
+            "occupants.2.decision",
+        }
+        assert "车牌号" in detail["plate"] and "方向" in detail["direction"]
+        assert detail["occupants.1.id_number"].startswith("第2位乘车人身份证号")
+        assert Passage.objects.count() == 0
+
+    def test_schema_error_is_422(self, posts: Posts) -> None:
+        r = post(posts.world.client("checkpoint"), {"checkpoint": "G104N"})
+        assert r.status_code == 422 and r.json()["detail"][0]["msg"]
+
+    def test_token_is_scoped_to_its_checkpoint(self, posts: Posts) -> None:
+        token = token_for(posts)
+        assert post(Client(), body("S244"), token).status_code == 403
+        assert (
+            Client()
+            .get("/api/v1/passages?checkpoint=S244", HTTP_AUTHORIZATION=f"Bearer {token}")
+            .status_code
+            == 403
+        )
+        assert post(Client(), body(), "fk_wrong").status_code == 401
+        stored = DeviceToken.objects.get()
+        assert stored.token_hash != token and token not in stored.token_hash
+
+    def test_session_user_only_at_own_checkpoint(self, posts: Posts) -> None:
+        client = posts.world.client("checkpoint")
+        assert post(client, body("S244")).status_code == 403
+        assert post(posts.world.client("station_a"), body()).status_code == 403
+        assert post(Client(), body()).status_code == 401
+
+
+@pytest.mark.django_db
+def test_lists(posts: Posts) -> None:
+    token = token_for(posts)
+    assert post(Client(), body(), token).status_code == 201
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    r = Client().get("/api/v1/passages?date=2020-01-28&flagged=true", **auth)
+    assert r.status_code == 200 and r.json()["count"] == 1
+    assert Client().get("/api/v1/passages?date=2020-01-29", **auth).json()["count"] == 0
+    assert Client().get("/api/v1/passages?decision=medical", **auth).json()["count"] == 1
+    cps = Client().get("/api/v1/checkpoints", **auth).json()
+    assert [c["code"] for c in cps["items"]] == ["G104N"]
+    assert cps["items"][0]["shifts"] == ["08–16", "16–24", "00–08"]
+    roster = Client().get("/api/v1/roster?date=2020-01-28", **auth).json()
+    assert roster["count"] == 1 and roster["items"][0]["shift"] == "08–16"
+    command = posts.world.client("command")
+    assert command.get("/api/v1/checkpoints").json()["count"] == 2
+    persons = Client().get(f"/api/v1/persons?q={WUHAN}", **auth).json()
+    assert persons["count"] == 1

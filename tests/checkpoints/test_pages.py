@@ -1,0 +1,194 @@
+"""Pages: registration, lists with query counts, jurisdiction, QR self-registration."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from fangkong.checkpoints.models import Passage, SelfRegistration
+from fangkong.checkpoints.services import selfreg_purge
+from tests.checkpoints.conftest import Posts
+from tests.checkpoints.test_passages import LOCAL, WUHAN, occ, register
+
+
+def form(**kw: str) -> dict[str, str]:
+    data = {
+        "n": "1", "province": "鄂", "plate_rest": "A12345", "vehicle_type": "car", "direction": "in",
+        "occ-0-name": "赵敏", "occ-0-id_number": WUHAN, "occ-0-phone": "13900001111",
+        "occ-0-temperature": "36.5", "occ-0-origin": "武汉", "occ-0-destination": "堽城镇",
+    }  # fmt: skip
+    data.update(kw)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.mark.django_db
+class TestRegisterPage:
+    def test_check_shows_flags_then_save_refers(self, posts: Posts) -> None:
+        client = posts.world.client("checkpoint")
+        page = client.get("/checkpoints/register/")
+        assert page.status_code == 200 and "G104宁阳北检查站" in page.content.decode()
+        checked = client.post(
+            "/checkpoints/register/", {**form(), "action": "check"}
+        ).content.decode()
+        assert "户籍地重点地区" in checked and "登记放行并居家隔离（建议）" in checked
+        assert Passage.objects.count() == 0
+        r = client.post(
+            "/checkpoints/register/", {**form(), "action": "save", "occ-0-decision": "quarantine"}
+        )
+        passage = Passage.objects.get()
+        assert r.status_code == 302 and r["Location"] == f"/checkpoints/passages/{passage.pk}/"
+        detail = client.get(r["Location"]).content.decode()
+        assert "已移交隔离管控" in detail and "待核查" in detail
+
+    def test_errors_in_chinese_nothing_saved(self, posts: Posts) -> None:
+        client = posts.world.client("checkpoint")
+        html = client.post(
+            "/checkpoints/register/",
+            {**form(**{"occ-0-id_number": "4201061975"}), "action": "save"},
+        ).content.decode()
+        assert "第1位乘车人身份证号" in html and Passage.objects.count() == 0
+
+    def test_unposted_officer_refused(self, posts: Posts) -> None:
+        posts.world.users["checkpoint"].checkpoint_post.delete()
+        client = Client()
+        client.force_login(
+            posts.world.users["checkpoint"].__class__.objects.get(username="checkpoint")
+        )
+        assert client.get("/checkpoints/register/").status_code == 403
+
+    def test_id_check_fills_known_person(self, posts: Posts) -> None:
+        register(posts, occ())
+        client = posts.world.client("checkpoint")
+        html = client.get(
+            "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL, "occ-0-name": ""}
+        ).content.decode()
+        assert "已登记人员：刘洋" in html and 'hx-swap-oob="true"' in html
+        bad = client.get(
+            "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL[:-1] + "0"}
+        ).content.decode()
+        assert "校验" in bad
+        public = Client().get("/q-check-id/", {"i": "0", "occ-0-id_number": LOCAL}).content.decode()
+        assert "刘洋" not in public and "✓" in public
+
+
+@pytest.mark.django_db
+class TestListsAndJurisdiction:
+    def test_list_filters_search_and_query_count(
+        self, posts: Posts, django_assert_num_queries
+    ) -> None:  # type: ignore[no-untyped-def]
+        for i in range(6):
+            register(
+                posts,
+                occ(),
+                occ(id_number=WUHAN, name="赵敏", destination="堽城镇"),
+                plate=f"鲁J1234{i}",
+            )
+        client = posts.world.client("command")
+        client.get("/checkpoints/passages/")  # warm the session
+        with django_assert_num_queries(12):
+            r = client.get("/checkpoints/passages/?flag=household")
+        assert r.status_code == 200 and r.content.decode().count("鲁J1234") >= 6
+        assert "鲁J12343" in client.get("/checkpoints/passages/?q=鲁J12343").content.decode()
+        assert "鲁J12343" not in client.get("/checkpoints/passages/?q=鲁J12344").content.decode()
+        assert "赵敏" in client.get("/checkpoints/passages/?q=zm").content.decode()
+        x = client.get("/checkpoints/passages/?format=xlsx")
+        assert x.status_code == 200
+
+    def test_checkpoint_user_sees_only_own_checkpoint(self, posts: Posts) -> None:
+        from fangkong.checkpoints import services
+        from fangkong.checkpoints.services import PassageInput
+
+        mine = register(posts, occ())[0]
+        theirs, _ = services.passage_register(
+            data=PassageInput(checkpoint=posts.other, direction="in", vehicle_type="car", plate="鲁J00001",
+                              occurred_at=mine.occurred_at, occupants=[occ(id_number=WUHAN, name="赵敏")]),
+            by=None,
+        )  # fmt: skip
+        client = posts.world.client("checkpoint")
+        assert client.get(f"/checkpoints/passages/{mine.pk}/").status_code == 200
+        assert client.get(f"/checkpoints/passages/{theirs.pk}/").status_code == 404
+        html = client.get("/checkpoints/passages/").content.decode()
+        assert "鲁J12345" in html and "鲁J00001" not in html
+        assert posts.world.client("outsider").get("/checkpoints/passages/").status_code == 403
+
+    def test_poster_has_qr_to_public_page(self, posts: Posts) -> None:
+        html = posts.world.client("command").get("/checkpoints/G104N/poster/").content.decode()
+        assert "data:image/svg+xml" in html and "/q/G104N/" in html
+
+
+@pytest.mark.django_db
+class TestSelfRegistration:
+    def test_submit_confirm_and_privacy(self, posts: Posts) -> None:
+        public = Client()
+        data = form()
+        del data["occ-0-temperature"]
+        r = public.post("/q/G104N/", {**data, "action": "submit"})
+        assert r.status_code == 302
+        reg = SelfRegistration.objects.get()
+        receipt = public.get(r["Location"]).content.decode()
+        assert reg.code in receipt and WUHAN not in receipt and "赵敏" not in receipt
+        # Another traveller sees nothing of it: no listing, codes are not URLs.
+        assert Client().get(f"/q/r/{reg.code}/").status_code == 404
+        assert reg.code not in Client().get("/q/G104N/").content.decode()
+        officer = posts.world.client("checkpoint")
+        html = officer.get(f"/checkpoints/register/?code={reg.code.lower()}").content.decode()
+        assert "旅客自助登记" in html, html[html.find("fk-main") : html.find("fk-main") + 800]
+        assert "赵敏" in html
+        r = officer.post("/checkpoints/register/", {**form(code=reg.code), "action": "save"})
+        assert r.status_code == 302
+        reg.refresh_from_db()
+        assert reg.passage is not None and reg.passage.source == "self"
+        assert reg.passage.occupants.get().case is not None
+
+    def test_expiry(self, posts: Posts) -> None:
+        public = Client()
+        public.post("/q/G104N/", {**form(), "action": "submit"})
+        reg = SelfRegistration.objects.get()
+        reg.expires_at = timezone.now() - datetime.timedelta(minutes=1)
+        reg.save()
+        html = (
+            posts.world.client("checkpoint")
+            .get(f"/checkpoints/register/?code={reg.code}")
+            .content.decode()
+        )
+        assert "不存在、已确认或已过期" in html
+        assert public.get(f"/q/r/{reg.token}/").status_code == 404
+        assert selfreg_purge() == 1 and SelfRegistration.objects.count() == 0
+
+    @override_settings(
+        FANGKONG={**__import__("django.conf").conf.settings.FANGKONG, "SELFREG_RATE": 2}
+    )
+    def test_rate_limited_per_ip(self, posts: Posts) -> None:
+        public = Client()
+        for _i in range(2):
+            assert public.post("/q/G104N/", {**form(), "action": "submit"}).status_code == 302
+        html = public.post("/q/G104N/", {**form(), "action": "submit"}).content.decode()
+        assert "提交过于频繁" in html and SelfRegistration.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_register_export_is_masked_without_reveal(posts: Posts) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"))
+
+    def rows(who: str) -> list[list[object]]:
+        r = posts.world.client(who).get("/checkpoints/passages/?format=xlsx")
+        data = b"".join(r.streaming_content)  # type: ignore[attr-defined]
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+
+    masked = rows("workgroup")[1]
+    assert WUHAN not in masked and "420106********" + WUHAN[-4:] in masked and "赵*" in masked
+    full = rows("command")[1]
+    assert WUHAN in full and "赵敏" in full
