@@ -140,3 +140,30 @@ def world(db: None) -> World:
         person_b,
         users,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the demo county run last: it is built once for all of them (below) and
+    must not be seen by any other test."""
+    items.sort(key=lambda item: "demo_county" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(scope="session")
+def demo_county(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The demo county, built once, for the tests that run last, and rolled back at the end.
+
+    Building it takes tens of seconds; each test still runs in its own savepoint on top.
+    """
+    from django.db import transaction
+
+    from fangkong.core.demo import build_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_reference_data()
+            yield build_demo(seed=2020, log=lambda _msg: None)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.roles import Role
-from fangkong.core.demo import DEMO_PASSWORD, build_demo
-from fangkong.core.reference import load_reference_data
+from fangkong.core.demo import DEMO_PASSWORD
 from fangkong.org.models import Officer, Recall, Township, Unit, WartimeOrder, WorkingGroup
 from fangkong.people.models import Person
 
 
 @pytest.fixture
-def demo(db: None):  # type: ignore[no-untyped-def]
-    load_reference_data()
-    return build_demo(seed=2020, log=lambda _msg: None)
+def demo(demo_county, db):  # type: ignore[no-untyped-def]
+    return demo_county
 
 
 def test_demo_county_has_the_seeds_shape(demo) -> None:  # type: ignore[no-untyped-def]
@@ -69,29 +66,46 @@ def test_demo_logins_work(demo) -> None:  # type: ignore[no-untyped-def]
     assert f"共 {mine} 条" in page
 
 
-class _Undo(Exception):
-    pass
+# What identifies a demo county, computed the same way here and in a fresh process.
+FINGERPRINT = """
+import json
+from django.apps import apps
+from fangkong.org.models import Officer
+from fangkong.people.models import Person
+counts = {m._meta.label: m.objects.count() for m in apps.get_models()
+          if m._meta.app_label in ("org", "people", "quarantine", "checkpoints", "logistics",
+                                   "honors", "outreach", "command")}
+officers = list(Officer.objects.order_by("badge_number").values_list("name", "badge_number")[:80])
+people = list(Person.objects.exclude(id_number=None).order_by("id_number")
+              .values_list("id_number", "name")[:80])
+print(json.dumps({"counts": counts, "officers": officers, "people": people}, ensure_ascii=False))
+"""
 
 
-def _build_and_read(seed: int) -> tuple[list[tuple[str, str]], list[str | None]]:
-    """Build the demo inside a savepoint, read it, and roll it back."""
-    out: tuple[list[tuple[str, str]], list[str | None]] = ([], [])
-    try:
-        with transaction.atomic():
-            load_reference_data()
-            build_demo(seed=seed, log=lambda _m: None)
-            out = (
-                list(Officer.objects.order_by("badge_number").values_list("name", "badge_number")),
-                list(Person.objects.order_by("id_number").values_list("id_number", flat=True)),
-            )
-            raise _Undo
-    except _Undo:
-        pass
-    return out
+def test_demo_is_deterministic(demo_county, db, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A second county built from the same seed in a fresh database is the same county."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
 
+    from tests.test_cli import cli_env
 
-def test_demo_is_deterministic(db: None) -> None:
-    first = _build_and_read(7)
-    assert Officer.objects.count() == 0  # rolled back
-    assert _build_and_read(7) == first
-    assert _build_and_read(8) != first
+    exec(FINGERPRINT)
+    here = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    fangkong = str(Path(sys.executable).with_name("fangkong"))
+    env = cli_env(
+        FANGKONG_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        FANGKONG_VAR_DIR=str(tmp_path),
+        FANGKONG_TODAY="2020-02-03",
+    )
+    subprocess.run(
+        [fangkong, "demo", "--no-serve", "--seed", "2020"], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        [fangkong, "shell", "-c", FINGERPRINT], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    there = json.loads(out.strip().splitlines()[-1])
+    assert there["counts"] == here["counts"]
+    assert [tuple(o) for o in there["officers"]] == [tuple(o) for o in here["officers"]]
+    assert [tuple(p) for p in there["people"]] == [tuple(p) for p in here["people"]]

@@ -18,7 +18,19 @@ from tests.conftest import World
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open, signed in or not.
-PUBLIC = {"login", "set_language", "favicon", "service_worker", "manifest"}
+PUBLIC = {
+    "login",
+    "set_language",
+    "favicon",
+    "service_worker",
+    "manifest",
+    # QR self-registration by travellers (rate-limited; shows nobody else's data) and the
+    # ID-number check it shares with the officers' page (known people only for officers).
+    "public_register",
+    "public_receipt",
+    "public_check_id",
+    "checkpoint_check_id",
+}
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = {"home", "logout", "password_change"}
 # Pages open to any signed-in user that then apply a rule of their own to each record

@@ -81,3 +81,13 @@ def test_one_address_trying_many_accounts_is_slowed(world: World, settings) -> N
         client.post("/login/", {"username": f"guess{i}", "password": "x"})
     page = client.post("/login/", {"username": "command", "password": PASSWORD})
     assert "本机登录失败次数过多" in page.content.decode()
+
+
+def test_next_after_a_form_never_leaves_the_site(rf) -> None:  # type: ignore[no-untyped-def]
+    from fangkong.core.views import safe_next
+
+    for evil in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        request = rf.post("/x/", {"next": evil}, HTTP_HOST="127.0.0.1")
+        assert safe_next(request, "/home/") == "/home/"
+    request = rf.post("/x/", {"next": "/cases/12/"}, HTTP_HOST="127.0.0.1")
+    assert safe_next(request, "/home/") == "/cases/12/"

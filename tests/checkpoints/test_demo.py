@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db.models import Count, Sum
@@ -10,16 +11,13 @@ from django.db.models import Count, Sum
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment, Occupant, Passage, PassageCount
 from fangkong.checkpoints.selectors import fatigue_flags, tally_rows
 from fangkong.checkpoints.stats import _Everyone, daily_section
-from fangkong.core.demo import build_demo
-from fangkong.core.reference import load_reference_data
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.django_db
-def test_demo_checkpoints() -> None:
-    load_reference_data()
-    ctx = build_demo(seed=2020, log=lambda _m: None)
+def test_demo_checkpoints(demo_county: Any) -> None:
+    ctx = demo_county
     day = datetime.date(2020, 2, 3)
     assert Checkpoint.objects.count() == 9
     assert Checkpoint.objects.filter(road="G104", name="G104宁阳北检查站").exists()

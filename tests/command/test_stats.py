@@ -13,9 +13,8 @@ from django.utils import timezone
 from fangkong.command import services
 from fangkong.command.daily import daily_stats
 from fangkong.command.models import Disposition, Incident, Task
-from fangkong.core.demo import SHANGHAI, build_demo
+from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import collect_sections, flat_figures
-from fangkong.core.reference import load_reference_data
 from fangkong.org import services as org_services
 from fangkong.org.models import Officer
 from tests.command.conftest import Groups, counted, dispositions_by_kind, incidents_by_kind
@@ -159,13 +158,7 @@ def test_events_tell_the_days_inspections_and_incidents(handmade: World) -> None
     ]
 
 
-@pytest.fixture
-def demo(db: None):  # type: ignore[no-untyped-def]
-    load_reference_data()
-    return build_demo(seed=2020, log=lambda _m: None)
-
-
-def test_demo_county_figures_equal_counts_from_rows(demo) -> None:  # type: ignore[no-untyped-def]
+def test_demo_county_figures_equal_counts_from_rows(demo_county, db) -> None:  # type: ignore[no-untyped-def]
     for day in (D(2020, 1, 24), D(2020, 1, 27), D(2020, 2, 3), timezone.localdate()):
         figures = flat_figures(collect_sections(day))
         assert {k: v for k, v in figures.items() if k.startswith(("org.", "command."))} == counted(

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from fangkong.core.demo import build_demo
 from fangkong.core.figures import collect_sections, flat_figures
-from fangkong.core.reference import load_reference_data
 from fangkong.logistics.models import Donation, Purchase
 from fangkong.org.models import WelfareCase
 from fangkong.outreach.models import NoticeReceipt
@@ -18,9 +17,7 @@ from fangkong.outreach.models import NoticeReceipt
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_the_seeds_support_and_morale_figures() -> None:
-    load_reference_data()
-    build_demo(seed=2020, log=lambda _m: None)
+def test_demo_has_the_seeds_support_and_morale_figures(demo_county: Any) -> None:
     figures = flat_figures(collect_sections(datetime.date(2020, 2, 3)))
     # 斥资20余万元, at once: one purchase.
     assert Purchase.objects.count() == 1

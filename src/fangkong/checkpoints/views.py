@@ -37,6 +37,7 @@ from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_id_number, mask_name, mask_phone
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.selectors import key_area_for
+from fangkong.core.views import safe_next
 from fangkong.people.models import Person
 
 
@@ -500,6 +501,7 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
 
 
 @require_POST
+@require_perm("checkpoints.view")
 def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
     """The shift leader's hand count: the roster group, or a checkpoint officer of the shift."""
     if not (
@@ -521,7 +523,7 @@ def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
         for msgs in form.errors.values():
             for m in msgs:
                 messages.error(request, str(m))
-    return redirect(request.POST.get("next") or reverse("tally_list"))
+    return redirect(safe_next(request, reverse("tally_list")))
 
 
 @require_perm("checkpoints.view")

@@ -17,6 +17,7 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.exports import xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.forms import (
     AlertFilterForm,
@@ -163,7 +164,7 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("已解除隔离：%(name)s。可打印解除居家隔离告知书。") % {"name": case.person.name},
             )
-            return redirect(request.POST.get("next") or reverse("case_detail", args=[pk]))
+            return redirect(safe_next(request, reverse("case_detail", args=[pk])))
     context = _detail_context(request, pk)
     context["release_form"] = form
     return render(request, "quarantine/case_detail.html", context, status=422)
@@ -357,7 +358,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("预警已处置"))
     else:
         messages.error(request, _("处置情况：不能为空"))
-    return redirect(request.POST.get("next") or reverse("alert_list"))
+    return redirect(safe_next(request, reverse("alert_list")))
 
 
 @require_perm("quarantine.view")
