@@ -75,6 +75,11 @@ def page_routes() -> list[tuple[str, str, frozenset[str] | None]]:
             continue
         name = pattern.name or route
         perms = getattr(pattern.callback, "required_perms", None)
+        any_of = getattr(pattern.callback, "required_any_perms", None)
+        if any_of is not None:
+            # Any one of them opens the page: record it as a set to intersect with.
+            out.append((name, concrete(route), frozenset({"any:" + ",".join(any_of)})))
+            continue
         view_class = getattr(pattern.callback, "view_class", None)
         if perms is None and view_class is not None:
             perms = getattr(view_class, "required_perms", None)
@@ -136,6 +141,10 @@ def test_every_role_gets_exactly_what_the_table_allows(world: World) -> None:
                 wrong.append((role, name, status))
             elif name in OBJECT_LEVEL:
                 continue
+            elif perms is not None and any(p.startswith("any:") for p in perms):
+                any_of = set(next(iter(perms))[4:].split(","))
+                if bool(any_of & allowed) != (status != 403):
+                    wrong.append((role, name, status, "any-of", sorted(any_of)))
             elif perms is None or perms <= allowed:
                 if status == 403:
                     wrong.append((role, name, status, "refused but allowed"))

@@ -63,7 +63,10 @@ class TestRegisterPage:
         client.force_login(
             posts.world.users["checkpoint"].__class__.objects.get(username="checkpoint")
         )
-        assert client.get("/checkpoints/register/").status_code == 403
+        page = client.get("/checkpoints/register/")
+        assert page.status_code == 200
+        assert "您尚未被安排到任何检查站执勤" in page.content.decode()
+        assert "确认登记" not in page.content.decode()
 
     def test_id_check_fills_known_person(self, posts: Posts) -> None:
         register(posts, occ())

@@ -31,3 +31,21 @@ def require_perm(*perms: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def require_any_perm(*perms: str) -> Callable[[View], View]:
+    """Log in first; then at least one of the named permissions is needed, else 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(user_can(request.user, p) for p in perms):
+                raise PermissionDenied("role")
+            return view(request, *args, **kwargs)
+
+        wrapped.required_any_perms = perms  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -8,6 +8,10 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("联合检查站")
 
     def ready(self) -> None:
+        from fangkong.core.offline import register_offline_page
+
+        # The roadside screen opens without a network once it has been opened with one.
+        register_offline_page("checkpoint_register")
         from fangkong.accounts.jurisdiction import register_checkpoint_resolver
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role

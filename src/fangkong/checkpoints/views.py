@@ -10,7 +10,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.audit import audit_record, client_ip
 from fangkong.accounts.jurisdiction import get_in_scope
-from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.forms import (
@@ -59,17 +59,13 @@ def _rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -
 # ---------------------------------------------------------------- registration
 
 
-def _officer_checkpoint(request: HttpRequest) -> Checkpoint:
-    cp = selectors.user_checkpoint(request.user)
-    if cp is None:
-        raise PermissionDenied("no checkpoint")
-    return cp
-
-
 @require_perm("checkpoints.register")
 def register(request: HttpRequest) -> HttpResponse:
     """The officer's main screen: one vehicle, its occupants, flags, decisions."""
-    checkpoint = _officer_checkpoint(request)
+    checkpoint = selectors.user_checkpoint(request.user)
+    if checkpoint is None:
+        # Not a refusal: the officer is simply not on any checkpoint's roster yet.
+        return render(request, "checkpoints/no_post.html")
     shift = selectors.current_shift(checkpoint)
     reg: SelfRegistration | None = None
     if request.method == "POST":
@@ -501,14 +497,9 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
 
 
 @require_POST
-@require_perm("checkpoints.view")
+@require_any_perm("checkpoints.roster", "checkpoints.register")
 def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
     """The shift leader's hand count: the roster group, or a checkpoint officer of the shift."""
-    if not (
-        user_can(request.user, "checkpoints.roster")
-        or user_can(request.user, "checkpoints.register")
-    ):
-        raise PermissionDenied
     shift = get_in_scope(DutyShift.objects.select_related("checkpoint"), request.user, pk=pk)
     form = TallyForm(request.POST)
     if form.is_valid():

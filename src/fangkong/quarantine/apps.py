@@ -18,6 +18,10 @@ class QuarantineConfig(AppConfig):
         from fangkong.quarantine.import_nav import register_import_pages
 
         register_import_pages()
+        from fangkong.core.offline import register_offline_page
+
+        # Today's list opens in the village without a signal once it has been opened with one.
+        register_offline_page("followup_today")
 
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role

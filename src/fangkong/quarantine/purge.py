@@ -31,3 +31,18 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
         "quarantine.teammember": members,
         "quarantine.followup": notes,
     }
+
+
+def purge_imports(before: datetime.date) -> dict[str, int]:
+    """Pushed lists uploaded before the date: the files and the rows as uploaded go."""
+    from fangkong.quarantine.models import ListEntry, ListImport
+
+    start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
+    old = ListImport.objects.filter(created_at__lt=start)
+    files = 0
+    for li in old.exclude(file=""):
+        li.file.delete(save=False)
+        files += 1
+    old.update(file="")
+    rows = ListEntry.objects.filter(list_import__in=old).update(raw=[], name="", messages={})
+    return {"quarantine.listimport_file": files, "quarantine.listentry": rows}
