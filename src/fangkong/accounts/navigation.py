@@ -65,9 +65,16 @@ def nav_for(user: User, current_path: str) -> list[dict[str, Any]]:
     items = []
     for item in NAV:
         if item.visible_to(user):
-            url = reverse(item.url_name)
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            items.append({"label": item.label, "url": url, "active": active})
+            items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The item whose address is the longest prefix of the page's is the one we are in
+    # (/cases/today/ is 今日随访, not also 隔离管控 at /cases/).
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 
