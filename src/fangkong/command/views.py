@@ -37,15 +37,10 @@ from fangkong.command.forms import (
 )
 from fangkong.command.report import annex_name, annex_sheets, build_daily_report, report_name
 from fangkong.core.exports import xlsx_response
+from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, msgs in items:
-        form.add_error(field if field in form.fields else None, msgs)
 
 
 def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
@@ -137,7 +132,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
         try:
             task = services.task_assign(by=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("任务已交办：%(task)s") % {"task": task})
             return redirect("task_detail", pk=task.pk)
@@ -223,7 +218,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             inspection = services.inspection_record(by=user, problems=problems, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("实地检查已登记"))
             return redirect("inspection_detail", pk=inspection.pk)
@@ -342,7 +337,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     by=user, dispositions=dispositions, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("警情已登记"))
                 return redirect("incident_detail", pk=incident.pk)

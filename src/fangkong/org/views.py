@@ -11,16 +11,11 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
 from fangkong.org.forms import OfficerFilterForm, OfficerForm, ReportBackForm, WartimeOrderForm
 from fangkong.org.models import Officer, Recall
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, msgs in items:
-        form.add_error(field if field in form.fields else None, msgs)  # type: ignore[attr-defined]
 
 
 @require_perm("org.view")
@@ -81,7 +76,7 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 officer = services.officer_update(officer=officer, by=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已保存：%(officer)s") % {"officer": officer})
             return redirect("officer_list")
@@ -103,7 +98,7 @@ def wartime(request: HttpRequest) -> HttpResponse:
         try:
             services.wartime_order_issue(by=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("战时命令已发布，休假民警已全部召回"))
             return redirect("wartime")

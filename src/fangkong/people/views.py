@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
 from fangkong.people import selectors, services
@@ -85,8 +86,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person, created = services.person_register(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, msgs)
+            add_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("已登记：%(name)s") % {"name": person.name})
@@ -111,10 +111,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            for field, msgs in (
-                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, msgs)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("person_detail", pk=person.pk)

@@ -16,6 +16,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.exports import xlsx_response
+from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
@@ -32,12 +33,6 @@ from fangkong.quarantine.models import CaseStatus
 from fangkong.quarantine.notices import export_sheet, release_notice
 
 QUARANTINE_CSS = "fangkong/quarantine.css"
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, msgs in items:
-        form.add_error(field if field in form.fields else None, msgs)  # type: ignore[attr-defined]
 
 
 def _day_param(request: HttpRequest) -> tuple[datetime.date, datetime.datetime]:
@@ -132,7 +127,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             for msg in form.non_field_errors():
                 messages.error(request, str(msg))
         else:
@@ -158,7 +153,7 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -242,7 +237,7 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.team_assign(case=case, by=user, members=form.members())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("核查情况已保存：%(name)s") % {"name": case.person.name})
             return redirect("case_detail", pk=pk)
@@ -294,7 +289,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
                 note=d["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             alerts = list(followup.alerts.all())
             if alerts:
