@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.roles import user_can
@@ -146,27 +149,87 @@ def _not_own(c: Commendation, by: User, what: str) -> None:
         raise ValidationError(_("不能%(what)s本人上报的表彰") % {"what": what})
 
 
+@dataclass(frozen=True)
+class _Forward:
+    """One step forward on the fast track: who may take it, from where, to where."""
+
+    perm: str
+    what: Promise  # the refusal when the role may not: 您的角色不能…
+    source: str
+    wrong_status: Promise  # 当前状态“%(s)s”不能…
+    action: str
+    status: str
+    after: str  # the field holding the previous step's time
+    by_field: str
+    at_field: str
+    skipped: tuple[str, ...] = ()
+    skipped_message: Promise | None = None
+    not_own: Promise | None = None  # the nominator may not take this step
+
+
+_REVIEW = _Forward(
+    perm="honors.review",
+    what=_lazy("审核表彰"),
+    source=S.REPORTED,
+    wrong_status=_lazy("当前状态“%(s)s”不能审核"),
+    action=Step.Action.REVIEW,
+    status=S.REVIEWED,
+    after="submitted_at",
+    by_field="reviewed_by",
+    at_field="reviewed_at",
+    not_own=_lazy("审核"),
+)
+_APPROVE = _Forward(
+    perm="honors.approve",
+    what=_lazy("批准表彰"),
+    source=S.REVIEWED,
+    wrong_status=_lazy("当前状态“%(s)s”不能批准"),
+    action=Step.Action.APPROVE,
+    status=S.APPROVED,
+    after="reviewed_at",
+    by_field="approved_by",
+    at_field="approved_at",
+    skipped=(S.REPORTED,),
+    skipped_message=_lazy("须先经政工部门审核，不能跳过审核直接批准"),
+    not_own=_lazy("批准"),
+)
+_AWARD = _Forward(
+    perm="honors.award",
+    what=_lazy("颁奖"),
+    source=S.APPROVED,
+    wrong_status=_lazy("当前状态“%(s)s”不能颁奖"),
+    action=Step.Action.AWARD,
+    status=S.AWARDED,
+    after="approved_at",
+    by_field="awarded_by",
+    at_field="awarded_at",
+    skipped=(S.REPORTED, S.REVIEWED),
+    skipped_message=_lazy("须先经局领导批准，不能跳过批准直接颁奖"),
+)
+
+
+def _forward(
+    step: _Forward, commendation: Commendation, by: User, note: str, at: datetime.datetime | None
+) -> Commendation:
+    _require(by, step.perm, str(step.what))
+    c = _locked(commendation)
+    if c.status in step.skipped and step.skipped_message is not None:
+        raise ValidationError(str(step.skipped_message))
+    if c.status != step.source:
+        raise ValidationError(str(step.wrong_status) % {"s": c.get_status_display()})
+    if step.not_own is not None:
+        _not_own(c, by, str(step.not_own))
+    at = _when(at, getattr(c, step.after))
+    fields: dict[str, object] = {step.by_field: by, step.at_field: at}
+    return _advance(c, by=by, action=step.action, status=step.status, at=at, note=note, **fields)
+
+
 @transaction.atomic
 def commendation_review(
     *, commendation: Commendation, by: User, note: str = "", at: datetime.datetime | None = None
 ) -> Commendation:
     """快审: the political department checks the deeds."""
-    _require(by, "honors.review", _("审核表彰"))
-    c = _locked(commendation)
-    if c.status != S.REPORTED:
-        raise ValidationError(_("当前状态“%(s)s”不能审核") % {"s": c.get_status_display()})
-    _not_own(c, by, _("审核"))
-    at = _when(at, c.submitted_at)
-    return _advance(
-        c,
-        by=by,
-        action=Step.Action.REVIEW,
-        status=S.REVIEWED,
-        at=at,
-        note=note,
-        reviewed_by=by,
-        reviewed_at=at,
-    )
+    return _forward(_REVIEW, commendation, by, note, at)
 
 
 @transaction.atomic
@@ -174,24 +237,7 @@ def commendation_approve(
     *, commendation: Commendation, by: User, note: str = "", at: datetime.datetime | None = None
 ) -> Commendation:
     """快批: the bureau's leadership approves a reviewed case."""
-    _require(by, "honors.approve", _("批准表彰"))
-    c = _locked(commendation)
-    if c.status == S.REPORTED:
-        raise ValidationError(_("须先经政工部门审核，不能跳过审核直接批准"))
-    if c.status != S.REVIEWED:
-        raise ValidationError(_("当前状态“%(s)s”不能批准") % {"s": c.get_status_display()})
-    _not_own(c, by, _("批准"))
-    at = _when(at, c.reviewed_at)
-    return _advance(
-        c,
-        by=by,
-        action=Step.Action.APPROVE,
-        status=S.APPROVED,
-        at=at,
-        note=note,
-        approved_by=by,
-        approved_at=at,
-    )
+    return _forward(_APPROVE, commendation, by, note, at)
 
 
 @transaction.atomic
@@ -199,23 +245,7 @@ def commendation_award(
     *, commendation: Commendation, by: User, note: str = "", at: datetime.datetime | None = None
 ) -> Commendation:
     """快奖: the political department awards an approved case."""
-    _require(by, "honors.award", _("颁奖"))
-    c = _locked(commendation)
-    if c.status in (S.REPORTED, S.REVIEWED):
-        raise ValidationError(_("须先经局领导批准，不能跳过批准直接颁奖"))
-    if c.status != S.APPROVED:
-        raise ValidationError(_("当前状态“%(s)s”不能颁奖") % {"s": c.get_status_display()})
-    at = _when(at, c.approved_at)
-    return _advance(
-        c,
-        by=by,
-        action=Step.Action.AWARD,
-        status=S.AWARDED,
-        at=at,
-        note=note,
-        awarded_by=by,
-        awarded_at=at,
-    )
+    return _forward(_AWARD, commendation, by, note, at)
 
 
 @transaction.atomic
