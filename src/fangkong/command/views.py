@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,8 +38,8 @@ from fangkong.command.forms import (
 )
 from fangkong.command.report import annex_name, annex_sheets, build_daily_report, report_name
 from fangkong.core.exports import xlsx_response
-from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import form_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -127,16 +128,18 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_perm("command.task.assign")
 def task_create(request: HttpRequest) -> HttpResponse:
     form = TaskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
-        try:
-            task = services.task_assign(by=user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("任务已交办：%(task)s") % {"task": task})
-            return redirect("task_detail", pk=task.pk)
-    return render(request, "command/task_form.html", {"form": form})
+    user: User = request.user  # type: ignore[assignment]
+    return form_page(
+        request,
+        form,
+        save=lambda: services.task_assign(by=user, **form.cleaned_data),
+        done=lambda task: reverse("task_detail", args=[task.pk]),
+        message=lambda task: _("任务已交办：%(task)s") % {"task": task},
+        title=_("交办任务"),
+        submit=_("交办"),
+        back_url=reverse("task_list"),
+        back_label=_("任务"),
+    )
 
 
 @require_perm("command.task.work")
@@ -208,29 +211,23 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 def inspection_create(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None)
     formset = ProblemFormSet(request.POST or None, prefix="p")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        problems = [
-            services.ProblemInput(**f.cleaned_data)
-            for f in formset.forms
-            if f.cleaned_data and f.has_changed()
-        ]
-        user: User = request.user  # type: ignore[assignment]
-        try:
-            inspection = services.inspection_record(by=user, problems=problems, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("实地检查已登记"))
-            return redirect("inspection_detail", pk=inspection.pk)
-    return render(
+    user: User = request.user  # type: ignore[assignment]
+
+    def save() -> Any:
+        problems = [services.ProblemInput(**f.cleaned_data) for f in _filled(formset)]
+        return services.inspection_record(by=user, problems=problems, **form.cleaned_data)
+
+    return form_page(
         request,
-        "command/form_with_rows.html",
-        {
-            "form": form,
-            "formset": formset,
-            "heading": _("登记实地检查"),
-            "rows_heading": _("发现的问题和薄弱环节（每项须有整改责任人和时限）"),
-        },
+        form,
+        save=save,
+        formsets=[formset],
+        done=lambda inspection: reverse("inspection_detail", args=[inspection.pk]),
+        message=lambda _inspection: _("实地检查已登记"),
+        title=_("登记实地检查"),
+        template="command/form_with_rows.html",
+        formset=formset,
+        rows_heading=_("发现的问题和薄弱环节（每项须有整改责任人和时限）"),
     )
 
 
@@ -321,36 +318,31 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None)
     formset = DispositionFormSet(request.POST or None, prefix="d")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        dispositions = [
-            services.DispositionInput(**f.cleaned_data)
-            for f in formset.forms
-            if f.cleaned_data and f.has_changed()
-        ]
-        user: User = request.user  # type: ignore[assignment]
-        unit = form.cleaned_data["unit"]
-        if not selectors.unit_in_scope(user=user, unit=unit):
-            form.add_error("unit", _("只能登记本单位及下属单位的警情"))
-        else:
-            try:
-                incident = services.incident_record(
-                    by=user, dispositions=dispositions, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("警情已登记"))
-                return redirect("incident_detail", pk=incident.pk)
-    return render(
+    user: User = request.user  # type: ignore[assignment]
+
+    def save() -> Any:
+        if not selectors.unit_in_scope(user=user, unit=form.cleaned_data["unit"]):
+            raise ValidationError({"unit": _("只能登记本单位及下属单位的警情")})
+        dispositions = [services.DispositionInput(**f.cleaned_data) for f in _filled(formset)]
+        return services.incident_record(by=user, dispositions=dispositions, **form.cleaned_data)
+
+    return form_page(
         request,
-        "command/form_with_rows.html",
-        {
-            "form": form,
-            "formset": formset,
-            "heading": _("登记涉疫警情"),
-            "rows_heading": _("处置结果（可多项）"),
-        },
+        form,
+        save=save,
+        formsets=[formset],
+        done=lambda incident: reverse("incident_detail", args=[incident.pk]),
+        message=lambda _incident: _("警情已登记"),
+        title=_("登记涉疫警情"),
+        template="command/form_with_rows.html",
+        formset=formset,
+        rows_heading=_("处置结果（可多项）"),
     )
+
+
+def _filled(formset: Any) -> list[Any]:
+    """The rows of a formset the user filled in (blank extra rows are not rows)."""
+    return [f for f in formset.forms if f.cleaned_data and f.has_changed()]
 
 
 @require_perm("command.incident.view")

@@ -1,9 +1,51 @@
-"""Error pages in the site's own layout and language."""
+"""Views every app shares: one form page, the error pages in the site's own layout and language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from fangkong.core.forms import add_errors
+
+T = TypeVar("T")
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[], T],
+    done: str | Callable[[T], str],
+    message: Callable[[T], str],
+    title: str,
+    formsets: Iterable[Any] = (),
+    template: str = "form_page.html",
+    **context: Any,
+) -> HttpResponse:
+    """One form posted to one service: on success a message and a redirect, else the page again.
+
+    `save` calls the service with the form's cleaned data; a `ValidationError` it raises lands on
+    the form (field errors on their fields), so nothing is half saved and the officer's input is
+    kept. `done` is a URL name or path, or a function of the saved object giving one.
+    """
+    formsets = list(formsets)
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            obj = save()
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, message(obj))
+            return redirect(done(obj) if callable(done) else done)
+    page = {"form": form, "title": title, **context}
+    if formsets:
+        page["formsets"] = formsets
+    return render(request, template, page)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

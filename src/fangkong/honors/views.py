@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
-from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import form_page
 from fangkong.honors import selectors, services
 from fangkong.honors.documents import circular_docx
 from fangkong.honors.forms import ActionForm, CircularForm, ReportForm
@@ -56,32 +56,31 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
 @require_perm("honors.view", "honors.report")
 def commendation_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Commendation:
         d = form.cleaned_data
-        try:
-            c = services.commendation_report(
-                by=request.user,  # type: ignore[arg-type]
-                kind=d["kind"],
-                officer=d["officer"],
-                unit=d["unit"],
-                level=d["level"],
-                tier=d["tier"],
-                deeds=d["deeds"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已上报：%(c)s") % {"c": c})
-            return redirect("honors_detail", pk=c.pk)
-    context = {
-        "form": form,
-        "title": _("上报表彰"),
-        "lead": _("快报：个人选择民警，集体选择单位。"),
-        "submit": _("上报"),
-        "back_url": reverse("honors_list"),
-        "back_label": _("战时表彰"),
-    }
-    return render(request, "form_page.html", context)
+        return services.commendation_report(
+            by=request.user,  # type: ignore[arg-type]
+            kind=d["kind"],
+            officer=d["officer"],
+            unit=d["unit"],
+            level=d["level"],
+            tier=d["tier"],
+            deeds=d["deeds"],
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda c: reverse("honors_detail", args=[c.pk]),
+        message=lambda c: _("已上报：%(c)s") % {"c": c},
+        title=_("上报表彰"),
+        lead=_("快报：个人选择民警，集体选择单位。"),
+        submit=_("上报"),
+        back_url=reverse("honors_list"),
+        back_label=_("战时表彰"),
+    )
 
 
 def _actions(user: Any, c: Commendation) -> list[str]:
@@ -166,29 +165,28 @@ def circular_list(request: HttpRequest) -> HttpResponse:
 @require_perm("honors.view", "honors.award")
 def circular_create(request: HttpRequest) -> HttpResponse:
     form = CircularForm(request.POST or None, choices=selectors.approved_without_circular())
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Circular:
         d = form.cleaned_data
-        try:
-            circular = services.circular_issue(
-                number=d["number"],
-                title=d["title"],
-                day=d["day"],
-                commendations=list(d["commendations"]),
-                by=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已印发：%(c)s") % {"c": circular})
-            return redirect("honors_circulars")
-    context = {
-        "form": form,
-        "title": _("印发表扬通报"),
-        "submit": _("印发"),
-        "back_url": reverse("honors_circulars"),
-        "back_label": _("表扬通报"),
-    }
-    return render(request, "form_page.html", context)
+        return services.circular_issue(
+            number=d["number"],
+            title=d["title"],
+            day=d["day"],
+            commendations=list(d["commendations"]),
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done="honors_circulars",
+        message=lambda circular: _("已印发：%(c)s") % {"c": circular},
+        title=_("印发表扬通报"),
+        submit=_("印发"),
+        back_url=reverse("honors_circulars"),
+        back_label=_("表扬通报"),
+    )
 
 
 @require_perm("honors.view")

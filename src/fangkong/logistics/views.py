@@ -4,10 +4,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -17,8 +15,8 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.exports import Sheet, xlsx_response
-from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import form_page
 from fangkong.logistics import selectors, services
 from fangkong.logistics.documents import thank_you_letter
 from fangkong.logistics.forms import DistributionForm, DonationForm, LedgerFilterForm, PurchaseForm
@@ -91,16 +89,16 @@ def _lines_form_view(
     request: HttpRequest, form_class: Any, title: str, save: Any, done: str, msg: str
 ) -> HttpResponse:
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data, form.lines(), request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, msg % {"obj": obj})
-            return redirect(done)
-    context = {"form": form, "title": title, "back_url": reverse(done), "back_label": _("防护物资")}
-    return render(request, "form_page.html", context)
+    return form_page(
+        request,
+        form,
+        save=lambda: save(form.cleaned_data, form.lines(), request.user),
+        done=done,
+        message=lambda obj: msg % {"obj": obj},
+        title=title,
+        back_url=reverse(done),
+        back_label=_("防护物资"),
+    )
 
 
 @require_perm("logistics.view")

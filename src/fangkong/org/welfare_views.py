@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
-from fangkong.core.forms import add_errors
+from fangkong.core.views import form_page
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
 
@@ -71,21 +71,16 @@ def welfare_list(request: HttpRequest) -> HttpResponse:
 def welfare_create(request: HttpRequest) -> HttpResponse:
     _require_welfare(request)
     form = WelfareCaseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = welfare.welfare_case_open(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已登记：%(c)s") % {"c": case})
-            return redirect("welfare_detail", pk=case.pk)
-    context = {
-        "form": form,
-        "title": _("登记民警家庭困难"),
-        "back_url": reverse("welfare_list"),
-        "back_label": _("暖警"),
-    }
-    return render(request, "form_page.html", context)
+    return form_page(
+        request,
+        form,
+        save=lambda: welfare.welfare_case_open(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        done=lambda case: reverse("welfare_detail", args=[case.pk]),
+        message=lambda case: _("已登记：%(c)s") % {"c": case},
+        title=_("登记民警家庭困难"),
+        back_url=reverse("welfare_list"),
+        back_label=_("暖警"),
+    )
 
 
 @login_required

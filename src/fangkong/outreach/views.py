@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
-from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import form_page
 from fangkong.outreach import selectors, services
 from fangkong.outreach.forms import ActivityForm, MediaReportForm, NoticeForm
 from fangkong.outreach.models import Activity, MediaReport, Notice, NoticeReceipt
@@ -52,23 +52,20 @@ def activities(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_context(form: Any, title: str, back: str) -> dict[str, Any]:
-    return {"form": form, "title": title, "back_url": reverse(back), "back_label": _("返回")}
-
-
 def _simple_form(
     request: HttpRequest, form_class: Any, save: Any, done: str, title: str
 ) -> HttpResponse:
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已保存：%(obj)s") % {"obj": obj})
-            return redirect(done)
-    return render(request, "form_page.html", _form_context(form, title, done))
+    return form_page(
+        request,
+        form,
+        save=lambda: save(form.cleaned_data),
+        done=done,
+        message=lambda obj: _("已保存：%(obj)s") % {"obj": obj},
+        title=title,
+        back_url=reverse(done),
+        back_label=_("返回"),
+    )
 
 
 @require_perm("outreach.view", "outreach.edit")
@@ -130,23 +127,28 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_perm("notices.publish")
 def notice_create(request: HttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Notice:
         d = form.cleaned_data
-        try:
-            notice = services.notice_publish(
-                kind=d["kind"],
-                title=d["title"],
-                body=d["body"],
-                to_all=d["to_all"],
-                units=list(d["units"]),
-                by=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已发布：%(n)s") % {"n": notice})
-            return redirect("outreach_notice", pk=notice.pk)
-    return render(request, "form_page.html", _form_context(form, _("发布通知"), "outreach_notices"))
+        return services.notice_publish(
+            kind=d["kind"],
+            title=d["title"],
+            body=d["body"],
+            to_all=d["to_all"],
+            units=list(d["units"]),
+            by=request.user,  # type: ignore[arg-type]
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=lambda notice: reverse("outreach_notice", args=[notice.pk]),
+        message=lambda notice: _("已发布：%(n)s") % {"n": notice},
+        title=_("发布通知"),
+        back_url=reverse("outreach_notices"),
+        back_label=_("返回"),
+    )
 
 
 @login_required
