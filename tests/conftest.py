@@ -167,3 +167,62 @@ def demo_county(django_db_setup: None, django_db_blocker: Any) -> Any:
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def form_as_posted(html: str, **filled: object) -> dict[str, str]:
+    """What a browser posts from the page's main form (the POST form with the most fields) when
+    the user fills in `filled`: every input's value, every select's selected (else first)
+    option, every textarea."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.forms: list[dict[str, str]] = []
+            self.data: dict[str, str] = {}
+            self.state = "out"
+            self.select: str | None = None
+            self.textarea: str | None = None
+            self.first_option: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if tag == "form" and a.get("method", "").lower() == "post":
+                self.state, self.data = "in", {}
+                self.forms.append(self.data)
+            if self.state != "in":
+                return
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                self.data[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select, self.first_option = name, None
+            elif tag == "option" and self.select:
+                value = a.get("value", "")
+                if self.first_option is None:
+                    self.first_option = value
+                    self.data.setdefault(self.select, value)
+                if "selected" in a:
+                    self.data[self.select] = value
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "form":
+                self.state = "out"
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                self.data[self.textarea] += data
+
+    parser = Form()
+    parser.feed(html)
+    main = max(parser.forms, key=len)
+    return {**main, **{k: str(v) for k, v in filled.items()}}

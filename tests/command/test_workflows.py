@@ -13,7 +13,7 @@ from fangkong.command import services
 from fangkong.command.models import Disposition, Incident, Problem, Task
 from fangkong.org import services as org_services
 from tests.command.conftest import Groups
-from tests.conftest import World
+from tests.conftest import World, form_as_posted
 
 
 def _dt(delta_hours: float) -> str:
@@ -326,3 +326,49 @@ def test_nav_and_home_cards(world: World, groups: Groups) -> None:
     assert "指挥看板" not in home
     home = world.client("command").get("/").content.decode()
     assert 'href="/command/dashboard/"' in home
+
+
+def test_rows_left_untouched_in_the_browser_are_not_recorded(world: World) -> None:
+    """The page posts every row's fields; rows the officer did not fill in are not records."""
+    station = world.client("station_a")
+    page = station.get("/command/incidents/new/").content.decode()
+    posted = form_as_posted(
+        page,
+        kind="price_gouging",
+        unit=world.station_a.pk,
+        occurred_at=_dt(-2),
+        place="堽城镇某药店",
+        summary="口罩每只30元",
+        **{"d-0-kind": "fine", "d-0-note": "罚款5000元"},
+    )
+    response = station.post("/command/incidents/new/", posted)
+    assert response.status_code == 302, response.content.decode()
+    incident = Incident.objects.get()
+    assert list(incident.dispositions.values_list("kind", "persons")) == [("fine", 1)]
+
+    leader = org_services.officer_create(
+        name="张建军",
+        badge_number="370003",
+        kind="police",
+        unit=world.bureau,
+        by=None,
+        position="局长",
+    )
+    boss = world.client("command")
+    page = boss.get("/command/inspections/new/").content.decode()
+    posted = form_as_posted(
+        page,
+        unit=world.station_a.pk,
+        place="104国道联合检查站",
+        inspector=leader.pk,
+        at=_dt(-1),
+        **{
+            "p-0-kind": "problem",
+            "p-0-description": "夜间照明不足",
+            "p-0-owner": world.officer_a.pk,
+            "p-0-deadline": str(timezone.localdate() + datetime.timedelta(days=1)),
+        },
+    )
+    response = boss.post("/command/inspections/new/", posted)
+    assert response.status_code == 302, response.content.decode()
+    assert list(Problem.objects.values_list("description", flat=True)) == ["夜间照明不足"]

@@ -100,7 +100,8 @@ class InspectionFilterForm(forms.Form):
 
 
 class ProblemForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类别"), choices=Problem.Kind.choices)
+    # A blank first choice: a row the officer left alone posts "" and is not a problem.
+    kind = forms.ChoiceField(label=_("类别"), choices=[("", "---------"), *Problem.Kind.choices])
     description = forms.CharField(label=_("问题描述"), max_length=200)
     owner = forms.ModelChoiceField(
         label=_("整改责任人"),
@@ -143,7 +144,8 @@ class IncidentForm(forms.Form):
 
 
 class DispositionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("处置"), choices=Disposition.Kind.choices)
+    # A blank first choice: a row the officer left alone posts "" and is not a disposition.
+    kind = forms.ChoiceField(label=_("处置"), choices=[("", "---------"), *Disposition.Kind.choices])
     persons = forms.IntegerField(label=_("人数"), min_value=1, max_value=999, initial=1)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
