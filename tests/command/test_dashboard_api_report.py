@@ -213,3 +213,18 @@ def test_trends_run_from_the_emergency_and_stay_bounded(world: World) -> None:
     assert charts >= 4
     assert late.count("<tr><td>2020-08-05</td>") == charts
     assert "<tr><td>2020-08-04</td>" not in late
+
+
+def test_the_fixed_working_day_opens_the_dashboard_on_that_day(world: World) -> None:
+    """FANGKONG_TODAY (the demo county's 2020-02-03) is the dashboard's, API's and menu's today."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    client = world.client("command")
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        page = client.get("/command/dashboard/").content.decode()
+        assert "实时数据，截至 2020-02-03" in page
+        assert client.get("/api/v1/stats/daily").json()["date"] == "2020-02-03"
+        # A later day cannot be chosen: it has not happened yet on the working day.
+        later = client.get("/command/dashboard/?date=2020-03-01").content.decode()
+        assert "实时数据，截至 2020-02-03" in later

@@ -23,6 +23,7 @@ from fangkong.checkpoints.models import (
     Passage,
     PassageCount,
 )
+from fangkong.core.clock import work_day
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.plates import normalize_plate
 from fangkong.people.models import Person
@@ -452,7 +453,7 @@ def tally_rows(
 
 
 def local_today() -> datetime.date:
-    return timezone.localdate()
+    return work_day()
 
 
 def passage_get_any(*, pk: int) -> Passage:

@@ -7,12 +7,12 @@ import datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
+from fangkong.core.clock import work_day, work_now
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import Figure, Section, Table, Trend
 
@@ -80,8 +80,8 @@ def daily_section(day: datetime.date) -> Section | None:
         )
     )
     moment = (
-        timezone.now()
-        if day == timezone.localdate()
+        work_now()
+        if day == work_day()
         else datetime.datetime.combine(day, datetime.time(12), SHANGHAI)
     )
     on_duty = DutyAssignment.objects.filter(starts_at__lte=moment, ends_at__gt=moment).count()

@@ -32,6 +32,7 @@ from fangkong.checkpoints.forms import (
     monday,
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
+from fangkong.core.clock import work_day
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_id_number, mask_name, mask_phone
@@ -173,7 +174,7 @@ def check_id(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.messages[0]
         else:
             context["parsed"] = parsed
-            context["key_area"] = key_area_for(parsed.region_code, timezone.localdate())
+            context["key_area"] = key_area_for(parsed.region_code, work_day())
             if officer:
                 context["known"] = Person.objects.filter(id_number=parsed.number).first()
                 context["current_name"] = request.GET.get(f"occ-{i}-name", "")
@@ -297,7 +298,7 @@ def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileRe
                 o.get_decision_display(),
             ]
 
-    day = f.day.isoformat() if f.day else timezone.localdate().isoformat()
+    day = f.day.isoformat() if f.day else work_day().isoformat()
     headers = [
         "通行时间", "检查站", "班次", "方向", "车牌号", "车辆类型", "姓名", "身份证号", "联系电话",
         "体温", "从何处来", "到何处去", "14天行程", "症状", "预警", "处置",
@@ -331,7 +332,7 @@ def plate_trajectory(request: HttpRequest, plate: str) -> HttpResponse:
 
 @require_perm("checkpoints.view")
 def checkpoint_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = work_day()
     checkpoints = list(selectors.checkpoint_list(user=request.user))
     counts = {
         r["checkpoint"]: r
@@ -361,7 +362,7 @@ def _week(request: HttpRequest) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        day = timezone.localdate()
+        day = work_day()
     return monday(day)
 
 
@@ -387,7 +388,7 @@ def roster_week(request: HttpRequest) -> HttpResponse:
             "table": table,
             "prev": start - datetime.timedelta(days=7),
             "next": start + datetime.timedelta(days=7),
-            "fatigue": selectors.fatigue_flags(min(days[-1], max(days[0], timezone.localdate()))),
+            "fatigue": selectors.fatigue_flags(min(days[-1], max(days[0], work_day()))),
         },
     )
 

@@ -5,11 +5,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.command.daily import daily_stats
+from fangkong.core.clock import work_day
 
 router = Router(tags=["stats"])
 
@@ -52,4 +52,4 @@ class DailyStatsOut(Schema):
 def stats_daily(request: HttpRequest, date: datetime.date | None = None) -> dict[str, Any]:
     if not user_can(request.user, "command.dashboard"):
         raise PermissionDenied
-    return daily_stats(date or timezone.localdate())
+    return daily_stats(date or work_day())

@@ -145,7 +145,9 @@ class IncidentForm(forms.Form):
 
 class DispositionForm(forms.Form):
     # A blank first choice: a row the officer left alone posts "" and is not a disposition.
-    kind = forms.ChoiceField(label=_("处置"), choices=[("", "---------"), *Disposition.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("处置"), choices=[("", "---------"), *Disposition.Kind.choices]
+    )
     persons = forms.IntegerField(label=_("人数"), min_value=1, max_value=999, initial=1)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
 from fangkong.accounts.roles import Role
+from fangkong.core.clock import work_day
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -20,19 +21,17 @@ def _my_open_tasks(user: User) -> int:
 
 
 def _overdue_tasks(user: User) -> int:
-    from django.utils import timezone
 
     from fangkong.command.selectors import task_list
 
-    return task_list(user=user, overdue=timezone.localdate()).count()
+    return task_list(user=user, overdue=work_day()).count()
 
 
 def _open_problems(user: User) -> int:
-    from django.utils import timezone
 
     from fangkong.command.selectors import problem_list
 
-    return problem_list(user=user, open_on=timezone.localdate()).count()
+    return problem_list(user=user, open_on=work_day()).count()
 
 
 def register() -> None:

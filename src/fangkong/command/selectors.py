@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
 from fangkong.accounts.roles import user_can
 from fangkong.command.models import Incident, Inspection, Problem, Task
+from fangkong.core.clock import work_now
 from fangkong.org.models import Unit, WorkingGroup
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
 
 def as_of(day: datetime.date) -> datetime.datetime:
     """The moment a day's figures describe: its end, or now while it is still running."""
-    return min(day_start(day + datetime.timedelta(days=1)), timezone.now())
+    return min(day_start(day + datetime.timedelta(days=1)), work_now())
 
 
 # ---------------------------------------------------------------- tasks

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +36,7 @@ from fangkong.command.forms import (
     TaskForm,
 )
 from fangkong.command.report import annex_name, annex_sheets, build_daily_report, report_name
+from fangkong.core.clock import work_day, work_now
 from fangkong.core.exports import xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
@@ -46,7 +46,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
     form = DashboardDateForm(request.GET or None)
-    today = timezone.localdate()
+    today = work_day()
     day = today
     if form.is_valid() and form.cleaned_data.get("date"):
         day = min(form.cleaned_data["date"], today)
@@ -62,11 +62,11 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "trend_start": start,
         "chart_data": charts,
         "day": day,
-        "is_today": day == timezone.localdate(),
+        "is_today": day == work_day(),
         "date_form": form,
         "stats": stats,
         "charts": [{**c, "rows": list(zip(c["dates"], c["values"], strict=True))} for c in charts],
-        "now": timezone.localtime(),
+        "now": work_now(),
     }
 
 
@@ -120,7 +120,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, tasks),
             "query": query_without_page(request),
             "can_assign": user_can(request.user, "command.task.assign"),
-            "now": timezone.now(),
+            "now": work_now(),
         },
     )
 
@@ -153,7 +153,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": task.updates.select_related("by"),
             "note_form": NoteForm(),
             "result_form": ResultForm(),
-            "overdue": task.done_at is None and task.deadline < timezone.now(),
+            "overdue": task.done_at is None and task.deadline < work_now(),
         },
     )
 
@@ -262,7 +262,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, problems),
             "query": query_without_page(request),
-            "today": timezone.localdate(),
+            "today": work_day(),
         },
     )
 
@@ -364,7 +364,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             dform = DispositionForm(request.POST)
             if dform.is_valid():
                 services.incident_dispose(
-                    incident=incident, by=user, day=timezone.localdate(), **dform.cleaned_data
+                    incident=incident, by=user, day=work_day(), **dform.cleaned_data
                 )
                 messages.success(request, _("处置结果已登记"))
             else:

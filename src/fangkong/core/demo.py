@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from fangkong.core.clock import SHANGHAI
+
 DEMO_PASSWORD = "Fangkong@2020"
 
 

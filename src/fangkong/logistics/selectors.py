@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from fangkong.core.clock import work_day
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -40,7 +40,7 @@ class StockRow:
 
 def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
     """Every item with its stock across stores and its days of cover: two queries."""
-    day = day or timezone.localdate()
+    day = day or work_day()
     items = list(
         Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0)).order_by(
             "sort_order", "id"

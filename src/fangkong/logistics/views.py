@@ -7,13 +7,13 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.clock import work_day
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
@@ -27,9 +27,9 @@ from fangkong.logistics.models import Donation
 def stock(request: HttpRequest) -> HttpResponse:
     # The rate of use is measured over the 7 days up to `day` (today unless asked).
     try:
-        day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+        day = parse_date(request.GET.get("day") or "") or work_day()
     except ValueError:  # well formed but impossible, e.g. 2020-02-30
-        day = timezone.localdate()
+        day = work_day()
     rows = selectors.stock_summary(day)
     return render(
         request,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.clock import work_now
 from fangkong.core.figures import Figure, Section, Table, Trend
 from fangkong.org.models import Officer, Recall, Unit
 
@@ -24,7 +25,7 @@ from fangkong.org.models import Officer, Recall, Unit
 def _as_of(day: datetime.date) -> datetime.datetime:
     tz = timezone.get_current_timezone()
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
-    return min(end, timezone.now())
+    return min(end, work_now())
 
 
 def _officers_url(status: str) -> str:

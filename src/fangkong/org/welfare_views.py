@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.core.clock import work_day
 from fangkong.core.views import form_page
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
@@ -58,7 +58,7 @@ def welfare_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     cases = welfare.welfare_cases_for(request.user)
     cases = cases.filter(solved_at__isnull=show != "solved")
-    flags = welfare.fatigue_flags(timezone.localdate())
+    flags = welfare.fatigue_flags(work_day())
     rows = [(c, flags.get(c.officer_id, "")) for c in cases]
     return render(
         request,

@@ -13,47 +13,20 @@ visit. A case is overdue when it missed the *last window that closed*: from 22:0
 12:00 the next day that is the evening window of the day the 22:00 belongs to; from 12:00
 to 22:00 the morning window of the same day.
 
-The platform's "today" is the local date; `FANGKONG["TODAY"]` (env FANGKONG_TODAY, e.g.
-2020-02-03 for the demo county) fixes it, keeping the clock time, so the demo can be worked
-as on its own day.
+The platform's "today" is `fangkong.core.clock.work_day()` (see there: FANGKONG_TODAY fixes it
+for the demo county).
 """
 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.utils import timezone
+from fangkong.core.clock import SHANGHAI, work_day, work_now  # noqa: F401 (used as schedule.*)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MORNING, EVENING = "am", "pm"
 MORNING_OPENS = datetime.time(6, 0)
 NOON = datetime.time(12, 0)
 EVENING_CLOSES = datetime.time(22, 0)
-
-
-def fixed_today() -> datetime.date | None:
-    value = settings.FANGKONG.get("TODAY") or ""
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def work_now() -> datetime.datetime:
-    """Now, in Asia/Shanghai — on the fixed day when FANGKONG["TODAY"] is set."""
-    now = timezone.now().astimezone(SHANGHAI)
-    fixed = fixed_today()
-    if fixed is not None:
-        now = datetime.datetime.combine(fixed, now.time(), SHANGHAI)
-    return now
-
-
-def work_day() -> datetime.date:
-    return work_now().date()
 
 
 def slot_of(visited_at: datetime.datetime) -> tuple[datetime.date, str]:

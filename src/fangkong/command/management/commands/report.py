@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from fangkong.command.report import write_daily_report
+from fangkong.core.clock import work_day
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         daily.add_argument("--no-annex", action="store_true", help="不生成附表")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = timezone.localdate()
+        day = work_day()
         if options.get("date"):
             try:
                 day = datetime.date.fromisoformat(options["date"])
