@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fangkong.accounts.roles import role_perms
+from fangkong.org.models import Unit
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD, World
 from tests.test_routes import OBJECT_LEVEL, ROUTES, SIGNED_IN
@@ -77,3 +78,38 @@ def test_every_page_loads_cleanly_and_fits_a_phone(
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         > 1000
     )
+
+
+@pytest.mark.parametrize("role", ["command", "checkpoint", "followup", "political", "logistics"])
+def test_every_page_in_english_has_no_chinese_in_its_own_words(
+    page: Page, live_server: object, world: World, role: str
+) -> None:
+    """Headings, labels, buttons, table headers and the menu are the platform's own words: in
+    English none of them is left in Chinese (names and places in the data stay as they are)."""
+    base = str(live_server)
+    user = next(u for u in world.users.values() if u.role == role)
+    login(page, base, user.username, PASSWORD)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    # The data's own words: the user's and units' names ("中文" is the other language's name).
+    data = sorted(
+        {user.display_name, user.username, *Unit.objects.values_list("name", flat=True)},
+        key=len,
+        reverse=True,
+    )
+    untranslated = []
+    for url in pages_for(role):
+        probe = page.request.get(f"{base}{url}", max_redirects=0)
+        if probe.status != 200 or "text/html" not in probe.headers.get("content-type", ""):
+            continue
+        page.goto(f"{base}{url}")
+        found = page.evaluate(
+            """(data) => [...document.querySelectorAll(
+                   'h1, h2, h3, label, button, th, nav a, legend, .fk-btn')]
+               .map(e => data.reduce((t, d) => t.split(d).join(''), e.innerText.trim()))
+               .filter(t => t !== '中文' && /[\\u4e00-\\u9fff]/.test(t))""",
+            data,
+        )
+        if found:
+            untranslated.append((url, found[:5]))
+    assert untranslated == []

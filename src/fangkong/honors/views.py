@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
@@ -21,14 +22,14 @@ from fangkong.honors.forms import ActionForm, CircularForm, ReportForm
 from fangkong.honors.models import Circular, Commendation
 
 S = Commendation.Status
-TABS = [
-    ("", _("全部")),
-    (S.REPORTED, _("待审核")),
-    (S.REVIEWED, _("待批准")),
-    (S.APPROVED, _("待颁奖")),
-    (S.AWARDED, _("已颁奖")),
-    (S.RETURNED, _("退回修改")),
-    (S.REJECTED, _("不予表彰")),
+TABS = [  # lazy: the tabs are read in the language of each request
+    ("", gettext_lazy("全部")),
+    (S.REPORTED, gettext_lazy("待审核")),
+    (S.REVIEWED, gettext_lazy("待批准")),
+    (S.APPROVED, gettext_lazy("待颁奖")),
+    (S.AWARDED, gettext_lazy("已颁奖")),
+    (S.RETURNED, gettext_lazy("退回修改")),
+    (S.REJECTED, gettext_lazy("不予表彰")),
 ]
 
 
