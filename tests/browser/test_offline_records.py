@@ -244,5 +244,6 @@ def test_an_old_copy_is_dropped_but_records_waiting_are_not(page: Page, at_regis
 
     page.context.set_offline(False)
     page.goto(f"{base}{REGISTER}")
+    page.evaluate("FangkongOutbox.flush()")  # the page's own flush, awaited
     expect(page.locator("[data-outbox-badge]")).to_be_hidden()
     assert Passage.objects.get().plate == "鲁J12345"
