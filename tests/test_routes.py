@@ -46,7 +46,7 @@ OBJECT_LEVEL = {
     "outreach_notice_confirm",
 }
 # API routes open to anyone: reference data with nothing personal in it.
-PUBLIC_API = {"/api/v1/reference/id-rules"}
+PUBLIC_API = {"/api/v1/reference/id-rules", "/api/v1/reference/checkpoint-rules"}
 # Mounted elsewhere and tested there: Django's admin, the JSON API (below).
 SKIP_PREFIXES = ("admin/", "api/v1/")
 

@@ -48,7 +48,22 @@ def test_home_opens_offline_and_queued_writes_wait_then_signing_out_clears(
     assert page.evaluate("FangkongOutbox.list().then(r => r.length)") == 1
 
     page.context.set_offline(False)
+    # The record is tried once more (this one is refused) and the officer asked before it
+    # is deleted with the rest of the device's copy.
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(f"{base}/login/")
-    assert page.evaluate("caches.keys()") == []
+    assert asked == ["本机还有1条记录未上传，退出将删除这些记录。确定退出？"]
+    # Only the app's own files may be back (the login page uses them); no page, no data.
+    kept = page.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys()) {
+                for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+            }
+            return urls;
+        }"""
+    )
+    assert [u for u in kept if not u.startswith("/static/")] == []
     assert page.evaluate("FangkongOutbox.list().then(r => r.length)") == 0

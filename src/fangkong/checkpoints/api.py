@@ -8,8 +8,9 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
@@ -17,8 +18,10 @@ from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
+from fangkong.checkpoints.roadside import device_rules
 from fangkong.core.api import page_slice
 from fangkong.core.masking import mask_id_number, mask_name
+from fangkong.core.reference_api import reference_response
 
 router = Router(tags=["checkpoints"])
 
@@ -150,7 +153,30 @@ def passage_out(p: Passage) -> PassageOut:
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
 def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
-    cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
+    try:
+        cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
+    except PermissionDenied:
+        # Sent from a phone's outbox after the shift it was made in: the officer held the
+        # checkpoint then. Anyone else is told why, so the record goes back to them.
+        if _device(request) is not None or not user_can(request.user, "checkpoints.register"):
+            raise
+        held = Checkpoint.objects.filter(code=payload.checkpoint).first()
+        if held is None or not selectors.was_on_duty(
+            user=request.user, checkpoint=held, at=payload.occurred_at
+        ):
+            return Status(
+                403,
+                {
+                    "detail": [
+                        {
+                            "field": "checkpoint",
+                            "msg": _("检查站：您不在%(name)s执勤，通行时间也不在您在该站的班次内")
+                            % {"name": held.name if held else payload.checkpoint},
+                        }
+                    ]
+                },
+            )
+        cp = held
     if cp is None:
         return Status(422, {"detail": [{"field": "checkpoint", "msg": "检查站：代码不存在"}]})
     data = services.PassageInput(
@@ -318,3 +344,12 @@ def roster(request: HttpRequest, date: datetime.date) -> ShiftPage:
         for s in shifts
     ]
     return ShiftPage(items=items, count=len(items))
+
+
+@router.get(
+    "/reference/checkpoint-rules",
+    auth=None,
+    summary="检查站离线判断规则（地区、重点地区、车牌、乡镇村居、预警用语；不含个人信息）",
+)
+def get_checkpoint_rules(request: HttpRequest) -> HttpResponse:
+    return reference_response(request, device_rules(), max_age=0)

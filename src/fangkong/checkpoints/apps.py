@@ -8,10 +8,22 @@ class CheckpointsConfig(AppConfig):
     verbose_name = _("联合检查站")
 
     def ready(self) -> None:
-        from fangkong.core.offline import register_offline_page
+        from fangkong.core.offline import (
+            register_offline_asset,
+            register_offline_data,
+            register_offline_page,
+        )
 
-        # The roadside screen opens without a network once it has been opened with one.
+        # The roadside screen opens without a network once it has been opened with one, and
+        # checks and flags a registration there by the server's rules.
         register_offline_page("checkpoint_register")
+        for asset in (
+            "checkpoints/checkpoints.css",
+            "checkpoints/roadside.js",
+            "checkpoints/register.js",
+        ):
+            register_offline_asset(asset)
+        register_offline_data("/api/v1/reference/checkpoint-rules")
         from fangkong.accounts.jurisdiction import register_checkpoint_resolver
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role

@@ -4,6 +4,7 @@ occupants, added with a button, no script) into the same PassageInput the API bu
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,12 +44,16 @@ class PassageForm:
     rows: list[OccupantRow] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     code: str = ""
+    # One id per registration shown: a double tap, or the device sending again what the
+    # server may already have stored, is one passage (the API's rule too).
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     provinces = PROVINCE_ABBREVIATIONS
     vehicle_types = VehicleType.choices
     directions = Direction.choices
     decisions = Decision.choices
     symptom_choices = SYMPTOMS
+    max_rows = MAX_ROWS
 
     @property
     def plate(self) -> str:
@@ -67,6 +72,7 @@ class PassageForm:
             vehicle_type=post.get("vehicle_type", VehicleType.CAR),
             direction=post.get("direction", Direction.IN),
             code=post.get("code", "")[:8],
+            client_id=_client_id(post.get("client_id", "")),
         )
         for i in range(n):
             p = f"occ-{i}-"
@@ -124,6 +130,7 @@ class PassageForm:
     def to_input(self, checkpoint: Checkpoint, *, decisions: bool = True) -> PassageInput:
         return PassageInput(
             checkpoint=checkpoint,
+            client_id=uuid.UUID(self.client_id),
             direction=self.direction,
             vehicle_type=self.vehicle_type,
             plate=self.plate,
@@ -159,6 +166,13 @@ class PassageForm:
                 kept[int(parts[1])].errors[parts[2]] = msgs
             else:
                 self.errors[key] = msgs
+
+
+def _client_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 class PassageFilterForm(forms.Form):

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Decision
@@ -69,8 +68,21 @@ def resolve_place(text: str) -> str:
     return found[0].code if found else ""
 
 
+# The words of each flag's reason: one table for the server and for devices that flag
+# offline (checkpoints.roadside serves it to them).
+REASONS = {
+    "area": gettext_lazy("%(name)s为重点地区"),
+    "household": gettext_lazy("户籍地%(place)s（身份证号前六位%(code)s），%(why)s"),
+    "plate": gettext_lazy("车牌%(plate)s属%(place)s，%(why)s"),
+    "origin": gettext_lazy("自述从%(origin)s来，%(why)s"),
+    "travel": gettext_lazy("14天内到过%(places)s，属重点地区"),
+    "fever": gettext_lazy("体温%(t)s℃，达到发热标准%(limit)s℃"),
+    "symptoms": gettext_lazy("自述症状：%(s)s"),
+}
+
+
 def _area_reason(area: KeyArea) -> str:
-    return _("%(name)s为重点地区") % {"name": area.name}
+    return str(REASONS["area"]) % {"name": area.name}
 
 
 def occupant_flags(
@@ -92,7 +104,7 @@ def occupant_flags(
         flags.append(
             Flag(
                 "household",
-                _("户籍地%(place)s（身份证号前六位%(code)s），%(why)s")
+                str(REASONS["household"])
                 % {
                     "place": region_name(household_region),
                     "code": household_region,
@@ -105,7 +117,7 @@ def occupant_flags(
         flags.append(
             Flag(
                 "plate",
-                _("车牌%(plate)s属%(place)s，%(why)s")
+                str(REASONS["plate"])
                 % {
                     "plate": plate[:2],
                     "place": region_name(plate_region),
@@ -118,7 +130,7 @@ def occupant_flags(
         flags.append(
             Flag(
                 "origin",
-                _("自述从%(origin)s来，%(why)s") % {"origin": origin, "why": _area_reason(area)},
+                str(REASONS["origin"]) % {"origin": origin, "why": _area_reason(area)},
             )
         )
     visited = []
@@ -127,20 +139,17 @@ def occupant_flags(
         if area:
             visited.append(place)
     if visited:
-        flags.append(
-            Flag("travel", _("14天内到过%(places)s，属重点地区") % {"places": "、".join(visited)})
-        )
+        flags.append(Flag("travel", str(REASONS["travel"]) % {"places": "、".join(visited)}))
     if temperature is not None and temperature >= fever_threshold():
         flags.append(
             Flag(
                 "fever",
-                _("体温%(t)s℃，达到发热标准%(limit)s℃")
-                % {"t": temperature, "limit": fever_threshold()},
+                str(REASONS["fever"]) % {"t": temperature, "limit": fever_threshold()},
             )
         )
     symptoms = [s for s in symptoms if s]
     if symptoms:
-        flags.append(Flag("symptoms", _("自述症状：%(s)s") % {"s": "、".join(symptoms)}))
+        flags.append(Flag("symptoms", str(REASONS["symptoms"]) % {"s": "、".join(symptoms)}))
     return flags
 
 

@@ -70,6 +70,20 @@ def user_checkpoint(user: User | AnonymousUser) -> Checkpoint | None:
     return Checkpoint.objects.filter(pk__in=ids).first()
 
 
+def was_on_duty(
+    *, user: User | AnonymousUser, checkpoint: Checkpoint, at: datetime.datetime
+) -> bool:
+    """Whether the user's officer held a shift at the checkpoint at that moment."""
+    officer_id = getattr(user, "officer_id", None)
+    if not officer_id:
+        return False
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, SHANGHAI)
+    return DutyAssignment.objects.filter(
+        officer_id=officer_id, shift__checkpoint=checkpoint, starts_at__lte=at, ends_at__gt=at
+    ).exists()
+
+
 def current_shift(checkpoint: Checkpoint, at: datetime.datetime | None = None) -> DutyShift | None:
     day, slot = checkpoint.shift_at(at or timezone.now())
     return (
@@ -282,6 +296,42 @@ def roster_rows(
         )
         .order_by("day", "shift__checkpoint__code", "shift__slot", "officer__badge_number")
     )
+
+
+@dataclass
+class RosterLine:
+    shift: DutyShift
+    officers: list[Officer]
+    mine: bool
+
+
+def own_roster(
+    *, user: User | AnonymousUser, checkpoint: Checkpoint, start: datetime.date, days: int = 3
+) -> list[RosterLine]:
+    """The shifts of the officer's checkpoint, and their own shifts anywhere, from `start`
+    for `days` days: what they look up at the roadside (the register page keeps it offline)."""
+    officer_id = getattr(user, "officer_id", None)
+    where = Q(checkpoint=checkpoint)
+    if officer_id:
+        where |= Q(assignments__officer_id=officer_id)
+    shifts = (
+        DutyShift.objects.filter(
+            where, day__gte=start, day__lt=start + datetime.timedelta(days=days)
+        )
+        .distinct()
+        .select_related("checkpoint", "leader")
+        .prefetch_related(_assignments())
+        .order_by("starts_at", "checkpoint__code")
+    )
+    lines = []
+    for shift in shifts:
+        officers = [a.officer for a in shift.assignments.all()]
+        lines.append(
+            RosterLine(
+                shift, officers, bool(officer_id) and any(o.pk == officer_id for o in officers)
+            )
+        )
+    return lines
 
 
 def on_duty_now(*, at: datetime.datetime | None = None) -> list[DutyShift]:

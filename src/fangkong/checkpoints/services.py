@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.accounts.audit import audit_create, audit_record
 from fangkong.checkpoints import rules
@@ -50,6 +51,18 @@ if TYPE_CHECKING:
 
 MAX_OCCUPANTS = 60
 REFERRING = (Decision.QUARANTINE, Decision.MEDICAL)
+TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+# What passage_assess says about occupants; checkpoints.roadside serves the same words to
+# devices that check a registration offline.
+MESSAGES = {
+    "who": gettext_lazy("第%(n)s位乘车人"),
+    "temperature": gettext_lazy("体温"),
+    "temperature_number": gettext_lazy("%(f)s须为数字，如 36.5"),
+    "temperature_range": gettext_lazy("%(f)s应在34.0到43.0℃之间"),
+    "temperature_required": gettext_lazy("%(who)s体温：请测量后填写"),
+    "duplicate_id": gettext_lazy("%(who)s身份证号与第%(n)s位相同"),
+    "no_occupants": gettext_lazy("乘车人员：至少登记一人"),
+}
 
 
 # ---------------------------------------------------------------- passages
@@ -154,9 +167,9 @@ def _temperature(raw: Any, label: str) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(_("%(f)s须为数字，如 36.5") % {"f": label}) from exc
-    if not Decimal("34.0") <= value <= Decimal("43.0"):
-        raise ValidationError(_("%(f)s应在34.0到43.0℃之间") % {"f": label})
+        raise ValidationError(str(MESSAGES["temperature_number"]) % {"f": label}) from exc
+    if not TEMPERATURE_RANGE[0] <= value <= TEMPERATURE_RANGE[1]:
+        raise ValidationError(str(MESSAGES["temperature_range"]) % {"f": label})
     return value
 
 
@@ -195,7 +208,7 @@ def passage_assess(
         errors["occurred_at"] = [_("通行时间不能晚于现在")]
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
-        errors["occupants"] = [_("乘车人员：至少登记一人")]
+        errors["occupants"] = [str(MESSAGES["no_occupants"])]
     elif len(data.occupants) > MAX_OCCUPANTS:
         errors["occupants"] = [_("乘车人员：一次最多登记%(n)s人") % {"n": MAX_OCCUPANTS}]
     places = places or _places()
@@ -203,7 +216,7 @@ def passage_assess(
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
-        who = _("第%(n)s位乘车人") % {"n": i + 1}
+        who = str(MESSAGES["who"]) % {"n": i + 1}
         prefix = f"occupants.{i}."
         key = ("person", occ.name, occ.id_number, occ.phone)
         try:
@@ -223,16 +236,16 @@ def passage_assess(
         if number:
             if number in seen:
                 errors[prefix + "id_number"] = [
-                    _("%(who)s身份证号与第%(n)s位相同") % {"who": who, "n": seen[number] + 1}
+                    str(MESSAGES["duplicate_id"]) % {"who": who, "n": seen[number] + 1}
                 ]
             seen[number] = i
         temperature = None
         try:
-            temperature = _temperature(occ.temperature, f"{who}{_('体温')}")
+            temperature = _temperature(occ.temperature, f"{who}{MESSAGES['temperature']}")
         except ValidationError as exc:
             errors[prefix + "temperature"] = exc.messages
         if require_temperature and temperature is None and prefix + "temperature" not in errors:
-            errors[prefix + "temperature"] = [_("%(who)s体温：请测量后填写") % {"who": who}]
+            errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
         if occ.decision and occ.decision not in Decision.values:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
         origin = normalize_text(occ.origin)[:60]

@@ -135,6 +135,9 @@ def _register_page(
             "reg": reg,
             "checked": checked,
             "public": False,
+            "roster": selectors.own_roster(
+                user=request.user, checkpoint=checkpoint, start=timezone.localdate()
+            ),
         },
     )
 

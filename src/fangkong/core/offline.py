@@ -1,14 +1,22 @@
 """What the installable web app keeps for use without a network.
 
 Apps register the pages that must open offline (`register_offline_page("url_name")`) in
-their AppConfig.ready(); the service worker (/sw.js) precaches them with the static assets
-and the reference data. Only these pages are kept on the device: others may hold personal
-data nobody needs at the roadside.
+their AppConfig.ready(). A page whose URL takes arguments (a case's follow-up form,
+/cases/<int:pk>/followup/) is registered the same way and matches any value of them. The
+service worker (/sw.js) keeps a copy of such a page when the user opens it online (network
+first, the copy only without a network); it never fetches a page the user has not opened.
+Only these pages are kept on the device: others may hold personal data nobody needs at the
+roadside.
+
+Reference data (nothing personal in it) is registered with `register_offline_data(path)`:
+precached at install when `precache`, else kept when a page first fetches it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from functools import cache
 
 from django.conf import settings
@@ -16,7 +24,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import converters, get_resolver
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -30,7 +38,16 @@ STATIC_ASSETS = [
     "fangkong/icon-512.png",
     "vendor/htmx/htmx.min.js",
 ]
-REFERENCE_URLS = ["/api/v1/reference/id-rules"]
+PRECACHED_DATA = ["/api/v1/reference/id-rules"]
+KEPT_DATA: list[str] = []
+# Only arguments that stay within one path segment: a page registered for offline use must
+# not turn into a pattern matching half the site (no <path:…>, no custom converters).
+_SEGMENT_CONVERTERS = (
+    converters.IntConverter,
+    converters.StringConverter,
+    converters.SlugConverter,
+    converters.UUIDConverter,
+)
 
 
 def register_offline_page(url_name: str) -> None:
@@ -38,14 +55,47 @@ def register_offline_page(url_name: str) -> None:
         OFFLINE_PAGES.append(url_name)
 
 
-def offline_urls() -> list[str]:
-    urls = []
-    for name in OFFLINE_PAGES:
-        try:
-            urls.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return urls
+def register_offline_asset(path: str) -> None:
+    """A static file an offline page needs (its own script or stylesheet)."""
+    if path not in STATIC_ASSETS:
+        STATIC_ASSETS.append(path)
+        assets_version.cache_clear()
+
+
+def register_offline_data(path: str, *, precache: bool = False) -> None:
+    """Reference data the device may keep: public, nothing personal."""
+    target = PRECACHED_DATA if precache else KEPT_DATA
+    if path not in PRECACHED_DATA + KEPT_DATA:
+        target.append(path)
+
+
+def page_pattern(url_name: str) -> str:
+    """A regular expression (valid in Python and JavaScript) matching exactly the paths of
+    the named route, each argument by its converter's own pattern."""
+    variants = get_resolver().reverse_dict.getlist(url_name)
+    if not variants:
+        raise ValueError(f"offline page {url_name!r}: no such URL name")
+    alternatives = []
+    for possibilities, _regex, _defaults, route_converters in variants:
+        for template, _params in possibilities:
+            parts = re.split(r"%\((\w+)\)s", template)
+            out = []
+            for i, part in enumerate(parts):
+                if i % 2 == 0:
+                    out.append(re.escape(part.replace("%%", "%")))
+                    continue
+                converter = route_converters.get(part)
+                if type(converter) not in _SEGMENT_CONVERTERS:
+                    raise ValueError(
+                        f"offline page {url_name!r}: argument {part!r} may span segments"
+                    )
+                out.append(f"(?:{converter.regex})")
+            alternatives.append("/" + "".join(out))
+    return "^(?:" + "|".join(alternatives) + ")$"
+
+
+def offline_page_patterns() -> list[str]:
+    return [page_pattern(name) for name in OFFLINE_PAGES]
 
 
 @cache
@@ -66,9 +116,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "offline/sw.js",
         {
             "version": assets_version(),
-            "static_urls": [static(a) for a in STATIC_ASSETS],
-            "page_urls": offline_urls(),
-            "reference_urls": REFERENCE_URLS,
+            "static_urls": json.dumps([static(a) for a in STATIC_ASSETS]),
+            "page_patterns": json.dumps(offline_page_patterns()),
+            "precached_data": json.dumps(PRECACHED_DATA),
+            "kept_data": json.dumps(KEPT_DATA),
+            "no_copy": json.dumps(
+                render_to_string("offline/no_copy.html", request=request), ensure_ascii=False
+            ),
         },
     )
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")

@@ -120,7 +120,9 @@ _SUFFIX_KINDS = {
     "港": "hk_macao",
     "澳": "hk_macao",
 }
-_SEPARATORS = re.compile(r"[\s·•・.\-‐‑‒–—―−]+")
+# Also sent to devices (checkpoints.roadside), which read plates offline.
+SEPARATORS = r"[\s·•・.\-‐‑‒–—―−]+"
+_SEPARATORS = re.compile(SEPARATORS)
 _SERIAL_CHAR = re.compile(r"[0-9A-HJ-NP-Z]")
 _CITY_LETTER = re.compile(r"[A-HJ-NP-Z]")
 _LOWER_TO_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -46,13 +47,21 @@ def _regions() -> list[str]:
     return known_region_codes()
 
 
-@router.get("/reference/id-rules", auth=None, summary="身份证号校验规则（供设备离线校验）")
-def get_id_rules(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(id_rules(), ensure_ascii=False, separators=(",", ":"))
+def reference_response(request: HttpRequest, data: Any, *, max_age: int = 86400) -> HttpResponse:
+    """Reference data as compact JSON with an ETag (a device asks again for free), gzipped
+    when the device accepts it. `max_age=0`: asked again every time it is used (data an
+    administrator may change, such as key areas)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     etag = '"' + hashlib.sha256(f"{get_language()}{body}".encode()).hexdigest()[:32] + '"'
-    if request.headers.get("If-None-Match") == etag:
+    if etag in request.headers.get("If-None-Match", "").replace("W/", "").split(", "):
         return HttpResponse(status=304)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = f"public, max-age={max_age}" if max_age else "no-cache"
+    GZipMiddleware(lambda _request: response).process_response(request, response)  # in place
     return response
+
+
+@router.get("/reference/id-rules", auth=None, summary="身份证号校验规则（供设备离线校验）")
+def get_id_rules(request: HttpRequest) -> HttpResponse:
+    return reference_response(request, id_rules())

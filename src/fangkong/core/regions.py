@@ -199,3 +199,18 @@ def known_region_codes() -> list[str]:
     """Every six-digit code that ever existed: the table ID numbers are checked against,
     also sent to devices so that they check numbers offline by the same rule."""
     return sorted(_entries())
+
+
+@functools.cache
+def region_table() -> list[list[str]]:
+    """Every code, in code order, as ``[code, full name, "1" if current else "", *former
+    names]``: what ``region_name`` and ``find_regions`` read, as data for devices that
+    resolve places offline by the same rules."""
+    table = []
+    for code in sorted(_entries()):
+        region = _region(code)
+        if region is None:
+            continue
+        entry = _entries()[code]
+        table.append([code, region.name, "1" if region.current else "", *entry.former_names])
+    return table

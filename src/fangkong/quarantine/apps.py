@@ -18,10 +18,14 @@ class QuarantineConfig(AppConfig):
         from fangkong.quarantine.import_nav import register_import_pages
 
         register_import_pages()
-        from fangkong.core.offline import register_offline_page
+        from fangkong.core.offline import register_offline_asset, register_offline_page
 
-        # Today's list opens in the village without a signal once it has been opened with one.
+        # Today's list, and the visit form of each person on it, open in the village without
+        # a signal once they have been opened with one.
         register_offline_page("followup_today")
+        register_offline_page("followup_create")
+        for asset in ("fangkong/quarantine.css", "quarantine/followup.js"):
+            register_offline_asset(asset)
 
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role

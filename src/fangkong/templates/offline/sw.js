@@ -1,16 +1,22 @@
-/* fangkong service worker, version {{ version }}.
- * Static assets: cache first. Registered offline pages and reference data: network first,
- * falling back to the copy kept on the device. Writes are never replayed here: the page's
- * outbox (offline.js) sends them, so a rejected one comes back to the officer.
+{% load i18n %}/* fangkong service worker, version {{ version }}.
+ * Static assets: cache first. Pages registered for offline use and reference data: network
+ * first, falling back to the copy kept on the device; a page is kept only once the user has
+ * opened it online. Writes are never replayed here: the page's outbox (offline.js) sends
+ * them, so a rejected one comes back to the officer. A form posted to a registered page
+ * whose request fails for want of a network is put aside ("stash") and the page is shown
+ * again from its copy, where offline.js takes the record into the outbox.
  */
 const CACHE = "fangkong-{{ version }}";
+const STASH = "fk-stash";
 const STATIC = {{ static_urls|safe }};
-const PAGES = {{ page_urls|safe }};
-const REFERENCE = {{ reference_urls|safe }};
+const PAGES = {{ page_patterns|safe }}.map((p) => new RegExp(p));
+const PRECACHED = {{ precached_data|safe }};
+const DATA = PRECACHED.concat({{ kept_data|safe }});
+const NO_COPY = {{ no_copy|safe }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(STATIC.concat(REFERENCE))).then(() => self.skipWaiting())
+    caches.open(CACHE).then((cache) => cache.addAll(STATIC.concat(PRECACHED))).then(() => self.skipWaiting())
   );
 });
 
@@ -22,30 +28,78 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+function isPage(url) {
+  return url.origin === self.location.origin && PAGES.some((re) => re.test(url.pathname));
+}
+
 function keepable(url) {
-  return PAGES.includes(url.pathname) || REFERENCE.includes(url.pathname);
+  return isPage(url) || DATA.includes(url.pathname);
+}
+
+async function keep(request, response) {
+  if (response.ok && !response.redirected && response.type === "basic") {
+    const cache = await caches.open(CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
 }
 
 async function networkFirst(request) {
-  const cache = await caches.open(CACHE);
   try {
-    const response = await fetch(request);
-    if (response.ok && !response.redirected) cache.put(request, response.clone());
-    return response;
+    return await keep(request, await fetch(request));
   } catch (err) {
-    const kept = await cache.match(request, { ignoreSearch: false }) || await cache.match(request, { ignoreSearch: true });
+    const cache = await caches.open(CACHE);
+    const kept = await cache.match(request) || await cache.match(request, { ignoreSearch: true });
     if (kept) return kept;
+    if (request.mode === "navigate") return noCopy();
     throw err;
+  }
+}
+
+function noCopy() {
+  return new Response(NO_COPY, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+async function staticAsset(request, url) {
+  const hit = await caches.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  // Signing out empties the caches: the assets come back the next time they are used.
+  if (STATIC.includes(url.pathname)) await keep(request, response);
+  return response;
+}
+
+async function postOrStash(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const entries = [];
+    (await copy.formData()).forEach((value, name) => {
+      if (typeof value === "string" && name !== "csrfmiddlewaretoken") entries.push([name, value]);
+    });
+    const url = new URL(request.url);
+    const stash = await caches.open(STASH);
+    await stash.put(
+      new Request(new URL("/__stash/" + self.crypto.randomUUID(), self.location.origin)),
+      new Response(JSON.stringify({ path: url.pathname, entries: entries, at: Date.now() }),
+                   { headers: { "Content-Type": "application/json" } })
+    );
+    return Response.redirect(url.href, 303);
   }
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST") {
+    if (request.mode === "navigate" && isPage(url)) event.respondWith(postOrStash(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(staticAsset(request, url));
   } else if (keepable(url)) {
     event.respondWith(networkFirst(request));
   }
@@ -54,5 +108,14 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data === "clear") {
     event.waitUntil(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
+  } else if (event.data && Array.isArray(event.data.keep)) {
+    // A page opened online before this worker controlled it: keep it (and the reference
+    // data it uses) now, as if it had. Nothing that is not keepable.
+    event.waitUntil(Promise.all(event.data.keep.map((href) => {
+      const url = new URL(href, self.location.origin);
+      if (url.origin !== self.location.origin || !keepable(url)) return null;
+      const request = new Request(url.href, { credentials: "same-origin" });
+      return fetch(request).then((response) => keep(request, response)).catch(() => null);
+    })));
   }
 });

@@ -1,0 +1,222 @@
+/* A passage checked and flagged on the device, by the server's rules, without a network.
+ *
+ * The rules are data from /api/v1/reference/checkpoint-rules (checkpoints/roadside.py: the
+ * region table, key areas, plate prefixes, the county's places, the words of every flag and
+ * message) and /api/v1/reference/id-rules; this file is the logic of passage_assess() and
+ * rules.occupant_flags() over them. A browser test compares both on a set of passages.
+ *   FangkongRoadside.assess(passage, rules, idRules, {requireTemperature: true, day: "2020-02-03"})
+ *     → {errors: {"occupants.0.id_number": ["第1位乘车人身份证号…"]},
+ *        occupants: [{flags: [{code, reason}], recommended}]}
+ * Plates and phone numbers are left to the server: a record it refuses for them comes back
+ * to the officer from the outbox.
+ */
+(function (global) {
+  "use strict";
+
+  var CODE = /^\d{2}(\d{2}){0,2}$/;
+  var prepared = new WeakMap();
+
+  function format(template, params) {
+    return template.replace(/%\((\w+)\)[sd]/g, function (_m, key) { return String(params[key]); });
+  }
+
+  function chars(s) { return Array.from(s || ""); }
+  function cut(s, n) { return chars(s).slice(0, n).join(""); }
+  function normalizeText(s) { return (s || "").normalize("NFKC").replace(/\s+/g, " ").trim(); }
+  function stripSpaces(s) { return (s || "").normalize("NFKC").replace(/\s+/g, "").normalize("NFKC"); }
+
+  function tables(rules) {
+    var t = prepared.get(rules);
+    if (t) return t;
+    t = { byCode: new Map(), current: [] };
+    rules.regions.forEach(function (row) {
+      t.byCode.set(row[0], row);
+      if (row[2]) t.current.push(row);
+    });
+    t.plateSeparators = new RegExp(rules.plates.separators, "gu");
+    prepared.set(rules, t);
+    return t;
+  }
+
+  function todayIn(timeZone) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  }
+
+  function regionRow(code, t) {
+    if (!CODE.test(code || "")) return null;
+    return t.byCode.get((code + "0000").slice(0, 6)) || null;
+  }
+
+  function regionName(code, t) {
+    var row = regionRow(code, t);
+    return row ? row[1] : "";
+  }
+
+  // core.regions.find_regions(name)[0]: the first current region, in code order, whose
+  // full or former name contains the text.
+  function firstRegion(text, t) {
+    var needle = stripSpaces(text);
+    if (!needle) return "";
+    for (var i = 0; i < t.current.length; i++) {
+      var row = t.current[i];
+      if (row[1].indexOf(needle) >= 0) return row[0];
+      for (var j = 3; j < row.length; j++) if (row[j].indexOf(needle) >= 0) return row[0];
+    }
+    return "";
+  }
+
+  // rules.resolve_place: the region a written place names, "" when none.
+  function resolvePlace(text, t) {
+    text = (text || "").trim();
+    if (!text) return "";
+    if (CODE.test(text)) return regionRow(text, t) ? text : "";
+    var found = firstRegion(text, t);
+    var cs = chars(text);
+    for (var end = cs.length - 1; !found && end > 1; end--) found = firstRegion(cs.slice(0, end).join(""), t);
+    return found;
+  }
+
+  function keyAreaFor(code, day, rules) {
+    if (!code) return null;
+    for (var i = 0; i < rules.key_areas.length; i++) {
+      var a = rules.key_areas[i];
+      if (code.indexOf(a.prefix) === 0 && a.valid_from <= day && (!a.valid_to || day <= a.valid_to)) return a;
+    }
+    return null;
+  }
+
+  function plateOf(raw, rules, t) {
+    var folded = (raw || "").normalize("NFKC").replace(t.plateSeparators, "").normalize("NFKC");
+    var number = folded.replace(/[a-z]/g, function (c) { return c.toUpperCase(); });
+    var province = number.charAt(0);
+    if (!number || !Object.prototype.hasOwnProperty.call(rules.plates.provinces, province)) return { number: number, region: "" };
+    var cities = rules.plates.cities[province] || {};
+    return { number: number, region: cities[number.charAt(1)] || rules.plates.provinces[province] };
+  }
+
+  // services.resolve_destination, as far as the recommendation needs it: in the county?
+  function inCounty(text, rules) {
+    text = normalizeText(text);
+    if (!text) return false;
+    var townships = rules.places.townships, villages = rules.places.villages;
+    for (var i = 0; i < townships.length; i++) {
+      var name = townships[i], n = chars(name);
+      if (text.indexOf(name) >= 0) return true;
+      if (n.length > 2 && cut(text, n.length + 1).indexOf(n.slice(0, -1).join("")) >= 0) return true;
+    }
+    return villages.some(function (v) { return text.indexOf(v) >= 0; });
+  }
+
+  function textList(value, limit) {
+    var items = Array.isArray(value) ? value : String(value || "").replace(/，/g, ",").replace(/、/g, ",").split(",");
+    return items.map(normalizeText).filter(Boolean).map(function (v) { return cut(v, 40); }).slice(0, limit || 10);
+  }
+
+  // Decimal(raw).quantize(Decimal("0.1")) with the default ROUND_HALF_EVEN, as a string.
+  function quantize(raw) {
+    var m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(raw);
+    if (!m || (!m[2] && !m[3])) {
+      var x = Number(raw);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/.test(raw) || !isFinite(x)) return null;
+      return (Math.round(x * 10) / 10).toFixed(1);
+    }
+    var whole = m[2] || "0", frac = (m[3] || "") + "00";
+    var tenths = BigInt(whole + frac.charAt(0));
+    var rest = frac.slice(1).replace(/0+$/, "");
+    if (rest) {
+      var half = rest.charAt(0) === "5" && /^5$/.test(rest);
+      if (rest.charAt(0) > "5" || (rest.charAt(0) === "5" && !half) || (half && tenths % 2n === 1n)) tenths += 1n;
+    }
+    var s = tenths.toString().padStart(2, "0");
+    var out = s.slice(0, -1) + "." + s.slice(-1);
+    return (m[1] === "-" && tenths !== 0n ? "-" : "") + out;
+  }
+
+  function temperatureOf(raw, label, rules) {
+    if (raw === null || raw === undefined || String(raw).trim() === "") return { value: null };
+    var q = quantize(String(raw).trim());
+    var m = rules.messages;
+    if (q === null) return { error: format(m.temperature_number, { f: label }) };
+    var v = Number(q);
+    if (v < Number(rules.temperature_range[0]) || v > Number(rules.temperature_range[1])) {
+      return { error: format(m.temperature_range, { f: label }) };
+    }
+    return { value: q };
+  }
+
+  function flagsOf(o, ctx, rules, t) {
+    var R = rules.reasons, flags = [], area;
+    function why(a) { return format(R.area, { name: a.name }); }
+    area = keyAreaFor(o.household, ctx.day, rules);
+    if (area) flags.push({ code: "household", reason: format(R.household, { place: regionName(o.household, t), code: o.household, why: why(area) }) });
+    area = keyAreaFor(ctx.plate.region, ctx.day, rules);
+    if (area) flags.push({ code: "plate", reason: format(R.plate, { plate: cut(ctx.plate.number, 2), place: regionName(ctx.plate.region, t), why: why(area) }) });
+    area = keyAreaFor(resolvePlace(o.origin, t), ctx.day, rules);
+    if (area) flags.push({ code: "origin", reason: format(R.origin, { origin: o.origin, why: why(area) }) });
+    var visited = o.travel.filter(function (p) { return keyAreaFor(resolvePlace(p, t), ctx.day, rules); });
+    if (visited.length) flags.push({ code: "travel", reason: format(R.travel, { places: visited.join("、") }) });
+    if (o.temperature !== null && Number(o.temperature) >= Number(rules.fever_threshold)) {
+      flags.push({ code: "fever", reason: format(R.fever, { t: o.temperature, limit: rules.fever_threshold }) });
+    }
+    if (o.symptoms.length) flags.push({ code: "symptoms", reason: format(R.symptoms, { s: o.symptoms.join("、") }) });
+    return flags;
+  }
+
+  function recommend(flags, inCountyDest) {
+    var codes = flags.map(function (f) { return f.code; });
+    if (codes.indexOf("fever") >= 0 || codes.indexOf("symptoms") >= 0) return "medical";
+    if (codes.length) return inCountyDest ? "quarantine" : "turn_back";
+    return "pass";
+  }
+
+  function assess(passage, rules, idRules, options) {
+    options = options || {};
+    var t = tables(rules), m = rules.messages;
+    var errors = {}, seen = {}, out = [];
+    var ctx = { day: options.day || todayIn(rules.timezone), plate: plateOf(passage.plate, rules, t) };
+    var occupants = passage.occupants || [];
+    if (!occupants.length) errors.occupants = [m.no_occupants];
+    occupants.forEach(function (occ, i) {
+      var who = format(m.who, { n: i + 1 }), prefix = "occupants." + i + ".";
+      var nameMissing = !normalizeText(occ.name);
+      if (nameMissing) errors[prefix + "name"] = [who + m.name_required];
+      var household = "";
+      var id = global.FangkongId.check(occ.id_number, idRules, m.id_field);
+      if (!id.ok) {
+        errors[prefix + "id_number"] = [who + id.message];
+      } else if (!nameMissing) {
+        // As people.services.person_clean: a person with any bad field has no values.
+        household = id.number.slice(0, 6);
+        if (Object.prototype.hasOwnProperty.call(seen, id.number)) {
+          errors[prefix + "id_number"] = [format(m.duplicate_id, { who: who, n: seen[id.number] + 1 })];
+        }
+        seen[id.number] = i;
+      }
+      var temp = temperatureOf(occ.temperature, who + m.temperature, rules);
+      if (temp.error) errors[prefix + "temperature"] = [temp.error];
+      else if (options.requireTemperature && temp.value === null) errors[prefix + "temperature"] = [format(m.temperature_required, { who: who })];
+      var o = {
+        household: household,
+        origin: cut(normalizeText(occ.origin), 60),
+        travel: textList(occ.travel_history),
+        temperature: temp.value === undefined ? null : temp.value,
+        symptoms: textList(occ.symptoms),
+      };
+      var flags = flagsOf(o, ctx, rules, t);
+      out.push({ flags: flags, recommended: recommend(flags, inCounty(cut(normalizeText(occ.destination), 60), rules)) });
+    });
+    return { errors: errors, occupants: out };
+  }
+
+  function idHint(raw, rules, idRules) {
+    // What the register page's ID check shows, without asking the server.
+    var t = tables(rules), m = rules.messages;
+    var id = global.FangkongId.check(raw, idRules, m.id_field);
+    if (!id.ok) return { ok: false, message: id.message };
+    var region = id.number.slice(0, 6);
+    return { ok: true, region: regionName(region, t), birthDate: id.birthDate, sex: id.sex,
+             keyArea: keyAreaFor(region, todayIn(rules.timezone), rules) };
+  }
+
+  global.FangkongRoadside = { assess: assess, idHint: idHint, resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); } };
+})(window);

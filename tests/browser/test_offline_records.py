@@ -1,0 +1,249 @@
+"""Records made without a network, on a phone, in Chinese: a car with its occupants at the
+checkpoint and a visit in the village are kept on the device as 待同步, survive a reload
+without a network, and are stored exactly once when the network returns; a record the
+server refuses comes back to the form with the server's message; a registration whose
+reply is lost on the way is sent again and still stored once."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from playwright.sync_api import Page, Route, expect
+
+from fangkong.checkpoints.models import Passage
+from fangkong.quarantine.models import CaseStatus, FollowUp
+from fangkong.quarantine.services import case_transition
+from tests.browser.conftest import login
+from tests.browser.test_checkpoints import FEVER, LOCAL, WUHAN, fill, g104  # noqa: F401
+from tests.conftest import PASSWORD, World
+from tests.quarantine.conftest import quarantined_pair
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+REGISTER = "/checkpoints/register/"
+
+
+def signed_in_with_copy(page: Page, base: str, username: str, *paths: str) -> None:
+    login(page, base, username, PASSWORD)
+    for path in paths:
+        open_kept(page, base, path)
+
+
+def open_kept(page: Page, base: str, path: str) -> None:
+    """Open a page online, controlled by the service worker, and wait until the device
+    keeps a copy of it."""
+    page.goto(f"{base}{path}")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "(path) => caches.match(path).then((hit) => !!hit)", arg=path, polling=200
+    )
+
+
+def offline_reload(page: Page) -> None:
+    page.reload()
+    expect(page.locator("[data-outbox-badge]")).to_be_visible()
+
+
+@pytest.fixture
+def at_register(page: Page, live_server: object, world: World, g104) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The posted officer, signed in, with the registration page kept on the phone."""
+    base = str(live_server)
+    signed_in_with_copy(page, base, "checkpoint", REGISTER)
+    return base
+
+
+def back_online(page: Page) -> None:
+    page.context.set_offline(False)
+    page.evaluate("FangkongOutbox.flush()")
+
+
+def test_car_registered_offline_waits_then_is_stored_once(
+    page: Page,
+    at_register: str,
+    world: World,
+    g104,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function("caches.match('/api/v1/reference/checkpoint-rules').then(Boolean)")
+
+    page.context.set_offline(True)
+    page.locator("select[name=province]").select_option("鄂")
+    page.get_by_label("车牌号").fill("a12345")
+    fill(page, 0, "赵敏", WUHAN, "36.6", "武汉", "堽城镇东王庄村")
+    # Checked on the device: no server to ask.
+    expect(page.locator("#occ-0-idcheck")).to_contain_text("湖北省武汉市")
+    expect(page.locator("#occ-0-idcheck")).to_contain_text("户籍地属重点地区：湖北")
+    page.get_by_role("button", name="添加乘车人").click()
+    fill(page, 1, "陈刚", FEVER, "38.2", "济南", "泗店镇")
+    page.get_by_role("button", name="检查预警").click()
+    expect(page.get_by_test_id("flags-0")).to_contain_text("户籍地重点地区")
+    expect(page.get_by_test_id("flags-1")).to_contain_text("发热")
+    expect(page.locator("#occ-0-decision")).to_have_value("quarantine")
+    expect(page.locator("#occ-1-decision")).to_have_value("medical")
+    page.locator("#occ-1-decision").select_option("turn_back")  # the officer decides
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-status]")).to_contain_text("已保存在本机，联网后自动上传")
+    expect(page.locator("[data-outbox-badge]")).to_contain_text("待同步 1")
+    expect(page.locator("#plate_rest")).to_have_value("")  # ready for the next car
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "offline-register-pending.png"), full_page=True)
+    assert Passage.objects.count() == 0
+
+    offline_reload(page)  # the page opens from the device's copy
+    expect(page.locator("h1")).to_have_text("通行登记")
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
+    back_online(page)
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    expect(page.locator("[data-outbox-status]")).to_be_hidden()
+    passage = Passage.objects.get()
+    assert passage.plate == "鄂A12345" and passage.checkpoint == g104
+    assert passage.registered_by == world.users["checkpoint"]
+    occupants = list(passage.occupants.order_by("position").select_related("person"))
+    assert [o.person.name for o in occupants] == ["赵敏", "陈刚"]
+    assert [o.decision for o in occupants] == ["quarantine", "turn_back"]
+    assert "household" in occupants[0].flag_codes and "fever" in occupants[1].flag_codes
+    page.evaluate("FangkongOutbox.flush()")  # sending again changes nothing
+    assert Passage.objects.count() == 1
+
+
+def test_visit_recorded_offline_waits_then_is_stored_once(
+    page: Page, live_server: object, world: World
+) -> None:
+    cases = quarantined_pair(world)
+    case = cases.a
+    base = str(live_server)
+    form_path = f"/cases/{case.pk}/followup/"
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        signed_in_with_copy(page, base, "followup", "/cases/today/", form_path)
+
+        page.context.set_offline(True)
+        page.get_by_label("体温（℃）").fill("36.8")
+        page.get_by_test_id("save-followup").click()
+        expect(page.locator("[data-outbox-status]")).to_contain_text("已保存在本机")
+        expect(page.locator("[data-outbox-badge]")).to_contain_text("待同步 1")
+        offline_reload(page)
+        expect(page.get_by_test_id("followup-form")).to_be_visible()
+        expect(page.locator("[data-outbox-count]")).to_have_text("1")
+        page.goto(f"{base}/cases/today/")  # from the device's copy too
+        expect(
+            page.get_by_test_id("today-list").locator("[data-followup-pending]")
+        ).to_contain_text("待同步 1")
+        page.screenshot(path=str(SHOTS / "offline-today-pending.png"), full_page=True)
+        assert FollowUp.objects.count() == 0
+        # Signing out now would delete the visit: the worker is asked, and says no.
+        page.once("dialog", lambda d: d.dismiss())
+        page.get_by_role("button", name="退出").click()
+        expect(page.locator("[data-outbox-count]")).to_have_text("1")
+        # A page never opened online is not on the phone.
+        page.goto(f"{base}/cases/{cases.b.pk}/followup/")
+        expect(page.get_by_test_id("no-copy")).to_contain_text("此页面没有保存在本机")
+        page.go_back()
+
+        back_online(page)
+        expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+        visit = FollowUp.objects.get()
+        assert visit.case == case and str(visit.temperature) == "36.8" and visit.at_home
+        assert visit.by == world.users["followup"]
+
+
+def test_records_the_server_refuses_come_back_with_its_message(
+    page: Page, at_register: str
+) -> None:
+    page.context.set_offline(True)
+    page.get_by_label("车牌号").fill("J1234")  # a digit short: only the server checks plates
+    fill(page, 0, "刘洋", LOCAL, "36.4", "泰安", "堽城镇")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
+    back_online(page)
+    rejected = page.locator("[data-outbox-rejected]")
+    expect(rejected).to_contain_text("车牌号位数错误：应为7位（新能源号牌8位），实为6位")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    page.screenshot(path=str(SHOTS / "offline-register-rejected.png"), full_page=True)
+    rejected.get_by_role("button", name="修改").click()
+    expect(page.locator("#plate_rest")).to_have_value("J1234")
+    expect(page.locator("#occ-0-name")).to_have_value("刘洋")
+    plate_field = page.locator(".ck-plate")
+    expect(plate_field.locator(".fk-errors")).to_contain_text("车牌号位数错误")
+    page.locator("#plate_rest").fill("J12345")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_test_id("result-0")).to_contain_text("刘洋")  # the passage's page
+    passage = Passage.objects.get()
+    assert passage.plate == "鲁J12345"
+    assert page.evaluate("FangkongOutbox.list().then((r) => r.length)") == 0
+
+
+def test_a_visit_refused_after_release_comes_back(
+    page: Page, live_server: object, world: World
+) -> None:
+    case = quarantined_pair(world).a
+    base = str(live_server)
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        signed_in_with_copy(page, base, "followup", f"/cases/{case.pk}/followup/")
+        page.context.set_offline(True)
+        page.get_by_label("体温（℃）").fill("36.6")
+        page.get_by_test_id("save-followup").click()
+        expect(page.locator("[data-outbox-count]")).to_have_text("1")
+        # Meanwhile the station ends the quarantine early.
+        case_transition(
+            case=case, to=CaseStatus.HOSPITAL, by=world.users["station_a"], reason="送医观察"
+        )
+        back_online(page)
+        rejected = page.locator("[data-outbox-rejected]")
+        expect(rejected).to_contain_text("随访：张三")
+        expect(rejected).to_contain_text("不在隔离中，不能录入随访")
+        rejected.get_by_role("button", name="修改").click()
+        expect(page.get_by_label("体温（℃）")).to_have_value("36.6")
+        expect(page.locator(".fk-form-errors")).to_contain_text("不在隔离中")
+        assert FollowUp.objects.count() == 0
+
+
+def test_registration_whose_reply_is_lost_is_sent_again_and_stored_once(
+    page: Page, at_register: str
+) -> None:
+    base = at_register
+
+    def reply_lost(route: Route) -> None:
+        if route.request.method == "POST":
+            route.fetch()  # the server stores the passage; its answer never arrives
+        route.abort("internetdisconnected")
+
+    # The phone believes it is online; the signal drops under the post.
+    page.context.route(f"{base}{REGISTER}", reply_lost)
+    page.get_by_label("车牌号").fill("J54321")
+    fill(page, 0, "刘洋", LOCAL, "36.4", "泰安", "堽城镇")
+    client_id = page.locator("input[name=client_id]").input_value()
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-status]")).to_contain_text("已保存在本机")
+    page.context.unroute(f"{base}{REGISTER}")
+    page.evaluate("FangkongOutbox.flush()")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    passage = Passage.objects.get()
+    assert str(passage.client_id) == client_id and passage.plate == "鲁J54321"
+
+
+def test_an_old_copy_is_dropped_but_records_waiting_are_not(page: Page, at_register: str) -> None:
+    base = at_register
+    page.context.set_offline(True)
+    page.get_by_label("车牌号").fill("J12345")
+    fill(page, 0, "刘洋", LOCAL, "36.4", "泰安", "堽城镇")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    # A day and more later (FANGKONG_OFFLINE_HOURS is 24), still without a network.
+    page.clock.install(time=datetime.datetime.now() + datetime.timedelta(hours=25))
+    page.reload()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    page.wait_for_function("caches.match('/checkpoints/register/').then((hit) => !hit)")
+    page.reload()
+    expect(page.get_by_test_id("no-copy")).to_be_visible()
+
+    page.context.set_offline(False)
+    page.goto(f"{base}{REGISTER}")
+    page.evaluate("FangkongOutbox.flush()")  # the page's own flush, awaited
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    assert Passage.objects.get().plate == "鲁J12345"
