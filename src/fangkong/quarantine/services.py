@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import (
     MASKERS,
     audit_bulk,
+    audit_chain_lock,
     audit_create,
     audit_record,
     diff,
@@ -586,6 +587,7 @@ def followup_record(
         by=by,
         now=timezone.now(),
     )
+    audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
         with transaction.atomic():
             followup.save()
