@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -23,11 +22,6 @@ def form(**kw: str) -> dict[str, str]:
     }  # fmt: skip
     data.update(kw)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    cache.clear()
 
 
 @pytest.mark.django_db

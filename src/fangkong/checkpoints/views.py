@@ -9,7 +9,6 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +35,7 @@ from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_id_number, mask_name, mask_phone
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import safe_next
 from fangkong.people.models import Person
@@ -46,14 +46,10 @@ def _qr_svg(text: str, scale: int = 6) -> str:
 
 
 def _rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
-    """Fixed-window counter per client IP in the cache (see settings.CACHES)."""
-    key = f"fk-rate:{bucket}:{client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
-    if cache.add(key, 1, seconds):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
+    """Per client address, counted in the database so every gunicorn worker agrees."""
+    return rate_limited(
+        bucket=bucket, ident=client_ip(request) or "-", limit=limit, seconds=seconds
+    )
 
 
 # ---------------------------------------------------------------- registration
