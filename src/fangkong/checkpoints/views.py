@@ -39,6 +39,7 @@ from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import safe_next
 from fangkong.people.models import Person
+from fangkong.people.services import person_reveal
 
 
 def _qr_svg(text: str, scale: int = 6) -> str:
@@ -170,11 +171,28 @@ def check_id(request: HttpRequest) -> HttpResponse:
         else:
             context["parsed"] = parsed
             context["key_area"] = key_area_for(parsed.region_code, timezone.localdate())
-            if officer:
-                context["known"] = Person.objects.filter(id_number=parsed.number).first()
-                context["current_name"] = request.GET.get(f"occ-{i}-name", "")
-                context["current_phone"] = request.GET.get(f"occ-{i}-phone", "")
+            known = Person.objects.filter(id_number=parsed.number).first() if officer else None
+            if known is not None:
+                context.update(_known_person(request, known, i))
     return render(request, "checkpoints/_id_check.html", context)
+
+
+def _known_person(request: HttpRequest, person: Person, i: str) -> dict[str, str]:
+    """What an officer typing an ID number is shown of a person already on file, county-wide.
+
+    With full access (people.reveal): the name, and the phone to fill an empty field,
+    recorded in the audit trail as a reveal. Without it: the masked name only."""
+    if not user_can(request.user, "people.reveal"):
+        return {"known_name": mask_name(person.name)}
+    fill_name = "" if request.GET.get(f"occ-{i}-name") else person.name
+    fill_phone = "" if request.GET.get(f"occ-{i}-phone") else person.phone
+    person_reveal(
+        person=person,
+        by=request.user,  # type: ignore[arg-type]
+        fields=["name", *(["phone"] if fill_phone else [])],
+        purpose="检查站登记核对身份证号",
+    )
+    return {"known_name": person.name, "fill_name": fill_name, "fill_phone": fill_phone}
 
 
 # ---------------------------------------------------------------- public QR
