@@ -209,9 +209,8 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# One process: LocMem is enough for the QR page's rate limit. Several gunicorn workers or
-# hosts each count on their own (a client gets workers × the limit); set
-# FANGKONG_CACHE_URL-style shared caches (database or Redis) there if that matters.
+# Nothing shared lives in the cache: the public pages' rate limits are counted in the
+# database (core/ratelimit.py), so every gunicorn worker and host agrees.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from fangkong.accounts.models import AuditEntry
+from fangkong.accounts.roles import CHECKPOINT, ROLE_TABLE, Role, role_perms
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.checkpoints.services import selfreg_purge
+from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import LOCAL, WUHAN, occ, register
 
@@ -23,11 +25,6 @@ def form(**kw: str) -> dict[str, str]:
     }  # fmt: skip
     data.update(kw)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    cache.clear()
 
 
 @pytest.mark.django_db
@@ -68,19 +65,49 @@ class TestRegisterPage:
         assert "您尚未被安排到任何检查站执勤" in page.content.decode()
         assert "确认登记" not in page.content.decode()
 
-    def test_id_check_fills_known_person(self, posts: Posts) -> None:
-        register(posts, occ())
+    def test_id_check_fills_known_person_and_audits_the_reveal(self, posts: Posts) -> None:
+        register(posts, occ(phone="13853801234"))
+        person = Person.objects.get(id_number=LOCAL)
         client = posts.world.client("checkpoint")
         html = client.get(
             "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL, "occ-0-name": ""}
         ).content.decode()
         assert "已登记人员：刘洋" in html and 'hx-swap-oob="true"' in html
+        assert 'value="刘洋"' in html and 'value="13853801234"' in html
+        reveal = AuditEntry.objects.filter(action="reveal").get()
+        assert reveal.actor == posts.world.users["checkpoint"]
+        assert (reveal.object_type, reveal.object_id) == ("people.person", str(person.pk))
+        assert reveal.changes["fields"] == ["name", "phone"]
+        assert reveal.path == "/checkpoints/check-id/"
+        # A phone already typed is not replaced, so it is not revealed either.
+        html = client.get(
+            "/checkpoints/check-id/",
+            {"i": "0", "occ-0-id_number": LOCAL, "occ-0-name": "刘洋", "occ-0-phone": "139"},
+        ).content.decode()
+        assert "13853801234" not in html and 'hx-swap-oob="true"' not in html
+        assert AuditEntry.objects.filter(action="reveal").latest("pk").changes["fields"] == ["name"]
         bad = client.get(
             "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL[:-1] + "0"}
         ).content.decode()
         assert "校验" in bad
         public = Client().get("/q-check-id/", {"i": "0", "occ-0-id_number": LOCAL}).content.decode()
         assert "刘洋" not in public and "✓" in public
+        assert AuditEntry.objects.filter(action="reveal").count() == 2
+
+    def test_id_check_is_masked_for_a_role_without_full_access(
+        self, posts: Posts, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        register(posts, occ(phone="13853801234"))
+        perms = set(role_perms(Role.CHECKPOINT)) - {"people.reveal"}
+        monkeypatch.setitem(ROLE_TABLE, Role.CHECKPOINT, {"scope": CHECKPOINT, "perms": perms})
+        html = (
+            posts.world.client("checkpoint")
+            .get("/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL})
+            .content.decode()
+        )
+        assert "已登记人员：刘*" in html
+        assert "刘洋" not in html and "13853801234" not in html and "hx-swap-oob" not in html
+        assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 @pytest.mark.django_db

@@ -150,6 +150,18 @@ def audit_record(
     return entry
 
 
+def audit_chain_lock() -> None:
+    """Take the audit chain's lock now, inside the caller's transaction.
+
+    The first audit record of a transaction locks the chain head until commit. A transaction
+    that also locks rows (a count row, a case) must take the chain lock before them: two
+    transactions taking the same locks in opposite orders deadlock on PostgreSQL (found by
+    tests/reliability/test_kill.py on concurrent passages)."""
+    from fangkong.accounts.models import AuditChainHead
+
+    AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+
+
 def audit_bulk(
     *,
     actor: User | None,

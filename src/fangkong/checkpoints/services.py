@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.accounts.audit import audit_create, audit_record
+from fangkong.accounts.audit import audit_chain_lock, audit_create, audit_record
 from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -456,6 +456,8 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
 def _passage_store(
     *, data: PassageInput, assessed: AssessedPassage, by: User | None
 ) -> tuple[Passage, bool]:
+    # Audit records follow below; the chain lock first, before the person, case and count rows.
+    audit_chain_lock()
     passage = _new_passage(data, assessed, shift_for(data.checkpoint, assessed.occurred_at), by)
     passage.full_clean(exclude=["client_id"])
     try:

@@ -9,7 +9,6 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,9 +36,11 @@ from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_id_number, mask_name, mask_phone
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import safe_next
 from fangkong.people.models import Person
+from fangkong.people.services import person_reveal
 
 
 def _qr_svg(text: str, scale: int = 6) -> str:
@@ -47,14 +48,10 @@ def _qr_svg(text: str, scale: int = 6) -> str:
 
 
 def _rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -> bool:
-    """Fixed-window counter per client IP in the cache (see settings.CACHES)."""
-    key = f"fk-rate:{bucket}:{client_ip(request)}:{int(timezone.now().timestamp()) // seconds}"
-    if cache.add(key, 1, seconds):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
+    """Per client address, counted in the database so every gunicorn worker agrees."""
+    return rate_limited(
+        bucket=bucket, ident=client_ip(request) or "-", limit=limit, seconds=seconds
+    )
 
 
 # ---------------------------------------------------------------- registration
@@ -178,11 +175,28 @@ def check_id(request: HttpRequest) -> HttpResponse:
         else:
             context["parsed"] = parsed
             context["key_area"] = key_area_for(parsed.region_code, work_day())
-            if officer:
-                context["known"] = Person.objects.filter(id_number=parsed.number).first()
-                context["current_name"] = request.GET.get(f"occ-{i}-name", "")
-                context["current_phone"] = request.GET.get(f"occ-{i}-phone", "")
+            known = Person.objects.filter(id_number=parsed.number).first() if officer else None
+            if known is not None:
+                context.update(_known_person(request, known, i))
     return render(request, "checkpoints/_id_check.html", context)
+
+
+def _known_person(request: HttpRequest, person: Person, i: str) -> dict[str, str]:
+    """What an officer typing an ID number is shown of a person already on file, county-wide.
+
+    With full access (people.reveal): the name, and the phone to fill an empty field,
+    recorded in the audit trail as a reveal. Without it: the masked name only."""
+    if not user_can(request.user, "people.reveal"):
+        return {"known_name": mask_name(person.name)}
+    fill_name = "" if request.GET.get(f"occ-{i}-name") else person.name
+    fill_phone = "" if request.GET.get(f"occ-{i}-phone") else person.phone
+    person_reveal(
+        person=person,
+        by=request.user,  # type: ignore[arg-type]
+        fields=["name", *(["phone"] if fill_phone else [])],
+        purpose="检查站登记核对身份证号",
+    )
+    return {"known_name": person.name, "fill_name": fill_name, "fill_phone": fill_phone}
 
 
 # ---------------------------------------------------------------- public QR

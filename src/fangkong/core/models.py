@@ -1,4 +1,4 @@
-"""Shared reference data: key epidemic areas."""
+"""Shared reference data (key epidemic areas) and the rate-limit counters."""
 
 from __future__ import annotations
 
@@ -43,3 +43,19 @@ class KeyArea(models.Model):
         if not region_code.startswith(self.prefix):
             return False
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+class RateCounter(models.Model):
+    """Hits on a rate-limited page from one address in one fixed time window. Kept in the
+    database so that every server process (gunicorn worker, host) counts together."""
+
+    key = models.CharField(max_length=160, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
+from fangkong.core.conflicts import stale_error, version_swap
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -24,12 +26,17 @@ def model_create(*, model: type[M], by: User | None, **values: Any) -> M:
 
 
 def model_update(
-    *, instance: M, by: User | None, data: dict[str, Any]
+    *, instance: M, by: User | None, data: dict[str, Any], expected_version: int | None = None
 ) -> tuple[M, dict[str, list[Any]]]:
     """Apply `data`, validate, save only the changed fields and audit them.
 
-    Returns the instance and the changes ({field: [old, new]}), empty when nothing changed.
+    With `expected_version` (the version the user's page was drawn from), the row is written
+    by one conditional UPDATE and only if its version is still that one; otherwise a
+    ValidationError with code "conflict" (core/conflicts.py). Returns the instance and the
+    changes ({field: [old, new]}), empty when nothing changed.
     """
+    if expected_version is not None and instance.version != expected_version:  # type: ignore[attr-defined]
+        raise stale_error()
     fields = list(data)
     before = snapshot(instance, fields)
     for name, value in data.items():
@@ -40,12 +47,21 @@ def model_update(
     if not changed:
         return instance, {}
     update_fields = [instance._meta.get_field(n).name for n in changed]
-    for auto in ("updated_at", "version"):
-        if any(f.name == auto for f in instance._meta.concrete_fields):
-            if auto == "version":
-                instance.version = instance.version + 1  # type: ignore[attr-defined]
-            update_fields.append(auto)
-    instance.save(update_fields=update_fields)
+    if expected_version is not None:
+        values = {name: getattr(instance, name) for name in update_fields}
+        if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
+            values["updated_at"] = timezone.now()
+        version_swap(
+            type(instance), pk=instance.pk, expected_version=expected_version, values=values
+        )
+        instance.version = expected_version + 1  # type: ignore[attr-defined]
+    else:
+        for auto in ("updated_at", "version"):
+            if any(f.name == auto for f in instance._meta.concrete_fields):
+                if auto == "version":
+                    instance.version = instance.version + 1  # type: ignore[attr-defined]
+                update_fields.append(auto)
+        instance.save(update_fields=update_fields)
     changes = diff(before, after)
     audit_record(actor=by, action="update", obj=instance, changes=changes)
     return instance, changes

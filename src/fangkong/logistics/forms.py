@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.logistics.models import Donor, Item, Movement, Store
+from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
 from fangkong.org.models import Unit
 
 LINE_COUNT = 4
@@ -118,3 +119,51 @@ class LedgerFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+
+ITEM_FIELDS = ["name", "category", "grade", "unit_of_measure", "low_threshold", "sort_order"]
+
+
+def item_shown(item: Item) -> dict[str, str]:
+    return shown(item, ITEM_FIELDS)
+
+
+def _label(name: str) -> Any:
+    return Item._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+
+
+class ItemForm(VersionedForm):
+    """A catalogue entry, edited; saved only if nobody saved it since the page was drawn."""
+
+    name = forms.CharField(label=_label("name"), max_length=40)
+    category = forms.ChoiceField(label=_label("category"), choices=Item.Category.choices)
+    grade = forms.ChoiceField(label=_label("grade"), choices=Item.Grade.choices, required=False)
+    unit_of_measure = forms.CharField(label=_label("unit_of_measure"), max_length=6)
+    low_threshold = forms.IntegerField(label=_label("low_threshold"), min_value=0)
+    sort_order = forms.IntegerField(label=_label("sort_order"), min_value=0)
+
+    def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update({name: getattr(item, name) for name in ITEM_FIELDS})
+            self.stamp(item.version, item_shown(item))
+
+
+def stock_shown(stock: Stock) -> dict[str, str]:
+    return shown(stock, ["quantity"])
+
+
+class StockCountForm(VersionedForm):
+    """盘点: what was counted in one store, for one item."""
+
+    counted = forms.IntegerField(label=_("盘点数量"), min_value=0)
+    reason = forms.CharField(
+        label=_("盘点说明"), max_length=200, help_text=_("如：月末盘点，破损10个已报废")
+    )
+    day = _day()
+
+    def __init__(self, *args: Any, stock: Stock, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["counted"] = stock.quantity
+            self.stamp(stock.version, stock_shown(stock))

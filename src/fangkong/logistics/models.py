@@ -41,6 +41,8 @@ class Item(models.Model):
     unit_of_measure = models.CharField(_("计量单位"), max_length=6)
     low_threshold = models.PositiveIntegerField(_("预警线"), default=0)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    # Moves on with every save: an edit from a page drawn before another is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("物资")
@@ -76,6 +78,8 @@ class Stock(models.Model):
         Item, verbose_name=_("物资"), on_delete=models.PROTECT, related_name="stocks"
     )
     quantity = models.PositiveIntegerField(_("库存"), default=0)
+    # Moves on with every movement: a stock count entered on a stale page is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("库存")

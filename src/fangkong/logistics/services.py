@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
-from fangkong.core.services import model_create
+from fangkong.core.conflicts import stale_error
+from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.logistics.models import (
     Distribution,
@@ -63,6 +64,37 @@ def item_create(
 
 
 @transaction.atomic
+def item_update(
+    *,
+    item: Item,
+    by: User,
+    expected_version: int,
+    name: str,
+    category: str,
+    unit_of_measure: str,
+    grade: str = "",
+    low_threshold: int = 0,
+    sort_order: int = 0,
+) -> Item:
+    """Edit a catalogue entry from its form; refused (code "conflict") if someone saved it
+    after the form was drawn."""
+    item, _changes = model_update(
+        instance=Item.objects.get(pk=item.pk),
+        by=by,
+        expected_version=expected_version,
+        data={
+            "name": normalize_text(name),
+            "category": category,
+            "grade": grade,
+            "unit_of_measure": normalize_text(unit_of_measure),
+            "low_threshold": low_threshold,
+            "sort_order": sort_order,
+        },
+    )
+    return item
+
+
+@transaction.atomic
 def store_create(*, name: str, by: User | None, unit: Unit | None = None) -> Store:
     return model_create(model=Store, by=by, name=normalize_text(name), unit=unit)
 
@@ -89,11 +121,18 @@ def _move(
     by: User | None,
     day: datetime.date,
     note: str = "",
+    expected_version: int | None = None,
+    counted: int | None = None,
     **source: object,
 ) -> Movement:
-    """Change one stock row by `quantity` (+ in, − out) under a row lock; never below zero."""
+    """Change one stock row by `quantity` (+ in, − out) under a row lock; never below zero.
+    With `expected_version`, only if the row has not moved since the user's page was drawn."""
     Stock.objects.get_or_create(store=store, item=item)
     stock = Stock.objects.select_for_update().get(store=store, item=item)
+    if expected_version is not None and stock.version != expected_version:
+        raise stale_error()
+    if counted is not None:
+        quantity = counted - stock.quantity
     balance = stock.quantity + quantity
     if balance < 0:
         raise ValidationError(
@@ -109,7 +148,8 @@ def _move(
             }
         )
     stock.quantity = balance
-    stock.save(update_fields=["quantity"])
+    stock.version += 1
+    stock.save(update_fields=["quantity", "version"])
     movement = Movement(
         store=store,
         item=item,
@@ -301,4 +341,39 @@ def stock_adjust(
         by=by,
         day=day,
         note=reason,
+    )
+
+
+@transaction.atomic
+def stock_count(
+    *,
+    stock: Stock,
+    counted: int,
+    reason: str,
+    day: datetime.date,
+    by: User | None,
+    expected_version: int,
+) -> Movement | None:
+    """盘点: a store's stock of an item becomes what was counted; the difference is booked as
+    an adjustment with its reason. Refused (code "conflict") if the stock moved since the
+    count page was drawn: the count would silently undo that movement. None when the count
+    agrees with the stock."""
+    reason = clean_prose(reason)
+    if not reason:
+        raise ValidationError({"reason": _("调整原因不能为空")})
+    if counted < 0:
+        raise ValidationError({"counted": _("盘点数量不能小于0")})
+    current = Stock.objects.get(pk=stock.pk)
+    if current.version == expected_version and current.quantity == counted:
+        return None
+    return _move(
+        store=current.store,
+        item=current.item,
+        quantity=0,
+        counted=counted,
+        kind=Movement.Kind.ADJUSTMENT,
+        by=by,
+        day=day,
+        note=reason,
+        expected_version=expected_version,
     )

@@ -5,6 +5,8 @@ from fangkong.logistics import views
 urlpatterns = [
     path("", views.stock, name="logistics_stock"),
     path("low/", views.low_stock, name="logistics_low_stock"),
+    path("items/<int:pk>/edit/", views.item_edit, name="logistics_item_edit"),
+    path("stock/<int:pk>/count/", views.stock_count, name="logistics_stock_count"),
     path("ledger/", views.ledger, name="logistics_ledger"),
     path("donations/", views.donations, name="logistics_donations"),
     path("donations/new/", views.donation_create, name="logistics_donation_create"),

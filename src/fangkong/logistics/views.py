@@ -4,8 +4,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -14,13 +16,24 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.clock import work_day
+from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.logistics import selectors, services
 from fangkong.logistics.documents import thank_you_letter
-from fangkong.logistics.forms import DistributionForm, DonationForm, LedgerFilterForm, PurchaseForm
-from fangkong.logistics.models import Donation
+from fangkong.logistics.forms import (
+    DistributionForm,
+    DonationForm,
+    ItemForm,
+    LedgerFilterForm,
+    PurchaseForm,
+    StockCountForm,
+    item_shown,
+    stock_shown,
+)
+from fangkong.logistics.models import Donation, Item, Stock
 
 
 @require_perm("logistics.view")
@@ -232,3 +245,84 @@ def distribution_create(request: HttpRequest) -> HttpResponse:
         "logistics_stock",
         _("已发放：%(obj)s"),
     )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item, pk=pk)
+    form = ItemForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.item_update(
+                item=item,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=d["version"],
+                **{
+                    name: d[name]
+                    for name in ItemForm.base_fields
+                    if name not in ("version", "seen")
+                },
+            )
+        except ValidationError as exc:
+            if not is_conflict(exc):
+                add_errors(form, exc)
+            else:
+                item = Item.objects.get(pk=pk)
+                form.add_error(None, form.refuse(item, item_shown(item), ItemForm(item=item)))
+        else:
+            messages.success(request, _("已保存物资：%(item)s") % {"item": d["name"]})
+            return redirect("logistics_stock")
+    context = {
+        "form": form,
+        "title": _("修改物资：%(item)s") % {"item": item.name},
+        "back_url": reverse("logistics_stock"),
+        "back_label": _("防护物资"),
+    }
+    return render(request, "form_page.html", context)
+
+
+@require_perm("logistics.view", "logistics.edit")
+def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
+    stock = get_object_or_404(Stock.objects.select_related("store", "item"), pk=pk)
+    form = StockCountForm(request.POST or None, stock=stock)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            movement = services.stock_count(
+                stock=stock,
+                counted=d["counted"],
+                reason=d["reason"],
+                day=d["day"],
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=d["version"],
+            )
+        except ValidationError as exc:
+            if not is_conflict(exc):
+                add_errors(form, exc)
+            else:
+                stock = Stock.objects.select_related("store", "item").get(pk=pk)
+                form.add_error(
+                    None, form.refuse(stock, stock_shown(stock), StockCountForm(stock=stock))
+                )
+        else:
+            if movement is None:
+                messages.success(request, _("盘点数与库存一致，未作调整"))
+            else:
+                messages.success(
+                    request,
+                    _("已按盘点调整库存：%(store)s %(item)s %(delta)+d") % {
+                        "store": stock.store.name, "item": stock.item.name, "delta": movement.quantity
+                    },
+                )  # fmt: skip
+            return redirect("logistics_stock")
+    context = {
+        "form": form,
+        "title": _("盘点：%(store)s %(item)s")
+        % {"store": stock.store.name, "item": stock.item.name},
+        "lead": _("账面库存 %(n)d %(uom)s；填写实际清点的数量，差额记为盘点调整。")
+        % {"n": stock.quantity, "uom": stock.item.unit_of_measure},
+        "back_url": reverse("logistics_stock"),
+        "back_label": _("防护物资"),
+    }
+    return render(request, "form_page.html", context)

@@ -165,12 +165,16 @@ def person_update(
     return locked
 
 
-def person_reveal(*, person: Person, by: User) -> Person:
-    """Record that `by` saw this person's full ID number, phone and address."""
-    audit_record(
-        actor=by,
-        action="reveal",
-        obj=person,
-        changes={"fields": ["id_number", "doc_number", "phone", "address_detail"]},
-    )
+REVEALED_FIELDS = ["id_number", "doc_number", "phone", "address_detail"]
+
+
+def person_reveal(
+    *, person: Person, by: User, fields: list[str] | None = None, purpose: str = ""
+) -> Person:
+    """Record that `by` saw these fields of this person unmasked (by default the full ID
+    number, phone and address), and what for when the view is not the person's page."""
+    changes: dict[str, object] = {"fields": fields or REVEALED_FIELDS}
+    if purpose:
+        changes["purpose"] = purpose
+    audit_record(actor=by, action="reveal", obj=person, changes=changes)
     return person

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
+from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.org.models import Township, Unit
 from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.selectors import CaseFilter
@@ -70,26 +71,45 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("变更为"))
-    reason = forms.CharField(label=_("原因"), max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+# What a case's pages show of it: a save from a page drawn before another one changed any
+# of these is refused, naming what changed (core/conflicts.py).
+CASE_SHOWN = ["status", "measure", "start_date", "planned_end", "township", "village", "station"]
+
+
+def case_shown(case: QuarantineCase) -> dict[str, str]:
+    team = "；".join(
+        f"{m.get_kind_display()}{m.name}"
+        for m in sorted(case.team_members.all(), key=lambda m: KIND_ORDER.get(m.kind, 9))
+    )
+    return {**shown(case, CASE_SHOWN), str(_("“四包一”人员")): team or "—"}
+
+
+class CaseForm(VersionedForm):
+    """A form that changes a case; a new one is drawn from the case as it is now."""
 
     def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.stamp(case.version, case_shown(case))
+
+
+class TransitionForm(CaseForm):
+    to = forms.ChoiceField(label=_("变更为"))
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+    def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
         allowed = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.RELEASED]
         self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]  # type: ignore[attr-defined]
-        self.initial.setdefault("version", case.version)
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(CaseForm):
     reason = forms.CharField(
         label=_("解除原因"),
         max_length=200,
         required=False,
         help_text=_("期满解除可不填；提前解除须说明原因"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 KIND_FIELDS = [
@@ -98,9 +118,10 @@ KIND_FIELDS = [
     ("police", _("民警")),
     ("doctor", _("医生")),
 ]
+KIND_ORDER = {kind: i for i, (kind, _label) in enumerate(KIND_FIELDS)}
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(CaseForm):
     finding = forms.ChoiceField(
         label=_("核查结果"), choices=QuarantineCase.Finding.choices, widget=forms.RadioSelect
     )
@@ -117,11 +138,14 @@ class VerifyForm(forms.Form):
         help_text=_("不填则从抵达日期算起"),
     )
     note = forms.CharField(label=_("核查情况说明"), required=False, max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", case.version)
+        super().__init__(*args, case=case, **kwargs)
+        if case.status != CaseStatus.PENDING:
+            # Verified already: the page edits the team only (it used to refuse every save
+            # for want of a finding it does not show).
+            for name in ("finding", "measure", "start_date", "note"):
+                del self.fields[name]
         users = User.objects.filter(is_active=True, role__in=[Role.FOLLOWUP, Role.STATION])
         if case.station_id or case.township_id:
             users = users.filter(unit_id=case.station_id or 0) | users.filter(

@@ -42,6 +42,7 @@ from fangkong.core.regions import find_regions, region_name
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
+from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     CaseReferral,
@@ -183,6 +184,10 @@ def open_table(path: str | Path, name: str = "") -> Table:
 def _open_workbook(path: Path, kind: str) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+    try:
+        check_workbook(path, zipped=kind == "zip")
+    except WorkbookTooLarge as exc:
+        raise ImportFileError(str(exc)) from None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import (
     MASKERS,
     audit_bulk,
+    audit_chain_lock,
     audit_create,
     audit_record,
     diff,
     snapshot,
 )
 from fangkong.accounts.audit import _plain as plain_value
+from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import region_name
 from fangkong.core.text import normalize_text
@@ -194,14 +196,6 @@ def _apply_transition(
     return sorted(set(update))
 
 
-def conflict_error(locked: QuarantineCase) -> ValidationError:
-    return ValidationError(
-        _("该对象已被他人修改（当前状态：%(status)s），请刷新后重试")
-        % {"status": locked.get_status_display()},
-        code="conflict",
-    )
-
-
 @transaction.atomic
 def case_transition(
     *,
@@ -218,7 +212,7 @@ def case_transition(
     at = at or timezone.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise conflict_error(locked)
+        raise stale_error()
     reason = (reason or "").strip()
     _transition_errors(locked, to, reason)
     before = locked.status
@@ -307,7 +301,7 @@ def case_verify(
     at = at or timezone.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise conflict_error(locked)
+        raise stale_error()
     errors: dict[str, list[str]] = {}
     if finding not in FINDING_STATUS:
         errors["finding"] = [_("核查结果：请选择")]
@@ -400,15 +394,30 @@ def _members_build(teams: list[tuple[QuarantineCase, list[MemberInput]]]) -> lis
 
 
 @transaction.atomic
-def team_assign(*, case: QuarantineCase, by: User, members: list[MemberInput]) -> list[TeamMember]:
-    """Set the 四包一 team of a case: one member per duty; a duty left out keeps its member."""
+def team_assign(
+    *,
+    case: QuarantineCase,
+    by: User,
+    members: list[MemberInput],
+    expected_version: int | None = None,
+) -> list[TeamMember]:
+    """Set the 四包一 team of a case: one member per duty; a duty left out keeps its member.
+    A change of team is a change of the case: its version moves on."""
     built = _members_build([(case, members)])
-    current = {m.kind: m for m in case.team_members.select_for_update()}
+    locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise stale_error()
+    # Not case.team_members: a page's case has them prefetched with their (nullable) users,
+    # and PostgreSQL cannot lock the nullable side of an outer join.
+    current = {m.kind: m for m in TeamMember.objects.filter(case=locked).select_for_update()}
     out = []
+    changed = []
     for member in built:
         old = current.get(member.kind)
+        changed.append(member.kind)
         if old is not None:
             if (old.user_id, old.name, old.phone) == (member.user_id, member.name, member.phone):
+                changed.pop()
                 out.append(old)
                 continue
             before = snapshot(old, ["user", "name", "phone"])
@@ -427,6 +436,12 @@ def team_assign(*, case: QuarantineCase, by: User, members: list[MemberInput]) -
             member.save()
             audit_create(actor=by, obj=member)
             out.append(member)
+    if changed:
+        case.version = locked.version + 1
+        QuarantineCase.objects.filter(pk=case.pk).update(
+            version=case.version, updated_at=timezone.now()
+        )
+        audit_record(actor=by, action="update", obj=locked, changes={"team": changed})
     return out
 
 
@@ -586,6 +601,7 @@ def followup_record(
         by=by,
         now=timezone.now(),
     )
+    audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
         with transaction.atomic():
             followup.save()

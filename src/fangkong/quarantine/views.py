@@ -15,6 +15,7 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import xlsx_response
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
@@ -23,11 +24,13 @@ from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.forms import (
     AlertFilterForm,
     CaseFilterForm,
+    CaseForm,
     FollowUpForm,
     ReleaseForm,
     ResolveForm,
     TransitionForm,
     VerifyForm,
+    case_shown,
 )
 from fangkong.quarantine.models import CaseStatus
 from fangkong.quarantine.notices import export_sheet, release_notice
@@ -95,7 +98,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict[str, object]:
         "qday": case.quarantine_day(today) if case.status == CaseStatus.QUARANTINED else None,
         "today": today,
         "transition_form": TransitionForm(case=case),
-        "release_form": ReleaseForm(initial={"version": case.version}),
+        "release_form": ReleaseForm(case=case),
         "can_verify": user_can(request.user, "quarantine.verify"),
         "can_release": user_can(request.user, "quarantine.release"),
         "can_followup": user_can(request.user, "quarantine.followup"),
@@ -115,8 +118,9 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST, case=case)
     if request.POST.get("version") != str(case.version):
-        # Someone changed the case since this page was loaded: say so, whatever was chosen.
-        messages.error(request, services.conflict_error(case).messages[0])
+        # Someone changed the case since this page was loaded: say so, whatever was chosen
+        # (the choice itself may no longer be offered).
+        _refuse_stale(request, form, pk)
     elif form.is_valid():
         try:
             services.case_transition(
@@ -127,9 +131,12 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
-            for msg in form.non_field_errors():
-                messages.error(request, str(msg))
+            if is_conflict(exc):
+                _refuse_stale(request, form, pk)
+            else:
+                add_errors(form, exc)
+                for msg in form.non_field_errors():
+                    messages.error(request, str(msg))
         else:
             messages.success(request, _("状态已变更"))
             return redirect("case_detail", pk=pk)
@@ -138,11 +145,18 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quarantine/case_detail.html", context, status=422)
 
 
+def _refuse_stale(request: HttpRequest, form: CaseForm, pk: int) -> None:
+    """A save from a page drawn before someone else changed the case: say who and what
+    changed, and draw the form again from the case as it is now."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    messages.error(request, form.refuse(case, case_shown(case), type(form)(case=case)))
+
+
 @require_POST
 @require_perm("quarantine.release")
 def case_release(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
-    form = ReleaseForm(request.POST)
+    form = ReleaseForm(request.POST, case=case)
     if form.is_valid():
         try:
             services.case_release(
@@ -153,7 +167,10 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            if is_conflict(exc):
+                _refuse_stale(request, form, pk)
+            else:
+                add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -235,9 +252,15 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
                     members=form.members(),
                 )
             else:
-                services.team_assign(case=case, by=user, members=form.members())
+                services.team_assign(
+                    case=case, by=user, members=form.members(), expected_version=d["version"]
+                )
         except ValidationError as exc:
-            add_errors(form, exc)
+            if is_conflict(exc):
+                _refuse_stale(request, form, pk)
+                case = selectors.case_get(user=request.user, pk=pk)
+            else:
+                add_errors(form, exc)
         else:
             messages.success(request, _("核查情况已保存：%(name)s") % {"name": case.person.name})
             return redirect("case_detail", pk=pk)
