@@ -10,6 +10,8 @@ class _Forms(HTMLParser):
         super().__init__()
         self.forms: list[tuple[dict[str, str], dict[str, list[str]]]] = []
         self._select: str | None = None
+        self._picked = False  # the select has an option marked selected
+        self._first: str | None = None  # else the browser sends its first option
         self._textarea: str | None = None
 
     def _add(self, name: str | None, value: str) -> None:
@@ -27,15 +29,21 @@ class _Forms(HTMLParser):
             if kind not in ("submit", "button", "file"):
                 self._add(a.get("name"), a.get("value", "on" if kind == "checkbox" else ""))
         elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self._add(self._select, a.get("value", ""))
+            self._select, self._picked, self._first = a.get("name"), False, None
+        elif tag == "option" and self._select:
+            if self._first is None:
+                self._first = a.get("value", "")
+            if "selected" in a:
+                self._picked = True
+                self._add(self._select, a.get("value", ""))
         elif tag == "textarea":
             self._textarea = a.get("name")
             self._add(self._textarea, "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
+            if self._select and not self._picked and self._first is not None:
+                self._add(self._select, self._first)
             self._select = None
         elif tag == "textarea":
             self._textarea = None
@@ -57,3 +65,8 @@ def form_data(html: str, action: str | None = None) -> dict[str, str | list[str]
         if attrs.get("action", "") == (action or ""):
             return {k: v[0] if len(v) == 1 else v for k, v in values.items()}
     raise AssertionError(f"no POST form to {action!r} on the page")
+
+
+def form_as_posted(html: str, **filled: object) -> dict[str, str | list[str]]:
+    """What the page's own form sends when the user fills in `filled` and leaves the rest."""
+    return {**form_data(html), **{k: str(v) for k, v in filled.items()}}

@@ -9,7 +9,8 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from tests.conftest import World, form_as_posted
+from tests.conftest import World
+from tests.pages import form_as_posted
 from tests.test_routes import ROLES, ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,10 @@ def test_every_form_posted_blank_names_what_is_missing(world: World) -> None:
             html = page.content.decode()
             if 'method="post"' not in html:
                 continue
-            blank = form_as_posted(html)
+            try:
+                blank = form_as_posted(html)
+            except AssertionError:
+                continue  # no form posting back to the page: its buttons post elsewhere
             if len(blank) < 3:  # a button, not a form to fill in
                 continue
             before = row_counts()

@@ -13,7 +13,8 @@ from fangkong.command import services
 from fangkong.command.models import Disposition, Incident, Problem, Task
 from fangkong.org import services as org_services
 from tests.command.conftest import Groups
-from tests.conftest import World, form_as_posted
+from tests.conftest import World
+from tests.pages import form_as_posted
 
 
 def _dt(delta_hours: float) -> str:
