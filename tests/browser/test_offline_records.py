@@ -136,8 +136,16 @@ def test_visit_recorded_offline_waits_then_is_stored_once(
         page.screenshot(path=str(SHOTS / "offline-today-pending.png"), full_page=True)
         assert FollowUp.objects.count() == 0
         # Signing out now would delete the visit: the worker is asked, and says no.
-        page.once("dialog", lambda d: d.dismiss())
+        # (Wait for the question itself: it comes after a last try to send, and a page with a
+        # question open cannot go anywhere.)
+        asked: list[str] = []
+        page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
         page.get_by_role("button", name="退出").click()
+        for _ in range(100):
+            if asked:
+                break
+            page.wait_for_timeout(100)
+        assert asked == ["本机还有1条记录未上传，退出将删除这些记录。确定退出？"]
         expect(page.locator("[data-outbox-count]")).to_have_text("1")
         # A page never opened online is not on the phone.
         page.goto(f"{base}/cases/{cases.b.pk}/followup/")
