@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -185,13 +186,85 @@ def fangkong_child(path: Path) -> None:
     )
 
 
+def die_child(path: Path) -> None:
+    """django-import-export: the same list into the Person model (what it can do: one
+    model, rows matched by ID number), read through tablib/openpyxl, its default row-by-row
+    import in a transaction. Runs in a fresh process like fangkong_child."""
+    import django
+
+    django.setup()
+    import tablib
+    from django.core.management import call_command
+    from import_export import fields, resources, widgets
+
+    from fangkong.people.models import Person
+
+    call_command("migrate", verbosity=0)
+    if os.environ.get("FANGKONG_BENCH_PG"):
+        call_command("flush", interactive=False, verbosity=0)
+
+    def text(column: str, attribute: str, blank: bool = True) -> Any:
+        return fields.Field(
+            attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=blank)
+        )
+
+    class PersonResource(resources.ModelResource):
+        name = text("姓名", "name")
+        id_number = text("身份证号", "id_number", blank=False)
+        doc_type = text("证件类型", "doc_type")
+        phone = text("联系电话", "phone")
+        address_detail = text("现住址", "address_detail")
+        note = text("备注", "note")
+
+        class Meta:
+            model = Person
+            import_id_fields = ("id_number",)
+            fields = ("name", "id_number", "doc_type", "phone", "address_detail", "note")
+
+        def before_import_row(self, row: Any, **kwargs: Any) -> None:
+            row["身份证号"] = row.get("身份证号") or None
+            row["证件类型"] = "id_card" if row["身份证号"] else "none"
+            row["联系电话"] = (row.get("联系电话") or "")[:20]
+
+        def get_instance(self, instance_loader: Any, row: Any) -> Any:
+            return super().get_instance(instance_loader, row) if row.get("身份证号") else None
+
+    start = time.perf_counter()
+    with path.open("rb") as fh:
+        dataset = tablib.Dataset().load(fh, format="xlsx", skip_lines=2)
+    result = PersonResource().import_data(dataset, dry_run=False, raise_errors=False)
+    elapsed = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "rows": len(dataset),
+                "seconds": elapsed,
+                "peak_mb": peak_kb / 1024,
+                "counts": {k: v for k, v in result.totals.items() if v},
+                "stored": Person.objects.count(),
+            }
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--die-rows",
+        type=int,
+        default=20_000,
+        help="rows for django-import-export (the first rows of the same list; 0 = all)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--die-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         fangkong_child(Path(args.child))
+        return
+    if args.die_child:
+        die_child(Path(args.die_child))
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "返乡人员名单.xlsx"
@@ -207,33 +280,53 @@ def main() -> None:
             f"raw limit (calamine + sqlite3 executemany): {raw_rows} rows in {raw_s:.2f}s "
             f"= {raw_rate:,.0f} rows/s"
         )
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-            "FANGKONG_VAR_DIR": tmp,
-            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-        }
         pg = os.environ.get("FANGKONG_BENCH_PG")
-        env["FANGKONG_DATABASE_URL"] = pg or f"sqlite:///{tmp}/bench.sqlite3"
-        out = (
-            subprocess.run(
-                [sys.executable, __file__, "--child", str(path)],
+        engine = "PostgreSQL" if pg else "SQLite"
+
+        def child(flag: str, file: Path, db_name: str) -> dict[str, Any]:
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+                "FANGKONG_VAR_DIR": tmp,
+                "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+                "FANGKONG_DATABASE_URL": pg or f"sqlite:///{tmp}/{db_name}.sqlite3",
+            }
+            out = subprocess.run(
+                [sys.executable, __file__, flag, str(file)],
                 env=env,
                 check=True,
                 capture_output=True,
                 text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        result = json.loads(out)
+            ).stdout
+            return dict(json.loads(out.strip().splitlines()[-1]))
+
+        result = child("--child", path, "fangkong")
         rate = result["rows"] / result["seconds"]
         print(
-            f"fangkong import ({'PostgreSQL' if pg else 'SQLite'}): {result['rows']} rows in "
+            f"fangkong import ({engine}): {result['rows']} rows in "
             f"{result['seconds']:.2f}s = {rate:,.0f} rows/s; peak memory "
             f"{result['peak_mb']:.0f} MB; {result['counts']}"
         )
-        print(f"ratio fangkong / raw limit: {rate / raw_rate:.2f}")
+        die_path = path
+        if args.die_rows and args.die_rows < args.rows:
+            die_path = Path(tmp) / "返乡人员名单-前部.xlsx"
+            generate(die_path, args.die_rows)  # same seed: the first rows of the same list
+        die = child("--die-child", die_path, "die")
+        die_rate = die["rows"] / die["seconds"]
+        print(
+            f"django-import-export ({engine}, Person only, first {die['rows']} rows): "
+            f"{die['seconds']:.2f}s = {die_rate:,.0f} rows/s; peak memory "
+            f"{die['peak_mb']:.0f} MB; {die['counts']}"
+        )
+        bars = (
+            ("fangkong / raw limit", rate / raw_rate, 0.5),
+            ("fangkong / django-import-export", rate / die_rate, 20.0),
+        )
+        for label, ratio, bar in bars:
+            verdict = "met" if ratio >= bar else "NOT met"
+            print(f"ratio {label}: {ratio:.2f} (bar >= {bar:g}: {verdict})")
+        verdict = "met" if result["peak_mb"] < 400 else "NOT met"
+        print(f"fangkong peak memory: {result['peak_mb']:.0f} MB (bar < 400 MB: {verdict})")
 
 
 if __name__ == "__main__":
