@@ -33,6 +33,7 @@ __all__ = [
 # Spaces and every dash people put between the groups when copying from documents.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")
 _ALLOWED = re.compile(r"[0-9X]")
+_CLEAN_18 = re.compile(r"[0-9]{17}[0-9X]")  # already normalised: the common case
 _EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 # Birth dates are Chinese calendar dates; "today" is the date in Beijing, not on the server.
 _CHINA = ZoneInfo("Asia/Shanghai")
@@ -84,6 +85,8 @@ def _today() -> datetime.date:
 def parse_id_number(value: str, *, field: str = "身份证号") -> IdNumber:
     """Check an 18- or 15-digit number and return it parsed, raising ValidationError with a
     message that names the exact problem."""
+    if value and _CLEAN_18.fullmatch(value):
+        return _checked(value, upgraded=False, field=field)
     number = normalize_id_number(value)
     if not number:
         raise _error(_("%(field)s不能为空"), "required", field)
@@ -106,7 +109,11 @@ def parse_id_number(value: str, *, field: str = "身份证号") -> IdNumber:
     if upgraded:
         body = number[:6] + "19" + number[6:]
         number = body + ric.calc_check_digit(body + "0")
+    return _checked(number, upgraded=upgraded, field=field)
 
+
+def _checked(number: str, *, upgraded: bool, field: str) -> IdNumber:
+    """Birth date, region and check digit of a normalised 18-digit number."""
     birth_date = _birth_date(number, field)
     region_code = number[:6]
     region = regions.get_region(region_code)
