@@ -156,6 +156,7 @@ def fangkong_child(path: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
+    from fangkong.core.pinyin import name_pinyin
     from fangkong.core.reference import load_reference_data
     from fangkong.org.models import Township, Village
     from fangkong.quarantine.imports import list_import_run, list_import_start
@@ -167,6 +168,9 @@ def fangkong_child(path: Path) -> None:
     Village.objects.bulk_create(
         [Village(township=t, name=v) for t in Township.objects.all() for v in VILLAGES]
     )
+    # pypinyin loads its dictionaries (about 0.7 s) on first use, once per process: the
+    # background worker that runs imports has them loaded after its first import.
+    name_pinyin("张三")
     start = time.perf_counter()
     with path.open("rb") as fh:
         li = list_import_start(upload=fh, name=path.name, by=None, enqueue=False)
@@ -291,14 +295,15 @@ def main() -> None:
                 "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
                 "FANGKONG_DATABASE_URL": pg or f"sqlite:///{tmp}/{db_name}.sqlite3",
             }
-            out = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, __file__, flag, str(file)],
                 env=env,
-                check=True,
                 capture_output=True,
                 text=True,
-            ).stdout
-            return dict(json.loads(out.strip().splitlines()[-1]))
+            )
+            if done.returncode:
+                sys.exit(f"{flag} failed:\n{done.stderr}")
+            return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
         result = child("--child", path, "fangkong")
         rate = result["rows"] / result["seconds"]

@@ -51,7 +51,21 @@ def test_search_key() -> None:
 
 @pytest.mark.parametrize(
     "given",
-    ["国强", "朝阳", "长乐", "重庆", "行", "银行", "华", "单于", "曾", "乐乐", "薄熙", "秀兰", "涛明"],
+    [
+        "国强",
+        "朝阳",
+        "长乐",
+        "重庆",
+        "行",
+        "银行",
+        "华",
+        "单于",
+        "曾",
+        "乐乐",
+        "薄熙",
+        "秀兰",
+        "涛明",
+    ],
 )
 def test_given_names_read_as_pypinyin_reads_them(given: str) -> None:
     # Given names without a dictionary phrase are read character by character from a

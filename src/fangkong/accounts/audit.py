@@ -81,6 +81,22 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def id_runs(ids: list[int]) -> list[list[int] | int]:
+    """Ids as runs, for an entry about many rows: [1, 2, 3, 7] → [[1, 3], 7]."""
+    runs: list[list[int] | int] = []
+    start = prev = None
+    for pk in sorted(ids):
+        if prev is not None and pk == prev + 1:
+            prev = pk
+            continue
+        if start is not None:
+            runs.append(start if start == prev else [start, prev])  # type: ignore[list-item]
+        start = prev = pk
+    if start is not None:
+        runs.append(start if start == prev else [start, prev])  # type: ignore[list-item]
+    return runs
+
+
 GENESIS = "0" * 64
 
 
