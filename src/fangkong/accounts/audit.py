@@ -7,12 +7,14 @@ trail says *that* an ID number changed without becoming a second copy of it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,7 +137,7 @@ def audit_record(
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    from fangkong.accounts.models import AuditChainHead, AuditEntry
+    from fangkong.accounts.models import AuditEntry
 
     ctx = request_context.get()
     if obj is not None:
@@ -156,14 +158,60 @@ def audit_record(
         ip=ctx.ip,
         path=ctx.path,
     )
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        entry.prev_hash = head.last_hash or GENESIS
-        entry.hash = entry_digest(entry, entry.prev_hash)
-        entry.save()
-        head.last_id, head.last_hash = entry.pk, entry.hash
-        head.save(update_fields=["last_id", "last_hash"])
+    held = _deferred.get()
+    if held is not None:
+        held.append(entry)
+    else:
+        _append([entry])
     return entry
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Extend the chain: lock its head, link each entry to the one before, insert them."""
+    from fangkong.accounts.models import AuditChainHead, AuditEntry
+
+    if not entries:
+        return
+    with transaction.atomic(savepoint=False):
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        prev = head.last_hash or GENESIS
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = prev = entry_digest(entry, prev)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        head.last_id, head.last_hash = entries[-1].pk, prev
+        head.save(update_fields=["last_id", "last_hash"])
+
+
+# Entries held by audit_deferred() until the end of its block.
+_deferred: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "fangkong_audit_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Hold the entries recorded inside the block and append them together at its end.
+
+    The chain head is a row locked until the transaction commits (concurrent writers must
+    extend the chain one after another). Appending at the first entry kept it locked for
+    the rest of the transaction, so writers waited for each other's whole work; appended at
+    the end, it is held from just before the commit. Wrap the whole body of a transaction
+    with it, and only where no savepoint inside is rolled back after writing an entry (the
+    entry would stay held). Nested blocks append with the outermost."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set([])
+    try:
+        yield
+        held = _deferred.get() or []
+    finally:
+        _deferred.reset(token)
+    _append(held)
 
 
 def audit_bulk(

@@ -54,7 +54,7 @@ def quarantine_days() -> int:
     return int(settings.FANGKONG["QUARANTINE_DAYS"])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no partial undo: a failure fails the caller
 def case_refer(
     *,
     person: Person,
@@ -103,7 +103,12 @@ def case_refer(
             created_by=by,
             opened_on=timezone.localdate(at, SHANGHAI),
         )
-        case.full_clean()
+        # The related rows were just read (no existence queries); one open case per
+        # person is the database's rule: a second one raises IntegrityError below.
+        case.full_clean(
+            exclude=["person", "township", "village", "station", "created_by"],
+            validate_constraints=False,
+        )
         try:
             with transaction.atomic():
                 case.save()
@@ -126,13 +131,13 @@ def case_refer(
     if not opened:
         # Fill what the open case did not know yet; never overwrite what a station verified.
         changed = []
-        for field, value in (
-            ("came_from_code", came_from_code),
-            ("arrival_date", arrival_date),
-            ("township", township),
-            ("village", village),
+        for field, value, current in (
+            ("came_from_code", came_from_code, case.came_from_code),
+            ("arrival_date", arrival_date, case.arrival_date),
+            ("township", township, case.township_id),  # ids: no query for the rows
+            ("village", village, case.village_id),
         ):
-            if value and not getattr(case, field):
+            if value and not current:
                 setattr(case, field, value)
                 changed.append(field)
         if "came_from_code" in changed and not case.came_from:
