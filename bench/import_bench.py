@@ -122,12 +122,12 @@ def generate(path: Path, rows: int, seed: int = 2020) -> None:
     wb.close()
 
 
-def raw_limit(path: Path) -> tuple[int, float]:
+def raw_limit(path: Path) -> tuple[int, float, float]:
     """python-calamine read + sqlite3 executemany of the same columns, one transaction."""
     from python_calamine import CalamineWorkbook
 
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         rows = sheet.iter_rows()
         for _ in range(3):  # title, blank, header
@@ -144,9 +144,9 @@ def raw_limit(path: Path) -> tuple[int, float]:
                 ((*[str(c) for c in row[:8]], *[""] * (8 - len(row[:8]))) for row in rows),
             )
         count = db.execute("SELECT count(*) FROM entry").fetchone()[0]
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         db.close()
-    return count, elapsed
+    return count, elapsed, cpu
 
 
 def fangkong_child(path: Path) -> None:
@@ -171,17 +171,18 @@ def fangkong_child(path: Path) -> None:
     # pypinyin loads its dictionaries (about 0.7 s) on first use, once per process: the
     # background worker that runs imports has them loaded after its first import.
     name_pinyin("张三")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with path.open("rb") as fh:
         li = list_import_start(upload=fh, name=path.name, by=None, enqueue=False)
     li = list_import_run(list_import_id=li.pk)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
                 "rows": li.counts.get("rows", 0),
                 "seconds": elapsed,
+                "cpu": cpu,
                 "peak_mb": peak_kb / 1024,
                 "counts": li.counts,
                 "status": li.status,
@@ -233,17 +234,18 @@ def die_child(path: Path) -> None:
         def get_instance(self, instance_loader: Any, row: Any) -> Any:
             return super().get_instance(instance_loader, row) if row.get("身份证号") else None
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with path.open("rb") as fh:
         dataset = tablib.Dataset().load(fh, format="xlsx", skip_lines=2)
     result = PersonResource().import_data(dataset, dry_run=False, raise_errors=False)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
                 "rows": len(dataset),
                 "seconds": elapsed,
+                "cpu": cpu,
                 "peak_mb": peak_kb / 1024,
                 "counts": {k: v for k, v in result.totals.items() if v},
                 "stored": Person.objects.count(),
@@ -278,11 +280,11 @@ def main() -> None:
             f"generated {args.rows} rows ({path.stat().st_size / 1e6:.1f} MB) "
             f"in {time.perf_counter() - t0:.1f}s"
         )
-        raw_rows, raw_s = raw_limit(path)
+        raw_rows, raw_s, raw_cpu = raw_limit(path)
         raw_rate = raw_rows / raw_s
         print(
             f"raw limit (calamine + sqlite3 executemany): {raw_rows} rows in {raw_s:.2f}s "
-            f"= {raw_rate:,.0f} rows/s"
+            f"= {raw_rate:,.0f} rows/s (CPU {raw_cpu:.2f}s)"
         )
         pg = os.environ.get("FANGKONG_BENCH_PG")
         engine = "PostgreSQL" if pg else "SQLite"
@@ -309,7 +311,7 @@ def main() -> None:
         rate = result["rows"] / result["seconds"]
         print(
             f"fangkong import ({engine}): {result['rows']} rows in "
-            f"{result['seconds']:.2f}s = {rate:,.0f} rows/s; peak memory "
+            f"{result['seconds']:.2f}s = {rate:,.0f} rows/s (CPU {result['cpu']:.2f}s); peak memory "
             f"{result['peak_mb']:.0f} MB; {result['counts']}"
         )
         die_path = path
@@ -320,16 +322,25 @@ def main() -> None:
         die_rate = die["rows"] / die["seconds"]
         print(
             f"django-import-export ({engine}, Person only, first {die['rows']} rows): "
-            f"{die['seconds']:.2f}s = {die_rate:,.0f} rows/s; peak memory "
+            f"{die['seconds']:.2f}s = {die_rate:,.0f} rows/s (CPU {die['cpu']:.2f}s); peak memory "
             f"{die['peak_mb']:.0f} MB; {die['counts']}"
         )
         bars = (
             ("fangkong / raw limit", rate / raw_rate, 0.5),
             ("fangkong / django-import-export", rate / die_rate, 20.0),
         )
-        for label, ratio, bar in bars:
+        # On a machine shared with other jobs wall time swings with their load; CPU time per
+        # row does not, and on SQLite all the work is in the measured process.
+        cpu_ratios = (
+            raw_cpu / raw_rows / (result["cpu"] / result["rows"]),
+            die["cpu"] / die["rows"] / (result["cpu"] / result["rows"]),
+        )
+        for (label, ratio, bar), cpu_ratio in zip(bars, cpu_ratios, strict=True):
             verdict = "met" if ratio >= bar else "NOT met"
-            print(f"ratio {label}: {ratio:.2f} (bar >= {bar:g}: {verdict})")
+            print(
+                f"ratio {label}: {ratio:.2f} (bar >= {bar:g}: {verdict}); "
+                f"by CPU time: {cpu_ratio:.2f}"
+            )
         verdict = "met" if result["peak_mb"] < 400 else "NOT met"
         print(f"fangkong peak memory: {result['peak_mb']:.0f} MB (bar < 400 MB: {verdict})")
 

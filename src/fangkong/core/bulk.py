@@ -10,9 +10,8 @@ services calling this validate every row first.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -55,6 +54,15 @@ def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return adapt
 
 
+_EMPTY_JSON = {dict: "{}", list: "[]"}
+
+
+def _json_text(value: Any) -> str:
+    if not value and type(value) in _EMPTY_JSON:
+        return _EMPTY_JSON[type(value)]  # most rows' messages and flags
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
@@ -65,7 +73,7 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         encoder = field.encoder
         if connection.vendor == "sqlite" and encoder is None:
             # What adapt_json_value does, without escaping every Chinese character.
-            return functools.partial(json.dumps, ensure_ascii=False)
+            return _json_text
         return lambda value: ops.adapt_json_value(value, encoder)
     if isinstance(field, models.DecimalField):
         digits, places = field.max_digits, field.decimal_places
@@ -89,8 +97,14 @@ def insert_rows(
         return
     opts = model._meta
     objs = [opts.get_field(name) for name in fields]
-    adapters = [(i, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]
+    columns = [f.column for f in objs]  # type: ignore[union-attr]
+    shift = 0
     values: Sequence[Sequence[Any]] = rows
+    if ids is not None:
+        columns.insert(0, opts.pk.column)
+        shift = 1
+        values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    adapters = [(i + shift, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]
     if adapters:
 
         def adapt(row: Sequence[Any]) -> list[Any]:
@@ -100,11 +114,7 @@ def insert_rows(
                     out[i] = fn(out[i])
             return out
 
-        values = [adapt(row) for row in rows]
-    columns = [f.column for f in objs]  # type: ignore[union-attr]
-    if ids is not None:
-        columns.insert(0, opts.pk.column)
-        values = [(pk, *row) for pk, row in zip(ids, values, strict=True)]
+        values = [adapt(row) for row in values]
     insert_values(opts.db_table, columns, values)
 
 
@@ -118,3 +128,28 @@ def insert_values(table: str, columns: Sequence[str], rows: Sequence[Sequence[An
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def select_in(
+    model: type[models.Model],
+    columns: Sequence[str],
+    key: str,
+    values: Iterable[Any],
+    *,
+    extra: tuple[str, Sequence[Any]] = ("", ()),
+) -> list[tuple[Any, ...]]:
+    """SELECT `columns` of the rows whose `key` column is one of `values` (plain values of
+    the column's type), in batches; `extra` adds SQL conditions with their parameters.
+    For bulk look-ups: the ORM prepares each value of an IN list one by one."""
+    qn = connection.ops.quote_name
+    head = f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(model._meta.db_table)} "
+    sql_extra, extra_params = extra
+    wanted = list(values)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 2000):
+            part = wanted[start : start + 2000]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"{head}WHERE {qn(key)} IN ({marks}){sql_extra}", [*part, *extra_params])
+            found.extend(cursor.fetchall())
+    return found

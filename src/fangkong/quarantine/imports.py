@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record, id_runs
-from fangkong.core.bulk import insert_rows, reserve_ids
+from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.masking import mask_id_number
 from fangkong.core.phones import parse_phone
@@ -137,6 +137,8 @@ def header_field(text: str) -> str | None:
 
 def cell_text(value: Any) -> str:
     """A cell as text: numbers without a spurious ".0", dates as yyyy-mm-dd."""
+    if type(value) is str:  # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -737,19 +739,23 @@ class Importer:
         counts["rows"] += len(rows)
         # Rows already imported (by this or an earlier list): nothing changes.
         hashes = [r.row_hash for r in rows]
-        earlier = set(
-            ListEntry.objects.filter(row_hash__in=hashes, stored=True)
-            .exclude(list_import=self.li)
-            .values_list("row_hash", flat=True)
-        )
+        # (select_in: the ORM prepares each of thousands of IN values one by one.)
+        earlier = {
+            h
+            for (h,) in select_in(
+                ListEntry,
+                ["row_hash"],
+                "row_hash",
+                hashes,
+                extra=(' AND "stored" AND "list_import_id" <> %s', [self.li.pk]),
+            )
+        }
         ids = {r.id_number for r in rows if r.id_number}
         docs = {r.doc_number for r in rows if not r.id_number and r.doc_number}
         names = {r.name for r in rows if not r.id_number and r.phone}
         phones = {r.phone for r in rows if not r.id_number and r.phone}
         known: dict[tuple[str, ...], int] = {}
-        for pk, id_number in Person.objects.filter(id_number__in=ids).values_list(
-            "pk", "id_number"
-        ):
+        for pk, id_number in select_in(Person, ["id", "id_number"], "id_number", ids):
             known[("id", str(id_number))] = pk
         # exclude(doc_number=""): the condition of the unique index on documents, without
         # which SQLite does not use it and reads the whole table.
