@@ -86,16 +86,13 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def id_runs(ids: list[int]) -> list[list[int] | int]:
     """Ids as runs, for an entry about many rows: [1, 2, 3, 7] → [[1, 3], 7]."""
     runs: list[list[int] | int] = []
-    start = prev = None
     for pk in sorted(ids):
-        if prev is not None and pk == prev + 1:
-            prev = pk
-            continue
-        if start is not None:
-            runs.append(start if start == prev else [start, prev])  # type: ignore[list-item]
-        start = prev = pk
-    if start is not None:
-        runs.append(start if start == prev else [start, prev])  # type: ignore[list-item]
+        last = runs[-1] if runs else None
+        end = last[1] if isinstance(last, list) else last
+        if end is not None and pk == end + 1:
+            runs[-1] = [last[0] if isinstance(last, list) else end, pk]
+        else:
+            runs.append(pk)
     return runs
 
 

@@ -182,7 +182,7 @@ def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
     masked unless `reveal`."""
     checkpoints = {c.pk: c for c in Checkpoint.objects.all()}
     labels = {
-        key: {v: str(label) for v, label in model._meta.get_field(name).flatchoices}
+        key: {v: str(label) for v, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
         for key, model, name in (
             ("direction", Passage, "direction"),
             ("vehicle", Passage, "vehicle_type"),

@@ -517,9 +517,9 @@ def _passage_write(
         },
     )
     # The caller shows what was stored: the occupants come with the passage, as if
-    # prefetched (passage.occupants.all() needs no query).
+    # prefetched the way prefetch_related does (passage.occupants.all() needs no query).
     stored = passage.occupants.all()
-    stored._result_cache, stored._prefetch_done = occupants, True  # as prefetch_related does
+    stored._result_cache, stored._prefetch_done = occupants, True  # type: ignore[attr-defined]
     passage._prefetched_objects_cache = {"occupants": stored}  # type: ignore[attr-defined]
     return passage, True
 

@@ -54,7 +54,7 @@ def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return adapt
 
 
-_EMPTY_JSON = {dict: "{}", list: "[]"}
+_EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
 
 
 def _json_text(value: Any) -> str:
@@ -96,12 +96,12 @@ def insert_rows(
     if not rows:
         return
     opts = model._meta
-    objs = [opts.get_field(name) for name in fields]
-    columns = [f.column for f in objs]  # type: ignore[union-attr]
+    objs: list[models.Field[Any, Any]] = [opts.get_field(name) for name in fields]  # type: ignore[misc]
+    columns: list[str] = [str(f.column) for f in objs]
     shift = 0
     values: Sequence[Sequence[Any]] = rows
     if ids is not None:
-        columns.insert(0, opts.pk.column)
+        columns.insert(0, str(opts.pk.column))
         shift = 1
         values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
     adapters = [(i + shift, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]

@@ -18,6 +18,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from fangkong.core.text import strip_all_spaces
 
@@ -139,7 +140,7 @@ def _converter() -> Callable[[str], list[str]]:
 
 
 @functools.cache
-def _tables() -> tuple[Callable[[str], object], frozenset[str], dict[str, object]]:
+def _tables() -> tuple[Callable[[str], object], frozenset[str], dict[str, Any]]:
     """pypinyin's test for one Chinese character, the first characters of its phrases and
     the phrases."""
     from pypinyin.constants import PHRASES_DICT, RE_HANS

@@ -271,11 +271,13 @@ def persons_insert(
             if value is None or value == "":
                 continue
             if name in MASKERS:
-                value = MASKERS[name](value)
+                value = MASKERS[name](str(value))
             elif isinstance(value, datetime.date):
                 value = str(value)
             changes[name] = [None, value]
-        items.append((Person._meta.label_lower, str(pk), f"{mask_name(row[4])}（#{pk}）", changes))
+        items.append(
+            (Person._meta.label_lower, str(pk), f"{mask_name(str(row[4]))}（#{pk}）", changes)
+        )
     audit_bulk(actor=by, action="create", items=items)
     return ids
 

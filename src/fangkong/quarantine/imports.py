@@ -571,20 +571,20 @@ def validate_row(
     if "arrival_date" in values and texts.get("arrival_date"):
         cell = values["arrival_date"]
         memo_key = (type(cell), cell)
-        parsed = dates.get(memo_key) if dates is not None else None
-        if parsed is None:
+        day = dates.get(memo_key) if dates is not None else None
+        if day is None:
             try:
-                parsed = parse_date(cell)
+                day = parse_date(cell)
             except ValueError as exc:
-                parsed = str(exc)
+                day = str(exc)
             if dates is not None:
-                dates[memo_key] = parsed
-        if isinstance(parsed, str):
-            row.add(L["arrival_date"], parsed + _("，已标记为待核实"))
+                dates[memo_key] = day
+        if isinstance(day, str):
+            row.add(L["arrival_date"], day + _("，已标记为待核实"))
             row.needs_review.append("arrival_date")
         else:
-            row.arrival_date = parsed
-            if not datetime.date(2000, 1, 1) <= row.arrival_date <= datetime.date(2100, 1, 1):
+            row.arrival_date = day
+            if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
                 row.add(L["arrival_date"], _("日期超出合理范围，已标记为待核实"))
                 row.needs_review.append("arrival_date")
                 row.arrival_date = None
