@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fangkong.core.bulk import insert_values
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 
 if TYPE_CHECKING:
@@ -229,7 +230,6 @@ def audit_bulk(
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_name = str(actor)[:60] if actor is not None else ""
     ops = connection.ops
-    qn = ops.quote_name
     columns = [
         "at",
         "actor_id",
@@ -244,10 +244,6 @@ def audit_bulk(
         "prev_hash",
         "hash",
     ]
-    sql = (
-        f"INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         prev = head.last_hash or GENESIS
@@ -284,9 +280,7 @@ def audit_bulk(
                 )
             )
             prev = digest
-        with connection.cursor() as cursor:
-            for i in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[i : i + 5000])
+        insert_values(AuditEntry._meta.db_table, columns, rows)
         head.last_id = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True)[0]
         head.last_hash = prev
         head.save(update_fields=["last_id", "last_hash"])

@@ -119,8 +119,15 @@ def insert_rows(
 
 
 def insert_values(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT rows of values already in the database's form, in batches of BATCH."""
+    """INSERT rows of values already in the database's form, in batches of BATCH (on
+    PostgreSQL with COPY, which measured several times faster than pipelined INSERTs)."""
     qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     sql = (
         f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
