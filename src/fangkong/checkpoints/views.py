@@ -3,6 +3,7 @@ on-duty board, hand counts, posters."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -537,11 +538,15 @@ def bench_constant(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 def bench_insert(request: HttpRequest) -> JsonResponse:
     """A bare view that inserts one row: the database floor for the benchmark."""
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     # A table of its own: the floor must not touch the audit chain it is compared with.
     with connection.cursor() as cursor:
         key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, note TEXT)")
+        # PostgreSQL: another worker may create it at the same moment.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, note TEXT)"
+            )
         cursor.execute("INSERT INTO bench_floor (note) VALUES (%s)", ["bench"])
     return JsonResponse({"ok": True}, status=201)
