@@ -1,7 +1,8 @@
 """Load benchmark of POST /api/v1/passages (3 occupants) served by gunicorn on 127.0.0.1.
 
 Runs against a fresh SQLite database (and PostgreSQL when FANGKONG_BENCH_PG is a database
-URL, e.g. postgres://postgres@127.0.0.1:5432/fk_bench — it is migrated and used as is),
+URL, e.g. postgres://postgres@127.0.0.1:5432/fk_bench — a scratch database: it is migrated
+and emptied),
 with 8 concurrent client threads, and prints requests/s and p50/p99 next to two floors
 measured in the same run through the same middleware stack:
 
@@ -154,9 +155,11 @@ def run(database_url: str, label: str, args: argparse.Namespace) -> None:
         # This checkout's code, not whatever fangkong the virtualenv has installed.
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     }
-    subprocess.run(
-        [BIN / "fangkong", "init", "--no-static"], env=env, check=True, capture_output=True
-    )
+    steps = [["init", "--no-static"]]
+    if database_url:  # a scratch PostgreSQL database: emptied, so that runs can repeat
+        steps += [["flush", "--no-input"], ["init", "--no-static"]]
+    for step in steps:
+        subprocess.run([BIN / "fangkong", *step], env=env, check=True, capture_output=True)
     token = (
         subprocess.run(
             [sys.executable, "-c", SETUP], env=env, check=True, capture_output=True, text=True

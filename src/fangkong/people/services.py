@@ -129,8 +129,9 @@ def person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool
         try:
             with transaction.atomic():
                 return model_create(model=Person, by=by, **values), True
-        except IntegrityError:
-            # Someone registered the same document a moment ago: join their row.
+        except (IntegrityError, ValidationError):
+            # Someone registered the same document a moment ago: join their row. (Their
+            # commit shows in full_clean's uniqueness check, or else in the insert.)
             existing = find_existing(values)
             if existing is None:
                 raise
