@@ -461,67 +461,56 @@ def _passage_store(
     # Audit entries are appended together at the end: the chain head stays locked only
     # from there to the commit, not through the whole registration.
     with audit_deferred():
-        return _passage_write(data=data, assessed=assessed, shift=shift, known=known, by=by)
-
-
-def _passage_write(
-    *,
-    data: PassageInput,
-    assessed: AssessedPassage,
-    shift: DutyShift,
-    known: dict[str | None, Person],
-    by: User | None,
-) -> tuple[Passage, bool]:
-    passage = _new_passage(data, assessed, shift, by)
-    # Checkpoint, shift and user were just read: no existence queries for them.
-    passage.full_clean(
-        exclude=["client_id", "checkpoint", "shift", "registered_by"], validate_unique=False
-    )
-    try:
-        with transaction.atomic():
-            passage.save()
-    except IntegrityError:
-        existing = Passage.objects.filter(client_id=passage.client_id).first()
-        if existing is None:
-            raise
-        return existing, False
-    occupants = []
-    for i, item in enumerate(assessed.occupants):
-        v = item.values
-        person = known.get(v["id_number"])
-        if person is None or _person_changes(person, item):
-            person, _created = person_register(
-                data=PersonInput(
-                    name=v["name"],
-                    id_number=v["id_number"],
-                    phone=v["phone"],
-                    township=item.township,
-                    village=item.village,
-                ),
-                by=by,
-            )
-        occupants.append(_new_occupant(passage, i, person, item))
-    Occupant.objects.bulk_create(occupants)
-    for occ, item in zip(occupants, assessed.occupants, strict=True):
-        if occ.decision in REFERRING:
-            _refer(occ, item, passage, by)
-    _counts_add(_count_key(passage), _tally(occupants))
-    audit_record(
-        actor=by,
-        action="create",
-        obj=passage,
-        changes={
-            "checkpoint": [None, data.checkpoint.code],
-            "plate": [None, passage.plate],
-            "occupants": [None, [f"{o.person_id}:{o.decision}" for o in occupants]],
-        },
-    )
-    # The caller shows what was stored: the occupants come with the passage, as if
-    # prefetched the way prefetch_related does (passage.occupants.all() needs no query).
-    stored = passage.occupants.all()
-    stored._result_cache, stored._prefetch_done = occupants, True  # type: ignore[attr-defined]
-    passage._prefetched_objects_cache = {"occupants": stored}  # type: ignore[attr-defined]
-    return passage, True
+        passage = _new_passage(data, assessed, shift, by)
+        # Checkpoint, shift and user were just read: no existence queries for them.
+        passage.full_clean(
+            exclude=["client_id", "checkpoint", "shift", "registered_by"], validate_unique=False
+        )
+        try:
+            with transaction.atomic():
+                passage.save()
+        except IntegrityError:
+            existing = Passage.objects.filter(client_id=passage.client_id).first()
+            if existing is None:
+                raise
+            return existing, False
+        occupants = []
+        for i, item in enumerate(assessed.occupants):
+            v = item.values
+            person = known.get(v["id_number"])
+            if person is None or _person_changes(person, item):
+                person, _created = person_register(
+                    data=PersonInput(
+                        name=v["name"],
+                        id_number=v["id_number"],
+                        phone=v["phone"],
+                        township=item.township,
+                        village=item.village,
+                    ),
+                    by=by,
+                )
+            occupants.append(_new_occupant(passage, i, person, item))
+        Occupant.objects.bulk_create(occupants)
+        for occ, item in zip(occupants, assessed.occupants, strict=True):
+            if occ.decision in REFERRING:
+                _refer(occ, item, passage, by)
+        _counts_add(_count_key(passage), _tally(occupants))
+        audit_record(
+            actor=by,
+            action="create",
+            obj=passage,
+            changes={
+                "checkpoint": [None, data.checkpoint.code],
+                "plate": [None, passage.plate],
+                "occupants": [None, [f"{o.person_id}:{o.decision}" for o in occupants]],
+            },
+        )
+        # The caller shows what was stored: the occupants come with the passage, as if
+        # prefetched the way prefetch_related does (passage.occupants.all() needs no query).
+        stored = passage.occupants.all()
+        stored._result_cache, stored._prefetch_done = occupants, True  # type: ignore[attr-defined]
+        passage._prefetched_objects_cache = {"occupants": stored}  # type: ignore[attr-defined]
+        return passage, True
 
 
 @transaction.atomic
