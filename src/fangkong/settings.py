@@ -132,7 +132,9 @@ def _database() -> dict[str, Any]:
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 0)))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock at
-        # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+        # BEGIN so two writers queue instead of failing mid-transaction — in the kernel, not
+        # asleep on the busy timeout (fangkong/core/sqlite/base.py).
+        db["ENGINE"] = "fangkong.core.sqlite"
         db["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "

@@ -88,3 +88,27 @@ def test_audit_entries_cannot_be_changed_in_admin(world: World) -> None:
     response = admin.post(f"/admin/accounts/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_deferred_entries_join_the_chain_at_the_end_and_vanish_with_a_failure(
+    world: World,
+) -> None:
+    from django.db import transaction
+
+    from fangkong.accounts.audit import audit_deferred, audit_record, audit_verify
+
+    before = AuditEntry.objects.count()
+    with transaction.atomic(), audit_deferred():
+        audit_record(actor=None, action="create", object_type="test.thing", object_id="1")
+        audit_record(actor=None, action="update", object_type="test.thing", object_id="1")
+        assert AuditEntry.objects.count() == before  # held until the block ends
+    assert list(
+        AuditEntry.objects.filter(object_type="test.thing").order_by("pk").values_list("action")
+    ) == [("create",), ("update",)]
+    assert audit_verify().broken_at is None
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_deferred():
+        audit_record(actor=None, action="create", object_type="test.thing", object_id="2")
+        raise RuntimeError
+    assert not AuditEntry.objects.filter(object_type="test.thing", object_id="2").exists()
+    assert audit_verify().broken_at is None

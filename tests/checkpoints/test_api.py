@@ -144,3 +144,19 @@ def test_lists(posts: Posts) -> None:
     assert command.get("/api/v1/checkpoints").json()["count"] == 2
     persons = Client().get(f"/api/v1/persons?q={WUHAN}", **auth).json()
     assert persons["count"] == 1
+
+
+@pytest.mark.django_db
+def test_registering_a_known_car_takes_a_fixed_number_of_queries(
+    posts: Posts, django_assert_num_queries: object
+) -> None:
+    """A car of three already seen once, one of them referred again: the queries do not
+    grow with what is stored (the token, the checks, the writes, one audit append)."""
+    token = token_for(posts)
+    client = Client()
+    assert post(client, body(), token).status_code == 201  # type: ignore[attr-defined]
+    again = body(occurred_at="2020-01-28T10:45:00+08:00")  # the same hour: its count row exists
+    with django_assert_num_queries(23):  # type: ignore[operator]
+        r = post(client, again, token)
+    assert r.status_code == 201  # type: ignore[attr-defined]
+    assert len(r.json()["occupants"]) == 3  # type: ignore[attr-defined]

@@ -47,3 +47,29 @@ def test_search_key() -> None:
     assert search_key("ＺＳ") == "zs"
     assert search_key("张　三") == "张三"
     assert search_key("") == ""
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "国强",
+        "朝阳",
+        "长乐",
+        "重庆",
+        "行",
+        "银行",
+        "华",
+        "单于",
+        "曾",
+        "乐乐",
+        "薄熙",
+        "秀兰",
+        "涛明",
+    ],
+)
+def test_given_names_read_as_pypinyin_reads_them(given: str) -> None:
+    # Given names without a dictionary phrase are read character by character from a
+    # cache, the others by pypinyin: both must give pypinyin's reading.
+    from pypinyin import lazy_pinyin
+
+    assert name_pinyin("王" + given)[0] == "".join(lazy_pinyin("王" + given))

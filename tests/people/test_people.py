@@ -143,3 +143,37 @@ def test_search_by_full_id_number_with_lowercase_x(world: World) -> None:
     )
     found = person_list(user=world.users["command"], q="11010519491231002x")
     assert [p.pk for p in found] == [person.pk]
+
+
+def test_bulk_registration_finds_known_people_and_audits_each_new_one(world: World) -> None:
+    from fangkong.people.services import persons_register_bulk
+
+    known = world.person_b
+    number = make_id_number("370921", datetime.date(1985, 3, 2), 7, "F")
+    people = persons_register_bulk(
+        data=[
+            PersonInput(name="钱七", id_number=number, phone="13953800007"),
+            PersonInput(name="钱七", id_number=number),  # the same person twice in the list
+            PersonInput(name="赵丽", id_number=str(known.id_number)),
+            PersonInput(name="Tom", doc_type="passport", doc_number="e1234567"),
+        ],
+        by=world.users["station_a"],
+    )
+    assert people[0].pk == people[1].pk and people[2].pk == known.pk
+    new = Person.objects.get(id_number=number)
+    assert (new.name_pinyin, new.sex, new.birth_date) == (
+        "qianqi",
+        "F",
+        datetime.date(1985, 3, 2),
+    )
+    assert Person.objects.get(doc_number="E1234567").pk == people[3].pk
+    for person in (new, people[3]):
+        entry = AuditEntry.objects.get(
+            object_type="people.person", object_id=str(person.pk), action="create"
+        )
+        assert entry.actor == world.users["station_a"]
+    # the passport holder is found again, not registered twice
+    again = persons_register_bulk(
+        data=[PersonInput(name="Tom", doc_type="passport", doc_number="E1234567")], by=None
+    )
+    assert again[0].pk == people[3].pk

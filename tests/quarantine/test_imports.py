@@ -12,6 +12,7 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from fangkong.accounts.audit import audit_verify
 from fangkong.accounts.models import AuditEntry
 from fangkong.people.models import Person
 from fangkong.quarantine.imports import (
@@ -37,6 +38,13 @@ from tests.quarantine.import_files import HEADERS, ident, write_csv, write_xlsx
 def _uploads_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Uploaded lists are kept under MEDIA_ROOT: keep the tests' out of var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def id_list(runs: list[Any]) -> list[int]:
+    """The ids an audit entry names as runs ([[1, 3], 7] → [1, 2, 3, 7])."""
+    return [
+        pk for run in runs for pk in (range(run[0], run[1] + 1) if isinstance(run, list) else [run])
+    ]
 
 
 def run(world: World, path: Path, who: str = "command", **kw: Any) -> ListImport:
@@ -152,9 +160,19 @@ def test_messy_xlsx_stores_everyone_findable_and_reports_each_row(
     unnamed = ListEntry.objects.get(list_import=li, row_number=10)
     assert unnamed.outcome == ListEntry.Outcome.REFUSED
     assert "姓名不能为空" in messages_of(unnamed)
-    # one audit entry per created person and case, and the import's own
-    assert AuditEntry.objects.filter(object_type="people.person", action="create").count() >= 5
+    # the people and cases each chunk created are named in one audit entry each (the list
+    # entries say which row made which); the import has its own entries
+    created = AuditEntry.objects.get(object_type="people.person", action="create", object_id="")
+    assert created.changes["count"] == 5 and created.changes["list_import"] == li.pk
+    people = ListEntry.objects.filter(list_import=li, person__isnull=False)
+    assert sorted(people.values_list("person_id", flat=True)) == id_list(created.changes["ids"])
+    opened = AuditEntry.objects.get(
+        object_type="quarantine.quarantinecase", action="create", object_id=""
+    )
+    assert id_list(opened.changes["ids"]) == sorted(people.values_list("case_id", flat=True))
+    assert "名单.xlsx 第4–10行" in opened.object_repr
     assert AuditEntry.objects.filter(object_type="quarantine.listimport").exists()
+    assert audit_verify().broken_at is None
 
 
 def test_reimport_changes_nothing(world: World, tmp_path: Path) -> None:

@@ -7,12 +7,14 @@ trail says *that* an ID number changed without becoming a second copy of it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import decimal
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from fangkong.core.bulk import insert_values
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 
 if TYPE_CHECKING:
@@ -81,6 +84,19 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def id_runs(ids: list[int]) -> list[list[int] | int]:
+    """Ids as runs, for an entry about many rows: [1, 2, 3, 7] → [[1, 3], 7]."""
+    runs: list[list[int] | int] = []
+    for pk in sorted(ids):
+        last = runs[-1] if runs else None
+        end = last[1] if isinstance(last, list) else last
+        if end is not None and pk == end + 1:
+            runs[-1] = [last[0] if isinstance(last, list) else end, pk]
+        else:
+            runs.append(pk)
+    return runs
+
+
 GENESIS = "0" * 64
 
 
@@ -119,7 +135,7 @@ def audit_record(
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    from fangkong.accounts.models import AuditChainHead, AuditEntry
+    from fangkong.accounts.models import AuditEntry
 
     ctx = request_context.get()
     if obj is not None:
@@ -140,13 +156,11 @@ def audit_record(
         ip=ctx.ip,
         path=ctx.path,
     )
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        entry.prev_hash = head.last_hash or GENESIS
-        entry.hash = entry_digest(entry, entry.prev_hash)
-        entry.save()
-        head.last_id, head.last_hash = entry.pk, entry.hash
-        head.save(update_fields=["last_id", "last_hash"])
+    held = _deferred.get()
+    if held is not None:
+        held.append(entry)
+    else:
+        _append([entry])
     return entry
 
 
@@ -160,6 +174,54 @@ def audit_chain_lock() -> None:
     from fangkong.accounts.models import AuditChainHead
 
     AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Extend the chain: lock its head, link each entry to the one before, insert them."""
+    from fangkong.accounts.models import AuditChainHead, AuditEntry
+
+    if not entries:
+        return
+    with transaction.atomic(savepoint=False):
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        prev = head.last_hash or GENESIS
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = prev = entry_digest(entry, prev)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        head.last_id, head.last_hash = entries[-1].pk, prev
+        head.save(update_fields=["last_id", "last_hash"])
+
+
+# Entries held by audit_deferred() until the end of its block.
+_deferred: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "fangkong_audit_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Hold the entries recorded inside the block and append them together at its end.
+
+    The chain head is a row locked until the transaction commits (concurrent writers must
+    extend the chain one after another). Appending at the first entry kept it locked for
+    the rest of the transaction, so writers waited for each other's whole work; appended at
+    the end, it is held from just before the commit. Wrap the whole body of a transaction
+    with it, and only where no savepoint inside is rolled back after writing an entry (the
+    entry would stay held). Nested blocks append with the outermost."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set([])
+    try:
+        yield
+        held = _deferred.get() or []
+    finally:
+        _deferred.reset(token)
+    _append(held)
 
 
 def audit_bulk(
@@ -180,7 +242,6 @@ def audit_bulk(
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_name = str(actor)[:60] if actor is not None else ""
     ops = connection.ops
-    qn = ops.quote_name
     columns = [
         "at",
         "actor_id",
@@ -195,10 +256,6 @@ def audit_bulk(
         "prev_hash",
         "hash",
     ]
-    sql = (
-        f"INSERT INTO {qn(AuditEntry._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         prev = head.last_hash or GENESIS
@@ -235,9 +292,7 @@ def audit_bulk(
                 )
             )
             prev = digest
-        with connection.cursor() as cursor:
-            for i in range(0, len(rows), 5000):
-                cursor.executemany(sql, rows[i : i + 5000])
+        insert_values(AuditEntry._meta.db_table, columns, rows)
         head.last_id = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True)[0]
         head.last_hash = prev
         head.save(update_fields=["last_id", "last_hash"])

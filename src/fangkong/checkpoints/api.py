@@ -53,8 +53,10 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
     if not user_can(request.user, perm):
         raise PermissionDenied
     token = _device(request)
-    if token is not None and token.checkpoint.code != code:
-        raise PermissionDenied
+    if token is not None:
+        if token.checkpoint.code != code:
+            raise PermissionDenied
+        return token.checkpoint  # read with the token
     cp = Checkpoint.objects.filter(code=code).first()
     if cp is None:
         return None  # type: ignore[return-value]
@@ -202,14 +204,12 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
             for o in payload.occupants
         ],
     )
-    existing = (
-        Passage.objects.filter(client_id=payload.client_id).select_related("checkpoint").first()
-    )
-    if existing is not None and existing.checkpoint_id != cp.pk:
-        raise PermissionDenied
     passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
-    stored = selectors.passage_get_any(pk=passage.pk)
-    return Status(201 if created else 200, passage_out(stored))
+    if created:
+        return Status(201, passage_out(passage))  # it carries its occupants
+    if passage.checkpoint_id != cp.pk:
+        raise PermissionDenied  # the client id was used at another checkpoint: nothing stored
+    return Status(200, passage_out(selectors.passage_get_any(pk=passage.pk)))
 
 
 class PassageFilterIn(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,8 @@ from fangkong.checkpoints.models import (
 )
 from fangkong.core.clock import work_day
 from fangkong.core.demo import SHANGHAI
+from fangkong.core.exports import Sheet
+from fangkong.core.masking import mask_id_number, mask_name, mask_phone
 from fangkong.core.plates import normalize_plate
 from fangkong.people.models import Person
 from fangkong.people.selectors import search_filter
@@ -181,6 +183,60 @@ def occupant_rows(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[O
         .select_related("passage", "passage__shift", "person", "checkpoint")
         .order_by("passage__occurred_at", "passage_id", "position")
     )
+
+
+REGISTER_HEADERS = [
+    "通行时间", "检查站", "班次", "方向", "车牌号", "车辆类型", "姓名", "身份证号", "联系电话",
+    "体温", "从何处来", "到何处去", "14天行程", "症状", "预警", "处置",
+]  # fmt: skip
+
+
+def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
+    """卡口登记台账 as a sheet: one row per person (occupant_rows), read as plain values in
+    chunks while it is written (no model objects: five per row; labels looked up once);
+    masked unless `reveal`."""
+    checkpoints = {c.pk: c for c in Checkpoint.objects.all()}
+    labels = {
+        key: {v: str(label) for v, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
+        for key, model, name in (
+            ("direction", Passage, "direction"),
+            ("vehicle", Passage, "vehicle_type"),
+            ("decision", Occupant, "decision"),
+        )
+    }
+    columns = (
+        "passage__occurred_at", "checkpoint_id", "passage__shift__slot", "passage__direction",
+        "passage__plate", "passage__vehicle_type", "person__name", "person__id_number",
+        "person__phone", "temperature", "origin", "destination", "travel_history", "symptoms",
+        "flags", "decision",
+    )  # fmt: skip
+
+    def cells() -> Iterator[list[Any]]:
+        for (
+            occurred_at, checkpoint_id, slot, direction, plate, vehicle, name, id_number,
+            phone, temperature, origin, destination, travel, symptoms, flags, decision,
+        ) in rows.values_list(*columns).iterator(chunk_size=2000):  # fmt: skip
+            checkpoint = checkpoints[checkpoint_id]
+            yield [
+                timezone.localtime(occurred_at),
+                checkpoint.name,
+                checkpoint.shift_label(slot),
+                labels["direction"].get(direction, direction),
+                plate,
+                labels["vehicle"].get(vehicle, vehicle),
+                name if reveal else mask_name(name),
+                (id_number or "") if reveal else mask_id_number(id_number or ""),
+                phone if reveal else mask_phone(phone),
+                temperature,
+                origin,
+                destination,
+                "、".join(travel),
+                "、".join(symptoms),
+                "；".join(fl["reason"] for fl in flags),
+                labels["decision"].get(decision, decision),
+            ]
+
+    return Sheet("卡口登记台账", REGISTER_HEADERS, cells())
 
 
 def person_trajectory(*, user: User | AnonymousUser, person: Person) -> QuerySet[Occupant]:

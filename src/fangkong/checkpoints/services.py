@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.accounts.audit import audit_chain_lock, audit_create, audit_record
+from fangkong.accounts.audit import audit_create, audit_deferred, audit_record
 from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -313,6 +313,7 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
                 )
         except IntegrityError:
             shift = DutyShift.objects.get(checkpoint=checkpoint, day=day, slot=slot)
+    shift.checkpoint = checkpoint  # its label reads the checkpoint: no query for it
     return shift
 
 
@@ -449,63 +450,80 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     # Validation and flags need no lock: done before the transaction takes the write lock
     # (SQLite has one writer; PostgreSQL holds row locks on the counts).
     assessed = passage_assess(data=data)
-    return _passage_store(data=data, assessed=assessed, by=by)
-
-
-@transaction.atomic
-def _passage_store(
-    *, data: PassageInput, assessed: AssessedPassage, by: User | None
-) -> tuple[Passage, bool]:
-    # Audit records follow below; the chain lock first, before the person, case and count rows.
-    audit_chain_lock()
-    passage = _new_passage(data, assessed, shift_for(data.checkpoint, assessed.occurred_at), by)
-    passage.full_clean(exclude=["client_id"])
-    try:
-        with transaction.atomic():
-            passage.save()
-    except IntegrityError:
-        existing = Passage.objects.filter(client_id=passage.client_id).first()
-        if existing is None:
-            raise
-        return existing, False
-    occupants = []
+    # Reads that need no lock either: the shift, and who is known already (someone
+    # registered meanwhile is found again by person_register).
+    shift = shift_for(data.checkpoint, assessed.occurred_at)
     known = {
         p.id_number: p
         for p in Person.objects.filter(
             id_number__in=[a.values["id_number"] for a in assessed.occupants]
         )
     }
-    for i, item in enumerate(assessed.occupants):
-        v = item.values
-        person = known.get(v["id_number"])
-        if person is None or _person_changes(person, item):
-            person, _created = person_register(
-                data=PersonInput(
-                    name=v["name"],
-                    id_number=v["id_number"],
-                    phone=v["phone"],
-                    township=item.township,
-                    village=item.village,
-                ),
-                by=by,
-            )
-        occ = _new_occupant(passage, i, person, item)
-        occ.save()
-        if occ.decision in REFERRING:
-            _refer(occ, item, passage, by)
-        occupants.append(occ)
-    _counts_add(_count_key(passage), _tally(occupants))
-    audit_record(
-        actor=by,
-        action="create",
-        obj=passage,
-        changes={
-            "checkpoint": [None, data.checkpoint.code],
-            "plate": [None, passage.plate],
-            "occupants": [None, [f"{o.person_id}:{o.decision}" for o in occupants]],
-        },
-    )
-    return passage, True
+    return _passage_store(data=data, assessed=assessed, shift=shift, known=known, by=by)
+
+
+@transaction.atomic
+def _passage_store(
+    *,
+    data: PassageInput,
+    assessed: AssessedPassage,
+    shift: DutyShift,
+    known: dict[str | None, Person],
+    by: User | None,
+) -> tuple[Passage, bool]:
+    # Audit entries are appended together at the end: the chain head stays locked only
+    # from there to the commit, not through the whole registration.
+    with audit_deferred():
+        passage = _new_passage(data, assessed, shift, by)
+        # Checkpoint, shift and user were just read: no existence queries for them.
+        passage.full_clean(
+            exclude=["client_id", "checkpoint", "shift", "registered_by"], validate_unique=False
+        )
+        try:
+            with transaction.atomic():
+                passage.save()
+        except IntegrityError:
+            existing = Passage.objects.filter(client_id=passage.client_id).first()
+            if existing is None:
+                raise
+            return existing, False
+        occupants = []
+        for i, item in enumerate(assessed.occupants):
+            v = item.values
+            person = known.get(v["id_number"])
+            if person is None or _person_changes(person, item):
+                person, _created = person_register(
+                    data=PersonInput(
+                        name=v["name"],
+                        id_number=v["id_number"],
+                        phone=v["phone"],
+                        township=item.township,
+                        village=item.village,
+                    ),
+                    by=by,
+                )
+            occupants.append(_new_occupant(passage, i, person, item))
+        Occupant.objects.bulk_create(occupants)
+        for occ, item in zip(occupants, assessed.occupants, strict=True):
+            if occ.decision in REFERRING:
+                _refer(occ, item, passage, by)
+        _counts_add(_count_key(passage), _tally(occupants))
+        audit_record(
+            actor=by,
+            action="create",
+            obj=passage,
+            changes={
+                "checkpoint": [None, data.checkpoint.code],
+                "plate": [None, passage.plate],
+                "occupants": [None, [f"{o.person_id}:{o.decision}" for o in occupants]],
+            },
+        )
+        # The caller shows what was stored: the occupants come with the passage, as if
+        # prefetched the way prefetch_related does (passage.occupants.all() needs no query).
+        stored = passage.occupants.all()
+        stored._result_cache, stored._prefetch_done = occupants, True  # type: ignore[attr-defined]
+        passage._prefetched_objects_cache = {"occupants": stored}  # type: ignore[attr-defined]
+        return passage, True
 
 
 @transaction.atomic

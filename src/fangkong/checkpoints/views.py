@@ -3,6 +3,7 @@ on-duty board, hand counts, posters."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
 from fangkong.core.clock import work_day
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
-from fangkong.core.masking import mask_id_number, mask_name, mask_phone
+from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
@@ -292,35 +293,10 @@ def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileRe
         changes={"day": str(f.day or ""), "checkpoint": f.checkpoint, "full": reveal},
     )
 
-    def cells():
-        for o in rows.iterator(chunk_size=2000):
-            p = o.passage
-            person = o.person
-            yield [
-                timezone.localtime(p.occurred_at),
-                o.checkpoint.name,
-                p.shift.label,
-                p.get_direction_display(),
-                p.plate,
-                p.get_vehicle_type_display(),
-                person.name if reveal else mask_name(person.name),
-                (person.id_number or "") if reveal else mask_id_number(person.id_number or ""),
-                person.phone if reveal else mask_phone(person.phone),
-                o.temperature,
-                o.origin,
-                o.destination,
-                "、".join(o.travel_history),
-                "、".join(o.symptoms),
-                "；".join(fl["reason"] for fl in o.flags),
-                o.get_decision_display(),
-            ]
-
     day = f.day.isoformat() if f.day else work_day().isoformat()
-    headers = [
-        "通行时间", "检查站", "班次", "方向", "车牌号", "车辆类型", "姓名", "身份证号", "联系电话",
-        "体温", "从何处来", "到何处去", "14天行程", "症状", "预警", "处置",
-    ]  # fmt: skip
-    return xlsx_response(f"卡口登记台账-{day}.xlsx", [Sheet("卡口登记台账", headers, cells())])
+    return xlsx_response(
+        f"卡口登记台账-{day}.xlsx", [selectors.register_sheet(rows, reveal=reveal)]
+    )
 
 
 @require_perm("checkpoints.view")
@@ -581,11 +557,15 @@ def bench_constant(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 def bench_insert(request: HttpRequest) -> JsonResponse:
     """A bare view that inserts one row: the database floor for the benchmark."""
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     # A table of its own: the floor must not touch the audit chain it is compared with.
     with connection.cursor() as cursor:
         key = "BIGSERIAL" if connection.vendor == "postgresql" else "INTEGER"
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, note TEXT)")
+        # PostgreSQL: another worker may create it at the same moment.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS bench_floor (id {key} PRIMARY KEY, note TEXT)"
+            )
         cursor.execute("INSERT INTO bench_floor (note) VALUES (%s)", ["bench"])
     return JsonResponse({"ok": True}, status=201)

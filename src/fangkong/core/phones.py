@@ -43,6 +43,8 @@ def _strip_country_code(digits: str) -> str:
 
 def parse_phone(value: str, *, field: str = "联系电话") -> str:
     """Check a phone number and return it normalised: "13812345678" or "0538-5621234"."""
+    if value and _MOBILE.fullmatch(value):
+        return value  # already a bare mobile number: the common case
     compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value)) if value else ""
     if not compact:
         raise _error(_("%(field)s不能为空"), "required", field)

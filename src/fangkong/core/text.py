@@ -19,8 +19,9 @@ def normalize_text(value: str) -> str:
     """NFKC-fold ``value``, trim it and collapse every inner whitespace run to one space."""
     if not value:
         return ""
-    folded = unicodedata.normalize("NFKC", value)
-    return _WHITESPACE_RUN.sub(" ", folded).strip()
+    folded = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    # str.split() splits on exactly the characters re's \s matches (str.isspace()).
+    return " ".join(folded.split())
 
 
 def strip_all_spaces(value: str) -> str:

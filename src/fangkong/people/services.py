@@ -1,18 +1,22 @@
-"""Every write to people: registering (find-or-create, never a second row), editing,
-revealing the full personal data (audited)."""
+"""Every write to people: registering (find-or-create, never a second row) one at a time or
+in bulk, editing, revealing the full personal data (audited)."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
+from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
+from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.idnumber import parse_id_number
+from fangkong.core.masking import mask_name
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
@@ -102,9 +106,12 @@ def find_existing(values: dict[str, Any]) -> Person | None:
     if values.get("id_number"):
         return Person.objects.filter(id_number=values["id_number"]).first()
     if values.get("doc_number"):
-        return Person.objects.filter(
-            doc_type=values["doc_type"], doc_number=values["doc_number"]
-        ).first()
+        # exclude(doc_number=""): the unique index's condition, so that SQLite uses it.
+        return (
+            Person.objects.filter(doc_type=values["doc_type"], doc_number=values["doc_number"])
+            .exclude(doc_number="")
+            .first()
+        )
     return None
 
 
@@ -122,8 +129,9 @@ def person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool
         try:
             with transaction.atomic():
                 return model_create(model=Person, by=by, **values), True
-        except IntegrityError:
-            # Someone registered the same document a moment ago: join their row.
+        except (IntegrityError, ValidationError):
+            # Someone registered the same document a moment ago: join their row. (Their
+            # commit shows in full_clean's uniqueness check, or else in the insert.)
             existing = find_existing(values)
             if existing is None:
                 raise
@@ -178,3 +186,166 @@ def person_reveal(
         changes["purpose"] = purpose
     audit_record(actor=by, action="reveal", obj=person, changes=changes)
     return person
+
+
+# --- Bulk ---------------------------------------------------------------------------------
+
+# The columns persons_insert writes, in order (values as person_clean gives them, with
+# township_id and village_id instead of the objects).
+_INSERTED = (
+    "id_number",
+    "doc_type",
+    "doc_number",
+    "id_unverified",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "sex",
+    "birth_date",
+    "phone",
+    "household_region",
+    "township_id",
+    "village_id",
+    "address_detail",
+    "note",
+    "created_at",
+    "updated_at",
+    "version",
+)
+_AUDITED = {name: index for index, name in enumerate(_INSERTED) if name != "version"}
+
+
+def persons_insert(
+    *,
+    values: Sequence[dict[str, Any]],
+    by: User | None,
+    batch: tuple[str, dict[str, Any]] | None = None,
+) -> list[int]:
+    """Insert new people, already validated and known to be new (the caller looked them
+    up), with one executemany; returns their ids in order. The one bulk path for people:
+    `persons_register_bulk` and the list import both end here.
+
+    Audit: one entry per person, as audit_create writes it; or, with `batch` — (what the
+    batch is, its details) — one entry naming every id, for callers that keep a row per
+    person elsewhere (a list import's entries say which row made which person)."""
+    if not values:
+        return []
+    now = timezone.now()
+    rows = []
+    for v in values:
+        full, initials = name_pinyin(v["name"])
+        rows.append(
+            (
+                v.get("id_number") or None,
+                v.get("doc_type") or Person.DocType.ID_CARD,
+                v.get("doc_number", ""),
+                v.get("id_unverified", False),
+                v["name"],
+                full[:200],
+                initials[:50],
+                v.get("sex", ""),
+                v.get("birth_date"),
+                v.get("phone", ""),
+                v.get("household_region", ""),
+                v.get("township_id"),
+                v.get("village_id"),
+                v.get("address_detail", ""),
+                v.get("note", ""),
+                now,
+                now,
+                1,
+            )
+        )
+    ids = reserve_ids(Person, len(rows))
+    insert_rows(Person, _INSERTED, rows, ids=ids)
+    if batch is not None:
+        label, details = batch
+        audit_record(
+            actor=by,
+            action="create",
+            object_type=Person._meta.label_lower,
+            object_repr=label,
+            changes={"ids": id_runs(ids), "count": len(ids), **details},
+        )
+        return ids
+    items = []
+    for pk, row in zip(ids, rows, strict=True):
+        changes: dict[str, Any] = {"id": [None, pk]}
+        for name, index in _AUDITED.items():
+            value = row[index]
+            if value is None or value == "":
+                continue
+            if name in MASKERS:
+                value = MASKERS[name](str(value))
+            elif isinstance(value, datetime.date):
+                value = str(value)
+            changes[name] = [None, value]
+        items.append(
+            (Person._meta.label_lower, str(pk), f"{mask_name(str(row[4]))}（#{pk}）", changes)
+        )
+    audit_bulk(actor=by, action="create", items=items)
+    return ids
+
+
+def _document_key(values: dict[str, Any]) -> tuple[str, ...] | None:
+    if values.get("id_number"):
+        return ("id", values["id_number"])
+    if values.get("doc_number"):
+        return ("doc", values["doc_type"], values["doc_number"])
+    return None
+
+
+@transaction.atomic
+def persons_register_bulk(*, data: Sequence[PersonInput], by: User | None) -> list[Person]:
+    """person_register for many people (the demo, large lists): person_clean's rules, one
+    row per document — a person already known, or given twice, is returned as the same
+    person and not changed. All or nothing: a bad item raises ValidationError naming its
+    position. Returns the people in the order given."""
+    cleaned: list[dict[str, Any]] = []
+    errors: dict[str, list[str]] = {}
+    for index, item in enumerate(data):
+        try:
+            cleaned.append(person_clean(item))
+        except ValidationError as exc:
+            for field_name, msgs in exc.message_dict.items():
+                errors.setdefault(field_name, []).extend(
+                    _("第%(n)s条：%(msg)s") % {"n": index + 1, "msg": m} for m in msgs
+                )
+    if errors:
+        raise ValidationError(errors)
+    known: dict[tuple[str, ...], Person] = {}
+    numbers = [v["id_number"] for v in cleaned if v.get("id_number")]
+    for person in Person.objects.filter(id_number__in=numbers):
+        known[("id", str(person.id_number))] = person
+    documents = {v["doc_number"] for v in cleaned if not v.get("id_number") and v["doc_number"]}
+    for person in Person.objects.filter(doc_number__in=documents).exclude(doc_number=""):
+        known[("doc", person.doc_type, person.doc_number)] = person
+    new: list[dict[str, Any]] = []
+    first: dict[tuple[str, ...], int] = {}  # a document given twice: its place in `new`
+    refs: list[Person | int] = []  # per item: the known person, or its place in `new`
+    for v in cleaned:
+        key = _document_key(v)
+        if key is not None and key in known:
+            refs.append(known[key])
+        elif key is not None and key in first:
+            refs.append(first[key])
+        else:
+            if key is not None:
+                first[key] = len(new)
+            refs.append(len(new))
+            new.append(v)
+    rows = [
+        {
+            **{k: v for k, v in values.items() if k not in ("township", "village")},
+            "township_id": values["township"].pk if values["township"] else None,
+            "village_id": values["village"].pk if values["village"] else None,
+        }
+        for values in new
+    ]
+    ids = persons_insert(values=rows, by=by)
+    made = []
+    for values, pk in zip(new, ids, strict=True):
+        person = Person(pk=pk, **values)
+        person._state.adding = False
+        made.append(person)
+    return [made[ref] if isinstance(ref, int) else ref for ref in refs]

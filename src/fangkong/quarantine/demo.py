@@ -24,7 +24,7 @@ from fangkong.accounts.models import User
 from fangkong.core.demo import DemoContext, mobile, person_name
 from fangkong.core.idnumber import make_id_number
 from fangkong.org.models import Officer, Township, Village
-from fangkong.people.services import PersonInput
+from fangkong.people.services import PersonInput, persons_register_bulk
 from fangkong.quarantine import services
 from fangkong.quarantine.models import Alert, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import (
@@ -107,7 +107,7 @@ def build(ctx: DemoContext) -> None:
                 "village": village,
             }
         )
-    people = services.persons_register_bulk(data=inputs, by=None)
+    people = persons_register_bulk(data=inputs, by=None)
     # The newest: came on the last day, found by a pushed list yesterday or this morning.
     newest = sorted(range(len(plans)), key=lambda i: plans[i]["arrival"])[-25:]
     for n, i in enumerate(newest):

@@ -17,6 +17,7 @@ Rules (the same as `services.case_refer`, applied in bulk for speed):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -28,20 +29,21 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from fangkong.accounts.audit import audit_bulk, audit_record
+from fangkong.accounts.audit import audit_record, id_runs
+from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
-from fangkong.core.masking import mask_id_number, mask_name
+from fangkong.core.masking import mask_id_number
 from fangkong.core.phones import parse_phone
-from fangkong.core.pinyin import name_pinyin
 from fangkong.core.regions import find_regions, region_name
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
+from fangkong.people.services import persons_insert
 from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -57,7 +59,7 @@ from fangkong.quarantine.models import (
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
-CHUNK = 2000
+CHUNK = 5000
 HEADER_SCAN_ROWS = 30
 MAX_EMPTY_RUN = 1000
 REF_TYPE = "quarantine.listentry"
@@ -136,6 +138,8 @@ def header_field(text: str) -> str | None:
 
 def cell_text(value: Any) -> str:
     """A cell as text: numbers without a spurious ".0", dates as yyyy-mm-dd."""
+    if type(value) is str:  # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -498,8 +502,14 @@ def validate_row(
     mapping: dict[int, str],
     router: Router,
     labels: dict[str, str] | None = None,
+    *,
+    raw: list[str] | None = None,
+    dates: dict[Any, datetime.date | str] | None = None,
 ) -> Row:
-    raw = [cell_text(c) for c in cells]
+    """Validate one row (`raw`: its cells as text, when the caller has them already;
+    `dates`: a memo of parsed date cells, which repeat down a list)."""
+    if raw is None:
+        raw = [cell_text(c) for c in cells]
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
     for col, key in mapping.items():
@@ -564,13 +574,22 @@ def validate_row(
         elif not row.refused and not raw_id:
             row.add(L["id_number"], _("缺少身份证号，已标记为证件待核实"))
     if "arrival_date" in values and texts.get("arrival_date"):
-        try:
-            row.arrival_date = parse_date(values["arrival_date"])
-        except ValueError as exc:
-            row.add(L["arrival_date"], str(exc) + _("，已标记为待核实"))
+        cell = values["arrival_date"]
+        memo_key = (type(cell), cell)
+        day = dates.get(memo_key) if dates is not None else None
+        if day is None:
+            try:
+                day = parse_date(cell)
+            except ValueError as exc:
+                day = str(exc)
+            if dates is not None:
+                dates[memo_key] = day
+        if isinstance(day, str):
+            row.add(L["arrival_date"], day + _("，已标记为待核实"))
             row.needs_review.append("arrival_date")
         else:
-            if not datetime.date(2000, 1, 1) <= row.arrival_date <= datetime.date(2100, 1, 1):
+            row.arrival_date = day
+            if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
                 row.add(L["arrival_date"], _("日期超出合理范围，已标记为待核实"))
                 row.needs_review.append("arrival_date")
                 row.arrival_date = None
@@ -609,6 +628,25 @@ class Outcome:
     notes: list[str]
 
 
+@contextlib.contextmanager
+def _fewer_checkpoints() -> Iterator[None]:
+    """SQLite copies its write-ahead log into the database every 1,000 pages (4 MB), at a
+    commit: an import commits every chunk, and the same index pages were copied over and
+    over (a seventh of the import's time). Let the log grow to 64 MB while importing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint=16384")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+
+
 class Importer:
     """Runs one ListImport: reads, validates and stores in chunks of CHUNK rows."""
 
@@ -643,12 +681,17 @@ class Importer:
         )
         self.problems = 0
         self.notes: list[str] = []
-        self._pinyin_cache: dict[str, tuple[str, str]] = {}
         self.labels = field_labels()
+        self.dates: dict[Any, datetime.date | str] = {}
         self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
 
     def run(self, table: Table) -> Outcome:
+        with _fewer_checkpoints():
+            return self._run(table)
+
+    def _run(self, table: Table) -> Outcome:
         chunk: list[Row] = []
         empty_run = 0
         done = 0
@@ -656,7 +699,8 @@ class Importer:
         for number, cells in table.rows():
             if number <= (self.li.header_row or 0):
                 continue
-            if not any(cell_text(cells[c]) for c in self.mapping if c < len(cells)):
+            raw = [cell_text(c) for c in cells]
+            if not any(raw[c] for c in self.mapping if c < len(raw)):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:
@@ -667,7 +711,17 @@ class Importer:
                     break
                 continue
             empty_run = 0
-            chunk.append(validate_row(number, cells, self.mapping, self.router, self.labels))
+            chunk.append(
+                validate_row(
+                    number,
+                    cells,
+                    self.mapping,
+                    self.router,
+                    self.labels,
+                    raw=raw,
+                    dates=self.dates,
+                )
+            )
             if len(chunk) >= CHUNK:
                 done += len(chunk)
                 self._flush(chunk)
@@ -690,29 +744,39 @@ class Importer:
         counts["rows"] += len(rows)
         # Rows already imported (by this or an earlier list): nothing changes.
         hashes = [r.row_hash for r in rows]
-        earlier = set(
-            ListEntry.objects.filter(row_hash__in=hashes, stored=True)
-            .exclude(list_import=self.li)
-            .values_list("row_hash", flat=True)
-        )
+        # (select_in: the ORM prepares each of thousands of IN values one by one.)
+        earlier = {
+            h
+            for (h,) in select_in(
+                ListEntry,
+                ["row_hash"],
+                "row_hash",
+                hashes,
+                extra=(' AND "stored" AND "list_import_id" <> %s', [self.li.pk]),
+            )
+        }
         ids = {r.id_number for r in rows if r.id_number}
         docs = {r.doc_number for r in rows if not r.id_number and r.doc_number}
         names = {r.name for r in rows if not r.id_number and r.phone}
+        phones = {r.phone for r in rows if not r.id_number and r.phone}
         known: dict[tuple[str, ...], int] = {}
-        for pk, id_number in Person.objects.filter(id_number__in=ids).values_list(
-            "pk", "id_number"
-        ):
+        for pk, id_number in select_in(Person, ["id", "id_number"], "id_number", ids):
             known[("id", str(id_number))] = pk
-        for pk, doc in Person.objects.filter(
-            doc_type=Person.DocType.OTHER, doc_number__in=docs
-        ).values_list("pk", "doc_number"):
+        # exclude(doc_number=""): the condition of the unique index on documents, without
+        # which SQLite does not use it and reads the whole table.
+        for pk, doc in (
+            Person.objects.filter(doc_type=Person.DocType.OTHER, doc_number__in=docs)
+            .exclude(doc_number="")
+            .values_list("pk", "doc_number")
+        ):
             known[("doc", doc)] = pk
         by_name_phone: dict[tuple[str, str], int] = {}
-        if names:
-            for pk, name, phone in Person.objects.filter(name__in=names).values_list(
+        if phones:
+            # By phone (indexed), then the name: names have no index.
+            for pk, name, phone in Person.objects.filter(phone__in=phones).values_list(
                 "pk", "name", "phone"
             ):
-                if phone:
+                if name in names:
                     by_name_phone.setdefault((name, phone), pk)
         open_cases = dict(
             QuarantineCase.objects.filter(
@@ -787,30 +851,43 @@ class Importer:
                 entry["outcome"] = ListEntry.Outcome.CHECKED
             for entry, _pid, _row in duplicates:
                 entry["outcome"] = ListEntry.Outcome.CHECKED
-            fast_insert(ListEntry, entries)
+            self._entries(entries)
             return
-        person_ids = fast_insert(Person, [self._person(row) for row in new_people], ids=True)
+        first, last = rows[0].number, rows[-1].number
+        details = {"list_import": self.li.pk, "rows": [first, last]}
+        label = (
+            _("推送名单：%(name)s 第%(first)s–%(last)s行")
+            % {"name": self.li.original_name, "first": first, "last": last}
+        )[:200]
+        person_ids = persons_insert(
+            values=[self._person(row) for row in new_people], by=self.by, batch=(label, details)
+        )
         for row, pk in zip(new_people, person_ids, strict=True):
             self.new_keys[row.key] = pk
             known[row.key] = pk
         # Cases: join the open case, else open one (one open case per person).
-        new_cases: list[dict[str, Any]] = []
+        new_cases: list[tuple[Row, int]] = []
         for row, entry in plan:
             pid = known.get(row.key) or self.new_keys[row.key]
             entry["person_id"] = pid
             if open_cases.get(pid) is None:
-                new_cases.append(self._case(row, pid))
+                new_cases.append((row, pid))
                 open_cases[pid] = -1
                 entry["outcome"] = ListEntry.Outcome.NEW_CASE
                 counts["new_cases"] += 1
             else:
                 entry["outcome"] = ListEntry.Outcome.JOINED
                 counts["joined"] += 1
-        case_ids = fast_insert(QuarantineCase, new_cases, ids=True)
-        for case, pk in zip(new_cases, case_ids, strict=True):
-            case["id"] = pk
-            open_cases[case["person_id"]] = pk
-            self.open_case[case["person_id"]] = pk
+        case_ids = reserve_ids(QuarantineCase, len(new_cases))
+        insert_rows(
+            QuarantineCase,
+            CASE_FIELDS,
+            [self._case(row, pid) for row, pid in new_cases],
+            ids=case_ids,
+        )
+        for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
+            open_cases[pid] = pk
+            self.open_case[pid] = pk
         joined_fill: dict[int, Row] = {}
         for row, entry in plan:
             entry["case_id"] = open_cases[entry["person_id"]]
@@ -819,9 +896,7 @@ class Importer:
                 joined_fill.setdefault(entry["case_id"], row)
         for entry, _pid, _row in duplicates:
             entry["stored"] = True
-        entry_ids = fast_insert(ListEntry, entries, ids=True)
-        for entry, pk in zip(entries, entry_ids, strict=True):
-            entry["id"] = pk
+        self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
                 [
@@ -831,51 +906,65 @@ class Importer:
             )
         note = _("推送名单：%(name)s 第%(row)s行")
         by_id = self.by.pk if self.by else None
-        fast_insert(
+        pushed = QuarantineCase.Source.PUSHED_LIST
+        insert_rows(
             CaseReferral,
+            ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id"),
             [
-                {
-                    "case_id": entry["case_id"],
-                    "source": QuarantineCase.Source.PUSHED_LIST,
-                    "at": self.now,
-                    "note": (note % {"name": self.li.original_name, "row": entry["row_number"]})[
-                        :200
-                    ],
-                    "ref_type": REF_TYPE,
-                    "ref_id": str(entry["id"]),
-                    "by_id": by_id,
-                }
+                (
+                    entry["case_id"],
+                    pushed,
+                    self.now,
+                    (note % {"name": self.li.original_name, "row": entry["row_number"]})[:200],
+                    REF_TYPE,
+                    str(entry["id"]),
+                    by_id,
+                )
                 for _row, entry in plan
             ],
         )
-        reason = _("建档：%(source)s") % {"source": QuarantineCase.Source.PUSHED_LIST.label}
-        fast_insert(
+        reason = _("建档：%(source)s") % {"source": pushed.label}
+        insert_rows(
             CaseTransition,
-            [
-                {
-                    "case_id": case["id"],
-                    "from_status": "",
-                    "to_status": CaseStatus.PENDING,
-                    "at": self.now,
-                    "by_id": by_id,
-                    "reason": reason,
-                }
-                for case in new_cases
-            ],
+            ("case_id", "from_status", "to_status", "at", "by_id", "reason"),
+            [(pk, "", CaseStatus.PENDING, self.now, by_id, reason) for pk in case_ids],
         )
         self._fill_joined(joined_fill)
-        self._audit(new_people, person_ids, new_cases)
+        # One audit entry for the chunk's cases (and one for its people, persons_insert):
+        # the list entries written above record which row made which person and case.
+        if case_ids:
+            audit_record(
+                actor=self.by,
+                action="create",
+                object_type=QuarantineCase._meta.label_lower,
+                object_repr=label,
+                changes={
+                    "ids": id_runs(case_ids),
+                    "count": len(case_ids),
+                    "source": pushed.value,
+                    **details,
+                },
+            )
+
+    def _entries(self, entries: list[dict[str, Any]]) -> list[int]:
+        ids = reserve_ids(ListEntry, len(entries))
+        insert_rows(
+            ListEntry,
+            ENTRY_FIELDS,
+            [tuple(entry.get(name) for name in ENTRY_FIELDS) for entry in entries],
+            ids=ids,
+        )
+        for entry, pk in zip(entries, ids, strict=True):
+            entry["id"] = pk
+        return ids
 
     def _person(self, row: Row) -> dict[str, Any]:
-        full, initials = self._pinyin(row.name)
         return {
             "id_number": row.id_number or None,
             "doc_type": row.doc_type,
             "doc_number": row.doc_number,
             "id_unverified": not row.id_number,
             "name": row.name,
-            "name_pinyin": full[:200],
-            "name_initials": initials[:50],
             "sex": row.sex,
             "birth_date": row.birth_date,
             "phone": row.phone,
@@ -884,35 +973,31 @@ class Importer:
             "village_id": row.village_id,
             "address_detail": row.address,
             "note": row.note,
-            "created_at": self.now,
-            "updated_at": self.now,
         }
 
-    def _pinyin(self, name: str) -> tuple[str, str]:
-        cached = self._pinyin_cache.get(name)
-        if cached is None:
-            cached = self._pinyin_cache[name] = name_pinyin(name)
-        return cached
-
-    def _case(self, row: Row, person_id: int) -> dict[str, Any]:
-        return {
-            "person_id": person_id,
-            "source": QuarantineCase.Source.PUSHED_LIST,
-            "status": CaseStatus.PENDING,
-            "came_from_code": row.came_from_code,
-            "came_from": row.came_from or region_name(row.came_from_code),
-            "arrival_date": row.arrival_date,
-            "township_id": row.township_id,
-            "village_id": row.village_id,
-            "station_id": self.station_by_township.get(row.township_id)
-            if row.township_id
-            else None,
-            "address_detail": row.address,
-            "needs_review": sorted(set(row.needs_review)),
-            "created_by_id": self.by.pk if self.by else None,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
+    def _case(self, row: Row, person_id: int) -> tuple[Any, ...]:
+        # In the order of CASE_FIELDS.
+        return (
+            person_id,
+            QuarantineCase.Source.PUSHED_LIST,
+            CaseStatus.PENDING,
+            "",
+            row.came_from_code,
+            row.came_from or region_name(row.came_from_code),
+            row.arrival_date,
+            row.township_id,
+            row.village_id,
+            row.address,
+            self.station_by_township.get(row.township_id) if row.township_id else None,
+            "",
+            "",
+            self.today,
+            sorted(set(row.needs_review)),
+            self.now,
+            self.by.pk if self.by else None,
+            self.now,
+            1,
+        )
 
     def _fill_joined(self, fill: dict[int, Row]) -> None:
         """Fill what an open case did not know yet; never overwrite what a station verified."""
@@ -943,119 +1028,41 @@ class Importer:
                 ["came_from_code", "came_from", "arrival_date", "township", "village", "station"],
             )
 
-    def _audit(self, people: list[Row], person_ids: list[int], cases: list[dict[str, Any]]) -> None:
-        """One audit entry per created person and case, masked as audit_create writes them."""
-        source = QuarantineCase.Source.PUSHED_LIST
-        items: list[tuple[str, str, str, dict[str, Any]]] = [
-            (
-                "people.person",
-                str(pk),
-                f"{mask_name(row.name)}（#{pk}）",
-                {
-                    "name": ["", mask_name(row.name)],
-                    "id_number": ["", mask_id_number(row.id_number or row.doc_number)],
-                    "list_import": ["", self.li.pk],
-                },
-            )
-            for row, pk in zip(people, person_ids, strict=True)
-        ]
-        items += [
-            (
-                "quarantine.quarantinecase",
-                str(case["id"]),
-                "",
-                {"source": ["", source], "list_import": ["", self.li.pk]},
-            )
-            for case in cases
-        ]
-        audit_bulk(actor=self.by, action="create", items=items)
 
-
-def _allocate_ids(model: type[models.Model], n: int) -> list[int]:
-    """Reserve n primary keys, so that rows inserted in bulk can be referred to at once.
-    Called inside the chunk's transaction (on SQLite it holds the write lock)."""
-    if n == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
-            )
-            return [r[0] for r in cursor.fetchall()]
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(connection.vendor)
-        cursor.execute(f'SELECT MAX("id") FROM "{table}"')
-        top = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        seq = cursor.fetchone()
-        start = max(top, seq[0] if seq else 0) + 1
-    return list(range(start, start + n))
-
-
-def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The same few dates and one timestamp recur on every row: adapt each once."""
-    seen: dict[Any, Any] = {}
-
-    def adapt(value: Any) -> Any:
-        if value not in seen:
-            seen[value] = fn(value)
-        return seen[value]
-
-    return adapt
-
-
-def fast_insert(
-    model: type[models.Model], rows: list[dict[str, Any]], *, ids: bool = False
-) -> list[int]:
-    """INSERT rows (dicts by attname) with executemany: the ORM's bulk_create builds SQL
-    per object and is the import's bottleneck. Missing fields take their model default;
-    values must already be valid (the import validates every row before)."""
-    if not rows:
-        return []
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    convert: list[Any] = []
-    defaults: list[Any] = []
-    ops = connection.ops
-    for f in fields:
-        if isinstance(f, models.DateTimeField):
-            convert.append(_memo(ops.adapt_datetimefield_value))
-        elif isinstance(f, models.DateField):
-            convert.append(_memo(ops.adapt_datefield_value))
-        elif isinstance(f, models.JSONField):
-            convert.append(lambda v, f=f: ops.adapt_json_value(v, f.encoder))
-        else:
-            convert.append(None)
-        defaults.append(f.get_default())
-    names = [f.attname for f in fields]
-    columns = [connection.ops.quote_name(f.column) for f in fields]
-    pks = _allocate_ids(model, len(rows)) if ids else []
-    if ids:
-        columns.insert(0, connection.ops.quote_name(model._meta.pk.column))
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        connection.ops.quote_name(model._meta.db_table), ", ".join(columns)
-    )
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    spec = list(zip(names, convert, defaults, strict=True))
-    params: list[Any] = []
-    for index, row in enumerate(rows):
-        if ids:
-            params.append(pks[index])
-        for name, conv, default in spec:
-            value = row.get(name, default)
-            params.append(conv(value) if conv is not None and value is not None else value)
-    # executemany: SQLite reuses one prepared statement; psycopg pipelines the rows (it
-    # measured three times faster than multi-row VALUES statements on PostgreSQL).
-    width = len(columns)
-    statement = head + one
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            chunk = params[start * width : (start + 1000) * width]
-            cursor.executemany(
-                statement, [chunk[i : i + width] for i in range(0, len(chunk), width)]
-            )
-    return pks
+CASE_FIELDS = (
+    "person_id",
+    "source",
+    "status",
+    "measure",
+    "came_from_code",
+    "came_from",
+    "arrival_date",
+    "township_id",
+    "village_id",
+    "address_detail",
+    "station_id",
+    "finding",
+    "verification_note",
+    "opened_on",
+    "needs_review",
+    "created_at",
+    "created_by_id",
+    "updated_at",
+    "version",
+)
+ENTRY_FIELDS = (
+    "list_import_id",
+    "row_number",
+    "raw",
+    "row_hash",
+    "name",
+    "person_id",
+    "case_id",
+    "outcome",
+    "level",
+    "stored",
+    "messages",
+)
 
 
 def _row_data(row: Row) -> dict[str, Any]:

@@ -178,9 +178,14 @@ class QuarantineCase(models.Model):
 
     def quarantine_day(self, day: datetime.date) -> int | None:
         """Day N of the quarantine on `day` (the start date is day 1), or None."""
-        if self.start_date is None or day < self.start_date:
-            return None
-        return (day - self.start_date).days + 1
+        return quarantine_day(self.start_date, day)
+
+
+def quarantine_day(start_date: datetime.date | None, day: datetime.date) -> int | None:
+    """Day N of a quarantine that started on `start_date` (day 1), on `day`; or None."""
+    if start_date is None or day < start_date:
+        return None
+    return (day - start_date).days + 1
 
 
 class CaseTransition(models.Model):

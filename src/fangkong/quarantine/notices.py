@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
-from fangkong.quarantine.models import QuarantineCase
+from fangkong.quarantine.models import CaseStatus, QuarantineCase, quarantine_day
 from fangkong.quarantine.selectors import temperature
 
 
@@ -72,29 +72,43 @@ EXPORT_HEADERS = [
 
 
 def export_sheet(qs: QuerySet[QuarantineCase], *, reveal: bool, day: datetime.date) -> Sheet:
-    """The 台账: exactly the rows of the filtered list, masked unless the user may reveal."""
+    """The 台账: exactly the rows of the filtered list, masked unless the user may reveal.
+
+    Read as plain values in chunks (no model objects: five per row, and the choice labels
+    looked up once), so 100,000 rows stream at close to xlsxwriter's own speed."""
+    status_label = {value: str(label) for value, label in CaseStatus.choices}
+    measure_label = {value: str(label) for value, label in QuarantineCase.Measure.choices}
+    measure_label[""] = ""
+    columns = (
+        "person__name", "person__id_number", "person__doc_number", "person__phone",
+        "came_from", "arrival_date", "township__name", "village__name", "address_detail",
+        "station__name", "status", "measure", "start_date", "planned_end",
+        "last_temperature", "has_open_alert",
+    )  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for case in qs.iterator(chunk_size=2000):
-            p = case.person
-            doc = p.id_number or p.doc_number
+        for (
+            name, id_number, doc_number, phone, came_from, arrival, township, village,
+            address, station, status, measure, start, planned, last_temperature, alert,
+        ) in qs.values_list(*columns).iterator(chunk_size=2000):  # fmt: skip
+            doc = id_number or doc_number
             yield [
-                p.name,
+                name,
                 doc if reveal else mask_id_number(doc),
-                p.phone if reveal else mask_phone(p.phone),
-                case.came_from,
-                case.arrival_date,
-                case.township.name if case.township else "",
-                case.village.name if case.village else "",
-                case.address_detail if reveal else mask_address(case.address_detail),
-                case.station.name if case.station else "",
-                case.get_status_display(),
-                case.get_measure_display(),
-                case.start_date,
-                case.planned_end,
-                case.quarantine_day(day) if case.status == "quarantined" else None,
-                temperature(case.last_temperature),  # type: ignore[attr-defined]
-                "是" if case.has_open_alert else "",  # type: ignore[attr-defined]
+                phone if reveal else mask_phone(phone),
+                came_from,
+                arrival,
+                township or "",
+                village or "",
+                address if reveal else mask_address(address),
+                station or "",
+                status_label.get(status, status),
+                measure_label.get(measure, measure),
+                start,
+                planned,
+                quarantine_day(start, day) if status == CaseStatus.QUARANTINED else None,
+                temperature(last_temperature),
+                "是" if alert else "",
             ]
 
     return Sheet("隔离管控台账", EXPORT_HEADERS, rows())

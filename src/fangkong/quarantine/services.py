@@ -27,12 +27,12 @@ from fangkong.accounts.audit import (
     snapshot,
 )
 from fangkong.accounts.audit import _plain as plain_value
+from fangkong.core.bulk import insert_values
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import region_name
 from fangkong.core.text import normalize_text
 from fangkong.people.models import Person
-from fangkong.people.services import PersonInput, person_clean
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -56,7 +56,7 @@ def quarantine_days() -> int:
     return int(settings.FANGKONG["QUARANTINE_DAYS"])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no partial undo: a failure fails the caller
 def case_refer(
     *,
     person: Person,
@@ -105,7 +105,12 @@ def case_refer(
             created_by=by,
             opened_on=timezone.localdate(at, SHANGHAI),
         )
-        case.full_clean()
+        # The related rows were just read (no existence queries); one open case per
+        # person is the database's rule: a second one raises IntegrityError below.
+        case.full_clean(
+            exclude=["person", "township", "village", "station", "created_by"],
+            validate_constraints=False,
+        )
         try:
             with transaction.atomic():
                 case.save()
@@ -128,13 +133,13 @@ def case_refer(
     if not opened:
         # Fill what the open case did not know yet; never overwrite what a station verified.
         changed = []
-        for field, value in (
-            ("came_from_code", came_from_code),
-            ("arrival_date", arrival_date),
-            ("township", township),
-            ("village", village),
+        for field, value, current in (
+            ("came_from_code", came_from_code, case.came_from_code),
+            ("arrival_date", arrival_date, case.arrival_date),
+            ("township", township, case.township_id),  # ids: no query for the rows
+            ("village", village, case.village_id),
         ):
-            if value and not getattr(case, field):
+            if value and not current:
                 setattr(case, field, value)
                 changed.append(field)
         if "came_from_code" in changed and not case.came_from:
@@ -698,7 +703,7 @@ def _followups_insert(followups: list[FollowUp]) -> None:
         )
         for f in followups
     ]
-    _executemany_insert(FollowUp._meta.db_table, columns, rows)
+    insert_values(FollowUp._meta.db_table, columns, rows)
     by_cid = {f.client_id: f for f in followups}
     cids = list(by_cid)
     for i in range(0, len(cids), 5000):
@@ -777,17 +782,6 @@ def _audit_insert(
     audit_bulk(actor=actor, action=action, items=items)
 
 
-def _executemany_insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[i : i + 5000])
-
-
 def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     """bulk_update without its CASE expressions: one executemany of plain UPDATEs."""
     if not objs:
@@ -808,41 +802,6 @@ def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-@transaction.atomic
-def persons_register_bulk(*, data: list[PersonInput], by: User | None) -> list[Person]:
-    """Register many people at once (a pushed list, the demo): person_clean's rules, one row
-    per document; a person already known is returned as is. All or nothing."""
-    values = []
-    errors: dict[str, list[str]] = {}
-    for index, item in enumerate(data):
-        try:
-            values.append(person_clean(item))
-        except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                errors.setdefault(field, []).extend(
-                    _("第%(n)s条：%(msg)s") % {"n": index + 1, "msg": m} for m in msgs
-                )
-    if errors:
-        raise ValidationError(errors)
-    ids = [v["id_number"] for v in values if v.get("id_number")]
-    known = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-    fresh: dict[str, Person] = {}
-    out: list[Person] = []
-    for v in values:
-        key = v.get("id_number") or ""
-        person = (known.get(key) or fresh.get(key)) if key else None
-        if person is None:
-            person = Person(**v)
-            if key:
-                fresh[key] = person
-        out.append(person)
-    new = [p for p in out if p.pk is None]
-    new = list({id(p): p for p in new}.values())
-    Person.objects.bulk_create(new, batch_size=1000)
-    audit_create_bulk(actor=by, objs=list(new))
-    return out
 
 
 @dataclass

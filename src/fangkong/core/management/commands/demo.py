@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 "数据库中已有数据。建立演示县会清空它：确认请加 --reset。"
                 "（The database is not empty; add --reset to rebuild it.)"
             )
-        if db["ENGINE"].endswith("sqlite3"):
+        if connection.vendor == "sqlite":
             connection.close()
             name = Path(str(db["NAME"]))
             for suffix in ("", "-wal", "-shm"):
