@@ -84,7 +84,14 @@ def daily_section(day: datetime.date) -> Section | None:
         if day == timezone.localdate()
         else datetime.datetime.combine(day, datetime.time(12), SHANGHAI)
     )
-    on_duty = DutyAssignment.objects.filter(starts_at__lte=moment, ends_at__gt=moment).count()
+    # Shifts start on their own day and last at most a day: the day bounds let the index
+    # skip the roster's history.
+    on_duty = DutyAssignment.objects.filter(
+        day__gte=moment.astimezone(SHANGHAI).date() - datetime.timedelta(days=1),
+        day__lte=moment.astimezone(SHANGHAI).date(),
+        starts_at__lte=moment,
+        ends_at__gt=moment,
+    ).count()
     section.figures.append(
         Figure(
             key="checkpoints.on_duty",

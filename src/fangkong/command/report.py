@@ -14,6 +14,10 @@ from fangkong.command.selectors import EMERGENCY_START
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet, write_xlsx
 
+# A table in the Word report shows at most this many rows (a city or a province has
+# hundreds of checkpoints); the .xlsx annex has every row.
+REPORT_ROWS = 40
+
 
 def _number(value: int | float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -48,8 +52,14 @@ def build_daily_report(day: datetime.date, stats: dict[str, Any] | None = None) 
             )
         for table in section["tables"]:
             doc.subheading(table["title"])
-            if table["rows"]:
-                doc.table(table["headers"], table["rows"])
+            rows = table["rows"]
+            if rows:
+                doc.table(table["headers"], rows[:REPORT_ROWS])
+                if len(rows) > REPORT_ROWS:
+                    doc.paragraph(
+                        _("（以上为前%(shown)d行，共%(n)d行，全部见附件。）")
+                        % {"shown": REPORT_ROWS, "n": len(rows)}
+                    )
             else:
                 doc.paragraph(_("无。"))
     events = [e for s in stats["sections"] for e in s["events"]]
