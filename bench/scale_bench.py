@@ -56,6 +56,9 @@ def setup(url: str, var: str) -> None:
     os.environ["FANGKONG_VAR_DIR"] = var
     os.environ["FANGKONG_BENCH"] = "1"
     os.environ["FANGKONG_LOG_LEVEL"] = "WARNING"
+    # Persistent connections, as docs/scaling.md recommends: a new PostgreSQL connection per
+    # request costs more than most of these requests.
+    os.environ.setdefault("FANGKONG_DB_CONN_MAX_AGE", "600")
     os.environ["DJANGO_SETTINGS_MODULE"] = "fangkong.settings"
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -130,6 +133,7 @@ def measure(day: datetime.date, person: Any, repeat: int) -> dict[str, Sample]:
     cookie = client.cookies["sessionid"].value
     cases = {
         "floor (constant JSON)": ("/bench/constant/", repeat * 10),
+        "signed in: GET /me": ("/api/v1/me", repeat * 4),
         "dashboard": (f"/command/dashboard/?date={day}", repeat),
         "stats API": (f"/api/v1/stats/daily?date={day}", repeat),
         "daily report .docx": (f"/command/report/daily.docx?date={day}", max(3, repeat // 2)),
@@ -240,6 +244,7 @@ def run(args: argparse.Namespace) -> None:
     bars = {
         "dashboard": "prov/demo ≤ 3, prov/floor ≤ 10",
         "stats API": "prov/demo ≤ 3, prov/floor ≤ 10",
+        "signed in: GET /me": "(session and user: what every signed-in request costs)",
         "daily report .docx": "prov/demo < 2",
         "search: ID number": "prov/floor ≤ 3",
         "search: phone": "prov/floor ≤ 3",
@@ -286,13 +291,14 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="plans of the slowest queries")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file, print its path")
     parser.add_argument("--verbose", action="store_true", help="log the generator's steps")
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--url", default=None, help=argparse.SUPPRESS)  # the child's database
     args = parser.parse_args()
     if args.url is not None:
         child(args)
         return
-    argv = [a for a in sys.argv[1:]]
-    urls = [""]
+    argv = [a for a in sys.argv[1:] if a != "--skip-sqlite"]
+    urls = [] if args.skip_sqlite else [""]
     if os.environ.get("FANGKONG_BENCH_PG"):
         urls.append(os.environ["FANGKONG_BENCH_PG"])
     else:

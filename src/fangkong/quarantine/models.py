@@ -167,6 +167,7 @@ class QuarantineCase(models.Model):
             models.Index(fields=["township", "status"]),
             models.Index(fields=["status", "planned_end"]),
             models.Index(fields=["start_date", "ended_on"]),
+            models.Index(fields=["ended_on", "start_date"], name="quarantine_case_open_then"),
             models.Index(fields=["status", "start_date"]),
         ]
 

@@ -50,11 +50,17 @@ def _overdue_count(day: datetime.date) -> int:
     def done(slot: str) -> Exists:
         return Exists(FollowUp.objects.filter(case=OuterRef("pk"), day=day, slot=slot))
 
-    return (
-        QuarantineCase.objects.filter(_under_q(day))
-        .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
-        .count()
-    )
+    def missing(ended: Q) -> int:
+        return (
+            QuarantineCase.objects.filter(ended, start_date__lte=day)
+            .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
+            .count()
+        )
+
+    # Under quarantine at the day's end = started by then and still open, or ended after:
+    # two ranges of the (ended_on, start_date) index, so the cost follows the cases open
+    # then, not every case that ever started.
+    return missing(Q(ended_on__isnull=True)) + missing(Q(ended_on__gt=day))
 
 
 def _case_counts(day: datetime.date) -> dict[str, Sum]:
