@@ -334,11 +334,12 @@ def _fatigue_candidates(start: datetime.date, end: datetime.date) -> set[int]:
         .filter(days__gte=days_limit)
         .values_list("officer_id", flat=True)
     )
+    configs = {tuple(s) for s in Checkpoint.objects.values_list("shift_starts", flat=True)}
     longest = max(
         (
-            cp.shift_hours(slot)
-            for cp in Checkpoint.objects.only("shift_starts")
-            for slot in range(len(cp.shift_starts))
+            Checkpoint(shift_starts=list(starts)).shift_hours(slot)
+            for starts in configs
+            for slot in range(len(starts))
         ),
         default=24,
     )

@@ -13,10 +13,7 @@ from fangkong.command.daily import daily_stats
 from fangkong.command.selectors import EMERGENCY_START
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet, write_xlsx
-
-# A table in the Word report shows at most this many rows (a city or a province has
-# hundreds of checkpoints); the .xlsx annex has every row.
-REPORT_ROWS = 40
+from fangkong.core.figures import SHOWN_ROWS
 
 
 def _number(value: int | float) -> str:
@@ -54,11 +51,11 @@ def build_daily_report(day: datetime.date, stats: dict[str, Any] | None = None) 
             doc.subheading(table["title"])
             rows = table["rows"]
             if rows:
-                doc.table(table["headers"], rows[:REPORT_ROWS])
-                if len(rows) > REPORT_ROWS:
+                doc.table(table["headers"], rows[:SHOWN_ROWS])
+                if len(rows) > SHOWN_ROWS:
                     doc.paragraph(
                         _("（以上为前%(shown)d行，共%(n)d行，全部见附件。）")
-                        % {"shown": REPORT_ROWS, "n": len(rows)}
+                        % {"shown": SHOWN_ROWS, "n": len(rows)}
                     )
             else:
                 doc.paragraph(_("无。"))

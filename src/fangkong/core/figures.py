@@ -36,6 +36,11 @@ class Figure:
     note: Any = ""
 
 
+# Pages and the Word report show at most this many rows of a table (a province has hundreds
+# of checkpoints); the stats API and the .xlsx annex carry every row.
+SHOWN_ROWS = 40
+
+
 @dataclass(frozen=True)
 class Table:
     title: Any
