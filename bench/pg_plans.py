@@ -6,7 +6,7 @@ fangkong keeps it and on a copy partitioned by month — the evidence behind doc
 Run it on a database grown by `fangkong demo --scale province` (bench/scale_bench.py leaves
 one behind in FANGKONG_BENCH_PG). It creates (and drops at the end) `bench_passage_month`,
 a copy of checkpoints_passage partitioned by month with the same indexes (its unique client
-id must include the partition key), and a BRIN index on the copy's day; then runs each
+id must include the partition key), and BRIN indexes on the day of both; then runs each
 query three times on both and prints the plan of the last run and its execution time.
 """
 
@@ -36,6 +36,14 @@ CREATE INDEX ON bench_passage_month (plate);
 CREATE INDEX ON bench_passage_month (shift_id);
 CREATE INDEX bench_passage_month_day_brin ON bench_passage_month USING brin (day);
 ANALYZE bench_passage_month;
+CREATE INDEX IF NOT EXISTS bench_passage_day_brin ON checkpoints_passage USING brin (day);
+ANALYZE checkpoints_passage;
+"""
+SIZES = """
+SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)) FROM pg_class c
+WHERE c.oid = 'checkpoints_passage'::regclass
+   OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'checkpoints_passage'::regclass)
+ORDER BY c.relname
 """
 
 
@@ -96,6 +104,8 @@ def main() -> None:
         print("building the partitioned copy …", flush=True)
         cur.execute(SETUP)
         try:
+            cur.execute(SIZES)
+            print("sizes: " + ", ".join(f"{name} {size}" for name, size in cur.fetchall()))
             for name, sql in queries(cur).items():
                 plain_ms, plain = explain(cur, sql.format(t="checkpoints_passage"))
                 print(f"\n## {name}\n   {sql.format(t='…')}")
@@ -110,6 +120,7 @@ def main() -> None:
         finally:
             if not args.keep:
                 cur.execute("DROP TABLE IF EXISTS bench_passage_month")
+                cur.execute("DROP INDEX IF EXISTS bench_passage_day_brin")
 
 
 if __name__ == "__main__":

@@ -143,3 +143,22 @@ def test_search_by_full_id_number_with_lowercase_x(world: World) -> None:
     )
     found = person_list(user=world.users["command"], q="11010519491231002x")
     assert [p.pk for p in found] == [person.pk]
+
+
+@pytest.mark.parametrize("query", ["张三", "zs", "zhangsan", "13853801234", "110105194912310029"])
+def test_search_reads_an_index_not_every_person(world: World, query: str) -> None:
+    """Among a million people a scan takes seconds: each kind of term must reach an index."""
+    from django.db import connection
+
+    qs = person_list(user=world.users["command"], q=query)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN people_person" not in plan, plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on people_person" not in plan, plan

@@ -329,7 +329,11 @@ def grow(
         finally:
             ctx.writer.finish()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if ctx.writer.postgres and not connection.in_atomic_block:
+            # The visibility map too, as autovacuum would in time: index-only scans need it.
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
     return ctx
 
 

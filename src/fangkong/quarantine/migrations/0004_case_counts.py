@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='quarantinecase',
-            index=models.Index(fields=['ended_on', 'start_date'], name='quarantine_case_open_then'),
+            index=models.Index(fields=['ended_on', 'start_date', 'id'], name='quarantine_case_open_then'),
         ),
         migrations.AddConstraint(
             model_name='casecount',
