@@ -177,3 +177,22 @@ def test_bulk_registration_finds_known_people_and_audits_each_new_one(world: Wor
         data=[PersonInput(name="Tom", doc_type="passport", doc_number="E1234567")], by=None
     )
     assert again[0].pk == people[3].pk
+
+
+@pytest.mark.parametrize("query", ["张三", "zs", "zhangsan", "13853801234", "110105194912310029"])
+def test_search_reads_an_index_not_every_person(world: World, query: str) -> None:
+    """Among a million people a scan takes seconds: each kind of term must reach an index."""
+    from django.db import connection
+
+    qs = person_list(user=world.users["command"], q=query)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN people_person" not in plan, plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on people_person" not in plan, plan

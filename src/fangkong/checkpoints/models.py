@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core.demo import SHANGHAI
+from fangkong.core.rollups import Key, Rollup
 
 DEFAULT_SHIFT_STARTS = [8, 16, 0]
 
@@ -210,7 +211,11 @@ class DutyAssignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["officer", "starts_at"]),
-            models.Index(fields=["day"]),
+            # Covering for the day's questions (on duty now, fatigue candidates), which then
+            # read the roster of a few days from the index alone, whatever its history.
+            models.Index(
+                fields=["day", "officer", "starts_at", "ends_at"], name="dutyassignment_day_cover"
+            ),
             models.Index(fields=["starts_at", "ends_at"]),
         ]
 
@@ -355,20 +360,29 @@ class Occupant(models.Model):
         return f"{self.person} · {self.get_decision_display()}"
 
 
-class PassageCount(models.Model):
-    """Pre-aggregated counts per checkpoint, day, shift and hour, kept in the same
-    transaction as each passage, so dashboards never scan passages."""
+class PassageSums(models.Model):
+    """What is counted of passages at a checkpoint on a day: vehicles, persons, and persons
+    flagged, turned back, referred to quarantine, handed to medical care."""
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    slot = models.PositiveSmallIntegerField()
-    hour = models.PositiveSmallIntegerField()
     vehicles = models.PositiveIntegerField(default=0)
     persons = models.PositiveIntegerField(default=0)
     flagged = models.PositiveIntegerField(default=0)
     turned_back = models.PositiveIntegerField(default=0)
     referred = models.PositiveIntegerField(default=0)
     medical = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class PassageCount(PassageSums):
+    """Pre-aggregated counts per checkpoint, day, shift and hour, kept in the same
+    transaction as each passage, so dashboards never scan passages."""
+
+    slot = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("通行统计")
@@ -382,6 +396,49 @@ class PassageCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checkpoint_id} {self.day} {self.slot} {self.hour}"
+
+
+class PassageDayCount(PassageSums):
+    """The day's sums of PassageCount per checkpoint, kept by the database (a trigger on
+    PassageCount, core/rollups.py): cumulative figures and trends add one row per checkpoint
+    and day instead of 24 per shift and hour."""
+
+    class Meta:
+        verbose_name = _("每日通行统计")
+        verbose_name_plural = _("每日通行统计")
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "day"], name="one_count_per_day")
+        ]
+        # Covering: the sums since the first day are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "day",
+                    "checkpoint",
+                    "vehicles",
+                    "persons",
+                    "flagged",
+                    "turned_back",
+                    "referred",
+                    "medical",
+                ],
+                name="passagedaycount_day_sums",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id} {self.day}"
+
+
+PASSAGE_DAY_ROLLUP = Rollup(
+    name="checkpoints_passagedaycount_sync",
+    source="checkpoints_passagecount",
+    target="checkpoints_passagedaycount",
+    keys=(Key("checkpoint_id"), Key("day")),
+    sums=tuple(
+        (f, f) for f in ("vehicles", "persons", "flagged", "turned_back", "referred", "medical")
+    ),
+)
 
 
 class SelfRegistration(models.Model):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fangkong.accounts.jurisdiction import restrict, scope_for
@@ -22,6 +22,7 @@ from fangkong.checkpoints.models import (
     Occupant,
     Passage,
     PassageCount,
+    PassageDayCount,
 )
 from fangkong.core.clock import work_day
 from fangkong.core.demo import SHANGHAI
@@ -266,11 +267,13 @@ def counts_by(
     checkpoint_ids: Iterable[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Sums of the pre-aggregated counts over days [start, end], grouped by the given
-    columns (checkpoint, day, slot, hour)."""
-    qs = PassageCount.objects.filter(day__gte=start, day__lte=end)
+    columns (checkpoint, day, slot, hour): from the per-day rows when the grouping allows,
+    so that totals since the first day cost one row per checkpoint and day."""
+    group = list(by)
+    model = PassageDayCount if set(group) <= {"checkpoint", "day"} else PassageCount
+    qs = model.objects.filter(day__gte=start, day__lte=end)
     if checkpoint_ids is not None:
         qs = qs.filter(checkpoint_id__in=list(checkpoint_ids))
-    group = list(by)
     if group:
         qs = qs.values(*group).order_by(*group)
     else:
@@ -419,17 +422,76 @@ def fatigue_limits() -> tuple[int, int]:
     )
 
 
+def _fatigue_candidates(start: datetime.date, end: datetime.date) -> set[int]:
+    """Officers who may be flagged on some day in [start, end], found in SQL so that the
+    cost follows the officers on duty in those days, not the roster's whole history.
+
+    A streak of N duty days ending on day d means N distinct duty days in [d-N+1, d]; more
+    than H hours within 24 hours ending on d (in the 48 hours before d ends) needs at least
+    ceil((H+1)/S) shifts there, S the longest shift of any checkpoint. Shifts start on their
+    own day and last at most 24 hours, so those shifts started on d-2 at the earliest.
+    """
+    days_limit, hours_limit = fatigue_limits()
+    streaks = (
+        DutyAssignment.objects.filter(
+            day__gte=start - datetime.timedelta(days=days_limit - 1), day__lte=end
+        )
+        .values("officer_id")
+        .annotate(days=Count("day", distinct=True))
+        .filter(days__gte=days_limit)
+        .values_list("officer_id", flat=True)
+    )
+    configs = {tuple(s) for s in Checkpoint.objects.values_list("shift_starts", flat=True)}
+    longest = max(
+        (
+            Checkpoint(shift_starts=list(starts)).shift_hours(slot)
+            for starts in configs
+            for slot in range(len(starts))
+        ),
+        default=24,
+    )
+    shifts_needed = max(1, -(-(hours_limit + 1) // longest))
+    window_start = datetime.datetime.combine(
+        start - datetime.timedelta(days=1), datetime.time(), SHANGHAI
+    )
+    window_end = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time(), SHANGHAI
+    )
+    busy = (
+        DutyAssignment.objects.filter(
+            day__gte=start - datetime.timedelta(days=2),
+            day__lte=end,
+            starts_at__lt=window_end,
+            ends_at__gt=window_start,
+        )
+        .values("officer_id")
+        .annotate(shifts=Count("id"))
+        .filter(shifts__gte=shifts_needed)
+        .values_list("officer_id", flat=True)
+    )
+    return set(streaks) | set(busy)
+
+
 def fatigue_flags_range(
     start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, list[FatigueFlag]]:
-    """fatigue_flags for every day in [start, end], from one query."""
+    """fatigue_flags for every day in [start, end]: candidates first, then their duties."""
     days_limit, hours_limit = fatigue_limits()
     lookback = start - datetime.timedelta(days=60)
-    rows = list(
-        DutyAssignment.objects.filter(day__gte=lookback, day__lte=end)
-        .select_related("officer")
-        .order_by("officer_id", "starts_at")
-        .only("officer", "day", "starts_at", "ends_at", "officer__name", "officer__badge_number")
+    candidates = _fatigue_candidates(start, end)
+    rows = (
+        list(
+            DutyAssignment.objects.filter(
+                officer_id__in=candidates, day__gte=lookback, day__lte=end
+            )
+            .select_related("officer")
+            .order_by("officer_id", "starts_at")
+            .only(
+                "officer", "day", "starts_at", "ends_at", "officer__name", "officer__badge_number"
+            )
+        )
+        if candidates
+        else []
     )
     by_officer: dict[int, list[DutyAssignment]] = defaultdict(list)
     for a in rows:

@@ -38,11 +38,11 @@ def _url(name: str, **params: object) -> str:
 
 
 def daily_section(day: datetime.date) -> Section | None:
-    checkpoints = list(Checkpoint.objects.order_by("code"))
+    checkpoints = list(Checkpoint.objects.order_by("code").values_list("pk", "name", "opened_on"))
     if not checkpoints:
         return None
     today = counts_by(start=day, end=day)[0]
-    first = min(c.opened_on for c in checkpoints)
+    first = min(opened for _pk, _name, opened in checkpoints)
     total = counts_by(start=first, end=day)[0]
     section = Section(key="checkpoints", title=_("联合检查站"), order=20)
     for name in COUNT_FIELDS:
@@ -84,7 +84,14 @@ def daily_section(day: datetime.date) -> Section | None:
         if day == work_day()
         else datetime.datetime.combine(day, datetime.time(12), SHANGHAI)
     )
-    on_duty = DutyAssignment.objects.filter(starts_at__lte=moment, ends_at__gt=moment).count()
+    # Shifts start on their own day and last at most a day: the day bounds let the index
+    # skip the roster's history.
+    on_duty = DutyAssignment.objects.filter(
+        day__gte=moment.astimezone(SHANGHAI).date() - datetime.timedelta(days=1),
+        day__lte=moment.astimezone(SHANGHAI).date(),
+        starts_at__lte=moment,
+        ends_at__gt=moment,
+    ).count()
     section.figures.append(
         Figure(
             key="checkpoints.on_duty",
@@ -105,7 +112,7 @@ def daily_section(day: datetime.date) -> Section | None:
             unit=_("人"),
         )
     )
-    names = {c.pk: c.name for c in checkpoints}
+    names = {pk: name for pk, name, _opened in checkpoints}
     by_cp = counts_by(start=day, end=day, by=("checkpoint",))
     section.tables.append(
         Table(

@@ -13,6 +13,7 @@ from fangkong.command.daily import daily_stats
 from fangkong.command.selectors import EMERGENCY_START
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet, write_xlsx
+from fangkong.core.figures import SHOWN_ROWS
 
 
 def _number(value: int | float) -> str:
@@ -48,8 +49,14 @@ def build_daily_report(day: datetime.date, stats: dict[str, Any] | None = None) 
             )
         for table in section["tables"]:
             doc.subheading(table["title"])
-            if table["rows"]:
-                doc.table(table["headers"], table["rows"])
+            rows = table["rows"]
+            if rows:
+                doc.table(table["headers"], rows[:SHOWN_ROWS])
+                if len(rows) > SHOWN_ROWS:
+                    doc.paragraph(
+                        _("（以上为前%(shown)d行，共%(n)d行，全部见附件。）")
+                        % {"shown": SHOWN_ROWS, "n": len(rows)}
+                    )
             else:
                 doc.paragraph(_("无。"))
     events = [e for s in stats["sections"] for e in s["events"]]

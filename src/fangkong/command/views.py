@@ -38,6 +38,7 @@ from fangkong.command.forms import (
 from fangkong.command.report import annex_name, annex_sheets, build_daily_report, report_name
 from fangkong.core.clock import work_day, work_now
 from fangkong.core.exports import xlsx_response
+from fangkong.core.figures import SHOWN_ROWS
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 
@@ -53,9 +54,25 @@ def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
     return day, form
 
 
+def _shown(stats: dict[str, Any]) -> dict[str, Any]:
+    """The stats with each table cut to the rows a page shows; `hidden` counts the rest
+    (they are in the report's .xlsx annex)."""
+    sections = [
+        {
+            **s,
+            "tables": [
+                {**t, "rows": t["rows"][:SHOWN_ROWS], "hidden": max(0, len(t["rows"]) - SHOWN_ROWS)}
+                for t in s["tables"]
+            ],
+        }
+        for s in stats["sections"]
+    ]
+    return {**stats, "sections": sections}
+
+
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     day, form = _day(request)
-    stats = daily_stats(day)
+    stats = _shown(daily_stats(day))
     start = selectors.trend_start(day)
     charts = trend_charts(start, day)
     return {

@@ -8,15 +8,13 @@ so the same seed always gives the same county.
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-
+from fangkong.core.apps import app_modules
 from fangkong.core.clock import SHANGHAI
 
 DEMO_PASSWORD = "Fangkong@2020"
@@ -40,15 +38,7 @@ class DemoContext:
 
 def build_demo(*, seed: int = 2020, log: Callable[[str], None] = print) -> DemoContext:
     ctx = DemoContext(rng=random.Random(seed), log=log)
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.demo":
-                continue
-            raise
+    for config, module in app_modules("demo"):
         build = getattr(module, "build", None)
         if build is None:
             continue

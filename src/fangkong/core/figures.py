@@ -18,12 +18,11 @@ the dashboard is opened at province scale too.
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
+from fangkong.core.apps import app_modules
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,11 @@ class Figure:
     tone: str = ""  # "", "danger", "warn", "ok"
     unit: Any = ""  # e.g. "人", "辆"
     note: Any = ""
+
+
+# Pages and the Word report show at most this many rows of a table (a province has hundreds
+# of checkpoints); the stats API and the .xlsx annex carry every row.
+SHOWN_ROWS = 40
 
 
 @dataclass(frozen=True)
@@ -65,16 +69,7 @@ class Trend:
 
 
 def _stats_modules() -> list[ModuleType]:
-    modules = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            modules.append(importlib.import_module(f"{config.name}.stats"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.stats":
-                raise
-    return modules
+    return [module for _config, module in app_modules("stats")]
 
 
 def collect_sections(day: datetime.date) -> list[Section]:

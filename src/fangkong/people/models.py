@@ -34,11 +34,11 @@ class Person(models.Model):
     doc_type = models.CharField(
         _("证件类型"), max_length=12, choices=DocType.choices, default=DocType.ID_CARD
     )
-    doc_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    doc_number = models.CharField(_("证件号码"), max_length=40, blank=True, db_index=True)
     id_unverified = models.BooleanField(
         _("证件待核实"), default=False, help_text=_("证件号码无法校验，须由派出所核实")
     )
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=50, editable=False, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.core.idnumber import normalize_id_number
@@ -20,14 +20,16 @@ if TYPE_CHECKING:
 
 _DIGITS = re.compile(r"^\d+[\dX]?$")
 _LATIN = re.compile(r"^[a-z]+$")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
 def search_filter(q: str) -> Q | None:
     """How a search box term finds a person: the shape of the term decides the field.
 
     18 characters of ID → that number; 11 digits → that phone; other digits → the end of
-    an ID number or phone (what people read out); latin letters → pinyin initials or full
-    spelling; anything else → part of the name.
+    an ID number or phone (what people read out); latin letters → the beginning of the
+    pinyin initials or full spelling; anything else → the beginning of the name, else any
+    part of it.
     """
     text = normalize_text(q)
     if not text:
@@ -45,12 +47,18 @@ def search_filter(q: str) -> Q | None:
         return Q(pk=-1)
     key = search_key(text)
     if _LATIN.match(key):
-        return (
-            Q(name_initials__startswith=key)
-            | Q(name_pinyin__startswith=key)
-            | Q(doc_number=key.upper())
-        )
-    return Q(name__contains=text) | Q(doc_number=compact)
+        return Q(name_initials__prefix=key) | Q(name_pinyin__prefix=key) | Q(doc_number=key.upper())
+    # A name: where it begins (the full name, or the surname and more) is found through the
+    # index among a million people; any other part of a name ("建国" for 王建国) only when
+    # no name begins with it, which scans the names.
+    begins = Q(name__prefix=text)
+    anywhere = Q(name__contains=text)
+    if _ALNUM.search(compact):  # could be a passport or permit number
+        begins |= Q(doc_number=compact)
+        anywhere |= Q(doc_number=compact)
+    if Person.objects.filter(begins).exists():
+        return begins
+    return anywhere
 
 
 def person_list(
@@ -62,6 +70,11 @@ def person_list(
         qs = qs.filter(flt)
     if township_id:
         qs = qs.filter(township_id=township_id)
+    if flt is not None:
+        # Newest first, sorted after the search's indexes found the few matches: ordered by
+        # "-id" itself, SQLite (and PostgreSQL) walk the whole table backwards instead,
+        # testing each row, which for a rare name means a million rows.
+        return qs.order_by((F("id") * -1).asc())
     return qs.order_by("-id")
 
 

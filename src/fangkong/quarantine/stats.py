@@ -1,18 +1,22 @@
-"""The day's quarantine figures (core/figures.py contract): grouped, indexed counts only —
-opened_on, start_date, ended_on and Alert.day are local-day columns with indexes."""
+"""The day's quarantine figures (core/figures.py contract): sums of CaseCount, the cases
+counted by township, status and local days that the database keeps (core/rollups.py), so
+no figure reads the cases themselves except the overdue follow-ups; alerts by their
+indexed local day."""
 
 from __future__ import annotations
 
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.core.rollups import NEVER
+from fangkong.org.models import Township
 from fangkong.quarantine import schedule
-from fangkong.quarantine.models import Alert, CaseStatus, FollowUp, QuarantineCase
+from fangkong.quarantine.models import Alert, CaseCount, CaseStatus, FollowUp, QuarantineCase
 from fangkong.quarantine.selectors import overdue_q
 
 
@@ -26,12 +30,13 @@ def _under_q(day: datetime.date) -> Q:
     return Q(start_date__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
 
-def _open_alerts_q(day: datetime.date, kind: str) -> Q:
+def _open_alerts_q(day: datetime.date) -> Q:
+    """Raised by the day's end, not dealt with by then, of a case under quarantine now."""
     end = datetime.datetime.combine(
         day + datetime.timedelta(days=1), datetime.time(0), schedule.SHANGHAI
     )
     return (
-        Q(kind=kind, day__lte=day)
+        Q(day__lte=day)
         & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
         & Q(case__status=CaseStatus.QUARANTINED)
     )
@@ -46,34 +51,43 @@ def _overdue_count(day: datetime.date) -> int:
     def done(slot: str) -> Exists:
         return Exists(FollowUp.objects.filter(case=OuterRef("pk"), day=day, slot=slot))
 
-    return (
-        QuarantineCase.objects.filter(_under_q(day))
-        .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
-        .count()
-    )
+    def missing(ended: Q) -> int:
+        return (
+            QuarantineCase.objects.filter(ended, start_date__lte=day)
+            .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
+            .count()
+        )
+
+    # Under quarantine at the day's end = started by then and still open, or ended after:
+    # two ranges of the (ended_on, start_date) index, so the cost follows the cases open
+    # then, not every case that ever started.
+    return missing(Q(ended_on__isnull=True)) + missing(Q(ended_on__gt=day))
 
 
-def _case_counts(day: datetime.date) -> dict[str, Count]:
+def _case_counts(day: datetime.date) -> dict[str, Sum]:
     return {
-        "total": Count("pk"),
-        "under": Count("pk", filter=_under_q(day)),
-        "new": Count("pk", filter=Q(opened_on=day)),
-        "released_today": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on=day)),
-        "released": Count("pk", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day)),
+        "total": Sum("n", default=0),
+        "under": Sum("n", filter=_under_q(day), default=0),
+        "new": Sum("n", filter=Q(opened_on=day), default=0),
+        "released_today": Sum("n", filter=Q(status=CaseStatus.RELEASED, ended_on=day), default=0),
+        "released": Sum("n", filter=Q(status=CaseStatus.RELEASED, ended_on__lte=day), default=0),
     }
 
 
 def daily_section(day: datetime.date) -> Section | None:
-    cases = QuarantineCase.objects.filter(Q(opened_on__lte=day) | Q(opened_on__isnull=True))
+    # Opened by the end of the day (a case without an opening day counts from the first).
+    cases = CaseCount.objects.filter(opened_on__lte=day)
     totals = cases.aggregate(**_case_counts(day))
     if not totals["total"]:
         return None
-    alerts = Alert.objects.aggregate(
-        fever=Count("pk", filter=_open_alerts_q(day, Alert.Kind.FEVER)),
-        absent=Count("pk", filter=_open_alerts_q(day, Alert.Kind.ABSENT)),
+    # The open alerts first (a few), then their cases: as a filter inside the counts the
+    # join read every case.
+    alerts = Alert.objects.filter(_open_alerts_q(day)).aggregate(
+        fever=Count("pk", filter=Q(kind=Alert.Kind.FEVER)),
+        absent=Count("pk", filter=Q(kind=Alert.Kind.ABSENT)),
     )
     status_counts = dict(
-        cases.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        cases.order_by().values_list("status").annotate(n=Sum("n")).values_list("status", "n")
     )
     overdue = _overdue_count(day)
     figures = [
@@ -149,12 +163,14 @@ def daily_section(day: datetime.date) -> Section | None:
                 unit=_("人"),
             )
         )
-    by_township = (
-        cases.order_by()
-        .values("township_id", "township__name", "township__code")
-        .annotate(**_case_counts(day))
-        .order_by("township__code")
-    )
+    by_township = {
+        r["township_id"]: r
+        for r in cases.order_by().values("township_id").annotate(**_case_counts(day))
+    }
+    townships = Township.objects.filter(pk__in=list(by_township)).order_by("code")
+    rows = [(t.name, by_township[t.pk]) for t in townships]
+    if 0 in by_township:
+        rows.append(("—", by_township[0]))
     table = Table(
         title=_("各乡镇街道居家隔离情况"),
         headers=[
@@ -166,15 +182,8 @@ def daily_section(day: datetime.date) -> Section | None:
             _("累计解除"),
         ],
         rows=[
-            [
-                r["township__name"] or "—",
-                r["total"],
-                r["under"],
-                r["new"],
-                r["released_today"],
-                r["released"],
-            ]
-            for r in by_township
+            [name, r["total"], r["under"], r["new"], r["released_today"], r["released"]]
+            for name, r in rows
         ],
     )
     events = []
@@ -198,33 +207,21 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
     days = _days(start, end)
     if not days:
         return []
-    started = QuarantineCase.objects.filter(start_date__isnull=False)
-    before = (
-        started.filter(start_date__lt=start).count() - started.filter(ended_on__lt=start).count()
-    )
-    starts = dict(
-        started.filter(start_date__range=(start, end))
-        .order_by()
-        .values_list("start_date")
-        .annotate(n=Count("pk"))
-    )
-    ends = dict(
-        started.filter(ended_on__range=(start, end))
-        .order_by()
-        .values_list("ended_on")
-        .annotate(n=Count("pk"))
-    )
-    new = dict(
-        QuarantineCase.objects.filter(opened_on__range=(start, end))
-        .order_by()
-        .values_list("opened_on")
-        .annotate(n=Count("pk"))
-    )
-    released = dict(
-        QuarantineCase.objects.filter(status=CaseStatus.RELEASED, ended_on__range=(start, end))
-        .order_by()
-        .values_list("ended_on")
-        .annotate(n=Count("pk"))
+    counts = CaseCount.objects.order_by()
+    started = counts.filter(start_date__lt=NEVER)
+
+    def total(qs: QuerySet[CaseCount]) -> int:
+        return int(qs.aggregate(n=Sum("n", default=0))["n"])
+
+    def per_day(qs: QuerySet[CaseCount], column: str) -> dict[datetime.date, int]:
+        return dict(qs.values_list(column).annotate(n=Sum("n")).values_list(column, "n"))
+
+    before = total(started.filter(start_date__lt=start)) - total(started.filter(ended_on__lt=start))
+    starts = per_day(started.filter(start_date__range=(start, end)), "start_date")
+    ends = per_day(started.filter(ended_on__range=(start, end)), "ended_on")
+    new = per_day(counts.filter(opened_on__range=(start, end)), "opened_on")
+    released = per_day(
+        counts.filter(status=CaseStatus.RELEASED, ended_on__range=(start, end)), "ended_on"
     )
     fevers = dict(
         Alert.objects.filter(kind=Alert.Kind.FEVER, day__range=(start, end))
@@ -232,7 +229,7 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
         .values_list("day")
         .annotate(n=Count("pk"))
     )
-    under = []
+    under: list[tuple[datetime.date, int | float]] = []
     running = before
     for d in days:
         # Ended on d still counted at d's start; under quarantine at the end of d:

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from fangkong.core.demo import DEMO_PASSWORD, build_demo
+from fangkong.core.demo import DEMO_PASSWORD
 from fangkong.core.reference import load_reference_data
+from fangkong.core.scale import SCALES, SIZES, build_scale, last_day
 
 
 class Command(BaseCommand):
@@ -22,6 +23,19 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只建库，不启动服务")
         parser.add_argument("--reset", action="store_true", help="清空数据库后重建")
         parser.add_argument("--seed", type=int, default=2020, help="随机种子（同一种子结果相同）")
+        parser.add_argument(
+            "--scale",
+            choices=SCALES,
+            default="county",
+            help="规模：county 演示县；city 约6个县；province 约100万人、10万名返乡人员、"
+            "500万条通行记录、60天",
+        )
+        for name, help_text in (
+            ("persons", "人员数（覆盖规模默认值）"),
+            ("cases", "返乡人员数（覆盖规模默认值）"),
+            ("passages", "通行记录数（覆盖规模默认值）"),
+        ):
+            parser.add_argument(f"--{name}", type=int, default=None, help=help_text)
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
 
@@ -31,12 +45,26 @@ class Command(BaseCommand):
         load_reference_data()
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("正在建立演示县 Building the demo county …")
-        ctx = build_demo(seed=options["seed"], log=self.stdout.write)
+        scale = options["scale"]
+        ctx = build_scale(
+            scale,
+            seed=options["seed"],
+            log=self.stdout.write,
+            persons=options["persons"],
+            cases=options["cases"],
+            passages=options["passages"],
+        ).demo
         self.stdout.write(
             self.style.SUCCESS(f"演示县已建成。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
         for username, role, note in ctx.logins:
             self.stdout.write(f"  {username:<12} {role:<12} {note}")
+        if scale in SIZES:
+            size = SIZES[scale]
+            self.stdout.write(
+                f"规模数据的最后一天为 {last_day(size)}：以 FANGKONG_TODAY={last_day(size)} "
+                "启动可按当天查看。"
+            )
         if not options["no_serve"]:
             self.stdout.write(f"访问 http://{options['host']}:{options['port']}/")
             call_command("serve", host=options["host"], port=options["port"])

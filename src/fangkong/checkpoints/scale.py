@@ -1,0 +1,421 @@
+"""Checkpoints at scale (core/scale.py): nine checkpoints in each of the other counties, their
+roster (three shifts a day, four groups of three officers, one group resting each day) and
+the passages of every day, with their occupants and the pre-aggregated counts.
+
+Flags and decisions come from the same rules registration uses (rules.occupant_flags and
+rules.recommend): returnees from Hubei are flagged and referred to their case, or persuaded
+back; a fever hands a traveller to medical care. Rows are written day by day in time
+order, as registrations arrive, and carry their local day and hour; the PassageCount rows
+are summed from the very rows written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from fangkong.checkpoints import rules, services
+from fangkong.checkpoints.models import (
+    Checkpoint,
+    Decision,
+    DutyAssignment,
+    DutyShift,
+    Occupant,
+    Passage,
+    PassageCount,
+)
+from fangkong.core.plates import parse_plate
+from fangkong.core.regions import get_region, region_name
+from fangkong.core.scale import ScaleContext
+from fangkong.core.selectors import key_area_for, key_areas
+from fangkong.org.models import Township, Unit, Village
+from fangkong.people.scale import county_codes
+
+PER_COUNTY = 9
+OFFICERS_PER_CHECKPOINT = 12  # four groups of three
+ROADS = ["G", "S", "S", "X", "X", "X"]
+SLOT_OF_HOUR = [2] * 8 + [0] * 8 + [1] * 8  # shifts 08–16, 16–24, 00–08
+SLOT_HOURS = {0: (8, 16), 1: (16, 24), 2: (0, 8)}
+HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 6, 8, 8, 8, 8, 7, 7, 8, 8, 8, 8, 6, 5, 4, 3, 2, 1]
+HOURS = [h for h, w in enumerate(HOUR_WEIGHTS) for _ in range(w)]
+KINDS = ["car"] * 70 + ["truck"] * 18 + ["bus"] * 3 + ["motorcycle"] * 6 + ["pedestrian"] * 3
+SEATS = [1, 1, 2, 2, 3, 4]
+SINGLE = ("truck", "motorcycle", "pedestrian")
+PLATE_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LU_LETTERS = "ABCDEFGHJKLMNPQRSUV"
+RETURNEE_SHARE = 0.015  # passages whose driver is a returnee (as at the demo county)
+FEVER_SHARE = 0.002
+
+PASSAGE_COLUMNS = (
+    "id",
+    "client_id",
+    "checkpoint_id",
+    "shift_id",
+    "occurred_at",
+    "day",
+    "hour",
+    "direction",
+    "plate",
+    "plate_region",
+    "vehicle_type",
+    "persons",
+    "flagged",
+    "source",
+    "registered_by_id",
+    "created_at",
+)
+OCCUPANT_COLUMNS = (
+    "id",
+    "passage_id",
+    "position",
+    "person_id",
+    "checkpoint_id",
+    "day",
+    "temperature",
+    "origin",
+    "origin_code",
+    "destination",
+    "destination_township_id",
+    "travel_history",
+    "symptoms",
+    "flags",
+    "flagged",
+    "flag_codes",
+    "recommended",
+    "decision",
+    "case_id",
+)
+COUNT_FIELDS = ("vehicles", "persons", "flagged", "turned_back", "referred", "medical")
+
+
+def _plate(rng: Any, prefix: str) -> str:
+    return prefix + "".join(rng.choice(PLATE_CHARS) for _c in range(5))
+
+
+def build(ctx: ScaleContext) -> None:
+    size = ctx.size
+    persons = ctx.data.get("persons")
+    n_checkpoints = (size.counties - 1) * PER_COUNTY
+    if n_checkpoints <= 0 or not persons:
+        return
+    checkpoints = _checkpoints(ctx, n_checkpoints)
+    shift_first = _roster(ctx, checkpoints)
+    _passages(ctx, checkpoints, shift_first, persons)
+
+
+def _checkpoints(ctx: ScaleContext, n: int) -> list[Checkpoint]:
+    rng = ctx.rng
+    counties = [c for c in county_codes("37") if c != "370921"]
+    units = list(
+        Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TRAFFIC]).order_by("pk")
+    )
+    made = []
+    for i in range(n):
+        code = counties[(i // PER_COUNTY) % len(counties)]
+        region = get_region(code)
+        county = region.county if region else code
+        round_ = i // (PER_COUNTY * len(counties))
+        k = i % PER_COUNTY + 1 + round_ * PER_COUNTY
+        made.append(
+            services.checkpoint_create(
+                code=f"{code}-{k}",
+                name=f"{region.city if region else ''}{county}{k}号检查站"[:40],
+                road=f"{rng.choice(ROADS)}{rng.randint(1, 350):03d}",
+                location=f"{region.name if region else code}入口",
+                unit=units[i % len(units)],
+                lanes=2,
+                opened_on=ctx.start,
+                by=None,
+            )
+        )
+    return made
+
+
+def _roster(ctx: ScaleContext, checkpoints: list[Checkpoint]) -> int:
+    """Shifts of every day and their officers; returns the first shift id (shifts are laid
+    out checkpoint by checkpoint, day by day, slot by slot)."""
+    w = ctx.writer
+    officers = ctx.data["officers"]
+    days = ctx.days
+    first = w.next_id(DutyShift)
+    first_assignment = w.next_id(DutyAssignment)
+
+    def window(day: datetime.date, slot: int) -> tuple[str, str]:
+        begin, end = SLOT_HOURS[slot]
+        start = ctx.at(day, begin)
+        stop = ctx.at(day + datetime.timedelta(days=1), 0) if end == 24 else ctx.at(day, end)
+        return start, stop
+
+    def team(c: int, d: int, slot: int) -> list[int]:
+        resting = d % 4
+        working = [g for g in range(4) if g != resting]
+        base = officers["first"] + c * OFFICERS_PER_CHECKPOINT + working[slot] * 3
+        return [base, base + 1, base + 2]
+
+    def shifts() -> Iterator[tuple[Any, ...]]:
+        n = first
+        for c, cp in enumerate(checkpoints):
+            for d, day in enumerate(days):
+                for slot in range(3):
+                    start, stop = window(day, slot)
+                    lead = team(c, d, slot)[0]
+                    yield (
+                        n,
+                        cp.pk,
+                        day.isoformat(),
+                        slot,
+                        start,
+                        stop,
+                        lead,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
+                    n += 1
+
+    def assignments() -> Iterator[tuple[Any, ...]]:
+        n = first_assignment
+        shift = first
+        for c, _cp in enumerate(checkpoints):
+            for d, day in enumerate(days):
+                for slot in range(3):
+                    start, stop = window(day, slot)
+                    for officer in team(c, d, slot):
+                        yield n, shift, officer, start, stop, day.isoformat()
+                        n += 1
+                    shift += 1
+
+    w.write(
+        DutyShift,
+        (
+            "id",
+            "checkpoint_id",
+            "day",
+            "slot",
+            "starts_at",
+            "ends_at",
+            "leader_id",
+            "party_leader_id",
+            "counted_vehicles",
+            "counted_persons",
+            "counted_by_id",
+            "counted_at",
+        ),
+        shifts(),
+        label="班次",
+    )
+    w.write(
+        DutyAssignment,
+        ("id", "shift_id", "officer_id", "starts_at", "ends_at", "day"),
+        assignments(),
+        label="执勤安排",
+    )
+    return first
+
+
+def _passages(
+    ctx: ScaleContext, checkpoints: list[Checkpoint], shift_first: int, persons: dict[str, Any]
+) -> None:
+    rng = ctx.rng
+    w = ctx.writer
+    days = ctx.days
+    areas = key_areas()
+    cases = ctx.data.get("cases", {"first": 0, "count": 0})
+    township_name = dict(Township.objects.values_list("pk", "name"))
+    village_name = dict(Village.objects.values_list("pk", "name"))
+    first_person, n_persons = persons["first"], persons["count"]
+    returnees = persons["returnees"]
+    township_of, village_of = persons["township"], persons["village"]
+    per_day = ctx.size.passages / (len(checkpoints) * len(days))
+    passage_id = w.next_id(Passage)
+    occupant_id = w.next_id(Occupant)
+    uuid_base = rng.getrandbits(64) << 64
+
+    @functools.cache
+    def plate_region(prefix: str) -> str:
+        return parse_plate(prefix + "12345").region_code
+
+    @functools.cache
+    def origin_name(code: str) -> str:
+        return region_name(code)[:60]
+
+    @functools.cache
+    def hot(code: str, day: datetime.date) -> bool:
+        return key_area_for(code, day, areas) is not None
+
+    @functools.lru_cache(maxsize=500_000)
+    def assess(
+        day: datetime.date, home: str, plate: str, plate_code: str, temperature: str, going: bool
+    ) -> tuple[str, bool, str, str]:
+        flags = rules.occupant_flags(
+            day=day,
+            areas=areas,
+            household_region=home,
+            plate=plate,
+            plate_region=plate_code,
+            origin=origin_name(home),
+            origin_code=home,
+            temperature=Decimal(temperature),
+        )
+        decision = rules.recommend(flags, destination_in_county=going)
+        codes = f",{','.join(f.code for f in flags)}," if flags else ""
+        text = json.dumps([f.as_dict() for f in flags], ensure_ascii=False)
+        return text, bool(flags), codes, decision
+
+    regions, region_index = persons["regions"], persons["region"]
+    travellers = n_persons - returnees
+    random = rng.random
+    # Cars pass again and again: plates from a fleet, Hubei ones driven by returnees.
+    fleet = [_plate(rng, "鲁" + rng.choice(LU_LETTERS)) for _ in range(max(1000, travellers // 5))]
+    hubei_fleet = [
+        _plate(rng, "鄂" + rng.choice("AAKJFD")) for _ in range(max(100, returnees // 5))
+    ]
+    temperatures = [f"{t / 10:.1f}" for t in range(359, 372)]
+    fevers = [f"{t / 10:.1f}" for t in range(373, 387)]
+    places: dict[int, str] = {}
+    counts: dict[tuple[int, str, int, int], list[int]] = defaultdict(lambda: [0] * 6)
+    written = {"passages": 0, "occupants": 0}
+    for d, day in enumerate(days):
+        iso = day.isoformat()
+        # (time, passage columns after id and client id, occupants' columns after the ids)
+        made: list[tuple[str, tuple[Any, ...], list[tuple[Any, ...]]]] = []
+        for c, cp in enumerate(checkpoints):
+            n = max(1, int(per_day * (0.85 + 0.3 * random()) + 0.5))
+            shift_base = shift_first + (c * len(days) + d) * 3
+            for _ in range(n):
+                hour = HOURS[int(random() * len(HOURS))]
+                slot = SLOT_OF_HOUR[hour]
+                minute, second = divmod(int(random() * 3600), 60)
+                stamp = ctx.at(day, hour, minute, second)
+                kind = KINDS[int(random() * len(KINDS))]
+                returnee = returnees > 0 and random() < RETURNEE_SHARE
+                if returnee:
+                    seats = [int(random() * returnees)]
+                else:
+                    count = 1 if kind in SINGLE else SEATS[int(random() * len(SEATS))]
+                    seats = [returnees + int(random() * travellers) for _s in range(count)]
+                    if count > 1:
+                        seats = list(dict.fromkeys(seats))
+                plate = ""
+                if kind != "pedestrian":
+                    if returnee and random() < 0.7:
+                        plate = hubei_fleet[int(random() * len(hubei_fleet))]
+                    else:
+                        plate = fleet[int(random() * len(fleet))]
+                plate_code = plate_region(plate[:2]) if plate else ""
+                back = returnee and random() < 0.15
+                tally = counts[(cp.pk, iso, slot, hour)]
+                flagged_any = False
+                occupants = []
+                for position, pos in enumerate(seats):
+                    fever = random() < FEVER_SHARE
+                    if fever:
+                        temperature = fevers[int(random() * len(fevers))]
+                    else:
+                        temperature = temperatures[int(random() * len(temperatures))]
+                    home = regions[region_index[pos]]
+                    if fever or hot(home, day) or hot(plate_code, day):
+                        flags, flagged, codes, decision = assess(
+                            day, home, plate[:2], plate_code, temperature, not back
+                        )
+                    else:  # no key-area link, no fever: what the rules give, without asking
+                        flags, flagged, codes, decision = "[]", False, "", Decision.PASS
+                    if back:
+                        township, destination = None, ""
+                    else:
+                        township = township_of[pos]
+                        village = village_of[pos]
+                        destination = places.get(village) or places.setdefault(
+                            village, (township_name[township] + village_name[village])[:60]
+                        )
+                    case = (
+                        cases["first"] + pos
+                        if decision == Decision.QUARANTINE and pos < cases["count"]
+                        else None
+                    )
+                    occupants.append(
+                        (
+                            position,
+                            first_person + pos,
+                            cp.pk,
+                            iso,
+                            temperature,
+                            origin_name(home),
+                            home,
+                            destination,
+                            township,
+                            "[]",
+                            "[]",
+                            flags,
+                            flagged,
+                            codes,
+                            decision,
+                            decision,
+                            case,
+                        )
+                    )
+                    if flagged:
+                        flagged_any = True
+                        tally[2] += 1
+                        if decision == Decision.TURN_BACK:
+                            tally[3] += 1
+                        elif decision == Decision.QUARANTINE:
+                            tally[4] += 1
+                    if decision == Decision.MEDICAL:
+                        tally[5] += 1
+                tally[0] += 1
+                tally[1] += len(seats)
+                passage = (
+                    cp.pk,
+                    shift_base + slot,
+                    stamp,
+                    iso,
+                    hour,
+                    "in" if random() < 0.8 else "out",
+                    plate,
+                    plate_code,
+                    kind,
+                    len(seats),
+                    flagged_any,
+                    "officer",
+                    None,
+                    stamp,
+                )
+                made.append((stamp, passage, occupants))
+        # The day's rows in the order they would have arrived: ids follow time.
+        made.sort(key=lambda item: item[0])
+        passage_rows = []
+        occupant_rows = []
+        for _stamp, passage, occupants in made:
+            passage_rows.append((passage_id, f"{uuid_base + passage_id:032x}", *passage))
+            for occupant in occupants:
+                occupant_rows.append((occupant_id, passage_id, *occupant))
+                occupant_id += 1
+            passage_id += 1
+        written["passages"] += w.write(
+            Passage, PASSAGE_COLUMNS, passage_rows, label="通行登记", quiet=True
+        )
+        written["occupants"] += w.write(
+            Occupant, OCCUPANT_COLUMNS, occupant_rows, label="乘车人员", quiet=True
+        )
+        if d % 10 == 9 or d == len(days) - 1:
+            ctx.log(
+                f"    {iso}: {written['passages']:,} 通行登记, {written['occupants']:,} 乘车人员"
+            )
+    count_id = w.next_id(PassageCount)
+    w.write(
+        PassageCount,
+        ("id", "checkpoint_id", "day", "slot", "hour", *COUNT_FIELDS),
+        (
+            (count_id + i, cp, day, slot, hour, *tally)
+            for i, ((cp, day, slot, hour), tally) in enumerate(sorted(counts.items()))
+        ),
+        label="通行统计",
+    )

@@ -1,0 +1,44 @@
+"""Officers at scale (core/scale.py): the duty officers of the other counties' checkpoints,
+120 a county, on post, in the bureau's departments and traffic brigade."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fangkong.core.demo import mobile, person_name
+from fangkong.core.scale import ScaleContext, pinyin_of
+from fangkong.org.models import Officer, Unit
+
+PER_COUNTY = 120
+COLUMNS = (
+    "id", "name", "name_pinyin", "name_initials", "badge_number", "kind", "unit_id",
+    "position", "phone", "party_member", "status", "status_since",
+)  # fmt: skip
+
+
+def build(ctx: ScaleContext) -> None:
+    n = (ctx.size.counties - 1) * PER_COUNTY
+    if n <= 0:
+        return
+    rng = ctx.rng
+    units = list(
+        Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TRAFFIC])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    first = ctx.writer.next_id(Officer)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(n):
+            sex = "M" if rng.random() < 0.85 else "F"
+            name = person_name(rng, sex)
+            spelled, initials = pinyin_of(name)
+            yield (
+                first + i, name, spelled, initials, f"S{i:07d}",
+                "police" if rng.random() < 0.55 else "auxiliary", units[i % len(units)], "",
+                mobile(rng), rng.random() < 0.45, Officer.Status.ON_POST, None,
+            )  # fmt: skip
+
+    ctx.writer.write(Officer, COLUMNS, rows(), label="警力")
+    ctx.data["officers"] = {"first": first, "count": n}

@@ -1,0 +1,147 @@
+"""Persons at scale (core/scale.py): the returnees first, then travellers and residents.
+
+Every row as person_register would write it: a valid 18-digit ID number from a real
+region code, the name's pinyin and initials, the household region from the number, a
+township and village of the county, a mobile number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+from fangkong.core.demo import mobile, person_name
+from fangkong.core.idnumber import make_id_number
+from fangkong.core.regions import get_region, known_region_codes
+from fangkong.core.scale import ScaleContext, pinyin_of
+from fangkong.org.models import Township, Village
+from fangkong.people.models import Person
+
+COLUMNS = (
+    "id",
+    "id_number",
+    "doc_type",
+    "doc_number",
+    "id_unverified",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "sex",
+    "birth_date",
+    "phone",
+    "household_region",
+    "address_detail",
+    "note",
+    "created_at",
+    "updated_at",
+    "version",
+    "township_id",
+    "village_id",
+    "purged_at",
+)
+
+
+def county_codes(province: str) -> list[str]:
+    """Current county-level codes of a province ("37" Shandong, "42" Hubei)."""
+    out = []
+    for code in known_region_codes():
+        if not code.startswith(province) or code.endswith("00"):
+            continue
+        region = get_region(code)
+        if region is not None and region.current and region.county:
+            out.append(code)
+    return out
+
+
+def build(ctx: ScaleContext) -> None:
+    size = ctx.size
+    if not size.persons:
+        return
+    rng = ctx.rng
+    shandong = county_codes("37")
+    hubei = county_codes("42")
+    home = "370921"
+    villages: dict[int, list[tuple[int, str]]] = {}
+    for v in Village.objects.order_by("id"):
+        villages.setdefault(v.township_id, []).append((v.pk, v.kind))
+    townships = [t.pk for t in Township.objects.order_by("code") if t.pk in villages]
+    seen = set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))
+    first = ctx.writer.next_id(Person)
+    n = size.persons
+    returnees = min(size.cases, n)
+    # What the other apps need of each person, by position (id = first + position).
+    township_of = array("i", bytes(4 * n))
+    village_of = array("i", bytes(4 * n))
+    codes = [home, *shandong, *hubei]
+    code_index = {code: k for k, code in enumerate(codes)}
+    region_of = array("H", bytes(2 * n))
+    address: list[str] = []
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for i in range(n):
+            sex = "M" if rng.random() < 0.51 else "F"
+            if i < returnees:
+                region = rng.choice(hubei) if rng.random() < 0.8 else home
+            else:
+                # Travellers and residents: half of the county, the rest of the province.
+                region = home if rng.random() < 0.5 else rng.choice(shandong)
+            while True:
+                born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(25_500))
+                number = make_id_number(region, born, rng.randrange(100), sex)
+                if number not in seen:
+                    break
+            seen.add(number)
+            name = person_name(rng, sex)
+            spelled, initials = pinyin_of(name)
+            township = rng.choice(townships)
+            village, kind = rng.choice(villages[township])
+            detail = (
+                f"{rng.randint(1, 200)}号"
+                if kind == "community"
+                else f"{rng.randint(1, 12)}组{rng.randint(1, 80)}号"
+            )
+            if i < returnees:
+                address.append(detail)
+            township_of[i] = township
+            village_of[i] = village
+            region_of[i] = code_index[region]
+            seen_on = ctx.start + datetime.timedelta(days=rng.randrange(size.days))
+            stamp = ctx.at(seen_on, rng.randrange(24), rng.randrange(60))
+            yield (
+                first + i,
+                number,
+                Person.DocType.ID_CARD,
+                "",
+                False,
+                name,
+                spelled,
+                initials,
+                sex,
+                born.isoformat(),
+                mobile(rng),
+                region,
+                detail,
+                "",
+                stamp,
+                stamp,
+                1,
+                township,
+                village,
+                None,
+            )
+
+    ctx.writer.write(Person, COLUMNS, rows(), label="人员")
+    ctx.data["persons"] = {
+        "first": first,
+        "count": n,
+        "returnees": returnees,
+        "township": township_of,
+        "village": village_of,
+        "regions": codes,
+        "region": region_of,
+        "address": address,
+        "hubei_codes": hubei,
+    }
+    seen.clear()

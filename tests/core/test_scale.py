@@ -1,0 +1,179 @@
+"""The scale generator (core/scale.py): a small province grown on the demo county, whose
+figures equal counts made independently from its rows, whose rows are valid, whose audit
+chain holds — and whose dashboard runs as many queries as the demo county's."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Q, Sum
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from fangkong.accounts.audit import audit_verify
+from fangkong.accounts.models import AuditEntry, User
+from fangkong.checkpoints import rules
+from fangkong.checkpoints.models import (
+    Checkpoint,
+    Occupant,
+    Passage,
+    PassageCount,
+    PassageDayCount,
+)
+from fangkong.core.idnumber import is_valid_id_number
+from fangkong.core.pinyin import name_pinyin
+from fangkong.core.regions import get_region
+from fangkong.core.scale import ScaleContext, grow
+from fangkong.core.selectors import key_areas
+from fangkong.people.models import Person
+from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
+
+DAYS = 20
+SIZE = {"counties": 3, "persons": 3000, "cases": 400, "passages": 4000, "days": DAYS}
+
+
+@pytest.fixture
+def province(demo_county: Any) -> ScaleContext:
+    first = Person.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
+    ctx = grow("province", demo=demo_county, log=lambda _m: None, chunk=1000, **SIZE)
+    ctx.data["first_person"] = first
+    return ctx
+
+
+def _stats(day: datetime.date) -> dict[str, Any]:
+    client = Client()
+    client.force_login(User.objects.get(username="zhihui"))
+    response = client.get(f"/api/v1/stats/daily?date={day}")
+    assert response.status_code == 200
+    return dict(response.json()["figures"])
+
+
+def _overdue_at_end_of(day: datetime.date) -> int:
+    """Under quarantine at the day's end and without a morning or an evening visit."""
+    visits: dict[int, set[str]] = {}
+    for case_id, slot in FollowUp.objects.filter(day=day).values_list("case_id", "slot"):
+        visits.setdefault(case_id, set()).add(slot)
+    under = QuarantineCase.objects.filter(start_date__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+    return sum(1 for pk in under.values_list("pk", flat=True) if visits.get(pk) != {"am", "pm"})
+
+
+@pytest.mark.django_db
+def test_figures_equal_counts_made_from_the_rows(province: ScaleContext) -> None:
+    assert Passage.objects.filter(day__gte=province.start).count() >= SIZE["passages"]
+    for day in (province.last, province.start + datetime.timedelta(days=DAYS // 2)):
+        figures = _stats(day)
+        today = Occupant.objects.filter(day=day)
+        upto = Occupant.objects.filter(day__lte=day)
+        assert figures["checkpoints.vehicles_today"] == Passage.objects.filter(day=day).count()
+        assert figures["checkpoints.vehicles_total"] == Passage.objects.filter(day__lte=day).count()
+        assert figures["checkpoints.persons_today"] == today.count()
+        assert figures["checkpoints.persons_total"] == upto.count()
+        assert figures["checkpoints.flagged_today"] == today.filter(flagged=True).count()
+        assert figures["checkpoints.flagged_total"] == upto.filter(flagged=True).count()
+        for key, decision in (
+            ("turned_back", "turn_back"),
+            ("referred", "quarantine"),
+            ("medical", "medical"),
+        ):
+            assert figures[f"checkpoints.{key}_today"] == today.filter(decision=decision).count()
+            assert figures[f"checkpoints.{key}_total"] == upto.filter(decision=decision).count()
+        cases = QuarantineCase.objects.filter(opened_on__lte=day)
+        under = cases.filter(start_date__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+        released = cases.filter(status=CaseStatus.RELEASED)
+        assert figures["quarantine.returnees_total"] == cases.count()
+        assert figures["quarantine.under_quarantine"] == under.count() > 0
+        assert figures["quarantine.new_today"] == cases.filter(opened_on=day).count() > 0
+        assert figures["quarantine.released_today"] == released.filter(ended_on=day).count()
+        assert figures["quarantine.released_total"] == released.filter(ended_on__lte=day).count()
+        for status in CaseStatus:
+            expected = cases.filter(status=status).count()
+            assert figures[f"quarantine.status.{status.value}"] == expected, status
+        assert figures["quarantine.overdue"] == _overdue_at_end_of(day)
+    # The per-day counts are the sums of the hourly ones, which are the rows'.
+    hourly = PassageCount.objects.aggregate(v=Sum("vehicles"), p=Sum("persons"))
+    daily = PassageDayCount.objects.aggregate(v=Sum("vehicles"), p=Sum("persons"))
+    assert hourly == daily == {"v": Passage.objects.count(), "p": Occupant.objects.count()}
+
+
+@pytest.mark.django_db
+def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
+    people = list(Person.objects.filter(pk__gte=province.data["first_person"]))
+    assert len(people) == SIZE["persons"]
+    for p in people[:: len(people) // 200]:
+        assert is_valid_id_number(p.id_number or ""), p.id_number
+        assert p.household_region == (p.id_number or "")[:6]
+        region = get_region(p.household_region)
+        assert region is not None and region.current
+        assert (p.name_pinyin, p.name_initials) == name_pinyin(p.name)
+        assert p.township_id and p.village is not None and p.village.township_id == p.township_id
+        assert len(p.phone) == 11 and p.phone.startswith("1")
+    # Flags and decisions are those the registration rules give.
+    areas = key_areas()
+    sample = list(
+        Occupant.objects.filter(checkpoint__code__contains="-")  # the generated checkpoints
+        .select_related("passage", "person")
+        .order_by("pk")
+    )
+    rng = random.Random(1)
+    checked = [o for o in sample if o.flagged][:40] + rng.sample(sample, 200)
+    for occ in checked:
+        flags = rules.occupant_flags(
+            day=occ.day,
+            areas=areas,
+            household_region=occ.person.household_region,
+            plate=occ.passage.plate[:2],
+            plate_region=occ.passage.plate_region,
+            origin=occ.origin,
+            origin_code=occ.origin_code,
+            travel_history=occ.travel_history,
+            temperature=Decimal(str(occ.temperature)),
+            symptoms=occ.symptoms,
+        )
+        assert occ.flags == [f.as_dict() for f in flags]
+        assert occ.flag_codes == (f",{','.join(f.code for f in flags)}," if flags else "")
+        in_county = occ.destination_township_id is not None
+        assert occ.decision == rules.recommend(flags, destination_in_county=in_county)
+        if occ.decision == "quarantine":
+            assert occ.case is not None and occ.case.person_id == occ.person_id
+    assert any(o.decision == "quarantine" for o in sample)
+    # Passages carry their local day and hour; each was registered at one of the new
+    # checkpoints, in a shift of that checkpoint and day.
+    for p in Passage.objects.filter(day__gte=province.start).select_related("shift")[:300]:
+        local = p.occurred_at.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+        assert (p.day, p.hour) == (local.date(), local.hour)
+        assert (p.shift.checkpoint_id, p.shift.day) == (p.checkpoint_id, p.day)
+        assert p.shift.slot == p.checkpoint.shift_at(p.occurred_at)[1]
+    assert Checkpoint.objects.count() == 9 * SIZE["counties"]
+    # One audit entry per chunk, in the chain.
+    chunks = AuditEntry.objects.filter(object_repr__startswith="规模数据")
+    assert chunks.filter(object_type="checkpoints.passage").count() == DAYS
+    assert chunks.filter(object_type="people.person").count() == 3  # chunks of 1000
+    report = audit_verify()
+    assert report.broken_at is None, report.reason
+
+
+@pytest.mark.django_db
+def test_dashboard_queries_do_not_grow_with_the_data(demo_county: Any) -> None:
+    client = Client()
+    client.force_login(User.objects.get(username="zhihui"))
+
+    def count(path: str) -> int:
+        client.get(path)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    day = datetime.date(2020, 2, 3)
+    paths = [f"/command/dashboard/?date={day}", f"/api/v1/stats/daily?date={day}"]
+    before = [count(p) for p in paths]
+    grow("province", demo=demo_county, log=lambda _m: None, **SIZE)
+    assert [count(p) for p in paths] == before
