@@ -238,7 +238,8 @@ def test_incident_with_several_dispositions_and_station_scope(world: World) -> N
     response = station.post("/command/incidents/new/", form)
     assert response.status_code == 302, response.content.decode()
     incident = Incident.objects.get()
-    assert incident.day == timezone.localdate()
+    # The day it happened (two hours ago: yesterday, just after midnight), not today's date.
+    assert incident.day == (timezone.localtime() - datetime.timedelta(hours=2)).date()
     assert sorted(incident.dispositions.values_list("kind", "persons")) == [
         ("fine", 1),
         ("warning", 2),
