@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+from gunicorn_server import checkout_env, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -45,12 +46,6 @@ user = user_create(username="bench", password="Bench-pass-2020", role="checkpoin
 services.checkpoint_post(user=user, checkpoint=cp, by=None)
 print(services.token_create(checkpoint=cp, user=user, by=None)[1])
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def people(n: int) -> list[tuple[str, str]]:
@@ -145,16 +140,13 @@ def pct(values: list[float], q: float) -> float:
 
 def run(database_url: str, label: str, args: argparse.Namespace) -> None:
     var = tempfile.mkdtemp(prefix="fk-bench-")
-    env = {
-        **os.environ,
-        "FANGKONG_VAR_DIR": var,
-        "FANGKONG_DATABASE_URL": database_url or f"sqlite:///{var}/bench.sqlite3",
-        "FANGKONG_BENCH": "1",
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "FANGKONG_LOG_LEVEL": "WARNING",
-        # This checkout's code, not whatever fangkong the virtualenv has installed.
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = checkout_env(
+        FANGKONG_VAR_DIR=var,
+        FANGKONG_DATABASE_URL=database_url or f"sqlite:///{var}/bench.sqlite3",
+        FANGKONG_BENCH="1",
+        DJANGO_SETTINGS_MODULE="fangkong.settings",
+        FANGKONG_LOG_LEVEL="WARNING",
+    )
     steps = [["init", "--no-static"]]
     if database_url:  # a scratch PostgreSQL database: emptied, so that runs can repeat
         steps += [["flush", "--no-input"], ["init", "--no-static"]]
@@ -167,21 +159,9 @@ def run(database_url: str, label: str, args: argparse.Namespace) -> None:
         .stdout.strip()
         .splitlines()[-1]
     )
-    port = free_port()
     # The worker settings `fangkong serve` runs in production (docs/deployment.md).
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "fangkong.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--worker-class", "gthread",
-         "--threads", str(args.threads), "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
-    try:
-        for _i in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    workers = ("--workers", str(args.workers), "--worker-class", "gthread")
+    with gunicorn(env, *workers, "--threads", str(args.threads), wait=100) as port:
         pool = people(300)
         constant = b'{"ping": 1}'
         cases = [
@@ -212,9 +192,6 @@ def run(database_url: str, label: str, args: argparse.Namespace) -> None:
             met = ratio >= bar if op == ">=" else ratio <= bar
             print(f"{name:24} {ratio:6.3f}  (bar {op} {bar:g}: {'met' if met else 'NOT met'})")
         print(f"{'insert/constant req/s':24} {results['insert'][0] / results['constant'][0]:6.3f}")
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def main() -> None:

@@ -27,7 +27,6 @@ import http.client
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from gunicorn_server import checkout_env, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -66,36 +67,11 @@ def setup(url: str, var: str) -> None:
     django.setup()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def server() -> Iterator[int]:
     """gunicorn (one sync worker: the requests are timed one at a time) on a free port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "fangkong.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "600", "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
-    try:
-        for _i in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(checkout_env(), "--workers", "1", "--timeout", "600") as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 def get(port: int, path: str, cookie: str) -> float:
