@@ -44,7 +44,7 @@ from fangkong.core.text import normalize_text
 from fangkong.org.models import Officer, Township, Village
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_clean, person_register
-from fangkong.quarantine.services import case_refer
+from fangkong.quarantine.services import Referral, cases_refer
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -409,7 +409,8 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
         )
 
 
-def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None) -> None:
+def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
+    """What a checkpoint knows of an occupant it refers for verification."""
     note = _("%(cp)s：%(decision)s；%(flags)s") % {
         "cp": passage.checkpoint.name,
         "decision": Decision(occ.decision).label,
@@ -420,11 +421,8 @@ def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None)
     )
     if not came_from and occ.person.household_region[:2] == "42":
         came_from = occ.person.household_region
-    case, _opened = case_refer(
+    return Referral(
         person=occ.person,
-        source="checkpoint",
-        by=by,
-        at=passage.occurred_at,
         came_from_code=came_from,
         came_from=assessed.origin,
         arrival_date=passage.day,
@@ -434,8 +432,30 @@ def _refer(occ: Occupant, assessed: Assessed, passage: Passage, by: User | None)
         ref_type="checkpoints.occupant",
         ref_id=str(occ.pk),
     )
-    occ.case = case
-    occ.save(update_fields=["case"])
+
+
+def _refer(
+    passage: Passage, referred: Sequence[tuple[Occupant, Assessed]], by: User | None
+) -> None:
+    """Refer a passage's occupants whose decision asks for it (open or join their cases)
+    in one go: one query for their open cases, one INSERT of the referrals, one UPDATE of
+    the occupants' case."""
+    if not referred:
+        return
+    if any(occ.pk is None for occ, _a in referred):  # backends that do not return ids
+        ids = dict(Occupant.objects.filter(passage=passage).values_list("position", "pk"))
+        for occ, _a in referred:
+            occ.pk = ids[occ.position]
+    cases = cases_refer(
+        [_referral(occ, a, passage) for occ, a in referred],
+        source="checkpoint",
+        by=by,
+        at=passage.occurred_at,
+    )
+    occupants = [occ for occ, _a in referred]
+    for occ, (case, _opened) in zip(occupants, cases, strict=True):
+        occ.case = case
+    Occupant.objects.bulk_update(occupants, ["case"])
 
 
 def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, bool]:
@@ -504,9 +524,15 @@ def _passage_store(
                 )
             occupants.append(_new_occupant(passage, i, person, item))
         Occupant.objects.bulk_create(occupants)
-        for occ, item in zip(occupants, assessed.occupants, strict=True):
-            if occ.decision in REFERRING:
-                _refer(occ, item, passage, by)
+        _refer(
+            passage,
+            [
+                (occ, item)
+                for occ, item in zip(occupants, assessed.occupants, strict=True)
+                if occ.decision in REFERRING
+            ],
+            by,
+        )
         _counts_add(_count_key(passage), _tally(occupants))
         audit_record(
             actor=by,
@@ -593,11 +619,12 @@ def passages_register_bulk(
             counts[_count_key(passage)][name] += value
     Occupant.objects.bulk_create([o for o, _a, _p in occupants], batch_size=1000)
     if refer:
+        by_passage: dict[int, list[tuple[Occupant, Assessed]]] = defaultdict(list)
         for occ, o, passage in occupants:
             if occ.decision in REFERRING:
-                if occ.pk is None:
-                    occ.pk = Occupant.objects.get(passage=passage, position=occ.position).pk
-                _refer(occ, o, passage, by)
+                by_passage[passage.pk].append((occ, o))
+        for passage in passages:
+            _refer(passage, by_passage.get(passage.pk, []), by)
     for count_key, tally in counts.items():
         _counts_add(count_key, tally)
     audit_record(

@@ -56,7 +56,23 @@ def quarantine_days() -> int:
     return int(settings.FANGKONG["QUARANTINE_DAYS"])
 
 
-@transaction.atomic(savepoint=False)  # no partial undo: a failure fails the caller
+@dataclass
+class Referral:
+    """One person referred for verification, with what the referrer knows of them."""
+
+    person: Person
+    came_from_code: str = ""
+    came_from: str = ""
+    arrival_date: datetime.date | None = None
+    township: Township | None = None
+    village: Village | None = None
+    address_detail: str = ""
+    note: str = ""
+    ref_type: str = ""
+    ref_id: str = ""
+    needs_review: list[str] | None = None
+
+
 def case_refer(
     *,
     person: Person,
@@ -79,87 +95,148 @@ def case_refer(
 
     Every referral is kept on the case (its timeline), whoever made it.
     """
-    at = at or timezone.now()
-    township = township or (village.township if village else None) or person.township
-    if village is None and township is not None and person.village_id:
-        village = person.village if person.village.township_id == township.pk else None  # type: ignore[union-attr]
-    case = (
-        QuarantineCase.objects.select_for_update()
-        .filter(person=person, status__in=OPEN_STATUSES)
-        .first()
-    )
-    opened = False
-    if case is None:
-        case = QuarantineCase(
-            person=person,
-            source=source,
-            status=CaseStatus.PENDING,
-            came_from_code=came_from_code,
-            came_from=came_from or region_name(came_from_code),
-            arrival_date=arrival_date,
-            township=township,
-            village=village,
-            address_detail=address_detail or person.address_detail,
-            station=township.station if township is not None else None,
-            needs_review=sorted(set(needs_review or [])),
-            created_by=by,
-            opened_on=timezone.localdate(at, SHANGHAI),
-        )
-        # The related rows were just read (no existence queries); one open case per
-        # person is the database's rule: a second one raises IntegrityError below.
-        case.full_clean(
-            exclude=["person", "township", "village", "station", "created_by"],
-            validate_constraints=False,
-        )
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:
-            # Another referral opened the person's case a moment ago: join it.
-            case = QuarantineCase.objects.select_for_update().get(
-                person=person, status__in=OPEN_STATUSES
-            )
-        else:
-            opened = True
-            CaseTransition.objects.create(
-                case=case,
-                from_status="",
-                to_status=CaseStatus.PENDING,
-                at=at,
-                by=by,
-                reason=_("建档：%(source)s") % {"source": case.get_source_display()},
-            )
-            audit_create(actor=by, obj=case)
-    if not opened:
-        # Fill what the open case did not know yet; never overwrite what a station verified.
-        changed = []
-        for field, value, current in (
-            ("came_from_code", came_from_code, case.came_from_code),
-            ("arrival_date", arrival_date, case.arrival_date),
-            ("township", township, case.township_id),  # ids: no query for the rows
-            ("village", village, case.village_id),
-        ):
-            if value and not current:
-                setattr(case, field, value)
-                changed.append(field)
-        if "came_from_code" in changed and not case.came_from:
-            case.came_from = came_from or region_name(came_from_code)
-            changed.append("came_from")
-        if "township" in changed and case.station_id is None and township is not None:
-            case.station = township.station
-            changed.append("station")
-        if changed:
-            case.save(update_fields=[*changed, "updated_at"])
-    CaseReferral.objects.create(
-        case=case,
-        source=source,
-        at=at,
-        note=note[:200],
+    referral = Referral(
+        person=person,
+        came_from_code=came_from_code,
+        came_from=came_from,
+        arrival_date=arrival_date,
+        township=township,
+        village=village,
+        address_detail=address_detail,
+        note=note,
         ref_type=ref_type,
         ref_id=ref_id,
-        by=by,
+        needs_review=needs_review,
     )
-    return case, opened
+    return cases_refer([referral], source=source, by=by, at=at)[0]
+
+
+@transaction.atomic(savepoint=False)  # no partial undo: a failure fails the caller
+def cases_refer(
+    referrals: Sequence[Referral],
+    *,
+    source: str,
+    by: User | None,
+    at: datetime.datetime | None = None,
+) -> list[tuple[QuarantineCase, bool]]:
+    """case_refer for several people at once (a car's occupants): their open cases found
+    and locked with one query, the referrals stored with one INSERT. Two referrals of one
+    person in the list join the same case."""
+    at = at or timezone.now()
+    people = {r.person.pk for r in referrals}
+    open_cases = {
+        c.person_id: c
+        for c in QuarantineCase.objects.select_for_update().filter(
+            person_id__in=people, status__in=OPEN_STATUSES
+        )
+    }
+    results: list[tuple[QuarantineCase, bool]] = []
+    rows: list[CaseReferral] = []
+    for r in referrals:
+        person = r.person
+        township = r.township or (r.village.township if r.village else None) or person.township
+        village = r.village
+        if village is None and township is not None and person.village_id:
+            village = person.village if person.village.township_id == township.pk else None  # type: ignore[union-attr]
+        case = open_cases.get(person.pk)
+        opened = False
+        if case is None:
+            case, opened = _case_open(r, source, by, at, township, village)
+            open_cases[person.pk] = case
+        if not opened:
+            _case_fill(case, r, township, village)
+        rows.append(
+            CaseReferral(
+                case=case,
+                source=source,
+                at=at,
+                note=r.note[:200],
+                ref_type=r.ref_type,
+                ref_id=r.ref_id,
+                by=by,
+            )
+        )
+        results.append((case, opened))
+    CaseReferral.objects.bulk_create(rows)
+    return results
+
+
+def _case_open(
+    r: Referral,
+    source: str,
+    by: User | None,
+    at: datetime.datetime,
+    township: Township | None,
+    village: Village | None,
+) -> tuple[QuarantineCase, bool]:
+    """A new case in the 待核查 queue — or, when another referral opened the person's case a
+    moment ago, that case (opened False)."""
+    case = QuarantineCase(
+        person=r.person,
+        source=source,
+        status=CaseStatus.PENDING,
+        came_from_code=r.came_from_code,
+        came_from=r.came_from or region_name(r.came_from_code),
+        arrival_date=r.arrival_date,
+        township=township,
+        village=village,
+        address_detail=r.address_detail or r.person.address_detail,
+        station=township.station if township is not None else None,
+        needs_review=sorted(set(r.needs_review or [])),
+        created_by=by,
+        opened_on=timezone.localdate(at, SHANGHAI),
+    )
+    # The related rows were just read (no existence queries); one open case per
+    # person is the database's rule: a second one raises IntegrityError below.
+    case.full_clean(
+        exclude=["person", "township", "village", "station", "created_by"],
+        validate_constraints=False,
+    )
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # Another referral opened the person's case a moment ago: join it.
+        return (
+            QuarantineCase.objects.select_for_update().get(
+                person=r.person, status__in=OPEN_STATUSES
+            ),
+            False,
+        )
+    CaseTransition.objects.create(
+        case=case,
+        from_status="",
+        to_status=CaseStatus.PENDING,
+        at=at,
+        by=by,
+        reason=_("建档：%(source)s") % {"source": case.get_source_display()},
+    )
+    audit_create(actor=by, obj=case)
+    return case, True
+
+
+def _case_fill(
+    case: QuarantineCase, r: Referral, township: Township | None, village: Village | None
+) -> None:
+    """Fill what an open case did not know yet; never overwrite what a station verified."""
+    changed = []
+    for field, value, current in (
+        ("came_from_code", r.came_from_code, case.came_from_code),
+        ("arrival_date", r.arrival_date, case.arrival_date),
+        ("township", township, case.township_id),  # ids: no query for the rows
+        ("village", village, case.village_id),
+    ):
+        if value and not current:
+            setattr(case, field, value)
+            changed.append(field)
+    if "came_from_code" in changed and not case.came_from:
+        case.came_from = r.came_from or region_name(r.came_from_code)
+        changed.append("came_from")
+    if "township" in changed and case.station_id is None and township is not None:
+        case.station = township.station
+        changed.append("station")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
 
 
 def _transition_errors(case: QuarantineCase, to: str, reason: str) -> None:
