@@ -137,6 +137,34 @@ def test_search_by_name_pinyin_phone_or_id(world: World, query: str, expected: l
     assert names == expected
 
 
+def test_name_search_finds_a_part_of_a_name_when_others_begin_with_it_elsewhere(
+    world: World,
+) -> None:
+    """A station searching 建国 finds its 王建国 even though 建国华 of another station's
+    township begins with 建国 (the names that begin with the term are looked for among the
+    people the user may see, not the whole county)."""
+    mine, _ = person_register(
+        data=PersonInput(
+            name="王建国",
+            id_number=make_id_number("370921", datetime.date(1971, 5, 6), 31, "M"),
+            township=world.township_a,
+        ),
+        by=None,
+    )
+    person_register(
+        data=PersonInput(
+            name="建国华",
+            id_number=make_id_number("370921", datetime.date(1972, 5, 6), 41, "M"),
+            township=world.township_b,
+        ),
+        by=None,
+    )
+    assert [p.name for p in person_list(user=world.users["station_a"], q="建国")] == ["王建国"]
+    assert [p.name for p in person_list(user=world.users["station_b"], q="建国")] == ["建国华"]
+    # the county has a name that begins with it: only that one (any part only when none does)
+    assert [p.name for p in person_list(user=world.users["command"], q="建国")] == ["建国华"]
+
+
 def test_search_by_full_id_number_with_lowercase_x(world: World) -> None:
     person, _ = person_register(
         data=PersonInput(name="X先生", id_number="11010519491231002x"), by=None

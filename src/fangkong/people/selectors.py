@@ -23,13 +23,14 @@ _LATIN = re.compile(r"^[a-z]+$")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
-def search_filter(q: str) -> Q | None:
+def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
     """How a search box term finds a person: the shape of the term decides the field.
 
     18 characters of ID → that number; 11 digits → that phone; other digits → the end of
     an ID number or phone (what people read out); latin letters → the beginning of the
     pinyin initials or full spelling; anything else → the beginning of the name, else any
-    part of it.
+    part of it. `among` is whom the caller searches (the user's jurisdiction): a name
+    that begins with the term outside it must not hide the ones that contain it inside.
     """
     text = normalize_text(q)
     if not text:
@@ -50,13 +51,13 @@ def search_filter(q: str) -> Q | None:
         return Q(name_initials__prefix=key) | Q(name_pinyin__prefix=key) | Q(doc_number=key.upper())
     # A name: where it begins (the full name, or the surname and more) is found through the
     # index among a million people; any other part of a name ("建国" for 王建国) only when
-    # no name begins with it, which scans the names.
+    # no name among those searched begins with it, which scans the names.
     begins = Q(name__prefix=text)
     anywhere = Q(name__contains=text)
     if _ALNUM.search(compact):  # could be a passport or permit number
         begins |= Q(doc_number=compact)
         anywhere |= Q(doc_number=compact)
-    if Person.objects.filter(begins).exists():
+    if (among if among is not None else Person.objects.all()).filter(begins).exists():
         return begins
     return anywhere
 
@@ -65,11 +66,11 @@ def person_list(
     *, user: User | AnonymousUser, q: str = "", township_id: int | None = None
 ) -> QuerySet[Person]:
     qs = restrict(Person.objects.select_related("township", "village"), user)
-    flt = search_filter(q)
-    if flt is not None:
-        qs = qs.filter(flt)
     if township_id:
         qs = qs.filter(township_id=township_id)
+    flt = search_filter(q, among=qs)
+    if flt is not None:
+        qs = qs.filter(flt)
     if flt is not None:
         # Newest first, sorted after the search's indexes found the few matches: ordered by
         # "-id" itself, SQLite (and PostgreSQL) walk the whole table backwards instead,
