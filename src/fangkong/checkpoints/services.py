@@ -39,6 +39,7 @@ from fangkong.checkpoints.models import (
 )
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.plates import parse_plate
+from fangkong.core.refcache import kept
 from fangkong.core.selectors import key_areas
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Officer, Township, Village
@@ -126,13 +127,23 @@ class AssessedPassage:
         return any(o.flags for o in self.occupants)
 
 
-def _places() -> tuple[list[Township], list[Village]]:
-    return list(Township.objects.all()), list(Village.objects.select_related("township"))
+Places = tuple[list[Township], list[Village]]
 
 
-def resolve_destination(
-    text: str, places: tuple[list[Township], list[Village]]
-) -> tuple[Township | None, Village | None]:
+def _reference() -> tuple[Places, list[Any]]:
+    """The county's townships and villages, and the key areas: what assessing a passage
+    reads, kept in memory until one of them changes (core/refcache.py; shared by the
+    process's requests, read only)."""
+    return kept(
+        "passage_reference",
+        lambda: (
+            (list(Township.objects.all()), list(Village.objects.select_related("township"))),
+            key_areas(),
+        ),
+    )
+
+
+def resolve_destination(text: str, places: Places) -> tuple[Township | None, Village | None]:
     """The township (and village) of the county a written destination names."""
     text = normalize_text(text)
     if not text:
@@ -176,7 +187,7 @@ def _temperature(raw: Any, label: str) -> Decimal | None:
 def passage_assess(
     *,
     data: PassageInput,
-    places: tuple[list[Township], list[Village]] | None = None,
+    places: Places | None = None,
     areas: Sequence[Any] | None = None,
     require_temperature: bool = False,
     memo: dict[Any, Any] | None = None,
@@ -211,8 +222,10 @@ def passage_assess(
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
     elif len(data.occupants) > MAX_OCCUPANTS:
         errors["occupants"] = [_("乘车人员：一次最多登记%(n)s人") % {"n": MAX_OCCUPANTS}]
-    places = places or _places()
-    areas = areas if areas is not None else key_areas()
+    if places is None or areas is None:
+        kept_places, kept_areas = _reference()
+        places = places or kept_places
+        areas = areas if areas is not None else kept_areas
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
@@ -576,8 +589,7 @@ def passages_register_bulk(
     """The bulk form of passage_register for imports and the demo: the same validation,
     flags and decisions, persons found or created, referrals through case_refer, and the
     counts kept — with a handful of queries per batch instead of per row."""
-    places = _places()
-    areas = key_areas()
+    places, areas = _reference()
     memo: dict[Any, Any] = {}
     assessed_all = [
         passage_assess(data=item, places=places, areas=areas, memo=memo) for item in items

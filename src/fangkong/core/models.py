@@ -1,4 +1,4 @@
-"""Shared reference data (key epidemic areas) and the rate-limit counters."""
+"""Shared reference data (key epidemic areas), its version, and the rate-limit counters."""
 
 from __future__ import annotations
 
@@ -59,3 +59,18 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class ReferenceVersion(models.Model):
+    """One row whose `version` database triggers change with every write to townships,
+    villages and key areas (migration core 0003): each process keeps those tables in memory
+    and reads them again only when the version has moved (core/refcache.py)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("基础数据版本")
+        verbose_name_plural = _("基础数据版本")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -7,15 +7,18 @@ by org.reference, which `fangkong init` calls through here.
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.db import transaction
 
-from fangkong.core.models import KeyArea
+from fangkong.core.models import KeyArea, ReferenceVersion
 
 
 @transaction.atomic
 def load_reference_data() -> int:
     created = 0
+    # The row core/refcache.py reads (a flushed database has none, and keeps nothing).
+    ReferenceVersion.objects.get_or_create(pk=1, defaults={"version": secrets.randbits(62)})
     if not KeyArea.objects.exists():
         KeyArea.objects.create(
             prefix="42",

@@ -6,11 +6,20 @@ import datetime
 from collections.abc import Iterable
 
 from fangkong.core.models import KeyArea
+from fangkong.core.refcache import kept
 
 
 def key_areas() -> list[KeyArea]:
-    """All key areas, longest prefix first, so the most specific one wins."""
-    return sorted(KeyArea.objects.all(), key=lambda k: (-len(k.prefix), k.valid_from))
+    """All key areas, longest prefix first, so the most specific one wins (kept in memory
+    until they change: core/refcache.py; the list is the caller's, the areas are shared)."""
+    return list(
+        kept(
+            "key_areas",
+            lambda: tuple(
+                sorted(KeyArea.objects.all(), key=lambda k: (-len(k.prefix), k.valid_from))
+            ),
+        )
+    )
 
 
 def key_area_for(
