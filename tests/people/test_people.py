@@ -143,7 +143,7 @@ def test_name_search_finds_a_part_of_a_name_when_others_begin_with_it_elsewhere(
     """A station searching 建国 finds its 王建国 even though 建国华 of another station's
     township begins with 建国 (the names that begin with the term are looked for among the
     people the user may see, not the whole county)."""
-    mine, _ = person_register(
+    person_register(
         data=PersonInput(
             name="王建国",
             id_number=make_id_number("370921", datetime.date(1971, 5, 6), 31, "M"),
