@@ -10,9 +10,32 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children still running:
+    a gunicorn master and its workers."""
+    children = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    total = 0
+    for p in [pid, *map(int, children)]:
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Server(NamedTuple):
+    port: int
+    pid: int  # the master's: cpu_seconds(pid) counts its workers too
 
 
 def free_port() -> int:
@@ -28,8 +51,8 @@ def checkout_env(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *options: str, wait: int = 200) -> Iterator[int]:
-    """gunicorn with `options` on 127.0.0.1 and a free port; yields the port once it answers."""
+def gunicorn(env: dict[str, str], *options: str, wait: int = 200) -> Iterator[Server]:
+    """gunicorn with `options` on 127.0.0.1 and a free port; yields it once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [BIN / "gunicorn", "fangkong.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -43,7 +66,7 @@ def gunicorn(env: dict[str, str], *options: str, wait: int = 200) -> Iterator[in
                 break
             except OSError:
                 time.sleep(0.1)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.terminate()
         process.wait(30)

@@ -70,8 +70,8 @@ def setup(url: str, var: str) -> None:
 @contextlib.contextmanager
 def server() -> Iterator[int]:
     """gunicorn (one sync worker: the requests are timed one at a time) on a free port."""
-    with gunicorn(checkout_env(), "--workers", "1", "--timeout", "600") as port:
-        yield port
+    with gunicorn(checkout_env(), "--workers", "1", "--timeout", "600") as running:
+        yield running.port
 
 
 def get(port: int, path: str, cookie: str) -> float:
