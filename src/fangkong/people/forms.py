@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_clean
@@ -49,7 +50,6 @@ class PersonForm(forms.Form):
     )
     address_detail = forms.CharField(label=_("详细住址"), required=False, max_length=200)
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -88,8 +88,35 @@ class PersonForm(forms.Form):
             "village": person.village_id,
             "address_detail": person.address_detail,
             "note": person.note,
-            "version": person.version,
         }
+
+
+# What the edit page shows of a person: a save from a stale page is told what changed.
+PERSON_SHOWN = [
+    "name",
+    "doc_type",
+    "id_number",
+    "doc_number",
+    "phone",
+    "township",
+    "village",
+    "address_detail",
+    "note",
+]
+
+
+def person_shown(person: Person) -> dict[str, str]:
+    return shown(person, PERSON_SHOWN)
+
+
+class PersonEditForm(PersonForm, VersionedForm):
+    """A person's details, edited; saved only if nobody saved them since the page was drawn."""
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(self.initial_for(person))
+            self.stamp(person.version, person_shown(person))
 
 
 class PersonSearchForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
 from fangkong.core.bulk import insert_rows, reserve_ids
+from fangkong.core.conflicts import stale_error
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.phones import parse_phone
@@ -155,13 +156,7 @@ def person_update(
     """Edit a person from a form. With `expected_version`, refuse to overwrite a newer save."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _(
-                "该人员信息已被他人修改（当前版本%(current)s，您编辑的是版本%(yours)s），请刷新后重新编辑"
-            )
-            % {"current": locked.version, "yours": expected_version},
-            code="conflict",
-        )
+        raise stale_error()
     values = person_clean(data)
     other = find_existing(values)
     if other is not None and other.pk != locked.pk:

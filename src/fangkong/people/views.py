@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.conflicts import is_conflict
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
 from fangkong.people import selectors, services
-from fangkong.people.forms import PersonForm, PersonSearchForm
+from fangkong.people.forms import PersonEditForm, PersonForm, PersonSearchForm, person_shown
 
 
 @require_perm("people.view")
@@ -98,21 +99,35 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
 
-@require_perm("people.view", "people.edit")
+@require_perm("people.view", "people.edit", "people.reveal")
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, pk=pk)
-    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                person=person,
-                data=form.to_input(),
-                by=request.user,  # type: ignore[arg-type]
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("person_detail", pk=person.pk)
+    """The edit form shows the full ID number, phone and address: every opening is recorded
+    as a view of them, as 显示完整信息 is."""
+    user: User = request.user  # type: ignore[assignment]
+    person = selectors.person_get(user=user, pk=pk)
+    if request.method != "POST":
+        services.person_reveal(person=person, by=user, purpose=_("修改人员信息"))
+        form = PersonEditForm(person=person)
+    else:
+        form = PersonEditForm(request.POST, person=person)
+        if form.is_valid():
+            try:
+                services.person_update(
+                    person=person,
+                    data=form.to_input(),
+                    by=user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                if not is_conflict(exc):
+                    add_errors(form, exc)
+                else:
+                    person = selectors.person_get(user=user, pk=pk)
+                    form.add_error(
+                        None,
+                        form.refuse(person, person_shown(person), PersonEditForm(person=person)),
+                    )
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
