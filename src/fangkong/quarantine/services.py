@@ -79,36 +79,15 @@ def case_refer(
     source: str,
     by: User | None,
     at: datetime.datetime | None = None,
-    came_from_code: str = "",
-    came_from: str = "",
-    arrival_date: datetime.date | None = None,
-    township: Township | None = None,
-    village: Village | None = None,
-    address_detail: str = "",
-    note: str = "",
-    ref_type: str = "",
-    ref_id: str = "",
-    needs_review: list[str] | None = None,
+    **known: Any,
 ) -> tuple[QuarantineCase, bool]:
     """Refer a person for verification: join their open case, or open a new one in the
     待核查 queue of the station responsible for their township. Returns (case, opened).
+    `known`: what the referrer knows of them, by the names of Referral's fields.
 
     Every referral is kept on the case (its timeline), whoever made it.
     """
-    referral = Referral(
-        person=person,
-        came_from_code=came_from_code,
-        came_from=came_from,
-        arrival_date=arrival_date,
-        township=township,
-        village=village,
-        address_detail=address_detail,
-        note=note,
-        ref_type=ref_type,
-        ref_id=ref_id,
-        needs_review=needs_review,
-    )
-    return cases_refer([referral], source=source, by=by, at=at)[0]
+    return cases_refer([Referral(person=person, **known)], source=source, by=by, at=at)[0]
 
 
 @transaction.atomic(savepoint=False)  # no partial undo: a failure fails the caller
