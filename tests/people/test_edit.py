@@ -59,7 +59,10 @@ def test_a_save_from_a_stale_page_names_what_changed_and_keeps_both(world: World
     refused = second.post(page, {**theirs, "address_detail": "4组1号"})
     html = refused.content.decode()
     assert refused.status_code == 200
-    assert "保存未成功：您打开此页面后，" in html and "联系电话由“13853801234”改为“13900001111”" in html
+    assert (
+        "保存未成功：您打开此页面后，" in html
+        and "联系电话由“13853801234”改为“13900001111”" in html
+    )
     person = Person.objects.get(pk=world.person_a.pk)
     assert (person.phone, person.address_detail) == ("13900001111", "3组12号")
     # Drawn again: the first officer's phone, the second officer's address.
