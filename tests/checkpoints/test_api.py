@@ -143,7 +143,23 @@ def test_lists(posts: Posts) -> None:
     command = posts.world.client("command")
     assert command.get("/api/v1/checkpoints").json()["count"] == 2
     persons = Client().get(f"/api/v1/persons?q={WUHAN}", **auth).json()
-    assert persons["count"] == 1
+    assert persons["count"] == 1 and persons["count_capped"] is False
+
+
+@pytest.mark.django_db
+def test_list_counts_stop_at_the_cap(posts: Posts) -> None:
+    """A list's count reads at most 10,001 rows: a province's passages are not counted
+    one by one to answer fifty (past the cap, count_capped is true)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    command = posts.world.client("command")
+    for path in ("/api/v1/passages", "/api/v1/persons", "/api/v1/cases"):
+        with CaptureQueriesContext(connection) as queries:
+            body = command.get(path).json()
+        assert body["count_capped"] is False
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+        assert len(counts) == 1 and "LIMIT 10001" in counts[0], counts
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
-from fangkong.core.api import page_slice
+from fangkong.core.api import Counted, counted, page_slice
 from fangkong.core.masking import mask_id_number, mask_name
 from fangkong.core.reference_api import reference_response
 
@@ -222,9 +222,8 @@ class PassageFilterIn(Schema):
     offset: int = 0
 
 
-class PassagePage(Schema):
+class PassagePage(Counted):
     items: list[PassageOut]
-    count: int
 
 
 @router.get("/passages", response=PassagePage, summary="通行登记列表")
@@ -250,7 +249,7 @@ def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> Pass
     if filters.flagged is False:
         qs = qs.filter(flagged=False)
     items = [passage_out(p) for p in qs[page_slice(filters.limit, filters.offset)]]
-    return PassagePage(items=items, count=qs.count())
+    return PassagePage(items=items, **counted(qs))
 
 
 class CheckpointOut(Schema):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Schema
 
-T = TypeVar("T")
+from fangkong.core.pagination import COUNT_CAP, capped_count
 
 _MESSAGES = {
     "missing": "必填",
@@ -44,9 +45,17 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
-class Paged(Schema, Generic[T]):
-    items: list[T]
+class Counted(Schema):
+    """A list's count: exact up to COUNT_CAP (10,000) rows; past that `count` is 10,001 and
+    `count_capped` true (narrow the filters), as on the pages (core/pagination.py)."""
+
     count: int
+    count_capped: bool
+
+
+def counted(rows: QuerySet[Any]) -> dict[str, Any]:
+    n = capped_count(rows)
+    return {"count": n, "count_capped": n > COUNT_CAP}
 
 
 def page_slice(limit: int, offset: int) -> slice:

@@ -28,14 +28,19 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.cap + 1].count()
-        return len(self.object_list)
+        return capped_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:
         """Whether there are more rows than the cap (the count is then cap + 1)."""
         return self.count > self.cap
+
+
+def capped_count(rows: QuerySet[Any] | Any, cap: int = COUNT_CAP) -> int:
+    """How many rows, counting no further than cap + 1."""
+    if isinstance(rows, QuerySet):
+        return rows[: cap + 1].count()
+    return len(rows)
 
 
 def paginate(

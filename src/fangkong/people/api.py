@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import page_slice
+from fangkong.core.api import Counted, counted, page_slice
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.people import selectors
 from fangkong.people.models import Person
@@ -29,9 +29,8 @@ class PersonOut(Schema):
     id_unverified: bool
 
 
-class PersonPage(Schema):
+class PersonPage(Counted):
     items: list[PersonOut]
-    count: int
 
 
 def person_out(person: Person) -> PersonOut:
@@ -63,7 +62,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPa
         raise PermissionDenied
     qs = selectors.person_list(user=request.user, q=filters.q[:60])
     items = [person_out(p) for p in qs[page_slice(filters.limit, filters.offset)]]
-    return PersonPage(items=items, count=qs.count())
+    return PersonPage(items=items, **counted(qs))
 
 
 @router.get("/persons/{person_id}", response=PersonOut, summary="人员详情（脱敏）")

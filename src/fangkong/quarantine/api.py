@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import page_slice
+from fangkong.core.api import Counted, counted, page_slice
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
@@ -46,9 +46,8 @@ class CaseOut(Schema):
     version: int
 
 
-class CasePage(Schema):
+class CasePage(Counted):
     items: list[CaseOut]
-    count: int
 
 
 def case_out(case: QuarantineCase, day: datetime.date) -> CaseOut:
@@ -103,7 +102,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     )
     qs = selectors.case_list(user=request.user, filters=flt, now=now)
     items = [case_out(c, now.date()) for c in qs[page_slice(filters.limit, filters.offset)]]
-    return CasePage(items=items, count=qs.count())
+    return CasePage(items=items, **counted(qs))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="隔离管控对象详情（脱敏）")
