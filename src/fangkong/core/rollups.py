@@ -15,10 +15,13 @@ are deleted, so the table holds only the combinations that exist.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 NEVER_BEFORE = datetime.date(1, 1, 1)  # an opening day that was never recorded
@@ -142,6 +145,72 @@ class Rollup:
             f"INSERT INTO {self.target} ({self._columns()}) SELECT {', '.join(keys + sums)} "
             f"FROM {self.source} GROUP BY {', '.join(keys)}",
         ]
+
+    # ------------------------------------------------------------------ bulk inserts
+
+    @contextlib.contextmanager
+    def insert_trigger_off(self) -> Iterator[None]:
+        """For a bulk insert into the source, inside its transaction: the insert trigger is
+        off until the block ends, and the caller adds the sums of the rows it inserted with
+        `add_inserted` (one upsert per combination of keys instead of one per row — on
+        SQLite the per-row upsert cost twice the insert itself). SQLite drops and re-creates
+        the trigger in the transaction, which holds the write lock: no other connection
+        writes, or sees the table without its trigger. PostgreSQL disables it, also
+        transactionally (the lock taken lets readers through, blocks other writers to the
+        source until the commit)."""
+        if not connection.in_atomic_block:
+            raise RuntimeError("insert_trigger_off needs a transaction")
+        vendor = connection.vendor
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {self.source} DISABLE TRIGGER {self.name}_ins")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {self.name}_ins")
+        yield
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {self.source} ENABLE TRIGGER {self.name}_ins")
+            else:
+                cursor.execute(self.install_sql(vendor)[0])
+
+    def add_inserted(self, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Add rows inserted into the source while its insert trigger was off: `fields` names
+        the values of each row (source columns; a key column not named is NULL), the sums
+        are added as the trigger would, one upsert per combination of keys."""
+        if not rows:
+            return
+        position = {name: i for i, name in enumerate(fields)}
+        picks = [(position.get(k.column), k.null_as) for k in self.keys]
+        sums = [None if e == "1" else position[e] for _s, e in self.sums]
+        totals: dict[tuple[Any, ...], list[Any]] = {}
+        for row in rows:
+            key = tuple(
+                null_as if (value := (row[i] if i is not None else None)) is None else value
+                for i, null_as in picks
+            )
+            add = [1 if i is None else row[i] for i in sums]
+            if key in totals:
+                totals[key] = [a + b for a, b in zip(totals[key], add, strict=True)]
+            else:
+                totals[key] = add
+        ops = connection.ops
+        adapt = [
+            ops.adapt_datefield_value if isinstance(k.null_as, datetime.date) else None
+            for k in self.keys
+        ]
+        values = [
+            [fn(v) if fn else v for fn, v in zip(adapt, key, strict=True)] + total
+            for key, total in totals.items()
+        ]
+        keys = ", ".join(k.column for k in self.keys)
+        sets = ", ".join(f"{s} = {self.target}.{s} + excluded.{s}" for s, _e in self.sums)
+        marks = ", ".join(["%s"] * (len(self.keys) + len(self.sums)))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.target} ({self._columns()}) VALUES ({marks}) "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+                values,
+            )
 
     # ------------------------------------------------------------------ migrations
 

@@ -46,6 +46,7 @@ from fangkong.people.models import Person
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
+    CASE_ROLLUP,
     OPEN_STATUSES,
     CaseReferral,
     CaseStatus,
@@ -879,12 +880,13 @@ class Importer:
                 entry["outcome"] = ListEntry.Outcome.JOINED
                 counts["joined"] += 1
         case_ids = reserve_ids(QuarantineCase, len(new_cases))
-        insert_rows(
-            QuarantineCase,
-            CASE_FIELDS,
-            [self._case(row, pid) for row, pid in new_cases],
-            ids=case_ids,
-        )
+        case_rows = [self._case(row, pid) for row, pid in new_cases]
+        if case_rows:
+            # The case counts' trigger upserted one row of sums per case: add them per
+            # township instead.
+            with CASE_ROLLUP.insert_trigger_off():
+                insert_rows(QuarantineCase, CASE_FIELDS, case_rows, ids=case_ids)
+                CASE_ROLLUP.add_inserted(CASE_FIELDS, case_rows)
         for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
             open_cases[pid] = pk
             self.open_case[pid] = pk
