@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from fangkong.accounts.audit import audit_verify
 from fangkong.accounts.models import AuditEntry
+from fangkong.core.rollups import NEVER, NEVER_BEFORE
 from fangkong.people.models import Person
 from fangkong.quarantine.imports import (
     ImportFileError,
@@ -22,7 +23,6 @@ from fangkong.quarantine.imports import (
     list_import_start,
     parse_date,
 )
-from fangkong.core.rollups import NEVER, NEVER_BEFORE
 from fangkong.quarantine.models import (
     CaseCount,
     CaseReferral,
