@@ -1125,10 +1125,20 @@ def list_import_create(
     return li
 
 
-def list_import_layout(*, list_import: ListImport) -> ListImport:
+# The table read for the headers, kept for a `list_import_run` that follows in the same
+# process (the CLI, the demo): a list is then read once. One slot, taken by that run.
+_kept_table: tuple[int, str, Table] | None = None
+
+
+def list_import_layout(*, list_import: ListImport, keep: bool = False) -> ListImport:
     """Find the headers; with every needed column known, queue the import, else ask for
-    the columns (status 待指定列)."""
+    the columns (status 待指定列). `keep`: the import runs next in this process — keep the
+    table read for it."""
+    global _kept_table
+    _kept_table = None
     table, layout = inspect_file(list_import.file.path)
+    if keep:
+        _kept_table = (list_import.pk, list_import.file.path, table)
     list_import.header_row = layout.header_row
     list_import.headers = layout.headers[:60]
     list_import.mapping = {str(k): v for k, v in layout.mapping.items()}
@@ -1177,8 +1187,13 @@ def list_import_run(
         if progress:
             progress(done, total)
 
+    global _kept_table
+    kept, _kept_table = _kept_table, None
     try:
-        table = open_table(li.file.path)
+        if kept is not None and kept[:2] == (li.pk, li.file.path):
+            table = kept[2]
+        else:
+            table = open_table(li.file.path)
         if li.all_or_nothing and not li.dry_run:
             check = Importer(li, store=False, progress=report).run(table)
             if check.problems:
@@ -1380,8 +1395,10 @@ def list_import_start(
             li = list_import_create(
                 upload=upload, name=name, by=by, dry_run=dry_run, all_or_nothing=all_or_nothing
             )
-            list_import_layout(list_import=li)
+            list_import_layout(list_import=li, keep=not enqueue)
     except Exception:
+        global _kept_table
+        _kept_table = None
         if li is not None and li.file:
             li.file.storage.delete(li.file.name)
         raise
