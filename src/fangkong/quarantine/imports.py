@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import gc
 import hashlib
 import io
 import re
@@ -648,6 +649,20 @@ def _fewer_checkpoints() -> Iterator[None]:
             cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
 
 
+@contextlib.contextmanager
+def _collect_per_chunk() -> Iterator[None]:
+    """Python's cyclic garbage collector ran every 700 new objects, and over the growing heap
+    every so often: a quarter of an import's time, for rows that hold no cycles. Off during
+    an import; the young objects are collected after each chunk instead."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Importer:
     """Runs one ListImport: reads, validates and stores in chunks of CHUNK rows."""
 
@@ -689,7 +704,7 @@ class Importer:
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
 
     def run(self, table: Table) -> Outcome:
-        with _fewer_checkpoints():
+        with _fewer_checkpoints(), _collect_per_chunk():
             return self._run(table)
 
     def _run(self, table: Table) -> Outcome:
@@ -739,6 +754,7 @@ class Importer:
     def _flush(self, rows: list[Row]) -> None:
         with transaction.atomic():
             self._flush_chunk(rows)
+        gc.collect(1)
 
     def _flush_chunk(self, rows: list[Row]) -> None:
         counts = self.counts
