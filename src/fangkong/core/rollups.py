@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -180,15 +182,24 @@ class Rollup:
         if not rows:
             return
         position = {name: i for i, name in enumerate(fields)}
-        picks = [(position.get(k.column), k.null_as) for k in self.keys]
-        sums = [None if e == "1" else position[e] for _s, e in self.sums]
+        keyed = [k for k in self.keys if k.column in position]
+        summed = [e for _s, e in self.sums if e != "1"]
+        picks = [position[k.column] for k in keyed] + [position[e] for e in summed]
+        if not picks:
+            raise ValueError("add_inserted: no key column among the fields")
+        # Rows grouped by what the sums depend on: itemgetter and Counter, no Python per row.
+        groups = Counter(map(itemgetter(*picks), rows))
         totals: dict[tuple[Any, ...], list[Any]] = {}
-        for row in rows:
-            key = tuple(
-                null_as if (value := (row[i] if i is not None else None)) is None else value
-                for i, null_as in picks
+        for group, count in groups.items():
+            picked = dict(
+                zip(
+                    [k.column for k in keyed] + summed,
+                    group if len(picks) > 1 else (group,),
+                    strict=True,
+                )
             )
-            add = [1 if i is None else row[i] for i in sums]
+            key = tuple(k.null_as if (v := picked.get(k.column)) is None else v for k in self.keys)
+            add = [count if e == "1" else picked[e] * count for _s, e in self.sums]
             if key in totals:
                 totals[key] = [a + b for a, b in zip(totals[key], add, strict=True)]
             else:

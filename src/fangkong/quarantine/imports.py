@@ -802,27 +802,32 @@ class Importer:
         )
         open_cases.update(self.open_case)
 
-        entries: list[dict[str, Any]] = []
+        # Entries as lists in ENTRY_FIELDS' order (E_* name the places filled later).
+        entries: list[list[Any]] = []
         new_people: list[Row] = []
-        plan: list[tuple[Row, dict[str, Any]]] = []  # rows that join or open a case
-        duplicates: list[tuple[dict[str, Any], int, Row]] = []
+        plan: list[tuple[Row, list[Any]]] = []  # rows that join or open a case
+        duplicates: list[tuple[list[Any], int, Row]] = []
         result = _("处理结果")
+        li_id = self.li.pk
+        level_ok, level_warning = ListEntry.Level.OK, ListEntry.Level.WARNING
+        level_error = ListEntry.Level.ERROR
         for row in rows:
-            entry: dict[str, Any] = {
-                "list_import_id": self.li.pk,
-                "row_number": row.number,
-                "raw": row.raw,
-                "row_hash": row.row_hash,
-                "name": row.name,
-                "messages": row.messages,
-                "level": ListEntry.Level.ERROR
-                if row.refused
-                else (ListEntry.Level.WARNING if row.warning else ListEntry.Level.OK),
-                "stored": False,
-            }
+            entry: list[Any] = [
+                li_id,
+                row.number,
+                row.raw,
+                row.row_hash,
+                row.name,
+                None,
+                None,
+                None,
+                level_error if row.refused else (level_warning if row.warning else level_ok),
+                False,
+                row.messages,
+            ]
             entries.append(entry)
             if row.refused:
-                entry["outcome"] = ListEntry.Outcome.REFUSED
+                entry[E_OUTCOME] = ListEntry.Outcome.REFUSED
                 counts["refused"] += 1
                 self.problems += 1
                 continue
@@ -830,13 +835,13 @@ class Importer:
                 counts["warnings"] += 1
                 self.problems += 1
             if row.row_hash in earlier:
-                entry["outcome"] = ListEntry.Outcome.ALREADY
-                entry["messages"] = {**row.messages, result: [_("此行已导入过，未作改动")]}
+                entry[E_OUTCOME] = ListEntry.Outcome.ALREADY
+                entry[E_MESSAGES] = {**row.messages, result: [_("此行已导入过，未作改动")]}
                 counts["already"] += 1
                 continue
             if row.row_hash in self.seen_hashes:
-                entry["outcome"] = ListEntry.Outcome.ALREADY
-                entry["messages"] = {
+                entry[E_OUTCOME] = ListEntry.Outcome.ALREADY
+                entry[E_MESSAGES] = {
                     **row.messages,
                     result: [
                         _("与第%(n)d行内容相同，未重复导入") % {"n": self.seen_hashes[row.row_hash]}
@@ -850,8 +855,8 @@ class Importer:
             if pid is None and not row.id_number and row.phone:
                 match = by_name_phone.get((row.name, row.phone))
                 if match is not None:
-                    entry["outcome"] = ListEntry.Outcome.DUPLICATE
-                    entry["messages"] = {
+                    entry[E_OUTCOME] = ListEntry.Outcome.DUPLICATE
+                    entry[E_MESSAGES] = {
                         **row.messages,
                         result: [_("与已登记人员姓名和电话相同，待确认是否同一人")],
                     }
@@ -865,9 +870,9 @@ class Importer:
             plan.append((row, entry))
         if not self.store:
             for _row, entry in plan:
-                entry["outcome"] = ListEntry.Outcome.CHECKED
+                entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
             for entry, _pid, _row in duplicates:
-                entry["outcome"] = ListEntry.Outcome.CHECKED
+                entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
             self._entries(entries)
             return
         first, last = rows[0].number, rows[-1].number
@@ -886,14 +891,14 @@ class Importer:
         new_cases: list[tuple[Row, int]] = []
         for row, entry in plan:
             pid = known.get(row.key) or self.new_keys[row.key]
-            entry["person_id"] = pid
+            entry[E_PERSON] = pid
             if open_cases.get(pid) is None:
                 new_cases.append((row, pid))
                 open_cases[pid] = -1
-                entry["outcome"] = ListEntry.Outcome.NEW_CASE
+                entry[E_OUTCOME] = ListEntry.Outcome.NEW_CASE
                 counts["new_cases"] += 1
             else:
-                entry["outcome"] = ListEntry.Outcome.JOINED
+                entry[E_OUTCOME] = ListEntry.Outcome.JOINED
                 counts["joined"] += 1
         case_ids = reserve_ids(QuarantineCase, len(new_cases))
         case_rows = [self._case(row, pid) for row, pid in new_cases]
@@ -908,17 +913,17 @@ class Importer:
             self.open_case[pid] = pk
         joined_fill: dict[int, Row] = {}
         for row, entry in plan:
-            entry["case_id"] = open_cases[entry["person_id"]]
-            entry["stored"] = True
-            if entry["outcome"] == ListEntry.Outcome.JOINED:
-                joined_fill.setdefault(entry["case_id"], row)
+            entry[E_CASE] = open_cases[entry[E_PERSON]]
+            entry[E_STORED] = True
+            if entry[E_OUTCOME] == ListEntry.Outcome.JOINED:
+                joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
-            entry["stored"] = True
+            entry[E_STORED] = True
         self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
                 [
-                    PossibleDuplicate(entry_id=entry["id"], person_id=pid, data=_row_data(row))
+                    PossibleDuplicate(entry_id=entry[E_ID], person_id=pid, data=_row_data(row))
                     for entry, pid, row in duplicates
                 ]
             )
@@ -930,12 +935,12 @@ class Importer:
             ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id"),
             [
                 (
-                    entry["case_id"],
+                    entry[E_CASE],
                     pushed,
                     self.now,
-                    (note % {"name": self.li.original_name, "row": entry["row_number"]})[:200],
+                    (note % {"name": self.li.original_name, "row": entry[E_ROW]})[:200],
                     REF_TYPE,
-                    str(entry["id"]),
+                    str(entry[E_ID]),
                     by_id,
                 )
                 for _row, entry in plan
@@ -964,16 +969,11 @@ class Importer:
                 },
             )
 
-    def _entries(self, entries: list[dict[str, Any]]) -> list[int]:
+    def _entries(self, entries: list[list[Any]]) -> list[int]:
         ids = reserve_ids(ListEntry, len(entries))
-        insert_rows(
-            ListEntry,
-            ENTRY_FIELDS,
-            [tuple(entry.get(name) for name in ENTRY_FIELDS) for entry in entries],
-            ids=ids,
-        )
+        insert_rows(ListEntry, ENTRY_FIELDS, entries, ids=ids)
         for entry, pk in zip(entries, ids, strict=True):
-            entry["id"] = pk
+            entry.append(pk)  # E_ID
         return ids
 
     def _person(self, row: Row) -> dict[str, Any]:
@@ -1081,6 +1081,8 @@ ENTRY_FIELDS = (
     "stored",
     "messages",
 )
+E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_STORED, E_MESSAGES = 1, 5, 6, 7, 9, 10
+E_ID = len(ENTRY_FIELDS)  # appended once the entries are written
 
 
 def _row_data(row: Row) -> dict[str, Any]:
