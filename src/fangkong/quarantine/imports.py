@@ -49,9 +49,7 @@ from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
     CASE_ROLLUP,
     OPEN_STATUSES,
-    CaseReferral,
     CaseStatus,
-    CaseTransition,
     ListEntry,
     ListImport,
     PossibleDuplicate,
@@ -919,7 +917,7 @@ class Importer:
                 joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
             entry[E_STORED] = True
-        self._entries(entries)
+        entry_ids = self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
                 [
@@ -927,31 +925,7 @@ class Importer:
                     for entry, pid, row in duplicates
                 ]
             )
-        note = _("推送名单：%(name)s 第%(row)s行")
-        by_id = self.by.pk if self.by else None
-        pushed = QuarantineCase.Source.PUSHED_LIST
-        insert_rows(
-            CaseReferral,
-            ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id"),
-            [
-                (
-                    entry[E_CASE],
-                    pushed,
-                    self.now,
-                    (note % {"name": self.li.original_name, "row": entry[E_ROW]})[:200],
-                    REF_TYPE,
-                    str(entry[E_ID]),
-                    by_id,
-                )
-                for _row, entry in plan
-            ],
-        )
-        reason = _("建档：%(source)s") % {"source": pushed.label}
-        insert_rows(
-            CaseTransition,
-            ("case_id", "from_status", "to_status", "at", "by_id", "reason"),
-            [(pk, "", CaseStatus.PENDING, self.now, by_id, reason) for pk in case_ids],
-        )
+        self._referrals_and_transitions(entry_ids)
         self._fill_joined(joined_fill)
         # One audit entry for the chunk's cases (and one for its people, persons_insert):
         # the list entries written above record which row made which person and case.
@@ -964,9 +938,59 @@ class Importer:
                 changes={
                     "ids": id_runs(case_ids),
                     "count": len(case_ids),
-                    "source": pushed.value,
+                    "source": QuarantineCase.Source.PUSHED_LIST.value,
                     **details,
                 },
+            )
+
+    def _referrals_and_transitions(self, entry_ids: list[int]) -> None:
+        """The referral of every row stored (to the case it opened or joined) and the first
+        transition of every case opened, written in SQL from the entries just stored (they
+        name row, case and outcome) instead of from Python tuples."""
+        pushed = QuarantineCase.Source.PUSHED_LIST
+        by_id = self.by.pk if self.by else None
+        at = connection.ops.adapt_datetimefield_value(self.now)
+        # The note names the row: the translated text around the row number, joined in SQL.
+        note = _("推送名单：%(name)s 第%(row)s行") % {"name": self.li.original_name, "row": "\0"}
+        parts = note.split("\0")
+        note_sql = " || CAST(e.row_number AS TEXT) || ".join(["%s"] * len(parts))
+        # This chunk's entries: ids reserved for it, of this import ("+": by the ids'
+        # range, not the index of the import's entries, which grows with every chunk).
+        chunk = (
+            'FROM "quarantine_listentry" e WHERE e.id BETWEEN %s AND %s AND +e.list_import_id = %s'
+        )
+        where = [min(entry_ids), max(entry_ids), self.li.pk]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO "quarantine_casereferral" '
+                '("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id") '
+                f"SELECT e.case_id, %s, %s, SUBSTR({note_sql}, 1, 200), %s, "
+                f"CAST(e.id AS TEXT), CAST(%s AS BIGINT) {chunk} "
+                "AND e.outcome IN (%s, %s) ORDER BY e.id",
+                [
+                    pushed.value,
+                    at,
+                    *parts,
+                    REF_TYPE,
+                    by_id,
+                    *where,
+                    ListEntry.Outcome.NEW_CASE.value,
+                    ListEntry.Outcome.JOINED.value,
+                ],
+            )
+            cursor.execute(
+                'INSERT INTO "quarantine_casetransition" '
+                '("case_id", "from_status", "to_status", "at", "by_id", "reason") '
+                f"SELECT e.case_id, '', %s, %s, CAST(%s AS BIGINT), %s {chunk} "
+                "AND e.outcome = %s ORDER BY e.id",
+                [
+                    CaseStatus.PENDING.value,
+                    at,
+                    by_id,
+                    _("建档：%(source)s") % {"source": pushed.label},
+                    *where,
+                    ListEntry.Outcome.NEW_CASE.value,
+                ],
             )
 
     def _entries(self, entries: list[list[Any]]) -> list[int]:
