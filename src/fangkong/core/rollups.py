@@ -15,10 +15,9 @@ are deleted, so the table holds only the combinations that exist.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -150,33 +149,32 @@ class Rollup:
 
     # ------------------------------------------------------------------ bulk inserts
 
-    @contextlib.contextmanager
-    def insert_trigger_off(self) -> Iterator[None]:
-        """For a bulk insert into the source, inside its transaction: the insert trigger is
-        off until the block ends, and the caller adds the sums of the rows it inserted with
-        `add_inserted` (one upsert per combination of keys instead of one per row — on
-        SQLite the per-row upsert cost twice the insert itself). SQLite drops and re-creates
-        the trigger in the transaction, which holds the write lock: no other connection
-        writes, or sees the table without its trigger. PostgreSQL disables it, also
-        transactionally (the lock taken lets readers through, blocks other writers to the
-        source until the commit)."""
+    def insert_counted(
+        self, fields: Sequence[str], rows: Sequence[Sequence[Any]], insert: Callable[[], None]
+    ) -> None:
+        """A bulk insert into the source (`insert()` writes `rows`, values of `fields`),
+        inside its transaction. On SQLite the per-row trigger's upsert cost twice the insert
+        itself: the insert trigger is dropped, the rows inserted, their sums added with one
+        upsert per combination of keys (`add_inserted`) and the trigger re-created — all in
+        the transaction, which holds the write lock: no other connection writes, or sees the
+        table without its trigger. PostgreSQL keeps its trigger (it cannot be disabled while
+        the transaction has deferred foreign-key checks pending, and the work is the
+        server's)."""
         if not connection.in_atomic_block:
-            raise RuntimeError("insert_trigger_off needs a transaction")
-        vendor = connection.vendor
+            raise RuntimeError("insert_counted needs a transaction")
+        if connection.vendor != "sqlite":
+            insert()
+            return
         with connection.cursor() as cursor:
-            if vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {self.source} DISABLE TRIGGER {self.name}_ins")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {self.name}_ins")
-        yield
+            cursor.execute(f"DROP TRIGGER IF EXISTS {self.name}_ins")
+        insert()
+        self.add_inserted(fields, rows)
         with connection.cursor() as cursor:
-            if vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {self.source} ENABLE TRIGGER {self.name}_ins")
-            else:
-                cursor.execute(self.install_sql(vendor)[0])
+            cursor.execute(self.install_sql("sqlite")[0])
 
     def add_inserted(self, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Add rows inserted into the source while its insert trigger was off: `fields` names
+        """Add rows inserted into the source while its insert trigger was off (SQLite, see
+        insert_counted): `fields` names
         the values of each row (source columns; a key column not named is NULL), the sums
         are added as the trigger would, one upsert per combination of keys."""
         if not rows:

@@ -901,11 +901,12 @@ class Importer:
         case_ids = reserve_ids(QuarantineCase, len(new_cases))
         case_rows = [self._case(row, pid) for row, pid in new_cases]
         if case_rows:
-            # The case counts' trigger upserted one row of sums per case: add them per
-            # township instead.
-            with CASE_ROLLUP.insert_trigger_off():
-                insert_rows(QuarantineCase, CASE_FIELDS, case_rows, ids=case_ids)
-                CASE_ROLLUP.add_inserted(CASE_FIELDS, case_rows)
+            # The case counts: one upsert per township rather than one per case (SQLite).
+            CASE_ROLLUP.insert_counted(
+                CASE_FIELDS,
+                case_rows,
+                lambda: insert_rows(QuarantineCase, CASE_FIELDS, case_rows, ids=case_ids),
+            )
         for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
             open_cases[pid] = pk
             self.open_case[pid] = pk
