@@ -455,7 +455,7 @@ class Router:
         return (t.pk if t else None), (v.pk if v else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     raw: list[str]
@@ -651,7 +651,7 @@ def _fewer_checkpoints() -> Iterator[None]:
 def _collect_per_chunk() -> Iterator[None]:
     """Python's cyclic garbage collector ran every 700 new objects, and over the growing heap
     every so often: a quarter of an import's time, for rows that hold no cycles. Off during
-    an import; the young objects are collected after each chunk instead."""
+    an import (the few cycles a chunk's queries leave wait for its end)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -659,6 +659,7 @@ def _collect_per_chunk() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+        gc.collect(1)
 
 
 class Importer:
@@ -752,7 +753,6 @@ class Importer:
     def _flush(self, rows: list[Row]) -> None:
         with transaction.atomic():
             self._flush_chunk(rows)
-        gc.collect(1)
 
     def _flush_chunk(self, rows: list[Row]) -> None:
         counts = self.counts
@@ -793,11 +793,16 @@ class Importer:
             ):
                 if name in names:
                     by_name_phone.setdefault((name, phone), pk)
-        open_cases = dict(
-            QuarantineCase.objects.filter(
-                person_id__in=set(known.values()), status__in=OPEN_STATUSES
-            ).values_list("person_id", "pk")
-        )
+        # By person (indexed), the status checked here: with the status in the query SQLite
+        # read every open case through the status index, at each chunk.
+        open_statuses = {str(s) for s in OPEN_STATUSES}
+        open_cases = {
+            person_id: pk
+            for person_id, pk, status in select_in(
+                QuarantineCase, ["person_id", "id", "status"], "person_id", set(known.values())
+            )
+            if status in open_statuses
+        }
         open_cases.update(self.open_case)
 
         # Entries as lists in ENTRY_FIELDS' order (E_* name the places filled later).
