@@ -97,17 +97,35 @@ class Rollup:
 
     # ------------------------------------------------------------------ statements
 
+    def _add_grouped(self, rows: str, vendor: str) -> str:
+        """The sums of a set of rows added, one upsert per combination of keys."""
+        keys = [self._key("", k, vendor) for k in self.keys]
+        sums = ["COUNT(*)" if e == "1" else f"SUM({e})" for _s, e in self.sums]
+        columns = ", ".join(k.column for k in self.keys)
+        sets = ", ".join(f"{s} = {self.target}.{s} + excluded.{s}" for s, _e in self.sums)
+        return (
+            f"INSERT INTO {self.target} ({self._columns()}) "
+            f"SELECT {', '.join(keys + sums)} FROM {rows} GROUP BY {', '.join(keys)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {sets}"
+        )
+
     def install_sql(self, vendor: str) -> list[str]:
         if vendor == "postgresql":
             subtract = ";\n    ".join(self._subtract("OLD", vendor))
+            # Inserts are summed per statement, from its new rows (a transition table): a
+            # COPY of 5,000 cases makes a few upserts, not 5,000.
             return [
                 f"CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger "
                 f"LANGUAGE plpgsql AS $$\nBEGIN\n"
                 f"  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n    {subtract};\n  END IF;\n"
                 f"  IF TG_OP IN ('INSERT', 'UPDATE') THEN\n    {self._add('NEW', vendor)};\n"
                 f"  END IF;\n  RETURN NULL;\nEND $$",
+                f"CREATE OR REPLACE FUNCTION {self.name}_ins() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$\nBEGIN\n"
+                f"  {self._add_grouped('new_rows', vendor)};\n  RETURN NULL;\nEND $$",
                 f"CREATE TRIGGER {self.name}_ins AFTER INSERT ON {self.source} "
-                f"FOR EACH ROW EXECUTE FUNCTION {self.name}()",
+                f"REFERENCING NEW TABLE AS new_rows "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}_ins()",
                 f"CREATE TRIGGER {self.name}_upd AFTER UPDATE OF {', '.join(self._watched())} "
                 f"ON {self.source} FOR EACH ROW WHEN ({self._changed(vendor)}) "
                 f"EXECUTE FUNCTION {self.name}()",
@@ -134,6 +152,7 @@ class Rollup:
                     for op in ("ins", "upd", "del")
                 ),
                 f"DROP FUNCTION IF EXISTS {self.name}()",
+                f"DROP FUNCTION IF EXISTS {self.name}_ins()",
             ]
         return [f"DROP TRIGGER IF EXISTS {self.name}_{op}" for op in ("ins", "upd", "del")]
 
@@ -157,9 +176,8 @@ class Rollup:
         itself: the insert trigger is dropped, the rows inserted, their sums added with one
         upsert per combination of keys (`add_inserted`) and the trigger re-created — all in
         the transaction, which holds the write lock: no other connection writes, or sees the
-        table without its trigger. PostgreSQL keeps its trigger (it cannot be disabled while
-        the transaction has deferred foreign-key checks pending, and the work is the
-        server's)."""
+        table without its trigger. PostgreSQL's insert trigger already sums per statement
+        (from the statement's new rows)."""
         if not connection.in_atomic_block:
             raise RuntimeError("insert_counted needs a transaction")
         if connection.vendor != "sqlite":
@@ -174,9 +192,9 @@ class Rollup:
 
     def add_inserted(self, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Add rows inserted into the source while its insert trigger was off (SQLite, see
-        insert_counted): `fields` names
-        the values of each row (source columns; a key column not named is NULL), the sums
-        are added as the trigger would, one upsert per combination of keys."""
+        insert_counted): `fields` names the values of each row (source columns; a key column
+        not named is NULL); the sums are added as the trigger would, one upsert per
+        combination of keys."""
         if not rows:
             return
         position = {name: i for i, name in enumerate(fields)}
@@ -226,6 +244,12 @@ class Rollup:
     def install(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
         vendor = schema_editor.connection.vendor
         for sql in [*self.drop_sql(vendor), *self.install_sql(vendor), *self.backfill_sql(vendor)]:
+            schema_editor.execute(sql)
+
+    def reinstall(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        """The triggers as this code writes them, the sums kept (no backfill)."""
+        vendor = schema_editor.connection.vendor
+        for sql in [*self.drop_sql(vendor), *self.install_sql(vendor)]:
             schema_editor.execute(sql)
 
     def uninstall(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
