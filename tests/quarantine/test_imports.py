@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from fangkong.accounts.audit import audit_verify
 from fangkong.accounts.models import AuditEntry
+from fangkong.core.rollups import NEVER, NEVER_BEFORE
 from fangkong.people.models import Person
 from fangkong.quarantine.imports import (
     ImportFileError,
@@ -23,6 +24,7 @@ from fangkong.quarantine.imports import (
     parse_date,
 )
 from fangkong.quarantine.models import (
+    CaseCount,
     CaseReferral,
     ListEntry,
     ListImport,
@@ -206,6 +208,33 @@ def test_same_id_joins_the_open_case(world: World, tmp_path: Path) -> None:
     case.refresh_from_db()
     assert case.arrival_date == datetime.date(2020, 1, 20)  # a blank filled from the list
     assert case.referrals.filter(source=QuarantineCase.Source.PUSHED_LIST).count() == 2
+
+
+def case_counts() -> tuple[dict[tuple[Any, ...], int], dict[tuple[Any, ...], int]]:
+    """The case counts the figures read, and the cases counted again."""
+    kept = {
+        (c.township_id, c.status, c.opened_on, c.start_date, c.ended_on): c.n
+        for c in CaseCount.objects.all()
+    }
+    recount: dict[tuple[Any, ...], int] = {}
+    for t, status, opened, start, end in QuarantineCase.objects.values_list(
+        "township_id", "status", "opened_on", "start_date", "ended_on"
+    ):
+        key = (t or 0, status, opened or NEVER_BEFORE, start or NEVER, end or NEVER)
+        recount[key] = recount.get(key, 0) + 1
+    return kept, recount
+
+
+def test_imported_cases_are_counted_in_the_figures(world: World, tmp_path: Path) -> None:
+    case_refer(person=world.person_b, source=QuarantineCase.Source.CHECKPOINT, by=None)
+    li = run(world, write_xlsx(tmp_path / "名单.xlsx", MESSY))
+    assert li.counts["new_cases"] == 5
+    kept, recount = case_counts()
+    assert kept == recount and sum(kept.values()) == 6
+    # Counting goes on after the import: a case opened later is counted too.
+    case_refer(person=world.person_a, source=QuarantineCase.Source.CHECKPOINT, by=None)
+    kept, recount = case_counts()
+    assert kept == recount and sum(kept.values()) == 7
 
 
 def test_rows_without_id_matching_name_and_phone_are_held(world: World, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import connection, models
@@ -60,6 +61,9 @@ _EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
 def _json_text(value: Any) -> str:
     if not value and type(value) in _EMPTY_JSON:
         return _EMPTY_JSON[type(value)]  # most rows' messages and flags
+    if type(value) is list and all(type(v) is str for v in value):
+        # A row's cells: what json.dumps writes, without its generic encoder per call.
+        return "[" + ", ".join(map(encode_basestring, value)) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -106,15 +110,11 @@ def insert_rows(
         values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
     adapters = [(i + shift, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]
     if adapters:
-
-        def adapt(row: Sequence[Any]) -> list[Any]:
-            out = list(row)
-            for i, fn in adapters:
-                if out[i] is not None:
-                    out[i] = fn(out[i])
-            return out
-
-        values = [adapt(row) for row in values]
+        # Column by column: one pass over each adapted column, rows rebuilt by zip.
+        cols = list(zip(*values, strict=True))
+        for i, fn in adapters:
+            cols[i] = tuple([None if v is None else fn(v) for v in cols[i]])
+        values = list(zip(*cols, strict=True))
     insert_values(opts.db_table, columns, values)
 
 

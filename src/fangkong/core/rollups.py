@@ -16,9 +16,13 @@ are deleted, so the table holds only the combinations that exist.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 NEVER_BEFORE = datetime.date(1, 1, 1)  # an opening day that was never recorded
@@ -93,17 +97,35 @@ class Rollup:
 
     # ------------------------------------------------------------------ statements
 
+    def _add_grouped(self, rows: str, vendor: str) -> str:
+        """The sums of a set of rows added, one upsert per combination of keys."""
+        keys = [self._key("", k, vendor) for k in self.keys]
+        sums = ["COUNT(*)" if e == "1" else f"SUM({e})" for _s, e in self.sums]
+        columns = ", ".join(k.column for k in self.keys)
+        sets = ", ".join(f"{s} = {self.target}.{s} + excluded.{s}" for s, _e in self.sums)
+        return (
+            f"INSERT INTO {self.target} ({self._columns()}) "
+            f"SELECT {', '.join(keys + sums)} FROM {rows} GROUP BY {', '.join(keys)} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {sets}"
+        )
+
     def install_sql(self, vendor: str) -> list[str]:
         if vendor == "postgresql":
             subtract = ";\n    ".join(self._subtract("OLD", vendor))
+            # Inserts are summed per statement, from its new rows (a transition table): a
+            # COPY of 5,000 cases makes a few upserts, not 5,000.
             return [
                 f"CREATE OR REPLACE FUNCTION {self.name}() RETURNS trigger "
                 f"LANGUAGE plpgsql AS $$\nBEGIN\n"
                 f"  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n    {subtract};\n  END IF;\n"
                 f"  IF TG_OP IN ('INSERT', 'UPDATE') THEN\n    {self._add('NEW', vendor)};\n"
                 f"  END IF;\n  RETURN NULL;\nEND $$",
+                f"CREATE OR REPLACE FUNCTION {self.name}_ins() RETURNS trigger "
+                f"LANGUAGE plpgsql AS $$\nBEGIN\n"
+                f"  {self._add_grouped('new_rows', vendor)};\n  RETURN NULL;\nEND $$",
                 f"CREATE TRIGGER {self.name}_ins AFTER INSERT ON {self.source} "
-                f"FOR EACH ROW EXECUTE FUNCTION {self.name}()",
+                f"REFERENCING NEW TABLE AS new_rows "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {self.name}_ins()",
                 f"CREATE TRIGGER {self.name}_upd AFTER UPDATE OF {', '.join(self._watched())} "
                 f"ON {self.source} FOR EACH ROW WHEN ({self._changed(vendor)}) "
                 f"EXECUTE FUNCTION {self.name}()",
@@ -130,6 +152,7 @@ class Rollup:
                     for op in ("ins", "upd", "del")
                 ),
                 f"DROP FUNCTION IF EXISTS {self.name}()",
+                f"DROP FUNCTION IF EXISTS {self.name}_ins()",
             ]
         return [f"DROP TRIGGER IF EXISTS {self.name}_{op}" for op in ("ins", "upd", "del")]
 
@@ -143,11 +166,90 @@ class Rollup:
             f"FROM {self.source} GROUP BY {', '.join(keys)}",
         ]
 
+    # ------------------------------------------------------------------ bulk inserts
+
+    def insert_counted(
+        self, fields: Sequence[str], rows: Sequence[Sequence[Any]], insert: Callable[[], None]
+    ) -> None:
+        """A bulk insert into the source (`insert()` writes `rows`, values of `fields`),
+        inside its transaction. On SQLite the per-row trigger's upsert cost twice the insert
+        itself: the insert trigger is dropped, the rows inserted, their sums added with one
+        upsert per combination of keys (`add_inserted`) and the trigger re-created — all in
+        the transaction, which holds the write lock: no other connection writes, or sees the
+        table without its trigger. PostgreSQL's insert trigger already sums per statement
+        (from the statement's new rows)."""
+        if not connection.in_atomic_block:
+            raise RuntimeError("insert_counted needs a transaction")
+        if connection.vendor != "sqlite":
+            insert()
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {self.name}_ins")
+        insert()
+        self.add_inserted(fields, rows)
+        with connection.cursor() as cursor:
+            cursor.execute(self.install_sql("sqlite")[0])
+
+    def add_inserted(self, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Add rows inserted into the source while its insert trigger was off (SQLite, see
+        insert_counted): `fields` names the values of each row (source columns; a key column
+        not named is NULL); the sums are added as the trigger would, one upsert per
+        combination of keys."""
+        if not rows:
+            return
+        position = {name: i for i, name in enumerate(fields)}
+        keyed = [k for k in self.keys if k.column in position]
+        summed = [e for _s, e in self.sums if e != "1"]
+        picks = [position[k.column] for k in keyed] + [position[e] for e in summed]
+        if not picks:
+            raise ValueError("add_inserted: no key column among the fields")
+        # Rows grouped by what the sums depend on: itemgetter and Counter, no Python per row.
+        groups = Counter(map(itemgetter(*picks), rows))
+        totals: dict[tuple[Any, ...], list[Any]] = {}
+        for group, count in groups.items():
+            picked = dict(
+                zip(
+                    [k.column for k in keyed] + summed,
+                    group if len(picks) > 1 else (group,),
+                    strict=True,
+                )
+            )
+            key = tuple(k.null_as if (v := picked.get(k.column)) is None else v for k in self.keys)
+            add = [count if e == "1" else picked[e] * count for _s, e in self.sums]
+            if key in totals:
+                totals[key] = [a + b for a, b in zip(totals[key], add, strict=True)]
+            else:
+                totals[key] = add
+        ops = connection.ops
+        adapt = [
+            ops.adapt_datefield_value if isinstance(k.null_as, datetime.date) else None
+            for k in self.keys
+        ]
+        values = [
+            [fn(v) if fn else v for fn, v in zip(adapt, key, strict=True)] + total
+            for key, total in totals.items()
+        ]
+        keys = ", ".join(k.column for k in self.keys)
+        sets = ", ".join(f"{s} = {self.target}.{s} + excluded.{s}" for s, _e in self.sums)
+        marks = ", ".join(["%s"] * (len(self.keys) + len(self.sums)))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.target} ({self._columns()}) VALUES ({marks}) "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {sets}",
+                values,
+            )
+
     # ------------------------------------------------------------------ migrations
 
     def install(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
         vendor = schema_editor.connection.vendor
         for sql in [*self.drop_sql(vendor), *self.install_sql(vendor), *self.backfill_sql(vendor)]:
+            schema_editor.execute(sql)
+
+    def reinstall(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        """The triggers as this code writes them, the sums kept (no backfill)."""
+        vendor = schema_editor.connection.vendor
+        for sql in [*self.drop_sql(vendor), *self.install_sql(vendor)]:
             schema_editor.execute(sql)
 
     def uninstall(self, apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -91,7 +91,7 @@ class QuarantineCase(models.Model):
         max_length=16,
         choices=CaseStatus.choices,
         default=CaseStatus.PENDING,
-        db_index=True,
+        db_index=False,  # the composite indexes below lead with it
     )
     measure = models.CharField(_("管控措施"), max_length=16, choices=Measure.choices, blank=True)
     came_from_code = models.CharField(_("来源地区码"), max_length=6, blank=True)
@@ -100,6 +100,7 @@ class QuarantineCase(models.Model):
     township = models.ForeignKey(
         "org.Township",
         verbose_name=_("乡镇街道"),
+        db_index=False,  # (…, status) below leads with it
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -117,6 +118,7 @@ class QuarantineCase(models.Model):
     station = models.ForeignKey(
         "org.Unit",
         verbose_name=_("责任派出所"),
+        db_index=False,  # (…, status) below leads with it
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -130,7 +132,8 @@ class QuarantineCase(models.Model):
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     # Local (Asia/Shanghai) days the case was opened and closed: the day's figures count these.
     opened_on = models.DateField(_("建档日期"), null=True, blank=True, db_index=True)
-    ended_on = models.DateField(_("结案日期"), null=True, blank=True, db_index=True)
+    # Not indexed alone: (ended_on, start_date, id) below leads with it.
+    ended_on = models.DateField(_("结案日期"), null=True, blank=True)
     needs_review = models.JSONField(
         _("待核实字段"),
         default=list,
@@ -506,7 +509,12 @@ class ListEntry(models.Model):
         WARNING = "warning", _("警告")
         ERROR = "error", _("错误")
 
-    list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="entries")
+    list_import = models.ForeignKey(
+        ListImport,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,  # (list_import, level, row_number) below leads with it
+    )
     row_number = models.PositiveIntegerField(_("行号"))
     raw = models.JSONField(_("原始内容"), default=list)
     row_hash = models.CharField(max_length=40, db_index=True)

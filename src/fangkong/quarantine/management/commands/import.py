@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 all_or_nothing=options["all_or_nothing"],
             )
         try:
-            li = list_import_layout(list_import=li)
+            li = list_import_layout(list_import=li, keep=True)
         except ImportFileError as exc:
             li.status = ListImport.Status.FAILED
             li.message = str(exc)[:500]
