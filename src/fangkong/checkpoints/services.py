@@ -537,12 +537,17 @@ def _passage_store(
             if existing is None:
                 raise
             return existing, False
-        occupants = []
-        for i, item in enumerate(assessed.occupants):
-            v = item.values
-            person = known.get(v["id_number"])
+        # New or changed people are written in the order of their ID numbers, whatever
+        # their seats: two cars with the same people lock their rows in the same order.
+        people = [known.get(a.values["id_number"]) for a in assessed.occupants]
+        seats = sorted(
+            range(len(people)), key=lambda i: assessed.occupants[i].values["id_number"] or ""
+        )
+        for i in seats:
+            item, person = assessed.occupants[i], people[i]
             if person is None or _person_changes(person, item):
-                person, _created = person_register(
+                v = item.values
+                people[i], _created = person_register(
                     data=PersonInput(
                         name=v["name"],
                         id_number=v["id_number"],
@@ -552,7 +557,10 @@ def _passage_store(
                     ),
                     by=by,
                 )
-            occupants.append(_new_occupant(passage, i, person, item))
+        occupants = [
+            _new_occupant(passage, i, person, item)  # type: ignore[arg-type]
+            for i, (person, item) in enumerate(zip(people, assessed.occupants, strict=True))
+        ]
         Occupant.objects.bulk_create(occupants)
         _refer(
             passage,
