@@ -167,3 +167,8 @@ def demo_county(django_db_setup: None, django_db_blocker: Any) -> Any:
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+            # This connection was opened for the session's last tests; closed here, or
+            # PostgreSQL may still count it when the test database is dropped.
+            from django.db import connection
+
+            connection.close()
