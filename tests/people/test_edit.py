@@ -68,6 +68,9 @@ def test_a_save_from_a_stale_page_names_what_changed_and_keeps_both(world: World
     # Drawn again: the first officer's phone, the second officer's address.
     again = form_data(html)
     assert (again["phone"], again["address_detail"]) == ("13900001111", "4组1号")
+    # the redrawn form shows the first officer's new values in full: seen anew, recorded
+    seen = AuditEntry.objects.filter(action="reveal", actor=other, object_id=str(person.pk))
+    assert seen.count() == 2
     assert second.post(page, again).status_code == 302
     person.refresh_from_db()
     assert (person.phone, person.address_detail) == ("13900001111", "4组1号")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -234,16 +235,14 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         problems = [services.ProblemInput(**f.cleaned_data) for f in _filled(formset)]
         return services.inspection_record(by=user, problems=problems, **form.cleaned_data)
 
-    return form_page(
+    return _form_with_rows(
         request,
         form,
+        formset,
         save=save,
-        formsets=[formset],
-        done=lambda inspection: reverse("inspection_detail", args=[inspection.pk]),
-        message=lambda _inspection: _("实地检查已登记"),
+        detail="inspection_detail",
+        message=_("实地检查已登记"),
         title=_("登记实地检查"),
-        template="command/form_with_rows.html",
-        formset=formset,
         rows_heading=_("发现的问题和薄弱环节（每项须有整改责任人和时限）"),
     )
 
@@ -343,17 +342,42 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         dispositions = [services.DispositionInput(**f.cleaned_data) for f in _filled(formset)]
         return services.incident_record(by=user, dispositions=dispositions, **form.cleaned_data)
 
+    return _form_with_rows(
+        request,
+        form,
+        formset,
+        save=save,
+        detail="incident_detail",
+        message=_("警情已登记"),
+        title=_("登记涉疫警情"),
+        rows_heading=_("处置结果（可多项）"),
+    )
+
+
+def _form_with_rows(
+    request: HttpRequest,
+    form: Any,
+    formset: Any,
+    *,
+    save: Callable[[], Any],
+    detail: str,
+    message: str,
+    title: str,
+    rows_heading: str,
+) -> HttpResponse:
+    """A record with rows under it (an inspection and its problems, an incident and its
+    dispositions): saved together, then its page."""
     return form_page(
         request,
         form,
         save=save,
         formsets=[formset],
-        done=lambda incident: reverse("incident_detail", args=[incident.pk]),
-        message=lambda _incident: _("警情已登记"),
-        title=_("登记涉疫警情"),
+        done=lambda obj: reverse(detail, args=[obj.pk]),
+        message=lambda _obj: message,
+        title=title,
         template="command/form_with_rows.html",
         formset=formset,
-        rows_heading=_("处置结果（可多项）"),
+        rows_heading=rows_heading,
     )
 
 

@@ -122,7 +122,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if not is_conflict(exc):
                     add_errors(form, exc)
                 else:
+                    # Drawn again from the person as saved by the other officer: their
+                    # full values are shown anew, so seen anew.
                     person = selectors.person_get(user=user, pk=pk)
+                    services.person_reveal(person=person, by=user, purpose=_("修改人员信息"))
                     form.add_error(
                         None,
                         form.refuse(person, person_shown(person), PersonEditForm(person=person)),
