@@ -1,9 +1,12 @@
-"""The platform's working day and time (Asia/Shanghai).
+"""The platform's one clock (Asia/Shanghai). Nothing else in fangkong reads the machine's.
 
-`FANGKONG["TODAY"]` (env FANGKONG_TODAY, e.g. 2020-02-03 for the demo county) fixes the day,
-keeping the clock time, so the demo county can be worked and reviewed as on its own day:
-the dashboard, the day's lists, today's follow-ups and the menu's counts all open on it.
-Records written keep their real time stamps.
+`now()` and `today()` are the working clock: every record's time stamp, every "today" of a
+page, list, report or rule. `FANGKONG["TODAY"]` (env FANGKONG_TODAY, e.g. 2020-02-03 for the
+demo county) fixes its day, keeping the time of day, so the demo county is one coherent day:
+what a user does there lands on that day's dashboard, lists and report.
+
+`system_now()` is the machine's time, for what must run in real seconds whatever the working
+day is: sign-in lockouts, rate-limit windows, sessions, one-time passwords, token use.
 """
 
 from __future__ import annotations
@@ -27,14 +30,24 @@ def fixed_today() -> datetime.date | None:
         return None
 
 
-def work_now() -> datetime.datetime:
+def system_now() -> datetime.datetime:
+    """The machine's time, aware, in Asia/Shanghai (not shifted to the working day)."""
+    return timezone.now().astimezone(SHANGHAI)
+
+
+def now() -> datetime.datetime:
     """Now, in Asia/Shanghai — on the fixed day when FANGKONG["TODAY"] is set."""
-    now = timezone.now().astimezone(SHANGHAI)
+    current = system_now()
     fixed = fixed_today()
     if fixed is not None:
-        now = datetime.datetime.combine(fixed, now.time(), SHANGHAI)
-    return now
+        current = datetime.datetime.combine(fixed, current.time(), SHANGHAI)
+    return current
 
 
-def work_day() -> datetime.date:
-    return work_now().date()
+def today() -> datetime.date:
+    return now().date()
+
+
+# The names the code used first; the same clock.
+work_now = now
+work_day = today
