@@ -142,6 +142,31 @@ def world(db: None) -> World:
     )
 
 
+@dataclass
+class ClockAt:
+    """Set the platform clock (core.clock) to a local time of day, and optionally a day."""
+
+    monkeypatch: pytest.MonkeyPatch
+
+    def __call__(self, local: str | datetime.time, day: datetime.date | None = None) -> None:
+        from django.utils import timezone
+
+        from fangkong.core import clock
+
+        if isinstance(local, str):
+            local = datetime.time.fromisoformat(local)
+        real = timezone.now().astimezone(clock.SHANGHAI)
+        target = datetime.datetime.combine(day or real.date(), local, clock.SHANGHAI)
+        self.monkeypatch.setattr(clock, "_shift", target - real)
+
+
+@pytest.fixture
+def clock_at(monkeypatch: pytest.MonkeyPatch) -> ClockAt:
+    """`clock_at("10:00")`: from now on the platform's clock reads 10:00 Shanghai time (and
+    runs on from there); no test may depend on the hour the suite runs at."""
+    return ClockAt(monkeypatch)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the demo county run last: it is built once for all of them (below) and
     must not be seen by any other test."""

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from fangkong.quarantine.models import Alert, CaseStatus, FollowUp, QuarantineCase, TeamMember
 from fangkong.quarantine.services import case_refer, followup_record
-from tests.conftest import World
+from tests.conftest import ClockAt, World
 from tests.quarantine.conftest import START, Cases, at
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,10 @@ def _fk(**extra: object) -> dict[str, object]:
     return {**settings.FANGKONG, **extra}
 
 
-def test_list_filters_and_counts_per_township(world: World, cases: Cases) -> None:
+def test_list_filters_and_counts_per_township(
+    world: World, cases: Cases, clock_at: ClockAt
+) -> None:
+    clock_at("10:00")  # before noon: the last window that closed is the evening before
     with override_settings(FANGKONG=_fk(**TODAY)):
         page = world.client("command").get("/cases/").content.decode()
         assert "张三" in page and "赵丽" in page

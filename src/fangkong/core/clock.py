@@ -19,6 +19,9 @@ from django.utils import timezone
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# Tests move the clock (tests/conftest.py `clock_at`); never set in production.
+_shift = datetime.timedelta(0)
+
 
 def fixed_today() -> datetime.date | None:
     value = settings.FANGKONG.get("TODAY") or ""
@@ -32,7 +35,7 @@ def fixed_today() -> datetime.date | None:
 
 def system_now() -> datetime.datetime:
     """The machine's time, aware, in Asia/Shanghai (not shifted to the working day)."""
-    return timezone.now().astimezone(SHANGHAI)
+    return (timezone.now() + _shift).astimezone(SHANGHAI)
 
 
 def now() -> datetime.datetime:
