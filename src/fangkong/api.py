@@ -15,6 +15,7 @@ from fangkong.accounts.api import router as accounts_router
 from fangkong.checkpoints.api import DeviceTokenAuth
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.command.api import router as command_router
+from fangkong.core.disclosure import SearchRateExceeded
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
@@ -74,6 +75,13 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "未找到")
+
+
+@api.exception_handler(SearchRateExceeded)
+def on_too_many_searches(request: HttpRequest, exc: SearchRateExceeded) -> HttpResponse:
+    response = _error(request, 429, exc.message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

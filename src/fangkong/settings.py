@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.accounts.middleware.AuditContextMiddleware",
     "fangkong.core.middleware.SecurityHeadersMiddleware",
+    "fangkong.core.middleware.SearchLimitMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -255,6 +256,11 @@ FANGKONG: dict[str, Any] = {
     # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.
     "SELFREG_HOURS": envint("SELFREG_HOURS", 24),
     "SELFREG_RATE": envint("SELFREG_RATE", 20),
+    # Searches per user (any search box, page or API) a minute and a day: a search for a
+    # whole ID number or phone is an oracle, and these bound how fast it can be asked
+    # (docs/security.md, "Disclosure"). 0 turns a limit off.
+    "SEARCH_RATE": envint("SEARCH_RATE", 30),
+    "SEARCH_DAILY": envint("SEARCH_DAILY", 2000),
 }
 # Fatigue on the duty roster: N consecutive days on duty, or more than H hours in any 24.
 FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)

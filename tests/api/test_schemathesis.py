@@ -24,8 +24,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def signed_in(world: World) -> dict[str, str]:
-    """Headers of a signed-in command-centre user (whole county, every API permission)."""
+def signed_in(world: World, settings: Any) -> dict[str, str]:
+    """Headers of a signed-in command-centre user (whole county, every API permission).
+
+    Without the per-user search limit: hundreds of generated searches by one user would
+    otherwise be answered 429 (documented) instead of reaching the search code."""
+    settings.FANGKONG = {**settings.FANGKONG, "SEARCH_RATE": 0, "SEARCH_DAILY": 0}
     client = Client()
     client.force_login(world.users["command"])
     client.get("/")  # sets the CSRF cookie

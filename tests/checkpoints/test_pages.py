@@ -15,6 +15,7 @@ from fangkong.checkpoints.services import selfreg_purge
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import LOCAL, WUHAN, occ, register
+from tests.disclosure import assert_discloses_little
 
 
 def form(**kw: str) -> dict[str, str]:
@@ -213,12 +214,26 @@ def test_register_export_is_masked_without_reveal(posts: Posts) -> None:
 
     register(posts, occ(id_number=WUHAN, name="赵敏", destination="堽城镇"))
 
-    def rows(who: str) -> list[list[object]]:
-        r = posts.world.client(who).get("/checkpoints/passages/?format=xlsx")
+    def rows(who: str, query: str = "") -> list[list[object]]:
+        r = posts.world.client(who).get(f"/checkpoints/passages/?format=xlsx{query}")
         data = b"".join(r.streaming_content)  # type: ignore[attr-defined]
         return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
-    masked = rows("workgroup")[1]
-    assert WUHAN not in masked and "420106********" + WUHAN[-4:] in masked and "赵*" in masked
-    full = rows("command")[1]
+    person = Person.objects.get(id_number=WUHAN)
+    for who in ("workgroup", "command", "checkpoint"):
+        masked = rows(who)[1]
+        assert WUHAN not in masked and "420106**********" + WUHAN[-2:] in masked
+        assert "赵*" in masked
+        assert_discloses_little(" ".join(str(c) for c in masked), person)
+    exports = AuditEntry.objects.filter(action="export", object_type="checkpoints.passage")
+    assert [e.changes["rows"] for e in exports] == [1, 1, 1]
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+    # Full values: asked for, for a user with the reveal right, audited as a reveal.
+    full = rows("command", "&full=1")[1]
     assert WUHAN in full and "赵敏" in full
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.actor == posts.world.users["command"]
+    assert entry.changes["rows"] == 1 and entry.changes["purpose"] == "导出卡口登记台账"
+    refused = posts.world.client("workgroup").get("/checkpoints/passages/?format=xlsx&full=1")
+    assert refused.status_code == 403
+    assert AuditEntry.objects.filter(action="reveal").count() == 1

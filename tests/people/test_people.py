@@ -115,7 +115,8 @@ def test_every_registration_is_audited(world: World) -> None:
         action="create", object_type="people.person", object_id=str(person.pk)
     )
     assert entry.actor == world.users["station_a"]
-    assert "********" in entry.changes["id_number"][1]
+    assert entry.changes["id_number"][1].count("*") == 10
+    assert entry.changes["birth_date"] == [None, "****-**-**"]
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def test_every_registration_is_audited(world: World) -> None:
         ("ZS", ["张三"]),
         ("zhangsan", ["张三"]),
         ("13853801234", ["张三"]),
-        ("1234", ["张三"]),
+        ("1234", []),  # the end of a phone or ID number finds nothing (core.disclosure)
         ("zl", ["赵丽"]),
         ("zhao", ["赵丽"]),
         ("nobody", []),

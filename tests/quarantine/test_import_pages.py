@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
+from fangkong.accounts.models import AuditEntry
 from fangkong.quarantine.imports import find_layout, open_table
 from fangkong.quarantine.models import ListImport, QuarantineCase
 from tests.conftest import World
@@ -61,11 +62,17 @@ def test_upload_page_runs_the_import_and_shows_the_report(world: World, tmp_path
     assert "既无身份证号" in by_name["吴十"][-1]
     assert by_name["王五"][-2] == "新建档"
     assert by_name["<b>李四</b>"][-1].startswith("手机号：")
+    # The list's own full ID numbers and phones: a reveal, audited with its row count.
+    entry = AuditEntry.objects.get(action="reveal", object_type="quarantine.listimport")
+    assert entry.actor == world.users["station_a"]
+    assert entry.changes["rows"] == len(rows) - 1 == 7
+    assert entry.changes["filters"] == {"list_import": li.pk}
 
     # jurisdiction: another station sees neither the import nor its report
     other = world.client("station_b")
     assert other.get(f"/imports/{li.pk}/").status_code == 404
     assert other.get(f"/imports/{li.pk}/report.xlsx").status_code == 404
+    assert AuditEntry.objects.filter(action="reveal").count() == 1
     assert "名单.xlsx" not in other.get("/imports/").content.decode()
     assert "名单.xlsx" in world.client("command").get("/imports/").content.decode()
     assert world.client("followup").get("/imports/").status_code == 403

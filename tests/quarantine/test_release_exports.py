@@ -17,6 +17,7 @@ from fangkong.accounts.models import AuditEntry
 from fangkong.quarantine.models import CaseStatus
 from fangkong.quarantine.services import case_release
 from tests.conftest import World
+from tests.disclosure import assert_discloses_little
 from tests.quarantine.conftest import START, Cases, at
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +93,10 @@ def test_release_notice_is_an_official_document(world: World, cases: Cases) -> N
     assert [round(v.mm) for v in (section.page_width, section.page_height)] == [210, 297]
     assert [round(v.mm) for v in (section.top_margin, section.left_margin)] == [37, 28]
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
-    assert "370921********" in "".join(cells) and world.person_a.id_number not in cells
-    assert AuditEntry.objects.filter(action="export", object_id=str(cases.a.pk)).exists()
+    assert "370921**********" in "".join(cells) and world.person_a.id_number not in cells
+    assert_discloses_little(" ".join(cells + texts), world.person_a)
+    entry = AuditEntry.objects.get(action="export", object_id=str(cases.a.pk))
+    assert entry.changes["rows"] == 1
     assert world.client("followup").get(f"/cases/{cases.a.pk}/notice.docx").status_code == 403
 
 
@@ -104,26 +107,56 @@ def _sheet(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
 
 
 def test_export_is_exactly_the_filtered_list(world: World, cases: Cases) -> None:
+    client = world.client("command")
     with _on(datetime.date(2020, 2, 3)):
-        response = world.client("command").get(f"/cases/export.xlsx?township={world.township_b.pk}")
+        response = client.get(f"/cases/export.xlsx?township={world.township_b.pk}")
     rows = _sheet(response)
     assert rows[0][:3] == ["姓名", "身份证号", "联系电话"]
     assert [r[0] for r in rows[1:]] == ["赵丽"]
-    # The command centre may reveal: full values.
-    assert rows[1][1] == world.person_b.id_number and rows[1][2] == "13953805678"
+    # Masked by default, even for the command centre: full values are a deliberate reveal.
+    assert_discloses_little(" ".join(str(c) for c in rows[1]), world.person_b)
     assert rows[1][9] == "隔离中" and rows[1][13] == 10
-    assert AuditEntry.objects.filter(
-        action="export", object_type="quarantine.quarantinecase"
-    ).exists()
+    entry = AuditEntry.objects.get(action="export", object_type="quarantine.quarantinecase")
+    assert entry.changes["rows"] == 1
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
+def test_an_export_with_full_values_is_audited_as_a_reveal_with_its_rows(
+    world: World, cases: Cases
+) -> None:
+    with _on(datetime.date(2020, 2, 3)):
+        response = world.client("command").get(
+            f"/cases/export.xlsx?township={world.township_b.pk}&full=1"
+        )
+    rows = _sheet(response)
+    assert rows[1][1] == world.person_b.id_number and rows[1][2] == "13953805678"
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.actor == world.users["command"]
+    assert entry.object_type == "quarantine.quarantinecase"
+    assert entry.changes["rows"] == 1 and entry.changes["purpose"] == "导出隔离管控台账"
+    assert "phone" in entry.changes["fields"]
+    assert entry.changes["filters"] == {"township": str(world.township_b.pk)}
+    # Without the reveal right: refused, nothing exported, nothing recorded as seen.
+    assert world.client("workgroup").get("/cases/export.xlsx?full=1").status_code == 403
+    assert AuditEntry.objects.filter(action="reveal").count() == 1
+
+
+def test_a_searched_id_number_is_kept_masked_in_the_export_record(
+    world: World, cases: Cases
+) -> None:
+    number = world.person_a.id_number or ""
+    world.client("command").get("/cases/export.xlsx", {"q": number, "full": "1"})
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.changes["rows"] == 1
+    assert number not in str(entry.changes) and entry.changes["filters"]["q"].count("*") == 10
 
 
 def test_export_is_masked_without_reveal(world: World, cases: Cases) -> None:
     rows = _sheet(world.client("workgroup").get("/cases/export.xlsx"))
     assert sorted(r[0] for r in rows[1:]) == ["张三", "赵丽"]
-    ids = [r[1] for r in rows[1:]]
-    assert all("********" in i for i in ids)
-    assert world.person_a.id_number not in ids and world.person_b.id_number not in ids
-    assert all("****" in r[2] for r in rows[1:])
+    for row in rows[1:]:
+        person = world.person_a if row[0] == "张三" else world.person_b
+        assert_discloses_little(" ".join(str(c) for c in row), person)
     # The follow-up worker's export holds only their own people.
     rows = _sheet(world.client("followup").get("/cases/export.xlsx"))
     assert [r[0] for r in rows[1:]] == ["张三"]

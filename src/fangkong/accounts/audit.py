@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from fangkong.core.bulk import insert_values
-from fangkong.core.masking import mask_address, mask_id_number, mask_phone
+from fangkong.core.disclosure import HIDDEN
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import AuditEntry, User
@@ -40,13 +40,9 @@ request_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar
     default=RequestContext(),  # noqa: B039 (a frozen dataclass: immutable)
 )
 
-# Field names whose values are personal data: masked in the audit trail.
-MASKERS = {
-    "id_number": mask_id_number,
-    "doc_number": mask_id_number,
-    "phone": mask_phone,
-    "address_detail": mask_address,
-}
+# Field names whose values are personal data: masked in the audit trail as on any page,
+# by the disclosure rule (the birth date too: beside a masked ID number it names it).
+MASKERS = HIDDEN
 
 
 def client_ip(request: HttpRequest) -> str | None:

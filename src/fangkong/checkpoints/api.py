@@ -20,7 +20,8 @@ from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
 from fangkong.core.api import Counted, counted, page_slice
-from fangkong.core.masking import mask_id_number, mask_name
+from fangkong.core.disclosure import shown
+from fangkong.core.masking import mask_name
 from fangkong.core.reference_api import reference_response
 
 router = Router(tags=["checkpoints"])
@@ -137,7 +138,7 @@ def passage_out(p: Passage) -> PassageOut:
             OccupantOut(
                 person_id=o.person_id,
                 name=mask_name(o.person.name),
-                id_number=mask_id_number(o.person.id_number or ""),
+                id_number=shown("id_number", o.person.id_number or ""),
                 temperature=float(o.temperature) if o.temperature is not None else None,
                 flags=[FlagOut(**f) for f in o.flags],
                 recommended=o.recommended,

@@ -181,7 +181,10 @@ class PassageFilterForm(forms.Form):
         required=False,
         max_length=60,
         widget=forms.TextInput(
-            attrs={"placeholder": _("车牌、身份证号、电话、姓名或拼音首字母"), "type": "search"}
+            attrs={
+                "placeholder": _("车牌、完整的身份证号或电话、姓名、拼音首字母"),
+                "type": "search",
+            }
         ),
     )
     checkpoint = forms.ModelChoiceField(

@@ -26,8 +26,9 @@ from fangkong.checkpoints.models import (
 )
 from fangkong.core.clock import work_day
 from fangkong.core.demo import SHANGHAI
+from fangkong.core.disclosure import search_counted, shown
 from fangkong.core.exports import Sheet
-from fangkong.core.masking import mask_id_number, mask_name, mask_phone
+from fangkong.core.masking import mask_name
 from fangkong.core.plates import normalize_plate
 from fangkong.people.models import Person
 from fangkong.people.selectors import search_filter
@@ -143,6 +144,8 @@ def passage_list(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Pa
     elif f.flag:
         occ = occ.filter(flag_codes__contains=f",{f.flag},")
         filtered = True
+    if f.q.strip():
+        search_counted(user)
     term = _occupant_q(f.q)
     if term is not None:
         occ = occ.filter(term)
@@ -226,8 +229,8 @@ def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
                 plate,
                 labels["vehicle"].get(vehicle, vehicle),
                 name if reveal else mask_name(name),
-                (id_number or "") if reveal else mask_id_number(id_number or ""),
-                phone if reveal else mask_phone(phone),
+                shown("id_number", id_number or "", revealed=reveal),
+                shown("phone", phone, revealed=reveal),
                 temperature,
                 origin,
                 destination,

@@ -10,7 +10,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import audit_record, client_ip
+from fangkong.accounts.audit import client_ip
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
@@ -33,6 +33,7 @@ from fangkong.checkpoints.forms import (
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
 from fangkong.core.clock import work_day
+from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
@@ -277,25 +278,28 @@ def passage_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, selectors.passage_list(user=request.user, f=f)),
             "query": query_without_page(request),
+            "can_reveal": user_can(request.user, "people.reveal"),
         },
     )
 
 
 def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileResponse:
-    """卡口登记台账: one row per person; masked unless the user may see full data."""
-    reveal = user_can(request.user, "people.reveal")
+    """卡口登记台账: one row per person, masked; with full values (`full=1`) only for users
+    who may reveal them, audited as a reveal with its row count."""
+    reveal = request.GET.get("full") == "1"
+    if reveal and not user_can(request.user, "people.reveal"):
+        raise PermissionDenied
     rows = selectors.occupant_rows(user=request.user, f=f)
-    audit_record(
-        actor=request.user,  # type: ignore[arg-type]
-        action="export",
-        object_type="checkpoints.passage",
-        object_repr=_("卡口登记台账"),
-        changes={"day": str(f.day or ""), "checkpoint": f.checkpoint, "full": reveal},
-    )
-
     day = f.day.isoformat() if f.day else work_day().isoformat()
-    return xlsx_response(
-        f"卡口登记台账-{day}.xlsx", [selectors.register_sheet(rows, reveal=reveal)]
+    return audited_xlsx(
+        user=request.user,  # type: ignore[arg-type]
+        filename=f"卡口登记台账-{day}.xlsx",
+        sheets=[selectors.register_sheet(rows, reveal=reveal)],
+        revealed=reveal,
+        what=_("导出卡口登记台账"),
+        object_type="checkpoints.passage",
+        filters={"day": str(f.day or ""), "checkpoint": f.checkpoint, "q": f.q},
+        fields=["name", "id_number", "phone"],
     )
 
 

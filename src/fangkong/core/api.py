@@ -45,6 +45,12 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+class ErrorOut(Schema):
+    """An error answer: {"detail": "…"} (403, 404, 429) or a list of {field, msg} (422)."""
+
+    detail: Any
+
+
 class Counted(Schema):
     """A list's count: exact up to COUNT_CAP (10,000) rows; past that `count` is 10,001 and
     `count_capped` true (narrow the filters), as on the pages (core/pagination.py)."""

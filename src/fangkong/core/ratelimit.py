@@ -1,4 +1,5 @@
-"""Rate limits for the pages anyone can reach (QR self-registration, the ID check).
+"""Rate limits: the pages anyone can reach (QR self-registration, the ID check), per address;
+searches, per user (core.disclosure).
 
 Counted in the database, not in a per-process cache: gunicorn runs several workers, and a
 limit each of them kept on its own would let a client through workers × the limit. SQLite
@@ -11,15 +12,15 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.core.models import RateCounter
 
 
 def rate_limited(*, bucket: str, ident: str, limit: int, seconds: int) -> bool:
-    """Count one hit of `ident` (an address) on `bucket` in the current fixed window of
+    """Count one hit of `ident` (an address, a user) on `bucket` in the current fixed window of
     `seconds`; True when the window already held `limit` hits, i.e. this one is refused."""
-    now = timezone.now()
+    now = clock.system_now()  # real seconds, whatever the working day is
     window = int(now.timestamp()) // seconds
     key = f"{bucket}:{ident}:{window}"[:160]
     with transaction.atomic():

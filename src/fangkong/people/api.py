@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, page_slice
-from fangkong.core.masking import mask_address, mask_id_number, mask_phone
+from fangkong.core.api import Counted, ErrorOut, counted, page_slice
+from fangkong.core.disclosure import person_shown
 from fangkong.people import selectors
 from fangkong.people.models import Person
 
@@ -16,12 +14,14 @@ router = Router(tags=["people"])
 
 
 class PersonOut(Schema):
+    """A person as the disclosure rule shows them (core.disclosure): ID number, phone and
+    address masked; no birth date or age, which beside the region would name the ID."""
+
     id: int
     name: str
     id_number: str
     doc_type: str
     sex: str
-    birth_date: datetime.date | None
     phone: str
     township: str | None
     village: str | None
@@ -34,19 +34,19 @@ class PersonPage(Counted):
 
 
 def person_out(person: Person) -> PersonOut:
-    """The API never sends full personal data in lists; see /persons/{id}/reveal."""
+    """The API never sends full personal data: the reveal is a page's audited action."""
+    shown = person_shown(person)
     return PersonOut(
-        id=person.pk,
-        name=person.name,
-        id_number=mask_id_number(person.id_number or person.doc_number),
-        doc_type=person.doc_type,
-        sex=person.sex,
-        birth_date=person.birth_date,
-        phone=mask_phone(person.phone),
-        township=person.township.name if person.township else None,
-        village=person.village.name if person.village else None,
-        address_detail=mask_address(person.address_detail),
-        id_unverified=person.id_unverified,
+        id=shown.pk,
+        name=shown.name,
+        id_number=shown.document,
+        doc_type=shown.doc_type,
+        sex=shown.sex,
+        phone=shown.phone,
+        township=shown.township or None,
+        village=shown.village or None,
+        address_detail=shown.address_detail,
+        id_unverified=shown.id_unverified,
     )
 
 
@@ -56,7 +56,11 @@ class PersonFilter(Schema):
     offset: int = 0
 
 
-@router.get("/persons", response=PersonPage, summary="查找人员（身份证号、电话、姓名或拼音首字母）")
+@router.get(
+    "/persons",
+    response={200: PersonPage, 429: ErrorOut},
+    summary="查找人员（完整的身份证号、电话或证件号码，姓名或拼音首字母；每人每分钟限次）",
+)
 def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPage:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied

@@ -105,7 +105,7 @@ PERSON_SHOWN = [
 ]
 
 
-def person_shown(person: Person) -> dict[str, str]:
+def person_form_values(person: Person) -> dict[str, str]:
     return shown(person, PERSON_SHOWN)
 
 
@@ -116,7 +116,7 @@ class PersonEditForm(PersonForm, VersionedForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.update(self.initial_for(person))
-            self.stamp(person.version, person_shown(person))
+            self.stamp(person.version, person_form_values(person))
 
 
 class PersonSearchForm(forms.Form):
@@ -125,7 +125,7 @@ class PersonSearchForm(forms.Form):
         required=False,
         max_length=60,
         widget=forms.TextInput(
-            attrs={"placeholder": _("身份证号、电话、姓名或拼音首字母"), "type": "search"}
+            attrs={"placeholder": _("完整的身份证号或电话、姓名、拼音首字母"), "type": "search"}
         ),
     )
     township = forms.ModelChoiceField(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q, QuerySet
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.core.disclosure import search_counted, whole_values
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.pinyin import search_key
 from fangkong.core.text import normalize_text
@@ -26,9 +27,11 @@ _ALNUM = re.compile(r"[0-9A-Za-z]")
 def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
     """How a search box term finds a person: the shape of the term decides the field.
 
-    18 characters of ID → that number; 11 digits → that phone; other digits → the end of
-    an ID number or phone (what people read out); latin letters → the beginning of the
-    pinyin initials or full spelling; anything else → the beginning of the name, else any
+    Digits (an ID number may end in X) → only whole values, as the disclosure rule says
+    (core.disclosure.whole_values): an ID number, its first 17 characters or its 15-digit
+    form, a phone number, a document number — never the end of one, which would tell the
+    hidden digits of a masked value one search at a time. Latin letters → the beginning of
+    the pinyin initials or full spelling; anything else → the beginning of the name, else any
     part of it. `among` is whom the caller searches (the user's jurisdiction): a name
     that begins with the term outside it must not hide the ones that contain it inside.
     """
@@ -37,15 +40,13 @@ def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
         return None
     compact = normalize_id_number(text)
     if _DIGITS.match(compact):
-        if len(compact) == 18:
-            return Q(id_number=compact)
-        if len(compact) == 11 and compact.startswith("1"):
-            return Q(phone=compact)
-        if len(compact) >= 4:
-            return (
-                Q(id_number__endswith=compact) | Q(phone__endswith=compact) | Q(doc_number=compact)
-            )
-        return Q(pk=-1)
+        whole = whole_values(compact)
+        found = Q(doc_number=whole.doc_number)
+        if whole.id_number:
+            found |= Q(id_number=whole.id_number)
+        if whole.phone:
+            found |= Q(phone=whole.phone)
+        return found
     key = search_key(text)
     if _LATIN.match(key):
         return Q(name_initials__prefix=key) | Q(name_pinyin__prefix=key) | Q(doc_number=key.upper())
@@ -54,9 +55,9 @@ def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
     # no name among those searched begins with it, which scans the names.
     begins = Q(name__prefix=text)
     anywhere = Q(name__contains=text)
-    if _ALNUM.search(compact):  # could be a passport or permit number
-        begins |= Q(doc_number=compact)
-        anywhere |= Q(doc_number=compact)
+    if _ALNUM.search(compact):  # could be a passport or permit number (stored upper-case)
+        begins |= Q(doc_number=compact.upper())
+        anywhere |= Q(doc_number=compact.upper())
     if (among if among is not None else Person.objects.all()).filter(begins).exists():
         return begins
     return anywhere
@@ -66,6 +67,8 @@ def person_list(
     *, user: User | AnonymousUser, q: str = "", township_id: int | None = None
 ) -> QuerySet[Person]:
     qs = restrict(Person.objects.select_related("township", "village"), user)
+    if q.strip():
+        search_counted(user)
     if township_id:
         qs = qs.filter(township_id=township_id)
     flt = search_filter(q, among=qs)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
+from fangkong.core.disclosure import REVEALED_FIELDS
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.phones import parse_phone
@@ -166,9 +167,6 @@ def person_update(
         )
     locked, _changes = model_update(instance=locked, by=by, data=values)
     return locked
-
-
-REVEALED_FIELDS = ["id_number", "doc_number", "phone", "address_detail"]
 
 
 def person_reveal(

@@ -11,11 +11,17 @@ from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.conflicts import is_conflict
+from fangkong.core.disclosure import person_shown
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
 from fangkong.people import selectors, services
-from fangkong.people.forms import PersonEditForm, PersonForm, PersonSearchForm, person_shown
+from fangkong.people.forms import (
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    person_form_values,
+)
 
 
 @require_perm("people.view")
@@ -48,7 +54,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "person": person,
-            "revealed": False,
+            "shown": person_shown(person),
             "household_name": region_name(person.household_region),
             "can_reveal": user_can(request.user, "people.reveal"),
             "can_edit": user_can(request.user, "people.edit"),
@@ -72,7 +78,8 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "person": person,
-            "revealed": True,
+            # Only here, after the reveal was audited, are the full values shown.
+            "shown": person_shown(person, revealed=True),
             "can_reveal": True,
             "household_name": region_name(person.household_region),
             "can_edit": user_can(user, "people.edit"),
@@ -128,7 +135,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     services.person_reveal(person=person, by=user, purpose=_("修改人员信息"))
                     form.add_error(
                         None,
-                        form.refuse(person, person_shown(person), PersonEditForm(person=person)),
+                        form.refuse(
+                            person, person_form_values(person), PersonEditForm(person=person)
+                        ),
                     )
             else:
                 messages.success(request, _("已保存"))

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, page_slice
-from fangkong.core.masking import mask_address, mask_id_number, mask_phone
+from fangkong.core.api import Counted, ErrorOut, counted, page_slice
+from fangkong.core.disclosure import shown
 from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
 
@@ -56,8 +56,8 @@ def case_out(case: QuarantineCase, day: datetime.date) -> CaseOut:
         id=case.pk,
         person_id=p.pk,
         name=p.name,
-        id_number=mask_id_number(p.id_number or p.doc_number),
-        phone=mask_phone(p.phone),
+        id_number=shown("document", p.document_label),
+        phone=shown("phone", p.phone),
         status=case.status,
         status_label=str(case.get_status_display()),
         source=case.source,
@@ -66,7 +66,7 @@ def case_out(case: QuarantineCase, day: datetime.date) -> CaseOut:
         arrival_date=case.arrival_date,
         township=case.township.name if case.township else None,
         village=case.village.name if case.village else None,
-        address_detail=mask_address(case.address_detail),
+        address_detail=shown("address_detail", case.address_detail),
         station=case.station.name if case.station else None,
         start_date=case.start_date,
         planned_end=case.planned_end,
@@ -87,7 +87,11 @@ class CaseQuery(Schema):
     offset: int = 0
 
 
-@router.get("/cases", response=CasePage, summary="隔离管控对象列表（可按乡镇、派出所、状态等筛选）")
+@router.get(
+    "/cases",
+    response={200: CasePage, 429: ErrorOut},
+    summary="隔离管控对象列表（可按乡镇、派出所、状态等筛选）",
+)
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     _need(request, "quarantine.view")
     now = schedule.work_now()

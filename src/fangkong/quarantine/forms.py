@@ -21,7 +21,7 @@ class CaseFilterForm(forms.Form):
         label=_("查找"),
         required=False,
         max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("姓名、身份证号或电话后四位")}),
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、完整的身份证号或电话")}),
     )
     township = forms.ModelChoiceField(
         label=_("乡镇街道"), queryset=Township.objects.all(), required=False

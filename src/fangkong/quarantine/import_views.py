@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
+from fangkong.core import clock
+from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.models import Township
@@ -96,9 +97,11 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_perm(PERM)
+@require_perm(PERM, "people.reveal")
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original rows with the result and the problems of each, as .xlsx."""
+    """The original rows with the result and the problems of each, as .xlsx: the list's own
+    full ID numbers, phones and addresses, so only for users who may reveal them, and
+    audited as a reveal with its row count."""
     li = selectors.import_get(user=request.user, pk=pk)
     width = max(len(li.headers), 1)
     headers = [_("行号"), *[h or "" for h in li.headers], _("处理结果"), _("问题说明")]
@@ -111,8 +114,17 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
             )
             yield [entry.row_number, *raw, entry.get_outcome_display(), problems]
 
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    return xlsx_response(f"导入报告-{li.pk}-{stamp}.xlsx", [Sheet(_("导入报告"), headers, rows())])  # type: ignore[return-value]
+    stamp = clock.now().strftime("%Y%m%d%H%M")
+    return audited_xlsx(  # type: ignore[return-value]
+        user=request.user,  # type: ignore[arg-type]
+        filename=f"导入报告-{li.pk}-{stamp}.xlsx",
+        sheets=[Sheet(_("导入报告"), headers, rows())],
+        revealed=True,
+        what=_("下载名单导入报告：%(name)s") % {"name": li.original_name},
+        object_type="quarantine.listimport",
+        filters={"list_import": li.pk},
+        fields=["id_number", "phone", "address_detail"],
+    )
 
 
 @require_perm(PERM)

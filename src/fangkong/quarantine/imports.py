@@ -37,8 +37,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record, id_runs
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
+from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
-from fangkong.core.masking import mask_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import find_regions, region_name
 from fangkong.core.text import normalize_text
@@ -548,7 +548,8 @@ def validate_row(
                 if parsed.upgraded:
                     row.add(
                         L["id_number"],
-                        _("15位旧号码已转换为18位：%(n)s") % {"n": mask_id_number(parsed.number)},
+                        _("15位旧号码已转换为18位：%(n)s")
+                        % {"n": shown("id_number", parsed.number)},
                         level="info",
                     )
     raw_phone = texts.get("phone", "")

@@ -9,9 +9,10 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from fangkong.core import clock
+from fangkong.core.disclosure import shown
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
-from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.quarantine.models import CaseStatus, QuarantineCase, quarantine_day
 from fangkong.quarantine.selectors import temperature
 
@@ -21,7 +22,7 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     person = case.person
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issuer = case.station.name if case.station else bureau
-    end_day = case.ended_on or case.planned_end or datetime.date.today()
+    end_day = case.ended_on or case.planned_end or clock.today()
     doc = OfficialDocument(title="解除居家隔离告知书")
     doc.paragraph(f"{person.name}：", indent=False, align="left")
     start = chinese_date(case.start_date) if case.start_date else "—"
@@ -39,7 +40,8 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
         ["项目", "内容"],
         [
             ["姓名", person.name],
-            ["证件号码", mask_id_number(person.id_number or person.doc_number)],
+            # Handed to the person and filed: masked like any page (core.disclosure).
+            ["证件号码", shown("document", person.document_label)],
             ["现住址", f"{case.township or ''}{case.village.name if case.village else ''}"],
             ["隔离期间", f"{start}至{planned}"],
         ],
@@ -94,13 +96,13 @@ def export_sheet(qs: QuerySet[QuarantineCase], *, reveal: bool, day: datetime.da
             doc = id_number or doc_number
             yield [
                 name,
-                doc if reveal else mask_id_number(doc),
-                phone if reveal else mask_phone(phone),
+                shown("document", doc, revealed=reveal),
+                shown("phone", phone, revealed=reveal),
                 came_from,
                 arrival,
                 township or "",
                 village or "",
-                address if reveal else mask_address(address),
+                shown("address_detail", address, revealed=reveal),
                 station or "",
                 status_label.get(status, status),
                 measure_label.get(measure, measure),

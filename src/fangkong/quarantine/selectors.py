@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.core.disclosure import search_counted
 from fangkong.people.selectors import search_filter
 from fangkong.quarantine import schedule
 from fangkong.quarantine.models import (
@@ -89,7 +90,8 @@ def case_list(
     qs = restrict(
         QuarantineCase.objects.select_related("person", "township", "village", "station"), user
     )
-    if f.q:
+    if f.q.strip():
+        search_counted(user)
         flt = search_filter(f.q)
         if flt is not None:
             person_ids = restrict_people_ids(flt)

@@ -4,7 +4,7 @@ import datetime
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.core.conflicts import is_conflict
-from fangkong.core.exports import xlsx_response
+from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
@@ -66,26 +66,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "townships": selectors.township_counts(qs),
             "today": now.date(),
+            "can_reveal": user_can(request.user, "people.reveal"),
         },
     )
 
 
 @require_perm("quarantine.view")
 def case_export(request: HttpRequest) -> HttpResponse:
+    """隔离管控台账: the rows of the filtered list, masked; with full values (`full=1`) only
+    for users who may reveal them, audited as a reveal with its row count."""
+    reveal = request.GET.get("full") == "1"
+    if reveal and not user_can(request.user, "people.reveal"):
+        raise PermissionDenied
     form = CaseFilterForm(request.GET or None)
     now = schedule.work_now()
     qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
-    reveal = user_can(request.user, "people.reveal")
-    audit_record(
-        actor=request.user,  # type: ignore[arg-type]
-        action="export",
+    return audited_xlsx(  # type: ignore[return-value]
+        user=request.user,  # type: ignore[arg-type]
+        filename=f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
+        sheets=[export_sheet(qs, reveal=reveal, day=now.date())],
+        revealed=reveal,
+        what=_("导出隔离管控台账"),
         object_type="quarantine.quarantinecase",
-        object_repr=_("隔离管控台账"),
-        changes={"filters": request.GET.dict(), "revealed": reveal},
-    )
-    return xlsx_response(  # type: ignore[return-value]
-        f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
-        [export_sheet(qs, reveal=reveal, day=now.date())],
+        filters={k: v for k, v in request.GET.items() if k != "full"},
+        fields=["id_number", "doc_number", "phone", "address_detail"],
     )
 
 
@@ -195,7 +199,7 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,  # type: ignore[arg-type]
         action="export",
         obj=case,
-        changes={"document": "解除居家隔离告知书"},
+        changes={"document": "解除居家隔离告知书", "rows": 1},
     )
     return FileResponse(  # type: ignore[return-value]
         buffer,

@@ -1,24 +1,19 @@
-"""Template filters for personal data: masked unless the page was asked to reveal it."""
+"""Template filters for personal data: each value as the disclosure rule shows it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
-from fangkong.core import masking
+from fangkong.core import disclosure
 
 register = template.Library()
 
 
 @register.filter
-def mask_id(value: str | None) -> str:
-    return masking.mask_id_number(value or "")
-
-
-@register.filter
-def mask_phone(value: str | None) -> str:
-    return masking.mask_phone(value or "")
-
-
-@register.filter
-def mask_address(value: str | None) -> str:
-    return masking.mask_address(value or "")
+def shown(value: Any, field: str) -> Any:
+    """`{{ person.phone|shown:"phone" }}`: masked by the rule of core.disclosure. A page
+    that has just audited a reveal renders the full value itself (core.disclosure.
+    person_shown), never through this filter."""
+    return disclosure.shown(field, value)
