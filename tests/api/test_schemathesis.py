@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from fangkong.wsgi import application
 from tests.conftest import World
+from tests.conftest import signed_in as signed_in_as
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -26,8 +26,7 @@ CHECKS = [
 @pytest.fixture
 def signed_in(world: World) -> dict[str, str]:
     """Headers of a signed-in command-centre user (whole county, every API permission)."""
-    client = Client()
-    client.force_login(world.users["command"])
+    client = signed_in_as(world.users["command"])
     client.get("/")  # sets the CSRF cookie
     session = client.cookies["sessionid"].value
     csrf = client.cookies["csrftoken"].value
