@@ -266,6 +266,8 @@ FANGKONG: dict[str, Any] = {
     "LOCKOUT_MINUTES": envint("LOCKOUT_MINUTES", 15),
     # A signed-in session with no request for this long ends (等保2.0: 登录连接超时自动退出).
     "IDLE_MINUTES": max(1, envint("IDLE_MINUTES", 30)),
+    # A password older than this many days must be changed at the next sign-in (0: never).
+    "PASSWORD_DAYS": max(0, envint("PASSWORD_DAYS", 90)),
     # Roles that must sign in with a second factor (TOTP); every other role may choose to.
     "MFA_ROLES": envlist("MFA_ROLES", ["admin", "command"]),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.

@@ -4,6 +4,7 @@ password page, the admin site, `fangkong createuser`."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 
@@ -91,3 +92,37 @@ def test_createuser_applies_the_policy(world: World) -> None:
         stdout=io.StringIO(),
     )  # fmt: skip
     assert Client().login(username="wangqiang", password="Baozhang#Ningyang1")
+
+
+def age_password(user: User, days: int) -> None:
+    """As if the user's password had been set `days` ago."""
+    latest = PasswordHistory.objects.filter(user=user).first()
+    assert latest is not None
+    latest.set_at -= datetime.timedelta(days=days)
+    latest.save()
+
+
+def test_a_password_older_than_ninety_days_is_changed_before_anything_else(
+    world: World,
+) -> None:
+    age_password(world.users["station_a"], 91)
+    client = Client()
+    client.post("/login/", {"username": "station_a", "password": PASSWORD})
+    response = client.get("/people/", follow=True)
+    assert response.redirect_chain[-1][0] == "/password/"
+    assert "您的密码已使用超过90天，请先修改密码再继续。" in response.content.decode()
+    assert client.get("/api/v1/me").status_code == 401
+    assert change(client, PASSWORD, "Ningyang#Safe2021") == ""
+    assert client.get("/people/").status_code == 200
+    # A password younger than the limit is not asked for.
+    fresh = Client()
+    fresh.post("/login/", {"username": "station_b", "password": PASSWORD})
+    assert fresh.get("/people/").status_code == 200
+
+
+def test_password_age_is_a_setting_and_zero_turns_it_off(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FANGKONG = {**settings.FANGKONG, "PASSWORD_DAYS": 0}
+    age_password(world.users["station_a"], 400)
+    client = Client()
+    client.post("/login/", {"username": "station_a", "password": PASSWORD})
+    assert client.get("/people/").status_code == 200

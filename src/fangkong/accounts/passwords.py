@@ -6,13 +6,17 @@ site's forms, `fangkong createuser` (accounts/services.user_create) and Django's
 
 PasswordHistoryValidator also records each new password's hash when it is saved
 (`password_changed`, called by Django's User.save()), so the history cannot be skipped.
+`password_expired` says when a password is older than FANGKONG_PASSWORD_DAYS (定期更换);
+accounts/signin.py then holds the session at the password page until it is changed.
 """
 
 from __future__ import annotations
 
+import datetime
 import string
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -117,3 +121,16 @@ class PasswordHistoryValidator:
 
     def get_help_text(self) -> str:
         return _("不能与最近%(n)d次使用过的密码相同。") % {"n": self.keep}
+
+
+def password_expired(user: User) -> bool:
+    """Whether the user's password is older than FANGKONG_PASSWORD_DAYS (定期更换): they
+    change it at sign-in before anything else. Counted from the last entry of the history
+    (the upgrade that added it seeded one for every user)."""
+    from fangkong.accounts.models import PasswordHistory
+
+    days = int(settings.FANGKONG.get("PASSWORD_DAYS") or 0)
+    if days <= 0:
+        return False
+    latest = PasswordHistory.objects.filter(user=user).values_list("set_at", flat=True).first()
+    return latest is not None and clock.system_now() - latest > datetime.timedelta(days=days)

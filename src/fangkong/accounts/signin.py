@@ -8,6 +8,8 @@
   request goes to sign-in with a message. Automatic refreshes (the big screen's, htmx polls:
   requests marked `fk_poll=1`) are not activity: an unattended screen signs out like any page.
 - **Lifetime.** However active, a session ends FANGKONG_SESSION_HOURS (12) after sign-in.
+- **Password age.** A password older than FANGKONG_PASSWORD_DAYS (90) is changed first:
+  after the second step, the session opens only the password page until then.
 
 Every sign-in (the login page, the admin site's, a test's force_login) passes through
 `on_login`, which records the state the session starts in; the middleware only reads the
@@ -40,6 +42,8 @@ NEEDS_CODE = "code"  # password accepted; the authenticator's code is due
 NEEDS_ENROL = "enrol"  # password accepted; the role requires an authenticator: bind one
 SEEN = "fk_seen"  # last request that was the user's own (not an automatic refresh), epoch s
 STARTED = "fk_started"  # sign-in time, epoch seconds
+PASSWORD_DUE = "fk_password_due"  # the password is too old: change it before anything else
+PASSWORD_PAGE = "password_change"
 # Last-seen is written at most this often, so that most requests do not save the session.
 TOUCH_EVERY = 60
 
@@ -61,10 +65,14 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
     session = getattr(request, "session", None)
     if session is None:
         return
+    from fangkong.accounts.passwords import password_expired
+
     now = int(clock.system_now().timestamp())
     session[STATE] = state_for(user)
     session[STARTED] = now
     session[SEEN] = now
+    if password_expired(user):
+        session[PASSWORD_DUE] = True
 
 
 def mark_verified(session: SessionBase) -> None:
@@ -111,6 +119,8 @@ class SignInGuardMiddleware:
             if ended is not None:
                 return ended if not _is_api(request) else self.get_response(request)
             held = self._second_step(request, user)
+            if held is None and request.session.get(PASSWORD_DUE):
+                held = self._password_due(request)
             if held is not None:
                 return held
         return self.get_response(request)
@@ -179,6 +189,20 @@ class SignInGuardMiddleware:
             request.user = AnonymousUser()
             return None
         return self._to(request, reverse(page), with_next=name != "login")
+
+    def _password_due(self, request: HttpRequest) -> HttpResponse | None:
+        request.fk_pending = PASSWORD_DUE  # type: ignore[attr-defined]
+        name = _url_name(request)
+        if name == PASSWORD_PAGE or name in ALWAYS_OPEN:
+            return None
+        if _is_api(request):
+            request.user = AnonymousUser()
+            return None
+        days = int(settings.FANGKONG.get("PASSWORD_DAYS") or 0)
+        messages.warning(
+            request, _("您的密码已使用超过%(n)d天，请先修改密码再继续。") % {"n": days}
+        )
+        return self._to(request, reverse(PASSWORD_PAGE), with_next=False)
 
     @staticmethod
     def _to(request: HttpRequest, url: str, *, with_next: bool) -> HttpResponse:

@@ -5,6 +5,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def seed_history(apps, schema_editor):
+    """Each user's current password hash is the first entry of their history, dated now:
+    reuse is refused from the start, and a password's age counts from the upgrade."""
+    from django.utils import timezone
+
+    User = apps.get_model("accounts", "User")
+    PasswordHistory = apps.get_model("accounts", "PasswordHistory")
+    now = timezone.now()
+    PasswordHistory.objects.bulk_create(
+        PasswordHistory(user_id=pk, password=password, set_at=now)
+        for pk, password in User.objects.exclude(password__startswith="!").values_list(
+            "pk", "password"
+        )
+        if password
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -50,4 +67,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '恢复码',
             },
         ),
+        migrations.RunPython(seed_history, migrations.RunPython.noop),
     ]

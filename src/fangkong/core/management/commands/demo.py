@@ -64,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "须二次验证的账号：在手机验证器中手动添加密钥 "
                 f"{secret_groups(DEMO_TOTP_KEY)}（基于时间），或运行 "
-                "`fangkong otp code 用户名` 取得当前的6位验证码。"
+                "`make demo-code WHO=用户名`（即 `fangkong otp code 用户名`）取得当前的6位验证码。"
             )
         if scale in SIZES:
             size = SIZES[scale]
