@@ -384,3 +384,11 @@ def test_pending_state_survives_only_in_its_own_session(world: World) -> None:
     other = password_step("station_a")
     assert other.session[STATE] == NEEDS_CODE
     assert other.get("/people/")["Location"].startswith("/login/verify/")
+
+
+def test_a_misspelt_role_in_the_setting_is_an_error_not_a_silent_gap(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import SystemCheckError
+
+    settings.FANGKONG = {**settings.FANGKONG, "MFA_ROLES": ["admin", "comand"]}
+    with pytest.raises(SystemCheckError, match="FANGKONG_MFA_ROLES 中的角色不存在：comand"):
+        call_command("check", stdout=io.StringIO())

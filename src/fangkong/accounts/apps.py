@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与审计")
 
     def ready(self) -> None:
-        from fangkong.accounts import signals, signin  # noqa: F401
+        from fangkong.accounts import checks, signals, signin  # noqa: F401
         from fangkong.accounts.navigation import NavItem, register_nav
         from fangkong.core.offline import register_offline_page
 
