@@ -7,7 +7,7 @@ DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 PORT ?= 8000
 LINT_PATHS := $(wildcard src tests bench)
 
-.PHONY: demo test test-sqlite test-pg lint format messages bench env clean
+.PHONY: demo demo-code test test-sqlite test-pg lint format messages bench env clean
 
 env: $(STAMP)
 
@@ -21,6 +21,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: env
 	FANGKONG_TODAY=$${FANGKONG_TODAY-2020-02-03} FANGKONG_DATABASE_URL=$(DEMO_DB) $(BIN)/fangkong demo --reset --port $(PORT)
+
+# The current 6-digit code of a demo account that signs in with a second factor
+# (zhihui, juzhang, admin: the demo's published authenticator secret): make demo-code WHO=admin
+demo-code: env
+	@FANGKONG_DATABASE_URL=$(DEMO_DB) $(BIN)/fangkong otp code $(or $(WHO),zhihui)
 
 # The whole suite on SQLite; again on PostgreSQL when FANGKONG_TEST_PG is a database URL.
 test: env

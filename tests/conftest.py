@@ -4,15 +4,19 @@ townships, villages and a resident each, and one user for every role plus an out
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fangkong.accounts import mfa
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
+from fangkong.accounts.signin import mark_verified
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.reference import load_reference_data
 from fangkong.org import services as org_services
@@ -40,9 +44,38 @@ class World:
     users: dict[str, User]
 
     def client(self, who: str) -> Client:
-        client = Client()
-        client.force_login(self.users[who])
-        return client
+        return signed_in(self.users[who])
+
+
+def enrol(user: User) -> str:
+    """Bind an authenticator to `user` through the real service; its secret (hex)."""
+    key = mfa.new_secret()
+    mfa.mfa_enrol(user=user, key=key, code=mfa.totp_code(key))
+    return key
+
+
+def next_code(user: User) -> str:
+    """The code the user's phone shows now — or, when this step's code is already spent
+    (codes are good once), the next step's, which the server accepts a step early."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    now = time.time()
+    at = max(now, (device.last_t + 1) * device.step)
+    if at > now + device.step:  # two steps already spent: wait until one more may be used
+        time.sleep(at - now - device.step + 0.5)
+    return mfa.totp_code(device.key, at=at)
+
+
+def signed_in(user: User, client: Client | None = None) -> Client:
+    """A client signed in as `user`, its session past the second sign-in step as after a
+    real sign-in with the authenticator's code. force_login alone leaves a user whose role
+    requires a second factor at the enrolment page (accounts/signin.py); tests that sign in
+    through the pages themselves are in tests/accounts/test_mfa.py."""
+    client = client or Client()
+    client.force_login(user)
+    session = client.session
+    mark_verified(session)
+    session.save()
+    return client
 
 
 def _user(username: str, role: str, **kw: Any) -> User:

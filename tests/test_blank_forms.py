@@ -7,9 +7,8 @@ import re
 
 import pytest
 from django.apps import apps
-from django.test import Client
 
-from tests.conftest import World
+from tests.conftest import World, signed_in
 from tests.pages import form_as_posted
 from tests.test_routes import ROLES, ROUTES
 
@@ -32,8 +31,7 @@ def test_every_form_posted_blank_names_what_is_missing(world: World) -> None:
         if name in NOT_DATA_ENTRY or "999999" in url or url.endswith("/x/"):
             continue
         for role in ROLES:
-            client = Client()
-            client.force_login(users[role])
+            client = signed_in(users[role])
             page = client.get(url)
             if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
                 continue

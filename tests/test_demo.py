@@ -109,3 +109,20 @@ def test_demo_is_deterministic(demo_county, db, tmp_path, capsys) -> None:  # ty
     assert there["counts"] == here["counts"]
     assert [tuple(o) for o in there["officers"]] == [tuple(o) for o in here["officers"]]
     assert [tuple(p) for p in there["people"]] == [tuple(p) for p in here["people"]]
+
+
+def test_demo_accounts_that_require_a_second_factor_sign_in_with_the_published_code(demo) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import call_command
+
+    for username in ("zhihui", "juzhang", "admin"):
+        assert any(u == username and "须二次验证" in note for u, _r, note in demo.logins)
+    client = Client()
+    client.post("/login/", {"username": "zhihui", "password": DEMO_PASSWORD})
+    assert client.get("/command/dashboard/")["Location"].startswith("/login/verify/")
+    out = io.StringIO()
+    call_command("otp", "code", "zhihui", stdout=out)  # what README tells the visitor to run
+    done = client.post("/login/verify/", {"code": out.getvalue().strip(), "next": "/"})
+    assert done["Location"] == "/"
+    assert client.get("/command/dashboard/").status_code == 200

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fangkong.accounts.roles import Role, role_perms
-from tests.conftest import World
+from tests.conftest import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,8 @@ PUBLIC = {
 }
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = {"home", "logout", "password_change"}
+# The second sign-in step and each user's own two-factor settings (tests/accounts/test_mfa.py).
+SIGNED_IN |= {"login_verify", "mfa_settings", "mfa_enrol", "mfa_codes", "mfa_disable"}
 # Pages open to any signed-in user that then apply a rule of their own to each record
 # (welfare: the political department or the officer's own unit leader; notices: the
 # officers they were sent to). Their own tests cover that rule; here: sign-in and no 5xx.
@@ -129,8 +131,7 @@ def test_every_role_gets_exactly_what_the_table_allows(world: World) -> None:
     checked = 0
     wrong = []
     for role in ROLES:
-        client = Client()
-        client.force_login(by_role[role])
+        client = signed_in(by_role[role])
         allowed = role_perms(role)
         for name, url, perms in ROUTES:
             if name in PUBLIC or name == "logout":  # logging out would end the walk

@@ -31,6 +31,11 @@ COMMANDS = [
     ),
     ("createuser", "新建账号并指定角色和管辖范围", "Create a user with a role and jurisdiction"),
     (
+        "otp",
+        "二次验证：otp status|reset 用户名 [--reason 原因]；otp code 演示账号",
+        "Two-factor sign-in: show or reset a user's (audited); a demo account's current code",
+    ),
+    (
         "check",
         "检查配置；--deploy 检查生产部署设置",
         "Check the configuration; --deploy for production settings",

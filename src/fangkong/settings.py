@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # One-time passwords (TOTP on the officer's phone) for the second sign-in step.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fangkong.core",
     "fangkong.accounts",
     "fangkong.org",
@@ -103,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.accounts.middleware.AuditContextMiddleware",
+    # Idle timeout, session lifetime and the second sign-in step (accounts/signin.py).
+    "fangkong.accounts.signin.SignInGuardMiddleware",
     "fangkong.core.middleware.SecurityHeadersMiddleware",
     "fangkong.core.middleware.SearchLimitMiddleware",
 ]
@@ -159,14 +164,20 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# The password policy (等保2.0 身份鉴别, accounts/passwords.py): at least 12 characters of
+# three kinds, not the username, none of the last five. Every way a password is set runs it:
+# the password page, the admin site, `fangkong createuser`, `fangkong changepassword`.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fangkong.accounts.passwords.NoUsernameValidator"},
+    {"NAME": "fangkong.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "fangkong.accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -225,6 +236,11 @@ CACHES = {
     }
 }
 
+# django-otp: the name an authenticator app shows beside the account; the admin site never
+# shows a device's secret (accounts/admin.py keeps TOTP devices out of it entirely).
+OTP_TOTP_ISSUER = envstr("BUREAU_NAME", "宁阳县公安局") + " 防控"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
@@ -249,6 +265,12 @@ FANGKONG: dict[str, Any] = {
     "LOCKOUT_FAILURES": envint("LOCKOUT_FAILURES", 5),
     "LOCKOUT_IP_FAILURES": envint("LOCKOUT_IP_FAILURES", 30),
     "LOCKOUT_MINUTES": envint("LOCKOUT_MINUTES", 15),
+    # A signed-in session with no request for this long ends (等保2.0: 登录连接超时自动退出).
+    "IDLE_MINUTES": max(1, envint("IDLE_MINUTES", 30)),
+    # A password older than this many days must be changed at the next sign-in (0: never).
+    "PASSWORD_DAYS": max(0, envint("PASSWORD_DAYS", 90)),
+    # Roles that must sign in with a second factor (TOTP); every other role may choose to.
+    "MFA_ROLES": envlist("MFA_ROLES", ["admin", "command"]),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
     # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 
+from fangkong.accounts import mfa_views
 from fangkong.accounts import views as account_views
 from fangkong.api import api
 from fangkong.checkpoints.urls import public_urlpatterns as checkpoint_public_urls
@@ -19,6 +20,14 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    # Two-factor sign-in (accounts/mfa.py): the step, enrolment, own settings, admin reset.
+    path("login/verify/", mfa_views.login_verify, name="login_verify"),
+    path("account/2fa/", mfa_views.mfa_settings, name="mfa_settings"),
+    path("account/2fa/enrol/", mfa_views.mfa_enrol, name="mfa_enrol"),
+    path("account/2fa/codes/", mfa_views.mfa_codes, name="mfa_codes"),
+    path("account/2fa/disable/", mfa_views.mfa_disable, name="mfa_disable"),
+    path("account/2fa/reset/", mfa_views.mfa_reset_list, name="mfa_reset_list"),
+    path("account/2fa/reset/<int:pk>/", mfa_views.mfa_reset, name="mfa_reset"),
     path("audit/", account_views.audit_list, name="audit_list"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("people/", include("fangkong.people.urls")),

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.test import Client
 from hypothesis import HealthCheck, settings
 
 from fangkong.wsgi import application
 from tests.conftest import World
+from tests.conftest import signed_in as signed_in_as
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -30,8 +30,7 @@ def signed_in(world: World, settings: Any) -> dict[str, str]:
     Without the per-user search limit: hundreds of generated searches by one user would
     otherwise be answered 429 (documented) instead of reaching the search code."""
     settings.FANGKONG = {**settings.FANGKONG, "SEARCH_RATE": 0, "SEARCH_DAILY": 0}
-    client = Client()
-    client.force_login(world.users["command"])
+    client = signed_in_as(world.users["command"])
     client.get("/")  # sets the CSRF cookie
     session = client.cookies["sessionid"].value
     csrf = client.cookies["csrftoken"].value

@@ -130,7 +130,8 @@ def test_future_or_bad_date_falls_back_to_today(world: World) -> None:
 def test_big_screen_refreshes_itself_for_today_only(world: World) -> None:
     client = world.client("command")
     today = client.get("/command/screen/").content.decode()
-    assert '<meta http-equiv="refresh" content="60">' in today
+    # Marked as an automatic refresh: it does not keep an idle session alive.
+    assert '<meta http-equiv="refresh" content="60;url=/command/screen/?fk_poll=1">' in today
     assert 'data-theme="dark"' in today
     past = client.get(f"/command/screen/?date={DAY}").content.decode()
     assert 'http-equiv="refresh"' not in past

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Q, Sum
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.accounts.audit import audit_verify
@@ -32,6 +31,7 @@ from fangkong.core.scale import ScaleContext, grow
 from fangkong.core.selectors import key_areas
 from fangkong.people.models import Person
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
+from tests.conftest import signed_in
 
 DAYS = 20
 SIZE = {"counties": 3, "persons": 3000, "cases": 400, "passages": 4000, "days": DAYS}
@@ -46,8 +46,7 @@ def province(demo_county: Any) -> ScaleContext:
 
 
 def _stats(day: datetime.date) -> dict[str, Any]:
-    client = Client()
-    client.force_login(User.objects.get(username="zhihui"))
+    client = signed_in(User.objects.get(username="zhihui"))
     response = client.get(f"/api/v1/stats/daily?date={day}")
     assert response.status_code == 200
     return dict(response.json()["figures"])
@@ -163,8 +162,7 @@ def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
 
 @pytest.mark.django_db
 def test_dashboard_queries_do_not_grow_with_the_data(demo_county: Any) -> None:
-    client = Client()
-    client.force_login(User.objects.get(username="zhihui"))
+    client = signed_in(User.objects.get(username="zhihui"))
 
     def count(path: str) -> int:
         client.get(path)

@@ -6,9 +6,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.core.admin import AuditedAdmin
+
+# django-otp registers its TOTP devices in the admin site, secret key and QR code included:
+# whoever can open it could copy any officer's authenticator. Devices are managed only
+# through the enrolment pages and the audited reset (accounts/mfa.py).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

@@ -6,13 +6,18 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from fangkong.accounts.navigation import nav_for
+from fangkong.accounts.signin import pending
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    nav = nav_for(user, request.path) if user is not None and user.is_authenticated else []
+    # Between the password and the second step the session is not signed in yet: no menu,
+    # no offline copy of pages (base.html's data-signed-in), only the step and sign-out.
+    signed_in = user is not None and user.is_authenticated and pending(request) is None
+    nav = nav_for(user, request.path) if user is not None and signed_in else []
     return {
         "fk_nav": nav,
+        "fk_signed_in": signed_in,
         "fk_bureau": settings.FANGKONG["BUREAU_NAME"],
         "fk_offline_hours": settings.FANGKONG["OFFLINE_HOURS"],
     }

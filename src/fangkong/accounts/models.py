@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import Role
@@ -54,6 +55,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Changed when the user's second factor is added, replaced, disabled or reset: every
+    # session signed in before ends at its next request (see get_session_auth_hash below).
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -66,6 +70,19 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return f"{self} · {self.get_role_display()}"
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django ends a session whose stored hash no longer matches (it hashes the password
+        # so that a new password ends the other sessions). The salt extends that to the
+        # second factor; empty, it gives Django's own hash, so no session ends on upgrade.
+        if not self.session_salt:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        return salted_hmac(
+            "fangkong.accounts.User.session",
+            f"{self.password}:{self.session_salt}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class AuditEntry(models.Model):
@@ -83,6 +100,13 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOGOUT = "logout", _("退出")
         PASSWORD = "password", _("修改密码")
+        MFA_OK = "mfa_ok", _("二次验证通过")
+        MFA_FAILED = "mfa_failed", _("二次验证失败")
+        MFA_ENROL = "mfa_enrol", _("启用二次验证")
+        MFA_CODES = "mfa_codes", _("重新生成恢复码")
+        MFA_DISABLE = "mfa_disable", _("停用二次验证")
+        MFA_RESET = "mfa_reset", _("重置二次验证")
+        SESSION_END = "session_end", _("会话超时退出")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -144,3 +168,50 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RecoveryCode(models.Model):
+    """One of a user's ten recovery codes (恢复码), for signing in without the phone.
+
+    Shown once when made; stored as a salted SHA-256 digest (60 random bits per code, so a
+    fast hash is enough: guessing one from a stolen table costs ~2^59 hashes per code);
+    each works once. django-otp's static device keeps its codes in clear, hence this model."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recovery_codes",
+        verbose_name=_("用户"),
+    )
+    digest = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user has had, so that none of the last five is set again
+    (accounts/passwords.py). Hashes only, with the same hasher as the password itself."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="password_history",
+        verbose_name=_("用户"),
+    )
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.set_at:%Y-%m-%d}"

@@ -20,6 +20,7 @@ from fangkong.accounts.audit import audit_record, client_ip
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.signin import PASSWORD_DUE
 from fangkong.core.pagination import paginate, query_without_page
 
 
@@ -57,6 +58,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
+        self.request.session.pop(PASSWORD_DUE, None)  # a password too old is now changed
         audit_record(actor=self.request.user, action="password", obj=self.request.user)  # type: ignore[arg-type]
         messages.success(self.request, _("密码已修改"))
         return response

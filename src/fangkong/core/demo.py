@@ -18,6 +18,10 @@ from fangkong.core.apps import app_modules
 from fangkong.core.clock import SHANGHAI
 
 DEMO_PASSWORD = "Fangkong@2020"
+# The authenticator secret of the demo accounts whose role requires a second factor
+# (base32 IZQW 4Z3L N5XG ORDF NVXT EMBS GBKG 65DQ). Published, like the password: the demo
+# county is synthetic. `fangkong otp code zhihui` prints the current code.
+DEMO_TOTP_KEY = b"FangkongDemo2020Totp".hex()
 
 
 @dataclass

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
+from fangkong.accounts import mfa
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
-from fangkong.core.demo import DEMO_PASSWORD, DemoContext, mobile, person_name
+from fangkong.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY, DemoContext, mobile, person_name
 from fangkong.org import services
 from fangkong.org.models import Officer, Recall, Township, Unit, WorkingGroup
 
@@ -167,6 +168,9 @@ def build(ctx: DemoContext) -> None:
             check_password=False,
             **kw,
         )
+        if mfa.mfa_required(user):
+            mfa.mfa_enrol_demo(user=user, key=DEMO_TOTP_KEY)
+            note = f"{note}（须二次验证）"
         ctx.logins.append((username, str(Role(role).label), note))
         return user
 

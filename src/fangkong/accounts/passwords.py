@@ -1,0 +1,136 @@
+"""The password policy (等保2.0 第三级 身份鉴别: 口令复杂度), written once as Django password
+validators, so that every way a password is set applies it: the password page, the admin
+site's forms, `fangkong createuser` (accounts/services.user_create) and Django's
+`changepassword`. Listed in settings.AUTH_PASSWORD_VALIDATORS beside Django's own (length
+12, not common, not all digits, not like the user's names).
+
+PasswordHistoryValidator also records each new password's hash when it is saved
+(`password_changed`, called by Django's User.save()), so the history cannot be skipped.
+`password_expired` says when a password is older than FANGKONG_PASSWORD_DAYS (定期更换);
+accounts/signin.py then holds the session at the password page until it is changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from fangkong.core import clock
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+HISTORY = 5  # no reuse of the last five passwords
+
+
+class NoUsernameValidator:
+    """The password must not contain the username (any case); a short username of one or
+    two characters is ignored, it would forbid too much and reveal nothing."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        username = str(getattr(user, "username", "") or "").strip().lower()
+        if len(username) >= 3 and username in password.lower():
+            raise ValidationError(
+                _("密码不能包含用户名“%(username)s”。") % {"username": username},
+                code="password_contains_username",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码不能包含用户名。")
+
+
+class CharacterClassesValidator:
+    """At least three of four kinds: capital letters, small letters, digits, symbols."""
+
+    def __init__(self, min_classes: int = 3) -> None:
+        self.min_classes = min_classes
+
+    @staticmethod
+    def classes(password: str) -> int:
+        kinds = [
+            any(c in string.ascii_uppercase for c in password),
+            any(c in string.ascii_lowercase for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        return sum(kinds)
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if self.classes(password) < self.min_classes:
+            raise ValidationError(
+                _("密码须包含大写字母、小写字母、数字、符号中的至少%(n)d种。")
+                % {"n": self.min_classes},
+                code="password_too_simple",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码须包含大写字母、小写字母、数字、符号中的至少%(n)d种。") % {
+            "n": self.min_classes
+        }
+
+
+class PasswordHistoryValidator:
+    """None of the user's last five passwords (the current one included) may be set again."""
+
+    def __init__(self, keep: int = HISTORY) -> None:
+        self.keep = keep
+
+    def _recent(self, user: User) -> list[str]:
+        from fangkong.accounts.models import PasswordHistory
+
+        hashes = list(
+            PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
+                : self.keep
+            ]
+        )
+        # Users made before the history existed: their current password still counts.
+        if user.password and user.password not in hashes and len(hashes) < self.keep:
+            hashes.insert(0, user.password)
+        return hashes
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or not getattr(user, "pk", None):
+            return
+        if any(check_password(password, stored) for stored in self._recent(user)):
+            raise ValidationError(
+                ngettext(
+                    "新密码不能与最近%(n)d次使用过的密码相同。",
+                    "新密码不能与最近%(n)d次使用过的密码相同。",
+                    self.keep,
+                )
+                % {"n": self.keep},
+                code="password_reused",
+            )
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        from fangkong.accounts.models import PasswordHistory
+
+        if user is None or not getattr(user, "pk", None) or not user.has_usable_password():
+            return
+        # The hash just saved, not a new one: one slow hash per change is enough.
+        PasswordHistory.objects.create(user=user, password=user.password, set_at=clock.system_now())
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[self.keep :]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        return _("不能与最近%(n)d次使用过的密码相同。") % {"n": self.keep}
+
+
+def password_expired(user: User) -> bool:
+    """Whether the user's password is older than FANGKONG_PASSWORD_DAYS (定期更换): they
+    change it at sign-in before anything else. Counted from the last entry of the history
+    (the upgrade that added it seeded one for every user)."""
+    from fangkong.accounts.models import PasswordHistory
+
+    days = int(settings.FANGKONG.get("PASSWORD_DAYS") or 0)
+    if days <= 0:
+        return False
+    latest = PasswordHistory.objects.filter(user=user).values_list("set_at", flat=True).first()
+    return latest is not None and clock.system_now() - latest > datetime.timedelta(days=days)
