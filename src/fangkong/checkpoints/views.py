@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import audit_record, client_ip
+from fangkong.accounts.audit import audit_record
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
@@ -32,6 +32,7 @@ from fangkong.checkpoints.forms import (
     monday,
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
+from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number

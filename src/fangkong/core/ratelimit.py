@@ -11,15 +11,15 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from fangkong.core.clock import system_now
 from fangkong.core.models import RateCounter
 
 
 def rate_limited(*, bucket: str, ident: str, limit: int, seconds: int) -> bool:
     """Count one hit of `ident` (an address) on `bucket` in the current fixed window of
     `seconds`; True when the window already held `limit` hits, i.e. this one is refused."""
-    now = timezone.now()
+    now = system_now()  # real seconds, whatever the working day
     window = int(now.timestamp()) // seconds
     key = f"{bucket}:{ident}:{window}"[:160]
     with transaction.atomic():
