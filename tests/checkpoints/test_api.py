@@ -127,6 +127,83 @@ class TestCreate:
 
 
 @pytest.mark.django_db
+class TestBounds:
+    """Issue 14, finding 4: every field bounded before any work that grows with it."""
+
+    def test_longest_name_is_refused_by_its_length(self, posts: Posts) -> None:
+        # 10,000 characters that pinyin segments (中…): minutes of CPU before the fix.
+        data = body()
+        data["occupants"][0]["name"] = "中" * 10_000  # type: ignore[index]
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert r.json()["detail"] == [
+            {"field": "occupants.0.name", "msg": "occupants.0.name：过长：最多50个字符"}
+        ]
+        assert Passage.objects.count() == 0
+
+    def test_every_text_field_has_its_limit(self, posts: Posts) -> None:
+        data = body(plate="鄂" * 5000, checkpoint="G" * 5000)
+        data["occupants"][0].update(  # type: ignore[index]
+            {"origin": "武" * 5000, "travel_history": ["武汉"] * 5000, "phone": "1" * 5000}
+        )
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert {d["field"] for d in r.json()["detail"]} == {
+            "plate",
+            "checkpoint",
+            "occupants.0.origin",
+            "occupants.0.travel_history",
+            "occupants.0.phone",
+        }
+
+    def test_too_many_occupants(self, posts: Posts) -> None:
+        data = body()
+        data["occupants"] = data["occupants"] * 21  # type: ignore[operator]  # 63
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["field"] == "occupants"
+        assert "最多60项" in r.json()["detail"][0]["msg"]
+
+    @pytest.mark.parametrize(
+        "when",
+        [
+            "0001-01-01T00:00:00+08:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+08:00",
+            "9999-12-31T23:59:59-12:00",
+            "1899-12-31T23:00:00+08:00",
+        ],
+    )
+    def test_times_in_year_1_or_9999(self, posts: Posts, when: str) -> None:
+        r = post(posts.world.client("checkpoint"), body(occurred_at=when))
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"] == [
+            {"field": "occurred_at", "msg": "occurred_at：须在1900-01-01至2100-12-31之间"}
+        ]
+
+    @pytest.mark.parametrize("value", ["1e400", "-1e400", "NaN", "1e999999999"])
+    def test_temperature_that_is_no_number(self, posts: Posts, value: str) -> None:
+        text = json.dumps(body()).replace("36.6", value, 1)
+        r = posts.world.client("checkpoint").post(
+            "/api/v1/passages", text, content_type="application/json"
+        )
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"][0]["field"] == "occupants.0.temperature"
+
+    def test_list_parameters_past_64_bits(self, posts: Posts) -> None:
+        client = posts.world.client("command")
+        for name in ("limit", "offset", "shift"):
+            for value in (2**63, 2**64, 10**30):
+                r = client.get("/api/v1/passages", {name: value})
+                assert r.status_code == 422 and r.json()["detail"][0]["field"] == name
+        for day in ("0001-01-01", "9999-12-31"):
+            r = client.get("/api/v1/passages", {"date": day})
+            assert r.status_code == 422 and r.json()["detail"][0]["field"] == "date"
+            r = client.get("/api/v1/roster", {"date": day})
+            assert r.status_code == 422 and r.json()["detail"][0]["field"] == "date"
+
+
+@pytest.mark.django_db
 def test_lists(posts: Posts) -> None:
     token = token_for(posts)
     assert post(Client(), body(), token).status_code == 201

@@ -20,7 +20,9 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
+from fangkong.core import bounds
 from fangkong.core.client_address import client_ip
+from fangkong.core.forms import DayField
 from fangkong.core.pagination import paginate, query_without_page
 
 
@@ -79,16 +81,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作人"), required=False)
+    actor = forms.CharField(max_length=bounds.SHORT, label=_("操作人"), required=False)
     action = forms.ChoiceField(
         label=_("操作"), required=False, choices=[("", _("全部")), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(label=_("对象类型"), required=False)
-    object_id = forms.CharField(label=_("对象编号"), required=False)
-    date_from = forms.DateField(
+    object_type = forms.CharField(max_length=bounds.SHORT, label=_("对象类型"), required=False)
+    object_id = forms.CharField(max_length=bounds.SHORT, label=_("对象编号"), required=False)
+    date_from = DayField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from fangkong.accounts.jurisdiction import restrict
@@ -20,6 +20,22 @@ from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
 from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.bounds import (
+    MAX_OCCUPANTS,
+    Codes,
+    Day,
+    IdNumberText,
+    Limit,
+    Line,
+    Moment,
+    Name,
+    Offset,
+    PhoneText,
+    Places,
+    Short,
+    Slot,
+    Temperature,
+)
 from fangkong.core.masking import mask_id_number, mask_name
 from fangkong.core.reference_api import reference_response
 
@@ -66,25 +82,25 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
 
 
 class OccupantIn(Schema):
-    name: str
-    id_number: str
-    phone: str = ""
-    temperature: float | None = None
-    origin: str = ""
-    destination: str = ""
-    travel_history: list[str] = []
-    symptoms: list[str] = []
-    decision: str | None = None
+    name: Name
+    id_number: IdNumberText
+    phone: PhoneText = ""
+    temperature: Temperature | None = None
+    origin: Line = ""
+    destination: Line = ""
+    travel_history: Places = []
+    symptoms: Codes = []
+    decision: Short | None = None
 
 
 class PassageIn(Schema):
     client_id: uuid.UUID
-    checkpoint: str
-    direction: str
-    occurred_at: datetime.datetime
-    plate: str | None = None
-    vehicle_type: str
-    occupants: list[OccupantIn]
+    checkpoint: Short
+    direction: Short
+    occurred_at: Moment
+    plate: Short | None = None
+    vehicle_type: Short
+    occupants: Annotated[list[OccupantIn], Field(max_length=MAX_OCCUPANTS)]
 
 
 class FlagOut(Schema):
@@ -213,13 +229,13 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
 
 
 class PassageFilterIn(Schema):
-    checkpoint: str = ""
-    date: datetime.date | None = None
-    shift: int | None = None
-    decision: str = ""
+    checkpoint: Short = ""
+    date: Day | None = None
+    shift: Slot | None = None
+    decision: Short = ""
     flagged: bool | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class PassagePage(Counted):
@@ -314,7 +330,7 @@ class ShiftPage(Schema):
 
 
 @router.get("/roster", response=ShiftPage, summary="某日排班")
-def roster(request: HttpRequest, date: datetime.date) -> ShiftPage:
+def roster(request: HttpRequest, date: Day) -> ShiftPage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
     shifts = selectors.shifts_on(user=request.user, day=date)

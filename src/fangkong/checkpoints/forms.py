@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core import bounds
+from fangkong.core.forms import DayField
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer
 
@@ -190,9 +192,7 @@ class PassageFilterForm(forms.Form):
         required=False,
         empty_label=_("全部检查站"),
     )
-    day = forms.DateField(
-        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = DayField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     slot = forms.TypedChoiceField(
         label=_("班次"),
         required=False,
@@ -239,8 +239,12 @@ class ShiftForm(forms.Form):
 
 
 class TallyForm(forms.Form):
-    counted_vehicles = forms.IntegerField(label=_("人工清点车辆数"), min_value=0)
-    counted_persons = forms.IntegerField(label=_("人工清点人数"), min_value=0, required=False)
+    counted_vehicles = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_("人工清点车辆数"), min_value=0
+    )
+    counted_persons = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_("人工清点人数"), min_value=0, required=False
+    )
 
 
 def monday(day: datetime.date) -> datetime.date:

@@ -37,6 +37,7 @@ from fangkong.checkpoints.models import (
     Source,
     VehicleType,
 )
+from fangkong.core import bounds
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.plates import parse_plate
 from fangkong.core.refcache import kept
@@ -50,7 +51,7 @@ from fangkong.quarantine.services import Referral, cases_refer
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
-MAX_OCCUPANTS = 60
+MAX_OCCUPANTS = bounds.MAX_OCCUPANTS
 REFERRING = (Decision.QUARANTINE, Decision.MEDICAL)
 TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 # What passage_assess says about occupants; checkpoints.roadside serves the same words to

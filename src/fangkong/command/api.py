@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.command.daily import daily_stats
+from fangkong.core.bounds import Day
 from fangkong.core.clock import work_day
 
 router = Router(tags=["stats"])
@@ -49,7 +50,7 @@ class DailyStatsOut(Schema):
     response=DailyStatsOut,
     summary="某日（截至当日24时）的当日和累计数据：看板、大屏和工作日报同一来源",
 )
-def stats_daily(request: HttpRequest, date: datetime.date | None = None) -> dict[str, Any]:
+def stats_daily(request: HttpRequest, date: Day | None = None) -> dict[str, Any]:
     if not user_can(request.user, "command.dashboard"):
         raise PermissionDenied
     return daily_stats(date or work_day())

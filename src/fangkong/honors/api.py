@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import page_slice
+from fangkong.core.bounds import Limit, Offset, Short
 from fangkong.honors import selectors
 
 router = Router(tags=["honors"])
@@ -34,9 +35,9 @@ class CommendationPage(Schema):
 
 
 class CommendationFilter(Schema):
-    status: str = ""
-    limit: int = 50
-    offset: int = 0
+    status: Short = ""
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 @router.get("/honors/commendations", response=CommendationPage, summary="战时表彰及用时")

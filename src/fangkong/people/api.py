@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.bounds import Id, Limit, Offset, Short
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.people import selectors
 from fangkong.people.models import Person
@@ -51,9 +52,9 @@ def person_out(person: Person) -> PersonOut:
 
 
 class PersonFilter(Schema):
-    q: str = ""
-    limit: int = 50
-    offset: int = 0
+    q: Short = ""
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 @router.get("/persons", response=PersonPage, summary="查找人员（身份证号、电话、姓名或拼音首字母）")
@@ -66,7 +67,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPa
 
 
 @router.get("/persons/{person_id}", response=PersonOut, summary="人员详情（脱敏）")
-def get_person(request: HttpRequest, person_id: int) -> PersonOut:
+def get_person(request: HttpRequest, person_id: Id) -> PersonOut:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied
     return person_out(selectors.person_get(user=request.user, pk=person_id))

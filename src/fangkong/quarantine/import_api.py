@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import page_slice
+from fangkong.core.bounds import Id, Limit, Offset
 from fangkong.quarantine import import_selectors as selectors
 from fangkong.quarantine import imports
 from fangkong.quarantine.import_forms import check_upload
@@ -57,8 +58,8 @@ class ImportOut(Schema):
 
 class ReportFilter(Schema):
     problems_only: bool = False
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _require(request: HttpRequest) -> None:
@@ -113,7 +114,7 @@ def _entry(e: Any) -> EntryOut:
 
 
 @router.get("/imports/{import_id}", response=ImportOut, summary="导入状态、进度和逐行报告")
-def get_import(request: HttpRequest, import_id: int, filters: Query[ReportFilter]) -> ImportOut:
+def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]) -> ImportOut:
     _require(request)
     li: ListImport = selectors.import_get(user=request.user, pk=import_id)
     entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)
