@@ -15,6 +15,7 @@ from fangkong.accounts.api import router as accounts_router
 from fangkong.checkpoints.api import DeviceTokenAuth
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.command.api import router as command_router
+from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
@@ -57,6 +58,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     else:
         errors = [{"field": None, "msg": m} for m in exc.messages]
     return _error(request, 422, errors)
+
+
+@api.exception_handler(ClientIdConflict)
+def on_client_id_conflict(request: HttpRequest, exc: ClientIdConflict) -> HttpResponse:
+    """A client_id stored before with other content: refused, naming each part that differs
+    (core/idempotency.py). 409, so a device knows the record was not stored."""
+    errors = [{"field": f, "msg": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    return _error(request, 409, errors)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -163,3 +163,26 @@ def test_followup_lists_are_bounded(world: World, cases: Cases) -> None:
     )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["detail"]} == {"symptoms", "note"}
+
+
+def test_same_client_id_with_other_content_is_409(world: World, cases: Cases) -> None:
+    """Issue 14, finding 8: the second visit was dropped and answered 200."""
+    client = world.client("followup")
+    url = f"/api/v1/cases/{cases.a.pk}/followups"
+    body = {
+        "temperature": 36.6,
+        "symptoms": [],
+        "at_home": True,
+        "visited_at": "2020-02-03T09:30:00+08:00",
+        "client_id": str(uuid.uuid4()),
+    }
+    assert _post(client, url, body).status_code == 201
+    same = {**body, "temperature": "36.60", "visited_at": "2020-02-03T01:30:00Z"}
+    assert _post(client, url, same).status_code == 200
+    other = {**body, "temperature": 38.4, "symptoms": ["cough"]}
+    response = _post(client, url, other)
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert [e["field"] for e in detail] == ["temperature", "symptoms", "client_id"]
+    assert detail[0]["msg"] == "体温与先前以同一编号（client_id）保存的记录不同"
+    assert FollowUp.objects.count() == 1 and Alert.objects.count() == 0

@@ -17,6 +17,7 @@ from fangkong.checkpoints.models import Checkpoint, Decision, Direction, Vehicle
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
 from fangkong.core.forms import DayField
+from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer
 
@@ -154,6 +155,9 @@ class PassageForm:
         )
 
     def add_validation_error(self, exc: ValidationError) -> None:
+        if isinstance(exc, ClientIdConflict):
+            # Sent again after reading what differs, it is a new car, not the same refusal.
+            self.client_id = str(uuid.uuid4())
         if hasattr(exc, "error_dict"):
             self.set_errors(exc.message_dict)
         else:

@@ -14,7 +14,9 @@ def add_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the named field, else on the form."""
     items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
     for field, msgs in items:
-        form.add_error(field if field in form.fields else None, msgs)
+        # A hidden field shows no errors of its own (a client_id): said above the form.
+        shown = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if shown else None, msgs)
 
 
 class DayField(forms.DateField):

@@ -19,6 +19,7 @@ from fangkong.core.bounds import day_param
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import xlsx_response
 from fangkong.core.forms import add_errors
+from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
@@ -313,6 +314,8 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_errors(form, exc)
+            if isinstance(exc, ClientIdConflict):
+                renew_client_id(form)
         else:
             alerts = list(followup.alerts.all())
             if alerts:
