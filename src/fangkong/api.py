@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -78,6 +78,14 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     from fangkong.core.api import schema_errors_in_chinese
 
     return _error(request, 422, schema_errors_in_chinese(exc.errors))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # A body that is no JSON at all is bad input like any other: 422, said in Chinese.
+    if exc.status_code == 400:
+        return _error(request, 422, [{"field": None, "msg": "请求：JSON格式错误"}])
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(PermissionDenied)

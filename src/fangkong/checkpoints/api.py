@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +19,7 @@ from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
-from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     MAX_OCCUPANTS,
     Codes,
@@ -133,10 +133,6 @@ class PassageOut(Schema):
     occupants: list[OccupantOut]
 
 
-class ErrorOut(Schema):
-    detail: Any
-
-
 def passage_out(p: Passage) -> PassageOut:
     return PassageOut(
         id=p.pk,
@@ -167,7 +163,7 @@ def passage_out(p: Passage) -> PassageOut:
 
 @router.post(
     "/passages",
-    response={201: PassageOut, 200: PassageOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: PassageOut, 200: PassageOut, **errors(401, 403, 404, 409, 422)},
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
 def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
@@ -242,7 +238,9 @@ class PassagePage(Counted):
     items: list[PassageOut]
 
 
-@router.get("/passages", response=PassagePage, summary="通行登记列表")
+@router.get(
+    "/passages", response={200: PassagePage, **errors(401, 403, 422)}, summary="通行登记列表"
+)
 def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> PassagePage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
@@ -283,7 +281,7 @@ class CheckpointPage(Schema):
     count: int
 
 
-@router.get("/checkpoints", response=CheckpointPage, summary="检查站")
+@router.get("/checkpoints", response={200: CheckpointPage, **errors(401, 403)}, summary="检查站")
 def list_checkpoints(request: HttpRequest) -> CheckpointPage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
@@ -329,7 +327,7 @@ class ShiftPage(Schema):
     count: int
 
 
-@router.get("/roster", response=ShiftPage, summary="某日排班")
+@router.get("/roster", response={200: ShiftPage, **errors(401, 403, 422)}, summary="某日排班")
 def roster(request: HttpRequest, date: Day) -> ShiftPage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied

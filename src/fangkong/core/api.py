@@ -63,6 +63,23 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+class FieldError(Schema):
+    field: str | None
+    msg: str
+
+
+class ErrorOut(Schema):
+    """Every refusal: a sentence (401, 403, 404) or the fields and why (409, 422)."""
+
+    detail: str | list[FieldError]
+
+
+def errors(*codes: int) -> dict[int, type[ErrorOut]]:
+    """The refusals an operation can answer, for its `response={...}` (so the schema lists
+    them and schemathesis can hold the API to them)."""
+    return dict.fromkeys(codes, ErrorOut)
+
+
 class Counted(Schema):
     """A list's count: exact up to COUNT_CAP (10,000) rows; past that `count` is 10,001 and
     `count_capped` true (narrow the filters), as on the pages (core/pagination.py)."""

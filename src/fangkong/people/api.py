@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import Id, Limit, Offset, Short
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
 from fangkong.people import selectors
@@ -57,7 +57,11 @@ class PersonFilter(Schema):
     offset: Offset = 0
 
 
-@router.get("/persons", response=PersonPage, summary="查找人员（身份证号、电话、姓名或拼音首字母）")
+@router.get(
+    "/persons",
+    response={200: PersonPage, **errors(401, 403, 422)},
+    summary="查找人员（身份证号、电话、姓名或拼音首字母）",
+)
 def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPage:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied
@@ -66,7 +70,11 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPa
     return PersonPage(items=items, **counted(qs))
 
 
-@router.get("/persons/{person_id}", response=PersonOut, summary="人员详情（脱敏）")
+@router.get(
+    "/persons/{person_id}",
+    response={200: PersonOut, **errors(401, 403, 404, 422)},
+    summary="人员详情（脱敏）",
+)
 def get_person(request: HttpRequest, person_id: Id) -> PersonOut:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied

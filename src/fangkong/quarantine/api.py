@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     Codes,
     Day,
@@ -99,7 +99,11 @@ class CaseQuery(Schema):
     offset: Offset = 0
 
 
-@router.get("/cases", response=CasePage, summary="隔离管控对象列表（可按乡镇、派出所、状态等筛选）")
+@router.get(
+    "/cases",
+    response={200: CasePage, **errors(401, 403, 422)},
+    summary="隔离管控对象列表（可按乡镇、派出所、状态等筛选）",
+)
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     _need(request, "quarantine.view")
     now = schedule.work_now()
@@ -117,7 +121,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     return CasePage(items=items, **counted(qs))
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="隔离管控对象详情（脱敏）")
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseOut, **errors(401, 403, 404, 422)},
+    summary="隔离管控对象详情（脱敏）",
+)
 def get_case(request: HttpRequest, case_id: Id) -> CaseOut:
     _need(request, "quarantine.view")
     return case_out(selectors.case_get(user=request.user, pk=case_id), schedule.work_day())
@@ -168,7 +176,7 @@ def followup_out(f: FollowUp) -> FollowUpOut:
 
 @router.post(
     "/cases/{case_id}/followups",
-    response={200: FollowUpOut, 201: FollowUpOut},
+    response={200: FollowUpOut, 201: FollowUpOut, **errors(401, 403, 404, 409, 422)},
     summary="录入随访（client_id 相同的重复提交返回原记录）",
 )
 def create_followup(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> Status[FollowUpOut]:
@@ -208,7 +216,7 @@ class DueQuery(Schema):
 
 @router.get(
     "/followups/due",
-    response=DuePage,
+    response={200: DuePage, **errors(401, 403, 422)},
     summary="某日应随访清单（本人负责的对象；上午6–12时、下午12–22时）",
 )
 def due_followups(request: HttpRequest, query: Query[DueQuery]) -> DuePage:
