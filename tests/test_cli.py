@@ -61,6 +61,12 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
             "FANGKONG_ALLOWED_HOSTS": "fangkong.gaj.local",
         }
     )
+    # Behind TLS means behind nginx: without it on the trusted list every client is nginx.
+    proxy = subprocess.run(
+        [str(FANGKONG), "check", "--deploy"], env=env, capture_output=True, text=True
+    )
+    assert "FANGKONG_TRUSTED_PROXIES" in proxy.stdout + proxy.stderr
+    env["FANGKONG_TRUSTED_PROXIES"] = "127.0.0.1"
     ok = subprocess.run(
         [str(FANGKONG), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -68,6 +74,12 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
         text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+    # A wrong entry stops the server at start instead of trusting nothing (or everything).
+    env["FANGKONG_TRUSTED_PROXIES"] = "127.0.0.1,nginx.local"
+    bad = subprocess.run(
+        [str(FANGKONG), "check", "--deploy"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "nginx.local" in bad.stderr
 
 
 @pytest.mark.django_db

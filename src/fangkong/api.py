@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
@@ -16,6 +19,7 @@ from fangkong.checkpoints.api import DeviceTokenAuth
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.command.api import router as command_router
 from fangkong.core.disclosure import SearchRateExceeded
+from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
@@ -32,6 +36,8 @@ api = NinjaAPI(
     # refuse a device that has no cookie at all.
     auth=[DeviceTokenAuth(), django_auth],
     urls_namespace="api",
+    # The docs page is ours (api_docs below): signed in, vendored Swagger UI, the normal CSP.
+    docs_url=None,
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
@@ -60,11 +66,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 422, errors)
 
 
+@api.exception_handler(ClientIdConflict)
+def on_client_id_conflict(request: HttpRequest, exc: ClientIdConflict) -> HttpResponse:
+    """A client_id stored before with other content: refused, naming each part that differs
+    (core/idempotency.py). 409, so a device knows the record was not stored."""
+    errors = [{"field": f, "msg": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    return _error(request, 409, errors)
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     from fangkong.core.api import schema_errors_in_chinese
 
     return _error(request, 422, schema_errors_in_chinese(exc.errors))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # A body that is no JSON at all is bad input like any other: 422, said in Chinese.
+    if exc.status_code == 400:
+        return _error(request, 422, [{"field": None, "msg": "请求：JSON格式错误"}])
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(PermissionDenied)
@@ -87,3 +109,11 @@ def on_too_many_searches(request: HttpRequest, exc: SearchRateExceeded) -> HttpR
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "未登录或令牌无效")
+
+
+@login_required
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """/api/v1/docs: the API's documentation, for signed-in users only, drawn by the
+    vendored Swagger UI (static/vendor/swagger-ui) under the site's CSP — the intranet has
+    no CDN, and ninja's own page needed one and an exception to the CSP."""
+    return render(request, "api_docs.html", {"openapi_url": reverse("api:openapi-json")})

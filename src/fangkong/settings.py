@@ -8,12 +8,14 @@ FANGKONG_SECRET_KEY (or _FILE), FANGKONG_ALLOWED_HOSTS and FANGKONG_HTTPS; `fang
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 # The repository root when run from a checkout; var/ holds the database, key and uploads.
@@ -48,6 +50,20 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if not value.strip():
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envnetworks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks; a wrong one stops the server at start
+    rather than quietly trusting nothing (or everything)."""
+    values = envlist(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"FANGKONG_{name}: {value!r} is not an IP address or network ({exc})"
+            ) from None
+    return values
 
 
 VAR_DIR = Path(envstr("VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
@@ -271,6 +287,9 @@ FANGKONG: dict[str, Any] = {
     "PASSWORD_DAYS": max(0, envint("PASSWORD_DAYS", 90)),
     # Roles that must sign in with a second factor (TOTP); every other role may choose to.
     "MFA_ROLES": envlist("MFA_ROLES", ["admin", "command"]),
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed: nginx's address
+    # in production (docs/deployment.md). Empty: REMOTE_ADDR is the client (core/client_address.py).
+    "TRUSTED_PROXIES": envnetworks("TRUSTED_PROXIES"),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
     # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).

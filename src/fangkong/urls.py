@@ -6,7 +6,7 @@ from django.views.generic.base import RedirectView
 
 from fangkong.accounts import mfa_views
 from fangkong.accounts import views as account_views
-from fangkong.api import api
+from fangkong.api import api, api_docs
 from fangkong.checkpoints.urls import public_urlpatterns as checkpoint_public_urls
 from fangkong.core import offline
 from fangkong.outreach.urls import notice_urlpatterns
@@ -45,6 +45,7 @@ urlpatterns = [
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     *checkpoint_public_urls,
     path("admin/", admin.site.urls),
+    path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
 ]
 

@@ -20,6 +20,8 @@ CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.response_schema_conformance,
     schemathesis.checks.content_type_conformance,
+    # Every answer's status is one the operation documents (core/api.py errors()).
+    schemathesis.checks.status_code_conformance,
 ]
 
 

@@ -186,6 +186,52 @@ def test_records_the_server_refuses_come_back_with_its_message(
     assert page.evaluate("FangkongOutbox.list().then((r) => r.length)") == 0
 
 
+def test_a_record_whose_client_id_holds_another_car_comes_back_and_goes_as_new(
+    page: Page,
+    at_register: str,
+    world: World,
+    g104,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14, finding 8: the server answers 409 when a client_id it stored arrives with
+    another car; the phone shows what differs, and the corrected record goes as a new one
+    (under the same id it would be refused forever)."""
+    import uuid
+
+    from fangkong.checkpoints import services
+
+    client_id = page.locator("input[name=client_id]").input_value()
+    services.passage_register(
+        data=services.PassageInput(
+            checkpoint=g104,
+            client_id=uuid.UUID(client_id),
+            direction="in",
+            vehicle_type="car",
+            plate="鲁J99999",
+            occupants=[services.OccupantInput(name="刘洋", id_number=LOCAL, temperature="36.4")],
+        ),
+        by=world.users["checkpoint"],
+    )
+    page.context.set_offline(True)
+    page.get_by_label("车牌号").fill("J12345")
+    fill(page, 0, "刘洋", LOCAL, "36.4", "泰安", "堽城镇")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+
+    back_online(page)
+    rejected = page.locator("[data-outbox-rejected]")
+    expect(rejected).to_contain_text("车牌号与先前以同一编号（client_id）保存的记录不同")
+    expect(rejected).to_contain_text("核对后再次提交将另存为新记录")
+    page.screenshot(path=str(SHOTS / "offline-register-conflict.png"), full_page=True)
+    assert Passage.objects.count() == 1
+    rejected.get_by_role("button", name="修改").click()
+    expect(page.locator("#plate_rest")).to_have_value("J12345")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_test_id("result-0")).to_contain_text("刘洋")  # the new passage's page
+    assert sorted(Passage.objects.values_list("plate", flat=True)) == ["鲁J12345", "鲁J99999"]
+    assert str(Passage.objects.get(plate="鲁J12345").client_id) != client_id
+    assert page.evaluate("FangkongOutbox.list().then((r) => r.length)") == 0
+
+
 def test_a_visit_refused_after_release_comes_back(
     page: Page, live_server: object, world: World
 ) -> None:

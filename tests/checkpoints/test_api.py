@@ -127,6 +127,189 @@ class TestCreate:
 
 
 @pytest.mark.django_db
+class TestSameClientId:
+    """Issue 14, finding 8: a client_id sent again with other content was answered 200 with
+    the first record; the device never learnt its second car was dropped."""
+
+    def test_other_content_is_409_naming_what_differs(self, posts: Posts) -> None:
+        client = posts.world.client("checkpoint")
+        data = body()
+        first = post(client, data)
+        assert first.status_code == 201
+        changed = json.loads(json.dumps(data))
+        changed["plate"] = "鄂A54321"
+        changed["occupants"][1]["temperature"] = 37.9
+        r = post(client, changed)
+        assert r.status_code == 409, r.content
+        detail = r.json()["detail"]
+        assert detail == [
+            {"field": "plate", "msg": "车牌号与先前以同一编号（client_id）保存的记录不同"},
+            {
+                "field": "occupants.1",
+                "msg": "第2位乘车人与先前以同一编号（client_id）保存的记录不同",
+            },
+            {
+                "field": "client_id",
+                "msg": "该编号（client_id）已用于另一条记录，本次提交未保存；"
+                "核对后再次提交将另存为新记录",
+            },
+        ]
+        # Nothing stored, nothing changed.
+        assert Passage.objects.count() == 1
+        assert Passage.objects.get().plate == "鄂A12345"
+        # One occupant fewer is another car too.
+        fewer = json.loads(json.dumps(data))
+        fewer["occupants"] = fewer["occupants"][:2]
+        r = post(client, fewer)
+        assert r.status_code == 409
+        assert [d["field"] for d in r.json()["detail"]] == ["occupants", "client_id"]
+
+    def test_the_same_content_written_otherwise_is_the_same_record(self, posts: Posts) -> None:
+        client = posts.world.client("checkpoint")
+        data = body()
+        first = post(client, data)
+        assert first.status_code == 201
+        same = json.loads(json.dumps(data))
+        same["occurred_at"] = "2020-01-28T02:15:00Z"  # the same instant in UTC
+        same["occupants"][0]["temperature"] = "36.60"
+        same["occupants"][0]["id_number"] = " " + same["occupants"][0]["id_number"].lower()
+        same["occupants"][1]["decision"] = "pass"
+        same["occupants"][2]["phone"] = ""
+        again = post(client, same)
+        assert again.status_code == 200, again.content
+        assert again.json() == first.json()
+
+    def test_page_form_then_device_copy_of_the_same_car(self, posts: Posts) -> None:
+        """The page posts without a time (the server takes its own); when the answer is
+        lost the phone sends the JSON of the same car with its time: the same record."""
+        from tests.checkpoints.test_pages import form
+
+        client = posts.world.client("checkpoint")
+        cid = str(uuid.uuid4())
+        page = client.post(
+            "/checkpoints/register/",
+            {**form(), "client_id": cid, "action": "save", "occ-0-decision": "quarantine"},
+        )
+        assert page.status_code == 302
+        device = {
+            "client_id": cid,
+            "checkpoint": "G104N",
+            "direction": "in",
+            "vehicle_type": "car",
+            "plate": "鄂A12345",
+            "occurred_at": "2020-02-03T10:00:00+08:00",
+            "occupants": [
+                {"name": "赵敏", "id_number": WUHAN, "phone": "13900001111", "temperature": 36.5,
+                 "origin": "武汉", "destination": "堽城镇", "travel_history": [], "symptoms": [],
+                 "decision": "quarantine"},
+            ],
+        }  # fmt: skip
+        r = post(client, device)
+        assert r.status_code == 200, r.content
+        assert Passage.objects.count() == 1
+
+    def test_purge_clears_the_digest_of_what_was_sent(self, posts: Posts) -> None:
+        from fangkong.checkpoints import purge
+
+        assert post(posts.world.client("checkpoint"), body()).status_code == 201
+        assert Passage.objects.get().request_digest
+        purge.purge(datetime.date(2020, 2, 1), set())
+        assert Passage.objects.get().request_digest is None
+
+    def test_page_says_what_differs_and_takes_a_new_id(self, posts: Posts) -> None:
+        from tests.checkpoints.test_pages import form
+
+        client = posts.world.client("checkpoint")
+        cid = str(uuid.uuid4())
+        saved = {**form(), "client_id": cid, "action": "save", "occ-0-decision": "quarantine"}
+        assert client.post("/checkpoints/register/", saved).status_code == 302
+        other = {**saved, "plate_rest": "B99999"}
+        page = client.post("/checkpoints/register/", other)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "车牌号与先前以同一编号（client_id）保存的记录不同" in html
+        assert cid not in html  # the form now carries a new client_id
+        assert Passage.objects.count() == 1
+
+
+@pytest.mark.django_db
+class TestBounds:
+    """Issue 14, finding 4: every field bounded before any work that grows with it."""
+
+    def test_longest_name_is_refused_by_its_length(self, posts: Posts) -> None:
+        # 10,000 characters that pinyin segments (中…): minutes of CPU before the fix.
+        data = body()
+        data["occupants"][0]["name"] = "中" * 10_000  # type: ignore[index]
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert r.json()["detail"] == [
+            {"field": "occupants.0.name", "msg": "occupants.0.name：过长：最多50个字符"}
+        ]
+        assert Passage.objects.count() == 0
+
+    def test_every_text_field_has_its_limit(self, posts: Posts) -> None:
+        data = body(plate="鄂" * 5000, checkpoint="G" * 5000)
+        data["occupants"][0].update(  # type: ignore[index]
+            {"origin": "武" * 5000, "travel_history": ["武汉"] * 5000, "phone": "1" * 5000}
+        )
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert {d["field"] for d in r.json()["detail"]} == {
+            "plate",
+            "checkpoint",
+            "occupants.0.origin",
+            "occupants.0.travel_history",
+            "occupants.0.phone",
+        }
+
+    def test_too_many_occupants(self, posts: Posts) -> None:
+        data = body()
+        data["occupants"] = data["occupants"] * 21  # type: ignore[operator]  # 63
+        r = post(posts.world.client("checkpoint"), data)
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["field"] == "occupants"
+        assert "最多60项" in r.json()["detail"][0]["msg"]
+
+    @pytest.mark.parametrize(
+        "when",
+        [
+            "0001-01-01T00:00:00+08:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+08:00",
+            "9999-12-31T23:59:59-12:00",
+            "1899-12-31T23:00:00+08:00",
+        ],
+    )
+    def test_times_in_year_1_or_9999(self, posts: Posts, when: str) -> None:
+        r = post(posts.world.client("checkpoint"), body(occurred_at=when))
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"] == [
+            {"field": "occurred_at", "msg": "occurred_at：须在1900-01-01至2100-12-31之间"}
+        ]
+
+    @pytest.mark.parametrize("value", ["1e400", "-1e400", "NaN", "1e999999999"])
+    def test_temperature_that_is_no_number(self, posts: Posts, value: str) -> None:
+        text = json.dumps(body()).replace("36.6", value, 1)
+        r = posts.world.client("checkpoint").post(
+            "/api/v1/passages", text, content_type="application/json"
+        )
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"][0]["field"] == "occupants.0.temperature"
+
+    def test_list_parameters_past_64_bits(self, posts: Posts) -> None:
+        client = posts.world.client("command")
+        for name in ("limit", "offset", "shift"):
+            for value in (2**63, 2**64, 10**30):
+                r = client.get("/api/v1/passages", {name: value})
+                assert r.status_code == 422 and r.json()["detail"][0]["field"] == name
+        for day in ("0001-01-01", "9999-12-31"):
+            r = client.get("/api/v1/passages", {"date": day})
+            assert r.status_code == 422 and r.json()["detail"][0]["field"] == "date"
+            r = client.get("/api/v1/roster", {"date": day})
+            assert r.status_code == 422 and r.json()["detail"][0]["field"] == "date"
+
+
+@pytest.mark.django_db
 def test_lists(posts: Posts) -> None:
     token = token_for(posts)
     assert post(Client(), body(), token).status_code == 201

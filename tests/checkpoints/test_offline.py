@@ -19,7 +19,7 @@ from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_api import body, post
-from tests.checkpoints.test_pages import form
+from tests.checkpoints.test_pages import WUHAN, form
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,22 @@ def test_register_page_posts_one_passage_per_client_id(posts: Posts) -> None:
     passage = Passage.objects.get()
     assert str(passage.client_id) == client_id
     assert first["Location"] == second["Location"] == f"/checkpoints/passages/{passage.pk}/"
-    # The same id from the outbox, as JSON: still that one passage.
-    again = post(client, body(client_id=client_id))
+    # The same car under the same id from the outbox, as JSON: still that one passage.
+    same_car = [
+        {"name": "赵敏", "id_number": WUHAN, "phone": "13900001111", "temperature": 36.5,
+         "origin": "武汉", "destination": "堽城镇"},
+    ]  # fmt: skip
+    again = post(client, body(client_id=client_id, occupants=same_car))
     assert again.status_code == 200 and again.json()["id"] == passage.pk
+    # Another car under that id is refused, naming what differs (issue 14), and not stored.
+    other = post(client, body(client_id=client_id))
+    assert other.status_code == 409
+    assert [d["field"] for d in other.json()["detail"]] == [
+        "occupants",
+        "occupants.0",
+        "client_id",
+    ]
+    assert Passage.objects.count() == 1
 
 
 def test_register_page_keeps_the_officers_roster(posts: Posts) -> None:

@@ -205,6 +205,28 @@ class TestSelfRegistration:
         html = public.post("/q/G104N/", {**form(), "action": "submit"}).content.decode()
         assert "提交过于频繁" in html and SelfRegistration.objects.count() == 2
 
+    @override_settings(
+        FANGKONG={
+            **__import__("django.conf").conf.settings.FANGKONG,
+            "SELFREG_RATE": 2,
+            "TRUSTED_PROXIES": ["127.0.0.1"],
+        }
+    )
+    def test_rate_limited_per_client_behind_the_proxy(self, posts: Posts) -> None:
+        """Behind nginx every request comes from 127.0.0.1: the limit is per traveller
+        (X-Forwarded-For from the trusted proxy), not one quota for the whole county."""
+
+        def traveller(address: str) -> Client:
+            return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+
+        for _i in range(2):
+            answer = traveller("10.8.0.5").post("/q/G104N/", {**form(), "action": "submit"})
+            assert answer.status_code == 302
+        html = traveller("10.8.0.5").post("/q/G104N/", {**form(), "action": "submit"})
+        assert "提交过于频繁" in html.content.decode()
+        other = traveller("10.8.0.6").post("/q/G104N/", {**form(), "action": "submit"})
+        assert other.status_code == 302 and SelfRegistration.objects.count() == 3
+
 
 @pytest.mark.django_db
 def test_register_export_is_masked_without_reveal(posts: Posts) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
@@ -117,7 +120,33 @@ def test_outsiders_cannot_record(world: World, leaders: dict) -> None:
     assert case.officer == world.officer_a
 
 
-def test_fatigue_hook_is_empty_without_the_checkpoints_app() -> None:
-    import datetime
-
+def test_no_fatigue_flags_without_duties(world: World) -> None:
     assert welfare.fatigue_flags(datetime.date(2020, 2, 3)) == {}
+
+
+def test_welfare_list_shows_a_fatigued_officer(world: World, leaders: dict, settings) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14 finding 7: the list answered 500 whenever any officer was flagged fatigued."""
+    from fangkong.checkpoints import services as cp_services
+
+    settings.FANGKONG = {**settings.FANGKONG, "TODAY": "2020-02-03"}
+    _case(world)
+    cp = cp_services.checkpoint_create(
+        code="G104N", name="G104宁阳北检查站", road="G104",
+        opened_on=datetime.date(2020, 1, 26), unit=world.station_a, by=None,
+    )  # fmt: skip
+    for back in range(5):  # five days in a row ending on the working day: fatigued
+        shift = cp_services.shift_get_or_create(
+            checkpoint=cp, day=datetime.date(2020, 2, 3) - datetime.timedelta(days=back), slot=0
+        )
+        cp_services.shift_assign(
+            shift=shift, officers=[world.officer_a], leader=None, party_leader=None, by=None
+        )
+    assert list(welfare.fatigue_flags(datetime.date(2020, 2, 3))) == [world.officer_a.pk]
+    leader = Client()
+    leader.force_login(leaders["leader_a"])
+    for who in (world.client("political"), leader):
+        page = who.get("/org/welfare/")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "父亲住院无人照料" in text
+        assert "连续5天" in text

@@ -113,3 +113,76 @@ def test_due_list_for_a_date(world: World, cases: Cases) -> None:
     assert (
         world.client("station_b").get("/api/v1/followups/due?date=2020-02-03").json()["count"] == 0
     )
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59+08:00", "0001-01-01T00:00:00Z"]
+)
+def test_followup_times_in_year_1_or_9999_are_422(world: World, cases: Cases, when: str) -> None:
+    """Issue 14, finding 4: a time the date arithmetic cannot hold answered 500."""
+    response = _post(
+        world.client("followup"),
+        f"/api/v1/cases/{cases.a.pk}/followups",
+        {"temperature": 36.5, "at_home": True, "visited_at": when},
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"] == [
+        {"field": "visited_at", "msg": "visited_at：须在1900-01-01至2100-12-31之间"}
+    ]
+    assert FollowUp.objects.count() == 0
+
+
+def test_case_list_parameters_past_64_bits_are_422(world: World, cases: Cases) -> None:
+    client = world.client("command")
+    for name in ("qday", "limit", "offset", "township_id", "station_id"):
+        for value in (2**63, 2**64, 10**30, -(2**63) - 1):
+            response = client.get("/api/v1/cases", {name: value})
+            assert response.status_code == 422, (name, value, response.content[:200])
+            assert response.json()["detail"][0]["field"] == name
+    response = client.get("/api/v1/cases", {"q": "1" * 10_000})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"field": "q", "msg": "q：过长：最多60个字符"}]
+    for day in ("0001-01-01", "9999-12-31"):
+        response = world.client("followup").get("/api/v1/followups/due", {"date": day})
+        assert response.status_code == 422 and response.json()["detail"][0]["field"] == "date"
+    response = client.get(f"/api/v1/cases/{2**64}")
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "case_id"
+
+
+def test_followup_lists_are_bounded(world: World, cases: Cases) -> None:
+    response = _post(
+        world.client("followup"),
+        f"/api/v1/cases/{cases.a.pk}/followups",
+        {
+            "temperature": 36.5,
+            "at_home": True,
+            "visited_at": "2020-02-03T09:00:00+08:00",
+            "symptoms": ["cough"] * 1000,
+            "note": "备" * 10_000,
+        },
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["detail"]} == {"symptoms", "note"}
+
+
+def test_same_client_id_with_other_content_is_409(world: World, cases: Cases) -> None:
+    """Issue 14, finding 8: the second visit was dropped and answered 200."""
+    client = world.client("followup")
+    url = f"/api/v1/cases/{cases.a.pk}/followups"
+    body = {
+        "temperature": 36.6,
+        "symptoms": [],
+        "at_home": True,
+        "visited_at": "2020-02-03T09:30:00+08:00",
+        "client_id": str(uuid.uuid4()),
+    }
+    assert _post(client, url, body).status_code == 201
+    same = {**body, "temperature": "36.60", "visited_at": "2020-02-03T01:30:00Z"}
+    assert _post(client, url, same).status_code == 200
+    other = {**body, "temperature": 38.4, "symptoms": ["cough"]}
+    response = _post(client, url, other)
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert [e["field"] for e in detail] == ["temperature", "symptoms", "client_id"]
+    assert detail[0]["msg"] == "体温与先前以同一编号（client_id）保存的记录不同"
+    assert FollowUp.objects.count() == 1 and Alert.objects.count() == 0

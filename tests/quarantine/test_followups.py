@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fangkong.quarantine import schedule, selectors
-from fangkong.quarantine.models import Alert, FollowUp
+from fangkong.quarantine.models import Alert, CaseStatus, FollowUp
 from fangkong.quarantine.services import followup_record
 from tests.conftest import World
 from tests.quarantine.conftest import START, Cases, at
@@ -152,3 +152,19 @@ def test_due_and_overdue_across_midnight(world: World, cases: Cases) -> None:
     # A visit at 16:20 UTC on the 3rd was the morning of the 4th: nothing overdue at noon.
     _record(world, cases, visited_at=datetime.datetime(2020, 2, 3, 16, 20, tzinfo=UTC))
     assert list(selectors.overdue_cases(user=user, now=noon)) == []
+
+
+def test_purge_clears_the_digest_of_what_was_sent(world: World, cases: Cases) -> None:
+    """The digests kept to compare retries (core/idempotency.py) are keyed hashes of
+    health data: purged with the case."""
+    from fangkong.quarantine import purge
+    from fangkong.quarantine.services import case_transition
+
+    visit, _created = _record(world, cases, temperature="36.5", client_id=uuid.uuid4())
+    assert visit.request_digest
+    case_transition(
+        case=cases.a, to=CaseStatus.NOT_IN_COUNTY, by=world.users["command"], reason="已离开本县"
+    )
+    purge.purge(datetime.date(2100, 1, 1), {world.person_a.pk})
+    visit.refresh_from_db()
+    assert visit.request_digest is None

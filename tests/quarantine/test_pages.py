@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.test import override_settings
@@ -203,6 +204,27 @@ def test_today_list_and_recording_a_visit(world: World, cases: Cases) -> None:
         assert response.status_code == 422
         assert "体温：须在34.0至42.5℃之间" in response.content.decode()
         assert FollowUp.objects.filter(case=cases.a).count() == 1
+
+
+def test_a_visit_sent_again_with_other_content_is_refused(world: World, cases: Cases) -> None:
+    """Issue 14, finding 8, on the page: the form says what differs and, sent again after
+    that, stores a new visit under a new client_id."""
+    with override_settings(FANGKONG=_fk(**TODAY)):
+        client = world.client("followup")
+        url = f"/cases/{cases.a.pk}/followup/"
+        cid = str(uuid.uuid4())
+        form = {"temperature": "36.5", "at_home": "1", "visited_at": "2020-02-03T09:30"}
+        assert client.post(url, {**form, "client_id": cid}).status_code == 302
+        response = client.post(url, {**form, "temperature": "38.5", "client_id": cid})
+        text = response.content.decode()
+        assert "体温与先前以同一编号（client_id）保存的记录不同" in text
+        assert "该编号（client_id）已用于另一条记录，本次提交未保存" in text
+        assert cid not in text
+        assert FollowUp.objects.filter(case=cases.a).count() == 1
+        fresh = re.search(r'name="client_id" value="([0-9a-f-]+)"', text).group(1)  # type: ignore[union-attr]
+        again = {**form, "temperature": "38.5", "visited_at": "2020-02-03T09:40"}
+        assert client.post(url, {**again, "client_id": fresh}).status_code == 302
+        assert FollowUp.objects.filter(case=cases.a).count() == 2
 
 
 def test_alert_is_resolved_by_the_station(world: World, cases: Cases) -> None:

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.accounts.roles import role_perms, role_scope
+from fangkong.core.api import errors
 
 router = Router(tags=["accounts"])
 
@@ -17,7 +18,7 @@ class MeOut(Schema):
     permissions: list[str]
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response={200: MeOut, **errors(401)}, summary="当前用户")
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     return MeOut(

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from fangkong.core.bulk import insert_values
@@ -43,12 +42,6 @@ request_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar
 # Field names whose values are personal data: masked in the audit trail as on any page,
 # by the disclosure rule (the birth date too: beside a masked ID number it names it).
 MASKERS = HIDDEN
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is set by nginx in production and rewritten there.
-    ip = request.META.get("REMOTE_ADDR") or None
-    return ip[:45] if ip else None
 
 
 def _plain(field: str, value: Any) -> Any:

@@ -219,7 +219,7 @@ def second_factor_check(
             _("验证码错误或已使用过，请输入验证器上当前显示的6位数字，或一个未用过的恢复码。"),
             code="invalid",
         )
-    throttle.clear_failures(username=user.username)
+    throttle.clear_failures(username=user.username, ip=ip)
     return SecondFactor(method=method, codes_left=left)
 
 

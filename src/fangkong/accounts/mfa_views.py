@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import mfa, signin, throttle
-from fangkong.accounts.audit import client_ip
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
+from fangkong.core.client_address import client_ip
 from fangkong.core.pagination import paginate, query_without_page
 
 PENDING_KEY = "fk_mfa_new_key"  # the secret being enrolled, until its first code confirms it

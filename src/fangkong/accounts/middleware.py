@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from fangkong.accounts import audit
+from fangkong.core.client_address import client_ip
 
 
 class AuditContextMiddleware:
@@ -15,7 +16,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = audit.request_context.set(
-            audit.RequestContext(ip=audit.client_ip(request), path=request.path[:200])
+            audit.RequestContext(ip=client_ip(request), path=request.path[:200])
         )
         try:
             return self.get_response(request)

@@ -1,40 +1,64 @@
-"""Sign-in throttling: after repeated failures an account is locked for a while, and an
-address that tries many accounts is slowed down. Kept in the database so that every
-server process sees the same counts."""
+"""Sign-in throttling, so that guessing is slow and nobody is locked out by someone else.
+
+Two counts of failed sign-ins in the last `FANGKONG_LOCKOUT_MINUTES`, both keyed by the
+client address (core/client_address.py, through the trusted proxies):
+
+- an **account from one address**: after `LOCKOUT_FAILURES` failures for a username from
+  an address, that username is refused from that address, even with the right password
+  (guessing one account from one machine);
+- an **address**: after `LOCKOUT_IP_FAILURES` failures of any usernames from an address,
+  that address is refused (password spraying: one password tried on many accounts).
+
+Neither count refuses anyone at another address, so an attacker's failures never lock out
+a user who did not fail. The price is that guessing one account from many addresses at once
+is slowed per address only; docs/security.md ("Addresses, sign-in and input bounds") says
+why that is the right trade here. Kept in the database so that every server process sees
+the same counts; windows run on the machine's clock (`clock.system_now`), not the working
+day's.
+"""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import LoginFailure
+from fangkong.core.clock import system_now
 
 
-def _window() -> datetime.timedelta:
-    return datetime.timedelta(minutes=int(settings.FANGKONG["LOCKOUT_MINUTES"]))
+def _minutes() -> int:
+    return int(settings.FANGKONG["LOCKOUT_MINUTES"])
+
+
+def _username(username: str) -> str:
+    return username.strip().lower()[:150]
 
 
 def locked_reason(*, username: str, ip: str | None) -> str | None:
-    """A Chinese sentence saying why sign-in is refused now, or None."""
-    since = timezone.now() - _window()
-    minutes = int(settings.FANGKONG["LOCKOUT_MINUTES"])
-    recent = LoginFailure.objects.filter(at__gte=since)
-    if recent.filter(username=username.strip().lower()).count() >= int(
+    """A Chinese sentence saying why this sign-in from `ip` is refused now, or None."""
+    since = system_now() - datetime.timedelta(minutes=_minutes())
+    recent = LoginFailure.objects.filter(at__gte=since, ip=ip)
+    if recent.filter(username=_username(username)).count() >= int(
         settings.FANGKONG["LOCKOUT_FAILURES"]
     ):
-        return f"该账号连续登录失败次数过多，已锁定{minutes}分钟；如需立即解锁请联系系统管理员。"
-    if ip and recent.filter(ip=ip).count() >= int(settings.FANGKONG["LOCKOUT_IP_FAILURES"]):
-        return f"本机登录失败次数过多，请{minutes}分钟后再试。"
+        return _(
+            "该账号在本机连续登录失败次数过多，已锁定%(minutes)d分钟；在其他电脑上登录不受影响。"
+        ) % {"minutes": _minutes()}
+    if ip and recent.count() >= int(settings.FANGKONG["LOCKOUT_IP_FAILURES"]):
+        return _("本机登录失败次数过多，请%(minutes)d分钟后再试。") % {"minutes": _minutes()}
     return None
 
 
 def record_failure(*, username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username.strip().lower()[:150], ip=ip, at=timezone.now())
+    now = system_now()
+    LoginFailure.objects.create(username=_username(username), ip=ip, at=now)
     # Old failures are of no further use: keep the table small.
-    LoginFailure.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    LoginFailure.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
 
 
-def clear_failures(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.strip().lower()).delete()
+def clear_failures(*, username: str, ip: str | None) -> None:
+    """After a successful sign-in: this user's failures from this address are forgotten.
+    Failures from other addresses stay, so signing in does not reset someone else's lock."""
+    LoginFailure.objects.filter(username=_username(username), ip=ip).delete()

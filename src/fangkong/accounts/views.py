@@ -16,11 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
-from fangkong.accounts.audit import audit_record, client_ip
+from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.signin import PASSWORD_DUE
+from fangkong.core import bounds
+from fangkong.core.client_address import client_ip
+from fangkong.core.forms import DayField
 from fangkong.core.pagination import paginate, query_without_page
 
 
@@ -36,13 +39,22 @@ class LoginForm(AuthenticationForm):
         # Checked before the password, so a locked account reveals nothing about it.
         reason = throttle.locked_reason(username=username, ip=ip)
         if reason:
+            # Refused before the password is checked: no user_login_failed signal is sent,
+            # so the refusal is audited here (issue 14: refused sign-ins left no record).
+            audit_record(
+                actor=None,
+                action="login_failed",
+                object_type="accounts.user",
+                object_repr=username[:60],
+                changes={"username": username[:60], "refused": reason},
+            )
             raise forms.ValidationError(reason, code="locked")
         try:
             data = super().clean()
         except forms.ValidationError:
             throttle.record_failure(username=username, ip=ip)
             raise
-        throttle.clear_failures(username=username)
+        throttle.clear_failures(username=username, ip=ip)
         return data
 
 
@@ -71,16 +83,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("操作人"), required=False)
+    actor = forms.CharField(max_length=bounds.SHORT, label=_("操作人"), required=False)
     action = forms.ChoiceField(
         label=_("操作"), required=False, choices=[("", _("全部")), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(label=_("对象类型"), required=False)
-    object_id = forms.CharField(label=_("对象编号"), required=False)
-    date_from = forms.DateField(
+    object_type = forms.CharField(max_length=bounds.SHORT, label=_("对象类型"), required=False)
+    object_id = forms.CharField(max_length=bounds.SHORT, label=_("对象编号"), required=False)
+    date_from = DayField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

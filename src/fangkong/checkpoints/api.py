@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from fangkong.accounts.jurisdiction import restrict
@@ -19,7 +19,23 @@ from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
-from fangkong.core.api import Counted, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.bounds import (
+    MAX_OCCUPANTS,
+    Codes,
+    Day,
+    IdNumberText,
+    Limit,
+    Line,
+    Moment,
+    Name,
+    Offset,
+    PhoneText,
+    Places,
+    Short,
+    Slot,
+    Temperature,
+)
 from fangkong.core.disclosure import shown
 from fangkong.core.masking import mask_name
 from fangkong.core.reference_api import reference_response
@@ -67,25 +83,25 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
 
 
 class OccupantIn(Schema):
-    name: str
-    id_number: str
-    phone: str = ""
-    temperature: float | None = None
-    origin: str = ""
-    destination: str = ""
-    travel_history: list[str] = []
-    symptoms: list[str] = []
-    decision: str | None = None
+    name: Name
+    id_number: IdNumberText
+    phone: PhoneText = ""
+    temperature: Temperature | None = None
+    origin: Line = ""
+    destination: Line = ""
+    travel_history: Places = []
+    symptoms: Codes = []
+    decision: Short | None = None
 
 
 class PassageIn(Schema):
     client_id: uuid.UUID
-    checkpoint: str
-    direction: str
-    occurred_at: datetime.datetime
-    plate: str | None = None
-    vehicle_type: str
-    occupants: list[OccupantIn]
+    checkpoint: Short
+    direction: Short
+    occurred_at: Moment
+    plate: Short | None = None
+    vehicle_type: Short
+    occupants: Annotated[list[OccupantIn], Field(max_length=MAX_OCCUPANTS)]
 
 
 class FlagOut(Schema):
@@ -118,10 +134,6 @@ class PassageOut(Schema):
     occupants: list[OccupantOut]
 
 
-class ErrorOut(Schema):
-    detail: Any
-
-
 def passage_out(p: Passage) -> PassageOut:
     return PassageOut(
         id=p.pk,
@@ -152,7 +164,7 @@ def passage_out(p: Passage) -> PassageOut:
 
 @router.post(
     "/passages",
-    response={201: PassageOut, 200: PassageOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: PassageOut, 200: PassageOut, **errors(401, 403, 404, 409, 422)},
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
 def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
@@ -214,20 +226,22 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
 
 
 class PassageFilterIn(Schema):
-    checkpoint: str = ""
-    date: datetime.date | None = None
-    shift: int | None = None
-    decision: str = ""
+    checkpoint: Short = ""
+    date: Day | None = None
+    shift: Slot | None = None
+    decision: Short = ""
     flagged: bool | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class PassagePage(Counted):
     items: list[PassageOut]
 
 
-@router.get("/passages", response=PassagePage, summary="通行登记列表")
+@router.get(
+    "/passages", response={200: PassagePage, **errors(401, 403, 422)}, summary="通行登记列表"
+)
 def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> PassagePage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
@@ -268,7 +282,7 @@ class CheckpointPage(Schema):
     count: int
 
 
-@router.get("/checkpoints", response=CheckpointPage, summary="检查站")
+@router.get("/checkpoints", response={200: CheckpointPage, **errors(401, 403)}, summary="检查站")
 def list_checkpoints(request: HttpRequest) -> CheckpointPage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
@@ -314,8 +328,8 @@ class ShiftPage(Schema):
     count: int
 
 
-@router.get("/roster", response=ShiftPage, summary="某日排班")
-def roster(request: HttpRequest, date: datetime.date) -> ShiftPage:
+@router.get("/roster", response={200: ShiftPage, **errors(401, 403, 422)}, summary="某日排班")
+def roster(request: HttpRequest, date: Day) -> ShiftPage:
     if not user_can(request.user, "checkpoints.view"):
         raise PermissionDenied
     shifts = selectors.shifts_on(user=request.user, day=date)

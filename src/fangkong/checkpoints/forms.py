@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core import bounds
+from fangkong.core.forms import DayField
+from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer
 
@@ -152,6 +155,9 @@ class PassageForm:
         )
 
     def add_validation_error(self, exc: ValidationError) -> None:
+        if isinstance(exc, ClientIdConflict):
+            # Sent again after reading what differs, it is a new car, not the same refusal.
+            self.client_id = str(uuid.uuid4())
         if hasattr(exc, "error_dict"):
             self.set_errors(exc.message_dict)
         else:
@@ -193,9 +199,7 @@ class PassageFilterForm(forms.Form):
         required=False,
         empty_label=_("全部检查站"),
     )
-    day = forms.DateField(
-        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = DayField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     slot = forms.TypedChoiceField(
         label=_("班次"),
         required=False,
@@ -242,8 +246,12 @@ class ShiftForm(forms.Form):
 
 
 class TallyForm(forms.Form):
-    counted_vehicles = forms.IntegerField(label=_("人工清点车辆数"), min_value=0)
-    counted_persons = forms.IntegerField(label=_("人工清点人数"), min_value=0, required=False)
+    counted_vehicles = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_("人工清点车辆数"), min_value=0
+    )
+    counted_persons = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_("人工清点人数"), min_value=0, required=False
+    )
 
 
 def monday(day: datetime.date) -> datetime.date:

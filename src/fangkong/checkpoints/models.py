@@ -280,6 +280,10 @@ class Passage(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # What the sender said, part by part, as keyed digests: a retry under the same client id
+    # that says something else is refused naming the part (core/idempotency.py). Empty for
+    # rows from before, from bulk writes and after a purge: not compared.
+    request_digest = models.JSONField(_("提交内容摘要"), null=True, blank=True, editable=False)
 
     jurisdiction = Jurisdiction(checkpoint="checkpoint", unit="checkpoint__unit")
 

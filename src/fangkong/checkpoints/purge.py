@@ -20,6 +20,8 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
         origin="", destination="", travel_history=[], symptoms=[], temperature=None
     )
     plates = Passage.objects.filter(day__lt=before).exclude(plate="").update(plate="")
+    # The digests of what was sent (core/idempotency.py) are keyed hashes of personal data.
+    Passage.objects.filter(day__lt=before, request_digest__isnull=False).update(request_digest=None)
     selfreg, _ = SelfRegistration.objects.filter(created_at__lt=start).delete()
     return {
         "checkpoints.occupant": occupants,

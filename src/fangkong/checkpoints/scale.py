@@ -68,6 +68,7 @@ PASSAGE_COLUMNS = (
     "source",
     "registered_by_id",
     "created_at",
+    "request_digest",  # none: generated rows are never retried
 )
 OCCUPANT_COLUMNS = (
     "id",
@@ -394,7 +395,7 @@ def _passages(
         passage_rows = []
         occupant_rows = []
         for _stamp, passage, occupants in made:
-            passage_rows.append((passage_id, f"{uuid_base + passage_id:032x}", *passage))
+            passage_rows.append((passage_id, f"{uuid_base + passage_id:032x}", *passage, None))
             for occupant in occupants:
                 occupant_rows.append((occupant_id, passage_id, *occupant))
                 occupant_id += 1

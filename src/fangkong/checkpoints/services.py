@@ -37,11 +37,14 @@ from fangkong.checkpoints.models import (
     Source,
     VehicleType,
 )
+from fangkong.core import bounds, idempotency
 from fangkong.core.demo import SHANGHAI
-from fangkong.core.plates import parse_plate
+from fangkong.core.idnumber import normalize_id_number
+from fangkong.core.phones import parse_phone
+from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.refcache import kept
 from fangkong.core.selectors import key_areas
-from fangkong.core.text import normalize_text
+from fangkong.core.text import normalize_text, strip_all_spaces
 from fangkong.org.models import Officer, Township, Village
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_clean, person_register
@@ -50,7 +53,7 @@ from fangkong.quarantine.services import Referral, cases_refer
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
-MAX_OCCUPANTS = 60
+MAX_OCCUPANTS = bounds.MAX_OCCUPANTS
 REFERRING = (Decision.QUARANTINE, Decision.MEDICAL)
 TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 # What passage_assess says about occupants; checkpoints.roadside serves the same words to
@@ -330,11 +333,70 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     return shift
 
 
+# Names of a passage's parts in a client_id conflict (core/idempotency.py).
+PART_LABELS = {
+    "checkpoint": gettext_lazy("检查站"),
+    "direction": gettext_lazy("方向"),
+    "vehicle_type": gettext_lazy("车辆类型"),
+    "plate": gettext_lazy("车牌号"),
+    "occurred_at": gettext_lazy("通行时间"),
+    "occupants": gettext_lazy("乘车人数"),
+}
+
+
+def passage_digest(data: PassageInput) -> dict[str, str]:
+    """What a passage's sender said, part by part, as digests (core/idempotency.py): each
+    part normalised the way passage_assess reads it, so the page form and the device's JSON
+    of one car compare equal."""
+    parts: dict[str, Any] = {
+        "checkpoint": data.checkpoint.code,
+        "direction": data.direction,
+        "vehicle_type": data.vehicle_type,
+        "plate": normalize_plate(data.plate or ""),
+        "occurred_at": idempotency.moment_key(data.occurred_at),
+        "occupants": len(data.occupants),
+    }
+    for i, occ in enumerate(data.occupants):
+        parts[f"occupants.{i}"] = [
+            normalize_text(occ.name),
+            normalize_id_number(occ.id_number),
+            _phone_key(occ.phone),
+            idempotency.number_key(occ.temperature),
+            normalize_text(occ.origin),
+            normalize_text(occ.destination),
+            _text_list(occ.travel_history),
+            sorted(_text_list(occ.symptoms)),
+            occ.decision or "",
+        ]
+    return idempotency.digests(parts)
+
+
+def _phone_key(raw: str) -> str:
+    try:
+        return parse_phone(raw) if raw and raw.strip() else ""
+    except ValidationError:
+        return strip_all_spaces(raw)
+
+
+def _same_passage(existing: Passage, data: PassageInput) -> None:
+    """A known client_id at the same checkpoint: refuse it when it says something else."""
+    if existing.checkpoint_id != data.checkpoint.pk:
+        return  # the caller refuses it (the client id belongs to another checkpoint)
+    differ = idempotency.differing(existing.request_digest, passage_digest(data))
+    if differ:
+        labels = {name: str(label) for name, label in PART_LABELS.items()}
+        for name in differ:
+            if name.startswith("occupants."):
+                labels[name] = str(MESSAGES["who"]) % {"n": int(name.split(".")[1]) + 1}
+        raise idempotency.ClientIdConflict(differ, labels)
+
+
 def _new_passage(
     data: PassageInput, assessed: AssessedPassage, shift: DutyShift, by: User | None
 ) -> Passage:
     local = assessed.occurred_at.astimezone(SHANGHAI)
     return Passage(
+        request_digest=passage_digest(data),
         client_id=data.client_id or uuid.uuid4(),
         checkpoint=data.checkpoint,
         shift=shift,
@@ -492,10 +554,12 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     """Register a passage: find or create each occupant's person, store flags and
     decisions, refer to quarantine (open or join the case) and add to the day's counts,
     all in one transaction. Returns (passage, created); a known client id returns the
-    passage stored the first time and stores nothing."""
+    passage stored the first time and stores nothing — unless it says something else than
+    the first time: then ClientIdConflict names what differs (core/idempotency.py)."""
     if data.client_id is not None:
         existing = Passage.objects.filter(client_id=data.client_id).first()
         if existing is not None:
+            _same_passage(existing, data)
             return existing, False
     # Validation and flags need no lock: done before the transaction takes the write lock
     # (SQLite has one writer; PostgreSQL holds row locks on the counts).
@@ -536,6 +600,7 @@ def _passage_store(
             existing = Passage.objects.filter(client_id=passage.client_id).first()
             if existing is None:
                 raise
+            _same_passage(existing, data)
             return existing, False
         # New or changed people are written in the order of their ID numbers, whatever
         # their seats: two cars with the same people lock their rows in the same order.

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import client_ip
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
@@ -32,6 +31,8 @@ from fangkong.checkpoints.forms import (
     monday,
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
+from fangkong.core.bounds import day_param, moment_param
+from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day
 from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
@@ -357,8 +358,8 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
 
 def _week(request: HttpRequest) -> datetime.date:
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
+        day = day_param(request.GET.get("week")) or work_day()
+    except ValidationError:
         day = work_day()
     return monday(day)
 
@@ -441,9 +442,11 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
 def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResponse:
     checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, code=code)
     try:
-        the_day = datetime.date.fromisoformat(day)
-    except ValueError as exc:
+        the_day = day_param(day)
+    except ValidationError as exc:
         raise Http404 from exc
+    if the_day is None:
+        raise Http404
     if slot >= len(checkpoint.shift_starts):
         raise Http404
     shift = DutyShift.objects.filter(checkpoint=checkpoint, day=the_day, slot=slot).first()
@@ -535,10 +538,13 @@ def tally_list(request: HttpRequest) -> HttpResponse:
 def on_duty(request: HttpRequest) -> HttpResponse:
     # ?at=2020-02-03T10:00 shows the board as it stood then (the demo county lives in 2020).
     try:
-        at = datetime.datetime.fromisoformat(request.GET.get("at", ""))
-        at = at if timezone.is_aware(at) else timezone.make_aware(at)
-    except ValueError:
+        asked = moment_param(request.GET.get("at"))
+    except ValidationError:
+        asked = None
+    if asked is None:
         at = timezone.now()
+    else:
+        at = asked if timezone.is_aware(asked) else timezone.make_aware(asked)
     visible = set(selectors.checkpoint_list(user=request.user).values_list("pk", flat=True))
     shifts = [s for s in selectors.on_duty_now(at=at) if s.checkpoint_id in visible]
     tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate(at))}

@@ -9,6 +9,8 @@ from ninja import Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.command.daily import daily_stats
+from fangkong.core.api import errors
+from fangkong.core.bounds import Day
 from fangkong.core.clock import work_day
 
 router = Router(tags=["stats"])
@@ -46,10 +48,10 @@ class DailyStatsOut(Schema):
 
 @router.get(
     "/stats/daily",
-    response=DailyStatsOut,
+    response={200: DailyStatsOut, **errors(401, 403, 422)},
     summary="某日（截至当日24时）的当日和累计数据：看板、大屏和工作日报同一来源",
 )
-def stats_daily(request: HttpRequest, date: datetime.date | None = None) -> dict[str, Any]:
+def stats_daily(request: HttpRequest, date: Day | None = None) -> dict[str, Any]:
     if not user_can(request.user, "command.dashboard"):
         raise PermissionDenied
     return daily_stats(date or work_day())

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.command.models import Disposition, Incident, Problem, Task
+from fangkong.core import bounds
+from fangkong.core.forms import DayField, MomentField
 from fangkong.org.models import Officer, Unit, WorkingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,7 +19,7 @@ def _officers() -> forms.ModelChoiceField:
 
 
 class DashboardDateForm(forms.Form):
-    date = forms.DateField(label=_("日期"), required=False, widget=DATE)
+    date = DayField(label=_("日期"), required=False, widget=DATE)
 
 
 class TaskFilterForm(forms.Form):
@@ -32,16 +34,19 @@ class TaskFilterForm(forms.Form):
         required=False,
         empty_label=_("全部"),
     )
-    overdue = forms.DateField(label=_("截至该日逾期"), required=False, widget=DATE)
-    issued = forms.DateField(label=_("交办日期"), required=False, widget=DATE)
-    done = forms.DateField(label=_("办结日期"), required=False, widget=DATE)
-    until = forms.DateField(label=_("截至该日已交办"), required=False, widget=DATE)
+    overdue = DayField(label=_("截至该日逾期"), required=False, widget=DATE)
+    issued = DayField(label=_("交办日期"), required=False, widget=DATE)
+    done = DayField(label=_("办结日期"), required=False, widget=DATE)
+    until = DayField(label=_("截至该日已交办"), required=False, widget=DATE)
 
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("任务"), max_length=100)
     detail = forms.CharField(
-        label=_("要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=bounds.NOTE,
+        label=_("要求"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     group = forms.ModelChoiceField(
         label=_("承办工作组"),
@@ -58,7 +63,7 @@ class TaskForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("紧急程度"), choices=Task.Priority.choices, initial=Task.Priority.NORMAL
     )
-    deadline = forms.DateTimeField(label=_("完成时限"), widget=DATETIME)
+    deadline = MomentField(label=_("完成时限"), widget=DATETIME)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -68,11 +73,15 @@ class TaskForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=bounds.NOTE, label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResultForm(forms.Form):
-    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(
+        max_length=bounds.NOTE, label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InspectionForm(forms.Form):
@@ -89,14 +98,17 @@ class InspectionForm(forms.Form):
         .exclude(position="")
         .order_by("unit__path", "badge_number"),
     )
-    at = forms.DateTimeField(label=_("检查时间"), widget=DATETIME)
+    at = MomentField(label=_("检查时间"), widget=DATETIME)
     summary = forms.CharField(
-        label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=bounds.NOTE,
+        label=_("检查情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class InspectionFilterForm(forms.Form):
-    day = forms.DateField(label=_("检查日期"), required=False, widget=DATE)
+    day = DayField(label=_("检查日期"), required=False, widget=DATE)
 
 
 class ProblemForm(forms.Form):
@@ -107,25 +119,27 @@ class ProblemForm(forms.Form):
         label=_("整改责任人"),
         queryset=Officer.objects.select_related("unit").order_by("unit__path", "badge_number"),
     )
-    deadline = forms.DateField(label=_("整改时限"), widget=DATE)
+    deadline = DayField(label=_("整改时限"), widget=DATE)
 
 
 ProblemFormSet = forms.formset_factory(ProblemForm, extra=3, max_num=20)
 
 
 class ProblemFilterForm(forms.Form):
-    open = forms.DateField(label=_("截至该日未整改"), required=False, widget=DATE)
-    found = forms.DateField(label=_("发现日期"), required=False, widget=DATE)
-    rectified = forms.DateField(label=_("截至该日已整改"), required=False, widget=DATE)
+    open = DayField(label=_("截至该日未整改"), required=False, widget=DATE)
+    found = DayField(label=_("发现日期"), required=False, widget=DATE)
+    rectified = DayField(label=_("截至该日已整改"), required=False, widget=DATE)
 
 
 class RectifyForm(forms.Form):
-    rectification = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2}))
+    rectification = forms.CharField(
+        max_length=bounds.NOTE, label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class IncidentFilterForm(forms.Form):
-    day = forms.DateField(label=_("日期"), required=False, widget=DATE)
-    until = forms.DateField(label=_("截至日期"), required=False, widget=DATE)
+    day = DayField(label=_("日期"), required=False, widget=DATE)
+    until = DayField(label=_("截至日期"), required=False, widget=DATE)
     kind = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部")), *Incident.Kind.choices]
     )
@@ -137,9 +151,11 @@ class IncidentFilterForm(forms.Form):
 class IncidentForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Incident.Kind.choices)
     unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.all())
-    occurred_at = forms.DateTimeField(label=_("发生时间"), widget=DATETIME)
+    occurred_at = MomentField(label=_("发生时间"), widget=DATETIME)
     place = forms.CharField(label=_("地点"), max_length=100)
-    summary = forms.CharField(label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=bounds.NOTE, label=_("简要案情"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     status = forms.ChoiceField(label=_("状态"), choices=Incident.Status.choices)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from ninja import Schema
 
+from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET
 from fangkong.core.pagination import COUNT_CAP, capped_count
 
 _MESSAGES = {
@@ -14,8 +15,12 @@ _MESSAGES = {
     "string_type": "须为文本",
     "int_parsing": "须为整数",
     "int_type": "须为整数",
+    "int_parsing_size": "须为整数，且不能过大",
     "float_parsing": "须为数字",
     "float_type": "须为数字",
+    "finite_number": "须为有限的数字",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
     "bool_parsing": "须为 true 或 false",
     "uuid_parsing": "须为UUID",
     "datetime_parsing": "须为ISO 8601时间，如 2020-02-03T08:30:00+08:00",
@@ -25,10 +30,14 @@ _MESSAGES = {
     "list_type": "须为列表",
     "enum": "取值不在允许范围内",
     "literal_error": "取值不在允许范围内",
-    "string_too_long": "过长",
-    "string_too_short": "过短",
-    "greater_than_equal": "过小",
-    "less_than_equal": "过大",
+    "string_too_long": "过长：最多{max_length}个字符",
+    "string_too_short": "过短：至少{min_length}个字符",
+    "too_long": "过多：最多{max_length}项",
+    "greater_than_equal": "过小：不能小于{ge}",
+    "greater_than": "过小：须大于{gt}",
+    "less_than_equal": "过大：不能大于{le}",
+    "less_than": "过大：须小于{lt}",
+    "date_out_of_range": "须在{earliest}至{latest}之间",
     "json_invalid": "JSON格式错误",
     "model_attributes_type": "须为对象",
     "dict_type": "须为对象",
@@ -36,19 +45,39 @@ _MESSAGES = {
 
 
 def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pydantic's errors as `{"field", "msg"}` in Chinese, with the bound that was broken
+    (core/bounds.py declares them)."""
     out = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         field = ".".join(loc) or None
-        rule = _MESSAGES.get(str(err.get("type", "")), str(err.get("msg", "格式错误")))
+        rule = _MESSAGES.get(str(err.get("type", "")))
+        if rule is None:
+            rule = str(err.get("msg", "格式错误"))
+        else:
+            try:
+                rule = rule.format(**(err.get("ctx") or {}))
+            except (KeyError, IndexError, ValueError):
+                rule = rule.split("：")[0]
         out.append({"field": field, "msg": f"{field or '请求'}：{rule}"})
     return out
 
 
-class ErrorOut(Schema):
-    """An error answer: {"detail": "…"} (403, 404, 429) or a list of {field, msg} (422)."""
+class FieldError(Schema):
+    field: str | None
+    msg: str
 
-    detail: Any
+
+class ErrorOut(Schema):
+    """Every refusal: a sentence (401, 403, 404, 429) or the fields and why (409, 422)."""
+
+    detail: str | list[FieldError]
+
+
+def errors(*codes: int) -> dict[int, type[ErrorOut]]:
+    """The refusals an operation can answer, for its `response={...}` (so the schema lists
+    them and schemathesis can hold the API to them)."""
+    return dict.fromkeys(codes, ErrorOut)
 
 
 class Counted(Schema):
@@ -65,6 +94,7 @@ def counted(rows: QuerySet[Any]) -> dict[str, Any]:
 
 
 def page_slice(limit: int, offset: int) -> slice:
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
+    # The schemas bound both (core/bounds.py Limit, Offset); clamped again for any caller.
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, MAX_OFFSET))
     return slice(offset, offset + limit)

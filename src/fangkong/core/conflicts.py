@@ -25,6 +25,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core import bounds
+
 SALT = "fangkong.core.conflicts.seen"
 HIDDEN = ("version", "seen")
 
@@ -135,8 +137,10 @@ def _strings(widget: forms.Widget, value: Any) -> list[str]:
 class VersionedForm(forms.Form):
     """A form that edits one row: its version and a note of what the page showed, hidden."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        min_value=0, max_value=bounds.MAX_VERSION, widget=forms.HiddenInput
+    )
+    seen = forms.CharField(max_length=bounds.SIGNED, widget=forms.HiddenInput, required=False)
 
     def stamp(self, version: int, now: dict[str, str]) -> None:
         """Draw this (unbound) form from the row as it is now; `now` is what the page shows

@@ -140,12 +140,13 @@ def _converter() -> Callable[[str], list[str]]:
 
 
 @functools.cache
-def _tables() -> tuple[Callable[[str], object], frozenset[str], dict[str, Any]]:
-    """pypinyin's test for one Chinese character, the first characters of its phrases and
-    the phrases."""
+def _tables() -> tuple[Callable[[str], object], frozenset[str], dict[str, Any], int]:
+    """pypinyin's test for one Chinese character, the first characters of its phrases, the
+    phrases and the length of the longest."""
     from pypinyin.constants import PHRASES_DICT, RE_HANS
 
-    return RE_HANS.match, frozenset(phrase[0] for phrase in PHRASES_DICT), PHRASES_DICT
+    longest = max((len(phrase) for phrase in PHRASES_DICT), default=1)
+    return RE_HANS.match, frozenset(phrase[0] for phrase in PHRASES_DICT), PHRASES_DICT, longest
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -156,13 +157,15 @@ def _char_syllables(char: str) -> tuple[str, ...]:
 def _fast_syllables(text: str) -> list[str] | None:
     """Syllables read character by character, when that is what pypinyin would do: every
     character is Chinese and no pypinyin phrase starts inside the text. None otherwise."""
-    is_hans, phrase_starts, phrases = _tables()
+    is_hans, phrase_starts, phrases, longest = _tables()
     n = len(text)
     for i, char in enumerate(text):
         if not is_hans(char):
             return None
         if char in phrase_starts:
-            for j in range(i + 2, n + 1):
+            # No phrase is longer than `longest`: looking further made long text cost the
+            # cube of its length (a 10,000-character name took minutes, issue 14).
+            for j in range(i + 2, min(n, i + longest) + 1):
                 if text[i:j] in phrases:
                     return None
     result: list[str] = []

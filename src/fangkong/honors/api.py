@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import page_slice
+from fangkong.core.api import errors, page_slice
+from fangkong.core.bounds import Limit, Offset, Short
 from fangkong.honors import selectors
 
 router = Router(tags=["honors"])
@@ -34,12 +35,16 @@ class CommendationPage(Schema):
 
 
 class CommendationFilter(Schema):
-    status: str = ""
-    limit: int = 50
-    offset: int = 0
+    status: Short = ""
+    limit: Limit = 50
+    offset: Offset = 0
 
 
-@router.get("/honors/commendations", response=CommendationPage, summary="战时表彰及用时")
+@router.get(
+    "/honors/commendations",
+    response={200: CommendationPage, **errors(401, 403, 422)},
+    summary="战时表彰及用时",
+)
 def commendations(request: HttpRequest, filters: Query[CommendationFilter]) -> dict[str, object]:
     if not user_can(request.user, "honors.view"):
         raise PermissionDenied

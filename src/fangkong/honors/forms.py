@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import bounds
+from fangkong.core.forms import DayField
 from fangkong.honors.models import Commendation
 from fangkong.org.models import Officer, Unit
 
@@ -25,7 +27,9 @@ class ReportForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("单位（集体）"), required=False)
     level = forms.ChoiceField(label=_("表彰等级"), choices=Commendation.Level.choices)
     tier = forms.ChoiceField(label=_("表彰层级"), choices=Commendation.Tier.choices)
-    deeds = forms.CharField(label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 4}))
+    deeds = forms.CharField(
+        max_length=bounds.TEXT, label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ActionForm(forms.Form):
@@ -33,7 +37,9 @@ class ActionForm(forms.Form):
         choices=[(a, a) for a in ("review", "approve", "award", "return", "reject", "resubmit")]
     )
     note = forms.CharField(label=_("意见"), max_length=200, required=False)
-    deeds = forms.CharField(label=_("主要事迹"), required=False, widget=forms.Textarea)
+    deeds = forms.CharField(
+        max_length=bounds.TEXT, label=_("主要事迹"), required=False, widget=forms.Textarea
+    )
 
 
 class CircularForm(forms.Form):
@@ -41,7 +47,7 @@ class CircularForm(forms.Form):
     title = forms.CharField(
         label=_("标题"), max_length=80, initial=_("关于表扬疫情防控工作中先进集体和先进个人的通报")
     )
-    day = forms.DateField(
+    day = DayField(
         label=_("印发日期"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

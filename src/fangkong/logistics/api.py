@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.accounts.roles import user_can
+from fangkong.core.api import errors
 from fangkong.logistics import selectors
 
 router = Router(tags=["logistics"])
@@ -28,7 +29,11 @@ class StockPage(Schema):
     count: int
 
 
-@router.get("/logistics/stock", response=StockPage, summary="防护物资库存及可用天数")
+@router.get(
+    "/logistics/stock",
+    response={200: StockPage, **errors(401, 403)},
+    summary="防护物资库存及可用天数",
+)
 def stock_on_hand(request: HttpRequest) -> dict[str, object]:
     if not user_can(request.user, "logistics.view"):
         raise PermissionDenied

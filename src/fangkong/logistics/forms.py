@@ -7,7 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import bounds
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.forms import DayField
 from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
 from fangkong.org.models import Unit
 
@@ -25,7 +27,10 @@ class LinesForm(forms.Form):
                 items, label=_("物资%(n)d") % {"n": i}, required=False
             )
             self.fields[f"qty_{i}"] = forms.IntegerField(
-                label=_("数量%(n)d") % {"n": i}, required=False, min_value=1
+                max_value=bounds.MAX_COUNT,
+                label=_("数量%(n)d") % {"n": i},
+                required=False,
+                min_value=1,
             )
 
     def clean(self) -> dict[str, Any]:
@@ -48,7 +53,7 @@ class LinesForm(forms.Form):
 
 
 def _day() -> forms.DateField:
-    return forms.DateField(
+    return DayField(
         label=_("日期"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -64,10 +69,18 @@ class DonationForm(LinesForm):
     receiving_unit = forms.ModelChoiceField(Unit.objects.all(), label=_("接收单位"))
     store = forms.ModelChoiceField(Store.objects.all(), label=_("入库仓库"), required=False)
     money = forms.DecimalField(
-        label=_("捐款（元）"), required=False, min_value=Decimal(0), decimal_places=2
+        max_value=bounds.MAX_MONEY,
+        label=_("捐款（元）"),
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=2,
     )
     estimated_value = forms.DecimalField(
-        label=_("估值（元）"), required=False, min_value=Decimal(0), decimal_places=2
+        max_value=bounds.MAX_MONEY,
+        label=_("估值（元）"),
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=2,
     )
     description = forms.CharField(label=_("捐赠物品说明"), max_length=200, required=False)
 
@@ -84,7 +97,12 @@ class DonationForm(LinesForm):
 
 class PurchaseForm(LinesForm):
     supplier = forms.CharField(label=_("供应商"), max_length=60)
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), decimal_places=2)
+    amount = forms.DecimalField(
+        max_value=bounds.MAX_MONEY,
+        label=_("金额（元）"),
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+    )
     invoice_number = forms.CharField(label=_("发票号"), max_length=30, required=False)
     day = _day()
     store = forms.ModelChoiceField(Store.objects.all(), label=_("入库仓库"))
@@ -109,12 +127,12 @@ class LedgerFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部")), *Movement.Kind.choices], required=False
     )
-    start = forms.DateField(
+    start = DayField(
         label=_("起"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = DayField(
         label=_("止"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -139,8 +157,12 @@ class ItemForm(VersionedForm):
     category = forms.ChoiceField(label=_label("category"), choices=Item.Category.choices)
     grade = forms.ChoiceField(label=_label("grade"), choices=Item.Grade.choices, required=False)
     unit_of_measure = forms.CharField(label=_label("unit_of_measure"), max_length=6)
-    low_threshold = forms.IntegerField(label=_label("low_threshold"), min_value=0)
-    sort_order = forms.IntegerField(label=_label("sort_order"), min_value=0)
+    low_threshold = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_label("low_threshold"), min_value=0
+    )
+    sort_order = forms.IntegerField(
+        max_value=bounds.MAX_COUNT, label=_label("sort_order"), min_value=0
+    )
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +178,7 @@ def stock_shown(stock: Stock) -> dict[str, str]:
 class StockCountForm(VersionedForm):
     """盘点: what was counted in one store, for one item."""
 
-    counted = forms.IntegerField(label=_("盘点数量"), min_value=0)
+    counted = forms.IntegerField(max_value=bounds.MAX_COUNT, label=_("盘点数量"), min_value=0)
     reason = forms.CharField(
         label=_("盘点说明"), max_length=200, help_text=_("如：月末盘点，破损10个已报废")
     )

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.bounds import day_param
 from fangkong.core.clock import work_day
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import Sheet, xlsx_response
@@ -40,8 +40,8 @@ from fangkong.logistics.models import Donation, Item, Stock
 def stock(request: HttpRequest) -> HttpResponse:
     # The rate of use is measured over the 7 days up to `day` (today unless asked).
     try:
-        day = parse_date(request.GET.get("day") or "") or work_day()
-    except ValueError:  # well formed but impossible, e.g. 2020-02-30
+        day = day_param(request.GET.get("day")) or work_day()
+    except ValidationError:  # malformed, impossible (2020-02-30) or out of range
         day = work_day()
     rows = selectors.stock_summary(day)
     return render(

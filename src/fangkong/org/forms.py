@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import bounds
+from fangkong.core.forms import MomentField
 from fangkong.org.models import Officer, Unit
 
 
@@ -41,14 +43,17 @@ class OfficerForm(forms.Form):
 class WartimeOrderForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=60, initial=_("全警停休"))
     text = forms.CharField(
-        label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=bounds.TEXT,
+        label=_("内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
-    effective_at = forms.DateTimeField(
+    effective_at = MomentField(
         label=_("生效时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
 
 class ReportBackForm(forms.Form):
-    reported_at = forms.DateTimeField(
+    reported_at = MomentField(
         label=_("报到时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

@@ -9,8 +9,7 @@ jurisdiction: a family difficulty is not a station's business.
 from __future__ import annotations
 
 import datetime
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,19 +59,13 @@ def open_count(user: User | AnonymousUser) -> int:
 
 
 def fatigue_flags(day: datetime.date) -> dict[int, str]:
-    """Hook: {officer id: reason} from the duty roster, when the checkpoints app provides
-    `fangkong.checkpoints.selectors.fatigue_flags(day)`; empty until it is installed."""
-    try:
-        module = importlib.import_module("fangkong.checkpoints.selectors")
-    except ModuleNotFoundError:
-        return {}
-    fn = getattr(module, "fatigue_flags", None)
-    if fn is None:
-        return {}
-    flags: Any = fn(day)
-    if isinstance(flags, dict):
-        return {int(k): str(v) for k, v in flags.items()}
-    return {int(getattr(f, "officer_id", f)): str(getattr(f, "reason", "")) for f in flags}
+    """{officer id: reason} of the officers the duty roster has worn out as of `day`.
+
+    Read from the roster's own rule (checkpoints.selectors), imported here rather than at
+    the top: the checkpoints app imports org's models."""
+    from fangkong.checkpoints.selectors import fatigue_flags as roster_fatigue
+
+    return {flag.officer.pk: flag.reason for flag in roster_fatigue(day)}
 
 
 def _check_access(user: User, officer: Officer) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.core import bounds
 from fangkong.core.clock import work_day
 from fangkong.core.views import form_page
 from fangkong.org import welfare
@@ -31,7 +32,10 @@ class WelfareCaseForm(forms.Form):
     )
     title = forms.CharField(label=gettext_lazy("困难事项"), max_length=60)
     detail = forms.CharField(
-        label=gettext_lazy("具体情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=bounds.NOTE,
+        label=gettext_lazy("具体情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     urgency = forms.ChoiceField(label=gettext_lazy("紧急程度"), choices=WelfareCase.Urgency.choices)
     follow_up_by = forms.ModelChoiceField(

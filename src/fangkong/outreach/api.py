@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.accounts.roles import user_can
+from fangkong.core.api import errors
 from fangkong.outreach import selectors
 
 router = Router(tags=["outreach"])
@@ -18,7 +19,11 @@ class PublicityOut(Schema):
     commando_teams: int
 
 
-@router.get("/outreach/publicity", response=PublicityOut, summary="宣传报道和党建活动计数")
+@router.get(
+    "/outreach/publicity",
+    response={200: PublicityOut, **errors(401, 403)},
+    summary="宣传报道和党建活动计数",
+)
 def publicity(request: HttpRequest) -> dict[str, object]:
     if not user_can(request.user, "outreach.view"):
         raise PermissionDenied

@@ -5,7 +5,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, ErrorOut, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.bounds import Id, Limit, Offset, Short
 from fangkong.core.disclosure import person_shown
 from fangkong.people import selectors
 from fangkong.people.models import Person
@@ -51,14 +52,14 @@ def person_out(person: Person) -> PersonOut:
 
 
 class PersonFilter(Schema):
-    q: str = ""
-    limit: int = 50
-    offset: int = 0
+    q: Short = ""
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 @router.get(
     "/persons",
-    response={200: PersonPage, 429: ErrorOut},
+    response={200: PersonPage, **errors(401, 403, 422, 429)},
     summary="查找人员（完整的身份证号、电话或证件号码，姓名或拼音首字母；每人每分钟限次）",
 )
 def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPage:
@@ -69,8 +70,12 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPa
     return PersonPage(items=items, **counted(qs))
 
 
-@router.get("/persons/{person_id}", response=PersonOut, summary="人员详情（脱敏）")
-def get_person(request: HttpRequest, person_id: int) -> PersonOut:
+@router.get(
+    "/persons/{person_id}",
+    response={200: PersonOut, **errors(401, 403, 404, 422)},
+    summary="人员详情（脱敏）",
+)
+def get_person(request: HttpRequest, person_id: Id) -> PersonOut:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied
     return person_out(selectors.person_get(user=request.user, pk=person_id))

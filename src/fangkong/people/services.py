@@ -57,7 +57,8 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
     elif len(name) > 50:
         errors["name"] = [_("姓名过长：最多50个字符")]
     values["name"] = name
-    full, initials = name_pinyin(name) if name else ("", "")
+    # Pinyin only of a name that passed its length check: its cost grows with the text.
+    full, initials = name_pinyin(name) if "name" not in errors else ("", "")
     values["name_pinyin"], values["name_initials"] = full[:200], initials[:50]
 
     doc_type = data.doc_type or Person.DocType.ID_CARD

@@ -11,7 +11,19 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, ErrorOut, counted, page_slice
+from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.bounds import (
+    Codes,
+    Day,
+    DayCount,
+    Id,
+    Limit,
+    Line,
+    Moment,
+    Offset,
+    Short,
+    Temperature,
+)
 from fangkong.core.disclosure import shown
 from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
@@ -76,20 +88,20 @@ def case_out(case: QuarantineCase, day: datetime.date) -> CaseOut:
 
 
 class CaseQuery(Schema):
-    q: str = ""
-    township_id: int | None = None
-    station_id: int | None = None
-    status: str = ""
-    qday: int | None = None
+    q: Short = ""
+    township_id: Id | None = None
+    station_id: Id | None = None
+    status: Short = ""
+    qday: DayCount | None = None
     overdue: bool = False
     fever: bool = False
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 @router.get(
     "/cases",
-    response={200: CasePage, 429: ErrorOut},
+    response={200: CasePage, **errors(401, 403, 422, 429)},
     summary="隔离管控对象列表（可按乡镇、派出所、状态等筛选）",
 )
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
@@ -109,19 +121,23 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     return CasePage(items=items, **counted(qs))
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="隔离管控对象详情（脱敏）")
-def get_case(request: HttpRequest, case_id: int) -> CaseOut:
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseOut, **errors(401, 403, 404, 422)},
+    summary="隔离管控对象详情（脱敏）",
+)
+def get_case(request: HttpRequest, case_id: Id) -> CaseOut:
     _need(request, "quarantine.view")
     return case_out(selectors.case_get(user=request.user, pk=case_id), schedule.work_day())
 
 
 class FollowUpIn(Schema):
-    temperature: Decimal | None = None
-    symptoms: list[str] = []
+    temperature: Temperature | None = None
+    symptoms: Codes = []
     at_home: bool
-    visited_at: datetime.datetime
+    visited_at: Moment
     client_id: uuid.UUID | None = None
-    note: str = ""
+    note: Line = ""
 
 
 class AlertOut(Schema):
@@ -160,10 +176,10 @@ def followup_out(f: FollowUp) -> FollowUpOut:
 
 @router.post(
     "/cases/{case_id}/followups",
-    response={200: FollowUpOut, 201: FollowUpOut},
+    response={200: FollowUpOut, 201: FollowUpOut, **errors(401, 403, 404, 409, 422)},
     summary="录入随访（client_id 相同的重复提交返回原记录）",
 )
-def create_followup(request: HttpRequest, case_id: int, payload: FollowUpIn) -> Status[FollowUpOut]:
+def create_followup(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> Status[FollowUpOut]:
     _need(request, "quarantine.followup")
     case = selectors.case_get(user=request.user, pk=case_id)
     followup, created = services.followup_record(
@@ -195,12 +211,12 @@ class DuePage(Schema):
 
 
 class DueQuery(Schema):
-    date: datetime.date | None = None
+    date: Day | None = None
 
 
 @router.get(
     "/followups/due",
-    response=DuePage,
+    response={200: DuePage, **errors(401, 403, 422)},
     summary="某日应随访清单（本人负责的对象；上午6–12时、下午12–22时）",
 )
 def due_followups(request: HttpRequest, query: Query[DueQuery]) -> DuePage:

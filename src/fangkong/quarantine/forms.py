@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.forms import DayField, MomentField
 from fangkong.org.models import Township, Unit
 from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.selectors import CaseFilter
@@ -45,10 +46,10 @@ class CaseFilterForm(forms.Form):
     fever = forms.BooleanField(label=_("发热未处置"), required=False)
     alert = forms.BooleanField(label=_("有待处置预警"), required=False)
     proposed = forms.BooleanField(label=_("应解除"), required=False)
-    opened = forms.DateField(
+    opened = DayField(
         label=_("建档日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    ended = forms.DateField(
+    ended = DayField(
         label=_("结案日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -131,7 +132,7 @@ class VerifyForm(CaseForm):
         choices=[("", _("按核查结果")), *QuarantineCase.Measure.choices],
         initial=QuarantineCase.Measure.HOME,
     )
-    start_date = forms.DateField(
+    start_date = DayField(
         label=_("隔离开始日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -218,7 +219,7 @@ class FollowUpForm(forms.Form):
         choices=Symptom.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    visited_at = forms.DateTimeField(
+    visited_at = MomentField(
         label=_("随访时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],

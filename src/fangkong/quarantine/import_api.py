@@ -11,7 +11,8 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import page_slice
+from fangkong.core.api import errors, page_slice
+from fangkong.core.bounds import Id, Limit, Offset
 from fangkong.quarantine import import_selectors as selectors
 from fangkong.quarantine import imports
 from fangkong.quarantine.import_forms import check_upload
@@ -57,8 +58,8 @@ class ImportOut(Schema):
 
 class ReportFilter(Schema):
     problems_only: bool = False
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 def _require(request: HttpRequest) -> None:
@@ -68,7 +69,7 @@ def _require(request: HttpRequest) -> None:
 
 @router.post(
     "/imports/returnees",
-    response={202: ImportCreated},
+    response={202: ImportCreated, **errors(401, 403, 422)},
     summary="上传返乡人员名单（multipart：file，可选 all_or_nothing、dry_run），返回导入编号",
 )
 def create_import(
@@ -112,8 +113,12 @@ def _entry(e: Any) -> EntryOut:
     )
 
 
-@router.get("/imports/{import_id}", response=ImportOut, summary="导入状态、进度和逐行报告")
-def get_import(request: HttpRequest, import_id: int, filters: Query[ReportFilter]) -> ImportOut:
+@router.get(
+    "/imports/{import_id}",
+    response={200: ImportOut, **errors(401, 403, 404, 422)},
+    summary="导入状态、进度和逐行报告",
+)
+def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]) -> ImportOut:
     _require(request)
     li: ListImport = selectors.import_get(user=request.user, pk=import_id)
     entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record, id_runs
+from fangkong.core import bounds
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
@@ -354,7 +355,15 @@ _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def parse_date(value: Any) -> datetime.date:
-    """A date from a cell: a date, an Excel serial number or text in the usual forms."""
+    """A date from a cell: a date, an Excel serial number or text in the usual forms,
+    between 1900 and 2100 (core/bounds.py)."""
+    day = _parse_date(value)
+    if not bounds.EARLIEST_DAY <= day <= bounds.LATEST_DAY:
+        raise ValueError(bounds.range_message())
+    return day
+
+
+def _parse_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

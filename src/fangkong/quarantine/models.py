@@ -364,6 +364,8 @@ class FollowUp(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # What the sender said, as keyed digests (core/idempotency.py); empty: not compared.
+    request_digest = models.JSONField(_("提交内容摘要"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("随访记录")

@@ -26,6 +26,10 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
     cases = closed.update(address_detail="", verification_note="")
     members = TeamMember.objects.filter(case__in=closed).update(phone="")
     notes = FollowUp.objects.filter(case__in=closed).exclude(note="").update(note="")
+    # Keyed hashes of what was sent (core/idempotency.py): health data, however hashed.
+    FollowUp.objects.filter(case__in=closed, request_digest__isnull=False).update(
+        request_digest=None
+    )
     return {
         "quarantine.case": cases,
         "quarantine.teammember": members,

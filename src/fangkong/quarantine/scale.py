@@ -334,6 +334,7 @@ def _followups(ctx: ScaleContext, plans: list[Plan]) -> None:
         "recorded_at",
         "by_id",
         "case_id",
+        "request_digest",  # none: generated rows are never retried
     )
     first = ctx.writer.next_id(FollowUp)
     uuid_base = rng.getrandbits(64) << 64
@@ -378,6 +379,7 @@ def _followups(ctx: ScaleContext, plans: list[Plan]) -> None:
                         when,
                         None,
                         p.case_id,
+                        None,
                     )
                     if kind:
                         detail = {

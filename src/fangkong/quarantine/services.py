@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.accounts.audit import (
     MASKERS,
@@ -27,6 +28,7 @@ from fangkong.accounts.audit import (
     snapshot,
 )
 from fangkong.accounts.audit import _plain as plain_value
+from fangkong.core import idempotency
 from fangkong.core.bulk import insert_values
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
@@ -665,23 +667,21 @@ def followup_record(
     alert at once. Idempotent on `client_id`: a retry returns the first record, unchanged.
     Returns (follow-up, created)."""
     cid = _client_uuid(client_id)
+    data = FollowUpInput(
+        case=case,
+        temperature=temperature,
+        symptoms=list(symptoms or []),
+        at_home=at_home,
+        visited_at=visited_at,
+        client_id=cid,
+        note=note,
+    )
     if cid is not None:
         existing = FollowUp.objects.filter(client_id=cid).first()
         if existing is not None:
-            return _same_client(existing, case), False
-    followup, alerts = _followup_build(
-        FollowUpInput(
-            case=case,
-            temperature=temperature,
-            symptoms=list(symptoms or []),
-            at_home=at_home,
-            visited_at=visited_at,
-            client_id=cid,
-            note=note,
-        ),
-        by=by,
-        now=timezone.now(),
-    )
+            return _same_client(existing, data), False
+    followup, alerts = _followup_build(data, by=by, now=timezone.now())
+    followup.request_digest = followup_digest(data)
     audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
         with transaction.atomic():
@@ -689,7 +689,7 @@ def followup_record(
     except IntegrityError:
         # The same client_id arrived twice at once: the first one stands.
         existing = FollowUp.objects.get(client_id=str(cid))
-        return _same_client(existing, case), False
+        return _same_client(existing, data), False
     audit_create(actor=by, obj=followup)
     for alert in alerts:
         alert.followup = followup
@@ -709,9 +709,38 @@ def _client_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
         raise ValidationError({"client_id": [_("client_id：须为UUID")]}) from exc
 
 
-def _same_client(existing: FollowUp, case: QuarantineCase) -> FollowUp:
-    if existing.case_id != case.pk:
+# Names of a follow-up's parts in a client_id conflict (core/idempotency.py).
+FOLLOWUP_PARTS = {
+    "temperature": gettext_lazy("体温"),
+    "symptoms": gettext_lazy("症状"),
+    "at_home": gettext_lazy("是否在家"),
+    "visited_at": gettext_lazy("随访时间"),
+    "note": gettext_lazy("备注"),
+}
+
+
+def followup_digest(data: FollowUpInput) -> dict[str, str]:
+    """What a visit's sender said, part by part, as digests (core/idempotency.py)."""
+    return idempotency.digests(
+        {
+            "temperature": idempotency.number_key(data.temperature) or "",
+            "symptoms": sorted({str(code) for code in data.symptoms or []}),
+            "at_home": bool(data.at_home),
+            "visited_at": idempotency.moment_key(data.visited_at),
+            "note": normalize_text(data.note or ""),
+        }
+    )
+
+
+def _same_client(existing: FollowUp, data: FollowUpInput) -> FollowUp:
+    """A known client_id: the stored visit, if it is this one; refused otherwise."""
+    if existing.case_id != data.case.pk:
         raise ValidationError({"client_id": [_("client_id：已用于另一对象的随访记录")]})
+    differ = idempotency.differing(existing.request_digest, followup_digest(data))
+    if differ:
+        raise idempotency.ClientIdConflict(
+            differ, {name: str(label) for name, label in FOLLOWUP_PARTS.items()}
+        )
     return existing
 
 

@@ -15,9 +15,11 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core.bounds import day_param
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.forms import add_errors
+from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
@@ -41,11 +43,10 @@ QUARANTINE_CSS = "fangkong/quarantine.css"
 def _day_param(request: HttpRequest) -> tuple[datetime.date, datetime.datetime]:
     """The day a page shows (?date=YYYY-MM-DD, default the working day) and "now" on it."""
     now = schedule.work_now()
-    raw = request.GET.get("date", "")
     try:
-        day = datetime.date.fromisoformat(raw) if raw else now.date()
-    except ValueError:
-        messages.error(request, _("日期格式错误，应为 2020-02-03，已显示今天"))
+        day = day_param(request.GET.get("date")) or now.date()
+    except ValidationError as exc:
+        messages.error(request, _("日期：%(why)s；已显示今天") % {"why": exc.messages[0]})
         day = now.date()
     return day, schedule.moment_on(day, now)
 
@@ -317,6 +318,8 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_errors(form, exc)
+            if isinstance(exc, ClientIdConflict):
+                renew_client_id(form)
         else:
             alerts = list(followup.alerts.all())
             if alerts:

@@ -126,6 +126,9 @@
 
   function reject(record, resp, data) {
     record.status = "rejected";
+    // 409: the server holds another record under this client_id; the corrected record
+    // must go as a new one (sendRestored), or it would be refused the same way forever.
+    record.conflict = resp.status === 409;
     record.error = errorsOf(data.detail) || resp.statusText || String(resp.status);
     record.errors = Array.isArray(data.detail) ? data.detail : [{ field: null, msg: record.error }];
     return put(record);
@@ -178,6 +181,7 @@
     handler.restore(form, record.body, record.errors || []);
     // Sent again under the same client_id: the corrected record replaces the rejected one.
     form.dataset.outboxRestored = record.client_id;
+    if (record.conflict) form.dataset.outboxRenew = "1"; else delete form.dataset.outboxRenew;
     status(form, record.error, "error");
     form.scrollIntoView();
     return true;
@@ -283,9 +287,16 @@
     var problems = handler.check ? handler.check(form) : [];
     if (problems.length) { status(form, problems.join("；"), "error"); return Promise.resolve(); }
     var body = formBody(form);
-    body.client_id = form.dataset.outboxRestored;
-    return enqueue(form.dataset.outboxKind, form.dataset.outboxUrl, body, form.dataset.outboxLabel,
-                   global.location.pathname).then(function (record) {
+    var first = form.dataset.outboxRestored;
+    var renew = form.dataset.outboxRenew === "1";
+    // After a 409 the rejected record leaves the outbox and this one goes under a new id.
+    body.client_id = renew ? uuid() : first;
+    return (renew ? remove(first) : Promise.resolve()).then(function () {
+      return enqueue(form.dataset.outboxKind, form.dataset.outboxUrl, body, form.dataset.outboxLabel,
+                     global.location.pathname);
+    }).then(function (record) {
+      delete form.dataset.outboxRenew;
+      form.dataset.outboxRestored = record.client_id;
       if (!global.navigator.onLine) {
         delete form.dataset.outboxRestored;
         queuedStatus(form);

@@ -1,0 +1,139 @@
+"""The bounds of every input, declared once: how long a text, how large a number, how many
+items a list, which dates. Every entry point applies them before any work that grows with
+the input (issue 14: a 10,000-character name cost minutes of CPU in pinyin before its
+length was checked; integers past 64 bits and dates in year 1 or 9999 answered 500).
+
+- The JSON API declares its schemas with the types below (`Text[60]`, `Limit`, `Day` …):
+  the bounds are in the published OpenAPI schema and pydantic refuses an input outside
+  them with a 422 naming the field (fangkong/api.py). tests/api/test_bounds.py walks the
+  schema and fails on any string, number or list without an upper bound.
+- Pages use the form fields of core/forms.py (`DayField`, `MomentField`, bounded numbers
+  and texts; tests/core/test_bounds.py walks every form) and, for a query parameter read
+  by hand, `day_param`/`moment_param` here.
+
+The bounds are structural — the widest value that can be meant at all. Domain rules (a
+temperature between 34 and 43 ℃, a visit not in the future) stay in the services, which
+now only ever see values inside these bounds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+# Dates anything in this platform can be about: births from 1900 (GB 11643 ID numbers),
+# plans and deadlines well before 2100. Outside: year 1 or 9999 overflowed date arithmetic.
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+# Integers: the largest a database id can be (a 64-bit signed integer), and the largest
+# offset into a list (past any real list; offset + limit still fits in 64 bits).
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+MAX_LIMIT = 500
+# Quarantine days and shift slots: a count of days and an index of a shift in a day.
+MAX_DAYS = 3660
+MAX_SLOT = 23
+# A count typed into a form (vehicles, people, stock), a version number, an amount of money.
+MAX_COUNT = 1_000_000_000
+MAX_VERSION = 2**31 - 1
+MAX_MONEY = 10**10  # yuan: ten billion, past any purchase or donation of a county
+# Lists in a request: occupants of one vehicle (a coach's seats), short code lists.
+MAX_OCCUPANTS = 60
+MAX_CODES = 30
+
+# Lengths of texts, by what they hold (the models' own max_length agree with these).
+NAME = 50  # a person's name (people.Person.name)
+SHORT = 60  # a search term, a code, a label
+LINE = 200  # a one-line text: an address, a title, a place
+NOTE = 2000  # a paragraph typed into a form
+TEXT = 20_000  # a document typed into a form: a notice, an order, a commendation's deeds
+URL = 200  # a link to a media report (the model's URLField)
+SIGNED = 20_000  # a signed note a page carries back (core/conflicts.py: what it showed)
+ID_NUMBER = 40  # an ID number as typed, with separators (18 digits normalised)
+PHONE = 40  # a phone number as typed
+
+
+def day_in_range(value: datetime.date) -> datetime.date:
+    """The date itself, or a ValueError naming the range (pydantic and forms call it)."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "须在{earliest}至{latest}之间",
+            {"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+        )
+    return value
+
+
+def range_message() -> str:
+    return _("须在%(earliest)s至%(latest)s之间") % {
+        "earliest": EARLIEST_DAY.isoformat(),
+        "latest": LATEST_DAY.isoformat(),
+    }
+
+
+def check_day(value: datetime.date | datetime.datetime | None) -> None:
+    """Django validator: refuse a date or time outside EARLIEST_DAY…LATEST_DAY."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(range_message(), code="date_out_of_range")
+
+
+def day_param(raw: str | None) -> datetime.date | None:
+    """A YYYY-MM-DD query parameter of a page; None when it is absent. A ValidationError
+    (with a Chinese message) when it is malformed or out of range."""
+    if not raw:
+        return None
+    try:
+        if len(raw) > 10:
+            raise ValueError(raw)
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(_("日期格式错误，应为 2020-02-03"), code="invalid") from None
+    check_day(day)
+    return day
+
+
+def moment_param(raw: str | None) -> datetime.datetime | None:
+    """An ISO 8601 time query parameter of a page (2020-02-03T10:00), like day_param."""
+    if not raw:
+        return None
+    try:
+        if len(raw) > 40:
+            raise ValueError(raw)
+        at = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(_("时间格式错误，应为 2020-02-03T10:00"), code="invalid") from None
+    check_day(at)
+    return at
+
+
+# ---------------------------------------------------------------- API schema types
+
+Name = Annotated[str, Field(max_length=NAME)]
+Short = Annotated[str, Field(max_length=SHORT)]
+Line = Annotated[str, Field(max_length=LINE)]
+Note = Annotated[str, Field(max_length=NOTE)]
+IdNumberText = Annotated[str, Field(max_length=ID_NUMBER)]
+PhoneText = Annotated[str, Field(max_length=PHONE)]
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+DayCount = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+Slot = Annotated[int, Field(ge=0, le=MAX_SLOT)]
+Day = Annotated[datetime.date, AfterValidator(day_in_range)]
+Moment = Annotated[datetime.datetime, AfterValidator(day_in_range)]
+# A body temperature at all (the services apply the clinical range): no infinities, no
+# exponent that would cost to expand.
+Temperature = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Codes = Annotated[list[Short], Field(max_length=MAX_CODES)]
+Places = Annotated[list[Line], Field(max_length=MAX_CODES)]

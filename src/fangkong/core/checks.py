@@ -1,0 +1,27 @@
+"""fangkong's own `check --deploy` warnings: settings production needs that Django's
+checks cannot know about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_behind_tls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    # FANGKONG_HTTPS means TLS ends at a proxy in front of us (docs/deployment.md): without
+    # the proxy on the trusted list every client has the proxy's address, and one person's
+    # failed sign-ins or QR submissions count against the whole bureau.
+    if settings.HTTPS and not settings.FANGKONG.get("TRUSTED_PROXIES"):
+        return [
+            Warning(
+                "FANGKONG_HTTPS is on but FANGKONG_TRUSTED_PROXIES is empty: behind nginx "
+                "every client would have nginx's address (lockouts, rate limits and the "
+                "audit trail would see one client).",
+                hint="Set FANGKONG_TRUSTED_PROXIES to the proxy's address, e.g. 127.0.0.1.",
+                id="fangkong.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,105 @@
+"""A client_id names one record. Sent again with the same content, the stored record is the
+answer (a retry after a lost answer); sent with other content, it is refused — 409 in the
+API, a message on the page — naming what differs, and nothing is stored. Before, the
+second record was silently dropped and the stored one answered 200: the device never learnt
+that its second car was not registered (issue 14).
+
+How content is compared: when a record is stored, each part of what was sent (a field, or
+one occupant of a car) is kept as a digest — an HMAC under the installation's secret key,
+so the row holds no copy of the personal values and the digests cannot be brute-forced
+from the database alone. A retry's parts are digested the same way and compared part by
+part. Each app says what its parts are, normalised by the same parsers the services use,
+so the page form and the device's JSON of one record compare equal (a temperature typed
+"36.5" on the page and sent as 36.5 by the device, an ID number with a lower-case x).
+
+A part that one side does not carry is not compared: the page form has no time of passage
+(the server takes its own), the device's copy of the same record has one. Rows stored
+before digests were kept (or purged since) carry none and are answered as before.
+Changing the secret key makes every earlier digest differ: retries that straddle the
+change are refused as different (and come back to the officer to send as new).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+SALT = "fangkong.core.idempotency"
+
+
+class ClientIdConflict(ValidationError):
+    """A client_id already stored with other content. `fields`: the parts that differ, by
+    their API names (`plate`, `occupants.1` …). A ValidationError, so pages show it like
+    any refusal; the API answers it with 409 (fangkong/api.py)."""
+
+    def __init__(self, fields: list[str], labels: dict[str, str]) -> None:
+        self.fields = fields
+        errors: dict[str, list[str]] = {
+            field: [
+                _("%(what)s与先前以同一编号（client_id）保存的记录不同")
+                % {"what": labels.get(field, field)}
+            ]
+            for field in fields
+        }
+        errors["client_id"] = [
+            _("该编号（client_id）已用于另一条记录，本次提交未保存；核对后再次提交将另存为新记录")
+        ]
+        super().__init__(errors, code="client_id_conflict")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def digests(parts: dict[str, Any]) -> dict[str, str]:
+    """{part: digest} of the parts that were sent (None: not sent, not compared)."""
+    return {
+        name: salted_hmac(SALT, f"{name}={canonical(value)}", algorithm="sha256").hexdigest()[:24]
+        for name, value in parts.items()
+        if value is not None
+    }
+
+
+def differing(stored: dict[str, str] | None, sent: dict[str, str]) -> list[str]:
+    """The parts both sides carry whose content differs, in the order they were sent."""
+    if not stored:
+        return []
+    return [name for name, digest in sent.items() if name in stored and stored[name] != digest]
+
+
+# ---------------------------------------------------------------- normalising parts
+
+
+def moment_key(value: datetime.datetime | None) -> str | None:
+    """An instant, whatever zone it was written in, to the second."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return value.replace(microsecond=0).isoformat()
+
+
+def number_key(value: Any) -> str | None:
+    """A number as typed or sent ("36.5", 36.5, "36，5"), or the text when it is none."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip().replace("，", ".").replace("。", ".")
+    try:
+        return str(Decimal(text).normalize())
+    except (InvalidOperation, ValueError):
+        return text
+
+
+def renew_client_id(form: Any, field: str = "client_id") -> None:
+    """After a conflict, the page's form gets a new client_id: sent again (after the user
+    has read what differs), it is a new record, not the same refusal once more."""
+    data = form.data.copy()
+    data[form.add_prefix(field)] = str(uuid.uuid4())
+    form.data = data
