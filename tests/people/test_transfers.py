@@ -180,7 +180,9 @@ def test_the_owning_station_accepts_and_the_person_moves(world: World) -> None:
     )  # fmt: skip
     assert person.phone == "13953805678"  # a transfer moves the person, nothing else
     req.refresh_from_db()
-    assert req.status == TransferRequest.Status.ACCEPTED and req.decided_by == world.users["station_b"]
+    assert (
+        req.status == TransferRequest.Status.ACCEPTED and req.decided_by == world.users["station_b"]
+    )
     decided = AuditEntry.objects.get(action="update", object_type="people.transferrequest")
     assert decided.actor == world.users["station_b"]
     assert decided.changes["status"] == ["pending", "accepted"]
@@ -203,7 +205,10 @@ def test_the_owning_station_declines_with_a_reason(world: World) -> None:
     assert refused.status_code == 200 and "不同意的理由" in refused.content.decode()
     req.refresh_from_db()
     assert req.status == TransferRequest.Status.PENDING
-    assert owner.post(url, {"decision": "decline", "reason": "经核实仍在泗店镇居住"}).status_code == 302
+    assert (
+        owner.post(url, {"decision": "decline", "reason": "经核实仍在泗店镇居住"}).status_code
+        == 302
+    )
     req.refresh_from_db()
     assert req.status == TransferRequest.Status.DECLINED
     assert _b_as_on_file(world)[2] == world.township_b.pk
@@ -243,19 +248,26 @@ def test_only_the_owner_or_command_decides_and_other_ids_are_not_found(world: Wo
 
     back = transfer_request(
         data=TransferInput(
-            id_number=str(world.person_a.id_number), name="张三", township=world.township_b,
+            id_number=str(world.person_a.id_number),
+            name="张三",
+            township=world.township_b,
             reason="搬家",
         ),
         by=world.users["station_b"],
     )
-    assert world.client("station_b").post(
-        f"/people/transfers/{back.pk}/decide/", {"decision": "accept"}
-    ).status_code == 404
+    assert (
+        world.client("station_b")
+        .post(f"/people/transfers/{back.pk}/decide/", {"decision": "accept"})
+        .status_code
+        == 404
+    )
     # The command centre decides any.
     command = world.client("command")
     assert command.post(url, {"decision": "decline", "reason": "待核实"}).status_code == 302
     req.refresh_from_db()
-    assert req.status == TransferRequest.Status.DECLINED and req.decided_by == world.users["command"]
+    assert (
+        req.status == TransferRequest.Status.DECLINED and req.decided_by == world.users["command"]
+    )
 
 
 def test_a_request_needs_a_reason_a_place_of_ones_own_and_a_known_number(world: World) -> None:
@@ -271,14 +283,18 @@ def test_a_request_needs_a_reason_a_place_of_ones_own_and_a_known_number(world: 
     assert "理由" in info.value.message_dict["reason"][0]
     with pytest.raises(ValidationError) as info:
         transfer_request(
-            data=TransferInput(id_number=number, name="赵丽", township=world.township_b, reason="x"),
+            data=TransferInput(
+                id_number=number, name="赵丽", township=world.township_b, reason="x"
+            ),
             by=by,
         )
     assert "本单位辖区" in info.value.message_dict["township"][0]
     unknown = make_id_number("370921", datetime.date(1991, 1, 1), 5, "M")
     with pytest.raises(ValidationError) as info:
         transfer_request(
-            data=TransferInput(id_number=unknown, name="无名", township=world.township_a, reason="x"),
+            data=TransferInput(
+                id_number=unknown, name="无名", township=world.township_a, reason="x"
+            ),
             by=by,
         )
     assert "尚未登记" in info.value.message_dict["id_number"][0]
@@ -297,7 +313,9 @@ def test_a_request_needs_a_reason_a_place_of_ones_own_and_a_known_number(world: 
     )
     with pytest.raises(ValidationError) as info:
         transfer_request(
-            data=TransferInput(id_number=number, name="赵丽", township=world.township_a, reason="y"),
+            data=TransferInput(
+                id_number=number, name="赵丽", township=world.township_a, reason="y"
+            ),
             by=by,
         )
     assert "已申请移交" in info.value.messages[0]
