@@ -216,7 +216,7 @@ class TransferForm(forms.Form):
 
 class TransferDecideForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意"))]
+        label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))]
     )
     reason = forms.CharField(
         label=_("处理意见"),
