@@ -261,3 +261,37 @@ class TestJurisdictionOfWrites:
         ).content.decode()
         assert "赵丽" not in html and "13953805678" not in html and "赵*" not in html
         assert not AuditEntry.objects.filter(action="reveal").exists()
+
+    def test_qr_confirmation_and_bulk_registration_keep_the_record_too(
+        self, posts: Posts
+    ) -> None:
+        from fangkong.checkpoints import services
+        from fangkong.checkpoints.models import Occupant
+        from fangkong.checkpoints.services import OccupantInput, PassageInput
+
+        b = posts.world.person_b
+        before = self._b(posts)
+        seen = OccupantInput(
+            name="赵丽", id_number=str(b.id_number), phone="13700000008", destination="堽城镇"
+        )
+        reg = services.selfreg_submit(
+            data=PassageInput(
+                checkpoint=posts.g104, direction="in", vehicle_type="car", plate="鄂A54321",
+                occupants=[seen],
+            )
+        )  # fmt: skip
+        data = services.selfreg_input(reg)
+        data.occupants[0].temperature = "36.6"
+        services.selfreg_confirm(reg=reg, data=data, by=posts.world.users["checkpoint"])
+        services.passages_register_bulk(
+            items=[
+                PassageInput(
+                    checkpoint=posts.other, direction="in", vehicle_type="car", plate="鄂A54322",
+                    occupants=[OccupantInput(**{**seen.__dict__, "phone": "13700000007"})],
+                )
+            ],
+            by=None,
+        )  # fmt: skip
+        assert self._b(posts) == before
+        phones = sorted(Occupant.objects.values_list("phone", flat=True))
+        assert phones == ["13700000007", "13700000008"]
