@@ -262,9 +262,7 @@ class TestJurisdictionOfWrites:
         assert "赵丽" not in html and "13953805678" not in html and "赵*" not in html
         assert not AuditEntry.objects.filter(action="reveal").exists()
 
-    def test_qr_confirmation_and_bulk_registration_keep_the_record_too(
-        self, posts: Posts
-    ) -> None:
+    def test_qr_confirmation_and_bulk_registration_keep_the_record_too(self, posts: Posts) -> None:
         from fangkong.checkpoints import services
         from fangkong.checkpoints.models import Occupant
         from fangkong.checkpoints.services import OccupantInput, PassageInput

@@ -42,7 +42,7 @@ class DeviceTokenAuth(HttpBearer):
         if (
             found is None
             or not found.user.is_active
-            or not found.posted  # type: ignore[attr-defined]
+            or not found.posted
             or not user_can(found.user, "checkpoints.register")
         ):
             return None

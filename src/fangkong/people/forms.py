@@ -157,6 +157,9 @@ class TransferForm(forms.Form):
     requester's area, and why. Offered on the person form when the number typed is
     registered in another jurisdiction (prefilled from what was typed there)."""
 
+    # Carried over unseen when offered on the person form: the officer just typed them.
+    IDENTITY = ("name", "doc_type", "id_number", "doc_number")
+
     name = forms.CharField(label=_("姓名"), max_length=50)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=Person.DocType.choices, initial=Person.DocType.ID_CARD

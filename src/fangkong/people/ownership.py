@@ -75,7 +75,7 @@ def person_in_charge(by: User | AnonymousUser | None, person: Person) -> bool:
 
 def _loaded_township(person: Person) -> Township | None:
     """The person's township if already loaded (no query), else None."""
-    return person._state.fields_cache.get("township")  # type: ignore[no-any-return]
+    return person._state.fields_cache.get("township")
 
 
 def place_allowed(by: User | AnonymousUser | None, township: Township | None) -> bool:

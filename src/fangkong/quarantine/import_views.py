@@ -144,7 +144,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     for dup in page:
         # The person on file is shown, and the match decided, only by whoever is in charge
         # of them; an importer from elsewhere is told whose it is not.
-        dup.in_charge = person_in_charge(request.user, dup.person)  # type: ignore[attr-defined]
+        dup.in_charge = person_in_charge(request.user, dup.person)
     return render(
         request,
         "quarantine/imports/duplicate_list.html",
