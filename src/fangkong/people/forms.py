@@ -13,7 +13,9 @@ from fangkong.people.ownership import townships_for
 from fangkong.people.services import PersonInput, TransferInput, person_clean
 
 
-class PersonForm(forms.Form):
+class IdentityFields(forms.Form):
+    """Who a person is: name and document, as the person form and a transfer request ask."""
+
     name = forms.CharField(label=_("姓名"), max_length=50)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=Person.DocType.choices, initial=Person.DocType.ID_CARD
@@ -31,6 +33,9 @@ class PersonForm(forms.Form):
         max_length=40,
         help_text=_("证件类型不是居民身份证时填写"),
     )
+
+
+class PersonForm(IdentityFields):
     phone = forms.CharField(
         label=_("联系电话"),
         required=False,
@@ -152,7 +157,7 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(IdentityFields):
     """申请移交: the document of a person on file elsewhere, where they live now in the
     requester's area, and why. Offered on the person form when the number typed is
     registered in another jurisdiction (prefilled from what was typed there)."""
@@ -160,17 +165,6 @@ class TransferForm(forms.Form):
     # Carried over unseen when offered on the person form: the officer just typed them.
     IDENTITY = ("name", "doc_type", "id_number", "doc_number")
 
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    doc_type = forms.ChoiceField(
-        label=_("证件类型"), choices=Person.DocType.choices, initial=Person.DocType.ID_CARD
-    )
-    id_number = forms.CharField(
-        label=_("身份证号"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    doc_number = forms.CharField(label=_("证件号码"), required=False, max_length=40)
     township = forms.ModelChoiceField(
         label=_("现住乡镇街道"), queryset=Township.objects.all(), empty_label=_("请选择")
     )
