@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +157,10 @@ class TransferRequest(models.Model):
     to_address = models.CharField(_("移入详细住址"), max_length=200, blank=True)
     reason = models.CharField(_("申请理由"), max_length=200)
     requested_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     requested_unit = models.ForeignKey(
         "org.Unit",
@@ -171,7 +175,7 @@ class TransferRequest(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     decided_by = models.ForeignKey(
-        "accounts.User",
+        settings.AUTH_USER_MODEL,
         verbose_name=_("处理人"),
         on_delete=models.PROTECT,
         null=True,
