@@ -986,10 +986,12 @@ def token_hash(raw: str) -> str:
 
 
 def token_refusal(*, checkpoint: Checkpoint, user: User) -> str | None:
-    """Why `user` may not hold a device token for `checkpoint`, or None: the one rule for
-    making a token and for honouring it (checkpoints/api.py DeviceTokenAuth). A token acts
-    for its user and reads what they read; only a user who registers at checkpoints, and
-    only at a checkpoint they are posted to, so a token never reads more than that post."""
+    """Why `user` may not hold a device token for `checkpoint`, or None. A token acts for
+    its user: only an active user who registers at checkpoints, and only at a checkpoint
+    they are posted to, so that a token never reads more than that post. The same three
+    conditions are checked on every use of a token, inside the query that reads it
+    (checkpoints/api.py DeviceTokenAuth with selectors.posted_here): a user moved or given
+    another role leaves a token that no longer works."""
     from fangkong.accounts.roles import user_can
     from fangkong.checkpoints.selectors import posted_checkpoint_ids
 
