@@ -1029,7 +1029,7 @@ def token_revoke(*, prefix: str, by: User | None) -> list[DeviceToken]:
     """Revoke the live tokens with this prefix (as `fangkong token list` shows it); each
     revocation is audited. Returns the tokens revoked (none: nothing matched)."""
     tokens = list(
-        DeviceToken.objects.select_for_update()
+        DeviceToken.objects.select_for_update(of=("self",))  # not the user's or checkpoint's
         .select_related("checkpoint", "user")
         .filter(prefix=prefix, revoked_at__isnull=True)
     )

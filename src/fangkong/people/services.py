@@ -525,7 +525,11 @@ def transfer_decide(
     moves to the requested township, village and address — or declines with a reason.
     Both are audited; the requester sees the outcome on their request."""
     locked = TransferRequest.objects.select_for_update().get(pk=request.pk)
-    person = Person.objects.select_for_update().select_related("township").get(pk=locked.person_id)
+    person = (  # the person's row only: the township is a nullable join
+        Person.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=locked.person_id)
+    )
     if not person_in_charge(by, person):
         raise PermissionDenied(_("该人员不在本单位辖区，不能处理其移交申请"))
     if locked.status != TransferRequest.Status.PENDING:

@@ -1361,7 +1361,7 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     from fangkong.quarantine.services import case_refer
 
     locked = (
-        PossibleDuplicate.objects.select_for_update()
+        PossibleDuplicate.objects.select_for_update(of=("self",))  # not its nullable joins
         .select_related("person__township", "entry__list_import__created_by")
         .get(pk=duplicate.pk)
     )
