@@ -15,7 +15,7 @@ ROLE_HOME = {
     "command": ["战时命令与归队", "人员查询"],
     "workgroup": ["工作组", "人员查询"],
     "station_a": ["人员查询", "登记人员"],
-    "checkpoint": ["人员查询"],
+    "checkpoint": ["登记通行车辆和人员", "卡口登记台账"],
     "political": ["战时命令与归队", "警力"],
     "logistics": ["警力"],
     "admin": ["单位", "警力"],

@@ -19,7 +19,7 @@ HOME = {
     "command": ("人员查询", "/audit/"),
     "workgroup": ("工作组", "/people/new/"),
     "station_a": ("登记人员", "/audit/"),
-    "checkpoint": ("人员查询", "/org/officers/"),
+    "checkpoint": ("登记通行车辆和人员", "/people/"),
     "followup": ("今日随访", "/org/officers/"),
     "political": ("战时命令与归队", "/people/"),
     "logistics": ("警力", "/people/"),

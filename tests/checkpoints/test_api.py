@@ -325,8 +325,8 @@ def test_lists(posts: Posts) -> None:
     assert roster["count"] == 1 and roster["items"][0]["shift"] == "08–16"
     command = posts.world.client("command")
     assert command.get("/api/v1/checkpoints").json()["count"] == 2
-    persons = Client().get(f"/api/v1/persons?q={WUHAN}", **auth).json()
-    assert persons["count"] == 1 and persons["count_capped"] is False
+    # The people it registered are not the device's to look up: it reads its passages.
+    assert Client().get(f"/api/v1/persons?q={WUHAN}", **auth).status_code == 403
 
 
 @pytest.mark.django_db
@@ -362,3 +362,117 @@ def test_registering_a_known_car_takes_a_fixed_number_of_queries(
         r = post(client, again, token)
     assert r.status_code == 201  # type: ignore[attr-defined]
     assert len(r.json()["occupants"]) == 3  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+class TestJurisdictionOfWrites:
+    """A device registering an ID number that belongs to another station's person records
+    what it saw on the passage; the person's record stays as its station keeps it, and the
+    device reads back only what it recorded."""
+
+    def _b(self, posts: Posts) -> tuple[str, str, int | None, int | None, int]:
+        from fangkong.people.models import Person
+
+        p = Person.objects.get(pk=posts.world.person_b.pk)
+        return (p.name, p.phone, p.township_id, p.village_id, p.version)
+
+    def test_a_passage_never_rewrites_the_person_or_widens_what_the_device_reads(
+        self, posts: Posts
+    ) -> None:
+        from fangkong.checkpoints.models import Occupant
+
+        world = posts.world
+        b = world.person_b
+        before = self._b(posts)
+        token = token_for(posts)
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        data = body()
+        data["occupants"] = [  # type: ignore[index]
+            {"name": "赵莉", "id_number": b.id_number, "phone": "13700000009",
+             "temperature": 36.5, "origin": "武汉", "destination": "堽城镇东王庄村"},
+        ]  # fmt: skip
+        r = post(Client(), data, token)
+        assert r.status_code == 201, r.content
+        # What the device sent is what it gets back: not the name on file.
+        assert r.json()["occupants"][0]["name"] == "赵*"
+        assert self._b(posts) == before
+        occupant = Occupant.objects.get()
+        assert (occupant.person_id, occupant.name, occupant.phone) == (b.pk, "赵莉", "13700000009")
+        # The person's record is not the device's to read, by id or by search.
+        assert Client().get(f"/api/v1/persons/{b.pk}", **auth).status_code in (403, 404)
+        listing = Client().get(f"/api/v1/persons?q={b.id_number}", **auth)
+        assert listing.status_code == 403 or listing.json()["count"] == 0
+        page = world.client("checkpoint")
+        assert page.get(f"/people/{b.pk}/").status_code in (403, 404)
+        search = page.get("/people/", {"q": b.id_number})
+        assert search.status_code == 403 or "赵丽" not in search.content.decode()
+        # Its own registration it reads as recorded.
+        mine = Client().get("/api/v1/passages", **auth).json()
+        assert mine["count"] == 1 and mine["items"][0]["occupants"][0]["name"] == "赵*"
+        detail = page.get(f"/checkpoints/passages/{r.json()['id']}/").content.decode()
+        assert "赵莉" in detail and "赵丽" not in detail
+        trail = page.get(f"/checkpoints/trajectory/person/{b.pk}/")
+        assert trail.status_code == 200
+        assert "赵莉" in trail.content.decode() and "赵丽" not in trail.content.decode()
+
+    def test_the_register_export_shows_the_phone_recorded_at_the_checkpoint(
+        self, posts: Posts
+    ) -> None:
+        import io
+
+        from openpyxl import load_workbook
+
+        b = posts.world.person_b
+        data = body()
+        data["occupants"] = [  # type: ignore[index]
+            {"name": "赵丽", "id_number": b.id_number, "phone": "13700000009", "temperature": 36.5,
+             "destination": "泗店镇"},
+        ]  # fmt: skip
+        assert post(posts.world.client("checkpoint"), data).status_code == 201
+        x = posts.world.client("checkpoint").get("/checkpoints/passages/?format=xlsx")
+        sheet = load_workbook(io.BytesIO(b"".join(x.streaming_content))).active  # type: ignore[attr-defined]
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+        assert "13700000009" in cells and "13953805678" not in cells
+
+    def test_the_id_check_offers_only_what_this_checkpoint_recorded(self, posts: Posts) -> None:
+        from fangkong.accounts.models import AuditEntry
+
+        b = posts.world.person_b
+        client = posts.world.client("checkpoint")
+        html = client.get(
+            "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": b.id_number}
+        ).content.decode()
+        assert "赵丽" not in html and "13953805678" not in html and "赵*" not in html
+        assert not AuditEntry.objects.filter(action="reveal").exists()
+
+    def test_qr_confirmation_and_bulk_registration_keep_the_record_too(self, posts: Posts) -> None:
+        from fangkong.checkpoints import services
+        from fangkong.checkpoints.models import Occupant
+        from fangkong.checkpoints.services import OccupantInput, PassageInput
+
+        b = posts.world.person_b
+        before = self._b(posts)
+        seen = OccupantInput(
+            name="赵丽", id_number=str(b.id_number), phone="13700000008", destination="堽城镇"
+        )
+        reg = services.selfreg_submit(
+            data=PassageInput(
+                checkpoint=posts.g104, direction="in", vehicle_type="car", plate="鄂A54321",
+                occupants=[seen],
+            )
+        )  # fmt: skip
+        data = services.selfreg_input(reg)
+        data.occupants[0].temperature = "36.6"
+        services.selfreg_confirm(reg=reg, data=data, by=posts.world.users["checkpoint"])
+        services.passages_register_bulk(
+            items=[
+                PassageInput(
+                    checkpoint=posts.other, direction="in", vehicle_type="car", plate="鄂A54322",
+                    occupants=[OccupantInput(**{**seen.__dict__, "phone": "13700000007"})],
+                )
+            ],
+            by=None,
+        )  # fmt: skip
+        assert self._b(posts) == before
+        phones = sorted(Occupant.objects.values_list("phone", flat=True))
+        assert phones == ["13700000007", "13700000008"]

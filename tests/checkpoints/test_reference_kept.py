@@ -43,7 +43,13 @@ def test_a_village_added_or_renamed_is_the_next_destination_found(posts: Posts) 
     (village,) = villages_create(
         township=posts.world.township_a, names=[("新建村", "village")], by=None
     )
-    person = register(posts, occ(**where), plate="鲁J22222")[0].occupants.get().person
+    # (Someone new to the county: a person on file keeps the village their station keeps.)
+    first_seen = make_id_number("370921", datetime.date(1991, 6, 7), 71, "F")
+    person = (
+        register(posts, occ(id_number=first_seen, name="周敏", **where), plate="鲁J22222")[0]
+        .occupants.get()
+        .person
+    )
     assert person.village == village
     # A change made outside fangkong's pages (the sqlite3 or psql shell) is seen too.
     with connection.cursor() as cursor:

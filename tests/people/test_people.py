@@ -107,7 +107,9 @@ def test_stale_edit_is_refused_with_a_clear_message(world: World) -> None:
 def test_every_registration_is_audited(world: World) -> None:
     person, _ = person_register(
         data=PersonInput(
-            name="钱七", id_number=make_id_number("370921", datetime.date(1970, 2, 2), 7, "M")
+            name="钱七",
+            id_number=make_id_number("370921", datetime.date(1970, 2, 2), 7, "M"),
+            township=world.township_a,  # a station registers people in its own area
         ),
         by=world.users["station_a"],
     )

@@ -567,3 +567,73 @@ def test_full_width_ids_numeric_ids_and_formulas(world: World, tmp_path: Path) -
     assert numeric.person is not None and numeric.person.id_unverified
     formula = entry(li, "公式")
     assert formula.level == "ok" and formula.person.note == ""  # type: ignore[union-attr]
+
+
+# --- Jurisdiction of writes: a station's list never takes over another station's person --
+
+
+def test_a_stations_list_does_not_take_another_stations_person(
+    world: World, tmp_path: Path
+) -> None:
+    """A row with the ID number of 泗店's 赵丽 and an address in 堽城, imported by 堽城: the
+    case goes to the station whose person she is, the row says so, 堽城 sees neither."""
+    b = world.person_b
+    before = Person.objects.filter(pk=b.pk).values().get()
+    rows = [
+        [1, "赵丽", b.id_number, "13700000001", "堽城镇东王庄村9组", "武汉", "2020-01-20", ""],
+        [2, "王五", ident(7), "13800000007", "堽城镇东王庄村1组", "武汉", "2020-01-20", ""],
+    ]
+    li = run(world, write_xlsx(tmp_path / "g.xlsx", rows), who="station_a")
+    assert li.status == ListImport.Status.DONE and li.counts["elsewhere"] == 1
+    row = entry(li, "赵丽")
+    assert "该证件号码已在其他单位辖区登记" in messages_of(row)
+    assert row.level == ListEntry.Level.WARNING  # listed among the rows to look at
+    case = QuarantineCase.objects.get(person=b)
+    assert (case.township_id, case.station_id) == (world.township_b.pk, world.station_b.pk)
+    assert Person.objects.filter(pk=b.pk).values().get() == before
+    client = world.client("station_a")
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    report = client.get(f"/imports/{li.pk}/").content.decode()
+    assert "该证件号码已在其他单位辖区登记" in report
+    assert "13953805678" not in report and "5组8号" not in report
+    # 王五, new to the county, is 堽城's as before.
+    assert entry(li, "王五").case.station_id == world.station_a.pk  # type: ignore[union-attr]
+    # The station whose person she is verifies her case.
+    assert world.client("station_b").get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_a_stations_list_does_not_move_another_stations_open_case(
+    world: World, tmp_path: Path
+) -> None:
+    b = world.person_b
+    case, _ = case_refer(person=b, source=QuarantineCase.Source.CHECKPOINT, by=None)
+    QuarantineCase.objects.filter(pk=case.pk).update(township=None, village=None, station=None)
+    rows = [[1, "赵丽", b.id_number, "13700000001", "堽城镇东王庄村9组", "武汉", "2020-01-20", ""]]
+    li = run(world, write_xlsx(tmp_path / "h.xlsx", rows), who="station_a")
+    assert li.counts["joined"] == 1 and li.counts["elsewhere"] == 1
+    case.refresh_from_db()
+    assert (case.township_id, case.station_id) == (None, None)
+    assert case.arrival_date == datetime.date(2020, 1, 20)  # what is not a place still fills
+
+
+def test_a_possible_duplicate_elsewhere_is_shown_and_decided_only_by_its_station(
+    world: World, tmp_path: Path
+) -> None:
+    rows = [[1, "赵丽", "", "13953805678", "堽城镇", "武汉", "2020-01-20", ""]]
+    run(world, write_xlsx(tmp_path / "i.xlsx", rows), who="station_a")
+    dup = PossibleDuplicate.objects.get()
+    assert dup.person == world.person_b
+    importer = world.client("station_a")
+    page = importer.get("/imports/duplicates/").content.decode()
+    assert "其他单位辖区" in page
+    number = str(world.person_b.id_number)
+    assert f"{number[:6]}********{number[-4:]}" not in page and "泗店" not in page
+    assert f"/imports/duplicates/{dup.pk}/" not in page  # no buttons to decide
+    assert importer.post(f"/imports/duplicates/{dup.pk}/", {"decision": "same"}).status_code == 404
+    dup.refresh_from_db()
+    assert dup.status == PossibleDuplicate.Status.PENDING and not QuarantineCase.objects.exists()
+    owner = world.client("station_b")
+    assert "是同一人" in owner.get("/imports/duplicates/").content.decode()
+    owner.post(f"/imports/duplicates/{dup.pk}/", {"decision": "same"})
+    dup.refresh_from_db()
+    assert dup.status == PossibleDuplicate.Status.CONFIRMED

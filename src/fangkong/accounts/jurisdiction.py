@@ -81,6 +81,15 @@ class Scope:
                 matched = True
         return q if matched else None
 
+    def covers(self, *, unit_id: int | None = None, township_id: int | None = None) -> bool:
+        """Whether a record scoped to this unit or township is within the scope (the
+        in-memory form of `q_for`, for callers that hold the ids already)."""
+        return (
+            self.county
+            or (unit_id is not None and unit_id in self.unit_ids)
+            or (township_id is not None and township_id in self.township_ids)
+        )
+
 
 # Apps that post users somewhere (a checkpoint, a follow-up team) register how to find it.
 CheckpointResolver = Any
@@ -132,12 +141,19 @@ def _unit_subtree(unit_id: int | None) -> frozenset[int]:
     return frozenset(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
-def restrict(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]:
-    """The rows of `queryset` that `user` may see."""
+def restrict(
+    queryset: QuerySet[M],
+    user: User | AnonymousUser,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[M]:
+    """The rows of `queryset` that `user` may see (by the model's `jurisdiction`, or by
+    another declaration of paths, such as who may change a record)."""
     scope = scope_for(user)
     if scope.county:
         return queryset
-    jurisdiction: Jurisdiction | None = getattr(queryset.model, "jurisdiction", None)
+    if jurisdiction is None:
+        jurisdiction = getattr(queryset.model, "jurisdiction", None)
     if jurisdiction is None:
         return queryset.none()
     q = scope.q_for(jurisdiction)

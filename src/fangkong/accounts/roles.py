@@ -149,7 +149,10 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     },
     Role.CHECKPOINT: {
         "scope": CHECKPOINT,
-        "perms": {"people.view", "people.reveal", "checkpoints.view", "checkpoints.register"},
+        # No people.view: a checkpoint reads its own registrations, not people's records;
+        # people.reveal shows those registrations unmasked (the register export, the ID
+        # check's reminder of its own last registration), each time audited.
+        "perms": {"people.reveal", "checkpoints.view", "checkpoints.register"},
     },
     Role.FOLLOWUP: {
         "scope": OWN,
@@ -190,7 +193,7 @@ SCOPE_LABELS: dict[str, str] = {
     COUNTY: "全县",
     UNIT: "本单位及下属单位辖区",
     TOWNSHIP: "本乡镇街道",
-    CHECKPOINT: "本检查站",
+    CHECKPOINT: "本检查站登记的记录",
     OWN: "本人负责的对象",
 }
 

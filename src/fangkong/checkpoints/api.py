@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from fangkong.accounts.jurisdiction import restrict
+from fangkong.accounts.jurisdiction import Scope, restrict
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
@@ -50,13 +50,27 @@ class DeviceTokenAuth(HttpBearer):
         found = (
             DeviceToken.objects.select_related("user", "checkpoint")
             .filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
+            .annotate(posted=selectors.posted_here("user_id", "checkpoint_id", "user__officer_id"))
             .first()
         )
-        if found is None or not found.user.is_active:
+        # Honoured only while its user may hold it (services.token_refusal): active, in a
+        # role that registers at checkpoints, posted to the token's checkpoint. A user moved
+        # to another post, or given another role, leaves a token that no longer works.
+        if (
+            found is None
+            or not found.user.is_active
+            or not found.posted
+            or not user_can(found.user, "checkpoints.register")
+        ):
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
             DeviceToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        # The device reads what its checkpoint registered, and nothing more: not the other
+        # checkpoints its user may be on the roster for.
+        found.user._fangkong_scope = Scope(  # type: ignore[attr-defined]
+            checkpoint_ids=frozenset({found.checkpoint_id}), user_id=found.user.pk
+        )
         request.user = found.user
         request.device_token = found  # type: ignore[attr-defined]
         return found
@@ -149,7 +163,7 @@ def passage_out(p: Passage) -> PassageOut:
         occupants=[
             OccupantOut(
                 person_id=o.person_id,
-                name=mask_name(o.person.name),
+                name=mask_name(o.name),  # as given at the checkpoint, not the record's
                 id_number=shown("id_number", o.person.id_number or ""),
                 temperature=float(o.temperature) if o.temperature is not None else None,
                 flags=[FlagOut(**f) for f in o.flags],

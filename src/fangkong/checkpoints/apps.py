@@ -28,11 +28,10 @@ class CheckpointsConfig(AppConfig):
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role
         from fangkong.checkpoints.selectors import posted_checkpoint_ids
-        from fangkong.people.models import Person
 
         register_checkpoint_resolver(posted_checkpoint_ids)
-        # A checkpoint officer sees the people registered at their checkpoint.
-        Person.jurisdiction.extend(checkpoint="checkpoint_occupancies__checkpoint")
+        # A checkpoint reads its own registrations (passages, occupants as recorded), not
+        # the records of the people it registered: typing an ID number opens no record.
 
         register_nav(
             NavItem(_("通行登记"), "checkpoint_register", perm="checkpoints.register", order=30)

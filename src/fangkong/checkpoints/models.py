@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core.demo import SHANGHAI
+from fangkong.core.fields import PhoneField
 from fangkong.core.rollups import Key, Rollup
 
 DEFAULT_SHIFT_STARTS = [8, 16, 0]
@@ -302,7 +303,10 @@ class Passage(models.Model):
 
 class Occupant(models.Model):
     """A person in a passage: what they declared, what was measured, the flags with their
-    reasons, and the officer's decision (with the quarantine case a referral opened or joined)."""
+    reasons, and the officer's decision (with the quarantine case a referral opened or joined).
+
+    The name and phone are as given at the checkpoint: the checkpoint reads its occupants,
+    never the person's record, and registering someone never rewrites that record."""
 
     passage = models.ForeignKey(
         Passage, verbose_name=_("通行登记"), on_delete=models.CASCADE, related_name="occupants"
@@ -318,6 +322,8 @@ class Occupant(models.Model):
         Checkpoint, verbose_name=_("检查站"), on_delete=models.PROTECT, related_name="+"
     )
     day = models.DateField(_("日期"))
+    name = models.CharField(_("登记姓名"), max_length=50, blank=True, default="", db_default="")
+    phone = PhoneField(_("登记电话"), blank=True, default="", db_default="")
     temperature = models.DecimalField(
         _("体温"), max_digits=3, decimal_places=1, null=True, blank=True
     )

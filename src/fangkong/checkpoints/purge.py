@@ -1,5 +1,6 @@
 """Old passages lose what they said about people: where from and to, travel history,
-temperature and symptoms, the plate. The per-day counts behind the dashboard stay."""
+temperature and symptoms, the phone given, the plate; the occupants of people purged lose
+the name given too. The per-day counts behind the dashboard stay."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ def persons_still_needed(before: datetime.date) -> QuerySet[Occupant]:
 def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
     start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
     occupants = Occupant.objects.filter(day__lt=before).update(
-        origin="", destination="", travel_history=[], symptoms=[], temperature=None
+        origin="", destination="", travel_history=[], symptoms=[], temperature=None, phone=""
     )
+    # The name given at a checkpoint is a copy of the person's: it goes with them.
+    Occupant.objects.filter(person_id__in=person_ids).update(name="（已清除）", phone="")
     plates = Passage.objects.filter(day__lt=before).exclude(plate="").update(plate="")
     # The digests of what was sent (core/idempotency.py) are keyed hashes of personal data.
     Passage.objects.filter(day__lt=before, request_digest__isnull=False).update(request_digest=None)

@@ -77,6 +77,8 @@ OCCUPANT_COLUMNS = (
     "person_id",
     "checkpoint_id",
     "day",
+    "name",
+    "phone",
     "temperature",
     "origin",
     "origin_code",
@@ -234,6 +236,7 @@ def _passages(
     first_person, n_persons = persons["first"], persons["count"]
     returnees = persons["returnees"]
     township_of, village_of = persons["township"], persons["village"]
+    names = persons["name"]
     per_day = ctx.size.passages / (len(checkpoints) * len(days))
     passage_id = w.next_id(Passage)
     occupant_id = w.next_id(Occupant)
@@ -347,6 +350,8 @@ def _passages(
                             first_person + pos,
                             cp.pk,
                             iso,
+                            names[pos],  # as given at the checkpoint
+                            "",  # no phone asked of travellers here
                             temperature,
                             origin_name(home),
                             home,

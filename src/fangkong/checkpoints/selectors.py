@@ -46,6 +46,11 @@ def checkpoint_list(*, user: User | AnonymousUser) -> QuerySet[Checkpoint]:
     return restrict(Checkpoint.objects.select_related("unit"), user).order_by("code")
 
 
+# A user is posted to a checkpoint by a posting (CheckpointPost) or by the roster (a shift
+# there now). posted_checkpoint_ids answers it for a user; posted_here for a device token
+# row, in the query that reads the token (no query more per request).
+
+
 def posted_checkpoint_ids(user: Any) -> list[int]:
     """Checkpoints a checkpoint-role user is posted to (jurisdiction resolver)."""
     if not getattr(user, "pk", None):
@@ -61,6 +66,28 @@ def posted_checkpoint_ids(user: Any) -> list[int]:
             ).values_list("shift__checkpoint_id", flat=True)
         )
     return ids
+
+
+def posted_here(user_ref: str, checkpoint_ref: str, officer_ref: str) -> Q:
+    """For a query over rows naming a user and a checkpoint (by these paths): the user is
+    posted there now, as posted_checkpoint_ids has it."""
+    now = timezone.now()
+    return Q(
+        Exists(
+            CheckpointPost.objects.filter(
+                user_id=OuterRef(user_ref), checkpoint_id=OuterRef(checkpoint_ref)
+            )
+        )
+    ) | Q(
+        Exists(
+            DutyAssignment.objects.filter(
+                officer_id=OuterRef(officer_ref),
+                shift__checkpoint_id=OuterRef(checkpoint_ref),
+                starts_at__lte=now,
+                ends_at__gt=now,
+            )
+        )
+    )
 
 
 def user_checkpoint(user: User | AnonymousUser) -> Checkpoint | None:
@@ -198,7 +225,8 @@ REGISTER_HEADERS = [
 def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
     """卡口登记台账 as a sheet: one row per person (occupant_rows), read as plain values in
     chunks while it is written (no model objects: five per row; labels looked up once);
-    masked unless `reveal`."""
+    masked unless `reveal`. Name and phone as given at the checkpoint (the occupant's),
+    not the person's record."""
     checkpoints = {c.pk: c for c in Checkpoint.objects.all()}
     labels = {
         key: {v: str(label) for v, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
@@ -210,8 +238,8 @@ def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
     }
     columns = (
         "passage__occurred_at", "checkpoint_id", "passage__shift__slot", "passage__direction",
-        "passage__plate", "passage__vehicle_type", "person__name", "person__id_number",
-        "person__phone", "temperature", "origin", "destination", "travel_history", "symptoms",
+        "passage__plate", "passage__vehicle_type", "name", "person__id_number",
+        "phone", "temperature", "origin", "destination", "travel_history", "symptoms",
         "flags", "decision",
     )  # fmt: skip
 
@@ -243,11 +271,23 @@ def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
     return Sheet("卡口登记台账", REGISTER_HEADERS, cells())
 
 
-def person_trajectory(*, user: User | AnonymousUser, person: Person) -> QuerySet[Occupant]:
+def person_trajectory(*, user: User | AnonymousUser, person_id: int) -> QuerySet[Occupant]:
+    """A person's occupancies the user may see (a checkpoint: its own registrations)."""
     return (
-        restrict(Occupant.objects.filter(person=person), user)
-        .select_related("passage", "checkpoint", "case")
+        restrict(Occupant.objects.filter(person_id=person_id), user)
+        .select_related("passage", "checkpoint", "case", "person")
         .order_by("passage__occurred_at")
+    )
+
+
+def recorded_here(*, user: User | AnonymousUser, id_number: str) -> Occupant | None:
+    """The last occupant with this ID number among the user's own registrations (their
+    checkpoint's): what the roadside may be reminded of, as it recorded it."""
+    return (
+        restrict(Occupant.objects.filter(person__id_number=id_number), user)
+        .only("pk", "person_id", "name", "phone")
+        .order_by("-passage_id")
+        .first()
     )
 
 

@@ -37,7 +37,7 @@ from fangkong.checkpoints.models import (
     Source,
     VehicleType,
 )
-from fangkong.core import bounds, idempotency
+from fangkong.core import bounds, clock, idempotency
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.phones import parse_phone
@@ -47,7 +47,7 @@ from fangkong.core.selectors import key_areas
 from fangkong.core.text import normalize_text, strip_all_spaces
 from fangkong.org.models import Officer, Township, Village
 from fangkong.people.models import Person
-from fangkong.people.services import PersonInput, person_clean, person_register
+from fangkong.people.services import PersonInput, person_clean, person_find_or_create
 from fangkong.quarantine.services import Referral, cases_refer
 
 if TYPE_CHECKING:
@@ -421,6 +421,8 @@ def _new_occupant(passage: Passage, position: int, person: Person, item: Assesse
         person=person,
         checkpoint=passage.checkpoint,
         day=passage.day,
+        name=item.values["name"],
+        phone=item.values["phone"],
         temperature=item.temperature,
         origin=item.origin,
         origin_code=item.origin_code,
@@ -433,17 +435,6 @@ def _new_occupant(passage: Passage, position: int, person: Person, item: Assesse
         flag_codes=_codes(item.flags),
         recommended=item.recommended,
         decision=item.decision,
-    )
-
-
-def _person_changes(person: Person, item: Assessed) -> bool:
-    """Whether person_register would change a known person (most travellers are seen
-    again with the same details: then nothing is written for them)."""
-    v = item.values
-    return bool(
-        (v["phone"] and v["phone"] != person.phone)
-        or (item.township is not None and item.township.pk != person.township_id)
-        or (item.village is not None and item.village.pk != person.village_id)
     )
 
 
@@ -551,11 +542,13 @@ def _refer(
 
 
 def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, bool]:
-    """Register a passage: find or create each occupant's person, store flags and
-    decisions, refer to quarantine (open or join the case) and add to the day's counts,
-    all in one transaction. Returns (passage, created); a known client id returns the
-    passage stored the first time and stores nothing — unless it says something else than
-    the first time: then ClientIdConflict names what differs (core/idempotency.py)."""
+    """Register a passage: find each occupant's person (or create one, when none exists),
+    store what was seen on the occupant — name and phone as given, temperature, origin,
+    destination, flags and decisions — refer to quarantine (open or join the case) and add
+    to the day's counts, all in one transaction. A known person's record is never changed
+    here. Returns (passage, created); a known client id returns the passage stored the
+    first time and stores nothing — unless it says something else than the first time:
+    then ClientIdConflict names what differs (core/idempotency.py)."""
     if data.client_id is not None:
         existing = Passage.objects.filter(client_id=data.client_id).first()
         if existing is not None:
@@ -565,7 +558,7 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     # (SQLite has one writer; PostgreSQL holds row locks on the counts).
     assessed = passage_assess(data=data)
     # Reads that need no lock either: the shift, and who is known already (someone
-    # registered meanwhile is found again by person_register).
+    # registered meanwhile is found again by person_find_or_create).
     shift = shift_for(data.checkpoint, assessed.occurred_at)
     known = {
         p.id_number: p
@@ -602,17 +595,20 @@ def _passage_store(
                 raise
             _same_passage(existing, data)
             return existing, False
-        # New or changed people are written in the order of their ID numbers, whatever
-        # their seats: two cars with the same people lock their rows in the same order.
+        # New people are written in the order of their ID numbers, whatever their seats:
+        # two cars with the same new people lock their rows in the same order. A person
+        # already known is not written at all: what the checkpoint saw (phone, origin,
+        # destination, temperature) is the occupant's, and the person's record stays as
+        # the station in charge of them keeps it (people/ownership.py).
         people = [known.get(a.values["id_number"]) for a in assessed.occupants]
         seats = sorted(
             range(len(people)), key=lambda i: assessed.occupants[i].values["id_number"] or ""
         )
         for i in seats:
-            item, person = assessed.occupants[i], people[i]
-            if person is None or _person_changes(person, item):
+            item = assessed.occupants[i]
+            if people[i] is None:
                 v = item.values
-                people[i], _created = person_register(
+                people[i], _created = person_find_or_create(
                     data=PersonInput(
                         name=v["name"],
                         id_number=v["id_number"],
@@ -1053,14 +1049,66 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_refusal(*, checkpoint: Checkpoint, user: User) -> str | None:
+    """Why `user` may not hold a device token for `checkpoint`, or None. A token acts for
+    its user: only an active user who registers at checkpoints, and only at a checkpoint
+    they are posted to, so that a token never reads more than that post. The same three
+    conditions are checked on every use of a token, inside the query that reads it
+    (checkpoints/api.py DeviceTokenAuth with selectors.posted_here): a user moved or given
+    another role leaves a token that no longer works."""
+    from fangkong.accounts.roles import user_can
+    from fangkong.checkpoints.selectors import posted_checkpoint_ids
+
+    if not user.is_active or not user_can(user, "checkpoints.register"):
+        return _("设备令牌只能发给可在检查站登记的用户（检查站角色）：%(user)s的角色是%(role)s") % {
+            "user": user.username,
+            "role": user.get_role_display() or _("无角色"),
+        }
+    if checkpoint.pk not in posted_checkpoint_ids(user):
+        return _(
+            "%(user)s不在%(cp)s的岗位上（须先安排到该检查站或在该站当班），不能为其创建该站的设备令牌"
+        ) % {"user": user.username, "cp": checkpoint.name}
+    return None
+
+
 @transaction.atomic
 def token_create(
     *, checkpoint: Checkpoint, user: User, by: User | None, name: str = ""
 ) -> tuple[DeviceToken, str]:
-    """A new device token; the raw value is returned once and only its hash is stored."""
+    """A new device token; the raw value is returned once and only its hash is stored.
+    Refused (ValidationError, naming the rule) for a user token_refusal turns away."""
+    refusal = token_refusal(checkpoint=checkpoint, user=user)
+    if refusal is not None:
+        raise ValidationError({"user": [refusal]})
     raw = "fk_" + secrets.token_urlsafe(32)
     token = DeviceToken.objects.create(
         checkpoint=checkpoint, user=user, name=name[:40], prefix=raw[:8], token_hash=token_hash(raw)
     )
     audit_create(actor=by, obj=token)
     return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str, by: User | None) -> list[DeviceToken]:
+    """Revoke the live tokens with this prefix (as `fangkong token list` shows it); each
+    revocation is audited. Returns the tokens revoked (none: nothing matched)."""
+    tokens = list(
+        DeviceToken.objects.select_for_update(of=("self",))  # not the user's or checkpoint's
+        .select_related("checkpoint", "user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+    )
+    now = clock.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=by,
+            action="revoke",
+            obj=token,
+            changes={
+                "revoked_at": [None, str(now)],
+                "checkpoint": token.checkpoint.code,
+                "user": token.user.username,
+            },
+        )
+    return tokens

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.audit import audit_record
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
@@ -30,7 +31,7 @@ from fangkong.checkpoints.forms import (
     TallyForm,
     monday,
 )
-from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
+from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfRegistration
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day
@@ -43,7 +44,6 @@ from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import safe_next
 from fangkong.people.models import Person
-from fangkong.people.services import person_reveal
 
 
 def _qr_svg(text: str, scale: int = 6) -> str:
@@ -158,7 +158,8 @@ def _selfreg_for(
 
 
 def check_id(request: HttpRequest) -> HttpResponse:
-    """htmx: the ID number as typed, checked; officers also get the known person's name."""
+    """htmx: the ID number as typed, checked; an officer also gets what their checkpoint
+    recorded of that number before (the name, and the phone for an empty field)."""
     officer = user_can(request.user, "checkpoints.register")
     if not officer and _rate_limited(request, "check-id", 120, 600):
         return HttpResponse(_("操作过于频繁，请稍后再试"), status=429)
@@ -178,28 +179,40 @@ def check_id(request: HttpRequest) -> HttpResponse:
         else:
             context["parsed"] = parsed
             context["key_area"] = key_area_for(parsed.region_code, work_day())
-            known = Person.objects.filter(id_number=parsed.number).first() if officer else None
-            if known is not None:
-                context.update(_known_person(request, known, i))
+            seen = (
+                selectors.recorded_here(user=request.user, id_number=parsed.number)
+                if officer
+                else None
+            )
+            if seen is not None:
+                context.update(_seen_before(request, seen, i))
     return render(request, "checkpoints/_id_check.html", context)
 
 
-def _known_person(request: HttpRequest, person: Person, i: str) -> dict[str, str]:
-    """What an officer typing an ID number is shown of a person already on file, county-wide.
+def _seen_before(request: HttpRequest, seen: Occupant, i: str) -> dict[str, str]:
+    """What an officer typing an ID number is shown of the last time their own checkpoint
+    registered it — never the person's record, which is the station's (a number typed
+    opens nothing beyond the checkpoint's own registrations).
 
     With full access (people.reveal): the name, and the phone to fill an empty field,
     recorded in the audit trail as a reveal. Without it: the masked name only."""
     if not user_can(request.user, "people.reveal"):
-        return {"known_name": mask_name(person.name)}
-    fill_name = "" if request.GET.get(f"occ-{i}-name") else person.name
-    fill_phone = "" if request.GET.get(f"occ-{i}-phone") else person.phone
-    person_reveal(
-        person=person,
-        by=request.user,  # type: ignore[arg-type]
-        fields=["name", *(["phone"] if fill_phone else [])],
-        purpose="检查站登记核对身份证号",
+        return {"known_name": mask_name(seen.name)}
+    fill_name = "" if request.GET.get(f"occ-{i}-name") else seen.name
+    fill_phone = "" if request.GET.get(f"occ-{i}-phone") else seen.phone
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="reveal",
+        object_type="people.person",
+        object_id=str(seen.person_id),
+        object_repr=f"{mask_name(seen.name)}（#{seen.person_id}）",
+        changes={
+            "fields": ["name", *(["phone"] if fill_phone else [])],
+            "purpose": "检查站登记核对身份证号（本站登记记录）",
+            "occupant": seen.pk,
+        },
     )
-    return {"known_name": person.name, "fill_name": fill_name, "fill_phone": fill_phone}
+    return {"known_name": seen.name, "fill_name": fill_name, "fill_phone": fill_phone}
 
 
 # ---------------------------------------------------------------- public QR
@@ -310,13 +323,30 @@ def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "checkpoints/passage_detail.html", {"passage": passage})
 
 
-@require_perm("checkpoints.view", "people.view")
+@require_perm("checkpoints.view")
 def person_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a person was registered, within the user's jurisdiction over passages. Named
+    from the person's record for whoever may read it, else (a checkpoint) from what its
+    own occupants recorded: registering an ID number opens no record."""
     from fangkong.people.selectors import person_get
 
-    person = person_get(user=request.user, pk=pk)
-    rows = selectors.person_trajectory(user=request.user, person=person)
-    return render(request, "checkpoints/trajectory.html", {"person": person, "occupants": rows})
+    person: Person | None = None
+    if user_can(request.user, "people.view"):
+        with contextlib.suppress(Http404):
+            person = person_get(user=request.user, pk=pk)
+    rows = list(selectors.person_trajectory(user=request.user, person_id=pk))
+    if person is None and not rows:
+        raise Http404
+    return render(
+        request,
+        "checkpoints/trajectory.html",
+        {
+            "person": True,
+            "title_name": person.name if person else rows[-1].name,
+            "title_id": (person or rows[-1].person).id_number,
+            "occupants": rows,
+        },
+    )
 
 
 @require_perm("checkpoints.view")

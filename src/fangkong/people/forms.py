@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
-from fangkong.people.services import PersonInput, person_clean
+from fangkong.people.ownership import townships_for
+from fangkong.people.services import PersonInput, TransferInput, person_clean
 
 
-class PersonForm(forms.Form):
+class IdentityFields(forms.Form):
+    """Who a person is: name and document, as the person form and a transfer request ask."""
+
     name = forms.CharField(label=_("姓名"), max_length=50)
     doc_type = forms.ChoiceField(
         label=_("证件类型"), choices=Person.DocType.choices, initial=Person.DocType.ID_CARD
@@ -30,6 +33,9 @@ class PersonForm(forms.Form):
         max_length=40,
         help_text=_("证件类型不是居民身份证时填写"),
     )
+
+
+class PersonForm(IdentityFields):
     phone = forms.CharField(
         label=_("联系电话"),
         required=False,
@@ -50,6 +56,11 @@ class PersonForm(forms.Form):
     )
     address_detail = forms.CharField(label=_("详细住址"), required=False, max_length=200)
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            limit_places(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -109,6 +120,16 @@ def person_form_values(person: Person) -> dict[str, str]:
     return shown(person, PERSON_SHOWN)
 
 
+def limit_places(form: forms.Form, user: Any) -> None:
+    """Offer only the townships (and their villages) the user may place people in: a
+    station its own area, the command centre the county (people/ownership.py)."""
+    townships = townships_for(user)
+    form.fields["township"].queryset = townships  # type: ignore[attr-defined]
+    form.fields["village"].queryset = Village.objects.select_related("township").filter(  # type: ignore[attr-defined]
+        township__in=townships
+    )
+
+
 class PersonEditForm(PersonForm, VersionedForm):
     """A person's details, edited; saved only if nobody saved them since the page was drawn."""
 
@@ -133,4 +154,71 @@ class PersonSearchForm(forms.Form):
         queryset=Township.objects.all(),
         required=False,
         empty_label=_("全部乡镇街道"),
+    )
+
+
+class TransferForm(IdentityFields):
+    """申请移交: the document of a person on file elsewhere, where they live now in the
+    requester's area, and why. Offered on the person form when the number typed is
+    registered in another jurisdiction (prefilled from what was typed there)."""
+
+    # Carried over unseen when offered on the person form: the officer just typed them.
+    IDENTITY = ("name", "doc_type", "id_number", "doc_number")
+
+    township = forms.ModelChoiceField(
+        label=_("现住乡镇街道"), queryset=Township.objects.all(), empty_label=_("请选择")
+    )
+    village = forms.ModelChoiceField(
+        label=_("现住村居"),
+        queryset=Village.objects.select_related("township"),
+        required=False,
+        empty_label=_("请选择"),
+    )
+    address_detail = forms.CharField(label=_("详细住址"), required=False, max_length=200)
+    reason = forms.CharField(
+        label=_("申请理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：本人已迁入本辖区居住。对方派出所同意后，该人员划入本辖区。"),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_places(self, user)
+
+    @classmethod
+    def initial_from(cls, person_form: forms.Form) -> dict[str, Any]:
+        """What the person form was sent, to ask for a transfer without typing it again
+        (as typed: the fields the refusal names are no longer in its cleaned data)."""
+        return {
+            key: person_form.data.get(key)
+            for key in ("name", "doc_type", "id_number", "doc_number", "township", "village",
+                        "address_detail")
+            if person_form.data.get(key)
+        }  # fmt: skip
+
+    def to_input(self) -> TransferInput:
+        d = self.cleaned_data
+        return TransferInput(
+            name=d.get("name", ""),
+            id_number=d.get("id_number", ""),
+            doc_type=d.get("doc_type", Person.DocType.ID_CARD),
+            doc_number=d.get("doc_number", ""),
+            township=d.get("township"),
+            village=d.get("village"),
+            address_detail=d.get("address_detail", ""),
+            reason=d.get("reason", ""),
+        )
+
+
+class TransferDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))]
+    )
+    reason = forms.CharField(
+        label=_("处理意见"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意时必填，申请单位会看到"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,13 @@ class Person(models.Model):
     purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 
     # Who sees a person: the station whose area they live in, cadres of their township.
-    # Later apps add paths (checkpoint passages, follow-up assignments).
+    # Later apps may add paths for reading (follow-up assignments); a checkpoint reads only
+    # what it recorded itself (its occupants), never the person's record.
     jurisdiction = Jurisdiction(unit="township__station", township="township")
+    # Who may change the person's record, or hand them to another station: the station
+    # whose area they live in (and the command centre, whose scope is the county). Never
+    # extended: reading a person (a case, an assignment) gives no right to rewrite them.
+    ownership = Jurisdiction(unit="township__station", township="township")
 
     class Meta:
         verbose_name = _("人员")
@@ -101,3 +107,108 @@ class Person(models.Model):
     @property
     def document_label(self) -> str:
         return self.id_number or self.doc_number or ""
+
+
+class TransferRequest(models.Model):
+    """移交申请: a station asks for a person on file in another jurisdiction to be moved to
+    its own area (they moved, they are found living there). The station whose person it
+    is — or the command centre — accepts (the person moves to the requested place) or
+    declines with a reason; the requester sees the outcome, and until it is accepted none
+    of the person's record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已同意")
+        DECLINED = "declined", _("不同意")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="transfer_requests"
+    )
+    # What the requester typed (masked wherever shown); the name helps the owner check
+    # that both mean the same person.
+    name = models.CharField(_("申请所填姓名"), max_length=50)
+    from_township = models.ForeignKey(
+        "org.Township",
+        verbose_name=_("原乡镇街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_station = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("原辖区派出所"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_township = models.ForeignKey(
+        "org.Township", verbose_name=_("移入乡镇街道"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_village = models.ForeignKey(
+        "org.Village",
+        verbose_name=_("移入村居"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_address = models.CharField(_("移入详细住址"), max_length=200, blank=True)
+    reason = models.CharField(_("申请理由"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("申请单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("申请时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=200, blank=True)
+
+    # Seen by the station it was addressed to, the station the person belongs to now
+    # (which decides), and the requester. Deciding is narrower: people/ownership.py.
+    jurisdiction = Jurisdiction(
+        unit="from_station", own="requested_by", township="person__township"
+    )
+    jurisdiction.extend(unit="requested_unit")
+    jurisdiction.extend(unit="person__township__station")
+
+    class Meta:
+        verbose_name = _("移交申请")
+        verbose_name_plural = _("移交申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open request per person and requesting unit: asking again adds nothing.
+            models.UniqueConstraint(
+                fields=["person", "requested_unit"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{mask_name(self.name)} → {self.to_township_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{mask_name(self.name)}（#{self.person_id}）"

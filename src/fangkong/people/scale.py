@@ -78,6 +78,10 @@ def build(ctx: ScaleContext) -> None:
     code_index = {code: k for k, code in enumerate(codes)}
     region_of = array("H", bytes(2 * n))
     address: list[str] = []
+    # Each person's name, for the occupants the checkpoints record (as given there): one
+    # string per distinct name, shared, so a million people cost a list of pointers.
+    names: list[str] = []
+    distinct: dict[str, str] = {}
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(n):
@@ -94,6 +98,7 @@ def build(ctx: ScaleContext) -> None:
                     break
             seen.add(number)
             name = person_name(rng, sex)
+            names.append(distinct.setdefault(name, name))
             spelled, initials = pinyin_of(name)
             township = rng.choice(townships)
             village, kind = rng.choice(villages[township])
@@ -142,6 +147,7 @@ def build(ctx: ScaleContext) -> None:
         "regions": codes,
         "region": region_of,
         "address": address,
+        "name": names,
         "hubei_codes": hubei,
     }
     seen.clear()

@@ -6,13 +6,15 @@ import re
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.core.disclosure import search_counted, whole_values
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.pinyin import search_key
 from fangkong.core.text import normalize_text
-from fangkong.people.models import Person
+from fangkong.people.models import Person, TransferRequest
+from fangkong.people.ownership import persons_in_charge
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -86,3 +88,41 @@ def person_get(*, user: User | AnonymousUser, pk: int) -> Person:
     return get_in_scope(
         Person.objects.select_related("township", "village", "township__station"), user, pk=pk
     )
+
+
+# --- Transfer requests ------------------------------------------------------------------
+
+
+def _transfers() -> QuerySet[TransferRequest]:
+    return TransferRequest.objects.select_related(
+        "person", "to_township", "to_village", "from_station", "requested_unit", "decided_by"
+    )
+
+
+def transfer_list(*, user: User | AnonymousUser) -> QuerySet[TransferRequest]:
+    """Requests the user may see: made by them or their unit, addressed to their unit, or
+    about a person now in their charge."""
+    return restrict(_transfers(), user)
+
+
+def transfers_to_decide(*, user: User | AnonymousUser) -> QuerySet[TransferRequest]:
+    """Requests about people in the user's charge (pending or not): whoever is in charge of
+    the person decides, wherever the person was when the request was made."""
+    mine = persons_in_charge(Person.objects.all(), user).values("pk")
+    return _transfers().filter(person__in=mine)
+
+
+def transfers_pending(*, user: User | AnonymousUser) -> QuerySet[TransferRequest]:
+    return transfers_to_decide(user=user).filter(status=TransferRequest.Status.PENDING)
+
+
+def transfer_get(*, user: User | AnonymousUser, pk: int) -> TransferRequest:
+    return get_in_scope(_transfers(), user, pk=pk)
+
+
+def transfer_get_to_decide(*, user: User | AnonymousUser, pk: int) -> TransferRequest:
+    """A request the user may decide, or 404 (the requester, another station: not found)."""
+    try:
+        return transfers_to_decide(user=user).get(pk=pk)
+    except (TransferRequest.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

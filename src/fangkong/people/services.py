@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
+from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
 from fangkong.core.disclosure import REVEALED_FIELDS
@@ -23,7 +24,14 @@ from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import normalize_text
-from fangkong.people.models import Person
+from fangkong.people.models import Person, TransferRequest
+from fangkong.people.ownership import (
+    ELSEWHERE,
+    ELSEWHERE_CODE,
+    NOT_YOUR_PLACE,
+    person_in_charge,
+    place_allowed,
+)
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -118,26 +126,76 @@ def find_existing(values: dict[str, Any]) -> Person | None:
     return None
 
 
+def _document_field(values: dict[str, Any]) -> str:
+    return "id_number" if values.get("id_number") else "doc_number"
+
+
+def elsewhere_error(values: dict[str, Any]) -> ValidationError:
+    """The number typed is on file in a jurisdiction not the user's: said, nothing shown."""
+    return ValidationError(
+        {_document_field(values): [ValidationError(ELSEWHERE, code=ELSEWHERE_CODE)]}
+    )
+
+
+def is_elsewhere(exc: ValidationError) -> bool:
+    """Whether a refusal is `elsewhere_error` (the page then offers a transfer request)."""
+    if not hasattr(exc, "error_dict"):
+        return False
+    return any(e.code == ELSEWHERE_CODE for errors in exc.error_dict.values() for e in errors)
+
+
+@transaction.atomic
+def person_find_or_create(*, data: PersonInput, by: User | None) -> tuple[Person, bool]:
+    """The person with this document, untouched, or a new one made from `data`. Returns
+    (person, created). For callers that record what they saw elsewhere (a checkpoint's
+    occupant, a list's row): knowing a number never changes the record it leads to."""
+    values = person_clean(data)
+    existing = find_existing(values)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return model_create(model=Person, by=by, **values), True
+    except (IntegrityError, ValidationError):
+        # Someone registered the same document a moment ago: theirs is the person. (Their
+        # commit shows in full_clean's uniqueness check, or else in the insert.)
+        existing = find_existing(values)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _place_errors(values: dict[str, Any], by: User | None) -> dict[str, list[str]]:
+    if place_allowed(by, values.get("township")):
+        return {}
+    return {"township": [str(NOT_YOUR_PLACE)]}
+
+
 @transaction.atomic
 def person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool]:
-    """Find the person by document, or create them. Returns (person, created).
+    """Register a person by hand: find them by document, or create them. Returns
+    (person, created).
 
-    A known person keeps their row: blanks are filled from the new data, and a newer phone
-    or address replaces the old (people move and change numbers; both versions stay in
-    the audit trail).
+    Jurisdiction of writes (people/ownership.py): `by` places people only in their own
+    area; a known person is updated only by whoever is in charge of them — blanks are
+    filled, and a newer phone or address replaces the old (people move and change
+    numbers; both versions stay in the audit trail). A known person in the charge of
+    someone else is refused with `elsewhere_error`, which shows nothing of them.
     """
     values = person_clean(data)
     existing = find_existing(values)
+    # A new person needs a place in `by`'s area; a known one keeps theirs unless one is given.
+    errors = _place_errors(values, by) if existing is None or values["township"] else {}
+    if existing is not None and not person_in_charge(by, existing):
+        errors.update(elsewhere_error(values).error_dict)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)
     if existing is None:
-        try:
-            with transaction.atomic():
-                return model_create(model=Person, by=by, **values), True
-        except (IntegrityError, ValidationError):
-            # Someone registered the same document a moment ago: join their row. (Their
-            # commit shows in full_clean's uniqueness check, or else in the insert.)
-            existing = find_existing(values)
-            if existing is None:
-                raise
+        existing, created = person_find_or_create(data=data, by=by)
+        if created:
+            return existing, True
+        if not person_in_charge(by, existing):  # registered elsewhere a moment ago
+            raise elsewhere_error(values)
     updates = {
         key: value
         for key, value in values.items()
@@ -155,17 +213,28 @@ def person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool
 def person_update(
     *, person: Person, data: PersonInput, by: User, expected_version: int | None = None
 ) -> Person:
-    """Edit a person from a form. With `expected_version`, refuse to overwrite a newer save."""
+    """Edit a person from a form. With `expected_version`, refuse to overwrite a newer save.
+
+    Only whoever is in charge of the person edits them, places them only in their own area,
+    and an ID number on file for someone they are not in charge of is refused like in
+    person_register, naming no record."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise stale_error()
+        raise stale_error()  # first: what changed since the page was drawn says why
+    if not person_in_charge(by, locked):
+        raise PermissionDenied(_("该人员不在本单位辖区，不能修改"))
     values = person_clean(data)
+    errors = _place_errors(values, by)
     other = find_existing(values)
     if other is not None and other.pk != locked.pk:
-        field = "id_number" if values.get("id_number") else "doc_number"
-        raise ValidationError(
-            {field: [_("该证件号码已登记为另一人员（编号%(pk)s）") % {"pk": other.pk}]}
-        )
+        if person_in_charge(by, other):
+            errors[_document_field(values)] = [
+                _("该证件号码已登记为另一人员（编号%(pk)s）") % {"pk": other.pk}
+            ]
+        else:
+            errors.update(elsewhere_error(values).error_dict)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationError(errors)
     locked, _changes = model_update(instance=locked, by=by, data=values)
     return locked
 
@@ -343,3 +412,156 @@ def persons_register_bulk(*, data: Sequence[PersonInput], by: User | None) -> li
         person._state.adding = False
         made.append(person)
     return [made[ref] if isinstance(ref, int) else ref for ref in refs]
+
+
+# --- Transfer requests (移交申请) ----------------------------------------------------------
+
+
+@dataclass
+class TransferInput:
+    """What a station says when it asks for a person on file elsewhere: the document it
+    holds, the name it was given, where the person lives now in its area, and why."""
+
+    name: str
+    id_number: str = ""
+    doc_type: str = Person.DocType.ID_CARD
+    doc_number: str = ""
+    township: Township | None = None
+    village: Village | None = None
+    address_detail: str = ""
+    reason: str = ""
+
+
+def _transfer_values(data: TransferInput, by: User) -> tuple[dict[str, Any], Person]:
+    errors: dict[str, list[str]] = {}
+    try:
+        values = person_clean(
+            PersonInput(
+                name=data.name,
+                id_number=data.id_number,
+                doc_type=data.doc_type,
+                doc_number=data.doc_number,
+                township=data.township,
+                village=data.village,
+                address_detail=data.address_detail,
+            )
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        values = {}
+    reason = normalize_text(data.reason)
+    if not reason:
+        errors["reason"] = [_("申请理由：请写明申请移交的理由，如本人已迁入本辖区居住")]
+    elif len(reason) > 200:
+        errors["reason"] = [_("申请理由过长：最多200个字符")]
+    if data.township is None:
+        errors["township"] = [_("现住乡镇街道：请选择该人员现住的本辖区乡镇街道")]
+    elif not place_allowed(by, data.township):
+        errors["township"] = [str(NOT_YOUR_PLACE)]
+    person = None
+    if values and not errors.get("id_number") and not errors.get("doc_number"):
+        person = find_existing(values)
+        field_name = _document_field(values)
+        if person is None:
+            errors[field_name] = [_("该证件号码尚未登记，请直接登记人员")]
+        elif person_in_charge(by, person):
+            errors[field_name] = [_("该人员已在本单位辖区，无需申请移交")]
+    if errors or person is None:
+        raise ValidationError(errors)
+    values["reason"] = reason
+    return values, person
+
+
+@transaction.atomic
+def transfer_request(*, data: TransferInput, by: User) -> TransferRequest:
+    """Ask for a person on file in another jurisdiction to be moved to `by`'s area. The
+    request names the person by the document typed; until it is accepted the requester
+    sees nothing of the record (people/ownership.py)."""
+    values, person = _transfer_values(data, by)
+    if TransferRequest.objects.filter(
+        person=person, requested_unit=by.unit_id, status=TransferRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(_("本单位已申请移交该人员，正在等待对方处理"))
+    township = person.township
+    request = TransferRequest(
+        person=person,
+        name=values["name"],
+        from_township=township,
+        from_station_id=township.station_id if township is not None else None,
+        to_township=values["township"],
+        to_village=values["village"],
+        to_address=values["address_detail"],
+        reason=values["reason"],
+        requested_by=by,
+        requested_unit_id=by.unit_id,
+        created_at=clock.now(),
+    )
+    request.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # the same request, sent twice at once
+        raise ValidationError(_("本单位已申请移交该人员，正在等待对方处理")) from exc
+    audit_record(
+        actor=by,
+        action="create",
+        obj=request,
+        changes={
+            "person": [None, person.pk],
+            "from_station": [None, request.from_station_id],
+            "to_township": [None, request.to_township_id],
+            "reason": [None, request.reason],
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def transfer_decide(
+    *, request: TransferRequest, by: User, accept: bool, reason: str = ""
+) -> TransferRequest:
+    """The station in charge of the person (or the command centre) accepts — the person
+    moves to the requested township, village and address — or declines with a reason.
+    Both are audited; the requester sees the outcome on their request."""
+    locked = TransferRequest.objects.select_for_update().get(pk=request.pk)
+    person = (  # the person's row only: the township is a nullable join
+        Person.objects.select_for_update(of=("self",))
+        .select_related("township")
+        .get(pk=locked.person_id)
+    )
+    if not person_in_charge(by, person):
+        raise PermissionDenied(_("该人员不在本单位辖区，不能处理其移交申请"))
+    if locked.status != TransferRequest.Status.PENDING:
+        raise ValidationError(
+            _("该申请已处理（%(status)s），不能再次处理") % {"status": locked.get_status_display()}
+        )
+    note = normalize_text(reason)
+    if not accept and not note:
+        raise ValidationError({"reason": [_("不同意的理由：请写明，申请单位会看到")]})
+    if len(note) > 200:
+        raise ValidationError({"reason": [_("处理意见过长：最多200个字符")]})
+    locked.status = TransferRequest.Status.ACCEPTED if accept else TransferRequest.Status.DECLINED
+    locked.decided_by = by
+    locked.decided_at = clock.now()
+    locked.decision_note = note
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if accept:
+        model_update(
+            instance=person,
+            by=by,
+            data={
+                "township": locked.to_township,
+                "village": locked.to_village,
+                "address_detail": locked.to_address,
+            },
+        )
+    audit_record(
+        actor=by,
+        action="update",
+        obj=locked,
+        changes={
+            "status": [TransferRequest.Status.PENDING.value, locked.status],
+            **({"decision_note": [None, note]} if note else {}),
+        },
+    )
+    return locked

@@ -8,4 +8,8 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/new/", views.transfer_create, name="transfer_create"),
+    path("transfers/<int:pk>/", views.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,11 @@ from fangkong.people.forms import (
     PersonEditForm,
     PersonForm,
     PersonSearchForm,
+    TransferDecideForm,
+    TransferForm,
     person_form_values,
 )
+from fangkong.people.models import Person, TransferRequest
 
 
 @require_perm("people.view")
@@ -58,6 +62,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_name": region_name(person.household_region),
             "can_reveal": user_can(request.user, "people.reveal"),
             "can_edit": user_can(request.user, "people.edit"),
+            "transfers": (
+                list(selectors.transfers_pending(user=request.user).filter(person=person))
+                if user_can(request.user, "people.edit")
+                else []
+            ),
         },
     )
 
@@ -87,14 +96,29 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _person_form_page(
+    request: HttpRequest, form: PersonForm, person: Person | None, elsewhere: bool = False
+) -> HttpResponse:
+    """The person form; when the number typed is on file in another jurisdiction, with the
+    offer to ask for a transfer (prefilled from what was typed, showing nothing of theirs)."""
+    context: dict[str, object] = {"form": form, "person": person}
+    if elsewhere:
+        context["transfer_form"] = TransferForm(
+            initial=TransferForm.initial_from(form), user=request.user
+        )
+    return render(request, "people/person_form.html", context)
+
+
 @require_perm("people.view", "people.edit")
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, user=request.user)
+    elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
             person, created = services.person_register(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
             add_errors(form, exc)
+            elsewhere = services.is_elsewhere(exc)
         else:
             if created:
                 messages.success(request, _("已登记：%(name)s") % {"name": person.name})
@@ -103,7 +127,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     request, _("该人员已登记过，已更新其信息：%(name)s") % {"name": person.name}
                 )
             return redirect("person_detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+    return _person_form_page(request, form, None, elsewhere)
 
 
 @require_perm("people.view", "people.edit", "people.reveal")
@@ -112,11 +136,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     as a view of them, as 显示完整信息 is."""
     user: User = request.user  # type: ignore[assignment]
     person = selectors.person_get(user=user, pk=pk)
+    elsewhere = False
     if request.method != "POST":
         services.person_reveal(person=person, by=user, purpose=_("修改人员信息"))
-        form = PersonEditForm(person=person)
+        form = PersonEditForm(person=person, user=user)
     else:
-        form = PersonEditForm(request.POST, person=person)
+        form = PersonEditForm(request.POST, person=person, user=user)
         if form.is_valid():
             try:
                 services.person_update(
@@ -128,6 +153,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 if not is_conflict(exc):
                     add_errors(form, exc)
+                    elsewhere = services.is_elsewhere(exc)
                 else:
                     # Drawn again from the person as saved by the other officer: their
                     # full values are shown anew, so seen anew.
@@ -136,10 +162,92 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(
                         None,
                         form.refuse(
-                            person, person_form_values(person), PersonEditForm(person=person)
+                            person,
+                            person_form_values(person),
+                            PersonEditForm(person=person, user=user),
                         ),
                     )
             else:
                 messages.success(request, _("已保存"))
                 return redirect("person_detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return _person_form_page(request, form, person, elsewhere)
+
+
+# --- Transfer requests (移交申请) ----------------------------------------------------------
+
+
+@require_perm("people.view", "people.edit")
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """待我处理 (people in the user's charge others asked for) and 我发起的 (their own)."""
+    user: User = request.user  # type: ignore[assignment]
+    incoming = selectors.transfers_pending(user=user)
+    mine = selectors.transfer_list(user=user).filter(
+        Q(requested_by=user) | Q(requested_unit_id=user.unit_id, requested_unit__isnull=False)
+    )
+    decided = selectors.transfers_to_decide(user=user).exclude(
+        status=TransferRequest.Status.PENDING
+    )
+    return render(
+        request,
+        "people/transfer_list.html",
+        {"incoming": incoming, "mine": mine[:100], "decided": decided[:50]},
+    )
+
+
+@require_perm("people.view", "people.edit")
+def transfer_create(request: HttpRequest) -> HttpResponse:
+    form = TransferForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.transfer_request(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已提交移交申请，等待对方派出所处理"))
+            return redirect("transfer_detail", pk=req.pk)
+    return render(request, "people/transfer_form.html", {"form": form})
+
+
+def _transfer_page(
+    request: HttpRequest, req: TransferRequest, form: TransferDecideForm | None = None
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    deciding = selectors.transfers_to_decide(user=user).filter(pk=req.pk).exists()
+    return render(
+        request,
+        "people/transfer_detail.html",
+        {
+            "req": req,
+            # The person's record is shown to whoever is in charge of them now: the owner
+            # deciding, or the requester once the person has moved to them.
+            "in_charge": deciding,
+            "can_decide": deciding and req.status == TransferRequest.Status.PENDING,
+            "form": form or TransferDecideForm(),
+        },
+    )
+
+
+@require_perm("people.view", "people.edit")
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transfer_page(request, selectors.transfer_get(user=request.user, pk=pk))
+
+
+@require_POST
+@require_perm("people.view", "people.edit")
+def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = selectors.transfer_get_to_decide(user=request.user, pk=pk)
+    form = TransferDecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_decide(
+                request=req,
+                by=request.user,  # type: ignore[arg-type]
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已处理移交申请"))
+            return redirect("transfer_list")
+    return _transfer_page(request, req, form)

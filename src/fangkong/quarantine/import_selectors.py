@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
+from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     ListEntry,
@@ -46,6 +48,15 @@ def duplicate_list(*, user: User | AnonymousUser) -> QuerySet[PossibleDuplicate]
 
 def duplicate_get(*, user: User | AnonymousUser, pk: int) -> PossibleDuplicate:
     return get_in_scope(PossibleDuplicate.objects.select_related("person", "entry"), user, pk=pk)
+
+
+def duplicate_get_to_decide(*, user: User | AnonymousUser, pk: int) -> PossibleDuplicate:
+    """A possible duplicate the user may decide: one whose person on file is in their
+    charge (people/ownership.py). Any other answers 404, the importer's included."""
+    dup = duplicate_get(user=user, pk=pk)
+    if not person_in_charge(user, dup.person):
+        raise Http404
+    return dup
 
 
 def unrouted_cases(*, user: User | AnonymousUser) -> QuerySet[QuarantineCase]:

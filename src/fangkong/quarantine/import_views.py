@@ -18,6 +18,7 @@ from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.models import Township
+from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine import import_selectors as selectors
 from fangkong.quarantine import imports
 from fangkong.quarantine.import_forms import MappingForm, RouteForm, UploadForm
@@ -151,20 +152,22 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(PERM)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.duplicate_list(user=request.user))
+    for dup in page:
+        # The person on file is shown, and the match decided, only by whoever is in charge
+        # of them; an importer from elsewhere is told whose it is not.
+        dup.in_charge = person_in_charge(request.user, dup.person)
     return render(
         request,
         "quarantine/imports/duplicate_list.html",
-        {
-            "page": paginate(request, selectors.duplicate_list(user=request.user)),
-            "query": query_without_page(request),
-        },
+        {"page": page, "query": query_without_page(request)},
     )
 
 
 @require_POST
 @require_perm(PERM)
 def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    dup = selectors.duplicate_get(user=request.user, pk=pk)
+    dup = selectors.duplicate_get_to_decide(user=request.user, pk=pk)
     same = request.POST.get("decision") == "same"
     try:
         imports.duplicate_decide(duplicate=dup, same=same, by=request.user)  # type: ignore[arg-type]

@@ -45,6 +45,7 @@ from fangkong.core.regions import find_regions, region_name
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
+from fangkong.people.ownership import ELSEWHERE, holds, scope_of
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
@@ -488,6 +489,8 @@ class Row:
     village_id: int | None = None
     note: str = ""
     needs_review: list[str] = field(default_factory=list)
+    # On file in a jurisdiction the importer is not in charge of (Importer._flush_chunk).
+    elsewhere: bool = False
 
     def add(self, column: str, message: str, *, level: str = "warning") -> None:
         self.messages.setdefault(column, []).append(message)
@@ -701,6 +704,7 @@ class Importer:
                 "refused",
                 "duplicates",
                 "already",
+                "elsewhere",
             ),
             0,
         )
@@ -711,6 +715,9 @@ class Importer:
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
+        # Jurisdiction of writes (people/ownership.py): a list imported by a station does
+        # not take another station's person — their case goes to where they are on file.
+        self.scope = scope_of(self.by)
 
     def run(self, table: Table) -> Outcome:
         with _fewer_checkpoints(), _collect_per_chunk():
@@ -788,16 +795,22 @@ class Importer:
         names = {r.name for r in rows if not r.id_number and r.phone}
         phones = {r.phone for r in rows if not r.id_number and r.phone}
         known: dict[tuple[str, ...], int] = {}
-        for pk, id_number in select_in(Person, ["id", "id_number"], "id_number", ids):
+        # People on file whom the importer is not in charge of: where they are on file.
+        elsewhere: dict[int, tuple[int | None, int | None]] = {}
+        for pk, id_number, township_id, village_id in select_in(
+            Person, ["id", "id_number", "township_id", "village_id"], "id_number", ids
+        ):
             known[("id", str(id_number))] = pk
+            self._note_place(elsewhere, pk, township_id, village_id)
         # exclude(doc_number=""): the condition of the unique index on documents, without
         # which SQLite does not use it and reads the whole table.
-        for pk, doc in (
+        for pk, doc, township_id, village_id in (
             Person.objects.filter(doc_type=Person.DocType.OTHER, doc_number__in=docs)
             .exclude(doc_number="")
-            .values_list("pk", "doc_number")
+            .values_list("pk", "doc_number", "township_id", "village_id")
         ):
             known[("doc", doc)] = pk
+            self._note_place(elsewhere, pk, township_id, village_id)
         by_name_phone: dict[tuple[str, str], int] = {}
         if phones:
             # By phone (indexed), then the name: names have no index.
@@ -883,6 +896,23 @@ class Importer:
                 new_people.append(row)
                 self.new_keys[key] = -1
                 counts["new_persons"] += 1
+            elif pid in elsewhere:
+                # Their case is the station's they are on file with; the importer is told,
+                # and shown nothing of them. (Not a problem row: all-or-nothing goes on.)
+                row.township_id, row.village_id = elsewhere[pid]
+                row.elsewhere = True
+                entry[E_LEVEL] = level_warning
+                entry[E_MESSAGES] = {
+                    **row.messages,
+                    result: [
+                        _(
+                            "%(msg)s：已交其所属派出所核查，本单位看不到该人员；"
+                            "如该人员现住本辖区，请在“人员—移交申请”中申请移交"
+                        )
+                        % {"msg": ELSEWHERE}
+                    ],
+                }
+                counts["elsewhere"] += 1
             plan.append((row, entry))
         if not self.store:
             for _row, entry in plan:
@@ -1012,6 +1042,17 @@ class Importer:
                 ],
             )
 
+    def _note_place(
+        self,
+        elsewhere: dict[int, tuple[int | None, int | None]],
+        pk: int,
+        township_id: int | None,
+        village_id: int | None,
+    ) -> None:
+        station_id = self.station_by_township.get(township_id) if township_id else None
+        if not holds(self.scope, township_id=township_id, station_id=station_id):
+            elsewhere[pk] = (township_id, village_id)
+
     def _entries(self, entries: list[list[Any]]) -> list[int]:
         ids = reserve_ids(ListEntry, len(entries))
         insert_rows(ListEntry, ENTRY_FIELDS, entries, ids=ids)
@@ -1068,12 +1109,21 @@ class Importer:
         for case in QuarantineCase.objects.filter(pk__in=list(fill)):
             row = fill[case.pk]
             dirty = False
+            # A row about someone on file elsewhere fills what is not a place: where their
+            # case is followed is not the importer's to say.
+            places = (
+                ()
+                if row.elsewhere
+                else (
+                    ("township_id", row.township_id),
+                    ("village_id", row.village_id),
+                )
+            )
             for attr, value in (
                 ("came_from_code", row.came_from_code),
                 ("came_from", row.came_from),
                 ("arrival_date", row.arrival_date),
-                ("township_id", row.township_id),
-                ("village_id", row.village_id),
+                *places,
             ):
                 if value and not getattr(case, attr):
                     setattr(case, attr, value)
@@ -1124,7 +1174,7 @@ ENTRY_FIELDS = (
     "stored",
     "messages",
 )
-E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_STORED, E_MESSAGES = 1, 5, 6, 7, 9, 10
+E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_LEVEL, E_STORED, E_MESSAGES = 1, 5, 6, 7, 8, 9, 10
 E_ID = len(ENTRY_FIELDS)  # appended once the entries are written
 
 
@@ -1308,11 +1358,25 @@ def list_import_enqueue(*, list_import: ListImport) -> None:
 @transaction.atomic
 def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> QuarantineCase:
     """Confirm (the known person) or reject (a new person): the held row then joins or
-    opens a case like any other."""
-    from fangkong.people.services import PersonInput, person_register
+    opens a case like any other.
+
+    Decided only by whoever is in charge of the person on file (people/ownership.py): the
+    importer from another jurisdiction cannot see them to compare. Confirmed, the row is
+    theirs, and their case goes where the list says only if the list's importer was in
+    charge of them (as Importer does with ID numbers)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.people.ownership import person_in_charge
+    from fangkong.people.services import PersonInput, person_find_or_create
     from fangkong.quarantine.services import case_refer
 
-    locked = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    locked = (
+        PossibleDuplicate.objects.select_for_update(of=("self",))  # not its nullable joins
+        .select_related("person__township", "entry__list_import__created_by")
+        .get(pk=duplicate.pk)
+    )
+    if not person_in_charge(by, locked.person):
+        raise PermissionDenied(_("该人员不在本单位辖区，由其所属派出所确认"))
     if locked.status != PossibleDuplicate.Status.PENDING:
         raise ValidationError(_("该记录已处理过"))
     data = locked.data
@@ -1320,8 +1384,10 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     village = Village.objects.filter(pk=data.get("village_id")).first()
     if same:
         person = locked.person
+        if not person_in_charge(locked.entry.list_import.created_by, person):
+            township, village = person.township, person.village
     else:
-        person, _created = person_register(
+        person, created = person_find_or_create(
             data=PersonInput(
                 name=data["name"],
                 doc_type=data.get("doc_type") or Person.DocType.NONE,
@@ -1337,7 +1403,7 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
             ),
             by=by,
         )
-        if not person.id_unverified:
+        if created and not person.id_unverified:
             Person.objects.filter(pk=person.pk).update(id_unverified=True)
     arrival = data.get("arrival_date")
     case, _opened = case_refer(

@@ -1,18 +1,25 @@
-"""fangkong token create --checkpoint CODE --user USERNAME: a device's bearer token."""
+"""fangkong token create --checkpoint CODE --user USERNAME: a device's bearer token.
+
+Only for a user whose role registers at checkpoints, at a checkpoint they are posted to
+(checkpoints/services.py token_refusal); creation and revocation are audited."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fangkong.accounts.models import User
 from fangkong.checkpoints.models import Checkpoint, DeviceToken
-from fangkong.checkpoints.services import token_create
+from fangkong.checkpoints.services import token_create, token_revoke
 
 
 class Command(BaseCommand):
-    help = "检查站设备令牌：create 新建（令牌只显示一次，只保存其摘要）；list 列出；revoke 吊销。"
+    help = (
+        "检查站设备令牌：create 新建（令牌只显示一次，只保存其摘要；只能发给安排在该检查站的"
+        "检查站角色用户）；list 列出；revoke 吊销。新建和吊销均记入审计日志。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,7 +40,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
                 raise CommandError(f"用户不存在或已停用：{options['user']}")
-            _token, raw = token_create(checkpoint=cp, user=user, by=None, name=options["name"])
+            try:
+                _token, raw = token_create(checkpoint=cp, user=user, by=None, name=options["name"])
+            except ValidationError as exc:
+                raise CommandError("；".join(exc.messages)) from exc
             self.stderr.write(f"设备令牌（只显示这一次，请妥善保存）：{cp.name} / {user.username}")
             self.stdout.write(raw)
         elif action == "list":
@@ -43,11 +53,7 @@ class Command(BaseCommand):
                     f"{t.prefix}…  {t.checkpoint.code}  {t.user.username}  {t.name}  {state}"
                 )
         elif action == "revoke":
-            from django.utils import timezone
-
-            n = DeviceToken.objects.filter(
-                prefix=options["prefix"], revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
-            if not n:
+            revoked = token_revoke(prefix=options["prefix"], by=None)
+            if not revoked:
                 raise CommandError("没有找到有效的该前缀令牌")
-            self.stdout.write(f"已吊销 {n} 个令牌")
+            self.stdout.write(f"已吊销 {len(revoked)} 个令牌")
