@@ -24,9 +24,15 @@ def test_passage_pages_and_api_leave_10000_candidates(posts: Posts, who: str) ->
         "/checkpoints/passages/",
         f"/checkpoints/passages/{passage.pk}/",
         f"/checkpoints/trajectory/person/{person.pk}/",
-        f"/people/{person.pk}/",
-        "/people/",
     ]
+    api_urls = ["/api/v1/passages"]
+    if who == "checkpoint":
+        # A checkpoint reads its own registrations, never people's records.
+        for url in (f"/people/{person.pk}/", "/people/", "/api/v1/persons"):
+            assert client.get(url).status_code == 403, url
+    else:
+        urls += [f"/people/{person.pk}/", "/people/"]
+        api_urls += ["/api/v1/persons", f"/api/v1/persons/{person.pk}"]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -34,7 +40,7 @@ def test_passage_pages_and_api_leave_10000_candidates(posts: Posts, who: str) ->
         assert "赵" in text, url
         assert_discloses_little(text, person)
         assert not any(r in text for r in birth_date_renderings(person.birth_date)), url
-    for url in ("/api/v1/passages", "/api/v1/persons", f"/api/v1/persons/{person.pk}"):
+    for url in api_urls:
         response = client.get(url)
         assert response.status_code == 200, url
         text = json_text(response.json())
