@@ -186,6 +186,8 @@ def _database() -> dict[str, Any]:
         }
     else:
         db.setdefault("OPTIONS", {})
+        # Named in pg_stat_activity: `fangkong restore` lists the sessions it refuses beside.
+        db["OPTIONS"].setdefault("application_name", "fangkong")
         db["CONN_HEALTH_CHECKS"] = True
     db["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
     return db
