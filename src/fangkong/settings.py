@@ -101,6 +101,8 @@ def _audit_key() -> str:
 
 
 FANGKONG_AUDIT_KEY = _audit_key()
+# Set by the deployment (not generated into var/ beside the database): `check --deploy`.
+FANGKONG_AUDIT_KEY_CONFIGURED = bool(envstr("AUDIT_KEY"))
 # Every chain head printed (daily report, `fangkong audit verify`) is also appended here,
 # outside the database; `audit verify` checks the chain still contains each of them.
 FANGKONG_AUDIT_HEADS_FILE = Path(envstr("AUDIT_HEADS_FILE", str(VAR_DIR / "audit-heads.txt")))

@@ -210,7 +210,7 @@ def test_old_unkeyed_records_are_rechained_once_and_a_break_found_stays_on_recor
     marker = AuditEntry.objects.order_by("-pk").first()
     assert marker is not None and marker.object_type == "accounts.auditchain"
     assert marker.changes["records"] == [None, n]
-    assert marker.changes["legacy_chain"] == [None, "完好"]
+    assert marker.changes["previous_chain"] == [None, "完好"]
 
     third = AuditEntry.objects.order_by("pk")[2].pk
     legacy_chain(break_at=third)
@@ -218,7 +218,7 @@ def test_old_unkeyed_records_are_rechained_once_and_a_break_found_stays_on_recor
     assert state == f"在记录 #{third} 处断开（记录内容与哈希不符）"
     assert audit_verify().broken_at is None
     marker = AuditEntry.objects.order_by("-pk").first()
-    assert marker is not None and marker.changes["legacy_chain"] == [None, state]
+    assert marker is not None and marker.changes["previous_chain"] == [None, state]
 
 
 def test_parse_head_reads_what_reports_and_verify_print() -> None:
@@ -298,3 +298,36 @@ def test_the_daily_report_prints_the_chain_head_and_a_later_cut_is_found(
     copied.write_text(lines[-1], encoding="utf-8")  # the line as printed on the report
     with pytest.raises(CommandError, match="已不在链中"):
         call_command("audit", "verify", "--no-heads-file", "--heads", str(copied))
+
+
+def test_after_the_key_is_lost_rechain_says_what_it_found_and_keeps_redactions(
+    world: World, settings: Any, capsys: Any
+) -> None:
+    import datetime
+
+    from fangkong.core.purge import purge_personal_data
+    from fangkong.quarantine.models import CaseStatus
+    from fangkong.quarantine.services import case_refer, case_transition
+
+    user = world.users["command"]
+    case, _ = case_refer(person=world.person_b, source="station", by=user)
+    case_transition(case=case, to=CaseStatus.NOT_IN_COUNTY, by=user, reason="已离开本县")
+    purge_personal_data(before=datetime.date(2100, 1, 1), by=None)
+    assert AuditEntry.objects.exclude(redacted_by=None).exists()
+    call_command("audit", "verify")
+    old_heads = settings.FANGKONG_AUDIT_HEADS_FILE.read_text()
+
+    settings.FANGKONG_AUDIT_KEY = "a-new-key-after-the-old-one-was-lost-" + "n" * 20
+    assert audit_verify().broken_at is not None
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("audit", "rechain")
+    call_command("audit", "rechain", "--yes")
+    out = capsys.readouterr().out
+    assert "用当前密钥核对现有的链：在记录 #1 处断开" in out
+    marker = AuditEntry.objects.order_by("-pk").first()
+    assert marker is not None and marker.changes["previous_chain"][1].startswith("在记录 #1 处断开")
+    assert audit_verify().broken_at is None  # redacted records and their purge still agree
+    # The heads written under the old hashes are kept aside; verify reads the new file.
+    aside = list(settings.FANGKONG_AUDIT_HEADS_FILE.parent.glob("audit-heads.txt.before-*"))
+    assert len(aside) == 1 and aside[0].read_text() == old_heads
+    call_command("audit", "verify")

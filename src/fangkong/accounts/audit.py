@@ -33,6 +33,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -468,6 +469,22 @@ def record_head(head: ChainHead, where: str) -> None:
         pass
 
 
+def restart_heads_file(where: str) -> Path | None:
+    """After the chain was replaced (a restore, a re-chaining), the heads written before
+    describe records that are gone or hashes that changed: the file is kept aside under a
+    new name (returned) and a new one starts with the current head."""
+    from fangkong.core import clock
+
+    heads = Path(settings.FANGKONG_AUDIT_HEADS_FILE)
+    aside = None
+    if heads.exists():
+        stamp = clock.system_now().strftime("%Y%m%d-%H%M%S")
+        aside = heads.with_name(f"{heads.name}.before-{stamp}")
+        heads.rename(aside)
+    record_head(audit_head(), where)
+    return aside
+
+
 def audit_verify(*, chunk: int = 5000, expect: Iterable[ChainHead] = ()) -> ChainReport:
     """Walk the chain in id order and report the first broken link.
 
@@ -629,65 +646,80 @@ def audit_entries_mentioning(numbers: set[str], names: set[str], *, chunk: int =
         last = rows[-1][0]
 
 
-def audit_rechain(entry_model: Any, head_model: Any, *, chunk: int = 2000) -> str:
-    """Re-chain every record with the key (migration accounts.0005): first check the old,
-    unkeyed chain and say what was found, then compute each record's personal digest, link
-    and keyed hash, move the head, and — if there were records — append one record stating
-    the change and the old chain's state, so a break found before stays on the record."""
+def audit_rechain(
+    entry_model: Any,
+    head_model: Any,
+    *,
+    found: str | None = None,
+    reason: str = "审计链改为带密钥的哈希链",
+    chunk: int = 2000,
+) -> str:
+    """Re-chain every record with the current key, once: in migration accounts.0005 (the
+    old chain was unkeyed SHA-256: checked here first, `found` None) and by `fangkong audit
+    rechain` after the key was lost or replaced (`found`: what audit_verify said before).
+    Then each record's digest (kept for a redacted one), link and hash are computed, the head
+    moved, and — if there were records — one record appended stating `reason`, the old head
+    and the old chain's state, so a break found before stays on the record. Returns the
+    state. Runs in one transaction."""
     from fangkong.core import clock
 
-    prev = GENESIS
-    state = "完好"
-    count = 0
-    last_id = 0
-    while True:
-        batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
-        if not batch:
-            break
-        for entry in batch:
-            if state == "完好":
-                if entry.prev_hash != prev:
-                    state = f"在记录 #{entry.pk} 处断开（上一条记录的哈希不符）"
-                elif entry.hash != legacy_entry_digest(entry, prev):
-                    state = f"在记录 #{entry.pk} 处断开（记录内容与哈希不符）"
-            prev = entry.hash
-            last_id = entry.pk
-            count += 1
-    head, _created = head_model.objects.select_for_update().get_or_create(pk=1)
-    if state == "完好" and head.last_hash and head.last_hash != prev:
-        state = "链尾记录缺失"
-    if count == 0:
+    with transaction.atomic():
+        prev = GENESIS
+        state = found or "完好"
+        count = 0
+        last_id = 0
+        while True:
+            batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+            if not batch:
+                break
+            for entry in batch:
+                if found is None and state == "完好":
+                    if entry.prev_hash != prev:
+                        state = f"在记录 #{entry.pk} 处断开（上一条记录的哈希不符）"
+                    elif entry.hash != legacy_entry_digest(entry, prev):
+                        state = f"在记录 #{entry.pk} 处断开（记录内容与哈希不符）"
+                prev = entry.hash
+                last_id = entry.pk
+                count += 1
+        head, _created = head_model.objects.select_for_update().get_or_create(pk=1)
+        if found is None and state == "完好" and head.last_hash and head.last_hash != prev:
+            state = "链尾记录缺失"
+        if count == 0:
+            return state
+        old_head = f"#{last_id} {prev}"
+        prev = GENESIS
+        last_id = 0
+        while True:
+            batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+            if not batch:
+                break
+            for entry in batch:
+                if entry.redacted_by is None:
+                    entry.personal_digest = personal_digest(entry.object_repr, entry.changes)
+                # A redacted record keeps its digest: what it covered is gone.
+                entry.prev_hash = prev
+                entry.hash = prev = entry_digest(entry, prev)
+            entry_model.objects.bulk_update(batch, ["personal_digest", "prev_hash", "hash"])
+            last_id = batch[-1].pk
+        marker = entry_model(
+            at=clock.now(),
+            action="update",
+            object_type="accounts.auditchain",
+            object_repr=reason,
+            changes={
+                "records": [None, count],
+                "previous_head": [None, old_head],
+                "previous_chain": [None, state],
+            },
+            ip=None,
+            path="",
+            actor_name="",
+        )
+        prev = _seal(marker, prev)
+        marker.save()
+        head.last_id, head.last_hash = marker.pk, prev
+        head.save(update_fields=["last_id", "last_hash"])
         return state
-    legacy_head = f"#{last_id} {prev}"
-    prev = GENESIS
-    last_id = 0
-    while True:
-        batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
-        if not batch:
-            break
-        for entry in batch:
-            prev = _seal(entry, prev)
-        entry_model.objects.bulk_update(batch, ["personal_digest", "prev_hash", "hash"])
-        last_id = batch[-1].pk
-    marker = entry_model(
-        at=clock.now(),
-        action="update",
-        object_type="accounts.auditchain",
-        object_repr="审计链改为带密钥的哈希链",
-        changes={
-            "records": [None, count],
-            "legacy_head": [None, legacy_head],
-            "legacy_chain": [None, state],
-        },
-        ip=None,
-        path="",
-        actor_name="",
-    )
-    prev = _seal(marker, prev)
-    marker.save()
-    head.last_id, head.last_hash = marker.pk, prev
-    head.save(update_fields=["last_id", "last_hash"])
-    return state
 
 
 def audit_create(*, actor: User | None, obj: models.Model) -> AuditEntry:

@@ -28,4 +28,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
-        from fangkong.core import lookups  # noqa: F401 — registers CharField's `prefix`
+        from fangkong.core import checks, lookups  # noqa: F401 — registers `prefix`, checks

@@ -3,10 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.core import clock
 from fangkong.core.backup import other_sessions, restore_from
 from fangkong.core.running import ProcessesRunning, exclusive
 
@@ -60,16 +58,10 @@ class Command(BaseCommand):
 
     def _start_heads_file(self, backup: Path) -> None:
         """The heads written since the backup was taken describe a chain the restore has
-        just replaced: the file is kept aside (renamed) and a new one starts with the
-        restored chain's head."""
-        from fangkong.accounts.audit import audit_head, record_head
+        just replaced: kept aside, and a new file starts with the restored head."""
+        from fangkong.accounts.audit import audit_head, restart_heads_file
 
-        heads = Path(settings.FANGKONG_AUDIT_HEADS_FILE)
-        if heads.exists():
-            stamp = clock.system_now().strftime("%Y%m%d-%H%M%S")
-            aside = heads.with_name(f"{heads.name}.before-restore-{stamp}")
-            heads.rename(aside)
+        aside = restart_heads_file(f"restore {backup.name}")
+        if aside is not None:
             self.stdout.write(f"此前记下的审计链头已另存为 {aside}。")
-        head = audit_head()
-        record_head(head, f"restore {backup.name}")
-        self.stdout.write(f"恢复后的审计链头：{head}")
+        self.stdout.write(f"恢复后的审计链头：{audit_head()}")
