@@ -323,9 +323,11 @@ def test_after_the_key_is_lost_rechain_says_what_it_found_and_keeps_redactions(
         call_command("audit", "rechain")
     call_command("audit", "rechain", "--yes")
     out = capsys.readouterr().out
-    assert "用当前密钥核对现有的链：在记录 #1 处断开" in out
+    first = AuditEntry.objects.order_by("pk").values_list("pk", flat=True)[0]
+    assert f"用当前密钥核对现有的链：在记录 #{first} 处断开" in out
     marker = AuditEntry.objects.order_by("-pk").first()
-    assert marker is not None and marker.changes["previous_chain"][1].startswith("在记录 #1 处断开")
+    assert marker is not None
+    assert marker.changes["previous_chain"][1].startswith(f"在记录 #{first} 处断开")
     assert audit_verify().broken_at is None  # redacted records and their purge still agree
     # The heads written under the old hashes are kept aside; verify reads the new file.
     aside = list(settings.FANGKONG_AUDIT_HEADS_FILE.parent.glob("audit-heads.txt.before-*"))

@@ -460,6 +460,7 @@ def record_head(head: ChainHead, where: str) -> None:
     if head.last_id == 0:
         return
     path = settings.FANGKONG_AUDIT_HEADS_FILE
+    # The machine's time, not the working day: this file is read when something went wrong.
     line = f"{clock.system_now().isoformat(timespec='seconds')} {head} {where}\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
