@@ -84,6 +84,13 @@ def _user(username: str, role: str, **kw: Any) -> User:
     )
 
 
+@pytest.fixture(autouse=True)
+def _audit_heads_file(settings: Any, tmp_path: Any) -> None:
+    """Each test writes the audit chain heads it prints (reports, `audit verify`) to its own
+    file: a head from another test's database is not in this one's chain."""
+    settings.FANGKONG_AUDIT_HEADS_FILE = tmp_path / "audit-heads.txt"
+
+
 @pytest.fixture
 def world(db: None) -> World:
     load_reference_data()

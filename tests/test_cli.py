@@ -53,12 +53,16 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
         [str(FANGKONG), "check", "--deploy"], env=env, capture_output=True, text=True
     )
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+    assert "fangkong.W002" in result.stdout + result.stderr  # the audit key beside the data
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "audit_key").write_text("a-key-kept-apart-" + "q" * 40)
     env.update(
         {
             "FANGKONG_HTTPS": "true",
             "FANGKONG_SSL_REDIRECT": "true",
             "FANGKONG_SECRET_KEY": "x" * 60 + "-long-random-production-secret-!@#$%^&*()",
             "FANGKONG_ALLOWED_HOSTS": "fangkong.gaj.local",
+            "FANGKONG_AUDIT_KEY_FILE": str(tmp_path / "etc" / "audit_key"),
         }
     )
     # Behind TLS means behind nginx: without it on the trusted list every client is nginx.

@@ -58,6 +58,9 @@ COMMANDS = [
 ]
 
 
+RUNNING_ROLES = {"db_worker": "worker", "runserver": "runserver"}
+
+
 def print_help() -> None:
     print("fangkong — 疫情防控指挥平台 / epidemic prevention and control command platform\n")
     print("用法 Usage: fangkong <命令 command> [选项 options]\n")
@@ -82,6 +85,15 @@ def main(argv: list[str] | None = None) -> None:
         return
     from django.core.management import execute_from_command_line
 
+    if argv[1] in RUNNING_ROLES:
+        # The task worker and the development server say they run, like the web processes
+        # (fangkong/wsgi.py), so that `restore` refuses beside them (core/running.py).
+        import django
+
+        from fangkong.core.running import register
+
+        django.setup()
+        register(RUNNING_ROLES[argv[1]])
     execute_from_command_line(["fangkong", *argv[1:]])
 
 

@@ -83,6 +83,45 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _generated_once(path: Path) -> str:
+    """A random key written once into `path` (mode 600) and read from it ever after. The
+    first process to write it wins: several gunicorn workers starting together must all
+    read the same key, so it is written aside and linked into place (link fails if taken)."""
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _audit_key() -> str:
+    """The key of the audit trail's HMAC chain (accounts/audit.py). Kept outside the
+    database so that someone who can write to the database cannot recompute a consistent
+    chain; never the secret key, which the web processes hold and may leak by other ways."""
+    key = envstr("AUDIT_KEY") or _generated_once(VAR_DIR / "audit_key")
+    if key == SECRET_KEY:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "FANGKONG_AUDIT_KEY 不能与 FANGKONG_SECRET_KEY 相同（审计链密钥须单独保管）。"
+        )
+    return key
+
+
+FANGKONG_AUDIT_KEY = _audit_key()
+# Set by the deployment (not generated into var/ beside the database): `check --deploy`.
+FANGKONG_AUDIT_KEY_CONFIGURED = bool(envstr("AUDIT_KEY"))
+# Every chain head printed (daily report, `fangkong audit verify`) is also appended here,
+# outside the database; `audit verify` checks the chain still contains each of them.
+FANGKONG_AUDIT_HEADS_FILE = Path(envstr("AUDIT_HEADS_FILE", str(VAR_DIR / "audit-heads.txt")))
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -171,6 +210,8 @@ def _database() -> dict[str, Any]:
         }
     else:
         db.setdefault("OPTIONS", {})
+        # Named in pg_stat_activity: `fangkong restore` lists the sessions it refuses beside.
+        db["OPTIONS"].setdefault("application_name", "fangkong")
         db["CONN_HEALTH_CHECKS"] = True
     db["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
     return db

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import pytest
 from docx import Document
 
 from fangkong.command.report import annex_sheets, build_daily_report
@@ -28,6 +29,7 @@ def _stats(n: int) -> dict[str, object]:
     return {"date": DAY.isoformat(), "sections": [section], "figures": {}}
 
 
+@pytest.mark.django_db  # the report ends with the audit chain's head, read from the database
 def test_word_report_shows_the_first_rows_and_the_annex_has_all() -> None:
     stats = _stats(SHOWN_ROWS + 25)
     buffer = io.BytesIO()

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.models import User
 from fangkong.core.admin import AuditedAdmin
 
 # django-otp registers its TOTP devices in the admin site, secret key and QR code included:
@@ -16,19 +17,28 @@ from fangkong.core.admin import AuditedAdmin
 # through the enrolment pages and the audited reset (accounts/mfa.py).
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+# Access is decided by each user's role (accounts/roles.py), not by Django's groups and
+# per-user permissions: neither is offered here, so nothing grants a right outside the roles.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    """Accounts. A user's own phone is not shown here (it is personal data, not what an
+    account needs); the audit trail is read on its own page (/audit/), not here."""
+
     list_display = ["username", "display_name", "role", "unit", "township", "is_active"]
     list_filter = ["role", "is_active", "unit"]
     search_fields = ["username", "display_name"]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (None, {"fields": ("username", "password")}),
         (
             _("岗位与管辖"),
-            {"fields": ("display_name", "kind", "role", "officer", "unit", "township", "phone")},
+            {"fields": ("display_name", "kind", "role", "officer", "unit", "township")},
         ),
+        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
@@ -38,20 +48,19 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         ),
     )
 
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail cannot be edited or deleted from the UI."""
-
-    list_display = ["at", "actor_name", "action", "object_type", "object_id", "object_repr", "ip"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["actor_name", "object_repr", "object_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Setting someone's password from the admin is audited, in one transaction with
+        the change (the admin answers a saved password with a redirect)."""
+        with transaction.atomic():
+            response: HttpResponse = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+                user = User.objects.get(pk=id)
+                audit_record(
+                    actor=request.user,  # type: ignore[arg-type]
+                    action="password",
+                    obj=user,
+                    changes={"by": [None, "admin"]},
+                )
+        return response

@@ -3,6 +3,20 @@
 Services call `audit_record()` inside their transaction, so an entry exists exactly when the
 change it describes was committed. Values of personal fields are stored masked: the audit
 trail says *that* an ID number changed without becoming a second copy of it.
+
+The records form a keyed hash chain. Each record's `hash` is an HMAC-SHA256, with a key kept
+outside the database (settings.FANGKONG_AUDIT_KEY), of the hash before it and the record's
+non-personal content: time, actor, action, object type and id, the names of the changed
+fields, address and path — and `personal_digest`, a keyed digest of its personal part (the
+object's label and the values in `changes`). So:
+
+- someone who can write to the database but lacks the key cannot recompute a consistent
+  chain after changing, inserting or deleting a record;
+- a purge replaces the personal part of old records (`audit_redact`), keeps their stored
+  digest, and the chain still verifies; the purge's own record states how many records it
+  redacted and a digest of their ids, so a record cannot be "redacted" by anyone else;
+- cutting the tail and rewinding the stored head is found against a head recorded earlier,
+  outside the database (`fangkong audit verify --expect`, the daily report, the heads file).
 """
 
 from __future__ import annotations
@@ -11,13 +25,18 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import functools
 import hashlib
+import hmac
 import json
+import re
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -40,8 +59,9 @@ request_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar
 )
 
 # Field names whose values are personal data: masked in the audit trail as on any page,
-# by the disclosure rule (the birth date too: beside a masked ID number it names it).
-MASKERS = HIDDEN
+# by the disclosure rule (the birth date too: beside a masked ID number it names it). A
+# password hash is nobody's business, not even the audit trail's.
+MASKERS = {**HIDDEN, "password": lambda _value: "******"}
 
 
 def _plain(field: str, value: Any) -> Any:
@@ -87,10 +107,66 @@ def id_runs(ids: list[int]) -> list[list[int] | int]:
 
 
 GENESIS = "0" * 64
+# What a purge leaves in place of a personal value.
+REDACTED = "（已清除）"
+# The key, in a purge's own record, that states which records it redacted.
+REDACTION_CLAIM = "audit_redacted"
 
 
-def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
-    """The hash of one record: its content and the hash of the record before it."""
+@functools.lru_cache(maxsize=4)
+def _subkeys(key: str) -> tuple[bytes, bytes]:
+    """Two keys derived from the audit key: one for the chain, one for personal digests."""
+    raw = key.encode("utf-8")
+    return (
+        hmac.new(raw, b"fangkong audit chain", hashlib.sha256).digest(),
+        hmac.new(raw, b"fangkong audit personal part", hashlib.sha256).digest(),
+    )
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+def personal_digest(object_repr: str, changes: Any) -> str:
+    """The keyed digest of a record's personal part. Keyed, so that after a purge nobody
+    without the key can test a guessed name or number against the digest left behind."""
+    key = _subkeys(settings.FANGKONG_AUDIT_KEY)[1]
+    return hmac.new(key, _canonical([object_repr, changes]), hashlib.sha256).hexdigest()
+
+
+def _changed_fields(changes: Any) -> list[str]:
+    return sorted(changes) if isinstance(changes, dict) else []
+
+
+def entry_digest(entry: Any, prev_hash: str) -> str:
+    """The hash of one record: the hash before it, its non-personal content and the digest
+    of its personal part, under the chain key. `entry` is an AuditEntry (or the historical
+    model of a migration)."""
+    at = entry.at.astimezone(datetime.UTC).isoformat()
+    payload = _canonical(
+        [
+            prev_hash,
+            at,
+            entry.actor_id,
+            entry.actor_name,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            _changed_fields(entry.changes),
+            entry.personal_digest,
+            entry.ip,
+            entry.path,
+        ]
+    )
+    key = _subkeys(settings.FANGKONG_AUDIT_KEY)[0]
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def legacy_entry_digest(entry: Any, prev_hash: str) -> str:
+    """The unkeyed SHA-256 the chain used before it was keyed: only for checking the old
+    chain once, when migration accounts.0005 re-chains it with the key (audit_rechain)."""
     at = entry.at.astimezone(datetime.UTC).isoformat()
     payload = json.dumps(
         [
@@ -112,6 +188,14 @@ def entry_digest(entry: AuditEntry, prev_hash: str) -> str:
         default=str,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _seal(entry: Any, prev_hash: str) -> str:
+    """Fill in a new record's digest, link and hash; returns its hash."""
+    entry.personal_digest = personal_digest(entry.object_repr, entry.changes)
+    entry.prev_hash = prev_hash
+    entry.hash = entry_digest(entry, prev_hash)
+    return str(entry.hash)
 
 
 def audit_record(
@@ -175,8 +259,7 @@ def _append(entries: list[AuditEntry]) -> None:
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         prev = head.last_hash or GENESIS
         for entry in entries:
-            entry.prev_hash = prev
-            entry.hash = prev = entry_digest(entry, prev)
+            prev = _seal(entry, prev)
         if len(entries) == 1:
             entries[0].save()
         else:
@@ -244,6 +327,7 @@ def audit_bulk(
         "path",
         "prev_hash",
         "hash",
+        "personal_digest",
     ]
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
@@ -263,7 +347,7 @@ def audit_bulk(
             probe.object_id = str(object_id)[:40]
             probe.object_repr = object_repr[:200]
             probe.changes = json.loads(json.dumps(changes, default=str))
-            digest = entry_digest(probe, prev)
+            digest = _seal(probe, prev)
             rows.append(
                 (
                     at_db,
@@ -278,6 +362,7 @@ def audit_bulk(
                     ctx.path,
                     prev,
                     digest,
+                    probe.personal_digest,
                 )
             )
             prev = digest
@@ -289,16 +374,120 @@ def audit_bulk(
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """Where the chain ended at some moment: the last record's id and hash."""
+
+    last_id: int
+    last_hash: str
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash}"
+
+    @property
+    def short(self) -> str:
+        """For print (the daily report): 16 hex digits are enough to be checked against."""
+        return f"#{self.last_id} {self.last_hash[:16]}"
+
+
+@dataclass(frozen=True)
 class ChainReport:
     checked: int
     broken_at: int | None  # id of the first record whose hash or link does not match
     reason: str
+    head: ChainHead = field(default_factory=lambda: ChainHead(0, GENESIS))
+    anchors_checked: int = 0
 
 
-def audit_verify(*, chunk: int = 5000) -> ChainReport:
-    """Walk the chain in id order and report the first broken link."""
+# A head written down earlier must be at least this many hex digits of the hash.
+MIN_HEAD_DIGITS = 12
+
+
+def parse_head(text: str) -> ChainHead:
+    """ "#123 3f9a…" or "123:3f9a…" (as printed by the report and by verify) → ChainHead."""
+    cleaned = text.strip().lstrip("#").replace(":", " ")
+    parts = cleaned.split()
+    if len(parts) < 2 or not parts[0].isdigit():
+        raise ValueError(f"链头格式应为“编号:哈希”，如 12345:3f9a1c2d5e6f7a8b：{text.strip()[:80]}")
+    digest = parts[1].lower()
+    if len(digest) < MIN_HEAD_DIGITS or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(
+            f"链头的哈希至少须有 {MIN_HEAD_DIGITS} 位十六进制数字：{text.strip()[:80]}"
+        )
+    return ChainHead(int(parts[0]), digest)
+
+
+_HEAD_IN_TEXT = re.compile(rf"#(\d+)\s+([0-9a-fA-F]{{{MIN_HEAD_DIGITS},64}})\b")
+
+
+def read_heads_file(path: Any) -> list[ChainHead]:
+    """The heads written in a text file: every "#<id> <hash>" in it (the heads file's lines,
+    a daily report's "审计链：#12345 3f9a…" copied out, notes of earlier verifications)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [ChainHead(int(pk), digest.lower()) for pk, digest in _HEAD_IN_TEXT.findall(text)]
+
+
+def audit_head() -> ChainHead:
+    """The chain's head as stored now (the locked head row, not a walk of the table)."""
+    from fangkong.accounts.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or not head.last_hash:
+        return ChainHead(0, GENESIS)
+    return ChainHead(int(head.last_id), head.last_hash)
+
+
+def record_head(head: ChainHead, where: str) -> None:
+    """Write a head that was just printed to the heads file, outside the database, so that
+    `audit verify` can later find a chain cut back behind it. Best effort: a read-only
+    var/ must not stop a report."""
+    from fangkong.core import clock
+
+    if head.last_id == 0:
+        return
+    path = settings.FANGKONG_AUDIT_HEADS_FILE
+    # The machine's time, not the working day: this file is read when something went wrong.
+    line = f"{clock.system_now().isoformat(timespec='seconds')} {head} {where}\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(line)
+    except OSError:
+        pass
+
+
+def restart_heads_file(where: str) -> Path | None:
+    """After the chain was replaced (a restore, a re-chaining), the heads written before
+    describe records that are gone or hashes that changed: the file is kept aside under a
+    new name (returned) and a new one starts with the current head."""
+    from fangkong.core import clock
+
+    heads = Path(settings.FANGKONG_AUDIT_HEADS_FILE)
+    aside = None
+    if heads.exists():
+        stamp = clock.system_now().strftime("%Y%m%d-%H%M%S")
+        aside = heads.with_name(f"{heads.name}.before-{stamp}")
+        heads.rename(aside)
+    record_head(audit_head(), where)
+    return aside
+
+
+def audit_verify(*, chunk: int = 5000, expect: Iterable[ChainHead] = ()) -> ChainReport:
+    """Walk the chain in id order and report the first broken link.
+
+    Each record: its link to the one before, its personal part against its digest (or, if a
+    purge redacted it, the redacted form), its hash under the key. Then every purge's claim
+    (how many records it redacted, a digest of their ids) against the records it redacted,
+    the stored head against the last record, and each head in `expect` (recorded earlier,
+    outside the database) against the record with that id."""
     from fangkong.accounts.models import AuditChainHead, AuditEntry
 
+    wanted = {h.last_id: h for h in expect}
+    anchors = len(wanted)
+    redacted: dict[int, tuple[int, Any]] = {}  # purge record id → (count, sha256 of ids)
+    claims: dict[int, Any] = {}  # purge record id → what it says it redacted
     prev = GENESIS
     checked = 0
     last_id = 0
@@ -309,15 +498,217 @@ def audit_verify(*, chunk: int = 5000) -> ChainReport:
         for entry in batch:
             if entry.prev_hash != prev:
                 return ChainReport(checked, entry.pk, "上一条记录的哈希不符（有记录被删除或插入）")
+            if entry.redacted_by is None:
+                if entry.personal_digest != personal_digest(entry.object_repr, entry.changes):
+                    return ChainReport(checked, entry.pk, "记录内容与哈希不符（记录被修改）")
+                if entry.object_type == PURGE_OBJECT_TYPE and isinstance(entry.changes, dict):
+                    claims[entry.pk] = entry.changes.get(REDACTION_CLAIM)
+            else:
+                if not _is_redacted_form(entry):
+                    return ChainReport(checked, entry.pk, "记录内容与哈希不符（记录被修改）")
+                count, ids = redacted.get(entry.redacted_by, (0, hashlib.sha256()))
+                ids.update(f"{entry.pk},".encode())
+                redacted[entry.redacted_by] = (count + 1, ids)
             if entry.hash != entry_digest(entry, entry.prev_hash):
                 return ChainReport(checked, entry.pk, "记录内容与哈希不符（记录被修改）")
+            anchor = wanted.pop(entry.pk, None)
+            if anchor is not None and not entry.hash.startswith(anchor.last_hash):
+                return ChainReport(
+                    checked,
+                    entry.pk,
+                    f"记录 #{entry.pk} 的哈希与此前记下的链头不符（链被重新计算）",
+                )
             prev = entry.hash
             checked += 1
             last_id = entry.pk
+    for purge_id in sorted(set(redacted) | {k for k, v in claims.items() if v}):
+        count, ids = redacted.get(purge_id, (0, hashlib.sha256()))
+        if claims.get(purge_id) != [None, {"count": count, "ids": ids.hexdigest()}]:
+            return ChainReport(
+                checked, purge_id, "被清除的记录与清除操作的记录不符（有记录被擅自清除）"
+            )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash and head.last_hash != prev:
         return ChainReport(checked, head.last_id, "链尾记录缺失（有记录被删除）")
-    return ChainReport(checked, None, "")
+    if wanted:
+        missing = min(wanted)
+        return ChainReport(
+            checked,
+            missing,
+            f"此前记下的链头 #{missing} 已不在链中（链尾被截断）",
+        )
+    return ChainReport(checked, None, "", ChainHead(last_id, prev), anchors)
+
+
+# The object type of a purge's own record (core/purge.py).
+PURGE_OBJECT_TYPE = "core.purge"
+
+
+def _is_redacted_form(entry: Any) -> bool:
+    changes = entry.changes
+    return (
+        entry.object_repr == REDACTED
+        and isinstance(changes, dict)
+        and all(value == REDACTED for value in changes.values())
+    )
+
+
+def redaction_claim(entry_ids: Iterable[int]) -> dict[str, Any]:
+    """What a purge's record says about the records it redacts (checked by audit_verify)."""
+    ids = sorted(entry_ids)
+    digest = hashlib.sha256("".join(f"{pk}," for pk in ids).encode()).hexdigest()
+    return {"count": len(ids), "ids": digest}
+
+
+def audit_redact(*, entry_ids: Iterable[int], by_entry: AuditEntry, chunk: int = 1000) -> int:
+    """Replace the personal part of these records — the object's label and every value in
+    `changes` (the field names stay) — keeping their digest, so the chain still verifies.
+    `by_entry` is the purge's own record, whose changes carry redaction_claim(entry_ids)."""
+    from fangkong.accounts.models import AuditEntry
+
+    ids = sorted(set(entry_ids))
+    done = 0
+    for start in range(0, len(ids), chunk):
+        rows = list(
+            AuditEntry.objects.filter(pk__in=ids[start : start + chunk], redacted_by=None).only(
+                "pk", "changes"
+            )
+        )
+        for row in rows:
+            changes = row.changes if isinstance(row.changes, dict) else {}
+            row.changes = dict.fromkeys(changes, REDACTED)
+            row.object_repr = REDACTED
+            row.redacted_by = by_entry.pk
+        AuditEntry.objects.bulk_update(rows, ["changes", "object_repr", "redacted_by"])
+        done += len(rows)
+    return done
+
+
+def audit_entries_about(subjects: Mapping[str, Iterable[int]]) -> set[int]:
+    """Ids of the records about these objects ({object_type: object ids}), not yet redacted."""
+    from fangkong.accounts.models import AuditEntry
+
+    found: set[int] = set()
+    for object_type, object_ids in subjects.items():
+        keys = sorted({str(pk) for pk in object_ids})
+        for start in range(0, len(keys), 1000):
+            found.update(
+                AuditEntry.objects.filter(
+                    object_type=object_type,
+                    object_id__in=keys[start : start + 1000],
+                    redacted_by=None,
+                ).values_list("pk", flat=True)
+            )
+    return found
+
+
+_WORD = re.compile(r"[0-9A-Za-z]+")
+
+
+def audit_entries_mentioning(numbers: set[str], names: set[str], *, chunk: int = 5000) -> set[int]:
+    """Ids of records whose text holds one of these numbers (ID numbers, document numbers,
+    phones) or — in searches and exports, where free text typed by a user is kept — names.
+    For a purge: these values may sit in records about other objects (an export's filter)."""
+    from fangkong.accounts.models import AuditEntry
+
+    found: set[int] = set()
+    if not numbers and not names:
+        return found
+    wanted = {number.upper() for number in numbers}
+    last = 0
+    while True:
+        rows = list(
+            AuditEntry.objects.filter(pk__gt=last, redacted_by=None)
+            .order_by("pk")
+            .values_list("pk", "action", "object_repr", "changes")[:chunk]
+        )
+        if not rows:
+            return found
+        for pk, action, object_repr, changes in rows:
+            text = object_repr + " " + json.dumps(changes, ensure_ascii=False, default=str)
+            # Numbers as whole words (a set lookup per word, not a scan per number).
+            words = {word.upper() for word in _WORD.findall(text)}
+            if not words.isdisjoint(wanted) or (
+                action in {"export", "reveal"} and any(name in text for name in names)
+            ):
+                found.add(pk)
+        last = rows[-1][0]
+
+
+def audit_rechain(
+    entry_model: Any,
+    head_model: Any,
+    *,
+    found: str | None = None,
+    reason: str = "审计链改为带密钥的哈希链",
+    chunk: int = 2000,
+) -> str:
+    """Re-chain every record with the current key, once: in migration accounts.0005 (the
+    old chain was unkeyed SHA-256: checked here first, `found` None) and by `fangkong audit
+    rechain` after the key was lost or replaced (`found`: what audit_verify said before).
+    Then each record's digest (kept for a redacted one), link and hash are computed, the head
+    moved, and — if there were records — one record appended stating `reason`, the old head
+    and the old chain's state, so a break found before stays on the record. Returns the
+    state. Runs in one transaction."""
+    from fangkong.core import clock
+
+    with transaction.atomic():
+        prev = GENESIS
+        state = found or "完好"
+        count = 0
+        last_id = 0
+        while True:
+            batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+            if not batch:
+                break
+            for entry in batch:
+                if found is None and state == "完好":
+                    if entry.prev_hash != prev:
+                        state = f"在记录 #{entry.pk} 处断开（上一条记录的哈希不符）"
+                    elif entry.hash != legacy_entry_digest(entry, prev):
+                        state = f"在记录 #{entry.pk} 处断开（记录内容与哈希不符）"
+                prev = entry.hash
+                last_id = entry.pk
+                count += 1
+        head, _created = head_model.objects.select_for_update().get_or_create(pk=1)
+        if found is None and state == "完好" and head.last_hash and head.last_hash != prev:
+            state = "链尾记录缺失"
+        if count == 0:
+            return state
+        old_head = f"#{last_id} {prev}"
+        prev = GENESIS
+        last_id = 0
+        while True:
+            batch = list(entry_model.objects.filter(pk__gt=last_id).order_by("pk")[:chunk])
+            if not batch:
+                break
+            for entry in batch:
+                if entry.redacted_by is None:
+                    entry.personal_digest = personal_digest(entry.object_repr, entry.changes)
+                # A redacted record keeps its digest: what it covered is gone.
+                entry.prev_hash = prev
+                entry.hash = prev = entry_digest(entry, prev)
+            entry_model.objects.bulk_update(batch, ["personal_digest", "prev_hash", "hash"])
+            last_id = batch[-1].pk
+        marker = entry_model(
+            at=clock.now(),
+            action="update",
+            object_type="accounts.auditchain",
+            object_repr=reason,
+            changes={
+                "records": [None, count],
+                "previous_head": [None, old_head],
+                "previous_chain": [None, state],
+            },
+            ip=None,
+            path="",
+            actor_name="",
+        )
+        prev = _seal(marker, prev)
+        marker.save()
+        head.last_id, head.last_hash = marker.pk, prev
+        head.save(update_fields=["last_id", "last_hash"])
+        return state
 
 
 def audit_create(*, actor: User | None, obj: models.Model) -> AuditEntry:

@@ -127,8 +127,15 @@ class AuditEntry(models.Model):
     path = models.CharField(_("请求路径"), max_length=200, blank=True)
     # Each record carries the hash of the one before it (accounts/audit.py): an edit or a
     # deletion anywhere breaks the chain from that point, and `fangkong audit verify` says where.
+    # The hash is an HMAC with a key kept outside the database, and it covers the personal
+    # part (object_repr and the values in changes) through its own keyed digest, so that a
+    # purge can replace that part and leave the chain whole.
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
+    personal_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Set by a purge: the id of the purge's own record, which states how many records it
+    # redacted and a digest of their ids (checked by `audit verify`).
+    redacted_by = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计记录")

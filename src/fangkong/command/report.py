@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.audit import audit_head, record_head
 from fangkong.command.daily import daily_stats
 from fangkong.command.selectors import EMERGENCY_START
 from fangkong.core.documents import OfficialDocument, chinese_date
@@ -68,6 +69,11 @@ def build_daily_report(day: datetime.date, stats: dict[str, Any] | None = None) 
         doc.paragraph(_("今日无重要情况。"))
     doc.paragraph(_("附件：%(name)s") % {"name": annex_name(day)}, indent=True)
     doc.signature(bureau, day)
+    # The audit chain's head when the report was made: a report kept or sent upward is a
+    # record outside the database that `fangkong audit verify --expect` can check against.
+    head = audit_head()
+    doc.small_line(_("审计链：%(head)s") % {"head": head.short})
+    record_head(head, f"daily-report {day.isoformat()}")
     return doc
 
 

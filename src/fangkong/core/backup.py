@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sqlite3
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +59,27 @@ def backup_to(path: Path) -> Path:
     return path
 
 
+def other_sessions() -> list[str]:
+    """PostgreSQL: the other sessions connected to this database (any host), described for
+    the operator. A restore beside them would drop tables under their feet."""
+    if is_sqlite():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, client_addr, backend_start FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend' ORDER BY backend_start"
+        )
+        rows = cursor.fetchall()
+    return [
+        f"进程 {pid}（{app or '未命名'}，来自 {addr or '本机'}，{start:%m-%d %H:%M} 连接）"
+        for pid, app, addr, start in rows
+    ]
+
+
 def restore_from(path: Path) -> None:
+    """Restore the database from a backup. The caller makes sure no fangkong process runs
+    (core/running.py, other_sessions())."""
     if not path.exists():
         raise FileNotFoundError(path)
     if is_sqlite():
@@ -69,19 +87,24 @@ def restore_from(path: Path) -> None:
         try:
             ok = check.execute("PRAGMA integrity_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise ValueError(f"不是有效的SQLite备份文件：{exc}") from exc
-        finally:
             check.close()
+            raise ValueError(f"不是有效的SQLite备份文件：{exc}") from exc
         if ok != "ok":
+            check.close()
             raise ValueError(f"备份文件已损坏：{ok}")
         target = Path(str(settings.DATABASES["default"]["NAME"]))
         connections.close_all()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".restore")
-        os.close(fd)
-        shutil.copyfile(path, tmp)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        Path(tmp).replace(target)
+        # Into the live file, page by page under SQLite's own lock — not a new file put in
+        # its place: a process still holding the old file open would go on writing to a
+        # file nobody reads, and what it acknowledged would be lost. This way every
+        # connection, even one that was missed, reads and writes the restored database.
+        live = sqlite3.connect(target, timeout=60)
+        try:
+            check.backup(live)
+            live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            live.close()
+            check.close()
         return
     args, env = _pg_env()
     name = str(settings.DATABASES["default"]["NAME"])

@@ -35,6 +35,7 @@ KAI_FONT = ("楷体_GB2312", "楷体", "KaiTi")
 SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
+SIZE_5 = Pt(10.5)  # 五号
 LINE_PITCH = Pt(28)
 
 _DIGITS = "零一二三四五六七八九"
@@ -203,6 +204,12 @@ class OfficialDocument:
             p.paragraph_format.right_indent = Pt(64)
             if text:
                 _set_font(p.add_run(text), BODY_FONT, SIZE_3)
+
+    def small_line(self, text: str) -> None:
+        """A line in 五号 at the left, after everything else (e.g. the audit chain's head)."""
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        _set_font(p.add_run(text), BODY_FONT, SIZE_5)
 
     def save(self, target: str | IO[bytes]) -> None:
         self.doc.save(target)

@@ -6,8 +6,14 @@ the daily reports still adds up. Each app may have a `purge.py` with
     def persons_still_needed(before: datetime.date) -> QuerySet  # person ids it must keep
     def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]
         # anonymise its own personal fields for those persons / for its rows before `before`
+    def audit_subjects(before, person_ids) -> dict[str, set[int]]
+        # {object_type: ids}: objects whose audit records lose their personal part
+    def audit_mentions(person_ids) -> tuple[set[str], set[str]]
+        # (numbers, names) to look for in the text of every other audit record
 
-`fangkong purge --closed-before DATE` runs them all in one transaction and audits it.
+`fangkong purge --closed-before DATE` runs them all in one transaction and audits it. The
+audit trail is purged too: the records found are redacted (accounts.audit.audit_redact),
+the purge's own record says how many and which, and `audit verify` still passes.
 """
 
 from __future__ import annotations
@@ -20,7 +26,15 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import transaction
 
-from fangkong.accounts.audit import audit_record
+from fangkong.accounts.audit import (
+    PURGE_OBJECT_TYPE,
+    REDACTION_CLAIM,
+    audit_entries_about,
+    audit_entries_mentioning,
+    audit_record,
+    audit_redact,
+    redaction_claim,
+)
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -61,18 +75,39 @@ def purge_personal_data(
     *, before: datetime.date, by: User | None, dry_run: bool = False
 ) -> dict[str, int]:
     person_ids = purgeable_person_ids(before)
+    modules = _modules()
+    # What the audit trail holds about them is found before the rows are anonymised.
+    subjects: dict[str, set[int]] = {}
+    numbers: set[str] = set()
+    names: set[str] = set()
+    for module in modules:
+        found = getattr(module, "audit_subjects", None)
+        if found is not None:
+            for object_type, ids in found(before, person_ids).items():
+                subjects.setdefault(object_type, set()).update(ids)
+        mentions = getattr(module, "audit_mentions", None)
+        if mentions is not None:
+            more_numbers, more_names = mentions(person_ids)
+            numbers |= more_numbers
+            names |= more_names
     counts: dict[str, int] = {}
-    for module in _modules():
+    for module in modules:
         fn = getattr(module, "purge", None)
         if fn is not None:
             counts.update(fn(before, person_ids))
-    audit_record(
+    entry_ids = audit_entries_about(subjects) | audit_entries_mentioning(numbers, names)
+    counts["accounts.auditentry"] = len(entry_ids)
+    record = audit_record(
         actor=by,
         action="delete",
-        object_type="core.purge",
+        object_type=PURGE_OBJECT_TYPE,
         object_repr=f"清除 {before} 之前已结案的个人信息" + ("（演练）" if dry_run else ""),
-        changes={k: [None, v] for k, v in counts.items()},
+        changes={
+            **{k: [None, v] for k, v in counts.items()},
+            REDACTION_CLAIM: [None, redaction_claim(entry_ids)],
+        },
     )
+    audit_redact(entry_ids=entry_ids, by_entry=record)
     if dry_run:
         transaction.set_rollback(True)
     return counts

@@ -1,7 +1,10 @@
+"""Reference data of the organisation: townships and villages, units, working groups.
+Officers (names, phones) are kept on their own pages (/org/officers/), not here."""
+
 from django.contrib import admin
 
 from fangkong.core.admin import AuditedAdmin
-from fangkong.org.models import Officer, Township, Unit, Village, WorkingGroup
+from fangkong.org.models import Township, Unit, Village, WorkingGroup
 
 
 class VillageInline(admin.TabularInline):
@@ -38,13 +41,6 @@ class UnitAdmin(AuditedAdmin):
                 for child in Unit.objects.filter(path__startswith=old).exclude(pk=obj.pk):
                     child.path = path + child.path[len(old) :]
                     child.save(update_fields=["path"])
-
-
-@admin.register(Officer)
-class OfficerAdmin(AuditedAdmin):
-    list_display = ["name", "badge_number", "kind", "unit", "status", "party_member"]
-    list_filter = ["kind", "status", "unit"]
-    search_fields = ["name", "badge_number", "name_initials"]
 
 
 @admin.register(WorkingGroup)

@@ -16,6 +16,27 @@ def persons_still_needed(before: datetime.date) -> QuerySet[Person]:
     return Person.objects.filter(updated_at__gte=start).values_list("pk", flat=True)  # type: ignore[return-value]
 
 
+def audit_subjects(before: datetime.date, person_ids: set[int]) -> dict[str, set[int]]:
+    """The audit records about these people (created, changed, revealed) lose their
+    personal part with them."""
+    return {Person._meta.label_lower: set(person_ids)}
+
+
+def audit_mentions(person_ids: set[int]) -> tuple[set[str], set[str]]:
+    """(numbers, names) of these people: the audit trail may hold them in records about
+    other things — what was searched for in an export, the purpose of a reveal."""
+    numbers: set[str] = set()
+    names: set[str] = set()
+    rows = Person.objects.filter(pk__in=person_ids).values_list(
+        "id_number", "doc_number", "phone", "name"
+    )
+    for id_number, doc_number, phone, name in rows.iterator(chunk_size=2000):
+        numbers.update(v for v in (id_number, doc_number, phone) if v and len(v) >= 6)
+        if name and len(name) >= 2:
+            names.add(name)
+    return numbers, names
+
+
 def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
     n = Person.objects.filter(pk__in=person_ids).update(
         name="（已清除）",

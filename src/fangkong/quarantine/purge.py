@@ -4,10 +4,22 @@ for the rest, team members' phones and follow-up notes go."""
 from __future__ import annotations
 
 import datetime
+import functools
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from fangkong.quarantine.models import OPEN_STATUSES, FollowUp, QuarantineCase, TeamMember
+from fangkong.quarantine.models import (
+    OPEN_STATUSES,
+    Alert,
+    CaseReferral,
+    CaseTransition,
+    FollowUp,
+    PossibleDuplicate,
+    QuarantineCase,
+    TeamMember,
+)
 
 
 def _closed_before(before: datetime.date) -> Q:
@@ -21,6 +33,32 @@ def persons_still_needed(before: datetime.date) -> QuerySet[QuarantineCase]:
     )
 
 
+def audit_subjects(before: datetime.date, person_ids: set[int]) -> dict[str, set[int]]:
+    """The audit records about the purged people's cases and everything on them: a case's
+    label is its person's name, a follow-up holds temperatures and notes, a team member a
+    name and phone."""
+    cases = set(
+        QuarantineCase.objects.filter(_closed_before(before), person_id__in=person_ids).values_list(
+            "pk", flat=True
+        )
+    )
+
+    def on_cases(model: type[Any]) -> set[int]:
+        return set(model.objects.filter(case_id__in=cases).values_list("pk", flat=True))
+
+    return {
+        QuarantineCase._meta.label_lower: cases,
+        FollowUp._meta.label_lower: on_cases(FollowUp),
+        Alert._meta.label_lower: on_cases(Alert),
+        TeamMember._meta.label_lower: on_cases(TeamMember),
+        CaseTransition._meta.label_lower: on_cases(CaseTransition),
+        CaseReferral._meta.label_lower: on_cases(CaseReferral),
+        PossibleDuplicate._meta.label_lower: set(
+            PossibleDuplicate.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
+        ),
+    }
+
+
 def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
     closed = QuarantineCase.objects.filter(_closed_before(before), person_id__in=person_ids)
     cases = closed.update(address_detail="", verification_note="")
@@ -30,10 +68,14 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
     FollowUp.objects.filter(case__in=closed, request_digest__isnull=False).update(
         request_digest=None
     )
+    # A possible duplicate holds the list row's name, phone and address.
+    duplicates = PossibleDuplicate.objects.filter(person_id__in=person_ids).update(data={})
     return {
         "quarantine.case": cases,
         "quarantine.teammember": members,
         "quarantine.followup": notes,
+        "quarantine.possibleduplicate": duplicates,
+        **purge_imports(before),
     }
 
 
@@ -45,7 +87,8 @@ def purge_imports(before: datetime.date) -> dict[str, int]:
     old = ListImport.objects.filter(created_at__lt=start)
     files = 0
     for li in old.exclude(file=""):
-        li.file.delete(save=False)
+        # Deleted once the purge commits: a dry run (rolled back) keeps every file.
+        transaction.on_commit(functools.partial(li.file.storage.delete, li.file.name))
         files += 1
     old.update(file="")
     rows = ListEntry.objects.filter(list_import__in=old).update(raw=[], name="", messages={})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fangkong.accounts.audit import audit_head
 from fangkong.command.report import write_daily_report
 from fangkong.core.clock import work_day
 
@@ -40,3 +41,4 @@ class Command(BaseCommand):
         if annex:
             self.stdout.write(f"已生成 {annex}")
         self.stdout.write(f"{len(stats['sections'])} 个板块，{len(stats['figures'])} 项指标")
+        self.stdout.write(f"审计链头（日报末尾亦有）：{audit_head()}")
