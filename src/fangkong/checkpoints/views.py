@@ -32,7 +32,7 @@ from fangkong.checkpoints.forms import (
     monday,
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, SelfRegistration
-from fangkong.core.clock import work_day
+from fangkong.core.clock import work_day, work_now
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
@@ -529,19 +529,34 @@ def tally_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("checkpoints.view")
 def on_duty(request: HttpRequest) -> HttpResponse:
-    # ?at=2020-02-03T10:00 shows the board as it stood then (the demo county lives in 2020).
-    try:
-        at = datetime.datetime.fromisoformat(request.GET.get("at", ""))
-        at = at if timezone.is_aware(at) else timezone.make_aware(at)
-    except ValueError:
-        at = timezone.now()
-    visible = set(selectors.checkpoint_list(user=request.user).values_list("pk", flat=True))
-    shifts = [s for s in selectors.on_duty_now(at=at) if s.checkpoint_id in visible]
-    tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate(at))}
+    """Every checkpoint and who holds it: now, at ?at=2020-02-03T10:00, or the whole roster
+    of ?date=2020-02-01 (where the dashboard's figure for a past day leads)."""
+    today = work_day()
+    day: datetime.date | None = None
+    at: datetime.datetime | None = None
+    with contextlib.suppress(ValueError):
+        day = min(datetime.date.fromisoformat(request.GET.get("date", "")), today)
+    if day is None:
+        try:
+            at = datetime.datetime.fromisoformat(request.GET.get("at", ""))
+            at = at if timezone.is_aware(at) else timezone.make_aware(at)
+        except ValueError:
+            at = work_now()
+    rows = selectors.on_duty_board(user=request.user, at=at, day=day)
+    on = day or timezone.localdate(at)
+    tired = {f.officer.pk: f for f in selectors.fatigue_flags(on)}
+    officers = {a.officer_id for r in rows for s in r.shifts for a in s.assignments.all()}
     return render(
         request,
         "checkpoints/on_duty.html",
-        {"shifts": shifts, "tired": tired, "now": timezone.localtime(at)},
+        {
+            "rows": rows,
+            "tired": tired,
+            "day": day,
+            "now": timezone.localtime(at) if at else None,
+            "officers": len(officers),
+            "unstaffed": sum(1 for r in rows if not r.shifts),
+        },
     )
 
 
