@@ -255,6 +255,13 @@ FANGKONG: dict[str, Any] = {
     # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.
     "SELFREG_HOURS": envint("SELFREG_HOURS", 24),
     "SELFREG_RATE": envint("SELFREG_RATE", 20),
+    # Official documents: the office named in the 印发 line, and who else receives the daily
+    # report (抄送, e.g. "县委、县政府，市公安局"; empty: no 抄送 line).
+    "ISSUING_OFFICE": envstr("ISSUING_OFFICE", "")
+    or f"{envstr('BUREAU_NAME', '宁阳县公安局')}办公室",
+    "REPORT_COPY_TO": envstr("REPORT_COPY_TO", ""),
+    # The big screen turns to its next page every N seconds (?rotate=N for one screen).
+    "SCREEN_ROTATE_SECONDS": max(5, envint("SCREEN_ROTATE_SECONDS", 20)),
 }
 # Fatigue on the duty roster: N consecutive days on duty, or more than H hours in any 24.
 FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)
