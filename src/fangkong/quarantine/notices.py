@@ -9,6 +9,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from fangkong.core import clock
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_address, mask_id_number, mask_phone
@@ -21,8 +22,8 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     person = case.person
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issuer = case.station.name if case.station else bureau
-    end_day = case.ended_on or case.planned_end or datetime.date.today()
-    doc = OfficialDocument(title="解除居家隔离告知书")
+    end_day = case.ended_on or case.planned_end or clock.today()
+    doc = OfficialDocument(title="解除居家隔离告知书", page_numbers=False)
     doc.paragraph(f"{person.name}：", indent=False, align="left")
     start = chinese_date(case.start_date) if case.start_date else "—"
     planned = chinese_date(case.planned_end) if case.planned_end else "—"
