@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "fangkong.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
     "fangkong.core",
     "fangkong.accounts",
     "fangkong.org",

@@ -278,3 +278,12 @@ def test_the_screen_turns_its_pages_as_configured(world: World) -> None:
     assert f'data-rotate="{rotate}"' in client.get("/command/screen/?rotate=x").content.decode()
     with override_settings(FANGKONG={**settings.FANGKONG, "SCREEN_ROTATE_SECONDS": 45}):
         assert 'data-rotate="45"' in client.get("/command/screen/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_hall_links_use_the_working_day(world: World) -> None:
+    client = world.client("command")
+    with _today(DAY3):
+        assert 'max="2020-02-03"' in client.get("/command/dashboard/").content.decode()
+        assert 'href="?open=2020-02-03"' in client.get("/command/problems/").content.decode()
+        assert 'href="?overdue=2020-02-03"' in client.get("/command/tasks/").content.decode()

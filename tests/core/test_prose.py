@@ -104,3 +104,26 @@ def test_the_follow_up_form_has_no_ascii_colon(
     assert 'for="id_temperature"' in page
     labels = [part.split("</label>")[0] for part in page.split("<label")[1:]]
     assert labels and not any(label.rstrip().endswith(":") for label in labels), labels
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_chinese(world: World, cases: Cases) -> None:  # noqa: F811
+    """Django's, django-tasks' and fangkong's own admin labels: none left in English."""
+    from fangkong.quarantine.services import MemberInput, team_assign
+
+    team_assign(
+        case=cases.b,
+        by=world.users["station_b"],
+        members=[MemberInput(kind="doctor", name="刘医生", phone="13800000003")],
+    )
+    admin = world.client("admin")
+    index = admin.get("/admin/").content.decode()
+    assert "后台任务" in index
+    for english in ("Tasks Database Backend", "Task Results", "Model name", "Add link", ">Core<"):
+        assert english not in index, english
+    members = admin.get("/admin/quarantine/teammember/").content.decode()
+    assert "隔离管控对象" in members and ">Case<" not in members
+    units = admin.get("/admin/org/unit/").content.decode()
+    assert "层级路径" in units and ">Path<" not in units
+    tasks = admin.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "Task Results" not in tasks and "后台任务" in tasks

@@ -133,3 +133,20 @@ def test_letters_close_with_cizhi_jingli_as_chinese_letters_do(
         assert bureau[2] > 892 / 2, name
         # A one-page letter carries no page number.
         assert "—" not in pdf.text, name
+
+
+def test_punctuation_at_the_end_of_a_full_line_is_drawn(tmp_path: Path) -> None:
+    """A full-width mark that falls just past a full justified line (here after 26 characters
+    and the two of the indent) must be drawn, not hung past the margin and lost."""
+    from fangkong.core.documents import OfficialDocument
+
+    require_tools()
+    doc = OfficialDocument(title="感谢信", page_numbers=False)
+    for mark in "！。，；":
+        doc.paragraph(
+            f"在此，宁阳县公安局谨向您致以衷心的感谢和崇高的敬意{mark}全局民警辅警将以更加饱满的精神。"
+        )
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    pdf = render(buffer.getvalue(), tmp_path)
+    check(pdf, docx_text(buffer.getvalue()), max_pages=1)

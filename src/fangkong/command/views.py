@@ -91,6 +91,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "chart_data": charts,
         "day": day,
         "is_today": day == work_day(),
+        "today": work_day(),
         "date_form": form,
         "stats": stats,
         "charts": [{**c, "rows": list(zip(c["dates"], c["values"], strict=True))} for c in charts],
