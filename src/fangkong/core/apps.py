@@ -29,4 +29,3 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.core import lookups  # noqa: F401 — registers CharField's `prefix`
-

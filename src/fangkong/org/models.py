@@ -91,7 +91,9 @@ class Unit(models.Model):
         blank=True,
         related_name="children",
     )
-    path = models.CharField(_("层级路径"), max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(
+        _("层级路径"), max_length=255, editable=False, db_index=True, default=""
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:

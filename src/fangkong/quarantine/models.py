@@ -241,7 +241,10 @@ class CaseTransition(models.Model):
     """One change of a case's status, by a named user, with a reason."""
 
     case = models.ForeignKey(
-        QuarantineCase, verbose_name=_("隔离管控对象"), on_delete=models.CASCADE, related_name="transitions"
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
     )
     from_status = models.CharField(
         _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
@@ -271,7 +274,10 @@ class CaseReferral(models.Model):
     a station's discovery. The case's timeline is built from these and the follow-ups."""
 
     case = models.ForeignKey(
-        QuarantineCase, verbose_name=_("隔离管控对象"), on_delete=models.CASCADE, related_name="referrals"
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="referrals",
     )
     source = models.CharField(_("来源"), max_length=16, choices=QuarantineCase.Source.choices)
     at = models.DateTimeField(_("时间"))
@@ -308,7 +314,10 @@ class TeamMember(models.Model):
         DOCTOR = "doctor", _("医生")
 
     case = models.ForeignKey(
-        QuarantineCase, verbose_name=_("隔离管控对象"), on_delete=models.CASCADE, related_name="team_members"
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="team_members",
     )
     kind = models.CharField(_("职责"), max_length=16, choices=Kind.choices)
     user = models.ForeignKey(
@@ -352,7 +361,10 @@ class FollowUp(models.Model):
         EVENING = "pm", _("下午")
 
     case = models.ForeignKey(
-        QuarantineCase, verbose_name=_("隔离管控对象"), on_delete=models.CASCADE, related_name="followups"
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="followups",
     )
     client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     visited_at = models.DateTimeField(_("随访时间"))
@@ -396,7 +408,10 @@ class Alert(models.Model):
         OVERDUE = "overdue", _("随访逾期")
 
     case = models.ForeignKey(
-        QuarantineCase, verbose_name=_("隔离管控对象"), on_delete=models.CASCADE, related_name="alerts"
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, db_index=True)
     followup = models.ForeignKey(
