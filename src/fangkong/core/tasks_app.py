@@ -9,4 +9,4 @@ from django_tasks_db.apps import TasksAppConfig
 
 
 class TasksDatabaseConfig(TasksAppConfig):
-    verbose_name = _("后台任务")
+    verbose_name = _("后台任务")  # type: ignore[assignment]  # the base says str; Django takes lazy text
