@@ -393,17 +393,6 @@ def own_roster(
     return lines
 
 
-def on_duty_now(*, at: datetime.datetime | None = None) -> list[DutyShift]:
-    """Who holds each checkpoint right now."""
-    at = at or work_now()
-    return list(
-        DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
-        .select_related("checkpoint", "leader", "party_leader")
-        .prefetch_related(_assignments())
-        .order_by("checkpoint__code")
-    )
-
-
 @dataclass
 class BoardRow:
     """One checkpoint on the on-duty board, with its shifts that have officers on them."""

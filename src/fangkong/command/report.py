@@ -157,14 +157,18 @@ def next_steps(day: datetime.date) -> str:
     return sentence(f"{head}：{named}{more}")
 
 
+def yesterday_stats(day: datetime.date) -> dict[str, Any] | None:
+    """The day before's figures, to tell what changed (none before the emergency began)."""
+    return daily_stats(day - datetime.timedelta(days=1)) if day > EMERGENCY_START else None
+
+
 def build_daily_report(
     day: datetime.date,
     stats: dict[str, Any] | None = None,
     previous: dict[str, Any] | None = None,
 ) -> OfficialDocument:
     stats = stats if stats is not None else daily_stats(day)
-    if previous is None and day > EMERGENCY_START:
-        previous = daily_stats(day - datetime.timedelta(days=1))
+    previous = previous if previous is not None else yesterday_stats(day)
     yesterday = {f["key"]: f for s in (previous or {}).get("sections", []) for f in s["figures"]}
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issue = (day - EMERGENCY_START).days + 1
@@ -206,8 +210,7 @@ def annex_sheets(
     """附表: every figure with yesterday's and the change, every table of every section, the
     day's events, the inspections' problems and the open tasks."""
     stats = stats if stats is not None else daily_stats(day)
-    if previous is None and day > EMERGENCY_START:
-        previous = daily_stats(day - datetime.timedelta(days=1))
+    previous = previous if previous is not None else yesterday_stats(day)
     yesterday = {
         f["key"]: f["value"] for s in (previous or {}).get("sections", []) for f in s["figures"]
     }
@@ -307,7 +310,7 @@ def write_daily_report(
 ) -> dict[str, Any]:
     """Write the report (and its annex when asked); returns the stats they were made from."""
     stats = daily_stats(day)
-    previous = daily_stats(day - datetime.timedelta(days=1)) if day > EMERGENCY_START else None
+    previous = yesterday_stats(day)
     build_daily_report(day, stats, previous).save(docx)
     if xlsx is not None:
         write_xlsx(xlsx, annex_sheets(day, stats, previous))
