@@ -134,10 +134,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
     # One-time passwords (TOTP on the officer's phone) for the second sign-in step.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "fangkong.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
     "fangkong.core",
     "fangkong.accounts",
     "fangkong.org",
@@ -343,6 +343,13 @@ FANGKONG: dict[str, Any] = {
     # (docs/security.md, "Disclosure"). 0 turns a limit off.
     "SEARCH_RATE": envint("SEARCH_RATE", 30),
     "SEARCH_DAILY": envint("SEARCH_DAILY", 2000),
+    # Official documents: the office named in the 印发 line, and who else receives the daily
+    # report (抄送, e.g. "县委、县政府，市公安局"; empty: no 抄送 line).
+    "ISSUING_OFFICE": envstr("ISSUING_OFFICE", "")
+    or f"{envstr('BUREAU_NAME', '宁阳县公安局')}办公室",
+    "REPORT_COPY_TO": envstr("REPORT_COPY_TO", ""),
+    # The big screen turns to its next page every N seconds (?rotate=N for one screen).
+    "SCREEN_ROTATE_SECONDS": max(5, envint("SCREEN_ROTATE_SECONDS", 20)),
 }
 # Fatigue on the duty roster: N consecutive days on duty, or more than H hours in any 24.
 FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)

@@ -91,6 +91,7 @@ def test_big_screen_is_dark_draws_charts_and_links(
     _charts_drawn(page)
     page.screenshot(path=str(SHOTS / "command-bigscreen-1920.png"))
     assert page.console_errors == []  # type: ignore[attr-defined]
-    page.locator('[data-figure="command.tasks_overdue"]').click()
+    # The figure is on the overview and on its section's page: the page shown is the first.
+    page.locator('.cc-page:not([hidden]) [data-figure="command.tasks_overdue"]').click()
     expect(page.locator("h1")).to_have_text("交办任务")
     expect(page.locator(".fk-pagination")).to_contain_text("共 1 条")

@@ -136,7 +136,7 @@ def test_commendation_from_report_to_award_appears_in_the_circular(
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "宁公政〔2020〕3号" in text
     assert "关于表扬疫情防控工作中先进集体和先进个人的通报" in text
-    assert "（嘉奖令）在104国道检查站连续坚守7天7夜" in text
+    assert "（嘉奖令）：在104国道检查站连续坚守7天7夜" in text
     page.goto(f"{base}/honors/")
     shot(page, "honors-list")
     assert page.console_errors == []  # type: ignore[attr-defined]

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from docx import Document
+from docx.shared import Pt, RGBColor
 from python_calamine import CalamineWorkbook
 
+from fangkong.command import services
 from fangkong.command.daily import daily_stats
+from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import collect_sections, flat_figures
+from fangkong.org.models import Officer
 from tests.command.test_stats import handmade  # noqa: F401 (fixture)
 from tests.conftest import World
 
 DAY = "2020-01-31"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def test_stats_api_returns_the_days_sections_and_flat_figures(handmade: World) -> None:  # noqa: F811
@@ -137,19 +143,12 @@ def test_big_screen_refreshes_itself_for_today_only(world: World) -> None:
     assert 'http-equiv="refresh"' not in past
 
 
-def _docx_figures(document: Document) -> dict[str, str]:
-    out = {}
-    for table in document.tables:
-        header = [c.text for c in table.rows[0].cells]
-        if header == ["指标", "数值", "单位"]:
-            for row in table.rows[1:]:
-                out[row.cells[0].text] = row.cells[1].text
-    return out
+def _body(document: Document) -> list[str]:
+    return [p.text for p in document.paragraphs]
 
 
-def test_report_numbers_equal_the_apis_and_layout_is_official(handmade: World) -> None:  # noqa: F811
+def test_report_is_an_official_document_with_a_red_head_and_an_imprint(handmade: World) -> None:  # noqa: F811
     client = handmade.client("command")
-    api = client.get(f"/api/v1/stats/daily?date={DAY}").json()
     response = client.get(f"/command/report/daily.docx?date={DAY}")
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
@@ -160,21 +159,90 @@ def test_report_numbers_equal_the_apis_and_layout_is_official(handmade: World) -
     margins += [round(x.mm) for x in (section.left_margin, section.right_margin)]
     assert size == [210, 297]  # A4
     assert margins == [37, 35, 28, 26]  # GB/T 9704
-    texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "第8期" and texts[1] == "疫情防控工作日报"
-    assert "（截至2020年1月31日24时）" in texts
-    assert "一、警力" in texts and "二、指挥调度与社会治安" in texts
-    assert "三、今日重要情况" in texts
-    assert "（一）交办任务（按承办工作组）" in texts and "（二）涉疫警情（按类型）" in texts
-    assert "宁阳县公安局" in texts and "2020年1月31日" in texts
-    figures = _docx_figures(document)
-    api_figures = {f["label"]: str(f["value"]) for s in api["sections"] for f in s["figures"]}
-    assert figures == api_figures
-    # The sentences carry the same numbers.
-    assert any("累计涉疫警情2起" in t for t in texts)
-    # Every table of every section is in the document.
-    n_tables = sum(1 + len(s["tables"]) for s in api["sections"])
-    assert len(document.tables) == n_tables
+    texts = _body(document)
+    # 版头: the bureau's mark in red, the number under it above a red rule, then the title.
+    assert texts[:4] == ["宁阳县公安局", "第8期", "疫情防控工作日报", "（截至2020年1月31日24时）"]
+    mark = document.paragraphs[0].runs[0]
+    assert mark.font.color.rgb == RGBColor(0xFF, 0x00, 0x00)
+    assert mark.font.size == Pt(36)
+    rule = document.paragraphs[1]._element.find(f"{W}pPr/{W}pBdr/{W}bottom")
+    assert rule is not None and rule.get(f"{W}color") == "FF0000"
+    assert [t for t in texts if t[:2] in ("一、", "二、", "三、")] == [
+        "一、总体情况",
+        "二、发现的问题",
+        "三、下步工作",
+    ]
+    # Every table is in the annex, none in the text.
+    assert document.tables == []
+    assert "附件：疫情防控工作日报-2020-01-31-附表.xlsx" in texts
+    # 版记 at the foot: the office and the day of issue, between rules.
+    assert texts[-1] == "宁阳县公安局办公室\t2020年1月31日印发"
+    imprint = document.paragraphs[-1]._element
+    assert imprint.find(f"{W}pPr/{W}framePr").get(f"{W}yAlign") == "bottom"
+    assert imprint.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None
+
+
+def test_report_tells_the_figures_in_sentences_with_what_changed(handmade: World) -> None:  # noqa: F811
+    document = Document(io.BytesIO(handmade.client("command").get(
+        f"/command/report/daily.docx?date={DAY}"
+    ).content))  # fmt: skip
+    texts = _body(document)
+    command = next(t for t in texts if t.startswith("（二）指挥调度与社会治安。"))
+    # The day's figures once under 今日, the totals under 累计; a zero of the day left out.
+    assert "今日办结任务1件" in command and "累计涉疫警情2起" in command
+    assert "今日交办任务" not in command  # none issued on the 31st
+    # Against the 30th: one task done each day, one incident each day -> no change said;
+    # the moves that were told are in the annex too.
+    assert "比昨日" not in command
+    org = next(t for t in texts if t.startswith("（一）警力。"))
+    assert "在岗警力" in org
+    # Closed sentences, and dates as 1月31日, never 01月31日.
+    body = texts[4 : texts.index("附件：疫情防控工作日报-2020-01-31-附表.xlsx")]
+    for line in body:
+        if line and not line.endswith("情况") and line[:2] not in ("一、", "二、", "三、"):
+            assert line[-1] in "。！？", line
+    assert not re.search(r"(?<!\d)0\d月", "".join(texts))
+
+
+def test_report_names_the_problems_and_the_open_tasks(handmade: World) -> None:  # noqa: F811
+    boss = handmade.users["command"]
+    leader = Officer.objects.get(badge_number="370001")
+    d31 = datetime.date(2020, 1, 31)
+    services.inspection_record(
+        unit=handmade.station_a,
+        place="104国道联合检查站",
+        inspector=leader,
+        at=datetime.datetime(2020, 1, 31, 10, tzinfo=SHANGHAI),
+        by=boss,
+        problems=[services.ProblemInput("消毒记录缺失（夜班），需补登：", handmade.officer_b, d31)],
+    )
+    client = handmade.client("command")
+    texts = _body(
+        Document(io.BytesIO(client.get(f"/command/report/daily.docx?date={DAY}").content))
+    )
+    problems = "".join(texts[texts.index("二、发现的问题") : texts.index("三、下步工作")])
+    assert "当日实地检查发现问题1个：消毒记录缺失（夜班），需补登（104国道联合检查站，" in problems
+    assert "整改责任人李娜，1月31日前整改）" in problems
+    steps = texts[texts.index("三、下步工作") + 1]
+    assert steps == "抓好1项未办结任务的落实（1项已逾期）：走访返乡人员（堽城派出所，1月31日前）。"
+    # The next day the problem, still open, is overdue.
+    later = _body(
+        Document(io.BytesIO(client.get("/command/report/daily.docx?date=2020-02-01").content))
+    )
+    problems = "".join(later[later.index("二、发现的问题") : later.index("三、下步工作")])
+    assert "逾期未整改问题1个：消毒记录缺失" in problems
+    # And the annex lists them, with the task.
+    data = b"".join(client.get(f"/command/report/daily.xlsx?date={DAY}").streaming_content)  # type: ignore[attr-defined]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    found = book.get_sheet_by_name("检查发现问题").to_python()
+    assert found[1][:4] == [
+        "当日发现",
+        "消毒记录缺失（夜班），需补登：",
+        "104国道联合检查站",
+        "李娜",
+    ]
+    tasks = book.get_sheet_by_name("未办结任务").to_python()
+    assert [r[0] for r in tasks[1:]] == ["走访返乡人员"] and tasks[1][3] == "已逾期"
 
 
 def test_report_annex_holds_the_tables(handmade: World) -> None:  # noqa: F811
@@ -184,20 +252,24 @@ def test_report_annex_holds_the_tables(handmade: World) -> None:  # noqa: F811
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert book.sheet_names[0] == "主要指标"
     assert "涉疫警情（按类型）" in book.sheet_names
+    assert {"重要情况", "检查发现问题", "未办结任务"} <= set(book.sheet_names)
     rows = book.get_sheet_by_name("主要指标").to_python()
-    values = {r[1]: r[2] for r in rows[1:]}
-    assert values["累计涉疫警情"] == 2
+    assert rows[0] == ["板块", "指标", "数值", "单位", "代码", "昨日", "增减"]
+    values = {r[1]: r[2:] for r in rows[1:]}
+    assert values["累计涉疫警情"][0] == 2
+    assert values["累计涉疫警情"][3:] == [1, 1]  # one the day before, one more since
 
 
 def test_cli_writes_the_report_and_its_annex(handmade: World, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "日报.docx"
     call_command("report", "daily", "--date", DAY, "-o", str(out))
     assert out.exists() and (tmp_path / "日报-附表.xlsx").exists()
-    document = Document(str(out))
+    texts = _body(Document(str(out)))
+    assert texts[2] == "疫情防控工作日报" and "二、发现的问题" in texts
+    book = CalamineWorkbook.from_path(str(tmp_path / "日报-附表.xlsx"))
     api = daily_stats(datetime.date(2020, 1, 31))
-    assert _docx_figures(document) == {
-        f["label"]: str(f["value"]) for s in api["sections"] for f in s["figures"]
-    }
+    rows = book.get_sheet_by_name("主要指标").to_python()[1:]
+    assert {r[4]: r[2] for r in rows} == api["figures"]
 
 
 def test_cli_rejects_a_bad_date(world: World, tmp_path: Path) -> None:

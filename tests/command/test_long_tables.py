@@ -1,5 +1,6 @@
-"""A province has hundreds of checkpoints: pages and the Word report show the first rows of
-a long table and say where the rest are; the stats API and the annex keep every row."""
+"""A province has hundreds of checkpoints: pages show the first rows of a long table and say
+where the rest are; the Word report tells the figures in sentences and leaves every table to
+the annex, which keeps every row (as the stats API does)."""
 
 from __future__ import annotations
 
@@ -25,22 +26,22 @@ def _stats(n: int) -> dict[str, object]:
         "figures": [],
         "tables": [table],
         "events": [],
+        "problems": [],
     }
     return {"date": DAY.isoformat(), "sections": [section], "figures": {}}
 
 
 @pytest.mark.django_db  # the report ends with the audit chain's head, read from the database
-def test_word_report_shows_the_first_rows_and_the_annex_has_all() -> None:
+def test_word_report_has_no_table_and_the_annex_has_every_row() -> None:
     stats = _stats(SHOWN_ROWS + 25)
     buffer = io.BytesIO()
-    build_daily_report(DAY, stats).save(buffer)
+    build_daily_report(DAY, stats, previous={"sections": []}).save(buffer)
     doc = Document(io.BytesIO(buffer.getvalue()))
-    long_table = next(t for t in doc.tables if t.rows[0].cells[0].text == "检查站")
-    assert len(long_table.rows) == 1 + SHOWN_ROWS
-    assert long_table.rows[-1].cells[0].text == f"第{SHOWN_ROWS - 1}号检查站"
+    assert doc.tables == []
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert f"（以上为前{SHOWN_ROWS}行，共{SHOWN_ROWS + 25}行，全部见附件。）" in text
-    sheet = next(s for s in annex_sheets(DAY, stats) if s.title == "各检查站")
+    assert "第0号检查站" not in text
+    assert "附件：疫情防控工作日报-2020-03-23-附表.xlsx" in text
+    sheet = next(s for s in annex_sheets(DAY, stats, {"sections": []}) if s.title == "各检查站")
     assert len(list(sheet.rows)) == SHOWN_ROWS + 25
 
 

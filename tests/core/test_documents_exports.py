@@ -51,7 +51,8 @@ def test_official_document_layout() -> None:
     texts = [p.text for p in read.paragraphs]
     assert texts[:2] == ["宁公防〔2020〕15号", "疫情防控工作日报"]
     assert "一、检查站查控情况" in texts and "二、居家隔离情况" in texts
-    assert "（一）车辆和人员" in texts and "1．车辆共检查车辆1200辆。" in texts
+    # An item's heading and its text are set apart by a full-width colon.
+    assert "（一）车辆和人员" in texts and "1．车辆：共检查车辆1200辆。" in texts
     assert texts[-2:] == ["宁阳县公安局", "2020年2月3日"]
     title_run = read.paragraphs[1].runs[0]
     assert title_run.font.size == Pt(22)

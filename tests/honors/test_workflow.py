@@ -187,11 +187,17 @@ def test_circular_docx_bundles_approved_commendations(world: World) -> None:
     response = world.client("workgroup").get(f"/honors/circulars/{circular.pk}.docx")
     assert response.status_code == 200
     paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
-    assert paragraphs[0] == "宁公政〔2020〕3号"
-    assert paragraphs[1] == "关于表扬疫情防控工作中先进集体和先进个人的通报"
+    # The red head: the bureau's mark, the circular's number, then its title.
+    assert paragraphs[:3] == [
+        "宁阳县公安局",
+        "宁公政〔2020〕3号",
+        "关于表扬疫情防控工作中先进集体和先进个人的通报",
+    ]
     text = "\n".join(paragraphs)
-    assert "一、先进集体" in text and "1．泗店派出所（嘉奖令）全所民警向党旗宣誓" in text
-    assert "二、先进个人" in text and "1．堽城派出所王伟（通报表扬）在104国道检查站" in text
+    # Each one named, a colon, then the deeds.
+    assert "一、先进集体" in text and "1．泗店派出所（嘉奖令）：全所民警向党旗宣誓" in text
+    assert "二、先进个人" in text and "1．堽城派出所王伟（通报表扬）：在104国道检查站" in text
+    assert paragraphs[-1] == "宁阳县公安局办公室\t2020年2月3日印发"
     assert "2020年2月3日" in text
     # The officer's record shows it.
     record = world.client("political").get(f"/org/officers/{world.officer_a.pk}/").content.decode()

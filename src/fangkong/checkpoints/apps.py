@@ -79,9 +79,8 @@ class CheckpointsConfig(AppConfig):
 
 
 def _on_duty_count(user):
-    from django.utils import timezone
-
     from fangkong.checkpoints.models import DutyAssignment
+    from fangkong.core.clock import now as clock_now
 
-    now = timezone.now()
+    now = clock_now()
     return DutyAssignment.objects.filter(starts_at__lte=now, ends_at__gt=now).count()

@@ -24,7 +24,7 @@ from fangkong.checkpoints.models import (
     PassageCount,
     PassageDayCount,
 )
-from fangkong.core.clock import work_day
+from fangkong.core.clock import work_day, work_now
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.disclosure import search_counted, shown
 from fangkong.core.exports import Sheet
@@ -436,15 +436,47 @@ def own_roster(
     return lines
 
 
-def on_duty_now(*, at: datetime.datetime | None = None) -> list[DutyShift]:
-    """Who holds each checkpoint right now."""
-    at = at or timezone.now()
-    return list(
-        DutyShift.objects.filter(starts_at__lte=at, ends_at__gt=at)
+@dataclass
+class BoardRow:
+    """One checkpoint on the on-duty board, with its shifts that have officers on them."""
+
+    checkpoint: Checkpoint
+    shifts: list[DutyShift]
+
+
+def on_duty_board(
+    *,
+    user: User | AnonymousUser,
+    at: datetime.datetime | None = None,
+    day: datetime.date | None = None,
+) -> list[BoardRow]:
+    """Every checkpoint the user sees that is open then, with the shifts on duty at `at`
+    (default now) or, given `day`, every shift of that day's roster. A checkpoint with no
+    staffed shift has an empty list: the board says 未排班 there instead of leaving it out."""
+    if day is None:
+        at = at or work_now()
+        on = at.astimezone(SHANGHAI).date()
+        shifts = DutyShift.objects.filter(
+            day__gte=on - datetime.timedelta(days=1), starts_at__lte=at, ends_at__gt=at
+        )
+    else:
+        on = day
+        shifts = DutyShift.objects.filter(day=day)
+    checkpoints = list(
+        checkpoint_list(user=user)
+        .filter(opened_on__lte=on)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+    )
+    by_checkpoint: dict[int, list[DutyShift]] = defaultdict(list)
+    for shift in (
+        shifts.filter(checkpoint__in=[c.pk for c in checkpoints])
         .select_related("checkpoint", "leader", "party_leader")
         .prefetch_related(_assignments())
-        .order_by("checkpoint__code")
-    )
+        .order_by("starts_at")
+    ):
+        if shift.assignments.all():
+            by_checkpoint[shift.checkpoint_id].append(shift)
+    return [BoardRow(c, by_checkpoint.get(c.pk, [])) for c in checkpoints]
 
 
 # ---------------------------------------------------------------- fatigue
@@ -577,7 +609,7 @@ def _fatigue(
             officer,
             "days",
             streak,
-            f"{officer.name}自{first:%m月%d日}起连续{streak}天在岗",
+            f"{officer.name}自{first.month}月{first.day}日起连续{streak}天在岗",
         )
     day_end = datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time(), SHANGHAI)
     window = [

@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
-from fangkong.core.clock import work_day, work_now
-from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import Figure, Section, Table, Trend
 
 LABELS = {
@@ -57,6 +55,7 @@ def daily_section(day: datetime.date) -> Section | None:
                 url=_url("passage_list", day=day.isoformat(), **extra),
                 tone=tone,
                 unit=unit,
+                headline=True,
             )
         )
         section.figures.append(
@@ -66,6 +65,8 @@ def daily_section(day: datetime.date) -> Section | None:
                 value=total[name],
                 url=_url("passage_list", **extra),
                 unit=unit,
+                headline=name in ("vehicles", "persons"),
+                cumulative=True,
             )
         )
     gaps = tally_rows(user=_Everyone(), start=day, end=day)  # type: ignore[arg-type]
@@ -79,28 +80,7 @@ def daily_section(day: datetime.date) -> Section | None:
             unit=_("个"),
         )
     )
-    moment = (
-        work_now()
-        if day == work_day()
-        else datetime.datetime.combine(day, datetime.time(12), SHANGHAI)
-    )
-    # Shifts start on their own day and last at most a day: the day bounds let the index
-    # skip the roster's history.
-    on_duty = DutyAssignment.objects.filter(
-        day__gte=moment.astimezone(SHANGHAI).date() - datetime.timedelta(days=1),
-        day__lte=moment.astimezone(SHANGHAI).date(),
-        starts_at__lte=moment,
-        ends_at__gt=moment,
-    ).count()
-    section.figures.append(
-        Figure(
-            key="checkpoints.on_duty",
-            label=_("在岗执勤人员"),
-            value=on_duty,
-            url=reverse("on_duty"),
-            unit=_("人"),
-        )
-    )
+    section.figures.append(_on_duty_figure(day))
     tired = fatigue_flags(day)
     section.figures.append(
         Figure(
@@ -137,9 +117,35 @@ def daily_section(day: datetime.date) -> Section | None:
                 rows=[[str(g.shift), g.shift.counted_vehicles, g.vehicles] for g in gaps],
             )
         )
+    for g in gaps:
+        section.problems.append(
+            _("%(cp)s%(day)s%(shift)s班人工清点车辆%(counted)d辆，登记%(registered)d辆")
+            % {
+                "cp": g.shift.checkpoint.name,
+                "day": _("%(m)d月%(d)d日") % {"m": g.shift.day.month, "d": g.shift.day.day},
+                "shift": g.shift.label,
+                "counted": g.shift.counted_vehicles or 0,
+                "registered": g.vehicles,
+            }
+        )
     for f in tired:
-        section.events.append(f.reason)
+        section.problems.append(f.reason)
     return section
+
+
+def _on_duty_figure(day: datetime.date) -> Figure:
+    """The officers on the day's roster, today as on a past day (one meaning, so a day can be
+    compared with the one before); it opens the on-duty board of that day, which lists the
+    same shifts and every checkpoint without one."""
+    count = DutyAssignment.objects.filter(day=day).values("officer").distinct().count()
+    return Figure(
+        "checkpoints.on_duty",
+        _("今日执勤人员"),
+        count,
+        url=_url("on_duty", date=day.isoformat()),
+        unit=_("人"),
+        headline=True,
+    )
 
 
 def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:

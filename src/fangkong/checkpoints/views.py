@@ -34,7 +34,7 @@ from fangkong.checkpoints.forms import (
 from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfRegistration
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
-from fangkong.core.clock import work_day
+from fangkong.core.clock import work_day, work_now
 from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
@@ -566,22 +566,38 @@ def tally_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("checkpoints.view")
 def on_duty(request: HttpRequest) -> HttpResponse:
-    # ?at=2020-02-03T10:00 shows the board as it stood then (the demo county lives in 2020).
-    try:
-        asked = moment_param(request.GET.get("at"))
-    except ValidationError:
-        asked = None
-    if asked is None:
-        at = timezone.now()
-    else:
-        at = asked if timezone.is_aware(asked) else timezone.make_aware(asked)
-    visible = set(selectors.checkpoint_list(user=request.user).values_list("pk", flat=True))
-    shifts = [s for s in selectors.on_duty_now(at=at) if s.checkpoint_id in visible]
-    tired = {f.officer.pk: f for f in selectors.fatigue_flags(timezone.localdate(at))}
+    """Every checkpoint and who holds it: now, at ?at=2020-02-03T10:00, or the whole roster
+    of ?date=2020-02-01 (where the dashboard's figure for a past day leads)."""
+    today = work_day()
+    day: datetime.date | None = None
+    at: datetime.datetime | None = None
+    with contextlib.suppress(ValidationError):
+        asked_day = day_param(request.GET.get("date"))
+        day = min(asked_day, today) if asked_day else None
+    if day is None:
+        try:
+            asked = moment_param(request.GET.get("at"))
+        except ValidationError:
+            asked = None
+        if asked is None:
+            at = work_now()
+        else:
+            at = asked if timezone.is_aware(asked) else timezone.make_aware(asked)
+    rows = selectors.on_duty_board(user=request.user, at=at, day=day)
+    on = day or timezone.localdate(at)
+    tired = {f.officer.pk: f for f in selectors.fatigue_flags(on)}
+    officers = {a.officer_id for r in rows for s in r.shifts for a in s.assignments.all()}
     return render(
         request,
         "checkpoints/on_duty.html",
-        {"shifts": shifts, "tired": tired, "now": timezone.localtime(at)},
+        {
+            "rows": rows,
+            "tired": tired,
+            "day": day,
+            "now": timezone.localtime(at) if at else None,
+            "officers": len(officers),
+            "unstaffed": sum(1 for r in rows if not r.shifts),
+        },
     )
 
 

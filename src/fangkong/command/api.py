@@ -38,6 +38,7 @@ class SectionOut(Schema):
     figures: list[FigureOut]
     tables: list[TableOut]
     events: list[str]
+    problems: list[str] = []
 
 
 class DailyStatsOut(Schema):

@@ -6,8 +6,17 @@ import datetime
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
-from fangkong.core.figures import Section, Trend, collect_sections, collect_trends, flat_figures
+from fangkong.core.figures import (
+    Figure,
+    Section,
+    Trend,
+    collect_sections,
+    collect_trends,
+    figure_text,
+    flat_figures,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -20,22 +29,30 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def figure_dict(f: Figure) -> dict[str, Any]:
+    text, unit_text = figure_text(f.value, f.unit, f.style)
+    return {
+        "key": f.key,
+        "label": str(f.label),
+        "value": f.value,
+        "url": f.url,
+        "unit": str(f.unit),
+        "tone": f.tone,
+        "note": str(f.note),
+        # As written on the dashboard, the big screen and in the report (core.figures).
+        "text": text,
+        "unit_text": unit_text,
+        "style": f.style,
+        "headline": f.headline,
+        "cumulative": f.cumulative,
+    }
+
+
 def section_dict(section: Section) -> dict[str, Any]:
     return {
         "key": section.key,
         "title": str(section.title),
-        "figures": [
-            {
-                "key": f.key,
-                "label": str(f.label),
-                "value": f.value,
-                "url": f.url,
-                "unit": str(f.unit),
-                "tone": f.tone,
-                "note": str(f.note),
-            }
-            for f in section.figures
-        ],
+        "figures": [figure_dict(f) for f in section.figures],
         "tables": [
             {
                 "title": str(t.title),
@@ -45,6 +62,7 @@ def section_dict(section: Section) -> dict[str, Any]:
             for t in section.tables
         ],
         "events": [str(e) for e in section.events],
+        "problems": [str(p) for p in section.problems],
     }
 
 
@@ -70,3 +88,101 @@ def trend_charts(start: datetime.date, end: datetime.date) -> list[dict[str, Any
         }
         for t in trends
     ]
+
+
+# The big screen shows at most this many rows of a table (the rest: 另有 N 行, in the annex).
+SCREEN_ROWS = 24
+# …and on a section's page at most this many of the section's trend charts.
+SCREEN_CHARTS = 3
+# A table of more rows than this and at most this many columns is drawn on its side.
+TRANSPOSE_ROWS = 12
+TRANSPOSE_COLUMNS = 5
+
+
+def screen_pages(stats: dict[str, Any], charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The big screen's pages: an overview of every section's main figures (and any figure
+    that calls for attention), then one page per section with all its figures, tables,
+    problems and trends. Each page is drawn to fit 1920×1080 (static/fangkong/screen.js)."""
+
+    def attention(f: dict[str, Any]) -> bool:
+        return f["headline"] or (f["tone"] in ("danger", "warn") and bool(f["value"]))
+
+    shown = [
+        {**s, "figures": [f for f in s["figures"] if attention(f)], "tables": []}
+        for s in stats["sections"]
+    ]
+    # Three columns, each section into the one that is shortest so far (a title and rows of
+    # three tiles), so they come out of even height.
+    columns: list[list[dict[str, Any]]] = [[], [], []]
+    heights = [0, 0, 0]
+    for s in shown:
+        shortest = heights.index(min(heights))
+        columns[shortest].append(s)
+        heights[shortest] += 1 + (len(s["figures"]) + 2) // 3
+    overview = {
+        "key": "overview",
+        "title": _("总览"),
+        "overview": True,
+        "sections": shown,
+        "columns": [c for c in columns if c],
+        # The first trend of each section, up to four, along the foot of the page.
+        "charts": [
+            next(c for c in charts if c["key"].startswith(f"{s['key']}."))
+            for s in stats["sections"]
+            if any(c["key"].startswith(f"{s['key']}.") for c in charts)
+        ][:4],
+    }
+    pages = [overview]
+    # Sections share a page while they fit (a small one alone would leave the wall empty).
+    groups: list[list[dict[str, Any]]] = []
+    room = 0
+    for s in stats["sections"]:
+        section = {**s, "tables": [_screen_table(t) for t in s["tables"]]}
+        size = _screen_lines(section)
+        if not groups or size > room:
+            groups.append([])
+            room = SCREEN_LINES
+        groups[-1].append(section)
+        room -= size
+    for group in groups:
+        keys = [s["key"] for s in group]
+        pages.append(
+            {
+                "key": "+".join(keys),
+                "title": " · ".join(s["title"] for s in group),
+                "overview": False,
+                "sections": group,
+                "charts": [c for c in charts if c["key"].split(".")[0] in keys][:SCREEN_CHARTS],
+            }
+        )
+    return pages
+
+
+# What a section page holds, in lines of table text: about 36 at 1920×1080 beside the charts.
+SCREEN_LINES = 36
+
+
+def _screen_lines(section: dict[str, Any]) -> int:
+    """A section's height on the screen in table lines: its title, rows of six tiles (three
+    lines each), each table's caption, header and rows, each problem and event."""
+    tiles = 3 * -(-len(section["figures"]) // 6)
+    tables = sum(2 + len(t["rows"]) + (1 if t.get("hidden") else 0) for t in section["tables"])
+    return 2 + tiles + tables + len(section.get("problems", [])) + len(section["events"])
+
+
+def _screen_table(table: dict[str, Any]) -> dict[str, Any]:
+    """A table for the screen: at most SCREEN_ROWS rows; a long and narrow one (the 24 hours
+    of the day) turned on its side, one column per row, so it reads across the screen
+    instead of running off its foot."""
+    rows = table["rows"][:SCREEN_ROWS]
+    hidden = table.get("hidden", 0) + max(0, len(table["rows"]) - SCREEN_ROWS)
+    if len(rows) > TRANSPOSE_ROWS and len(table["headers"]) <= TRANSPOSE_COLUMNS:
+        columns = list(zip(*rows, strict=True))
+        return {
+            **table,
+            "headers": [table["headers"][0], *columns[0]],
+            "rows": [[h, *c] for h, c in zip(table["headers"][1:], columns[1:], strict=True)],
+            "hidden": hidden,
+            "transposed": True,
+        }
+    return {**table, "rows": rows, "hidden": hidden}

@@ -199,6 +199,12 @@ class Problem(models.Model):
         return self.rectified_at is None
 
 
+# A problem is answered by its owner, who may serve in another unit than the one inspected:
+# the owner's unit (and the owner) see it and its inspection too, or it never reaches them.
+Problem.jurisdiction.extend(unit="owner__unit", own="owner__user")
+Inspection.jurisdiction.extend(unit="problems__owner__unit", own="problems__owner__user")
+
+
 class Incident(models.Model):
     """涉疫警情和案件, watched by the situation-control group (情况控制)."""
 

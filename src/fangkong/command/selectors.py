@@ -158,8 +158,46 @@ def problem_list(
     return qs.order_by("deadline", "id")
 
 
+def inspection_problems(*, user: User | AnonymousUser, inspection: Inspection) -> QuerySet[Problem]:
+    """The inspection's problems the user may see (and so rectify): all of them for the
+    inspected unit, only its own for an owner's unit that opens the inspection through them."""
+    return restrict(inspection.problems.select_related("owner__unit"), user).order_by("id")
+
+
 def problem_get(*, user: User | AnonymousUser, pk: int) -> Problem:
     return get_in_scope(Problem.objects.select_related("inspection", "owner"), user, pk=pk)
+
+
+# ---------------------------------------------------------------- the daily report
+
+
+def open_tasks_on(day: datetime.date) -> QuerySet[Task]:
+    """Tasks issued by the end of `day` and not done by then, soonest deadline first: the
+    report's next steps (下步工作)."""
+    moment = as_of(day)
+    return (
+        Task.objects.filter(issued_at__lt=moment)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=moment))
+        .select_related("group", "unit")
+        .order_by("deadline", "id")
+    )
+
+
+def problems_found_on(day: datetime.date) -> QuerySet[Problem]:
+    return (
+        Problem.objects.filter(day=day, inspection__at__lt=as_of(day))
+        .select_related("owner__unit", "inspection__unit")
+        .order_by("id")
+    )
+
+
+def problems_overdue_on(day: datetime.date) -> QuerySet[Problem]:
+    """Open at the end of `day` with their deadline before it."""
+    return (
+        Problem.objects.filter(open_problem_filter(as_of(day)), deadline__lt=day)
+        .select_related("owner__unit", "inspection__unit")
+        .order_by("deadline", "id")
+    )
 
 
 # ---------------------------------------------------------------- incidents

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.audit import audit_create
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task, TaskUpdate
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose, clean_prose_lines
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -58,14 +58,14 @@ def task_assign(
 ) -> Task:
     """A leader gives a task to one working group or one unit."""
     issued_at = _when(at, "issued_at", _("交办时间"))
-    title = normalize_text(title)
+    title = clean_prose(title)
     if not title:
         raise ValidationError({"title": _("任务内容不能为空")})
     return model_create(
         model=Task,
         by=by,
         title=title,
-        detail=detail.strip(),
+        detail=clean_prose_lines(detail),
         group=group,
         unit=unit,
         lead=lead,
@@ -106,7 +106,7 @@ def task_report_progress(
     *, task: Task, note: str, by: User, at: datetime.datetime | None = None
 ) -> Task:
     when = _when(at, "at", _("反馈时间"))
-    note = note.strip()
+    note = clean_prose_lines(note)
     if not note:
         raise ValidationError({"note": _("进展情况不能为空")})
     if task.status == Task.Status.DONE:
@@ -125,7 +125,7 @@ def task_complete(
 ) -> Task:
     """The assignee reports the result: the task is done (办结)."""
     when = _when(at, "at", _("办结时间"))
-    result = result.strip()
+    result = clean_prose_lines(result)
     if not result:
         raise ValidationError({"result": _("办理结果不能为空")})
     if task.status == Task.Status.DONE:
@@ -172,15 +172,15 @@ def inspection_record(
         model=Inspection,
         by=by,
         unit=unit,
-        place=normalize_text(place),
+        place=clean_prose(place),
         inspector=inspector,
         at=at,
         day=local_day(at),
-        summary=summary.strip(),
+        summary=clean_prose_lines(summary),
         recorded_by=by,
     )
     for i, item in enumerate(problems, start=1):
-        description = normalize_text(item.description)
+        description = clean_prose(item.description)
         if not description:
             raise ValidationError({"problems": _("第%(n)d个问题：问题描述不能为空") % {"n": i}})
         if item.deadline < inspection.day:
@@ -206,7 +206,7 @@ def problem_rectify(
 ) -> Problem:
     """Record how a problem was rectified: it leaves the open list."""
     when = _when(at, "at", _("整改完成时间"))
-    rectification = rectification.strip()
+    rectification = clean_prose_lines(rectification)
     if not rectification:
         raise ValidationError({"rectification": _("整改情况不能为空")})
     if problem.rectified_at is not None:
@@ -249,8 +249,8 @@ def incident_record(
         unit=unit,
         occurred_at=occurred_at,
         day=local_day(occurred_at),
-        place=normalize_text(place),
-        summary=summary.strip(),
+        place=clean_prose(place),
+        summary=clean_prose_lines(summary),
         status=status,
         recorded_by=by,
     )
@@ -280,7 +280,7 @@ def incident_dispose(
         incident=incident,
         kind=kind,
         persons=persons,
-        note=normalize_text(note),
+        note=clean_prose(note),
         day=day or incident.day,
     )
 

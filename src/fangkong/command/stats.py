@@ -80,6 +80,7 @@ def daily_section(day: datetime.date) -> Section:
             tasks["issued"],
             _url("task_list", issued=iso),
             unit=gettext_lazy("件"),
+            headline=True,
         ),
         Figure(
             "command.tasks_done_today",
@@ -88,6 +89,7 @@ def daily_section(day: datetime.date) -> Section:
             _url("task_list", done=iso),
             tone="ok",
             unit=gettext_lazy("件"),
+            headline=True,
         ),
         Figure(
             "command.tasks_total",
@@ -95,6 +97,7 @@ def daily_section(day: datetime.date) -> Section:
             tasks["total"],
             _url("task_list", until=iso),
             unit=gettext_lazy("件"),
+            cumulative=True,
         ),
         Figure(
             "command.inspections_today",
@@ -102,6 +105,7 @@ def daily_section(day: datetime.date) -> Section:
             inspections_today,
             _url("inspection_list", day=iso),
             unit=gettext_lazy("次"),
+            headline=True,
         ),
         Figure(
             "command.problems_found_today",
@@ -109,6 +113,7 @@ def daily_section(day: datetime.date) -> Section:
             problems["found"],
             _url("problem_list", found=iso),
             unit=gettext_lazy("个"),
+            headline=True,
         ),
         Figure(
             "command.problems_open",
@@ -117,6 +122,7 @@ def daily_section(day: datetime.date) -> Section:
             _url("problem_list", open=iso),
             tone="warn" if problems["open"] else "ok",
             unit=gettext_lazy("个"),
+            headline=True,
         ),
         Figure(
             "command.problems_rectified_total",
@@ -124,6 +130,7 @@ def daily_section(day: datetime.date) -> Section:
             problems["rectified"],
             _url("problem_list", rectified=iso),
             unit=gettext_lazy("个"),
+            cumulative=True,
         ),
         Figure(
             "command.incidents_today",
@@ -132,6 +139,7 @@ def daily_section(day: datetime.date) -> Section:
             _url("incident_list", day=iso),
             tone="warn" if incidents_today else "",
             unit=gettext_lazy("起"),
+            headline=True,
         ),
         Figure(
             "command.incidents_total",
@@ -139,6 +147,8 @@ def daily_section(day: datetime.date) -> Section:
             incidents_total,
             _url("incident_list", until=iso),
             unit=gettext_lazy("起"),
+            headline=True,
+            cumulative=True,
         ),
     ]
     section.tables = [

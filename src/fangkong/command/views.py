@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.command import selectors, services
-from fangkong.command.daily import daily_stats, trend_charts
+from fangkong.command.daily import daily_stats, screen_pages, trend_charts
 from fangkong.command.forms import (
     DashboardDateForm,
     DispositionForm,
@@ -57,12 +59,20 @@ def _day(request: HttpRequest) -> tuple[datetime.date, DashboardDateForm]:
 
 def _shown(stats: dict[str, Any]) -> dict[str, Any]:
     """The stats with each table cut to the rows a page shows; `hidden` counts the rest
-    (they are in the report's .xlsx annex)."""
+    (they are in the report's .xlsx annex). Each row also as (header, value) cells: on a
+    phone a row is a card that names every value."""
     sections = [
         {
             **s,
             "tables": [
-                {**t, "rows": t["rows"][:SHOWN_ROWS], "hidden": max(0, len(t["rows"]) - SHOWN_ROWS)}
+                {
+                    **t,
+                    "rows": t["rows"][:SHOWN_ROWS],
+                    "cells": [
+                        list(zip(t["headers"], row, strict=False)) for row in t["rows"][:SHOWN_ROWS]
+                    ],
+                    "hidden": max(0, len(t["rows"]) - SHOWN_ROWS),
+                }
                 for t in s["tables"]
             ],
         }
@@ -81,6 +91,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "chart_data": charts,
         "day": day,
         "is_today": day == work_day(),
+        "today": work_day(),
         "date_form": form,
         "stats": stats,
         "charts": [{**c, "rows": list(zip(c["dates"], c["values"], strict=True))} for c in charts],
@@ -95,7 +106,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_perm("command.dashboard")
 def bigscreen(request: HttpRequest) -> HttpResponse:
-    return render(request, "command/bigscreen.html", _dashboard_context(request))
+    context = _dashboard_context(request)
+    context["pages"] = screen_pages(context["stats"], context["chart_data"])
+    # ?rotate=N turns this screen's pages every N seconds (0: never); else the setting.
+    rotate = settings.FANGKONG["SCREEN_ROTATE_SECONDS"]
+    with contextlib.suppress(ValueError):
+        rotate = max(0, min(3600, int(request.GET.get("rotate", ""))))
+    context["rotate"] = rotate
+    return render(request, "command/bigscreen.html", context)
 
 
 @require_perm("command.dashboard")
@@ -255,7 +273,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "command/inspection_detail.html",
         {
             "inspection": inspection,
-            "problems": inspection.problems.select_related("owner__unit"),
+            "problems": selectors.inspection_problems(user=request.user, inspection=inspection),
             "rectify_form": RectifyForm(),
         },
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -34,6 +35,47 @@ class Figure:
     tone: str = ""  # "", "danger", "warn", "ok"
     unit: Any = ""  # e.g. "人", "辆"
     note: Any = ""
+    style: str = ""  # how the value is written: "" (a count), MONEY or HOURS
+    headline: bool = False  # written out in the daily report's sentences
+    cumulative: bool = False  # a running total: no "since yesterday" in the report
+
+
+MONEY = "money"  # ¥213,600 (no unit after it)
+HOURS = "hours"  # 7 or 7.5, with the unit
+
+
+def format_number(value: int | float | Decimal | None, style: str = "") -> str:
+    """A number as every page, the big screen and the report write it: thousands grouped,
+    no ".0"; money as ¥213,600 (cents only when there are some); hours whole or to one
+    decimal (whole from 100 h, where a tenth says nothing)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if style == MONEY:
+        return f"¥{format_amount(value)}"
+    if style == HOURS:
+        hours = float(value)
+        value = round(hours, 0 if abs(hours) >= 100 else 1)
+    if isinstance(value, int):
+        return f"{value:,}"
+    number = round(float(value), 1)
+    if number == int(number):
+        return f"{int(number):,}"
+    return f"{number:,.1f}"
+
+
+def format_amount(value: int | float | Decimal) -> str:
+    """An amount of money without its sign: 213,600 or 761.50 (cents only when there are)."""
+    cents = round(Decimal(value), 2)
+    return f"{cents:,.2f}".removesuffix(".00")
+
+
+def figure_text(value: int | float | Decimal, unit: Any, style: str = "") -> tuple[str, str]:
+    """(number, unit) as shown: money carries its own sign, so it has no unit after it."""
+    if style == MONEY:
+        return format_number(value, MONEY), ""
+    return format_number(value, style), str(unit)
 
 
 # Pages and the Word report show at most this many rows of a table (a province has hundreds
@@ -56,6 +98,9 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     events: list[str] = field(default_factory=list)  # notable events of the day, as sentences
+    # What went wrong that the command centre must see to (a hand count that disagrees, an
+    # officer on duty too long, follow-ups overdue …), as sentences: the report's 发现的问题.
+    problems: list[str] = field(default_factory=list)
 
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_text", "strip_all_spaces"]
+__all__ = ["clean_prose", "clean_prose_lines", "normalize_text", "strip_all_spaces"]
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -34,7 +34,29 @@ def strip_all_spaces(value: str) -> str:
     return unicodedata.normalize("NFKC", _WHITESPACE_RUN.sub("", folded))
 
 
+# Full-width digits and Latin letters (０-９, Ａ-Ｚ, ａ-ｚ) and the ideographic space: what a
+# Chinese input method types by mistake in "３７.５" or "Ｇ１０４". Punctuation is not here.
+_FULLWIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for first, last in (("０", "９"), ("Ａ", "Ｚ"), ("ａ", "ｚ"))
+    for code in range(ord(first), ord(last) + 1)
+}
+_FULLWIDTH_ALNUM[0x3000] = ord(" ")
+
+
 def clean_prose(value: str) -> str:
-    """Trim ``value`` and collapse whitespace runs, without NFKC: titles and narratives keep
-    their full-width punctuation (，：“”), which official documents require."""
-    return _WHITESPACE_RUN.sub(" ", value).strip()
+    """Free text (titles, notes, problems, resolutions): full-width digits and letters become
+    ASCII, whitespace runs one space, and nothing else changes. Unlike normalize_text there
+    is no NFKC, so Chinese punctuation (，。：；！？（）“”…) stays as written: official
+    documents and the daily report need it, and "…" must not become "..."."""
+    if not value:
+        return ""
+    return _WHITESPACE_RUN.sub(" ", value.translate(_FULLWIDTH_ALNUM)).strip()
+
+
+def clean_prose_lines(value: str) -> str:
+    """clean_prose for text of several lines (a summary, a rectification): each line cleaned,
+    the line breaks kept, blank lines at either end dropped."""
+    if not value:
+        return ""
+    return "\n".join(clean_prose(line) for line in value.strip().splitlines()).strip()

@@ -13,7 +13,7 @@ from fangkong.honors.models import Circular, Commendation
 
 def circular_docx(circular: Circular) -> bytes:
     bureau = str(settings.FANGKONG["BUREAU_NAME"])
-    doc = OfficialDocument(title=circular.title, number=circular.number)
+    doc = OfficialDocument(title=circular.title, number=circular.number, issuer=bureau)
     doc.paragraph("局属各单位：", indent=False, align="left")
     doc.paragraph(
         circular.preamble
@@ -38,6 +38,7 @@ def circular_docx(circular: Circular) -> bytes:
         "坚守岗位、恪尽职守，为全县疫情防控和社会治安大局平稳有序作出新的更大贡献。"
     )
     doc.signature(bureau, circular.day)
+    doc.imprint(str(settings.FANGKONG["ISSUING_OFFICE"]), circular.day)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

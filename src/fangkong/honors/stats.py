@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.figures import Figure, Section
+from fangkong.core.figures import HOURS, Figure, Section
 from fangkong.honors import selectors
 from fangkong.honors.models import Commendation
 
@@ -28,9 +28,24 @@ def daily_section(day: datetime.date) -> Section | None:
                 counts["circulars"],
                 url=reverse("honors_circulars"),
                 unit=_("期"),
+                cumulative=True,
             ),
-            Figure("honors.collectives", _("受表扬集体"), counts["collectives"], unit=_("个")),
-            Figure("honors.individuals", _("受表扬个人"), counts["individuals"], unit=_("名")),
+            Figure(
+                "honors.collectives",
+                _("受表扬集体"),
+                counts["collectives"],
+                unit=_("个"),
+                headline=True,
+                cumulative=True,
+            ),
+            Figure(
+                "honors.individuals",
+                _("受表扬个人"),
+                counts["individuals"],
+                unit=_("名"),
+                headline=True,
+                cumulative=True,
+            ),
             Figure(
                 "honors.awaiting_review",
                 _("待审核表彰"),
@@ -44,6 +59,7 @@ def daily_section(day: datetime.date) -> Section | None:
                 _("上报到颁奖用时中位数"),
                 median if median is not None else 0,
                 unit=_("小时"),
+                style=HOURS,
             ),
         ],
     )

@@ -7,6 +7,7 @@ import io
 from django.conf import settings
 
 from fangkong.core.documents import OfficialDocument, chinese_date
+from fangkong.core.figures import format_amount
 from fangkong.logistics.models import Donation
 
 
@@ -17,7 +18,7 @@ def bureau_name() -> str:
 def thank_you_letter(donation: Donation) -> bytes:
     bureau = bureau_name()
     donor = donation.donor
-    doc = OfficialDocument(title="感谢信")
+    doc = OfficialDocument(title="感谢信", page_numbers=False)
     salutation = f"{donor.name}：" if donor.kind == donor.Kind.COMPANY else f"{donor.name}同志："
     doc.paragraph(salutation, indent=False, align="left")
     goods = "、".join(
@@ -28,11 +29,11 @@ def thank_you_letter(donation: Donation) -> bytes:
     if goods:
         gifts.append(goods)
     if donation.money:
-        gifts.append(f"捐款{donation.money:,.2f}元")
+        gifts.append(f"捐款{format_amount(donation.money)}元")
     if donation.description and not gifts:
         gifts.append(donation.description)
     value = (
-        f"，价值{donation.estimated_value:,.2f}元"
+        f"，价值{format_amount(donation.estimated_value)}元"
         if donation.estimated_value and donation.estimated_value != donation.money
         else ""
     )
@@ -45,8 +46,7 @@ def thank_you_letter(donation: Donation) -> bytes:
         f"在此，{bureau}谨向您致以衷心的感谢和崇高的敬意！全局民警辅警将以更加饱满的精神、"
         "更加昂扬的斗志，坚守岗位、恪尽职守，坚决打赢疫情防控阻击战。"
     )
-    doc.paragraph("此致", indent=True, align="left")
-    doc.paragraph("敬礼！", indent=False, align="left")
+    doc.letter_closing()
     doc.signature(bureau, donation.day)
     out = io.BytesIO()
     doc.save(out)

@@ -39,16 +39,30 @@ class StockRow:
 
 
 def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
-    """Every item with its stock across stores and its days of cover: two queries."""
+    """Every item with its stock across stores at the end of `day` (default today) and its
+    days of cover: two queries, three for a past day."""
     day = day or work_day()
     items = list(
         Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0)).order_by(
             "sort_order", "id"
         )
     )
+    if day < work_day():
+        # The stock then = the stock now less every movement booked after that day. Each
+        # kind is named so the (kind, day, item) index reads only the days since.
+        later = dict(
+            Movement.objects.filter(kind__in=Movement.Kind.values, day__gt=day)
+            .order_by()
+            .values("item")
+            .annotate(total=Sum("quantity"))
+            .values_list("item", "total")
+        )
+        for item in items:
+            item.on_hand -= int(later.get(item.pk) or 0)
     since = day - datetime.timedelta(days=RATE_DAYS - 1)
     outflow = dict(
         Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day__gte=since, day__lte=day)
+        .order_by()
         .values("item")
         .annotate(total=Sum("quantity"))
         .values_list("item", "total")

@@ -7,7 +7,8 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.figures import Figure, Section, Table
+from fangkong.core.clock import work_day
+from fangkong.core.figures import MONEY, Figure, Section, Table, format_number
 from fangkong.logistics import selectors
 from fangkong.logistics.models import Donor, Purchase
 
@@ -26,6 +27,9 @@ def daily_section(day: datetime.date) -> Section | None:
             float(selectors.purchase_total(day)),
             url=reverse("logistics_purchases"),
             unit=_("元"),
+            style=MONEY,
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "logistics.donation_company_yuan",
@@ -33,6 +37,9 @@ def daily_section(day: datetime.date) -> Section | None:
             float(totals[Donor.Kind.COMPANY]["value"]),
             url=reverse("logistics_donations"),
             unit=_("元"),
+            style=MONEY,
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "logistics.donors_citizen",
@@ -40,6 +47,8 @@ def daily_section(day: datetime.date) -> Section | None:
             int(totals[Donor.Kind.CITIZEN]["donors"]),
             url=reverse("logistics_donations"),
             unit=_("人"),
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "logistics.distributed_today",
@@ -47,16 +56,30 @@ def daily_section(day: datetime.date) -> Section | None:
             selectors.distributed_on(day),
             url=reverse("logistics_distributions"),
             unit=_("件"),
+            headline=True,
         ),
         Figure(
             "logistics.low_stock",
             _("低库存物资"),
             len(low),
-            url=reverse("logistics_low_stock"),
+            # A past day's stock is on the stock page of that day (the low-stock list is now).
+            url=reverse("logistics_low_stock")
+            if day >= work_day()
+            else f"{reverse('logistics_stock')}?day={day.isoformat()}",
             tone="danger" if low else "ok",
             unit=_("种"),
         ),
     ]
+    for r in low:
+        section.problems.append(
+            _("%(item)s库存%(n)s%(uom)s，低于预警线%(limit)s%(uom)s")
+            % {
+                "item": r.item.name,
+                "n": format_number(r.on_hand),
+                "limit": format_number(r.item.low_threshold),
+                "uom": r.item.unit_of_measure,
+            }
+        )
     if low:
         section.tables.append(
             Table(

@@ -91,7 +91,9 @@ class Unit(models.Model):
         blank=True,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    path = models.CharField(
+        _("层级路径"), max_length=255, editable=False, db_index=True, default=""
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -281,7 +283,9 @@ class WelfareCase(models.Model):
 class WelfareHelp(models.Model):
     """One piece of help given for a family difficulty."""
 
-    case = models.ForeignKey(WelfareCase, on_delete=models.CASCADE, related_name="helps")
+    case = models.ForeignKey(
+        WelfareCase, verbose_name=_("民警家庭困难"), on_delete=models.CASCADE, related_name="helps"
+    )
     at = models.DateTimeField(_("时间"))
     text = models.CharField(_("帮扶措施"), max_length=200)
     recorded_by = models.ForeignKey(

@@ -68,6 +68,7 @@ def daily_section(day: datetime.date) -> Section:
             _officers_url(Officer.Status.ON_POST),
             tone="ok",
             unit=person,
+            headline=True,
         ),
         Figure(
             "org.on_leave",
@@ -89,6 +90,8 @@ def daily_section(day: datetime.date) -> Section:
             recalls["recalled"],
             reverse("wartime"),
             unit=person,
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "org.recalled_waiting",
@@ -100,6 +103,8 @@ def daily_section(day: datetime.date) -> Section:
         ),
     ]
     section.tables = [_by_unit_kind()]
+    if waiting:
+        section.problems.append(_("%(n)d名战时召回人员尚未报到。") % {"n": waiting})
     return section
 
 

@@ -27,6 +27,8 @@ def daily_section(day: datetime.date) -> Section | None:
                 o["activities"]["pledge"],
                 url=reverse("outreach_activities") + "?kind=pledge",
                 unit=_("次"),
+                headline=True,
+                cumulative=True,
             ),
             Figure("outreach.commando_teams", _("突击队"), o["teams"], unit=_("个")),
             Figure(
@@ -35,12 +37,15 @@ def daily_section(day: datetime.date) -> Section | None:
                 o["media"]["mainstream"],
                 url=reverse("outreach_media"),
                 unit=_("篇"),
+                headline=True,
+                cumulative=True,
             ),
             Figure(
                 "outreach.popular_posts",
                 _("点赞留言300条以上的自媒体作品"),
                 o["popular_posts"],
                 unit=_("篇"),
+                cumulative=True,
             ),
         ],
     )

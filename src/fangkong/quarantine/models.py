@@ -240,7 +240,12 @@ CASE_ROLLUP = Rollup(
 class CaseTransition(models.Model):
     """One change of a case's status, by a named user, with a reason."""
 
-    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="transitions")
+    case = models.ForeignKey(
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
     from_status = models.CharField(
         _("原状态"), max_length=16, choices=CaseStatus.choices, blank=True
     )
@@ -268,7 +273,12 @@ class CaseReferral(models.Model):
     """Each time a case was referred or found again: a checkpoint passage, a list entry,
     a station's discovery. The case's timeline is built from these and the follow-ups."""
 
-    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="referrals")
+    case = models.ForeignKey(
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="referrals",
+    )
     source = models.CharField(_("来源"), max_length=16, choices=QuarantineCase.Source.choices)
     at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -303,7 +313,12 @@ class TeamMember(models.Model):
         POLICE = "police", _("民警")
         DOCTOR = "doctor", _("医生")
 
-    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="team_members")
+    case = models.ForeignKey(
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="team_members",
+    )
     kind = models.CharField(_("职责"), max_length=16, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -345,7 +360,12 @@ class FollowUp(models.Model):
         MORNING = "am", _("上午")
         EVENING = "pm", _("下午")
 
-    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="followups")
+    case = models.ForeignKey(
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="followups",
+    )
     client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     visited_at = models.DateTimeField(_("随访时间"))
     day = models.DateField(_("日期"), db_index=True)
@@ -389,7 +409,12 @@ class Alert(models.Model):
         ABSENT = "absent", _("不在家")
         OVERDUE = "overdue", _("随访逾期")
 
-    case = models.ForeignKey(QuarantineCase, on_delete=models.CASCADE, related_name="alerts")
+    case = models.ForeignKey(
+        QuarantineCase,
+        verbose_name=_("隔离管控对象"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, db_index=True)
     followup = models.ForeignKey(
         FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"

@@ -23,7 +23,7 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issuer = case.station.name if case.station else bureau
     end_day = case.ended_on or case.planned_end or clock.today()
-    doc = OfficialDocument(title="解除居家隔离告知书")
+    doc = OfficialDocument(title="解除居家隔离告知书", page_numbers=False)
     doc.paragraph(f"{person.name}：", indent=False, align="left")
     start = chinese_date(case.start_date) if case.start_date else "—"
     planned = chinese_date(case.planned_end) if case.planned_end else "—"

@@ -33,7 +33,7 @@ from fangkong.core.bulk import insert_values
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import region_name
-from fangkong.core.text import normalize_text
+from fangkong.core.text import clean_prose, normalize_text
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -403,7 +403,7 @@ def case_verify(
         errors["measure"] = [_("管控措施：在家的人员须选择居家隔离或集中隔离")]
     if errors:
         raise ValidationError(errors)
-    note = normalize_text(note)[:200]
+    note = clean_prose(note)[:200]
     reason = QuarantineCase.Finding(finding).label + (f"：{note}" if note else "")
     locked.finding = finding
     locked.verification_note = note
@@ -609,7 +609,7 @@ def _followup_build(
         temperature=temperature,
         symptoms=symptoms,
         at_home=bool(data.at_home),
-        note=normalize_text(data.note)[:200],
+        note=clean_prose(data.note)[:200],
         by=by,
     )
     if data.client_id:
@@ -824,7 +824,7 @@ def alert_resolve(
     *, alert: Alert, by: User, resolution: str, at: datetime.datetime | None = None
 ) -> Alert:
     """Record what was done about an alert."""
-    resolution = normalize_text(resolution)
+    resolution = clean_prose(resolution)
     if not resolution:
         raise ValidationError({"resolution": [_("处置情况：不能为空")]})
     locked = Alert.objects.select_for_update().get(pk=alert.pk)

@@ -97,6 +97,8 @@ def daily_section(day: datetime.date) -> Section | None:
             totals["total"],
             _url("case_list"),
             unit=_("人"),
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "quarantine.under_quarantine",
@@ -104,6 +106,7 @@ def daily_section(day: datetime.date) -> Section | None:
             totals["under"],
             _url("case_list", status=CaseStatus.QUARANTINED),
             unit=_("人"),
+            headline=True,
         ),
         Figure(
             "quarantine.new_today",
@@ -111,6 +114,7 @@ def daily_section(day: datetime.date) -> Section | None:
             totals["new"],
             _url("case_list", opened=day.isoformat()),
             unit=_("人"),
+            headline=True,
         ),
         Figure(
             "quarantine.released_today",
@@ -119,6 +123,7 @@ def daily_section(day: datetime.date) -> Section | None:
             _url("case_list", status=CaseStatus.RELEASED, ended=day.isoformat()),
             tone="ok",
             unit=_("人"),
+            headline=True,
         ),
         Figure(
             "quarantine.released_total",
@@ -127,6 +132,8 @@ def daily_section(day: datetime.date) -> Section | None:
             _url("case_list", status=CaseStatus.RELEASED),
             tone="ok",
             unit=_("人"),
+            headline=True,
+            cumulative=True,
         ),
         Figure(
             "quarantine.overdue",
@@ -186,16 +193,18 @@ def daily_section(day: datetime.date) -> Section | None:
             for name, r in rows
         ],
     )
-    events = []
+    problems = []
     if alerts["fever"]:
-        events.append(str(_("%(n)s 名居家隔离人员发热，待处置。") % {"n": alerts["fever"]}))
+        problems.append(str(_("%(n)s名居家隔离人员发热，待处置。") % {"n": alerts["fever"]}))
+    if overdue:
+        problems.append(str(_("%(n)s名居家隔离人员随访逾期。") % {"n": overdue}))
     return Section(
         key="quarantine",
         title=_("返乡人员和居家隔离"),
         order=20,
         figures=figures,
         tables=[table],
-        events=events,
+        problems=problems,
     )
 
 
