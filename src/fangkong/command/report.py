@@ -199,14 +199,15 @@ def build_daily_report(
     doc.attachment(annex_name(day))
     # As a 简报 is: the bureau's mark above and the office and day of issue in the 版记
     # below stand for the signature, which would cost the two pages three lines.
-    doc.imprint(
-        settings.FANGKONG["ISSUING_OFFICE"], day, copy_to=settings.FANGKONG["REPORT_COPY_TO"]
-    )
     # The audit chain's head when the report was made: a report kept or sent upward is a
     # record outside the database that `fangkong audit verify --expect` can check against.
+    # Above the 版记, which ends an official document.
     head = audit_head()
     doc.small_line(_("审计链：%(head)s") % {"head": head.short})
     record_head(head, f"daily-report {day.isoformat()}")
+    doc.imprint(
+        settings.FANGKONG["ISSUING_OFFICE"], day, copy_to=settings.FANGKONG["REPORT_COPY_TO"]
+    )
     return doc
 
 
