@@ -41,6 +41,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -519,6 +520,7 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
     finally:
         for role in roles:
             samework.drop(settings, copies[role])
+        shutil.rmtree(var, ignore_errors=True)
     report(label, rounds, args, sqlite)
 
 
@@ -612,15 +614,19 @@ def main() -> None:
         }[args.child](args)
         return
     databases = []
+    scratch = tempfile.mkdtemp(prefix="fk-regbench-")  # the SQLite template, unless kept
     if not args.skip_sqlite:
-        template = args.template or f"{tempfile.mkdtemp(prefix='fk-regbench-')}/template.sqlite3"
+        template = args.template or f"{scratch}/template.sqlite3"
         databases.append(("SQLite", f"sqlite:///{Path(template).resolve()}"))
     pg = os.environ.get("FANGKONG_BENCH_PG")
     if pg:
         databases.append(("PostgreSQL", pg))
-    for label, url in databases:
-        print(f"\n== {label}")
-        run(label, url, args)
+    try:
+        for label, url in databases:
+            print(f"\n== {label}")
+            run(label, url, args)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

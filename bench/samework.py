@@ -250,21 +250,6 @@ def replay(raw: Any, vendor: str, ops: Sequence[Op]) -> None:
 # -- databases ---------------------------------------------------------------------------
 
 
-def database_settings(url: str) -> dict[str, Any]:
-    """fangkong's settings for a database URL (as settings.py builds them), so that a
-    bare connection opened with them gets the same pragmas and driver options."""
-    import dj_database_url
-
-    db: dict[str, Any] = dict(dj_database_url.parse(url))
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        from django.conf import settings
-
-        options = settings.DATABASES["default"].get("OPTIONS", {})
-        db["ENGINE"] = "fangkong.core.sqlite"
-        db["OPTIONS"] = dict(options)
-    return db
-
-
 def bare_connection(settings_dict: Mapping[str, Any], name: str | None = None) -> Any:
     """A Django connection object for `settings_dict` (with NAME `name`), connected: its
     `.connection` is the driver's connection, set up exactly as fangkong sets up its own
