@@ -179,9 +179,9 @@ def child_floor(args: argparse.Namespace) -> None:
         for label, ops in recorder.items:
             if label == f"{kind}:warm":
                 samework.replay(raw, vendor, ops)
-        timed = [ops for label, ops in recorder.items if label == f"{kind}:timed"]
+        recorded = [ops for label, ops in recorder.items if label == f"{kind}:timed"]
         gc.freeze()  # the recording is not garbage: keep the collector off it, as in a worker
-        result["kinds"][kind] = _timed(lambda ops: samework.replay(raw, vendor, ops), timed, pid)
+        result["kinds"][kind] = _timed(lambda ops: samework.replay(raw, vendor, ops), recorded, pid)
     result["counts"] = samework.table_counts(raw, vendor)
     result["recorded_counts"] = recorded_counts
     floor.close()
@@ -210,7 +210,7 @@ def child_api(args: argparse.Namespace) -> None:
         finally:
             inside[0] += time.process_time() - began
 
-    services.passage_register = timed_register  # type: ignore[assignment]
+    services.passage_register = timed_register
     pid = samework.backend_pid(connection.connection, connection.vendor)
 
     def post(body: bytes) -> None:
@@ -235,9 +235,13 @@ def child_api(args: argparse.Namespace) -> None:
             "wsgi.run_once": False,
         }
         status: list[str] = []
-        response = application(environ, lambda s, _h, _e=None: status.append(s))
+
+        def start_response(line: str, _headers: Any, _exc: Any = None) -> Any:
+            status.append(line)
+
+        response: Any = application(environ, start_response)
         content = b"".join(response)
-        response.close()  # type: ignore[attr-defined]
+        response.close()
         if not status[0].startswith("201"):
             raise RuntimeError(f"{status[0]}: {content[:500]!r}")
 
@@ -454,7 +458,7 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
     import samework
 
     var = tempfile.mkdtemp(prefix="fk-regbench-")
-    settings = dict(dj_database_url.parse(url))
+    settings: dict[str, Any] = dict(dj_database_url.parse(url))
     sqlite = "sqlite" in settings["ENGINE"]
     base_env = checkout_env(
         FANGKONG_VAR_DIR=var,
@@ -496,12 +500,13 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
             args.seed = r + 1  # fresh values every round (each round starts from the template)
             for role in roles:
                 samework.clone(settings, copies[role])
-            env = {
-                r: {**base_env, "FANGKONG_DATABASE_URL": _url(settings, copies[r])} for r in roles
+            envs = {
+                role: {**base_env, "FANGKONG_DATABASE_URL": _url(settings, copies[role])}
+                for role in roles
             }
-            svc = _child("svc", env["svc"], args)
-            floor = _child("floor", env["rec"], args, "--floor", copies["floor"])
-            api = _child("api", env["api"], args, "--token", info["token"])
+            svc = _child("svc", envs["svc"], args)
+            floor = _child("floor", envs["rec"], args, "--floor", copies["floor"])
+            api = _child("api", envs["api"], args, "--token", info["token"])
             differ = samework.count_differences(
                 svc["counts"], floor["recorded_counts"], floor["counts"], api["counts"]
             )
@@ -516,7 +521,8 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
                 for k in args.kinds))  # fmt: skip
         if args.profile:
             samework.clone(settings, copies["svc"])
-            print(_child("profile", env["svc"], args, "--cars", str(args.profile_cars)))
+            env = {**base_env, "FANGKONG_DATABASE_URL": _url(settings, copies["svc"])}
+            print(_child("profile", env, args, "--cars", str(args.profile_cars)))
     finally:
         for role in roles:
             samework.drop(settings, copies[role])
