@@ -3,11 +3,13 @@
 Runs against a fresh SQLite database (and PostgreSQL when FANGKONG_BENCH_PG is a database
 URL, e.g. postgres://postgres@127.0.0.1:5432/fk_bench — a scratch database: it is migrated
 and emptied),
-with 8 concurrent client threads, and prints requests/s and p50/p99 next to two floors
-measured in the same run through the same middleware stack:
+with 8 concurrent client threads, and prints requests/s and p50/p99 — the bar: p99 ≤ 5×
+p50 — next to two cases measured in the same run through the same middleware stack, as
+context (they do far less work than a registration; its same-work floor is
+registration_bench.py's):
 
-    constant   a view returning constant JSON (the framework floor)
-    insert     a bare view inserting one row (the database floor)
+    constant   a view returning constant JSON
+    insert     a bare view inserting one row
     passages   the real registration: validation, 3 persons, flags, counts, audit
 
     .venv/bin/python bench/passages_bench.py [--requests 400] [--seconds 60] [--clients 8]
@@ -186,20 +188,24 @@ def run(database_url: str, label: str, args: argparse.Namespace) -> None:
         for name, (rps, p50, p99, statuses, cpu) in results.items():
             print(f"{name:10} {rps:8.1f} {p50:8.1f} {p99:8.1f} {cpu:7.2f}  {statuses}")
         rps, p50, p99, _statuses, _cpu = results["passages"]
-        bars = (
-            ("passages/constant req/s", rps / results["constant"][0], ">=", 0.25),
-            ("passages/insert req/s", rps / results["insert"][0], ">=", 0.40),
-            ("passages p99/p50", p99 / p50, "<=", 5.0),
+        ratio = p99 / p50
+        print(
+            f"{'passages p99/p50':24} {ratio:6.3f}  (bar <= 5: {'met' if ratio <= 5 else 'NOT met'})"
         )
-        for name, ratio, op, bar in bars:
-            met = ratio >= bar if op == ">=" else ratio <= bar
-            print(f"{name:24} {ratio:6.3f}  (bar {op} {bar:g}: {'met' if met else 'NOT met'})")
-        print(f"{'insert/constant req/s':24} {results['insert'][0] / results['constant'][0]:6.3f}")
+        # Context, not bars (issue #19): these floors do far less work than a registration
+        # (a constant answer; one row inserted). The same-work floor of a registration — its
+        # own statements replayed through the driver — is registration_bench.py's.
+        print("context (not bars): passages against floors doing far less work")
+        for name in ("constant", "insert"):
+            print(f"  {'passages/' + name + ' req/s':24} {rps / results[name][0]:6.3f}")
+        print(
+            f"  {'insert/constant req/s':24} {results['insert'][0] / results['constant'][0]:6.3f}"
+        )
         # The same ratios by the server's CPU time per request (gunicorn master and workers):
         # what the req/s ratios would be if the server had the cores to itself.
         for name in ("constant", "insert"):
             ratio = results[name][4] / results["passages"][4]
-            print(f"{'passages/' + name + ' by CPU':24} {ratio:6.3f}")
+            print(f"  {'passages/' + name + ' by CPU':24} {ratio:6.3f}")
 
 
 def main() -> None:
