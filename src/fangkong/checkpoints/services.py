@@ -45,6 +45,7 @@ from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.refcache import kept
 from fangkong.core.selectors import key_areas
 from fangkong.core.text import normalize_text, strip_all_spaces
+from fangkong.core.transactions import retrying
 from fangkong.org.models import Officer, Township, Village
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_clean, person_find_or_create
@@ -560,13 +561,19 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     # Reads that need no lock either: the shift, and who is known already (someone
     # registered meanwhile is found again by person_find_or_create).
     shift = shift_for(data.checkpoint, assessed.occurred_at)
-    known = {
-        p.id_number: p
-        for p in Person.objects.filter(
-            id_number__in=[a.values["id_number"] for a in assessed.occupants]
-        )
-    }
-    return _passage_store(data=data, assessed=assessed, shift=shift, known=known, by=by)
+
+    def store() -> tuple[Passage, bool]:
+        known = {
+            p.id_number: p
+            for p in Person.objects.filter(
+                id_number__in=[a.values["id_number"] for a in assessed.occupants]
+            )
+        }
+        return _passage_store(data=data, assessed=assessed, shift=shift, known=known, by=by)
+
+    # A deadlock the lock order did not foresee ends one of two cars' transactions on
+    # PostgreSQL; that car is stored again, with who is known read anew (core/transactions.py).
+    return retrying(store)
 
 
 @transaction.atomic
