@@ -64,9 +64,9 @@ class TestFlags:
 
     def test_origin_and_travel(self, posts: Posts) -> None:
         visitor = make_id_number("370911", datetime.date(1985, 3, 3), 21, "M")
-        o = register(
-            posts, occ(id_number=visitor, origin="武汉", travel_history=["孝感", "济南"])
-        )[0].occupants.get()
+        o = register(posts, occ(id_number=visitor, origin="武汉", travel_history=["孝感", "济南"]))[
+            0
+        ].occupants.get()
         assert codes(o) == {"origin", "travel"}
         assert "孝感" in o.flags[1]["reason"] and "济南" not in o.flags[1]["reason"]
         # No destination in the county, and not a county resident: persuade back.
