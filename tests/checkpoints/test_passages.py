@@ -63,11 +63,18 @@ class TestFlags:
         assert codes(o) == {"plate"} and "武汉" in o.flags[0]["reason"]
 
     def test_origin_and_travel(self, posts: Posts) -> None:
-        o = register(posts, occ(origin="武汉", travel_history=["孝感", "济南"]))[0].occupants.get()
+        visitor = make_id_number("370911", datetime.date(1985, 3, 3), 21, "M")
+        o = register(posts, occ(id_number=visitor, origin="武汉", travel_history=["孝感", "济南"]))[
+            0
+        ].occupants.get()
         assert codes(o) == {"origin", "travel"}
         assert "孝感" in o.flags[1]["reason"] and "济南" not in o.flags[1]["reason"]
-        # No destination in the county: persuade back.
+        # No destination in the county, and not a county resident: persuade back.
         assert o.recommended == "turn_back"
+        # A county resident (370921…) without a destination is going home: in the county
+        # (issue 15) — quarantine at home, not 劝返.
+        o = register(posts, occ(origin="武汉"))[0].occupants.get()
+        assert codes(o) == {"origin"} and o.recommended == "quarantine"
 
     def test_fever_at_threshold(self, posts: Posts) -> None:
         o = register(posts, occ(temperature="37.3"))[0].occupants.get()

@@ -87,7 +87,7 @@ def test_bad_followup_gets_chinese_messages_naming_the_field(world: World, cases
     )
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"field": "temperature", "msg": "体温：须在34.0至42.5℃之间"}
+        {"field": "temperature", "msg": "体温：须在34.0至43.0℃之间"}
     ]
     assert FollowUp.objects.count() == 0
 

@@ -56,7 +56,7 @@ def test_bad_input_is_refused_naming_the_field(world: World, cases: Cases) -> No
     with pytest.raises(ValidationError) as info:
         _record(world, cases, temperature="45", symptoms=["flu"])
     assert info.value.message_dict == {
-        "temperature": ["体温：须在34.0至42.5℃之间"],
+        "temperature": ["体温：须在34.0至43.0℃之间"],
         "symptoms": ["症状：未知症状“flu”"],
     }
     with pytest.raises(ValidationError) as info:

@@ -202,7 +202,7 @@ def test_today_list_and_recording_a_visit(world: World, cases: Cases) -> None:
         form.update(temperature="3", client_id="")
         response = client.post(f"/cases/{cases.a.pk}/followup/", form)
         assert response.status_code == 422
-        assert "体温：须在34.0至42.5℃之间" in response.content.decode()
+        assert "体温：须在34.0至43.0℃之间" in response.content.decode()
         assert FollowUp.objects.filter(case=cases.a).count() == 1
 
 

@@ -1,7 +1,7 @@
 """What a checkpoint device needs to check and flag a registration without a network, by
 the server's own rules: the region table with names (ID numbers, plates and places), the
-key areas, plate prefixes, the county's townships and villages (is a destination in the
-county?), the fever threshold, and the words of every flag and message, in the caller's
+key areas, plate prefixes, the county's code, townships and villages (is a destination in
+the county? org/places.py), the temperature's range and fever threshold (core/temperature.py), and the words of every flag and message, in the caller's
 language. static/checkpoints/roadside.js applies them; a browser test compares its verdicts
 with passage_assess(). Nothing personal is in it: it is served to anyone.
 """
@@ -13,12 +13,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import Decision
-from fangkong.checkpoints.rules import FLAG_LABELS, REASONS, fever_threshold
-from fangkong.checkpoints.services import MESSAGES, TEMPERATURE_RANGE
+from fangkong.checkpoints.rules import FLAG_LABELS, REASONS
+from fangkong.checkpoints.services import MESSAGES
 from fangkong.core.plates import PLATE_CITY_CODES, PROVINCE_CODES, SEPARATORS
 from fangkong.core.regions import region_table
 from fangkong.core.selectors import key_areas
-from fangkong.org.models import Township, Village
+from fangkong.core.temperature import device_rules as temperature_rules
+from fangkong.org.places import CountyPlaces
 
 
 def device_rules() -> dict[str, Any]:
@@ -39,12 +40,9 @@ def device_rules() -> dict[str, Any]:
             "provinces": PROVINCE_CODES,
             "cities": PLATE_CITY_CODES,
         },
-        "places": {
-            "townships": list(Township.objects.order_by("pk").values_list("name", flat=True)),
-            "villages": sorted(set(Village.objects.values_list("name", flat=True))),
-        },
-        "fever_threshold": str(fever_threshold()),
-        "temperature_range": [str(t) for t in TEMPERATURE_RANGE],
+        # county_code, townships, township_short_names, villages (org/places.py)
+        "places": CountyPlaces.load().device_rules(),
+        **temperature_rules(),  # fever_threshold, temperature_range
         "flag_labels": {code: str(label) for code, label in FLAG_LABELS.items()},
         "reasons": {code: str(text) for code, text in REASONS.items()},
         "messages": {

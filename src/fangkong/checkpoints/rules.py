@@ -9,21 +9,17 @@ temperature at or above the fever threshold, and declared symptoms.
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import Decision
 from fangkong.core.models import KeyArea
-from fangkong.core.regions import find_regions, get_region, region_name
+from fangkong.core.regions import region_name, resolve_place
 from fangkong.core.selectors import key_area_for
-
-_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
+from fangkong.core.temperature import fever_threshold, is_fever
 
 
 @dataclass(frozen=True)
@@ -43,29 +39,6 @@ FLAG_LABELS = {
     "fever": gettext_lazy("发热"),
     "symptoms": gettext_lazy("有症状"),
 }
-
-
-def fever_threshold() -> Decimal:
-    return Decimal(str(settings.FANGKONG["FEVER_THRESHOLD"]))
-
-
-@functools.lru_cache(maxsize=4096)
-def resolve_place(text: str) -> str:
-    """The region code a place written by a person names ("武汉", "湖北省孝感市", "420100"),
-    '' when it names none. The first match in code order is the widest region."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if _CODE.match(text):
-        return text if get_region(text) else ""
-    found = find_regions(text)
-    if not found:
-        # "武汉市洪山区" names a district; the longest known prefix of the text is enough.
-        for end in range(len(text) - 1, 1, -1):
-            found = find_regions(text[:end])
-            if found:
-                break
-    return found[0].code if found else ""
 
 
 # The words of each flag's reason: one table for the server and for devices that flag
@@ -140,7 +113,7 @@ def occupant_flags(
             visited.append(place)
     if visited:
         flags.append(Flag("travel", str(REASONS["travel"]) % {"places": "、".join(visited)}))
-    if temperature is not None and temperature >= fever_threshold():
+    if is_fever(temperature):
         flags.append(
             Flag(
                 "fever",

@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -40,13 +40,18 @@ from fangkong.checkpoints.models import (
 from fangkong.core import bounds, clock, idempotency
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
+from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.refcache import kept
+from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
+from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
+from fangkong.core.temperature import parse_temperature
 from fangkong.core.text import normalize_text, strip_all_spaces
 from fangkong.core.transactions import retrying
 from fangkong.org.models import Officer, Township, Village
+from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_clean, person_find_or_create
 from fangkong.quarantine.services import Referral, cases_refer
@@ -56,14 +61,13 @@ if TYPE_CHECKING:
 
 MAX_OCCUPANTS = bounds.MAX_OCCUPANTS
 REFERRING = (Decision.QUARANTINE, Decision.MEDICAL)
-TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 # What passage_assess says about occupants; checkpoints.roadside serves the same words to
-# devices that check a registration offline.
+# devices that check a registration offline. The temperature's own words are its rule's
+# (core/temperature.py).
 MESSAGES = {
     "who": gettext_lazy("第%(n)s位乘车人"),
     "temperature": gettext_lazy("体温"),
-    "temperature_number": gettext_lazy("%(f)s须为数字，如 36.5"),
-    "temperature_range": gettext_lazy("%(f)s应在34.0到43.0℃之间"),
+    **TEMPERATURE_MESSAGES,
     "temperature_required": gettext_lazy("%(who)s体温：请测量后填写"),
     "duplicate_id": gettext_lazy("%(who)s身份证号与第%(n)s位相同"),
     "no_occupants": gettext_lazy("乘车人员：至少登记一人"),
@@ -131,43 +135,11 @@ class AssessedPassage:
         return any(o.flags for o in self.occupants)
 
 
-Places = tuple[list[Township], list[Village]]
-
-
-def _reference() -> tuple[Places, list[Any]]:
-    """The county's townships and villages, and the key areas: what assessing a passage
+def _reference() -> tuple[CountyPlaces, list[Any]]:
+    """The county's places (org/places.py) and the key areas: what assessing a passage
     reads, kept in memory until one of them changes (core/refcache.py; shared by the
-    process's requests, read only)."""
-    return kept(
-        "passage_reference",
-        lambda: (
-            (list(Township.objects.all()), list(Village.objects.select_related("township"))),
-            key_areas(),
-        ),
-    )
-
-
-def resolve_destination(text: str, places: Places) -> tuple[Township | None, Village | None]:
-    """The township (and village) of the county a written destination names."""
-    text = normalize_text(text)
-    if not text:
-        return None, None
-    townships, villages = places
-    township = next(
-        (
-            t
-            for t in townships
-            if t.name in text or (len(t.name) > 2 and t.name[:-1] in text[: len(t.name) + 1])
-        ),
-        None,
-    )
-    candidates = [v for v in villages if v.name in text]
-    if township is not None:
-        candidates = [v for v in candidates if v.township_id == township.pk]
-    village = max(candidates, key=lambda v: len(v.name)) if candidates else None
-    if township is None and village is not None:
-        township = village.township
-    return township, village
+    process's requests, read only but for the places' memo of texts matched)."""
+    return kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()))
 
 
 def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
@@ -176,22 +148,10 @@ def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]
     return [normalize_text(v)[:40] for v in (values or []) if normalize_text(v)][:limit]
 
 
-def _temperature(raw: Any, label: str) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(str(MESSAGES["temperature_number"]) % {"f": label}) from exc
-    if not TEMPERATURE_RANGE[0] <= value <= TEMPERATURE_RANGE[1]:
-        raise ValidationError(str(MESSAGES["temperature_range"]) % {"f": label})
-    return value
-
-
 def passage_assess(
     *,
     data: PassageInput,
-    places: Places | None = None,
+    places: CountyPlaces | None = None,
     areas: Sequence[Any] | None = None,
     require_temperature: bool = False,
     memo: dict[Any, Any] | None = None,
@@ -219,7 +179,7 @@ def passage_assess(
     occurred_at = data.occurred_at or timezone.now()
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, SHANGHAI)
-    if occurred_at > timezone.now() + datetime.timedelta(minutes=10):
+    if is_future(occurred_at, timezone.now()):
         errors["occurred_at"] = [_("通行时间不能晚于现在")]
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
@@ -228,7 +188,7 @@ def passage_assess(
         errors["occupants"] = [_("乘车人员：一次最多登记%(n)s人") % {"n": MAX_OCCUPANTS}]
     if places is None or areas is None:
         kept_places, kept_areas = _reference()
-        places = places or kept_places
+        places = places if places is not None else kept_places
         areas = areas if areas is not None else kept_areas
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
@@ -256,48 +216,49 @@ def passage_assess(
                     str(MESSAGES["duplicate_id"]) % {"who": who, "n": seen[number] + 1}
                 ]
             seen[number] = i
-        temperature = None
+        measured = None
         try:
-            temperature = _temperature(occ.temperature, f"{who}{MESSAGES['temperature']}")
+            measured = parse_temperature(occ.temperature, label=f"{who}{MESSAGES['temperature']}")
         except ValidationError as exc:
             errors[prefix + "temperature"] = exc.messages
-        if require_temperature and temperature is None and prefix + "temperature" not in errors:
+        if require_temperature and measured is None and prefix + "temperature" not in errors:
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
         if occ.decision and occ.decision not in Decision.values:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
         origin = normalize_text(occ.origin)[:60]
-        origin_code = rules.resolve_place(origin)
+        origin_code = resolve_place(origin)
         destination = normalize_text(occ.destination)[:60]
-        if memo is not None:
-            if ("dest", destination) not in memo:
-                memo[("dest", destination)] = resolve_destination(destination, places)
-            township, village = memo[("dest", destination)]
-        else:
-            township, village = resolve_destination(destination, places)
+        place = places.match(address=destination)
+        household_region = values.get("household_region", "")
         travel = _text_list(occ.travel_history)
         symptoms = _text_list(occ.symptoms)
         flags = rules.occupant_flags(
             day=day,
             areas=areas,
-            household_region=values.get("household_region", ""),
+            household_region=household_region,
             plate=plate,
             plate_region=plate_region,
             origin=origin,
             origin_code=origin_code,
             travel_history=travel,
-            temperature=temperature,
+            temperature=measured,
             symptoms=symptoms,
         )
-        recommended = rules.recommend(flags, destination_in_county=township is not None)
+        recommended = rules.recommend(
+            flags,
+            destination_in_county=places.in_county(
+                place, text=destination, household_region=household_region
+            ),
+        )
         assessed.append(
             Assessed(
                 values=values,
-                temperature=temperature,
+                temperature=measured,
                 origin=origin,
                 origin_code=origin_code,
                 destination=destination,
-                township=township,
-                village=village,
+                township=place.township,
+                village=place.village,
                 travel_history=travel,
                 symptoms=symptoms,
                 flags=flags,
@@ -491,7 +452,7 @@ def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
         "flags": "；".join(f.reason for f in assessed.flags) or _("无预警"),
     }
     came_from = assessed.origin_code or next(
-        (rules.resolve_place(p) for p in assessed.travel_history if rules.resolve_place(p)), ""
+        (resolve_place(p) for p in assessed.travel_history if resolve_place(p)), ""
     )
     if not came_from and occ.person.household_region[:2] == "42":
         came_from = occ.person.household_region

@@ -14,15 +14,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_create
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task, TaskUpdate
+from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, clean_prose_lines
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
     from fangkong.org.models import Officer, Unit, WorkingGroup
-
-# A clock a few minutes fast on a phone must not make a report "from the future".
-_CLOCK_SLACK = datetime.timedelta(minutes=5)
 
 
 def local_day(at: datetime.datetime) -> datetime.date:
@@ -35,7 +33,7 @@ def _when(at: datetime.datetime | None, field: str, label: str) -> datetime.date
         return now
     if timezone.is_naive(at):
         raise ValidationError({field: _("%(label)s须带时区") % {"label": label}})
-    if at > now + _CLOCK_SLACK:
+    if is_future(at, now):  # a phone's clock a few minutes fast is allowed for
         raise ValidationError({field: _("%(label)s不能晚于当前时间") % {"label": label}})
     return at
 

@@ -23,10 +23,12 @@ __all__ = [
     "is_known_region",
     "province_code",
     "region_name",
+    "resolve_place",
 ]
 
 _HISTORY = re.compile(r"^\[(?P<start>\d*)-(?P<end>\d*)\](?P<name>.*)$")
 _CODE = re.compile(r"[0-9]{2}(?:[0-9]{2}){0,2}")
+_WRITTEN_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 
 # City-level rows that are filing headings rather than places; a municipality's districts sit
 # under "市辖区"/"县", Hubei's and Hainan's directly administered cities under "省直辖…".
@@ -193,6 +195,36 @@ def find_regions(name: str, *, include_abolished: bool = False) -> list[Region]:
             found.append(region)
     found.sort(key=lambda region: (not region.current, region.code))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_place(text: str) -> str:
+    """The region code a place written by a person names ("武汉", "湖北省孝感市", "湖北孝感",
+    "武汉市洪山区", "420100"), '' when it names none: the one rule for an origin, a travel
+    history, a destination and a pushed list's 来源地 (issue 15). In order:
+
+    1. a 2-, 4- or 6-digit code names itself when it is known;
+    2. the first region, in code order (the widest), whose full or former name holds the text;
+    3. a province's short name before the rest ("湖北孝感"): the rest, in that province;
+    4. the longest start of the text that names a region ("武汉市洪山区珞瑜路" → 武汉市).
+
+    static/checkpoints/roadside.js applies the same steps to region_table() offline."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if _WRITTEN_CODE.match(text):
+        return text if get_region(text) else ""
+    found = find_regions(text)
+    for cut in (2, 3):
+        if found or len(text) < cut + 2:
+            break
+        found = [r for r in find_regions(text[cut:]) if r.province.startswith(text[:cut])]
+    if not found:
+        for end in range(len(text) - 1, 1, -1):
+            found = find_regions(text[:end])
+            if found:
+                break
+    return found[0].code if found else ""
 
 
 def known_region_codes() -> list[str]:

@@ -41,9 +41,10 @@ from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.phones import parse_phone
-from fangkong.core.regions import find_regions, region_name
+from fangkong.core.regions import region_name, resolve_place
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Township, Village
+from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.people.ownership import ELSEWHERE, holds, scope_of
 from fangkong.people.services import persons_insert
@@ -57,6 +58,7 @@ from fangkong.quarantine.models import (
     PossibleDuplicate,
     QuarantineCase,
 )
+from fangkong.quarantine.services import case_fill
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -389,82 +391,6 @@ def _parse_date(value: Any) -> datetime.date:
     raise ValueError(_("无法识别为日期：“%(text)s”，应如2020-01-25") % {"text": text[:30]})
 
 
-_region_cache: dict[str, str] = {}
-
-
-def region_code_for(text: str) -> str:
-    if text not in _region_cache:
-        found = find_regions(text) if len(text) >= 2 else []
-        # "湖北孝感": a province's short name before a city's: look up the rest in it.
-        for cut in (2, 3):
-            if found or len(text) < cut + 2:
-                break
-            found = [r for r in find_regions(text[cut:]) if r.province.startswith(text[:cut])]
-        _region_cache[text] = found[0].code if found else ""
-    return _region_cache[text]
-
-
-class Router:
-    """Township and village names of the county, matched in columns and free-text addresses."""
-
-    def __init__(self) -> None:
-        self.townships = list(Township.objects.all())
-        self.by_name = {t.name: t for t in self.townships}
-        self.short = {}
-        for t in self.townships:
-            short = re.sub(r"(街道|镇|乡)$", "", t.name)
-            if len(short) >= 2:
-                self.short[short] = t
-        self.villages: dict[int, list[Village]] = {}
-        self.village_names: dict[str, list[Village]] = {}
-        for v in Village.objects.all():
-            self.villages.setdefault(v.township_id, []).append(v)
-            self.village_names.setdefault(v.name, []).append(v)
-        self._cache: dict[tuple[str, str, str], tuple[int | None, int | None]] = {}
-
-    def route(self, township: str, village: str, address: str) -> tuple[int | None, int | None]:
-        key = (township, village, address)
-        if key not in self._cache:
-            self._cache[key] = self._route(*key)
-        return self._cache[key]
-
-    def _township(self, text: str) -> Township | None:
-        if not text:
-            return None
-        if text in self.by_name:
-            return self.by_name[text]
-        for name, t in self.by_name.items():
-            if name in text:
-                return t
-        for short, t in self.short.items():
-            if short in text:
-                return t
-        return None
-
-    def _village(self, text: str, township: Township | None) -> Village | None:
-        if not text:
-            return None
-        pool = self.villages.get(township.pk, []) if township else None
-        if pool is not None:
-            for v in pool:
-                if v.name == text or v.name in text or (len(text) >= 2 and v.name.startswith(text)):
-                    return v
-            return None
-        for name, vs in self.village_names.items():
-            if len(vs) == 1 and (name == text or name in text):
-                return vs[0]
-        return None
-
-    def _route(self, township: str, village: str, address: str) -> tuple[int | None, int | None]:
-        t = self._township(township) or self._township(address)
-        v = self._village(village, t) or self._village(address, t)
-        if t is None and v is not None:
-            t = v.township
-        if v is not None and t is not None and v.township_id != t.pk:
-            v = None
-        return (t.pk if t else None), (v.pk if v else None)
-
-
 @dataclass(slots=True)
 class Row:
     number: int
@@ -512,7 +438,7 @@ def validate_row(
     number: int,
     cells: list[Any],
     mapping: dict[int, str],
-    router: Router,
+    places: CountyPlaces,
     labels: dict[str, str] | None = None,
     *,
     raw: list[str] | None = None,
@@ -609,14 +535,15 @@ def validate_row(
     came_from = texts.get("came_from", "")
     if came_from:
         row.came_from = came_from[:100]
-        row.came_from_code = region_code_for(came_from)
+        row.came_from_code = resolve_place(came_from)
         if not row.came_from_code:
             row.add(L["came_from"], _("来源地未能识别为行政区划，已标记为待核实"))
             row.needs_review.append("came_from")
     row.address = texts.get("address", "")[:200]
-    row.township_id, row.village_id = router.route(
-        texts.get("township", ""), texts.get("village", ""), row.address
+    place = places.match(
+        township=texts.get("township", ""), village=texts.get("village", ""), address=row.address
     )
+    row.township_id, row.village_id = place.township_id, place.village_id
     if row.township_id is None and not row.refused:
         row.add(
             L["address"],
@@ -689,7 +616,7 @@ class Importer:
         self.store = store
         self.progress = progress
         self.by = list_import.created_by
-        self.router = Router()
+        self.places = CountyPlaces.load()
         self.mapping = {int(k): v for k, v in list_import.mapping.items()}
         self.seen_hashes: dict[str, int] = {}
         self.new_keys: dict[tuple[str, ...], int] = {}  # person key → person id (or -1)
@@ -748,7 +675,7 @@ class Importer:
                     number,
                     cells,
                     self.mapping,
-                    self.router,
+                    self.places,
                     self.labels,
                     raw=raw,
                     dates=self.dates,
@@ -1108,35 +1035,31 @@ class Importer:
         changed: list[QuarantineCase] = []
         for case in QuarantineCase.objects.filter(pk__in=list(fill)):
             row = fill[case.pk]
-            dirty = False
             # A row about someone on file elsewhere fills what is not a place: where their
             # case is followed is not the importer's to say.
-            places = (
-                ()
-                if row.elsewhere
-                else (
-                    ("township_id", row.township_id),
-                    ("village_id", row.village_id),
-                )
-            )
-            for attr, value in (
-                ("came_from_code", row.came_from_code),
-                ("came_from", row.came_from),
-                ("arrival_date", row.arrival_date),
-                *places,
+            if case_fill(
+                case,
+                came_from_code=row.came_from_code,
+                came_from=row.came_from,
+                arrival_date=row.arrival_date,
+                township_id=None if row.elsewhere else row.township_id,
+                village_id=None if row.elsewhere else row.village_id,
+                station_of=self.station_by_township.get,
             ):
-                if value and not getattr(case, attr):
-                    setattr(case, attr, value)
-                    dirty = True
-            if case.station_id is None and case.township_id:
-                case.station_id = self.station_by_township.get(case.township_id)
-                dirty = True
-            if dirty:
+                case.updated_at = self.now
                 changed.append(case)
         if changed:
             QuarantineCase.objects.bulk_update(
                 changed,
-                ["came_from_code", "came_from", "arrival_date", "township", "village", "station"],
+                [
+                    "came_from_code",
+                    "came_from",
+                    "arrival_date",
+                    "township",
+                    "village",
+                    "station",
+                    "updated_at",
+                ],
             )
 
 

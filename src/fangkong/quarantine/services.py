@@ -8,7 +8,7 @@ import datetime
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -31,9 +31,12 @@ from fangkong.accounts.audit import _plain as plain_value
 from fangkong.core import idempotency
 from fangkong.core.bulk import insert_values
 from fangkong.core.conflicts import stale_error
+from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import region_name
+from fangkong.core.temperature import is_fever, parse_temperature
 from fangkong.core.text import clean_prose, normalize_text
+from fangkong.org.models import Township
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -51,7 +54,7 @@ from fangkong.quarantine.schedule import SHANGHAI, slot_of
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
-    from fangkong.org.models import Township, Village
+    from fangkong.org.models import Village
 
 
 def quarantine_days() -> int:
@@ -216,26 +219,72 @@ def _case_open(
     return case, True
 
 
+def case_fill(
+    case: QuarantineCase,
+    *,
+    came_from_code: str = "",
+    came_from: str = "",
+    arrival_date: datetime.date | None = None,
+    township_id: int | None = None,
+    village_id: int | None = None,
+    station_of: Callable[[int], int | None],
+) -> list[str]:
+    """Fill what an open case did not know yet from a new referral of its person; never
+    overwrite what a station verified. The one rule for a referral joining a case (a
+    checkpoint's, a page's — `cases_refer` — and a pushed list's row — the import), issue 15:
+
+    - where they came from (code), the arrival date, the township: each when the case has
+      none; the village when the case has none and it lies in the case's township;
+    - the words of where they came from when the case has none: the referral's when they
+      go with the case's code (both none included), else the name of the case's code;
+    - the station of the case's township when the case has none (`station_of(township_id)`).
+
+    Changes the case in memory; returns the names of the fields changed (for the caller's
+    write: one row's save or the import's bulk update)."""
+    changed: list[str] = []
+    if came_from_code and not case.came_from_code:
+        case.came_from_code = came_from_code
+        changed.append("came_from_code")
+    if not case.came_from:
+        words = came_from if came_from_code == case.came_from_code else ""
+        words = (words or region_name(case.came_from_code))[:100]
+        if words:
+            case.came_from = words
+            changed.append("came_from")
+    if arrival_date and not case.arrival_date:
+        case.arrival_date = arrival_date
+        changed.append("arrival_date")
+    if township_id and not case.township_id:
+        case.township_id = township_id
+        changed.append("township")
+    if village_id and not case.village_id and township_id == case.township_id:
+        case.village_id = village_id
+        changed.append("village")
+    if case.station_id is None and case.township_id:
+        station_id = station_of(case.township_id)
+        if station_id:
+            case.station_id = station_id
+            changed.append("station")
+    return changed
+
+
 def _case_fill(
     case: QuarantineCase, r: Referral, township: Township | None, village: Village | None
 ) -> None:
-    """Fill what an open case did not know yet; never overwrite what a station verified."""
-    changed = []
-    for field, value, current in (
-        ("came_from_code", r.came_from_code, case.came_from_code),
-        ("arrival_date", r.arrival_date, case.arrival_date),
-        ("township", township, case.township_id),  # ids: no query for the rows
-        ("village", village, case.village_id),
-    ):
-        if value and not current:
-            setattr(case, field, value)
-            changed.append(field)
-    if "came_from_code" in changed and not case.came_from:
-        case.came_from = r.came_from or region_name(r.came_from_code)
-        changed.append("came_from")
-    if "township" in changed and case.station_id is None and township is not None:
-        case.station = township.station
-        changed.append("station")
+    def station_of(township_id: int) -> int | None:
+        if township is not None and township.pk == township_id:
+            return township.station_id
+        return Township.objects.filter(pk=township_id).values_list("station_id", flat=True).first()
+
+    changed = case_fill(
+        case,
+        came_from_code=r.came_from_code,
+        came_from=r.came_from,
+        arrival_date=r.arrival_date,
+        township_id=township.pk if township is not None else None,
+        village_id=village.pk if village is not None else None,
+        station_of=station_of,
+    )
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
 
@@ -532,15 +581,6 @@ def team_assign(
 # Follow-ups
 
 
-def fever_threshold() -> Decimal:
-    return Decimal(str(settings.FANGKONG["FEVER_THRESHOLD"]))
-
-
-TEMPERATURE_MIN, TEMPERATURE_MAX = Decimal("34.0"), Decimal("42.5")
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = datetime.timedelta(minutes=10)
-
-
 @dataclass
 class FollowUpInput:
     case: QuarantineCase
@@ -564,22 +604,13 @@ def _followup_build(
             % {"status": case.get_status_display()}
         ]
     temperature: Decimal | None = None
-    raw = data.temperature
-    if raw is not None and str(raw).strip() != "":
-        try:
-            temperature = Decimal(str(raw).strip().replace("，", ".").replace("。", ".")).quantize(
-                Decimal("0.1")
-            )
-        except (InvalidOperation, ValueError):
-            errors["temperature"] = [_("体温：须为数字，如 36.5")]
-        else:
-            if not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
-                errors["temperature"] = [
-                    _("体温：须在%(min)s至%(max)s℃之间")
-                    % {"min": TEMPERATURE_MIN, "max": TEMPERATURE_MAX}
-                ]
-    elif data.at_home:
-        errors["temperature"] = [_("体温：在家随访须测量体温")]
+    try:
+        temperature = parse_temperature(data.temperature, label=_("体温"))
+    except ValidationError as exc:
+        errors["temperature"] = exc.messages
+    else:
+        if temperature is None and data.at_home:
+            errors["temperature"] = [_("体温：在家随访须测量体温")]
     symptoms = []
     for code in data.symptoms or []:
         if code not in Symptom.values:
@@ -592,7 +623,7 @@ def _followup_build(
     if visited_at is None or timezone.is_naive(visited_at):
         errors["visited_at"] = [_("随访时间：须为带时区的时间")]
     else:
-        if visited_at > now + CLOCK_SKEW:
+        if is_future(visited_at, now):
             errors["visited_at"] = [_("随访时间：不能晚于当前时间")]
         elif case.start_date and visited_at.astimezone(SHANGHAI).date() < case.start_date:
             errors["visited_at"] = [
@@ -615,7 +646,7 @@ def _followup_build(
     if data.client_id:
         followup.client_id = data.client_id
     alerts = []
-    if temperature is not None and temperature >= fever_threshold():
+    if is_fever(temperature):
         alerts.append(
             Alert(
                 case=case,

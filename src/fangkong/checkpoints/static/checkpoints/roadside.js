@@ -65,13 +65,29 @@
     return "";
   }
 
-  // rules.resolve_place: the region a written place names, "" when none.
+  // core.regions.find_regions(rest) filtered to the province whose name starts with head.
+  function firstRegionIn(rest, head, t) {
+    var needle = stripSpaces(rest);
+    if (!needle) return "";
+    for (var i = 0; i < t.current.length; i++) {
+      var row = t.current[i], province = t.byCode.get(row[0].slice(0, 2) + "0000");
+      if (!province || province[1].indexOf(head) !== 0) continue;
+      if (row[1].indexOf(needle) >= 0) return row[0];
+      for (var j = 3; j < row.length; j++) if (row[j].indexOf(needle) >= 0) return row[0];
+    }
+    return "";
+  }
+
+  // core.regions.resolve_place: the region a written place names, "" when none.
   function resolvePlace(text, t) {
     text = (text || "").trim();
     if (!text) return "";
     if (CODE.test(text)) return regionRow(text, t) ? text : "";
     var found = firstRegion(text, t);
     var cs = chars(text);
+    for (var cut = 2; cut <= 3 && !found && cs.length >= cut + 2; cut++) {
+      found = firstRegionIn(cs.slice(cut).join(""), cs.slice(0, cut).join(""), t);
+    }
     for (var end = cs.length - 1; !found && end > 1; end--) found = firstRegion(cs.slice(0, end).join(""), t);
     return found;
   }
@@ -94,17 +110,16 @@
     return { number: number, region: cities[number.charAt(1)] || rules.plates.provinces[province] };
   }
 
-  // services.resolve_destination, as far as the recommendation needs it: in the county?
-  function inCounty(text, rules) {
+  // org.places.CountyPlaces.in_county: a township's full or short name, a village's name,
+  // else the region the text names, else (nothing placeable) a county resident going home.
+  function inCounty(text, household, rules, t) {
+    var p = rules.places;
     text = normalizeText(text);
-    if (!text) return false;
-    var townships = rules.places.townships, villages = rules.places.villages;
-    for (var i = 0; i < townships.length; i++) {
-      var name = townships[i], n = chars(name);
-      if (text.indexOf(name) >= 0) return true;
-      if (n.length > 2 && cut(text, n.length + 1).indexOf(n.slice(0, -1).join("")) >= 0) return true;
-    }
-    return villages.some(function (v) { return text.indexOf(v) >= 0; });
+    function held(name) { return text.indexOf(name) >= 0; }
+    if (text && (p.townships.some(held) || p.township_short_names.some(held) || p.villages.some(held))) return true;
+    var region = text ? resolvePlace(text, t) : "";
+    if (region) return region.indexOf(p.county_code) === 0;
+    return household === p.county_code;
   }
 
   function textList(value, limit) {
@@ -132,14 +147,16 @@
     return (m[1] === "-" && tenths !== 0n ? "-" : "") + out;
   }
 
+  // core.temperature.parse_temperature over the rules table's range.
   function temperatureOf(raw, label, rules) {
-    if (raw === null || raw === undefined || String(raw).trim() === "") return { value: null };
-    var q = quantize(String(raw).trim());
-    var m = rules.messages;
+    var text = raw === null || raw === undefined ? "" : String(raw).trim().replace(/，/g, ".").replace(/。/g, ".");
+    if (text === "") return { value: null };
+    var q = quantize(text);
+    var m = rules.messages, range = rules.temperature_range;
     if (q === null) return { error: format(m.temperature_number, { f: label }) };
     var v = Number(q);
-    if (v < Number(rules.temperature_range[0]) || v > Number(rules.temperature_range[1])) {
-      return { error: format(m.temperature_range, { f: label }) };
+    if (v < Number(range[0]) || v > Number(range[1])) {
+      return { error: format(m.temperature_range, { f: label, min: range[0], max: range[1] }) };
     }
     return { value: q };
   }
@@ -203,7 +220,8 @@
         symptoms: textList(occ.symptoms),
       };
       var flags = flagsOf(o, ctx, rules, t);
-      out.push({ flags: flags, recommended: recommend(flags, inCounty(cut(normalizeText(occ.destination), 60), rules)) });
+      var destination = cut(normalizeText(occ.destination), 60);
+      out.push({ flags: flags, recommended: recommend(flags, inCounty(destination, household, rules, t)) });
     });
     return { errors: errors, occupants: out };
   }

@@ -1,0 +1,167 @@
+"""Where in the county: the one home of matching written places to the county's townships
+and villages, and of "is this in the county?" (issue 15).
+
+One matcher serves a checkpoint's destination (`checkpoints.services.passage_assess`: page,
+API, QR self-registration, bulk) and a pushed list's township, village and address columns
+(`quarantine.imports.validate_row`). Its rules:
+
+- **township**, from the township text, else the address: its exact name; else the longest
+  full name the text holds ("宁阳县堽城镇东王庄村"); else the longest short name — the name
+  without 街道/镇/乡, two characters at least ("堽城", "乡饮") — the text holds;
+- **village**, from the village text, else the address, among the township's villages when
+  the township is known: its exact name, else the longest name the text holds, else the
+  village whose name starts with the text ("东王庄" → 东王庄村); without a township only a
+  village name that is unique in the county counts, and it gives the township;
+- a village of another township than the one matched is dropped.
+
+**In the county** (`in_county`): a destination is in the county when it matches a township,
+or names a village of the county (even one whose name several townships share); else,
+when it names a region (core.regions.resolve_place), when that region is the county or lies
+in it; else — nothing written, or nothing anyone can place — when the person's household
+region (the first six digits of their ID number) is the county's: a county resident going
+home. So a 370921… resident in a 鄂A car is a destination in the county (居家隔离), not 劝返.
+
+Offline, static/checkpoints/roadside.js decides "in the county" from `device_rules()`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from fangkong.core.regions import resolve_place
+from fangkong.core.text import normalize_text
+from fangkong.org.models import Township, Village
+
+_SUFFIX = re.compile(r"(街道|镇|乡)$")
+_CACHE_MAX = 20_000  # distinct texts remembered per matcher; then it starts again
+
+
+def county_code() -> str:
+    return str(settings.FANGKONG["COUNTY_CODE"])
+
+
+def short_name(name: str) -> str:
+    """A township's name without 街道/镇/乡 ("堽城镇" → "堽城"), '' when under two characters."""
+    short = _SUFFIX.sub("", name)
+    return short if len(short) >= 2 and short != name else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    township: Township | None = None
+    village: Village | None = None
+
+    @property
+    def township_id(self) -> int | None:
+        return self.township.pk if self.township is not None else None
+
+    @property
+    def village_id(self) -> int | None:
+        return self.village.pk if self.village is not None else None
+
+
+NOWHERE = Place()
+
+
+class CountyPlaces:
+    """The county's townships and villages, matched in written places. Built once per
+    import, kept for registrations (checkpoints.services._reference); read only but for its
+    memo of texts already matched."""
+
+    def __init__(self, townships: list[Township], villages: list[Village]) -> None:
+        by_pk = {t.pk: t for t in townships}
+        self.by_name = {t.name: t for t in townships}
+        # Longest first: "东疏镇" before a shorter name it holds.
+        self.full = sorted(self.by_name.items(), key=lambda kv: -len(kv[0]))
+        self.short = sorted(
+            ((short_name(t.name), t) for t in townships if short_name(t.name)),
+            key=lambda kv: -len(kv[0]),
+        )
+        self.villages: dict[int, list[Village]] = {}
+        self.village_names: dict[str, list[Village]] = {}
+        for v in villages:
+            if v.township_id in by_pk:
+                v.township = by_pk[v.township_id]  # no query when a match gives its township
+            self.villages.setdefault(v.township_id, []).append(v)
+            self.village_names.setdefault(v.name, []).append(v)
+        self._memo: dict[tuple[str, str, str], Place] = {}
+
+    @classmethod
+    def load(cls) -> CountyPlaces:
+        return cls(list(Township.objects.all()), list(Village.objects.all()))
+
+    def match(self, *, township: str = "", village: str = "", address: str = "") -> Place:
+        """The township and village the texts name (normalised first)."""
+        key = (township, village, address)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._match(
+                normalize_text(township), normalize_text(village), normalize_text(address)
+            )
+            if len(self._memo) >= _CACHE_MAX:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _match(self, township: str, village: str, address: str) -> Place:
+        if not (township or village or address):
+            return NOWHERE
+        t = self._township(township) or self._township(address)
+        v = self._village(village, t) or self._village(address, t)
+        if t is None and v is not None:
+            t = v.township
+        if v is not None and t is not None and v.township_id != t.pk:
+            v = None
+        return Place(township=t, village=v)
+
+    def _township(self, text: str) -> Township | None:
+        if not text:
+            return None
+        if text in self.by_name:
+            return self.by_name[text]
+        for name, t in self.full:
+            if name in text:
+                return t
+        for short, t in self.short:
+            if short in text:
+                return t
+        return None
+
+    def _village(self, text: str, township: Township | None) -> Village | None:
+        if not text:
+            return None
+        if township is not None:
+            pool = self.villages.get(township.pk, [])
+            inside = [v for v in pool if v.name in text]
+            if inside:
+                return max(inside, key=lambda v: len(v.name))  # the first of the longest
+            if len(text) >= 2:
+                return next((v for v in pool if v.name.startswith(text)), None)
+            return None
+        unique = [vs[0] for name, vs in self.village_names.items() if len(vs) == 1 and name in text]
+        return max(unique, key=lambda v: len(v.name)) if unique else None
+
+    def in_county(self, place: Place, *, text: str = "", household_region: str = "") -> bool:
+        """Whether a destination (`text`, matched as `place`) is in the county; see above."""
+        if place.township is not None:
+            return True
+        text = normalize_text(text)
+        if text and any(name in text for name in self.village_names):
+            return True
+        region = resolve_place(text) if text else ""
+        if region:
+            return region.startswith(county_code())
+        return household_region == county_code()
+
+    def device_rules(self) -> dict[str, Any]:
+        """What a device needs to decide "in the county" offline, by the rules above."""
+        return {
+            "county_code": county_code(),
+            "townships": [name for name, _t in self.full],
+            "township_short_names": [short for short, _t in self.short],
+            "villages": sorted(self.village_names),
+        }
