@@ -16,7 +16,7 @@ from fangkong.core.disclosure import person_shown
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
-from fangkong.people import selectors, services
+from fangkong.people import dossier, selectors, services
 from fangkong.people.forms import (
     PersonEditForm,
     PersonForm,
@@ -50,25 +50,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail_context(request: HttpRequest, person: Person, *, revealed: bool = False) -> dict:
+    """The person file's context. `revealed` only after the reveal was audited."""
+    user = request.user
+    can_edit = user_can(user, "people.edit")
+    return {
+        "person": person,
+        "file": dossier.person_file(user=user, person=person),
+        # Only after an audited reveal (person_reveal) are the full values shown.
+        "shown": person_shown(person, revealed=revealed),
+        "household_name": region_name(person.household_region),
+        "can_reveal": user_can(user, "people.reveal"),
+        "can_edit": can_edit,
+        "can_passages": user_can(user, "checkpoints.view"),
+        "transfers": (
+            list(selectors.transfers_pending(user=user).filter(person=person)) if can_edit else []
+        ),
+    }
+
+
 @require_perm("people.view")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "shown": person_shown(person),
-            "household_name": region_name(person.household_region),
-            "can_reveal": user_can(request.user, "people.reveal"),
-            "can_edit": user_can(request.user, "people.edit"),
-            "transfers": (
-                list(selectors.transfers_pending(user=request.user).filter(person=person))
-                if user_can(request.user, "people.edit")
-                else []
-            ),
-        },
-    )
+    return render(request, "people/person_detail.html", _detail_context(request, person))
 
 
 @require_POST
@@ -77,22 +81,18 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     user: User = request.user  # type: ignore[assignment]
     services.person_reveal(person=person, by=user)
-    template = (
-        "people/_person_identity.html"
-        if request.headers.get("HX-Request")
-        else ("people/person_detail.html")
-    )
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "people/_person_identity.html",
+            {
+                "person": person,
+                "shown": person_shown(person, revealed=True),
+                "can_reveal": True,
+            },
+        )
     return render(
-        request,
-        template,
-        {
-            "person": person,
-            # Only here, after the reveal was audited, are the full values shown.
-            "shown": person_shown(person, revealed=True),
-            "can_reveal": True,
-            "household_name": region_name(person.household_region),
-            "can_edit": user_can(user, "people.edit"),
-        },
+        request, "people/person_detail.html", _detail_context(request, person, revealed=True)
     )
 
 
