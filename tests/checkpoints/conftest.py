@@ -23,6 +23,11 @@ class Posts:
 
 @pytest.fixture
 def posts(world: World) -> Posts:
+    return make_posts(world)
+
+
+def make_posts(world: World) -> Posts:
+    """G104 (堽城派出所's, the checkpoint persona posted there) and S244, six officers."""
     if not KeyArea.objects.exists():
         KeyArea.objects.create(prefix="42", name="湖北", valid_from=datetime.date(2020, 1, 1))
     g104 = services.checkpoint_create(

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, str] = {
     "people.view": "查看人员信息（默认脱敏）",
     "people.edit": "登记和修改人员信息",
     "people.reveal": "查看完整身份证号、电话和住址（每次查看均留痕）",
+    "people.merge": "合并同一人员的重复记录（疑似重复人员队列；限本辖区，当日可撤销，留痕）",
     "org.view": "查看单位、警力、工作组和战时命令",
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
@@ -139,6 +140,9 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "people.view",
             "people.edit",
             "people.reveal",
+            # Household registration is the station's: it merges two records of one person
+            # when both are in its area (people/merge.py).
+            "people.merge",
             "org.view",
             "honors.view",
             "honors.report",

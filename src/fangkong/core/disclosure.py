@@ -43,6 +43,8 @@ whole the rule cannot hold, by design. The house number is the hidden value: not
 shows, not even how many digits it has (``*组*号``).
 
 **Name**: shown: people are worked with by name, and a name is no key to other records here.
+A seat companion whose record the user may not see (the person file's passages) shows the
+surname only (:func:`name_beside`).
 
 **Search** answers "is there someone with this value among the people I may see": an oracle.
 Digits match only a whole value (:func:`whole_values`): an 18-character ID number, its first
@@ -71,7 +73,13 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.masking import mask_address, mask_date, mask_id_number, mask_phone
+from fangkong.core.masking import (
+    mask_address,
+    mask_date,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -148,6 +156,13 @@ def person_shown(person: Person, *, revealed: bool = False) -> PersonShown:
         address_detail=shown("address_detail", person.address_detail, revealed=revealed),
         revealed=revealed,
     )
+
+
+def name_beside(name: str) -> str:
+    """The name of someone shown only because they were beside a person the user may see
+    (a seat companion on a passage) and whose own record the user may not see: the surname
+    only (``张*``). Who they are is for the station in charge of them to know."""
+    return mask_name(name)
 
 
 # ---------------------------------------------------------------- search

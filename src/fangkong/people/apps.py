@@ -13,6 +13,7 @@ class PeopleConfig(AppConfig):
 
         register_nav(NavItem(_("人员"), "person_list", perm="people.view", order=20))
         register_nav(NavItem(_("移交申请"), "transfer_list", perm="people.edit", order=21))
+        register_nav(NavItem(_("疑似重复"), "duplicate_list", perm="people.merge", order=22))
         register_card(
             HomeCard(
                 title=_("人员查询"),

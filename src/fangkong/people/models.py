@@ -212,3 +212,70 @@ class TransferRequest(models.Model):
     @property
     def audit_label(self) -> str:
         return f"{mask_name(self.name)}（#{self.person_id}）"
+
+
+class PersonMerge(models.Model):
+    """人员合并: two records found to be one person. The kept person takes every row that
+    pointed to the removed one (people/merge.py finds them in the model graph); the removed
+    person's record is kept here until the end of the day, when the merge can no longer be
+    undone, so that an undo restores it and moves each row back.
+
+    The people are named by id, not by foreign key: a merge record must never be moved by
+    a later merge, nor hold the kept person back from one."""
+
+    kept_person_id = models.BigIntegerField(_("保留人员编号"), db_index=True)
+    removed_person_id = models.BigIntegerField(_("被合并人员编号"), db_index=True)
+    # The removed person's fields as stored (for an undo on the day; emptied by a purge).
+    removed_data = models.JSONField(_("被合并人员信息"), default=dict, blank=True)
+    # "app_label.model.field" → the ids of the rows moved from the removed to the kept.
+    moved = models.JSONField(_("转移的记录"), default=dict, blank=True)
+    reason = models.CharField(_("疑似重复原因"), max_length=60, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("合并人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("合并时间"))
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("人员合并")
+        verbose_name_plural = _("人员合并")
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.removed_person_id} → #{self.kept_person_id}"
+
+
+class NotDuplicate(models.Model):
+    """确认不是同一人: a pair the duplicates queue offered and a station found to be two
+    people; the queue no longer offers it. The smaller id first."""
+
+    first_person_id = models.BigIntegerField()
+    second_person_id = models.BigIntegerField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("确认不是同一人")
+        verbose_name_plural = _("确认不是同一人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_person_id", "second_person_id"], name="one_not_duplicate_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.first_person_id} ≠ #{self.second_person_id}"

@@ -51,4 +51,13 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
         birth_date=None,
         purged_at=timezone.now(),
     )
+    # A merge keeps the removed person's record only for an undo on its day.
+    from django.db.models import Q
+
+    from fangkong.people.models import PersonMerge
+
+    start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
+    PersonMerge.objects.filter(Q(kept_person_id__in=person_ids) | Q(merged_at__lt=start)).update(
+        removed_data={}
+    )
     return {"people.person": n}

@@ -16,7 +16,7 @@ from fangkong.core.disclosure import person_shown
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
-from fangkong.people import selectors, services
+from fangkong.people import dossier, merge, selectors, services
 from fangkong.people.forms import (
     PersonEditForm,
     PersonForm,
@@ -50,25 +50,34 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail_context(request: HttpRequest, person: Person, *, revealed: bool = False) -> dict:
+    """The person file's context. `revealed` only after the reveal was audited."""
+    user = request.user
+    can_edit = user_can(user, "people.edit")
+    return {
+        "person": person,
+        "file": dossier.person_file(user=user, person=person),
+        # Only after an audited reveal (person_reveal) are the full values shown.
+        "shown": person_shown(person, revealed=revealed),
+        "household_name": region_name(person.household_region),
+        "can_reveal": user_can(user, "people.reveal"),
+        "can_edit": can_edit,
+        "can_passages": user_can(user, "checkpoints.view"),
+        "merges": (
+            [(m, merge.merge_undoable(m)) for m in merge.merges_of(person=person)[:5]]
+            if user_can(user, "people.merge")
+            else []
+        ),
+        "transfers": (
+            list(selectors.transfers_pending(user=user).filter(person=person)) if can_edit else []
+        ),
+    }
+
+
 @require_perm("people.view")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "shown": person_shown(person),
-            "household_name": region_name(person.household_region),
-            "can_reveal": user_can(request.user, "people.reveal"),
-            "can_edit": user_can(request.user, "people.edit"),
-            "transfers": (
-                list(selectors.transfers_pending(user=request.user).filter(person=person))
-                if user_can(request.user, "people.edit")
-                else []
-            ),
-        },
-    )
+    return render(request, "people/person_detail.html", _detail_context(request, person))
 
 
 @require_POST
@@ -77,22 +86,18 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     user: User = request.user  # type: ignore[assignment]
     services.person_reveal(person=person, by=user)
-    template = (
-        "people/_person_identity.html"
-        if request.headers.get("HX-Request")
-        else ("people/person_detail.html")
-    )
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "people/_person_identity.html",
+            {
+                "person": person,
+                "shown": person_shown(person, revealed=True),
+                "can_reveal": True,
+            },
+        )
     return render(
-        request,
-        template,
-        {
-            "person": person,
-            # Only here, after the reveal was audited, are the full values shown.
-            "shown": person_shown(person, revealed=True),
-            "can_reveal": True,
-            "household_name": region_name(person.household_region),
-            "can_edit": user_can(user, "people.edit"),
-        },
+        request, "people/person_detail.html", _detail_context(request, person, revealed=True)
     )
 
 
@@ -251,3 +256,76 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已处理移交申请"))
             return redirect("transfer_list")
     return _transfer_page(request, req, form)
+
+
+# --- Duplicates and merges (疑似重复人员、合并) --------------------------------------------
+
+
+@require_perm("people.view", "people.merge")
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/duplicate_list.html",
+        {"pairs": merge.possible_duplicates(user=request.user), "limit": merge.QUEUE_SIZE},
+    )
+
+
+@require_perm("people.view", "people.merge")
+def duplicate_compare(request: HttpRequest, first: int, second: int) -> HttpResponse:
+    """Side by side, masked (core.disclosure); POST: merge (keep one) or 不是同一人."""
+    user: User = request.user  # type: ignore[assignment]
+    a, b = merge.pair_get(user=user, first=first, second=second)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "different":
+                merge.not_duplicate_record(first=a, second=b, by=user)
+                messages.success(request, _("已确认不是同一人，不再列入疑似重复"))
+                return redirect("duplicate_list")
+            keep_pk = request.POST.get("keep", "")
+            if action != "merge" or keep_pk not in (str(a.pk), str(b.pk)):
+                raise ValidationError(_("保留的记录：请选择合并后保留哪一条记录"))
+            keep, remove = (a, b) if keep_pk == str(a.pk) else (b, a)
+            merge.person_merge(
+                keep=keep, remove=remove, by=user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("已合并：保留 %(kept)s（编号%(pk)s），当日可撤销")
+                % {"kept": keep.name, "pk": keep.pk},
+            )
+            return redirect("person_detail", pk=keep.pk)
+    counts = merge.linked_counts([a, b])
+    return render(
+        request,
+        "people/duplicate_compare.html",
+        {
+            "sides": [
+                (p, person_shown(p), region_name(p.household_region), counts[p.pk]) for p in (a, b)
+            ],
+            "reason": request.GET.get("reason", "")[:60],
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+@require_perm("people.view", "people.merge")
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    record = merge.merge_get(user=user, pk=pk)
+    try:
+        restored = merge.person_merge_undo(merge=record, by=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("person_detail", pk=record.kept_person_id)
+    messages.success(
+        request,
+        _("已撤销合并：%(name)s（编号%(pk)s）已恢复") % {"name": restored.name, "pk": restored.pk},
+    )
+    return redirect("person_detail", pk=restored.pk)

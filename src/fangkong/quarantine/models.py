@@ -399,6 +399,11 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"{self.day} {self.get_slot_display()} {self.temperature or ''}"
 
+    @property
+    def symptoms_label(self) -> str:
+        """The symptoms by name: 咳嗽、乏力."""
+        return "、".join(str(Symptom(s).label) for s in self.symptoms if s in Symptom)
+
 
 class Alert(models.Model):
     """Something a station and the command centre must act on at once."""
@@ -602,3 +607,15 @@ class PossibleDuplicate(models.Model):
 
 # The station of the known person's township decides too, whoever imported the list.
 PossibleDuplicate.jurisdiction.extend(unit="person__township__station")
+
+
+def _followers_read_their_people() -> None:
+    """A 四包一 team member reads the record of each person they follow (their 人员 list and
+    the person's file); reading gives no right to change it (Person.ownership is not
+    extended)."""
+    from fangkong.people.models import Person
+
+    Person.jurisdiction.extend(own="cases__team_members__user")
+
+
+_followers_read_their_people()
