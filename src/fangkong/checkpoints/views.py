@@ -35,7 +35,7 @@ from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfReg
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
-from fangkong.core.disclosure import audited_xlsx
+from fangkong.core.disclosure import audit_person_label, audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
@@ -205,7 +205,7 @@ def _seen_before(request: HttpRequest, seen: Occupant, i: str) -> dict[str, str]
         action="reveal",
         object_type="people.person",
         object_id=str(seen.person_id),
-        object_repr=f"{mask_name(seen.name)}（#{seen.person_id}）",
+        object_repr=audit_person_label(seen.name, seen.person_id),
         changes={
             "fields": ["name", *(["phone"] if fill_phone else [])],
             "purpose": "检查站登记核对身份证号（本站登记记录）",

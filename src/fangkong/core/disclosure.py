@@ -71,7 +71,13 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.masking import mask_address, mask_date, mask_id_number, mask_phone
+from fangkong.core.masking import (
+    mask_address,
+    mask_date,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -94,6 +100,19 @@ HIDDEN: dict[str, Callable[[Any], str]] = {
     "address_detail": mask_address,
     "birth_date": mask_date,
 }
+
+
+def audit_name(value: Any) -> Any:
+    """A person's name as the audit trail and its page show it, wherever it appears: it
+    outlives a purge, so never in full ('张三' → '张*')."""
+    return mask_name(value) if isinstance(value, str) else value
+
+
+def audit_person_label(name: str, person_id: object) -> str:
+    """How the audit trail names a person (the record's object), in one form everywhere."""
+    return f"{audit_name(name)}（#{person_id}）"
+
+
 # The fields an audited reveal shows in full (people.services.person_reveal records them).
 REVEALED_FIELDS = ["id_number", "doc_number", "phone", "address_detail", "birth_date"]
 
