@@ -512,6 +512,14 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
         else:
             messages.success(request, _("已保存排班"))
             return redirect(f"{reverse('roster_week')}?week={monday(the_day)}")
+    if form.is_bound:
+        chosen = {int(pk) for pk in request.POST.getlist("officers") if pk.isdigit()}
+    else:
+        chosen = set(initial.get("officers", []))
+    picker = selectors.roster_picker(day=the_day, chosen=chosen)
+    on_shift = [p.officer for g in picker for p in g.officers if p.chosen]
+    named = str(form["party_leader"].value() or "")
+    party_leader = next((o for o in on_shift if str(o.pk) == named), None)
     return render(
         request,
         "checkpoints/shift_edit.html",
@@ -522,6 +530,9 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
             "label": checkpoint.shift_label(slot),
             "shift": shift,
             "form": form,
+            "picker": picker,
+            "chosen_count": len(on_shift),
+            "warnings": selectors.shift_warnings(on_shift, party_leader),
             "tally": tally,
         },
     )
