@@ -88,8 +88,9 @@ MESSY = [
     [5, "周九", ident(5), "13800000005", "葛石镇", "湖北省", "2020-13-45", "=1+1"],
     # nothing to find the person by
     [6, "吴十", "", "", "华丰镇", "武汉", "", ""],
-    # no name
-    [7, "", ident(7), "13800000007", "华丰镇", "武汉", "", ""],
+    # no name, and an ID number that fails its check (with a valid one the row is kept for
+    # verification: tests/quarantine/test_import_finish.py)
+    [7, "", "420106198001011235", "13800000007", "华丰镇", "武汉", "", ""],
     # only the serial number: an empty row
     [8, "", "", "", "", "", "", ""],
 ]

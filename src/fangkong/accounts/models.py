@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import Role
+from fangkong.core import clock
 
 
 class User(AbstractUser):
@@ -144,7 +145,9 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+        return (
+            f"{clock.local(self.at):%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+        )
 
 
 class AuditChainHead(models.Model):
@@ -174,7 +177,7 @@ class LoginFailure(models.Model):
         verbose_name_plural = _("登录失败记录")
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username} {clock.local(self.at):%Y-%m-%d %H:%M}"
 
 
 class RecoveryCode(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
 from fangkong.accounts.audit import audit_record
+from fangkong.accounts.audit_display import change_lines, object_type_choices, object_type_label
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
@@ -87,7 +88,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("操作"), required=False, choices=[("", _("全部")), *AuditEntry.Action.choices]
     )
-    object_type = forms.CharField(max_length=bounds.SHORT, label=_("对象类型"), required=False)
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     object_id = forms.CharField(max_length=bounds.SHORT, label=_("对象编号"), required=False)
     date_from = DayField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -95,6 +96,14 @@ class AuditFilterForm(forms.Form):
     date_to = DayField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        held = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
+            ("", _("全部")),
+            *object_type_choices(held),
+        ]
 
 
 def audit_entries(data: dict[str, object]) -> QuerySet[AuditEntry]:
@@ -122,8 +131,16 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, audit_entries(data))
+    rows = [
+        {
+            "entry": e,
+            "type_label": object_type_label(e.object_type),
+            "changes": change_lines(e.object_type, e.action, e.changes),
+        }
+        for e in page
+    ]
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {"form": form, "page": page, "rows": rows, "query": query_without_page(request)},
     )

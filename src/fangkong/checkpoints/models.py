@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
+from fangkong.core import clock
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.fields import PhoneField
 from fangkong.core.rollups import Key, Rollup
@@ -298,7 +299,7 @@ class Passage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plate or self.get_vehicle_type_display()} {self.occurred_at:%m-%d %H:%M}"
+        return f"{self.plate or self.get_vehicle_type_display()} {clock.local(self.occurred_at):%m-%d %H:%M}"
 
 
 class Occupant(models.Model):
@@ -368,6 +369,10 @@ class Occupant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_decision_display()}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.person.audit_label} · {self.get_decision_display()}"
 
 
 class PassageSums(models.Model):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import restrict, scope_for
 from fangkong.checkpoints.models import (
@@ -30,6 +31,7 @@ from fangkong.core.disclosure import search_counted, shown
 from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_name
 from fangkong.core.plates import normalize_plate
+from fangkong.org.models import Officer
 from fangkong.people.models import Person
 from fangkong.people.selectors import search_filter
 
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fangkong.accounts.models import User
-    from fangkong.org.models import Officer
 
 COUNT_FIELDS = ("vehicles", "persons", "flagged", "turned_back", "referred", "medical")
 
@@ -720,3 +721,49 @@ def shifts_on(*, user: User | AnonymousUser, day: datetime.date) -> list[DutyShi
         .prefetch_related(_assignments())
         .order_by("checkpoint__code", "slot")
     )
+
+
+# ---------------------------------------------------------------- roster editor
+
+
+@dataclass
+class PickerOfficer:
+    officer: Officer
+    chosen: bool
+    away: str  # 休假, 病休 … when not on post, else ""
+    tired: str  # the fatigue reason on that day, else ""
+
+
+@dataclass
+class PickerUnit:
+    unit: str
+    officers: list[PickerOfficer]
+
+
+def roster_picker(*, day: datetime.date, chosen: set[int]) -> list[PickerUnit]:
+    """Every officer, grouped by unit in the bureau's order, with what the planner must see
+    before putting them on a shift: leave, fatigue that day, party membership."""
+    tired = {flag.officer.pk: flag.reason for flag in fatigue_flags(day)}
+    groups: dict[int, PickerUnit] = {}
+    for officer in Officer.objects.select_related("unit").order_by("unit__path", "badge_number"):
+        group = groups.setdefault(officer.unit_id, PickerUnit(officer.unit.name, []))
+        away = "" if officer.status == Officer.Status.ON_POST else officer.get_status_display()
+        group.officers.append(
+            PickerOfficer(officer, officer.pk in chosen, str(away), tired.get(officer.pk, ""))
+        )
+    return list(groups.values())
+
+
+def shift_warnings(officers: Sequence[Officer], party_leader: Officer | None) -> list[str]:
+    """What a shift still lacks: a 民警 (an auxiliary may not hold a checkpoint alone) and a
+    temporary party group (a party member on the shift, and its leader named)."""
+    if not officers:
+        return []
+    warnings = []
+    if not any(o.kind == Officer.Kind.POLICE for o in officers):
+        warnings.append(str(_("本班没有民警：辅警不能单独执勤，请至少安排一名民警")))
+    if not any(o.party_member for o in officers):
+        warnings.append(str(_("本班没有党员，不能成立临时党小组")))
+    elif party_leader is None:
+        warnings.append(str(_("本班尚未指定临时党小组组长")))
+    return warnings

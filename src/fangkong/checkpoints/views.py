@@ -35,7 +35,7 @@ from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfReg
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
-from fangkong.core.disclosure import audited_xlsx
+from fangkong.core.disclosure import audit_person_label, audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
@@ -205,7 +205,7 @@ def _seen_before(request: HttpRequest, seen: Occupant, i: str) -> dict[str, str]
         action="reveal",
         object_type="people.person",
         object_id=str(seen.person_id),
-        object_repr=f"{mask_name(seen.name)}（#{seen.person_id}）",
+        object_repr=audit_person_label(seen.name, seen.person_id),
         changes={
             "fields": ["name", *(["phone"] if fill_phone else [])],
             "purpose": "检查站登记核对身份证号（本站登记记录）",
@@ -512,6 +512,14 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
         else:
             messages.success(request, _("已保存排班"))
             return redirect(f"{reverse('roster_week')}?week={monday(the_day)}")
+    if form.is_bound:
+        chosen = {int(pk) for pk in request.POST.getlist("officers") if pk.isdigit()}
+    else:
+        chosen = set(initial.get("officers", []))
+    picker = selectors.roster_picker(day=the_day, chosen=chosen)
+    on_shift = [p.officer for g in picker for p in g.officers if p.chosen]
+    named = str(form["party_leader"].value() or "")
+    party_leader = next((o for o in on_shift if str(o.pk) == named), None)
     return render(
         request,
         "checkpoints/shift_edit.html",
@@ -522,6 +530,9 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
             "label": checkpoint.shift_label(slot),
             "shift": shift,
             "form": form,
+            "picker": picker,
+            "chosen_count": len(on_shift),
+            "warnings": selectors.shift_warnings(on_shift, party_leader),
             "tally": tally,
         },
     )

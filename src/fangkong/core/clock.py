@@ -51,6 +51,11 @@ def today() -> datetime.date:
     return now().date()
 
 
+def local(moment: datetime.datetime) -> datetime.datetime:
+    """A stored time as the county reads it: in Asia/Shanghai (the database gives UTC)."""
+    return moment.astimezone(SHANGHAI) if moment.tzinfo is not None else moment
+
+
 # The names the code used first; the same clock.
 work_now = now
 work_day = today

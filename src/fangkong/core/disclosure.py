@@ -64,7 +64,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -102,6 +102,19 @@ HIDDEN: dict[str, Callable[[Any], str]] = {
     "address_detail": mask_address,
     "birth_date": mask_date,
 }
+
+
+def audit_name(value: Any) -> Any:
+    """A person's name as the audit trail and its page show it, wherever it appears: it
+    outlives a purge, so never in full ('张三' → '张*')."""
+    return mask_name(value) if isinstance(value, str) else value
+
+
+def audit_person_label(name: str, person_id: object) -> str:
+    """How the audit trail names a person (the record's object), in one form everywhere."""
+    return f"{audit_name(name)}（#{person_id}）"
+
+
 # The fields an audited reveal shows in full (people.services.person_reveal records them).
 REVEALED_FIELDS = ["id_number", "doc_number", "phone", "address_detail", "birth_date"]
 
@@ -258,25 +271,24 @@ def search_counted(user: User | AnonymousUser) -> None:
 # ---------------------------------------------------------------- exports
 
 
-def audited_xlsx(
+def write_audited_xlsx(
+    target: str | IO[bytes],
     *,
-    user: User,
-    filename: str,
+    user: User | None,
     sheets: Iterable[Sheet],
     revealed: bool,
     what: str,
     object_type: str,
     filters: dict[str, Any] | None = None,
     fields: list[str] | None = None,
-) -> FileResponse:
-    """An .xlsx of personal data, written, then audited, then sent: with full values
-    (`revealed`, for users with people.reveal only) as a reveal naming what for and how many
-    rows; masked, as an export with its row count."""
+) -> int:
+    """Write an .xlsx of personal data to `target`, then audit it: with full values
+    (`revealed`, for users with people.reveal and the operator's command line only) as a
+    reveal naming what for and how many rows; masked, as an export with its row count."""
     from fangkong.accounts.audit import audit_record
     from fangkong.core.exports import write_xlsx
 
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    rows = write_xlsx(tmp, sheets)
+    rows = write_xlsx(target, sheets)
     changes: dict[str, Any] = {"rows": rows, "purpose": what}
     if revealed:
         changes["fields"] = fields or REVEALED_FIELDS
@@ -290,6 +302,32 @@ def audited_xlsx(
         object_type=object_type,
         object_repr=what,
         changes=changes,
+    )
+    return rows
+
+
+def audited_xlsx(
+    *,
+    user: User,
+    filename: str,
+    sheets: Iterable[Sheet],
+    revealed: bool,
+    what: str,
+    object_type: str,
+    filters: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+) -> FileResponse:
+    """An .xlsx of personal data, written, then audited (write_audited_xlsx), then sent."""
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    write_audited_xlsx(
+        tmp,
+        user=user,
+        sheets=sheets,
+        revealed=revealed,
+        what=what,
+        object_type=object_type,
+        filters=filters,
+        fields=fields,
     )
     tmp.seek(0)
     response = FileResponse(

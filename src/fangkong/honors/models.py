@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import clock
+
 
 class Circular(models.Model):
     """表扬通报: one issue of the praise circular, bundling approved commendations."""
@@ -165,4 +167,4 @@ class Step(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {clock.local(self.at):%Y-%m-%d %H:%M}"

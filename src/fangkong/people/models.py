@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
+from fangkong.core.disclosure import audit_name, audit_person_label
 from fangkong.core.fields import PhoneField
-from fangkong.core.masking import mask_name
 
 
 class Person(models.Model):
@@ -102,7 +102,7 @@ class Person(models.Model):
     @property
     def audit_label(self) -> str:
         """How the audit trail names a person: it outlives a purge, so no full name."""
-        return f"{mask_name(self.name)}（#{self.pk}）"
+        return audit_person_label(self.name, self.pk)
 
     @property
     def document_label(self) -> str:
@@ -207,11 +207,11 @@ class TransferRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{mask_name(self.name)} → {self.to_township_id}"
+        return f"{audit_name(self.name)} → {self.to_township_id}"
 
     @property
     def audit_label(self) -> str:
-        return f"{mask_name(self.name)}（#{self.person_id}）"
+        return audit_person_label(self.name, self.person_id)
 
 
 class PersonMerge(models.Model):

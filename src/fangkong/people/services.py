@@ -17,9 +17,8 @@ from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
 from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
-from fangkong.core.disclosure import REVEALED_FIELDS
+from fangkong.core.disclosure import REVEALED_FIELDS, audit_person_label
 from fangkong.core.idnumber import parse_id_number
-from fangkong.core.masking import mask_name
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
@@ -344,7 +343,7 @@ def persons_insert(
                 value = str(value)
             changes[name] = [None, value]
         items.append(
-            (Person._meta.label_lower, str(pk), f"{mask_name(str(row[4]))}（#{pk}）", changes)
+            (Person._meta.label_lower, str(pk), audit_person_label(str(row[4]), pk), changes)
         )
     audit_bulk(actor=by, action="create", items=items)
     return ids

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
+from fangkong.core.exports import Sheet
 from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -37,6 +40,42 @@ def import_entries(*, list_import: ListImport, problems_only: bool = False) -> Q
     if problems_only:
         qs = qs.exclude(level=ListEntry.Level.OK)
     return qs
+
+
+def entry_problems(entry: ListEntry) -> list[tuple[str, str]]:
+    """A row's messages as (column, message), in the order they were found."""
+    return [(column, msg) for column, msgs in entry.messages.items() for msg in msgs]
+
+
+# What the report holds in full: the list's own numbers, phones and addresses.
+REPORT_FIELDS = ["id_number", "phone", "address_detail"]
+
+
+def import_report_sheet(list_import: ListImport) -> Sheet:
+    """The report the import page offers and `fangkong import --report` writes: the list's
+    own rows with each row's result and problems."""
+    width = max(len(list_import.headers), 1)
+    headers = [_("行号"), *[h or "" for h in list_import.headers], _("处理结果"), _("问题说明")]
+
+    def rows() -> Iterator[list[Any]]:
+        for entry in import_entries(list_import=list_import).iterator(chunk_size=2000):
+            raw = list(entry.raw[:width]) + [""] * (width - len(entry.raw[:width]))
+            problems = "；".join(f"{column}：{msg}" for column, msg in entry_problems(entry))
+            yield [entry.row_number, *raw, entry.get_outcome_display(), problems]
+
+    return Sheet(_("导入报告"), headers, rows())
+
+
+def import_noted_entries(list_import: ListImport) -> Iterator[ListEntry]:
+    """The rows refused, stored with a warning or with a note (a date read in the list's
+    year), in row order."""
+    for entry in (
+        import_entries(list_import=list_import)
+        .only("row_number", "level", "outcome", "messages")
+        .iterator(chunk_size=2000)
+    ):
+        if entry.messages:
+            yield entry
 
 
 def duplicate_list(*, user: User | AnonymousUser) -> QuerySet[PossibleDuplicate]:

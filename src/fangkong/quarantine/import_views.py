@@ -104,27 +104,16 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     full ID numbers, phones and addresses, so only for users who may reveal them, and
     audited as a reveal with its row count."""
     li = selectors.import_get(user=request.user, pk=pk)
-    width = max(len(li.headers), 1)
-    headers = [_("行号"), *[h or "" for h in li.headers], _("处理结果"), _("问题说明")]
-
-    def rows() -> Any:
-        for entry in selectors.import_entries(list_import=li).iterator(chunk_size=2000):
-            raw = list(entry.raw[:width]) + [""] * (width - len(entry.raw[:width]))
-            problems = "；".join(
-                f"{column}：{msg}" for column, msgs in entry.messages.items() for msg in msgs
-            )
-            yield [entry.row_number, *raw, entry.get_outcome_display(), problems]
-
     stamp = clock.now().strftime("%Y%m%d%H%M")
     return audited_xlsx(  # type: ignore[return-value]
         user=request.user,  # type: ignore[arg-type]
         filename=f"导入报告-{li.pk}-{stamp}.xlsx",
-        sheets=[Sheet(_("导入报告"), headers, rows())],
+        sheets=[selectors.import_report_sheet(li)],
         revealed=True,
         what=_("下载名单导入报告：%(name)s") % {"name": li.original_name},
         object_type="quarantine.listimport",
         filters={"list_import": li.pk},
-        fields=["id_number", "phone", "address_detail"],
+        fields=selectors.REPORT_FIELDS,
     )
 
 

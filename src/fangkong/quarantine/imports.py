@@ -17,12 +17,14 @@ Rules (the same as `services.case_refer`, applied in bulk for speed):
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import datetime
 import gc
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record, id_runs
-from fangkong.core import bounds
+from fangkong.core import bounds, clock
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
@@ -59,6 +61,8 @@ from fangkong.quarantine.models import (
     QuarantineCase,
 )
 from fangkong.quarantine.services import case_fill
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -207,13 +211,13 @@ def _open_workbook(path: Path, kind: str) -> Table:
             raise ImportFileError(
                 _("无法读取该文件：可能设有密码保护或已损坏，请用Excel另存为.xlsx后重新上传")
             ) from exc
-        raise ImportFileError(
-            _("无法读取该文件：文件不完整或已损坏（%(detail)s），请重新导出后上传")
-            % {"detail": str(exc)[:80]}
-        ) from exc
+        # The reader's own words are English: logged, not shown (issue 17).
+        logger.info("workbook unreadable: %s", exc)
+        raise ImportFileError(_("无法读取该文件：文件不完整或已损坏，请重新导出后上传")) from exc
     except Exception as exc:  # calamine raises plain errors for some malformed zips
+        logger.info("workbook unreadable: %s", exc)
         raise ImportFileError(
-            _("无法读取该文件：不是有效的电子表格（%(detail)s）") % {"detail": str(exc)[:80]}
+            _("无法读取该文件：不是有效的电子表格，请用Excel另存为.xlsx后重新上传")
         ) from exc
     start_row = sheet.start[0] if sheet.start else 0
     total = sheet.height
@@ -225,7 +229,27 @@ def _open_workbook(path: Path, kind: str) -> Table:
     return Table(rows=rows, total=total)
 
 
+def _utf16(data: bytes) -> bool:
+    """Excel's "Unicode text" (UTF-16 with its byte-order mark), or UTF-16 without one:
+    every other byte of Latin text is zero, and none of the others."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return len(head) >= 8 and min(odd, even) == 0 and max(odd, even) > len(head) // 5
+
+
 def _decode(data: bytes) -> tuple[str, str]:
+    if _utf16(data):
+        try:
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return data.decode("utf-16"), "UTF-16"
+            le = data[1::2].count(0) >= data[0::2].count(0)
+            return data.decode("utf-16-le" if le else "utf-16-be"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                _("无法识别文件编码：请另存为UTF-8或GBK编码的CSV，或.xlsx文件")
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "UTF-8"
     try:
@@ -247,7 +271,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _open_csv(path: Path) -> Table:
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not _utf16(data):
         raise ImportFileError(_("不是电子表格文件：请上传.xlsx、.xls、.ods或.csv文件"))
     text, encoding = _decode(data)
     del data
@@ -264,9 +288,25 @@ def _open_csv(path: Path) -> Table:
             for index, cells in enumerate(reader):
                 yield index + 1, cells
         except csv.Error as exc:
-            raise ImportFileError(_("CSV格式错误：%(detail)s") % {"detail": exc}) from exc
+            raise ImportFileError(_csv_message(exc, reader.line_num)) from exc
 
     return Table(rows=rows, total=total, notes=[_("文件编码：%(enc)s") % {"enc": encoding}])
+
+
+def _csv_message(exc: csv.Error, line: int) -> str:
+    """The csv module's error in Chinese, with the line it stopped at."""
+    detail = str(exc)
+    if "field larger than field limit" in detail:
+        return _(
+            "CSV格式错误：第%(line)d行附近有一个单元格超过%(n)d个字符，不像是名单的内容"
+            "（多半是少了一个配对的引号），请检查该行或用Excel另存为.xlsx后重新上传"
+        ) % {"line": line, "n": csv.field_size_limit()}
+    if "NUL" in detail:
+        return _("CSV格式错误：第%(line)d行含有空字符，文件可能已损坏，请重新导出") % {"line": line}
+    return _(
+        "CSV格式错误：第%(line)d行无法读取（引号不配对或换行位置异常），"
+        "请检查该行或用Excel另存为.xlsx后重新上传"
+    ) % {"line": line}
 
 
 @dataclass
@@ -354,6 +394,21 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+# A day written without its year, as pushed lists often do: 1月23日, 1.23, 1/23, 1-23.
+_YEARLESS = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+class YearlessDate(ValueError):
+    """A date written without its year: (month, day), read in the list's year by the caller."""
+
+    def __init__(self, month: int, day: int) -> None:
+        super().__init__(month, day)
+        self.month, self.day = month, day
+
+    def in_year(self, year: int) -> datetime.date:
+        return datetime.date(year, self.month, self.day)
+
+
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
@@ -388,6 +443,9 @@ def _parse_date(value: Any) -> datetime.date:
                 return datetime.date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 break
+    match = _YEARLESS.match(text)
+    if match and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31:
+        raise YearlessDate(int(match[1]), int(match[2]))
     raise ValueError(_("无法识别为日期：“%(text)s”，应如2020-01-25") % {"text": text[:30]})
 
 
@@ -442,10 +500,12 @@ def validate_row(
     labels: dict[str, str] | None = None,
     *,
     raw: list[str] | None = None,
-    dates: dict[Any, datetime.date | str] | None = None,
+    dates: dict[Any, datetime.date | str | YearlessDate] | None = None,
+    year: Callable[[], tuple[int, bool]] | None = None,
 ) -> Row:
     """Validate one row (`raw`: its cells as text, when the caller has them already;
-    `dates`: a memo of parsed date cells, which repeat down a list)."""
+    `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
+    date written without one is read in — the list's, else the working day's)."""
     if raw is None:
         raw = [cell_text(c) for c in cells]
     values: dict[str, Any] = {}
@@ -459,9 +519,7 @@ def validate_row(
     L = labels or field_labels()
 
     name = texts.get("name", "")
-    if not name:
-        row.add(L["name"], _("姓名不能为空"), level="error")
-    elif len(name) > 50:
+    if len(name) > 50:
         row.add(L["name"], _("姓名过长：最多50个字符"), level="error")
     row.name = name[:50]
 
@@ -490,6 +548,13 @@ def validate_row(
                         % {"n": shown("id_number", parsed.number)},
                         level="info",
                     )
+    if not name:
+        if row.id_number:
+            # The number identifies the person: kept, the name to be found by the station.
+            row.add(L["name"], _("姓名为空，已按身份证号保留，姓名待核实"))
+            row.needs_review.append("name")
+        else:
+            row.add(L["name"], _("姓名不能为空"), level="error")
     raw_phone = texts.get("phone", "")
     if raw_phone:
         try:
@@ -519,10 +584,33 @@ def validate_row(
         if day is None:
             try:
                 day = parse_date(cell)
+            except YearlessDate as exc:
+                day = exc
             except ValueError as exc:
                 day = str(exc)
             if dates is not None:
                 dates[memo_key] = day
+        if isinstance(day, YearlessDate):
+            the_year, of_list = year() if year is not None else (clock.today().year, False)
+            try:
+                day = day.in_year(the_year)
+            except ValueError:
+                day = _("无法识别为日期：“%(text)s”，应如2020-01-25") % {
+                    "text": texts["arrival_date"]
+                }
+            else:
+                how = (
+                    _("“%(text)s”未写年份，按名单中其他日期的年份读作%(day)s")
+                    if of_list
+                    else _(
+                        "“%(text)s”未写年份，名单中没有写明年份的日期，按当前工作日的年份读作%(day)s"
+                    )
+                )
+                row.add(
+                    L["arrival_date"],
+                    how % {"text": texts["arrival_date"], "day": day.isoformat()},
+                    level="info",
+                )
         if isinstance(day, str):
             row.add(L["arrival_date"], day + _("，已标记为待核实"))
             row.needs_review.append("arrival_date")
@@ -638,7 +726,8 @@ class Importer:
         self.problems = 0
         self.notes: list[str] = []
         self.labels = field_labels()
-        self.dates: dict[Any, datetime.date | str] = {}
+        self.dates: dict[Any, datetime.date | str | YearlessDate] = {}
+        self._year: tuple[int, bool] | None = None
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
@@ -647,8 +736,28 @@ class Importer:
         self.scope = scope_of(self.by)
 
     def run(self, table: Table) -> Outcome:
+        self.table = table
         with _fewer_checkpoints(), _collect_per_chunk():
             return self._run(table)
+
+    def list_year(self) -> tuple[int, bool]:
+        """The year of the list's dates written with one (the most common), for those written
+        without; else the working day's. Read once, at the first date that needs it."""
+        if self._year is None:
+            column = next((c for c, k in self.mapping.items() if k == "arrival_date"), None)
+            years: collections.Counter[int] = collections.Counter()
+            if column is not None:
+                for number, cells in self.table.rows():
+                    if number <= (self.li.header_row or 0) or column >= len(cells):
+                        continue
+                    try:
+                        years[parse_date(cells[column]).year] += 1
+                    except ValueError:
+                        continue
+            self._year = (
+                (years.most_common(1)[0][0], True) if years else (clock.today().year, False)
+            )
+        return self._year
 
     def _run(self, table: Table) -> Outcome:
         chunk: list[Row] = []
@@ -679,6 +788,7 @@ class Importer:
                     self.labels,
                     raw=raw,
                     dates=self.dates,
+                    year=self.list_year,
                 )
             )
             if len(chunk) >= CHUNK:

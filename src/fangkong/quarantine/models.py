@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
+from fangkong.core import clock
 from fangkong.core.rollups import NEVER, NEVER_BEFORE, Key, Rollup
 
 
@@ -179,6 +180,10 @@ class QuarantineCase(models.Model):
         return f"{self.person} · {self.get_status_display()}"
 
     @property
+    def audit_label(self) -> str:
+        return f"{self.person.audit_label} · {self.get_status_display()}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -300,7 +305,7 @@ class CaseReferral(models.Model):
         indexes = [models.Index(fields=["ref_type", "ref_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_source_display()} {clock.local(self.at):%Y-%m-%d %H:%M}"
 
 
 class TeamMember(models.Model):
@@ -449,7 +454,8 @@ class Alert(models.Model):
         indexes = [models.Index(fields=["resolved_at", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.raised_at:%Y-%m-%d %H:%M}"
+        # Local time: the label is read by people in the county (and the audit page).
+        return f"{self.get_kind_display()} {clock.local(self.raised_at):%Y-%m-%d %H:%M}"
 
 
 # --- Pushed-list imports ---

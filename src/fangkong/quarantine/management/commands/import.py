@@ -1,4 +1,4 @@
-"""`fangkong import returnees FILE [--dry-run] [--all-or-nothing]`."""
+"""`fangkong import returnees FILE [--dry-run] [--all-or-nothing] [--report FILE.xlsx]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fangkong.core.disclosure import write_audited_xlsx
+from fangkong.quarantine.import_selectors import (
+    REPORT_FIELDS,
+    entry_problems,
+    import_noted_entries,
+    import_report_sheet,
+)
 from fangkong.quarantine.imports import (
     FIELD_LABELS,
     ImportFileError,
@@ -28,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all-or-nothing", action="store_true", help="任何一行有问题则全部不入库"
         )
+        parser.add_argument(
+            "--report",
+            default="",
+            metavar="FILE.xlsx",
+            help="把导入报告（每行的处理结果和问题，与网页上下载的相同）写入该文件",
+        )
         parser.add_argument("--user", default="", help="以该账号的名义导入（默认无）")
         parser.add_argument("--quiet", action="store_true", help="不显示进度")
 
@@ -37,6 +50,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
+        report = Path(options["report"]) if options["report"] else None
+        if report is not None and report.suffix.lower() != ".xlsx":
+            raise CommandError(f"报告文件须以 .xlsx 结尾：{report}")
+        if report is not None and not report.parent.is_dir():
+            raise CommandError(f"报告文件所在的目录不存在：{report.parent}")
         by = None
         if options["user"]:
             by = User.objects.filter(username=options["user"]).first()
@@ -87,6 +105,28 @@ class Command(BaseCommand):
         )
         if li.message:
             self.stdout.write(li.message)
+        self._print_rows(li)
+        if report is not None:
+            rows = write_audited_xlsx(
+                str(report),
+                user=by,
+                sheets=[import_report_sheet(li)],
+                revealed=True,
+                what=f"命令行导出名单导入报告：{li.original_name}",
+                object_type="quarantine.listimport",
+                filters={"list_import": li.pk},
+                fields=REPORT_FIELDS,
+            )
+            self.stdout.write(f"导入报告（{rows}行）：{report}")
         self.stdout.write(f"导入编号：{li.pk}")
         if li.status in (ListImport.Status.FAILED,):
             raise CommandError(li.message)
+
+    def _print_rows(self, li: ListImport) -> None:
+        """Each row refused, stored with a warning or with a note: row, column, message."""
+        kinds = {"error": "拒收", "warning": "警告", "ok": "说明"}
+        for entry in import_noted_entries(li):
+            for column, message in entry_problems(entry):
+                self.stdout.write(
+                    f"第{entry.row_number}行 {kinds.get(entry.level, entry.level)} {column}：{message}"
+                )

@@ -1,0 +1,180 @@
+"""How the audit page reads to a person: object types and field names in Chinese, a change
+as before → after, a reveal as the list of what was shown, times in Asia/Shanghai, and a
+person's name masked by the same rule wherever it appears (core/disclosure.py)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.core.disclosure import audit_name
+
+# Object types written by code that names no model.
+OTHER_TYPES = {
+    "accounts.auditchain": gettext_lazy("审计链"),
+}
+
+# Keys of `changes` that are not a model's fields.
+OTHER_KEYS = {
+    "fields": gettext_lazy("完整显示的信息"),
+    "purpose": gettext_lazy("用途"),
+    "rows": gettext_lazy("行数"),
+    "filters": gettext_lazy("筛选条件"),
+    "occupant": gettext_lazy("乘车人"),
+    "officers": gettext_lazy("执勤人员"),
+    "records": gettext_lazy("记录数"),
+    "previous_head": gettext_lazy("原链头"),
+    "previous_chain": gettext_lazy("原链状态"),
+    "audit_redacted": gettext_lazy("清除的审计记录"),
+    "reason": gettext_lazy("原因"),
+    "password": gettext_lazy("密码"),
+}
+
+# The models whose `name` is a person's: masked on the audit page as in the trail's labels.
+PERSON_TYPES = frozenset(
+    {
+        "people.person",
+        "people.transferrequest",
+        "quarantine.quarantinecase",
+        "checkpoints.occupant",
+        "checkpoints.selfregistration",
+        "quarantine.listentry",
+    }
+)
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$")
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """'people.person' → 人员; a type no model names keeps its own label or its code."""
+    if not object_type:
+        return ""
+    if object_type in OTHER_TYPES:
+        return str(OTHER_TYPES[object_type])
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def object_type_choices(types: Iterable[str]) -> list[tuple[str, str]]:
+    """The picker's choices: each type the trail holds, by its Chinese name."""
+    labelled = {t: object_type_label(t) for t in types if t}
+    return sorted(labelled.items(), key=lambda item: (item[1], item[0]))
+
+
+def _field(object_type: str, key: str) -> Any:
+    model = _model(object_type)
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def field_label(object_type: str, key: str) -> str:
+    field = _field(object_type, key)
+    if field is not None and getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    if key in OTHER_KEYS:
+        return str(OTHER_KEYS[key])
+    return key
+
+
+def _shown_by_field(field: Any, value: Any) -> Any:
+    """A stored code as its field's choice label ('id_card' → 身份证)."""
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices and isinstance(value, str | int) and value in choices:
+        return str(choices[value])
+    return value
+
+
+def local_time(value: datetime.datetime) -> str:
+    return date_format(timezone.localtime(value), "Y-m-d H:i:s")
+
+
+def value_text(value: Any) -> str:
+    """One stored value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        return local_time(moment)
+    if isinstance(value, list | tuple):
+        return "、".join(value_text(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _empty(value: Any) -> bool:
+    if isinstance(value, list) and len(value) == 2:
+        value = value[1]
+    return value is None or value == "" or value is False or value == []
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    label: str
+    before: str | None  # None: not a change but a value (a reveal's fields, a row count)
+    after: str
+
+
+def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine]:
+    if not isinstance(changes, dict):
+        return [ChangeLine("", None, value_text(changes))] if changes else []
+    personal = object_type in PERSON_TYPES
+    lines: list[ChangeLine] = []
+    for key, value in changes.items():
+        field = _field(object_type, key)
+        if field is not None and (
+            getattr(field, "primary_key", False) or not getattr(field, "editable", True)
+        ):
+            continue  # the id, pinyin and other derived columns say nothing new
+        if action == "create" and _empty(value):
+            continue  # a new record lists what it holds, not every blank field
+        label = field_label(object_type, key)
+        if key == "fields" and isinstance(value, list):
+            shown = "、".join(field_label(object_type or "people.person", str(f)) for f in value)
+            lines.append(ChangeLine(label, None, shown))
+            continue
+        is_pair = isinstance(value, list) and len(value) == 2 and action in {"update", "create"}
+        if personal and key == "name":
+            value = [audit_name(v) for v in value] if is_pair else audit_name(value)
+        if field is not None:
+            value = (
+                [_shown_by_field(field, v) for v in value]
+                if is_pair
+                else _shown_by_field(field, value)
+            )
+        if is_pair:
+            before, after = value
+            if action == "create" and before is None:
+                lines.append(ChangeLine(label, None, value_text(after)))
+            else:
+                lines.append(ChangeLine(label, value_text(before), value_text(after)))
+        else:
+            lines.append(ChangeLine(label, None, value_text(value)))
+    return lines
