@@ -160,3 +160,22 @@ def test_dates_outside_1900_to_2100_answer_422(
     # The edges themselves are accepted.
     for value in ("1900-01-01", "2100-12-31"):
         assert _call(command, method, path, where, name, value).status_code != 422
+
+
+def test_a_date_is_written_out_not_a_count_of_seconds(world: World) -> None:
+    """pydantic read `?date=0` as 1970-01-01 (seconds since 1970) and answered 200: found
+    by schemathesis' negative_data_rejection once its calls were signed in. A date or time
+    is ISO 8601 or a 422 naming the field (core/bounds.py Day, Moment)."""
+    client = world.client("command")
+    for url in ("/api/v1/roster?date=0", "/api/v1/stats/daily?date=1580688000"):
+        answer = client.get(url)
+        assert answer.status_code == 422, url
+        assert answer.json()["detail"][0]["field"] == "date"
+    assert client.get("/api/v1/roster?date=2020-02-03").status_code == 200
+    body = {"at_home": True, "visited_at": 1580688000, "temperature": 36.5}
+    answer = client.post("/api/v1/cases/1/followups", body, content_type="application/json")
+    assert answer.status_code == 422 and answer.json()["detail"][0]["field"] == "visited_at"
+    # The schema says which years, so a client generating from it stays inside them.
+    schema = _schema()
+    date = schema["paths"]["/api/v1/roster"]["get"]["parameters"][0]["schema"]
+    assert date["pattern"].startswith("^(19")

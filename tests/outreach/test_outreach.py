@@ -52,6 +52,10 @@ def test_notice_to_some_units_reaches_their_people_and_the_sender_sees_who_has_n
     assert "1/2" in listing
     # Someone not addressed neither sees it nor can confirm it.
     assert world.client("logistics").get(f"/notices/{notice.pk}/").status_code == 404
+    # … nor learns that it exists: confirming answers as for a missing id (it redirected to
+    # the notice, the route matrix found it).
+    assert world.client("logistics").post(f"/notices/{notice.pk}/confirm/").status_code == 404
+    assert world.client("logistics").post("/notices/999999/confirm/").status_code == 404
     with pytest.raises(ValidationError, match="您不是该通知的接收人"):
         services.notice_confirm(notice=notice, user=world.users["logistics"])
 

@@ -486,12 +486,28 @@ def test_routing_by_columns_and_unrouted_queue(world: World, tmp_path: Path) -> 
     assert "丙" in page and "甲" not in page
     assert "丙" not in world.client("station_b").get("/imports/unrouted/").content.decode()
     assert "丙" in world.client("command").get("/imports/unrouted/").content.decode()
+    # Another station cannot route it, and is answered as for an id that does not exist
+    # (it was a redirect saying "already routed or not yours": the route matrix found it).
+    other = world.client("station_b")
+    assert (
+        other.post(f"/imports/unrouted/{c.pk}/", {"township": world.township_b.pk}).status_code
+        == 404
+    )
+    assert (
+        other.post("/imports/unrouted/999999/", {"township": world.township_b.pk}).status_code
+        == 404
+    )
     station.post(f"/imports/unrouted/{c.pk}/", {"township": world.township_a.pk})
     c.refresh_from_db()
     assert (c.township, c.station) == (world.township_a, world.station_a)
     assert "address" not in c.needs_review
     after = station.get("/imports/unrouted/").content.decode()
     assert "已将丙分配到堽城镇" in after and "没有待分配的对象" in after
+    # Routed meanwhile, and still the importer's to see: said on the queue's page.
+    again = station.post(
+        f"/imports/unrouted/{c.pk}/", {"township": world.township_a.pk}, follow=True
+    )
+    assert "该对象已分配或不在您的管辖范围内" in again.content.decode()
 
 
 def test_ods_file(world: World, tmp_path: Path) -> None:

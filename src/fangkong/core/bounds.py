@@ -19,11 +19,12 @@ now only ever see values inside these bounds.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 # Dates anything in this platform can be about: births from 1900 (GB 11643 ID numbers),
@@ -130,8 +131,40 @@ Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 DayCount = Annotated[int, Field(ge=0, le=MAX_DAYS)]
 Slot = Annotated[int, Field(ge=0, le=MAX_SLOT)]
-Day = Annotated[datetime.date, AfterValidator(day_in_range)]
-Moment = Annotated[datetime.datetime, AfterValidator(day_in_range)]
+# A date or time is written out (2020-02-03, 2020-02-03T08:30:00+08:00): pydantic would also
+# read a number, or a text of digits, as seconds since 1970 (`?date=0` was 1970-01-01).
+# The schema says which years, so a client generating from it stays inside them.
+YEARS = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)-"
+_ISO_START = re.compile(r"[0-9]{4}-")
+
+
+def _written_out(kind: str, example: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not _ISO_START.match(value):
+            raise PydanticCustomError(
+                f"{kind}_parsing", "须为ISO 8601格式，如 {example}", {"example": example}
+            )
+        if isinstance(value, int | float):
+            raise PydanticCustomError(
+                f"{kind}_parsing", "须为ISO 8601格式，如 {example}", {"example": example}
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+Day = Annotated[
+    datetime.date,
+    _written_out("date", "2020-02-03"),
+    AfterValidator(day_in_range),
+    Field(json_schema_extra={"pattern": YEARS}),
+]
+Moment = Annotated[
+    datetime.datetime,
+    _written_out("datetime", "2020-02-03T08:30:00+08:00"),
+    AfterValidator(day_in_range),
+    Field(json_schema_extra={"pattern": YEARS}),
+]
 # A body temperature at all (the services apply the clinical range): no infinities, no
 # exponent that would cost to expand.
 Temperature = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]

@@ -27,6 +27,28 @@ HIGH_INTERACTION = 300  # 群众点赞留言都在300条以上
 MAINSTREAM = (MediaReport.Level.CENTRAL, MediaReport.Level.PROVINCIAL, MediaReport.Level.MUNICIPAL)
 
 
+def notice_get(*, user: User | AnonymousUser, pk: int) -> tuple[Notice, NoticeReceipt | None]:
+    """A notice and the user's receipt of it, for its recipients and whoever may publish
+    notices; Http404 for anyone else, whether it exists or not (the detail page and the
+    confirmation alike, so an id is no oracle)."""
+    from django.http import Http404
+
+    from fangkong.accounts.roles import user_can
+
+    receipt = (
+        NoticeReceipt.objects.select_related("notice__published_by")
+        .filter(notice_id=pk, user_id=user.pk or 0)
+        .first()
+    )
+    if receipt is not None:
+        return receipt.notice, receipt
+    if user_can(user, "notices.publish"):
+        notice = Notice.objects.select_related("published_by").filter(pk=pk).first()
+        if notice is not None:
+            return notice, None
+    raise Http404
+
+
 def activity_list(*, kind: str = "") -> QuerySet[Activity]:
     qs = Activity.objects.select_related("unit", "branch")
     return qs.filter(kind=kind) if kind else qs

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.outreach import selectors, services
 from fangkong.outreach.forms import ActivityForm, MediaReportForm, NoticeForm
-from fangkong.outreach.models import Activity, MediaReport, Notice, NoticeReceipt
+from fangkong.outreach.models import Activity, MediaReport, Notice
 
 
 @require_perm("outreach.view")
@@ -154,19 +154,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_publish = user_can(request.user, "notices.publish")
-    receipt = (
-        NoticeReceipt.objects.select_related("notice__published_by")
-        .filter(notice_id=pk, user_id=request.user.pk or 0)
-        .first()
-    )
-    if receipt is not None:
-        notice = receipt.notice
-    elif can_publish:
-        notice = Notice.objects.select_related("published_by").filter(pk=pk).first()  # type: ignore[assignment]
-        if notice is None:
-            raise Http404
-    else:
-        raise Http404
+    notice, receipt = selectors.notice_get(user=request.user, pk=pk)
     context: dict[str, Any] = {"notice": notice, "receipt": receipt, "can_publish": can_publish}
     if can_publish:
         context["unread"] = selectors.receipts(notice, read=False)
@@ -177,9 +165,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = Notice.objects.filter(pk=pk).first()
-    if notice is None:
-        raise Http404
+    notice, _receipt = selectors.notice_get(user=request.user, pk=pk)
     try:
         services.notice_confirm(notice=notice, user=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.permissions import require_perm
 from fangkong.core import clock
 from fangkong.core.disclosure import audited_xlsx
@@ -189,6 +190,10 @@ def case_route(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         case = selectors.unrouted_cases(user=request.user).get(pk=pk)
     except (QuarantineCase.DoesNotExist, ValueError):
+        # Routed meanwhile, and still the user's to see: say so. Anything else (missing,
+        # or outside the user's jurisdiction) answers like a missing id.
+        if not restrict(QuarantineCase.objects.filter(pk=pk), request.user).exists():
+            raise Http404 from None
         messages.error(request, _("该对象已分配或不在您的管辖范围内"))
         return redirect("import_unrouted")
     form = RouteForm(request.POST)
