@@ -14,6 +14,8 @@ from fangkong.outreach.urls import notice_urlpatterns
 admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
 admin.site.site_title = _("疫情防控指挥平台")
 admin.site.index_title = _("基础数据与账号")
+# Its sign-in page keeps the lock on failed sign-ins (accounts/throttle.py), like ours.
+admin.site.login_form = account_views.AdminLoginForm
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -59,6 +59,34 @@ def test_account_locks_after_five_failures_even_for_the_right_password(world: Wo
     assert other.post("/login/", {"username": "station_b", "password": PASSWORD}).status_code == 302
 
 
+def test_the_admin_sites_own_sign_in_page_keeps_the_lock(world: World) -> None:
+    """Found by the attack of issue 19: /admin/login/ checked passwords without the lock, so
+    with `admin` locked at an address it still answered which password was right (a 302
+    for it, the form again for any other) — unlimited guessing — and its failures did not
+    count towards the lock either."""
+    client = Client(REMOTE_ADDR="10.2.2.2")
+    for _ in range(5):
+        client.post("/login/", {"username": "admin", "password": "wrong"})
+    page = client.post(
+        "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert page.status_code == 200
+    assert "已锁定15分钟" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Failures on the admin site's page count like any other.
+    other = Client(REMOTE_ADDR="10.2.2.3")
+    for _ in range(5):
+        page = other.post("/admin/login/", {"username": "admin", "password": "wrong"})
+        assert page.status_code == 200
+    page = other.post("/login/", {"username": "admin", "password": PASSWORD})
+    assert "已锁定15分钟" in page.content.decode()
+    assert "_auth_user_id" not in other.session
+    # From another machine the administrator still signs in there.
+    mine = Client(REMOTE_ADDR="10.2.2.4")
+    page = mine.post("/admin/login/", {"username": "admin", "password": PASSWORD})
+    assert page.status_code == 302
+
+
 def test_success_clears_earlier_failures(world: World) -> None:
     client = Client()
     for _ in range(4):

@@ -435,6 +435,34 @@ class TestJurisdictionOfWrites:
         cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
         assert "13700000009" in cells and "13953805678" not in cells
 
+    def test_the_passage_search_finds_what_was_recorded_not_the_record(self, posts: Posts) -> None:
+        """Found by the attack of issue 19: the checkpoint registered another station's
+        person's ID number under a made-up name, then searched its own passages by guessed
+        names, pinyin and phones; the search matched the person's record, so each hit told
+        the record's name (one character or its pinyin at a time) and phone."""
+        world = posts.world
+        b = world.person_b  # on file as 赵丽, 13953805678, with 泗店派出所
+        data = body()
+        data["occupants"] = [  # type: ignore[index]
+            {"name": "钱七", "id_number": b.id_number, "phone": "13700000009",
+             "temperature": 36.5, "origin": "武汉", "destination": "堽城镇东王庄村"},
+        ]  # fmt: skip
+        r = post(Client(), data, token_for(posts))
+        assert r.status_code == 201, r.content
+        page = world.client("checkpoint")
+
+        def found(q: str) -> bool:
+            answer = page.get("/checkpoints/passages/", {"q": q})
+            assert answer.status_code == 200
+            return "钱七" in answer.content.decode()
+
+        # The record's name, its first character, its pinyin and initials, its phone: nothing.
+        for guess in ("赵丽", "赵", "丽", "zhaoli", "zl", "zhao", b.phone):
+            assert not found(guess), guess
+        # What the checkpoint itself recorded is found.
+        for recorded in ("钱七", "钱", "13700000009", b.id_number):
+            assert found(recorded), recorded
+
     def test_the_id_check_offers_only_what_this_checkpoint_recorded(self, posts: Posts) -> None:
         from fangkong.accounts.models import AuditEntry
 

@@ -186,3 +186,23 @@ def test_same_client_id_with_other_content_is_409(world: World, cases: Cases) ->
     assert [e["field"] for e in detail] == ["temperature", "symptoms", "client_id"]
     assert detail[0]["msg"] == "体温与先前以同一编号（client_id）保存的记录不同"
     assert FollowUp.objects.count() == 1 and Alert.objects.count() == 0
+
+
+def test_same_client_id_sent_for_another_case_is_409(world: World, cases: Cases) -> None:
+    """Found by the attack of issue 19: the same visit under the same client_id, posted to
+    another case, answered 422 (fix the record) instead of 409 (stored under that id
+    already: send it again as a new record), unlike every other part that differs."""
+    client = world.client("command")
+    body = {
+        "temperature": 36.6,
+        "at_home": True,
+        "visited_at": "2020-02-03T09:30:00+08:00",
+        "client_id": str(uuid.uuid4()),
+    }
+    assert _post(client, f"/api/v1/cases/{cases.a.pk}/followups", body).status_code == 201
+    response = _post(client, f"/api/v1/cases/{cases.b.pk}/followups", body)
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert [e["field"] for e in detail] == ["case", "client_id"]
+    assert detail[0]["msg"] == "隔离管控对象与先前以同一编号（client_id）保存的记录不同"
+    assert FollowUp.objects.count() == 1 and FollowUp.objects.get().case_id == cases.a.pk

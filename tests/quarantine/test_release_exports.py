@@ -151,6 +151,31 @@ def test_a_searched_id_number_is_kept_masked_in_the_export_record(
     assert number not in str(entry.changes) and entry.changes["filters"]["q"].count("*") == 10
 
 
+def test_a_number_anywhere_in_the_filters_is_kept_masked_in_the_export_record(
+    world: World, cases: Cases
+) -> None:
+    """Found by the attack of issue 19: only a `q` that was a number and nothing else was
+    masked; "张三 <ID number>" in the search box, or the number in any other parameter, put
+    the full value in the export's audit record, which the administrator reads without the
+    reveal right."""
+    number = world.person_a.id_number or ""
+    phone = world.person_a.phone
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
+    client = world.client("workgroup")
+    for query in (
+        {"q": f"张三 {number}"},
+        {"q": f"{phone}，张三"},
+        {"q": f"张三 {spaced}"},
+        {"q": "张三", "township": number, "station": phone},
+    ):
+        assert client.get("/cases/export.xlsx", query).status_code == 200
+    entries = AuditEntry.objects.filter(action="export")
+    assert entries.count() == 4
+    trail = " ".join(str(e.changes) for e in entries)
+    assert number not in trail and phone not in trail and spaced not in trail
+    assert "张三" in trail  # the name stays, the numbers go
+
+
 def test_export_is_masked_without_reveal(world: World, cases: Cases) -> None:
     rows = _sheet(world.client("workgroup").get("/cases/export.xlsx"))
     assert sorted(r[0] for r in rows[1:]) == ["张三", "赵丽"]

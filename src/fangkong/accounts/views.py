@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -57,6 +58,12 @@ class LoginForm(AuthenticationForm):
             raise
         throttle.clear_failures(username=username, ip=ip)
         return data
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The admin site's own sign-in page (/admin/login/) with the same lock as ours: without
+    it that page checked passwords for a locked account and counted none of its failures,
+    an unlimited password oracle (issue 19). Staff only, as the admin site requires."""
 
 
 class LoginView(auth_views.LoginView):

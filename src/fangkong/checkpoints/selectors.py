@@ -32,8 +32,7 @@ from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_name
 from fangkong.core.plates import normalize_plate
 from fangkong.org.models import Officer
-from fangkong.people.models import Person
-from fangkong.people.selectors import search_filter
+from fangkong.people.selectors import SearchFields, search_filter
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -139,19 +138,29 @@ class PassageFilter:
     q: str = ""
 
 
-def _occupant_q(q: str) -> Q | None:
+# An occupant is searched in what the checkpoint recorded, never in the person's record.
+OCCUPANT_FIELDS = SearchFields(
+    name="name",
+    phone="phone",
+    id_number="person__id_number",
+    doc_number="person__doc_number",
+    pinyin="person__name_pinyin",
+    initials="person__name_initials",
+    pinyin_of="person__name",
+)
+
+
+def _occupant_q(q: str, among: QuerySet[Occupant]) -> Q | None:
     """A search term as a filter on occupants: plate-shaped terms search plates, anything
-    else searches persons the way the people pages do (ID, phone, name, pinyin initials)."""
+    else what the checkpoint recorded of each occupant, the way the people pages search
+    people (whole ID number or phone, name, pinyin) — see SearchFields."""
     text = q.strip()
     if not text:
         return None
     plate = normalize_plate(text)
     if plate and not plate[0].isascii() and any(c.isdigit() for c in plate) and len(plate) >= 3:
         return Q(passage__plate__startswith=plate)
-    flt = search_filter(text)
-    if flt is None:
-        return None
-    return Q(person__in=Person.objects.filter(flt).values("pk"))
+    return search_filter(text, among=among, fields=OCCUPANT_FIELDS)
 
 
 def passage_list(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Passage]:
@@ -174,7 +183,7 @@ def passage_list(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Pa
         filtered = True
     if f.q.strip():
         search_counted(user)
-    term = _occupant_q(f.q)
+    term = _occupant_q(f.q, among=restrict(Occupant.objects.all(), user))
     if term is not None:
         occ = occ.filter(term)
         filtered = True

@@ -61,7 +61,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
@@ -218,15 +220,27 @@ def whole_values(term: str) -> WholeValues:
     return WholeValues(id_number=id_number, phone=phone, doc_number=term)
 
 
-def search_term_shown(term: str) -> str:
-    """A search term as the audit trail may keep it: a whole ID number or phone masked."""
-    text = (term or "").strip()
-    digits = text.replace(" ", "").replace("-", "")
+# A number as people type it: digits, perhaps in groups (spaces, dashes), an ID number's X.
+_NUMBER = re.compile(r"\d[\d \-]*[\dXx]|\d")
+
+
+def _number_shown(number: str) -> str:
+    digits = number.replace(" ", "").replace("-", "")
     if digits[:17].isdigit() and len(digits) in (15, 17, 18):
         return mask_id_number(digits)
     if digits.isdigit() and len(digits) >= 10:
         return mask_phone(digits) if digits.startswith("1") else "*" * len(digits)
-    return text
+    return number
+
+
+def search_term_shown(term: object) -> object:
+    """A search term or filter value as the audit trail may keep it: every whole ID number
+    or phone in it masked, wherever it stands ("张三 3709…", a number in another parameter:
+    issue 19); other text, and values that are not text, as they are."""
+    if not isinstance(term, str):
+        return term
+    text = unicodedata.normalize("NFKC", term).strip()
+    return _NUMBER.sub(lambda m: _number_shown(m.group(0)), text)
 
 
 class SearchRateExceeded(Exception):
@@ -293,9 +307,7 @@ def write_audited_xlsx(
     if revealed:
         changes["fields"] = fields or REVEALED_FIELDS
     if filters:
-        changes["filters"] = {
-            k: search_term_shown(v) if k == "q" else v for k, v in filters.items() if v
-        }
+        changes["filters"] = {k: search_term_shown(v) for k, v in filters.items() if v}
     audit_record(
         actor=user,
         action="reveal" if revealed else "export",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -26,7 +27,31 @@ _LATIN = re.compile(r"^[a-z]+$")
 _ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
-def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
+@dataclass(frozen=True)
+class SearchFields:
+    """Where a search term looks. A person is searched in their record; a checkpoint's
+    occupant in what the checkpoint recorded (the name and phone as given there, the ID
+    number it typed), never in the record behind it: else a checkpoint that registers
+    someone's ID number under any name learns the record's name and phone from which
+    guesses find the passage (issue 19)."""
+
+    name: str = "name"
+    phone: str = "phone"
+    id_number: str = "id_number"
+    doc_number: str = "doc_number"
+    pinyin: str = "name_pinyin"
+    initials: str = "name_initials"
+    # The name the pinyin fields spell, when it is not `name`: pinyin then matches only where
+    # that name is the one searched in (the recorded name is the name on file).
+    pinyin_of: str = ""
+
+
+PERSON_FIELDS = SearchFields()
+
+
+def search_filter(
+    q: str, among: QuerySet[Any] | None = None, fields: SearchFields = PERSON_FIELDS
+) -> Q | None:
     """How a search box term finds a person: the shape of the term decides the field.
 
     Digits (an ID number may end in X) → only whole values, as the disclosure rule says
@@ -36,30 +61,35 @@ def search_filter(q: str, among: QuerySet[Person] | None = None) -> Q | None:
     the pinyin initials or full spelling; anything else → the beginning of the name, else any
     part of it. `among` is whom the caller searches (the user's jurisdiction): a name
     that begins with the term outside it must not hide the ones that contain it inside.
+    `fields` says where those values are (SearchFields).
     """
+    f = fields
     text = normalize_text(q)
     if not text:
         return None
     compact = normalize_id_number(text)
     if _DIGITS.match(compact):
         whole = whole_values(compact)
-        found = Q(doc_number=whole.doc_number)
+        found = Q(**{f.doc_number: whole.doc_number})
         if whole.id_number:
-            found |= Q(id_number=whole.id_number)
+            found |= Q(**{f.id_number: whole.id_number})
         if whole.phone:
-            found |= Q(phone=whole.phone)
+            found |= Q(**{f.phone: whole.phone})
         return found
     key = search_key(text)
     if _LATIN.match(key):
-        return Q(name_initials__prefix=key) | Q(name_pinyin__prefix=key) | Q(doc_number=key.upper())
+        spoken = Q(**{f"{f.initials}__prefix": key}) | Q(**{f"{f.pinyin}__prefix": key})
+        if f.pinyin_of:
+            spoken &= Q(**{f.name: F(f.pinyin_of)})
+        return spoken | Q(**{f.doc_number: key.upper()})
     # A name: where it begins (the full name, or the surname and more) is found through the
     # index among a million people; any other part of a name ("建国" for 王建国) only when
     # no name among those searched begins with it, which scans the names.
-    begins = Q(name__prefix=text)
-    anywhere = Q(name__contains=text)
+    begins = Q(**{f"{f.name}__prefix": text})
+    anywhere = Q(**{f"{f.name}__contains": text})
     if _ALNUM.search(compact):  # could be a passport or permit number (stored upper-case)
-        begins |= Q(doc_number=compact.upper())
-        anywhere |= Q(doc_number=compact.upper())
+        begins |= Q(**{f.doc_number: compact.upper()})
+        anywhere |= Q(**{f.doc_number: compact.upper()})
     if (among if among is not None else Person.objects.all()).filter(begins).exists():
         return begins
     return anywhere

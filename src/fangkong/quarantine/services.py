@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.accounts.audit import (
     MASKERS,
@@ -742,6 +742,7 @@ def _client_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
 
 # Names of a follow-up's parts in a client_id conflict (core/idempotency.py).
 FOLLOWUP_PARTS = {
+    "case": pgettext_lazy("the part of a follow-up that differs", "隔离管控对象"),
     "temperature": gettext_lazy("体温"),
     "symptoms": gettext_lazy("症状"),
     "at_home": gettext_lazy("是否在家"),
@@ -765,9 +766,9 @@ def followup_digest(data: FollowUpInput) -> dict[str, str]:
 
 def _same_client(existing: FollowUp, data: FollowUpInput) -> FollowUp:
     """A known client_id: the stored visit, if it is this one; refused otherwise."""
-    if existing.case_id != data.case.pk:
-        raise ValidationError({"client_id": [_("client_id：已用于另一对象的随访记录")]})
     differ = idempotency.differing(existing.request_digest, followup_digest(data))
+    if existing.case_id != data.case.pk:  # another case is another part that differs
+        differ = ["case", *differ]
     if differ:
         raise idempotency.ClientIdConflict(
             differ, {name: str(label) for name, label in FOLLOWUP_PARTS.items()}
