@@ -36,7 +36,7 @@
       };
     });
     var links = (graph.links || []).map(function (l) {
-      return { source: l.source, target: l.target, value: l.relation, label: { show: false } };
+      return { source: l.source, target: l.target, value: l.relation };
     });
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
