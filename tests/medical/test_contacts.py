@@ -76,7 +76,9 @@ def test_scope_applies_to_the_source_and_masks_contacts_out_of_it(county: County
     # 泗店 cannot see 张三 at all: answered like an unknown id.
     assert w.client("station_b").get(f"/api/v1/persons/{w.person_a.pk}/contacts").status_code == 404
     # A checkpoint has no people.view; logistics no contacts.view.
-    assert w.client("checkpoint").get(f"/api/v1/persons/{w.person_a.pk}/contacts").status_code == 403
+    assert (
+        w.client("checkpoint").get(f"/api/v1/persons/{w.person_a.pk}/contacts").status_code == 403
+    )
     assert w.client("logistics").get(f"/api/v1/persons/{w.person_a.pk}/contacts").status_code == 403
     item = w.client("station_a").get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"][0]
     assert item["person_id"] == stranger.pk and item["visible"] is False

@@ -81,7 +81,8 @@ def test_confirmed_moves_the_case_to_hospital_and_opens_contacts(county: County)
         == 403
     )
     response = mine.post(
-        f"/medical/{handoff.pk}/outcome/", {"outcome": "confirmed", "note": "核酸阳性", "version": 1}
+        f"/medical/{handoff.pk}/outcome/",
+        {"outcome": "confirmed", "note": "核酸阳性", "version": 1},
     )
     assert response.status_code == 302
     case.refresh_from_db()

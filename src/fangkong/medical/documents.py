@@ -59,7 +59,10 @@ def handoff_receipt(handoff: Handoff) -> bytes:
             ["移交来源", handoff.get_origin_display()],
             ["移交原因", handoff.reason],
             ["体温", f"{handoff.temperature}℃" if handoff.temperature is not None else "—"],
-            ["诊断结果", handoff.get_outcome_display() if handoff.outcome else "□排除 □疑似 □确诊 □留观"],
+            [
+                "诊断结果",
+                handoff.get_outcome_display() if handoff.outcome else "□排除 □疑似 □确诊 □留观",
+            ],
         ],
     )
     doc.table(
@@ -97,10 +100,7 @@ def home_quarantine_notice(case: QuarantineCase) -> bytes:
         "由其联系定点医疗机构，不得自行前往人员密集场所。"
     )
     doc.heading("二、法律责任")
-    doc.paragraph(
-        "拒不执行隔离措施，引起传染病传播或者有传播严重危险的，"
-        "将依法追究法律责任。"
-    )
+    doc.paragraph("拒不执行隔离措施，引起传染病传播或者有传播严重危险的，将依法追究法律责任。")
     doc.signature(issuer, case.start_date or clock.today())
     return _save(doc)
 

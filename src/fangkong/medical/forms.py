@@ -20,9 +20,7 @@ class HandoffForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("诊断结果"), choices=[("", "---------"), *Outcome.choices]
-    )
+    outcome = forms.ChoiceField(label=_("诊断结果"), choices=[("", "---------"), *Outcome.choices])
     note = forms.CharField(label=_("接收方意见"), max_length=bounds.LINE, required=False)
     version = forms.IntegerField(
         widget=forms.HiddenInput, min_value=1, max_value=bounds.MAX_VERSION

@@ -4,6 +4,8 @@ issued at the start of a home quarantine."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,7 +26,7 @@ class MedicalInstitution(models.Model):
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    townships = models.ManyToManyField(
+    townships: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "org.Township",
         verbose_name=_("负责的乡镇街道"),
         through="Designation",

@@ -56,7 +56,9 @@ def institution_for(township_id: int | None) -> MedicalInstitution | None:
     """The township's designated institution; without one, the county's hospital."""
     if township_id is not None:
         designation = (
-            Designation.objects.select_related("institution").filter(township_id=township_id).first()
+            Designation.objects.select_related("institution")
+            .filter(township_id=township_id)
+            .first()
         )
         if designation is not None:
             return designation.institution

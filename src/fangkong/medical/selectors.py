@@ -133,9 +133,7 @@ class ContactRow:
         return int(self.contact.person.pk)
 
 
-def contact_rows(
-    *, user: AnyUser, person: Person, days: int | None = None
-) -> list[ContactRow]:
+def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> list[ContactRow]:
     """The person's contacts as the user may see them: a contact out of the user's
     jurisdiction is named by a masked name only."""
     contacts = contacts_of(person, days=days)
@@ -207,8 +205,8 @@ def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int 
 
 
 def person_handoffs(person: Person) -> QuerySet[Handoff]:
-    return Handoff.objects.filter(person=person).select_related("institution").order_by(
-        "-handed_at"
+    return (
+        Handoff.objects.filter(person=person).select_related("institution").order_by("-handed_at")
     )
 
 

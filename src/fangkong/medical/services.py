@@ -351,9 +351,7 @@ def contacts_refer(
         )
         for c, link in todo
     ]
-    results = quarantine.cases_refer(
-        referrals, source=QuarantineCase.Source.STATION, by=by, at=at
-    )
+    results = quarantine.cases_refer(referrals, source=QuarantineCase.Source.STATION, by=by, at=at)
     referred = []
     for (c, link), (case, _opened) in zip(todo, results, strict=True):
         link.case = case

@@ -116,13 +116,9 @@ def daily_section(day: datetime.date) -> Section | None:
         Table(
             title=_("移交医疗诊断结果（截至%(d)s）") % {"d": day.isoformat()},
             headers=[_("移交"), _("待反馈"), *(label for _v, label in Outcome.choices)],
-            rows=[
-                [totals["total"], totals["awaiting"], *(totals[v] for v in Outcome.values)]
-            ],
+            rows=[[totals["total"], totals["awaiting"], *(totals[v] for v in Outcome.values)]],
         )
     )
     if unreached:
-        section.problems.append(
-            _("密切接触者%(n)d人尚未落实核查") % {"n": unreached}
-        )
+        section.problems.append(_("密切接触者%(n)d人尚未落实核查") % {"n": unreached})
     return section

@@ -19,7 +19,5 @@ urlpatterns = [
         name="person_contacts_refer",
     ),
     path("people/<int:pk>/contacts/chain/", views.contact_chain, name="contact_chain"),
-    path(
-        "cases/<int:pk>/home-<str:kind>.docx", views.case_document, name="case_home_document"
-    ),
+    path("cases/<int:pk>/home-<str:kind>.docx", views.case_document, name="case_home_document"),
 ]

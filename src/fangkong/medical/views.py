@@ -91,7 +91,9 @@ def _handoff_source(request: HttpRequest) -> dict[str, Any]:
     from fangkong.accounts.jurisdiction import get_in_scope
 
     if alert_id is not None:
-        alert = get_in_scope(Alert.objects.select_related("case__person", "followup"), user, pk=alert_id)
+        alert = get_in_scope(
+            Alert.objects.select_related("case__person", "followup"), user, pk=alert_id
+        )
         return {"case": alert.case, "alert": alert, "origin": Handoff.Origin.ALERT}
     if occupant_id is not None:
         occupant = get_in_scope(
@@ -239,7 +241,7 @@ def _days(request: HttpRequest) -> tuple[ContactDaysForm, int]:
             days = form.cleaned_data["days"] or days
         else:
             for error in form.errors.get("days", []):
-                messages.error(request, error)
+                messages.error(request, str(error))
             form = ContactDaysForm(initial={"days": days})
     else:
         form = ContactDaysForm(initial={"days": days})
@@ -270,7 +272,7 @@ def person_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("people.view", "contacts.refer")
 def person_contacts_refer(request: HttpRequest, pk: int) -> HttpResponse:
     person = people_selectors.person_get(user=request.user, pk=pk)
-    form, days = _days(request)
+    _form, days = _days(request)
     from fangkong.medical.contacts import contacts_of
 
     contacts = contacts_of(person, days=days)
@@ -320,7 +322,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     seen = visible_ids(request.user, (link.contact_id for link in page))
     for link in page:
         # A contact outside the user's jurisdiction: named by a masked name only.
-        link.shown_name = link.contact.name if link.contact_id in seen else mask_name(link.contact.name)
+        link.shown_name = (
+            link.contact.name if link.contact_id in seen else mask_name(link.contact.name)
+        )
     return render(
         request,
         "medical/contact_list.html",
