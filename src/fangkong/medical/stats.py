@@ -119,6 +119,7 @@ def daily_section(day: datetime.date) -> Section | None:
             rows=[[totals["total"], totals["awaiting"], *(totals[v] for v in Outcome.values)]],
         )
     )
-    if unreached:
-        section.problems.append(_("密切接触者%(n)d人尚未落实核查") % {"n": unreached})
+    # No sentence of its own in the report's 发现的问题: the county's report keeps to two
+    # pages. The unreached contacts are a danger figure on the dashboard and in the annex,
+    # and a card on the stations' and the command centre's home pages.
     return section
