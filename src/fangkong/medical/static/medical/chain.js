@@ -30,9 +30,10 @@
         id: n.id,
         name: n.name,
         value: n.status,
-        symbolSize: n.level === 0 ? 44 : n.level === 1 ? 28 : 18,
+        symbolSize: n.level === 0 ? 44 : n.level === 1 ? 26 : 12,
         itemStyle: { color: COLOURS[n.status] || "#8793a3" },
-        label: { show: true, position: "bottom", fontSize: n.level === 0 ? 14 : 12 }
+        // Contacts of contacts can be hundreds: named in the tooltip and the table only.
+        label: { show: n.level < 2, position: "bottom", fontSize: n.level === 0 ? 14 : 12 }
       };
     });
     var links = (graph.links || []).map(function (l) {
@@ -51,9 +52,15 @@
         layout: "force",
         roam: true,
         draggable: true,
-        force: { repulsion: 220, edgeLength: [60, 120], gravity: 0.08 },
+        force: nodes.length > 60
+          ? { repulsion: 60, edgeLength: [30, 70], gravity: 0.25 }
+          : { repulsion: 220, edgeLength: [60, 120], gravity: 0.08 },
         lineStyle: { color: "#8793a3", width: 1.5, curveness: 0.1 },
-        edgeLabel: { show: true, formatter: function (p) { return p.data.value; }, fontSize: 11 },
+        edgeLabel: {
+          show: nodes.length <= 30,
+          formatter: function (p) { return p.data.value; },
+          fontSize: 11
+        },
         data: nodes,
         links: links
       }]
