@@ -67,7 +67,9 @@ def resident(world: World, name: str, n: int, *, b: bool = False, address: str =
     person, _ = person_register(
         data=PersonInput(
             name=name,
-            id_number=make_id_number("370921", datetime.date(1980, 1, 1 + n), 30 + n, "M"),
+            id_number=make_id_number(
+                "370921", datetime.date(1980, 1, 1) + datetime.timedelta(days=n), 30 + n, "M"
+            ),
             phone=f"1385380{n:04d}",
             township=world.township_b if b else world.township_a,
             village=world.village_b if b else world.village_a,

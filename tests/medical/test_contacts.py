@@ -120,3 +120,25 @@ def test_the_workgroup_sees_contacts_but_cannot_refer(county: County) -> None:
     assert client.get(f"/people/{w.person_a.pk}/contacts/").status_code == 200
     assert client.post(f"/people/{w.person_a.pk}/contacts/refer/").status_code == 403
     assert not ContactLink.objects.exists()
+
+
+def test_the_query_count_does_not_grow_with_the_history(county: County) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = county.world
+    resident(w, "张母", 3, address="3组12号")
+    county.passage(TODAY - datetime.timedelta(days=1), [w.person_a, resident(w, "甲", 10)])
+    client = w.client("station_a")
+    url = f"/api/v1/persons/{w.person_a.pk}/contacts"
+    client.get(url)  # the session's first queries
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).json()["count"] == 2
+    for i in range(5):
+        county.passage(
+            TODAY - datetime.timedelta(days=2 + i),
+            [w.person_a, resident(w, f"乙{i}", 20 + i), resident(w, f"丙{i}", 40 + i)],
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).json()["count"] == 12
+    assert len(many) == len(few)
