@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from fangkong.quarantine.models import QuarantineCase
 
 BLANK_DAY = "　　年　　月　　日"
-BLANK_DATE = f"{BLANK_DAY}　　时　　分"
 
 
 def _place(case: QuarantineCase) -> str:
@@ -71,7 +70,9 @@ def handoff_receipt(handoff: Handoff) -> bytes:
             ["单位", sender, handoff.institution.name],
             ["经办人（签字）", "", ""],
             ["联系电话", "", handoff.institution.phone],
-            ["交接时间", BLANK_DATE, BLANK_DATE],
+            # Blanks to write on as underscores: a narrow cell wraps the line, and the
+            # ideographic spaces at a wrap are not drawn.
+            ["交接时间", *[f"{handoff.day.year}年___月___日___时___分"] * 2],
         ],
     )
     doc.paragraph("本单一式两联，移交方、接收方各执一联。")
