@@ -23,6 +23,7 @@ from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.reference_api import router as reference_router
 from fangkong.honors.api import router as honors_router
 from fangkong.logistics.api import router as logistics_router
+from fangkong.medical.api import router as medical_router
 from fangkong.outreach.api import router as outreach_router
 from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
@@ -49,6 +50,7 @@ api.add_router("/", command_router)
 api.add_router("/", imports_router)
 api.add_router("/", quarantine_router)
 api.add_router("/", checkpoints_router)
+api.add_router("/", medical_router)
 
 
 def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:

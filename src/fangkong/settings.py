@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "fangkong.outreach",
     "fangkong.command",
     "fangkong.checkpoints",
+    "fangkong.medical",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +317,8 @@ FANGKONG: dict[str, Any] = {
     "BUREAU_NAME": envstr("BUREAU_NAME", "宁阳县公安局"),
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),
     "FEVER_THRESHOLD": float(envstr("FEVER_THRESHOLD", "37.3")),
+    # Co-traveller contacts (密切接触者): shared vehicles this many days back.
+    "CONTACT_DAYS": max(1, envint("CONTACT_DAYS", 14)),
     # Fix the working day (e.g. 2020-02-03 to work the demo county as on its day); empty: today.
     "TODAY": envstr("TODAY", ""),
     "AUDIT_RETENTION_DAYS": max(180, envint("AUDIT_RETENTION_DAYS", 365)),

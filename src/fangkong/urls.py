@@ -32,6 +32,8 @@ urlpatterns = [
     path("account/2fa/reset/<int:pk>/", mfa_views.mfa_reset, name="mfa_reset"),
     path("audit/", account_views.audit_list, name="audit_list"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before people/ and cases/: /people/<id>/contacts/, /cases/<id>/home-*.docx, /medical/.
+    path("", include("fangkong.medical.urls")),
     path("people/", include("fangkong.people.urls")),
     path("org/", include("fangkong.org.urls")),
     path("sw.js", offline.service_worker, name="service_worker"),

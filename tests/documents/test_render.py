@@ -4,8 +4,9 @@ lost; the daily report of the demo county's 2020-02-03 in at most two pages, und
 head; circulars with the red head and the 印发 line; letters laid out as Chinese letters.
 
 The documents: the daily report (command/report.py), the praise circular
-(honors/documents.py), the thank-you letter to a donor (logistics/documents.py) and the
-release notice (quarantine/notices.py) — every user of core/documents.OfficialDocument.
+(honors/documents.py), the thank-you letter to a donor (logistics/documents.py), the
+release notice (quarantine/notices.py), the medical hand-off's receipt and the home-quarantine
+notice and pledge (medical/documents.py) — every user of core/documents.OfficialDocument.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ BOUNDS = {
     "letter_company": 1,
     "letter_citizen": 1,
     "notice": 1,
+    "handoff_receipt": 1,
+    "home_notice": 1,
+    "home_pledge": 1,
 }
 
 
@@ -60,6 +64,14 @@ def _documents() -> dict[str, bytes]:
     buffer = io.BytesIO()
     release_notice(case, buffer)
     out["notice"] = buffer.getvalue()
+    from fangkong.medical import documents as medical
+    from fangkong.medical.models import Handoff
+
+    handoff = Handoff.objects.filter(outcome="confirmed").order_by("id")[0]
+    out["handoff_receipt"] = medical.handoff_receipt(handoff)
+    quarantined = QuarantineCase.objects.filter(status=CaseStatus.QUARANTINED).order_by("id")[0]
+    out["home_notice"] = medical.home_quarantine_notice(quarantined)
+    out["home_pledge"] = medical.home_quarantine_pledge(quarantined)
     return out
 
 

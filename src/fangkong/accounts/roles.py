@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     POLITICAL = "political", _("政工")
     LOGISTICS = "logistics", _("警务保障")
     ADMIN = "admin", _("系统管理员")
+    MEDICAL = "medical", _("定点医疗机构")
 
 
 # Permission code → what it lets a user do (shown in docs/roles.md).
@@ -67,6 +68,11 @@ PERMISSIONS: dict[str, str] = {
     "command.rectify": "查看检查发现的问题并登记整改情况",
     "command.incident.view": "查看涉疫警情及处置结果",
     "command.incident.edit": "登记涉疫警情及处置结果",
+    "medical.view": "查看移交医疗、交接单和诊断结果（个人信息默认脱敏）",
+    "medical.handoff": "移交医疗（检查站处置、发热预警、随访发现），打印交接单",
+    "medical.receive": "接收移交医疗，登记诊断结果（排除、疑似、确诊、留观）",
+    "contacts.view": "查看人员的同车、同住密切接触者及传播链",
+    "contacts.refer": "将密切接触者转派出所核查（建档或并入已有对象）",
 }
 
 _COMMAND_ALL = {
@@ -98,6 +104,15 @@ QUARANTINE_ALL = {
     "quarantine.followup",
     "quarantine.release",
 }
+# 移交医疗 and contacts: the command centre and stations do all of it; the designated
+# institution receives (its staff see only the hand-offs addressed to it).
+MEDICAL_ALL = {
+    "medical.view",
+    "medical.handoff",
+    "medical.receive",
+    "contacts.view",
+    "contacts.refer",
+}
 
 ROLE_TABLE: dict[str, dict[str, object]] = {
     Role.COMMAND: {
@@ -119,7 +134,8 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "checkpoints.roster",
         }
         | _COMMAND_ALL
-        | QUARANTINE_ALL,
+        | QUARANTINE_ALL
+        | MEDICAL_ALL,
     },
     Role.WORKGROUP: {
         "scope": COUNTY,
@@ -131,6 +147,8 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "quarantine.view",
             "checkpoints.view",
             "checkpoints.roster",
+            "medical.view",
+            "contacts.view",
         }
         | _COMMAND_WORK,
     },
@@ -149,18 +167,31 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "quarantine.import",
         }
         | _COMMAND_WORK
-        | QUARANTINE_ALL,
+        | QUARANTINE_ALL
+        | (MEDICAL_ALL - {"medical.receive"}),
     },
     Role.CHECKPOINT: {
         "scope": CHECKPOINT,
         # No people.view: a checkpoint reads its own registrations, not people's records;
         # people.reveal shows those registrations unmasked (the register export, the ID
         # check's reminder of its own last registration), each time audited.
-        "perms": {"people.reveal", "checkpoints.view", "checkpoints.register"},
+        "perms": {
+            "people.reveal",
+            "checkpoints.view",
+            "checkpoints.register",
+            "medical.view",
+            "medical.handoff",
+        },
     },
     Role.FOLLOWUP: {
         "scope": OWN,
-        "perms": {"people.view", "quarantine.view", "quarantine.followup"},
+        "perms": {
+            "people.view",
+            "quarantine.view",
+            "quarantine.followup",
+            "medical.view",
+            "medical.handoff",
+        },
     },
     Role.POLITICAL: {
         "scope": COUNTY,
@@ -191,6 +222,8 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "checkpoints.manage",
         },
     },
+    # The designated clinic or hospital: the hand-offs addressed to it, and their outcome.
+    Role.MEDICAL: {"scope": OWN, "perms": {"medical.view", "medical.receive"}},
 }
 
 SCOPE_LABELS: dict[str, str] = {
@@ -198,7 +231,7 @@ SCOPE_LABELS: dict[str, str] = {
     UNIT: "本单位及下属单位辖区",
     TOWNSHIP: "本乡镇街道",
     CHECKPOINT: "本检查站登记的记录",
-    OWN: "本人负责的对象",
+    OWN: "本人负责的对象（定点医疗机构：移交本机构的人员）",
 }
 
 

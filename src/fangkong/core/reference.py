@@ -30,4 +30,7 @@ def load_reference_data() -> int:
     from fangkong.org.reference import load_county
 
     created += load_county()
+    from fangkong.medical.reference import load_institutions
+
+    created += load_institutions()
     return created

@@ -1,0 +1,214 @@
+"""Reads of the medical hand-off: the hand-offs a user may see, the sources still to hand
+over (a checkpoint's 移交医疗 decision, an open fever alert), the contact links, the chain
+of transmission."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.checkpoints.models import Decision, Occupant
+from fangkong.core.masking import mask_name
+from fangkong.medical.contacts import (
+    Contact,
+    contact_status,
+    contacts_of,
+    unreached_filter,
+    visible_ids,
+)
+from fangkong.medical.models import CONTACT_OUTCOMES, CaseDocument, ContactLink, Handoff
+from fangkong.people.models import Person
+from fangkong.quarantine.models import OPEN_STATUSES, Alert
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+STATES = ("awaiting", "done", "all")
+
+
+def handoff_list(*, user: AnyUser, state: str = "all", outcome: str = "") -> QuerySet[Handoff]:
+    qs = restrict(Handoff.objects.all(), user).select_related(
+        "person", "institution", "case__township", "case__station"
+    )
+    if state == "awaiting":
+        qs = qs.filter(outcome="")
+    elif state == "done":
+        qs = qs.exclude(outcome="")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.order_by("-handed_at", "-id")
+
+
+def handoff_get(*, user: AnyUser, pk: int) -> Handoff:
+    return get_in_scope(
+        Handoff.objects.select_related(
+            "person__township",
+            "person__village",
+            "institution",
+            "case__township",
+            "case__village",
+            "case__station",
+            "occupant__passage__checkpoint",
+            "handed_by",
+            "outcome_by",
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def occupants_to_hand_over(*, user: AnyUser, since: datetime.date) -> QuerySet[Occupant]:
+    """Travellers a checkpoint decided to hand to medical care (移交医疗) whose case has
+    no hand-off yet."""
+    handed = Handoff.objects.filter(case_id=OuterRef("case_id"))
+    return (
+        restrict(Occupant.objects.all(), user)
+        .filter(
+            decision=Decision.MEDICAL,
+            day__gte=since,
+            case__isnull=False,
+            case__status__in=OPEN_STATUSES,
+        )
+        .filter(~Exists(handed))
+        .select_related("passage__checkpoint", "case")
+        .order_by("-day", "-passage_id")
+    )
+
+
+def alerts_to_hand_over(*, user: AnyUser) -> QuerySet[Alert]:
+    """Open fever and symptom alerts whose case is open and not handed over yet."""
+    handed = Handoff.objects.filter(case_id=OuterRef("case_id"), outcome="")
+    return (
+        restrict(Alert.objects.all(), user)
+        .filter(
+            resolved_at__isnull=True,
+            kind__in=[Alert.Kind.FEVER, Alert.Kind.SYMPTOM],
+            case__status__in=OPEN_STATUSES,
+        )
+        .filter(~Exists(handed))
+        .select_related("case__person", "case__township")
+        .order_by("-raised_at")
+    )
+
+
+def link_list(*, user: AnyUser, state: str = "") -> QuerySet[ContactLink]:
+    """Contact links of the sources the user may see."""
+    sources = restrict(Person.objects.all(), user).values("pk")
+    qs = ContactLink.objects.filter(source_id__in=sources).select_related(
+        "source", "contact__township", "contact__village", "case"
+    )
+    if state == "referred":
+        qs = qs.filter(referred_at__isnull=False)
+    elif state == "unreached":
+        qs = qs.filter(unreached_filter())
+    return qs.order_by("-found_at", "source_id", "id")
+
+
+def sources_with_contacts(*, user: AnyUser) -> QuerySet[Handoff]:
+    """Hand-offs whose outcome opened contacts (疑似, 确诊)."""
+    return handoff_list(user=user).filter(outcome__in=CONTACT_OUTCOMES)
+
+
+def documents_of(person: Person) -> QuerySet[CaseDocument]:
+    return CaseDocument.objects.filter(case__person=person).select_related("case", "issued_by")
+
+
+@dataclass
+class ContactRow:
+    contact: Contact
+    visible: bool
+    name: str
+    status: str
+
+    @property
+    def person_id(self) -> int:
+        return int(self.contact.person.pk)
+
+
+def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> list[ContactRow]:
+    """The person's contacts as the user may see them: a contact out of the user's
+    jurisdiction is named by a masked name only."""
+    contacts = contacts_of(person, days=days)
+    seen = visible_ids(user, (c.person.pk for c in contacts))
+    return [
+        ContactRow(
+            contact=c,
+            visible=c.person.pk in seen,
+            name=c.person.name if c.person.pk in seen else mask_name(c.person.name),
+            status=contact_status(c),
+        )
+        for c in contacts
+    ]
+
+
+@dataclass
+class Chain:
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+
+def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int = 2) -> Chain:
+    """Source → contacts → their contacts, for the chain view: each person once, coloured
+    by status, named masked unless the user may see them."""
+    out = Chain()
+    outcome = (
+        Handoff.objects.filter(person=person).exclude(outcome="").order_by("-outcome_at").first()
+    )
+    out.nodes.append(
+        {
+            "id": str(person.pk),
+            "name": person.name,
+            "status": outcome.outcome if outcome else "source",
+            "level": 0,
+        }
+    )
+    known = {person.pk}
+    frontier = [person]
+    for level in range(1, depth + 1):
+        next_frontier = []
+        for source in frontier:
+            for row in contact_rows(user=user, person=source, days=days):
+                pid = row.person_id
+                out.links.append(
+                    {
+                        "source": str(source.pk),
+                        "target": str(pid),
+                        "relation": row.contact.relation_label,
+                    }
+                )
+                if pid in known:
+                    continue
+                known.add(pid)
+                out.nodes.append(
+                    {"id": str(pid), "name": row.name, "status": row.status, "level": level}
+                )
+                next_frontier.append(row.contact.person)
+        frontier = next_frontier[:50]  # a coach's 50 passengers' contacts, no further
+    # One line per pair, whichever way it was found.
+    seen_pairs: set[frozenset[str]] = set()
+    unique = []
+    for link in out.links:
+        pair = frozenset((link["source"], link["target"]))
+        if pair not in seen_pairs:
+            seen_pairs.add(pair)
+            unique.append(link)
+    out.links = unique
+    return out
+
+
+def person_handoffs(person: Person) -> QuerySet[Handoff]:
+    return (
+        Handoff.objects.filter(person=person).select_related("institution").order_by("-handed_at")
+    )
+
+
+def open_case_filter() -> Q:
+    return Q(status__in=OPEN_STATUSES)

@@ -1,0 +1,360 @@
+"""Pages of the medical hand-off, the contacts and the home-quarantine documents: parse,
+call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.audit import audit_record
+from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.roles import user_can
+from fangkong.checkpoints.models import Occupant
+from fangkong.core import clock
+from fangkong.core.conflicts import is_conflict
+from fangkong.core.disclosure import person_shown
+from fangkong.core.forms import add_errors
+from fangkong.core.masking import mask_name
+from fangkong.core.pagination import paginate, query_without_page
+from fangkong.medical import documents, selectors, services
+from fangkong.medical.contacts import contact_days, visible_ids
+from fangkong.medical.forms import ContactDaysForm, HandoffForm, OutcomeForm
+from fangkong.medical.models import CaseDocument, Handoff, Outcome
+from fangkong.people import selectors as people_selectors
+from fangkong.quarantine import selectors as quarantine_selectors
+from fangkong.quarantine.models import Alert, CaseStatus, QuarantineCase
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX)
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+
+
+@require_perm("medical.view")
+def handoff_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "awaiting")
+    state = state if state in selectors.STATES else "awaiting"
+    outcome = request.GET.get("outcome", "")
+    outcome = outcome if outcome in Outcome.values else ""
+    qs = selectors.handoff_list(user=request.user, state=state, outcome=outcome)
+    can_hand = user_can(request.user, "medical.handoff")
+    since = clock.today() - datetime.timedelta(days=contact_days())
+    return render(
+        request,
+        "medical/handoff_list.html",
+        {
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "state": state,
+            "outcome": outcome,
+            "outcomes": Outcome.choices,
+            "can_hand": can_hand,
+            "occupants": list(selectors.occupants_to_hand_over(user=request.user, since=since)[:20])
+            if can_hand
+            else [],
+            "alerts": list(selectors.alerts_to_hand_over(user=request.user)[:20])
+            if can_hand
+            else [],
+        },
+    )
+
+
+def _handoff_source(request: HttpRequest) -> dict[str, Any]:
+    """The case and what it is handed over from: ?alert=, ?occupant= or ?case=."""
+    user = request.user
+    params = request.POST if request.method == "POST" else request.GET
+    alert_id, occupant_id, case_id = (
+        _int(params.get("alert")),
+        _int(params.get("occupant")),
+        _int(params.get("case")),
+    )
+    from fangkong.accounts.jurisdiction import get_in_scope
+
+    if alert_id is not None:
+        alert = get_in_scope(
+            Alert.objects.select_related("case__person", "followup"), user, pk=alert_id
+        )
+        return {"case": alert.case, "alert": alert, "origin": Handoff.Origin.ALERT}
+    if occupant_id is not None:
+        occupant = get_in_scope(
+            Occupant.objects.select_related("case__person", "passage__checkpoint"),
+            user,
+            pk=occupant_id,
+        )
+        if occupant.case is None:
+            raise Http404
+        return {"case": occupant.case, "occupant": occupant, "origin": Handoff.Origin.CHECKPOINT}
+    if case_id is not None:
+        case = quarantine_selectors.case_get(user=user, pk=case_id)
+        origin = (
+            Handoff.Origin.FOLLOWUP
+            if case.status == CaseStatus.QUARANTINED
+            else Handoff.Origin.CHECKPOINT
+        )
+        followup = case.followups.order_by("-visited_at").first()
+        return {
+            "case": case,
+            "origin": origin,
+            "followup": followup if origin == Handoff.Origin.FOLLOWUP else None,
+        }
+    raise Http404
+
+
+@require_perm("medical.handoff")
+def handoff_create(request: HttpRequest) -> HttpResponse:
+    source = _handoff_source(request)
+    case: QuarantineCase = source["case"]
+    from fangkong.medical.reference import institution_for
+
+    form = HandoffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handoff, created = services.handoff_create(
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                **source,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("已移交%(inst)s，请打印交接单，双方签字。") % {"inst": handoff.institution},
+                )
+            else:
+                messages.info(request, _("该对象已移交医疗，等待接收方反馈结果。"))
+            return redirect("handoff_detail", pk=handoff.pk)
+    return render(
+        request,
+        "medical/handoff_form.html",
+        {
+            "form": form,
+            "case": case,
+            "source": source,
+            "shown": person_shown(case.person),
+            "institution": institution_for(case.township_id),
+            "origin_label": Handoff.Origin(source["origin"]).label,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_perm("medical.view")
+def handoff_detail(request: HttpRequest, pk: int, form: OutcomeForm | None = None) -> HttpResponse:
+    handoff = selectors.handoff_get(user=request.user, pk=pk)
+    can_receive = user_can(request.user, "medical.receive")
+    if form is None:
+        form = OutcomeForm(initial={"version": handoff.version})
+    return render(
+        request,
+        "medical/handoff_detail.html",
+        {
+            "h": handoff,
+            "shown": person_shown(handoff.person),
+            "form": form,
+            "can_receive": can_receive
+            and (not handoff.outcome or handoff.outcome in ("suspected", "observation")),
+            "can_contacts": user_can(request.user, "contacts.view")
+            and user_can(request.user, "people.view")
+            and bool(visible_ids(request.user, [handoff.person_id])),
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@require_perm("medical.view", "medical.receive")
+def handoff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = selectors.handoff_get(user=request.user, pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            handoff = services.handoff_outcome(
+                handoff=handoff,
+                by=request.user,  # type: ignore[arg-type]
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            if is_conflict(exc):
+                form = OutcomeForm(initial={"version": handoff.version})
+                form.add_error(None, exc.messages)
+                form.is_bound = True
+            else:
+                add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已登记诊断结果：%(o)s") % {"o": handoff.get_outcome_display()},
+            )
+            if handoff.outcome in ("suspected", "confirmed") and user_can(
+                request.user, "contacts.view"
+            ):
+                return redirect("person_contacts", pk=handoff.person_id)
+            return redirect("handoff_detail", pk=pk)
+    return handoff_detail(request, pk, form=form)
+
+
+@require_perm("medical.view")
+def handoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = selectors.handoff_get(user=request.user, pk=pk)
+    data = documents.handoff_receipt(handoff)
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="export",
+        obj=handoff,
+        changes={"document": "移交医疗交接单", "rows": 1},
+    )
+    return _docx(data, f"移交医疗交接单-{handoff.number}.docx")
+
+
+# ------------------------------------------------------------------------ contacts
+
+
+def _days(request: HttpRequest) -> tuple[ContactDaysForm, int]:
+    form = ContactDaysForm(request.GET or None)
+    days = contact_days()
+    if form.is_bound:
+        if form.is_valid():
+            days = form.cleaned_data["days"] or days
+        else:
+            for error in form.errors.get("days", []):
+                messages.error(request, str(error))
+            form = ContactDaysForm(initial={"days": days})
+    else:
+        form = ContactDaysForm(initial={"days": days})
+    return form, days
+
+
+@require_perm("people.view", "contacts.view")
+def person_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    person = people_selectors.person_get(user=request.user, pk=pk)
+    form, days = _days(request)
+    rows = selectors.contact_rows(user=request.user, person=person, days=days)
+    return render(
+        request,
+        "medical/person_contacts.html",
+        {
+            "person": person,
+            "rows": rows,
+            "form": form,
+            "days": days,
+            "to_refer": sum(1 for r in rows if not r.contact.referred),
+            "can_refer": user_can(request.user, "contacts.refer"),
+            "handoffs": list(selectors.person_handoffs(person)),
+        },
+    )
+
+
+@require_POST
+@require_perm("people.view", "contacts.refer")
+def person_contacts_refer(request: HttpRequest, pk: int) -> HttpResponse:
+    person = people_selectors.person_get(user=request.user, pk=pk)
+    _form, days = _days(request)
+    from fangkong.medical.contacts import contacts_of
+
+    contacts = contacts_of(person, days=days)
+    chosen = request.POST.get("contact")
+    if chosen:
+        contacts = [c for c in contacts if f"{c.person.pk}-{c.relation}" == chosen]
+    referred = services.contacts_refer(
+        source=person,
+        by=request.user,  # type: ignore[arg-type]
+        contacts=contacts,
+    )
+    if referred:
+        messages.success(
+            request,
+            _("已将%(n)s名密切接触者转派出所核查（建档或并入已有对象）") % {"n": len(referred)},
+        )
+    else:
+        messages.info(request, _("没有需要转核查的密切接触者"))
+    return redirect(f"{reverse('person_contacts', args=[pk])}?days={days}")
+
+
+@require_perm("people.view", "contacts.view")
+def contact_chain(request: HttpRequest, pk: int) -> HttpResponse:
+    person = people_selectors.person_get(user=request.user, pk=pk)
+    _form, days = _days(request)
+    graph = selectors.chain(user=request.user, person=person, days=days)
+    return render(
+        request,
+        "medical/contact_chain.html",
+        {
+            "person": person,
+            "days": days,
+            "graph": {"nodes": graph.nodes, "links": graph.links},
+            "counts": {
+                level: sum(1 for n in graph.nodes if n["level"] == level) for level in (1, 2)
+            },
+        },
+    )
+
+
+@require_perm("contacts.view")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    state = state if state in ("referred", "unreached") else ""
+    qs = selectors.link_list(user=request.user, state=state)
+    page = paginate(request, qs)
+    seen = visible_ids(request.user, (link.contact_id for link in page))
+    for link in page:
+        # A contact outside the user's jurisdiction: named by a masked name only.
+        link.shown_name = (
+            link.contact.name if link.contact_id in seen else mask_name(link.contact.name)
+        )
+    return render(
+        request,
+        "medical/contact_list.html",
+        {
+            "page": page,
+            "query": query_without_page(request),
+            "state": state,
+            "sources": list(selectors.sources_with_contacts(user=request.user)[:50]),
+        },
+    )
+
+
+# ------------------------------------------------------------------------ documents
+
+CASE_DOCUMENTS = {
+    "notice": documents.home_quarantine_notice,
+    "pledge": documents.home_quarantine_pledge,
+}
+
+
+@require_perm("quarantine.view", "quarantine.verify")
+def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    case = quarantine_selectors.case_get(user=request.user, pk=pk)
+    if kind not in CASE_DOCUMENTS:
+        raise Http404
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        services.case_document_issue(case=case, kind=kind, by=user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("case_detail", pk=pk)
+    label = CaseDocument.Kind(kind).label
+    return _docx(CASE_DOCUMENTS[kind](case), f"{label}-{case.person.name}.docx")
