@@ -234,4 +234,4 @@ def test_query_count_does_not_grow_with_history(world: World, posts: Posts, who:
         q["sql"][:120] for q in many.captured_queries
     ]
     # Pinned: a new part must say what it costs.
-    assert len(few.captured_queries) == {"station_a": 16, "followup": 11, "command": 13}[who]
+    assert len(few.captured_queries) == {"station_a": 20, "followup": 13, "command": 17}[who]
