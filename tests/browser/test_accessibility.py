@@ -2,22 +2,21 @@
 tests/browser/vendor/axe-core, evaluated by Playwright, offline) with no serious or critical
 violation, in Chinese and in English, at phone and at desk width.
 
-The sample, and why it is enough:
-- Every page of the role (the same list as tests/browser/test_every_page.py) is fetched
-  in-process and grouped by the template that rendered it; the browser opens one page per
-  distinct template. Pages sharing a template (the form pages, the lists of one app) share
-  their markup, their components and their colours: a violation in one is in all.
-- Each role is walked in its own browser context (one browser for the whole run), signed in
-  by a session cookie rather than through the sign-in pages (tests/accounts covers those;
-  the sign-in page itself is checked here as the anonymous walk), once in Chinese and once in
-  English (the language cookie): text length, the lang attributes and the translated labels
-  differ.
-- Phone width (390 px) for every sampled page: the primary target, and where tables turn
-  into cards and the header folds. Desk width (1366 px) only where the layout switches:
-  app.css's media queries change the header, the navigation, the page head, the forms'
-  columns and the tables (cards below 600 px), all of which are in the shared frame, the
-  form page and the list pages; so at desk width each role's home, its first form page and
-  its first list page (a page with a table) are checked.
+The sample, and why it is enough (the whole walk must fit in `make test`):
+- Each role's pages (the list of tests/browser/test_every_page.py) are fetched in-process
+  and grouped by the template that rendered them; the browser opens one page per template
+  not yet seen by an earlier role (53 templates). Pages sharing a template share their
+  markup, components and colours: a violation in one is in all.
+- One browser; one context per role, signed in by its session cookie (the sign-in pages are
+  tested in tests/accounts; the sign-in page itself is walked here on its own).
+- Every template in Chinese at phone width (390 px): the primary target, where tables turn
+  into cards and the header folds.
+- English and desk width (1366 px) where they change something axe looks at: the shared
+  frame (header, navigation, language button, html lang: base.html), the form layout and
+  the table layout (app.css's media queries at 600/900 px). So each role's home (its own
+  navigation and tiles), plus one form page and one table page, are walked in both
+  languages at both widths. A translation changes the words, not the markup or colours, and
+  a missing one falls back to the Chinese, never to an empty name.
 """
 
 from __future__ import annotations
