@@ -66,7 +66,7 @@ def test_automatic_refreshes_do_not_keep_a_session_alive(world: World, settings)
     client = world.client("command")
     screen = client.get("/command/screen/").content.decode()
     # The big screen refreshes itself each minute, marked as a refresh, not as activity.
-    assert 'http-equiv="refresh" content="60;url=/command/screen/?fk_poll=1"' in screen
+    assert 'data-refresh="60" data-refresh-url="/command/screen/?fk_poll=1"' in screen
     age(client, SEEN, 20 * 60)
     for _minute in range(3):
         assert client.get("/command/screen/?fk_poll=1").status_code == 200

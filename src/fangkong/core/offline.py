@@ -32,6 +32,7 @@ OFFLINE_PAGES: list[str] = []
 STATIC_ASSETS = [
     "fangkong/app.css",
     "fangkong/offline.js",
+    "fangkong/a11y.js",
     "fangkong/idnumber.js",
     "fangkong/favicon.svg",
     "fangkong/icon-192.png",

@@ -5,6 +5,8 @@
  *   0: never). Space (or P, or a click on the footer) pauses and resumes; ← → and
  *   PageUp/PageDown turn by hand. The page and the pause outlive the minute's refresh
  *   (sessionStorage), so the refresh never sends the hall back to page one.
+ * - Today's screen reloads itself every data-refresh seconds (to data-refresh-url); the
+ *   pause holds the reload too, so a viewer can stop every timed change (WCAG 2.2.1).
  * - Nothing is hidden or scrolled: when a page's figures and tables are taller or wider than
  *   the screen, they are scaled down (CSS zoom) until they fit.
  */
@@ -23,6 +25,9 @@
   var index = 0;
   var paused = false;
   var timer = null;
+  var refreshSeconds = parseInt(main.getAttribute("data-refresh"), 10) || 0;
+  var refreshUrl = main.getAttribute("data-refresh-url");
+  var refreshTimer = null;
 
   function load() {
     try {
@@ -100,6 +105,15 @@
       timer = window.setInterval(function () {
         show(index + 1);
       }, seconds * 1000);
+    }
+    if (refreshTimer) {
+      window.clearTimeout(refreshTimer);
+      refreshTimer = null;
+    }
+    if (refreshSeconds > 0 && refreshUrl && !paused) {
+      refreshTimer = window.setTimeout(function () {
+        window.location.replace(refreshUrl);
+      }, refreshSeconds * 1000);
     }
   }
 
