@@ -189,3 +189,15 @@ class StockCountForm(VersionedForm):
         if not self.is_bound:
             self.initial["counted"] = stock.quantity
             self.stamp(stock.version, stock_shown(stock))
+
+
+class StoreForm(forms.Form):
+    """仓库, new or edited (store_create / store_update)."""
+
+    name = forms.CharField(label=_("名称"), max_length=40)
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("所属单位"), required=False)
+
+    def __init__(self, *args: Any, store: Store | None = None, **kwargs: Any) -> None:
+        if store is not None:
+            kwargs["initial"] = {"name": store.name, "unit": store.unit_id}
+        super().__init__(*args, **kwargs)
