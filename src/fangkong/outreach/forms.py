@@ -97,7 +97,7 @@ class CommandoTeamForm(_Edit):
     members = forms.ModelMultipleChoiceField(
         _officers(),
         label=_("队员"),
-        help_text=_("按住 Ctrl 或长按可多选；队长自动列为队员"),
+        help_text=_("按住Ctrl多选；队长自动列为队员"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     formed_on = _day(_("成立日期"))
@@ -131,7 +131,7 @@ class RoleModelForm(_Edit):
     officers = forms.ModelMultipleChoiceField(
         _officers(),
         label=_("民警"),
-        help_text=_("按住 Ctrl 或长按可多选"),
+        help_text=_("按住Ctrl多选"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("单位"), required=False)
