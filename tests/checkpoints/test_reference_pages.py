@@ -71,8 +71,11 @@ def test_other_roles_may_not_create_or_edit_checkpoints(posts: Posts, role: str)
         ({"shift_starts": "早班"}, "班次起始时刻须为1到4个不重复的0–23整点"),
         ({"shift_starts": "²"}, "班次起始时刻须为1到4个不重复的0–23整点"),
         ({"closed_on": "2020-01-01"}, "撤除日期不能早于启用日期"),
-        ({"lanes": "0"}, "1"),
-        ({"name": ""}, "这个字段是必填项"),
+        ({"lanes": "0"}, "车道数须不小于1"),
+        ({"lanes": "九"}, "车道数格式不正确"),
+        ({"unit": "999999"}, "责任单位须从列表中选择"),
+        ({"name": ""}, "请填写名称"),
+        ({"opened_on": "2020-02-30"}, "启用日期格式不正确"),
     ],
 )
 def test_bad_input_is_answered_on_the_field_in_chinese(

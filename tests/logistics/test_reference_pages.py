@@ -54,8 +54,8 @@ def test_a_duplicate_or_blank_name_is_refused_on_the_field(world: World) -> None
         page = client.post(url, {"name": "县局中心库"}).content.decode()
         assert 'class="fk-errors"' in page and "具有 名称 的 仓库 已存在" in page
         page = client.post(url, {"name": "  "}).content.decode()
-        assert 'class="fk-errors"' in page and "这个字段是必填项" in page
+        assert 'class="fk-errors"' in page and "请填写名称" in page
         page = client.post(url, {"name": "库" * 41}).content.decode()
-        assert "不超过 40 个字符" in page
+        assert "名称最多40个字（现有41个）" in page
     assert sorted(Store.objects.values_list("name", flat=True)) == ["县局中心库", "泗店分库"]
     assert AuditEntry.objects.count() == audited

@@ -58,9 +58,14 @@ def test_a_team_without_members_is_refused_and_nothing_changes(world: World) -> 
     data = {"kind": "nope", "name": "", "unit": world.station_b.pk, "formed_on": "2020-13-01"}
     page = client.post(f"/outreach/teams/{team.pk}/edit/", data).content.decode()
     assert 'class="fk-errors"' in page
-    for field in ("类型", "名称", "队长", "队员", "成立日期"):
-        assert f">{field}</label>" in page
-    assert "这个字段是必填项" in page and "选择一个有效的选项" in page
+    for message in (
+        "类型须从列表中选择",
+        "请填写名称",
+        "请填写队长",
+        "请填写队员",
+        "成立日期格式不正确",
+    ):
+        assert message in page
     team.refresh_from_db()
     assert team.name == "泗店所突击队"
     assert AuditEntry.objects.count() == audited
@@ -87,7 +92,7 @@ def test_political_records_and_edits_a_role_model(world: World) -> None:
     assert entry.changes["officers"] == [[str(world.officer_a)], [str(world.officer_b)]]
     assert "story" in entry.changes
     page = client.post(url, {**data, "officers": []}).content.decode()
-    assert 'class="fk-errors"' in page and "这个字段是必填项" in page
+    assert 'class="fk-errors"' in page and "请填写民警" in page
     assert list(model.officers.all()) == [world.officer_b]
 
 
@@ -105,7 +110,7 @@ def test_political_records_and_edits_a_self_media_post(world: World) -> None:
     assert entry.changes == {"likes": [12, 420]}
     assert "热门" in client.get("/outreach/posts/").content.decode()
     page = client.post(url, {**data, "likes": "-1", "link": "不是链接"}).content.decode()
-    assert 'class="fk-errors"' in page and "输入一个有效的 URL" in page
+    assert 'class="fk-errors"' in page and "链接格式不正确" in page and "点赞须不小于0" in page
     post.refresh_from_db()
     assert post.likes == 420
 

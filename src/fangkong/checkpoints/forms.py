@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer, Unit
@@ -259,7 +259,7 @@ def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-class CheckpointForm(forms.Form):
+class CheckpointForm(NamedErrorsForm):
     """A checkpoint's reference data, new or edited (checkpoint_create / checkpoint_update)."""
 
     name = forms.CharField(label=_("名称"), max_length=40)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import bounds
 from fangkong.core.conflicts import VersionedForm, shown
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
 from fangkong.org.models import Unit
 
@@ -191,7 +191,7 @@ class StockCountForm(VersionedForm):
             self.stamp(stock.version, stock_shown(stock))
 
 
-class StoreForm(forms.Form):
+class StoreForm(NamedErrorsForm):
     """仓库, new or edited (store_create / store_update)."""
 
     name = forms.CharField(label=_("名称"), max_length=40)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import bounds, clock
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.org.models import Officer, Unit
 from fangkong.outreach.models import (
     Activity,
@@ -67,7 +67,7 @@ def _officers() -> Any:
     return Officer.objects.select_related("unit").order_by("unit__path", "name")
 
 
-class _Edit(forms.Form):
+class _Edit(NamedErrorsForm):
     """A form that, for an existing row, starts from the row's values (`instance`)."""
 
     many: tuple[str, ...] = ()
