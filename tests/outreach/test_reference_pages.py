@@ -140,3 +140,39 @@ def test_other_roles_may_not_create_or_edit(world: World, role: str) -> None:
         RoleModel.objects.get().title,
         CommandoTeam.objects.get().name,
     )
+
+
+def test_the_lists_do_not_grow_in_queries_with_rows(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(i: int) -> None:
+        services.post_record(title=f"提醒{i}", platform="抖音", day=DAY, by=None)
+        services.role_model_record(
+            title=f"典型{i}", story="事迹", day=DAY, officers=[world.officer_a, world.officer_b],
+            by=None,
+        )  # fmt: skip
+        services.team_create(
+            kind=CommandoTeam.Kind.values[0], name=f"突击队{i}", unit=world.station_a,
+            leader=world.officer_a, members=[world.officer_b], formed_on=DAY, by=None,
+        )  # fmt: skip
+
+    client = world.client("political")
+    urls = ["/outreach/teams/", "/outreach/role-models/", "/outreach/posts/"]
+    add(0)
+    for url in urls:
+        client.get(url)
+    counts = []
+    for more in (False, True):
+        if more:
+            for i in range(1, 6):
+                add(i)
+        row = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url)
+            assert page.status_code == 200
+            row.append(len(queries))
+        counts.append(row)
+    assert counts[0] == counts[1]
+    assert "突击队5" in client.get("/outreach/teams/").content.decode()
