@@ -48,10 +48,10 @@ PERMISSIONS: dict[str, str] = {
     "checkpoints.view": "查看检查站、通行登记台账和在岗情况",
     "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
     "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
-    "checkpoints.manage": "维护检查站和设备令牌",
+    "checkpoints.manage": "维护检查站（新建、修改名称、道路、责任单位、车道和班次）和设备令牌",
     "admin.site": "使用后台管理维护基础数据和账号",
     "logistics.view": "查看防护物资库存、台账、采购、捐赠和发放",
-    "logistics.edit": "登记采购、捐赠、发放和库存调整",
+    "logistics.edit": "登记采购、捐赠、发放和库存调整，维护物资目录和仓库",
     "honors.view": "查看战时表彰和表扬通报",
     "honors.report": "上报战时表彰（快报）",
     "honors.review": "审核战时表彰（快审）、退回修改或不予表彰",
@@ -59,7 +59,7 @@ PERMISSIONS: dict[str, str] = {
     "honors.award": "颁奖（快奖）、印发表扬通报",
     "welfare.view": "查看和跟进民警家庭困难（暖警）；本单位负责人另可查看本单位民警的记录",
     "outreach.view": "查看党建、突击队和宣传舆情",
-    "outreach.edit": "登记党建活动、突击队、媒体报道和典型",
+    "outreach.edit": "登记党建活动、突击队、媒体报道、自媒体作品和典型",
     "notices.publish": "发布通知和防护知识，查看阅读回执",
     "command.dashboard": "查看指挥中心看板、大屏和疫情防控工作日报",
     "command.task.assign": "向工作组和单位交办任务",
@@ -132,6 +132,9 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "quarantine.import",
             "checkpoints.view",
             "checkpoints.roster",
+            # The command centre opens and closes checkpoints (the admin keeps the device
+            # tokens and the admin site).
+            "checkpoints.manage",
         }
         | _COMMAND_ALL
         | QUARANTINE_ALL

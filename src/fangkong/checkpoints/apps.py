@@ -41,6 +41,15 @@ class CheckpointsConfig(AppConfig):
         register_nav(NavItem(_("检查站"), "checkpoint_list", perm="checkpoints.view", order=36))
         register_card(
             HomeCard(
+                title=_("维护检查站"),
+                text=_("新建检查站，修改道路、位置、责任单位、车道、启用撤除日期和班次"),
+                url_name="checkpoint_list",
+                roles=frozenset({Role.COMMAND}),
+                order=60,
+            )
+        )
+        register_card(
+            HomeCard(
                 title=_("登记通行车辆和人员"),
                 text=_("录入车牌、乘车人员和体温，系统提示预警和处置建议；可输入旅客扫码登记码"),
                 url_name="checkpoint_register",

@@ -4,6 +4,7 @@ occupants, added with a button, no script) into the same PassageInput the API bu
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
-from fangkong.org.models import Officer
+from fangkong.org.models import Officer, Unit
 
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "呼吸困难", "腹泻"]
 MAX_ROWS = 9
@@ -256,3 +257,55 @@ class TallyForm(forms.Form):
 
 def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+class CheckpointForm(NamedErrorsForm):
+    """A checkpoint's reference data, new or edited (checkpoint_create / checkpoint_update)."""
+
+    name = forms.CharField(label=_("名称"), max_length=40)
+    code = forms.CharField(
+        label=_("代码"), max_length=16, help_text=_("2到16位大写字母、数字或-，如 G104N")
+    )
+    road = forms.CharField(label=_("道路"), max_length=30, required=False)
+    location = forms.CharField(label=_("位置"), max_length=100, required=False)
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("责任单位"), required=False)
+    lanes = forms.IntegerField(label=_("车道数"), min_value=1, max_value=20, initial=2)
+    opened_on = DayField(
+        label=_("启用日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closed_on = DayField(
+        label=_("撤除日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    shift_starts = forms.CharField(
+        label=_("班次起始时刻"),
+        max_length=20,
+        initial="8,16,0",
+        help_text=_("每班开始的整点，用逗号分隔，如 8,16,0 表示 08–16、16–24、00–08"),
+    )
+
+    def __init__(self, *args: Any, checkpoint: Checkpoint | None = None, **kwargs: Any) -> None:
+        if checkpoint is not None:
+            kwargs["initial"] = {
+                "name": checkpoint.name,
+                "code": checkpoint.code,
+                "road": checkpoint.road,
+                "location": checkpoint.location,
+                "unit": checkpoint.unit_id,
+                "lanes": checkpoint.lanes,
+                "opened_on": checkpoint.opened_on,
+                "closed_on": checkpoint.closed_on,
+                "shift_starts": ",".join(str(h) for h in checkpoint.shift_starts),
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_shift_starts(self) -> list[int]:
+        raw = str(self.cleaned_data["shift_starts"])
+        parts = [p for p in re.split(r"[\s,，、;；]+", raw) if p]
+        if not parts or any(not p.isdecimal() for p in parts):
+            raise ValidationError(_("班次起始时刻须为1到4个不重复的0–23整点，用逗号分隔"))
+        return [int(p) for p in parts]

@@ -46,6 +46,7 @@ from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.refcache import kept
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
+from fangkong.core.services import model_update
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
 from fangkong.core.text import normalize_text, strip_all_spaces
@@ -905,6 +906,16 @@ def checkpoint_create(*, by: User | None, **values: Any) -> Checkpoint:
     checkpoint.full_clean()
     checkpoint.save()
     audit_create(actor=by, obj=checkpoint)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_update(*, checkpoint: Checkpoint, by: User | None, **values: Any) -> Checkpoint:
+    """Edit a checkpoint's reference data (name, code, road, unit, lanes, dates, shifts);
+    validated like a new one, only the changed fields saved and audited."""
+    checkpoint, _changes = model_update(
+        instance=Checkpoint.objects.select_for_update().get(pk=checkpoint.pk), by=by, data=values
+    )
     return checkpoint
 
 

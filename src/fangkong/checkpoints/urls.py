@@ -5,6 +5,8 @@ from fangkong.checkpoints import views
 
 urlpatterns = [
     path("list/", views.checkpoint_list, name="checkpoint_list"),
+    path("list/new/", views.checkpoint_create, name="checkpoint_create"),
+    path("list/<int:pk>/edit/", views.checkpoint_edit, name="checkpoint_edit"),
     path("register/", views.register, name="checkpoint_register"),
     path("check-id/", views.check_id, name="checkpoint_check_id"),
     path("passages/", views.passage_list, name="passage_list"),

@@ -25,6 +25,7 @@ from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.forms import (
+    CheckpointForm,
     PassageFilterForm,
     PassageForm,
     ShiftForm,
@@ -42,7 +43,7 @@ from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.selectors import key_area_for
-from fangkong.core.views import safe_next
+from fangkong.core.views import form_page, safe_next
 from fangkong.people.models import Person
 
 
@@ -369,7 +370,50 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
         )
     }
     rows = [(c, counts.get(c.pk, {})) for c in checkpoints]
-    return render(request, "checkpoints/checkpoint_list.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "checkpoints/checkpoint_list.html",
+        {
+            "rows": rows,
+            "today": today,
+            "can_manage": user_can(request.user, "checkpoints.manage"),
+        },
+    )
+
+
+@require_perm("checkpoints.view", "checkpoints.manage")
+def checkpoint_create(request: HttpRequest) -> HttpResponse:
+    form = CheckpointForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        save=lambda: services.checkpoint_create(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        done="checkpoint_list",
+        message=lambda c: _("已新建检查站：%(c)s") % {"c": c},
+        title=_("新建检查站"),
+        back_url=reverse("checkpoint_list"),
+        back_label=_("联合检查站"),
+    )
+
+
+@require_perm("checkpoints.view", "checkpoints.manage")
+def checkpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, pk=pk)
+    form = CheckpointForm(request.POST or None, checkpoint=checkpoint)
+    return form_page(
+        request,
+        form,
+        save=lambda: services.checkpoint_update(
+            checkpoint=checkpoint,
+            by=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        ),
+        done="checkpoint_list",
+        message=lambda c: _("已保存检查站：%(c)s") % {"c": c},
+        title=_("修改检查站：%(c)s") % {"c": checkpoint.name},
+        back_url=reverse("checkpoint_list"),
+        back_label=_("联合检查站"),
+    )
 
 
 @require_perm("checkpoints.view")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -35,6 +36,39 @@ def model_update(
     ValidationError with code "conflict" (core/conflicts.py). Returns the instance and the
     changes ({field: [old, new]}), empty when nothing changed.
     """
+    changes = _apply(instance=instance, data=data, expected_version=expected_version)
+    if changes:
+        audit_record(actor=by, action="update", obj=instance, changes=changes)
+    return instance, changes
+
+
+def model_update_related(
+    *,
+    instance: M,
+    by: User | None,
+    data: dict[str, Any],
+    related: dict[str, Iterable[models.Model]],
+) -> tuple[M, dict[str, list[Any]]]:
+    """model_update, plus many-to-many fields set to the given rows (`related`); the changed
+    fields and sets audited in one entry, the sets as sorted lists of names."""
+    changes = _apply(instance=instance, data=data, expected_version=None)
+    for name, rows in related.items():
+        manager = getattr(instance, name)
+        rows = list(rows)
+        before = sorted(str(o) for o in manager.all())
+        after = sorted(str(o) for o in rows)
+        if before != after:
+            manager.set(rows)
+            changes[name] = [before, after]
+    if changes:
+        audit_record(actor=by, action="update", obj=instance, changes=changes)
+    return instance, changes
+
+
+def _apply(
+    *, instance: models.Model, data: dict[str, Any], expected_version: int | None
+) -> dict[str, list[Any]]:
+    """Validate and save `data` on the instance without auditing; the changes."""
     if expected_version is not None and instance.version != expected_version:  # type: ignore[attr-defined]
         raise stale_error()
     fields = list(data)
@@ -45,7 +79,7 @@ def model_update(
     after = snapshot(instance, fields)
     changed = [name for name in fields if before.get(name) != after.get(name)]
     if not changed:
-        return instance, {}
+        return {}
     update_fields = [instance._meta.get_field(n).name for n in changed]
     if expected_version is not None:
         values = {name: getattr(instance, name) for name in update_fields}
@@ -62,6 +96,4 @@ def model_update(
                     instance.version = instance.version + 1  # type: ignore[attr-defined]
                 update_fields.append(auto)
         instance.save(update_fields=update_fields)
-    changes = diff(before, after)
-    audit_record(actor=by, action="update", obj=instance, changes=changes)
-    return instance, changes
+    return diff(before, after)

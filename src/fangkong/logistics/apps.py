@@ -14,6 +14,15 @@ class LogisticsConfig(AppConfig):
         register_nav(NavItem(_("防护物资"), "logistics_stock", perm="logistics.view", order=70))
         register_card(
             HomeCard(
+                title=_("仓库"),
+                text=_("新建仓库，修改仓库名称和所属单位"),
+                url_name="logistics_stores",
+                roles=frozenset({Role.LOGISTICS}),
+                order=18,
+            )
+        )
+        register_card(
+            HomeCard(
                 title=_("防护物资库存"),
                 text=_("各仓库库存、可用天数和台账"),
                 url_name="logistics_stock",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import bounds
 from fangkong.core.conflicts import VersionedForm, shown
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
 from fangkong.org.models import Unit
 
@@ -189,3 +189,15 @@ class StockCountForm(VersionedForm):
         if not self.is_bound:
             self.initial["counted"] = stock.quantity
             self.stamp(stock.version, stock_shown(stock))
+
+
+class StoreForm(NamedErrorsForm):
+    """仓库, new or edited (store_create / store_update)."""
+
+    name = forms.CharField(label=_("名称"), max_length=40)
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("所属单位"), required=False)
+
+    def __init__(self, *args: Any, store: Store | None = None, **kwargs: Any) -> None:
+        if store is not None:
+            kwargs["initial"] = {"name": store.name, "unit": store.unit_id}
+        super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from fangkong.logistics.models import (
     Movement,
     Purchase,
     Stock,
+    Store,
 )
 
 RATE_DAYS = 7  # the current rate of use is the last 7 days' outflow
@@ -176,3 +177,7 @@ def distributed_on(day: datetime.date) -> int:
 
 def distributions_on(day: datetime.date) -> int:
     return Distribution.objects.filter(day=day).count()
+
+
+def store_list() -> QuerySet[Store]:
+    return Store.objects.select_related("unit").order_by("name")

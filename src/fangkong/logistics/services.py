@@ -99,6 +99,17 @@ def store_create(*, name: str, by: User | None, unit: Unit | None = None) -> Sto
     return model_create(model=Store, by=by, name=normalize_text(name), unit=unit)
 
 
+@transaction.atomic
+def store_update(*, store: Store, by: User | None, name: str, unit: Unit | None = None) -> Store:
+    """Rename a store or move it to another unit; the change audited like its creation."""
+    store, _changes = model_update(
+        instance=Store.objects.select_for_update().get(pk=store.pk),
+        by=by,
+        data={"name": normalize_text(name), "unit": unit},
+    )
+    return store
+
+
 def _check_lines(lines: Sequence[LineInput], *, required: bool = True) -> list[LineInput]:
     merged: dict[int, list[object]] = {}
     for item, qty in lines:

@@ -30,10 +30,11 @@ from fangkong.logistics.forms import (
     LedgerFilterForm,
     PurchaseForm,
     StockCountForm,
+    StoreForm,
     item_shown,
     stock_shown,
 )
-from fangkong.logistics.models import Donation, Item, Stock
+from fangkong.logistics.models import Donation, Item, Stock, Store
 
 
 @require_perm("logistics.view")
@@ -326,3 +327,50 @@ def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
         "back_label": _("防护物资"),
     }
     return render(request, "form_page.html", context)
+
+
+@require_perm("logistics.view")
+def stores(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "logistics/stores.html",
+        {
+            "stores": selectors.store_list(),
+            "can_edit": user_can(request.user, "logistics.edit"),
+        },
+    )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def store_create(request: HttpRequest) -> HttpResponse:
+    form = StoreForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        save=lambda: services.store_create(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        done="logistics_stores",
+        message=lambda store: _("已新建仓库：%(s)s") % {"s": store},
+        title=_("新建仓库"),
+        back_url=reverse("logistics_stores"),
+        back_label=_("仓库"),
+    )
+
+
+@require_perm("logistics.view", "logistics.edit")
+def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    store = get_object_or_404(Store, pk=pk)
+    form = StoreForm(request.POST or None, store=store)
+    return form_page(
+        request,
+        form,
+        save=lambda: services.store_update(
+            store=store,
+            by=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        ),
+        done="logistics_stores",
+        message=lambda s: _("已保存仓库：%(s)s") % {"s": s},
+        title=_("修改仓库：%(s)s") % {"s": store.name},
+        back_url=reverse("logistics_stores"),
+        back_label=_("仓库"),
+    )

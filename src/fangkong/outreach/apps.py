@@ -33,6 +33,23 @@ class OutreachConfig(AppConfig):
                 order=25,
             )
         )
+        for order, (title, text, url_name) in enumerate(
+            [
+                (_("突击队"), _("组建突击队，修改队长、队员和单位"), "outreach_teams"),
+                (_("典型"), _("登记和修改先进典型及其事迹、相关报道"), "outreach_role_models"),
+                (_("自媒体作品"), _("登记和修改自媒体作品及点赞、留言数"), "outreach_posts"),
+            ],
+            start=26,
+        ):
+            register_card(
+                HomeCard(
+                    title=title,
+                    text=text,
+                    url_name=url_name,
+                    roles=frozenset({Role.POLITICAL}),
+                    order=order,
+                )
+            )
 
 
 def _unread(user):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
-from fangkong.core.services import model_create, model_update
+from fangkong.core.services import model_create, model_update, model_update_related
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.outreach.models import (
     Activity,
@@ -100,6 +100,36 @@ def team_create(
 
 
 @transaction.atomic
+def team_update(
+    *,
+    team: CommandoTeam,
+    kind: str,
+    name: str,
+    unit: Unit,
+    leader: Officer,
+    members: Sequence[Officer],
+    formed_on: datetime.date,
+    by: User | None,
+) -> CommandoTeam:
+    """Edit a team as it was formed (the leader is always one of its members); audited."""
+    if not members:
+        raise ValidationError({"members": _("突击队至少要有一名队员")})
+    team, _changes = model_update_related(
+        instance=CommandoTeam.objects.select_for_update().get(pk=team.pk),
+        by=by,
+        data={
+            "kind": kind,
+            "name": normalize_text(name),
+            "unit": unit,
+            "leader": leader,
+            "formed_on": formed_on,
+        },
+        related={"members": {*members, leader}},
+    )
+    return team
+
+
+@transaction.atomic
 def team_task_add(
     *, team: CommandoTeam, day: datetime.date, title: str, by: User | None
 ) -> CommandoTask:
@@ -155,6 +185,34 @@ def post_record(
 
 
 @transaction.atomic
+def post_update(
+    *,
+    post: SelfMediaPost,
+    title: str,
+    platform: str,
+    day: datetime.date,
+    by: User | None,
+    likes: int = 0,
+    comments: int = 0,
+    link: str = "",
+) -> SelfMediaPost:
+    """Edit a self-media post as recorded (title, platform, day, link, counts); audited."""
+    post, _changes = model_update(
+        instance=SelfMediaPost.objects.select_for_update().get(pk=post.pk),
+        by=by,
+        data={
+            "title": clean_prose(title),
+            "platform": platform,
+            "day": day,
+            "likes": likes,
+            "comments": comments,
+            "link": link,
+        },
+    )
+    return post
+
+
+@transaction.atomic
 def post_update_counts(
     *, post: SelfMediaPost, likes: int, comments: int, by: User | None
 ) -> SelfMediaPost:
@@ -181,6 +239,30 @@ def role_model_record(
     model.officers.set(officers)
     model.reports.set(reports)
     return model
+
+
+@transaction.atomic
+def role_model_update(
+    *,
+    role_model: RoleModel,
+    title: str,
+    story: str,
+    day: datetime.date,
+    officers: Sequence[Officer],
+    by: User | None,
+    unit: Unit | None = None,
+    reports: Sequence[MediaReport] = (),
+) -> RoleModel:
+    """Edit a role model as recorded (its officers and reports too); audited."""
+    if not officers:
+        raise ValidationError({"officers": _("典型须关联至少一名民警")})
+    role_model, _changes = model_update_related(
+        instance=RoleModel.objects.select_for_update().get(pk=role_model.pk),
+        by=by,
+        data={"title": clean_prose(title), "story": story, "day": day, "unit": unit},
+        related={"officers": officers, "reports": reports},
+    )
+    return role_model
 
 
 def notice_recipients(*, to_all: bool, units: Sequence[Unit]) -> list[int]:

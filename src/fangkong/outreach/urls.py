@@ -8,6 +8,15 @@ urlpatterns = [
     path("activities/new/", views.activity_create, name="outreach_activity_create"),
     path("media/", views.media, name="outreach_media"),
     path("media/new/", views.media_create, name="outreach_media_create"),
+    path("teams/", views.teams, name="outreach_teams"),
+    path("teams/new/", views.team_create, name="outreach_team_create"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="outreach_team_edit"),
+    path("role-models/", views.role_models, name="outreach_role_models"),
+    path("role-models/new/", views.role_model_create, name="outreach_role_model_create"),
+    path("role-models/<int:pk>/edit/", views.role_model_edit, name="outreach_role_model_edit"),
+    path("posts/", views.posts, name="outreach_posts"),
+    path("posts/new/", views.post_create, name="outreach_post_create"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="outreach_post_edit"),
 ]
 
 # Notices reach every officer, not only party work: mounted at /notices/ (fangkong/urls.py).

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +16,22 @@ from fangkong.accounts.roles import user_can
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.outreach import selectors, services
-from fangkong.outreach.forms import ActivityForm, MediaReportForm, NoticeForm
-from fangkong.outreach.models import Activity, MediaReport, Notice
+from fangkong.outreach.forms import (
+    ActivityForm,
+    CommandoTeamForm,
+    MediaReportForm,
+    NoticeForm,
+    RoleModelForm,
+    SelfMediaPostForm,
+)
+from fangkong.outreach.models import (
+    Activity,
+    CommandoTeam,
+    MediaReport,
+    Notice,
+    RoleModel,
+    SelfMediaPost,
+)
 
 
 @require_perm("outreach.view")
@@ -173,3 +187,141 @@ def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已确认阅读"))
     return redirect("outreach_notice", pk=pk)
+
+
+# ---------------------------------------------------------------- reference data
+# Commando teams, role models and self-media posts: listed for outreach.view, created and
+# edited by the political department (outreach.edit) through the services' create/update.
+
+
+def _edit_form(
+    request: HttpRequest, form: Any, save: Any, done: str, title: str, back_label: str
+) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        save=lambda: save(form.cleaned_data),
+        done=done,
+        message=lambda obj: _("已保存：%(obj)s") % {"obj": obj},
+        title=title,
+        back_url=reverse(done),
+        back_label=back_label,
+    )
+
+
+@require_perm("outreach.view")
+def teams(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "outreach/teams.html",
+        {
+            "teams": selectors.team_list(),
+            "can_edit": user_can(request.user, "outreach.edit"),
+        },
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def team_create(request: HttpRequest) -> HttpResponse:
+    return _edit_form(
+        request,
+        CommandoTeamForm(request.POST or None),
+        lambda d: services.team_create(by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_teams",
+        _("组建突击队"),
+        _("突击队"),
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(CommandoTeam, pk=pk)
+    return _edit_form(
+        request,
+        CommandoTeamForm(request.POST or None, instance=team),
+        lambda d: services.team_update(team=team, by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_teams",
+        _("修改突击队：%(t)s") % {"t": team.name},
+        _("突击队"),
+    )
+
+
+@require_perm("outreach.view")
+def role_models(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "outreach/role_models.html",
+        {
+            "page": paginate(request, selectors.role_model_list()),
+            "query": query_without_page(request),
+            "can_edit": user_can(request.user, "outreach.edit"),
+        },
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def role_model_create(request: HttpRequest) -> HttpResponse:
+    return _edit_form(
+        request,
+        RoleModelForm(request.POST or None),
+        lambda d: services.role_model_record(by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_role_models",
+        _("登记典型"),
+        _("典型"),
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def role_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    role_model = get_object_or_404(RoleModel, pk=pk)
+    return _edit_form(
+        request,
+        RoleModelForm(request.POST or None, instance=role_model),
+        lambda d: services.role_model_update(
+            role_model=role_model,
+            by=request.user,  # type: ignore[arg-type]
+            **d,
+        ),
+        "outreach_role_models",
+        _("修改典型：%(t)s") % {"t": role_model.title},
+        _("典型"),
+    )
+
+
+@require_perm("outreach.view")
+def posts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "outreach/posts.html",
+        {
+            "page": paginate(request, selectors.post_list().order_by("-day", "-id")),
+            "query": query_without_page(request),
+            "threshold": selectors.HIGH_INTERACTION,
+            "can_edit": user_can(request.user, "outreach.edit"),
+        },
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def post_create(request: HttpRequest) -> HttpResponse:
+    return _edit_form(
+        request,
+        SelfMediaPostForm(request.POST or None),
+        lambda d: services.post_record(by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_posts",
+        _("登记自媒体作品"),
+        _("自媒体作品"),
+    )
+
+
+@require_perm("outreach.view", "outreach.edit")
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(SelfMediaPost, pk=pk)
+    return _edit_form(
+        request,
+        SelfMediaPostForm(request.POST or None, instance=post),
+        lambda d: services.post_update(post=post, by=request.user, **d),  # type: ignore[arg-type]
+        "outreach_posts",
+        _("修改自媒体作品：%(t)s") % {"t": post.title},
+        _("自媒体作品"),
+    )
