@@ -226,7 +226,9 @@ def passage_assess(
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
     elif len(data.occupants) > seats_for(data.vehicle_type):
-        label = VehicleType(data.vehicle_type).label if data.vehicle_type in VehicleType.values else ""
+        label = (
+            VehicleType(data.vehicle_type).label if data.vehicle_type in VehicleType.values else ""
+        )
         errors["occupants"] = [
             str(MESSAGES["too_many"]) % {"type": label, "n": seats_for(data.vehicle_type)}
         ]
@@ -1039,7 +1041,8 @@ def selfreg_confirm_codes(
     wanted = sorted({c.strip().upper() for c in codes if c.strip()})
     regs = {
         r.code: r
-        for r in SelfRegistration.objects.select_for_update()
+        # Only the submissions are locked (PostgreSQL locks no outer-joined passage).
+        for r in SelfRegistration.objects.select_for_update(of=("self",))
         .filter(code__in=wanted, checkpoint=data.checkpoint)
         .select_related("passage")
     }

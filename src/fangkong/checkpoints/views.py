@@ -47,8 +47,8 @@ from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
-from fangkong.core.scancodes import occupant_payload, scan_text
 from fangkong.core.ratelimit import rate_limited
+from fangkong.core.scancodes import occupant_payload, scan_text
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import safe_next
 from fangkong.people.models import Person

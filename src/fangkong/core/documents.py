@@ -365,6 +365,15 @@ class OfficialDocument:
         spacer = self.doc.add_paragraph()
         _pitch(spacer, first_line_indent=False)
 
+    def picture(self, image: IO[bytes], *, width_mm: float, caption: str = "") -> None:
+        """A picture centred on its own line (a QR code), with a line of small text under it."""
+        p = self.doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run().add_picture(image, width=Mm(width_mm))
+        if caption:
+            self.small_line(caption)
+            self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
     def attachment(self, name: str) -> None:
         """附件说明: a blank line under the text, then "附件：name" two characters in."""
         self.blank()
