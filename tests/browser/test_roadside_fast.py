@@ -18,6 +18,7 @@ from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.scancodes import occupant_payload, scan_text
+from fangkong.quarantine.services import MemberInput, team_assign
 from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
 from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
 from tests.conftest import World
@@ -155,6 +156,11 @@ def test_the_followup_list_calls_shows_the_address_and_keeps_every_form(
     page: Page, live_server: object, world: World
 ) -> None:
     cases = quarantined_pair(world)
+    team_assign(
+        case=cases.b,
+        by=world.users["station_b"],
+        members=[MemberInput(kind="village_cadre", user=world.users["followup"])],
+    )
     base = str(live_server)
     with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
         signed_in_with_copy(page, base, "followup", "/cases/today/")
