@@ -27,9 +27,9 @@ from playwright.sync_api import Locator, Page, expect
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.core.idnumber import make_id_number
-from fangkong.core.models import KeyArea
 from tests.browser.conftest import login
-from tests.conftest import PASSWORD, World
+from tests.browser.test_checkpoints import g104  # noqa: F401
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -93,21 +93,6 @@ class Officer:
         return len(self.steps)
 
 
-@pytest.fixture
-def post(world: World):  # type: ignore[no-untyped-def]
-    if not KeyArea.objects.exists():
-        KeyArea.objects.create(prefix="42", name="湖北", valid_from=datetime.date(2020, 1, 1))
-    cp = services.checkpoint_create(
-        code="G104N",
-        name="G104宁阳北检查站",
-        road="G104",
-        opened_on=datetime.date(2020, 1, 26),
-        by=None,
-    )
-    services.checkpoint_post(user=world.users["checkpoint"], checkpoint=cp, by=None)
-    return cp
-
-
 def _open(page: Page, base: str) -> Officer:
     login(page, base, "checkpoint", PASSWORD)
     page.goto(f"{base}/checkpoints/register/")
@@ -156,7 +141,7 @@ def _report(kind: str, officer: Officer, page: Page) -> None:
     print(f"\n{kind}: {officer.count} interactions: " + "; ".join(officer.steps))
 
 
-def test_car_of_three_typed_by_hand(page: Page, live_server: object, post) -> None:  # type: ignore[no-untyped-def]
+def test_car_of_three_typed_by_hand(page: Page, live_server: object, g104) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     officer = _open(page, str(live_server))
     officer.type(page.locator("#plate_rest"), "J12345", "车牌号", enter=True)
     for i, (name, number, *_card, temperature) in enumerate(CAR):
@@ -171,7 +156,7 @@ def test_car_of_three_typed_by_hand(page: Page, live_server: object, post) -> No
     assert officer.count <= GOAL["typed"], officer.steps
 
 
-def test_car_of_three_with_an_id_card_reader(page: Page, live_server: object, post) -> None:  # type: ignore[no-untyped-def]
+def test_car_of_three_with_an_id_card_reader(page: Page, live_server: object, g104) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     officer = _open(page, str(live_server))
     officer.type(page.locator("#plate_rest"), "J12345", "车牌号", enter=True)
     for i, (name, number, sex, nation, born, address, temperature) in enumerate(CAR):
@@ -192,10 +177,10 @@ def test_car_of_three_with_an_id_card_reader(page: Page, live_server: object, po
     assert officer.count <= GOAL["reader"], officer.steps
 
 
-def test_car_of_three_from_the_receipt_qr(page: Page, live_server: object, post) -> None:  # type: ignore[no-untyped-def]
+def test_car_of_three_from_the_receipt_qr(page: Page, live_server: object, g104) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     reg = services.selfreg_submit(
         data=services.PassageInput(
-            checkpoint=post,
+            checkpoint=g104,
             direction="in",
             vehicle_type="car",
             plate="鲁J12345",
