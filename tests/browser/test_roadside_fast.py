@@ -28,11 +28,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+def kept(page: Page, path: str) -> None:
+    """Wait until the phone keeps `path` (polled from here: the page's CSP allows no
+    evaluated string, which Playwright's own polling would need)."""
+    for _ in range(150):
+        if page.evaluate("(p) => caches.match(p).then(Boolean)", path):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} is not kept on the phone")
+
+
 @pytest.fixture
 def at_register(page: Page, live_server: object, world: World, g104) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
     base = str(live_server)
     signed_in_with_copy(page, base, "checkpoint", REGISTER)
-    page.wait_for_function("caches.match('/api/v1/reference/checkpoint-rules').then(Boolean)")
+    kept(page, "/api/v1/reference/checkpoint-rules")
     return base
 
 
@@ -126,7 +136,8 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
     page.reload()
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[0])
     expect(page.locator("#occ-0-name")).to_have_value("刘洋")
-    expect(page.locator("#plate_rest")).to_have_value("鲁J66666")
+    expect(page.locator("#plate_rest")).to_have_value("J66666")
+    expect(page.locator("select[name=province]")).to_have_value("鲁")
     expect(page.locator("#vehicle_type")).to_have_value("bus")
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[1])  # the next traveller
     assert page.evaluate("t => FangkongScan.decoded(t)", notice)
@@ -168,9 +179,7 @@ def test_the_followup_list_calls_shows_the_address_and_keeps_every_form(
         a, b = cases.a, cases.b
         for case in (a, b):
             form = f"/cases/{case.pk}/followup/"
-            page.wait_for_function(
-                "(p) => caches.match(p).then((hit) => !!hit)", arg=form, polling=200
-            )
+            kept(page, form)
         call = page.get_by_test_id(f"call-{a.pk}")
         expect(call).to_have_attribute("href", f"tel:{a.person.phone}")
         expect(page.get_by_test_id(f"address-{a.pk}")).to_contain_text(a.village.name)

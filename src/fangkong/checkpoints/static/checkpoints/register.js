@@ -432,7 +432,11 @@
     if (found.code && codes(form).indexOf(found.code) >= 0) return 0; // scanned before
     var plate = form.querySelector('[name="plate_rest"]');
     if (found.plate && !plate.value.trim()) {
-      plate.value = found.plate;
+      var province = form.querySelector('[name="province"]');
+      var first = found.plate.charAt(0);
+      var known = province && Array.prototype.some.call(province.options, function (o) { return o.value === first; });
+      if (known) province.value = first;
+      plate.value = known ? found.plate.slice(1) : found.plate;
       if (found.vehicleType) form.querySelector('[name="vehicle_type"]').value = found.vehicleType;
       if (found.direction) form.querySelector('[name="direction"]').value = found.direction;
     }
