@@ -52,8 +52,9 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     doc.heading("注意事项")
     doc.paragraph("解除隔离后请继续做好个人防护，外出佩戴口罩，勤洗手，避免到人员密集场所。")
     doc.paragraph("如出现发热、咳嗽、乏力等症状，请立即到就近发热门诊就诊，并主动告知旅居史。")
-    doc.paragraph("经过检查站时请出示本告知书，民警扫描下方二维码即可登记，无需手工录入。")
-    doc.picture(release_qr(case, end_day), width_mm=32, caption="检查站扫码登记")
+    doc.footer_picture(
+        release_qr(case, end_day), width_mm=20, caption="经过检查站时出示，民警扫码登记"
+    )
     doc.signature(issuer, end_day)
     doc.save(target)
 
