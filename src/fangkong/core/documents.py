@@ -370,7 +370,8 @@ class OfficialDocument:
         it: in the bottom margin, so the text keeps its pages."""
         section = self.doc.sections[0]
         # The foot moves down so that the picture stays within the bottom margin.
-        section.footer_distance = max(Mm(6), section.bottom_margin - Mm(width_mm + 4))
+        bottom = section.bottom_margin or Mm(35)
+        section.footer_distance = max(Mm(6), Mm(bottom.mm - width_mm - 4))
         p = section.footer.paragraphs[0]  # the footer's own (empty) paragraph: no extra line
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if caption:
