@@ -74,7 +74,7 @@ def test_officer_registers_car_with_three_occupants(
     expect(page.locator("#occ-2-decision")).to_have_value("medical")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "checkpoint-register-checked.png"), full_page=True)
-    page.get_by_role("button", name="确认登记").click()
+    page.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_test_id("result-0")).to_contain_text("已移交隔离管控")
     expect(page.get_by_test_id("result-2")).to_contain_text("移交医疗")
     expect(page.get_by_test_id("result-1")).to_contain_text("放行")
@@ -108,7 +108,7 @@ def test_traveller_self_registers_and_officer_confirms(
     page.locator("#occ-0-temperature").fill("36.5")
     page.get_by_role("button", name="检查预警").click()
     expect(page.get_by_test_id("flags-0")).to_contain_text("来自重点地区")
-    page.get_by_role("button", name="确认登记").click()
+    page.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_test_id("result-0")).to_contain_text("已移交隔离管控")
     reg = SelfRegistration.objects.get()
     assert reg.passage is not None and reg.passage.source == "self"

@@ -16,7 +16,9 @@ PAGES = {
     "workgroup": ["/cases/", "/cases/{a}/", "/cases/?q=zs", "/cases/alerts/", "/cases/overdue/"],
     "command": ["/cases/", "/cases/{a}/", "/cases/verify/", "/cases/release/"],
     "station_a": ["/cases/", "/cases/{a}/", "/cases/{a}/verify/", "/cases/today/"],
-    "followup": ["/cases/", "/cases/{a}/", "/cases/today/", "/cases/{a}/followup/"],
+    # Not /cases/today/: the 四包一 member's own list calls and visits (an audited reveal,
+    # test_the_followup_list_reveals_only_to_the_team_and_records_it).
+    "followup": ["/cases/", "/cases/{a}/", "/cases/{a}/followup/"],
 }
 APIS = {
     "workgroup": ["/api/v1/cases", "/api/v1/cases/{a}"],
@@ -51,6 +53,26 @@ def test_quarantine_pages_and_api_leave_10000_candidates(
         assert_discloses_little(text, person)
         assert not any(r in text for r in birth_date_renderings(person.birth_date)), url
     assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
+def test_the_followup_list_reveals_only_to_the_team_and_records_it(
+    world: World, cases: Cases, settings: object
+) -> None:
+    """Tap-to-call and the house number: the team member's list shows the phone and the
+    address of the people they answer for, and the trail records each showing."""
+    settings.FANGKONG = {**settings.FANGKONG, "TODAY": "2020-02-03"}  # type: ignore[attr-defined]
+    a, b = world.person_a, world.person_b
+    text = world.client("followup").get("/cases/today/").content.decode()
+    assert f'href="tel:{a.phone}"' in text and a.address_detail in text
+    assert b.phone not in text and b.name not in text  # not on their team
+    entry = AuditEntry.objects.get(action="reveal")
+    assert entry.actor == world.users["followup"]
+    assert entry.changes["fields"] == ["phone", "address_detail"]
+    assert entry.changes["cases"] == [cases.a.pk]
+    # A station officer on no team sees no list, and nothing is revealed.
+    text = world.client("station_a").get("/cases/today/").content.decode()
+    assert a.phone not in text
+    assert AuditEntry.objects.filter(action="reveal").count() == 1
 
 
 def test_the_case_search_is_no_tail_oracle(world: World, cases: Cases) -> None:

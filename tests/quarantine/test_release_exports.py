@@ -89,6 +89,10 @@ def test_release_notice_is_an_official_document(world: World, cases: Cases) -> N
     assert "自2020年1月25日起" in texts[2] and "自2020年2月8日起解除居家隔离" in texts[2]
     assert "一、人员信息" in texts and "二、注意事项" in texts
     assert texts[-2:] == ["堽城派出所", "2020年2月8日"]
+    # A QR for the checkpoint's scanner: the officer registers the returnee without typing.
+    footer = doc.sections[0].footer
+    assert "民警扫码登记" in footer.paragraphs[-1].text
+    assert footer.paragraphs[-1]._p.xpath(".//pic:pic")
     section = doc.sections[0]
     assert [round(v.mm) for v in (section.page_width, section.page_height)] == [210, 297]
     assert [round(v.mm) for v in (section.top_margin, section.left_margin)] == [37, 28]

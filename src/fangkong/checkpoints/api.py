@@ -116,6 +116,9 @@ class PassageIn(Schema):
     plate: Short | None = None
     vehicle_type: Short
     occupants: Annotated[list[OccupantIn], Field(max_length=MAX_OCCUPANTS)]
+    # The 登记码 of the travellers' own submissions the officer scanned or typed: the
+    # passage confirms them (扫码自助登记), as the register page's form does.
+    selfreg_codes: Annotated[list[Short], Field(max_length=MAX_OCCUPANTS)] = []
 
 
 class FlagOut(Schema):
@@ -231,7 +234,16 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
             for o in payload.occupants
         ],
     )
-    passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+    if payload.selfreg_codes:
+        if _device(request) is not None:
+            raise PermissionDenied  # an officer confirms what travellers showed them
+        passage, created = services.selfreg_confirm_codes(
+            codes=payload.selfreg_codes,
+            data=data,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    else:
+        passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
     if created:
         return Status(201, passage_out(passage))  # it carries its occupants
     if passage.checkpoint_id != cp.pk:

@@ -20,6 +20,9 @@ class CheckpointsConfig(AppConfig):
         for asset in (
             "checkpoints/checkpoints.css",
             "checkpoints/roadside.js",
+            "checkpoints/idcard.js",
+            "checkpoints/scan.js",
+            "vendor/jsqr/jsQR.js",
             "checkpoints/register.js",
         ):
             register_offline_asset(asset)

@@ -14,7 +14,14 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.checkpoints.models import Checkpoint, Decision, Direction, VehicleType
+from fangkong.checkpoints.models import (
+    VEHICLE_SEATS,
+    Checkpoint,
+    Decision,
+    Direction,
+    VehicleType,
+    seats_for,
+)
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
 from fangkong.core.forms import DayField, NamedErrorsForm
@@ -23,7 +30,7 @@ from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer, Unit
 
 SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "呼吸困难", "腹泻"]
-MAX_ROWS = 9
+MAX_ROWS = bounds.MAX_OCCUPANTS  # what a post may carry; each vehicle type's own is less
 
 
 @dataclass
@@ -57,11 +64,17 @@ class PassageForm:
     directions = Direction.choices
     decisions = Decision.choices
     symptom_choices = SYMPTOMS
-    max_rows = MAX_ROWS
+    seats = VEHICLE_SEATS
+
+    @property
+    def max_rows(self) -> int:
+        return seats_for(self.vehicle_type)
 
     @property
     def plate(self) -> str:
         rest = self.plate_rest.strip()
+        if rest[:1] in PROVINCE_ABBREVIATIONS:
+            return rest  # the whole plate typed in the field, province first
         return f"{self.province}{rest}" if rest else ""
 
     @classmethod
@@ -128,8 +141,13 @@ class PassageForm:
         return form
 
     def add_row(self) -> None:
-        if len(self.rows) < MAX_ROWS:
+        if len(self.rows) < self.max_rows:
             self.rows.append(OccupantRow(len(self.rows), {"symptoms": []}))
+        else:
+            self.errors["occupants"] = [
+                _("乘车人员：%(type)s最多登记%(n)s人，已到上限")
+                % {"type": dict(VehicleType.choices).get(self.vehicle_type, ""), "n": self.max_rows}
+            ]
 
     def to_input(self, checkpoint: Checkpoint, *, decisions: bool = True) -> PassageInput:
         return PassageInput(

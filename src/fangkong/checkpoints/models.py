@@ -239,6 +239,24 @@ class VehicleType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# How many people one registration of each vehicle type may hold: a car's seats (a
+# seven-seater with children), a coach's 60 (bounds.MAX_OCCUPANTS, the most any may hold).
+# The one home of the limit: passage_assess refuses past it, the register page stops adding
+# rows at it and the device's rules (checkpoints.roadside) carry it offline.
+VEHICLE_SEATS: dict[str, int] = {
+    VehicleType.CAR: 9,
+    VehicleType.BUS: 60,
+    VehicleType.TRUCK: 6,
+    VehicleType.MOTORCYCLE: 3,
+    VehicleType.PEDESTRIAN: 20,
+    VehicleType.OTHER: 60,
+}
+
+
+def seats_for(vehicle_type: str) -> int:
+    return VEHICLE_SEATS.get(vehicle_type, max(VEHICLE_SEATS.values()))
+
+
 class Decision(models.TextChoices):
     PASS = "pass", _("放行")
     QUARANTINE = "quarantine", _("登记放行并居家隔离")
@@ -471,13 +489,14 @@ class SelfRegistration(models.Model):
     data = models.JSONField(_("填报内容"))
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("失效时间"), db_index=True)
-    passage = models.OneToOneField(
+    # A coach's passengers each show their own receipt: one passage, many submissions.
+    passage = models.ForeignKey(
         Passage,
         verbose_name=_("确认后的通行登记"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="self_registration",
+        related_name="self_registrations",
     )
 
     jurisdiction = Jurisdiction(checkpoint="checkpoint")

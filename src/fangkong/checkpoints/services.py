@@ -36,6 +36,7 @@ from fangkong.checkpoints.models import (
     SelfRegistration,
     Source,
     VehicleType,
+    seats_for,
 )
 from fangkong.core import bounds, clock, idempotency
 from fangkong.core.demo import SHANGHAI
@@ -72,6 +73,7 @@ MESSAGES = {
     "temperature_required": gettext_lazy("%(who)s体温：请测量后填写"),
     "duplicate_id": gettext_lazy("%(who)s身份证号与第%(n)s位相同"),
     "no_occupants": gettext_lazy("乘车人员：至少登记一人"),
+    "too_many": gettext_lazy("乘车人员：%(type)s最多登记%(n)s人"),
 }
 
 
@@ -185,8 +187,13 @@ def passage_assess(
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
-    elif len(data.occupants) > MAX_OCCUPANTS:
-        errors["occupants"] = [_("乘车人员：一次最多登记%(n)s人") % {"n": MAX_OCCUPANTS}]
+    elif len(data.occupants) > seats_for(data.vehicle_type):
+        label = (
+            VehicleType(data.vehicle_type).label if data.vehicle_type in VehicleType.values else ""
+        )
+        errors["occupants"] = [
+            str(MESSAGES["too_many"]) % {"type": label, "n": seats_for(data.vehicle_type)}
+        ]
     if places is None or areas is None:
         kept_places, kept_areas = _reference()
         places = places if places is not None else kept_places
@@ -998,19 +1005,41 @@ def selfreg_input(reg: SelfRegistration) -> PassageInput:
     )
 
 
-@transaction.atomic
 def selfreg_confirm(*, reg: SelfRegistration, data: PassageInput, by: User) -> Passage:
     """The officer checked the traveller's submission, measured temperatures and decided."""
-    locked = SelfRegistration.objects.select_for_update().get(pk=reg.pk)
-    if locked.passage_id is not None:
-        raise ValidationError(_("登记码%(code)s已确认过") % {"code": locked.code})
-    if locked.expires_at <= timezone.now():
-        raise ValidationError(_("登记码%(code)s已过期，请重新登记") % {"code": locked.code})
+    return selfreg_confirm_codes(codes=[reg.code], data=data, by=by)[0]
+
+
+@transaction.atomic
+def selfreg_confirm_codes(
+    *, codes: Sequence[str], data: PassageInput, by: User
+) -> tuple[Passage, bool]:
+    """One passage from the submissions whose receipts the officer scanned (a car's, or a
+    coach's passengers' one by one), with what the officer checked, measured and decided.
+    Sent again with the same client id (a retry), it is the same passage."""
+    wanted = sorted({c.strip().upper() for c in codes if c.strip()})
+    regs = {
+        r.code: r
+        # Only the submissions are locked (PostgreSQL locks no outer-joined passage).
+        for r in SelfRegistration.objects.select_for_update(of=("self",))
+        .filter(code__in=wanted, checkpoint=data.checkpoint)
+        .select_related("passage")
+    }
+    errors = []
+    for code in wanted:
+        reg = regs.get(code)
+        if reg is None:
+            errors.append(_("登记码%(code)s不存在、已确认或已过期") % {"code": code})
+        elif reg.passage is not None and reg.passage.client_id != data.client_id:
+            errors.append(_("登记码%(code)s已确认过") % {"code": code})
+        elif reg.passage is None and reg.expires_at <= timezone.now():
+            errors.append(_("登记码%(code)s已过期，请重新登记") % {"code": code})
+    if errors:
+        raise ValidationError({"selfreg_codes": errors})
     data.source = Source.SELF
-    passage, _created = passage_register(data=data, by=by)
-    locked.passage = passage
-    locked.save(update_fields=["passage"])
-    return passage
+    passage, created = passage_register(data=data, by=by)
+    SelfRegistration.objects.filter(pk__in=[r.pk for r in regs.values()]).update(passage=passage)
+    return passage, created
 
 
 def selfreg_purge(*, now: datetime.datetime | None = None) -> int:

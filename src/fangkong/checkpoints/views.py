@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 from typing import Any
 
 import segno
@@ -32,7 +33,13 @@ from fangkong.checkpoints.forms import (
     TallyForm,
     monday,
 )
-from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfRegistration
+from fangkong.checkpoints.models import (
+    VEHICLE_SEATS,
+    Checkpoint,
+    DutyShift,
+    Occupant,
+    SelfRegistration,
+)
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
@@ -42,6 +49,7 @@ from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
+from fangkong.core.scancodes import occupant_payload, scan_text
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import form_page, safe_next
 from fangkong.people.models import Person
@@ -136,6 +144,7 @@ def _register_page(
             "reg": reg,
             "checked": checked,
             "public": False,
+            "seats_json": json.dumps(VEHICLE_SEATS),
             "roster": selectors.own_roster(
                 user=request.user, checkpoint=checkpoint, start=timezone.localdate()
             ),
@@ -254,11 +263,35 @@ def public_receipt(request: HttpRequest, token: str) -> HttpResponse:
     reg = SelfRegistration.objects.filter(token=token).select_related("checkpoint").first()
     if reg is None or reg.expires_at <= timezone.now():
         raise Http404
+    text = receipt_scan_text(request, reg)
     return render(
         request,
         "checkpoints/public_receipt.html",
-        {"reg": reg, "qr": _qr_svg(reg.code, scale=8), "confirmed": reg.passage_id is not None},
+        {
+            "reg": reg,
+            "qr": _qr_svg(text, scale=4),
+            "qr_text": text,
+            "confirmed": reg.passage_id is not None,
+        },
     )
+
+
+def receipt_scan_text(request: HttpRequest, reg: SelfRegistration) -> str:
+    """The receipt's QR: the officer's page for this code, the submission in its fragment
+    (core/scancodes.py), so the officer's scanner needs no network."""
+    body = reg.data
+    payload = scan_text(
+        {
+            "k": "receipt",
+            "c": reg.code,
+            "p": body.get("plate", ""),
+            "v": body.get("vehicle_type", ""),
+            "d": body.get("direction", ""),
+            "o": [occupant_payload(o) for o in body.get("occupants", [])],
+        }
+    )
+    url = request.build_absolute_uri(reverse("checkpoint_register"))
+    return f"{url}?code={reg.code}#{payload}"
 
 
 # ---------------------------------------------------------------- passages

@@ -365,6 +365,19 @@ class OfficialDocument:
         spacer = self.doc.add_paragraph()
         _pitch(spacer, first_line_indent=False)
 
+    def footer_picture(self, image: IO[bytes], *, width_mm: float, caption: str = "") -> None:
+        """A small picture (a QR code) at the right of the page's foot, its caption before
+        it: in the bottom margin, so the text keeps its pages."""
+        section = self.doc.sections[0]
+        # The foot moves down so that the picture stays within the bottom margin.
+        bottom = section.bottom_margin or Mm(35)
+        section.footer_distance = max(Mm(6), Mm(bottom.mm - width_mm - 4))
+        p = section.footer.paragraphs[0]  # the footer's own (empty) paragraph: no extra line
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if caption:
+            _set_font(p.add_run(caption + " "), BODY_FONT, SIZE_5)
+        p.add_run().add_picture(image, width=Mm(width_mm))
+
     def attachment(self, name: str) -> None:
         """附件说明: a blank line under the text, then "附件：name" two characters in."""
         self.blank()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Iterator
 from typing import IO, Any
 
+import segno
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -13,6 +15,7 @@ from fangkong.core import clock
 from fangkong.core.disclosure import shown
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
+from fangkong.core.scancodes import scan_text
 from fangkong.quarantine.models import CaseStatus, QuarantineCase, quarantine_day
 from fangkong.quarantine.selectors import temperature
 
@@ -49,8 +52,28 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     doc.heading("注意事项")
     doc.paragraph("解除隔离后请继续做好个人防护，外出佩戴口罩，勤洗手，避免到人员密集场所。")
     doc.paragraph("如出现发热、咳嗽、乏力等症状，请立即到就近发热门诊就诊，并主动告知旅居史。")
+    doc.footer_picture(
+        release_qr(case, end_day), width_mm=20, caption="经过检查站时出示，民警扫码登记"
+    )
     doc.signature(issuer, end_day)
     doc.save(target)
+
+
+def release_qr(case: QuarantineCase, end_day: datetime.date) -> io.BytesIO:
+    """The QR a checkpoint officer scans to register the returnee (core/scancodes.py): the
+    name and number of the ID card the person carries with the notice, the day released."""
+    person = case.person
+    text = scan_text(
+        {
+            "k": "release",
+            "o": [{"n": person.name, "i": person.id_number or ""}],
+            "r": end_day.isoformat(),
+        }
+    )
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=6, border=2)
+    out.seek(0)
+    return out
 
 
 EXPORT_HEADERS = [

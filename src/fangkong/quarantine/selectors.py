@@ -260,6 +260,18 @@ class DueRow:
             if state != "done"
         ]
 
+    def next_window(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+        """The window of the next visit to make: this day's first one still open or to
+        come, else the next morning."""
+        for slot, state in ((schedule.MORNING, self.morning), (schedule.EVENING, self.evening)):
+            if state in ("due", "upcoming"):
+                return schedule.window_opens(day, slot), schedule.window_closes(day, slot)
+        tomorrow = day + datetime.timedelta(days=1)
+        return (
+            schedule.window_opens(tomorrow, schedule.MORNING),
+            schedule.window_closes(tomorrow, schedule.MORNING),
+        )
+
 
 def followup_cases(*, user: AnyUser, day: datetime.date) -> QuerySet[QuarantineCase]:
     """The cases under quarantine on `day` that the user answers for as a 四包一 member."""

@@ -281,11 +281,25 @@ def today_list(request: HttpRequest) -> HttpResponse:
     day, now = _day_param(request)
     rows = selectors.due_list(user=request.user, day=day, now=now)
     open_slots = sum(len(r.due) for r in rows)
+    if rows:
+        # The 四包一 member calls and visits the people they answer for: the list carries
+        # their phone (tap to call) and house number, a reveal recorded like any other.
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action="reveal",
+            object_type="quarantine.quarantinecase",
+            object_repr=_("今日随访名单（%(n)s人）") % {"n": len(rows)},
+            changes={
+                "fields": ["phone", "address_detail"],
+                "purpose": "四包一随访：拨打电话、上门随访",
+                "cases": [r.case.pk for r in rows],
+            },
+        )
     return render(
         request,
         "quarantine/today.html",
         {
-            "rows": rows,
+            "rows": [(r, r.next_window(day)) for r in rows],
             "day": day,
             "now": now,
             "open_slots": open_slots,

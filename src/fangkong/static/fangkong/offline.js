@@ -420,12 +420,21 @@
 
   function keepThisPage(wasControlled) {
     // Opened before the service worker controlled it: the page, and the reference data it
-    // names (data-offline-keep), are kept now, as they would have been.
-    if (wasControlled || !("serviceWorker" in global.navigator)) return;
-    var urls = [global.location.href];
-    doc.querySelectorAll("[data-offline-keep]").forEach(function (el) {
-      urls = urls.concat(el.dataset.offlineKeep.split(/\s+/).filter(Boolean));
+    // names (data-offline-keep), are kept now, as they would have been. Pages it names in
+    // data-offline-prefetch (today's list: each person's visit form) are kept whenever it
+    // is opened online, so they open later without a network.
+    if (!("serviceWorker" in global.navigator)) return;
+    var urls = [];
+    doc.querySelectorAll("[data-offline-prefetch]").forEach(function (el) {
+      urls = urls.concat(el.dataset.offlinePrefetch.split(/\s+/).filter(Boolean));
     });
+    if (!wasControlled) {
+      urls.push(global.location.href);
+      doc.querySelectorAll("[data-offline-keep]").forEach(function (el) {
+        urls = urls.concat(el.dataset.offlineKeep.split(/\s+/).filter(Boolean));
+      });
+    }
+    if (!urls.length) return;
     global.navigator.serviceWorker.ready.then(function (reg) {
       if (reg.active && global.navigator.onLine) reg.active.postMessage({ keep: urls });
     });

@@ -64,14 +64,31 @@
     row.querySelectorAll("[aria-live]").forEach(function (e) { e.textContent = ""; });
   }
 
+  function seats(form) {
+    // The vehicle type's limit (models.VEHICLE_SEATS, served in data-seats).
+    var table = {};
+    try { table = JSON.parse(form.dataset.seats || "{}"); } catch (e) { /* the default below */ }
+    return Number(table[val(form.querySelector('[name="vehicle_type"]'))] || form.dataset.maxRows || 9);
+  }
+
   function setCount(form) {
     var n = form.querySelector('input[name="n"]');
     if (n) n.value = String(rows(form).length);
+    var shown = doc.querySelector("[data-occupant-count]");
+    if (shown) {
+      var limit = seats(form), people = kept(form).length;
+      shown.textContent = format(form.dataset.textCount, { n: people, max: limit });
+      shown.classList.toggle("is-full", rows(form).length >= limit);
+    }
+  }
+
+  function full(form) {
+    Outbox.status(form, format(form.dataset.textFull, { n: seats(form) }), "warning");
   }
 
   function addRow(form) {
     var all = rows(form);
-    if (all.length >= Number(form.dataset.maxRows || 9)) return null;
+    if (all.length >= seats(form)) { full(form); setCount(form); return null; }
     var last = all[all.length - 1];
     var row = last.cloneNode(true);
     reindex(row, all.length - 1, all.length);
@@ -104,13 +121,34 @@
     return String(text || "").replace(/，/g, ",").replace(/、/g, ",").split(",").filter(function (p) { return p.trim(); });
   }
 
-  function serialize(form) {
+  function plateOf(form) {
+    // The whole plate may be typed in the field, province first (forms.PassageForm.plate).
     var rest = val(form.querySelector('[name="plate_rest"]')).trim();
+    if (!rest) return "";
+    var province = form.querySelector('[name="province"]');
+    var first = rest.charAt(0);
+    if (province && Array.prototype.some.call(province.options, function (o) { return o.value === first; })) return rest;
+    return val(province) + rest;
+  }
+
+  function codes(form) {
+    return (form.dataset.codes || "").split(" ").filter(Boolean);
+  }
+
+  function setCodes(form, list) {
+    var unique = list.filter(function (c, k) { return c && list.indexOf(c) === k; });
+    form.dataset.codes = unique.join(" ");
+    var hidden = form.querySelector('input[name="code"]');
+    if (hidden) hidden.value = unique[0] || "";
+  }
+
+  function serialize(form) {
     return {
       checkpoint: form.dataset.checkpoint,
       direction: val(form.querySelector('[name="direction"]')),
       vehicle_type: val(form.querySelector('[name="vehicle_type"]')),
-      plate: rest ? val(form.querySelector('[name="province"]')) + rest : "",
+      plate: plateOf(form),
+      selfreg_codes: codes(form),
       occurred_at: form.dataset.occurredAt || new Date().toISOString(),
       occupants: kept(form).map(function (i) {
         var t = val(input(form, i, "temperature")).trim();
@@ -160,10 +198,13 @@
 
   function renderAssessment(form, result) {
     var rowIndex = kept(form);
+    rows(form).forEach(function (row, i) {
+      if (rowIndex.indexOf(i) < 0) { row.querySelectorAll(".ck-assess").forEach(function (e) { e.remove(); }); row.classList.remove("is-flagged"); }
+    });
     result.occupants.forEach(function (a, k) {
       var i = rowIndex[k], row = rows(form)[i];
       var old = input(form, i, "decision");
-      var chosen = old ? old.value : "";
+      var chosen = old && old.dataset.touched ? old.value : "";
       row.querySelectorAll(".ck-assess").forEach(function (e) { e.remove(); });
       var box = el("div", "ck-assess");
       box.setAttribute("data-testid", "flags-" + i);
@@ -190,6 +231,8 @@
         select.appendChild(option);
       });
       select.value = chosen || a.recommended;
+      if (chosen) select.dataset.touched = "1";
+      select.addEventListener("change", function () { select.dataset.touched = "1"; });
       field.appendChild(label); field.appendChild(select);
       box.appendChild(field);
       row.appendChild(box);
@@ -250,6 +293,7 @@
       form.querySelectorAll('[name="occ-' + i + '-symptoms"]').forEach(function (c) { c.checked = (o.symptoms || []).indexOf(c.value) >= 0; });
     });
     form.dataset.occurredAt = body.occurred_at || "";
+    setCodes(form, body.selfreg_codes || []);
     var decided = occupants.some(function (o) { return o.decision; });
     var result = decided ? assess(form, false) : null;
     if (result) {
@@ -265,6 +309,8 @@
     form.querySelector('[name="plate_rest"]').value = "";
     Outbox.clearErrors(form);
     delete form.dataset.occurredAt;
+    setCodes(form, []);
+    setCount(form);
   }
 
   function fill(form, entries, fillFields) {
@@ -280,6 +326,230 @@
     }
     return true;
   }
+
+  // ------------------------------------------------------------ fast at the roadside
+
+  var FAST = ["id_number", "name", "temperature"]; // what the officer types, in order
+  var liveTimer = null;
+
+  function live(form) {
+    // Flags and the recommended decision beside each occupant as they are typed: no tap on
+    // 检查预警, no reload. Errors wait for 登记.
+    global.clearTimeout(liveTimer);
+    liveTimer = global.setTimeout(function () {
+      var result = assess(form, false);
+      if (result) renderAssessment(form, result);
+      setCount(form);
+    }, 120);
+  }
+
+  function rowOf(el) {
+    var m = /^occ-(\d+)-(\w+)$/.exec(el && el.name ? el.name : "");
+    return m ? { i: Number(m[1]), field: m[2] } : null;
+  }
+
+  function focusField(el) {
+    if (!el) return;
+    el.focus();
+    if (el.scrollIntoView) el.scrollIntoView({ block: "center" });
+  }
+
+  // The first field still to type from row i on: in the row, else the next; a new row at
+  // the end (Enter on the last field adds the next occupant).
+  function nextEmpty(form, i, after) {
+    var all = rows(form);
+    for (var r = i; r < all.length; r++) {
+      for (var k = 0; k < FAST.length; k++) {
+        if (r === i && after !== undefined && k <= FAST.indexOf(after)) continue;
+        var field = input(form, r, FAST[k]);
+        if (field && !field.value.trim()) return field;
+      }
+    }
+    var row = addRow(form);
+    return row ? input(form, all.length, "id_number") : null;
+  }
+
+  function onEnter(form, event) {
+    var t = event.target;
+    if (t.name === "plate_rest") { event.preventDefault(); focusField(nextEmpty(form, 0)); return; }
+    var at = rowOf(t);
+    if (!at || t.tagName !== "INPUT" || t.type === "checkbox") return;
+    event.preventDefault();
+    if (at.field === "id_number" && reading(form, t)) return;
+    var after = FAST.indexOf(at.field) >= 0 ? at.field : "name";
+    focusField(nextEmpty(form, at.i, after));
+  }
+
+  // ---- the ID card reader: its burst lands in the focused ID field (idcard.js)
+
+  var lastKey = 0, cardTimer = null;
+
+  function validId(n) {
+    return idRules ? global.FangkongId.check(n, idRules, "").ok : /^\d{17}[\dX]$/.test(n);
+  }
+
+  function looksTyped(value) { return /^[\dXx ]*$/.test(value); }
+
+  function reading(form, field) {
+    // Is this Tab or Enter part of a reader's burst? Then it is a separator, kept in the
+    // field. A number typed whole is not: the key moves on.
+    var value = field.value;
+    if (!value || (looksTyped(value) && validId(value.replace(/\s/g, "").toUpperCase()))) return false;
+    if (!(Date.now() - lastKey < 40 || !looksTyped(value))) return false;
+    field.value += "\t";
+    readSoon(form, field);
+    return true;
+  }
+
+  function readSoon(form, field) {
+    global.clearTimeout(cardTimer);
+    cardTimer = global.setTimeout(function () { readCard(form, field); }, 150);
+  }
+
+  function readCard(form, field) {
+    var at = rowOf(field);
+    if (!at || !global.FangkongIdCard || !global.FangkongIdCard.isBurst(field.value)) return;
+    var card = global.FangkongIdCard.parse(field.value, validId);
+    if (!card) return; // left as it is: the check under the field says what is wrong
+    field.value = card.number;
+    var name = input(form, at.i, "name");
+    if (card.name && name) name.value = card.name;
+    var dest = input(form, at.i, "destination");
+    // The card's address is home: in the county, it is where the person is going.
+    if (card.address && dest && !dest.value && rules && global.FangkongRoadside.inCounty(card.address, rules)) {
+      dest.value = card.address;
+    }
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    live(form);
+    focusField(nextEmpty(form, at.i, "name"));
+  }
+
+  // ---- travellers from a scanned QR (scan.js)
+
+  function addTravellers(found) {
+    var form = doc.querySelector('form[data-outbox-kind="passage"]');
+    if (!form) return 0;
+    if (found.code && codes(form).indexOf(found.code) >= 0) return 0; // scanned before
+    var plate = form.querySelector('[name="plate_rest"]');
+    if (found.plate && !plate.value.trim()) {
+      var province = form.querySelector('[name="province"]');
+      var first = found.plate.charAt(0);
+      var known = province && Array.prototype.some.call(province.options, function (o) { return o.value === first; });
+      if (known) province.value = first;
+      plate.value = known ? found.plate.slice(1) : found.plate;
+      if (found.vehicleType) form.querySelector('[name="vehicle_type"]').value = found.vehicleType;
+      if (found.direction) form.querySelector('[name="direction"]').value = found.direction;
+    }
+    var added = 0, first = null;
+    found.occupants.forEach(function (o) {
+      var i = rows(form).findIndex(function (_r, k) {
+        return !["name", "id_number", "phone"].some(function (f) { return val(input(form, k, f)); });
+      });
+      if (i < 0) {
+        if (!addRow(form)) return;
+        i = rows(form).length - 1;
+      }
+      ["name", "id_number", "phone", "origin", "destination"].forEach(function (k) { input(form, i, k).value = o[k] || ""; });
+      input(form, i, "travel").value = (o.travel_history || []).join("、");
+      form.querySelectorAll('[name="occ-' + i + '-symptoms"]').forEach(function (c) { c.checked = (o.symptoms || []).indexOf(c.value) >= 0; });
+      added += 1;
+      if (first === null) first = i;
+    });
+    if (found.code && added) setCodes(form, codes(form).concat([found.code]));
+    if (added) {
+      live(form);
+      var temp = input(form, first, "temperature");
+      focusField(temp && !temp.value ? temp : nextEmpty(form, first));
+    }
+    return added;
+  }
+
+  // ---- 登记 online: the API, the result at the top, the page ready for the next car
+
+  function csrfToken(form) {
+    var t = form.querySelector('[name="csrfmiddlewaretoken"]');
+    return t ? t.value : "";
+  }
+
+  function saveNow(form) {
+    var problems = handler.check(form);
+    if (problems.length) { Outbox.status(form, problems.join("；"), "error"); return; }
+    var body = serialize(form);
+    var idInput = form.querySelector('input[name="client_id"]');
+    body.client_id = idInput.value;
+    var button = form.querySelector('button[value="save"]');
+    button.disabled = true;
+    global.fetch(form.dataset.outboxUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
+      body: JSON.stringify(body),
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (resp.ok) { registered(form, data); return; }
+        if (resp.status >= 400 && resp.status < 500 && resp.status !== 401) {
+          var errors = Array.isArray(data.detail) ? data.detail : [{ field: null, msg: String(data.detail || resp.status) }];
+          showErrors(form, errors);
+          Outbox.status(form, errors.map(function (e) { return e.msg; }).join("；"), "error");
+          if (resp.status === 409) idInput.value = Outbox.uuid(); // a new car, not the same refusal
+          return;
+        }
+        throw new Error(String(resp.status));
+      });
+    }).catch(function () {
+      // No answer: the record waits on the device under the same client_id.
+      return Outbox.enqueue("passage", form.dataset.outboxUrl, body, form.dataset.outboxLabel, global.location.pathname)
+        .then(function () { Outbox.status(form, form.dataset.queuedText, "warning"); reset(form); idInput.value = Outbox.uuid(); });
+    }).finally(function () { button.disabled = false; });
+  }
+
+  function registered(form, data) {
+    var box = doc.querySelector("[data-last-result]");
+    var labels = {};
+    (rules ? rules.decisions : []).forEach(function (d) { labels[d[0]] = d[1]; });
+    if (box) {
+      box.textContent = "";
+      var head = el("div", "ck-result-head");
+      head.appendChild(el("strong", "", format(form.dataset.textDone, { plate: data.plate || "", n: (data.occupants || []).length })));
+      var link = el("a", "", form.dataset.textDetail);
+      link.href = form.dataset.doneUrl.replace(/\/0\/$/, "/" + data.id + "/");
+      head.appendChild(doc.createTextNode(" "));
+      head.appendChild(link);
+      box.appendChild(head);
+      var list = el("ul", "ck-result-list");
+      (data.occupants || []).forEach(function (o, k) {
+        var li = el("li", o.flags && o.flags.length ? "is-flagged" : "");
+        li.setAttribute("data-testid", "result-" + k);
+        li.appendChild(el("span", "", o.name + " "));
+        li.appendChild(el("span", "fk-badge " + (o.decision === "pass" ? "is-ok" : "is-danger"), labels[o.decision] || o.decision));
+        if (o.case_id) li.appendChild(el("span", "fk-muted", " " + form.dataset.textReferred));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+      box.hidden = false;
+    }
+    Outbox.status(form, "", "info");
+    doc.querySelectorAll("[data-scan-status]").forEach(function (e) { e.hidden = true; });
+    reset(form);
+    var idInput = form.querySelector('input[name="client_id"]');
+    if (idInput) idInput.value = Outbox.uuid();
+    delete form.dataset.outboxRestored;
+    global.scrollTo(0, 0);
+    var plate = form.querySelector('[name="plate_rest"]');
+    if (plate) plate.focus({ preventScroll: true });
+  }
+
+  function onSubmit(form, event) {
+    var submitter = event.submitter;
+    var action = submitter && submitter.name === "action" ? submitter.value : "";
+    if (form.dataset.outboxRestored || !global.navigator.onLine) return; // offline.js does it
+    if (action === "add") { event.preventDefault(); event.stopPropagation(); focusField(addRow(form) && input(form, rows(form).length - 1, "id_number")); return; }
+    if (!rules || !idRules) return; // no rules on the device yet: the server checks
+    event.preventDefault(); event.stopPropagation();
+    if (action === "check") { checkHere(form); Outbox.status(form, "", "info"); return; }
+    saveNow(form);
+  }
+
+  global.FangkongRegister = { addTravellers: addTravellers };
 
   var handler = {
     serialize: serialize,
@@ -298,19 +568,36 @@
       return errors.map(function (e) { return e.msg; });
     },
     queued: function (form) { reset(form); },
-    done: function (form, data) {
-      global.location.href = form.dataset.doneUrl.replace(/\/0\/$/, "/" + data.id + "/");
-    },
+    done: function (form, data) { registered(form, data); },
   };
   Outbox.forms.passage = handler;
 
   doc.addEventListener("DOMContentLoaded", function () {
     var form = doc.querySelector('form[data-outbox-kind="passage"]');
     if (!form) return;
-    loadRules(form); // offline: from the device's copy, if it has one
+    setCodes(form, [val(form.querySelector('input[name="code"]'))]);
+    loadRules(form).then(function () { live(form); }); // offline: from the device's copy
     form.addEventListener("input", function (event) {
-      if (!global.navigator.onLine && event.target.name && /-id_number$/.test(event.target.name)) idHint(form, event.target);
+      var t = event.target;
+      if (t.name && /-id_number$/.test(t.name)) {
+        if (!global.navigator.onLine) idHint(form, t);
+        if (global.FangkongIdCard && global.FangkongIdCard.isBurst(t.value)) readSoon(form, t);
+      }
+      live(form);
     });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "vehicle_type") setCount(form);
+      live(form);
+    });
+    form.addEventListener("keydown", function (event) {
+      var t = event.target;
+      var burst = t.name && /-id_number$/.test(t.name);
+      if (event.key === "Enter") onEnter(form, event);
+      else if (event.key === "Tab" && burst && reading(form, t)) event.preventDefault();
+      if (burst) lastKey = Date.now();
+    });
+    form.addEventListener("submit", function (event) { onSubmit(form, event); });
+    setCount(form);
     // Offline, the ID check is done here: htmx must not ask the server.
     doc.body.addEventListener("htmx:beforeRequest", function (event) {
       if (!global.navigator.onLine) event.preventDefault();

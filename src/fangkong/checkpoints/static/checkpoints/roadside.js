@@ -236,5 +236,5 @@
              keyArea: keyAreaFor(region, todayIn(rules.timezone), rules) };
   }
 
-  global.FangkongRoadside = { assess: assess, idHint: idHint, resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); } };
+  global.FangkongRoadside = { assess: assess, idHint: idHint, inCounty: inCounty, resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); } };
 })(window);

@@ -1,0 +1,193 @@
+"""The roadside's fast path beyond the counted cars: checking flags keeps the page and the
+officer's place; a coach fills with Enter up to its 60 seats and the page says when it is
+full; the ID card reader's formats; a second receipt and a release notice scanned into the
+same car, offline; the follow-up worker's list with tap-to-call, the address, the next
+window, and every visit form kept on the phone."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from playwright.sync_api import Page, expect
+
+from fangkong.checkpoints import services
+from fangkong.checkpoints.models import Passage
+from fangkong.core.idnumber import make_id_number
+from fangkong.core.scancodes import occupant_payload, scan_text
+from fangkong.quarantine.services import MemberInput, team_assign
+from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
+from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
+from tests.conftest import World
+from tests.quarantine.conftest import quarantined_pair
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def kept(page: Page, path: str) -> None:
+    """Wait until the phone keeps `path` (polled from here: the page's CSP allows no
+    evaluated string, which Playwright's own polling would need)."""
+    for _ in range(150):
+        if page.evaluate("(p) => caches.match(p).then(Boolean)", path):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} is not kept on the phone")
+
+
+@pytest.fixture
+def at_register(page: Page, live_server: object, world: World, g104) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
+    base = str(live_server)
+    signed_in_with_copy(page, base, "checkpoint", REGISTER)
+    kept(page, "/api/v1/reference/checkpoint-rules")
+    return base
+
+
+def test_checking_flags_keeps_the_page_and_the_place(page: Page, at_register: str) -> None:
+    page.locator("#plate_rest").fill("鄂A12345")
+    page.locator("#occ-0-id_number").fill(WUHAN)
+    page.locator("#occ-0-name").fill("赵敏")
+    page.locator("#occ-0-temperature").fill("36.6")
+    # Beside the occupant as typed: the flag and the recommended decision.
+    expect(page.get_by_test_id("flags-0")).to_contain_text("户籍地重点地区")
+    expect(page.get_by_test_id("flags-0")).to_contain_text("车牌")
+    expect(page.locator("#occ-0-decision")).to_have_value("turn_back")
+    page.evaluate("window.__same = 1; window.scrollTo(0, 400)")
+    page.get_by_role("button", name="检查预警").click()
+    assert page.evaluate("window.__same") == 1  # not reloaded
+    assert page.evaluate("window.scrollY") > 0
+    # A destination in the county changes the recommendation, as it is typed.
+    page.locator("#occ-0-destination").fill("堽城镇东王庄村")
+    expect(page.locator("#occ-0-decision")).to_have_value("quarantine")
+    # The officer's own choice stays.
+    page.locator("#occ-0-decision").select_option("medical")
+    page.locator("#occ-0-temperature").fill("36.7")
+    page.wait_for_timeout(300)
+    expect(page.locator("#occ-0-decision")).to_have_value("medical")
+
+
+def test_a_coach_fills_with_enter_to_its_sixty_seats(page: Page, at_register: str) -> None:
+    page.locator("#plate_rest").fill("鲁J88888")
+    page.locator("#vehicle_type").select_option("bus")
+    for i in range(60):
+        page.locator(f"#occ-{i}-id_number").fill(
+            make_id_number("370921", datetime.date(1980, 1, 1), i + 1, "M")
+        )
+        page.locator(f"#occ-{i}-name").fill(f"乘客{i + 1}")
+        page.locator(f"#occ-{i}-temperature").fill("36.5")
+        page.locator(f"#occ-{i}-temperature").press("Enter")
+    count = page.locator("[data-occupant-count]")
+    expect(count).to_contain_text("本车已登记60人，最多60人")
+    expect(page.locator("#occ-60-id_number")).to_have_count(0)
+    expect(page.locator("[data-outbox-status]")).to_contain_text("已达到该车型的人数上限（60人）")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.get_by_test_id("last-result")).to_contain_text("共60人")
+    assert Passage.objects.get().persons == 60
+    expect(page.locator("#occ-1-id_number")).to_have_count(0)  # ready for the next car
+    expect(count).to_contain_text("本车已登记0人，最多60人")
+
+
+@pytest.mark.parametrize(
+    "burst",
+    [
+        "赵敏\t女\t汉\t19750203\t湖北省武汉市江岸区解放大道1号\t{n}\n",  # Tab, then Enter
+        "赵敏\n女\n汉\n19750203\n湖北省武汉市江岸区解放大道1号\n{n}\n",  # Enter after each
+        "赵敏|女|汉|1975-02-03|湖北省武汉市江岸区解放大道1号|{n}|武汉市公安局江岸分局",  # one line
+        "赵敏，女，汉族，1975年02月03日，湖北省武汉市江岸区解放大道1号，{n}",  # full-width
+    ],
+)
+def test_the_id_card_reader_fills_the_occupant(page: Page, at_register: str, burst: str) -> None:
+    page.locator("#occ-0-id_number").click()
+    page.keyboard.type(burst.format(n=WUHAN))
+    expect(page.locator("#occ-0-id_number")).to_have_value(WUHAN)
+    expect(page.locator("#occ-0-name")).to_have_value("赵敏")
+    expect(page.locator("#occ-0-temperature")).to_be_focused()
+
+
+def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
+    page: Page,
+    at_register: str,
+    world: World,
+    g104,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    first = services.selfreg_submit(
+        data=services.PassageInput(
+            checkpoint=g104, direction="in", vehicle_type="bus", plate="鲁J66666",
+            occupants=[services.OccupantInput(name="刘洋", id_number=LOCAL, destination="堽城镇")],
+        )
+    )  # fmt: skip
+    second = services.selfreg_submit(
+        data=services.PassageInput(
+            checkpoint=g104, direction="in", vehicle_type="bus", plate="鲁J66666",
+            occupants=[services.OccupantInput(name="赵敏", id_number=WUHAN, destination="堽城镇")],
+        )
+    )  # fmt: skip
+    texts = []
+    for reg in (first, second):
+        payload = {"k": "receipt", "c": reg.code, "p": reg.data["plate"], "v": "bus"}
+        payload["o"] = [occupant_payload(o) for o in reg.data["occupants"]]
+        texts.append(f"http://x/checkpoints/register/?code={reg.code}#{scan_text(payload)}")
+    released = make_id_number("370911", datetime.date(1988, 3, 3), 21, "M")
+    notice = scan_text({"k": "release", "o": [{"n": "孙强", "i": released}], "r": "2020-02-10"})
+    page.context.set_offline(True)
+    page.reload()
+    assert page.evaluate("t => FangkongScan.decoded(t)", texts[0])
+    expect(page.locator("#occ-0-name")).to_have_value("刘洋")
+    expect(page.locator("#plate_rest")).to_have_value("J66666")
+    expect(page.locator("select[name=province]")).to_have_value("鲁")
+    expect(page.locator("#vehicle_type")).to_have_value("bus")
+    assert page.evaluate("t => FangkongScan.decoded(t)", texts[1])  # the next traveller
+    assert page.evaluate("t => FangkongScan.decoded(t)", notice)
+    expect(page.locator("#occ-2-name")).to_have_value("孙强")
+    expect(page.get_by_test_id("flags-1")).to_contain_text("户籍地重点地区")
+    # The same receipt seen again by the camera adds nobody.
+    assert not page.evaluate("t => FangkongScan.decoded(t)", texts[1])
+    expect(page.locator("#occ-3-name")).to_have_count(0)
+    for i in range(3):
+        page.locator(f"#occ-{i}-temperature").fill("36.5")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "roadside-scanned-offline.png"), full_page=True)
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    page.context.set_offline(False)
+    page.evaluate("FangkongOutbox.flush()")
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()
+    passage = Passage.objects.get()
+    assert passage.persons == 3 and passage.source == "self"
+    assert set(passage.self_registrations.values_list("code", flat=True)) == {
+        first.code,
+        second.code,
+    }
+
+
+def test_the_followup_list_calls_shows_the_address_and_keeps_every_form(
+    page: Page, live_server: object, world: World
+) -> None:
+    cases = quarantined_pair(world)
+    team_assign(
+        case=cases.b,
+        by=world.users["station_b"],
+        members=[MemberInput(kind="village_cadre", user=world.users["followup"])],
+    )
+    base = str(live_server)
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        signed_in_with_copy(page, base, "followup", "/cases/today/")
+        page.reload()  # controlled now: the list sends each visit form to be kept
+        a, b = cases.a, cases.b
+        for case in (a, b):
+            form = f"/cases/{case.pk}/followup/"
+            kept(page, form)
+        call = page.get_by_test_id(f"call-{a.pk}")
+        expect(call).to_have_attribute("href", f"tel:{a.person.phone}")
+        expect(page.get_by_test_id(f"address-{a.pk}")).to_contain_text(a.village.name)
+        expect(page.get_by_test_id(f"next-{a.pk}")).to_contain_text("–")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "followup-today.png"), full_page=True)
+        page.context.set_offline(True)
+        page.goto(f"{base}/cases/{b.pk}/followup/")  # never opened: kept from the list
+        expect(page.get_by_test_id("followup-form")).to_be_visible()
+        page.context.set_offline(False)
+        open_kept(page, base, "/cases/today/")
