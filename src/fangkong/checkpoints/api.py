@@ -19,6 +19,7 @@ from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
+from fangkong.core import clock
 from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     MAX_OCCUPANTS,
@@ -63,7 +64,7 @@ class DeviceTokenAuth(HttpBearer):
             or not user_can(found.user, "checkpoints.register")
         ):
             return None
-        now = timezone.now()
+        now = clock.now()
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
             DeviceToken.objects.filter(pk=found.pk).update(last_used_at=now)
         # The device reads what its checkpoint registered, and nothing more: not the other

@@ -32,6 +32,7 @@ from fangkong.checkpoints.forms import (
     monday,
 )
 from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant, SelfRegistration
+from fangkong.core import clock
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
@@ -130,13 +131,13 @@ def _register_page(
         {
             "checkpoint": checkpoint,
             "shift": shift,
-            "shift_label": checkpoint.shift_label(checkpoint.shift_at(timezone.now())[1]),
+            "shift_label": checkpoint.shift_label(checkpoint.shift_at(clock.now())[1]),
             "form": form,
             "reg": reg,
             "checked": checked,
             "public": False,
             "roster": selectors.own_roster(
-                user=request.user, checkpoint=checkpoint, start=timezone.localdate()
+                user=request.user, checkpoint=checkpoint, start=clock.today()
             ),
         },
     )
@@ -150,7 +151,7 @@ def _selfreg_for(
             code=code.upper(),
             checkpoint=checkpoint,
             passage__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .select_related("checkpoint")
         .first()
@@ -251,7 +252,7 @@ def public_register(request: HttpRequest, code: str) -> HttpResponse:
 
 def public_receipt(request: HttpRequest, token: str) -> HttpResponse:
     reg = SelfRegistration.objects.filter(token=token).select_related("checkpoint").first()
-    if reg is None or reg.expires_at <= timezone.now():
+    if reg is None or reg.expires_at <= clock.now():
         raise Http404
     return render(
         request,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.utils import timezone
 
 from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
+from fangkong.core import clock
 from fangkong.core.conflicts import stale_error, version_swap
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def model_update(
     if expected_version is not None:
         values = {name: getattr(instance, name) for name in update_fields}
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
-            values["updated_at"] = timezone.now()
+            values["updated_at"] = clock.now()
         version_swap(
             type(instance), pk=instance.pk, expected_version=expected_version, values=values
         )

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
+from fangkong.core import clock
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
@@ -112,7 +112,7 @@ def wartime(request: HttpRequest) -> HttpResponse:
             "summary": selectors.order_summary(order) if order else None,
             "form": form,
             "can_act": can_act,
-            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "now": clock.now().strftime("%Y-%m-%dT%H:%M"),
         },
     )
 

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import bounds
+from fangkong.core import bounds, clock
 from fangkong.core.forms import DayField
 from fangkong.org.models import Unit
 from fangkong.outreach.models import Activity, MediaReport, Notice
@@ -13,7 +12,7 @@ from fangkong.outreach.models import Activity, MediaReport, Notice
 def _day() -> forms.DateField:
     return DayField(
         label=_("日期"),
-        initial=timezone.localdate,
+        initial=clock.today,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

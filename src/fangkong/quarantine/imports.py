@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record, id_runs
-from fangkong.core import bounds
+from fangkong.core import bounds, clock
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
@@ -712,7 +712,7 @@ class Importer:
         self.notes: list[str] = []
         self.labels = field_labels()
         self.dates: dict[Any, datetime.date | str] = {}
-        self.now = timezone.now()
+        self.now = clock.now()
         self.today = timezone.localdate(self.now)
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
         # Jurisdiction of writes (people/ownership.py): a list imported by a station does
@@ -1290,7 +1290,7 @@ def list_import_run(
     if li.status not in (ListImport.Status.QUEUED, ListImport.Status.RUNNING):
         return li
     li.status = ListImport.Status.RUNNING
-    li.started_at = timezone.now()
+    li.started_at = clock.now()
     li.save(update_fields=["status", "started_at"])
 
     def report(done: int, total: int) -> None:
@@ -1314,7 +1314,7 @@ def list_import_run(
                     "有%(n)d行存在问题，按“全部无误才入库”的要求，本次未导入任何数据"
                 ) % {"n": check.problems}
                 li.done_rows = li.total_rows = check.counts["rows"]
-                li.finished_at = timezone.now()
+                li.finished_at = clock.now()
                 li.save()
                 return li
             li.entries.all().delete()
@@ -1328,7 +1328,7 @@ def list_import_run(
             _("导入中断（%(err)s）：已处理的行已保存，重新导入同一文件可继续，已导入的行不会重复")
             % {"err": type(exc).__name__}
         )[:500]
-        li.finished_at = timezone.now()
+        li.finished_at = clock.now()
         li.save()
         raise
     else:
@@ -1338,7 +1338,7 @@ def list_import_run(
         if li.dry_run:
             notes.append(_("仅校验，未导入任何数据"))
         li.message = "；".join(notes + outcome.notes)[:500]
-    li.finished_at = timezone.now()
+    li.finished_at = clock.now()
     if li.status == ListImport.Status.DONE:
         li.done_rows = li.total_rows = li.counts.get("rows", 0)
     li.save()
@@ -1423,7 +1423,7 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     locked.status = (
         PossibleDuplicate.Status.CONFIRMED if same else PossibleDuplicate.Status.REJECTED
     )
-    locked.decided_at = timezone.now()
+    locked.decided_at = clock.now()
     locked.decided_by = by
     locked.save()
     ListEntry.objects.filter(pk=locked.entry_id).update(
