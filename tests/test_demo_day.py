@@ -16,10 +16,11 @@ from fangkong.core.reference import load_reference_data
 
 DEMO_DAY = datetime.date(2020, 2, 3)
 
-# What is planned rather than recorded may lie ahead: a deadline, a shift that ends tonight,
-# a quarantine's last day, a token's expiry, a key area's end of validity.
+# What is planned rather than recorded may lie ahead: a deadline, tonight's shift on the
+# roster, a quarantine's last day, a token's expiry, a key area's end of validity.
 PLANNED = {
     "deadline",
+    "starts_at",
     "ends_at",
     "expires_at",
     "planned_end",
