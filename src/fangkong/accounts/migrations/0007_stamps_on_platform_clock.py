@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         ('accounts', '0006_audit_keyed_chain'),
     ]
 
+    # Python-side defaults only (the platform's clock, core.clock): nothing changes in the
+    # database. On SQLite a real AlterField would rebuild the table and drop its triggers
+    # (the day counts, core/rollups.py).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='auditentry',
             name='at',
@@ -20,5 +25,8 @@ class Migration(migrations.Migration):
             model_name='user',
             name='date_joined',
             field=models.DateTimeField(default=fangkong.core.clock.now, verbose_name='date joined'),
+        ),
+            ],
+            database_operations=[],
         ),
     ]

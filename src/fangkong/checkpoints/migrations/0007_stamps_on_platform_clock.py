@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         ('checkpoints', '0006_occupant_as_recorded'),
     ]
 
+    # Python-side defaults only (the platform's clock, core.clock): nothing changes in the
+    # database. On SQLite a real AlterField would rebuild the table and drop its triggers
+    # (the day counts, core/rollups.py).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='devicetoken',
             name='created_at',
@@ -25,5 +30,8 @@ class Migration(migrations.Migration):
             model_name='selfregistration',
             name='created_at',
             field=models.DateTimeField(default=fangkong.core.clock.now, editable=False, verbose_name='提交时间'),
+        ),
+            ],
+            database_operations=[],
         ),
     ]

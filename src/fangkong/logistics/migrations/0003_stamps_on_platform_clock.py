@@ -10,7 +10,12 @@ class Migration(migrations.Migration):
         ('logistics', '0002_versions'),
     ]
 
+    # Python-side defaults only (the platform's clock, core.clock): nothing changes in the
+    # database. On SQLite a real AlterField would rebuild the table and drop its triggers
+    # (the day counts, core/rollups.py).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='distribution',
             name='created_at',
@@ -25,5 +30,8 @@ class Migration(migrations.Migration):
             model_name='purchase',
             name='created_at',
             field=models.DateTimeField(default=fangkong.core.clock.now, editable=False),
+        ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -10,10 +10,18 @@ class Migration(migrations.Migration):
         ('org', '0003_admin_labels'),
     ]
 
+    # Python-side defaults only (the platform's clock, core.clock): nothing changes in the
+    # database. On SQLite a real AlterField would rebuild the table and drop its triggers
+    # (the day counts, core/rollups.py).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='wartimeorder',
             name='issued_at',
             field=models.DateTimeField(default=fangkong.core.clock.now, editable=False, verbose_name='发布时间'),
+        ),
+            ],
+            database_operations=[],
         ),
     ]

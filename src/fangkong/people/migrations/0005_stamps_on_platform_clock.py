@@ -11,7 +11,12 @@ class Migration(migrations.Migration):
         ('people', '0004_transfer_requests'),
     ]
 
+    # Python-side defaults only (the platform's clock, core.clock): nothing changes in the
+    # database. On SQLite a real AlterField would rebuild the table and drop its triggers
+    # (the day counts, core/rollups.py).
     operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
         migrations.AlterField(
             model_name='person',
             name='created_at',
@@ -21,5 +26,8 @@ class Migration(migrations.Migration):
             model_name='person',
             name='updated_at',
             field=fangkong.core.fields.UpdatedAtField(default=fangkong.core.clock.now, editable=False, verbose_name='更新时间'),
+        ),
+            ],
+            database_operations=[],
         ),
     ]
