@@ -20,6 +20,7 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.signin import PASSWORD_DUE
 from fangkong.core import bounds
 from fangkong.core.client_address import client_ip
@@ -77,8 +78,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    user: User = request.user
     return render(request, "accounts/home.html", {"cards": cards_for(user)})
 
 

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from fangkong.accounts.jurisdiction import Scope, restrict
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
@@ -182,7 +183,7 @@ def passage_out(p: Passage) -> PassageOut:
     response={201: PassageOut, 200: PassageOut, **errors(401, 403, 404, 409, 422)},
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
-def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
+def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
     try:
         cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
     except PermissionDenied:
@@ -232,7 +233,7 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
             for o in payload.occupants
         ],
     )
-    passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+    passage, created = services.passage_register(data=data, by=request.user)
     if created:
         return Status(201, passage_out(passage))  # it carries its occupants
     if passage.checkpoint_id != cp.pk:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
@@ -69,11 +70,11 @@ def _simple_form(
 
 
 @require_perm("outreach.view", "outreach.edit")
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthedHttpRequest) -> HttpResponse:
     return _simple_form(
         request,
         ActivityForm,
-        lambda d: services.activity_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.activity_record(by=request.user, **d),
         "outreach_activities",
         _("登记党建活动"),
     )
@@ -100,11 +101,11 @@ def media(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def media_create(request: HttpRequest) -> HttpResponse:
+def media_create(request: AuthedHttpRequest) -> HttpResponse:
     return _simple_form(
         request,
         MediaReportForm,
-        lambda d: services.media_report_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.media_report_record(by=request.user, **d),
         "outreach_media",
         _("登记媒体报道"),
     )
@@ -125,7 +126,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("notices.publish")
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
 
     def save() -> Notice:
@@ -136,7 +137,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             body=d["body"],
             to_all=d["to_all"],
             units=list(d["units"]),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
 
     return form_page(
@@ -176,12 +177,12 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = Notice.objects.filter(pk=pk).first()
     if notice is None:
         raise Http404
     try:
-        services.notice_confirm(notice=notice, user=request.user)  # type: ignore[arg-type]
+        services.notice_confirm(notice=notice, user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

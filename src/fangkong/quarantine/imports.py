@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_tasks import task
 
 from fangkong.accounts.audit import audit_record, id_runs
 from fangkong.core import bounds, clock
@@ -1346,9 +1347,16 @@ def list_import_run(
     return li
 
 
-def list_import_enqueue(*, list_import: ListImport) -> None:
-    from fangkong.quarantine.tasks import run_list_import
+@task()
+def run_list_import(list_import_id: int) -> dict[str, int]:
+    """Import a pushed list in the background (django-tasks; `fangkong serve` runs the
+    worker); progress is kept on the ListImport row, so the page that started it may be
+    closed. Defined here, beside what it runs: quarantine/tasks.py lists it."""
+    li = list_import_run(list_import_id=list_import_id)
+    return dict(li.counts)
 
+
+def list_import_enqueue(*, list_import: ListImport) -> None:
     run_list_import.enqueue(list_import.pk)
 
 
