@@ -34,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from fangkong.core import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
@@ -80,7 +82,7 @@ def build(rows: int) -> None:
     townships = list(Township.objects.all())
     rnd = random.Random(2020)
     surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林", "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超"
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         people = []
         for i in range(rows):

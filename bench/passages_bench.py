@@ -70,6 +70,7 @@ def passage_body(pool: list[tuple[str, str]], rng: random.Random) -> bytes:
             "client_id": str(uuid.uuid4()),
             "checkpoint": "BENCH",
             "direction": "in",
+            # machine clock: the server's (a process of its own, on the real day)
             "occurred_at": datetime.datetime.now(datetime.UTC).isoformat(),
             "plate": rng.choice(["鲁J", "鄂A"]) + f"{rng.randrange(10000, 99999)}",
             "vehicle_type": "car",

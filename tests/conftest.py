@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.accounts.signin import mark_verified
+from fangkong.core import clock
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.reference import load_reference_data
 from fangkong.org import services as org_services
@@ -58,7 +60,7 @@ def next_code(user: User) -> str:
     """The code the user's phone shows now — or, when this step's code is already spent
     (codes are good once), the next step's, which the server accepts a step early."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
-    now = time.time()
+    now = clock.system_now().timestamp()  # the clock mfa reads (moved by --clock, clock_at)
     at = max(now, (device.last_t + 1) * device.step)
     if at > now + device.step:  # two steps already spent: wait until one more may be used
         time.sleep(at - now - device.step + 0.5)
@@ -183,6 +185,17 @@ def world(db: None) -> World:
     )
 
 
+def shift_to(local: str | datetime.time, day: datetime.date | None = None) -> datetime.timedelta:
+    """How far to move the platform's clock (core.clock._shift) for it to read `local`
+    (Shanghai time) now, on `day` or the machine's."""
+    from django.utils import timezone
+
+    if isinstance(local, str):
+        local = datetime.time.fromisoformat(local)
+    real = timezone.now().astimezone(clock.SHANGHAI)  # machine clock: what _shift moves
+    return datetime.datetime.combine(day or real.date(), local, clock.SHANGHAI) - real
+
+
 @dataclass
 class ClockAt:
     """Set the platform clock (core.clock) to a local time of day, and optionally a day."""
@@ -190,15 +203,7 @@ class ClockAt:
     monkeypatch: pytest.MonkeyPatch
 
     def __call__(self, local: str | datetime.time, day: datetime.date | None = None) -> None:
-        from django.utils import timezone
-
-        from fangkong.core import clock
-
-        if isinstance(local, str):
-            local = datetime.time.fromisoformat(local)
-        real = timezone.now().astimezone(clock.SHANGHAI)
-        target = datetime.datetime.combine(day or real.date(), local, clock.SHANGHAI)
-        self.monkeypatch.setattr(clock, "_shift", target - real)
+        self.monkeypatch.setattr(clock, "_shift", shift_to(local, day))
 
 
 @pytest.fixture
@@ -206,6 +211,48 @@ def clock_at(monkeypatch: pytest.MonkeyPatch) -> ClockAt:
     """`clock_at("10:00")`: from now on the platform's clock reads 10:00 Shanghai time (and
     runs on from there); no test may depend on the hour the suite runs at."""
     return ClockAt(monkeypatch)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="HH:MM",
+        default=None,
+        help="start every test with the platform's clock (core.clock) at this Asia/Shanghai "
+        "time of day, today (the machine's clock is not touched): `make test-clock` runs the "
+        "suite at 00:30, 11:59, 12:01 and 23:59",
+    )
+
+
+def _suite_clock(config: pytest.Config) -> datetime.time | None:
+    value = config.getoption("--clock")
+    if not value:
+        return None
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"--clock {value!r}: a time of day as HH:MM") from None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_for_the_session(request: pytest.FixtureRequest) -> Iterator[None]:
+    """--clock: what is built once for the session (the demo county) is built at that hour."""
+    local = _suite_clock(request.config)
+    if local is None:
+        yield
+        return
+    before = clock._shift
+    clock._shift = shift_to(local)
+    yield
+    clock._shift = before
+
+
+@pytest.fixture(autouse=True)
+def _clock_for_each_test(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--clock: each test starts at that hour (a test's own `clock_at` moves it on)."""
+    local = _suite_clock(request.config)
+    if local is not None:
+        ClockAt(monkeypatch)(local)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

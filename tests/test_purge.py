@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from fangkong.accounts.models import AuditEntry
+from fangkong.core import clock
 from fangkong.people.models import Person
 from fangkong.quarantine.models import CaseStatus, QuarantineCase
 from fangkong.quarantine.services import case_refer, case_transition
@@ -19,7 +19,9 @@ from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
-TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+def tomorrow() -> str:
+    return (clock.today() + datetime.timedelta(days=1)).isoformat()
 
 
 def _closed_and_open_cases(world: World) -> None:
@@ -32,7 +34,7 @@ def _closed_and_open_cases(world: World) -> None:
 def test_purge_removes_personal_data_of_closed_cases_and_keeps_counts(world: World, capsys) -> None:  # type: ignore[no-untyped-def]
     _closed_and_open_cases(world)
     counts_before = sorted(QuarantineCase.objects.values_list("status", flat=True))
-    call_command("purge", closed_before=TOMORROW, yes=True)
+    call_command("purge", closed_before=tomorrow(), yes=True)
     out = capsys.readouterr().out
     assert "people.person: 已清除 1 条" in out
     gone = Person.objects.get(pk=world.person_b.pk)
@@ -51,7 +53,7 @@ def test_purge_removes_personal_data_of_closed_cases_and_keeps_counts(world: Wor
 
 def test_dry_run_changes_nothing(world: World, capsys) -> None:  # type: ignore[no-untyped-def]
     _closed_and_open_cases(world)
-    call_command("purge", closed_before=TOMORROW, dry_run=True)
+    call_command("purge", closed_before=tomorrow(), dry_run=True)
     assert "将清除" in capsys.readouterr().out
     assert Person.objects.get(pk=world.person_b.pk).name == "赵丽"
 
@@ -60,7 +62,7 @@ def test_purge_asks_for_confirmation(world: World, monkeypatch) -> None:  # type
     _closed_and_open_cases(world)
     monkeypatch.setattr("builtins.input", lambda _prompt: "no")
     with pytest.raises(CommandError, match="未确认"):
-        call_command("purge", closed_before=TOMORROW)
+        call_command("purge", closed_before=tomorrow())
     assert Person.objects.get(pk=world.person_b.pk).name == "赵丽"
     with pytest.raises(CommandError, match="须为日期"):
         call_command("purge", closed_before="2020-13-01", yes=True)
@@ -181,7 +183,7 @@ def test_purge_reaches_the_audit_trail_and_the_chain_still_verifies(
     head = audit_verify().head
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("purge", closed_before=TOMORROW, yes=True)
+        call_command("purge", closed_before=tomorrow(), yes=True)
     out = capsys.readouterr().out
     assert "accounts.auditentry: 已清除" in out
 
@@ -206,6 +208,6 @@ def test_a_dry_run_redacts_nothing(world: World, tmp_path: Any, settings: Any) -
     secrets = _a_full_life(world, tmp_path)
     upload = Path(settings.MEDIA_ROOT) / secrets.pop("file")
     before = _audit_text()
-    call_command("purge", closed_before=TOMORROW, dry_run=True)
+    call_command("purge", closed_before=tomorrow(), dry_run=True)
     assert _audit_text() == before
     assert upload.exists()

@@ -41,6 +41,7 @@ from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.command import services as command_services
 from fangkong.command.models import Incident, Inspection, Problem
 from fangkong.command.selectors import tasks_visible
+from fangkong.core import clock
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import KeyArea
 from fangkong.honors import services as honors_services
@@ -141,7 +142,7 @@ def build(world: World, tmp_path: Path) -> Objects:
     # Quarantine: a case each, a follow-up with fever (and so an alert) on each.
     cases = quarantined_pair(world)
     o.put("case", cases.a.pk, cases.b.pk)
-    visited = timezone.now() - datetime.timedelta(minutes=5)
+    visited = clock.now() - datetime.timedelta(minutes=5)
     fa, _ = followup_record(
         case=cases.a, by=users["followup"], temperature=Decimal("38.6"), symptoms=[],
         at_home=True, visited_at=visited,
@@ -259,7 +260,7 @@ def build(world: World, tmp_path: Path) -> Objects:
     o.put("receipt", regs[0].token, regs[1].token)
 
     # Command: a task, an inspection with a problem, an incident for each station.
-    deadline = timezone.now() + datetime.timedelta(days=1)
+    deadline = clock.now() + datetime.timedelta(days=1)
     tasks = [
         command_services.task_assign(title=title, unit=unit, deadline=deadline, by=command)
         for title, unit in (
@@ -270,8 +271,8 @@ def build(world: World, tmp_path: Path) -> Objects:
     o.put("task", tasks[0].pk, tasks[1].pk)
     inspections = [
         command_services.inspection_record(
-            unit=unit, inspector=world.officer_a, at=timezone.now(), by=command,
-            problems=[command_services.ProblemInput(text, owner, timezone.localdate() + datetime.timedelta(days=7))],
+            unit=unit, inspector=world.officer_a, at=clock.now(), by=command,
+            problems=[command_services.ProblemInput(text, owner, clock.today() + datetime.timedelta(days=7))],
         )
         for unit, owner, text in (
             (world.station_a, world.officer_a, "堽城卡点台账缺页"),
@@ -286,7 +287,7 @@ def build(world: World, tmp_path: Path) -> Objects:
     )
     incidents = [
         command_services.incident_record(
-            kind="rumour", unit=unit, occurred_at=timezone.now(), place=place, summary="造谣",
+            kind="rumour", unit=unit, occurred_at=clock.now(), place=place, summary="造谣",
             by=command,
         )
         for unit, place in ((world.station_a, "堽城集市"), (world.station_b, "泗店集市"))
@@ -300,7 +301,7 @@ def build(world: World, tmp_path: Path) -> Objects:
     for officer in (world.officer_a, world.officer_b):
         org_services.officer_set_status(officer=officer, status=Officer.Status.ON_LEAVE, by=None)
     order = org_services.wartime_order_issue(
-        title="全警停休", text="全警取消休假", effective_at=timezone.now(), by=command
+        title="全警停休", text="全警取消休假", effective_at=clock.now(), by=command
     )
     o.put(
         "recall",
@@ -649,7 +650,7 @@ def _text(response: Any) -> str | None:
 
 def _request(client: Client, target: Target, url: str, headers: dict[str, str]) -> Any:
     if target.body is not None:
-        now = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+        now = (clock.now() - datetime.timedelta(minutes=1)).isoformat()
         body = {k: (now if v == "NOW" else v) for k, v in target.body.items()}
         return client.post(url, body, content_type="application/json", **headers)
     response = client.get(url, **headers)

@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
+from fangkong.core import clock
 from fangkong.logistics import services as logistics
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD, World
@@ -49,7 +50,7 @@ def test_clerk_records_a_donation_and_a_distribution_and_sees_stock_fall(
     logistics.purchase_record(
         supplier="山东鲁泰医疗器械有限公司",
         amount=Decimal("213600"),
-        day=datetime.date.today(),
+        day=clock.today(),
         store=store,
         lines=[(n95, 100)],
         by=clerk,

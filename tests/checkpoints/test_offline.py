@@ -11,12 +11,12 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage
+from fangkong.core import clock
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_api import body, post
 from tests.checkpoints.test_pages import WUHAN, form
@@ -100,7 +100,7 @@ def test_register_page_keeps_the_officers_roster(posts: Posts) -> None:
         officer=officer, check_password=False,
     )  # fmt: skip
     services.checkpoint_post(user=user, checkpoint=posts.g104, by=None)
-    today = timezone.localdate()
+    today = clock.today()
     mine = services.shift_get_or_create(checkpoint=posts.g104, day=today, slot=0)
     services.shift_assign(
         shift=mine,

@@ -6,15 +6,16 @@ import datetime
 
 import pytest
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.roles import CHECKPOINT, ROLE_TABLE, Role, role_perms
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.checkpoints.services import selfreg_purge
+from fangkong.core import clock
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import LOCAL, WUHAN, occ, register
+from tests.conftest import ClockAt
 from tests.disclosure import assert_discloses_little
 
 
@@ -184,7 +185,7 @@ class TestSelfRegistration:
         public = Client()
         public.post("/q/G104N/", {**form(), "action": "submit"})
         reg = SelfRegistration.objects.get()
-        reg.expires_at = timezone.now() - datetime.timedelta(minutes=1)
+        reg.expires_at = clock.now() - datetime.timedelta(minutes=1)
         reg.save()
         html = (
             posts.world.client("checkpoint")
@@ -259,3 +260,30 @@ def test_register_export_is_masked_without_reveal(posts: Posts) -> None:
     refused = posts.world.client("workgroup").get("/checkpoints/passages/?format=xlsx&full=1")
     assert refused.status_code == 403
     assert AuditEntry.objects.filter(action="reveal").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_car_registered_on_the_fixed_working_day_is_on_that_days_dashboard(
+    posts: Posts, clock_at: ClockAt
+) -> None:
+    """FANGKONG_TODAY (the demo county's day): a car registered now is stamped with that day
+    and counted on its dashboard, API figures and passage list — not on the machine's day."""
+    from django.conf import settings
+
+    clock_at("09:20")
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        r = posts.world.client("checkpoint").post(
+            "/checkpoints/register/", {**form(), "action": "save", "occ-0-decision": "quarantine"}
+        )
+        assert r.status_code == 302
+        passage = Passage.objects.get()
+        assert passage.day == datetime.date(2020, 2, 3)
+        assert clock.now() - datetime.timedelta(minutes=1) <= passage.occurred_at <= clock.now()
+        command = posts.world.client("command")
+        daily = command.get("/api/v1/stats/daily").json()
+        assert daily["date"] == "2020-02-03"
+        assert daily["figures"]["checkpoints.vehicles_today"] == 1
+        page = command.get("/command/dashboard/").content.decode()
+        assert "实时数据，截至 2020-02-03" in page
+        listed = command.get("/checkpoints/passages/?day=2020-02-03").content.decode()
+        assert "鄂A12345" in listed

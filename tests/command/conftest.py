@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task
+from fangkong.core import clock
 from fangkong.org import services as org_services
 from fangkong.org.models import Officer, Recall, WorkingGroup
 from tests.conftest import World
@@ -43,7 +44,7 @@ def groups(world: World) -> Groups:
 def as_of(day: datetime.date) -> datetime.datetime:
     tz = timezone.get_current_timezone()
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
-    return min(end, timezone.now())
+    return min(end, clock.now())
 
 
 def local(at: datetime.datetime) -> datetime.date:

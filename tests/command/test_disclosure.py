@@ -10,17 +10,20 @@ from docx import Document
 from python_calamine import CalamineWorkbook
 
 from fangkong.quarantine.services import followup_record
-from tests.conftest import World
+from tests.conftest import ClockAt, World
 from tests.quarantine.conftest import at, quarantined_pair
 
 pytestmark = pytest.mark.django_db
 DAY = "2020-02-03"
 
 
-def test_the_daily_report_and_its_annex_name_no_returnee(world: World, settings: object) -> None:
+def test_the_daily_report_and_its_annex_name_no_returnee(
+    world: World, settings: object, clock_at: ClockAt
+) -> None:
     import datetime
 
     settings.FANGKONG = {**settings.FANGKONG, "TODAY": DAY}  # type: ignore[attr-defined]
+    clock_at("10:00")  # after the 09:00 visit below
     cases = quarantined_pair(world)
     followup_record(
         case=cases.b,

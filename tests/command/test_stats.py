@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.command import services
 from fangkong.command.daily import daily_stats
 from fangkong.command.models import Disposition, Incident, Task
+from fangkong.core import clock
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.figures import collect_sections, flat_figures
 from fangkong.org import services as org_services
@@ -46,7 +47,7 @@ def handmade(world: World, groups: Groups) -> World:
     services.task_assign(
         title="走访返乡人员", unit=world.station_a, deadline=at(d31, 12), by=boss, at=at(d30, 23)
     )  # never done
-    now = timezone.now()
+    now = clock.now()
     services.task_assign(
         title="今日任务",
         group=groups.control,
@@ -112,7 +113,7 @@ def handmade(world: World, groups: Groups) -> World:
 
 @pytest.mark.parametrize("day", [D(2020, 1, 29), D(2020, 1, 30), D(2020, 1, 31), None])
 def test_figures_equal_counts_from_rows_on_handmade_data(handmade: World, day: D | None) -> None:
-    day = day or timezone.localdate()
+    day = day or clock.today()
     figures = flat_figures(collect_sections(day))
     assert {k: v for k, v in figures.items() if k.startswith(("org.", "command."))} == counted(day)
 
@@ -133,7 +134,7 @@ def test_handmade_figures_read_as_a_person_would(handmade: World) -> None:
 
 @pytest.mark.parametrize("day", [D(2020, 1, 31), None])
 def test_tables_equal_counts_from_rows(handmade: World, day: D | None) -> None:
-    day = day or timezone.localdate()
+    day = day or clock.today()
     stats = daily_stats(day)
     command = next(s for s in stats["sections"] if s["key"] == "command")
     tables = {t["title"]: t for t in command["tables"]}
@@ -142,8 +143,8 @@ def test_tables_equal_counts_from_rows(handmade: World, day: D | None) -> None:
     dispositions = {row[0]: (row[1], row[2]) for row in tables["处置情况（人）"]["rows"]}
     assert dispositions == dispositions_by_kind(day)
     groups = {row[0]: row[1:] for row in tables["交办任务（按承办工作组）"]["rows"]}
-    tasks = [t for t in Task.objects.select_related("group") if t.issued_at < timezone.now()]
-    if day != timezone.localdate():
+    tasks = [t for t in Task.objects.select_related("group") if t.issued_at < clock.now()]
+    if day != clock.today():
         tasks = [t for t in tasks if timezone.localtime(t.issued_at).date() <= day]
     control = [t for t in tasks if t.group and t.group.code == "control"]
     assert groups["情况控制组"][0] == len(control)
@@ -159,7 +160,7 @@ def test_events_tell_the_days_inspections_and_incidents(handmade: World) -> None
 
 
 def test_demo_county_figures_equal_counts_from_rows(demo_county, db) -> None:  # type: ignore[no-untyped-def]
-    for day in (D(2020, 1, 24), D(2020, 1, 27), D(2020, 2, 3), timezone.localdate()):
+    for day in (D(2020, 1, 24), D(2020, 1, 27), D(2020, 2, 3), clock.today()):
         figures = flat_figures(collect_sections(day))
         assert {k: v for k, v in figures.items() if k.startswith(("org.", "command."))} == counted(
             day

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from fangkong.accounts.models import AuditEntry
 from fangkong.command import services
 from fangkong.command.models import Disposition, Incident, Problem, Task
+from fangkong.core import clock
 from fangkong.org import services as org_services
 from tests.command.conftest import Groups
 from tests.conftest import World
@@ -18,7 +18,7 @@ from tests.pages import form_as_posted
 
 
 def _dt(delta_hours: float) -> str:
-    return (timezone.localtime() + datetime.timedelta(hours=delta_hours)).strftime("%Y-%m-%dT%H:%M")
+    return (clock.now() + datetime.timedelta(hours=delta_hours)).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_leader_dispatches_and_group_member_acknowledges_reports_and_completes(
@@ -39,7 +39,7 @@ def test_leader_dispatches_and_group_member_acknowledges_reports_and_completes(
     task = Task.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/command/tasks/{task.pk}/"
     assert task.group == groups.control and task.status == Task.Status.ASSIGNED
-    assert task.day == timezone.localdate()
+    assert task.day == clock.today()
 
     member = world.client("workgroup")
     board = member.get("/command/tasks/").content.decode()
@@ -80,7 +80,7 @@ def test_task_form_names_the_field_and_rule(world: World, groups: Groups) -> Non
 
 def test_each_group_sees_its_own_board(world: World, groups: Groups) -> None:
     boss = world.users["command"]
-    deadline = timezone.now() + datetime.timedelta(hours=3)
+    deadline = clock.now() + datetime.timedelta(hours=3)
     mine = services.task_assign(
         title="控制组任务", group=groups.control, deadline=deadline, by=boss
     )
@@ -115,7 +115,7 @@ def test_each_group_sees_its_own_board(world: World, groups: Groups) -> None:
 
 def test_overdue_tasks_are_listed(world: World, groups: Groups) -> None:
     boss = world.users["command"]
-    now = timezone.now()
+    now = clock.now()
     late = services.task_assign(
         title="逾期任务",
         group=groups.control,
@@ -129,7 +129,7 @@ def test_overdue_tasks_are_listed(world: World, groups: Groups) -> None:
         deadline=now + datetime.timedelta(hours=1),
         by=boss,
     )
-    page = world.client("command").get(f"/command/tasks/?overdue={timezone.localdate()}")
+    page = world.client("command").get(f"/command/tasks/?overdue={clock.today()}")
     text = page.content.decode()
     assert "逾期任务" in text and "未到期任务" not in text and "共 1 条" in text
     home = world.client("command").get("/").content.decode()
@@ -147,7 +147,7 @@ def test_inspection_with_problems_and_rectification(world: World, groups: Groups
         position="局长",
     )
     boss = world.client("command")
-    today = timezone.localdate()
+    today = clock.today()
     response = boss.post(
         "/command/inspections/new/",
         {
@@ -207,7 +207,7 @@ def test_inspection_problem_deadline_before_the_visit_saves_nothing(world: World
         services.inspection_record(
             unit=world.station_a,
             inspector=leader,
-            at=timezone.now(),
+            at=clock.now(),
             by=world.users["command"],
             problems=[services.ProblemInput("x", world.officer_a, datetime.date(2020, 1, 1))],
         )
@@ -239,7 +239,7 @@ def test_incident_with_several_dispositions_and_station_scope(world: World) -> N
     assert response.status_code == 302, response.content.decode()
     incident = Incident.objects.get()
     # The day it happened (two hours ago: yesterday, just after midnight), not today's date.
-    assert incident.day == (timezone.localtime() - datetime.timedelta(hours=2)).date()
+    assert incident.day == (clock.now() - datetime.timedelta(hours=2)).date()
     assert sorted(incident.dispositions.values_list("kind", "persons")) == [
         ("fine", 1),
         ("warning", 2),
@@ -301,13 +301,13 @@ def test_list_pages_query_counts_are_pinned(
             title=f"任务{i}",
             group=groups.control,
             lead=groups.member,
-            deadline=timezone.now() + datetime.timedelta(hours=i + 1),
+            deadline=clock.now() + datetime.timedelta(hours=i + 1),
             by=boss,
         )
         services.incident_record(
             kind="rumour",
             unit=world.station_a,
-            occurred_at=timezone.now(),
+            occurred_at=clock.now(),
             place="某地",
             summary="x",
             by=boss,
@@ -368,7 +368,7 @@ def test_rows_left_untouched_in_the_browser_are_not_recorded(world: World) -> No
             "p-0-kind": "problem",
             "p-0-description": "夜间照明不足",
             "p-0-owner": world.officer_a.pk,
-            "p-0-deadline": str(timezone.localdate() + datetime.timedelta(days=1)),
+            "p-0-deadline": str(clock.today() + datetime.timedelta(days=1)),
         },
     )
     response = boss.post("/command/inspections/new/", posted)

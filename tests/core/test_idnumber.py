@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
+from fangkong.core import clock
 from fangkong.core.idnumber import (
     IdNumber,
     is_valid_id_number,
@@ -89,7 +90,7 @@ def test_birth_date_before_1900_is_rejected() -> None:
 
 
 def test_birth_date_in_the_future_is_rejected() -> None:
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    tomorrow = clock.today() + datetime.timedelta(days=2)
     number = make_id_number("370921", tomorrow, 1, "M")
 
     assert _message(number) == f"身份证号出生日期不能晚于今天：{tomorrow:%Y%m%d}"

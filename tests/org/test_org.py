@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.org import selectors, services
 from fangkong.org.models import Officer, Recall
 from tests.conftest import World
@@ -30,7 +30,7 @@ def test_wartime_order_recalls_everyone_on_leave(world: World) -> None:
         by=None,
         status="sick",
     )
-    at = timezone.now() - datetime.timedelta(hours=6)
+    at = clock.now() - datetime.timedelta(hours=6)
     order = services.wartime_order_issue(
         title="全警停休", text="", effective_at=at, by=world.users["command"]
     )
@@ -52,7 +52,7 @@ def test_reporting_back_puts_the_officer_on_post(world: World) -> None:
         by=None,
         status="on_leave",
     )
-    at = timezone.now() - datetime.timedelta(hours=6)
+    at = clock.now() - datetime.timedelta(hours=6)
     order = services.wartime_order_issue(
         title="全警停休", text="", effective_at=at, by=world.users["command"]
     )
@@ -69,7 +69,7 @@ def test_reporting_back_puts_the_officer_on_post(world: World) -> None:
     assert recall.officer.status == Officer.Status.ON_POST
     assert selectors.order_summary(order)["reported"] == 1
     with pytest.raises(ValidationError):
-        services.recall_report_back(recall=recall, at=timezone.now(), by=world.users["command"])
+        services.recall_report_back(recall=recall, at=clock.now(), by=world.users["command"])
 
 
 def test_wartime_page_shows_who_has_not_reported(world: World) -> None:

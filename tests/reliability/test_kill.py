@@ -76,7 +76,8 @@ police = user_create(username="kill-station", password="Kill-pass-2020", role="s
                      unit=station, by=None, check_password=False)
 worker = user_create(username="kill-followup", password="Kill-pass-2020", role="followup",
                      kind=User.Kind.CADRE, township=township, by=None, check_password=False)
-today = datetime.date.today()
+from fangkong.core import clock
+today = clock.today()
 cases = []
 for n in range(CASES):
     person, _ = person_register(data=PersonInput(
@@ -162,7 +163,7 @@ def writes(kind: str, seed: int, token: str, session: str, cases: list[int]) -> 
     json_type = {"Content-Type": "application/json"}
     while True:
         cid = str(uuid.uuid4())
-        now = datetime.datetime.now(datetime.UTC).isoformat()
+        now = datetime.datetime.now(datetime.UTC).isoformat()  # machine clock: the server's
         if kind == "passage":
             chosen = rng.sample(pool, rng.randint(1, 3))
             body = {

@@ -72,7 +72,7 @@ def submit(server: Server, n: int) -> str:
 
 def clear_of_the_hour_edge(margin: int = 30) -> None:
     """The limit counts per clock hour: start well inside one, not at its last seconds."""
-    left = 3600 - time.time() % 3600
+    left = 3600 - time.time() % 3600  # machine clock: the server's, a process of its own
     if left < margin:
         time.sleep(left + 1)
 

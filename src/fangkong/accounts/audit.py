@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.core.bulk import insert_values
 from fangkong.core.disclosure import HIDDEN
 
@@ -217,7 +217,7 @@ def audit_record(
         # A model may give a label without personal data (e.g. a masked name).
         object_repr = object_repr or str(getattr(obj, "audit_label", None) or obj)
     entry = AuditEntry(
-        at=timezone.now(),
+        at=clock.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",
         action=action,
@@ -310,7 +310,7 @@ def audit_bulk(
     if not items:
         return 0
     ctx = request_context.get()
-    now = timezone.now()
+    now = clock.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_name = str(actor)[:60] if actor is not None else ""
     ops = connection.ops

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fangkong.accounts import mfa, signin, throttle
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core.client_address import client_ip
 from fangkong.core.pagination import paginate, query_without_page
 
@@ -89,11 +90,11 @@ def _end_session(request: HttpRequest, text: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def login_verify(request: HttpRequest) -> HttpResponse:
+def login_verify(request: AuthedHttpRequest) -> HttpResponse:
     """The second sign-in step, for a user with an authenticator."""
     if signin.pending(request) != signin.NEEDS_CODE:
         return redirect(signin.next_url(request))
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     form = SecondStepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
@@ -130,9 +131,9 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def mfa_enrol(request: HttpRequest) -> HttpResponse:
+def mfa_enrol(request: AuthedHttpRequest) -> HttpResponse:
     """Bind an authenticator: scan the code (or type the secret), confirm with a first code."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if mfa.has_second_factor(user):
         messages.info(request, _("您已启用二次验证。"))
         return redirect("mfa_settings")
@@ -174,8 +175,8 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _settings_page(request: HttpRequest, **forms_: forms.Form) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def _settings_page(request: AuthedHttpRequest, **forms_: forms.Form) -> HttpResponse:
+    user: User = request.user
     context: dict[str, Any] = {
         "device": mfa.totp_device(user),
         "codes_left": mfa.recovery_codes_left(user),
@@ -188,15 +189,15 @@ def _settings_page(request: HttpRequest, **forms_: forms.Form) -> HttpResponse:
 
 
 @login_required
-def mfa_settings(request: HttpRequest) -> HttpResponse:
+def mfa_settings(request: AuthedHttpRequest) -> HttpResponse:
     return _settings_page(request)
 
 
 @require_POST
 @login_required
-def mfa_codes(request: HttpRequest) -> HttpResponse:
+def mfa_codes(request: AuthedHttpRequest) -> HttpResponse:
     """Ten new recovery codes, shown once; a current code from the phone proves it is you."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     form = TotpCodeForm(request.POST, prefix="codes")
     if form.is_valid():
         try:
@@ -218,10 +219,10 @@ def mfa_codes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def mfa_disable(request: HttpRequest) -> HttpResponse:
+def mfa_disable(request: AuthedHttpRequest) -> HttpResponse:
     """Stop using the second factor (roles where it is optional), or remove it to bind a new
     phone next (`replace`)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     replacing = request.POST.get("action") == "replace"
     prefix = "replace" if replacing else "disable"
     if not replacing and mfa.mfa_required(user):
@@ -284,7 +285,7 @@ def _mfa_roles() -> list[str]:
 
 
 @require_perm("accounts.mfa_reset")
-def mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def mfa_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Reset one user's second factor, with a reason (audited)."""
     target = get_object_or_404(User, pk=pk)
     form = ResetForm(request.POST or None)
@@ -292,7 +293,7 @@ def mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             had = mfa.mfa_reset(
                 user=target,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +26,8 @@ class User(AbstractUser):
         OTHER = "other", _("其他")
 
     display_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    # AbstractUser's, on the platform's clock.
+    date_joined = models.DateTimeField(_("date joined"), default=clock.now)
     kind = models.CharField(
         _("人员类别"), max_length=12, choices=Kind.choices, default=Kind.OFFICER
     )
@@ -109,7 +110,7 @@ class AuditEntry(models.Model):
         MFA_RESET = "mfa_reset", _("重置二次验证")
         SESSION_END = "session_end", _("会话超时退出")
 
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

@@ -12,9 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from fangkong.accounts.models import User
 
 
 class Role(models.TextChoices):
@@ -248,9 +247,10 @@ def role_scope(role: str) -> str | None:
     return str(entry["scope"]) if entry else None
 
 
-def user_can(user: User | AnonymousUser, perm: str) -> bool:
+def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
+    # Typed by Django's base user, not accounts.models.User: models imports this module.
     if perm not in PERMISSIONS:
         raise KeyError(f"unknown permission {perm!r}")
     if not user.is_authenticated or not user.is_active:
         return False
-    return perm in role_perms(user.role)
+    return perm in role_perms(getattr(user, "role", ""))

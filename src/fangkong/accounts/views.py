@@ -22,6 +22,7 @@ from fangkong.accounts.audit_display import change_lines, object_type_choices, o
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.signin import PASSWORD_DUE
 from fangkong.core import bounds
 from fangkong.core.client_address import client_ip
@@ -85,8 +86,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    user: User = request.user
     return render(request, "accounts/home.html", {"cards": cards_for(user)})
 
 

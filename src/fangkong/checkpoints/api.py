@@ -15,10 +15,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from fangkong.accounts.jurisdiction import Scope, restrict
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
+from fangkong.core import clock
 from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     MAX_OCCUPANTS,
@@ -63,7 +65,7 @@ class DeviceTokenAuth(HttpBearer):
             or not user_can(found.user, "checkpoints.register")
         ):
             return None
-        now = timezone.now()
+        now = clock.now()
         if found.last_used_at is None or now - found.last_used_at > datetime.timedelta(minutes=5):
             DeviceToken.objects.filter(pk=found.pk).update(last_used_at=now)
         # The device reads what its checkpoint registered, and nothing more: not the other
@@ -184,7 +186,7 @@ def passage_out(p: Passage) -> PassageOut:
     response={201: PassageOut, 200: PassageOut, **errors(401, 403, 404, 409, 422)},
     summary="登记通行（同一 client_id 重复提交只登记一次）",
 )
-def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
+def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
     try:
         cp = _checkpoint_for(request, payload.checkpoint, "checkpoints.register")
     except PermissionDenied:
@@ -240,10 +242,10 @@ def create_passage(request: HttpRequest, payload: PassageIn) -> Status:
         passage, created = services.selfreg_confirm_codes(
             codes=payload.selfreg_codes,
             data=data,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     else:
-        passage, created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+        passage, created = services.passage_register(data=data, by=request.user)
     if created:
         return Status(201, passage_out(passage))  # it carries its occupants
     if passage.checkpoint_id != cp.pk:

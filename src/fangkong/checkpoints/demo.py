@@ -218,6 +218,8 @@ def build(ctx: DemoContext) -> None:
                             symptoms=["咳嗽"] if fever and rng.random() < 0.5 else [],
                         )
                     )
+                if not ctx.happened(at):
+                    continue  # later today than the demo's now (its random draws are made)
                 items.append(
                     PassageInput(
                         checkpoint=cp,
@@ -245,6 +247,8 @@ def build(ctx: DemoContext) -> None:
     )
     off = {shifts[5].pk: 2, shifts[60].pk: -1}
     for shift in shifts:
+        if not ctx.happened(shift.ends_at):
+            continue  # a shift still on duty hands in its count when it ends
         registered = counts.get((shift.checkpoint_id, shift.day, shift.slot), 0)
         services.shift_tally(
             shift=shift,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
-from fangkong.core.demo import SHANGHAI
+from fangkong.core.clock import SHANGHAI
 from fangkong.core.fields import PhoneField
 from fangkong.core.rollups import Key, Rollup
 
@@ -299,7 +299,7 @@ class Passage(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), default=clock.now, editable=False)
     # What the sender said, part by part, as keyed digests: a retry under the same client id
     # that says something else is refused naming the part (core/idempotency.py). Empty for
     # rows from before, from bulk writes and after a purge: not compared.
@@ -487,7 +487,7 @@ class SelfRegistration(models.Model):
     code = models.CharField(_("登记码"), max_length=8, unique=True)
     token = models.CharField(max_length=43, unique=True)
     data = models.JSONField(_("填报内容"))
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("提交时间"), default=clock.now, editable=False)
     expires_at = models.DateTimeField(_("失效时间"), db_index=True)
     # A coach's passengers each show their own receipt: one passage, many submissions.
     passage = models.ForeignKey(
@@ -522,7 +522,7 @@ class DeviceToken(models.Model):
     name = models.CharField(_("设备名称"), max_length=40, blank=True)
     prefix = models.CharField(_("令牌前缀"), max_length=8)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 

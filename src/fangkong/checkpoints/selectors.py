@@ -25,8 +25,8 @@ from fangkong.checkpoints.models import (
     PassageCount,
     PassageDayCount,
 )
-from fangkong.core.clock import work_day, work_now
-from fangkong.core.demo import SHANGHAI
+from fangkong.core import clock
+from fangkong.core.clock import SHANGHAI, work_day, work_now
 from fangkong.core.disclosure import search_counted, shown
 from fangkong.core.exports import Sheet
 from fangkong.core.masking import mask_name
@@ -59,7 +59,7 @@ def posted_checkpoint_ids(user: Any) -> list[int]:
         CheckpointPost.objects.filter(user_id=user.pk).values_list("checkpoint_id", flat=True)
     )
     if user.officer_id:
-        now = timezone.now()
+        now = clock.now()
         ids += list(
             DutyAssignment.objects.filter(
                 officer_id=user.officer_id, starts_at__lte=now, ends_at__gt=now
@@ -71,7 +71,7 @@ def posted_checkpoint_ids(user: Any) -> list[int]:
 def posted_here(user_ref: str, checkpoint_ref: str, officer_ref: str) -> Q:
     """For a query over rows naming a user and a checkpoint (by these paths): the user is
     posted there now, as posted_checkpoint_ids has it."""
-    now = timezone.now()
+    now = clock.now()
     return Q(
         Exists(
             CheckpointPost.objects.filter(
@@ -116,7 +116,7 @@ def was_on_duty(
 
 
 def current_shift(checkpoint: Checkpoint, at: datetime.datetime | None = None) -> DutyShift | None:
-    day, slot = checkpoint.shift_at(at or timezone.now())
+    day, slot = checkpoint.shift_at(at or clock.now())
     return (
         DutyShift.objects.filter(checkpoint=checkpoint, day=day, slot=slot)
         .select_related("leader", "party_leader")

@@ -39,7 +39,7 @@ from fangkong.checkpoints.models import (
     seats_for,
 )
 from fangkong.core import bounds, clock, idempotency
-from fangkong.core.demo import SHANGHAI
+from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
@@ -179,10 +179,10 @@ def passage_assess(
             plate, plate_region = parsed.number, parsed.region_code
     elif data.vehicle_type not in (VehicleType.PEDESTRIAN, VehicleType.OTHER, ""):
         errors["plate"] = [_("车牌号不能为空（步行或其他方式可不填）")]
-    occurred_at = data.occurred_at or timezone.now()
+    occurred_at = data.occurred_at or clock.now()
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at, SHANGHAI)
-    if is_future(occurred_at, timezone.now()):
+    if is_future(occurred_at, clock.now()):
         errors["occurred_at"] = [_("通行时间不能晚于现在")]
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
@@ -882,7 +882,7 @@ def shift_tally(
     shift.counted_vehicles = vehicles
     shift.counted_persons = persons
     shift.counted_by = by
-    shift.counted_at = at or timezone.now()
+    shift.counted_at = at or clock.now()
     shift.save(update_fields=["counted_vehicles", "counted_persons", "counted_by", "counted_at"])
     audit_record(
         actor=by,
@@ -958,7 +958,7 @@ def selfreg_submit(*, data: PassageInput) -> SelfRegistration:
             for o in assessed.occupants
         ],
     }
-    now = timezone.now()
+    now = clock.now()
     for _attempt in range(10):
         code = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(6))
         if not SelfRegistration.objects.filter(code=code).exists():
@@ -1032,7 +1032,7 @@ def selfreg_confirm_codes(
             errors.append(_("登记码%(code)s不存在、已确认或已过期") % {"code": code})
         elif reg.passage is not None and reg.passage.client_id != data.client_id:
             errors.append(_("登记码%(code)s已确认过") % {"code": code})
-        elif reg.passage is None and reg.expires_at <= timezone.now():
+        elif reg.passage is None and reg.expires_at <= clock.now():
             errors.append(_("登记码%(code)s已过期，请重新登记") % {"code": code})
     if errors:
         raise ValidationError({"selfreg_codes": errors})
@@ -1045,7 +1045,7 @@ def selfreg_confirm_codes(
 def selfreg_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete unconfirmed submissions past their 24 hours (personal data is not kept)."""
     count, _rows = SelfRegistration.objects.filter(
-        expires_at__lte=now or timezone.now(), passage__isnull=True
+        expires_at__lte=now or clock.now(), passage__isnull=True
     ).delete()
     return count
 

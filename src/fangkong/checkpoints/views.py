@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.forms import (
@@ -40,6 +41,7 @@ from fangkong.checkpoints.models import (
     Occupant,
     SelfRegistration,
 )
+from fangkong.core import clock
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
@@ -70,7 +72,7 @@ def _rate_limited(request: HttpRequest, bucket: str, limit: int, seconds: int) -
 
 
 @require_perm("checkpoints.register")
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedHttpRequest) -> HttpResponse:
     """The officer's main screen: one vehicle, its occupants, flags, decisions."""
     checkpoint = selectors.user_checkpoint(request.user)
     if checkpoint is None:
@@ -101,9 +103,9 @@ def register(request: HttpRequest) -> HttpResponse:
                         return _register_page(request, checkpoint, shift, form, reg, checked=True)
                 services.passage_assess(data=data, require_temperature=True)
                 if reg is not None:
-                    passage = services.selfreg_confirm(reg=reg, data=data, by=request.user)  # type: ignore[arg-type]
+                    passage = services.selfreg_confirm(reg=reg, data=data, by=request.user)
                 else:
-                    passage, _created = services.passage_register(data=data, by=request.user)  # type: ignore[arg-type]
+                    passage, _created = services.passage_register(data=data, by=request.user)
             except ValidationError as exc:
                 form.add_validation_error(exc)
             else:
@@ -139,14 +141,14 @@ def _register_page(
         {
             "checkpoint": checkpoint,
             "shift": shift,
-            "shift_label": checkpoint.shift_label(checkpoint.shift_at(timezone.now())[1]),
+            "shift_label": checkpoint.shift_label(checkpoint.shift_at(clock.now())[1]),
             "form": form,
             "reg": reg,
             "checked": checked,
             "public": False,
             "seats_json": json.dumps(VEHICLE_SEATS),
             "roster": selectors.own_roster(
-                user=request.user, checkpoint=checkpoint, start=timezone.localdate()
+                user=request.user, checkpoint=checkpoint, start=clock.today()
             ),
         },
     )
@@ -160,14 +162,14 @@ def _selfreg_for(
             code=code.upper(),
             checkpoint=checkpoint,
             passage__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=clock.now(),
         )
         .select_related("checkpoint")
         .first()
     )
 
 
-def check_id(request: HttpRequest) -> HttpResponse:
+def check_id(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the ID number as typed, checked; an officer also gets what their checkpoint
     recorded of that number before (the name, and the phone for an empty field)."""
     officer = user_can(request.user, "checkpoints.register")
@@ -199,7 +201,7 @@ def check_id(request: HttpRequest) -> HttpResponse:
     return render(request, "checkpoints/_id_check.html", context)
 
 
-def _seen_before(request: HttpRequest, seen: Occupant, i: str) -> dict[str, str]:
+def _seen_before(request: AuthedHttpRequest, seen: Occupant, i: str) -> dict[str, str]:
     """What an officer typing an ID number is shown of the last time their own checkpoint
     registered it — never the person's record, which is the station's (a number typed
     opens nothing beyond the checkpoint's own registrations).
@@ -211,7 +213,7 @@ def _seen_before(request: HttpRequest, seen: Occupant, i: str) -> dict[str, str]
     fill_name = "" if request.GET.get(f"occ-{i}-name") else seen.name
     fill_phone = "" if request.GET.get(f"occ-{i}-phone") else seen.phone
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="reveal",
         object_type="people.person",
         object_id=str(seen.person_id),
@@ -261,7 +263,7 @@ def public_register(request: HttpRequest, code: str) -> HttpResponse:
 
 def public_receipt(request: HttpRequest, token: str) -> HttpResponse:
     reg = SelfRegistration.objects.filter(token=token).select_related("checkpoint").first()
-    if reg is None or reg.expires_at <= timezone.now():
+    if reg is None or reg.expires_at <= clock.now():
         raise Http404
     text = receipt_scan_text(request, reg)
     return render(
@@ -314,7 +316,7 @@ def _filter(request: HttpRequest) -> tuple[PassageFilterForm, selectors.PassageF
 
 
 @require_perm("checkpoints.view")
-def passage_list(request: HttpRequest) -> HttpResponse:
+def passage_list(request: AuthedHttpRequest) -> HttpResponse:
     form, f = _filter(request)
     form.fields["checkpoint"].queryset = selectors.checkpoint_list(user=request.user)  # type: ignore[attr-defined]
     if request.GET.get("format") == "xlsx":
@@ -331,7 +333,7 @@ def passage_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileResponse:
+def _register_export(request: AuthedHttpRequest, f: selectors.PassageFilter) -> FileResponse:
     """卡口登记台账: one row per person, masked; with full values (`full=1`) only for users
     who may reveal them, audited as a reveal with its row count."""
     reveal = request.GET.get("full") == "1"
@@ -340,7 +342,7 @@ def _register_export(request: HttpRequest, f: selectors.PassageFilter) -> FileRe
     rows = selectors.occupant_rows(user=request.user, f=f)
     day = f.day.isoformat() if f.day else work_day().isoformat()
     return audited_xlsx(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filename=f"卡口登记台账-{day}.xlsx",
         sheets=[selectors.register_sheet(rows, reveal=reveal)],
         revealed=reveal,
@@ -536,9 +538,9 @@ def _roster_export(request: HttpRequest, start: datetime.date) -> FileResponse:
 
 @require_POST
 @require_perm("checkpoints.roster")
-def roster_copy(request: HttpRequest) -> HttpResponse:
+def roster_copy(request: AuthedHttpRequest) -> HttpResponse:
     start = _week(request)
-    copied, refusals = services.roster_copy_week(week_start=start, by=request.user)  # type: ignore[arg-type]
+    copied, refusals = services.roster_copy_week(week_start=start, by=request.user)
     messages.success(request, _("已复制%(n)s个班次到下一周") % {"n": copied})
     for msg in refusals[:10]:
         messages.warning(request, msg)
@@ -546,7 +548,7 @@ def roster_copy(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("checkpoints.roster")
-def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResponse:
+def shift_edit(request: AuthedHttpRequest, code: str, day: str, slot: int) -> HttpResponse:
     checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, code=code)
     try:
         the_day = day_param(day)
@@ -581,7 +583,7 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
                 officers=list(form.cleaned_data["officers"]),
                 leader=form.cleaned_data["leader"],
                 party_leader=form.cleaned_data["party_leader"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
@@ -617,7 +619,7 @@ def shift_edit(request: HttpRequest, code: str, day: str, slot: int) -> HttpResp
 
 @require_POST
 @require_any_perm("checkpoints.roster", "checkpoints.register")
-def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
+def shift_tally(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The shift leader's hand count: the roster group, or a checkpoint officer of the shift."""
     shift = get_in_scope(DutyShift.objects.select_related("checkpoint"), request.user, pk=pk)
     form = TallyForm(request.POST)
@@ -626,7 +628,7 @@ def shift_tally(request: HttpRequest, pk: int) -> HttpResponse:
             shift=shift,
             vehicles=form.cleaned_data["counted_vehicles"],
             persons=form.cleaned_data["counted_persons"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
         messages.success(request, _("已录入人工清点数"))
     else:

@@ -105,7 +105,7 @@ def build(ctx: DemoContext) -> None:
     bureau: Unit = ctx.data["bureau"]
     stations: dict[str, Unit] = ctx.data["stations"]
     officers_by_unit: dict[int, list[Officer]] = ctx.data["officers_by_unit"]
-    end_of_demo = ctx.at(ctx.today, 20)
+    end_of_demo = min(ctx.at(ctx.today, 20), ctx.now)
     days = [ctx.start + datetime.timedelta(days=i) for i in range((ctx.today - ctx.start).days + 1)]
 
     # Tasks to the five working groups: most done in time, some late, a few still open.
@@ -119,6 +119,8 @@ def build(ctx: DemoContext) -> None:
             used[group.code] = used.get(group.code, 0) + 1
             issued = ctx.at(day, rng.randint(8, 17), rng.choice([0, 15, 30, 45]))
             deadline = issued + datetime.timedelta(hours=rng.choice([12, 24, 24, 48, 72]))
+            if not ctx.happened(issued):
+                continue
             task = services.task_assign(
                 title=title,
                 group=group,
@@ -175,6 +177,8 @@ def build(ctx: DemoContext) -> None:
             at = ctx.at(day, rng.randint(9, 21), rng.choice([0, 20, 40]))
             owners = officers_by_unit.get(unit.pk) or leaders_on_tour
             found = rng.sample(PROBLEMS, rng.randint(0, 3))
+            if not ctx.happened(at):
+                continue
             inspection = services.inspection_record(
                 unit=unit,
                 place=place,
@@ -212,6 +216,8 @@ def build(ctx: DemoContext) -> None:
             unit = rng.choice(station_units)
             township = next(name for name, st in stations.items() if st == unit)
             occurred = ctx.at(day, rng.randint(7, 22), rng.randint(0, 59))
+            if not ctx.happened(occurred):
+                continue
             status = (
                 Incident.Status.CLOSED
                 if day < ctx.today - datetime.timedelta(days=1)

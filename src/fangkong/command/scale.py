@@ -9,7 +9,7 @@ from typing import Any
 
 from fangkong.accounts.models import User
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task
-from fangkong.core.demo import SHANGHAI
+from fangkong.core.clock import SHANGHAI
 from fangkong.core.scale import ScaleContext
 from fangkong.org.models import Officer, Unit, WorkingGroup
 

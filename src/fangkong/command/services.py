@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_create
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task, TaskUpdate
+from fangkong.core import clock
 from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, clean_prose_lines
@@ -28,7 +29,7 @@ def local_day(at: datetime.datetime) -> datetime.date:
 
 
 def _when(at: datetime.datetime | None, field: str, label: str) -> datetime.datetime:
-    now = timezone.now()
+    now = clock.now()
     if at is None:
         return now
     if timezone.is_naive(at):

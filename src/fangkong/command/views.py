@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.command import selectors, services
 from fangkong.command.daily import daily_stats, screen_pages, trend_charts
@@ -162,9 +163,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("command.task.assign")
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: AuthedHttpRequest) -> HttpResponse:
     form = TaskForm(request.POST or None)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     return form_page(
         request,
         form,
@@ -196,9 +197,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm("command.task.work")
-def task_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def task_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     task = selectors.task_get(user=request.user, pk=pk)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     try:
         if action == "acknowledge":
             services.task_acknowledge(task=task, by=user)
@@ -244,10 +245,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("command.inspect")
-def inspection_create(request: HttpRequest) -> HttpResponse:
+def inspection_create(request: AuthedHttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None)
     formset = ProblemFormSet(request.POST or None, prefix="p")
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
 
     def save() -> Any:
         problems = [services.ProblemInput(**f.cleaned_data) for f in _filled(formset)]
@@ -303,7 +304,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("command.rectify")
-def problem_rectify(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_rectify(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     form = RectifyForm(request.POST)
     if not form.is_valid():
@@ -313,7 +314,7 @@ def problem_rectify(request: HttpRequest, pk: int) -> HttpResponse:
             services.problem_rectify(
                 problem=problem,
                 rectification=form.cleaned_data["rectification"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -349,10 +350,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("command.incident.edit")
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthedHttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None)
     formset = DispositionFormSet(request.POST or None, prefix="d")
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
 
     def save() -> Any:
         if not selectors.unit_in_scope(user=user, unit=form.cleaned_data["unit"]):
@@ -405,11 +406,11 @@ def _filled(formset: Any) -> list[Any]:
 
 
 @require_perm("command.incident.view")
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incident_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=pk)
     can_edit = user_can(request.user, "command.incident.edit")
     if request.method == "POST" and can_edit:
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         if "status" in request.POST:
             sform = IncidentStatusForm(request.POST)
             if sform.is_valid():

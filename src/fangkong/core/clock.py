@@ -12,6 +12,8 @@ day is: sign-in lockouts, rate-limit windows, sessions, one-time passwords, toke
 from __future__ import annotations
 
 import datetime
+import functools
+import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -54,6 +56,19 @@ def today() -> datetime.date:
 def local(moment: datetime.datetime) -> datetime.datetime:
     """A stored time as the county reads it: in Asia/Shanghai (the database gives UTC)."""
     return moment.astimezone(SHANGHAI) if moment.tzinfo is not None else moment
+
+
+def today_this_minute() -> datetime.date:
+    """today(), read from the clock at most once a minute: for rules checked on every row of
+    a 100,000-row list (an ID number's birth date not after today)."""
+    minute = int(time.time() + _shift.total_seconds()) // 60
+    return _today_in_minute(minute, settings.FANGKONG.get("TODAY") or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _today_in_minute(minute: int, fixed: object) -> datetime.date:
+    # Shanghai's offset is whole hours: a day never starts inside a minute.
+    return today()
 
 
 # The names the code used first; the same clock.

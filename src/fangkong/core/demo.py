@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fangkong.core import clock
 from fangkong.core.apps import app_modules
 from fangkong.core.clock import SHANGHAI
 
@@ -35,9 +36,20 @@ class DemoContext:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     log: Callable[[str], None] = print
+    # The demo's "now": the platform's clock when it reads the demo's day or an earlier one
+    # (`make demo` sets FANGKONG_TODAY to it), else the end of the demo's day. Nothing the
+    # demo records lies after it: what would happen later in the day does not happen yet.
+    now: datetime.datetime = field(default_factory=clock.now)
+
+    def __post_init__(self) -> None:
+        self.now = min(self.now, self.at(self.today, 23, 59))
 
     def at(self, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(hour, minute), SHANGHAI)
+
+    def happened(self, at: datetime.datetime) -> bool:
+        """Whether a record stamped `at` already exists at the demo's now."""
+        return at <= self.now
 
 
 def build_demo(*, seed: int = 2020, log: Callable[[str], None] = print) -> DemoContext:

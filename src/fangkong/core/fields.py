@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from fangkong.core import validators
+from fangkong.core import clock, validators
 
 
 class PhoneField(models.CharField):
@@ -17,3 +17,18 @@ class PhoneField(models.CharField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
+
+
+class UpdatedAtField(models.DateTimeField):
+    """When the row was last saved: `auto_now`, read from the platform's clock (core.clock),
+    so a record changed in the demo county carries the demo's day."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", clock.now)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = clock.now()
+        setattr(model_instance, self.attname, value)
+        return value

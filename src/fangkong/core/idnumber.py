@@ -11,18 +11,15 @@ the code of a county that may have been merged since.
 from __future__ import annotations
 
 import datetime
-import functools
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
-from fangkong.core import regions
+from fangkong.core import clock, regions
 
 __all__ = [
     "IdNumber",
@@ -37,8 +34,6 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")
 _ALLOWED = re.compile(r"[0-9X]")
 _CLEAN_18 = re.compile(r"[0-9]{17}[0-9X]")  # already normalised: the common case
 _EARLIEST_BIRTH = datetime.date(1900, 1, 1)
-# Birth dates are Chinese calendar dates; "today" is the date in Beijing, not on the server.
-_CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -81,13 +76,8 @@ def _error(message: str, code: str, field: str, /, **params: object) -> Validati
 
 
 def _today() -> datetime.date:
-    return _today_in_minute(int(time.time()) // 60)
-
-
-@functools.lru_cache(maxsize=1)
-def _today_in_minute(minute: int) -> datetime.date:
     # Asked once per number checked: a list of 100,000 asks the clock once a minute.
-    return datetime.datetime.now(tz=_CHINA).date()
+    return clock.today_this_minute()
 
 
 def parse_id_number(value: str, *, field: str = "身份证号") -> IdNumber:

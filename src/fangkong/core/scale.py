@@ -35,7 +35,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from fangkong.core.apps import app_modules
-from fangkong.core.demo import SHANGHAI, DemoContext, build_demo
+from fangkong.core.clock import SHANGHAI
+from fangkong.core.demo import DemoContext, build_demo
 from fangkong.core.pinyin import name_pinyin
 
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.utils import timezone
 
 from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
+from fangkong.core import clock
 from fangkong.core.conflicts import stale_error, version_swap
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _apply(
     if expected_version is not None:
         values = {name: getattr(instance, name) for name in update_fields}
         if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
-            values["updated_at"] = timezone.now()
+            values["updated_at"] = clock.now()
         version_swap(
             type(instance), pk=instance.pk, expected_version=expected_version, values=values
         )

@@ -10,6 +10,10 @@ class HonorsConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role
+        from fangkong.honors.selectors import officer_commendations
+        from fangkong.org.sections import register_officer_section
+
+        register_officer_section("commendations", officer_commendations)
 
         register_nav(NavItem(_("战时表彰"), "honors_list", perm="honors.view", order=75))
         register_card(

@@ -86,13 +86,23 @@ def build(ctx: DemoContext) -> None:
                 ),
                 at=start,
             )
-            t = start + datetime.timedelta(hours=rng.randint(1, 3))
-            services.commendation_review(commendation=c, by=reviewer, at=t)
-            t += datetime.timedelta(hours=rng.randint(1, 4))
-            services.commendation_approve(commendation=c, by=approver, at=t)
-            t += datetime.timedelta(hours=rng.randint(2, 8))
-            services.commendation_award(commendation=c, by=awarder, at=t)
+            # Reviewed, approved, awarded: each step only once its hour has come.
+            steps = []
+            t = start
+            for step, who, hours in (
+                (services.commendation_review, reviewer, (1, 3)),
+                (services.commendation_approve, approver, (1, 4)),
+                (services.commendation_award, awarder, (2, 8)),
+            ):
+                t += datetime.timedelta(hours=rng.randint(*hours))
+                steps.append((step, who, t))
+            for step, who, t in steps:
+                if not ctx.happened(t):
+                    break
+                step(commendation=c, by=who, at=t)
             batch.append(c)
+        if not ctx.happened(ctx.at(day, 17)):
+            continue
         services.circular_issue(
             number=number,
             title="关于表扬疫情防控工作中先进集体和先进个人的通报",
@@ -104,6 +114,8 @@ def build(ctx: DemoContext) -> None:
     # On their way: two awaiting review, one awaiting approval.
     pending = rng.sample([o for o in candidates if o not in chosen], 3)
     for i, officer in enumerate(pending):
+        if not ctx.happened(ctx.at(ctx.today, 9 + i)):
+            break
         c = services.commendation_report(
             by=reporters[i % 2],
             kind=Commendation.Kind.INDIVIDUAL,
@@ -112,5 +124,5 @@ def build(ctx: DemoContext) -> None:
             deeds=DEEDS[(i + 3) % len(DEEDS)],
             at=ctx.at(ctx.today, 9 + i),
         )
-        if i == 2:
+        if i == 2 and ctx.happened(ctx.at(ctx.today, 14)):
             services.commendation_review(commendation=c, by=reviewer, at=ctx.at(ctx.today, 14))

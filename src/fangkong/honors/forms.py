@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import bounds
+from fangkong.core import bounds, clock
 from fangkong.core.forms import DayField
 from fangkong.honors.models import Commendation
 from fangkong.org.models import Officer, Unit
@@ -49,7 +48,7 @@ class CircularForm(forms.Form):
     )
     day = DayField(
         label=_("印发日期"),
-        initial=timezone.localdate,
+        initial=clock.today,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     commendations = forms.ModelMultipleChoiceField(

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.roles import user_can
+from fangkong.core import clock
 from fangkong.core.services import model_create
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.honors.models import Circular, Commendation, Step
@@ -38,7 +38,7 @@ def _require(user: User, perm: str, what: str) -> None:
 
 
 def _when(at: datetime.datetime | None, after: datetime.datetime | None) -> datetime.datetime:
-    at = at or timezone.now()
+    at = at or clock.now()
     if after is not None and at < after:
         raise ValidationError({"at": _("时间不能早于上一步")})
     return at
@@ -322,7 +322,7 @@ def circular_issue(
         preamble=preamble,
         day=day,
         issued_by=by,
-        issued_at=at or timezone.now(),
+        issued_at=at or clock.now(),
     )
     Commendation.objects.filter(pk__in=ids).update(circular=circular)
     audit_record(actor=by, action="update", obj=circular, changes={"commendations": [None, ids]})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
@@ -55,13 +56,13 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honors.view", "honors.report")
-def commendation_report(request: HttpRequest) -> HttpResponse:
+def commendation_report(request: AuthedHttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None)
 
     def save() -> Commendation:
         d = form.cleaned_data
         return services.commendation_report(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             kind=d["kind"],
             officer=d["officer"],
             unit=d["unit"],
@@ -164,7 +165,7 @@ def circular_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("honors.view", "honors.award")
-def circular_create(request: HttpRequest) -> HttpResponse:
+def circular_create(request: AuthedHttpRequest) -> HttpResponse:
     form = CircularForm(request.POST or None, choices=selectors.approved_without_circular())
 
     def save() -> Circular:
@@ -174,7 +175,7 @@ def circular_create(request: HttpRequest) -> HttpResponse:
             title=d["title"],
             day=d["day"],
             commendations=list(d["commendations"]),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
 
     return form_page(

@@ -4,10 +4,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import bounds
+from fangkong.core import bounds, clock
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
@@ -55,7 +54,7 @@ class LinesForm(forms.Form):
 def _day() -> forms.DateField:
     return DayField(
         label=_("日期"),
-        initial=timezone.localdate,
+        initial=clock.today,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
+from fangkong.core import clock
 from fangkong.core.conflicts import stale_error
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, normalize_text
@@ -168,7 +168,7 @@ def _move(
         quantity=quantity,
         balance=balance,
         day=day,
-        at=timezone.now(),
+        at=clock.now(),
         note=note,
         by=by if by is not None and by.pk else None,
         **source,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.bounds import day_param
 from fangkong.core.clock import work_day
@@ -64,7 +65,7 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("logistics.view")
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedHttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     movements = selectors.movement_list(
@@ -74,7 +75,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         end=data.get("end"),
     )
     if request.GET.get("export") == "xlsx":
-        audit_record(actor=request.user, action="export", object_type="logistics.movement")  # type: ignore[arg-type]
+        audit_record(actor=request.user, action="export", object_type="logistics.movement")
         rows = (
             [
                 m.at,
@@ -249,7 +250,7 @@ def distribution_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("logistics.view", "logistics.edit")
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item, pk=pk)
     form = ItemForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
@@ -257,7 +258,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_update(
                 item=item,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=d["version"],
                 **{
                     name: d[name]
@@ -284,7 +285,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm("logistics.view", "logistics.edit")
-def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
+def stock_count(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     stock = get_object_or_404(Stock.objects.select_related("store", "item"), pk=pk)
     form = StockCountForm(request.POST or None, stock=stock)
     if request.method == "POST" and form.is_valid():
@@ -295,7 +296,7 @@ def stock_count(request: HttpRequest, pk: int) -> HttpResponse:
                 counted=d["counted"],
                 reason=d["reason"],
                 day=d["day"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=d["version"],
             )
         except ValidationError as exc:

@@ -288,10 +288,8 @@ def _welfare(
             by=political,
             at=opened,
         )
-        if help_text:
-            welfare.welfare_help_record(
-                case=case, text=help_text, by=political, at=opened + datetime.timedelta(hours=5)
-            )
-            welfare.welfare_case_solve(
-                case=case, by=political, at=opened + datetime.timedelta(days=1)
-            )
+        helped, solved = opened + datetime.timedelta(hours=5), opened + datetime.timedelta(days=1)
+        if help_text and ctx.happened(helped):
+            welfare.welfare_help_record(case=case, text=help_text, by=political, at=helped)
+        if help_text and ctx.happened(solved):
+            welfare.welfare_case_solve(case=case, by=political, at=solved)

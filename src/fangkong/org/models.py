@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import clock
 from fangkong.core.fields import PhoneField
 
 
@@ -203,7 +204,7 @@ class WartimeOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("发布时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("战时命令")

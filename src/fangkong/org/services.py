@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
+from fangkong.core import clock
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
@@ -118,7 +119,7 @@ def officer_create(
         position=position,
         party_member=party_member,
         status=status,
-        status_since=timezone.now(),
+        status_since=clock.now(),
         **values,
     )
 
@@ -154,7 +155,7 @@ def officer_update(
 @transaction.atomic
 def officer_set_status(*, officer: Officer, status: str, by: User | None) -> Officer:
     officer, _changes = model_update(
-        instance=officer, by=by, data={"status": status, "status_since": timezone.now()}
+        instance=officer, by=by, data={"status": status, "status_since": clock.now()}
     )
     return officer
 
@@ -229,7 +230,7 @@ def recall_report_back(*, recall: Recall, at: datetime.datetime, by: User) -> Re
         )
     if at < recall.order.effective_at:
         raise ValidationError({"reported_at": _("报到时间不能早于命令生效时间")})
-    if is_future(at, timezone.now()):
+    if is_future(at, clock.now()):
         raise ValidationError({"reported_at": _("报到时间不能晚于当前时间")})
     recall, _changes = model_update(instance=recall, by=by, data={"reported_at": at})
     officer_set_status(officer=recall.officer, status=Officer.Status.ON_POST, by=by)

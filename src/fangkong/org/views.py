@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
+from fangkong.core import clock
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
@@ -54,7 +55,7 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("org.view", "org.edit")
-def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def officer_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     officer = get_object_or_404(Officer, pk=pk) if pk else None
     initial = {}
     if officer is not None:
@@ -69,7 +70,7 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = OfficerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         try:
             if officer is None:
                 officer = services.officer_create(by=user, **form.cleaned_data)
@@ -89,12 +90,12 @@ def working_group_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("org.view")
-def wartime(request: HttpRequest) -> HttpResponse:
+def wartime(request: AuthedHttpRequest) -> HttpResponse:
     order = selectors.current_order()
     can_act = user_can(request.user, "org.wartime")
     form = WartimeOrderForm(request.POST or None) if can_act else None
     if request.method == "POST" and can_act and form is not None and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         try:
             services.wartime_order_issue(by=user, **form.cleaned_data)
         except ValidationError as exc:
@@ -112,14 +113,14 @@ def wartime(request: HttpRequest) -> HttpResponse:
             "summary": selectors.order_summary(order) if order else None,
             "form": form,
             "can_act": can_act,
-            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "now": clock.now().strftime("%Y-%m-%dT%H:%M"),
         },
     )
 
 
 @require_POST
 @require_perm("org.view", "org.wartime")
-def recall_report_back(request: HttpRequest, pk: int) -> HttpResponse:
+def recall_report_back(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     recall = get_object_or_404(Recall.objects.select_related("order", "officer"), pk=pk)
     form = ReportBackForm(request.POST)
     if not form.is_valid():
@@ -129,7 +130,7 @@ def recall_report_back(request: HttpRequest, pk: int) -> HttpResponse:
         services.recall_report_back(
             recall=recall,
             at=form.cleaned_data["reported_at"],
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

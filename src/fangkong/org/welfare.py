@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.roles import user_can
+from fangkong.core import clock
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose
 from fangkong.org.models import Officer, WelfareCase, WelfareHelp
@@ -95,7 +95,7 @@ def welfare_case_open(
         detail=detail,
         urgency=urgency,
         follow_up_by=follow_up_by,
-        opened_at=at or timezone.now(),
+        opened_at=at or clock.now(),
         created_by=by,
     )
 
@@ -109,7 +109,7 @@ def welfare_help_record(
     if not text:
         raise ValidationError({"text": _("帮扶措施不能为空")})
     return model_create(
-        model=WelfareHelp, by=by, case=case, text=text, at=at or timezone.now(), recorded_by=by
+        model=WelfareHelp, by=by, case=case, text=text, at=at or clock.now(), recorded_by=by
     )
 
 
@@ -120,7 +120,7 @@ def welfare_case_solve(
     _check_access(by, case.officer)
     if case.solved_at is not None:
         raise ValidationError(_("该困难已解决"))
-    at = at or timezone.now()
+    at = at or clock.now()
     if at < case.opened_at:
         raise ValidationError({"solved_at": _("解决时间不能早于登记时间")})
     case, _changes = model_update(instance=case, by=by, data={"solved_at": at})

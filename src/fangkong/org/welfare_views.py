@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +17,13 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import bounds
 from fangkong.core.clock import work_day
 from fangkong.core.views import form_page
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
+from fangkong.org.sections import officer_sections
 
 
 class WelfareCaseForm(forms.Form):
@@ -72,13 +72,13 @@ def welfare_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def welfare_create(request: HttpRequest) -> HttpResponse:
+def welfare_create(request: AuthedHttpRequest) -> HttpResponse:
     _require_welfare(request)
     form = WelfareCaseForm(request.POST or None, user=request.user)
     return form_page(
         request,
         form,
-        save=lambda: welfare.welfare_case_open(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        save=lambda: welfare.welfare_case_open(by=request.user, **form.cleaned_data),
         done=lambda case: reverse("welfare_detail", args=[case.pk]),
         message=lambda case: _("已登记：%(c)s") % {"c": case},
         title=_("登记民警家庭困难"),
@@ -126,10 +126,5 @@ def welfare_act(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An officer's record: details, and the sections other apps contribute (commendations)."""
     officer = get_object_or_404(Officer.objects.select_related("unit"), pk=pk)
-    commendations = None
-    if apps.is_installed("fangkong.honors"):
-        honors = importlib.import_module("fangkong.honors.selectors")
-        commendations = honors.officer_commendations(officer.pk)
-    return render(
-        request, "org/officer_detail.html", {"officer": officer, "commendations": commendations}
-    )
+    context = {"officer": officer, "commendations": None, **officer_sections(officer.pk)}
+    return render(request, "org/officer_detail.html", context)

@@ -156,7 +156,7 @@ def build(ctx: DemoContext) -> None:
         title="宁阳县公安局：战“疫”一线党旗红 警徽闪耀护平安",
         outlet="鲁网",
         level=MediaReport.Level.PROVINCIAL,
-        day=datetime.date(2020, 2, 4),
+        day=ctx.today,  # the article ran a day later; the demo county ends on its day
         by=political,
     )
     for i, (title, platform, likes, comments) in enumerate(POSTS):

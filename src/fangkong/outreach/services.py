@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
+from fangkong.core import clock
 from fangkong.core.services import model_create, model_update, model_update_related
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.outreach.models import (
@@ -298,7 +298,7 @@ def notice_publish(
         body=body,
         to_all=to_all,
         published_by=by,
-        published_at=at or timezone.now(),
+        published_at=at or clock.now(),
     )
     if units:
         notice.units.set(units)
@@ -319,7 +319,7 @@ def notice_confirm(
     if receipt is None:
         raise ValidationError(_("您不是该通知的接收人"))
     if receipt.read_at is None:
-        receipt.read_at = at or timezone.now()
+        receipt.read_at = at or clock.now()
         receipt.save(update_fields=["read_at"])
         audit_record(
             actor=user,

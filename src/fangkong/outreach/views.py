@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
@@ -83,11 +84,11 @@ def _simple_form(
 
 
 @require_perm("outreach.view", "outreach.edit")
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthedHttpRequest) -> HttpResponse:
     return _simple_form(
         request,
         ActivityForm,
-        lambda d: services.activity_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.activity_record(by=request.user, **d),
         "outreach_activities",
         _("登记党建活动"),
     )
@@ -114,11 +115,11 @@ def media(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def media_create(request: HttpRequest) -> HttpResponse:
+def media_create(request: AuthedHttpRequest) -> HttpResponse:
     return _simple_form(
         request,
         MediaReportForm,
-        lambda d: services.media_report_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.media_report_record(by=request.user, **d),
         "outreach_media",
         _("登记媒体报道"),
     )
@@ -139,7 +140,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("notices.publish")
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
 
     def save() -> Notice:
@@ -150,7 +151,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
             body=d["body"],
             to_all=d["to_all"],
             units=list(d["units"]),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
 
     return form_page(
@@ -178,10 +179,10 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice, _receipt = selectors.notice_get(user=request.user, pk=pk)
     try:
-        services.notice_confirm(notice=notice, user=request.user)  # type: ignore[arg-type]
+        services.notice_confirm(notice=notice, user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
+from fangkong.core import clock
 from fangkong.core.disclosure import audit_name, audit_person_label
-from fangkong.core.fields import PhoneField
+from fangkong.core.fields import PhoneField, UpdatedAtField
 
 
 class Person(models.Model):
@@ -66,8 +67,10 @@ class Person(models.Model):
     )
     address_detail = models.CharField(_("详细住址"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now, editable=False)
+    updated_at = UpdatedAtField(
+        _("更新时间"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 

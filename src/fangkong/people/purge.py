@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.people.models import Person
 
 
@@ -49,7 +49,7 @@ def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]:
         address_detail="",
         note="",
         birth_date=None,
-        purged_at=timezone.now(),
+        purged_at=clock.now(),
     )
     # A merge keeps the removed person's record only for an undo on its day.
     from django.db.models import Q

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
@@ -292,7 +291,7 @@ def persons_insert(
     person elsewhere (a list import's entries say which row made which person)."""
     if not values:
         return []
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for v in values:
         full, initials = name_pinyin(v["name"])

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.disclosure import person_shown
@@ -82,9 +83,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm("people.view", "people.reveal")
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     services.person_reveal(person=person, by=user)
     if request.headers.get("HX-Request"):
         return render(
@@ -115,12 +116,12 @@ def _person_form_page(
 
 
 @require_perm("people.view", "people.edit")
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedHttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, user=request.user)
     elsewhere = False
     if request.method == "POST" and form.is_valid():
         try:
-            person, created = services.person_register(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
+            person, created = services.person_register(data=form.to_input(), by=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
             elsewhere = services.is_elsewhere(exc)
@@ -136,10 +137,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("people.view", "people.edit", "people.reveal")
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The edit form shows the full ID number, phone and address: every opening is recorded
     as a view of them, as 显示完整信息 is."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     person = selectors.person_get(user=user, pk=pk)
     elsewhere = False
     if request.method != "POST":
@@ -182,9 +183,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm("people.view", "people.edit")
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: AuthedHttpRequest) -> HttpResponse:
     """待我处理 (people in the user's charge others asked for) and 我发起的 (their own)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     incoming = selectors.transfers_pending(user=user)
     mine = selectors.transfer_list(user=user).filter(
         Q(requested_by=user) | Q(requested_unit_id=user.unit_id, requested_unit__isnull=False)
@@ -200,11 +201,11 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("people.view", "people.edit")
-def transfer_create(request: HttpRequest) -> HttpResponse:
+def transfer_create(request: AuthedHttpRequest) -> HttpResponse:
     form = TransferForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.transfer_request(data=form.to_input(), by=request.user)  # type: ignore[arg-type]
+            req = services.transfer_request(data=form.to_input(), by=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -214,9 +215,9 @@ def transfer_create(request: HttpRequest) -> HttpResponse:
 
 
 def _transfer_page(
-    request: HttpRequest, req: TransferRequest, form: TransferDecideForm | None = None
+    request: AuthedHttpRequest, req: TransferRequest, form: TransferDecideForm | None = None
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     deciding = selectors.transfers_to_decide(user=user).filter(pk=req.pk).exists()
     return render(
         request,
@@ -233,20 +234,20 @@ def _transfer_page(
 
 
 @require_perm("people.view", "people.edit")
-def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _transfer_page(request, selectors.transfer_get(user=request.user, pk=pk))
 
 
 @require_POST
 @require_perm("people.view", "people.edit")
-def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     req = selectors.transfer_get_to_decide(user=request.user, pk=pk)
     form = TransferDecideForm(request.POST)
     if form.is_valid():
         try:
             services.transfer_decide(
                 request=req,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 accept=form.cleaned_data["decision"] == "accept",
                 reason=form.cleaned_data["reason"],
             )

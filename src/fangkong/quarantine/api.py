@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
@@ -179,12 +180,14 @@ def followup_out(f: FollowUp) -> FollowUpOut:
     response={200: FollowUpOut, 201: FollowUpOut, **errors(401, 403, 404, 409, 422)},
     summary="录入随访（client_id 相同的重复提交返回原记录）",
 )
-def create_followup(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> Status[FollowUpOut]:
+def create_followup(
+    request: AuthedHttpRequest, case_id: Id, payload: FollowUpIn
+) -> Status[FollowUpOut]:
     _need(request, "quarantine.followup")
     case = selectors.case_get(user=request.user, pk=case_id)
     followup, created = services.followup_record(
         case=case,
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         temperature=payload.temperature,
         symptoms=payload.symptoms,
         at_home=payload.at_home,

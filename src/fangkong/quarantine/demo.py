@@ -119,6 +119,7 @@ def build(ctx: DemoContext) -> None:
     entries = []
     for person, plan in zip(people, plans, strict=True):
         at = ctx.at(plan.get("found", plan["arrival"]), rng.randint(7, 8), rng.randrange(60))
+        at = min(at, ctx.now)  # found this morning, or — before dawn — just now
         plan["at"] = at
         entries.append(
             CaseOpenInput(
@@ -267,12 +268,15 @@ def build(ctx: DemoContext) -> None:
                     client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 )
             )
+            if not ctx.happened(followups[-1].visited_at):
+                followups.pop()  # later today: still to do (its random draws are made)
     _fus, alerts = services.followups_record_bulk(entries=followups, by=None)
     # Releases: on day 15, in the morning, confirmed by the station.
     release_at = {
         c.pk: ctx.at(c.planned_end, rng.randint(9, 11), rng.randrange(60))  # type: ignore[arg-type]
         for c in to_release
     }
+    to_release = [c for c in to_release if ctx.happened(release_at[c.pk])]  # later: to confirm
     for station_id in sorted({c.station_id or 0 for c in to_release}):
         group = [c for c in to_release if (c.station_id or 0) == station_id]
         services.cases_transition_bulk(
@@ -285,11 +289,14 @@ def build(ctx: DemoContext) -> None:
 
     # Most alerts were dealt with the same day; the latest few still await the station.
     for alert in sorted(alerts, key=lambda a: a.raised_at)[:-6]:
+        resolved_at = alert.raised_at + datetime.timedelta(minutes=rng.randint(20, 90))
+        if not ctx.happened(resolved_at):
+            continue
         services.alert_resolve(
             alert=alert,
             by=station_user.get(alert.case.station_id) or ctx.data.get("commander"),  # type: ignore[arg-type]
             resolution=_RESOLUTION[alert.kind],
-            at=alert.raised_at + datetime.timedelta(minutes=rng.randint(20, 90)),
+            at=resolved_at,
         )
     ctx.data["quarantine_cases"] = len(cases)
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors, page_slice
 from fangkong.core.bounds import Id, Limit, Offset
@@ -73,7 +74,7 @@ def _require(request: HttpRequest) -> None:
     summary="上传返乡人员名单（multipart：file，可选 all_or_nothing、dry_run），返回导入编号",
 )
 def create_import(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     file: File[UploadedFile],
     all_or_nothing: Form[bool] = False,
     dry_run: Form[bool] = False,
@@ -84,7 +85,7 @@ def create_import(
         li = imports.list_import_start(
             upload=file,
             name=file.name or "list",
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
         )

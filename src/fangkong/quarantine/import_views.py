@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import clock
 from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
@@ -43,7 +44,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(PERM)
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -51,7 +52,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             li = imports.list_import_start(
                 upload=upload,
                 name=upload.name,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
             )
@@ -100,14 +101,14 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(PERM, "people.reveal")
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The original rows with the result and the problems of each, as .xlsx: the list's own
     full ID numbers, phones and addresses, so only for users who may reveal them, and
     audited as a reveal with its row count."""
     li = selectors.import_get(user=request.user, pk=pk)
     stamp = clock.now().strftime("%Y%m%d%H%M")
     return audited_xlsx(  # type: ignore[return-value]
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filename=f"导入报告-{li.pk}-{stamp}.xlsx",
         sheets=[selectors.import_report_sheet(li)],
         revealed=True,
@@ -119,7 +120,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(PERM)
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     li = selectors.import_get(user=request.user, pk=pk)
     if li.status != ListImport.Status.MAPPING:
         return redirect("import_detail", pk=li.pk)
@@ -129,7 +130,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             imports.list_import_set_mapping(
                 list_import=li,
                 mapping=form.mapping(),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ValidationError as exc:
             for msg in exc.messages:
@@ -156,11 +157,11 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(PERM)
-def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def duplicate_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     dup = selectors.duplicate_get_to_decide(user=request.user, pk=pk)
     same = request.POST.get("decision") == "same"
     try:
-        imports.duplicate_decide(duplicate=dup, same=same, by=request.user)  # type: ignore[arg-type]
+        imports.duplicate_decide(duplicate=dup, same=same, by=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -186,7 +187,7 @@ def unrouted_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(PERM)
-def case_route(request: HttpRequest, pk: int) -> HttpResponse:
+def case_route(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         case = selectors.unrouted_cases(user=request.user).get(pk=pk)
     except (QuarantineCase.DoesNotExist, ValueError):
@@ -203,7 +204,7 @@ def case_route(request: HttpRequest, pk: int) -> HttpResponse:
                 case=case,
                 township=form.cleaned_data["township"],
                 village=form.cleaned_data["village"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

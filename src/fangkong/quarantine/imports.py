@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_tasks import task
 
 from fangkong.accounts.audit import audit_record, id_runs
 from fangkong.core import bounds, clock
@@ -728,7 +729,7 @@ class Importer:
         self.labels = field_labels()
         self.dates: dict[Any, datetime.date | str | YearlessDate] = {}
         self._year: tuple[int, bool] | None = None
-        self.now = timezone.now()
+        self.now = clock.now()
         self.today = timezone.localdate(self.now)
         self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
         # Jurisdiction of writes (people/ownership.py): a list imported by a station does
@@ -1323,7 +1324,7 @@ def list_import_run(
     if li.status not in (ListImport.Status.QUEUED, ListImport.Status.RUNNING):
         return li
     li.status = ListImport.Status.RUNNING
-    li.started_at = timezone.now()
+    li.started_at = clock.now()
     li.save(update_fields=["status", "started_at"])
 
     def report(done: int, total: int) -> None:
@@ -1347,7 +1348,7 @@ def list_import_run(
                     "有%(n)d行存在问题，按“全部无误才入库”的要求，本次未导入任何数据"
                 ) % {"n": check.problems}
                 li.done_rows = li.total_rows = check.counts["rows"]
-                li.finished_at = timezone.now()
+                li.finished_at = clock.now()
                 li.save()
                 return li
             li.entries.all().delete()
@@ -1361,7 +1362,7 @@ def list_import_run(
             _("导入中断（%(err)s）：已处理的行已保存，重新导入同一文件可继续，已导入的行不会重复")
             % {"err": type(exc).__name__}
         )[:500]
-        li.finished_at = timezone.now()
+        li.finished_at = clock.now()
         li.save()
         raise
     else:
@@ -1371,7 +1372,7 @@ def list_import_run(
         if li.dry_run:
             notes.append(_("仅校验，未导入任何数据"))
         li.message = "；".join(notes + outcome.notes)[:500]
-    li.finished_at = timezone.now()
+    li.finished_at = clock.now()
     if li.status == ListImport.Status.DONE:
         li.done_rows = li.total_rows = li.counts.get("rows", 0)
     li.save()
@@ -1379,9 +1380,16 @@ def list_import_run(
     return li
 
 
-def list_import_enqueue(*, list_import: ListImport) -> None:
-    from fangkong.quarantine.tasks import run_list_import
+@task()
+def run_list_import(list_import_id: int) -> dict[str, int]:
+    """Import a pushed list in the background (django-tasks; `fangkong serve` runs the
+    worker); progress is kept on the ListImport row, so the page that started it may be
+    closed. Defined here, beside what it runs: quarantine/tasks.py lists it."""
+    li = list_import_run(list_import_id=list_import_id)
+    return dict(li.counts)
 
+
+def list_import_enqueue(*, list_import: ListImport) -> None:
     run_list_import.enqueue(list_import.pk)
 
 
@@ -1456,7 +1464,7 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     locked.status = (
         PossibleDuplicate.Status.CONFIRMED if same else PossibleDuplicate.Status.REJECTED
     )
-    locked.decided_at = timezone.now()
+    locked.decided_at = clock.now()
     locked.decided_by = by
     locked.save()
     ListEntry.objects.filter(pk=locked.entry_id).update(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
+from fangkong.core.fields import UpdatedAtField
 from fangkong.core.rollups import NEVER, NEVER_BEFORE, Key, Rollup
 
 
@@ -141,7 +142,9 @@ class QuarantineCase(models.Model):
         blank=True,
         help_text=_("导入或登记时未能校验的字段，由派出所核实"),
     )
-    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("建档时间"), default=clock.now, editable=False, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("建档人"),
@@ -150,7 +153,9 @@ class QuarantineCase(models.Model):
         blank=True,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = UpdatedAtField(
+        _("更新时间"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     jurisdiction = Jurisdiction(unit="station", township="township", own="team_members__user")
@@ -388,7 +393,7 @@ class FollowUp(models.Model):
         null=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("录入时间"), default=clock.now, editable=False)
     # What the sender said, as keyed digests (core/idempotency.py); empty: not compared.
     request_digest = models.JSONField(_("提交内容摘要"), null=True, blank=True, editable=False)
 
@@ -504,7 +509,9 @@ class ListImport(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("上传时间"), default=clock.now, editable=False, db_index=True
+    )
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fangkong.core.demo import SHANGHAI, mobile, person_name
+from fangkong.core.clock import SHANGHAI
+from fangkong.core.demo import mobile, person_name
 from fangkong.core.regions import region_name
 from fangkong.core.scale import ScaleContext
 from fangkong.org.models import Township

@@ -28,7 +28,7 @@ from fangkong.accounts.audit import (
     snapshot,
 )
 from fangkong.accounts.audit import _plain as plain_value
-from fangkong.core import idempotency
+from fangkong.core import clock, idempotency
 from fangkong.core.bulk import insert_values
 from fangkong.core.conflicts import stale_error
 from fangkong.core.moments import is_future
@@ -111,7 +111,7 @@ def cases_refer(
     cases (and the count rows their triggers add to) by township, then person — so two
     cars referring the same people in other orders wait for each other instead of
     deadlocking on PostgreSQL (seen under 8 concurrent registrations)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     people = {r.person.pk for r in referrals}
     open_cases = {
         c.person_id: c
@@ -341,7 +341,7 @@ def case_transition(
     expected_version: int | None = None,
 ) -> QuarantineCase:
     """Move a case to another status, by a named user with a reason."""
-    at = at or timezone.now()
+    at = at or clock.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise stale_error()
@@ -376,7 +376,7 @@ def case_release(
 ) -> QuarantineCase:
     """Confirm the end of a quarantine. On or after day 15 (start + QUARANTINE_DAYS) the
     reason may be left to the default; an early end needs a reason of its own."""
-    at = at or timezone.now()
+    at = at or clock.now()
     reason = (reason or "").strip()
     day = timezone.localdate(at, SHANGHAI)
     early = case.planned_end is None or day < case.planned_end
@@ -430,7 +430,7 @@ def case_verify(
     """Record a station's verification of a 待核查 case and move it on: at home → 已核查 →
     隔离中 (from the arrival date unless another start is given); otherwise straight to
     不在本县 / 查无此人 / 已送医 / 已劝返."""
-    at = at or timezone.now()
+    at = at or clock.now()
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise stale_error()
@@ -571,7 +571,7 @@ def team_assign(
     if changed:
         case.version = locked.version + 1
         QuarantineCase.objects.filter(pk=case.pk).update(
-            version=case.version, updated_at=timezone.now()
+            version=case.version, updated_at=clock.now()
         )
         audit_record(actor=by, action="update", obj=locked, changes={"team": changed})
     return out
@@ -711,7 +711,7 @@ def followup_record(
         existing = FollowUp.objects.filter(client_id=cid).first()
         if existing is not None:
             return _same_client(existing, data), False
-    followup, alerts = _followup_build(data, by=by, now=timezone.now())
+    followup, alerts = _followup_build(data, by=by, now=clock.now())
     followup.request_digest = followup_digest(data)
     audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
@@ -783,7 +783,7 @@ def followups_record_bulk(
     """Record many follow-ups at once (the demo, a device's backlog), with the same rules
     and alerts as followup_record and one audit entry each. All or nothing: a bad entry
     raises ValidationError naming its position."""
-    now = now or timezone.now()
+    now = now or clock.now()
     followups: list[FollowUp] = []
     alerts: list[Alert] = []
     for index, data in enumerate(entries):
@@ -820,7 +820,7 @@ def _followups_insert(followups: list[FollowUp]) -> None:
     if not followups:
         return
     ops = connection.ops
-    recorded = ops.adapt_datetimefield_value(timezone.now())
+    recorded = ops.adapt_datetimefield_value(clock.now())
     native_uuid = connection.features.has_native_uuid_field
     columns = ["case_id", "client_id", "visited_at", "day", "slot", "temperature", "symptoms"]
     columns += ["at_home", "note", "by_id", "recorded_at"]
@@ -862,7 +862,7 @@ def alert_resolve(
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.resolved_at is not None:
         raise ValidationError(_("该预警已由他人处置"), code="conflict")
-    locked.resolved_at = at or timezone.now()
+    locked.resolved_at = at or clock.now()
     locked.resolved_by = by
     locked.resolution = resolution[:200]
     locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
@@ -923,7 +923,7 @@ def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     """bulk_update without its CASE expressions: one executemany of plain UPDATEs."""
     if not objs:
         return
-    now = timezone.now()
+    now = clock.now()
     for obj in objs:
         obj.updated_at = now
     fields = [QuarantineCase._meta.get_field(n) for n in sorted({*names, "updated_at"})]

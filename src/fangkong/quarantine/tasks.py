@@ -1,15 +1,11 @@
-"""Background work of the quarantine app (django-tasks; `fangkong serve` runs the worker)."""
+"""Background work of the quarantine app (django-tasks; `fangkong serve` runs the worker).
+
+Each task lives beside the work it runs; this module names them all, at the path queued
+tasks were stored under.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from fangkong.quarantine.imports import run_list_import
 
-
-@task()
-def run_list_import(list_import_id: int) -> dict[str, int]:
-    """Import a pushed list; progress is kept on the ListImport row, so the page that
-    started it may be closed."""
-    from fangkong.quarantine.imports import list_import_run
-
-    li = list_import_run(list_import_id=list_import_id)
-    return dict(li.counts)
+__all__ = ["run_list_import"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.bounds import day_param
 from fangkong.core.conflicts import is_conflict
@@ -73,7 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("quarantine.view")
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: AuthedHttpRequest) -> HttpResponse:
     """隔离管控台账: the rows of the filtered list, masked; with full values (`full=1`) only
     for users who may reveal them, audited as a reveal with its row count."""
     reveal = request.GET.get("full") == "1"
@@ -83,7 +84,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     now = schedule.work_now()
     qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
     return audited_xlsx(  # type: ignore[return-value]
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filename=f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
         sheets=[export_sheet(qs, reveal=reveal, day=now.date())],
         revealed=reveal,
@@ -119,7 +120,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm("quarantine.verify")
-def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST, case=case)
     if request.POST.get("version") != str(case.version):
@@ -131,7 +132,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
             services.case_transition(
                 case=case,
                 to=form.cleaned_data["to"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
@@ -159,14 +160,14 @@ def _refuse_stale(request: HttpRequest, form: CaseForm, pk: int) -> None:
 
 @require_POST
 @require_perm("quarantine.release")
-def case_release(request: HttpRequest, pk: int) -> HttpResponse:
+def case_release(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = ReleaseForm(request.POST, case=case)
     if form.is_valid():
         try:
             services.case_release(
                 case=case,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
                 at=schedule.work_now(),
                 expected_version=form.cleaned_data["version"],
@@ -188,7 +189,7 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm("quarantine.release")
-def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
+def case_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     if case.status != CaseStatus.RELEASED:
         messages.error(request, _("尚未解除隔离，不能出具解除居家隔离告知书"))
@@ -197,7 +198,7 @@ def case_notice(request: HttpRequest, pk: int) -> HttpResponse:
     release_notice(case, buffer)
     buffer.seek(0)
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="export",
         obj=case,
         changes={"document": "解除居家隔离告知书", "rows": 1},
@@ -238,11 +239,11 @@ def verify_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("quarantine.verify")
-def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def case_verify(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = VerifyForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         d = form.cleaned_data
         try:
             if case.status == CaseStatus.PENDING:
@@ -312,7 +313,7 @@ def today_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("quarantine.followup")
-def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     day, now = _day_param(request)
     form = FollowUpForm(request.POST or None, visited_at=now)
@@ -322,7 +323,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             followup, _created = services.followup_record(
                 case=case,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 temperature=d["temperature"],
                 symptoms=d["symptoms"],
                 at_home=d["at_home"],
@@ -381,14 +382,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm("quarantine.verify")
-def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_resolve(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     alert = selectors.alert_get(user=request.user, pk=pk)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
             services.alert_resolve(
                 alert=alert,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 resolution=form.cleaned_data["resolution"],
             )
         except ValidationError as exc:

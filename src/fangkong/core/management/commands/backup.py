@@ -5,8 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.core.backup import backup_to, database_checksums, is_sqlite
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--checksums", action="store_true", help="同时打印各表行数和校验值")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.system_now().strftime("%Y%m%d-%H%M%S")
         suffix = "sqlite3" if is_sqlite() else "dump"
         path = Path(
             options["output"] or settings.VAR_DIR / "backups" / f"fangkong-{stamp}.{suffix}"
