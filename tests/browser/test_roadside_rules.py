@@ -71,6 +71,13 @@ def sample_passages(n: int = 160) -> list[dict[str, Any]]:
                 }
             )
         out.append({"plate": rng.choice(PLATES), "vehicle_type": "car", "occupants": occupants})
+    # More people than the vehicle type holds (models.VEHICLE_SEATS): refused on both.
+    riders = [
+        {**out[0]["occupants"][0], "name": "赵敏", "temperature": "36.5", "symptoms": [],
+         "id_number": make_id_number("370921", datetime.date(1990, 1, 1), k, "M")}
+        for k in range(4)
+    ]  # fmt: skip
+    out.append({"plate": "鲁J12345", "vehicle_type": "motorcycle", "occupants": riders})
     return out
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fangkong.checkpoints.models import Decision
+from fangkong.checkpoints.models import VEHICLE_SEATS, Decision, VehicleType
 from fangkong.checkpoints.rules import FLAG_LABELS, REASONS
 from fangkong.checkpoints.services import MESSAGES
 from fangkong.core.plates import PLATE_CITY_CODES, PROVINCE_CODES, SEPARATORS
@@ -51,4 +51,7 @@ def device_rules() -> dict[str, Any]:
             "name_required": _("姓名不能为空"),
         },
         "decisions": [[value, str(label)] for value, label in Decision.choices],
+        # How many one registration of each vehicle type may hold (models.VEHICLE_SEATS).
+        "seats": dict(VEHICLE_SEATS),
+        "vehicle_types": {value: str(label) for value, label in VehicleType.choices},
     }

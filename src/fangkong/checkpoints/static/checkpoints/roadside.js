@@ -193,6 +193,9 @@
     var ctx = { day: options.day || todayIn(rules.timezone), plate: plateOf(passage.plate, rules, t) };
     var occupants = passage.occupants || [];
     if (!occupants.length) errors.occupants = [m.no_occupants];
+    else if (rules.seats && occupants.length > (rules.seats[passage.vehicle_type] || Infinity)) {
+      errors.occupants = [format(m.too_many, { type: (rules.vehicle_types || {})[passage.vehicle_type] || "", n: rules.seats[passage.vehicle_type] })];
+    }
     occupants.forEach(function (occ, i) {
       var who = format(m.who, { n: i + 1 }), prefix = "occupants." + i + ".";
       var nameMissing = !normalizeText(occ.name);
