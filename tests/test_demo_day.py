@@ -13,6 +13,7 @@ from django.db import models
 from fangkong.core import clock
 from fangkong.core.demo import build_demo
 from fangkong.core.reference import load_reference_data
+from fangkong.core.rollups import NEVER
 
 DEMO_DAY = datetime.date(2020, 2, 3)
 
@@ -45,6 +46,8 @@ def _later_than_now() -> list[str]:
             else:
                 continue
             late = model._default_manager.filter(**{f"{f.name}__gt": limit})
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+                late = late.exclude(**{f.name: NEVER})  # a count row's "no date" sentinel
             if n := late.count():
                 first = late.order_by(f.name).values_list(f.name, flat=True).first()
                 found.append(f"{model._meta.label}.{f.name}: {n} (first {first})")

@@ -48,7 +48,11 @@ PERSONAL_WORDS = (
     "车牌",
 )
 # An account has its holder's name; nothing else personal is shown, not even on accounts.
-ALLOWED = {"accounts.user": {"display_name"}}
+# A designated hospital's address and switchboard are published, not a person's data.
+ALLOWED = {
+    "accounts.user": {"display_name"},
+    "medical.medicalinstitution": {"address", "phone"},
+}
 
 
 def _is_personal(field: Any) -> bool:

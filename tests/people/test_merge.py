@@ -32,6 +32,9 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_LINKS = {
     "checkpoints.occupant.person",
+    "medical.contactlink.contact",
+    "medical.contactlink.source",
+    "medical.handoff.person",
     "people.transferrequest.person",
     "quarantine.listentry.person",
     "quarantine.possibleduplicate.person",

@@ -46,6 +46,7 @@ def build(ctx: DemoContext) -> None:
         by=None,
         check_password=False,
         display_name="县人民医院发热门诊",
+        kind=User.Kind.DOCTOR,
     )
     hospital.staff.add(staff)
     ctx.logins.append(("yiliao", str(Role.MEDICAL.label), COUNTY_HOSPITAL))
