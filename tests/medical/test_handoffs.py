@@ -187,3 +187,13 @@ def test_documents_at_the_start_of_quarantine(county: County) -> None:
     assert w.client("followup").get(f"/cases/{case.pk}/home-notice.docx").status_code in (403, 404)
     at = datetime.datetime.combine(TODAY, datetime.time(8), SHANGHAI)
     assert at  # the clock of the fixture
+
+
+def test_the_hand_off_page_opened_without_a_person_leads_to_the_list(county: County) -> None:
+    client = county.world.client("station_a")
+    response = client.get("/medical/new/", follow=True)
+    assert response.redirect_chain == [("/medical/", 302)]
+    assert "请从待移交列表、预警或隔离对象页面选择要移交的人员" in response.content.decode()
+    assert not Handoff.objects.exists()
+    # A source out of scope is still not found (another station's case).
+    assert client.get("/medical/new/?case=999999999").status_code == 404

@@ -122,6 +122,11 @@ def _handoff_source(request: HttpRequest) -> dict[str, Any]:
 
 @require_perm("medical.handoff")
 def handoff_create(request: HttpRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    if not any(params.get(k) for k in ("alert", "occupant", "case")):
+        # Opened without saying whom (a bookmark, a typed address): the list to choose from.
+        messages.info(request, _("请从待移交列表、预警或隔离对象页面选择要移交的人员。"))
+        return redirect("handoff_list")
     source = _handoff_source(request)
     case: QuarantineCase = source["case"]
     from fangkong.medical.reference import institution_for
