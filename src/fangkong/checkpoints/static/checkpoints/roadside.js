@@ -239,5 +239,12 @@
              keyArea: keyAreaFor(region, todayIn(rules.timezone), rules) };
   }
 
-  global.FangkongRoadside = { assess: assess, idHint: idHint, inCounty: inCounty, resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); } };
+  // Public: (text, rules[, household]) as the register page calls it (the card's address);
+  // the tables are built here, as for resolvePlace. No household: only the text decides.
+  global.FangkongRoadside = {
+    assess: assess,
+    idHint: idHint,
+    inCounty: function (text, rules, household) { return inCounty(text, household || "", rules, tables(rules)); },
+    resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); },
+  };
 })(window);
