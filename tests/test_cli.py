@@ -40,7 +40,7 @@ def test_init_is_idempotent_on_a_fresh_sqlite_file(tmp_path: Path) -> None:
     first = subprocess.run(
         [str(FANGKONG), "init", "--no-static"], env=env, capture_output=True, text=True, check=True
     ).stdout
-    assert "新增基础数据 14 条" in first  # the key area and 13 townships
+    assert "新增基础数据 19 条" in first  # the key area, 13 townships, 5 designated hospitals
     again = subprocess.run(
         [str(FANGKONG), "init", "--no-static"], env=env, capture_output=True, text=True, check=True
     ).stdout
