@@ -11,9 +11,11 @@ day is: sign-in lockouts, rate-limit windows, sessions, one-time passwords, toke
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import time
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +25,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Tests move the clock (tests/conftest.py `clock_at`); never set in production.
 _shift = datetime.timedelta(0)
+# The working clock stopped at one moment (`held`): the demo county is built at one instant.
+_held: datetime.datetime | None = None
 
 
 def fixed_today() -> datetime.date | None:
@@ -42,6 +46,8 @@ def system_now() -> datetime.datetime:
 
 def now() -> datetime.datetime:
     """Now, in Asia/Shanghai — on the fixed day when FANGKONG["TODAY"] is set."""
+    if _held is not None:
+        return _held
     current = system_now()
     fixed = fixed_today()
     if fixed is not None:
@@ -51,6 +57,25 @@ def now() -> datetime.datetime:
 
 def today() -> datetime.date:
     return now().date()
+
+
+@contextlib.contextmanager
+def held(moment: datetime.datetime) -> Iterator[datetime.datetime]:
+    """The working clock (now, today) reads `moment` until the block ends; system_now runs on.
+
+    On a fixed day the clock's time of day wraps from 23:59 back to 00:00 of the same day:
+    what takes minutes, begun just before midnight, would otherwise see its own earlier
+    records lie in the future.
+    """
+    global _held
+    before = _held
+    _held = moment.astimezone(SHANGHAI)
+    _today_in_minute.cache_clear()
+    try:
+        yield _held
+    finally:
+        _held = before
+        _today_in_minute.cache_clear()
 
 
 def local(moment: datetime.datetime) -> datetime.datetime:

@@ -54,13 +54,16 @@ class DemoContext:
 
 def build_demo(*, seed: int = 2020, log: Callable[[str], None] = print) -> DemoContext:
     ctx = DemoContext(rng=random.Random(seed), log=log)
-    for config, module in app_modules("demo"):
-        build = getattr(module, "build", None)
-        if build is None:
-            continue
-        began = time.monotonic()
-        build(ctx)
-        log(f"  {config.verbose_name}: {time.monotonic() - began:.1f}s")
+    # Built at one instant, its now: a build begun at 23:59 on a fixed day (FANGKONG["TODAY"])
+    # would otherwise see the clock wrap to 00:00 of that day and its records lie ahead.
+    with clock.held(ctx.now):
+        for config, module in app_modules("demo"):
+            build = getattr(module, "build", None)
+            if build is None:
+                continue
+            began = time.monotonic()
+            build(ctx)
+            log(f"  {config.verbose_name}: {time.monotonic() - began:.1f}s")
     return ctx
 
 
