@@ -61,7 +61,7 @@ def test_a_returnee_from_checkpoint_to_confirmed_and_her_co_travellers_referred(
     page.get_by_role("button", name="添加乘车人").click()
     fill(page, 2, "陈刚", OTHER, "36.5", "济南", "泗店镇")
     page.get_by_role("button", name="检查预警").click()
-    page.get_by_role("button", name="确认登记").click()
+    page.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_test_id("result-0")).to_contain_text("已移交隔离管控")
     case = QuarantineCase.objects.get(person__name="赵敏")
 
