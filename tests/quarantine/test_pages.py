@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -172,7 +173,8 @@ def test_transition_without_reason_is_refused(world: World, cases: Cases) -> Non
 
 
 @override_settings()
-def test_today_list_and_recording_a_visit(world: World, cases: Cases) -> None:
+def test_today_list_and_recording_a_visit(world: World, cases: Cases, clock_at: Any) -> None:
+    clock_at("10:00")  # the visits below are at 09:30 on the working day
     with override_settings(FANGKONG=_fk(**TODAY)):
         client = world.client("followup")
         home = client.get("/").content.decode()
@@ -206,9 +208,12 @@ def test_today_list_and_recording_a_visit(world: World, cases: Cases) -> None:
         assert FollowUp.objects.filter(case=cases.a).count() == 1
 
 
-def test_a_visit_sent_again_with_other_content_is_refused(world: World, cases: Cases) -> None:
+def test_a_visit_sent_again_with_other_content_is_refused(
+    world: World, cases: Cases, clock_at: Any
+) -> None:
     """Issue 14, finding 8, on the page: the form says what differs and, sent again after
     that, stores a new visit under a new client_id."""
+    clock_at("10:00")  # the visits below are at 09:30 on the working day
     with override_settings(FANGKONG=_fk(**TODAY)):
         client = world.client("followup")
         url = f"/cases/{cases.a.pk}/followup/"
