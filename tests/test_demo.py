@@ -100,7 +100,12 @@ def test_demo_is_deterministic(demo_county, db, tmp_path, capsys) -> None:  # ty
         FANGKONG_TODAY="2020-02-03",
     )
     subprocess.run(
-        [fangkong, "demo", "--no-serve", "--seed", "2020"], env=env, check=True, capture_output=True
+        # Built at the same moment of the day as the session's county (the suite's --clock):
+        # what the county holds depends on how much of its day has passed.
+        [fangkong, "demo", "--no-serve", "--seed", "2020", "--at", f"{demo_county.now:%H:%M}"],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     out = subprocess.run(
         [fangkong, "shell", "-c", FINGERPRINT], env=env, check=True, capture_output=True, text=True

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import argparse
+import contextlib
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +12,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from fangkong.accounts.mfa import secret_groups
+from fangkong.core import clock
 from fangkong.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
 from fangkong.core.reference import load_reference_data
 from fangkong.core.scale import SCALES, SIZES, build_scale, last_day
+
+
+def _time_of_day(value: str) -> datetime.time:
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--at {value!r}：须为时:分，如 09:30") from None
 
 
 class Command(BaseCommand):
@@ -37,6 +48,13 @@ class Command(BaseCommand):
             ("passages", "通行记录数（覆盖规模默认值）"),
         ):
             parser.add_argument(f"--{name}", type=int, default=None, help=help_text)
+        parser.add_argument(
+            "--at",
+            type=_time_of_day,
+            default=None,
+            metavar="HH:MM",
+            help="演示县建成于当天的这一时刻（默认：现在）；同一种子、同一时刻建成的演示县相同",
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
 
@@ -47,14 +65,21 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("正在建立演示县 Building the demo county …")
         scale = options["scale"]
-        ctx = build_scale(
-            scale,
-            seed=options["seed"],
-            log=self.stdout.write,
-            persons=options["persons"],
-            cases=options["cases"],
-            passages=options["passages"],
-        ).demo
+        at = options["at"]
+        # --at: the county is what has happened by that moment of its day (else by now).
+        with (
+            contextlib.nullcontext()
+            if at is None
+            else clock.held(datetime.datetime.combine(clock.today(), at, clock.SHANGHAI))
+        ):
+            ctx = build_scale(
+                scale,
+                seed=options["seed"],
+                log=self.stdout.write,
+                persons=options["persons"],
+                cases=options["cases"],
+                passages=options["passages"],
+            ).demo
         self.stdout.write(
             self.style.SUCCESS(f"演示县已建成。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
