@@ -35,6 +35,10 @@ PUBLIC = {
     "public_check_id",
     "checkpoint_check_id",
 }
+# For machines, not people: the load balancer's health check (200 or 503, nothing personal)
+# and the monitoring scrape (404 unless from an allowed address or with the token).
+# tests/core/test_health_metrics.py tests both.
+MACHINES = {"healthz", "metrics"}
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = {"home", "logout", "password_change"}
 # The second sign-in step and each user's own two-factor settings (tests/accounts/test_mfa.py).
@@ -111,7 +115,7 @@ def test_every_page_declares_who_may_open_it() -> None:
     undeclared = [
         name
         for name, _url, perms in ROUTES
-        if perms is None and name not in PUBLIC | SIGNED_IN | OBJECT_LEVEL
+        if perms is None and name not in PUBLIC | SIGNED_IN | OBJECT_LEVEL | MACHINES
     ]
     assert undeclared == [], f"views without require_perm and not on a list: {undeclared}"
 
@@ -121,7 +125,9 @@ def test_anonymous_is_sent_to_sign_in(
     db: None, name: str, url: str, perms: frozenset[str] | None
 ) -> None:
     response = fetch(Client(), url)
-    if name in PUBLIC:
+    if name in MACHINES:
+        assert response.status_code in (200, 404, 503)
+    elif name in PUBLIC:
         assert response.status_code in (200, 302, 404, 405)
     else:
         assert response.status_code == 302 and "/login/" in response["Location"], (
@@ -139,7 +145,7 @@ def test_every_role_gets_exactly_what_the_table_allows(world: World) -> None:
         client = signed_in(by_role[role])
         allowed = role_perms(role)
         for name, url, perms in ROUTES:
-            if name in PUBLIC or name == "logout":  # logging out would end the walk
+            if name in PUBLIC | MACHINES or name == "logout":  # logout would end the walk
                 continue
             if name in with_ids:  # real ids, in and out of scope: tests/test_route_matrix.py
                 continue

@@ -152,11 +152,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it times every request and labels it with its route (core/metrics.py).
+    "fangkong.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Read pages to the streaming replica, a user's own writes back from the primary.
+    "fangkong.core.replica.ReplicaReadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -219,6 +223,39 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+
+
+def _replica() -> dict[str, Any] | None:
+    """The streaming replica (a hot standby of the primary) the read pages read from
+    (core/replica.py); None when FANGKONG_DATABASE_REPLICA_URL is unset."""
+    url = envstr("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    db: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 60))
+    )
+    db.setdefault("OPTIONS", {})
+    db["OPTIONS"].setdefault("application_name", "fangkong")
+    # A standby that went away must not take a request down with it: fail fast, and the
+    # router reads the primary until it is back.
+    db["OPTIONS"].setdefault("connect_timeout", 3)
+    db["CONN_HEALTH_CHECKS"] = True
+    # Tests never create a second database: the replica is the primary's test database.
+    db["TEST"] = {"MIRROR": "default"}
+    return db
+
+
+_REPLICA = _replica()
+if _REPLICA is not None:
+    DATABASES["replica"] = _REPLICA
+# The read pages read the replica (core/replica.py) when there is one.
+FANGKONG_READ_REPLICA = _REPLICA is not None
+DATABASE_ROUTERS = ["fangkong.core.replica.ReplicaRouter"]
+# A browser that wrote reads the primary this many seconds more (longer than the lag).
+FANGKONG_REPLICA_STICKY_SECONDS = max(1, envint("REPLICA_STICKY_SECONDS", 10))
+# Further behind than this, or unreachable, the replica is not read (checked every 5 s).
+FANGKONG_REPLICA_MAX_LAG_SECONDS = max(1, envint("REPLICA_MAX_LAG_SECONDS", 30))
+FANGKONG_REPLICA_CHECK_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -359,3 +396,12 @@ FANGKONG_FATIGUE_DAYS = envint("FATIGUE_DAYS", 5)
 FANGKONG_FATIGUE_HOURS = envint("FATIGUE_HOURS", 16)
 # bench/: a constant-JSON view and a one-row insert view, only when FANGKONG_BENCH=1.
 FANGKONG_BENCH = envbool("BENCH", False)
+
+# /healthz (core/health.py): the least free space under var/ (MB), and whether this
+# instance runs a task worker (`fangkong serve --no-worker` sets it false).
+FANGKONG_HEALTH_DISK_MIN_MB = envint("HEALTH_DISK_MIN_MB", 1024)
+FANGKONG_HEALTH_WORKER = envbool("HEALTH_WORKER", True)
+# /metrics (core/metrics.py): the addresses (or networks) that may read it — the
+# monitoring server's — and a token for a scraper elsewhere. Everyone else gets a 404.
+FANGKONG_METRICS_ALLOW = envnetworks("METRICS_ALLOW") or ["127.0.0.1", "::1"]
+FANGKONG_METRICS_TOKEN = envstr("METRICS_TOKEN")

@@ -8,7 +8,7 @@ from fangkong.accounts import mfa_views
 from fangkong.accounts import views as account_views
 from fangkong.api import api, api_docs
 from fangkong.checkpoints.urls import public_urlpatterns as checkpoint_public_urls
-from fangkong.core import offline
+from fangkong.core import health, metrics, offline
 from fangkong.outreach.urls import notice_urlpatterns
 
 admin.site.site_header = _("疫情防控指挥平台 · 后台管理")
@@ -49,6 +49,9 @@ urlpatterns = [
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     *checkpoint_public_urls,
     path("admin/", admin.site.urls),
+    # For the load balancer and the monitoring server (docs/deployment.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("api/v1/docs", api_docs, name="api_docs"),
     path("api/v1/", api.urls),
 ]

@@ -1,12 +1,75 @@
+"""`fangkong serve`: gunicorn and the task worker of one instance.
+
+Everything an instance keeps on disk while it runs lives under its own
+$FANGKONG_VAR_DIR/run: gunicorn's control socket (gunicorn's default is one per user,
+~/.gunicorn/gunicorn.ctl or $XDG_RUNTIME_DIR/gunicorn.ctl, which a second instance of the
+same user would take over), its pid file, and the per-worker files /metrics sums
+(PROMETHEUS_MULTIPROC_DIR). Two instances with two var dirs share nothing.
+"""
+
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def instance_files(var_dir: Path) -> dict[str, Path]:
+    """The files and folders of the instance whose var dir is `var_dir`."""
+    run = var_dir / "run"
+    return {
+        "control_socket": run / "gunicorn.ctl",
+        "pid": run / "gunicorn.pid",
+        "metrics": run / "metrics",
+    }
+
+
+def prepare_instance(var_dir: Path) -> dict[str, Path]:
+    """Create the instance's run folder and empty its metrics folder (counters start again
+    with the process, as Prometheus expects of a restart)."""
+    files = instance_files(var_dir)
+    files["metrics"].parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(files["metrics"], ignore_errors=True)
+    files["metrics"].mkdir(mode=0o700)
+    return files
+
+
+def gunicorn_command(
+    *, files: dict[str, Path], host: str, port: int, workers: int, threads: int
+) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "fangkong.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "20",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+        "--control-socket",
+        str(files["control_socket"]),
+        "--pid",
+        str(files["pid"]),
+    ]
 
 
 class Command(BaseCommand):
@@ -22,29 +85,21 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fangkong.settings"}
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "fangkong.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["workers"]),
-            "--threads",
-            str(options["threads"]),
-            "--worker-class",
-            "gthread",
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "20",
-            "--access-logfile",
-            "-",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
-        ]
+        files = prepare_instance(Path(settings.VAR_DIR))
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+            "PROMETHEUS_MULTIPROC_DIR": str(files["metrics"]),
+        }
+        if options["no_worker"]:
+            env["FANGKONG_HEALTH_WORKER"] = "false"  # /healthz: no worker to look for here
+        web = gunicorn_command(
+            files=files,
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+        )
         procs = [subprocess.Popen(web, env=env)]
         if not options["no_worker"]:
             worker = [sys.executable, "-m", "fangkong.cli", "db_worker", "--interval", "1"]
