@@ -327,7 +327,7 @@ def main() -> None:
             print(f"     the replica's own figure then: {replica_lag():.1f} s behind")
             settings.FANGKONG_REPLICA_MAX_LAG_SECONDS = max(0.5, args.delay / 4)
             # Writes keep coming (the lag the standby reports is the age of what it replayed).
-            noticed(setup, "(a write to make the standby fall behind)", 3)
+            noticed(setup, "standby still held behind, a second time", 3)
             replica_usable.forget()
             noticed(
                 setup,
