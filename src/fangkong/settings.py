@@ -314,6 +314,8 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_SSL_REDIRECT = envbool("SSL_REDIRECT", False)
+# The balancer's health check and the monitoring scrape talk to gunicorn's port directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # An intranet host can never be on the browsers' public HSTS preload list.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if HTTPS:

@@ -186,3 +186,12 @@ def test_metrics_through_nginx_goes_by_the_client_not_the_proxy(
     # A browser on the network reaching /metrics through nginx on this host.
     via_nginx = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.2.3")
     assert via_nginx.get("/metrics").status_code == 404
+
+
+def test_the_balancer_and_the_scraper_are_not_sent_to_https(worker: int, settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.FANGKONG_HEALTH_DISK_MIN_MB = 1
+    client = Client()
+    assert client.get("/login/").status_code == 301  # people are
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/metrics").status_code == 200
