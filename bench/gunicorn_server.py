@@ -56,7 +56,10 @@ def gunicorn(env: dict[str, str], *options: str, wait: int = 200) -> Iterator[Se
     port = free_port()
     process = subprocess.Popen(
         [BIN / "gunicorn", "fangkong.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", *options],
+         "--log-level", "warning",
+         # Not gunicorn's one control socket per user (~/.gunicorn/gunicorn.ctl): several
+         # benchmarks and engineers run gunicorns side by side on one machine.
+         "--no-control-socket", *options],
         env=env,
     )  # fmt: skip
     try:

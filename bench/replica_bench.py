@@ -288,6 +288,49 @@ def noticed(setup: Setup, label: str, serial: int) -> None:
     )
 
 
+def held_behind(delay: float, primary: int) -> None:
+    """/healthz and /metrics of a real gunicorn on this primary and standby, the standby
+    still held behind: what the load balancer and the monitoring server see."""
+    import json
+    import urllib.request
+
+    from gunicorn_server import checkout_env, gunicorn  # bench/, this script's folder
+
+    from fangkong.core import clock
+    from fangkong.core.models import RateCounter
+
+    env = checkout_env(FANGKONG_HEALTH_WORKER="false", FANGKONG_HEALTH_DISK_MIN_MB="1")
+    print(f"\n4. A gunicorn on the same databases, the standby {delay:g} s behind")
+    from django.conf import settings
+
+    from fangkong.core.management.commands.serve import prepare_instance
+
+    # As `fangkong serve` runs it: the workers' counters summed from this instance's folder.
+    files = prepare_instance(Path(settings.VAR_DIR))
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(files["metrics"])
+    with gunicorn(env, "--workers", "2") as server:
+        base = f"http://127.0.0.1:{server.port}"
+        for _i in range(4):  # both workers up (Django loads at a worker's first request)
+            urllib.request.urlopen(f"{base}/healthz").close()
+        # A write on the primary that the standby holds back for `delay` seconds.
+        RateCounter.objects.create(
+            key="bench-held", count=1, expires_at=clock.now() + datetime.timedelta(hours=1)
+        )
+        time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/healthz") as response:
+            print(f"   GET /healthz → {response.status} {json.load(response)}")
+        # The standby can only date what it last replayed; the primary times the round trip.
+        on_primary = psql(primary, "SELECT replay_lag FROM pg_stat_replication")
+        print(
+            f"   the primary's pg_stat_replication.replay_lag at that moment: {on_primary or 'none'}"
+        )
+        with urllib.request.urlopen(f"{base}/metrics") as response:
+            lines = response.read().decode().splitlines()
+        shown = [line for line in lines if line.startswith(("fangkong_http_requests_total",
+                 "fangkong_task_queue_depth", "fangkong_registrations_per_minute"))]  # fmt: skip
+        print("   GET /metrics (from 127.0.0.1) →", *shown, sep="\n     ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=200)
@@ -335,6 +378,7 @@ def main() -> None:
                 " (the router leaves a replica that far behind alone)",
                 4,
             )
+            held_behind(args.delay, primary)
             from django.db import connections
 
             connections.close_all()

@@ -145,25 +145,31 @@ replica_usable = _Health()
 class ReplicaRouter:
     """DATABASE_ROUTERS: reads of the marked pages to the replica; all else to the primary."""
 
-    def db_for_read(self, model: type[Any], **hints: Any) -> str:
+    # Without a replica the router has no opinion (None): Django's own choice stands, so a
+    # tool that reads another alias on purpose (bench/samework.py's copies) keeps it.
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+        if not enabled():
+            return None
         state = _current.get()
-        if state is None or not state.allowed or state.wrote or not enabled():
+        if state is None or not state.allowed or state.wrote:
             return PRIMARY
         if connections[PRIMARY].in_atomic_block:
             return PRIMARY
         return REPLICA if replica_usable() else PRIMARY
 
-    def db_for_write(self, model: type[Any], **hints: Any) -> str:
+    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
         state = _current.get()
         if state is not None and model._meta.label_lower not in BOOKKEEPING:
             state.wrote = True
-        return PRIMARY
+        # Even a row read from the replica is saved on the primary.
+        return PRIMARY if enabled() else None
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
         return True  # one database, two copies of it
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
-        return db == PRIMARY
+        return db != REPLICA
 
 
 def _sticky(request: HttpRequest) -> bool:
