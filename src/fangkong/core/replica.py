@@ -87,7 +87,11 @@ def enabled() -> bool:
 def replica_lag() -> float:
     """Seconds the replica is behind the primary (0 when it has replayed all it received,
     or is no standby at all); raises DatabaseError when it cannot be reached. Measured on
-    the replica: the age of the last transaction it replayed, unless nothing waits."""
+    the replica: the age of the last transaction it replayed, unless nothing waits. After a
+    quiet spell that overstates it for the moment the next transaction takes to replay (the
+    standby cannot date what it has not replayed): the router then reads the primary for a
+    few seconds, which is harmless. The primary's pg_stat_replication.replay_lag is exact
+    but needs pg_monitor rights fangkong's role should not have."""
     connection = connections[REPLICA]
     if connection.vendor != "postgresql":
         connection.ensure_connection()
