@@ -195,3 +195,13 @@ def test_the_balancer_and_the_scraper_are_not_sent_to_https(worker: int, setting
     assert client.get("/login/").status_code == 301  # people are
     assert client.get("/healthz").status_code == 200
     assert client.get("/metrics").status_code == 200
+
+
+def test_check_deploy_warns_when_metrics_are_open_to_a_network(settings: Any) -> None:
+    from fangkong.core.checks import metrics_open_wide
+
+    settings.FANGKONG_METRICS_ALLOW = ["127.0.0.1", "10.0.0.5"]
+    assert metrics_open_wide() == []
+    settings.FANGKONG_METRICS_ALLOW = ["10.0.0.5", "0.0.0.0/0"]
+    (warning,) = metrics_open_wide()
+    assert warning.id == "fangkong.W003" and "0.0.0.0/0" in warning.msg

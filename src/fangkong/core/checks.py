@@ -43,3 +43,24 @@ def audit_key_outside_var(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             id="fangkong.W002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def metrics_open_wide(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    # /metrics has no sign-in: its list of addresses is its only lock (core/metrics.py).
+    import ipaddress
+
+    wide = [
+        entry
+        for entry in settings.FANGKONG_METRICS_ALLOW
+        if ipaddress.ip_network(entry, strict=False).num_addresses > 256
+    ]
+    if not wide:
+        return []
+    return [
+        Warning(
+            f"FANGKONG_METRICS_ALLOW lets whole networks read /metrics: {', '.join(wide)}.",
+            hint="List the monitoring server's address only, or use FANGKONG_METRICS_TOKEN.",
+            id="fangkong.W003",
+        )
+    ]
