@@ -53,7 +53,7 @@ from fangkong.core.exports import xlsx_response
 from fangkong.core.figures import SHOWN_ROWS
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
-from fangkong.org.areas import area_name
+from fangkong.org.areas import area_name, is_multi_county
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -105,6 +105,8 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     own = user_area(request.user)
     return {
         "area": stats["area"],
+        # A city or a province names the area whose figures these are, at every level.
+        "show_area": is_multi_county(),
         "areas_table": areas_table(stats),
         # Up one level, when the user may see it (a city user on a county's dashboard).
         "parent_area": (

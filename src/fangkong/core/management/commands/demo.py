@@ -61,7 +61,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] == "city" and settings.FANGKONG["AREA_CODE"] != "3709":
             raise CommandError(
-                "--scale city 建立泰安市（3709）及其6个县：须以 FANGKONG_AREA_CODE=3709 运行。"
+                "--scale city 建立泰安市（3709）及其6个县：须以 FANGKONG_AREA_CODE=3709 运行"
+                "（并宜设 FANGKONG_BUREAU_NAME=泰安市公安局）。"
                 "（A city installation: run with FANGKONG_AREA_CODE=3709.)"
             )
         self._prepare(reset=options["reset"])
