@@ -25,7 +25,7 @@ from fangkong.core import clock
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.reference import load_reference_data
 from fangkong.org import services as org_services
-from fangkong.org.areas import area_unit, child_areas
+from fangkong.org.areas import area_unit, child_areas, county_of
 from fangkong.org.models import Township, Unit
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register
@@ -169,6 +169,18 @@ def test_areas_one_level_down(province: Province) -> None:
     ]
     assert child_areas("370921") == []
     assert area_unit("3709") is not None and area_unit("3709").name == "泰安市公安局"
+
+
+def test_a_pushed_row_goes_to_the_county_of_its_address_else_of_its_id(
+    province: Province,
+) -> None:
+    dongping = province.counties["370923"].township
+    assert county_of(township=dongping, household_region="370921") == "370923"
+    assert county_of(township=None, household_region="370921") == "370921"
+    # 肥城市 has no unit or township here, Wuhan is not in the province: nobody claims it.
+    assert county_of(township=None, household_region="370983") == ""
+    assert county_of(township=None, household_region="420106") == ""
+    assert county_of(township=None, household_region="") == ""
 
 
 def test_a_unit_takes_its_parents_area_and_none_outside_the_installation(

@@ -94,6 +94,18 @@ def child_areas(code: str) -> list[Area]:
     return [Area(c, area_name(c) or c) for c in sorted(codes)]
 
 
+def county_of(*, township: Township | None, household_region: str = "") -> str:
+    """The county a row of a pushed list goes to (issue 18 item 4, for the import to call):
+    its township's county when its address names one, else its ID number's county when
+    that county is one of the installation's; '' when no county claims it (it stays at
+    the city, in a queue of its own)."""
+    if township is not None:
+        return township.code[:6]
+    code = household_region[:6]
+    # known_area: inside the installation, below it, holding units or townships.
+    return code if len(code) == 6 and known_area(code) and code != installation_area() else ""
+
+
 def area_unit(code: str) -> Unit | None:
     """The unit at the head of an area (its bureau: the unit of that area nearest the root),
     what a user "of the area" belongs to; None for the installation's own area when no unit
