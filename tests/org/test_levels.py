@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from docx import Document
 from openpyxl import load_workbook
 
 from fangkong.accounts.jurisdiction import area_scope, scope_for
@@ -313,7 +314,8 @@ def test_a_countys_figures_are_its_own(province: Province) -> None:
     assert _stats(province.client("ningyang"), area="370923").status_code == 403
     assert _stats(province.client("ningyang"), area="3709").status_code == 403
     assert _stats(province.client("ningyang"), area="999999").status_code == 404
-    assert _stats(province.client("ningyang"), area="x" * 300).status_code == 404
+    assert _stats(province.client("ningyang"), area="37092a").status_code == 404
+    assert _stats(province.client("ningyang"), area="x" * 300).status_code == 422
 
 
 def test_a_citys_figures_have_one_row_per_county(province: Province) -> None:
@@ -362,8 +364,15 @@ def test_the_city_report_has_a_line_and_a_sheet_per_county(province: Province) -
     sheet = book[next(n for n in book.sheetnames if n.startswith("各县"))]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert codes == ["370921", "370923"]
-    docx = client.get("/command/report/daily.docx")
+    docx = client.get("/command/report/daily.docx", {"area": "370923"})
     assert docx.status_code == 200
+    text = "".join(p.text for p in Document(io.BytesIO(_body(docx))).paragraphs)
+    assert "疫情防控工作日报（东平县）" in text
+    city = "".join(
+        p.text
+        for p in Document(io.BytesIO(_body(client.get("/command/report/daily.docx")))).paragraphs
+    )
+    assert "疫情防控工作日报（泰安市）" in city and "宁阳县" in city and "东平县" in city
     county = province.client("ningyang").get("/command/report/daily.xlsx")
     assert not any(
         n.startswith("各县") for n in load_workbook(io.BytesIO(_body(county))).sheetnames

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from fangkong.accounts.roles import user_can
 from fangkong.command.daily import area_for, daily_stats
 from fangkong.core.api import errors
-from fangkong.core.bounds import Day
+from fangkong.core.bounds import Day, Short
 from fangkong.core.clock import work_day
 
 router = Router(tags=["stats"])
@@ -71,7 +71,7 @@ class DailyStatsOut(Schema):
     "市、省的数据另附下一级各区划的数据（areas）。",
 )
 def stats_daily(
-    request: HttpRequest, date: Day | None = None, area: str | None = None
+    request: HttpRequest, date: Day | None = None, area: Short | None = None
 ) -> dict[str, Any]:
     if not user_can(request.user, "command.dashboard"):
         raise PermissionDenied

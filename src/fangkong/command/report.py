@@ -28,6 +28,7 @@ from fangkong.core.clock import SHANGHAI
 from fangkong.core.documents import OfficialDocument, chinese_date, month_day, sentence
 from fangkong.core.exports import Sheet, write_xlsx
 from fangkong.core.figures import format_number
+from fangkong.org.areas import is_multi_county
 
 # The text names at most this many items of a kind; the annex lists them all.
 ITEMS_SHOWN = 3
@@ -189,8 +190,12 @@ def build_daily_report(
     yesterday = {f["key"]: f for s in (previous or {}).get("sections", []) for f in s["figures"]}
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issue = (day - EMERGENCY_START).days + 1
+    area_name = (stats.get("area") or {}).get("name", "")
     doc = OfficialDocument(
-        title=_("疫情防控工作日报"),
+        # A city's or province's report names its area: the city's, or one county's.
+        title=_("疫情防控工作日报（%(area)s）") % {"area": area_name}
+        if is_multi_county() and area_name
+        else _("疫情防控工作日报"),
         number=_("第%(n)d期") % {"n": issue} if issue > 0 else "",
         subtitle=_("（截至%(date)s24时）") % {"date": chinese_date(day)},
         issuer=bureau,
