@@ -125,7 +125,9 @@ def user_area(user: User | AnonymousUser) -> str:
         area = user.unit.area_code
     elif user.township is not None:
         area = user.township.code[:6]
-    return area if area.startswith(top) else top
+    # A unit of no area is the installation's own; a unit of an area outside it (wrongly
+    # set) keeps that area, which holds nothing here: it fails closed, never open.
+    return area or top
 
 
 def area_scope(area: str, *, user_id: int | None = None) -> Scope:
