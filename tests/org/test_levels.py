@@ -261,6 +261,26 @@ def test_a_county_sees_its_own_cases_and_passages(province: Province) -> None:
     assert len(rows) == 2  # the header and 钱东回's case, not 赵宁回's
 
 
+def test_a_county_lists_its_own_officers_and_units(province: Province) -> None:
+    from fangkong.org.services import officer_create
+
+    for code, name, badge in (("370921", "周宁官", "371901"), ("370923", "吴东官", "371902")):
+        officer_create(
+            name=name,
+            badge_number=badge,
+            kind="police",
+            unit=province.counties[code].station,
+            by=None,
+        )
+    dongping = province.client("dongping")
+    officers = dongping.get("/org/officers/").content.decode()
+    assert "吴东官" in officers and "周宁官" not in officers
+    units = dongping.get("/org/units/").content.decode()
+    assert "东平县城关派出所" in units and "宁阳县城关派出所" not in units
+    city = province.client("taian").get("/org/officers/").content.decode()
+    assert "吴东官" in city and "周宁官" in city
+
+
 def test_a_station_inside_a_city_county_keeps_its_station_scope(province: Province) -> None:
     ny = province.counties["370921"]
     client = province.client("ningyang_station")

@@ -155,6 +155,20 @@ def area_scope(area: str, *, user_id: int | None = None) -> Scope:
     )
 
 
+def within_area(
+    queryset: QuerySet[M], user: User | AnonymousUser, *, unit_path: str
+) -> QuerySet[M]:
+    """The rows of the user's area, by the unit each belongs to (officers, units): all of
+    them in a county installation or for a user of the installation's own area; a county's
+    only for a county's users inside a city (a row of no area is the city's)."""
+    from fangkong.org.areas import installation_area
+
+    area = user_area(user)
+    if area == installation_area():
+        return queryset
+    return queryset.filter(**{f"{unit_path}area_code__startswith": area})
+
+
 def may_see_area(user: User | AnonymousUser, area: str) -> bool:
     """Whether `user`'s area holds `area` (a city user: each county of the city)."""
     return area.startswith(user_area(user))
