@@ -352,6 +352,9 @@ LOGGING = {
 # Domain settings (DESIGN.md "Domain rules").
 FANGKONG: dict[str, Any] = {
     "COUNTY_CODE": envstr("COUNTY_CODE", "370921"),
+    # The area the installation serves (GB/T 2260): a county "370921", a city "3709", a
+    # province "37" (org/areas.py). Unset: the county of COUNTY_CODE, as before.
+    "AREA_CODE": envstr("AREA_CODE", "") or envstr("COUNTY_CODE", "370921"),
     "COUNTY_NAME": envstr("COUNTY_NAME", "宁阳县"),
     "BUREAU_NAME": envstr("BUREAU_NAME", "宁阳县公安局"),
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),

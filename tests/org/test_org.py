@@ -99,17 +99,23 @@ def test_wartime_page_shows_who_has_not_reported(world: World) -> None:
 
 
 def test_unit_tree_counts_and_subtree(world: World) -> None:
-    nodes = {n.unit.name: n for n in selectors.unit_tree()}
+    nodes = {n.unit.name: n for n in selectors.unit_tree(world.users["command"])}
     assert nodes["宁阳县公安局"].depth == 0
     assert nodes["堽城派出所"].depth == 1
     assert nodes["堽城派出所"].officers == 1
-    assert [o.name for o in selectors.officer_list(unit=world.bureau)] == ["王伟", "李娜"]
-    assert [o.name for o in selectors.officer_list(unit=world.station_b)] == ["李娜"]
+    assert [
+        o.name for o in selectors.officer_list(user=world.users["command"], unit=world.bureau)
+    ] == ["王伟", "李娜"]
+    assert [
+        o.name for o in selectors.officer_list(user=world.users["command"], unit=world.station_b)
+    ] == ["李娜"]
 
 
 def test_officer_search_by_pinyin_initials_and_badge(world: World) -> None:
-    assert [o.name for o in selectors.officer_list(q="ww")] == ["王伟"]
-    assert [o.name for o in selectors.officer_list(q="371201")] == ["李娜"]
+    assert [o.name for o in selectors.officer_list(user=world.users["command"], q="ww")] == ["王伟"]
+    assert [o.name for o in selectors.officer_list(user=world.users["command"], q="371201")] == [
+        "李娜"
+    ]
 
 
 def test_officer_form_rejects_bad_phone_and_duplicate_badge(world: World) -> None:

@@ -60,6 +60,9 @@ class Scope:
     township_ids: frozenset[int] = field(default_factory=frozenset)
     checkpoint_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
+    # The area whose records the ids are (a county inside a city installation); '' for a
+    # scope that is not an area's (a station, a checkpoint, the whole installation).
+    area: str = ""
 
     def q_for(self, jurisdiction: Jurisdiction) -> Q | None:
         """The filter for a model, or None when the scope reaches none of its rows."""
@@ -94,12 +97,81 @@ class Scope:
 # Apps that post users somewhere (a checkpoint, a follow-up team) register how to find it.
 CheckpointResolver = Any
 _checkpoint_resolvers: list[CheckpointResolver] = []
+_area_checkpoint_resolvers: list[CheckpointResolver] = []
 
 
 def register_checkpoint_resolver(fn: CheckpointResolver) -> None:
     """fn(user) -> iterable of checkpoint ids the user is posted to."""
     if fn not in _checkpoint_resolvers:
         _checkpoint_resolvers.append(fn)
+
+
+def register_area_checkpoint_resolver(fn: CheckpointResolver) -> None:
+    """fn(unit_ids) -> iterable of the ids of the checkpoints those units run."""
+    if fn not in _area_checkpoint_resolvers:
+        _area_checkpoint_resolvers.append(fn)
+
+
+def user_area(user: User | AnonymousUser) -> str:
+    """The area a user belongs to: their unit's, else their township's county, else the
+    installation's (org/areas.py)."""
+    from fangkong.org.areas import installation_area
+
+    top = installation_area()
+    if len(top) >= 6 or not user.is_authenticated:
+        return top  # a county installation: every user's area is the county
+    area = ""
+    if user.unit is not None:
+        area = user.unit.area_code
+    elif user.township is not None:
+        area = user.township.code[:6]
+    # A unit of no area is the installation's own; a unit of an area outside it (wrongly
+    # set) keeps that area, which holds nothing here: it fails closed, never open.
+    return area or top
+
+
+def area_scope(area: str, *, user_id: int | None = None) -> Scope:
+    """What a county-wide view of `area` covers: the whole installation when `area` is its
+    area, else the units, townships and checkpoints of that area."""
+    from fangkong.org.areas import installation_area
+    from fangkong.org.models import Township, Unit
+
+    if installation_area().startswith(area):
+        return Scope(county=True, user_id=user_id)
+    unit_ids = frozenset(
+        Unit.objects.filter(area_code__startswith=area).values_list("pk", flat=True)
+    )
+    cids: set[int] = set()
+    for resolver in _area_checkpoint_resolvers:
+        cids.update(resolver(unit_ids))
+    return Scope(
+        unit_ids=unit_ids,
+        township_ids=frozenset(
+            Township.objects.filter(code__startswith=area).values_list("pk", flat=True)
+        ),
+        checkpoint_ids=frozenset(cids),
+        user_id=user_id,
+        area=area,
+    )
+
+
+def within_area(
+    queryset: QuerySet[M], user: User | AnonymousUser, *, unit_path: str
+) -> QuerySet[M]:
+    """The rows of the user's area, by the unit each belongs to (officers, units): all of
+    them in a county installation or for a user of the installation's own area; a county's
+    only for a county's users inside a city (a row of no area is the city's)."""
+    from fangkong.org.areas import installation_area
+
+    area = user_area(user)
+    if area == installation_area():
+        return queryset
+    return queryset.filter(**{f"{unit_path}area_code__startswith": area})
+
+
+def may_see_area(user: User | AnonymousUser, area: str) -> bool:
+    """Whether `user`'s area holds `area` (a city user: each county of the city)."""
+    return area.startswith(user_area(user))
 
 
 def scope_for(user: User | AnonymousUser) -> Scope:
@@ -111,7 +183,7 @@ def scope_for(user: User | AnonymousUser) -> Scope:
     kind = roles.role_scope(user.role)
     scope: Scope
     if kind == roles.COUNTY:
-        scope = Scope(county=True, user_id=user.pk)
+        scope = area_scope(user_area(user), user_id=user.pk)
     elif kind == roles.UNIT:
         scope = Scope(unit_ids=_unit_subtree(user.unit_id), user_id=user.pk)
     elif kind == roles.TOWNSHIP:

@@ -27,12 +27,16 @@ class CheckpointsConfig(AppConfig):
         ):
             register_offline_asset(asset)
         register_offline_data("/api/v1/reference/checkpoint-rules")
-        from fangkong.accounts.jurisdiction import register_checkpoint_resolver
+        from fangkong.accounts.jurisdiction import (
+            register_area_checkpoint_resolver,
+            register_checkpoint_resolver,
+        )
         from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
         from fangkong.accounts.roles import Role
-        from fangkong.checkpoints.selectors import posted_checkpoint_ids
+        from fangkong.checkpoints.selectors import posted_checkpoint_ids, units_checkpoint_ids
 
         register_checkpoint_resolver(posted_checkpoint_ids)
+        register_area_checkpoint_resolver(units_checkpoint_ids)
         # A checkpoint reads its own registrations (passages, occupants as recorded), not
         # the records of the people it registered: typing an ID number opens no record.
 

@@ -51,6 +51,11 @@ def checkpoint_list(*, user: User | AnonymousUser) -> QuerySet[Checkpoint]:
 # row, in the query that reads the token (no query more per request).
 
 
+def units_checkpoint_ids(unit_ids: Any) -> list[int]:
+    """The checkpoints these units run: an area's checkpoints (jurisdiction.area_scope)."""
+    return list(Checkpoint.objects.filter(unit_id__in=list(unit_ids)).values_list("pk", flat=True))
+
+
 def posted_checkpoint_ids(user: Any) -> list[int]:
     """Checkpoints a checkpoint-role user is posted to (jurisdiction resolver)."""
     if not getattr(user, "pk", None):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.accounts.jurisdiction import Scope
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
 from fangkong.core.figures import Figure, Section, Table, Trend
@@ -35,13 +37,22 @@ def _url(name: str, **params: object) -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
-def daily_section(day: datetime.date) -> Section | None:
-    checkpoints = list(Checkpoint.objects.order_by("code").values_list("pk", "name", "opened_on"))
+def _checkpoint_ids(scope: Scope | None) -> frozenset[int] | None:
+    """The checkpoints an area's figures count (None: every one of the installation)."""
+    return None if scope is None or scope.county else scope.checkpoint_ids
+
+
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
+    ids = _checkpoint_ids(scope)
+    rows: QuerySet[Checkpoint] = Checkpoint.objects.order_by("code")
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    checkpoints = list(rows.values_list("pk", "name", "opened_on"))
     if not checkpoints:
         return None
-    today = counts_by(start=day, end=day)[0]
+    today = counts_by(start=day, end=day, checkpoint_ids=ids)[0]
     first = min(opened for _pk, _name, opened in checkpoints)
-    total = counts_by(start=first, end=day)[0]
+    total = counts_by(start=first, end=day, checkpoint_ids=ids)[0]
     section = Section(key="checkpoints", title=_("联合检查站"), order=20)
     for name in COUNT_FIELDS:
         label, unit = LABELS[name]
@@ -69,7 +80,7 @@ def daily_section(day: datetime.date) -> Section | None:
                 cumulative=True,
             )
         )
-    gaps = tally_rows(user=_Everyone(), start=day, end=day)  # type: ignore[arg-type]
+    gaps = tally_rows(user=_Everyone(scope), start=day, end=day)  # type: ignore[arg-type]
     section.figures.append(
         Figure(
             key="checkpoints.tally_mismatches",
@@ -80,8 +91,10 @@ def daily_section(day: datetime.date) -> Section | None:
             unit=_("个"),
         )
     )
-    section.figures.append(_on_duty_figure(day))
+    section.figures.append(_on_duty_figure(day, ids))
     tired = fatigue_flags(day)
+    if scope is not None and not scope.county:
+        tired = [f for f in tired if f.officer.unit_id in scope.unit_ids]
     section.figures.append(
         Figure(
             key="checkpoints.fatigue",
@@ -93,7 +106,7 @@ def daily_section(day: datetime.date) -> Section | None:
         )
     )
     names = {pk: name for pk, name, _opened in checkpoints}
-    by_cp = counts_by(start=day, end=day, by=("checkpoint",))
+    by_cp = counts_by(start=day, end=day, by=("checkpoint",), checkpoint_ids=ids)
     section.tables.append(
         Table(
             title=_("各检查站（%(d)s）") % {"d": day.isoformat()},
@@ -101,7 +114,7 @@ def daily_section(day: datetime.date) -> Section | None:
             rows=[[names.get(r["checkpoint"], ""), *(r[n] for n in COUNT_FIELDS)] for r in by_cp],
         )
     )
-    by_hour = counts_by(start=day, end=day, by=("hour",))
+    by_hour = counts_by(start=day, end=day, by=("hour",), checkpoint_ids=ids)
     section.tables.append(
         Table(
             title=_("分时段"),
@@ -133,11 +146,14 @@ def daily_section(day: datetime.date) -> Section | None:
     return section
 
 
-def _on_duty_figure(day: datetime.date) -> Figure:
+def _on_duty_figure(day: datetime.date, ids: frozenset[int] | None) -> Figure:
     """The officers on the day's roster, today as on a past day (one meaning, so a day can be
     compared with the one before); it opens the on-duty board of that day, which lists the
     same shifts and every checkpoint without one."""
-    count = DutyAssignment.objects.filter(day=day).values("officer").distinct().count()
+    duties = DutyAssignment.objects.filter(day=day)
+    if ids is not None:
+        duties = duties.filter(shift__checkpoint_id__in=list(ids))
+    count = duties.values("officer").distinct().count()
     return Figure(
         "checkpoints.on_duty",
         _("今日执勤人员"),
@@ -148,8 +164,11 @@ def _on_duty_figure(day: datetime.date) -> Figure:
     )
 
 
-def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
-    rows = {r["day"]: r for r in counts_by(start=start, end=end, by=("day",))}
+def daily_trend(
+    start: datetime.date, end: datetime.date, *, scope: Scope | None = None
+) -> list[Trend]:
+    ids = _checkpoint_ids(scope)
+    rows = {r["day"]: r for r in counts_by(start=start, end=end, by=("day",), checkpoint_ids=ids)}
     days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
     return [
         Trend(
@@ -162,7 +181,8 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
 
 
 class _Everyone:
-    """The county-wide view the figures are computed for (they are not per-user)."""
+    """The county-wide view the figures are computed for (they are not per-user): the
+    installation's, or one area's."""
 
     is_authenticated = True
     is_active = True
@@ -170,7 +190,5 @@ class _Everyone:
     pk = None
     _fangkong_scope = None
 
-    def __init__(self) -> None:
-        from fangkong.accounts.jurisdiction import Scope
-
-        self._fangkong_scope = Scope(county=True)
+    def __init__(self, scope: Scope | None = None) -> None:
+        self._fangkong_scope = scope if scope is not None else Scope(county=True)

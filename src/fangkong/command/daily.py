@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import Scope, area_scope, may_see_area, user_area
 from fangkong.core.figures import (
     Figure,
     Section,
@@ -17,6 +21,7 @@ from fangkong.core.figures import (
     figure_text,
     flat_figures,
 )
+from fangkong.org.areas import area_name, child_areas, installation_area, known_area, level_of
 
 
 def _plain(value: Any) -> Any:
@@ -66,19 +71,101 @@ def section_dict(section: Section) -> dict[str, Any]:
     }
 
 
-def daily_stats(day: datetime.date) -> dict[str, Any]:
-    """{"date", "sections", "figures"}: what GET /api/v1/stats/daily returns."""
-    sections = collect_sections(day)
+def area_for(user: Any, requested: str | None) -> str:
+    """The area whose figures `user` asked for (?area=…), else their own: 403 for an area
+    outside theirs, 404 for one that is no area of this installation."""
+    if not requested:
+        return user_area(user)
+    code = requested.strip()
+    if not (code.isdigit() and known_area(code)):
+        raise Http404
+    if not may_see_area(user, code):
+        raise PermissionDenied
+    return code
+
+
+def area_figures_scope(area: str | None) -> Scope | None:
+    """The scope an area's figures are counted in; None for the installation's own area."""
+    if not area or area == installation_area():
+        return None
+    return area_scope(area)
+
+
+def area_url(code: str) -> str:
+    return f"{reverse('dashboard')}?area={code}"
+
+
+def daily_stats(day: datetime.date, *, area: str | None = None) -> dict[str, Any]:
+    """{"date", "area", "sections", "figures", "areas"}: what GET /api/v1/stats/daily
+    returns. `area` (default: the installation's) narrows every figure to that area; a
+    city's or a province's carry `areas`, each county's (city's) own figures, one level
+    down (issue 18)."""
+    code = area or installation_area()
+    sections = collect_sections(day, scope=area_figures_scope(code))
+    areas = []
+    for child in child_areas(code):
+        child_sections = collect_sections(day, scope=area_scope(child.code))
+        areas.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "url": area_url(child.code),
+                "figures": flat_figures(child_sections),
+            }
+        )
     return {
         "date": day.isoformat(),
+        "area": {"code": code, "name": area_name(code), "level": level_of(code)},
         "sections": [section_dict(s) for s in sections],
         "figures": flat_figures(sections),
+        "areas": areas,
     }
 
 
-def trend_charts(start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+# The figures of the table of counties (cities) on the dashboard, screen and report.
+AREA_COLUMNS = (
+    "checkpoints.vehicles_today",
+    "checkpoints.persons_today",
+    "checkpoints.flagged_today",
+    "quarantine.returnees_total",
+    "quarantine.under_quarantine",
+    "quarantine.new_today",
+    "quarantine.overdue",
+    "org.officers_total",
+)
+
+
+def areas_table(stats: dict[str, Any]) -> dict[str, Any] | None:
+    """The areas one level down as a table (headers from the figures' own labels); None
+    when there are none (a county)."""
+    if not stats.get("areas"):
+        return None
+    labels = {f["key"]: f["label"] for s in stats["sections"] for f in s["figures"]}
+    columns = [k for k in AREA_COLUMNS if k in labels]
+    level = stats["areas"][0]["code"]
+    heading = _("县（市、区）") if len(level) == 6 else _("市")
+    return {
+        "title": _("各%(level)s情况") % {"level": heading},
+        "headers": [heading, *(labels[k] for k in columns)],
+        "rows": [
+            {
+                "code": a["code"],
+                "name": a["name"],
+                "url": a["url"],
+                "values": [a["figures"].get(k, 0) for k in columns],
+            }
+            for a in stats["areas"]
+        ],
+        "total": [stats["figures"].get(k, 0) for k in columns],
+    }
+
+
+def trend_charts(
+    start: datetime.date, end: datetime.date, *, area: str | None = None
+) -> list[dict[str, Any]]:
     """Trends as chart data: the dates once, the values per trend (for charts.js)."""
-    trends: list[Trend] = collect_trends(start, end) if start <= end else []
+    scope = area_figures_scope(area)
+    trends: list[Trend] = collect_trends(start, end, scope=scope) if start <= end else []
     return [
         {
             "key": t.key,
@@ -133,6 +220,32 @@ def screen_pages(stats: dict[str, Any], charts: list[dict[str, Any]]) -> list[di
         ][:4],
     }
     pages = [overview]
+    areas = areas_table(stats)
+    if areas is not None:
+        # A city's (province's) screen: its counties (cities) side by side, second.
+        table = {
+            "title": areas["title"],
+            "headers": areas["headers"],
+            "rows": [[r["name"], *r["values"]] for r in areas["rows"]]
+            + [[_("合计"), *areas["total"]]],
+        }
+        section = {
+            "key": "areas",
+            "title": areas["title"],
+            "figures": [],
+            "tables": [_screen_table(table)],
+            "problems": [],
+            "events": [],
+        }
+        pages.append(
+            {
+                "key": "areas",
+                "title": areas["title"],
+                "overview": False,
+                "sections": [section],
+                "charts": [],
+            }
+        )
     # Sections share a page while they fit (a small one alone would leave the wall empty).
     groups: list[list[dict[str, Any]]] = []
     room = 0

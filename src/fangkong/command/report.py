@@ -13,24 +13,37 @@ its section's events.
 from __future__ import annotations
 
 import datetime
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.audit import audit_head, record_head
 from fangkong.command import selectors
-from fangkong.command.daily import daily_stats
+from fangkong.command.daily import area_figures_scope, areas_table, daily_stats
 from fangkong.command.models import Problem, Task
 from fangkong.command.selectors import EMERGENCY_START
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.documents import OfficialDocument, chinese_date, month_day, sentence
 from fangkong.core.exports import Sheet, write_xlsx
 from fangkong.core.figures import format_number
+from fangkong.org.areas import is_multi_county
 
 # The text names at most this many items of a kind; the annex lists them all.
 ITEMS_SHOWN = 3
 TASKS_SHOWN = 2
+
+M = TypeVar("M", bound=Model)
+
+
+def _in_area(qs: QuerySet[M], unit_path: str, stats: dict[str, Any] | None) -> QuerySet[M]:
+    """The tasks or problems of the report's area (by the unit they belong to): a county's
+    report inside a city names none of another county's."""
+    scope = area_figures_scope((stats or {}).get("area", {}).get("code"))
+    if scope is None:
+        return qs
+    return qs.filter(**{f"{unit_path}__in": sorted(scope.unit_ids)})
 
 
 def _amount(f: dict[str, Any]) -> str:
@@ -113,8 +126,8 @@ def problems_found(day: datetime.date, stats: dict[str, Any]) -> list[tuple[str,
     """(heading, text) for 二、发现的问题: the inspections' problems, then what each
     section reported as going wrong."""
     items: list[tuple[str, str]] = []
-    found = list(selectors.problems_found_on(day))
-    overdue = list(selectors.problems_overdue_on(day))
+    found = list(_in_area(selectors.problems_found_on(day), "inspection__unit_id", stats))
+    overdue = list(_in_area(selectors.problems_overdue_on(day), "inspection__unit_id", stats))
     inspection = []
     if found:
         inspection.append(
@@ -135,9 +148,9 @@ def problems_found(day: datetime.date, stats: dict[str, Any]) -> list[tuple[str,
     return items
 
 
-def next_steps(day: datetime.date) -> str:
+def next_steps(day: datetime.date, stats: dict[str, Any] | None = None) -> str:
     """三、下步工作: the open tasks, soonest deadline first (at most TASKS_SHOWN named)."""
-    tasks = list(selectors.open_tasks_on(day))
+    tasks = list(_in_area(selectors.open_tasks_on(day), "unit_id", stats))
     if not tasks:
         return _("继续严格检查站查控，落实居家隔离人员每日两次随访，保障一线防护物资。")
     moment = selectors.as_of(day)
@@ -158,23 +171,31 @@ def next_steps(day: datetime.date) -> str:
     return sentence(f"{head}：{named}{more}")
 
 
-def yesterday_stats(day: datetime.date) -> dict[str, Any] | None:
+def yesterday_stats(day: datetime.date, *, area: str | None = None) -> dict[str, Any] | None:
     """The day before's figures, to tell what changed (none before the emergency began)."""
-    return daily_stats(day - datetime.timedelta(days=1)) if day > EMERGENCY_START else None
+    if day <= EMERGENCY_START:
+        return None
+    return daily_stats(day - datetime.timedelta(days=1), area=area)
 
 
 def build_daily_report(
     day: datetime.date,
     stats: dict[str, Any] | None = None,
     previous: dict[str, Any] | None = None,
+    *,
+    area: str | None = None,
 ) -> OfficialDocument:
-    stats = stats if stats is not None else daily_stats(day)
-    previous = previous if previous is not None else yesterday_stats(day)
+    stats = stats if stats is not None else daily_stats(day, area=area)
+    previous = previous if previous is not None else yesterday_stats(day, area=area)
     yesterday = {f["key"]: f for s in (previous or {}).get("sections", []) for f in s["figures"]}
     bureau = settings.FANGKONG["BUREAU_NAME"]
     issue = (day - EMERGENCY_START).days + 1
+    area_name = (stats.get("area") or {}).get("name", "")
     doc = OfficialDocument(
-        title=_("疫情防控工作日报"),
+        # A city's or province's report names its area: the city's, or one county's.
+        title=_("疫情防控工作日报（%(area)s）") % {"area": area_name}
+        if is_multi_county() and area_name
+        else _("疫情防控工作日报"),
         number=_("第%(n)d期") % {"n": issue} if issue > 0 else "",
         subtitle=_("（截至%(date)s24时）") % {"date": chinese_date(day)},
         issuer=bureau,
@@ -185,6 +206,19 @@ def build_daily_report(
         text = figure_sentence(section["figures"], yesterday)
         if text:
             doc.run_in(section["title"], text)
+    table = areas_table(stats)
+    if table is not None:
+        # A city's (province's) report: one line per county (city), its figures in order.
+        for row in table["rows"]:
+            doc.run_in(
+                row["name"],
+                sentence(
+                    "，".join(
+                        f"{header}{format_number(value)}"
+                        for header, value in zip(table["headers"][1:], row["values"], strict=True)
+                    )
+                ),
+            )
 
     doc.heading(_("发现的问题"))
     items = problems_found(day, stats)
@@ -194,7 +228,7 @@ def build_daily_report(
         doc.paragraph(_("当日未发现突出问题。"))
 
     doc.heading(_("下步工作"))
-    doc.paragraph(next_steps(day))
+    doc.paragraph(next_steps(day, stats))
 
     doc.attachment(annex_name(day))
     # As a 简报 is: the bureau's mark above and the office and day of issue in the 版记
@@ -212,12 +246,16 @@ def build_daily_report(
 
 
 def annex_sheets(
-    day: datetime.date, stats: dict[str, Any] | None = None, previous: dict[str, Any] | None = None
+    day: datetime.date,
+    stats: dict[str, Any] | None = None,
+    previous: dict[str, Any] | None = None,
+    *,
+    area: str | None = None,
 ) -> list[Sheet]:
     """附表: every figure with yesterday's and the change, every table of every section, the
     day's events, the inspections' problems and the open tasks."""
-    stats = stats if stats is not None else daily_stats(day)
-    previous = previous if previous is not None else yesterday_stats(day)
+    stats = stats if stats is not None else daily_stats(day, area=area)
+    previous = previous if previous is not None else yesterday_stats(day, area=area)
     yesterday = {
         f["key"]: f["value"] for s in (previous or {}).get("sections", []) for f in s["figures"]
     }
@@ -246,6 +284,15 @@ def annex_sheets(
         )
     ]
     used = {sheets[0].title}
+    table = areas_table(stats)
+    if table is not None:
+        sheets.append(
+            Sheet(
+                _sheet_title(table["title"], used),
+                [_("区划代码"), *table["headers"]],
+                [[r["code"], r["name"], *r["values"]] for r in table["rows"]],
+            )
+        )
     for section in stats["sections"]:
         for table in section["tables"]:
             title = _sheet_title(table["title"], used)
@@ -257,8 +304,14 @@ def annex_sheets(
             [[s["title"], sentence(e)] for s in stats["sections"] for e in s["events"]],
         )
     )
-    problems = [(_("当日发现"), p) for p in selectors.problems_found_on(day)]
-    problems += [(_("逾期未整改"), p) for p in selectors.problems_overdue_on(day)]
+    problems = [
+        (_("当日发现"), p)
+        for p in _in_area(selectors.problems_found_on(day), "inspection__unit_id", stats)
+    ]
+    problems += [
+        (_("逾期未整改"), p)
+        for p in _in_area(selectors.problems_overdue_on(day), "inspection__unit_id", stats)
+    ]
     sheets.append(
         Sheet(
             _sheet_title(_("检查发现问题"), used),
@@ -287,7 +340,7 @@ def annex_sheets(
                     t.deadline,
                     _("已逾期") if t.deadline < moment else _("办理中"),
                 ]
-                for t in selectors.open_tasks_on(day)
+                for t in _in_area(selectors.open_tasks_on(day), "unit_id", stats)
             ],
         )
     )

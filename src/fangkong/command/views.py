@@ -16,12 +16,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import may_see_area, user_area
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.command import selectors, services
-from fangkong.command.daily import daily_stats, screen_pages, trend_charts
+from fangkong.command.daily import (
+    area_for,
+    area_url,
+    areas_table,
+    daily_stats,
+    screen_pages,
+    trend_charts,
+)
 from fangkong.command.forms import (
     DashboardDateForm,
     DispositionForm,
@@ -45,6 +53,7 @@ from fangkong.core.exports import xlsx_response
 from fangkong.core.figures import SHOWN_ROWS
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
+from fangkong.org.areas import area_name, is_multi_county
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -82,12 +91,29 @@ def _shown(stats: dict[str, Any]) -> dict[str, Any]:
     return {**stats, "sections": sections}
 
 
+def _area(request: HttpRequest) -> str:
+    """The area of the figures: ?area=… when the user may see it, else their own."""
+    return area_for(request.user, request.GET.get("area"))
+
+
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     day, form = _day(request)
-    stats = _shown(daily_stats(day))
+    area = _area(request)
+    stats = _shown(daily_stats(day, area=area))
     start = selectors.trend_start(day)
-    charts = trend_charts(start, day)
+    charts = trend_charts(start, day, area=area)
+    own = user_area(request.user)
     return {
+        "area": stats["area"],
+        # A city or a province names the area whose figures these are, at every level.
+        "show_area": is_multi_county(),
+        "areas_table": areas_table(stats),
+        # Up one level, when the user may see it (a city user on a county's dashboard).
+        "parent_area": (
+            {"code": own, "name": area_name(own), "url": area_url(own)}
+            if area != own and may_see_area(request.user, own)
+            else None
+        ),
         "trend_start": start,
         "chart_data": charts,
         "day": day,
@@ -121,7 +147,7 @@ def bigscreen(request: HttpRequest) -> HttpResponse:
 def report_docx(request: HttpRequest) -> HttpResponse:
     day, _form = _day(request)
     buffer = io.BytesIO()
-    build_daily_report(day).save(buffer)
+    build_daily_report(day, area=_area(request)).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report_name(day))}"
     return response
@@ -130,7 +156,7 @@ def report_docx(request: HttpRequest) -> HttpResponse:
 @require_perm("command.dashboard")
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     day, _form = _day(request)
-    return xlsx_response(annex_name(day), annex_sheets(day))  # type: ignore[return-value]
+    return xlsx_response(annex_name(day), annex_sheets(day, area=_area(request)))  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- tasks

@@ -13,11 +13,18 @@ and optionally
 
 Figures must come from indexed or pre-aggregated counts, never from a scan of every row:
 the dashboard is opened at province scale too.
+
+Figures of one area inside a city or a province (issue 18): a module whose
+`daily_section`/`daily_trend` take a keyword `scope` (accounts.jurisdiction.Scope: the
+area's units, townships and checkpoints) counts only that area's rows. A module that does
+not take one is left out of an area's figures — a county never sees another county's
+numbers, not even in a sum.
 """
 
 from __future__ import annotations
 
 import datetime
+import inspect
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import ModuleType
@@ -117,22 +124,38 @@ def _stats_modules() -> list[ModuleType]:
     return [module for _config, module in app_modules("stats")]
 
 
-def collect_sections(day: datetime.date) -> list[Section]:
+def _narrowed(scope: Any) -> bool:
+    """Whether `scope` is one area's, not the whole installation's."""
+    return scope is not None and not scope.county
+
+
+def _call(build: Any, scope: Any, *args: Any) -> Any:
+    """build(*args), narrowed to `scope` when it is one area's; None when `build` cannot
+    narrow (its figures would be the installation's)."""
+    if build is None:
+        return None
+    if not _narrowed(scope):
+        return build(*args)
+    if "scope" not in inspect.signature(build).parameters:
+        return None
+    return build(*args, scope=scope)
+
+
+def collect_sections(day: datetime.date, *, scope: Any = None) -> list[Section]:
     sections = []
     for module in _stats_modules():
-        build = getattr(module, "daily_section", None)
-        section = build(day) if build else None
+        section = _call(getattr(module, "daily_section", None), scope, day)
         if section is not None:
             sections.append(section)
     return sorted(sections, key=lambda s: (s.order, s.key))
 
 
-def collect_trends(start: datetime.date, end: datetime.date) -> list[Trend]:
+def collect_trends(start: datetime.date, end: datetime.date, *, scope: Any = None) -> list[Trend]:
     trends: list[Trend] = []
     for module in _stats_modules():
-        build = getattr(module, "daily_trend", None)
-        if build is not None:
-            trends.extend(build(start, end))
+        found = _call(getattr(module, "daily_trend", None), scope, start, end)
+        if found:
+            trends.extend(found)
     return trends
 
 

@@ -286,10 +286,22 @@ def build_scale(
     chunk: int = 100_000,
     **overrides: int | None,
 ) -> ScaleContext:
-    """Build the demo county, then (for city and province) the rest of the area."""
+    """Build the demo county, then the rest of the area: for a city its other counties, each
+    a county of its own (issue 18: each app's `counties.py`, `build_city`); for a province
+    the bulk of 40 counties' records on the demo county's organisation (`grow`)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: one of {', '.join(SCALES)}")
     demo = build_demo(seed=seed, log=log)
+    if scale == "city":
+        for _config, module in app_modules("counties"):
+            module.build_city(demo)
+        return ScaleContext(
+            size=Size(counties=6, persons=0, cases=0, passages=0, days=0),
+            rng=random.Random(seed + 1),
+            demo=demo,
+            writer=BulkWriter(chunk=chunk, log=log),
+            log=log,
+        )
     return grow(scale, demo=demo, seed=seed, log=log, chunk=chunk, **overrides)
 
 

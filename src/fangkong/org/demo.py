@@ -160,19 +160,7 @@ def build(ctx: DemoContext) -> None:
 
     # Logins, one for each role.
     def login(username: str, role: str, note: str, **kw: Any) -> User:
-        user = user_create(
-            username=username,
-            password=DEMO_PASSWORD,
-            role=role,
-            by=None,
-            check_password=False,
-            **kw,
-        )
-        if mfa.mfa_required(user):
-            mfa.mfa_enrol_demo(user=user, key=DEMO_TOTP_KEY)
-            note = f"{note}（须二次验证）"
-        ctx.logins.append((username, str(Role(role).label), note))
-        return user
+        return demo_login(ctx, username, role, note, **kw)
 
     def first_officer(unit: Unit, offset: int = 0) -> Officer:
         return officers_by_unit[unit.pk][offset]
@@ -293,3 +281,21 @@ def _welfare(
             welfare.welfare_help_record(case=case, text=help_text, by=political, at=helped)
         if help_text and ctx.happened(solved):
             welfare.welfare_case_solve(case=case, by=political, at=solved)
+
+
+def demo_login(ctx: DemoContext, username: str, role: str, note: str, **kw: Any) -> User:
+    """A demo account (password DEMO_PASSWORD; the demo authenticator key when the role
+    needs a second factor), listed in the logins `fangkong demo` prints."""
+    user = user_create(
+        username=username,
+        password=DEMO_PASSWORD,
+        role=role,
+        by=None,
+        check_password=False,
+        **kw,
+    )
+    if mfa.mfa_required(user):
+        mfa.mfa_enrol_demo(user=user, key=DEMO_TOTP_KEY)
+        note = f"{note}（须二次验证）"
+    ctx.logins.append((username, str(Role(role).label), note))
+    return user

@@ -95,6 +95,16 @@ class Unit(models.Model):
     path = models.CharField(
         _("层级路径"), max_length=255, editable=False, db_index=True, default=""
     )
+    # The GB/T 2260 area the unit serves (a county "370921", a city "3709"); empty: the
+    # installation's own area (org/areas.py). A unit's checkpoints and stations' townships
+    # are that area's; a user's unit says which areas they see (accounts/jurisdiction.py).
+    area_code = models.CharField(
+        _("所属区划"),
+        max_length=6,
+        blank=True,
+        db_index=True,
+        validators=[RegexValidator(r"^([0-9]{2}){1,3}$", _("区划代码须为2、4或6位数字"))],
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:

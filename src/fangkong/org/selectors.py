@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from fangkong.accounts.jurisdiction import within_area
 from fangkong.core.pinyin import search_key
 from fangkong.org.models import Officer, Recall, Unit, WartimeOrder, WorkingGroup
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -18,21 +25,35 @@ class UnitNode:
     on_post: int
 
 
-def unit_tree() -> list[UnitNode]:
-    """Every unit in tree order with its officer counts (one query)."""
-    units = Unit.objects.annotate(
-        n_officers=Count("officers"),
-        n_on_post=Count("officers", filter=Q(officers__status=Officer.Status.ON_POST)),
-    ).order_by("path")
+def unit_tree(user: User | AnonymousUser) -> list[UnitNode]:
+    """Every unit of the user's area in tree order with its officer counts (one query)."""
+    units = (
+        within_area(Unit.objects.all(), user, unit_path="")
+        .annotate(
+            n_officers=Count("officers"),
+            n_on_post=Count("officers", filter=Q(officers__status=Officer.Status.ON_POST)),
+        )
+        .order_by("path")
+    )
     return [
         UnitNode(unit=u, depth=u.depth, officers=u.n_officers, on_post=u.n_on_post) for u in units
     ]
 
 
+def officers_of(user: User | AnonymousUser) -> QuerySet[Officer]:
+    """The officers of the user's area (org/areas.py): all of them in a county."""
+    return within_area(Officer.objects.all(), user, unit_path="unit__")
+
+
 def officer_list(
-    *, q: str = "", unit: Unit | None = None, status: str = "", kind: str = ""
+    *,
+    user: User | AnonymousUser,
+    q: str = "",
+    unit: Unit | None = None,
+    status: str = "",
+    kind: str = "",
 ) -> QuerySet[Officer]:
-    qs = Officer.objects.select_related("unit")
+    qs = officers_of(user).select_related("unit")
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if status:
@@ -50,8 +71,8 @@ def officer_list(
     return qs.order_by("unit__path", "badge_number")
 
 
-def officer_status_counts() -> dict[str, int]:
-    rows = Officer.objects.values("status").annotate(n=Count("id"))
+def officer_status_counts(user: User | AnonymousUser) -> dict[str, int]:
+    rows = officers_of(user).values("status").annotate(n=Count("id"))
     counts = {s: 0 for s in Officer.Status.values}
     counts.update({r["status"]: r["n"] for r in rows})
     return counts

@@ -18,6 +18,7 @@ from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import normalize_text
+from fangkong.org.areas import installation_area
 from fangkong.org.models import Officer, Recall, Township, Unit, Village, WartimeOrder, WorkingGroup
 
 if TYPE_CHECKING:
@@ -33,7 +34,17 @@ def unit_create(
     by: User | None,
     short_name: str = "",
     sort_order: int = 0,
+    area_code: str | None = None,
 ) -> Unit:
+    """A unit of the bureau; its area (org/areas.py) is `area_code`, else its parent's."""
+    area = (parent.area_code if parent else "") if area_code is None else area_code.strip()
+    if area and not area.startswith(installation_area()):
+        raise ValidationError(
+            {
+                "area_code": _("所属区划：%(code)s 不在本系统服务的区划 %(top)s 之内")
+                % {"code": area, "top": installation_area()}
+            }
+        )
     unit = model_create(
         model=Unit,
         by=by,
@@ -42,10 +53,29 @@ def unit_create(
         parent=parent,
         short_name=short_name,
         sort_order=sort_order,
+        area_code=area,
     )
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
     return unit
+
+
+@transaction.atomic
+def units_assign_area(*, units: Iterable[Unit], area_code: str, by: User | None) -> int:
+    """Put units in an area (a county's bureau and its units when a city takes the county
+    in, org/areas.py); each change audited. Returns how many changed."""
+    if not area_code.startswith(installation_area()):
+        raise ValidationError(
+            {
+                "area_code": _("所属区划：%(code)s 不在本系统服务的区划 %(top)s 之内")
+                % {"code": area_code, "top": installation_area()}
+            }
+        )
+    changed = 0
+    for unit in list(units):
+        _unit, changes = model_update(instance=unit, by=by, data={"area_code": area_code})
+        changed += bool(changes)
+    return changed
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.accounts.jurisdiction import Scope
 from fangkong.core.clock import work_now
 from fangkong.core.figures import Figure, Section, Table, Trend
 from fangkong.org.models import Officer, Recall, Unit
@@ -32,22 +33,29 @@ def _officers_url(status: str) -> str:
     return f"{reverse('officer_list')}?{urlencode({'status': status})}"
 
 
-def _recall_counts(moment: datetime.datetime) -> dict[str, int]:
-    return Recall.objects.aggregate(
+def _units_q(scope: Scope | None, path: str = "unit_id") -> Q:
+    """An area's officers (those of its units); everyone for the whole installation."""
+    if scope is None or scope.county:
+        return Q()
+    return Q(**{f"{path}__in": sorted(scope.unit_ids)})
+
+
+def _recall_counts(moment: datetime.datetime, scope: Scope | None = None) -> dict[str, int]:
+    return Recall.objects.filter(_units_q(scope, "officer__unit_id")).aggregate(
         pending=Count("id", filter=Q(order__effective_at__gte=moment)),
         recalled=Count("id", filter=Q(order__effective_at__lt=moment)),
         reported=Count("id", filter=Q(order__effective_at__lt=moment, reported_at__lt=moment)),
     )
 
 
-def daily_section(day: datetime.date) -> Section:
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section:
     moment = _as_of(day)
-    now = Officer.objects.aggregate(
+    now = Officer.objects.filter(_units_q(scope)).aggregate(
         total=Count("id"),
         on_leave=Count("id", filter=Q(status=Officer.Status.ON_LEAVE)),
         sick=Count("id", filter=Q(status=Officer.Status.SICK)),
     )
-    recalls = _recall_counts(moment)
+    recalls = _recall_counts(moment, scope)
     waiting = recalls["recalled"] - recalls["reported"]
     on_leave = now["on_leave"] + recalls["pending"]
     on_post = now["total"] - now["sick"] - on_leave - waiting
@@ -102,15 +110,16 @@ def daily_section(day: datetime.date) -> Section:
             unit=person,
         ),
     ]
-    section.tables = [_by_unit_kind()]
+    section.tables = [_by_unit_kind(scope)]
     if waiting:
         section.problems.append(_("%(n)d名战时召回人员尚未报到。") % {"n": waiting})
     return section
 
 
-def _by_unit_kind() -> Table:
+def _by_unit_kind(scope: Scope | None = None) -> Table:
     rows = (
-        Officer.objects.values("unit__kind")
+        Officer.objects.filter(_units_q(scope))
+        .values("unit__kind")
         .annotate(
             total=Count("id"),
             on_post=Count("id", filter=Q(status=Officer.Status.ON_POST)),
@@ -132,13 +141,19 @@ def _by_unit_kind() -> Table:
     )
 
 
-def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
-    now = Officer.objects.aggregate(
+def daily_trend(
+    start: datetime.date, end: datetime.date, *, scope: Scope | None = None
+) -> list[Trend]:
+    now = Officer.objects.filter(_units_q(scope)).aggregate(
         total=Count("id"),
         on_leave=Count("id", filter=Q(status=Officer.Status.ON_LEAVE)),
         sick=Count("id", filter=Q(status=Officer.Status.SICK)),
     )
-    recalls = list(Recall.objects.values_list("order__effective_at", "reported_at"))
+    recalls = list(
+        Recall.objects.filter(_units_q(scope, "officer__unit_id")).values_list(
+            "order__effective_at", "reported_at"
+        )
+    )
     points: list[tuple[datetime.date, int | float]] = []
     day = start
     while day <= end:

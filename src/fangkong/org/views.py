@@ -25,8 +25,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         request,
         "org/unit_list.html",
         {
-            "nodes": selectors.unit_tree(),
-            "status_counts": selectors.officer_status_counts(),
+            "nodes": selectors.unit_tree(request.user),
+            "status_counts": selectors.officer_status_counts(request.user),
             "statuses": Officer.Status.choices,
         },
     )
@@ -37,6 +37,7 @@ def officer_list(request: HttpRequest) -> HttpResponse:
     form = OfficerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     officers = selectors.officer_list(
+        user=request.user,
         q=data.get("q", ""),
         unit=data.get("unit"),
         status=data.get("status", ""),
@@ -56,7 +57,7 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("org.view", "org.edit")
 def officer_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
-    officer = get_object_or_404(Officer, pk=pk) if pk else None
+    officer = get_object_or_404(selectors.officers_of(request.user), pk=pk) if pk else None
     initial = {}
     if officer is not None:
         initial = {

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Scope
 from fangkong.core.figures import Figure, Section, Table, Trend
 from fangkong.core.rollups import NEVER
 from fangkong.org.models import Township
@@ -42,10 +43,22 @@ def _open_alerts_q(day: datetime.date) -> Q:
     )
 
 
-def _overdue_count(day: datetime.date) -> int:
+def _townships(scope: Scope | None) -> list[int] | None:
+    """The townships an area's figures count (None: the whole installation, cases without
+    a township too): a case is its township's county's."""
+    return None if scope is None or scope.county else sorted(scope.township_ids)
+
+
+def _area_q(scope: Scope | None, path: str = "township_id") -> Q:
+    ids = _townships(scope)
+    return Q() if ids is None else Q(**{f"{path}__in": ids})
+
+
+def _overdue_count(day: datetime.date, scope: Scope | None = None) -> int:
     today = schedule.work_day()
+    area = _area_q(scope)
     if day >= today:
-        return QuarantineCase.objects.filter(overdue_q(schedule.work_now())).count()
+        return QuarantineCase.objects.filter(area, overdue_q(schedule.work_now())).count()
 
     # A past day, as it stood at its end: under quarantine and missing either window.
     def done(slot: str) -> Exists:
@@ -53,7 +66,7 @@ def _overdue_count(day: datetime.date) -> int:
 
     def missing(ended: Q) -> int:
         return (
-            QuarantineCase.objects.filter(ended, start_date__lte=day)
+            QuarantineCase.objects.filter(area, ended, start_date__lte=day)
             .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
             .count()
         )
@@ -74,22 +87,24 @@ def _case_counts(day: datetime.date) -> dict[str, Sum]:
     }
 
 
-def daily_section(day: datetime.date) -> Section | None:
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
     # Opened by the end of the day (a case without an opening day counts from the first).
-    cases = CaseCount.objects.filter(opened_on__lte=day)
+    cases = CaseCount.objects.filter(_area_q(scope), opened_on__lte=day)
     totals = cases.aggregate(**_case_counts(day))
     if not totals["total"]:
         return None
     # The open alerts first (a few), then their cases: as a filter inside the counts the
     # join read every case.
-    alerts = Alert.objects.filter(_open_alerts_q(day)).aggregate(
+    alerts = Alert.objects.filter(
+        _area_q(scope, "case__township_id"), _open_alerts_q(day)
+    ).aggregate(
         fever=Count("pk", filter=Q(kind=Alert.Kind.FEVER)),
         absent=Count("pk", filter=Q(kind=Alert.Kind.ABSENT)),
     )
     status_counts = dict(
         cases.order_by().values_list("status").annotate(n=Sum("n")).values_list("status", "n")
     )
-    overdue = _overdue_count(day)
+    overdue = _overdue_count(day, scope)
     figures = [
         Figure(
             "quarantine.returnees_total",
@@ -212,11 +227,13 @@ def _days(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
+def daily_trend(
+    start: datetime.date, end: datetime.date, *, scope: Scope | None = None
+) -> list[Trend]:
     days = _days(start, end)
     if not days:
         return []
-    counts = CaseCount.objects.order_by()
+    counts = CaseCount.objects.filter(_area_q(scope)).order_by()
     started = counts.filter(start_date__lt=NEVER)
 
     def total(qs: QuerySet[CaseCount]) -> int:
@@ -233,7 +250,9 @@ def daily_trend(start: datetime.date, end: datetime.date) -> list[Trend]:
         counts.filter(status=CaseStatus.RELEASED, ended_on__range=(start, end)), "ended_on"
     )
     fevers = dict(
-        Alert.objects.filter(kind=Alert.Kind.FEVER, day__range=(start, end))
+        Alert.objects.filter(
+            _area_q(scope, "case__township_id"), kind=Alert.Kind.FEVER, day__range=(start, end)
+        )
         .order_by()
         .values_list("day")
         .annotate(n=Count("pk"))

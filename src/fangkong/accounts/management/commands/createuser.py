@@ -8,11 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
+from fangkong.org.areas import area_unit
 from fangkong.org.models import Officer, Township, Unit
 
 
 class Command(BaseCommand):
-    help = "新建账号：fangkong createuser 用户名 --role 角色 [--unit 单位名] [--township 乡镇] [--officer 警号]"
+    help = (
+        "新建账号：fangkong createuser 用户名 --role 角色 [--area 区划代码] [--unit 单位名] "
+        "[--township 乡镇] [--officer 警号]"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")
@@ -24,6 +28,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", default="", help="姓名")
         parser.add_argument("--unit", help="所属单位名称（派出所角色必填）")
+        parser.add_argument(
+            "--area",
+            help="所属区划代码（如 370921 县、3709 市）：账号属于该区划的公安局，看到其下各区划",
+        )
         parser.add_argument("--township", help="所属乡镇街道名称")
         parser.add_argument("--officer", help="对应民警的警号")
         parser.add_argument(
@@ -40,6 +48,8 @@ class Command(BaseCommand):
                 raise CommandError("两次输入的密码不一致")
         try:
             unit = Unit.objects.get(name=o["unit"]) if o["unit"] else None
+            if o["area"] and unit is None:
+                unit = area_unit(o["area"])
             township = Township.objects.get(name=o["township"]) if o["township"] else None
             officer = Officer.objects.get(badge_number=o["officer"]) if o["officer"] else None
         except (Unit.DoesNotExist, Township.DoesNotExist, Officer.DoesNotExist) as exc:

@@ -39,8 +39,8 @@ class Command(BaseCommand):
             "--scale",
             choices=SCALES,
             default="county",
-            help="规模：county 演示县；city 约6个县；province 约100万人、10万名返乡人员、"
-            "500万条通行记录、60天",
+            help="规模：county 演示县；city 泰安市6个县（须 FANGKONG_AREA_CODE=3709）；"
+            "province 约100万人、10万名返乡人员、500万条通行记录、60天",
         )
         for name, help_text in (
             ("persons", "人员数（覆盖规模默认值）"),
@@ -59,6 +59,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"] == "city" and settings.FANGKONG["AREA_CODE"] != "3709":
+            raise CommandError(
+                "--scale city 建立泰安市（3709）及其6个县：须以 FANGKONG_AREA_CODE=3709 运行"
+                "（并宜设 FANGKONG_BUREAU_NAME=泰安市公安局）。"
+                "（A city installation: run with FANGKONG_AREA_CODE=3709.)"
+            )
         self._prepare(reset=options["reset"])
         call_command("migrate", interactive=False, verbosity=0)
         load_reference_data()
@@ -91,7 +97,7 @@ class Command(BaseCommand):
                 f"{secret_groups(DEMO_TOTP_KEY)}（基于时间），或运行 "
                 "`make demo-code WHO=用户名`（即 `fangkong otp code 用户名`）取得当前的6位验证码。"
             )
-        if scale in SIZES:
+        if scale in SIZES and scale != "city":
             size = SIZES[scale]
             self.stdout.write(
                 f"规模数据的最后一天为 {last_day(size)}：以 FANGKONG_TODAY={last_day(size)} "

@@ -1,0 +1,135 @@
+"""Levels of the administrative hierarchy (issue 18): province → city → county → township →
+village, by GB/T 2260 codes (python-stdnum's table, core/regions.py) and the project's own
+township reference data (9 digits: county + 3; villages are rows under a township).
+
+An installation serves one area, `FANGKONG_AREA_CODE`: a county ("370921", the default,
+from `FANGKONG_COUNTY_CODE`), a city ("3709") or a province ("37"). Inside it:
+
+- a unit belongs to the area of its `area_code` (empty: the installation's area), so a
+  county bureau and its stations carry their county's code, a city bureau the city's;
+- a township belongs to the county its code starts with;
+- a checkpoint belongs to its unit's area; a person to the county of their township (their
+  current address); a person no township claims belongs to the installation only.
+
+Who sees which of these is accounts/jurisdiction.py's (`area_scope`, `user_area`); this
+module only names and lists the areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.regions import get_region
+from fangkong.org.models import Township, Unit
+
+PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = "province", "city", "county", "township", "village"
+# Length of a code at each level; a county's townships are its code + 3 digits.
+LENGTHS = {2: PROVINCE, 4: CITY, 6: COUNTY, 9: TOWNSHIP, 12: VILLAGE}
+LEVEL_LABELS = {
+    PROVINCE: _("省"),
+    CITY: _("市"),
+    COUNTY: _("县（市、区）"),
+    TOWNSHIP: _("乡镇街道"),
+    VILLAGE: _("村居"),
+}
+
+
+def installation_area() -> str:
+    """The code of the area this installation serves ("370921", "3709" or "37")."""
+    return str(settings.FANGKONG["AREA_CODE"])
+
+
+def level_of(code: str) -> str:
+    """ "37" → province, "3709" → city, "370921" → county, 9 digits → township; '' else."""
+    return LENGTHS.get(len(code), "") if code.isdigit() else ""
+
+
+def is_multi_county() -> bool:
+    """Whether the installation serves a city or a province (several counties)."""
+    return len(installation_area()) < 6
+
+
+def area_name(code: str) -> str:
+    """The short name at the code's own level: 泰安市, 宁阳县, 堽城镇; '' when unknown."""
+    if len(code) == 9:
+        return Township.objects.filter(code=code).values_list("name", flat=True).first() or ""
+    region = get_region(code)
+    if region is None:
+        return ""
+    return {2: region.province, 4: region.city or region.province, 6: region.county}.get(
+        len(code), ""
+    )
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+
+    @property
+    def level(self) -> str:
+        return level_of(self.code)
+
+
+def child_areas(code: str) -> list[Area]:
+    """The areas one level down from a city or a province that hold units or townships in
+    this installation (a city's counties, a province's cities), in code order; [] for a
+    county and below (a county's townships have their own tables)."""
+    if len(code) not in (2, 4):
+        return []
+    width = len(code) + 2
+    codes = {
+        c[:width]
+        for c in Unit.objects.filter(area_code__startswith=code).values_list("area_code", flat=True)
+        if len(c) >= width
+    }
+    codes |= {
+        c[:width]
+        for c in Township.objects.filter(code__startswith=code).values_list("code", flat=True)
+    }
+    return [Area(c, area_name(c) or c) for c in sorted(codes)]
+
+
+def county_of(*, township: Township | None, household_region: str = "") -> str:
+    """The county a row of a pushed list goes to (issue 18 item 4, for the import to call):
+    its township's county when its address names one, else its ID number's county when
+    that county is one of the installation's; '' when no county claims it (it stays at
+    the city, in a queue of its own)."""
+    if township is not None:
+        return township.code[:6]
+    code = household_region[:6]
+    # known_area: inside the installation, below it, holding units or townships.
+    return code if len(code) == 6 and known_area(code) and code != installation_area() else ""
+
+
+def area_unit(code: str) -> Unit | None:
+    """The unit at the head of an area (its bureau: the unit of that area nearest the root),
+    what a user "of the area" belongs to; None for the installation's own area when no unit
+    carries its code (its users see the whole installation without one)."""
+    code = code.strip()
+    unit = (
+        Unit.objects.filter(area_code=code).order_by(Length("path"), "path").first()
+        if code.isdigit()
+        else None
+    )
+    if unit is None and code != installation_area():
+        raise Unit.DoesNotExist(_("区划 %(code)s：本系统中没有该区划的单位") % {"code": code})
+    return unit
+
+
+def known_area(code: str) -> bool:
+    """Whether `code` is the installation's area or an area inside it that holds units or
+    townships (what ?area= may name)."""
+    top = installation_area()
+    if code == top:
+        return True
+    if not code.startswith(top) or len(code) not in (2, 4, 6) or len(code) <= len(top):
+        return False
+    return (
+        Unit.objects.filter(area_code__startswith=code).exists()
+        or Township.objects.filter(code__startswith=code).exists()
+    )

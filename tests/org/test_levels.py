@@ -1,0 +1,413 @@
+"""Levels (issue 18): a province installation holding two cities, one of them with two
+counties. A county user never sees another county's people, cases, passages or figures —
+pages, API, exports, search — and a city user sees every county of the city and nothing
+of another city. Real objects in every area, through the services users call."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+from openpyxl import load_workbook
+
+from fangkong.accounts.jurisdiction import area_scope, scope_for
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import user_create
+from fangkong.checkpoints import services as checkpoint_services
+from fangkong.checkpoints.models import Checkpoint, Passage
+from fangkong.core import clock
+from fangkong.core.idnumber import make_id_number
+from fangkong.core.reference import load_reference_data
+from fangkong.org import services as org_services
+from fangkong.org.areas import area_unit, child_areas, county_of
+from fangkong.org.models import Township, Unit
+from fangkong.people.models import Person
+from fangkong.people.services import PersonInput, person_register
+from fangkong.quarantine.models import QuarantineCase
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Levels#2020ok"
+
+
+@dataclass
+class County:
+    code: str
+    bureau: Unit
+    station: Unit
+    township: Township
+    checkpoint: Checkpoint
+    resident: Person  # registered at the station
+    returnee: Person  # registered at the county's checkpoint, back from Hubei
+    case: QuarantineCase
+    passage: Passage
+
+
+@dataclass
+class Province:
+    counties: dict[str, County]
+    users: dict[str, User] = field(default_factory=dict)
+
+    def client(self, who: str) -> Any:
+        return signed_in(self.users[who])
+
+
+def _county(
+    code: str, name: str, township: Township | None, resident: str, returnee: str, seq: int
+) -> County:
+    bureau = org_services.unit_create(
+        name=f"{name}公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code=code
+    )
+    station = org_services.unit_create(
+        name=f"{name}城关派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+    )
+    if township is None:
+        township = org_services.township_create(
+            code=f"{code}001", name=f"{name}城关街道", kind="subdistrict", station=station, by=None
+        )
+    else:
+        township.station = station
+        township.save()
+    checkpoint = checkpoint_services.checkpoint_create(
+        code=f"{code}-1",
+        name=f"{name}1号检查站",
+        road="G104",
+        location=f"{name}入口",
+        unit=station,
+        lanes=2,
+        opened_on=clock.today() - datetime.timedelta(days=3),
+        by=None,
+    )
+    person, _created = person_register(
+        data=PersonInput(
+            name=resident,
+            id_number=make_id_number(code, datetime.date(1980, 5, 1), seq, "M"),
+            phone=f"1385380{seq:04d}",
+            township=township,
+        ),
+        by=None,
+    )
+    number = make_id_number("420106", datetime.date(1990, 1, 2), seq, "F")
+    passage, _created = checkpoint_services.passage_register(
+        data=checkpoint_services.PassageInput(
+            checkpoint=checkpoint,
+            direction="in",
+            vehicle_type="car",
+            plate="鄂A12345",
+            occurred_at=clock.now() - datetime.timedelta(minutes=30),
+            client_id=uuid.uuid4(),
+            occupants=[
+                checkpoint_services.OccupantInput(
+                    name=returnee,
+                    id_number=number,
+                    phone=f"1395380{seq:04d}",
+                    temperature="36.6",
+                    origin="湖北省武汉市",
+                    destination=township.name,
+                )
+            ],
+        ),
+        by=None,
+    )
+    back = Person.objects.get(id_number=number)
+    case = QuarantineCase.objects.get(person=back)
+    return County(code, bureau, station, township, checkpoint, person, back, case, passage)
+
+
+def _user(username: str, role: str, **kw: Any) -> User:
+    return user_create(
+        username=username, password=PASSWORD, role=role, by=None, check_password=False, **kw
+    )
+
+
+@pytest.fixture
+def province(db: None, settings: Any) -> Province:
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "37"}
+    load_reference_data()  # the demo county's townships (宁阳县, 370921)
+    taian = org_services.unit_create(
+        name="泰安市公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code="3709"
+    )
+    jinan = org_services.unit_create(
+        name="济南市公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code="3701"
+    )
+    counties = {
+        "370921": _county(
+            "370921", "宁阳县", Township.objects.get(name="堽城镇"), "张宁阳", "赵宁回", 11
+        ),
+        "370923": _county("370923", "东平县", None, "李东平", "钱东回", 12),
+        "370102": _county("370102", "历下区", None, "王历下", "孙历回", 13),
+    }
+    world = Province(counties)
+    world.users = {
+        "taian": _user("taian", Role.COMMAND, unit=taian),
+        "jinan": _user("jinan", Role.COMMAND, unit=jinan),
+        "ningyang": _user("ningyang", Role.COMMAND, unit=counties["370921"].bureau),
+        "dongping": _user("dongping", Role.COMMAND, unit=counties["370923"].bureau),
+        "ningyang_station": _user(
+            "ningyang_station", Role.STATION, unit=counties["370921"].station
+        ),
+        "province": _user("province", Role.COMMAND),
+    }
+    return world
+
+
+# ---------------------------------------------------------------- the levels themselves
+
+
+def test_areas_one_level_down(province: Province) -> None:
+    assert [(a.code, a.name) for a in child_areas("37")] == [("3701", "济南市"), ("3709", "泰安市")]
+    assert [(a.code, a.name) for a in child_areas("3709")] == [
+        ("370921", "宁阳县"),
+        ("370923", "东平县"),
+    ]
+    assert child_areas("370921") == []
+    assert area_unit("3709") is not None and area_unit("3709").name == "泰安市公安局"
+
+
+def test_a_pushed_row_goes_to_the_county_of_its_address_else_of_its_id(
+    province: Province,
+) -> None:
+    dongping = province.counties["370923"].township
+    assert county_of(township=dongping, household_region="370921") == "370923"
+    assert county_of(township=None, household_region="370921") == "370921"
+    # 肥城市 has no unit or township here, Wuhan is not in the province: nobody claims it.
+    assert county_of(township=None, household_region="370983") == ""
+    assert county_of(township=None, household_region="420106") == ""
+    assert county_of(township=None, household_region="") == ""
+
+
+def test_a_unit_takes_its_parents_area_and_none_outside_the_installation(
+    province: Province,
+) -> None:
+    assert province.counties["370923"].station.area_code == "370923"
+    with pytest.raises(Exception, match="不在本系统服务的区划"):
+        org_services.unit_create(
+            name="武汉市公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code="4201"
+        )
+
+
+def test_scopes_by_level(province: Province) -> None:
+    ningyang, dongping = province.counties["370921"], province.counties["370923"]
+    county = scope_for(province.users["ningyang"])
+    assert not county.county and county.area == "370921"
+    assert ningyang.township.pk in county.township_ids
+    assert dongping.township.pk not in county.township_ids
+    assert ningyang.checkpoint.pk in county.checkpoint_ids
+    assert dongping.checkpoint.pk not in county.checkpoint_ids
+    city = scope_for(province.users["taian"])
+    assert {ningyang.checkpoint.pk, dongping.checkpoint.pk} == set(city.checkpoint_ids)
+    assert scope_for(province.users["province"]).county  # no unit: the whole installation
+    assert area_scope("37").county
+
+
+# ---------------------------------------------------------------- people, cases, passages
+
+
+def _ids(client: Any, url: str) -> set[int]:
+    response = client.get(url, {"limit": 100})
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["items"]}
+
+
+def test_a_county_sees_its_own_people_and_no_other_countys(province: Province) -> None:
+    ny, dp, lx = (province.counties[c] for c in ("370921", "370923", "370102"))
+    client = province.client("ningyang")
+    assert _ids(client, "/api/v1/persons") == {ny.resident.pk, ny.returnee.pk}
+    page = client.get("/people/").content.decode()
+    assert "张宁阳" in page and "李东平" not in page and "王历下" not in page
+    # By id: exactly like a record that does not exist.
+    assert client.get(f"/people/{dp.resident.pk}/").status_code == 404
+    assert client.get(f"/api/v1/persons/{dp.resident.pk}").status_code == 404
+    assert client.get(f"/api/v1/persons/{lx.returnee.pk}").status_code == 404
+    # Search by another county's ID number, name or phone finds nothing.
+    for q in (dp.resident.id_number, "李东平", dp.resident.phone):
+        text = client.get("/people/", {"q": q}).content.decode()
+        assert "没有找到符合条件的人员" in text
+        assert f"/people/{dp.resident.pk}/" not in text
+    # Writes too: another county's person cannot be edited.
+    response = client.post(
+        f"/people/{dp.resident.pk}/edit/",
+        {"name": "改名", "doc_type": "id_card", "id_number": dp.resident.id_number},
+    )
+    assert response.status_code == 404
+
+
+def test_a_county_sees_its_own_cases_and_passages(province: Province) -> None:
+    ny, dp = province.counties["370921"], province.counties["370923"]
+    client = province.client("dongping")
+    assert _ids(client, "/api/v1/cases") == {dp.case.pk}
+    assert client.get(f"/api/v1/cases/{ny.case.pk}").status_code == 404
+    assert client.get(f"/cases/{ny.case.pk}/").status_code == 404
+    assert _ids(client, "/api/v1/passages") == {dp.passage.pk}
+    passages = client.get("/checkpoints/passages/").content.decode()
+    assert "东平县1号检查站" in passages and "宁阳县1号检查站" not in passages
+    checkpoints = client.get("/checkpoints/list/").content.decode()
+    assert "东平县1号检查站" in checkpoints and "宁阳县1号检查站" not in checkpoints
+    # The export holds the county's cases only.
+    export = client.get("/cases/export.xlsx")
+    assert export.status_code == 200
+    rows = [
+        [str(c or "") for c in row]
+        for row in load_workbook(io.BytesIO(_body(export))).active.iter_rows(values_only=True)
+    ]
+    assert len(rows) == 2  # the header and 钱东回's case, not 赵宁回's
+
+
+def test_a_county_lists_its_own_officers_and_units(province: Province) -> None:
+    from fangkong.org.services import officer_create
+
+    for code, name, badge in (("370921", "周宁官", "371901"), ("370923", "吴东官", "371902")):
+        officer_create(
+            name=name,
+            badge_number=badge,
+            kind="police",
+            unit=province.counties[code].station,
+            by=None,
+        )
+    dongping = province.client("dongping")
+    officers = dongping.get("/org/officers/").content.decode()
+    assert "吴东官" in officers and "周宁官" not in officers
+    units = dongping.get("/org/units/").content.decode()
+    assert "东平县城关派出所" in units and "宁阳县城关派出所" not in units
+    city = province.client("taian").get("/org/officers/").content.decode()
+    assert "吴东官" in city and "周宁官" in city
+
+
+def test_a_station_inside_a_city_county_keeps_its_station_scope(province: Province) -> None:
+    ny = province.counties["370921"]
+    client = province.client("ningyang_station")
+    assert _ids(client, "/api/v1/persons") == {ny.resident.pk, ny.returnee.pk}
+
+
+def test_a_city_sees_all_its_counties_and_nothing_of_another_city(province: Province) -> None:
+    ny, dp, lx = (province.counties[c] for c in ("370921", "370923", "370102"))
+    client = province.client("taian")
+    assert _ids(client, "/api/v1/persons") == {
+        ny.resident.pk,
+        ny.returnee.pk,
+        dp.resident.pk,
+        dp.returnee.pk,
+    }
+    assert _ids(client, "/api/v1/cases") == {ny.case.pk, dp.case.pk}
+    assert _ids(client, "/api/v1/passages") == {ny.passage.pk, dp.passage.pk}
+    assert client.get(f"/api/v1/persons/{lx.resident.pk}").status_code == 404
+    assert client.get(f"/cases/{lx.case.pk}/").status_code == 404
+    assert "没有找到符合条件的人员" in client.get("/people/", {"q": "王历下"}).content.decode()
+    # The other city sees its own only.
+    assert _ids(province.client("jinan"), "/api/v1/persons") == {
+        lx.resident.pk,
+        lx.returnee.pk,
+    }
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _body(response: Any) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def _stats(client: Any, **params: str) -> Any:
+    return client.get("/api/v1/stats/daily", params)
+
+
+def test_a_countys_figures_are_its_own(province: Province) -> None:
+    body = _stats(province.client("ningyang")).json()
+    assert body["area"] == {"code": "370921", "name": "宁阳县", "level": "county"}
+    figures = body["figures"]
+    assert figures["checkpoints.persons_today"] == 1  # its own checkpoint's one traveller
+    assert figures["quarantine.returnees_total"] == 1
+    assert body["areas"] == []
+    # Sections that cannot be counted by area are left out, not summed over every county.
+    assert {s["key"] for s in body["sections"]} <= {"checkpoints", "quarantine", "org"}
+    # Another county, another city, a made-up area.
+    assert _stats(province.client("ningyang"), area="370923").status_code == 403
+    assert _stats(province.client("ningyang"), area="3709").status_code == 403
+    assert _stats(province.client("ningyang"), area="999999").status_code == 404
+    assert _stats(province.client("ningyang"), area="37092a").status_code == 404
+    assert _stats(province.client("ningyang"), area="x" * 300).status_code == 422
+
+
+def test_a_citys_figures_have_one_row_per_county(province: Province) -> None:
+    client = province.client("taian")
+    body = _stats(client).json()
+    assert body["area"]["code"] == "3709"
+    assert body["figures"]["checkpoints.persons_today"] == 2
+    assert body["figures"]["quarantine.returnees_total"] == 2
+    rows = {a["code"]: a for a in body["areas"]}
+    assert list(rows) == ["370921", "370923"]
+    assert rows["370923"]["name"] == "东平县"
+    assert rows["370923"]["figures"]["checkpoints.persons_today"] == 1
+    assert rows["370923"]["url"] == "/command/dashboard/?area=370923"
+    narrowed = _stats(client, area="370923").json()
+    assert narrowed["figures"]["quarantine.returnees_total"] == 1
+    assert _stats(client, area="370102").status_code == 403  # 济南's county
+    assert _stats(client, area="3701").status_code == 403
+
+
+def test_the_city_dashboard_links_each_county(province: Province) -> None:
+    client = province.client("taian")
+    page = client.get("/command/dashboard/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="areas"' in text
+    assert 'href="/command/dashboard/?area=370921' in text and "东平县" in text
+    assert "历下区" not in text
+    county = client.get("/command/dashboard/", {"area": "370923"})
+    assert county.status_code == 200
+    county_text = county.content.decode()
+    assert "东平县" in county_text and 'data-testid="area-up"' in county_text
+    assert client.get("/command/dashboard/", {"area": "370102"}).status_code == 403
+    assert (
+        province.client("ningyang").get("/command/dashboard/", {"area": "370923"}).status_code
+        == 403
+    )
+    screen = client.get("/command/screen/")
+    assert screen.status_code == 200 and "宁阳县" in screen.content.decode()
+
+
+def test_the_city_report_has_a_line_and_a_sheet_per_county(province: Province) -> None:
+    client = province.client("taian")
+    annex = client.get("/command/report/daily.xlsx")
+    assert annex.status_code == 200
+    book = load_workbook(io.BytesIO(_body(annex)))
+    sheet = book[next(n for n in book.sheetnames if n.startswith("各县"))]
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert codes == ["370921", "370923"]
+    docx = client.get("/command/report/daily.docx", {"area": "370923"})
+    assert docx.status_code == 200
+    text = "".join(p.text for p in Document(io.BytesIO(_body(docx))).paragraphs)
+    assert "疫情防控工作日报（东平县）" in text
+    city = "".join(
+        p.text
+        for p in Document(io.BytesIO(_body(client.get("/command/report/daily.docx")))).paragraphs
+    )
+    assert "疫情防控工作日报（泰安市）" in city and "宁阳县" in city and "东平县" in city
+    county = province.client("ningyang").get("/command/report/daily.xlsx")
+    assert not any(
+        n.startswith("各县") for n in load_workbook(io.BytesIO(_body(county))).sheetnames
+    )
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_createuser_at_an_area(province: Province) -> None:
+    call_command("createuser", "taian2", role="command", area="3709", password=PASSWORD)
+    user = User.objects.get(username="taian2")
+    assert user.unit is not None and user.unit.area_code == "3709"
+    assert scope_for(user).area == "3709"
+    call_command("createuser", "dongping2", role="command", area="370923", password=PASSWORD)
+    assert scope_for(User.objects.get(username="dongping2")).area == "370923"
+    with pytest.raises(CommandError, match="没有该区划的单位"):
+        call_command("createuser", "nobody", role="command", area="370983", password=PASSWORD)
