@@ -16,7 +16,6 @@ whoever sends `Authorization: Bearer <FANGKONG_METRICS_TOKEN>`. Anyone else gets
 
 from __future__ import annotations
 
-import datetime
 import hmac
 import ipaddress
 import os
@@ -38,7 +37,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from fangkong.core import clock
+from fangkong.core.apps import app_modules
 from fangkong.core.client_address import client_ip
 
 # The `_created` series double the output and tell nothing a restart does not.
@@ -89,9 +88,6 @@ class DatabaseCollector(Collector):
         from django_tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        from fangkong.checkpoints.models import Passage
-        from fangkong.quarantine.models import ListImport
-
         queue = GaugeMetricFamily(
             "fangkong_task_queue_depth", "Background tasks waiting for a worker", labels=[]
         )
@@ -102,27 +98,9 @@ class DatabaseCollector(Collector):
         )
         running.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count())
         yield running
-        imports = GaugeMetricFamily(
-            "fangkong_imports", "List imports queued or running", labels=["status"]
-        )
-        for status in (ListImport.Status.QUEUED, ListImport.Status.RUNNING):
-            imports.add_metric([status.value], ListImport.objects.filter(status=status).count())
-        yield imports
-        now = clock.now()
-        since = now - datetime.timedelta(minutes=1)
-        # (day, occurred_at) is indexed; a registration is entered as it happens.
-        days = {since.astimezone(clock.SHANGHAI).date(), now.astimezone(clock.SHANGHAI).date()}
-        registrations = GaugeMetricFamily(
-            "fangkong_registrations_per_minute",
-            "Checkpoint registrations (passages) in the last minute",
-        )
-        registrations.add_metric(
-            [],
-            Passage.objects.filter(
-                day__in=days, occurred_at__gt=since, occurred_at__lte=now
-            ).count(),
-        )
-        yield registrations
+        # What the apps count (each app's gauges.py: imports running, registrations a minute).
+        for _config, module in app_modules("gauges"):
+            yield from module.gauges()
 
 
 def exposition() -> bytes:
