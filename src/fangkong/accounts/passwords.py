@@ -76,6 +76,41 @@ class CharacterClassesValidator:
         }
 
 
+class RepeatsAndSequencesValidator:
+    """No run of `run` characters that are one character repeated (aaaa, 1111) or follow
+    each other up or down (abcd, 1234, 9876, DCBA): aaaaaaaaaaaA1 has length and three
+    kinds of character and is still guessed at once."""
+
+    def __init__(self, run: int = 4) -> None:
+        self.run = run
+
+    def _offending(self, password: str) -> str | None:
+        low = password.lower()
+        for i in range(len(low) - self.run + 1):
+            chunk = low[i : i + self.run]
+            steps = {ord(b) - ord(a) for a, b in zip(chunk, chunk[1:], strict=False)}
+            if len(steps) == 1 and steps <= {-1, 0, 1} and (chunk.isalnum()):
+                return password[i : i + self.run]
+        return None
+
+    def validate(self, password: str, user: Any = None) -> None:
+        found = self._offending(password)
+        if found is not None:
+            raise ValidationError(
+                _(
+                    "密码不能包含%(n)d个及以上重复或连续的字符（如 aaaa、1234、abcd），"
+                    "当前密码含“%(found)s”。"
+                )
+                % {"n": self.run, "found": found},
+                code="password_repeats_or_sequence",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码不能包含%(n)d个及以上重复或连续的字符（如 aaaa、1234、abcd）。") % {
+            "n": self.run
+        }
+
+
 class PasswordHistoryValidator:
     """None of the user's last five passwords (the current one included) may be set again."""
 
