@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from fangkong.checkpoints import services as cp_services
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.idnumber import make_id_number
-from fangkong.people import dossier
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register, person_reveal
 from fangkong.quarantine.imports import list_import_run, list_import_start

@@ -13,6 +13,7 @@ accounts/signin.py then holds the session at the password page until it is chang
 from __future__ import annotations
 
 import datetime
+import itertools
 import string
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +89,7 @@ class RepeatsAndSequencesValidator:
         low = password.lower()
         for i in range(len(low) - self.run + 1):
             chunk = low[i : i + self.run]
-            steps = {ord(b) - ord(a) for a, b in zip(chunk, chunk[1:], strict=False)}
+            steps = {ord(b) - ord(a) for a, b in itertools.pairwise(chunk)}
             if len(steps) == 1 and steps <= {-1, 0, 1} and (chunk.isalnum()):
                 return password[i : i + self.run]
         return None
