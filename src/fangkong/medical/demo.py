@@ -164,18 +164,18 @@ def _teams(*, fallback: User | None) -> None:
                 team.append(member)
     stations = {u.unit_id: u for u in User.objects.filter(role=Role.STATION).order_by("pk")}
     for case in lacking:
-        team = (
+        found = (
             teams.get(("village", case.village_id))
             or teams.get(("township", case.township_id))
             or teams.get(("county", None))
         )
         by = stations.get(case.station_id) or fallback
-        if not team or by is None:
+        if not found or by is None:
             continue
         quarantine.team_assign(
             case=case,
             by=by,
             # Named as on the other case's team; an account (the demo's suifang) answers
             # only for the people it was given.
-            members=[MemberInput(kind=m.kind, name=m.name, phone=m.phone) for m in team],
+            members=[MemberInput(kind=m.kind, name=m.name, phone=m.phone) for m in found],
         )
