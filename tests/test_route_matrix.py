@@ -873,3 +873,31 @@ def test_the_sides_are_the_two_stations(objects: Objects) -> None:
             except Http404:
                 sees_other = False
             assert not sees_other, (name, who)
+
+
+@pytest.mark.parametrize("who", ["command", "station_a"])
+def test_every_object_route_answers_the_largest_integer_without_an_error(
+    world: World, who: str
+) -> None:
+    """Each object route with every number in it past 64 bits (and every other part the
+    longest a URL may carry): refused or not found, never a server error."""
+    client = signed_in(world.users[who])
+    client.raise_request_exception = False  # the answer a user gets: a 500 page
+    import re
+
+    failed = []
+    for name, route in sorted(object_routes().items()):
+        numbers = iter(range(2**63, 2**63 + 10))  # two numbers in a route differ
+        url = "/" + re.sub(
+            r"<(\w+):\w+>|<\w+>",
+            lambda m, numbers=numbers: (
+                str(next(numbers)) if m.group(1) in ("int", "id") else "9" * 200
+            ),
+            route,
+        )
+        url = url.replace("^", "").replace("$", "")
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if status >= 500:
+                failed.append((name, method, url, status))
+    assert failed == [], "\n".join(map(str, failed))
