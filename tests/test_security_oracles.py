@@ -16,6 +16,7 @@ from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import services as cp_services
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core.idnumber import make_id_number
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts, posts  # noqa: F401 (the fixture)
 from tests.checkpoints.test_api import token_for
@@ -110,6 +111,25 @@ def test_typing_another_stations_id_number_is_counted_and_audited_like_a_search(
     assert client.get("/people/", {"q": "13853801234"}).status_code == 429
     # Another user is not affected.
     assert world.client("command").get("/people/", {"q": "zs"}).status_code == 200
+
+
+@pytest.mark.usefixtures("three_a_minute")
+def test_the_transfer_form_is_no_faster_an_oracle_than_the_search_box(world: World) -> None:
+    """Found by the demo attack: 申请移交 answered "该证件号码尚未登记" for a number nobody
+    has and made a request for a number on file elsewhere, as often as asked."""
+    client = world.client("station_a")
+    answers = []
+    for n in range(4):
+        number = make_id_number("370921", datetime.date(1966, 6, 6), 70 + n, "M")
+        response = client.post(
+            "/people/transfers/new/",
+            {
+                "name": "试探", "doc_type": "id_card", "id_number": number,
+                "township": world.township_a.pk, "reason": "已迁入本辖区居住",
+            },
+        )  # fmt: skip
+        answers.append((response.status_code, "该证件号码尚未登记" in response.content.decode()))
+    assert answers == [(200, True)] * 3 + [(429, False)]
 
 
 # ------------------------------- (d) the person file's passages at another unit's checkpoint

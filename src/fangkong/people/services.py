@@ -496,11 +496,18 @@ def _transfer_values(data: TransferInput, by: User) -> tuple[dict[str, Any], Per
     return values, person
 
 
-@transaction.atomic
 def transfer_request(*, data: TransferInput, by: User) -> TransferRequest:
     """Ask for a person on file in another jurisdiction to be moved to `by`'s area. The
     request names the person by the document typed; until it is accepted the requester
-    sees nothing of the record (people/ownership.py)."""
+    sees nothing of the record (people/ownership.py). Its answers ("not on file", "already
+    yours", a request made) say whether a number is on file: each counts as a search, as
+    person_register's does (counted outside the transaction a refusal rolls back)."""
+    search_counted(by)
+    return _transfer_request(data=data, by=by)
+
+
+@transaction.atomic
+def _transfer_request(*, data: TransferInput, by: User) -> TransferRequest:
     values, person = _transfer_values(data, by)
     if TransferRequest.objects.filter(
         person=person, requested_unit=by.unit_id, status=TransferRequest.Status.PENDING
