@@ -71,7 +71,7 @@ def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPatter
 
 def concrete(route: str) -> str:
     """A URL for the route, with any id replaced by one that does not exist."""
-    path = re.sub(r"<int:[^>]+>", "999999", route)
+    path = re.sub(r"<(?:int|id):[^>]+>", "999999", route)
     path = re.sub(r"<(?:str|slug):[^>]+>", "x", path)
     path = re.sub(r"<uuid:[^>]+>", "00000000-0000-0000-0000-000000000000", path)
     path = re.sub(r"<[^>]+>", "x", path)

@@ -272,6 +272,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "fangkong.accounts.passwords.NoUsernameValidator"},
     {"NAME": "fangkong.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "fangkong.accounts.passwords.RepeatsAndSequencesValidator"},
     {"NAME": "fangkong.accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "login"

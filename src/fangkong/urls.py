@@ -29,7 +29,7 @@ urlpatterns = [
     path("account/2fa/codes/", mfa_views.mfa_codes, name="mfa_codes"),
     path("account/2fa/disable/", mfa_views.mfa_disable, name="mfa_disable"),
     path("account/2fa/reset/", mfa_views.mfa_reset_list, name="mfa_reset_list"),
-    path("account/2fa/reset/<int:pk>/", mfa_views.mfa_reset, name="mfa_reset"),
+    path("account/2fa/reset/<id:pk>/", mfa_views.mfa_reset, name="mfa_reset"),
     path("audit/", account_views.audit_list, name="audit_list"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before people/ and cases/: /people/<id>/contacts/, /cases/<id>/home-*.docx, /medical/.

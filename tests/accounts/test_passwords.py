@@ -35,6 +35,14 @@ def change(client: Client, old: str, new: str) -> str:
         ("ningyangningyang", "至少3种"),
         ("ningyang20202020", "至少3种"),
         (PASSWORD, "不能与最近5次使用过的密码相同"),
+        # Long, three kinds, and still guessed at once: runs of one or consecutive characters.
+        (
+            "aaaaaaaaaaaA1",
+            "密码不能包含4个及以上重复或连续的字符（如 aaaa、1234、abcd），当前密码含“aaaa”",
+        ),
+        ("Ningyang#1234", "当前密码含“1234”"),
+        ("Ningyang#9876", "当前密码含“9876”"),
+        ("Wxyz#Ningyang2", "当前密码含“Wxyz”"),
     ],
 )
 def test_the_password_page_names_the_rule_broken(world: World, new: str, message: str) -> None:

@@ -80,7 +80,9 @@ class TestCreate:
         assert second["decision"] == "pass" and second["case_id"] is None
         assert {"fever", "symptoms", "plate"} <= {f["code"] for f in third["flags"]}
         assert third["decision"] == "medical"
-        assert all(o["person_id"] for o in got["occupants"])
+        # No record ids: a device may open no person's record (an old id would say the
+        # number was on file already).
+        assert [o["person_id"] for o in got["occupants"]] == [None, None, None]
         again = post(Client(), data, token)
         assert again.status_code == 200 and again.json() == got
         assert Passage.objects.count() == 1

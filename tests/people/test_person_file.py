@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from fangkong.checkpoints import services as cp_services
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.idnumber import make_id_number
-from fangkong.people import dossier
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register, person_reveal
 from fangkong.quarantine.imports import list_import_run, list_import_start
@@ -153,8 +152,8 @@ def test_station_sees_every_kind_of_record(history: History, tmp_path: Path, set
     assert file.followups.total == 1 and "37.5℃" in html
     assert [a.kind for a in file.alerts.items] == ["fever"]
     assert [d.title for d in file.documents.items] == ["解除居家隔离告知书"]
-    # Who viewed the full data: for the audit's readers only.
-    assert file.viewers is None and 'data-testid="person-viewers"' not in html
+    # Who viewed the full data: the person's own station sees it (nobody yet).
+    assert file.viewers is not None and 'data-testid="person-viewers"' in html
     # The include point other parts are drawn in is on the page.
     assert response.templates and any(
         t.name == "people/_person_more.html" for t in response.templates
@@ -189,16 +188,29 @@ def test_other_roles_and_scopes(history: History) -> None:
     assert world.client("station_b").get(f"/api/v1/persons/{world.person_a.pk}").status_code == 404
 
 
-def test_who_viewed_the_full_data_is_for_audit_readers(history: History) -> None:
+def test_who_viewed_the_full_data_is_shown_to_command_and_the_persons_station(
+    history: History,
+) -> None:
     world = history.world
     person_reveal(person=world.person_a, by=world.users["station_a"])
-    # The page is for people.view; the audit part is read with audit.view (no role has
-    # both today: the administrator reads the same entries in the audit log).
-    audit_file = dossier.person_file(user=world.users["admin"], person=world.person_a)
-    assert audit_file.viewers is not None
-    assert [e.actor_name for e in audit_file.viewers.items] == [str(world.users["station_a"])]
-    command_file = dossier.person_file(user=world.users["command"], person=world.person_a)
-    assert command_file.viewers is None
+    want = [str(world.users["station_a"])]
+    for who in ("command", "station_a"):
+        html = page(world, who, world.person_a.pk).content.decode()
+        assert 'data-testid="person-viewers"' in html, who
+        assert "完整信息查看记录" in html and want[0] in html, who
+        body = world.client(who).get(f"/api/v1/persons/{world.person_a.pk}").json()
+        assert [v["actor"] for v in body["viewers"]] == want, who
+    # The working group reads the county's people but answers for none of them; the
+    # follow-up worker reaches 张三 through his case only; neither sees who looked.
+    for who in ("workgroup", "followup"):
+        response = page(world, who, world.person_a.pk)
+        assert response.status_code == 200, who
+        assert 'data-testid="person-viewers"' not in response.content.decode(), who
+        assert response.context["file"].viewers is None, who
+    # 泗店派出所 sees who looked at its own 赵丽.
+    person_reveal(person=world.person_b, by=world.users["station_b"])
+    html = page(world, "station_b", world.person_b.pk).content.decode()
+    assert str(world.users["station_b"]) in html and 'data-testid="person-viewers"' in html
 
 
 def test_api_answers_the_same_file_masked(history: History) -> None:
@@ -211,7 +223,7 @@ def test_api_answers_the_same_file_masked(history: History) -> None:
     names = {c["name"] for c in body["passages"][0]["companions"]}
     assert names == {"赵*", "李四"}
     assert body["followups_total"] == 1 and body["alerts"][0]["kind"] == "fever"
-    assert body["viewers"] is None
+    assert body["viewers"] == []  # the person's station; nobody looked yet
     followup = world.client("followup").get(f"/api/v1/persons/{world.person_a.pk}").json()
     assert followup["list_entries"] is None and followup["cases"][0]["id"] == history.case.pk
 
@@ -234,4 +246,6 @@ def test_query_count_does_not_grow_with_history(world: World, posts: Posts, who:
         q["sql"][:120] for q in many.captured_queries
     ]
     # Pinned: a new part must say what it costs.
-    assert len(few.captured_queries) == {"station_a": 20, "followup": 13, "command": 17}[who]
+    assert (
+        len(few.captured_queries) == {"station_a": 21, "followup": 13, "command": 18}[who]
+    )  # +1: who viewed

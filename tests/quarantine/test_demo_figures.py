@@ -21,11 +21,6 @@ DAY = datetime.date(2020, 2, 3)
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="known gap (stop note of 2026-12-03): the medical demo puts contacts and hand-off "
-    "cases under home quarantine without a 四包一 team",
-    strict=False,
-)
 def test_demo_returnees_are_all_accounted_for(demo_county: Any) -> None:
     figures = flat_figures(collect_sections(DAY))
     total = figures["quarantine.returnees_total"]
@@ -56,7 +51,14 @@ def test_demo_returnees_are_all_accounted_for(demo_county: Any) -> None:
     assert not quarantined.exclude(team_members__kind="village_cadre").exists()
     assert not quarantined.exclude(team_members__kind="doctor").exists()
     # Two follow-ups a day; released on day 15.
-    case = quarantined.exclude(team_members__user__username="suifang").first()
+    # (A listed returnee's: contacts and hand-offs quarantined by the medical demo in its
+    # last days have their team, not yet their days of follow-ups.)
+    case = (
+        quarantined.filter(pk__in=listed.values("pk"))
+        .exclude(team_members__user__username="suifang")
+        .order_by("pk")
+        .first()
+    )
     assert case is not None and case.start_date is not None
     days = (min(DAY, case.planned_end) - case.start_date).days + 1  # type: ignore[operator]
     assert FollowUp.objects.filter(case=case).count() in (2 * days, 2 * days - 3)

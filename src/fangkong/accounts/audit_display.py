@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core.disclosure import audit_name
+from fangkong.core.disclosure import REVEALED_FIELDS, audit_name
+from fangkong.core.disclosure import shown as masked
 
 # Object types written by code that names no model.
 OTHER_TYPES = {
@@ -39,6 +40,7 @@ OTHER_KEYS = {
     "audit_redacted": gettext_lazy("清除的审计记录"),
     "reason": gettext_lazy("原因"),
     "password": gettext_lazy("密码"),
+    "answer": gettext_lazy("答复"),
 }
 
 # The models whose `name` is a person's: masked on the audit page as in the trail's labels.
@@ -52,6 +54,13 @@ PERSON_TYPES = frozenset(
         "quarantine.listentry",
     }
 )
+
+# Whole ID numbers (18 or 15 characters) and mobile numbers inside any text an entry holds:
+# entries written before the trail masked its labels carry them in full.
+_ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# A person's label as the trail writes it: the name, then （#id） (people/… audit_label).
+_PERSON_LABEL = re.compile(r"^(?P<name>[^\s（(]*)(?P<rest>.*?)(?P<id>（#\d+）)?$")
 
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$")
 
@@ -110,6 +119,34 @@ def local_time(value: datetime.datetime) -> str:
     return date_format(timezone.localtime(value), "Y-m-d H:i:s")
 
 
+def scrub(text: str) -> str:
+    """A stored text as the audit page shows it: any whole ID number or mobile in it masked
+    (no role that reads the trail holds the reveal right; a reveal is audited in its own
+    place, the person file)."""
+    text = _ID_NUMBER.sub(lambda m: masked("id_number", m.group(0)), text)
+    return _MOBILE.sub(lambda m: masked("phone", m.group(0)), text)
+
+
+def _masked(field: str, value: Any) -> Any:
+    """A personal value of an entry masked, unless the trail stored it masked already."""
+    if isinstance(value, str) and "*" in value:
+        return value
+    return masked(field, value)
+
+
+def object_label(object_type: str, object_repr: str) -> str:
+    """The entry's object as the page shows it: a person's name masked, whatever the label
+    held when it was written (an old entry's '张三 370921…' reads '张*'), and no number in
+    full."""
+    if object_type in PERSON_TYPES and object_repr:
+        match = _PERSON_LABEL.match(object_repr)
+        if match is not None:
+            # Only the name and the record's number: what followed (an old label's ID
+            # number or phone) is not the page's to show.
+            return f"{audit_name(match['name'])}{match['id'] or ''}"
+    return scrub(object_repr)
+
+
 def value_text(value: Any) -> str:
     """One stored value as a person reads it."""
     if value is None or value == "":
@@ -122,11 +159,13 @@ def value_text(value: Any) -> str:
         except ValueError:
             return value
         return local_time(moment)
+    if isinstance(value, str):
+        return scrub(value)
     if isinstance(value, list | tuple):
         return "、".join(value_text(v) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{k}：{value_text(v)}" for k, v in value.items())
-    return str(value)
+    return scrub(str(value))
 
 
 def _empty(value: Any) -> bool:
@@ -163,6 +202,9 @@ def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine
         is_pair = isinstance(value, list) and len(value) == 2 and action in {"update", "create"}
         if personal and key == "name":
             value = [audit_name(v) for v in value] if is_pair else audit_name(value)
+        elif key in REVEALED_FIELDS:
+            # An old entry's phone, address or birth date: masked as on every page.
+            value = [_masked(key, v) for v in value] if is_pair else _masked(key, value)
         if field is not None:
             value = (
                 [_shown_by_field(field, v) for v in value]

@@ -109,6 +109,9 @@ class AuditEntry(models.Model):
         MFA_DISABLE = "mfa_disable", _("停用二次验证")
         MFA_RESET = "mfa_reset", _("重置二次验证")
         SESSION_END = "session_end", _("会话超时退出")
+        # A typed ID number answered "on file in another jurisdiction": the record's id
+        # only, so that probing numbers one by one shows in the trail.
+        LOOKUP = "lookup", _("查询他处登记的证件号码")
 
     at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
     actor = models.ForeignKey(

@@ -13,6 +13,7 @@ accounts/signin.py then holds the session at the password page until it is chang
 from __future__ import annotations
 
 import datetime
+import itertools
 import string
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,41 @@ class CharacterClassesValidator:
     def get_help_text(self) -> str:
         return _("密码须包含大写字母、小写字母、数字、符号中的至少%(n)d种。") % {
             "n": self.min_classes
+        }
+
+
+class RepeatsAndSequencesValidator:
+    """No run of `run` characters that are one character repeated (aaaa, 1111) or follow
+    each other up or down (abcd, 1234, 9876, DCBA): aaaaaaaaaaaA1 has length and three
+    kinds of character and is still guessed at once."""
+
+    def __init__(self, run: int = 4) -> None:
+        self.run = run
+
+    def _offending(self, password: str) -> str | None:
+        low = password.lower()
+        for i in range(len(low) - self.run + 1):
+            chunk = low[i : i + self.run]
+            steps = {ord(b) - ord(a) for a, b in itertools.pairwise(chunk)}
+            if len(steps) == 1 and steps <= {-1, 0, 1} and (chunk.isalnum()):
+                return password[i : i + self.run]
+        return None
+
+    def validate(self, password: str, user: Any = None) -> None:
+        found = self._offending(password)
+        if found is not None:
+            raise ValidationError(
+                _(
+                    "密码不能包含%(n)d个及以上重复或连续的字符（如 aaaa、1234、abcd），"
+                    "当前密码含“%(found)s”。"
+                )
+                % {"n": self.run, "found": found},
+                code="password_repeats_or_sequence",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码不能包含%(n)d个及以上重复或连续的字符（如 aaaa、1234、abcd）。") % {
+            "n": self.run
         }
 
 

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, str] = {
     "people.view": "查看人员信息（默认脱敏）",
     "people.edit": "登记和修改人员信息",
     "people.reveal": "查看完整身份证号、电话和住址（每次查看均留痕）",
+    "people.viewers": "查看谁看过本辖区人员的完整信息（人员档案的查看记录）",
     "people.merge": "合并同一人员的重复记录（疑似重复人员队列；限本辖区，当日可撤销，留痕）",
     "org.view": "查看单位、警力、工作组和战时命令",
     "org.edit": "维护单位、警力和工作组",
@@ -120,6 +121,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "people.view",
             "people.edit",
             "people.reveal",
+            "people.viewers",
             "org.view",
             "org.wartime",
             "logistics.view",
@@ -160,6 +162,8 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "people.view",
             "people.edit",
             "people.reveal",
+            # Whose eyes were on its own people's full data (the person file's part).
+            "people.viewers",
             # Household registration is the station's: it merges two records of one person
             # when both are in its area (people/merge.py).
             "people.merge",

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
 from fangkong.accounts.audit import audit_record
-from fangkong.accounts.audit_display import change_lines, object_type_choices, object_type_label
+from fangkong.accounts.audit_display import (
+    change_lines,
+    object_label,
+    object_type_choices,
+    object_type_label,
+)
 from fangkong.accounts.models import AuditEntry, User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
@@ -143,6 +148,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "entry": e,
             "type_label": object_type_label(e.object_type),
+            "object": object_label(e.object_type, e.object_repr),
             "changes": change_lines(e.object_type, e.action, e.changes),
         }
         for e in page

@@ -129,7 +129,9 @@ class FlagOut(Schema):
 
 
 class OccupantOut(Schema):
-    person_id: int
+    # The person's record id, only when the caller may open that record (a checkpoint
+    # never may): an id says the number was already on file, and is the key to the rest.
+    person_id: int | None
     name: str
     id_number: str
     temperature: float | None
@@ -153,7 +155,17 @@ class PassageOut(Schema):
     occupants: list[OccupantOut]
 
 
-def passage_out(p: Passage) -> PassageOut:
+def passages_out(user: object, passages: list[Passage]) -> list[PassageOut]:
+    from fangkong.people.selectors import visible_person_ids
+
+    seen = visible_person_ids(
+        user,  # type: ignore[arg-type]
+        (o.person_id for p in passages for o in p.occupants.all()),
+    )
+    return [passage_out(p, seen) for p in passages]
+
+
+def passage_out(p: Passage, seen: set[int]) -> PassageOut:
     return PassageOut(
         id=p.pk,
         client_id=p.client_id,
@@ -167,7 +179,7 @@ def passage_out(p: Passage) -> PassageOut:
         flagged=p.flagged,
         occupants=[
             OccupantOut(
-                person_id=o.person_id,
+                person_id=o.person_id if o.person_id in seen else None,
                 name=mask_name(o.name),  # as given at the checkpoint, not the record's
                 id_number=shown("id_number", o.person.id_number or ""),
                 temperature=float(o.temperature) if o.temperature is not None else None,
@@ -247,10 +259,10 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
     else:
         passage, created = services.passage_register(data=data, by=request.user)
     if created:
-        return Status(201, passage_out(passage))  # it carries its occupants
+        return Status(201, passages_out(request.user, [passage])[0])  # with its occupants
     if passage.checkpoint_id != cp.pk:
         raise PermissionDenied  # the client id was used at another checkpoint: nothing stored
-    return Status(200, passage_out(selectors.passage_get_any(pk=passage.pk)))
+    return Status(200, passages_out(request.user, [selectors.passage_get_any(pk=passage.pk)])[0])
 
 
 class PassageFilterIn(Schema):
@@ -291,7 +303,7 @@ def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> Pass
     )
     if filters.flagged is False:
         qs = qs.filter(flagged=False)
-    items = [passage_out(p) for p in qs[page_slice(filters.limit, filters.offset)]]
+    items = passages_out(request.user, list(qs[page_slice(filters.limit, filters.offset)]))
     return PassagePage(items=items, **counted(qs))
 
 

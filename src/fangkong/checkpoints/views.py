@@ -355,8 +355,20 @@ def _register_export(request: AuthedHttpRequest, f: selectors.PassageFilter) -> 
 
 @require_perm("checkpoints.view")
 def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from fangkong.people.selectors import visible_person_ids
+
     passage = selectors.passage_get(user=request.user, pk=pk)
-    return render(request, "checkpoints/passage_detail.html", {"passage": passage})
+    occupants = list(passage.occupants.all())
+    return render(
+        request,
+        "checkpoints/passage_detail.html",
+        {
+            "passage": passage,
+            "occupants": occupants,
+            # A trajectory link carries the record's id: for those who may open it only.
+            "seen": visible_person_ids(request.user, (o.person_id for o in occupants)),
+        },
+    )
 
 
 @require_perm("checkpoints.view")

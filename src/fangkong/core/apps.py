@@ -28,6 +28,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from fangkong.core.bounds import RecordIdConverter
+
+        # Before any URLconf is read: every page's record number is an `<id:…>`.
+        register_converter(RecordIdConverter, "id")
         from fangkong.core import (
             checks,  # noqa: F401 — registers the deploy checks
             lookups,  # noqa: F401 — registers CharField's `prefix`

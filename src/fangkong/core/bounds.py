@@ -35,6 +35,22 @@ LATEST_DAY = datetime.date(2100, 12, 31)
 # Integers: the largest a database id can be (a 64-bit signed integer), and the largest
 # offset into a list (past any real list; offset + limit still fits in 64 bits).
 MAX_ID = 2**63 - 1
+
+
+class RecordIdConverter:
+    """`<id:pk>` in a page's URL: a record's number, at most 18 digits (every one of them
+    below MAX_ID). A longer one matches no route (404) instead of reaching the database,
+    where SQLite raises OverflowError and PostgreSQL a DataError (500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
+
+
 MAX_OFFSET = 2**31 - 1
 MAX_LIMIT = 500
 # Quarantine days and shift slots: a count of days and an index of a shift in a day.

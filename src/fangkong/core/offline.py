@@ -2,7 +2,7 @@
 
 Apps register the pages that must open offline (`register_offline_page("url_name")`) in
 their AppConfig.ready(). A page whose URL takes arguments (a case's follow-up form,
-/cases/<int:pk>/followup/) is registered the same way and matches any value of them. The
+/cases/<id:pk>/followup/) is registered the same way and matches any value of them. The
 service worker (/sw.js) keeps a copy of such a page when the user opens it online (network
 first, the copy only without a network); it never fetches a page the user has not opened.
 Only these pages are kept on the device: others may hold personal data nobody needs at the
@@ -28,6 +28,8 @@ from django.urls import converters, get_resolver
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fangkong.core.bounds import RecordIdConverter
+
 OFFLINE_PAGES: list[str] = []
 STATIC_ASSETS = [
     "fangkong/app.css",
@@ -42,8 +44,9 @@ STATIC_ASSETS = [
 PRECACHED_DATA = ["/api/v1/reference/id-rules"]
 KEPT_DATA: list[str] = []
 # Only arguments that stay within one path segment: a page registered for offline use must
-# not turn into a pattern matching half the site (no <path:…>, no custom converters).
+# not turn into a pattern matching half the site (no <path:…>, no other custom converters).
 _SEGMENT_CONVERTERS = (
+    RecordIdConverter,
     converters.IntConverter,
     converters.StringConverter,
     converters.SlugConverter,

@@ -10,7 +10,6 @@ links recorded when a hand-off's outcome is suspected or confirmed.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,12 +21,11 @@ from fangkong.core import clock
 from fangkong.core.text import normalize_text
 from fangkong.medical.models import ContactLink, Relation
 from fangkong.people.models import Person
+from fangkong.people.selectors import visible_person_ids as visible_ids  # noqa: F401
 from fangkong.quarantine.models import OPEN_STATUSES, QuarantineCase
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from fangkong.accounts.models import User
+    pass
 
 
 def contact_days() -> int:
@@ -159,17 +157,6 @@ def _attach(source: Person, contacts: list[Contact]) -> None:
         c.link = links.get((c.person.pk, c.relation))
         linked = c.link.case if c.link is not None else None
         c.case = cases.get(c.person.pk) or linked
-
-
-def visible_ids(user: User | AnonymousUser, people: Iterable[int]) -> set[int]:
-    """Which of these people `user` may open (their jurisdiction): the others are listed
-    by a masked name only."""
-    from fangkong.accounts.jurisdiction import restrict
-
-    ids = list(set(people))
-    if not ids:
-        return set()
-    return set(restrict(Person.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
 
 
 def contact_status(contact: Contact) -> str:

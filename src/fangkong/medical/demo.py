@@ -9,6 +9,7 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
@@ -19,7 +20,8 @@ from fangkong.medical import services
 from fangkong.medical.models import ContactLink, Handoff, MedicalInstitution, Outcome
 from fangkong.medical.reference import COUNTY_HOSPITAL, load_institutions
 from fangkong.quarantine import services as quarantine
-from fangkong.quarantine.models import OPEN_STATUSES, CaseStatus, QuarantineCase
+from fangkong.quarantine.models import OPEN_STATUSES, CaseStatus, QuarantineCase, TeamMember
+from fangkong.quarantine.services import MemberInput
 
 # The findings, in order, of the hand-offs made (the rest stay awaited).
 FINDINGS = [
@@ -109,6 +111,7 @@ def build(ctx: DemoContext) -> None:
                     # The first one's contacts reached by their stations the same day.
                     _reach(referred, by=station, at=at + datetime.timedelta(hours=3))
     ctx.data["medical_handoffs"] = made
+    _teams(fallback=station)
 
 
 def _reach(links: list[ContactLink], *, by: User, at: datetime.datetime) -> None:
@@ -123,3 +126,56 @@ def _reach(links: list[ContactLink], *, by: User, at: datetime.datetime) -> None
                 note="密切接触者，已落实居家隔离",
                 at=at,
             )
+
+
+def _teams(*, fallback: User | None) -> None:
+    """Contacts put under home quarantine and hand-offs sent home (排除) get their 四包一
+    team as every case does, through the station's team assignment (quarantine's
+    team_assign): the cadres, doctor and police of a case in the same village (else
+    township, else the county) who already answer for one there."""
+    quarantined = QuarantineCase.objects.filter(status=CaseStatus.QUARANTINED)
+    lacking = list(
+        quarantined.annotate(
+            duties=Count(
+                "team_members",
+                filter=Q(team_members__kind__in=["village_cadre", "doctor"]),
+                distinct=True,
+            )
+        )
+        .filter(duties__lt=2)
+        .order_by("pk")
+    )
+    if not lacking:
+        return
+    teams: dict[tuple[str, int | None], list[TeamMember]] = {}
+    for member in (
+        TeamMember.objects.filter(case__status=CaseStatus.QUARANTINED)
+        .exclude(case__in=lacking)
+        .select_related("case")
+        .order_by("case_id", "kind")
+    ):
+        for key in (
+            ("village", member.case.village_id),
+            ("township", member.case.township_id),
+            ("county", None),
+        ):
+            team = teams.setdefault(key, [])
+            if not team or team[0].case_id == member.case_id:
+                team.append(member)
+    stations = {u.unit_id: u for u in User.objects.filter(role=Role.STATION).order_by("pk")}
+    for case in lacking:
+        found = (
+            teams.get(("village", case.village_id))
+            or teams.get(("township", case.township_id))
+            or teams.get(("county", None))
+        )
+        by = stations.get(case.station_id) or fallback
+        if not found or by is None:
+            continue
+        quarantine.team_assign(
+            case=case,
+            by=by,
+            # Named as on the other case's team; an account (the demo's suifang) answers
+            # only for the people it was given.
+            members=[MemberInput(kind=m.kind, name=m.name, phone=m.phone) for m in found],
+        )

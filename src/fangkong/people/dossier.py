@@ -11,7 +11,7 @@ and says how many there are in all.
 | cases, 四包一 team, follow-ups, alerts, documents issued | quarantine.view | the cases the user may see (QuarantineCase.jurisdiction) |
 | passages, seat companions | quarantine.view or checkpoints.view | the person's own passages; a companion's name is masked unless the user may see that person |
 | list entries | quarantine.import | the person's rows; a link to the list only when the user may see the import |
-| who viewed the full data | audit.view | the person's reveal entries in the audit trail |
+| who viewed the full data | people.viewers (command, stations) | the person's reveal entries in the audit trail, for whoever is in charge of the person (people/ownership.py: the command centre, the person's own station) |
 
 Other apps add their parts (hand-offs, contacts, quarantine documents) through
 `register_part`; the page draws them in the include point `people/_person_more.html`.
@@ -29,6 +29,7 @@ from django.db.models import Count, Prefetch, Window
 from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.roles import user_can
 from fangkong.core.disclosure import PersonShown, name_beside, person_shown
+from fangkong.people.ownership import person_in_charge
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -134,7 +135,7 @@ def person_file(*, user: User | AnonymousUser, person: Person) -> PersonFile:
         file.passages = _passages(user, person)
     if user_can(user, "quarantine.import"):
         file.list_entries = _list_entries(user, person)
-    if user_can(user, "audit.view"):
+    if user_can(user, "people.viewers") and person_in_charge(user, person):
         file.viewers = _viewers(person)
     for name, loader in _parts.items():
         data = loader(user, person, file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
+from fangkong.accounts.roles import user_can
 from fangkong.core.disclosure import search_counted, whole_values
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.pinyin import search_key
@@ -112,6 +114,16 @@ def person_list(
         # testing each row, which for a rare name means a million rows.
         return qs.order_by((F("id") * -1).asc())
     return qs.order_by("-id")
+
+
+def visible_person_ids(user: User | AnonymousUser, people: Iterable[int]) -> set[int]:
+    """Which of these people `user` may open (their jurisdiction). Any other person is
+    named by no record id: an id says the number is on file and is the key to the rest
+    (a passage's occupants, a contact, a seat companion)."""
+    ids = list(set(people))
+    if not ids or not user_can(user, "people.view"):
+        return set()  # (a checkpoint, a device: no query)
+    return set(restrict(Person.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
 
 
 def person_get(*, user: User | AnonymousUser, pk: int) -> Person:

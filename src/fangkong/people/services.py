@@ -16,7 +16,7 @@ from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
 from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
-from fangkong.core.disclosure import REVEALED_FIELDS, audit_person_label
+from fangkong.core.disclosure import REVEALED_FIELDS, audit_person_label, search_counted
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
@@ -169,10 +169,36 @@ def _place_errors(values: dict[str, Any], by: User | None) -> dict[str, list[str
     return {"township": [str(NOT_YOUR_PLACE)]}
 
 
-@transaction.atomic
 def person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool]:
     """Register a person by hand: find them by document, or create them. Returns
     (person, created).
+
+    Typing a number asks "is someone on file with it": a user's registration counts as
+    a search (core.disclosure.search_counted, the search box's limit), and an answer
+    "on file elsewhere" is audited (`lookup`, the record's id only), so that the form is
+    no faster an oracle than the search box and every probe shows in the trail.
+    """
+    if by is not None and (data.id_number or data.doc_number):
+        search_counted(by)
+    try:
+        return _person_register(data=data, by=by)
+    except ValidationError as exc:
+        if by is not None and is_elsewhere(exc):
+            # Outside the refused write's transaction: the refusal stays in the trail.
+            existing = find_existing(person_clean(data))
+            audit_record(
+                actor=by,
+                action="lookup",
+                object_type="people.person",
+                object_id=str(existing.pk) if existing else "",
+                changes={"answer": str(ELSEWHERE)},
+            )
+        raise
+
+
+@transaction.atomic
+def _person_register(*, data: PersonInput, by: User | None) -> tuple[Person, bool]:
+    """person_register's write, in one transaction.
 
     Jurisdiction of writes (people/ownership.py): `by` places people only in their own
     area; a known person is updated only by whoever is in charge of them — blanks are
@@ -470,11 +496,18 @@ def _transfer_values(data: TransferInput, by: User) -> tuple[dict[str, Any], Per
     return values, person
 
 
-@transaction.atomic
 def transfer_request(*, data: TransferInput, by: User) -> TransferRequest:
     """Ask for a person on file in another jurisdiction to be moved to `by`'s area. The
     request names the person by the document typed; until it is accepted the requester
-    sees nothing of the record (people/ownership.py)."""
+    sees nothing of the record (people/ownership.py). Its answers ("not on file", "already
+    yours", a request made) say whether a number is on file: each counts as a search, as
+    person_register's does (counted outside the transaction a refusal rolls back)."""
+    search_counted(by)
+    return _transfer_request(data=data, by=by)
+
+
+@transaction.atomic
+def _transfer_request(*, data: TransferInput, by: User) -> TransferRequest:
     values, person = _transfer_values(data, by)
     if TransferRequest.objects.filter(
         person=person, requested_unit=by.unit_id, status=TransferRequest.Status.PENDING
