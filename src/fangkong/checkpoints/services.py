@@ -294,10 +294,15 @@ def passage_assess(
 def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     """The duty shift a moment at a checkpoint falls in (made when no roster exists yet)."""
     day, slot = checkpoint.shift_at(at)
-    # Found by its unique key: no ordering (DutyShift's default ordering would join the
-    # checkpoints and sort for the one row).
-    shift = DutyShift.objects.filter(checkpoint=checkpoint, day=day, slot=slot).order_by()[:1]
-    shift = next(iter(shift), None)
+    # Found by its unique key, with the SQL written out: `.first()` brought DutyShift's
+    # default ordering (a join to the checkpoints and a sort for one row) and compiling the
+    # query cost more than running it (a raw query converts its columns the same way).
+    table = connection.ops.quote_name(DutyShift._meta.db_table)
+    found = DutyShift.objects.raw(
+        f"SELECT * FROM {table} WHERE checkpoint_id = %s AND day = %s AND slot = %s",
+        [checkpoint.pk, connection.ops.adapt_datefield_value(day), slot],
+    )
+    shift = next(iter(found), None)
     if shift is None:
         begin, end = checkpoint.shift_window(day, slot)
         try:
