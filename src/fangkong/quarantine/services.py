@@ -133,16 +133,16 @@ def cases_refer(
         if referrals[i].person.pk not in open_cases:
             opening.setdefault(referrals[i].person.pk, i)
     opened_now = _cases_open([(referrals[i], *places[i]) for i in opening.values()], source, by, at)
-    for person_id, case in zip(opening, opened_now, strict=True):
-        open_cases[person_id] = case
+    if opened_now:  # else the batch failed: someone opened one of these cases meanwhile
+        open_cases.update(zip(opening, opened_now, strict=True))
     for i in order:
         r, (township, village) = referrals[i], places[i]
-        case = open_cases.get(r.person.pk)
-        if case is None:  # the batch failed: someone opened one of these cases meanwhile
+        found = open_cases.get(r.person.pk)
+        if found is None:  # opened one by one (the batch failed)
             case, opened = _case_open(r, source, by, at, township, village)
             open_cases[r.person.pk] = case
         else:
-            opened = opening.get(r.person.pk) == i
+            case, opened = found, opening.get(r.person.pk) == i
         if not opened:
             _case_fill(case, r, township, village)
         results[i] = (case, opened)
