@@ -379,6 +379,8 @@ def test_registering_a_car_of_new_people_takes_a_fixed_number_of_queries(
     transitions with one INSERT each — the queries do not grow with the people."""
     from django.db import connection
 
+    from fangkong.accounts.audit import audit_verify
+    from fangkong.accounts.models import AuditEntry
     from fangkong.people.models import Person
     from fangkong.quarantine.models import QuarantineCase
 
@@ -391,6 +393,11 @@ def test_registering_a_car_of_new_people_takes_a_fixed_number_of_queries(
     assert len(occupants) == 3
     assert Person.objects.filter(id_number__in=[WUHAN, LOCAL, FEVER]).count() == 3
     assert QuarantineCase.objects.filter(person__id_number__in=[WUHAN, FEVER]).count() == 2
+    # Each new person and case has its audit entry, in the one chain, which still verifies.
+    people = Person.objects.filter(id_number__in=[WUHAN, LOCAL, FEVER])
+    entries = AuditEntry.objects.filter(action="create", object_type="people.person")
+    assert set(entries.values_list("object_id", flat=True)) >= {str(p.pk) for p in people}
+    assert audit_verify().broken_at is None
 
 
 @pytest.mark.django_db
