@@ -18,6 +18,11 @@ from tests.checkpoints.test_passages import LOCAL, WUHAN
 FEVER = make_id_number("370911", datetime.date(1990, 8, 8), 51, "M")
 
 
+# A new car's queries (79 before the bulk path), by database: PostgreSQL reserves the
+# people's ids with one query instead of two and begins its transaction without one.
+NEW_CAR_QUERIES = {"sqlite": 39, "postgresql": 37}
+
+
 def body(code: str = "G104N", **kw: object) -> dict[str, object]:
     data: dict[str, object] = {
         "client_id": str(uuid.uuid4()),
@@ -364,6 +369,37 @@ def test_registering_a_known_car_takes_a_fixed_number_of_queries(
         r = post(client, again, token)
     assert r.status_code == 201  # type: ignore[attr-defined]
     assert len(r.json()["occupants"]) == 3  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_registering_a_car_of_new_people_takes_a_fixed_number_of_queries(
+    posts: Posts, django_assert_num_queries: object
+) -> None:
+    """A car of three people never seen, two of them referred (a new case each): the new
+    people are written together (validated before, their uniqueness left to the
+    database: no look-up or check query per person), the new cases and their first
+    transitions with one INSERT each — the queries do not grow with the people."""
+    from django.db import connection
+
+    from fangkong.accounts.audit import audit_verify
+    from fangkong.accounts.models import AuditEntry
+    from fangkong.people.models import Person
+    from fangkong.quarantine.models import QuarantineCase
+
+    token = token_for(posts)
+    client = Client()
+    with django_assert_num_queries(NEW_CAR_QUERIES[connection.vendor]):  # type: ignore[operator]
+        r = post(client, body(), token)
+    assert r.status_code == 201  # type: ignore[attr-defined]
+    occupants = r.json()["occupants"]  # type: ignore[attr-defined]
+    assert len(occupants) == 3
+    assert Person.objects.filter(id_number__in=[WUHAN, LOCAL, FEVER]).count() == 3
+    assert QuarantineCase.objects.filter(person__id_number__in=[WUHAN, FEVER]).count() == 2
+    # Each new person and case has its audit entry, in the one chain, which still verifies.
+    people = Person.objects.filter(id_number__in=[WUHAN, LOCAL, FEVER])
+    entries = AuditEntry.objects.filter(action="create", object_type="people.person")
+    assert set(entries.values_list("object_id", flat=True)) >= {str(p.pk) for p in people}
+    assert audit_verify().broken_at is None
 
 
 @pytest.mark.django_db

@@ -313,6 +313,27 @@ def audit_bulk(
     now = clock.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
     actor_name = str(actor)[:60] if actor is not None else ""
+    held = _deferred.get()
+    if held is not None:
+        # Inside audit_deferred() (a registration): held with the block's other entries and
+        # appended with them at its end, so the chain head is not locked before the rows
+        # the block writes later (lock order, see audit_chain_lock).
+        held.extend(
+            AuditEntry(
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=action,
+                object_type=object_type[:60],
+                object_id=str(object_id)[:40],
+                object_repr=object_repr[:200],
+                changes=json.loads(json.dumps(changes, default=str)),
+                ip=ctx.ip,
+                path=ctx.path,
+            )
+            for object_type, object_id, object_repr, changes in items
+        )
+        return len(items)
     ops = connection.ops
     columns = [
         "at",

@@ -124,7 +124,13 @@ def insert_values(table: str, columns: Sequence[str], rows: Sequence[Sequence[An
     qn = connection.ops.quote_name
     if connection.vendor == "postgresql":
         sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        # The driver's cursor, past Django's wrapper: its errors are made Django's here (a
+        # unique violation is an IntegrityError the caller can catch, as for an INSERT).
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(sql) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return

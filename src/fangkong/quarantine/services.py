@@ -127,13 +127,22 @@ def cases_refer(
         return (township.pk if township is not None else 0, referrals[i].person.pk)
 
     order = sorted(range(len(referrals)), key=lock_order)
+    # The people without an open case get new ones, written together in that order.
+    opening: dict[int, int] = {}  # person → the referral opening their case
+    for i in order:
+        if referrals[i].person.pk not in open_cases:
+            opening.setdefault(referrals[i].person.pk, i)
+    opened_now = _cases_open([(referrals[i], *places[i]) for i in opening.values()], source, by, at)
+    if opened_now:  # else the batch failed: someone opened one of these cases meanwhile
+        open_cases.update(zip(opening, opened_now, strict=True))
     for i in order:
         r, (township, village) = referrals[i], places[i]
-        case = open_cases.get(r.person.pk)
-        opened = False
-        if case is None:
+        found = open_cases.get(r.person.pk)
+        if found is None:  # opened one by one (the batch failed)
             case, opened = _case_open(r, source, by, at, township, village)
             open_cases[r.person.pk] = case
+        else:
+            case, opened = found, opening.get(r.person.pk) == i
         if not opened:
             _case_fill(case, r, township, village)
         results[i] = (case, opened)
@@ -165,16 +174,15 @@ def _referral_place(r: Referral) -> tuple[Township | None, Village | None]:
     return township, village
 
 
-def _case_open(
+def _case_new(
     r: Referral,
     source: str,
     by: User | None,
     at: datetime.datetime,
     township: Township | None,
     village: Village | None,
-) -> tuple[QuarantineCase, bool]:
-    """A new case in the 待核查 queue — or, when another referral opened the person's case a
-    moment ago, that case (opened False)."""
+) -> QuarantineCase:
+    """A new case in the 待核查 queue (not yet saved), validated."""
     case = QuarantineCase(
         person=r.person,
         source=source,
@@ -191,11 +199,64 @@ def _case_open(
         opened_on=timezone.localdate(at, SHANGHAI),
     )
     # The related rows were just read (no existence queries); one open case per
-    # person is the database's rule: a second one raises IntegrityError below.
+    # person is the database's rule: a second one raises IntegrityError on insert.
     case.full_clean(
         exclude=["person", "township", "village", "station", "created_by"],
         validate_constraints=False,
     )
+    return case
+
+
+def _first_transition(
+    case: QuarantineCase, by: User | None, at: datetime.datetime
+) -> CaseTransition:
+    return CaseTransition(
+        case=case,
+        from_status="",
+        to_status=CaseStatus.PENDING,
+        at=at,
+        by=by,
+        reason=_("建档：%(source)s") % {"source": case.get_source_display()},
+    )
+
+
+def _cases_open(
+    items: Sequence[tuple[Referral, Township | None, Village | None]],
+    source: str,
+    by: User | None,
+    at: datetime.datetime,
+) -> list[QuarantineCase]:
+    """New cases for referrals of people without one, in the order given (the lock order):
+    one INSERT of the cases and one of their first transitions, their audit entries. Empty
+    when one of them has an open case by now (someone referred them a moment ago): the
+    INSERT fails inside its savepoint and the caller opens or joins them one by one."""
+    if not items:
+        return []
+    cases = [_case_new(r, source, by, at, township, village) for r, township, village in items]
+    try:
+        with transaction.atomic():
+            QuarantineCase.objects.bulk_create(cases)
+    except IntegrityError:
+        return []
+    if any(c.pk is None for c in cases):  # backends that do not return ids
+        return []  # pragma: no cover - SQLite ≥ 3.35 and PostgreSQL return them
+    CaseTransition.objects.bulk_create([_first_transition(c, by, at) for c in cases])
+    for case in cases:
+        audit_create(actor=by, obj=case)
+    return cases
+
+
+def _case_open(
+    r: Referral,
+    source: str,
+    by: User | None,
+    at: datetime.datetime,
+    township: Township | None,
+    village: Village | None,
+) -> tuple[QuarantineCase, bool]:
+    """A new case in the 待核查 queue — or, when another referral opened the person's case a
+    moment ago, that case (opened False)."""
+    case = _case_new(r, source, by, at, township, village)
     try:
         with transaction.atomic():
             case.save()
@@ -207,14 +268,7 @@ def _case_open(
             ),
             False,
         )
-    CaseTransition.objects.create(
-        case=case,
-        from_status="",
-        to_status=CaseStatus.PENDING,
-        at=at,
-        by=by,
-        reason=_("建档：%(source)s") % {"source": case.get_source_display()},
-    )
+    _first_transition(case, by, at).save()
     audit_create(actor=by, obj=case)
     return case, True
 
