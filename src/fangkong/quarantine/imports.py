@@ -38,13 +38,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
-from fangkong.accounts.audit import audit_record, id_runs
+from fangkong.accounts.audit import audit_record
 from fangkong.core import bounds, clock
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
 from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.phones import parse_phone
-from fangkong.core.regions import region_name, resolve_place
+from fangkong.core.regions import resolve_place
 from fangkong.core.text import normalize_text
 from fangkong.org.models import Township, Village
 from fangkong.org.places import CountyPlaces
@@ -53,15 +53,18 @@ from fangkong.people.ownership import ELSEWHERE, holds, scope_of
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.import_guard import WorkbookTooLarge, check_workbook
 from fangkong.quarantine.models import (
-    CASE_ROLLUP,
     OPEN_STATUSES,
-    CaseStatus,
     ListEntry,
     ListImport,
     PossibleDuplicate,
     QuarantineCase,
 )
-from fangkong.quarantine.services import case_fill
+from fangkong.quarantine.services import (
+    case_fill,
+    case_opening,
+    cases_insert,
+    referrals_insert,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -984,15 +987,11 @@ class Importer:
             else:
                 entry[E_OUTCOME] = ListEntry.Outcome.JOINED
                 counts["joined"] += 1
-        case_ids = reserve_ids(QuarantineCase, len(new_cases))
-        case_rows = [self._case(row, pid) for row, pid in new_cases]
-        if case_rows:
-            # The case counts: one upsert per township rather than one per case (SQLite).
-            CASE_ROLLUP.insert_counted(
-                CASE_FIELDS,
-                case_rows,
-                lambda: insert_rows(QuarantineCase, CASE_FIELDS, case_rows, ids=case_ids),
-            )
+        case_ids = cases_insert(
+            values=[self._case(row, pid) for row, pid in new_cases],
+            by=self.by,
+            batch=(label, {"source": QuarantineCase.Source.PUSHED_LIST.value, **details}),
+        )
         for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
             open_cases[pid] = pk
             self.open_case[pid] = pk
@@ -1004,7 +1003,7 @@ class Importer:
                 joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
             entry[E_STORED] = True
-        entry_ids = self._entries(entries)
+        self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
                 [
@@ -1012,73 +1011,30 @@ class Importer:
                     for entry, pid, row in duplicates
                 ]
             )
-        self._referrals_and_transitions(entry_ids)
+        self._referrals(plan)
         self._fill_joined(joined_fill)
-        # One audit entry for the chunk's cases (and one for its people, persons_insert):
-        # the list entries written above record which row made which person and case.
-        if case_ids:
-            audit_record(
-                actor=self.by,
-                action="create",
-                object_type=QuarantineCase._meta.label_lower,
-                object_repr=label,
-                changes={
-                    "ids": id_runs(case_ids),
-                    "count": len(case_ids),
-                    "source": QuarantineCase.Source.PUSHED_LIST.value,
-                    **details,
-                },
-            )
 
-    def _referrals_and_transitions(self, entry_ids: list[int]) -> None:
-        """The referral of every row stored (to the case it opened or joined) and the first
-        transition of every case opened, written in SQL from the entries just stored (they
-        name row, case and outcome) instead of from Python tuples."""
-        pushed = QuarantineCase.Source.PUSHED_LIST
+    def _referrals(self, plan: list[tuple[Row, list[Any]]]) -> None:
+        """The referral of every row stored, to the case it opened or joined; its note
+        names the row."""
+        pushed = QuarantineCase.Source.PUSHED_LIST.value
         by_id = self.by.pk if self.by else None
-        at = connection.ops.adapt_datetimefield_value(self.now)
-        # The note names the row: the translated text around the row number, joined in SQL.
         note = _("推送名单：%(name)s 第%(row)s行") % {"name": self.li.original_name, "row": "\0"}
-        parts = note.split("\0")
-        note_sql = " || CAST(e.row_number AS TEXT) || ".join(["%s"] * len(parts))
-        # This chunk's entries: ids reserved for it, of this import ("+": by the ids'
-        # range, not the index of the import's entries, which grows with every chunk).
-        chunk = (
-            'FROM "quarantine_listentry" e WHERE e.id BETWEEN %s AND %s AND +e.list_import_id = %s'
-        )
-        where = [min(entry_ids), max(entry_ids), self.li.pk]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                'INSERT INTO "quarantine_casereferral" '
-                '("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id") '
-                f"SELECT e.case_id, %s, %s, SUBSTR({note_sql}, 1, 200), %s, "
-                f"CAST(e.id AS TEXT), CAST(%s AS BIGINT) {chunk} "
-                "AND e.outcome IN (%s, %s) ORDER BY e.id",
-                [
-                    pushed.value,
-                    at,
-                    *parts,
+        head, _nul, tail = note.partition("\0")
+        referrals_insert(
+            [
+                (
+                    entry[E_CASE],
+                    pushed,
+                    self.now,
+                    f"{head}{entry[E_ROW]}{tail}",
                     REF_TYPE,
+                    str(entry[E_ID]),
                     by_id,
-                    *where,
-                    ListEntry.Outcome.NEW_CASE.value,
-                    ListEntry.Outcome.JOINED.value,
-                ],
-            )
-            cursor.execute(
-                'INSERT INTO "quarantine_casetransition" '
-                '("case_id", "from_status", "to_status", "at", "by_id", "reason") '
-                f"SELECT e.case_id, '', %s, %s, CAST(%s AS BIGINT), %s {chunk} "
-                "AND e.outcome = %s ORDER BY e.id",
-                [
-                    CaseStatus.PENDING.value,
-                    at,
-                    by_id,
-                    _("建档：%(source)s") % {"source": pushed.label},
-                    *where,
-                    ListEntry.Outcome.NEW_CASE.value,
-                ],
-            )
+                )
+                for _row, entry in plan
+            ]
+        )
 
     def _note_place(
         self,
@@ -1115,28 +1071,20 @@ class Importer:
             "note": row.note,
         }
 
-    def _case(self, row: Row, person_id: int) -> tuple[Any, ...]:
-        # In the order of CASE_FIELDS.
-        return (
-            person_id,
-            QuarantineCase.Source.PUSHED_LIST,
-            CaseStatus.PENDING,
-            "",
-            row.came_from_code,
-            row.came_from or region_name(row.came_from_code),
-            row.arrival_date,
-            row.township_id,
-            row.village_id,
-            row.address,
-            self.station_by_township.get(row.township_id) if row.township_id else None,
-            "",
-            "",
-            self.today,
-            sorted(set(row.needs_review)),
-            self.now,
-            self.by.pk if self.by else None,
-            self.now,
-            1,
+    def _case(self, row: Row, person_id: int) -> dict[str, Any]:
+        return case_opening(
+            person_id=person_id,
+            source=QuarantineCase.Source.PUSHED_LIST,
+            at=self.now,
+            by_id=self.by.pk if self.by else None,
+            came_from_code=row.came_from_code,
+            came_from=row.came_from,
+            arrival_date=row.arrival_date,
+            township_id=row.township_id,
+            village_id=row.village_id,
+            station_id=self.station_by_township.get(row.township_id) if row.township_id else None,
+            address_detail=row.address,
+            needs_review=row.needs_review,
         )
 
     def _fill_joined(self, fill: dict[int, Row]) -> None:
@@ -1174,27 +1122,6 @@ class Importer:
             )
 
 
-CASE_FIELDS = (
-    "person_id",
-    "source",
-    "status",
-    "measure",
-    "came_from_code",
-    "came_from",
-    "arrival_date",
-    "township_id",
-    "village_id",
-    "address_detail",
-    "station_id",
-    "finding",
-    "verification_note",
-    "opened_on",
-    "needs_review",
-    "created_at",
-    "created_by_id",
-    "updated_at",
-    "version",
-)
 ENTRY_FIELDS = (
     "list_import_id",
     "row_number",

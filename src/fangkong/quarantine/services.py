@@ -19,17 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.accounts.audit import (
-    MASKERS,
+    audit_batch,
     audit_bulk,
     audit_chain_lock,
     audit_create,
+    audit_create_bulk,
     audit_record,
+    audit_rows_created,
     diff,
     snapshot,
 )
-from fangkong.accounts.audit import _plain as plain_value
 from fangkong.core import clock, idempotency
-from fangkong.core.bulk import insert_values
+from fangkong.core.bulk import insert_rows, insert_values, reserve_ids
 from fangkong.core.conflicts import stale_error
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
@@ -39,6 +40,7 @@ from fangkong.core.text import clean_prose, normalize_text
 from fangkong.org.models import Township
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
+    CASE_ROLLUP,
     OPEN_STATUSES,
     TRANSITIONS,
     Alert,
@@ -137,17 +139,10 @@ def cases_refer(
         if not opened:
             _case_fill(case, r, township, village)
         results[i] = (case, opened)
-    CaseReferral.objects.bulk_create(
+    by_id = by.pk if by is not None and by.pk else None
+    referrals_insert(
         [
-            CaseReferral(
-                case=case,
-                source=source,
-                at=at,
-                note=r.note[:200],
-                ref_type=r.ref_type,
-                ref_id=r.ref_id,
-                by=by,
-            )
+            (case.pk, source, at, r.note, r.ref_type, r.ref_id, by_id)
             for r, (case, _opened) in zip(referrals, results, strict=True)
         ]
     )
@@ -176,20 +171,23 @@ def _case_open(
     """A new case in the 待核查 queue — or, when another referral opened the person's case a
     moment ago, that case (opened False)."""
     case = QuarantineCase(
-        person=r.person,
-        source=source,
-        status=CaseStatus.PENDING,
-        came_from_code=r.came_from_code,
-        came_from=r.came_from or region_name(r.came_from_code),
-        arrival_date=r.arrival_date,
-        township=township,
-        village=village,
-        address_detail=r.address_detail or r.person.address_detail,
-        station=township.station if township is not None else None,
-        needs_review=sorted(set(r.needs_review or [])),
-        created_by=by,
-        opened_on=timezone.localdate(at, SHANGHAI),
+        **case_opening(
+            person_id=r.person.pk,
+            source=source,
+            at=at,
+            by_id=by.pk if by is not None else None,
+            came_from_code=r.came_from_code,
+            came_from=r.came_from,
+            arrival_date=r.arrival_date,
+            township_id=township.pk if township is not None else None,
+            village_id=village.pk if village is not None else None,
+            station_id=township.station_id if township is not None else None,
+            address_detail=r.address_detail or r.person.address_detail,
+            needs_review=r.needs_review or (),
+        )
     )
+    # The related rows are the caller's (no queries for them, in the audit label either).
+    case.person, case.township, case.village = r.person, township, village
     # The related rows were just read (no existence queries); one open case per
     # person is the database's rule: a second one raises IntegrityError below.
     case.full_clean(
@@ -213,10 +211,145 @@ def _case_open(
         to_status=CaseStatus.PENDING,
         at=at,
         by=by,
-        reason=_("建档：%(source)s") % {"source": case.get_source_display()},
+        reason=_opening_reason(source),
     )
     audit_create(actor=by, obj=case)
     return case, True
+
+
+# The columns of a new case, in the order cases_insert writes them.
+CASE_FIELDS = (
+    "person_id",
+    "source",
+    "status",
+    "measure",
+    "came_from_code",
+    "came_from",
+    "arrival_date",
+    "township_id",
+    "village_id",
+    "address_detail",
+    "station_id",
+    "finding",
+    "verification_note",
+    "opened_on",
+    "needs_review",
+    "created_at",
+    "created_by_id",
+    "updated_at",
+    "version",
+)
+
+
+def case_opening(
+    *,
+    person_id: int,
+    source: str,
+    at: datetime.datetime,
+    by_id: int | None,
+    came_from_code: str = "",
+    came_from: str = "",
+    arrival_date: datetime.date | None = None,
+    township_id: int | None = None,
+    village_id: int | None = None,
+    station_id: int | None = None,
+    address_detail: str = "",
+    needs_review: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A new case in the 待核查 queue, as values of CASE_FIELDS: the one rule for opening a
+    case — a referral one at a time (`cases_refer`), the demo's (`cases_open_bulk`) and a
+    pushed list's rows (the import). The words of where they came from are the referrer's,
+    else the name of the region; it is opened on the local day of `at`; the station is the
+    township's (the caller's look-up)."""
+    return {
+        "person_id": person_id,
+        "source": source,
+        "status": CaseStatus.PENDING,
+        "measure": "",
+        "came_from_code": came_from_code,
+        "came_from": came_from or region_name(came_from_code),
+        "arrival_date": arrival_date,
+        "township_id": township_id,
+        "village_id": village_id,
+        "address_detail": address_detail,
+        "station_id": station_id,
+        "finding": "",
+        "verification_note": "",
+        "opened_on": timezone.localdate(at, SHANGHAI),
+        "needs_review": sorted(set(needs_review)),
+        "created_at": at,
+        "created_by_id": by_id,
+        "updated_at": at,
+        "version": 1,
+    }
+
+
+def _opening_reason(source: str) -> str:
+    return _("建档：%(source)s") % {"source": QuarantineCase.Source(source).label}
+
+
+_TRANSITION_FIELDS = ("case_id", "from_status", "to_status", "at", "by_id", "reason")
+
+
+def cases_insert(
+    *,
+    values: Sequence[dict[str, Any]],
+    by: User | None,
+    labels: Sequence[str] | None = None,
+    batch: tuple[str, dict[str, Any]] | None = None,
+) -> list[int]:
+    """Write new cases (case_opening's values; the caller knows each person has no open
+    case) with one insert, their first transition with another; returns their ids. The one
+    bulk path for cases: `cases_open_bulk` and the list import end here.
+
+    The case counts are kept by CASE_ROLLUP. Audit: one entry per case, as audit_create
+    writes it, with `labels` (each case's audit label); or, with `batch` — (what the batch
+    is, its details) — one entry naming every id (audit_batch)."""
+    if not values:
+        return []
+    rows = [tuple(v[name] for name in CASE_FIELDS) for v in values]
+    ids = reserve_ids(QuarantineCase, len(rows))
+    CASE_ROLLUP.insert_counted(
+        CASE_FIELDS, rows, lambda: insert_rows(QuarantineCase, CASE_FIELDS, rows, ids=ids)
+    )
+    reasons: dict[str, str] = {}
+    transitions = []
+    for pk, v in zip(ids, values, strict=True):
+        source = v["source"]
+        if source not in reasons:
+            reasons[source] = _opening_reason(source)
+        transitions.append(
+            (pk, "", CaseStatus.PENDING, v["created_at"], v["created_by_id"], reasons[source])
+        )
+    insert_rows(CaseTransition, _TRANSITION_FIELDS, transitions)
+    if batch is not None:
+        label, details = batch
+        audit_batch(actor=by, model=QuarantineCase, label=label, ids=ids, details=details)
+    else:
+        label_of = dict(zip(ids, labels, strict=True)) if labels is not None else {}
+        audit_rows_created(
+            actor=by,
+            model=QuarantineCase,
+            fields=CASE_FIELDS,
+            rows=rows,
+            ids=ids,
+            describe=lambda pk, _row: label_of.get(pk, str(pk)),
+        )
+    return ids
+
+
+_REFERRAL_FIELDS = ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id")
+
+
+def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id), with one
+    insert: the one write of a case's referrals (`cases_refer`, `cases_open_bulk`, the
+    list import). The note is cut to its column's 200 characters."""
+    insert_rows(
+        CaseReferral,
+        _REFERRAL_FIELDS,
+        [(c, s, at, (note or "")[:200], t, i, b) for c, s, at, note, t, i, b in rows],
+    )
 
 
 def case_fill(
@@ -876,49 +1009,6 @@ def alert_resolve(
 # Bulk forms for the demo county and large lists: same rules, same audit, few queries.
 
 
-def audit_create_bulk(
-    *,
-    actor: User | None,
-    objs: list[models.Model],
-    action: str = "create",
-    describe: Callable[[Any], str] = str,
-) -> None:
-    """One audit entry per object, as audit_create writes it (the non-empty field values,
-    personal ones masked), inserted with one executemany: the bulk paths write tens of
-    thousands. `describe` gives the entry's text when str() is costly."""
-    if not objs:
-        return
-    fields = [(f.name, f.attname, _plain_for(f)) for f in objs[0]._meta.concrete_fields]
-    label = objs[0]._meta.label_lower[:60]
-    items = []
-    for obj in objs:
-        changes = {}
-        for name, attname, plain in fields:
-            value = getattr(obj, attname)
-            if value is None or value == "":
-                continue
-            changes[name] = [None, plain(value) if plain else value]
-        items.append((label, str(obj.pk), describe(obj), changes))
-    _audit_insert(actor=actor, action=action, items=items)
-
-
-def _plain_for(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """audit._plain decided once per field instead of once per value."""
-    if field.name in MASKERS:
-        return lambda v: plain_value(field.name, v)
-    if isinstance(
-        field, models.DateTimeField | models.DateField | models.DecimalField | models.UUIDField
-    ):
-        return str
-    return None
-
-
-def _audit_insert(
-    *, actor: User | None, action: str, items: list[tuple[str, str, str, dict[str, Any]]]
-) -> None:
-    audit_bulk(actor=actor, action=action, items=items)
-
-
 def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     """bulk_update without its CASE expressions: one executemany of plain UPDATEs."""
     if not objs:
@@ -956,61 +1046,79 @@ class CaseOpenInput:
 
 @transaction.atomic
 def cases_open_bulk(*, entries: list[CaseOpenInput], by: User | None) -> list[QuarantineCase]:
-    """case_refer for many people: a person with an open case has the referral added to
-    it; the others get a new 待核查 case, with its first transition and audit entry."""
+    """cases_refer for many people (the demo): a person with an open case has the referral
+    added to it and the case filled (case_fill); the others get a new 待核查 case
+    (case_opening, written by cases_insert with its first transition and audit entry)."""
     people = [e.person.pk for e in entries]
     open_cases = {
         c.person_id: c
         for c in QuarantineCase.objects.filter(person_id__in=people, status__in=OPEN_STATUSES)
     }
-    new: list[QuarantineCase] = []
-    out: list[QuarantineCase] = []
+    stations = dict(Township.objects.values_list("pk", "station_id"))
+    by_id = by.pk if by is not None and by.pk else None
+    new: list[tuple[CaseOpenInput, dict[str, Any]]] = []
+    opening: dict[int, dict[str, Any]] = {}  # person → the case this call opens
+    filled: dict[int, tuple[QuarantineCase, set[str]]] = {}
+    out: list[QuarantineCase | dict[str, Any]] = []
     for e in entries:
+        if e.person.pk in opening:  # given twice: the second joins the case the first opens
+            out.append(opening[e.person.pk])
+            continue
+        township, village = _referral_place(
+            Referral(person=e.person, township=e.township, village=e.village)
+        )
+        township_id = township.pk if township is not None else None
+        village_id = village.pk if village is not None else None
         case = open_cases.get(e.person.pk)
         if case is None:
-            township = e.township or (e.village.township if e.village else None)
-            case = QuarantineCase(
-                person=e.person,
+            values = case_opening(
+                person_id=e.person.pk,
                 source=e.source,
-                status=CaseStatus.PENDING,
+                at=e.at,
+                by_id=by_id,
                 came_from_code=e.came_from_code,
-                came_from=region_name(e.came_from_code),
                 arrival_date=e.arrival_date,
-                township=township,
-                village=e.village,
+                township_id=township_id,
+                village_id=village_id,
+                station_id=stations.get(township_id) if township_id else None,
                 address_detail=e.address_detail or e.person.address_detail,
-                station_id=township.station_id if township is not None else None,
-                created_by=by,
-                opened_on=timezone.localdate(e.at, SHANGHAI),
             )
-            open_cases[e.person.pk] = case
-            new.append(case)
-        out.append(case)
-    QuarantineCase.objects.bulk_create(new, batch_size=1000)
-    new_ids = {id(c) for c in new}
-    transitions = []
-    referrals = []
-    for e, case in zip(entries, out, strict=True):
-        if id(case) in new_ids:
-            new_ids.discard(id(case))
-            transitions.append(
-                CaseTransition(
-                    case=case,
-                    from_status="",
-                    to_status=CaseStatus.PENDING,
-                    at=e.at,
-                    by=by,
-                    reason=_("建档：%(source)s")
-                    % {"source": QuarantineCase.Source(e.source).label},
-                )
-            )
-        referrals.append(
-            CaseReferral(case=case, source=e.source, at=e.at, note=e.note[:200], by=by)
+            new.append((e, values))
+            opening[e.person.pk] = values
+            out.append(values)
+            continue
+        changed = case_fill(
+            case,
+            came_from_code=e.came_from_code,
+            arrival_date=e.arrival_date,
+            township_id=township_id,
+            village_id=village_id,
+            station_of=stations.get,
         )
-    CaseTransition.objects.bulk_create(transitions, batch_size=2000)
-    CaseReferral.objects.bulk_create(referrals, batch_size=2000)
-    audit_create_bulk(actor=by, objs=list(new), describe=lambda c: f"{c.person} · 待核查")
-    return out
+        if changed:
+            filled.setdefault(case.pk, (case, set()))[1].update(changed)
+        out.append(case)
+    ids = cases_insert(
+        values=[values for _e, values in new],
+        by=by,
+        labels=[f"{e.person.audit_label} · {CaseStatus.PENDING.label}" for e, _v in new],
+    )
+    made: dict[int, QuarantineCase] = {}
+    for (e, values), pk in zip(new, ids, strict=True):
+        case = QuarantineCase(pk=pk, **values)
+        case._state.adding = False
+        case.person = e.person
+        made[id(values)] = case
+    cases = [made[id(c)] if isinstance(c, dict) else c for c in out]
+    for case, fields in filled.values():
+        _update_rows([case], sorted(fields))
+    referrals_insert(
+        [
+            (case.pk, e.source, e.at, e.note, "", "", by_id)
+            for e, case in zip(entries, cases, strict=True)
+        ]
+    )
+    return cases
 
 
 @transaction.atomic
@@ -1063,7 +1171,7 @@ def cases_transition_bulk(
 def _audit_updates_bulk(
     *, actor: User | None, items: Sequence[tuple[models.Model, dict[str, Any]]]
 ) -> None:
-    _audit_insert(
+    audit_bulk(
         actor=actor,
         action="update",
         items=[(o._meta.label_lower, str(o.pk), str(o.pk), ch) for o, ch in items],
