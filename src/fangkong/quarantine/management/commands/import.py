@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.core.disclosure import write_audited_xlsx
+from fangkong.accounts.exports import write_audited_xlsx
 from fangkong.quarantine.imports import (
     FIELD_LABELS,
     ImportFileError,
