@@ -11,9 +11,9 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "fangkong"
 
 # core → app edges still to move down (issue 15): the audit trail (accounts.audit and its
-# AuditEntry model belong in core), people's Person for disclosure and purge, the county's
-# reference data, the demo's authenticator secret. The list may only shrink: an edge gone
-# from the code must go from here too, and a new one fails the test.
+# AuditEntry model belong in core), people's Person for purge, the demo's authenticator
+# secret. The list may only shrink: an edge gone from the code must go from here too, and a
+# new one fails the test.
 CORE_DEBT = {
     ("fangkong.core.admin", "fangkong.accounts.audit"),
     ("fangkong.core.conflicts", "fangkong.accounts.models"),
@@ -22,8 +22,6 @@ CORE_DEBT = {
     ("fangkong.core.purge", "fangkong.accounts.audit"),
     ("fangkong.core.purge", "fangkong.accounts.models"),
     ("fangkong.core.purge", "fangkong.people.models"),
-    ("fangkong.core.reference", "fangkong.medical.reference"),
-    ("fangkong.core.reference", "fangkong.org.reference"),
     ("fangkong.core.scale", "fangkong.accounts.audit"),
     ("fangkong.core.services", "fangkong.accounts.audit"),
     ("fangkong.core.services", "fangkong.accounts.models"),
