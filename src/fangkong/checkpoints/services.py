@@ -467,7 +467,7 @@ def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
     return Referral(
         person=occ.person,
         came_from_code=rules.came_from_code(
-            day=passage.day,
+            flags=assessed.flags,
             origin_code=assessed.origin_code,
             travel_history=assessed.travel_history,
             household_region=occ.person.household_region,
