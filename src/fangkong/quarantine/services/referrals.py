@@ -316,17 +316,21 @@ def cases_insert(
 
 
 _REFERRAL_FIELDS = ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id")
+_FEW = 50  # below this, an ORM INSERT: COPY pays off for batches
 
 
 def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id), with one
-    insert: the one write of a case's referrals (`cases_refer`, `cases_open_bulk`, the
-    list import). The note is cut to its column's 200 characters."""
-    insert_rows(
-        CaseReferral,
-        _REFERRAL_FIELDS,
-        [(c, s, at, (note or "")[:200], t, i, b) for c, s, at, note, t, i, b in rows],
-    )
+    """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id): the one
+    write of a case's referrals (`cases_refer`, `cases_open_bulk`, the list import). The
+    note is cut to its column's 200 characters. A car's few go in one ORM INSERT, as a
+    registration's other rows do; a batch through core.bulk (COPY on PostgreSQL)."""
+    rows = [(c, s, at, (note or "")[:200], t, i, b) for c, s, at, note, t, i, b in rows]
+    if len(rows) < _FEW:
+        CaseReferral.objects.bulk_create(
+            [CaseReferral(**dict(zip(_REFERRAL_FIELDS, row, strict=True))) for row in rows]
+        )
+        return
+    insert_rows(CaseReferral, _REFERRAL_FIELDS, rows)
 
 
 def case_fill(
