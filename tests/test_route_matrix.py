@@ -64,8 +64,8 @@ from fangkong.people.services import (
     person_register,
     transfer_request,
 )
-from fangkong.quarantine import import_selectors
 from fangkong.quarantine.imports import list_import_run, list_import_start
+from fangkong.quarantine.imports import selectors as import_selectors
 from fangkong.quarantine.models import Alert, ListImport, PossibleDuplicate, QuarantineCase
 from fangkong.quarantine.services import followup_record
 from tests.conftest import World, _user, signed_in
@@ -511,7 +511,7 @@ def duplicate_visible(user: User, side: str, o: Objects) -> bool:
 
 def unrouted_visible(user: User, side: str, o: Objects) -> bool:
     """Unrouted cases: the command centre all, a station those its own people imported
-    (quarantine/import_selectors.py)."""
+    (quarantine/imports/selectors.py)."""
     return import_selectors.unrouted_cases(user=user).filter(pk=o.pk["unrouted"][side]).exists()
 
 

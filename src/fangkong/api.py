@@ -27,7 +27,7 @@ from fangkong.medical.api import router as medical_router
 from fangkong.outreach.api import router as outreach_router
 from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
-from fangkong.quarantine.import_api import router as imports_router
+from fangkong.quarantine.imports.api import router as imports_router
 
 api = NinjaAPI(
     title="fangkong API",

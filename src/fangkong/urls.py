@@ -44,7 +44,7 @@ urlpatterns = [
     path("outreach/", include("fangkong.outreach.urls")),
     path("notices/", include(notice_urlpatterns)),
     path("command/", include("fangkong.command.urls")),
-    path("imports/", include("fangkong.quarantine.import_urls")),
+    path("imports/", include("fangkong.quarantine.imports.urls")),
     path("cases/", include("fangkong.quarantine.urls")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     *checkpoint_public_urls,

@@ -11,12 +11,12 @@ import pytest
 
 from fangkong.core.disclosure import (
     MIN_CANDIDATES,
-    person_shown,
     search_term_shown,
     shown,
     whole_values,
 )
 from fangkong.core.idnumber import make_id_number
+from fangkong.people.disclosure import person_shown
 from tests.conftest import World
 from tests.disclosure import id_candidates, phone_candidates
 

@@ -31,7 +31,7 @@ import hmac
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -732,5 +732,101 @@ def audit_rechain(
         return state
 
 
+# --- What an entry says of new rows: one rendering for every write path ----------------
+
+# A row's bookkeeping, said by the entry's own time and not worth a line in it.
+_BOOKKEEPING = frozenset({"updated_at", "version"})
+
+
+def created_changes(values: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """What an audit entry says of a new row, from its (field name, value) pairs: each field
+    with a value (not None, not empty), plain and masked, the bookkeeping left out. The one
+    rendering of a creation: audit_create (one row), audit_create_bulk (objects) and
+    audit_rows_created (rows written by core.bulk) all write it."""
+    return {
+        name: [None, _plain(name, value)]
+        for name, value in values
+        if value is not None and value != "" and name not in _BOOKKEEPING
+    }
+
+
 def audit_create(*, actor: User | None, obj: models.Model) -> AuditEntry:
-    return audit_record(actor=actor, action="create", obj=obj, changes=diff({}, snapshot(obj)))
+    return audit_record(
+        actor=actor, action="create", obj=obj, changes=created_changes(snapshot(obj).items())
+    )
+
+
+def _label(obj: models.Model) -> str:
+    return str(getattr(obj, "audit_label", None) or obj)
+
+
+def audit_create_bulk(
+    *,
+    actor: User | None,
+    objs: Sequence[models.Model],
+    describe: Callable[[Any], str] | None = None,
+) -> None:
+    """One entry per new object, as audit_create writes it, appended with one executemany
+    (the bulk services write tens of thousands). `describe` gives the entry's text when the
+    object's own label is costly."""
+    audit_bulk(
+        actor=actor,
+        action="create",
+        items=[
+            (
+                obj._meta.label_lower,
+                str(obj.pk),
+                (describe or _label)(obj),
+                created_changes(snapshot(obj).items()),
+            )
+            for obj in objs
+        ],
+    )
+
+
+def audit_rows_created(
+    *,
+    actor: User | None,
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    ids: Sequence[int],
+    describe: Callable[[int, Sequence[Any]], str],
+) -> None:
+    """audit_create_bulk for rows written as tuples (core.bulk.insert_rows): `fields` name
+    each row's values (attnames, as insert_rows takes them), `ids` their primary keys."""
+    names = ["id", *(model._meta.get_field(name).name for name in fields)]
+    label = model._meta.label_lower
+    audit_bulk(
+        actor=actor,
+        action="create",
+        items=[
+            (
+                label,
+                str(pk),
+                describe(pk, row),
+                created_changes(zip(names, (pk, *row), strict=True)),
+            )
+            for pk, row in zip(ids, rows, strict=True)
+        ],
+    )
+
+
+def audit_batch(
+    *,
+    actor: User | None,
+    model: type[models.Model],
+    label: str,
+    ids: Sequence[int],
+    details: Mapping[str, Any],
+) -> AuditEntry:
+    """One entry for a batch of new rows (a list import's chunk), naming every id, for bulk
+    paths that keep a record per row elsewhere (the list's entries say which row made
+    which person and case)."""
+    return audit_record(
+        actor=actor,
+        action="create",
+        object_type=model._meta.label_lower,
+        object_repr=label,
+        changes={"ids": id_runs(list(ids)), "count": len(ids), **details},
+    )

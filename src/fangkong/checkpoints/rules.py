@@ -126,6 +126,30 @@ def occupant_flags(
     return flags
 
 
+def came_from_code(
+    *,
+    flags: Sequence[Flag],
+    origin_code: str = "",
+    travel_history: Iterable[str] = (),
+    household_region: str = "",
+) -> str:
+    """The region a referred traveller came from, for their case: the declared origin,
+    else the first place of their travel history that names a region, else their household
+    region when it lies in a key area of the day — what the "household" flag of
+    occupant_flags says, by the key areas administrators keep (default 湖北 42…;
+    core.selectors.key_area_for): a resident of a key area who declares nothing comes from
+    there."""
+    if origin_code:
+        return origin_code
+    for place in travel_history:
+        code = resolve_place(place)
+        if code:
+            return code
+    if any(f.code == "household" for f in flags):
+        return household_region
+    return ""
+
+
 def recommend(flags: Sequence[Flag], *, destination_in_county: bool) -> str:
     """Fever or symptoms → hand to medical; a key-area link → home quarantine if they are
     going somewhere in the county, else persuade them back; nothing → pass."""

@@ -59,7 +59,8 @@ from fangkong.people.services import (
     PersonInput,
     person_clean,
     person_find_or_create,
-    persons_insert,
+    persons_add_cleaned,
+    persons_insert_cleaned,
 )
 from fangkong.quarantine.services import Referral, cases_refer
 
@@ -472,14 +473,14 @@ def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
         "decision": Decision(occ.decision).label,
         "flags": "；".join(f.reason for f in assessed.flags) or _("无预警"),
     }
-    came_from = assessed.origin_code or next(
-        (resolve_place(p) for p in assessed.travel_history if resolve_place(p)), ""
-    )
-    if not came_from and occ.person.household_region[:2] == "42":
-        came_from = occ.person.household_region
     return Referral(
         person=occ.person,
-        came_from_code=came_from,
+        came_from_code=rules.came_from_code(
+            flags=assessed.flags,
+            origin_code=assessed.origin_code,
+            travel_history=assessed.travel_history,
+            household_region=occ.person.household_region,
+        ),
         came_from=assessed.origin,
         arrival_date=passage.day,
         township=assessed.township,
@@ -644,31 +645,17 @@ def _person_input(item: Assessed) -> PersonInput:
 def _people_new(items: Sequence[Assessed], by: User | None) -> list[Person]:
     """A car's new people (none known when the car was read), in the order given: validated
     in Python by person_clean — the rule's home, no query — and written together by the bulk
-    path (`persons_insert`: one INSERT, their audit entries), uniqueness left to the
+    path (`persons_insert_cleaned`: one INSERT, their audit entries), uniqueness left to the
     database. When someone registered one of them a moment ago, the INSERT fails inside its
     savepoint and each is found or created one by one (person_find_or_create)."""
     if not items:
         return []
     cleaned = [person_clean(_person_input(item)) for item in items]
-    rows = [
-        {
-            **{k: v for k, v in values.items() if k not in ("township", "village")},
-            "township_id": values["township"].pk if values["township"] else None,
-            "village_id": values["village"].pk if values["village"] else None,
-        }
-        for values in cleaned
-    ]
     try:
         with transaction.atomic():
-            ids = persons_insert(values=rows, by=by)
+            return persons_insert_cleaned(cleaned=cleaned, by=by)
     except IntegrityError:
         return [person_find_or_create(data=_person_input(item), by=by)[0] for item in items]
-    made = []
-    for values, pk in zip(cleaned, ids, strict=True):
-        person = Person(pk=pk, **values)
-        person._state.adding = False
-        made.append(person)
-    return made
 
 
 @transaction.atomic
@@ -683,27 +670,18 @@ def passages_register_bulk(
     assessed_all = [
         passage_assess(data=item, places=places, areas=areas, memo=memo) for item in items
     ]
-    # Persons: find by ID number, create the missing ones (validated by person_clean).
-    numbers = {o.values["id_number"] for a in assessed_all for o in a.occupants}
-    known = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
-    new_people: dict[str, Person] = {}
-    for a in assessed_all:
-        for o in a.occupants:
-            number = o.values["id_number"]
-            if number not in known and number not in new_people:
-                new_people[number] = Person(
-                    **{**o.values, "township": o.township, "village": o.village}
-                )
-    for person in new_people.values():
-        # Township and village were read from the database: skip their existence queries.
-        person.full_clean(
-            exclude=["township", "village"], validate_unique=False, validate_constraints=False
+    # Persons: found by ID number, the missing ones created by people's one bulk path
+    # (their values are person_clean's, from passage_assess).
+    people = iter(
+        persons_add_cleaned(
+            cleaned=[
+                {**o.values, "township": o.township, "village": o.village}
+                for a in assessed_all
+                for o in a.occupants
+            ],
+            by=by,
         )
-    Person.objects.bulk_create(list(new_people.values()), batch_size=500)
-    if new_people:
-        created = list(Person.objects.filter(id_number__in=list(new_people)))
-        known.update({p.id_number: p for p in created})
-        _audit_created(created, by)
+    )
     shifts: dict[tuple[int, datetime.date, int], DutyShift] = {}
     passages: list[Passage] = []
     for item, a in zip(items, assessed_all, strict=True):
@@ -730,7 +708,7 @@ def passages_register_bulk(
     for passage, a in zip(passages, assessed_all, strict=True):
         rows = []
         for i, o in enumerate(a.occupants):
-            occ = _new_occupant(passage, i, known[o.values["id_number"]], o)
+            occ = _new_occupant(passage, i, next(people), o)
             rows.append(occ)
             occupants.append((occ, o, passage))
         for name, value in _tally(rows).items():
@@ -753,25 +731,6 @@ def passages_register_bulk(
         changes={"passages": len(passages), "occupants": len(occupants)},
     )
     return passages
-
-
-def _audit_created(objs: Sequence[Any], by: User | None) -> None:
-    """The audit entries audit_create() would write, for rows made by bulk_create."""
-    from fangkong.accounts.audit import audit_bulk, diff, snapshot
-
-    audit_bulk(
-        actor=by,
-        action="create",
-        items=[
-            (
-                obj._meta.label_lower,
-                str(obj.pk),
-                str(getattr(obj, "audit_label", None) or obj),
-                diff({}, snapshot(obj)),
-            )
-            for obj in objs
-        ],
-    )
 
 
 # ---------------------------------------------------------------- roster

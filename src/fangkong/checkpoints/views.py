@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.audit import audit_record
+from fangkong.accounts.exports import audited_xlsx
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -45,7 +46,7 @@ from fangkong.core import clock
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
-from fangkong.core.disclosure import audit_person_label, audited_xlsx
+from fangkong.core.disclosure import audit_person_label
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name

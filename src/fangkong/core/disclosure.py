@@ -59,19 +59,15 @@ the reveal right search the same way: their result lists are masked too.
 
 from __future__ import annotations
 
-import datetime
 import logging
 import re
-import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
@@ -84,11 +80,8 @@ from fangkong.core.masking import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
-
-    from fangkong.accounts.models import User
-    from fangkong.core.exports import Sheet
-    from fangkong.people.models import Person
 
 MIN_CANDIDATES = 10_000
 
@@ -129,48 +122,6 @@ def shown(field: str, value: Any, *, revealed: bool = False) -> Any:
     if revealed or field not in HIDDEN:
         return value
     return HIDDEN[field](value)
-
-
-@dataclass(frozen=True)
-class PersonShown:
-    """What a page or the API shows of a person: masked unless `revealed`."""
-
-    pk: int
-    name: str
-    doc_type: str
-    doc_type_label: str
-    document: str
-    id_unverified: bool
-    sex: str
-    sex_label: str
-    birth_date: datetime.date | None  # only after an audited reveal
-    phone: str
-    household_region: str
-    township: str
-    village: str
-    address_detail: str
-    revealed: bool
-
-
-def person_shown(person: Person, *, revealed: bool = False) -> PersonShown:
-    return PersonShown(
-        pk=person.pk,
-        name=person.name,
-        doc_type=person.doc_type,
-        doc_type_label=str(person.get_doc_type_display()),
-        document=shown("document", person.document_label, revealed=revealed),
-        id_unverified=person.id_unverified,
-        # The sex is the parity of the ID number's 17th digit, which the mask shows.
-        sex=person.sex,
-        sex_label=str(person.get_sex_display()) if person.sex else "",
-        birth_date=person.birth_date if revealed else None,
-        phone=shown("phone", person.phone, revealed=revealed),
-        household_region=person.household_region,
-        township=person.township.name if person.township_id else "",  # type: ignore[union-attr]
-        village=person.village.name if person.village_id else "",  # type: ignore[union-attr]
-        address_detail=shown("address_detail", person.address_detail, revealed=revealed),
-        revealed=revealed,
-    )
 
 
 def name_beside(name: str) -> str:
@@ -256,7 +207,7 @@ def _seconds_left(window: int) -> int:
     return window - int(clock.system_now().timestamp()) % window
 
 
-def search_counted(user: User | AnonymousUser) -> None:
+def search_counted(user: AbstractBaseUser | AnonymousUser) -> None:
     """Count one search by `user`; raise SearchRateExceeded past the limits. Every search
     box (people, cases, passages; page and API) calls this once per search."""
     from fangkong.core.ratelimit import rate_limited
@@ -280,70 +231,3 @@ def search_counted(user: User | AnonymousUser) -> None:
             _("今日查询次数已达上限（%(n)d次），请明日再试或联系系统管理员") % {"n": per_day},
             _seconds_left(86400),
         )
-
-
-# ---------------------------------------------------------------- exports
-
-
-def write_audited_xlsx(
-    target: str | IO[bytes],
-    *,
-    user: User | None,
-    sheets: Iterable[Sheet],
-    revealed: bool,
-    what: str,
-    object_type: str,
-    filters: dict[str, Any] | None = None,
-    fields: list[str] | None = None,
-) -> int:
-    """Write an .xlsx of personal data to `target`, then audit it: with full values
-    (`revealed`, for users with people.reveal and the operator's command line only) as a
-    reveal naming what for and how many rows; masked, as an export with its row count."""
-    from fangkong.accounts.audit import audit_record
-    from fangkong.core.exports import write_xlsx
-
-    rows = write_xlsx(target, sheets)
-    changes: dict[str, Any] = {"rows": rows, "purpose": what}
-    if revealed:
-        changes["fields"] = fields or REVEALED_FIELDS
-    if filters:
-        changes["filters"] = {k: search_term_shown(v) for k, v in filters.items() if v}
-    audit_record(
-        actor=user,
-        action="reveal" if revealed else "export",
-        object_type=object_type,
-        object_repr=what,
-        changes=changes,
-    )
-    return rows
-
-
-def audited_xlsx(
-    *,
-    user: User,
-    filename: str,
-    sheets: Iterable[Sheet],
-    revealed: bool,
-    what: str,
-    object_type: str,
-    filters: dict[str, Any] | None = None,
-    fields: list[str] | None = None,
-) -> FileResponse:
-    """An .xlsx of personal data, written, then audited (write_audited_xlsx), then sent."""
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_audited_xlsx(
-        tmp,
-        user=user,
-        sheets=sheets,
-        revealed=revealed,
-        what=what,
-        object_type=object_type,
-        filters=filters,
-        fields=fields,
-    )
-    tmp.seek(0)
-    response = FileResponse(
-        tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -1,7 +1,9 @@
 """Reference data every installation starts with: the default key area.
 
-The county's townships and villages are loaded from settings' county (Ningyang by default)
-by org.reference, which `fangkong init` calls through here.
+Each app adds its own (org: the county's townships and villages; medical: the designated
+institutions) as `load_reference()` in its `reference.py`, found in INSTALLED_APPS order —
+dependency order — the way `demo.py`, `scale.py` and `stats.py` are (core.apps.app_modules):
+core imports no app.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import secrets
 
 from django.db import transaction
 
+from fangkong.core.apps import app_modules
 from fangkong.core.models import KeyArea, ReferenceVersion
 
 
@@ -27,10 +30,8 @@ def load_reference_data() -> int:
             note="默认重点地区",
         )
         created += 1
-    from fangkong.org.reference import load_county
-
-    created += load_county()
-    from fangkong.medical.reference import load_institutions
-
-    created += load_institutions()
+    for config, module in app_modules("reference"):
+        load = getattr(module, "load_reference", None)
+        if config.name != "fangkong.core" and load is not None:
+            created += int(load())
     return created

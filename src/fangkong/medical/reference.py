@@ -67,3 +67,7 @@ def institution_for(township_id: int | None) -> MedicalInstitution | None:
         .order_by("name")
         .first()
     )
+
+
+# What `fangkong init` loads of this app: the designated institutions (core/reference.py).
+load_reference = load_institutions

@@ -20,7 +20,6 @@ from fangkong.accounts.roles import user_can
 from fangkong.checkpoints.models import Occupant
 from fangkong.core import clock
 from fangkong.core.conflicts import is_conflict
-from fangkong.core.disclosure import person_shown
 from fangkong.core.forms import add_errors
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
@@ -29,6 +28,7 @@ from fangkong.medical.contacts import contact_days, visible_ids
 from fangkong.medical.forms import ContactDaysForm, HandoffForm, OutcomeForm
 from fangkong.medical.models import CaseDocument, Handoff, Outcome
 from fangkong.people import selectors as people_selectors
+from fangkong.people.disclosure import person_shown
 from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.quarantine.models import Alert, CaseStatus, QuarantineCase
 

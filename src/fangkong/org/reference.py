@@ -40,3 +40,7 @@ def load_county() -> int:
         )
         created += int(was_created)
     return created
+
+
+# What `fangkong init` loads of this app: the county's townships and villages (core/reference.py).
+load_reference = load_county

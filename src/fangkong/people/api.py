@@ -10,8 +10,9 @@ from ninja import Query, Router, Schema
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import Id, Limit, Offset, Short
-from fangkong.core.disclosure import person_shown, shown
+from fangkong.core.disclosure import shown
 from fangkong.people import dossier, selectors
+from fangkong.people.disclosure import person_shown
 from fangkong.people.models import Person
 
 router = Router(tags=["people"])

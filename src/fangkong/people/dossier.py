@@ -28,7 +28,8 @@ from django.db.models import Count, Prefetch, Window
 
 from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.roles import user_can
-from fangkong.core.disclosure import PersonShown, name_beside, person_shown
+from fangkong.core.disclosure import name_beside
+from fangkong.people.disclosure import PersonShown, person_shown
 from fangkong.people.ownership import person_in_charge
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import MASKERS, audit_bulk, audit_record, id_runs
+from fangkong.accounts.audit import audit_batch, audit_record, audit_rows_created
 from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
@@ -299,7 +299,7 @@ _INSERTED = (
     "updated_at",
     "version",
 )
-_AUDITED = {name: index for index, name in enumerate(_INSERTED) if name != "version"}
+_NAME = _INSERTED.index("name")
 
 
 def persons_insert(
@@ -347,30 +347,16 @@ def persons_insert(
     insert_rows(Person, _INSERTED, rows, ids=ids)
     if batch is not None:
         label, details = batch
-        audit_record(
-            actor=by,
-            action="create",
-            object_type=Person._meta.label_lower,
-            object_repr=label,
-            changes={"ids": id_runs(ids), "count": len(ids), **details},
-        )
+        audit_batch(actor=by, model=Person, label=label, ids=ids, details=details)
         return ids
-    items = []
-    for pk, row in zip(ids, rows, strict=True):
-        changes: dict[str, Any] = {"id": [None, pk]}
-        for name, index in _AUDITED.items():
-            value = row[index]
-            if value is None or value == "":
-                continue
-            if name in MASKERS:
-                value = MASKERS[name](str(value))
-            elif isinstance(value, datetime.date):
-                value = str(value)
-            changes[name] = [None, value]
-        items.append(
-            (Person._meta.label_lower, str(pk), audit_person_label(str(row[4]), pk), changes)
-        )
-    audit_bulk(actor=by, action="create", items=items)
+    audit_rows_created(
+        actor=by,
+        model=Person,
+        fields=_INSERTED,
+        rows=rows,
+        ids=ids,
+        describe=lambda pk, row: audit_person_label(str(row[_NAME]), pk),
+    )
     return ids
 
 
@@ -400,6 +386,15 @@ def persons_register_bulk(*, data: Sequence[PersonInput], by: User | None) -> li
                 )
     if errors:
         raise ValidationError(errors)
+    return persons_add_cleaned(cleaned=cleaned, by=by)
+
+
+def persons_add_cleaned(*, cleaned: Sequence[dict[str, Any]], by: User | None) -> list[Person]:
+    """The people these values (person_clean's, each already validated) name: a person on
+    file, or given twice, is found and not changed; the others are inserted together by
+    persons_insert. Returns one person per item, in order. The bulk services that validate
+    people as part of something else (a batch of passages) end here, as
+    persons_register_bulk does."""
     known: dict[tuple[str, ...], Person] = {}
     numbers = [v["id_number"] for v in cleaned if v.get("id_number")]
     for person in Person.objects.filter(id_number__in=numbers):
@@ -421,21 +416,29 @@ def persons_register_bulk(*, data: Sequence[PersonInput], by: User | None) -> li
                 first[key] = len(new)
             refs.append(len(new))
             new.append(v)
+    made = persons_insert_cleaned(cleaned=new, by=by)
+    return [made[ref] if isinstance(ref, int) else ref for ref in refs]
+
+
+def persons_insert_cleaned(*, cleaned: Sequence[dict[str, Any]], by: User | None) -> list[Person]:
+    """New people from person_clean's values (validated, none on file): written together by
+    persons_insert, returned in order. Uniqueness is the database's: a person registered a
+    moment ago makes the INSERT raise IntegrityError."""
     rows = [
         {
             **{k: v for k, v in values.items() if k not in ("township", "village")},
             "township_id": values["township"].pk if values["township"] else None,
             "village_id": values["village"].pk if values["village"] else None,
         }
-        for values in new
+        for values in cleaned
     ]
     ids = persons_insert(values=rows, by=by)
     made = []
-    for values, pk in zip(new, ids, strict=True):
+    for values, pk in zip(cleaned, ids, strict=True):
         person = Person(pk=pk, **values)
         person._state.adding = False
         made.append(person)
-    return [made[ref] if isinstance(ref, int) else ref for ref in refs]
+    return made
 
 
 # --- Transfer requests (移交申请) ----------------------------------------------------------

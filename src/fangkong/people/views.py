@@ -13,11 +13,11 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.conflicts import is_conflict
-from fangkong.core.disclosure import person_shown
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
 from fangkong.people import dossier, merge, selectors, services
+from fangkong.people.disclosure import person_shown
 from fangkong.people.forms import (
     PersonEditForm,
     PersonForm,

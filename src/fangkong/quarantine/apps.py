@@ -15,7 +15,7 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("居家隔离")
 
     def ready(self) -> None:
-        from fangkong.quarantine.import_nav import register_import_pages
+        from fangkong.quarantine.imports.nav import register_import_pages
 
         register_import_pages()
         from fangkong.core.offline import register_offline_asset, register_offline_page

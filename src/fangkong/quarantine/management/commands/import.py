@@ -8,19 +8,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.core.disclosure import write_audited_xlsx
-from fangkong.quarantine.import_selectors import (
-    REPORT_FIELDS,
-    entry_problems,
-    import_noted_entries,
-    import_report_sheet,
-)
+from fangkong.accounts.exports import write_audited_xlsx
 from fangkong.quarantine.imports import (
     FIELD_LABELS,
     ImportFileError,
     list_import_create,
     list_import_layout,
     list_import_run,
+)
+from fangkong.quarantine.imports.selectors import (
+    REPORT_FIELDS,
+    entry_problems,
+    import_noted_entries,
+    import_report_sheet,
 )
 from fangkong.quarantine.models import ListImport
 

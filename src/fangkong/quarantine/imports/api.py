@@ -14,9 +14,9 @@ from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors, page_slice
 from fangkong.core.bounds import Id, Limit, Offset
-from fangkong.quarantine import import_selectors as selectors
-from fangkong.quarantine import imports
-from fangkong.quarantine.import_forms import check_upload
+from fangkong.quarantine.imports import selectors, services
+from fangkong.quarantine.imports.forms import check_upload
+from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport
 
 router = Router(tags=["imports"])
@@ -82,14 +82,14 @@ def create_import(
     _require(request)
     try:
         check_upload(file)
-        li = imports.list_import_start(
+        li = services.list_import_start(
             upload=file,
             name=file.name or "list",
             by=request.user,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
         )
-    except (imports.ImportFileError, FormValidationError) as exc:
+    except (ImportFileError, FormValidationError) as exc:
         message = exc.messages[0] if isinstance(exc, FormValidationError) else str(exc)
         raise ValidationError({"file": [message]}) from None
     return Status(

@@ -12,18 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.exports import audited_xlsx
 from fangkong.accounts.jurisdiction import restrict
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import clock
-from fangkong.core.disclosure import audited_xlsx
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.models import Township
 from fangkong.people.ownership import person_in_charge
-from fangkong.quarantine import import_selectors as selectors
-from fangkong.quarantine import imports
-from fangkong.quarantine.import_forms import MappingForm, RouteForm, UploadForm
+from fangkong.quarantine.imports import selectors, services
+from fangkong.quarantine.imports.forms import MappingForm, RouteForm, UploadForm
+from fangkong.quarantine.imports.layout import FIELD_LABELS, template_rows
+from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport, QuarantineCase
 
 PERM = "quarantine.import"
@@ -49,14 +50,14 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            li = imports.list_import_start(
+            li = services.list_import_start(
                 upload=upload,
                 name=upload.name,
                 by=request.user,
                 dry_run=form.cleaned_data["dry_run"],
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
             )
-        except imports.ImportFileError as exc:
+        except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
             if li.status == ListImport.Status.MAPPING:
@@ -69,7 +70,7 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_perm(PERM)
 def import_template(request: HttpRequest) -> HttpResponse:
-    headers, rows = imports.template_rows()
+    headers, rows = template_rows()
     return xlsx_response("返乡人员名单模板.xlsx", [Sheet("名单", headers, rows)])  # type: ignore[return-value]
 
 
@@ -80,7 +81,7 @@ def _detail_context(request: HttpRequest, li: ListImport) -> dict[str, Any]:
         "problems_only": problems,
         "page": paginate(request, selectors.import_entries(list_import=li, problems_only=problems)),
         "query": query_without_page(request),
-        "labels": imports.FIELD_LABELS,
+        "labels": FIELD_LABELS,
     }
 
 
@@ -127,7 +128,7 @@ def import_mapping(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=li.headers, mapping=li.mapping)
     if request.method == "POST" and form.is_valid():
         try:
-            imports.list_import_set_mapping(
+            services.list_import_set_mapping(
                 list_import=li,
                 mapping=form.mapping(),
                 by=request.user,
@@ -161,7 +162,7 @@ def duplicate_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     dup = selectors.duplicate_get_to_decide(user=request.user, pk=pk)
     same = request.POST.get("decision") == "same"
     try:
-        imports.duplicate_decide(duplicate=dup, same=same, by=request.user)
+        services.duplicate_decide(duplicate=dup, same=same, by=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -200,7 +201,7 @@ def case_route(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = RouteForm(request.POST)
     if form.is_valid():
         try:
-            imports.case_route(
+            services.case_route(
                 case=case,
                 township=form.cleaned_data["township"],
                 village=form.cleaned_data["village"],

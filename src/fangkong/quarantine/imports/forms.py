@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.org.models import Township, Village
-from fangkong.quarantine.imports import FIELD_LABELS
+from fangkong.quarantine.imports.layout import FIELD_LABELS
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv", ".xlsm")
 

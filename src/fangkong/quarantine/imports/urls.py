@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fangkong.quarantine import import_views as views
+from fangkong.quarantine.imports import views
 
 urlpatterns = [
     path("", views.import_list, name="import_list"),

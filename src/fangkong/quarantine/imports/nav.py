@@ -11,13 +11,13 @@ if TYPE_CHECKING:
 
 
 def _pending_duplicates(user: User) -> int:
-    from fangkong.quarantine.import_selectors import duplicate_list
+    from fangkong.quarantine.imports.selectors import duplicate_list
 
     return duplicate_list(user=user).count()
 
 
 def _unrouted(user: User) -> int:
-    from fangkong.quarantine.import_selectors import unrouted_cases
+    from fangkong.quarantine.imports.selectors import unrouted_cases
 
     return unrouted_cases(user=user).count()
 

@@ -1,0 +1,556 @@
+"""The import engine: reads a list in chunks, looks up who is known, and writes each chunk
+through the shared services — people (people.services.persons_insert), cases and referrals
+(quarantine.services.cases_insert, referrals_insert, case_fill) — plus the list's own
+entries, in one transaction per chunk."""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.bulk import insert_rows, reserve_ids, select_in
+from fangkong.org.models import Township
+from fangkong.org.places import CountyPlaces
+from fangkong.people.models import Person
+from fangkong.people.ownership import ELSEWHERE, holds, scope_of
+from fangkong.people.services import persons_insert
+from fangkong.quarantine.imports.layout import field_labels
+from fangkong.quarantine.imports.reading import Table, cell_text
+from fangkong.quarantine.imports.rows import Row, YearlessDate, parse_date, validate_row
+from fangkong.quarantine.models import (
+    OPEN_STATUSES,
+    ListEntry,
+    ListImport,
+    PossibleDuplicate,
+    QuarantineCase,
+)
+from fangkong.quarantine.services import (
+    case_fill,
+    case_opening,
+    cases_insert,
+    referrals_insert,
+)
+
+if TYPE_CHECKING:
+    pass
+
+CHUNK = 5000
+MAX_EMPTY_RUN = 1000
+REF_TYPE = "quarantine.listentry"
+
+
+# --- Storing -------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int]
+    problems: int
+    notes: list[str]
+
+
+@contextlib.contextmanager
+def _fewer_checkpoints() -> Iterator[None]:
+    """SQLite copies its write-ahead log into the database every 1,000 pages (4 MB), at a
+    commit: an import commits every chunk, and the same index pages were copied over and
+    over (a seventh of the import's time). Let the log grow to 64 MB while importing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint=16384")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+
+
+@contextlib.contextmanager
+def _collect_per_chunk() -> Iterator[None]:
+    """Python's cyclic garbage collector ran every 700 new objects, and over the growing heap
+    every so often: a quarter of an import's time, for rows that hold no cycles. Off during
+    an import; each chunk collects what it left (Importer._flush)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(1)
+
+
+class Importer:
+    """Runs one ListImport: reads, validates and stores in chunks of CHUNK rows."""
+
+    def __init__(
+        self,
+        list_import: ListImport,
+        *,
+        store: bool,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.li = list_import
+        self.store = store
+        self.progress = progress
+        self.by = list_import.created_by
+        self.places = CountyPlaces.load()
+        self.mapping = {int(k): v for k, v in list_import.mapping.items()}
+        self.seen_hashes: dict[str, int] = {}
+        self.new_keys: dict[tuple[str, ...], int] = {}  # person key → person id (or -1)
+        self.open_case: dict[int, int] = {}  # person id → open case id, this import
+        self.counts = dict.fromkeys(
+            (
+                "rows",
+                "new_persons",
+                "new_cases",
+                "joined",
+                "warnings",
+                "refused",
+                "duplicates",
+                "already",
+                "elsewhere",
+            ),
+            0,
+        )
+        self.problems = 0
+        self.notes: list[str] = []
+        self.labels = field_labels()
+        self.dates: dict[Any, datetime.date | str | YearlessDate] = {}
+        self._year: tuple[int, bool] | None = None
+        self.now = clock.now()
+        self.today = timezone.localdate(self.now)
+        self.station_by_township = dict(Township.objects.values_list("pk", "station_id"))
+        # Jurisdiction of writes (people/ownership.py): a list imported by a station does
+        # not take another station's person — their case goes to where they are on file.
+        self.scope = scope_of(self.by)
+
+    def run(self, table: Table) -> Outcome:
+        self.table = table
+        with _fewer_checkpoints(), _collect_per_chunk():
+            return self._run(table)
+
+    def list_year(self) -> tuple[int, bool]:
+        """The year of the list's dates written with one (the most common), for those written
+        without; else the working day's. Read once, at the first date that needs it."""
+        if self._year is None:
+            column = next((c for c, k in self.mapping.items() if k == "arrival_date"), None)
+            years: collections.Counter[int] = collections.Counter()
+            if column is not None:
+                for number, cells in self.table.rows():
+                    if number <= (self.li.header_row or 0) or column >= len(cells):
+                        continue
+                    try:
+                        years[parse_date(cells[column]).year] += 1
+                    except ValueError:
+                        continue
+            self._year = (
+                (years.most_common(1)[0][0], True) if years else (clock.today().year, False)
+            )
+        return self._year
+
+    def _run(self, table: Table) -> Outcome:
+        chunk: list[Row] = []
+        empty_run = 0
+        done = 0
+        total = max(table.total - (self.li.header_row or 0), 0)
+        for number, cells in table.rows():
+            if number <= (self.li.header_row or 0):
+                continue
+            raw = [cell_text(c) for c in cells]
+            if not any(raw[c] for c in self.mapping if c < len(raw)):
+                # A row with nothing in the known columns (a serial number at most) is empty.
+                empty_run += 1
+                if empty_run >= MAX_EMPTY_RUN:
+                    self.notes.append(
+                        _("自第%(n)d行起连续%(m)d行为空，其后的内容未读取")
+                        % {"n": number - MAX_EMPTY_RUN + 1, "m": MAX_EMPTY_RUN}
+                    )
+                    break
+                continue
+            empty_run = 0
+            chunk.append(
+                validate_row(
+                    number,
+                    cells,
+                    self.mapping,
+                    self.places,
+                    self.labels,
+                    raw=raw,
+                    dates=self.dates,
+                    year=self.list_year,
+                )
+            )
+            if len(chunk) >= CHUNK:
+                done += len(chunk)
+                self._flush(chunk)
+                chunk = []
+                if self.progress:
+                    self.progress(done, max(total, done))
+        if chunk:
+            done += len(chunk)
+            self._flush(chunk)
+        if self.progress:
+            self.progress(done, done)
+        return Outcome(self.counts, self.problems, self.notes)
+
+    def _flush(self, rows: list[Row]) -> None:
+        with transaction.atomic():
+            self._flush_chunk(rows)
+        # The chunk's cycles (exceptions of rows that failed a check hold their frames):
+        # the youngest objects only, those made since the last chunk.
+        gc.collect(0)
+
+    def _flush_chunk(self, rows: list[Row]) -> None:
+        counts = self.counts
+        counts["rows"] += len(rows)
+        # Rows already imported (by this or an earlier list): nothing changes.
+        hashes = [r.row_hash for r in rows]
+        # (select_in: the ORM prepares each of thousands of IN values one by one.)
+        earlier = {
+            h
+            for (h,) in select_in(
+                ListEntry,
+                ["row_hash"],
+                "row_hash",
+                hashes,
+                extra=(' AND "stored" AND "list_import_id" <> %s', [self.li.pk]),
+            )
+        }
+        ids = {r.id_number for r in rows if r.id_number}
+        docs = {r.doc_number for r in rows if not r.id_number and r.doc_number}
+        names = {r.name for r in rows if not r.id_number and r.phone}
+        phones = {r.phone for r in rows if not r.id_number and r.phone}
+        known: dict[tuple[str, ...], int] = {}
+        # People on file whom the importer is not in charge of: where they are on file.
+        elsewhere: dict[int, tuple[int | None, int | None]] = {}
+        for pk, id_number, township_id, village_id in select_in(
+            Person, ["id", "id_number", "township_id", "village_id"], "id_number", ids
+        ):
+            known[("id", str(id_number))] = pk
+            self._note_place(elsewhere, pk, township_id, village_id)
+        # exclude(doc_number=""): the condition of the unique index on documents, without
+        # which SQLite does not use it and reads the whole table.
+        for pk, doc, township_id, village_id in (
+            Person.objects.filter(doc_type=Person.DocType.OTHER, doc_number__in=docs)
+            .exclude(doc_number="")
+            .values_list("pk", "doc_number", "township_id", "village_id")
+        ):
+            known[("doc", doc)] = pk
+            self._note_place(elsewhere, pk, township_id, village_id)
+        by_name_phone: dict[tuple[str, str], int] = {}
+        if phones:
+            # By phone (indexed), then the name: names have no index.
+            for pk, name, phone in Person.objects.filter(phone__in=phones).values_list(
+                "pk", "name", "phone"
+            ):
+                if name in names:
+                    by_name_phone.setdefault((name, phone), pk)
+        # By person (indexed), the status checked here: with the status in the query SQLite
+        # read every open case through the status index, at each chunk.
+        open_statuses = {str(s) for s in OPEN_STATUSES}
+        open_cases = {
+            person_id: pk
+            for person_id, pk, status in select_in(
+                QuarantineCase, ["person_id", "id", "status"], "person_id", set(known.values())
+            )
+            if status in open_statuses
+        }
+        open_cases.update(self.open_case)
+
+        # Entries as lists in ENTRY_FIELDS' order (E_* name the places filled later).
+        entries: list[list[Any]] = []
+        new_people: list[Row] = []
+        plan: list[tuple[Row, list[Any]]] = []  # rows that join or open a case
+        duplicates: list[tuple[list[Any], int, Row]] = []
+        result = _("处理结果")
+        li_id = self.li.pk
+        level_ok, level_warning = ListEntry.Level.OK, ListEntry.Level.WARNING
+        level_error = ListEntry.Level.ERROR
+        for row in rows:
+            entry: list[Any] = [
+                li_id,
+                row.number,
+                row.raw,
+                row.row_hash,
+                row.name,
+                None,
+                None,
+                None,
+                level_error if row.refused else (level_warning if row.warning else level_ok),
+                False,
+                row.messages,
+            ]
+            entries.append(entry)
+            if row.refused:
+                entry[E_OUTCOME] = ListEntry.Outcome.REFUSED
+                counts["refused"] += 1
+                self.problems += 1
+                continue
+            if row.warning:
+                counts["warnings"] += 1
+                self.problems += 1
+            if row.row_hash in earlier:
+                entry[E_OUTCOME] = ListEntry.Outcome.ALREADY
+                entry[E_MESSAGES] = {**row.messages, result: [_("此行已导入过，未作改动")]}
+                counts["already"] += 1
+                continue
+            if row.row_hash in self.seen_hashes:
+                entry[E_OUTCOME] = ListEntry.Outcome.ALREADY
+                entry[E_MESSAGES] = {
+                    **row.messages,
+                    result: [
+                        _("与第%(n)d行内容相同，未重复导入") % {"n": self.seen_hashes[row.row_hash]}
+                    ],
+                }
+                counts["already"] += 1
+                continue
+            self.seen_hashes[row.row_hash] = row.number
+            key = row.key
+            pid = known.get(key) or self.new_keys.get(key)
+            if pid is None and not row.id_number and row.phone:
+                match = by_name_phone.get((row.name, row.phone))
+                if match is not None:
+                    entry[E_OUTCOME] = ListEntry.Outcome.DUPLICATE
+                    entry[E_MESSAGES] = {
+                        **row.messages,
+                        result: [_("与已登记人员姓名和电话相同，待确认是否同一人")],
+                    }
+                    counts["duplicates"] += 1
+                    duplicates.append((entry, match, row))
+                    continue
+            if pid is None:
+                new_people.append(row)
+                self.new_keys[key] = -1
+                counts["new_persons"] += 1
+            elif pid in elsewhere:
+                # Their case is the station's they are on file with; the importer is told,
+                # and shown nothing of them. (Not a problem row: all-or-nothing goes on.)
+                row.township_id, row.village_id = elsewhere[pid]
+                row.elsewhere = True
+                entry[E_LEVEL] = level_warning
+                entry[E_MESSAGES] = {
+                    **row.messages,
+                    result: [
+                        _(
+                            "%(msg)s：已交其所属派出所核查，本单位看不到该人员；"
+                            "如该人员现住本辖区，请在“人员—移交申请”中申请移交"
+                        )
+                        % {"msg": ELSEWHERE}
+                    ],
+                }
+                counts["elsewhere"] += 1
+            plan.append((row, entry))
+        if not self.store:
+            for _row, entry in plan:
+                entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
+            for entry, _pid, _row in duplicates:
+                entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
+            self._entries(entries)
+            return
+        first, last = rows[0].number, rows[-1].number
+        details = {"list_import": self.li.pk, "rows": [first, last]}
+        label = (
+            _("推送名单：%(name)s 第%(first)s–%(last)s行")
+            % {"name": self.li.original_name, "first": first, "last": last}
+        )[:200]
+        person_ids = persons_insert(
+            values=[self._person(row) for row in new_people], by=self.by, batch=(label, details)
+        )
+        for row, pk in zip(new_people, person_ids, strict=True):
+            self.new_keys[row.key] = pk
+            known[row.key] = pk
+        # Cases: join the open case, else open one (one open case per person).
+        new_cases: list[tuple[Row, int]] = []
+        for row, entry in plan:
+            pid = known.get(row.key) or self.new_keys[row.key]
+            entry[E_PERSON] = pid
+            if open_cases.get(pid) is None:
+                new_cases.append((row, pid))
+                open_cases[pid] = -1
+                entry[E_OUTCOME] = ListEntry.Outcome.NEW_CASE
+                counts["new_cases"] += 1
+            else:
+                entry[E_OUTCOME] = ListEntry.Outcome.JOINED
+                counts["joined"] += 1
+        case_ids = cases_insert(
+            values=[self._case(row, pid) for row, pid in new_cases],
+            by=self.by,
+            batch=(label, {"source": QuarantineCase.Source.PUSHED_LIST.value, **details}),
+        )
+        for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
+            open_cases[pid] = pk
+            self.open_case[pid] = pk
+        joined_fill: dict[int, Row] = {}
+        for row, entry in plan:
+            entry[E_CASE] = open_cases[entry[E_PERSON]]
+            entry[E_STORED] = True
+            if entry[E_OUTCOME] == ListEntry.Outcome.JOINED:
+                joined_fill.setdefault(entry[E_CASE], row)
+        for entry, _pid, _row in duplicates:
+            entry[E_STORED] = True
+        self._entries(entries)
+        if duplicates:
+            PossibleDuplicate.objects.bulk_create(
+                [
+                    PossibleDuplicate(entry_id=entry[E_ID], person_id=pid, data=_row_data(row))
+                    for entry, pid, row in duplicates
+                ]
+            )
+        self._referrals(plan)
+        self._fill_joined(joined_fill)
+
+    def _referrals(self, plan: list[tuple[Row, list[Any]]]) -> None:
+        """The referral of every row stored, to the case it opened or joined; its note
+        names the row."""
+        pushed = QuarantineCase.Source.PUSHED_LIST.value
+        by_id = self.by.pk if self.by else None
+        note = _("推送名单：%(name)s 第%(row)s行") % {"name": self.li.original_name, "row": "\0"}
+        head, _nul, tail = note.partition("\0")
+        referrals_insert(
+            [
+                (
+                    entry[E_CASE],
+                    pushed,
+                    self.now,
+                    f"{head}{entry[E_ROW]}{tail}",
+                    REF_TYPE,
+                    str(entry[E_ID]),
+                    by_id,
+                )
+                for _row, entry in plan
+            ]
+        )
+
+    def _note_place(
+        self,
+        elsewhere: dict[int, tuple[int | None, int | None]],
+        pk: int,
+        township_id: int | None,
+        village_id: int | None,
+    ) -> None:
+        station_id = self.station_by_township.get(township_id) if township_id else None
+        if not holds(self.scope, township_id=township_id, station_id=station_id):
+            elsewhere[pk] = (township_id, village_id)
+
+    def _entries(self, entries: list[list[Any]]) -> list[int]:
+        ids = reserve_ids(ListEntry, len(entries))
+        insert_rows(ListEntry, ENTRY_FIELDS, entries, ids=ids)
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.append(pk)  # E_ID
+        return ids
+
+    def _person(self, row: Row) -> dict[str, Any]:
+        return {
+            "id_number": row.id_number or None,
+            "doc_type": row.doc_type,
+            "doc_number": row.doc_number,
+            "id_unverified": not row.id_number,
+            "name": row.name,
+            "sex": row.sex,
+            "birth_date": row.birth_date,
+            "phone": row.phone,
+            "household_region": row.household_region,
+            "township_id": row.township_id,
+            "village_id": row.village_id,
+            "address_detail": row.address,
+            "note": row.note,
+        }
+
+    def _case(self, row: Row, person_id: int) -> dict[str, Any]:
+        return case_opening(
+            person_id=person_id,
+            source=QuarantineCase.Source.PUSHED_LIST,
+            at=self.now,
+            by_id=self.by.pk if self.by else None,
+            came_from_code=row.came_from_code,
+            came_from=row.came_from,
+            arrival_date=row.arrival_date,
+            township_id=row.township_id,
+            village_id=row.village_id,
+            station_id=self.station_by_township.get(row.township_id) if row.township_id else None,
+            address_detail=row.address,
+            needs_review=row.needs_review,
+        )
+
+    def _fill_joined(self, fill: dict[int, Row]) -> None:
+        """Fill what an open case did not know yet; never overwrite what a station verified."""
+        if not fill:
+            return
+        changed: list[QuarantineCase] = []
+        for case in QuarantineCase.objects.filter(pk__in=list(fill)):
+            row = fill[case.pk]
+            # A row about someone on file elsewhere fills what is not a place: where their
+            # case is followed is not the importer's to say.
+            if case_fill(
+                case,
+                came_from_code=row.came_from_code,
+                came_from=row.came_from,
+                arrival_date=row.arrival_date,
+                township_id=None if row.elsewhere else row.township_id,
+                village_id=None if row.elsewhere else row.village_id,
+                station_of=self.station_by_township.get,
+            ):
+                case.updated_at = self.now
+                changed.append(case)
+        if changed:
+            QuarantineCase.objects.bulk_update(
+                changed,
+                [
+                    "came_from_code",
+                    "came_from",
+                    "arrival_date",
+                    "township",
+                    "village",
+                    "station",
+                    "updated_at",
+                ],
+            )
+
+
+ENTRY_FIELDS = (
+    "list_import_id",
+    "row_number",
+    "raw",
+    "row_hash",
+    "name",
+    "person_id",
+    "case_id",
+    "outcome",
+    "level",
+    "stored",
+    "messages",
+)
+E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_LEVEL, E_STORED, E_MESSAGES = 1, 5, 6, 7, 8, 9, 10
+E_ID = len(ENTRY_FIELDS)  # appended once the entries are written
+
+
+def _row_data(row: Row) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "doc_type": row.doc_type,
+        "doc_number": row.doc_number,
+        "phone": row.phone,
+        "address": row.address,
+        "came_from": row.came_from,
+        "came_from_code": row.came_from_code,
+        "arrival_date": row.arrival_date.isoformat() if row.arrival_date else "",
+        "township_id": row.township_id,
+        "village_id": row.village_id,
+        "sex": row.sex,
+        "note": row.note,
+        "needs_review": row.needs_review,
+    }

@@ -1,0 +1,285 @@
+"""The row rules of a pushed list: each row's cells validated and normalised into a Row (ID
+number, phone, date, origin, township and village), its problems named by column."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from fangkong.core import bounds, clock
+from fangkong.core.disclosure import shown
+from fangkong.core.idnumber import normalize_id_number, parse_id_number
+from fangkong.core.phones import parse_phone
+from fangkong.core.regions import resolve_place
+from fangkong.core.text import normalize_text
+from fangkong.org.places import CountyPlaces
+from fangkong.people.models import Person
+from fangkong.quarantine.imports.layout import field_labels
+from fangkong.quarantine.imports.reading import cell_text
+
+if TYPE_CHECKING:
+    pass
+
+# --- Row validation ----------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+# A day written without its year, as pushed lists often do: 1月23日, 1.23, 1/23, 1-23.
+_YEARLESS = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+class YearlessDate(ValueError):
+    """A date written without its year: (month, day), read in the list's year by the caller."""
+
+    def __init__(self, month: int, day: int) -> None:
+        super().__init__(month, day)
+        self.month, self.day = month, day
+
+    def in_year(self, year: int) -> datetime.date:
+        return datetime.date(year, self.month, self.day)
+
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> datetime.date:
+    """A date from a cell: a date, an Excel serial number or text in the usual forms,
+    between 1900 and 2100 (core/bounds.py)."""
+    day = _parse_date(value)
+    if not bounds.EARLIEST_DAY <= day <= bounds.LATEST_DAY:
+        raise ValueError(bounds.range_message())
+    return day
+
+
+def _parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # Excel serial between 1954 and 2119
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        text = cell_text(value)
+    else:
+        text = normalize_text(str(value))
+    if not text:
+        raise ValueError(_("为空"))
+    if text.isdigit() and 20000 < int(text) < 80000:
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(text))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                break
+    match = _YEARLESS.match(text)
+    if match and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31:
+        raise YearlessDate(int(match[1]), int(match[2]))
+    raise ValueError(_("无法识别为日期：“%(text)s”，应如2020-01-25") % {"text": text[:30]})
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    raw: list[str]
+    row_hash: str
+    messages: dict[str, list[str]] = field(default_factory=dict)
+    refused: bool = False
+    warning: bool = False
+    name: str = ""
+    id_number: str = ""
+    doc_type: str = Person.DocType.ID_CARD
+    doc_number: str = ""
+    sex: str = ""
+    birth_date: datetime.date | None = None
+    household_region: str = ""
+    phone: str = ""
+    address: str = ""
+    came_from: str = ""
+    came_from_code: str = ""
+    arrival_date: datetime.date | None = None
+    township_id: int | None = None
+    village_id: int | None = None
+    note: str = ""
+    needs_review: list[str] = field(default_factory=list)
+    # On file in a jurisdiction the importer is not in charge of (Importer._flush_chunk).
+    elsewhere: bool = False
+
+    def add(self, column: str, message: str, *, level: str = "warning") -> None:
+        self.messages.setdefault(column, []).append(message)
+        if level == "error":
+            self.refused = True
+        elif level == "warning":
+            self.warning = True
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        if self.id_number:
+            return ("id", self.id_number)
+        if self.doc_number:
+            return ("doc", self.doc_number)
+        return ("np", self.name, self.phone)
+
+
+def validate_row(
+    number: int,
+    cells: list[Any],
+    mapping: dict[int, str],
+    places: CountyPlaces,
+    labels: dict[str, str] | None = None,
+    *,
+    raw: list[str] | None = None,
+    dates: dict[Any, datetime.date | str | YearlessDate] | None = None,
+    year: Callable[[], tuple[int, bool]] | None = None,
+) -> Row:
+    """Validate one row (`raw`: its cells as text, when the caller has them already;
+    `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
+    date written without one is read in — the list's, else the working day's)."""
+    if raw is None:
+        raw = [cell_text(c) for c in cells]
+    values: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    for col, key in mapping.items():
+        if col < len(cells):
+            values[key] = cells[col]
+            texts[key] = normalize_text(raw[col])
+    digest = hashlib.sha1("\x1f".join(sorted(f"{k}={v}" for k, v in texts.items())).encode())
+    row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
+    L = labels or field_labels()
+
+    name = texts.get("name", "")
+    if len(name) > 50:
+        row.add(L["name"], _("姓名过长：最多50个字符"), level="error")
+    row.name = name[:50]
+
+    raw_id = texts.get("id_number", "")
+    id_cell = values.get("id_number")
+    if raw_id:
+        if isinstance(id_cell, float) and id_cell >= 1e15:
+            row.add(
+                L["id_number"],
+                _("身份证号被存成了数字，末几位已丢失，请把该列设为文本后重新导出"),
+            )
+        else:
+            try:
+                parsed = parse_id_number(raw_id, field=L["id_number"])
+            except ValidationError as exc:
+                row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
+            else:
+                row.id_number = parsed.number
+                row.sex = parsed.sex
+                row.birth_date = parsed.birth_date
+                row.household_region = parsed.region_code
+                if parsed.upgraded:
+                    row.add(
+                        L["id_number"],
+                        _("15位旧号码已转换为18位：%(n)s")
+                        % {"n": shown("id_number", parsed.number)},
+                        level="info",
+                    )
+    if not name:
+        if row.id_number:
+            # The number identifies the person: kept, the name to be found by the station.
+            row.add(L["name"], _("姓名为空，已按身份证号保留，姓名待核实"))
+            row.needs_review.append("name")
+        else:
+            row.add(L["name"], _("姓名不能为空"), level="error")
+    raw_phone = texts.get("phone", "")
+    if raw_phone:
+        try:
+            row.phone = parse_phone(raw_phone, field=L["phone"])
+        except ValidationError as exc:
+            row.add(L["phone"], exc.messages[0] + _("，已标记为待核实"))
+            row.needs_review.append("phone")
+            row.note = (_("原始电话：%(v)s") % {"v": raw_phone[:30]}) + " "
+    if not row.id_number:
+        if raw_id:
+            row.doc_type = Person.DocType.OTHER
+            row.doc_number = normalize_id_number(raw_id)[:40].upper()
+        else:
+            row.doc_type = Person.DocType.NONE
+        if not row.refused and not row.doc_number and not row.phone:
+            row.add(
+                L["id_number"],
+                _("无法确定人员：既无身份证号，也无有效联系电话，本行未导入"),
+                level="error",
+            )
+        elif not row.refused and not raw_id:
+            row.add(L["id_number"], _("缺少身份证号，已标记为证件待核实"))
+    if "arrival_date" in values and texts.get("arrival_date"):
+        cell = values["arrival_date"]
+        memo_key = (type(cell), cell)
+        day = dates.get(memo_key) if dates is not None else None
+        if day is None:
+            try:
+                day = parse_date(cell)
+            except YearlessDate as exc:
+                day = exc
+            except ValueError as exc:
+                day = str(exc)
+            if dates is not None:
+                dates[memo_key] = day
+        if isinstance(day, YearlessDate):
+            the_year, of_list = year() if year is not None else (clock.today().year, False)
+            try:
+                day = day.in_year(the_year)
+            except ValueError:
+                day = _("无法识别为日期：“%(text)s”，应如2020-01-25") % {
+                    "text": texts["arrival_date"]
+                }
+            else:
+                how = (
+                    _("“%(text)s”未写年份，按名单中其他日期的年份读作%(day)s")
+                    if of_list
+                    else _(
+                        "“%(text)s”未写年份，名单中没有写明年份的日期，按当前工作日的年份读作%(day)s"
+                    )
+                )
+                row.add(
+                    L["arrival_date"],
+                    how % {"text": texts["arrival_date"], "day": day.isoformat()},
+                    level="info",
+                )
+        if isinstance(day, str):
+            row.add(L["arrival_date"], day + _("，已标记为待核实"))
+            row.needs_review.append("arrival_date")
+        else:
+            row.arrival_date = day
+            if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
+                row.add(L["arrival_date"], _("日期超出合理范围，已标记为待核实"))
+                row.needs_review.append("arrival_date")
+                row.arrival_date = None
+    came_from = texts.get("came_from", "")
+    if came_from:
+        row.came_from = came_from[:100]
+        row.came_from_code = resolve_place(came_from)
+        if not row.came_from_code:
+            row.add(L["came_from"], _("来源地未能识别为行政区划，已标记为待核实"))
+            row.needs_review.append("came_from")
+    row.address = texts.get("address", "")[:200]
+    place = places.match(
+        township=texts.get("township", ""), village=texts.get("village", ""), address=row.address
+    )
+    row.township_id, row.village_id = place.township_id, place.village_id
+    if row.township_id is None and not row.refused:
+        row.add(
+            L["address"],
+            _("住址未能匹配本县乡镇街道，已列入待分配队列"),
+        )
+        row.needs_review.append("address")
+    if not row.sex and texts.get("sex") in ("男", "女"):
+        row.sex = "M" if texts["sex"] == "男" else "F"
+    if texts.get("note"):
+        row.note += texts["note"]
+    row.note = row.note.strip()[:200]
+    return row

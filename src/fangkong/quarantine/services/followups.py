@@ -1,0 +1,334 @@
+"""Follow-ups of people in home quarantine and the alerts they raise (one at a time, from
+a phone's outbox, and in bulk)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from fangkong.accounts.audit import (
+    audit_chain_lock,
+    audit_create,
+    audit_create_bulk,
+    audit_record,
+)
+from fangkong.core import clock, idempotency
+from fangkong.core.bulk import insert_values
+from fangkong.core.moments import is_future
+from fangkong.core.temperature import is_fever, parse_temperature
+from fangkong.core.text import clean_prose, normalize_text
+from fangkong.quarantine.models import (
+    Alert,
+    CaseStatus,
+    FollowUp,
+    QuarantineCase,
+    Symptom,
+)
+from fangkong.quarantine.schedule import SHANGHAI, slot_of
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+
+# ---------------------------------------------------------------------------------------
+# Follow-ups
+
+
+@dataclass
+class FollowUpInput:
+    case: QuarantineCase
+    temperature: Decimal | float | str | None
+    symptoms: list[str]
+    at_home: bool
+    visited_at: datetime.datetime
+    client_id: uuid.UUID | None = None
+    note: str = ""
+
+
+def _followup_build(
+    data: FollowUpInput, *, by: User | None, now: datetime.datetime
+) -> tuple[FollowUp, list[Alert]]:
+    """Validate a follow-up and decide its alerts (the one rule for single and bulk)."""
+    errors: dict[str, list[str]] = {}
+    case = data.case
+    if case.status != CaseStatus.QUARANTINED:
+        errors["__all__"] = [
+            _("该对象当前状态为“%(status)s”，不在隔离中，不能录入随访")
+            % {"status": case.get_status_display()}
+        ]
+    temperature: Decimal | None = None
+    try:
+        temperature = parse_temperature(data.temperature, label=_("体温"))
+    except ValidationError as exc:
+        errors["temperature"] = exc.messages
+    else:
+        if temperature is None and data.at_home:
+            errors["temperature"] = [_("体温：在家随访须测量体温")]
+    symptoms = []
+    for code in data.symptoms or []:
+        if code not in Symptom.values:
+            errors.setdefault("symptoms", []).append(
+                _("症状：未知症状“%(code)s”") % {"code": str(code)[:20]}
+            )
+        elif code not in symptoms:
+            symptoms.append(code)
+    visited_at = data.visited_at
+    if visited_at is None or timezone.is_naive(visited_at):
+        errors["visited_at"] = [_("随访时间：须为带时区的时间")]
+    else:
+        if is_future(visited_at, now):
+            errors["visited_at"] = [_("随访时间：不能晚于当前时间")]
+        elif case.start_date and visited_at.astimezone(SHANGHAI).date() < case.start_date:
+            errors["visited_at"] = [
+                _("随访时间：早于隔离开始日期%(start)s") % {"start": case.start_date}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    day, slot = slot_of(visited_at)
+    followup = FollowUp(
+        case=case,
+        visited_at=visited_at,
+        day=day,
+        slot=slot,
+        temperature=temperature,
+        symptoms=symptoms,
+        at_home=bool(data.at_home),
+        note=clean_prose(data.note)[:200],
+        by=by,
+    )
+    if data.client_id:
+        followup.client_id = data.client_id
+    alerts = []
+    if is_fever(temperature):
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.FEVER,
+                detail=_("体温%(t)s℃") % {"t": temperature},
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    if symptoms:
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.SYMPTOM,
+                detail=_("症状：%(s)s") % {"s": "、".join(str(Symptom(s).label) for s in symptoms)},
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    if not data.at_home:
+        alerts.append(
+            Alert(
+                case=case,
+                followup=followup,
+                kind=Alert.Kind.ABSENT,
+                detail=_("随访时不在家"),
+                raised_at=visited_at,
+                day=day,
+            )
+        )
+    return followup, alerts
+
+
+@transaction.atomic
+def followup_record(
+    *,
+    case: QuarantineCase,
+    by: User | None,
+    temperature: Decimal | float | str | None,
+    symptoms: list[str],
+    at_home: bool,
+    visited_at: datetime.datetime,
+    client_id: uuid.UUID | str | None = None,
+    note: str = "",
+) -> tuple[FollowUp, bool]:
+    """Record a visit. A fever (≥ FEVER_THRESHOLD), any symptom or "not at home" raises an
+    alert at once. Idempotent on `client_id`: a retry returns the first record, unchanged.
+    Returns (follow-up, created)."""
+    cid = _client_uuid(client_id)
+    data = FollowUpInput(
+        case=case,
+        temperature=temperature,
+        symptoms=list(symptoms or []),
+        at_home=at_home,
+        visited_at=visited_at,
+        client_id=cid,
+        note=note,
+    )
+    if cid is not None:
+        existing = FollowUp.objects.filter(client_id=cid).first()
+        if existing is not None:
+            return _same_client(existing, data), False
+    followup, alerts = _followup_build(data, by=by, now=clock.now())
+    followup.request_digest = followup_digest(data)
+    audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
+    try:
+        with transaction.atomic():
+            followup.save()
+    except IntegrityError:
+        # The same client_id arrived twice at once: the first one stands.
+        existing = FollowUp.objects.get(client_id=str(cid))
+        return _same_client(existing, data), False
+    audit_create(actor=by, obj=followup)
+    for alert in alerts:
+        alert.followup = followup
+        alert.save()
+        audit_create(actor=by, obj=alert)
+    return followup, True
+
+
+def _client_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError({"client_id": [_("client_id：须为UUID")]}) from exc
+
+
+# Names of a follow-up's parts in a client_id conflict (core/idempotency.py).
+FOLLOWUP_PARTS = {
+    "case": pgettext_lazy("the part of a follow-up that differs", "隔离管控对象"),
+    "temperature": gettext_lazy("体温"),
+    "symptoms": gettext_lazy("症状"),
+    "at_home": gettext_lazy("是否在家"),
+    "visited_at": gettext_lazy("随访时间"),
+    "note": gettext_lazy("备注"),
+}
+
+
+def followup_digest(data: FollowUpInput) -> dict[str, str]:
+    """What a visit's sender said, part by part, as digests (core/idempotency.py)."""
+    return idempotency.digests(
+        {
+            "temperature": idempotency.number_key(data.temperature) or "",
+            "symptoms": sorted({str(code) for code in data.symptoms or []}),
+            "at_home": bool(data.at_home),
+            "visited_at": idempotency.moment_key(data.visited_at),
+            "note": normalize_text(data.note or ""),
+        }
+    )
+
+
+def _same_client(existing: FollowUp, data: FollowUpInput) -> FollowUp:
+    """A known client_id: the stored visit, if it is this one; refused otherwise."""
+    differ = idempotency.differing(existing.request_digest, followup_digest(data))
+    if existing.case_id != data.case.pk:  # another case is another part that differs
+        differ = ["case", *differ]
+    if differ:
+        raise idempotency.ClientIdConflict(
+            differ, {name: str(label) for name, label in FOLLOWUP_PARTS.items()}
+        )
+    return existing
+
+
+@transaction.atomic
+def followups_record_bulk(
+    *, entries: list[FollowUpInput], by: User | None, now: datetime.datetime | None = None
+) -> tuple[list[FollowUp], list[Alert]]:
+    """Record many follow-ups at once (the demo, a device's backlog), with the same rules
+    and alerts as followup_record and one audit entry each. All or nothing: a bad entry
+    raises ValidationError naming its position."""
+    now = now or clock.now()
+    followups: list[FollowUp] = []
+    alerts: list[Alert] = []
+    for index, data in enumerate(entries):
+        try:
+            followup, raised = _followup_build(data, by=by, now=now)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    field: [_("第%(n)s条：%(msg)s") % {"n": index + 1, "msg": m} for m in msgs]
+                    for field, msgs in exc.message_dict.items()
+                }
+            ) from exc
+        followups.append(followup)
+        alerts.extend(raised)
+    cids = [f.client_id for f in followups]
+    known = set(FollowUp.objects.filter(client_id__in=cids).values_list("client_id", flat=True))
+    fresh = [f for f in followups if f.client_id not in known]
+    _followups_insert(fresh)
+    fresh_ids = {f.client_id for f in fresh}
+    alerts = [a for a in alerts if a.followup is not None and a.followup.client_id in fresh_ids]
+    for alert in alerts:
+        alert.followup_id = alert.followup.pk  # type: ignore[union-attr]
+    Alert.objects.bulk_create(alerts, batch_size=2000)
+    audit_create_bulk(
+        actor=by, objs=list(fresh), describe=lambda f: f"{f.day} {f.slot} {f.temperature or ''}"
+    )
+    audit_create_bulk(actor=by, objs=list(alerts))
+    return fresh, alerts
+
+
+def _followups_insert(followups: list[FollowUp]) -> None:
+    """Insert validated follow-ups with one executemany (bulk_create's per-field work is
+    most of the demo's time), then read their ids back by client_id."""
+    if not followups:
+        return
+    ops = connection.ops
+    recorded = ops.adapt_datetimefield_value(clock.now())
+    native_uuid = connection.features.has_native_uuid_field
+    columns = ["case_id", "client_id", "visited_at", "day", "slot", "temperature", "symptoms"]
+    columns += ["at_home", "note", "by_id", "recorded_at"]
+    rows = [
+        (
+            f.case_id,
+            f.client_id if native_uuid else f.client_id.hex,
+            ops.adapt_datetimefield_value(f.visited_at),
+            ops.adapt_datefield_value(f.day),
+            f.slot,
+            ops.adapt_decimalfield_value(f.temperature, 3, 1),
+            ops.adapt_json_value(f.symptoms, None),
+            f.at_home,
+            f.note,
+            f.by_id,
+            recorded,
+        )
+        for f in followups
+    ]
+    insert_values(FollowUp._meta.db_table, columns, rows)
+    by_cid = {f.client_id: f for f in followups}
+    cids = list(by_cid)
+    for i in range(0, len(cids), 5000):
+        for cid, pk in FollowUp.objects.filter(client_id__in=cids[i : i + 5000]).values_list(
+            "client_id", "pk"
+        ):
+            by_cid[cid].pk = pk
+            by_cid[cid]._state.adding = False
+
+
+@transaction.atomic
+def alert_resolve(
+    *, alert: Alert, by: User, resolution: str, at: datetime.datetime | None = None
+) -> Alert:
+    """Record what was done about an alert."""
+    resolution = clean_prose(resolution)
+    if not resolution:
+        raise ValidationError({"resolution": [_("处置情况：不能为空")]})
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.resolved_at is not None:
+        raise ValidationError(_("该预警已由他人处置"), code="conflict")
+    locked.resolved_at = at or clock.now()
+    locked.resolved_by = by
+    locked.resolution = resolution[:200]
+    locked.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    audit_record(
+        actor=by, action="update", obj=locked, changes={"resolution": [None, resolution[:200]]}
+    )
+    return locked
