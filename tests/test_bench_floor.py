@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from bench import samework
-from django.db import connection
+from django.db import connection, connections
 
 from fangkong.accounts.models import User
 from fangkong.checkpoints.models import Checkpoint, Passage
@@ -39,7 +39,10 @@ def floor_copy(tmp_path: Path) -> Any:
                 settings_dict, str(tmp_path / "floor.sqlite3"), source=connection.connection
             )
         else:
-            connection.close()  # the source of a template copy must have no connections
+            # The source of a template copy must have no connections: this thread's (every
+            # alias: the replica mirror too), and those earlier tests' threads left open.
+            connections.close_all()
+            samework.disconnect_others(settings_dict)
             target = samework.clone(settings_dict, f"{settings_dict['NAME']}_floor")
 
     def open_copy() -> Any:
