@@ -83,9 +83,7 @@ def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, An
     if li.status == ListImport.Status.QUEUED:
         li = list_import_run(list_import_id=li.pk)
     assert li.status == ListImport.Status.DONE, li.status
-    cases = {
-        c.person.name: c for c in QuarantineCase.objects.select_related("person", "township")
-    }
+    cases = {c.person.name: c for c in QuarantineCase.objects.select_related("person", "township")}
     return {"users": users, "li": li, "cases": cases}
 
 

@@ -128,7 +128,9 @@ def installation_counties() -> frozenset[str]:
         for c in Unit.objects.filter(area_code__startswith=top).values_list("area_code", flat=True)
         if len(c) >= 6
     }
-    codes |= {c[:6] for c in Township.objects.filter(code__startswith=top).values_list("code", flat=True)}
+    codes |= {
+        c[:6] for c in Township.objects.filter(code__startswith=top).values_list("code", flat=True)
+    }
     return frozenset(codes)
 
 

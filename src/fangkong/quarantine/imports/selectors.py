@@ -126,6 +126,6 @@ def routed_entries(*, user: User | AnonymousUser) -> QuerySet[ListEntry]:
     scope = scope_for(user)
     if scope.county or not scope.area:
         return ListEntry.objects.none()
-    return restrict(
-        ListEntry.objects.select_related("list_import"), user
-    ).order_by("-list_import_id", "row_number")
+    return restrict(ListEntry.objects.select_related("list_import"), user).order_by(
+        "-list_import_id", "row_number"
+    )

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from fangkong.quarantine.models import CASE_ROLLUP as ROLLUP
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,7 @@ class Migration(migrations.Migration):
             name='county',
             field=models.CharField(blank=True, db_index=True, default='', max_length=6, verbose_name='下发县（市、区）'),
         ),
+        # SQLite adds a column with a default by rebuilding the table, which drops its
+        # triggers: the case counts' trigger again (the sums are kept).
+        migrations.RunPython(ROLLUP.reinstall, migrations.RunPython.noop),
     ]
