@@ -17,9 +17,10 @@ from fangkong.core.reference import load_reference_data
 from fangkong.org import services as org_services
 from fangkong.org.models import Township, Unit
 from fangkong.quarantine.imports import list_import_run, list_import_start
+from fangkong.quarantine.imports.selectors import routed_entries, unrouted_cases
 from fangkong.quarantine.models import ListEntry, ListImport, QuarantineCase
 from tests.conftest import signed_in
-from tests.quarantine.import_files import HEADERS, ident, write_csv
+from tests.quarantine.import_files import ident, write_csv
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "City#Push2020ok"
@@ -77,12 +78,13 @@ def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, An
         # Neither an address of the city nor an ID of its counties: the city's.
         [3, "王无主", ident(3, "420106"), "13853800003", "某小区", "武汉", day, ""],
     ]
-    path = write_csv(tmp_path / "省推送名单.csv", [HEADERS, *rows])
+    path = write_csv(tmp_path / "省推送名单.csv", rows)
     with path.open("rb") as fh:
         li = list_import_start(upload=fh, name=path.name, by=users["city"], enqueue=False)
     if li.status == ListImport.Status.QUEUED:
         li = list_import_run(list_import_id=li.pk)
     assert li.status == ListImport.Status.DONE, li.status
+    assert li.counts["new_cases"] == 3 and li.counts["refused"] == 0
     cases = {c.person.name: c for c in QuarantineCase.objects.select_related("person", "township")}
     return {"users": users, "li": li, "cases": cases}
 
@@ -113,6 +115,9 @@ def test_each_row_goes_to_its_county_and_the_report_says_which(city: dict[str, A
 def test_each_county_sees_exactly_its_rows_and_cases(city: dict[str, Any]) -> None:
     cases, users = city["cases"], city["users"]
     ningyang, dongping = signed_in(users["ningyang"]), signed_in(users["dongping"])
+    assert [e.name for e in routed_entries(user=users["ningyang"])] == ["张宁阳"]
+    assert [e.name for e in routed_entries(user=users["dongping"])] == ["李东平"]
+    assert not routed_entries(user=users["city"]).exists()
     page = ningyang.get("/imports/routed/").content.decode()
     assert "张宁阳" in page and "李东平" not in page and "王无主" not in page
     page = dongping.get("/imports/routed/").content.decode()
@@ -137,6 +142,8 @@ def test_each_county_sees_exactly_its_rows_and_cases(city: dict[str, Any]) -> No
 
 
 def test_the_city_keeps_the_unclaimed_rows_in_its_queue(city: dict[str, Any]) -> None:
+    queue = unrouted_cases(user=city["users"]["city"])
+    assert [c.person.name for c in queue] == ["王无主"]
     page = signed_in(city["users"]["city"]).get("/imports/unrouted/").content.decode()
     assert "王无主" in page
     assert "李东平" not in page  # 东平县's to place
@@ -144,3 +151,22 @@ def test_the_city_keeps_the_unclaimed_rows_in_its_queue(city: dict[str, Any]) ->
     # The city still sees every county's case.
     for case in city["cases"].values():
         assert signed_in(city["users"]["city"]).get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_a_county_places_its_case_in_its_own_townships_only(city: dict[str, Any]) -> None:
+    case = city["cases"]["李东平"]
+    dongping = signed_in(city["users"]["dongping"])
+    other = Township.objects.get(name="堽城镇")
+    response = dongping.post(f"/imports/unrouted/{case.pk}/", {"township": other.pk}, follow=True)
+    assert "只能分配到本县（市、区）的乡镇街道" in response.content.decode()
+    case.refresh_from_db()
+    assert case.township_id is None
+    # 宁阳县 cannot place 东平县's case at all: it is not theirs to see.
+    ningyang = signed_in(city["users"]["ningyang"])
+    assert ningyang.post(f"/imports/unrouted/{case.pk}/", {"township": other.pk}).status_code == 404
+    own = Township.objects.get(name="东平县城关街道")
+    dongping.post(f"/imports/unrouted/{case.pk}/", {"township": own.pk})
+    case.refresh_from_db()
+    assert case.township == own and case.station == own.station
+    assert dongping.get(f"/cases/{case.pk}/").status_code == 200
+    assert ningyang.get(f"/cases/{case.pk}/").status_code == 404
