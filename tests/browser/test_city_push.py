@@ -27,7 +27,9 @@ def test_a_county_reads_its_rows_and_the_city_its_queue(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     login(page, base, "dongping_cmd", PASSWORD)
-    page.goto(f"{base}/imports/routed/")
+    page.goto(f"{base}/imports/")
+    page.get_by_test_id("routed-link").click()
+    page.wait_for_url(f"{base}/imports/routed/")
     rows = page.get_by_test_id("routed-row")
     assert rows.count() == 1
     assert "李东平" in rows.first.inner_text()
@@ -35,6 +37,8 @@ def test_a_county_reads_its_rows_and_the_city_its_queue(
     page.screenshot(path=str(SHOTS / "city-push-county-rows.png"), full_page=True)
     page.context.clear_cookies()
     login(page, base, "taian_cmd", PASSWORD)
+    page.goto(f"{base}/imports/")
+    assert page.get_by_test_id("routed-link").count() == 0  # the city has no county's rows
     page.goto(f"{base}/imports/unrouted/")
     assert "未能下发到任何县" in page.get_by_test_id("city-queue-why").inner_text()
     assert page.get_by_test_id("unrouted-table").locator("tbody tr").count() == 1

@@ -41,6 +41,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, selectors.import_list(user=request.user), per_page=20),
             "query": query_without_page(request),
+            # A county of a city: the rows of the city's lists routed to it.
+            "routed": bool(scope_for(request.user).area),
         },
     )
 
