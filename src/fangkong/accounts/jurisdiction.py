@@ -32,7 +32,9 @@ M = TypeVar("M", bound=Model)
 class Jurisdiction:
     """Lookup paths from a model's rows to the unit, township, checkpoint or user scoping them."""
 
-    KINDS = ("unit", "township", "checkpoint", "own")
+    # "area": a code field naming the county a record was routed to when nothing else
+    # places it (a pushed list's row routed by ID region in a city installation).
+    KINDS = ("unit", "township", "checkpoint", "own", "area")
 
     def __init__(self, **paths: str) -> None:
         unknown = set(paths) - set(self.KINDS)
@@ -77,6 +79,10 @@ class Scope:
                 continue
             for path in jurisdiction.paths.get(kind, []):
                 q |= Q(**{f"{path}__in": values})
+                matched = True
+        if self.area:
+            for path in jurisdiction.paths.get("area", []):
+                q |= Q(**{f"{path}__startswith": self.area})
                 matched = True
         if self.user_id is not None:
             for path in jurisdiction.paths.get("own", []):

@@ -17,6 +17,7 @@ module only names and lists the areas.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -94,16 +95,43 @@ def child_areas(code: str) -> list[Area]:
     return [Area(c, area_name(c) or c) for c in sorted(codes)]
 
 
-def county_of(*, township: Township | None, household_region: str = "") -> str:
-    """The county a row of a pushed list goes to (issue 18 item 4, for the import to call):
+def county_of(
+    *,
+    township: Township | None,
+    household_region: str = "",
+    counties: Collection[str] | None = None,
+) -> str:
+    """The county a row of a pushed list goes to (issue 18 item 4, called by the import):
     its township's county when its address names one, else its ID number's county when
     that county is one of the installation's; '' when no county claims it (it stays at
-    the city, in a queue of its own)."""
+    the city, in a queue of its own). `counties`: the installation's (`installation_counties`,
+    read once by a caller routing many rows), else looked up."""
     if township is not None:
         return township.code[:6]
     code = household_region[:6]
+    if len(code) != 6 or code == installation_area():
+        return ""
+    if counties is not None:
+        return code if code in counties else ""
     # known_area: inside the installation, below it, holding units or townships.
-    return code if len(code) == 6 and known_area(code) and code != installation_area() else ""
+    return code if known_area(code) else ""
+
+
+def installation_counties() -> frozenset[str]:
+    """The counties of a city or province installation: those holding units or townships
+    (one query each); for a county installation, the county."""
+    top = installation_area()
+    if len(top) >= 6:
+        return frozenset([top[:6]])
+    codes = {
+        c[:6]
+        for c in Unit.objects.filter(area_code__startswith=top).values_list("area_code", flat=True)
+        if len(c) >= 6
+    }
+    codes |= {
+        c[:6] for c in Township.objects.filter(code__startswith=top).values_list("code", flat=True)
+    }
+    return frozenset(codes)
 
 
 def area_unit(code: str) -> Unit | None:

@@ -15,6 +15,11 @@ class QuarantineConfig(AppConfig):
     verbose_name = _("居家隔离")
 
     def ready(self) -> None:
+        from fangkong.people.models import Person
+
+        # A person a city's pushed list routed to a county by their ID region (no township
+        # yet) is that county's, through their case (issue 18 item 4).
+        Person.jurisdiction.extend(area="cases__county")
         from fangkong.quarantine.imports.nav import register_import_pages
 
         register_import_pages()

@@ -126,6 +126,11 @@ class QuarantineCase(models.Model):
         blank=True,
         related_name="cases",
     )
+    # A city installation: the county a pushed list routed the case to by its ID region,
+    # its address matching no township (issue 18 item 4); '' else (the township says).
+    county = models.CharField(
+        _("下发县（市、区）"), max_length=6, blank=True, default="", db_index=True
+    )
     start_date = models.DateField(_("隔离开始日期"), null=True, blank=True)
     planned_end = models.DateField(_("计划解除日期"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
@@ -158,7 +163,9 @@ class QuarantineCase(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    jurisdiction = Jurisdiction(unit="station", township="township", own="team_members__user")
+    jurisdiction = Jurisdiction(
+        unit="station", township="township", own="team_members__user", area="county"
+    )
 
     class Meta:
         verbose_name = _("隔离管控对象")
@@ -574,6 +581,14 @@ class ListEntry(models.Model):
     level = models.CharField(_("级别"), max_length=8, choices=Level.choices, default=Level.OK)
     stored = models.BooleanField(default=False)
     messages = models.JSONField(_("问题"), default=dict, blank=True)
+    # A city installation: the county the row was routed to (its township's, else its ID
+    # region's); '' when no county claims it (it stays at the city) or in a county.
+    county = models.CharField(
+        _("下发县（市、区）"), max_length=6, blank=True, default="", db_index=True
+    )
+
+    # A county of a city sees the rows routed to it (the list itself is the city's).
+    jurisdiction = Jurisdiction(area="county")
 
     class Meta:
         verbose_name = _("名单行")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
+from fangkong.org.areas import area_name, county_of, installation_counties, is_multi_county
 from fangkong.org.models import Township
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
@@ -137,6 +138,13 @@ class Importer:
         # Jurisdiction of writes (people/ownership.py): a list imported by a station does
         # not take another station's person — their case goes to where they are on file.
         self.scope = scope_of(self.by)
+        # A city (or province) installation routes each row to a county (issue 18 item 4):
+        # read once here; a county installation routes nothing (None: no work per row).
+        self.counties: frozenset[str] | None = None
+        if is_multi_county():
+            self.counties = installation_counties()
+            self.township_of = {t.pk: t for t in Township.objects.all()}
+            self.county_names = {c: area_name(c) or c for c in self.counties}
 
     def run(self, table: Table) -> Outcome:
         self.table = table
@@ -182,18 +190,19 @@ class Importer:
                     break
                 continue
             empty_run = 0
-            chunk.append(
-                validate_row(
-                    number,
-                    cells,
-                    self.mapping,
-                    self.places,
-                    self.labels,
-                    raw=raw,
-                    dates=self.dates,
-                    year=self.list_year,
-                )
+            row = validate_row(
+                number,
+                cells,
+                self.mapping,
+                self.places,
+                self.labels,
+                raw=raw,
+                dates=self.dates,
+                year=self.list_year,
             )
+            if self.counties is not None:
+                self._route(row)
+            chunk.append(row)
             if len(chunk) >= CHUNK:
                 done += len(chunk)
                 self._flush(chunk)
@@ -206,6 +215,26 @@ class Importer:
         if self.progress:
             self.progress(done, done)
         return Outcome(self.counts, self.problems, self.notes)
+
+    def _route(self, row: Row) -> None:
+        """The county the row goes to (org.areas.county_of), said in its report."""
+        if row.refused:
+            return
+        township = self.township_of.get(row.township_id) if row.township_id else None
+        row.county = county_of(
+            township=township, household_region=row.household_region, counties=self.counties
+        )
+        if row.county and township is not None:
+            why = _("下发至%(county)s（按现住址所在乡镇街道）")
+        elif row.county:
+            why = _("下发至%(county)s（现住址未能对应本市乡镇街道，按身份证号码归属地）")
+        else:
+            why = _(
+                "未下发到县（市、区）：现住址未能对应本市任何乡镇街道，身份证号码归属地"
+                "不属本市各县（市、区），留在市局“待分配”队列，请核实后分配"
+            )
+        where = self.county_names.get(row.county, row.county)
+        row.messages.setdefault(_("下发"), []).append(why % {"county": where})
 
     def _flush(self, rows: list[Row]) -> None:
         with transaction.atomic():
@@ -293,6 +322,7 @@ class Importer:
                 level_error if row.refused else (level_warning if row.warning else level_ok),
                 False,
                 row.messages,
+                row.county,
             ]
             entries.append(entry)
             if row.refused:
@@ -484,6 +514,8 @@ class Importer:
             station_id=self.station_by_township.get(row.township_id) if row.township_id else None,
             address_detail=row.address,
             needs_review=row.needs_review,
+            # Routed by ID region only (no township): the county's to place.
+            county=row.county if row.township_id is None else "",
         )
 
     def _fill_joined(self, fill: dict[int, Row]) -> None:
@@ -533,6 +565,7 @@ ENTRY_FIELDS = (
     "level",
     "stored",
     "messages",
+    "county",
 )
 E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_LEVEL, E_STORED, E_MESSAGES = 1, 5, 6, 7, 8, 9, 10
 E_ID = len(ENTRY_FIELDS)  # appended once the entries are written

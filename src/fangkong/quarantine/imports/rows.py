@@ -114,6 +114,8 @@ class Row:
     needs_review: list[str] = field(default_factory=list)
     # On file in a jurisdiction the importer is not in charge of (Importer._flush_chunk).
     elsewhere: bool = False
+    # A city installation: the county the row is routed to (Importer._route); '' else.
+    county: str = ""
 
     def add(self, column: str, message: str, *, level: str = "warning") -> None:
         self.messages.setdefault(column, []).append(message)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
 from fangkong.core.exports import Sheet
+from fangkong.org.areas import is_multi_county
 from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -100,11 +101,31 @@ def duplicate_get_to_decide(*, user: User | AnonymousUser, pk: int) -> PossibleD
 
 def unrouted_cases(*, user: User | AnonymousUser) -> QuerySet[QuarantineCase]:
     """Open cases no station answers for yet (their address matched no township). The
-    command centre sees all; a station those its own people imported."""
+    command centre sees all; a station those its own people imported. In a city
+    installation (issue 18 item 4) the city's queue holds the cases no county claims —
+    no township, no county by ID region; a county's, those routed to it and those its own
+    people imported."""
     qs = QuarantineCase.objects.filter(station__isnull=True, status__in=OPEN_STATUSES)
     scope = scope_for(user)
-    if not scope.county:
+    if scope.county:
+        if is_multi_county():
+            qs = qs.filter(township__isnull=True, county="")
+    else:
         if not scope.unit_ids:
             return qs.none()
-        qs = qs.filter(created_by__unit_id__in=scope.unit_ids)
+        mine = Q(created_by__unit_id__in=scope.unit_ids)
+        if scope.area:
+            mine |= Q(county__startswith=scope.area) | Q(township_id__in=scope.township_ids)
+        qs = qs.filter(mine)
     return qs.select_related("person", "township").order_by("created_at", "id")
+
+
+def routed_entries(*, user: User | AnonymousUser) -> QuerySet[ListEntry]:
+    """The rows of the city's pushed lists routed to the user's county (issue 18 item 4),
+    newest list first; none for a user of no county inside a city."""
+    scope = scope_for(user)
+    if scope.county or not scope.area:
+        return ListEntry.objects.none()
+    return restrict(ListEntry.objects.select_related("list_import"), user).order_by(
+        "-list_import_id", "row_number"
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from fangkong.accounts.audit import audit_record
+from fangkong.accounts.jurisdiction import scope_for
 from fangkong.core import clock
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
@@ -286,9 +287,20 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
 def case_route(
     *, case: QuarantineCase, township: Township, village: Village | None, by: User
 ) -> QuarantineCase:
-    """Assign an unrouted case to a township (and so its station)."""
+    """Assign an unrouted case to a township (and so its station); a county's user inside a
+    city, to a township of their county only."""
     if village is not None and village.township_id != township.pk:
         raise ValidationError({"village": [_("村居不属于所选乡镇街道")]})
+    area = scope_for(by).area
+    if area and not township.code.startswith(area):
+        raise ValidationError(
+            {
+                "township": [
+                    _("乡镇街道：只能分配到本县（市、区）的乡镇街道，%(name)s不属本县")
+                    % {"name": township}
+                ]
+            }
+        )
     if township.station_id is None:
         raise ValidationError(
             {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("template.xlsx", views.import_template, name="import_template"),
     path("duplicates/", views.duplicate_list, name="import_duplicates"),
     path("duplicates/<id:pk>/", views.duplicate_decide, name="import_duplicate_decide"),
+    path("routed/", views.routed_list, name="import_routed"),
     path("unrouted/", views.unrouted_list, name="import_unrouted"),
     path("unrouted/<id:pk>/", views.case_route, name="import_case_route"),
     path("<id:pk>/", views.import_detail, name="import_detail"),

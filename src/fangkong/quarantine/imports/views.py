@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.exports import audited_xlsx
-from fangkong.accounts.jurisdiction import restrict
+from fangkong.accounts.jurisdiction import restrict, scope_for
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import clock
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.org.areas import is_multi_county
 from fangkong.org.models import Township
 from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.imports import selectors, services
@@ -40,6 +41,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, selectors.import_list(user=request.user), per_page=20),
             "query": query_without_page(request),
+            # A county of a city: the rows of the city's lists routed to it.
+            "routed": bool(scope_for(request.user).area),
         },
     )
 
@@ -175,13 +178,32 @@ def duplicate_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(PERM)
 def unrouted_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    townships = Township.objects.all()
+    if scope.area:  # a county of a city: its own townships
+        townships = townships.filter(code__startswith=scope.area)
     return render(
         request,
         "quarantine/imports/unrouted_list.html",
         {
             "page": paginate(request, selectors.unrouted_cases(user=request.user)),
             "query": query_without_page(request),
-            "townships": list(Township.objects.all()),
+            "townships": list(townships),
+            "city_queue": scope.county and is_multi_county(),
+        },
+    )
+
+
+@require_perm(PERM)
+def routed_list(request: HttpRequest) -> HttpResponse:
+    """The rows of the city's pushed lists routed to the user's county, each with its
+    per-row report (issue 18 item 4)."""
+    return render(
+        request,
+        "quarantine/imports/routed_list.html",
+        {
+            "page": paginate(request, selectors.routed_entries(user=request.user)),
+            "query": query_without_page(request),
         },
     )
 

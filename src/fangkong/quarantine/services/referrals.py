@@ -261,6 +261,7 @@ CASE_FIELDS = (
     "village_id",
     "address_detail",
     "station_id",
+    "county",
     "finding",
     "verification_note",
     "opened_on",
@@ -286,6 +287,7 @@ def case_opening(
     station_id: int | None = None,
     address_detail: str = "",
     needs_review: Sequence[str] = (),
+    county: str = "",
 ) -> dict[str, Any]:
     """A new case in the 待核查 queue, as values of CASE_FIELDS: the one rule for opening a
     case — a referral one at a time (`cases_refer`), the demo's (`cases_open_bulk`) and a
@@ -304,6 +306,7 @@ def case_opening(
         "village_id": village_id,
         "address_detail": address_detail,
         "station_id": station_id,
+        "county": county,
         "finding": "",
         "verification_note": "",
         "opened_on": timezone.localdate(at, SHANGHAI),

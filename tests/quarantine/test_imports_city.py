@@ -1,0 +1,172 @@
+"""A city's pushed list (issue 18 item 4): the city imports it once; each row goes to the
+county of its address, else of its ID region; each county sees its own rows and cases and
+404s on the other's; rows no county claims stay in the city's queue, said why."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import user_create
+from fangkong.core.reference import load_reference_data
+from fangkong.org import services as org_services
+from fangkong.org.models import Township, Unit
+from fangkong.quarantine.imports import list_import_run, list_import_start
+from fangkong.quarantine.imports.selectors import routed_entries, unrouted_cases
+from fangkong.quarantine.models import ListEntry, ListImport, QuarantineCase
+from tests.conftest import signed_in
+from tests.quarantine.import_files import ident, write_csv
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "City#Push2020ok"
+
+
+def _user(username: str, unit: Unit) -> User:
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        role=Role.COMMAND,
+        unit=unit,
+        by=None,
+        check_password=False,
+    )
+
+
+def _county(code: str, name: str, township: Township | None) -> Unit:
+    bureau = org_services.unit_create(
+        name=f"{name}公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code=code
+    )
+    station = org_services.unit_create(
+        name=f"{name}城关派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+    )
+    if township is None:
+        org_services.township_create(
+            code=f"{code}001", name=f"{name}城关街道", kind="subdistrict", station=station, by=None
+        )
+    else:
+        township.station = station
+        township.save()
+    return bureau
+
+
+@pytest.fixture
+def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, Any]:
+    clock_at("10:00")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "3709"}
+    load_reference_data()  # 宁阳县's townships
+    taian = org_services.unit_create(
+        name="泰安市公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code="3709"
+    )
+    ningyang = _county("370921", "宁阳县", Township.objects.get(name="堽城镇"))
+    dongping = _county("370923", "东平县", None)
+    users = {
+        "city": _user("taian_cmd", taian),
+        "ningyang": _user("ningyang_cmd", ningyang),
+        "dongping": _user("dongping_cmd", dongping),
+    }
+    day = datetime.date(2020, 1, 28)
+    rows = [
+        [1, "张宁阳", ident(1, "370921"), "13853800001", "宁阳县堽城镇东王庄村", "武汉", day, ""],
+        # No address: 东平县 by the ID number's region.
+        [2, "李东平", ident(2, "370923"), "13853800002", "", "武汉", day, ""],
+        # Neither an address of the city nor an ID of its counties: the city's.
+        [3, "王无主", ident(3, "420106"), "13853800003", "某小区", "武汉", day, ""],
+    ]
+    path = write_csv(tmp_path / "省推送名单.csv", rows)
+    with path.open("rb") as fh:
+        li = list_import_start(upload=fh, name=path.name, by=users["city"], enqueue=False)
+    if li.status == ListImport.Status.QUEUED:
+        li = list_import_run(list_import_id=li.pk)
+    assert li.status == ListImport.Status.DONE, li.status
+    assert li.counts["new_cases"] == 3 and li.counts["refused"] == 0
+    cases = {c.person.name: c for c in QuarantineCase.objects.select_related("person", "township")}
+    return {"users": users, "li": li, "cases": cases}
+
+
+def _entry(li: ListImport, name: str) -> ListEntry:
+    return ListEntry.objects.get(list_import=li, name=name)
+
+
+def test_each_row_goes_to_its_county_and_the_report_says_which(city: dict[str, Any]) -> None:
+    li, cases = city["li"], city["cases"]
+    assert _entry(li, "张宁阳").county == "370921"
+    assert _entry(li, "李东平").county == "370923"
+    assert _entry(li, "王无主").county == ""
+    assert cases["张宁阳"].township.name == "堽城镇"
+    assert cases["李东平"].township is None and cases["李东平"].county == "370923"
+    assert cases["王无主"].township is None and cases["王无主"].county == ""
+    said = {n: " ".join(_entry(li, n).messages["下发"]) for n in ("张宁阳", "李东平", "王无主")}
+    assert "下发至宁阳县（按现住址" in said["张宁阳"]
+    assert "下发至东平县" in said["李东平"] and "身份证号码归属地" in said["李东平"]
+    assert "未下发" in said["王无主"] and "待分配" in said["王无主"]
+    # The same 待核实 rule as in a county: an address that places no one is to be checked.
+    assert "address" in cases["李东平"].needs_review
+    # The report the city downloads says it too.
+    response = signed_in(city["users"]["city"]).get(f"/imports/{li.pk}/report.xlsx")
+    assert response.status_code == 200
+
+
+def test_each_county_sees_exactly_its_rows_and_cases(city: dict[str, Any]) -> None:
+    cases, users = city["cases"], city["users"]
+    ningyang, dongping = signed_in(users["ningyang"]), signed_in(users["dongping"])
+    assert [e.name for e in routed_entries(user=users["ningyang"])] == ["张宁阳"]
+    assert [e.name for e in routed_entries(user=users["dongping"])] == ["李东平"]
+    assert not routed_entries(user=users["city"]).exists()
+    page = ningyang.get("/imports/routed/").content.decode()
+    assert "张宁阳" in page and "李东平" not in page and "王无主" not in page
+    page = dongping.get("/imports/routed/").content.decode()
+    assert "李东平" in page and "张宁阳" not in page and "王无主" not in page
+    assert "下发至东平县" in page
+    # Cases and people: each its own; the other county's answer like a missing id.
+    for client, own, other in (
+        (ningyang, cases["张宁阳"], cases["李东平"]),
+        (dongping, cases["李东平"], cases["张宁阳"]),
+    ):
+        assert client.get(f"/cases/{own.pk}/").status_code == 200
+        assert client.get(f"/people/{own.person_id}/").status_code == 200
+        assert client.get(f"/cases/{other.pk}/").status_code == 404
+        assert client.get(f"/people/{other.person_id}/").status_code == 404
+        assert client.get(f"/cases/{cases['王无主'].pk}/").status_code == 404
+    # The county routed by ID region finds the case in its own queue to place it.
+    page = dongping.get("/imports/unrouted/").content.decode()
+    assert "李东平" in page and "王无主" not in page
+    assert "东平县城关街道" in page and "堽城镇" not in page  # only its own townships
+    page = ningyang.get("/imports/unrouted/").content.decode()
+    assert "李东平" not in page and "王无主" not in page
+
+
+def test_the_city_keeps_the_unclaimed_rows_in_its_queue(city: dict[str, Any]) -> None:
+    queue = unrouted_cases(user=city["users"]["city"])
+    assert [c.person.name for c in queue] == ["王无主"]
+    page = signed_in(city["users"]["city"]).get("/imports/unrouted/").content.decode()
+    assert "王无主" in page
+    assert "李东平" not in page  # 东平县's to place
+    assert "未能下发到任何县" in page
+    # The city still sees every county's case.
+    for case in city["cases"].values():
+        assert signed_in(city["users"]["city"]).get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_a_county_places_its_case_in_its_own_townships_only(city: dict[str, Any]) -> None:
+    case = city["cases"]["李东平"]
+    dongping = signed_in(city["users"]["dongping"])
+    other = Township.objects.get(name="堽城镇")
+    response = dongping.post(f"/imports/unrouted/{case.pk}/", {"township": other.pk}, follow=True)
+    assert "只能分配到本县（市、区）的乡镇街道" in response.content.decode()
+    case.refresh_from_db()
+    assert case.township_id is None
+    # 宁阳县 cannot place 东平县's case at all: it is not theirs to see.
+    ningyang = signed_in(city["users"]["ningyang"])
+    assert ningyang.post(f"/imports/unrouted/{case.pk}/", {"township": other.pk}).status_code == 404
+    own = Township.objects.get(name="东平县城关街道")
+    dongping.post(f"/imports/unrouted/{case.pk}/", {"township": own.pk})
+    case.refresh_from_db()
+    assert case.township == own and case.station == own.station
+    assert dongping.get(f"/cases/{case.pk}/").status_code == 200
+    assert ningyang.get(f"/cases/{case.pk}/").status_code == 404
