@@ -208,3 +208,31 @@ def test_car_of_three_from_the_receipt_qr(page: Page, live_server: object, g104)
     assert SelfRegistration.objects.filter(passage__isnull=True).count() == 0
     _report("qr", officer, page)
     assert officer.count <= GOAL["qr"], officer.steps
+
+
+def test_a_car_registered_on_the_demo_day_lands_on_that_day(
+    page: Page,
+    live_server: object,
+    g104,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    """With the working day fixed (FANGKONG_TODAY, the demo county) the phone's own clock
+    reads the real date; the passage is stamped on the working clock all the same, not
+    refused as lying in the future, and appears on that day."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from fangkong.core import clock
+
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        officer = _open(page, str(live_server))
+        officer.type(page.locator("#plate_rest"), "J12345", "车牌号", enter=True)
+        name, number, *_card, temperature = CAR[1]
+        officer.type(page.locator("#occ-0-id_number"), number, "身份证号", enter=True)
+        officer.type(page.locator("#occ-0-name"), name, "姓名", enter=True)
+        officer.type(page.locator("#occ-0-temperature"), temperature, "体温")
+        page.locator('button[value="save"]').click()
+        expect(page.get_by_test_id("last-result")).to_contain_text("已登记 鲁J12345")
+        expect(page.get_by_text("通行时间不能晚于现在")).to_have_count(0)
+        passage = Passage.objects.get()
+        assert clock.local(passage.occurred_at).date() == datetime.date(2020, 2, 3)
+        assert passage.day == datetime.date(2020, 2, 3)

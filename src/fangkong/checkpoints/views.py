@@ -148,6 +148,7 @@ def _register_page(
             "checked": checked,
             "public": False,
             "seats_json": json.dumps(VEHICLE_SEATS),
+            "clock_offset_ms": round(clock.ahead_of_machine().total_seconds() * 1000),
             "roster": selectors.own_roster(
                 user=request.user, checkpoint=checkpoint, start=clock.today()
             ),

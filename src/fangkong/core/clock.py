@@ -59,6 +59,14 @@ def today() -> datetime.date:
     return now().date()
 
 
+def ahead_of_machine() -> datetime.timedelta:
+    """How far the working clock reads from the machine's real time: nothing in production;
+    the distance to the fixed day in the demo (FANGKONG["TODAY"]); the tests' shift. A page
+    hands it to its scripts, so a moment a device stamps (a passage's time) is read on the
+    working clock too — as an offset, which a page kept for offline use still gets right."""
+    return now() - timezone.now()
+
+
 @contextlib.contextmanager
 def held(moment: datetime.datetime) -> Iterator[datetime.datetime]:
     """The working clock (now, today) reads `moment` until the block ends; system_now runs on.
