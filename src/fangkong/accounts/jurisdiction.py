@@ -221,7 +221,29 @@ def restrict(
 ) -> QuerySet[M]:
     """The rows of `queryset` that `user` may see (by the model's `jurisdiction`, or by
     another declaration of paths, such as who may change a record)."""
-    scope = scope_for(user)
+    return _within(queryset, scope_for(user), jurisdiction)
+
+
+def restrict_to_area(
+    queryset: QuerySet[M],
+    user: User | AnonymousUser,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[M]:
+    """The rows of `queryset` in the user's area, by the unit (township, checkpoint) owning
+    each — the model's `jurisdiction` paths, as `restrict` reads them: for the registers a
+    role sees whole whatever its posting (the command's tasks for leaders, welfare for the
+    political department), which a county's users inside a city see for their county
+    only. Unchanged in a county installation and for a user of the installation's area."""
+    scope: Scope | None = getattr(user, "_fangkong_area_scope", None)
+    if scope is None:
+        scope = area_scope(user_area(user))
+        if user.is_authenticated:
+            user._fangkong_area_scope = scope  # type: ignore[attr-defined]
+    return _within(queryset, scope, jurisdiction)
+
+
+def _within(queryset: QuerySet[M], scope: Scope, jurisdiction: Jurisdiction | None) -> QuerySet[M]:
     if scope.county:
         return queryset
     if jurisdiction is None:
