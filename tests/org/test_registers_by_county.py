@@ -7,14 +7,18 @@ services users call; the province installation of test_levels."""
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
 import pytest
+from docx import Document
 
 from fangkong.accounts.roles import Role
 from fangkong.command import services as command_services
 from fangkong.command.models import Incident, Inspection, Task
 from fangkong.core import clock
+from fangkong.honors import services as honors_services
+from fangkong.honors.models import Circular, Commendation
 from fangkong.org import services as org_services
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
@@ -32,6 +36,8 @@ class Registers:
     incident: Incident
     welfare: WelfareCase
     officer: Officer
+    commendation: Commendation
+    circular: Circular
 
 
 COUNTY_NAMES = {"370921": "宁阳", "370923": "东平", "370102": "历下"}
@@ -78,7 +84,24 @@ def registers(province: Province) -> dict[str, Registers]:
             by=leader,
         )
         case = welfare.welfare_case_open(officer=officer, title=f"{name}民警家属住院", by=political)
-        out[code] = Registers(task, inspection, incident, case, officer)
+        commendation = honors_services.commendation_report(
+            by=leader,
+            kind=Commendation.Kind.INDIVIDUAL,
+            officer=officer,
+            level=Commendation.Level.values[0],
+            deeds=f"{name}民警连续值守卡口",
+        )
+        honors_services.commendation_review(commendation=commendation, by=political)
+        second = _user(f"cmd2{code}", Role.COMMAND, unit=county.bureau)
+        honors_services.commendation_approve(commendation=commendation, by=second)
+        circular = honors_services.circular_issue(
+            number=f"{name}公政〔2020〕{seq}号",
+            title=f"{name}表扬通报",
+            day=clock.today(),
+            commendations=[commendation],
+            by=political,
+        )
+        out[code] = Registers(task, inspection, incident, case, officer, commendation, circular)
     province.users["taian_political"] = _user(
         "taian_political", Role.POLITICAL, unit=province.users["taian"].unit
     )
@@ -99,6 +122,12 @@ PAGES = {
         "药店",
     ),
     "welfare": ("/org/welfare/", lambda r: f"/org/welfare/{r.welfare.pk}/", "民警家属住院"),
+    "commendation": ("/honors/", lambda r: f"/honors/{r.commendation.pk}/", "民警"),
+    "circular": (
+        "/honors/circulars/",
+        lambda r: f"/honors/circulars/{r.circular.pk}.docx",
+        "公政〔2020〕",
+    ),
 }
 
 # who: the counties whose records they see
@@ -145,7 +174,12 @@ def test_a_register_is_divided_by_county(
         assert (f"{name}{_text}" in body) == seen, (code, who)
         detail = client.get(detail_url(records))
         assert detail.status_code == (200 if seen else 404), (code, who)
-        if seen:
+        if seen and register == "circular":  # the export: the circular's Word file
+            doc = Document(io.BytesIO(detail.content))
+            assert f"{name}民警" in "\n".join(p.text for p in doc.paragraphs) + "".join(
+                c.text for t in doc.tables for row in t.rows for c in row.cells
+            )
+        elif seen:
             assert f"{name}{_text}" in detail.content.decode()
 
 
@@ -172,3 +206,25 @@ def test_a_county_records_welfare_for_its_own_officers_only(
     client = signed_in(ningyang)
     form = client.get("/org/welfare/new/").content.decode()
     assert "宁阳民警" in form and "东平民警" not in form
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_the_commendations_api_is_divided_by_county(
+    province: Province,
+    registers: dict[str, Registers],
+    who: str,
+) -> None:
+    body = signed_in(province.users[who]).get("/api/v1/honors/commendations").json()
+    assert body["count"] == len(SEES[who])
+    assert {item["id"] for item in body["items"]} == {
+        registers[code].commendation.pk for code in SEES[who]
+    }
+
+
+def test_a_county_commends_its_own_officers_and_units_only(
+    province: Province,
+    registers: dict[str, Registers],
+) -> None:
+    form = province.client("ningyang").get("/honors/new/").content.decode()
+    assert "宁阳民警" in form and "东平民警" not in form
+    assert "宁阳县城关派出所" in form and "东平县城关派出所" not in form
