@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from fangkong.accounts.roles import Role
 from fangkong.command import services as command_services
@@ -19,6 +21,8 @@ from fangkong.command.models import Incident, Inspection, Task
 from fangkong.core import clock
 from fangkong.honors import services as honors_services
 from fangkong.honors.models import Circular, Commendation
+from fangkong.logistics import services as logistics_services
+from fangkong.logistics.models import Distribution, Donation, Donor, Item, Stock, Store
 from fangkong.org import services as org_services
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
@@ -228,3 +232,128 @@ def test_a_county_commends_its_own_officers_and_units_only(
     form = province.client("ningyang").get("/honors/new/").content.decode()
     assert "宁阳民警" in form and "东平民警" not in form
     assert "宁阳县城关派出所" in form and "东平县城关派出所" not in form
+
+
+# ---------------------------------------------------------------- logistics
+
+
+@dataclass
+class Supplies:
+    store: Store
+    distribution: Distribution
+    donation: Donation
+    stock: Stock
+
+
+LOGISTICS_SEES = {
+    "370921": {"370921"},
+    "370923": {"370923"},
+    "3709": {"370921", "370923"},
+    "3701": {"370102"},
+}
+
+
+@pytest.fixture
+def supplies(province: Province) -> dict[str, Supplies]:
+    """A store in each county with a purchase, a distribution and a donation."""
+    today = clock.today()
+    item = logistics_services.item_create(
+        name="医用口罩", category=Item.Category.MASK, unit_of_measure="只", by=None
+    )
+    out: dict[str, Supplies] = {}
+    for code, county in province.counties.items():
+        name = COUNTY_NAMES[code]
+        by = _user(f"log{code}", Role.LOGISTICS, unit=county.bureau)
+        province.users[f"logistics_{code}"] = by
+        store = logistics_services.store_create(name=f"{name}物资仓库", by=by, unit=county.bureau)
+        logistics_services.purchase_record(
+            supplier=f"{name}医药公司",
+            amount=Decimal("500"),
+            day=today,
+            store=store,
+            lines=[(item, 100)],
+            by=by,
+        )
+        distribution = logistics_services.distribution_record(
+            store=store,
+            unit=county.station,
+            received_by=f"{name}领用人",
+            lines=[(item, 10)],
+            day=today,
+            by=by,
+        )
+        donor = logistics_services.donor_find_or_create(
+            kind=Donor.Kind.COMPANY, name=f"{name}爱心企业", by=by
+        )
+        donation = logistics_services.donation_record(
+            donor=donor,
+            day=today,
+            receiving_unit=county.bureau,
+            store=store,
+            lines=[(item, 5)],
+            by=by,
+        )
+        stock = Stock.objects.get(store=store, item=item)
+        out[code] = Supplies(store, distribution, donation, stock)
+    for area, unit in (
+        ("3709", province.users["taian"].unit),
+        ("3701", province.users["jinan"].unit),
+    ):
+        province.users[f"logistics_{area}"] = _user(f"log{area}", Role.LOGISTICS, unit=unit)
+    return out
+
+
+LOGISTICS_LISTS = {
+    "/logistics/stores/": "物资仓库",
+    "/logistics/purchases/": "医药公司",
+    "/logistics/distributions/": "领用人",
+    "/logistics/donations/": "爱心企业",
+    "/logistics/ledger/": "物资仓库",
+    "/logistics/": "物资仓库",
+}
+
+
+@pytest.mark.parametrize("area", sorted(LOGISTICS_SEES))
+def test_logistics_is_divided_by_county(
+    province: Province,
+    supplies: dict[str, Supplies],
+    area: str,
+) -> None:
+    client = signed_in(province.users[f"logistics_{area}"])
+    sees = LOGISTICS_SEES[area]
+    for url, text in LOGISTICS_LISTS.items():
+        page = client.get(url)
+        assert page.status_code == 200, url
+        body = page.content.decode()
+        for code in supplies:
+            assert (f"{COUNTY_NAMES[code]}{text}" in body) == (code in sees), (url, code, area)
+    # The ledger's export and the thank-you letter (the donation's "detail" and export).
+    export = client.get("/logistics/ledger/?export=xlsx")
+    ledger = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+    cells = " ".join(str(c) for row in ledger.active.iter_rows(values_only=True) for c in row)
+    for code, s in supplies.items():
+        seen = code in sees
+        assert (f"{COUNTY_NAMES[code]}物资仓库" in cells) == seen, (code, area)
+        letter = client.get(f"/logistics/donations/{s.donation.pk}/letter.docx")
+        assert letter.status_code == (200 if seen else 404), (code, area)
+        count = client.get(f"/logistics/stock/{s.stock.pk}/count/")
+        assert count.status_code == (200 if seen else 404), (code, area)
+        edit = client.get(f"/logistics/stores/{s.store.pk}/edit/")
+        assert edit.status_code == (200 if seen else 404), (code, area)
+
+
+def test_a_county_moves_supplies_of_its_own_stores_and_units_only(
+    province: Province,
+    supplies: dict[str, Supplies],
+) -> None:
+    client = signed_in(province.users["logistics_370921"])
+    for url in (
+        "/logistics/distributions/new/",
+        "/logistics/donations/new/",
+        "/logistics/purchases/new/",
+        "/logistics/stores/new/",
+    ):
+        form = client.get(url).content.decode()
+        assert "东平" not in form, url
+    form = client.get("/logistics/distributions/new/").content.decode()
+    assert "宁阳物资仓库" in form and "宁阳县城关派出所" in form
