@@ -26,6 +26,8 @@ from fangkong.logistics.models import Distribution, Donation, Donor, Item, Stock
 from fangkong.org import services as org_services
 from fangkong.org import welfare
 from fangkong.org.models import Officer, WelfareCase
+from fangkong.outreach import services as outreach_services
+from fangkong.outreach.models import Activity, CommandoTeam, MediaReport, RoleModel
 from tests.conftest import signed_in
 from tests.org.test_levels import Province, _user
 from tests.org.test_levels import province as province
@@ -357,3 +359,87 @@ def test_a_county_moves_supplies_of_its_own_stores_and_units_only(
         assert "东平" not in form, url
     form = client.get("/logistics/distributions/new/").content.decode()
     assert "宁阳物资仓库" in form and "宁阳县城关派出所" in form
+
+
+# ---------------------------------------------------------------- publicity (outreach)
+
+
+@dataclass
+class Publicity:
+    team: CommandoTeam
+    role_model: RoleModel
+
+
+@pytest.fixture
+def publicity(province: Province) -> dict[str, Publicity]:
+    """An activity, a commando team, a media report and a role model in each county."""
+    today = clock.today()
+    out: dict[str, Publicity] = {}
+    for seq, (code, county) in enumerate(province.counties.items(), start=1):
+        name = COUNTY_NAMES[code]
+        officer = org_services.officer_create(
+            name=f"{name}队长",
+            badge_number=f"38{seq:04d}",
+            kind=Officer.Kind.POLICE,
+            unit=county.station,
+            by=None,
+        )
+        outreach_services.activity_record(
+            kind=Activity.Kind.PLEDGE,
+            title=f"{name}党员宣誓",
+            day=today,
+            unit=county.station,
+            by=None,
+            participant_count=12,
+        )
+        team = outreach_services.team_create(
+            kind=CommandoTeam.Kind.PARTY,
+            name=f"{name}党员突击队",
+            unit=county.station,
+            leader=officer,
+            members=[officer],
+            formed_on=today,
+            by=None,
+        )
+        outreach_services.media_report_record(
+            title=f"{name}民警坚守卡口",
+            outlet="大众日报",
+            level=MediaReport.Level.PROVINCIAL,
+            day=today,
+            by=None,
+            unit=county.station,
+        )
+        role_model = outreach_services.role_model_record(
+            title=f"{name}最美逆行者",
+            story="连续值守",
+            day=today,
+            officers=[officer],
+            by=None,
+            unit=county.station,
+        )
+        out[code] = Publicity(team, role_model)
+    return out
+
+
+OUTREACH_LISTS = {
+    "/outreach/activities/": "党员宣誓",
+    "/outreach/teams/": "党员突击队",
+    "/outreach/media/": "民警坚守卡口",
+    "/outreach/role-models/": "最美逆行者",
+    "/outreach/": "党员突击队",
+}
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_publicity_is_divided_by_county(
+    province: Province,
+    publicity: dict[str, Publicity],
+    who: str,
+) -> None:
+    client = province.client(who)
+    for url, text in OUTREACH_LISTS.items():
+        page = client.get(url)
+        assert page.status_code == 200, url
+        body = page.content.decode()
+        for code in publicity:
+            assert (f"{COUNTY_NAMES[code]}{text}" in body) == (code in SEES[who]), (url, code, who)
