@@ -444,3 +444,16 @@ def test_publicity_is_divided_by_county(
 ) -> None:
     client = province.client(who)
     _lists_show(client, OUTREACH_LISTS, SEES[who])
+
+
+def test_a_county_assigns_and_records_for_its_own_units_and_officers_only(
+    province: Province,
+    registers: dict[str, Registers],
+) -> None:
+    client = province.client("ningyang")
+    for url in ("/command/tasks/new/", "/command/inspections/new/", "/command/incidents/new/"):
+        form = client.get(url).content.decode()
+        assert "宁阳县城关派出所" in form, url
+        assert "东平" not in form and "历下" not in form, url
+    city = province.client("taian").get("/command/tasks/new/").content.decode()
+    assert "宁阳县城关派出所" in city and "东平县城关派出所" in city and "历下" not in city

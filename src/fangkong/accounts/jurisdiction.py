@@ -264,3 +264,20 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
         return restrict(queryset, user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
+
+
+def area_choices(form: Any, user: User | AnonymousUser) -> None:
+    """Narrow a form's choices of units, officers and records owned by a unit (a store) to
+    the user's area, so a county's user inside a city is offered its county's only."""
+    from fangkong.org.models import Officer, Unit
+
+    for form_field in form.fields.values():
+        queryset = getattr(form_field, "queryset", None)
+        if queryset is None:
+            continue
+        if queryset.model is Unit:
+            form_field.queryset = within_area(queryset, user, unit_path="")
+        elif queryset.model is Officer:
+            form_field.queryset = within_area(queryset, user, unit_path="unit__")
+        elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:
+            form_field.queryset = restrict_to_area(queryset, user)

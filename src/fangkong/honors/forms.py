@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.jurisdiction import within_area
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.forms import DayField
 from fangkong.honors.models import Commendation
@@ -34,9 +34,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         """Only the officers and units of the user's area (a county's inside a city)."""
         super().__init__(*args, **kwargs)
-        officers = self.fields["officer"].queryset  # type: ignore[attr-defined]
-        self.fields["officer"].queryset = within_area(officers, user, unit_path="unit__")  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = within_area(Unit.objects.all(), user, unit_path="")  # type: ignore[attr-defined]
+        area_choices(self, user)
 
 
 class ActionForm(forms.Form):

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.jurisdiction import restrict_to_area, within_area
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.forms import DayField, NamedErrorsForm
@@ -16,24 +16,12 @@ from fangkong.org.models import Unit
 LINE_COUNT = 4
 
 
-def _in_area(form: forms.Form, user: Any) -> None:
-    """Only the stores and units of the user's area (a county's inside a city)."""
-    for field in form.fields.values():
-        queryset = getattr(field, "queryset", None)
-        if queryset is None:
-            continue
-        if queryset.model is Store:
-            field.queryset = restrict_to_area(queryset, user)  # type: ignore[attr-defined]
-        elif queryset.model is Unit:
-            field.queryset = within_area(queryset, user, unit_path="")  # type: ignore[attr-defined]
-
-
 class LinesForm(forms.Form):
     """A form with up to LINE_COUNT (item, quantity) rows: item_1/qty_1 …"""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _in_area(self, user)
+        area_choices(self, user)
         items = Item.objects.order_by("sort_order", "id")
         for i in range(1, LINE_COUNT + 1):
             self.fields[f"item_{i}"] = forms.ModelChoiceField(
@@ -214,4 +202,4 @@ class StoreForm(NamedErrorsForm):
         if store is not None:
             kwargs["initial"] = {"name": store.name, "unit": store.unit_id}
         super().__init__(*args, **kwargs)
-        _in_area(self, user)
+        area_choices(self, user)
