@@ -44,9 +44,8 @@ def _documents() -> dict[str, bytes]:
     from fangkong.command.report import build_daily_report
     from fangkong.honors.documents import circular_docx
     from fangkong.honors.models import Circular
-    from fangkong.logistics import selectors as logistics
     from fangkong.logistics.documents import thank_you_letter
-    from fangkong.logistics.models import Donor
+    from fangkong.logistics.models import Donation, Donor
     from fangkong.quarantine.models import CaseStatus, QuarantineCase
     from fangkong.quarantine.notices import release_notice
 
@@ -57,7 +56,7 @@ def _documents() -> dict[str, bytes]:
     circular = Circular.objects.order_by("-day", "-id").first()
     assert circular is not None
     out["circular"] = circular_docx(circular)
-    donations = logistics.donation_list().order_by("id")
+    donations = Donation.objects.order_by("id")
     out["letter_company"] = thank_you_letter(donations.filter(donor__kind=Donor.Kind.COMPANY)[0])
     out["letter_citizen"] = thank_you_letter(donations.filter(donor__kind=Donor.Kind.CITIZEN)[0])
     case = QuarantineCase.objects.filter(status=CaseStatus.RELEASED).order_by("id")[0]

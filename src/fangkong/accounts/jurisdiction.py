@@ -227,7 +227,29 @@ def restrict(
 ) -> QuerySet[M]:
     """The rows of `queryset` that `user` may see (by the model's `jurisdiction`, or by
     another declaration of paths, such as who may change a record)."""
-    scope = scope_for(user)
+    return _within(queryset, scope_for(user), jurisdiction)
+
+
+def restrict_to_area(
+    queryset: QuerySet[M],
+    user: User | AnonymousUser,
+    *,
+    jurisdiction: Jurisdiction | None = None,
+) -> QuerySet[M]:
+    """The rows of `queryset` in the user's area, by the unit (township, checkpoint) owning
+    each — the model's `jurisdiction` paths, as `restrict` reads them: for the registers a
+    role sees whole whatever its posting (the command's tasks for leaders, welfare for the
+    political department), which a county's users inside a city see for their county
+    only. Unchanged in a county installation and for a user of the installation's area."""
+    scope: Scope | None = getattr(user, "_fangkong_area_scope", None)
+    if scope is None:
+        scope = area_scope(user_area(user))
+        if user.is_authenticated:
+            user._fangkong_area_scope = scope  # type: ignore[attr-defined]
+    return _within(queryset, scope, jurisdiction)
+
+
+def _within(queryset: QuerySet[M], scope: Scope, jurisdiction: Jurisdiction | None) -> QuerySet[M]:
     if scope.county:
         return queryset
     if jurisdiction is None:
@@ -248,3 +270,20 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
         return restrict(queryset, user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404 from exc
+
+
+def area_choices(form: Any, user: User | AnonymousUser) -> None:
+    """Narrow a form's choices of units, officers and records owned by a unit (a store) to
+    the user's area, so a county's user inside a city is offered its county's only."""
+    from fangkong.org.models import Officer, Unit
+
+    for form_field in form.fields.values():
+        queryset = getattr(form_field, "queryset", None)
+        if queryset is None:
+            continue
+        if queryset.model is Unit:
+            form_field.queryset = within_area(queryset, user, unit_path="")
+        elif queryset.model is Officer:
+            form_field.queryset = within_area(queryset, user, unit_path="unit__")
+        elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:
+            form_field.queryset = restrict_to_area(queryset, user)

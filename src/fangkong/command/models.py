@@ -201,6 +201,9 @@ class Problem(models.Model):
 
 # A problem is answered by its owner, who may serve in another unit than the one inspected:
 # the owner's unit (and the owner) see it and its inspection too, or it never reaches them.
+# A task for a working group only is the area's of its lead, else of the leader who issued it.
+Task.jurisdiction.extend(unit="lead__unit")
+Task.jurisdiction.extend(unit="issued_by__unit")
 Problem.jurisdiction.extend(unit="owner__unit", own="owner__user")
 Inspection.jurisdiction.extend(unit="problems__owner__unit", own="problems__owner__user")
 

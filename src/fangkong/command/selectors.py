@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
+from fangkong.accounts.jurisdiction import get_in_scope, restrict, restrict_to_area, scope_for
 from fangkong.accounts.roles import user_can
 from fangkong.command.models import Incident, Inspection, Problem, Task
 from fangkong.core.clock import work_now
@@ -60,10 +60,11 @@ def user_groups(user: User | AnonymousUser) -> list[int]:
 
 
 def tasks_visible(user: User | AnonymousUser) -> QuerySet[Task]:
-    """Leaders see every task; others their working groups' and their unit's board."""
+    """Leaders see every task of their area (a county's inside a city: accounts/
+    jurisdiction.py); others their working groups' and their unit's board."""
     qs = Task.objects.select_related("group", "unit", "lead", "issued_by")
     if user_can(user, "command.task.assign"):
-        return qs
+        return restrict_to_area(qs, user)
     if not user_can(user, "command.task.work"):
         return qs.none()
     q = Q(pk__in=[])

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.jurisdiction import may_see_area, user_area
+from fangkong.accounts.jurisdiction import area_choices, may_see_area, user_area
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -191,6 +191,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_perm("command.task.assign")
 def task_create(request: AuthedHttpRequest) -> HttpResponse:
     form = TaskForm(request.POST or None)
+    area_choices(form, request.user)
     user: User = request.user
     return form_page(
         request,
@@ -273,7 +274,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @require_perm("command.inspect")
 def inspection_create(request: AuthedHttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None)
+    area_choices(form, request.user)
     formset = ProblemFormSet(request.POST or None, prefix="p")
+    for problem_form in formset.forms:
+        area_choices(problem_form, request.user)
     user: User = request.user
 
     def save() -> Any:
@@ -378,6 +382,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @require_perm("command.incident.edit")
 def incident_create(request: AuthedHttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None)
+    area_choices(form, request.user)
     formset = DispositionFormSet(request.POST or None, prefix="d")
     user: User = request.user
 

@@ -48,7 +48,7 @@ class CommendationFilter(Schema):
 def commendations(request: HttpRequest, filters: Query[CommendationFilter]) -> dict[str, object]:
     if not user_can(request.user, "honors.view"):
         raise PermissionDenied
-    qs = selectors.commendation_list(status=filters.status)
+    qs = selectors.commendation_list(user=request.user, status=filters.status)
     count = qs.count()
     rows = qs[page_slice(filters.limit, filters.offset)]
     items = [

@@ -43,10 +43,10 @@ class HonorsConfig(AppConfig):
 def _awaiting_review(user):
     from fangkong.honors.selectors import awaiting_review_count
 
-    return awaiting_review_count()
+    return awaiting_review_count(user)
 
 
 def _awaiting_approval(user):
     from fangkong.honors.selectors import awaiting_approval_count
 
-    return awaiting_approval_count()
+    return awaiting_approval_count(user)

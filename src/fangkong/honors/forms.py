@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.forms import DayField
 from fangkong.honors.models import Commendation
@@ -29,6 +30,11 @@ class ReportForm(forms.Form):
     deeds = forms.CharField(
         max_length=bounds.TEXT, label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        """Only the officers and units of the user's area (a county's inside a city)."""
+        super().__init__(*args, **kwargs)
+        area_choices(self, user)
 
 
 class ActionForm(forms.Form):

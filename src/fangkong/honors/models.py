@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
 
 
@@ -26,6 +27,9 @@ class Circular(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(_("印发时间"))
+
+    # A circular is the area's of the unit that issued it (a county's inside a city).
+    jurisdiction = Jurisdiction(unit="issued_by__unit")
 
     class Meta:
         verbose_name = _("表扬通报")
@@ -107,6 +111,9 @@ class Commendation(models.Model):
         blank=True,
         related_name="commendations",
     )
+
+    # A commendation is the area's of its unit (the officer's, or the unit commended).
+    jurisdiction = Jurisdiction(unit="unit")
 
     class Meta:
         verbose_name = _("战时表彰")

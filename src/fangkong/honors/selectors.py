@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
+from fangkong.accounts.jurisdiction import restrict_to_area
 from fangkong.honors.models import Circular, Commendation, Step
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
 
 S = Commendation.Status
 
 
-def commendation_list(*, status: str = "", kind: str = "") -> QuerySet[Commendation]:
-    qs = Commendation.objects.select_related("officer", "unit", "reported_by", "circular")
+def _commendations() -> QuerySet[Commendation]:
+    return Commendation.objects.select_related("officer", "unit", "reported_by", "circular")
+
+
+def commendation_list(
+    *, user: User | AnonymousUser, status: str = "", kind: str = ""
+) -> QuerySet[Commendation]:
+    """The commendations of the user's area (a county's inside a city: accounts/
+    jurisdiction.py `restrict_to_area`)."""
+    qs = restrict_to_area(_commendations(), user)
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -22,9 +36,13 @@ def commendation_list(*, status: str = "", kind: str = "") -> QuerySet[Commendat
     return qs.order_by("-reported_at", "-id")
 
 
-def commendation_get(pk: int) -> Commendation:
-    return Commendation.objects.select_related(
-        "officer", "unit", "reported_by", "reviewed_by", "approved_by", "awarded_by", "circular"
+def commendation_get(*, user: User | AnonymousUser, pk: int) -> Commendation:
+    """One commendation of the user's area; DoesNotExist for another area's."""
+    return restrict_to_area(
+        Commendation.objects.select_related(
+            "officer", "unit", "reported_by", "reviewed_by", "approved_by", "awarded_by", "circular"
+        ),
+        user,
     ).get(pk=pk)
 
 
@@ -32,16 +50,24 @@ def steps(c: Commendation) -> QuerySet[Step]:
     return c.steps.select_related("by").order_by("at", "id")
 
 
-def awaiting_review_count() -> int:
-    return Commendation.objects.filter(status=S.REPORTED).count()
+def awaiting_review_count(user: User | AnonymousUser | None = None) -> int:
+    """Waiting at this step: in the user's area, or in the installation (user None)."""
+    return _awaiting(S.REPORTED, user)
 
 
-def awaiting_approval_count() -> int:
-    return Commendation.objects.filter(status=S.REVIEWED).count()
+def awaiting_approval_count(user: User | AnonymousUser | None = None) -> int:
+    """Waiting at this step: in the user's area, or in the installation (user None)."""
+    return _awaiting(S.REVIEWED, user)
 
 
-def awaiting_award_count() -> int:
-    return Commendation.objects.filter(status=S.APPROVED).count()
+def awaiting_award_count(user: User | AnonymousUser | None = None) -> int:
+    """Waiting at this step: in the user's area, or in the installation (user None)."""
+    return _awaiting(S.APPROVED, user)
+
+
+def _awaiting(status: str, user: User | AnonymousUser | None) -> int:
+    qs = Commendation.objects.filter(status=status)
+    return (qs if user is None else restrict_to_area(qs, user)).count()
 
 
 def median_durations(day: datetime.date | None = None) -> dict[str, datetime.timedelta | None]:
@@ -63,19 +89,23 @@ def hours(span: datetime.timedelta | None) -> float | None:
     return round(span.total_seconds() / 3600, 1) if span is not None else None
 
 
-def approved_without_circular() -> QuerySet[Commendation]:
-    return commendation_list().filter(status__in=[S.APPROVED, S.AWARDED], circular__isnull=True)
+def approved_without_circular(user: User | AnonymousUser) -> QuerySet[Commendation]:
+    return commendation_list(user=user).filter(
+        status__in=[S.APPROVED, S.AWARDED], circular__isnull=True
+    )
 
 
-def circular_list() -> QuerySet[Circular]:
-    return Circular.objects.select_related("issued_by").annotate(
+def circular_list(user: User | AnonymousUser) -> QuerySet[Circular]:
+    """The circulars issued in the user's area."""
+    return restrict_to_area(Circular.objects.select_related("issued_by"), user).annotate(
         individuals=Count("commendations", filter=Q(commendations__kind="individual")),
         collectives=Count("commendations", filter=Q(commendations__kind="collective")),
     )
 
 
-def circular_get(pk: int) -> Circular:
-    return Circular.objects.select_related("issued_by").get(pk=pk)
+def circular_get(*, user: User | AnonymousUser, pk: int) -> Circular:
+    """One circular of the user's area; DoesNotExist for another area's."""
+    return restrict_to_area(Circular.objects.select_related("issued_by"), user).get(pk=pk)
 
 
 def circular_commendations(circular: Circular) -> QuerySet[Commendation]:
@@ -86,7 +116,12 @@ def circular_commendations(circular: Circular) -> QuerySet[Commendation]:
 
 def officer_commendations(officer_id: int) -> QuerySet[Commendation]:
     """An officer's record: their own commendations (the unit's collective ones are separate)."""
-    return commendation_list().filter(officer_id=officer_id).exclude(status=S.REJECTED)
+    return (
+        _commendations()
+        .filter(officer_id=officer_id)
+        .order_by("-reported_at", "-id")
+        .exclude(status=S.REJECTED)
+    )
 
 
 def praised_counts(day: datetime.date | None = None) -> dict[str, Any]:

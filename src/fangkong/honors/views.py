@@ -44,7 +44,9 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
         request,
         "honors/list.html",
         {
-            "page": paginate(request, selectors.commendation_list(status=status)),
+            "page": paginate(
+                request, selectors.commendation_list(user=request.user, status=status)
+            ),
             "query": query_without_page(request),
             "tabs": TABS,
             "status": status,
@@ -57,7 +59,7 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("honors.view", "honors.report")
 def commendation_report(request: AuthedHttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, user=request.user)
 
     def save() -> Commendation:
         d = form.cleaned_data
@@ -103,7 +105,7 @@ def _actions(user: Any, c: Commendation) -> list[str]:
 @require_perm("honors.view")
 def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        c = selectors.commendation_get(pk)
+        c = selectors.commendation_get(user=request.user, pk=pk)
     except Commendation.DoesNotExist as exc:
         raise Http404 from exc
     timings = {k: selectors.hours(v) for k, v in c.timings().items()}
@@ -123,7 +125,7 @@ def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("honors.view")
 def commendation_act(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        c = selectors.commendation_get(pk)
+        c = selectors.commendation_get(user=request.user, pk=pk)
     except Commendation.DoesNotExist as exc:
         raise Http404 from exc
     form = ActionForm(request.POST)
@@ -157,16 +159,18 @@ def circular_list(request: HttpRequest) -> HttpResponse:
         request,
         "honors/circulars.html",
         {
-            "circulars": selectors.circular_list(),
+            "circulars": selectors.circular_list(request.user),
             "can_issue": user_can(request.user, "honors.award"),
-            "pending": selectors.approved_without_circular().count(),
+            "pending": selectors.approved_without_circular(request.user).count(),
         },
     )
 
 
 @require_perm("honors.view", "honors.award")
 def circular_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = CircularForm(request.POST or None, choices=selectors.approved_without_circular())
+    form = CircularForm(
+        request.POST or None, choices=selectors.approved_without_circular(request.user)
+    )
 
     def save() -> Circular:
         d = form.cleaned_data
@@ -194,7 +198,7 @@ def circular_create(request: AuthedHttpRequest) -> HttpResponse:
 @require_perm("honors.view")
 def circular_download(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        circular = selectors.circular_get(pk)
+        circular = selectors.circular_get(user=request.user, pk=pk)
     except Circular.DoesNotExist as exc:
         raise Http404 from exc
     response = HttpResponse(

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.forms import DayField, NamedErrorsForm
@@ -18,8 +19,9 @@ LINE_COUNT = 4
 class LinesForm(forms.Form):
     """A form with up to LINE_COUNT (item, quantity) rows: item_1/qty_1 …"""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        area_choices(self, user)
         items = Item.objects.order_by("sort_order", "id")
         for i in range(1, LINE_COUNT + 1):
             self.fields[f"item_{i}"] = forms.ModelChoiceField(
@@ -196,7 +198,8 @@ class StoreForm(NamedErrorsForm):
     name = forms.CharField(label=_("名称"), max_length=40)
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("所属单位"), required=False)
 
-    def __init__(self, *args: Any, store: Store | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, store: Store | None = None, **kwargs: Any) -> None:
         if store is not None:
             kwargs["initial"] = {"name": store.name, "unit": store.unit_id}
         super().__init__(*args, **kwargs)
+        area_choices(self, user)

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
 
 
@@ -264,3 +265,15 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.item} {self.quantity:+d}"
+
+
+# Each register is the area's of the unit owning it (a county's inside a city; a store of no
+# unit is the installation's): accounts/jurisdiction.py `restrict_to_area`.
+Store.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+Stock.jurisdiction = Jurisdiction(unit="store__unit")  # type: ignore[attr-defined]
+Movement.jurisdiction = Jurisdiction(unit="store__unit")  # type: ignore[attr-defined]
+Purchase.jurisdiction = Jurisdiction(unit="store__unit")  # type: ignore[attr-defined]
+Donation.jurisdiction = Jurisdiction(unit="receiving_unit")  # type: ignore[attr-defined]
+Donation.jurisdiction.extend(unit="store__unit")  # type: ignore[attr-defined]
+Distribution.jurisdiction = Jurisdiction(unit="store__unit")  # type: ignore[attr-defined]
+Distribution.jurisdiction.extend(unit="unit")  # type: ignore[attr-defined]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from fangkong.accounts.jurisdiction import restrict_to_area
 from fangkong.core.clock import work_day
 from fangkong.logistics.models import (
     Distribution,
@@ -22,6 +23,11 @@ from fangkong.logistics.models import (
     Stock,
     Store,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
 
 RATE_DAYS = 7  # the current rate of use is the last 7 days' outflow
 
@@ -90,18 +96,22 @@ def low_stock_count() -> int:
     )
 
 
-def stock_by_store() -> QuerySet[Stock]:
-    return Stock.objects.select_related("store", "item").order_by("store_id", "item__sort_order")
+def stock_by_store(user: User | AnonymousUser) -> QuerySet[Stock]:
+    """The stock of the stores of the user's area (a county's inside a city)."""
+    return restrict_to_area(Stock.objects.select_related("store", "item"), user).order_by(
+        "store_id", "item__sort_order"
+    )
 
 
 def movement_list(
     *,
+    user: User | AnonymousUser,
     item: Item | None = None,
     kind: str = "",
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> QuerySet[Movement]:
-    qs = Movement.objects.select_related("store", "item", "by")
+    qs = restrict_to_area(Movement.objects.select_related("store", "item", "by"), user)
     if item is not None:
         qs = qs.filter(item=item)
     if kind:
@@ -117,18 +127,22 @@ def _lines() -> Prefetch[Any]:
     return Prefetch("lines", queryset=Line.objects.select_related("item"))
 
 
-def donation_list() -> QuerySet[Donation]:
-    return Donation.objects.select_related("donor", "receiving_unit", "store").prefetch_related(
+def donation_list(user: User | AnonymousUser) -> QuerySet[Donation]:
+    return restrict_to_area(
+        Donation.objects.select_related("donor", "receiving_unit", "store"), user
+    ).prefetch_related(_lines())
+
+
+def purchase_list(user: User | AnonymousUser) -> QuerySet[Purchase]:
+    return restrict_to_area(Purchase.objects.select_related("store"), user).prefetch_related(
         _lines()
     )
 
 
-def purchase_list() -> QuerySet[Purchase]:
-    return Purchase.objects.select_related("store").prefetch_related(_lines())
-
-
-def distribution_list() -> QuerySet[Distribution]:
-    return Distribution.objects.select_related("store", "unit").prefetch_related(_lines())
+def distribution_list(user: User | AnonymousUser) -> QuerySet[Distribution]:
+    return restrict_to_area(
+        Distribution.objects.select_related("store", "unit"), user
+    ).prefetch_related(_lines())
 
 
 def donation_totals(day: datetime.date | None = None) -> list[dict[str, Any]]:
@@ -179,5 +193,5 @@ def distributions_on(day: datetime.date) -> int:
     return Distribution.objects.filter(day=day).count()
 
 
-def store_list() -> QuerySet[Store]:
-    return Store.objects.select_related("unit").order_by("name")
+def store_list(user: User | AnonymousUser) -> QuerySet[Store]:
+    return restrict_to_area(Store.objects.select_related("unit"), user).order_by("name")

@@ -35,7 +35,7 @@ from fangkong.logistics.forms import (
     item_shown,
     stock_shown,
 )
-from fangkong.logistics.models import Donation, Item, Stock, Store
+from fangkong.logistics.models import Donation, Item, Stock
 
 
 @require_perm("logistics.view")
@@ -51,7 +51,7 @@ def stock(request: HttpRequest) -> HttpResponse:
         "logistics/stock.html",
         {
             "rows": rows,
-            "by_store": selectors.stock_by_store(),
+            "by_store": selectors.stock_by_store(request.user),
             "low_count": sum(1 for r in rows if r.low),
             "day": day,
             "can_edit": user_can(request.user, "logistics.edit"),
@@ -69,6 +69,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     movements = selectors.movement_list(
+        user=request.user,
         item=data.get("item"),
         kind=data.get("kind", ""),
         start=data.get("start"),
@@ -103,7 +104,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
 def _lines_form_view(
     request: HttpRequest, form_class: Any, title: str, save: Any, done: str, msg: str
 ) -> HttpResponse:
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, user=request.user)
     return form_page(
         request,
         form,
@@ -122,7 +123,7 @@ def donations(request: HttpRequest) -> HttpResponse:
         request,
         "logistics/donations.html",
         {
-            "page": paginate(request, selectors.donation_list()),
+            "page": paginate(request, selectors.donation_list(request.user)),
             "totals": selectors.donation_totals(),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
@@ -164,7 +165,7 @@ def donation_create(request: HttpRequest) -> HttpResponse:
 
 @require_perm("logistics.view")
 def donation_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    donation = get_object_or_404(selectors.donation_list(), pk=pk)
+    donation = get_object_or_404(selectors.donation_list(request.user), pk=pk)
     response = HttpResponse(
         thank_you_letter(donation),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -180,7 +181,7 @@ def purchases(request: HttpRequest) -> HttpResponse:
         request,
         "logistics/purchases.html",
         {
-            "page": paginate(request, selectors.purchase_list()),
+            "page": paginate(request, selectors.purchase_list(request.user)),
             "total": selectors.purchase_total(),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
@@ -218,7 +219,7 @@ def distributions(request: HttpRequest) -> HttpResponse:
         request,
         "logistics/distributions.html",
         {
-            "page": paginate(request, selectors.distribution_list()),
+            "page": paginate(request, selectors.distribution_list(request.user)),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
         },
@@ -286,7 +287,7 @@ def item_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("logistics.view", "logistics.edit")
 def stock_count(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    stock = get_object_or_404(Stock.objects.select_related("store", "item"), pk=pk)
+    stock = get_object_or_404(selectors.stock_by_store(request.user), pk=pk)
     form = StockCountForm(request.POST or None, stock=stock)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -336,7 +337,7 @@ def stores(request: HttpRequest) -> HttpResponse:
         request,
         "logistics/stores.html",
         {
-            "stores": selectors.store_list(),
+            "stores": selectors.store_list(request.user),
             "can_edit": user_can(request.user, "logistics.edit"),
         },
     )
@@ -344,7 +345,7 @@ def stores(request: HttpRequest) -> HttpResponse:
 
 @require_perm("logistics.view", "logistics.edit")
 def store_create(request: HttpRequest) -> HttpResponse:
-    form = StoreForm(request.POST or None)
+    form = StoreForm(request.POST or None, user=request.user)
     return form_page(
         request,
         form,
@@ -359,8 +360,8 @@ def store_create(request: HttpRequest) -> HttpResponse:
 
 @require_perm("logistics.view", "logistics.edit")
 def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    store = get_object_or_404(Store, pk=pk)
-    form = StoreForm(request.POST or None, store=store)
+    store = get_object_or_404(selectors.store_list(request.user), pk=pk)
+    form = StoreForm(request.POST or None, user=request.user, store=store)
     return form_page(
         request,
         form,

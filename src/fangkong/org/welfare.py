@@ -3,7 +3,9 @@
 Who sees a case: users with `welfare.view` (the political department), and the leader of
 the officer's own unit — a user whose officer has a position ending in 长 (所长, 大队长,
 副所长 …) or in 教导员 or 主任, in the same unit as the officer. Nobody else, whatever their
-jurisdiction: a family difficulty is not a station's business.
+jurisdiction: a family difficulty is not a station's business. Inside a city, each only for
+the officers of their own area (a county's political department: its county's; the
+city's: all of them), by the officer's unit (accounts/jurisdiction.py `restrict_to_area`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import Jurisdiction, restrict_to_area, within_area
 from fangkong.accounts.roles import user_can
 from fangkong.core import clock
 from fangkong.core.services import model_create, model_update
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
 LEADER_SUFFIXES = ("长", "教导员", "主任")
+# A case is the area's of the officer's unit.
+CASE_AREA = Jurisdiction(unit="officer__unit")
 
 
 def led_unit_id(user: User | AnonymousUser) -> int | None:
@@ -43,11 +48,20 @@ def led_unit_id(user: User | AnonymousUser) -> int | None:
 def welfare_cases_for(user: User | AnonymousUser) -> QuerySet[WelfareCase]:
     qs = WelfareCase.objects.select_related("officer__unit", "follow_up_by")
     if user_can(user, "welfare.view"):
-        return qs
+        return restrict_to_area(qs, user, jurisdiction=CASE_AREA)
     unit_id = led_unit_id(user)
     if unit_id is None:
         return qs.none()
     return qs.filter(officer__unit_id=unit_id)
+
+
+def officers_for(user: User | AnonymousUser) -> QuerySet[Officer]:
+    """The officers whose family difficulties the user may record: their area's for the
+    political department, their own unit's for a unit's leader."""
+    unit_id = None if user_can(user, "welfare.view") else led_unit_id(user)
+    if unit_id is not None:
+        return Officer.objects.filter(unit_id=unit_id)
+    return within_area(Officer.objects.all(), user, unit_path="unit__")
 
 
 def can_use_welfare(user: User | AnonymousUser) -> bool:
@@ -70,6 +84,8 @@ def fatigue_flags(day: datetime.date) -> dict[int, str]:
 
 def _check_access(user: User, officer: Officer) -> None:
     if user_can(user, "welfare.view"):
+        if not officers_for(user).filter(pk=officer.pk).exists():
+            raise ValidationError(_("只能登记本辖区民警的家庭困难"))
         return
     if led_unit_id(user) != officer.unit_id:
         raise ValidationError(_("只有政工部门和本单位负责人可以登记和跟进民警家庭困难"))

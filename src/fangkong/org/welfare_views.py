@@ -46,9 +46,7 @@ class WelfareCaseForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit_id = welfare.led_unit_id(user)
-        if not welfare.user_can(user, "welfare.view") and unit_id is not None:
-            self.fields["officer"].queryset = Officer.objects.filter(unit_id=unit_id)  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = welfare.officers_for(user).select_related("unit")  # type: ignore[attr-defined]
 
 
 def _require_welfare(request: HttpRequest) -> None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Jurisdiction
+
 
 class PartyBranch(models.Model):
     """党支部 of a unit."""
@@ -248,3 +250,11 @@ class NoticeReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} · {self.user}"
+
+
+# Each register is the area's of its unit (a county's inside a city; a report of no unit is
+# the installation's): accounts/jurisdiction.py `restrict_to_area`.
+Activity.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+CommandoTeam.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+MediaReport.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+RoleModel.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]

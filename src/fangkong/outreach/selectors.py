@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from fangkong.accounts.jurisdiction import restrict_to_area
 from fangkong.outreach.models import (
     Activity,
     CommandoTask,
@@ -49,8 +50,8 @@ def notice_get(*, user: User | AnonymousUser, pk: int) -> tuple[Notice, NoticeRe
     raise Http404
 
 
-def activity_list(*, kind: str = "") -> QuerySet[Activity]:
-    qs = Activity.objects.select_related("unit", "branch")
+def activity_list(*, user: User | AnonymousUser, kind: str = "") -> QuerySet[Activity]:
+    qs = restrict_to_area(Activity.objects.select_related("unit", "branch"), user)
     return qs.filter(kind=kind) if kind else qs
 
 
@@ -62,8 +63,9 @@ def activity_counts(day: datetime.date | None = None) -> dict[str, int]:
     return {k: rows.get(k, 0) for k in Activity.Kind.values}
 
 
-def team_list() -> QuerySet[CommandoTeam]:
-    return CommandoTeam.objects.select_related("unit", "leader").prefetch_related(
+def team_list(user: User | AnonymousUser) -> QuerySet[CommandoTeam]:
+    teams = CommandoTeam.objects.select_related("unit", "leader")
+    return restrict_to_area(teams, user).prefetch_related(
         "members", Prefetch("tasks", queryset=CommandoTask.objects.order_by("day", "id"))
     )
 
@@ -73,8 +75,8 @@ def team_count(day: datetime.date | None = None) -> int:
     return (qs.filter(formed_on__lte=day) if day else qs).count()
 
 
-def media_list(*, level: str = "") -> QuerySet[MediaReport]:
-    qs = MediaReport.objects.select_related("unit", "officer")
+def media_list(*, user: User | AnonymousUser, level: str = "") -> QuerySet[MediaReport]:
+    qs = restrict_to_area(MediaReport.objects.select_related("unit", "officer"), user)
     return qs.filter(level=level) if level else qs
 
 
@@ -98,8 +100,10 @@ def popular_post_count(day: datetime.date | None = None) -> int:
     return (qs.filter(day__lte=day) if day else qs).count()
 
 
-def role_model_list() -> QuerySet[RoleModel]:
-    return RoleModel.objects.select_related("unit").prefetch_related("officers__unit", "reports")
+def role_model_list(user: User | AnonymousUser) -> QuerySet[RoleModel]:
+    return restrict_to_area(RoleModel.objects.select_related("unit"), user).prefetch_related(
+        "officers__unit", "reports"
+    )
 
 
 def notices_for(user: User | AnonymousUser) -> QuerySet[NoticeReceipt]:

@@ -27,10 +27,8 @@ from fangkong.outreach.forms import (
 )
 from fangkong.outreach.models import (
     Activity,
-    CommandoTeam,
     MediaReport,
     Notice,
-    RoleModel,
     SelfMediaPost,
 )
 
@@ -44,8 +42,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "o": selectors.overview(),
             "kinds": Activity.Kind.choices,
             "levels": MediaReport.Level.choices,
-            "teams": selectors.team_list(),
-            "models": selectors.role_model_list()[:10],
+            "teams": selectors.team_list(request.user),
+            "models": selectors.role_model_list(request.user)[:10],
         },
     )
 
@@ -58,7 +56,7 @@ def activities(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/activities.html",
         {
-            "page": paginate(request, selectors.activity_list(kind=kind)),
+            "page": paginate(request, selectors.activity_list(user=request.user, kind=kind)),
             "query": query_without_page(request),
             "kinds": Activity.Kind.choices,
             "kind": kind,
@@ -102,7 +100,7 @@ def media(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/media.html",
         {
-            "page": paginate(request, selectors.media_list(level=level)),
+            "page": paginate(request, selectors.media_list(user=request.user, level=level)),
             "query": query_without_page(request),
             "counts": selectors.media_counts(),
             "levels": MediaReport.Level.choices,
@@ -216,7 +214,7 @@ def teams(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/teams.html",
         {
-            "teams": selectors.team_list(),
+            "teams": selectors.team_list(request.user),
             "can_edit": user_can(request.user, "outreach.edit"),
         },
     )
@@ -236,7 +234,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 @require_perm("outreach.view", "outreach.edit")
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(CommandoTeam, pk=pk)
+    team = get_object_or_404(selectors.team_list(request.user), pk=pk)
     return _edit_form(
         request,
         CommandoTeamForm(request.POST or None, instance=team),
@@ -253,7 +251,7 @@ def role_models(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/role_models.html",
         {
-            "page": paginate(request, selectors.role_model_list()),
+            "page": paginate(request, selectors.role_model_list(request.user)),
             "query": query_without_page(request),
             "can_edit": user_can(request.user, "outreach.edit"),
         },
@@ -274,7 +272,7 @@ def role_model_create(request: HttpRequest) -> HttpResponse:
 
 @require_perm("outreach.view", "outreach.edit")
 def role_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    role_model = get_object_or_404(RoleModel, pk=pk)
+    role_model = get_object_or_404(selectors.role_model_list(request.user), pk=pk)
     return _edit_form(
         request,
         RoleModelForm(request.POST or None, instance=role_model),
