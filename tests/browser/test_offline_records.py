@@ -6,7 +6,6 @@ reply is lost on the way is sent again and still stored once."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from django.test import override_settings
 from playwright.sync_api import Page, Route, expect
 
 from fangkong.checkpoints.models import Passage
-from fangkong.core import clock
 from fangkong.quarantine.models import CaseStatus, FollowUp
 from fangkong.quarantine.services import case_transition
 from tests.browser.conftest import login
@@ -291,7 +289,10 @@ def test_an_old_copy_is_dropped_but_records_waiting_are_not(page: Page, at_regis
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     # A day and more later (FANGKONG_OFFLINE_HOURS is 24), still without a network.
-    page.clock.install(time=clock.now() + datetime.timedelta(hours=25))
+    # The phone's clock (its copy's age is counted on it), not the platform's: they differ
+    # by the suite's --clock.
+    phone_now = page.evaluate("Date.now()") / 1000
+    page.clock.install(time=phone_now + 25 * 3600)
     page.reload()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
     page.wait_for_function("caches.match('/checkpoints/register/').then((hit) => !hit)")
