@@ -175,6 +175,7 @@ def _cases(
         "finding",
         "opened_on",
         "verified_at",
+        "county",
     )
     names: dict[str, str] = {}
     elsewhere: dict[str, tuple[str, str, str]] = {
@@ -228,6 +229,7 @@ def _cases(
                 finding,
                 p.opened.isoformat(),
                 stamp(verified) if verified else None,
+                "",  # not routed down from a city: its township places it
             )
 
     ctx.writer.write(QuarantineCase, columns, rows(), label="隔离管控对象")
