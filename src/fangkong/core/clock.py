@@ -64,7 +64,7 @@ def ahead_of_machine() -> datetime.timedelta:
     the distance to the fixed day in the demo (FANGKONG["TODAY"]); the tests' shift. A page
     hands it to its scripts, so a moment a device stamps (a passage's time) is read on the
     working clock too — as an offset, which a page kept for offline use still gets right."""
-    return now() - timezone.now()
+    return now() - system_now() + _shift  # system_now() less the tests' shift: real time
 
 
 @contextlib.contextmanager
