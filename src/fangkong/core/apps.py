@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import importlib
+import time
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,18 @@ def app_modules(name: str) -> list[tuple[AppConfig, ModuleType]]:
             if exc.name != f"{config.name}.{name}":
                 raise
     return found
+
+
+def run_builds(name: str, ctx: Any, log: Callable[[str], None]) -> None:
+    """Each app's `name` module's `build(ctx)` (demo, scale), in dependency order, each
+    timed in the log."""
+    for config, module in app_modules(name):
+        build = getattr(module, "build", None)
+        if build is None:
+            continue
+        began = time.monotonic()
+        build(ctx)
+        log(f"  {config.verbose_name}: {time.monotonic() - began:.1f}s")
 
 
 class CoreConfig(AppConfig):

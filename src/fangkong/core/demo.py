@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fangkong.core import clock
-from fangkong.core.apps import app_modules
+from fangkong.core.apps import run_builds
 from fangkong.core.clock import SHANGHAI
 
 DEMO_PASSWORD = "Fangkong@2020"
@@ -57,13 +56,7 @@ def build_demo(*, seed: int = 2020, log: Callable[[str], None] = print) -> DemoC
     # Built at one instant, its now: a build begun at 23:59 on a fixed day (FANGKONG["TODAY"])
     # would otherwise see the clock wrap to 00:00 of that day and its records lie ahead.
     with clock.held(ctx.now):
-        for config, module in app_modules("demo"):
-            build = getattr(module, "build", None)
-            if build is None:
-                continue
-            began = time.monotonic()
-            build(ctx)
-            log(f"  {config.verbose_name}: {time.monotonic() - began:.1f}s")
+        run_builds("demo", ctx, log)
     return ctx
 
 

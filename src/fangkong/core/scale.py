@@ -34,7 +34,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from fangkong.core.apps import app_modules
+from fangkong.core.apps import app_modules, run_builds
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.demo import DemoContext, build_demo
 from fangkong.core.pinyin import name_pinyin
@@ -332,13 +332,7 @@ def grow(
     )
     with _fast_writes():
         try:
-            for config, module in app_modules("scale"):
-                build = getattr(module, "build", None)
-                if build is None:
-                    continue
-                began = time.monotonic()
-                build(ctx)
-                log(f"  {config.verbose_name}: {time.monotonic() - began:.1f}s")
+            run_builds("scale", ctx, log)
         finally:
             ctx.writer.finish()
     with connection.cursor() as cursor:
