@@ -317,7 +317,7 @@ STEPS: list[Group] = [
     ("        _case_open (case, transition, audit)", _fangkong("quarantine/services", "_case_open"),
      None),
     ("    _counts_add", _fangkong("checkpoints/services", "_counts_add"), None),
-    ("    audit entries (accounts/audit.py)", _fangkong("accounts/audit"), None),
+    ("    audit entries (core/audit.py)", _fangkong("accounts/audit"), None),
     ("    commit", _django("db/backends/base/base.py", "commit"), None),
 ]  # fmt: skip
 
@@ -339,7 +339,7 @@ WORK: list[Group] = [
      None),
     ("pinyin (core/pinyin.py, pypinyin)",
      lambda k: "fangkong/core/pinyin" in k[0] or "/pypinyin/" in k[0], None),
-    ("audit (accounts/audit.py, its queries included)", _fangkong("accounts/audit"), None),
+    ("audit (core/audit.py, its queries included)", _fangkong("accounts/audit"), None),
     ("atomic blocks (Atomic enter/exit: savepoints, begin, commit)",
      _django("db/transaction.py", "__enter__", "__exit__"), None),
     ("  savepoints (SAVEPOINT, RELEASE, ROLLBACK TO)",

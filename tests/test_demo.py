@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.demo import DEMO_PASSWORD
+from fangkong.core.models import AuditEntry
 from fangkong.org.models import Officer, Recall, Township, Unit, WartimeOrder, WorkingGroup
 from fangkong.people.models import Person
 
@@ -42,7 +43,7 @@ def test_demo_county_has_the_seeds_shape(demo) -> None:  # type: ignore[no-untyp
 
 
 def test_demo_is_built_through_audited_services(demo) -> None:  # type: ignore[no-untyped-def]
-    from fangkong.accounts.audit import audit_verify
+    from fangkong.core.audit import audit_verify
 
     # Bulk services extend the same hash chain as single writes.
     assert audit_verify().broken_at is None

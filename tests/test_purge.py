@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.core import clock
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from fangkong.quarantine.models import CaseStatus, QuarantineCase
 from fangkong.quarantine.services import case_refer, case_transition
@@ -167,7 +167,7 @@ def _a_full_life(world: World, tmp_path: Any) -> dict[str, str]:
 def test_purge_reaches_the_audit_trail_and_the_chain_still_verifies(
     world: World, tmp_path: Any, settings: Any, capsys: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from fangkong.accounts.audit import audit_verify
+    from fangkong.core.audit import audit_verify
     from fangkong.quarantine.models import ListEntry
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -185,7 +185,7 @@ def test_purge_reaches_the_audit_trail_and_the_chain_still_verifies(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge", closed_before=tomorrow(), yes=True)
     out = capsys.readouterr().out
-    assert "accounts.auditentry: 已清除" in out
+    assert "core.auditentry: 已清除" in out
 
     after = _audit_text()
     leaks = {what for what, value in secrets.items() if value in after}

@@ -9,13 +9,12 @@ import datetime
 
 import pytest
 
-from fangkong.accounts.audit import audit_verify
-from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import services as checkpoints
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core.audit import audit_verify
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import make_id_number
-from fangkong.core.models import KeyArea
+from fangkong.core.models import AuditEntry, KeyArea
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import CaseReferral, CaseTransition, QuarantineCase

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from fangkong.accounts.audit import audit_record
-from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import services as cp_services
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core.audit import audit_record
 from fangkong.core.idnumber import make_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts, posts  # noqa: F401 (the fixture)
 from tests.checkpoints.test_api import token_for

@@ -103,7 +103,7 @@ def _generated_once(path: Path) -> str:
 
 
 def _audit_key() -> str:
-    """The key of the audit trail's HMAC chain (accounts/audit.py). Kept outside the
+    """The key of the audit trail's HMAC chain (core/audit.py). Kept outside the
     database so that someone who can write to the database cannot recompute a consistent
     chain; never the secret key, which the web processes hold and may leak by other ways."""
     key = envstr("AUDIT_KEY") or _generated_once(VAR_DIR / "audit_key")

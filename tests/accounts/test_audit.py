@@ -4,7 +4,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from tests.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +90,8 @@ def test_audit_entries_cannot_be_changed_in_admin(world: World) -> None:
     entry = AuditEntry.objects.get(action="reveal")
     admin = world.client("admin")
     # Not in the admin at all: the trail is read on /audit/ and changed nowhere.
-    assert admin.get(f"/admin/accounts/auditentry/{entry.pk}/change/").status_code == 404
-    response = admin.post(f"/admin/accounts/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    assert admin.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 404
+    response = admin.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 404
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
@@ -102,7 +102,7 @@ def test_deferred_entries_join_the_chain_at_the_end_and_vanish_with_a_failure(
 ) -> None:
     from django.db import transaction
 
-    from fangkong.accounts.audit import audit_deferred, audit_record, audit_verify
+    from fangkong.core.audit import audit_deferred, audit_record, audit_verify
 
     before = AuditEntry.objects.count()
     with transaction.atomic(), audit_deferred():

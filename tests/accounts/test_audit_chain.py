@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
-from fangkong.accounts.audit import (
+from fangkong.core.audit import (
     GENESIS,
     REDACTED,
     audit_rechain,
@@ -27,7 +27,7 @@ from fangkong.accounts.audit import (
     parse_head,
     personal_digest,
 )
-from fangkong.accounts.models import AuditChainHead, AuditEntry
+from fangkong.core.models import AuditChainHead, AuditEntry
 from tests.conftest import World
 from tests.test_cli import cli_env
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from fangkong.accounts.audit import audit_record
+from fangkong.core.audit import audit_record
 from fangkong.core.clock import SHANGHAI
 from tests.accounts.test_audit import edit_person_a
 from tests.conftest import World

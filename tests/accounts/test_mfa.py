@@ -15,8 +15,9 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import mfa
-from fangkong.accounts.models import AuditEntry, LoginFailure, RecoveryCode, User
+from fangkong.accounts.models import LoginFailure, RecoveryCode, User
 from fangkong.accounts.signin import NEEDS_CODE, STATE
+from fangkong.core.models import AuditEntry
 from tests.conftest import PASSWORD, World, enrol, next_code
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 
-from fangkong.accounts.audit import audit_verify
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.audit import audit_verify
+from fangkong.core.models import AuditEntry
 from tests.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.signin import SEEN, STARTED
+from fangkong.core.models import AuditEntry
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db

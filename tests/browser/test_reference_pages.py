@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.outreach.models import SelfMediaPost
 from tests.browser.conftest import login
 from tests.browser.test_command_hall import _layout

@@ -381,8 +381,8 @@ def test_registering_a_car_of_new_people_takes_a_fixed_number_of_queries(
     transitions with one INSERT each — the queries do not grow with the people."""
     from django.db import connection
 
-    from fangkong.accounts.audit import audit_verify
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.audit import audit_verify
+    from fangkong.core.models import AuditEntry
     from fangkong.people.models import Person
     from fangkong.quarantine.models import QuarantineCase
 
@@ -502,7 +502,7 @@ class TestJurisdictionOfWrites:
             assert found(recorded), recorded
 
     def test_the_id_check_offers_only_what_this_checkpoint_recorded(self, posts: Posts) -> None:
-        from fangkong.accounts.models import AuditEntry
+        from fangkong.core.models import AuditEntry
 
         b = posts.world.person_b
         client = posts.world.client("checkpoint")

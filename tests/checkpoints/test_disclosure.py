@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import WUHAN, occ, register

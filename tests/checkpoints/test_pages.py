@@ -7,11 +7,11 @@ import datetime
 import pytest
 from django.test import Client, override_settings
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.roles import CHECKPOINT, ROLE_TABLE, Role, role_perms
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.checkpoints.services import selfreg_purge
 from fangkong.core import clock
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_passages import LOCAL, WUHAN, occ, register

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints.models import Checkpoint
+from fangkong.core.models import AuditEntry
 from tests.checkpoints.conftest import Posts
 
 pytestmark = pytest.mark.django_db

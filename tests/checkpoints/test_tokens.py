@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import DeviceToken
+from fangkong.core.models import AuditEntry
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_api import body, post, token_for
 

@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.command import services
 from fangkong.command.models import Disposition, Incident, Problem, Task
 from fangkong.core import clock
+from fangkong.core.models import AuditEntry
 from fangkong.org import services as org_services
 from tests.command.conftest import Groups
 from tests.conftest import World

@@ -14,8 +14,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
-from fangkong.accounts.audit import audit_verify
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.models import User
 from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -24,7 +23,9 @@ from fangkong.checkpoints.models import (
     PassageCount,
     PassageDayCount,
 )
+from fangkong.core.audit import audit_verify
 from fangkong.core.idnumber import is_valid_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.regions import get_region
 from fangkong.core.scale import ScaleContext, grow

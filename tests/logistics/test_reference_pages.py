@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.logistics import services
 from fangkong.logistics.models import Store
 from tests.conftest import World

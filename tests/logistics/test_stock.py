@@ -13,7 +13,7 @@ from django.db import connection
 from docx import Document
 from python_calamine import CalamineWorkbook
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.logistics import selectors, services
 from fangkong.logistics.models import Distribution, Item, Movement, Stock, Store
 from tests.conftest import World

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.outreach import services
 from fangkong.outreach.models import CommandoTeam, RoleModel, SelfMediaPost
 from tests.conftest import World

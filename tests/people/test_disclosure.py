@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.core.idnumber import make_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.conftest import World
 from tests.disclosure import assert_discloses_little, birth_date_renderings, json_text

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.services import user_create
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.conftest import PASSWORD, World
 from tests.pages import form_data

@@ -13,10 +13,10 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import services as cp_services
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.idnumber import make_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.people import merge
 from fangkong.people.models import NotDuplicate, Person, PersonMerge
 from fangkong.people.services import PersonInput, TransferInput, person_register, transfer_request

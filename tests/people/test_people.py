@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.core.idnumber import make_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from fangkong.people.selectors import person_list
 from fangkong.people.services import PersonInput, person_register, person_update

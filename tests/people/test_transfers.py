@@ -13,9 +13,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from fangkong.accounts.models import AuditEntry
 from fangkong.accounts.services import user_create
 from fangkong.core.idnumber import make_id_number
+from fangkong.core.models import AuditEntry
 from fangkong.org import services as org_services
 from fangkong.org.models import Township, Unit
 from fangkong.people.models import Person, TransferRequest

@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.models import User
 from fangkong.core.demo import DEMO_PASSWORD
 from fangkong.core.figures import collect_sections, collect_trends, flat_figures
+from fangkong.core.models import AuditEntry
 from fangkong.medical.models import ContactLink
 from fangkong.quarantine.models import Alert, CaseStatus, FollowUp, QuarantineCase, TeamMember
 from tests.conftest import next_code

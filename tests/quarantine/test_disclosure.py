@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from tests.conftest import World
 from tests.disclosure import assert_discloses_little, birth_date_renderings, json_text
 from tests.quarantine.conftest import Cases

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.quarantine.imports import ImportFileError, open_table
 from fangkong.quarantine.models import ListEntry, QuarantineCase
 from tests.conftest import World

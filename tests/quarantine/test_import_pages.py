@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.quarantine.imports import find_layout, open_table
 from fangkong.quarantine.models import ListImport, QuarantineCase
 from tests.conftest import World

@@ -12,8 +12,8 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from fangkong.accounts.audit import audit_verify
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.audit import audit_verify
+from fangkong.core.models import AuditEntry
 from fangkong.core.rollups import NEVER, NEVER_BEFORE
 from fangkong.people.models import Person
 from fangkong.quarantine.imports import (

@@ -13,7 +13,7 @@ from django.test import override_settings
 from docx import Document
 from python_calamine import CalamineWorkbook
 
-from fangkong.accounts.models import AuditEntry
+from fangkong.core.models import AuditEntry
 from fangkong.quarantine.models import CaseStatus
 from fangkong.quarantine.services import case_release
 from tests.conftest import World

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.core.admin import AuditedAdmin
+from fangkong.core.audit import audit_record
 
 # django-otp registers its TOTP devices in the admin site, secret key and QR code included:
 # whoever can open it could copy any officer's authenticator. Devices are managed only

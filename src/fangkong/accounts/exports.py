@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 
-from fangkong.accounts.audit import audit_record
+from fangkong.core.audit import audit_record
 from fangkong.core.disclosure import REVEALED_FIELDS, search_term_shown
 from fangkong.core.exports import write_xlsx
 

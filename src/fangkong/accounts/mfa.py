@@ -32,9 +32,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import throttle
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 
 RECOVERY_CODES = 10
 # 32 letters and digits without 0/O, 1/I: read off paper without doubt. 12 of them: 60 bits.
@@ -79,6 +79,15 @@ def secret_groups(key_hex: str) -> str:
     """The secret as an authenticator app asks for it, in groups of four for typing."""
     b32 = secret_base32(key_hex)
     return " ".join(b32[i : i + 4] for i in range(0, len(b32), 4))
+
+
+def demo_secret_note(key_hex: str) -> str:
+    """What `fangkong demo` says of the demo accounts that need a second factor."""
+    return (
+        "须二次验证的账号：在手机验证器中手动添加密钥 "
+        f"{secret_groups(key_hex)}（基于时间），或运行 "
+        "`make demo-code WHO=用户名`（即 `fangkong otp code 用户名`）取得当前的6位验证码。"
+    )
 
 
 def otpauth_uri(user: User, key_hex: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from fangkong.accounts import audit
+from fangkong.core import audit
 from fangkong.core.client_address import client_ip
 
 

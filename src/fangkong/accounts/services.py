@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import roles
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role, role_scope
+from fangkong.core.audit import audit_record
 
 if TYPE_CHECKING:
     from fangkong.org.models import Officer, Township, Unit

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from fangkong.accounts.audit import audit_record
+from fangkong.core.audit import audit_record
 
 
 @receiver(user_logged_in)

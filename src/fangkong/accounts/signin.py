@@ -32,8 +32,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 
 STATE = "fk_signin"  # the session's sign-in state, one of:
 VERIFIED = "verified"  # passed the second step (or enrolled in this session)

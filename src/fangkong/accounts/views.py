@@ -17,21 +17,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.audit_display import (
     change_lines,
     object_label,
     object_type_choices,
     object_type_label,
 )
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.signin import PASSWORD_DUE
 from fangkong.core import bounds
+from fangkong.core.audit import audit_record
 from fangkong.core.client_address import client_ip
 from fangkong.core.forms import DayField
+from fangkong.core.models import AuditEntry
 from fangkong.core.pagination import paginate, query_without_page
 
 

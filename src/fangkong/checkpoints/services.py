@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.accounts.audit import audit_create, audit_deferred, audit_record
 from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -39,6 +38,7 @@ from fangkong.checkpoints.models import (
     seats_for,
 )
 from fangkong.core import bounds, clock, idempotency
+from fangkong.core.audit import audit_create, audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.moments import is_future

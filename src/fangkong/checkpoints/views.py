@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.exports import audited_xlsx
 from fangkong.accounts.jurisdiction import get_in_scope
 from fangkong.accounts.permissions import require_any_perm, require_perm
@@ -43,6 +42,7 @@ from fangkong.checkpoints.models import (
     SelfRegistration,
 )
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.bounds import day_param, moment_param
 from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now

@@ -19,11 +19,11 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_head, record_head
 from fangkong.command import selectors
 from fangkong.command.daily import area_figures_scope, areas_table, daily_stats
 from fangkong.command.models import Problem, Task
 from fangkong.command.selectors import EMERGENCY_START
+from fangkong.core.audit import audit_head, record_head
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.documents import OfficialDocument, chinese_date, month_day, sentence
 from fangkong.core.exports import Sheet, write_xlsx

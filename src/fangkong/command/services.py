@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_create
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task, TaskUpdate
 from fangkong.core import clock
+from fangkong.core.audit import audit_create
 from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, clean_prose_lines

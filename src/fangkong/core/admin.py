@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 
-from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
+from fangkong.core.audit import audit_create, audit_record, diff, snapshot
 from fangkong.core.models import KeyArea
 
 # django-tasks-db registers its task results (arguments, return values, tracebacks: what a

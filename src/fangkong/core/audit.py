@@ -44,7 +44,9 @@ from fangkong.core.bulk import insert_values
 from fangkong.core.disclosure import HIDDEN
 
 if TYPE_CHECKING:
-    from fangkong.accounts.models import AuditEntry, User
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from fangkong.core.models import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ def _seal(entry: Any, prev_hash: str) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -208,7 +210,7 @@ def audit_record(
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     ctx = request_context.get()
     if obj is not None:
@@ -244,14 +246,14 @@ def audit_chain_lock() -> None:
     that also locks rows (a count row, a case) must take the chain lock before them: two
     transactions taking the same locks in opposite orders deadlock on PostgreSQL (found by
     tests/reliability/test_kill.py on concurrent passages)."""
-    from fangkong.accounts.models import AuditChainHead
+    from fangkong.core.models import AuditChainHead
 
     AuditChainHead.objects.select_for_update().get_or_create(pk=1)
 
 
 def _append(entries: list[AuditEntry]) -> None:
     """Extend the chain: lock its head, link each entry to the one before, insert them."""
-    from fangkong.accounts.models import AuditChainHead, AuditEntry
+    from fangkong.core.models import AuditChainHead, AuditEntry
 
     if not entries:
         return
@@ -298,14 +300,14 @@ def audit_deferred() -> Iterator[None]:
 
 def audit_bulk(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     items: list[tuple[str, str, str, dict[str, Any]]],
 ) -> int:
     """Append many records at once — (object_type, object_id, object_repr, changes) each —
     extending the hash chain in order, for bulk services (imports, the demo). Values in
     `changes` must already be plain and masked (see plain_value)."""
-    from fangkong.accounts.models import AuditChainHead, AuditEntry
+    from fangkong.core.models import AuditChainHead, AuditEntry
 
     if not items:
         return 0
@@ -452,7 +454,7 @@ def read_heads_file(path: Any) -> list[ChainHead]:
 
 def audit_head() -> ChainHead:
     """The chain's head as stored now (the locked head row, not a walk of the table)."""
-    from fangkong.accounts.models import AuditChainHead
+    from fangkong.core.models import AuditChainHead
 
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None or not head.last_hash:
@@ -503,7 +505,7 @@ def audit_verify(*, chunk: int = 5000, expect: Iterable[ChainHead] = ()) -> Chai
     (how many records it redacted, a digest of their ids) against the records it redacted,
     the stored head against the last record, and each head in `expect` (recorded earlier,
     outside the database) against the record with that id."""
-    from fangkong.accounts.models import AuditChainHead, AuditEntry
+    from fangkong.core.models import AuditChainHead, AuditEntry
 
     wanted = {h.last_id: h for h in expect}
     anchors = len(wanted)
@@ -585,7 +587,7 @@ def audit_redact(*, entry_ids: Iterable[int], by_entry: AuditEntry, chunk: int =
     """Replace the personal part of these records — the object's label and every value in
     `changes` (the field names stay) — keeping their digest, so the chain still verifies.
     `by_entry` is the purge's own record, whose changes carry redaction_claim(entry_ids)."""
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     ids = sorted(set(entry_ids))
     done = 0
@@ -607,7 +609,7 @@ def audit_redact(*, entry_ids: Iterable[int], by_entry: AuditEntry, chunk: int =
 
 def audit_entries_about(subjects: Mapping[str, Iterable[int]]) -> set[int]:
     """Ids of the records about these objects ({object_type: object ids}), not yet redacted."""
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     found: set[int] = set()
     for object_type, object_ids in subjects.items():
@@ -630,7 +632,7 @@ def audit_entries_mentioning(numbers: set[str], names: set[str], *, chunk: int =
     """Ids of records whose text holds one of these numbers (ID numbers, document numbers,
     phones) or — in searches and exports, where free text typed by a user is kept — names.
     For a purge: these values may sit in records about other objects (an export's filter)."""
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     found: set[int] = set()
     if not numbers and not names:
@@ -750,7 +752,7 @@ def created_changes(values: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
     }
 
 
-def audit_create(*, actor: User | None, obj: models.Model) -> AuditEntry:
+def audit_create(*, actor: AbstractBaseUser | None, obj: models.Model) -> AuditEntry:
     return audit_record(
         actor=actor, action="create", obj=obj, changes=created_changes(snapshot(obj).items())
     )
@@ -762,7 +764,7 @@ def _label(obj: models.Model) -> str:
 
 def audit_create_bulk(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     objs: Sequence[models.Model],
     describe: Callable[[Any], str] | None = None,
 ) -> None:
@@ -786,7 +788,7 @@ def audit_create_bulk(
 
 def audit_rows_created(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     model: type[models.Model],
     fields: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -814,7 +816,7 @@ def audit_rows_created(
 
 def audit_batch(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     model: type[models.Model],
     label: str,
     ids: Sequence[int],

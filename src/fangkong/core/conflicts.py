@@ -98,7 +98,7 @@ def changes_since(token: str, now: dict[str, str]) -> list[str] | None:
 def stale_message(token: str, instance: models.Model, now: dict[str, str]) -> str:
     """What the second person is told: who saved in between, when, and what changed
     (`now`: what the page shows of `instance` as it is now)."""
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     last = (
         AuditEntry.objects.filter(

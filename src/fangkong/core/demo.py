@@ -33,6 +33,8 @@ class DemoContext:
     wartime: datetime.datetime = datetime.datetime(2020, 1, 26, 14, 0, tzinfo=SHANGHAI)
     today: datetime.date = datetime.date(2020, 2, 3)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # Said once after the logins (the apps' builds add them: the authenticator secret).
+    notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     log: Callable[[str], None] = print
     # The demo's "now": the platform's clock when it reads the demo's day or an earlier one

@@ -88,7 +88,7 @@ MIN_CANDIDATES = 10_000
 logger = logging.getLogger("fangkong.security")
 
 # Field name → how a user without an audited reveal sees its value. The audit trail stores
-# these fields the same way (accounts/audit.py).
+# these fields the same way (core/audit.py).
 HIDDEN: dict[str, Callable[[Any], str]] = {
     "id_number": mask_id_number,
     "doc_number": mask_id_number,

@@ -1,8 +1,11 @@
 """Purpose limitation: when the emergency ends, personal data collected for it is removed.
 
 Rows are kept and anonymised, not deleted, so that every count behind the dashboard and
-the daily reports still adds up. Each app may have a `purge.py` with
+the daily reports still adds up. Each app may have a `purge.py` (found by
+core.apps.app_modules, as the demo's builds are) with
 
+    def persons_purgeable(before: datetime.date) -> QuerySet  # person ids untouched since
+        # (the people app's: core knows no Person)
     def persons_still_needed(before: datetime.date) -> QuerySet  # person ids it must keep
     def purge(before: datetime.date, person_ids: set[int]) -> dict[str, int]
         # anonymise its own personal fields for those persons / for its rows before `before`
@@ -12,21 +15,20 @@ the daily reports still adds up. Each app may have a `purge.py` with
         # (numbers, names) to look for in the text of every other audit record
 
 `fangkong purge --closed-before DATE` runs them all in one transaction and audits it. The
-audit trail is purged too: the records found are redacted (accounts.audit.audit_redact),
+audit trail is purged too: the records found are redacted (core.audit.audit_redact),
 the purge's own record says how many and which, and `audit verify` still passes.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db import transaction
 
-from fangkong.accounts.audit import (
+from fangkong.core.apps import app_modules
+from fangkong.core.audit import (
     PURGE_OBJECT_TYPE,
     REDACTION_CLAIM,
     audit_entries_about,
@@ -37,33 +39,22 @@ from fangkong.accounts.audit import (
 )
 
 if TYPE_CHECKING:
-    from fangkong.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def _modules() -> list[ModuleType]:
-    modules = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            modules.append(importlib.import_module(f"{config.name}.purge"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.purge":
-                raise
-    return modules
+    return [module for _config, module in app_modules("purge")]
 
 
 def purgeable_person_ids(before: datetime.date) -> set[int]:
     """People last touched before `before` whom no app still needs."""
-    from fangkong.people.models import Person
-
-    tz_start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
-    candidates = set(
-        Person.objects.filter(updated_at__lt=tz_start, purged_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    for module in _modules():
+    modules = _modules()
+    candidates: set[int] = set()
+    for module in modules:
+        purgeable = getattr(module, "persons_purgeable", None)
+        if purgeable is not None:
+            candidates |= set(purgeable(before))
+    for module in modules:
         needed = getattr(module, "persons_still_needed", None)
         if needed is not None:
             candidates -= set(needed(before))
@@ -72,7 +63,7 @@ def purgeable_person_ids(before: datetime.date) -> set[int]:
 
 @transaction.atomic
 def purge_personal_data(
-    *, before: datetime.date, by: User | None, dry_run: bool = False
+    *, before: datetime.date, by: AbstractBaseUser | None, dry_run: bool = False
 ) -> dict[str, int]:
     person_ids = purgeable_person_ids(before)
     modules = _modules()
@@ -96,7 +87,7 @@ def purge_personal_data(
         if fn is not None:
             counts.update(fn(before, person_ids))
     entry_ids = audit_entries_about(subjects) | audit_entries_mentioning(numbers, names)
-    counts["accounts.auditentry"] = len(entry_ids)
+    counts["core.auditentry"] = len(entry_ids)
     record = audit_record(
         actor=by,
         action="delete",

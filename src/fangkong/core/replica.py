@@ -63,8 +63,8 @@ BOOKKEEPING = frozenset(
     {
         "sessions.session",
         "core.ratecounter",
-        "accounts.auditentry",
-        "accounts.auditchainhead",
+        "core.auditentry",
+        "core.auditchainhead",
     }
 )
 

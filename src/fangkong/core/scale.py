@@ -216,7 +216,7 @@ class BulkWriter:
 
 
 def _audit_chunk(model: type[models.Model], rows: int, first: Any, last: Any, label: str) -> None:
-    from fangkong.accounts.audit import audit_bulk
+    from fangkong.core.audit import audit_bulk
 
     ids = f"{first}-{last}" if first is not None else ""
     audit_bulk(

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
-from fangkong.accounts.audit import audit_create, audit_record, diff, snapshot
 from fangkong.core import clock
+from fangkong.core.audit import audit_create, audit_record, diff, snapshot
 from fangkong.core.conflicts import stale_error, version_swap
 
 if TYPE_CHECKING:
-    from fangkong.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 M = TypeVar("M", bound=models.Model)
 
 
-def model_create(*, model: type[M], by: User | None, **values: Any) -> M:
+def model_create(*, model: type[M], by: AbstractBaseUser | None, **values: Any) -> M:
     """Create a row after full_clean(), with its audit entry. Call inside a transaction."""
     obj = model(**values)
     obj.full_clean()
@@ -27,7 +27,11 @@ def model_create(*, model: type[M], by: User | None, **values: Any) -> M:
 
 
 def model_update(
-    *, instance: M, by: User | None, data: dict[str, Any], expected_version: int | None = None
+    *,
+    instance: M,
+    by: AbstractBaseUser | None,
+    data: dict[str, Any],
+    expected_version: int | None = None,
 ) -> tuple[M, dict[str, list[Any]]]:
     """Apply `data`, validate, save only the changed fields and audit them.
 
@@ -45,7 +49,7 @@ def model_update(
 def model_update_related(
     *,
     instance: M,
-    by: User | None,
+    by: AbstractBaseUser | None,
     data: dict[str, Any],
     related: dict[str, Iterable[models.Model]],
 ) -> tuple[M, dict[str, list[Any]]]:

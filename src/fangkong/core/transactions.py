@@ -1,7 +1,7 @@
 """Transactions that PostgreSQL may break off to end a deadlock, tried again.
 
 Every write path takes its row locks in one order (people by ID number, cases by township
-and person, the audit chain last; see quarantine/services/referrals.py and accounts/audit.py), which
+and person, the audit chain last; see quarantine/services/referrals.py and core/audit.py), which
 keeps two transactions from waiting for each other in a circle. The orders cover the
 interleavings we could think of; the database finds the ones we did not, and answers one of
 the two transactions with a deadlock (SQLSTATE 40P01) or, under stricter isolation, a

@@ -18,9 +18,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.roles import user_can
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.services import model_create
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.honors.models import Circular, Commendation, Step

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, normalize_text

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
+from fangkong.core.audit import audit_record
 from fangkong.core.bounds import day_param
 from fangkong.core.clock import work_day
 from fangkong.core.conflicts import is_conflict

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_create, audit_record
 from fangkong.core import clock
+from fangkong.core.audit import audit_create, audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.masking import mask_name
 from fangkong.core.text import clean_prose

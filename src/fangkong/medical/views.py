@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints.models import Occupant
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.forms import add_errors
 from fangkong.core.masking import mask_name

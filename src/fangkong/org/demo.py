@@ -297,5 +297,8 @@ def demo_login(ctx: DemoContext, username: str, role: str, note: str, **kw: Any)
     if mfa.mfa_required(user):
         mfa.mfa_enrol_demo(user=user, key=DEMO_TOTP_KEY)
         note = f"{note}（须二次验证）"
+        how = mfa.demo_secret_note(DEMO_TOTP_KEY)
+        if how not in ctx.notes:
+            ctx.notes.append(how)
     ctx.logins.append((username, str(Role(role).label), note))
     return user

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin

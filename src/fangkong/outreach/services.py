@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.models import User
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.core.services import model_create, model_update, model_update_related
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.outreach.models import (

@@ -182,7 +182,7 @@ def _alerts(case_ids: list[int]) -> Part:
 
 
 def _documents(case_ids: list[int]) -> Part:
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     qs = AuditEntry.objects.filter(
         action=AuditEntry.Action.EXPORT,
@@ -259,7 +259,7 @@ def _list_entries(user: User | AnonymousUser, person: Person) -> Part:
 
 
 def _viewers(person: Person) -> Part:
-    from fangkong.accounts.models import AuditEntry
+    from fangkong.core.models import AuditEntry
 
     qs = AuditEntry.objects.filter(
         action=AuditEntry.Action.REVEAL, object_type="people.person", object_id=str(person.pk)

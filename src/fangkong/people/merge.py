@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from stdnum.cn import ric
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.roles import user_can
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.people.models import NotDuplicate, Person, PersonMerge
 from fangkong.people.ownership import person_in_charge, persons_in_charge
 

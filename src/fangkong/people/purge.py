@@ -10,6 +10,15 @@ from fangkong.core import clock
 from fangkong.people.models import Person
 
 
+def persons_purgeable(before: datetime.date) -> QuerySet[Person]:
+    """People last touched before the date and not yet purged: the candidates that the
+    apps' `persons_still_needed` then narrow (core/purge.py)."""
+    start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
+    return Person.objects.filter(updated_at__lt=start, purged_at__isnull=True).values_list(  # type: ignore[return-value]
+        "pk", flat=True
+    )
+
+
 def persons_still_needed(before: datetime.date) -> QuerySet[Person]:
     # People edited on or after the date are in current work.
     start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import audit_batch, audit_record, audit_rows_created
 from fangkong.core import clock
+from fangkong.core.audit import audit_batch, audit_record, audit_rows_created
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
 from fangkong.core.disclosure import REVEALED_FIELDS, audit_person_label, search_counted

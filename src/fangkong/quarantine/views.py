@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.exports import audited_xlsx
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
+from fangkong.core.audit import audit_record
 from fangkong.core.bounds import day_param
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.forms import add_errors

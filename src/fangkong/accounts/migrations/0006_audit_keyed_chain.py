@@ -1,5 +1,5 @@
 """The audit chain becomes keyed (HMAC with FANGKONG_AUDIT_KEY) and covers each record's
-personal part through a keyed digest, so a purge can redact it (accounts/audit.py).
+personal part through a keyed digest, so a purge can redact it (core/audit.py).
 
 Existing records are re-chained with the key here, once. The old unkeyed chain is checked
 first and its state (intact, or where it broke) is written into a record appended after
@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 def rechain(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from fangkong.accounts.audit import audit_rechain
+    from fangkong.core.audit import audit_rechain
 
     audit_rechain(apps.get_model("accounts", "AuditEntry"), apps.get_model("accounts", "AuditChainHead"))
 

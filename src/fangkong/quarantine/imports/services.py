@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from fangkong.accounts.audit import audit_record
 from fangkong.accounts.jurisdiction import scope_for
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
 from fangkong.quarantine.imports.engine import REF_TYPE, Importer

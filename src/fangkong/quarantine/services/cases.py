@@ -13,11 +13,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import (
+from fangkong.core import clock
+from fangkong.core.audit import (
     audit_bulk,
     audit_record,
 )
-from fangkong.core import clock
 from fangkong.core.conflicts import stale_error
 from fangkong.core.text import clean_prose
 from fangkong.quarantine.models import (

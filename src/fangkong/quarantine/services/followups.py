@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from fangkong.accounts.audit import (
+from fangkong.core import clock, idempotency
+from fangkong.core.audit import (
     audit_chain_lock,
     audit_create,
     audit_create_bulk,
     audit_record,
 )
-from fangkong.core import clock, idempotency
 from fangkong.core.bulk import insert_values
 from fangkong.core.moments import is_future
 from fangkong.core.temperature import is_fever, parse_temperature

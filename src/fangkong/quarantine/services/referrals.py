@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import (
+from fangkong.core import clock
+from fangkong.core.audit import (
     audit_batch,
     audit_create,
     audit_rows_created,
 )
-from fangkong.core import clock
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.regions import region_name
 from fangkong.org.models import Township

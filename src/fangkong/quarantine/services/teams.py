@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.audit import (
+from fangkong.core import clock
+from fangkong.core.audit import (
     audit_create,
     audit_create_bulk,
     audit_record,
     diff,
     snapshot,
 )
-from fangkong.core import clock
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
 from fangkong.core.text import normalize_text

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.accounts.audit import (
+from fangkong.core.audit import (
     ChainHead,
     audit_head,
     audit_rechain,
@@ -86,7 +86,7 @@ class Command(BaseCommand):
     def _rechain(self, confirmed: bool) -> None:
         """After the key was lost or replaced: check the chain as it is, say what was found,
         and chain every record anew with the current key (a record at the end states it)."""
-        from fangkong.accounts.models import AuditChainHead, AuditEntry
+        from fangkong.core.models import AuditChainHead, AuditEntry
 
         report = audit_verify()
         if report.broken_at is None:

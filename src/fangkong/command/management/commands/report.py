@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fangkong.accounts.audit import audit_head
 from fangkong.command.report import write_daily_report
+from fangkong.core.audit import audit_head
 from fangkong.core.clock import work_day
 
 

@@ -11,9 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from fangkong.accounts.mfa import secret_groups
 from fangkong.core import clock
-from fangkong.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
+from fangkong.core.demo import DEMO_PASSWORD
 from fangkong.core.reference import load_reference_data
 from fangkong.core.scale import SCALES, SIZES, build_scale, last_day
 
@@ -91,12 +90,8 @@ class Command(BaseCommand):
         )
         for username, role, note in ctx.logins:
             self.stdout.write(f"  {username:<12} {role:<12} {note}")
-        if any("二次验证" in note for _u, _r, note in ctx.logins):
-            self.stdout.write(
-                "须二次验证的账号：在手机验证器中手动添加密钥 "
-                f"{secret_groups(DEMO_TOTP_KEY)}（基于时间），或运行 "
-                "`make demo-code WHO=用户名`（即 `fangkong otp code 用户名`）取得当前的6位验证码。"
-            )
+        for note in ctx.notes:
+            self.stdout.write(note)
         if scale in SIZES and scale != "city":
             size = SIZES[scale]
             self.stdout.write(

@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _start_heads_file(self, backup: Path) -> None:
         """The heads written since the backup was taken describe a chain the restore has
         just replaced: kept aside, and a new file starts with the restored head."""
-        from fangkong.accounts.audit import audit_head, restart_heads_file
+        from fangkong.core.audit import audit_head, restart_heads_file
 
         aside = restart_heads_file(f"restore {backup.name}")
         if aside is not None:
