@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from fangkong.accounts.jurisdiction import Scope, restrict
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
+from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
 from fangkong.checkpoints.roadside import device_rules
 from fangkong.core import clock
@@ -27,18 +28,16 @@ from fangkong.core.bounds import (
     Codes,
     Day,
     IdNumberText,
-    Limit,
     Line,
     Moment,
     Name,
-    Offset,
     PhoneText,
     Places,
     Short,
-    Slot,
     Temperature,
 )
 from fangkong.core.disclosure import shown
+from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.core.masking import mask_name
 from fangkong.core.reference_api import reference_response
 
@@ -265,14 +264,10 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
     return Status(200, passages_out(request.user, [selectors.passage_get_any(pk=passage.pk)])[0])
 
 
-class PassageFilterIn(Schema):
-    checkpoint: Short = ""
-    date: Day | None = None
-    shift: Slot | None = None
-    decision: Short = ""
-    flagged: bool | None = None
-    limit: Limit = 50
-    offset: Offset = 0
+if TYPE_CHECKING:
+    PassageFilterIn = Paged
+else:
+    PassageFilterIn = filter_schema(PassageFilter, "PassageFilterIn")
 
 
 class PassagePage(Counted):
@@ -292,17 +287,8 @@ def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> Pass
         cp = _checkpoint_for(request, code, "checkpoints.view")
         cp_id = cp.pk if cp else -1
     qs = selectors.passage_list(
-        user=request.user,
-        f=selectors.PassageFilter(
-            checkpoint=cp_id,
-            day=filters.date,
-            slot=filters.shift,
-            decision=filters.decision,
-            flag="any" if filters.flagged else "",
-        ),
+        user=request.user, f=from_query(PassageFilter, filters, checkpoint=cp_id)
     )
-    if filters.flagged is False:
-        qs = qs.filter(flagged=False)
     items = passages_out(request.user, list(qs[page_slice(filters.limit, filters.offset)]))
     return PassagePage(items=items, **counted(qs))
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.models import (
     VEHICLE_SEATS,
     Checkpoint,
@@ -24,6 +25,7 @@ from fangkong.checkpoints.models import (
 )
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
+from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
@@ -200,49 +202,9 @@ def _client_id(raw: str) -> str:
         return str(uuid.uuid4())
 
 
-class PassageFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("查找"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": _("车牌、完整的身份证号或电话、姓名、拼音首字母"),
-                "type": "search",
-            }
-        ),
-    )
-    checkpoint = forms.ModelChoiceField(
-        label=_("检查站"),
-        queryset=Checkpoint.objects.all(),
-        required=False,
-        empty_label=_("全部检查站"),
-    )
-    day = DayField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    slot = forms.TypedChoiceField(
-        label=_("班次"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("全部班次")), (0, "08–16"), (1, "16–24"), (2, "00–08")],
-    )
-    decision = forms.ChoiceField(
-        label=_("处置"), required=False, choices=[("", _("全部处置")), *Decision.choices]
-    )
-    flag = forms.ChoiceField(
-        label=_("预警"),
-        required=False,
-        choices=[
-            ("", _("全部")),
-            ("any", _("有预警")),
-            ("household", _("户籍地重点地区")),
-            ("plate", _("重点地区车牌")),
-            ("origin", _("来自重点地区")),
-            ("travel", _("14天内到过重点地区")),
-            ("fever", _("发热")),
-            ("symptoms", _("有症状")),
-        ],
-    )
+# The passage list's page and export: its form from the one declaration
+# (checkpoints/filters.py).
+PassageFilterForm = filter_form(PassageFilter, "PassageFilterForm")
 
 
 class ShiftForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import restrict, scope_for
+from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.models import (
     Checkpoint,
     CheckpointPost,
@@ -133,16 +134,6 @@ def current_shift(checkpoint: Checkpoint, at: datetime.datetime | None = None) -
 # ---------------------------------------------------------------- passages
 
 
-@dataclass
-class PassageFilter:
-    checkpoint: int | None = None
-    day: datetime.date | None = None
-    slot: int | None = None
-    decision: str = ""
-    flag: str = ""  # "" all, "any" flagged, or a flag code
-    q: str = ""
-
-
 # An occupant is searched in what the checkpoint recorded, never in the person's record.
 OCCUPANT_FIELDS = SearchFields(
     name="name",
@@ -183,6 +174,8 @@ def passage_list(*, user: User | AnonymousUser, f: PassageFilter) -> QuerySet[Pa
         filtered = True
     if f.flag == "any":
         qs = qs.filter(flagged=True)
+    elif f.flag == "none":
+        qs = qs.filter(flagged=False)
     elif f.flag:
         occ = occ.filter(flag_codes__contains=f",{f.flag},")
         filtered = True

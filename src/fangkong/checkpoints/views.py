@@ -12,6 +12,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
+from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.forms import (
     CheckpointForm,
     PassageFilterForm,
@@ -48,6 +50,7 @@ from fangkong.core.client_address import client_ip
 from fangkong.core.clock import work_day, work_now
 from fangkong.core.disclosure import audit_person_label
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.filters import from_form
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
@@ -301,20 +304,9 @@ def receipt_scan_text(request: HttpRequest, reg: SelfRegistration) -> str:
 # ---------------------------------------------------------------- passages
 
 
-def _filter(request: HttpRequest) -> tuple[PassageFilterForm, selectors.PassageFilter]:
+def _filter(request: HttpRequest) -> tuple[Form, PassageFilter]:
     form = PassageFilterForm(request.GET or None)
-    f = selectors.PassageFilter()
-    if form.is_valid():
-        d = form.cleaned_data
-        f = selectors.PassageFilter(
-            checkpoint=d["checkpoint"].pk if d["checkpoint"] else None,
-            day=d["day"],
-            slot=d["slot"],
-            decision=d["decision"],
-            flag=d["flag"],
-            q=d["q"],
-        )
-    return form, f
+    return form, from_form(PassageFilter, form)
 
 
 @require_perm("checkpoints.view")
@@ -335,7 +327,7 @@ def passage_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _register_export(request: AuthedHttpRequest, f: selectors.PassageFilter) -> FileResponse:
+def _register_export(request: AuthedHttpRequest, f: PassageFilter) -> FileResponse:
     """卡口登记台账: one row per person, masked; with full values (`full=1`) only for users
     who may reveal them, audited as a reveal with its row count."""
     reveal = request.GET.get("full") == "1"

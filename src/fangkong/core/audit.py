@@ -220,7 +220,7 @@ def audit_record(
         object_repr = object_repr or str(getattr(obj, "audit_label", None) or obj)
     entry = AuditEntry(
         at=clock.now(),
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",
         action=action,
         object_type=object_type[:60],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -16,17 +17,15 @@ from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     Codes,
     Day,
-    DayCount,
     Id,
-    Limit,
     Line,
     Moment,
-    Offset,
-    Short,
     Temperature,
 )
 from fangkong.core.disclosure import shown
+from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.quarantine import schedule, selectors, services
+from fangkong.quarantine.filters import CaseFilter
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
 
 router = Router(tags=["quarantine"])
@@ -88,16 +87,10 @@ def case_out(case: QuarantineCase, day: datetime.date) -> CaseOut:
     )
 
 
-class CaseQuery(Schema):
-    q: Short = ""
-    township_id: Id | None = None
-    station_id: Id | None = None
-    status: Short = ""
-    qday: DayCount | None = None
-    overdue: bool = False
-    fever: bool = False
-    limit: Limit = 50
-    offset: Offset = 0
+if TYPE_CHECKING:
+    CaseQuery = Paged
+else:
+    CaseQuery = filter_schema(CaseFilter, "CaseQuery")
 
 
 @router.get(
@@ -108,15 +101,7 @@ class CaseQuery(Schema):
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     _need(request, "quarantine.view")
     now = schedule.work_now()
-    flt = selectors.CaseFilter(
-        q=filters.q[:60],
-        township_id=filters.township_id,
-        station_id=filters.station_id,
-        status=filters.status if filters.status in CaseStatus.values else "",
-        qday=filters.qday if filters.qday and filters.qday > 0 else None,
-        overdue=filters.overdue,
-        fever=filters.fever,
-    )
+    flt = from_query(CaseFilter, filters)
     qs = selectors.case_list(user=request.user, filters=flt, now=now)
     items = [case_out(c, now.date()) for c in qs[page_slice(filters.limit, filters.offset)]]
     return CasePage(items=items, **counted(qs))

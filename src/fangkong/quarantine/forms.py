@@ -10,66 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, MomentField
-from fangkong.org.models import Township, Unit
+from fangkong.quarantine.filters import CaseFilter
 from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
-from fangkong.quarantine.selectors import CaseFilter
 from fangkong.quarantine.services import MemberInput
 
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("查找"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("姓名、完整的身份证号或电话")}),
-    )
-    township = forms.ModelChoiceField(
-        label=_("乡镇街道"), queryset=Township.objects.all(), required=False
-    )
-    station = forms.ModelChoiceField(
-        label=_("责任派出所"),
-        queryset=Unit.objects.filter(kind=Unit.Kind.STATION),
-        required=False,
-    )
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部")), *CaseStatus.choices]
-    )
-    qday = forms.IntegerField(
-        label=_("隔离第几天"),
-        required=False,
-        min_value=1,
-        max_value=60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    overdue = forms.BooleanField(label=_("随访逾期"), required=False)
-    fever = forms.BooleanField(label=_("发热未处置"), required=False)
-    alert = forms.BooleanField(label=_("有待处置预警"), required=False)
-    proposed = forms.BooleanField(label=_("应解除"), required=False)
-    opened = DayField(
-        label=_("建档日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ended = DayField(
-        label=_("结案日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def to_filter(self) -> CaseFilter:
-        if not self.is_bound or not self.is_valid():
-            return CaseFilter()
-        d = self.cleaned_data
-        return CaseFilter(
-            q=d["q"] or "",
-            township_id=d["township"].pk if d["township"] else None,
-            station_id=d["station"].pk if d["station"] else None,
-            status=d["status"] or "",
-            qday=d["qday"],
-            overdue=bool(d["overdue"]),
-            fever=bool(d["fever"]),
-            alert=bool(d["alert"]),
-            proposed=bool(d["proposed"]),
-            opened=d["opened"],
-            ended=d["ended"],
-        )
+# The case list's page and export: its form from the one declaration (quarantine/filters.py).
+CaseFilterForm = filter_form(CaseFilter, "CaseFilterForm")
 
 
 # What a case's pages show of it: a save from a page drawn before another one changed any

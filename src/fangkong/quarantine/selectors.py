@@ -15,6 +15,7 @@ from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.core.disclosure import search_counted
 from fangkong.people.selectors import search_filter
 from fangkong.quarantine import schedule
+from fangkong.quarantine.filters import CaseFilter
 from fangkong.quarantine.models import (
     Alert,
     CaseStatus,
@@ -29,26 +30,6 @@ if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
     AnyUser = User | AnonymousUser
-
-
-@dataclass
-class CaseFilter:
-    """What a user filters the case list by (the 台账): the page's form, the API's query."""
-
-    q: str = ""
-    township_id: int | None = None
-    station_id: int | None = None
-    status: str = ""
-    qday: int | None = None  # day N of the quarantine (start date = day 1)
-    overdue: bool = False
-    fever: bool = False
-    alert: bool = False  # any alert awaiting action
-    proposed: bool = False  # due for release (day 15 or later)
-    opened: datetime.date | None = None  # found (case opened) on that day
-    ended: datetime.date | None = None  # closed on that day
-
-    def is_empty(self) -> bool:
-        return self == CaseFilter()
 
 
 def _followup_exists(day: datetime.date, slot: str) -> Exists:

@@ -19,11 +19,13 @@ from fangkong.accounts.roles import user_can
 from fangkong.core.audit import audit_record
 from fangkong.core.bounds import day_param
 from fangkong.core.conflicts import is_conflict
+from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
+from fangkong.quarantine.filters import CaseFilter
 from fangkong.quarantine.forms import (
     AlertFilterForm,
     CaseFilterForm,
@@ -56,7 +58,7 @@ def _day_param(request: HttpRequest) -> tuple[datetime.date, datetime.datetime]:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     now = schedule.work_now()
-    qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
+    qs = selectors.case_list(user=request.user, filters=from_form(CaseFilter, form), now=now)
     page = paginate(request, qs)
     return render(
         request,
@@ -82,7 +84,7 @@ def case_export(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = CaseFilterForm(request.GET or None)
     now = schedule.work_now()
-    qs = selectors.case_list(user=request.user, filters=form.to_filter(), now=now)
+    qs = selectors.case_list(user=request.user, filters=from_form(CaseFilter, form), now=now)
     return audited_xlsx(  # type: ignore[return-value]
         user=request.user,
         filename=f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",

@@ -1,0 +1,156 @@
+"""One declaration of a list's filters serves its page, its API and its export (NetBox's
+filtersets): the values a selector filters by are a dataclass whose fields each say how
+the page asks for them (a form field, named by the page's query parameter) and how the API
+does (a query parameter's name and type). From it come the page's form (`filter_form`),
+the API's query schema (`filter_schema`), and the values from either (`from_form`,
+`from_query`), so the three can no longer drift apart.
+
+    @dataclass
+    class CaseFilter:
+        q: str = by("", form=lambda: forms.CharField(...), api=Short)
+        township_id: int | None = by(None, page="township", form=..., value=pk, api=Id | None)
+
+Bad input is said as each face says it: the page's form shows its field's error (in
+Chinese, beside the field) and filters by nothing it could not read; the API answers 422
+naming the parameter (fangkong/api.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from django import forms
+from ninja import Schema
+from pydantic import create_model
+
+from fangkong.core.bounds import Limit, Offset
+from fangkong.core.forms import NamedErrorsForm
+
+T = TypeVar("T")
+
+_KEY = "fangkong.filter"
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Face:
+    """How one filter is asked for: on the page (`page`, a form field) and in the API
+    (`api_name`, of type `api`). `value` turns the form's cleaned value into the filter's,
+    `api_value` the API's (None: the API view supplies it itself, as when a code must be
+    looked up for the user)."""
+
+    form: Callable[[], forms.Field] | None
+    page: str
+    api: Any
+    api_name: str
+    api_default: Any
+    value: Callable[[Any], Any]
+    api_value: Callable[[Any], Any] | None
+
+
+_NOT_IN_API = object()
+
+
+def by(
+    default: Any,
+    *,
+    form: Callable[[], forms.Field] | None = None,
+    page: str = "",
+    value: Callable[[Any], Any] = _same,
+    api: Any = _NOT_IN_API,
+    api_name: str = "",
+    api_default: Any = dataclasses.MISSING,
+    api_value: Callable[[Any], Any] | None = _same,
+) -> Any:
+    """A filter's field: its default (no filtering) and how page and API ask for it."""
+    face = Face(
+        form=form,
+        page=page,
+        api=None if api is _NOT_IN_API else api,
+        api_name=api_name,
+        api_default=default if api_default is dataclasses.MISSING else api_default,
+        value=value,
+        api_value=api_value,
+    )
+    return dataclasses.field(default=default, metadata={_KEY: face})
+
+
+def _faces(cls: type[Any]) -> list[tuple[str, Face]]:
+    found = []
+    for f in dataclasses.fields(cls):
+        face = f.metadata.get(_KEY)
+        if face is None:
+            raise TypeError(f"{cls.__name__}.{f.name}: declared without by()")
+        found.append((f.name, face))
+    return found
+
+
+def filter_form(cls: type[Any], name: str = "") -> type[forms.Form]:
+    """The page's filter form: one field per filter the page asks for, named by its query
+    parameter, in the declaration's order; its errors name their field ("日期格式不正确")."""
+    fields = {face.page or attr: face.form() for attr, face in _faces(cls) if face.form is not None}
+    return type(name or f"{cls.__name__}Form", (NamedErrorsForm,), fields)
+
+
+class Paged(Schema):
+    """A list's page in the API (the schemas bound both: core/bounds.py)."""
+
+    limit: Limit = 50
+    offset: Offset = 0
+
+    if TYPE_CHECKING:
+        # The filters' parameters, built from their declaration (filter_schema).
+        def __getattr__(self, name: str) -> Any: ...
+
+
+def filter_schema(cls: type[Any], name: str) -> type[Paged]:
+    """The API's query: one parameter per filter the API asks for, then limit and offset."""
+    fields: dict[str, Any] = {}
+    for attr, face in _faces(cls):
+        if face.api is not None:
+            fields[face.api_name or attr] = (face.api, face.api_default)
+    fields["limit"] = (Limit, 50)
+    fields["offset"] = (Offset, 0)
+    # Built on Schema, not Paged, so that limit and offset stay the last parameters; it
+    # has Paged's fields all the same.
+    return cast(type[Paged], create_model(name, __base__=Schema, **fields))
+
+
+def from_form(cls: type[T], form: forms.Form) -> T:
+    """The filter a page's form asks for: nothing filtered unless the form is valid (its
+    errors are shown beside the fields)."""
+    if not form.is_bound or not form.is_valid():
+        return cls()
+    values = {}
+    for attr, face in _faces(cls):
+        if face.form is not None:
+            raw = form.cleaned_data.get(face.page or attr)
+            values[attr] = face.value(raw)
+    return cls(**values)
+
+
+def from_query(cls: type[T], query: Any, **given: Any) -> T:
+    """The filter an API query asks for; `given` are the values the view looks up itself."""
+    values = dict(given)
+    for attr, face in _faces(cls):
+        if face.api is not None and face.api_value is not None:
+            values[attr] = face.api_value(getattr(query, face.api_name or attr))
+    return cls(**values)
+
+
+def pk(obj: Any) -> int | None:
+    """A model choice as its id (the selectors filter by ids)."""
+    return obj.pk if obj is not None else None
+
+
+def text(value: Any) -> str:
+    return value or ""
+
+
+def flag(value: Any) -> bool:
+    return bool(value)

@@ -1,0 +1,120 @@
+"""The case list's filters (the 台账), declared once for its page, its export and the API
+(core/filters.py)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.bounds import DayCount, Id, Short
+from fangkong.core.filters import by, flag, pk, text
+from fangkong.core.forms import DayField
+from fangkong.org.models import Township, Unit
+from fangkong.quarantine.models import CaseStatus
+
+
+def _status(value: str) -> str:
+    # The API ignores a status it does not know, as it always has.
+    return value if value in CaseStatus.values else ""
+
+
+def _day_count(value: int | None) -> int | None:
+    return value if value and value > 0 else None
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+@dataclass
+class CaseFilter:
+    """What a user filters the case list by."""
+
+    q: str = by(
+        "",
+        form=lambda: forms.CharField(
+            label=_("查找"),
+            required=False,
+            max_length=60,
+            widget=forms.TextInput(attrs={"placeholder": _("姓名、完整的身份证号或电话")}),
+        ),
+        value=text,
+        api=Short,
+        api_value=lambda q: q[:60],
+    )
+    township_id: int | None = by(
+        None,
+        page="township",
+        form=lambda: forms.ModelChoiceField(
+            label=_("乡镇街道"), queryset=Township.objects.all(), required=False
+        ),
+        value=pk,
+        api=Id | None,
+    )
+    station_id: int | None = by(
+        None,
+        page="station",
+        form=lambda: forms.ModelChoiceField(
+            label=_("责任派出所"),
+            queryset=Unit.objects.filter(kind=Unit.Kind.STATION),
+            required=False,
+        ),
+        value=pk,
+        api=Id | None,
+    )
+    status: str = by(
+        "",
+        form=lambda: forms.ChoiceField(
+            label=_("状态"), required=False, choices=[("", _("全部")), *CaseStatus.choices]
+        ),
+        value=text,
+        api=Short,
+        api_value=_status,
+    )
+    # Day N of the quarantine (start date = day 1).
+    qday: int | None = by(
+        None,
+        form=lambda: forms.IntegerField(
+            label=_("隔离第几天"),
+            required=False,
+            min_value=1,
+            max_value=60,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        ),
+        api=DayCount | None,
+        api_value=_day_count,
+    )
+    overdue: bool = by(
+        False,
+        form=lambda: forms.BooleanField(label=_("随访逾期"), required=False),
+        value=flag,
+        api=bool,
+    )
+    fever: bool = by(
+        False,
+        form=lambda: forms.BooleanField(label=_("发热未处置"), required=False),
+        value=flag,
+        api=bool,
+    )
+    # Any alert awaiting action.
+    alert: bool = by(
+        False, form=lambda: forms.BooleanField(label=_("有待处置预警"), required=False), value=flag
+    )
+    # Due for release (day 15 or later).
+    proposed: bool = by(
+        False, form=lambda: forms.BooleanField(label=_("应解除"), required=False), value=flag
+    )
+    # Found (case opened) on that day.
+    opened: datetime.date | None = by(
+        None, form=lambda: DayField(label=_("建档日期"), required=False, widget=_date_input())
+    )
+    # Closed on that day.
+    ended: datetime.date | None = by(
+        None, form=lambda: DayField(label=_("结案日期"), required=False, widget=_date_input())
+    )
+
+    def is_empty(self) -> bool:
+        return self == CaseFilter()

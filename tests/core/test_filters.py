@@ -1,0 +1,94 @@
+"""A list's filters are declared once (core/filters.py): the page's form and the API's query
+come from the declaration, with the names the page and the API have always used, and bad
+input is said naming the field — on the page beside it, in the API as a 422 — never a 500."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from fangkong.checkpoints.api import PassageFilterIn
+from fangkong.checkpoints.filters import PassageFilter
+from fangkong.checkpoints.forms import PassageFilterForm
+from fangkong.core.filters import by, filter_form, from_form, from_query
+from fangkong.quarantine.api import CaseQuery
+from fangkong.quarantine.filters import CaseFilter
+from fangkong.quarantine.forms import CaseFilterForm
+from tests.conftest import World
+
+
+def test_the_page_and_the_api_keep_their_parameter_names() -> None:
+    assert list(CaseFilterForm().fields) == [
+        "q", "township", "station", "status", "qday", "overdue", "fever", "alert",
+        "proposed", "opened", "ended",
+    ]  # fmt: skip
+    assert list(CaseQuery.model_fields) == [
+        "q", "township_id", "station_id", "status", "qday", "overdue", "fever", "limit",
+        "offset",
+    ]  # fmt: skip
+    assert list(PassageFilterForm().fields) == [
+        "q",
+        "checkpoint",
+        "day",
+        "slot",
+        "decision",
+        "flag",
+    ]
+    assert list(PassageFilterIn.model_fields) == [
+        "checkpoint", "date", "shift", "decision", "flagged", "limit", "offset",
+    ]  # fmt: skip
+
+
+def test_one_declaration_reads_both_faces_into_the_same_filter() -> None:
+    page = from_form(
+        PassageFilter, PassageFilterForm({"day": "2020-01-28", "slot": "1", "flag": "any"})
+    )
+    api = from_query(PassageFilter, PassageFilterIn(date="2020-01-28", shift=1, flagged=True))
+    assert page == api == PassageFilter(day=page.day, slot=1, flag="any")
+    # Not flagged is the API's own question; unset asks nothing.
+    assert from_query(PassageFilter, PassageFilterIn(flagged=False)).flag == "none"
+    assert from_query(PassageFilter, PassageFilterIn()) == PassageFilter()
+    # The API's code is looked up by its view, which gives the id.
+    assert (
+        from_query(PassageFilter, PassageFilterIn(checkpoint="G104N"), checkpoint=7).checkpoint == 7
+    )
+    # The API keeps its leniency: an unknown status and day 0 filter by nothing.
+    assert from_query(CaseFilter, CaseQuery(status="nonsense", qday=0)) == CaseFilter()
+    # A page's invalid form filters by nothing (its errors are shown).
+    assert from_form(CaseFilter, CaseFilterForm({"qday": "abc", "overdue": "on"})) == CaseFilter()
+
+
+def test_a_field_without_its_declaration_is_refused() -> None:
+    @dataclass
+    class Half:
+        a: str = by("", api=str)
+        b: str = ""
+
+    with pytest.raises(TypeError, match=r"Half\.b"):
+        filter_form(Half)
+
+
+@pytest.mark.django_db
+def test_bad_filter_input_is_said_naming_the_field(world: World) -> None:
+    client = world.client("command")
+    r = client.get("/checkpoints/passages/", {"day": "2020-13-45", "slot": "7"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "日期格式不正确" in page and "班次须从列表中选择" in page
+    r = client.get("/cases/", {"qday": "0", "opened": "not a day"})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "隔离第几天须不小于1" in page and "建档日期格式不正确" in page
+    r = client.get("/cases/export.xlsx", {"qday": "abc"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    for path, name, value in (
+        ("/api/v1/passages", "flagged", "maybe"),
+        ("/api/v1/passages", "date", "2020-13-45"),
+        ("/api/v1/cases", "qday", "abc"),
+        ("/api/v1/cases", "township_id", "0"),
+    ):
+        r = client.get(path, {name: value})
+        assert r.status_code == 422, (path, name)
+        detail = r.json()["detail"][0]
+        assert detail["field"] == name and detail["msg"].startswith(f"{name}：")
