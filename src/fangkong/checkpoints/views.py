@@ -423,12 +423,12 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("checkpoints.view", "checkpoints.manage")
-def checkpoint_create(request: HttpRequest) -> HttpResponse:
+def checkpoint_create(request: AuthedHttpRequest) -> HttpResponse:
     form = CheckpointForm(request.POST or None)
     return form_page(
         request,
         form,
-        save=lambda: services.checkpoint_create(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        save=lambda: services.checkpoint_create(by=request.user, **form.cleaned_data),
         done="checkpoint_list",
         message=lambda c: _("已新建检查站：%(c)s") % {"c": c},
         title=_("新建检查站"),
@@ -438,7 +438,7 @@ def checkpoint_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("checkpoints.view", "checkpoints.manage")
-def checkpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def checkpoint_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, pk=pk)
     form = CheckpointForm(request.POST or None, checkpoint=checkpoint)
     return form_page(
@@ -446,7 +446,7 @@ def checkpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.checkpoint_update(
             checkpoint=checkpoint,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             **form.cleaned_data,
         ),
         done="checkpoint_list",

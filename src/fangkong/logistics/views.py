@@ -344,12 +344,12 @@ def stores(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("logistics.view", "logistics.edit")
-def store_create(request: HttpRequest) -> HttpResponse:
+def store_create(request: AuthedHttpRequest) -> HttpResponse:
     form = StoreForm(request.POST or None, user=request.user)
     return form_page(
         request,
         form,
-        save=lambda: services.store_create(by=request.user, **form.cleaned_data),  # type: ignore[arg-type]
+        save=lambda: services.store_create(by=request.user, **form.cleaned_data),
         done="logistics_stores",
         message=lambda store: _("已新建仓库：%(s)s") % {"s": store},
         title=_("新建仓库"),
@@ -359,7 +359,7 @@ def store_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("logistics.view", "logistics.edit")
-def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def store_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     store = get_object_or_404(selectors.store_list(request.user), pk=pk)
     form = StoreForm(request.POST or None, user=request.user, store=store)
     return form_page(
@@ -367,7 +367,7 @@ def store_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         save=lambda: services.store_update(
             store=store,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             **form.cleaned_data,
         ),
         done="logistics_stores",

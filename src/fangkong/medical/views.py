@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints.models import Occupant
 from fangkong.core import clock
@@ -121,7 +122,7 @@ def _handoff_source(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_perm("medical.handoff")
-def handoff_create(request: HttpRequest) -> HttpResponse:
+def handoff_create(request: AuthedHttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     if not any(params.get(k) for k in ("alert", "occupant", "case")):
         # Opened without saying whom (a bookmark, a typed address): the list to choose from.
@@ -135,7 +136,7 @@ def handoff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             handoff, created = services.handoff_create(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
                 **source,
             )
@@ -190,14 +191,14 @@ def handoff_detail(request: HttpRequest, pk: int, form: OutcomeForm | None = Non
 
 @require_POST
 @require_perm("medical.view", "medical.receive")
-def handoff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         try:
             handoff = services.handoff_outcome(
                 handoff=handoff,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
@@ -223,11 +224,11 @@ def handoff_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm("medical.view")
-def handoff_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def handoff_receipt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     data = documents.handoff_receipt(handoff)
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="export",
         obj=handoff,
         changes={"document": "移交医疗交接单", "rows": 1},
@@ -275,7 +276,7 @@ def person_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm("people.view", "contacts.refer")
-def person_contacts_refer(request: HttpRequest, pk: int) -> HttpResponse:
+def person_contacts_refer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = people_selectors.person_get(user=request.user, pk=pk)
     _form, days = _days(request)
     from fangkong.medical.contacts import contacts_of
@@ -286,7 +287,7 @@ def person_contacts_refer(request: HttpRequest, pk: int) -> HttpResponse:
         contacts = [c for c in contacts if f"{c.person.pk}-{c.relation}" == chosen]
     referred = services.contacts_refer(
         source=person,
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         contacts=contacts,
     )
     if referred:
@@ -351,11 +352,11 @@ CASE_DOCUMENTS = {
 
 
 @require_perm("quarantine.view", "quarantine.verify")
-def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def case_document(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     case = quarantine_selectors.case_get(user=request.user, pk=pk)
     if kind not in CASE_DOCUMENTS:
         raise Http404
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     try:
         services.case_document_issue(case=case, kind=kind, by=user)
     except ValidationError as exc:

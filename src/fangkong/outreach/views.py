@@ -221,11 +221,11 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthedHttpRequest) -> HttpResponse:
     return _edit_form(
         request,
         CommandoTeamForm(request.POST or None),
-        lambda d: services.team_create(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.team_create(by=request.user, **d),
         "outreach_teams",
         _("组建突击队"),
         _("突击队"),
@@ -233,12 +233,12 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def team_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(selectors.team_list(request.user), pk=pk)
     return _edit_form(
         request,
         CommandoTeamForm(request.POST or None, instance=team),
-        lambda d: services.team_update(team=team, by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.team_update(team=team, by=request.user, **d),
         "outreach_teams",
         _("修改突击队：%(t)s") % {"t": team.name},
         _("突击队"),
@@ -259,11 +259,11 @@ def role_models(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def role_model_create(request: HttpRequest) -> HttpResponse:
+def role_model_create(request: AuthedHttpRequest) -> HttpResponse:
     return _edit_form(
         request,
         RoleModelForm(request.POST or None),
-        lambda d: services.role_model_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.role_model_record(by=request.user, **d),
         "outreach_role_models",
         _("登记典型"),
         _("典型"),
@@ -271,14 +271,14 @@ def role_model_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def role_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_model_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     role_model = get_object_or_404(selectors.role_model_list(request.user), pk=pk)
     return _edit_form(
         request,
         RoleModelForm(request.POST or None, instance=role_model),
         lambda d: services.role_model_update(
             role_model=role_model,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             **d,
         ),
         "outreach_role_models",
@@ -302,11 +302,11 @@ def posts(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def post_create(request: HttpRequest) -> HttpResponse:
+def post_create(request: AuthedHttpRequest) -> HttpResponse:
     return _edit_form(
         request,
         SelfMediaPostForm(request.POST or None),
-        lambda d: services.post_record(by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.post_record(by=request.user, **d),
         "outreach_posts",
         _("登记自媒体作品"),
         _("自媒体作品"),
@@ -314,12 +314,12 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("outreach.view", "outreach.edit")
-def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def post_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(SelfMediaPost, pk=pk)
     return _edit_form(
         request,
         SelfMediaPostForm(request.POST or None, instance=post),
-        lambda d: services.post_update(post=post, by=request.user, **d),  # type: ignore[arg-type]
+        lambda d: services.post_update(post=post, by=request.user, **d),
         "outreach_posts",
         _("修改自媒体作品：%(t)s") % {"t": post.title},
         _("自媒体作品"),

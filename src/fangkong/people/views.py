@@ -272,9 +272,9 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("people.view", "people.merge")
-def duplicate_compare(request: HttpRequest, first: int, second: int) -> HttpResponse:
+def duplicate_compare(request: AuthedHttpRequest, first: int, second: int) -> HttpResponse:
     """Side by side, masked (core.disclosure); POST: merge (keep one) or 不是同一人."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     a, b = merge.pair_get(user=user, first=first, second=second)
     error = ""
     if request.method == "POST":
@@ -317,8 +317,8 @@ def duplicate_compare(request: HttpRequest, first: int, second: int) -> HttpResp
 
 @require_POST
 @require_perm("people.view", "people.merge")
-def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def merge_undo(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user
     record = merge.merge_get(user=user, pk=pk)
     try:
         restored = merge.person_merge_undo(merge=record, by=user)
