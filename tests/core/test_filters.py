@@ -12,6 +12,8 @@ from fangkong.checkpoints.api import PassageFilterIn
 from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.forms import PassageFilterForm
 from fangkong.core.filters import by, filter_form, from_form, from_query
+from fangkong.people.api import PersonFilter
+from fangkong.people.forms import PersonSearchForm
 from fangkong.quarantine.api import CaseQuery
 from fangkong.quarantine.filters import CaseFilter
 from fangkong.quarantine.forms import CaseFilterForm
@@ -35,6 +37,8 @@ def test_the_page_and_the_api_keep_their_parameter_names() -> None:
         "decision",
         "flag",
     ]
+    assert list(PersonSearchForm().fields) == ["q", "township"]
+    assert list(PersonFilter.model_fields) == ["q", "limit", "offset"]
     assert list(PassageFilterIn.model_fields) == [
         "checkpoint", "date", "shift", "decision", "flagged", "limit", "offset",
     ]  # fmt: skip

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -9,10 +10,12 @@ from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import Counted, counted, errors, page_slice
-from fangkong.core.bounds import Id, Limit, Offset, Short
+from fangkong.core.bounds import Id
 from fangkong.core.disclosure import shown
+from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.people import dossier, selectors
 from fangkong.people.disclosure import person_shown
+from fangkong.people.filters import PersonListFilter
 from fangkong.people.models import Person
 
 router = Router(tags=["people"])
@@ -55,10 +58,10 @@ def person_out(person: Person) -> PersonOut:
     )
 
 
-class PersonFilter(Schema):
-    q: Short = ""
-    limit: Limit = 50
-    offset: Offset = 0
+if TYPE_CHECKING:
+    PersonFilter = Paged
+else:
+    PersonFilter = filter_schema(PersonListFilter, "PersonFilter")
 
 
 @router.get(
@@ -69,7 +72,8 @@ class PersonFilter(Schema):
 def list_persons(request: HttpRequest, filters: Query[PersonFilter]) -> PersonPage:
     if not user_can(request.user, "people.view"):
         raise PermissionDenied
-    qs = selectors.person_list(user=request.user, q=filters.q[:60])
+    f = from_query(PersonListFilter, filters)
+    qs = selectors.person_list(user=request.user, q=f.q)
     items = [person_out(p) for p in qs[page_slice(filters.limit, filters.offset)]]
     return PersonPage(items=items, **counted(qs))
 

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.filters import filter_form
 from fangkong.org.models import Township, Village
+from fangkong.people.filters import PersonListFilter
 from fangkong.people.models import Person
 from fangkong.people.ownership import townships_for
 from fangkong.people.services import PersonInput, TransferInput, person_clean
@@ -140,21 +142,8 @@ class PersonEditForm(PersonForm, VersionedForm):
             self.stamp(person.version, person_form_values(person))
 
 
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("查找"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("完整的身份证号或电话、姓名、拼音首字母"), "type": "search"}
-        ),
-    )
-    township = forms.ModelChoiceField(
-        label=_("乡镇街道"),
-        queryset=Township.objects.all(),
-        required=False,
-        empty_label=_("全部乡镇街道"),
-    )
+# The person list's form, from the one declaration (people/filters.py).
+PersonSearchForm = filter_form(PersonListFilter, "PersonSearchForm")
 
 
 class TransferForm(IdentityFields):

@@ -13,11 +13,13 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.conflicts import is_conflict
+from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.regions import region_name
 from fangkong.people import dossier, merge, selectors, services
 from fangkong.people.disclosure import person_shown
+from fangkong.people.filters import PersonListFilter
 from fangkong.people.forms import (
     PersonEditForm,
     PersonForm,
@@ -32,13 +34,8 @@ from fangkong.people.models import Person, TransferRequest
 @require_perm("people.view")
 def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
-    q, township = "", None
-    if form.is_valid():
-        q = form.cleaned_data["q"]
-        township = form.cleaned_data["township"]
-    people = selectors.person_list(
-        user=request.user, q=q, township_id=township.pk if township else None
-    )
+    f = from_form(PersonListFilter, form)
+    people = selectors.person_list(user=request.user, q=f.q, township_id=f.township_id)
     return render(
         request,
         "people/person_list.html",
