@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.models import Checkpoint, Decision
 from fangkong.core.bounds import Day, Short, Slot
-from fangkong.core.filters import by, pk, text
+from fangkong.core.filters import by, pk, search, text
 from fangkong.core.forms import DayField
 
 FLAGS = [
@@ -33,20 +33,8 @@ def _flagged(value: bool | None) -> str:
 
 @dataclass
 class PassageFilter:
-    q: str = by(
-        "",
-        form=lambda: forms.CharField(
-            label=_("查找"),
-            required=False,
-            max_length=60,
-            widget=forms.TextInput(
-                attrs={
-                    "placeholder": _("车牌、完整的身份证号或电话、姓名、拼音首字母"),
-                    "type": "search",
-                }
-            ),
-        ),
-        value=text,
+    q: str = search(
+        _("车牌、完整的身份证号或电话、姓名、拼音首字母"), in_api=False, input_type="search"
     )
     # The page picks a checkpoint (its id); the API names it by code, which the API view
     # looks up among the user's checkpoints (or the device's own).

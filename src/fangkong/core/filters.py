@@ -22,10 +22,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import create_model
 
-from fangkong.core.bounds import Limit, Offset
+from fangkong.core.bounds import Limit, Offset, Short
 from fangkong.core.forms import NamedErrorsForm
 
 T = TypeVar("T")
@@ -141,6 +142,20 @@ def from_query(cls: type[T], query: Any, **given: Any) -> T:
         if face.api is not None and face.api_value is not None:
             values[attr] = face.api_value(getattr(query, face.api_name or attr))
     return cls(**values)
+
+
+def search(placeholder: Any, *, in_api: bool = True, input_type: str = "") -> Any:
+    """A list's search box `q`: at most 60 characters, on the page and (`in_api`) in the
+    API, which cuts a longer term rather than refuse it."""
+    attrs = {"placeholder": placeholder, **({"type": input_type} if input_type else {})}
+    return by(
+        "",
+        form=lambda: forms.CharField(
+            label=_("查找"), required=False, max_length=60, widget=forms.TextInput(attrs=attrs)
+        ),
+        value=text,
+        **({"api": Short, "api_value": lambda q: q[:60]} if in_api else {}),
+    )
 
 
 def pk(obj: Any) -> int | None:

@@ -8,27 +8,13 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.bounds import Short
-from fangkong.core.filters import by, pk, text
+from fangkong.core.filters import by, pk, search
 from fangkong.org.models import Township
 
 
 @dataclass
 class PersonListFilter:
-    q: str = by(
-        "",
-        form=lambda: forms.CharField(
-            label=_("查找"),
-            required=False,
-            max_length=60,
-            widget=forms.TextInput(
-                attrs={"placeholder": _("完整的身份证号或电话、姓名、拼音首字母"), "type": "search"}
-            ),
-        ),
-        value=text,
-        api=Short,
-        api_value=lambda q: q[:60],
-    )
+    q: str = search(_("完整的身份证号或电话、姓名、拼音首字母"), input_type="search")
     # The page's only (the API has never filtered people by township).
     township_id: int | None = by(
         None,

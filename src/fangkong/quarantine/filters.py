@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.bounds import DayCount, Id, Short
-from fangkong.core.filters import by, flag, pk, text
+from fangkong.core.filters import by, flag, pk, search, text
 from fangkong.core.forms import DayField
 from fangkong.org.models import Township, Unit
 from fangkong.quarantine.models import CaseStatus
@@ -33,18 +33,7 @@ def _date_input() -> forms.DateInput:
 class CaseFilter:
     """What a user filters the case list by."""
 
-    q: str = by(
-        "",
-        form=lambda: forms.CharField(
-            label=_("查找"),
-            required=False,
-            max_length=60,
-            widget=forms.TextInput(attrs={"placeholder": _("姓名、完整的身份证号或电话")}),
-        ),
-        value=text,
-        api=Short,
-        api_value=lambda q: q[:60],
-    )
+    q: str = search(_("姓名、完整的身份证号或电话"))
     township_id: int | None = by(
         None,
         page="township",
