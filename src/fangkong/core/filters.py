@@ -148,14 +148,15 @@ def search(placeholder: Any, *, in_api: bool = True, input_type: str = "") -> An
     """A list's search box `q`: at most 60 characters, on the page and (`in_api`) in the
     API, which cuts a longer term rather than refuse it."""
     attrs = {"placeholder": placeholder, **({"type": input_type} if input_type else {})}
-    return by(
-        "",
-        form=lambda: forms.CharField(
+
+    def field() -> forms.Field:
+        return forms.CharField(
             label=_("查找"), required=False, max_length=60, widget=forms.TextInput(attrs=attrs)
-        ),
-        value=text,
-        **({"api": Short, "api_value": lambda q: q[:60]} if in_api else {}),
-    )
+        )
+
+    if not in_api:
+        return by("", form=field, value=text)
+    return by("", form=field, value=text, api=Short, api_value=lambda q: q[:60])
 
 
 def pk(obj: Any) -> int | None:
