@@ -10,11 +10,11 @@ from fangkong.core import clock
 from fangkong.people.models import Person
 
 
-def persons_purgeable(before: datetime.date) -> QuerySet[Person]:
+def persons_purgeable(before: datetime.date) -> QuerySet[Person, int]:
     """People last touched before the date and not yet purged: the candidates that the
     apps' `persons_still_needed` then narrow (core/purge.py)."""
     start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
-    return Person.objects.filter(updated_at__lt=start, purged_at__isnull=True).values_list(  # type: ignore[return-value]
+    return Person.objects.filter(updated_at__lt=start, purged_at__isnull=True).values_list(
         "pk", flat=True
     )
 
