@@ -31,6 +31,7 @@ from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
 from fangkong.quarantine.imports.api import router as imports_router
 
+
 def _callers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The schema maps every operation, parameter and bound of the API: for a signed-in
     user or a device token, like the operations themselves (401 for anyone else)."""
