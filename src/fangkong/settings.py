@@ -132,6 +132,7 @@ def _mfa_key() -> str:
 
 
 FANGKONG_MFA_KEY = _mfa_key()
+FANGKONG_MFA_KEY_CONFIGURED = bool(envstr("MFA_KEY"))  # else in var/: `check --deploy`
 # Earlier keys, comma-separated, still read: after a rotation each secret is re-encrypted
 # under FANGKONG_MFA_KEY the next time it is used.
 FANGKONG_MFA_KEY_FALLBACKS = [k for k in envstr("MFA_KEY_FALLBACKS").split(",") if k.strip()]
