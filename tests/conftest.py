@@ -64,7 +64,7 @@ def next_code(user: User) -> str:
     at = max(now, (device.last_t + 1) * device.step)
     if at > now + device.step:  # two steps already spent: wait until one more may be used
         time.sleep(at - now - device.step + 0.5)
-    return mfa.totp_code(device.key, at=at)
+    return mfa.totp_code(mfa.device_secret(device), at=at)
 
 
 def signed_in(user: User, client: Client | None = None) -> Client:

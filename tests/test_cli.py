@@ -54,8 +54,10 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
     )
     assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
     assert "fangkong.W002" in result.stdout + result.stderr  # the audit key beside the data
+    assert "fangkong.W004" in result.stdout + result.stderr  # the TOTP secrets' key too
     (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "audit_key").write_text("a-key-kept-apart-" + "q" * 40)
+    (tmp_path / "etc" / "mfa_key").write_text("another-key-kept-apart-" + "m" * 40)
     env.update(
         {
             "FANGKONG_HTTPS": "true",
@@ -63,6 +65,7 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
             "FANGKONG_SECRET_KEY": "x" * 60 + "-long-random-production-secret-!@#$%^&*()",
             "FANGKONG_ALLOWED_HOSTS": "fangkong.gaj.local",
             "FANGKONG_AUDIT_KEY_FILE": str(tmp_path / "etc" / "audit_key"),
+            "FANGKONG_MFA_KEY_FILE": str(tmp_path / "etc" / "mfa_key"),
         }
     )
     # Behind TLS means behind nginx: without it on the trusted list every client is nginx.

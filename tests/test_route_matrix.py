@@ -485,14 +485,10 @@ def public(user: User, side: str, o: Objects) -> bool:
 
 
 def trajectory_visible(user: User, side: str, o: Objects) -> bool:
-    """A person's trajectory: their record (people.view, in scope) or a passage of theirs
-    within the user's jurisdiction over passages (checkpoints/views.py)."""
+    """A person's trajectory by their record id: for whoever may open that record
+    (people.view, in scope); a checkpoint follows a passage instead (passage_trajectory)."""
     pk = o.pk["person"][side]
-    person = user_can(user, "people.view") and restrict(Person.objects.filter(pk=pk), user)
-    return (
-        bool(person and person.exists())
-        or restrict(Passage.objects.filter(occupants__person_id=pk), user).exists()
-    )
+    return user_can(user, "people.view") and restrict(Person.objects.filter(pk=pk), user).exists()
 
 
 def task_visible(user: User, side: str, o: Objects) -> bool:
@@ -606,6 +602,9 @@ TARGETS: dict[str, Target] = {
     # checkpoints
     "passage_detail": Target(
         by_pk("/checkpoints/passages/{}/", "passage"), in_scope(Passage, pk="passage")
+    ),
+    "passage_trajectory": Target(
+        by_pk("/checkpoints/passages/{}/trajectory/0/", "passage"), in_scope(Passage, pk="passage")
     ),
     "person_trajectory": Target(
         by_pk("/checkpoints/trajectory/person/{}/", "person"), trajectory_visible

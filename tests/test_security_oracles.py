@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import uuid
 from typing import Any
 
@@ -17,10 +18,13 @@ from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.audit import audit_record
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import AuditEntry
+from fangkong.medical import services as medical_services
+from fangkong.medical.models import ContactLink
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts, posts  # noqa: F401 (the fixture)
 from tests.checkpoints.test_api import token_for
 from tests.conftest import World
+from tests.medical.conftest import TODAY, County, county, resident  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +200,107 @@ def test_the_audit_page_shows_no_personal_data_of_old_entries(world: World) -> N
     for secret in (number, "13853801234", "13900001111", "张三丰", "12号", number[6:14]):
         assert secret not in html, secret
     assert "张*" in html and "张**" in html
+
+
+# ------------------------------------------- (f) a contact outside the caller's jurisdiction
+
+
+def test_a_contact_outside_the_callers_jurisdiction_is_named_by_no_id(
+    county: County,  # noqa: F811
+) -> None:
+    """周五 (泗店's, with an open case there) rode with 张三 (堽城's). 堽城 sees that a contact
+    exists, masked, and can refer it; but no id of hers or of her case, in the API, the
+    contacts page, its referral form or the chain: an id is the key to everything else."""
+    w = county.world
+    stranger = resident(w, "周五", 5, b=True)
+    case, _ = medical_services.quarantine.case_refer(person=stranger, source="station", by=None)
+    county.passage(TODAY - datetime.timedelta(days=1), [w.person_a, stranger])
+    client = w.client("station_a")
+    secrets = (stranger.name, stranger.id_number or "", stranger.phone)
+
+    body = client.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()
+    [item] = body["items"]
+    assert item["visible"] is False and item["name"] == "周*"
+    assert item["person_id"] is None and item["case_id"] is None
+    assert item["status"] == "referred"  # that someone reaches her is the caller's business
+    shown = json.dumps(body, ensure_ascii=False)
+    assert not any(s in shown for s in secrets)
+
+    html = client.get(f"/people/{w.person_a.pk}/contacts/").content.decode()
+    assert f"/people/{stranger.pk}/" not in html and f"/cases/{case.pk}/" not in html
+    assert f"核查对象 #{case.pk}" not in html and not any(s in html for s in secrets)
+    [key] = re.findall(r'name="contact" value="([^"]*)"', html)
+    assert str(stranger.pk) not in key.split("-")  # opaque: not her id under any separator
+
+    chain = client.get(f"/people/{w.person_a.pk}/contacts/chain/").content.decode()
+    data = json.loads(re.search(r'id="md-chain-data"[^>]*>(.*?)</script>', chain, re.S)[1])
+    assert str(stranger.pk) not in {n["id"] for n in data["nodes"]}
+    assert not any(s in chain for s in secrets)
+
+    # The old form of the action, her id and relation, refers nobody; the row's key does.
+    client.post(f"/people/{w.person_a.pk}/contacts/refer/", {"contact": f"{stranger.pk}-vehicle"})
+    assert not ContactLink.objects.exists()
+    # A key from another user's page refers nobody for this one.
+    other = w.client("command").get(f"/people/{w.person_a.pk}/contacts/").content.decode()
+    [other_key] = re.findall(r'name="contact" value="([^"]*)"', other)
+    assert other_key != key
+    client.post(f"/people/{w.person_a.pk}/contacts/refer/", {"contact": other_key})
+    assert not ContactLink.objects.exists()
+    client.post(f"/people/{w.person_a.pk}/contacts/refer/", {"contact": key})
+    link = ContactLink.objects.get()
+    assert (link.contact_id, link.case_id, link.referred_by) == (
+        stranger.pk, case.pk, w.users["station_a"],
+    )  # fmt: skip
+    # Whoever may open her record (the command centre) gets both ids.
+    [item] = w.client("command").get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
+    assert (item["person_id"], item["case_id"]) == (stranger.pk, case.pk)
+
+
+# ------------------------------------------------ (g) the checkpoint's trajectory link
+
+
+def test_the_checkpoint_follows_a_trajectory_by_the_passage_not_the_person(
+    posts: Posts,  # noqa: F811
+) -> None:
+    """The passage page's 行程轨迹 link carried the person's record id, so the checkpoint
+    lost it (a). It is back, keyed by the passage and the seat: the checkpoint sees where
+    it registered that person, masked, under the name it recorded; a passage it may not
+    see is refused like the passage itself, and the person's id opens nothing."""
+    world = posts.world
+    person_b = world.person_b
+    client = world.client("checkpoint")
+    first = _post_passage(client, person_b)
+    second = _post_passage(client, person_b)
+    assert first.status_code == second.status_code == 201
+    page = client.get(f"/checkpoints/passages/{second.json()['id']}/").content.decode()
+    link = f"/checkpoints/passages/{second.json()['id']}/trajectory/0/"
+    assert link in page and f"/trajectory/person/{person_b.pk}/" not in page
+    trail = client.get(link)
+    assert trail.status_code == 200
+    html = trail.content.decode()
+    assert html.count("/checkpoints/passages/") >= 2  # both of its registrations, linked
+    assert f"/checkpoints/passages/{first.json()['id']}/" in html
+    number = person_b.id_number or ""
+    assert number not in html and number[6:14] not in html and person_b.phone not in html
+    assert f"/people/{person_b.pk}/" not in html
+    # No such seat; a passage of another checkpoint (S244, 泗店's); the person's id.
+    assert client.get(link.replace("/0/", "/1/")).status_code == 404
+    assert client.get(link.replace("/0/", "/999999999999999999/")).status_code == 404
+    other, _ = cp_services.passage_register(
+        data=PassageInput(
+            checkpoint=posts.other, direction="in", vehicle_type="car", plate="鲁J54321",
+            occurred_at=datetime.datetime.fromisoformat("2020-01-28T09:00:00+08:00"),
+            occupants=[OccupantInput(name="赵丽", id_number=number, temperature="36.4")],
+        ),
+        by=None,
+    )  # fmt: skip
+    refused = client.get(f"/checkpoints/passages/{other.pk}/trajectory/0/")
+    assert refused.status_code == client.get(f"/checkpoints/passages/{other.pk}/").status_code
+    assert refused.status_code in (403, 404) and "赵丽" not in refused.content.decode()
+    assert client.get(f"/checkpoints/trajectory/person/{person_b.pk}/").status_code == 404
+    # The command centre (may open her record) gets the same page by either road.
+    command = world.client("command")
+    for url in (link, f"/checkpoints/trajectory/person/{person_b.pk}/"):
+        shown = command.get(url)
+        assert shown.status_code == 200 and "赵丽" in shown.content.decode()
+        assert f"/checkpoints/passages/{other.pk}/" in shown.content.decode()

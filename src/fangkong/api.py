@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -29,16 +31,33 @@ from fangkong.people.api import router as people_router
 from fangkong.quarantine.api import router as quarantine_router
 from fangkong.quarantine.imports.api import router as imports_router
 
+# Bearer first: session auth checks CSRF before it looks for a session, which would refuse a
+# device that has no cookie at all.
+CALLERS: list[Callable[[HttpRequest], Any]] = [DeviceTokenAuth(), django_auth]
+
+
+def _callers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema maps every operation, parameter and bound of the API: for a signed-in
+    user or a device token, like the operations themselves (401 for anyone else)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not any(auth(request) for auth in CALLERS):
+            return _error(request, 401, "未登录或令牌无效")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="fangkong API",
     version="1",
     description="宁阳县公安局疫情防控指挥平台接口。登录会话或设备令牌（Authorization: Bearer …）认证。",
-    # Bearer first: session auth checks CSRF before it looks for a session, which would
-    # refuse a device that has no cookie at all.
-    auth=[DeviceTokenAuth(), django_auth],
+    auth=CALLERS,
     urls_namespace="api",
     # The docs page is ours (api_docs below): signed in, vendored Swagger UI, the normal CSP.
     docs_url=None,
+    docs_decorator=_callers_only,  # wraps the schema's view (/api/v1/openapi.json)
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)

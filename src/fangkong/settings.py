@@ -122,6 +122,20 @@ FANGKONG_AUDIT_KEY_CONFIGURED = bool(envstr("AUDIT_KEY"))
 # Every chain head printed (daily report, `fangkong audit verify`) is also appended here,
 # outside the database; `audit verify` checks the chain still contains each of them.
 FANGKONG_AUDIT_HEADS_FILE = Path(envstr("AUDIT_HEADS_FILE", str(VAR_DIR / "audit-heads.txt")))
+
+
+def _mfa_key() -> str:
+    """The key that encrypts TOTP secrets at rest (accounts/totp_keys.py). Like the audit
+    key, outside the database: a copy of the database or a backup holds no usable secret.
+    Its own key, not SECRET_KEY, so that rotating the one does not lock every officer out."""
+    return envstr("MFA_KEY") or _generated_once(VAR_DIR / "mfa_key")
+
+
+FANGKONG_MFA_KEY = _mfa_key()
+FANGKONG_MFA_KEY_CONFIGURED = bool(envstr("MFA_KEY"))  # else in var/: `check --deploy`
+# Earlier keys, comma-separated, still read: after a rotation each secret is re-encrypted
+# under FANGKONG_MFA_KEY the next time it is used.
+FANGKONG_MFA_KEY_FALLBACKS = [k for k in envstr("MFA_KEY_FALLBACKS").split(",") if k.strip()]
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

@@ -449,7 +449,8 @@ class TestJurisdictionOfWrites:
         assert mine["count"] == 1 and mine["items"][0]["occupants"][0]["name"] == "赵*"
         detail = page.get(f"/checkpoints/passages/{r.json()['id']}/").content.decode()
         assert "赵莉" in detail and "赵丽" not in detail
-        trail = page.get(f"/checkpoints/trajectory/person/{b.pk}/")
+        assert page.get(f"/checkpoints/trajectory/person/{b.pk}/").status_code == 404
+        trail = page.get(f"/checkpoints/passages/{r.json()['id']}/trajectory/0/")
         assert trail.status_code == 200
         assert "赵莉" in trail.content.decode() and "赵丽" not in trail.content.decode()
 

@@ -23,7 +23,7 @@ def test_passage_pages_and_api_leave_10000_candidates(posts: Posts, who: str) ->
     urls = [
         "/checkpoints/passages/",
         f"/checkpoints/passages/{passage.pk}/",
-        f"/checkpoints/trajectory/person/{person.pk}/",
+        f"/checkpoints/passages/{passage.pk}/trajectory/0/",
     ]
     api_urls = ["/api/v1/passages"]
     if who == "checkpoint":
@@ -31,7 +31,11 @@ def test_passage_pages_and_api_leave_10000_candidates(posts: Posts, who: str) ->
         for url in (f"/people/{person.pk}/", "/people/", "/api/v1/persons"):
             assert client.get(url).status_code == 403, url
     else:
-        urls += [f"/people/{person.pk}/", "/people/"]
+        urls += [
+            f"/people/{person.pk}/",
+            "/people/",
+            f"/checkpoints/trajectory/person/{person.pk}/",
+        ]
         api_urls += ["/api/v1/persons", f"/api/v1/persons/{person.pk}"]
     for url in urls:
         response = client.get(url)

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts import throttle
+from fangkong.accounts import throttle, totp_keys
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
@@ -169,16 +169,31 @@ def _use_recovery_code(user: User, code: str) -> bool:
     return False
 
 
+def device_secret(device: TOTPDevice) -> str:
+    """The device's secret (hex), decrypted (accounts/totp_keys.py)."""
+    return totp_keys.decrypt(device.key, user_id=device.user_id)
+
+
 def _use_totp(user: User, code: str, at: float) -> bool:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     if device is None:
         return False
-    step = _totp_step(device.key, code.strip(), at=at, after=device.last_t)
+    try:
+        secret, current = totp_keys.decrypt_with(device.key, user_id=user.pk)
+    except totp_keys.UnreadableSecret:
+        # Written by hand, copied from another account, or under a key since dropped: no
+        # code can be checked against it (an administrator resets the second factor).
+        return False
+    step = _totp_step(secret, code.strip(), at=at, after=device.last_t)
     if step is None:
         return False
     device.last_t = step
     device.last_used_at = clock.system_now()
-    device.save(update_fields=["last_t", "last_used_at"])
+    fields = ["last_t", "last_used_at"]
+    if not current:  # read with a key being rotated out: stored under the current one
+        device.key = totp_keys.encrypt(secret, user_id=user.pk)
+        fields.append("key")
+    device.save(update_fields=fields)
     return True
 
 
@@ -254,7 +269,12 @@ def mfa_enrol(*, user: User, key: str, code: str, at: float | None = None) -> li
         )
     TOTPDevice.objects.filter(user=user).delete()  # an unconfirmed leftover, if any
     TOTPDevice.objects.create(
-        user=user, name=DEVICE_NAME, key=key, confirmed=True, tolerance=TOLERANCE, last_t=step
+        user=user,
+        name=DEVICE_NAME,
+        key=totp_keys.encrypt(key, user_id=user.pk),
+        confirmed=True,
+        tolerance=TOLERANCE,
+        last_t=step,
     )
     codes = _new_recovery_codes(user)
     end_other_sessions(user)
@@ -340,6 +360,10 @@ def mfa_enrol_demo(*, user: User, key: str) -> None:
     published secret, so that `make demo` can be signed into (README, `fangkong otp code`)."""
     TOTPDevice.objects.filter(user=user).delete()
     TOTPDevice.objects.create(
-        user=user, name=DEMO_DEVICE_NAME, key=key, confirmed=True, tolerance=TOLERANCE
+        user=user,
+        name=DEMO_DEVICE_NAME,
+        key=totp_keys.encrypt(key, user_id=user.pk),
+        confirmed=True,
+        tolerance=TOLERANCE,
     )
     audit_record(actor=None, action="mfa_enrol", obj=user, changes={"demo": True})

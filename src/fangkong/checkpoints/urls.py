@@ -11,6 +11,11 @@ urlpatterns = [
     path("check-id/", views.check_id, name="checkpoint_check_id"),
     path("passages/", views.passage_list, name="passage_list"),
     path("passages/<id:pk>/", views.passage_detail, name="passage_detail"),
+    path(
+        "passages/<id:pk>/trajectory/<id:position>/",
+        views.passage_trajectory,
+        name="passage_trajectory",
+    ),
     path("trajectory/person/<id:pk>/", views.person_trajectory, name="person_trajectory"),
     path("trajectory/plate/<str:plate>/", views.plate_trajectory, name="plate_trajectory"),
     path("roster/", views.roster_week, name="roster_week"),

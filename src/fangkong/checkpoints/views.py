@@ -58,7 +58,6 @@ from fangkong.core.ratelimit import rate_limited
 from fangkong.core.scancodes import occupant_payload, scan_text
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import form_page, safe_next
-from fangkong.people.models import Person
 
 
 def _qr_svg(text: str, scale: int = 6) -> str:
@@ -367,25 +366,43 @@ def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm("checkpoints.view")
 def person_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where a person was registered, within the user's jurisdiction over passages. Named
-    from the person's record for whoever may read it, else (a checkpoint) from what its
-    own occupants recorded: registering an ID number opens no record."""
+    """Where a person was registered, within the user's jurisdiction over passages, by the
+    person's record id: for whoever may open that record (people.view, in scope). Anyone
+    else (a checkpoint) is handed no record id and follows a passage instead."""
     from fangkong.people.selectors import person_get
 
-    person: Person | None = None
-    if user_can(request.user, "people.view"):
-        with contextlib.suppress(Http404):
-            person = person_get(user=request.user, pk=pk)
-    rows = list(selectors.person_trajectory(user=request.user, person_id=pk))
-    if person is None and not rows:
+    if not user_can(request.user, "people.view"):
         raise Http404
+    person = person_get(user=request.user, pk=pk)
+    return _trajectory(request, person.pk, name=person.name, id_number=person.id_number)
+
+
+@require_perm("checkpoints.view")
+def passage_trajectory(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """The trajectory of whoever sat in `position` of a passage the user may see: the
+    checkpoint's road to it (the passage page's link), keyed by what it recorded rather
+    than by a person's record id. Named as recorded there unless the user may open the
+    record; shown masked like every trajectory."""
+    from fangkong.people.selectors import visible_person_ids
+
+    passage = selectors.passage_get(user=request.user, pk=pk)
+    occupant = get_object_or_404(passage.occupants.select_related("person"), position=position)
+    seen = visible_person_ids(request.user, [occupant.person_id])
+    name = occupant.person.name if seen else occupant.name
+    return _trajectory(request, occupant.person_id, name=name, id_number=occupant.person.id_number)
+
+
+def _trajectory(
+    request: HttpRequest, person_id: int, *, name: str, id_number: str | None
+) -> HttpResponse:
+    rows = list(selectors.person_trajectory(user=request.user, person_id=person_id))
     return render(
         request,
         "checkpoints/trajectory.html",
         {
             "person": True,
-            "title_name": person.name if person else rows[-1].name,
-            "title_id": (person or rows[-1].person).id_number,
+            "title_name": name,
+            "title_id": id_number,
             "occupants": rows,
         },
     )

@@ -46,6 +46,24 @@ def audit_key_outside_var(app_configs: Any = None, **kwargs: Any) -> list[CheckM
 
 
 @register(Tags.security, deploy=True)
+def mfa_key_outside_var(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if settings.FANGKONG_MFA_KEY_CONFIGURED:
+        return []
+    return [
+        Warning(
+            "二次验证密钥的加密密钥是自动生成在 var/mfa_key 的，与数据库在同一台机器的同一目录。"
+            "The key encrypting TOTP secrets was generated into var/ beside the database.",
+            hint=(
+                "生产环境把密钥放在数据库之外的文件里并单独备份："
+                "FANGKONG_MFA_KEY_FILE=/etc/fangkong/mfa_key（权限 600）；"
+                "丢失该密钥则所有人须重新绑定手机。"
+            ),
+            id="fangkong.W004",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def metrics_open_wide(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     # /metrics has no sign-in: its list of addresses is its only lock (core/metrics.py).
     import ipaddress

@@ -25,9 +25,10 @@ ContactDays = Annotated[int, Field(ge=1, le=MAX_CONTACT_DAYS)]
 class ContactOut(Schema):
     """One contact: who, how they are linked (同车: the passage; 同住: the address, its
     house number masked), when, and the case they are verified in. A contact outside the
-    user's jurisdiction is named by a masked name, `visible` false."""
+    user's jurisdiction is named by a masked name, `visible` false, and by no id: neither
+    `person_id` nor `case_id` (null)."""
 
-    person_id: int
+    person_id: int | None
     name: str
     visible: bool
     relation: str  # 同车 / 同住
@@ -79,7 +80,7 @@ def _contact_out(row: selectors.ContactRow) -> ContactOut:
         passage_id=c.passage_id,
         address=c.address_shown or None,
         date=c.day,
-        case_id=c.case.pk if c.case is not None else None,
+        case_id=row.case_id,
         referred=c.referred,
         status=row.status,
     )

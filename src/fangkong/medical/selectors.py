@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.crypto import salted_hmac
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.checkpoints.models import Decision, Occupant
@@ -123,19 +124,36 @@ def documents_of(person: Person) -> QuerySet[CaseDocument]:
 
 @dataclass
 class ContactRow:
+    """A contact as one user may see it. Outside the user's jurisdiction it carries no id of
+    the person or of their case (an id says the number is on file and is the key to the
+    rest): the row is acted on by `key`, opaque, and good for this user and source only."""
+
     contact: Contact
     visible: bool
     name: str
     status: str
+    key: str
 
     @property
-    def person_id(self) -> int:
-        return int(self.contact.person.pk)
+    def person_id(self) -> int | None:
+        return int(self.contact.person.pk) if self.visible else None
+
+    @property
+    def case_id(self) -> int | None:
+        case = self.contact.case
+        return case.pk if case is not None and self.visible else None
+
+
+def contact_key(user: AnyUser, source: Person, contact: Contact) -> str:
+    """The referral form's name for a contact row: a keyed digest of who asks, whose
+    contact and which, so the form never carries the other person's id."""
+    value = f"{user.pk}:{source.pk}:{contact.person.pk}:{contact.relation}"
+    return salted_hmac("fangkong.medical.contact", value, algorithm="sha256").hexdigest()[:24]
 
 
 def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> list[ContactRow]:
     """The person's contacts as the user may see them: a contact out of the user's
-    jurisdiction is named by a masked name only."""
+    jurisdiction is named by a masked name only, with no id (ContactRow)."""
     contacts = contacts_of(person, days=days)
     seen = visible_ids(user, (c.person.pk for c in contacts))
     return [
@@ -144,6 +162,7 @@ def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> l
             visible=c.person.pk in seen,
             name=c.person.name if c.person.pk in seen else mask_name(c.person.name),
             status=contact_status(c),
+            key=contact_key(user, person, c),
         )
         for c in contacts
     ]
@@ -162,9 +181,12 @@ def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int 
     outcome = (
         Handoff.objects.filter(person=person).exclude(outcome="").order_by("-outcome_at").first()
     )
+    # Nodes are numbered in the order found: a contact outside the user's jurisdiction
+    # must not be named by their record id here either.
+    node_ids: dict[int, str] = {person.pk: "n0"}
     out.nodes.append(
         {
-            "id": str(person.pk),
+            "id": "n0",
             "name": person.name,
             "status": outcome.outcome if outcome else "source",
             "level": 0,
@@ -176,11 +198,12 @@ def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int 
         next_frontier = []
         for source in frontier:
             for row in contact_rows(user=user, person=source, days=days):
-                pid = row.person_id
+                pid = row.contact.person.pk
+                node = node_ids.setdefault(pid, f"n{len(node_ids)}")
                 out.links.append(
                     {
-                        "source": str(source.pk),
-                        "target": str(pid),
+                        "source": node_ids[source.pk],
+                        "target": node,
                         "relation": row.contact.relation_label,
                     }
                 )
@@ -188,7 +211,7 @@ def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int 
                     continue
                 known.add(pid)
                 out.nodes.append(
-                    {"id": str(pid), "name": row.name, "status": row.status, "level": level}
+                    {"id": node, "name": row.name, "status": row.status, "level": level}
                 )
                 next_frontier.append(row.contact.person)
         frontier = next_frontier[:50]  # a coach's 50 passengers' contacts, no further

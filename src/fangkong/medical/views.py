@@ -279,12 +279,10 @@ def person_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 def person_contacts_refer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = people_selectors.person_get(user=request.user, pk=pk)
     _form, days = _days(request)
-    from fangkong.medical.contacts import contacts_of
-
-    contacts = contacts_of(person, days=days)
+    rows = selectors.contact_rows(user=request.user, person=person, days=days)
     chosen = request.POST.get("contact")
-    if chosen:
-        contacts = [c for c in contacts if f"{c.person.pk}-{c.relation}" == chosen]
+    # One row by its opaque key (selectors.contact_key), or all of them.
+    contacts = [r.contact for r in rows if not chosen or r.key == chosen]
     referred = services.contacts_refer(
         source=person,
         by=request.user,

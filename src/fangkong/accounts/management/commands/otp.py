@@ -53,4 +53,4 @@ class Command(BaseCommand):
                 raise CommandError(
                     "只能显示演示县账号（公开密钥）的验证码；真实账号的验证码只在本人手机上。"
                 )
-            self.stdout.write(mfa.totp_code(device.key))
+            self.stdout.write(mfa.totp_code(mfa.device_secret(device)))
