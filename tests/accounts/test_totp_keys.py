@@ -23,7 +23,7 @@ from tests.conftest import World, enrol
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("fangkong.accounts.migrations.0010_totp_secrets_encrypted")
+migration = importlib.import_module("fangkong.accounts.migrations.0011_totp_secrets_encrypted")
 
 
 def raw_key(user: User) -> str:

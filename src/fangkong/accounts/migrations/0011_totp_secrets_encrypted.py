@@ -26,7 +26,7 @@ def decrypt_secrets(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0009_audit_action_lookup"),
+        ("accounts", "0010_audit_trail_to_core"),
         ("otp_totp", "0003_add_timestamps"),
     ]
 
