@@ -484,7 +484,7 @@ def record_head(head: ChainHead, where: str) -> None:
     """Write a head that was just printed to the heads file, outside the database, so that
     `audit verify` can later find a chain cut back behind it. Best effort: a read-only
     var/ must not stop a report."""
-    from fangkong.core import clock, statements
+    from fangkong.core import clock
 
     if head.last_id == 0:
         return
@@ -503,7 +503,7 @@ def restart_heads_file(where: str) -> Path | None:
     """After the chain was replaced (a restore, a re-chaining), the heads written before
     describe records that are gone or hashes that changed: the file is kept aside under a
     new name (returned) and a new one starts with the current head."""
-    from fangkong.core import clock, statements
+    from fangkong.core import clock
 
     heads = Path(settings.FANGKONG_AUDIT_HEADS_FILE)
     aside = None
@@ -691,7 +691,7 @@ def audit_rechain(
     moved, and — if there were records — one record appended stating `reason`, the old head
     and the old chain's state, so a break found before stays on the record. Returns the
     state. Runs in one transaction."""
-    from fangkong.core import clock, statements
+    from fangkong.core import clock
 
     with transaction.atomic():
         prev = GENESIS

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,6 +153,9 @@ def _reference() -> tuple[CountyPlaces, list[Any]]:
     return kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()))
 
 
+_who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
+
+
 def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
     if isinstance(values, str):
         values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
@@ -207,7 +212,8 @@ def passage_assess(
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
-        who = str(MESSAGES["who"]) % {"n": i + 1}
+        # Said only in messages: translated when one is shown, not for every occupant.
+        who = _who(i + 1)
         prefix = f"occupants.{i}."
         key = ("person", occ.name, occ.id_number, occ.phone)
         try:
@@ -232,7 +238,9 @@ def passage_assess(
             seen[number] = i
         measured = None
         try:
-            measured = parse_temperature(occ.temperature, label=f"{who}{MESSAGES['temperature']}")
+            measured = parse_temperature(
+                occ.temperature, label=format_lazy("{}{}", who, MESSAGES["temperature"])
+            )
         except ValidationError as exc:
             errors[prefix + "temperature"] = exc.messages
         if require_temperature and measured is None and prefix + "temperature" not in errors:

@@ -25,13 +25,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.expressions import Expression
 
 M = TypeVar("M", bound=models.Model)
 
 _readers: dict[tuple[str, str, type[models.Model]], tuple[str, list[str], list[Any]]] = {}
-_inserts: dict[tuple[Any, ...], tuple[str, list[models.Field[Any, Any]]]] = {}
+_inserts: dict[
+    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type]]]]
+] = {}
 
 
 def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
@@ -41,7 +43,9 @@ def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
         qn = connection.ops.quote_name
         fields = list(model._meta.concrete_fields)
         table = model._meta.db_table
-        head = f"SELECT {', '.join(f'{qn(table)}.{qn(f.column)}' for f in fields)} FROM {qn(table)} "
+        head = (
+            f"SELECT {', '.join(f'{qn(table)}.{qn(f.column)}' for f in fields)} FROM {qn(table)} "
+        )
         converters = []
         for i, f in enumerate(fields):
             col = f.get_col(table)
@@ -60,7 +64,7 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     with connection.cursor() as cursor:
         cursor.execute(head + where, params)
         rows = cursor.fetchall()
-    alias = connection.alias
+    alias, db = connection.alias, _real()
     out = []
     for row in rows:
         if converters:
@@ -68,10 +72,35 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
             for i, col, fns in converters:
                 value = row[i]
                 for fn in fns:
-                    value = fn(value, col, connection)
+                    value = fn(value, col, db)
                 row[i] = value
         out.append(model.from_db(alias, names, row))
     return out
+
+
+# Values passed as they are, as get_db_prep_save passes them: text for text columns,
+# integers and booleans for integer and boolean ones (the keys of foreign keys): calling it
+# per value, through the connection proxy, cost more than building the statement.
+_TEXT = frozenset({str, type(None)})
+_NUMBER = frozenset({int, bool, type(None)})
+_OTHER: frozenset[type] = frozenset()
+
+
+def _as_is(field: models.Field[Any, Any]) -> frozenset[type]:
+    """The types of value `field` takes as they are."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.CharField | models.TextField):
+        return _TEXT
+    if isinstance(field, models.IntegerField | models.BooleanField):
+        return _NUMBER
+    return _OTHER
+
+
+def _real() -> Any:
+    """The connection object behind the `connection` proxy (django.db's default alias):
+    looked up once, not through the proxy for every value."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
@@ -96,16 +125,20 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
             + (f" ON CONFLICT ({qn(conflict)}) DO NOTHING" if conflict else "")
             + f" RETURNING {qn(opts.pk.column)}"
         )
-        hit = (sql, fields)
+        hit = (sql, [(f, _as_is(f)) for f in fields])
         _inserts[key] = hit
     sql, fields = hit
+    db = _real()
     params: list[Any] = []
     for obj in objs:
-        for f in fields:
+        for f, as_is in fields:
             value = f.pre_save(obj, True)
+            if type(value) in as_is or (str in as_is and isinstance(value, str)):
+                params.append(value)  # what get_db_prep_save gives for these: the value
+                continue
             if isinstance(value, Expression):  # a db_default left to the database
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
-            params.append(f.get_db_prep_save(value, connection))
+            params.append(f.get_db_prep_save(value, db))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [r[0] for r in cursor.fetchall()]
@@ -115,4 +148,3 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
         obj._state.adding = False
         obj._state.db = alias
     return list(objs[: len(ids)])
-
