@@ -81,8 +81,8 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
 # Values passed as they are, as get_db_prep_save passes them: text for text columns,
 # integers and booleans for integer and boolean ones (the keys of foreign keys): calling it
 # per value, through the connection proxy, cost more than building the statement.
-_TEXT = frozenset({str, type(None)})
-_NUMBER = frozenset({int, bool, type(None)})
+_TEXT: frozenset[type] = frozenset({str, type(None)})
+_NUMBER: frozenset[type] = frozenset({int, bool, type(None)})
 _OTHER: frozenset[type] = frozenset()
 
 
@@ -117,15 +117,15 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
     hit = _inserts.get(key)
     if hit is None:
         qn = connection.ops.quote_name
-        fields = [f for f in opts.concrete_fields if f is not opts.pk]
-        row = f"({', '.join(['%s'] * len(fields))})"
+        names = [f for f in opts.concrete_fields if f is not opts.pk]
+        row = f"({', '.join(['%s'] * len(names))})"
         sql = (
-            f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in names)}) "
             f"VALUES {', '.join([row] * len(objs))}"
             + (f" ON CONFLICT ({qn(conflict)}) DO NOTHING" if conflict else "")
             + f" RETURNING {qn(opts.pk.column)}"
         )
-        hit = (sql, [(f, _as_is(f)) for f in fields])
+        hit = (sql, [(f, _as_is(f)) for f in names])
         _inserts[key] = hit
     sql, fields = hit
     db = _real()
