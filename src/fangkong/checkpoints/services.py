@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +39,7 @@ from fangkong.checkpoints.models import (
     VehicleType,
     seats_for,
 )
-from fangkong.core import bounds, clock, idempotency
+from fangkong.core import bounds, clock, idempotency, statements
 from fangkong.core.audit import audit_create, audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
@@ -151,6 +153,9 @@ def _reference() -> tuple[CountyPlaces, list[Any]]:
     return kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()))
 
 
+_who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
+
+
 def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
     if isinstance(values, str):
         values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
@@ -207,7 +212,8 @@ def passage_assess(
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
-        who = str(MESSAGES["who"]) % {"n": i + 1}
+        # Said only in messages: translated when one is shown, not for every occupant.
+        who = _who(i + 1)
         prefix = f"occupants.{i}."
         key = ("person", occ.name, occ.id_number, occ.phone)
         try:
@@ -232,7 +238,9 @@ def passage_assess(
             seen[number] = i
         measured = None
         try:
-            measured = parse_temperature(occ.temperature, label=f"{who}{MESSAGES['temperature']}")
+            measured = parse_temperature(
+                occ.temperature, label=format_lazy("{}{}", who, MESSAGES["temperature"])
+            )
         except ValidationError as exc:
             errors[prefix + "temperature"] = exc.messages
         if require_temperature and measured is None and prefix + "temperature" not in errors:
@@ -295,15 +303,15 @@ def passage_assess(
 def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     """The duty shift a moment at a checkpoint falls in (made when no roster exists yet)."""
     day, slot = checkpoint.shift_at(at)
-    # Found by its unique key, with the SQL written out: `.first()` brought DutyShift's
-    # default ordering (a join to the checkpoints and a sort for one row) and compiling the
-    # query cost more than running it (a raw query converts its columns the same way).
-    table = connection.ops.quote_name(DutyShift._meta.db_table)
-    found = DutyShift.objects.raw(
-        f"SELECT * FROM {table} WHERE checkpoint_id = %s AND day = %s AND slot = %s",
+    # Found by its unique key, with the SQL written out (core/statements.py): `.first()`
+    # brought DutyShift's default ordering (a join to the checkpoints and a sort for one
+    # row) and compiling the query cost more than running it.
+    found = statements.fetch(
+        DutyShift,
+        "WHERE checkpoint_id = %s AND day = %s AND slot = %s",
         [checkpoint.pk, connection.ops.adapt_datefield_value(day), slot],
     )
-    shift = next(iter(found), None)
+    shift = found[0] if found else None
     if shift is None:
         begin, end = checkpoint.shift_window(day, slot)
         try:
@@ -360,6 +368,13 @@ def _phone_key(raw: str) -> str:
         return parse_phone(raw) if raw and raw.strip() else ""
     except ValidationError:
         return strip_all_spaces(raw)
+
+
+def _passage_by_client_id(client_id: uuid.UUID) -> Passage | None:
+    """The passage stored under a client id, if any (written-out SQL: core/statements.py)."""
+    value = Passage._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    found = statements.fetch(Passage, "WHERE client_id = %s", [value])
+    return found[0] if found else None
 
 
 def _same_passage(existing: Passage, data: PassageInput) -> None:
@@ -534,7 +549,7 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     first time and stores nothing — unless it says something else than the first time:
     then ClientIdConflict names what differs (core/idempotency.py)."""
     if data.client_id is not None:
-        existing = Passage.objects.filter(client_id=data.client_id).first()
+        existing = _passage_by_client_id(data.client_id)
         if existing is not None:
             _same_passage(existing, data)
             return existing, False
@@ -546,10 +561,11 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     shift = shift_for(data.checkpoint, assessed.occurred_at)
 
     def store() -> tuple[Passage, bool]:
-        known = {
+        numbers = [a.values["id_number"] for a in assessed.occupants]
+        known: dict[str | None, Person] = {
             p.id_number: p
-            for p in Person.objects.filter(
-                id_number__in=[a.values["id_number"] for a in assessed.occupants]
+            for p in statements.fetch(
+                Person, f"WHERE id_number IN ({', '.join(['%s'] * len(numbers))})", numbers
             )
         }
         return _passage_store(data=data, assessed=assessed, shift=shift, known=known, by=by)
@@ -576,13 +592,12 @@ def _passage_store(
         passage.full_clean(
             exclude=["client_id", "checkpoint", "shift", "registered_by"], validate_unique=False
         )
-        try:
-            with transaction.atomic():
-                passage.save()
-        except IntegrityError:
-            existing = Passage.objects.filter(client_id=passage.client_id).first()
+        # One written-out INSERT (core/statements.py): a client id stored meanwhile (the
+        # same car sent twice at once) writes nothing, and the first one is answered.
+        if not statements.insert([passage], conflict="client_id"):
+            existing = _passage_by_client_id(passage.client_id)
             if existing is None:
-                raise
+                raise IntegrityError("passage client_id conflict without a passage")
             _same_passage(existing, data)
             return existing, False
         # New people are written in the order of their ID numbers, whatever their seats:
@@ -602,7 +617,7 @@ def _passage_store(
             _new_occupant(passage, i, person, item)  # type: ignore[arg-type]
             for i, (person, item) in enumerate(zip(people, assessed.occupants, strict=True))
         ]
-        Occupant.objects.bulk_create(occupants)
+        statements.insert(occupants)
         _refer(
             passage,
             [

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 TEMPERATURE_MIN = Decimal("34.0")
@@ -47,7 +48,7 @@ def is_fever(value: Decimal | None) -> bool:
     return value is not None and value >= fever_threshold()
 
 
-def parse_temperature(raw: Any, *, label: str) -> Decimal | None:
+def parse_temperature(raw: Any, *, label: str | Promise) -> Decimal | None:
     """The temperature a person wrote or a device sent, to one decimal; None when empty.
     Raises ValidationError naming `label` when it is not a number or outside the range."""
     if raw is None:

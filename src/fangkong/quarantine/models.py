@@ -29,6 +29,7 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.QUARANTINED)
+_STATUSES = frozenset(CaseStatus.values)
 
 # Which status may follow which; every transition is made by a named user with a reason.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -193,7 +194,10 @@ class QuarantineCase(models.Model):
 
     @property
     def audit_label(self) -> str:
-        return f"{self.person.audit_label} · {self.get_status_display()}"
+        # The status's own label: get_status_display() builds a dict of every status's
+        # label (each translated to be hashed) for every case a registration opens.
+        status = CaseStatus(self.status).label if self.status in _STATUSES else self.status
+        return f"{self.person.audit_label} · {status}"
 
     @property
     def is_open(self) -> bool:

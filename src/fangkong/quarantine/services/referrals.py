@@ -10,11 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, statements
 from fangkong.core.audit import (
     audit_batch,
     audit_create,
@@ -91,12 +91,18 @@ def cases_refer(
     cars referring the same people in other orders wait for each other instead of
     deadlocking on PostgreSQL (seen under 8 concurrent registrations)."""
     at = at or clock.now()
-    people = {r.person.pk for r in referrals}
+    people = list({r.person.pk for r in referrals})
+    # Written out (core/statements.py): compiled by the ORM, this one query cost a car
+    # joining its cases more CPU than the database took to find and lock them.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     open_cases = {
         c.person_id: c
-        for c in QuarantineCase.objects.select_for_update()
-        .filter(person_id__in=people, status__in=OPEN_STATUSES)
-        .order_by("pk")
+        for c in statements.fetch(
+            QuarantineCase,
+            f"WHERE person_id IN ({', '.join(['%s'] * len(people))}) "
+            f"AND status IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) ORDER BY id{lock}",
+            [*people, *map(str, OPEN_STATUSES)],
+        )
     }
     places = [_referral_place(r) for r in referrals]
     results: list[tuple[QuarantineCase, bool]] = [None] * len(referrals)  # type: ignore[list-item]
@@ -210,12 +216,10 @@ def _cases_open(
     cases = [_case_new(r, source, by, at, township, village) for r, township, village in items]
     try:
         with transaction.atomic():
-            QuarantineCase.objects.bulk_create(cases)
+            statements.insert(cases)
     except IntegrityError:
         return []
-    if any(c.pk is None for c in cases):  # backends that do not return ids
-        return []  # pragma: no cover - SQLite ≥ 3.35 and PostgreSQL return them
-    CaseTransition.objects.bulk_create([_first_transition(c, by, at) for c in cases])
+    statements.insert([_first_transition(c, by, at) for c in cases])
     for case in cases:
         audit_create(actor=by, obj=case)
     return cases
@@ -379,11 +383,11 @@ _FEW = 50  # below this, an ORM INSERT: COPY pays off for batches
 def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
     """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id): the one
     write of a case's referrals (`cases_refer`, `cases_open_bulk`, the list import). The
-    note is cut to its column's 200 characters. A car's few go in one ORM INSERT, as a
-    registration's other rows do; a batch through core.bulk (COPY on PostgreSQL)."""
+    note is cut to its column's 200 characters. A car's few go in one written-out INSERT
+    (core/statements.py), as a registration's other rows do; a batch through core.bulk (COPY on PostgreSQL)."""
     rows = [(c, s, at, (note or "")[:200], t, i, b) for c, s, at, note, t, i, b in rows]
     if len(rows) < _FEW:
-        CaseReferral.objects.bulk_create(
+        statements.insert(
             [CaseReferral(**dict(zip(_REFERRAL_FIELDS, row, strict=True))) for row in rows]
         )
         return
