@@ -22,9 +22,6 @@ from fangkong.quarantine.models import ListImport
 router = Router(tags=["imports"])
 
 
-# The answers are read from the rows (from_orm; resolve_* where a name differs): a row of
-# the report from its ListEntry, an import's state from its ListImport (ImportStatus, what
-# every answer about an import says). No docstrings: they would become the API's docs.
 class EntryOut(Schema):
     row: int
     name: str
@@ -32,14 +29,6 @@ class EntryOut(Schema):
     outcome_display: str
     level: str
     messages: dict[str, list[str]]
-
-    @staticmethod
-    def resolve_row(entry: Any) -> int:
-        return int(entry.row_number)
-
-    @staticmethod
-    def resolve_outcome_display(entry: Any) -> str:
-        return str(entry.get_outcome_display())
 
 
 class ReportPage(Schema):
@@ -52,17 +41,9 @@ class ImportStatus(Schema):
     status: str
     status_display: str
 
-    @staticmethod
-    def resolve_status_display(li: ListImport) -> str:
-        return str(li.get_status_display())
-
 
 class ImportCreated(ImportStatus):
     url: str
-
-    @staticmethod
-    def resolve_url(li: ListImport) -> str:
-        return f"/api/v1/imports/{li.pk}"
 
 
 class ImportOut(ImportStatus):
@@ -75,13 +56,10 @@ class ImportOut(ImportStatus):
     message: str
     report: ReportPage
 
-    @staticmethod
-    def resolve_file(li: ListImport) -> str:
-        return li.original_name
 
-    @staticmethod
-    def resolve_report(li: ListImport, context: dict[str, Any]) -> ReportPage:
-        return context["report"]
+def _status(li: ListImport) -> dict[str, Any]:
+    """What every answer about an import says of its state (ImportStatus)."""
+    return {"id": li.pk, "status": li.status, "status_display": li.get_status_display()}
 
 
 class ReportFilter(Schema):
@@ -119,7 +97,7 @@ def create_import(
     except (ImportFileError, FormValidationError) as exc:
         message = exc.messages[0] if isinstance(exc, FormValidationError) else str(exc)
         raise ValidationError({"file": [message]}) from None
-    return Status(202, ImportCreated.from_orm(li))
+    return Status(202, ImportCreated(**_status(li), url=f"/api/v1/imports/{li.pk}"))
 
 
 @router.get(
@@ -131,8 +109,28 @@ def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]
     _require(request)
     li: ListImport = selectors.import_get(user=request.user, pk=import_id)
     entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)
-    report = ReportPage(
-        items=[EntryOut.from_orm(e) for e in entries[page_slice(filters.limit, filters.offset)]],
-        count=entries.count(),
+    return ImportOut(
+        **_status(li),
+        file=li.original_name,
+        dry_run=li.dry_run,
+        all_or_nothing=li.all_or_nothing,
+        done_rows=li.done_rows,
+        total_rows=li.total_rows,
+        counts=li.counts,
+        message=li.message,
+        report=ReportPage(
+            items=[_entry(e) for e in entries[page_slice(filters.limit, filters.offset)]],
+            count=entries.count(),
+        ),
     )
-    return ImportOut.from_orm(li, context={"report": report})
+
+
+def _entry(e: Any) -> EntryOut:
+    return EntryOut(
+        row=e.row_number,
+        name=e.name,
+        outcome=e.outcome,
+        outcome_display=e.get_outcome_display(),
+        level=e.level,
+        messages=e.messages,
+    )
