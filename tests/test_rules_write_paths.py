@@ -1,13 +1,18 @@
 """One write path per entity (issue 15): a person, a case and its referral are written the
 same way by the single service and by its bulk callers (a batch of passages, the demo's
 cases_open_bulk, a pushed list), with the same rules and the same audit entry; a referred
-traveller's origin follows the key areas the administrators keep, not a hard-coded Hubei."""
+traveller's origin follows the key areas the administrators keep, not a hard-coded Hubei;
+a follow-up is refused or written alike by the page, the API and the bulk path (the demo's)."""
 
 from __future__ import annotations
 
 import datetime
+import json
+import re
+import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from fangkong.checkpoints import services as checkpoints
 from fangkong.checkpoints.services import OccupantInput, PassageInput
@@ -17,9 +22,16 @@ from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import AuditEntry, KeyArea
 from fangkong.people.models import Person
 from fangkong.quarantine import services as quarantine
-from fangkong.quarantine.models import CaseReferral, CaseTransition, QuarantineCase
+from fangkong.quarantine.models import (
+    Alert,
+    CaseReferral,
+    CaseTransition,
+    FollowUp,
+    QuarantineCase,
+)
 from tests.checkpoints.conftest import Posts, make_posts
 from tests.conftest import World
+from tests.quarantine.conftest import Cases, cases  # noqa: F401 (fixture)
 
 AT = datetime.datetime(2020, 1, 28, 9, 30, tzinfo=SHANGHAI)
 SHENZHEN = make_id_number("440305", datetime.date(1990, 6, 1), 11, "M")
@@ -157,3 +169,78 @@ def test_a_referred_traveller_comes_from_the_key_area_of_their_household(posts: 
         data=passage(posts, third, "王强", "鲁J20004"), by=None
     )
     assert stored.occupants.get().case.came_from_code == ""
+
+
+# ---------------------------------------------------------------- follow-ups
+
+VISIT = "2020-02-03T09:30"
+
+
+def followup_by_page(world: World, case: QuarantineCase, temperature: str) -> tuple[int, str]:
+    """The village cadre's form, at_home unticked (不在家)."""
+    client = world.client("followup")
+    page = client.get(f"/cases/{case.pk}/followup/").content.decode()
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]+)"', page).group(1)  # type: ignore[union-attr]
+    form = {"temperature": temperature, "at_home": "0", "visited_at": VISIT, "client_id": client_id}
+    response = client.post(f"/cases/{case.pk}/followup/", form)
+    return response.status_code, response.content.decode()
+
+
+def followup_by_api(world: World, case: QuarantineCase, temperature: str) -> tuple[int, object]:
+    response = world.client("followup").post(
+        f"/api/v1/cases/{case.pk}/followups",
+        json.dumps({"temperature": temperature, "at_home": False, "visited_at": VISIT + "+08:00"}),
+        content_type="application/json",
+    )
+    return response.status_code, response.json()
+
+
+def followup_in_bulk(world: World, case: QuarantineCase, temperature: str) -> None:
+    """followups_record_bulk, as the demo records its follow-ups."""
+    quarantine.followups_record_bulk(
+        entries=[quarantine.FollowUpInput(
+            case=case, temperature=temperature, symptoms=[], at_home=False,
+            visited_at=datetime.datetime(2020, 2, 3, 9, 30, tzinfo=SHANGHAI),
+            client_id=uuid.uuid4(),
+        )],
+        by=world.users["followup"],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_followup_is_refused_and_written_alike_by_page_api_and_bulk(
+    world: World,
+    cases: Cases,  # noqa: F811
+) -> None:
+    refusal = "体温：须在34.0至43.0℃之间"
+    for bad in ("43.1", "33.9"):
+        status, html = followup_by_page(world, cases.a, bad)
+        assert status == 422 and refusal in html
+        status, body = followup_by_api(world, cases.a, bad)
+        assert (status, body) == (422, {"detail": [{"field": "temperature", "msg": refusal}]})
+        with pytest.raises(ValidationError) as refused:
+            followup_in_bulk(world, cases.a, bad)
+        assert refused.value.message_dict == {"temperature": [f"第1条：{refusal}"]}
+    assert not FollowUp.objects.exists() and not Alert.objects.exists()
+
+    # 38.5 ℃, not at home: the same row, the same two alerts, the same audit entries.
+    assert followup_by_page(world, cases.a, "38.5")[0] in (200, 302)
+    assert followup_by_api(world, cases.a, "38.5")[0] == 201
+    followup_in_bulk(world, cases.a, "38.5")
+    made = list(FollowUp.objects.order_by("pk"))
+    assert len(made) == 3
+    fields = ["case_id", "day", "slot", "temperature", "at_home", "symptoms", "by_id"]
+    rows = [[getattr(f, name) for name in fields] for f in made]
+    assert rows[0] == rows[1] == rows[2]
+    assert all(f.request_digest for f in made)  # a retry of any is compared alike
+    alerts = [sorted(f.alerts.values_list("kind", "detail", "day", "case_id")) for f in made]
+    assert alerts[0] == alerts[1] == alerts[2]
+    assert [kind for kind, *_rest in alerts[0]] == ["absent", "fever"]
+    for label, objs in (("quarantine.followup", made), ("quarantine.alert", Alert.objects.all())):
+        entries = [
+            AuditEntry.objects.get(action="create", object_type=label, object_id=str(o.pk))
+            for o in objs
+        ]
+        assert len({frozenset(e.changes) for e in entries}) == 1, label
+        assert {e.actor_id for e in entries} == {world.users["followup"].pk}
+    assert audit_verify().broken_at is None

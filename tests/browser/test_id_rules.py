@@ -6,11 +6,17 @@ import datetime
 import random
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from playwright.sync_api import Page
+from django.test import override_settings
+from playwright.sync_api import Page, expect
 
 from fangkong.core.idnumber import make_id_number, parse_id_number
 from fangkong.core.regions import known_region_codes
+from tests.browser.test_checkpoints import g104  # noqa: F401 (fixture)
+from tests.browser.test_offline_records import REGISTER, signed_in_with_copy
+from tests.browser.test_roadside_fast import kept
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,6 +81,7 @@ def server_verdict(value: str) -> dict[str, object]:
 def test_device_and_server_agree(page: Page, live_server: object) -> None:
     base = str(live_server)
     page.goto(f"{base}/login/")
+    page.add_script_tag(url=f"{base}/static/fangkong/clock.js")
     page.add_script_tag(url=f"{base}/static/fangkong/idnumber.js")
     numbers = sample_numbers()
     device = page.evaluate(
@@ -92,3 +99,30 @@ def test_device_and_server_agree(page: Page, live_server: object) -> None:
     assert disagreements == []
     assert sum(1 for v in device if v["ok"]) > 300  # the sample holds plenty of both kinds
     assert sum(1 for v in device if not v["ok"]) > 80
+
+
+def test_the_page_refuses_a_birth_after_the_working_day_as_the_server_does(
+    page: Page,
+    live_server: object,
+    world: World,
+    g104,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    """The demo county works on 2020-02-03 (FANGKONG_TODAY) while the phone's calendar reads
+    the real date: someone "born" after the working day but before the real today is refused
+    by the page's own check (offline, no server to ask), in the server's words; someone born
+    on the working day itself is taken."""
+    later = make_id_number("370921", datetime.date(2021, 5, 1), 12, "M")
+    that_day = make_id_number("370921", datetime.date(2020, 2, 3), 14, "F")
+    with override_settings(FANGKONG={**settings.FANGKONG, "TODAY": "2020-02-03"}):
+        with pytest.raises(ValidationError) as refused:
+            parse_id_number(later)
+        assert "出生日期不能晚于今天" in refused.value.messages[0]
+        assert parse_id_number(that_day).birth_date == datetime.date(2020, 2, 3)
+        signed_in_with_copy(page, str(live_server), "checkpoint", REGISTER)
+        kept(page, "/api/v1/reference/checkpoint-rules")
+        page.context.set_offline(True)
+        page.locator("#occ-0-id_number").fill(later)
+        expect(page.locator("#occ-0-idcheck")).to_have_text(refused.value.messages[0])
+        page.locator("#occ-0-id_number").fill(that_day)
+        expect(page.locator("#occ-0-idcheck")).to_contain_text("✓")
+        expect(page.locator("#occ-0-idcheck")).to_contain_text("2020-02-03")

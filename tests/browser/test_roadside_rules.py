@@ -117,6 +117,7 @@ def test_device_and_server_flag_alike(page: Page, live_server: object, world: Wo
     )
     base = str(live_server)
     page.goto(f"{base}/login/")
+    page.add_script_tag(url=f"{base}/static/fangkong/clock.js")
     page.add_script_tag(url=f"{base}/static/fangkong/idnumber.js")
     page.add_script_tag(url=f"{base}/static/checkpoints/roadside.js")
     passages = sample_passages()

@@ -89,6 +89,7 @@ def offline_assess(passage: dict[str, Any]) -> dict[str, Any]:
     script = (
         "global.window = global;"
         "const fs = require('fs');"
+        f"eval(fs.readFileSync({json.dumps(str(STATIC / 'fangkong' / 'clock.js'))}, 'utf8'));"
         f"eval(fs.readFileSync({json.dumps(str(STATIC / 'fangkong' / 'idnumber.js'))}, 'utf8'));"
         f"eval(fs.readFileSync({json.dumps(str(STATIC.parent / 'checkpoints' / 'static' / 'checkpoints' / 'roadside.js'))}, 'utf8'));"
         "const input = JSON.parse(fs.readFileSync(0, 'utf8'));"

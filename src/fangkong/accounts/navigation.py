@@ -1,16 +1,19 @@
-"""The menu and each role's home page, assembled from what every app registers.
+"""The menu and each role's home page, assembled from what every app declares.
 
-An app adds its pages in its AppConfig.ready(): `register_nav(...)` for the menu,
-`register_card(...)` for the home page of the roles whose daily work it is.
+One style for every app (as NetBox's navigation/menu.py): the app's `navigation.py` declares
+`MENU` (its NavItems) and `CARDS` (its HomeCards, for the home page of the roles whose daily
+work it is, with the functions that count them) as data, and its AppConfig.ready() hands
+both to `register_navigation`. This module is accounts' own `navigation.py` too (MENU below).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import user_can
 
@@ -45,25 +48,33 @@ class HomeCard:
     tone: str = ""
 
 
-NAV: list[NavItem] = []
-CARDS: list[HomeCard] = []
+_NAV: list[NavItem] = []
+_CARDS: list[HomeCard] = []
 
 
 def register_nav(item: NavItem) -> None:
-    if all(existing.url_name != item.url_name for existing in NAV):
-        NAV.append(item)
-        NAV.sort(key=lambda i: i.order)
+    if all(existing.url_name != item.url_name for existing in _NAV):
+        _NAV.append(item)
+        _NAV.sort(key=lambda i: i.order)
 
 
 def register_card(card: HomeCard) -> None:
-    if all((c.url_name, c.roles) != (card.url_name, card.roles) for c in CARDS):
-        CARDS.append(card)
-        CARDS.sort(key=lambda c: c.order)
+    if all((c.url_name, c.roles) != (card.url_name, card.roles) for c in _CARDS):
+        _CARDS.append(card)
+        _CARDS.sort(key=lambda c: c.order)
+
+
+def register_navigation(menu: Iterable[NavItem], cards: Iterable[HomeCard] = ()) -> None:
+    """Add an app's declared menu entries and home cards (its navigation.py's MENU, CARDS)."""
+    for item in menu:
+        register_nav(item)
+    for card in cards:
+        register_card(card)
 
 
 def nav_for(user: User, current_path: str) -> list[dict[str, Any]]:
     items = []
-    for item in NAV:
+    for item in _NAV:
         if item.visible_to(user):
             items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
     # The item whose address is the longest prefix of the page's is the one we are in
@@ -80,7 +91,7 @@ def nav_for(user: User, current_path: str) -> list[dict[str, Any]]:
 
 def cards_for(user: User) -> list[dict[str, Any]]:
     out = []
-    for card in CARDS:
+    for card in _CARDS:
         if user.role in card.roles:
             out.append(
                 {
@@ -92,3 +103,13 @@ def cards_for(user: User) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+# accounts' own entries: the home page, the audit trail, second-factor resets, the admin site.
+MENU = [
+    NavItem(_("首页"), "home", order=0),
+    NavItem(_("审计日志"), "audit_list", perm="audit.view", order=900),
+    NavItem(_("二次验证重置"), "mfa_reset_list", perm="accounts.mfa_reset", order=940),
+    NavItem(_("后台管理"), "admin:index", perm="admin.site", order=950),
+]
+CARDS: list[HomeCard] = []

@@ -8,6 +8,7 @@ class CommandConfig(AppConfig):
     verbose_name = _("指挥调度")
 
     def ready(self) -> None:
+        from fangkong.accounts.navigation import register_navigation
         from fangkong.command import navigation
 
-        navigation.register()
+        register_navigation(navigation.MENU, navigation.CARDS)

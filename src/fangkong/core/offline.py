@@ -35,6 +35,7 @@ STATIC_ASSETS = [
     "fangkong/app.css",
     "fangkong/offline.js",
     "fangkong/a11y.js",
+    "fangkong/clock.js",
     "fangkong/idnumber.js",
     "fangkong/favicon.svg",
     "fangkong/icon-192.png",

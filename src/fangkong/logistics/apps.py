@@ -8,51 +8,7 @@ class LogisticsConfig(AppConfig):
     verbose_name = _("警务保障")
 
     def ready(self) -> None:
-        from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
-        from fangkong.accounts.roles import Role
+        from fangkong.accounts.navigation import register_navigation
+        from fangkong.logistics import navigation
 
-        register_nav(NavItem(_("防护物资"), "logistics_stock", perm="logistics.view", order=70))
-        register_card(
-            HomeCard(
-                title=_("仓库"),
-                text=_("新建仓库，修改仓库名称和所属单位"),
-                url_name="logistics_stores",
-                roles=frozenset({Role.LOGISTICS}),
-                order=18,
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("防护物资库存"),
-                text=_("各仓库库存、可用天数和台账"),
-                url_name="logistics_stock",
-                roles=frozenset({Role.LOGISTICS, Role.COMMAND}),
-                order=15,
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("低库存预警"),
-                text=_("库存低于预警线的物资"),
-                url_name="logistics_low_stock",
-                roles=frozenset({Role.LOGISTICS}),
-                order=16,
-                count=_low_stock,
-                tone="danger",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("接收捐赠"),
-                text=_("登记企业和群众捐赠，出具感谢信"),
-                url_name="logistics_donations",
-                roles=frozenset({Role.LOGISTICS}),
-                order=17,
-            )
-        )
-
-
-def _low_stock(user):
-    from fangkong.logistics.selectors import low_stock_count
-
-    return low_stock_count()
+        register_navigation(navigation.MENU, navigation.CARDS)

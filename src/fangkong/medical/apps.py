@@ -8,6 +8,7 @@ class MedicalConfig(AppConfig):
     verbose_name = _("移交医疗与密切接触者")
 
     def ready(self) -> None:
+        from fangkong.accounts.navigation import register_navigation
         from fangkong.medical import navigation
 
-        navigation.register()
+        register_navigation(navigation.MENU, navigation.CARDS)

@@ -1,4 +1,5 @@
-"""The medical hand-off's menu entries and home cards."""
+"""The medical hand-off's menu entries and home cards, declared as data (registered by its
+AppConfig.ready through accounts.navigation.register_navigation)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
+from fangkong.accounts.navigation import HomeCard, NavItem
 from fangkong.accounts.roles import Role
 
 if TYPE_CHECKING:
@@ -25,39 +26,36 @@ def _unreached(user: User) -> int:
     return link_list(user=user, state="unreached").count()
 
 
-def register() -> None:
-    register_nav(NavItem(_("移交医疗"), "handoff_list", perm="medical.view", order=26))
-    register_nav(NavItem(_("密切接触者"), "contact_list", perm="contacts.view", order=27))
-    register_card(
-        HomeCard(
-            title=_("待接收的移交医疗"),
-            text=_("检查站、发热预警和随访移交本机构的人员：接收并登记诊断结果"),
-            url_name="handoff_list",
-            roles=frozenset({Role.MEDICAL}),
-            order=1,
-            count=_awaiting,
-            tone="danger",
-        )
-    )
-    register_card(
-        HomeCard(
-            title=_("移交医疗"),
-            text=_("移交定点医疗机构的人员、交接单和诊断结果"),
-            url_name="handoff_list",
-            roles=frozenset({Role.COMMAND, Role.STATION}),
-            order=12,
-            count=_awaiting,
-            tone="warn",
-        )
-    )
-    register_card(
-        HomeCard(
-            title=_("密切接触者尚未落实"),
-            text=_("疑似、确诊人员的同车、同住人员：转派出所核查，尚未核查到人的"),
-            url_name="contact_list",
-            roles=frozenset({Role.COMMAND, Role.STATION}),
-            order=13,
-            count=_unreached,
-            tone="danger",
-        )
-    )
+MENU = [
+    NavItem(_("移交医疗"), "handoff_list", perm="medical.view", order=26),
+    NavItem(_("密切接触者"), "contact_list", perm="contacts.view", order=27),
+]
+CARDS = [
+    HomeCard(
+        title=_("待接收的移交医疗"),
+        text=_("检查站、发热预警和随访移交本机构的人员：接收并登记诊断结果"),
+        url_name="handoff_list",
+        roles=frozenset({Role.MEDICAL}),
+        order=1,
+        count=_awaiting,
+        tone="danger",
+    ),
+    HomeCard(
+        title=_("移交医疗"),
+        text=_("移交定点医疗机构的人员、交接单和诊断结果"),
+        url_name="handoff_list",
+        roles=frozenset({Role.COMMAND, Role.STATION}),
+        order=12,
+        count=_awaiting,
+        tone="warn",
+    ),
+    HomeCard(
+        title=_("密切接触者尚未落实"),
+        text=_("疑似、确诊人员的同车、同住人员：转派出所核查，尚未核查到人的"),
+        url_name="contact_list",
+        roles=frozenset({Role.COMMAND, Role.STATION}),
+        order=13,
+        count=_unreached,
+        tone="danger",
+    ),
+]

@@ -69,7 +69,7 @@ NOWHERE = Place()
 
 class CountyPlaces:
     """The county's townships and villages, matched in written places. Built once per
-    import, kept for registrations (checkpoints.services._reference); read only but for its
+    import, kept for registrations (checkpoints.services.passages._reference); read only but for its
     memo of texts already matched."""
 
     def __init__(self, townships: list[Township], villages: list[Village]) -> None:

@@ -8,51 +8,7 @@ class OutreachConfig(AppConfig):
     verbose_name = _("党建与宣传")
 
     def ready(self) -> None:
-        from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
-        from fangkong.accounts.roles import Role
+        from fangkong.accounts.navigation import register_navigation
+        from fangkong.outreach import navigation
 
-        register_nav(NavItem(_("党建宣传"), "outreach_overview", perm="outreach.view", order=76))
-        register_nav(NavItem(_("通知"), "outreach_notices", order=90))
-        register_card(
-            HomeCard(
-                title=_("通知与防护知识"),
-                text=_("未读的通知和防护知识；发布人可查看阅读回执"),
-                url_name="outreach_notices",
-                roles=frozenset(Role.values) - {Role.FOLLOWUP},
-                order=90,
-                count=_unread,
-                tone="warn",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("党建与宣传"),
-                text=_("宣誓活动、突击队、媒体报道和典型"),
-                url_name="outreach_overview",
-                roles=frozenset({Role.POLITICAL}),
-                order=25,
-            )
-        )
-        for order, (title, text, url_name) in enumerate(
-            [
-                (_("突击队"), _("组建突击队，修改队长、队员和单位"), "outreach_teams"),
-                (_("典型"), _("登记和修改先进典型及其事迹、相关报道"), "outreach_role_models"),
-                (_("自媒体作品"), _("登记和修改自媒体作品及点赞、留言数"), "outreach_posts"),
-            ],
-            start=26,
-        ):
-            register_card(
-                HomeCard(
-                    title=title,
-                    text=text,
-                    url_name=url_name,
-                    roles=frozenset({Role.POLITICAL}),
-                    order=order,
-                )
-            )
-
-
-def _unread(user):
-    from fangkong.outreach.selectors import unread_count
-
-    return unread_count(user)
+        register_navigation(navigation.MENU, navigation.CARDS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,6 +73,29 @@ def activity_record(
     return activity
 
 
+def _team_values(
+    *,
+    kind: str,
+    name: str,
+    unit: Unit,
+    leader: Officer,
+    members: Sequence[Officer],
+    formed_on: datetime.date,
+) -> tuple[dict[str, Any], set[Officer]]:
+    """A team as formed, the one rule of a new team and of an edit: at least one member, the
+    leader always one of them. Returns its values and its members."""
+    if not members:
+        raise ValidationError({"members": _("突击队至少要有一名队员")})
+    values = {
+        "kind": kind,
+        "name": normalize_text(name),
+        "unit": unit,
+        "leader": leader,
+        "formed_on": formed_on,
+    }
+    return values, {*members, leader}
+
+
 @transaction.atomic
 def team_create(
     *,
@@ -84,18 +107,11 @@ def team_create(
     formed_on: datetime.date,
     by: User | None,
 ) -> CommandoTeam:
-    if not members:
-        raise ValidationError({"members": _("突击队至少要有一名队员")})
-    team = model_create(
-        model=CommandoTeam,
-        by=by,
-        kind=kind,
-        name=normalize_text(name),
-        unit=unit,
-        leader=leader,
-        formed_on=formed_on,
+    values, everyone = _team_values(
+        kind=kind, name=name, unit=unit, leader=leader, members=members, formed_on=formed_on
     )
-    team.members.set({*members, leader})
+    team = model_create(model=CommandoTeam, by=by, **values)
+    team.members.set(everyone)
     return team
 
 
@@ -112,19 +128,14 @@ def team_update(
     by: User | None,
 ) -> CommandoTeam:
     """Edit a team as it was formed (the leader is always one of its members); audited."""
-    if not members:
-        raise ValidationError({"members": _("突击队至少要有一名队员")})
+    values, everyone = _team_values(
+        kind=kind, name=name, unit=unit, leader=leader, members=members, formed_on=formed_on
+    )
     team, _changes = model_update_related(
         instance=CommandoTeam.objects.select_for_update().get(pk=team.pk),
         by=by,
-        data={
-            "kind": kind,
-            "name": normalize_text(name),
-            "unit": unit,
-            "leader": leader,
-            "formed_on": formed_on,
-        },
-        related={"members": {*members, leader}},
+        data=values,
+        related={"members": everyone},
     )
     return team
 

@@ -1,12 +1,5 @@
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from fangkong.accounts.models import User
 
 
 class QuarantineConfig(AppConfig):
@@ -20,9 +13,6 @@ class QuarantineConfig(AppConfig):
         # A person a city's pushed list routed to a county by their ID region (no township
         # yet) is that county's, through their case (issue 18 item 4).
         Person.jurisdiction.extend(area="cases__county")
-        from fangkong.quarantine.imports.nav import register_import_pages
-
-        register_import_pages()
         from fangkong.core.offline import register_offline_asset, register_offline_page
 
         # Today's list, and the visit form of each person on it, open in the village without
@@ -32,108 +22,7 @@ class QuarantineConfig(AppConfig):
         for asset in ("fangkong/quarantine.css", "quarantine/followup.js"):
             register_offline_asset(asset)
 
-        from fangkong.accounts.navigation import HomeCard, NavItem, register_card, register_nav
-        from fangkong.accounts.roles import Role
+        from fangkong.accounts.navigation import register_navigation
+        from fangkong.quarantine import navigation
 
-        register_nav(
-            NavItem(_("今日随访"), "followup_today", roles=frozenset({Role.FOLLOWUP}), order=10)
-        )
-        register_nav(NavItem(_("隔离管控"), "case_list", perm="quarantine.view", order=30))
-        register_nav(NavItem(_("预警"), "alert_list", perm="quarantine.view", order=32))
-        # The follow-up worker's day starts here: first on their home page, with the count.
-        register_card(
-            HomeCard(
-                title=_("今日随访"),
-                text=_("今日待随访次数：您负责的居家隔离人员上午、下午各随访一次"),
-                url_name="followup_today",
-                roles=frozenset({Role.FOLLOWUP}),
-                order=1,
-                count=_open_slots_today,
-                tone="warn",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("待核查"),
-                text=_("推送名单、检查站移交的人员，核实后落实管控和“四包一”"),
-                url_name="verify_queue",
-                roles=frozenset({Role.STATION}),
-                order=10,
-                count=_pending,
-                tone="warn",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("待处置预警"),
-                text=_("发热、有症状、不在家，须立即处置"),
-                url_name="alert_list",
-                roles=frozenset({Role.STATION, Role.COMMAND}),
-                order=11,
-                count=_open_alerts,
-                tone="danger",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("随访逾期"),
-                text=_("未按时随访的居家隔离人员，按“四包一”人员和乡镇列出"),
-                url_name="overdue_list",
-                roles=frozenset({Role.STATION, Role.COMMAND}),
-                order=12,
-                count=_overdue,
-                tone="danger",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("应解除隔离"),
-                text=_("隔离满期的人员，确认解除并打印告知书"),
-                url_name="release_list",
-                roles=frozenset({Role.STATION, Role.COMMAND}),
-                order=13,
-                count=_release_due,
-                tone="ok",
-            )
-        )
-        register_card(
-            HomeCard(
-                title=_("隔离管控台账"),
-                text=_("按乡镇、派出所、状态、隔离天数筛选和导出"),
-                url_name="case_list",
-                roles=frozenset({Role.STATION, Role.COMMAND, Role.WORKGROUP}),
-                order=14,
-            )
-        )
-
-
-def _open_slots_today(user: User) -> int:
-    from fangkong.quarantine import schedule, selectors
-
-    now = schedule.work_now()
-    return sum(len(r.due) for r in selectors.due_list(user=user, day=now.date(), now=now))
-
-
-def _pending(user: User) -> int:
-    from fangkong.quarantine.selectors import verify_queue
-
-    return verify_queue(user=user).count()
-
-
-def _open_alerts(user: User) -> int:
-    from fangkong.quarantine.selectors import alert_list
-
-    return alert_list(user=user).count()
-
-
-def _overdue(user: User) -> int:
-    from fangkong.quarantine.selectors import overdue_cases
-
-    return overdue_cases(user=user).count()
-
-
-def _release_due(user: User) -> int:
-    from fangkong.quarantine import schedule
-    from fangkong.quarantine.selectors import release_proposed
-
-    return release_proposed(user=user, day=schedule.work_day()).count()
+        register_navigation(navigation.MENU, navigation.CARDS)

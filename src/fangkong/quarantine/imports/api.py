@@ -22,13 +22,6 @@ from fangkong.quarantine.models import ListImport
 router = Router(tags=["imports"])
 
 
-class ImportCreated(Schema):
-    id: int
-    status: str
-    status_display: str
-    url: str
-
-
 class EntryOut(Schema):
     row: int
     name: str
@@ -43,11 +36,18 @@ class ReportPage(Schema):
     count: int
 
 
-class ImportOut(Schema):
+class ImportStatus(Schema):
     id: int
-    file: str
     status: str
     status_display: str
+
+
+class ImportCreated(ImportStatus):
+    url: str
+
+
+class ImportOut(ImportStatus):
+    file: str
     dry_run: bool
     all_or_nothing: bool
     done_rows: int
@@ -55,6 +55,11 @@ class ImportOut(Schema):
     counts: dict[str, int]
     message: str
     report: ReportPage
+
+
+def _status(li: ListImport) -> dict[str, Any]:
+    """What every answer about an import says of its state (ImportStatus)."""
+    return {"id": li.pk, "status": li.status, "status_display": li.get_status_display()}
 
 
 class ReportFilter(Schema):
@@ -92,26 +97,7 @@ def create_import(
     except (ImportFileError, FormValidationError) as exc:
         message = exc.messages[0] if isinstance(exc, FormValidationError) else str(exc)
         raise ValidationError({"file": [message]}) from None
-    return Status(
-        202,
-        ImportCreated(
-            id=li.pk,
-            status=li.status,
-            status_display=li.get_status_display(),
-            url=f"/api/v1/imports/{li.pk}",
-        ),
-    )
-
-
-def _entry(e: Any) -> EntryOut:
-    return EntryOut(
-        row=e.row_number,
-        name=e.name,
-        outcome=e.outcome,
-        outcome_display=e.get_outcome_display(),
-        level=e.level,
-        messages=e.messages,
-    )
+    return Status(202, ImportCreated(**_status(li), url=f"/api/v1/imports/{li.pk}"))
 
 
 @router.get(
@@ -124,10 +110,8 @@ def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]
     li: ListImport = selectors.import_get(user=request.user, pk=import_id)
     entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)
     return ImportOut(
-        id=li.pk,
+        **_status(li),
         file=li.original_name,
-        status=li.status,
-        status_display=li.get_status_display(),
         dry_run=li.dry_run,
         all_or_nothing=li.all_or_nothing,
         done_rows=li.done_rows,
@@ -138,4 +122,15 @@ def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]
             items=[_entry(e) for e in entries[page_slice(filters.limit, filters.offset)]],
             count=entries.count(),
         ),
+    )
+
+
+def _entry(e: Any) -> EntryOut:
+    return EntryOut(
+        row=e.row_number,
+        name=e.name,
+        outcome=e.outcome,
+        outcome_display=e.get_outcome_display(),
+        level=e.level,
+        messages=e.messages,
     )

@@ -20,6 +20,7 @@ from fangkong.quarantine.services.followups import (
     alert_resolve,
     followup_digest,
     followup_record,
+    followups_insert,
     followups_record_bulk,
 )
 from fangkong.quarantine.services.referrals import (
@@ -63,6 +64,7 @@ __all__ = [
     "cases_transition_bulk",
     "followup_digest",
     "followup_record",
+    "followups_insert",
     "followups_record_bulk",
     "quarantine_days",
     "referrals_insert",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -22,7 +23,7 @@ from fangkong.core.audit import (
     audit_create_bulk,
     audit_record,
 )
-from fangkong.core.bulk import insert_values
+from fangkong.core.bulk import insert_rows, insert_values, reserve_ids
 from fangkong.core.moments import is_future
 from fangkong.core.temperature import is_fever, parse_temperature
 from fangkong.core.text import clean_prose, normalize_text
@@ -107,6 +108,7 @@ def _followup_build(
     )
     if data.client_id:
         followup.client_id = data.client_id
+    followup.request_digest = followup_digest(data)
     alerts = []
     if is_fever(temperature):
         alerts.append(
@@ -174,7 +176,6 @@ def followup_record(
         if existing is not None:
             return _same_client(existing, data), False
     followup, alerts = _followup_build(data, by=by, now=clock.now())
-    followup.request_digest = followup_digest(data)
     audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
         with transaction.atomic():
@@ -242,9 +243,10 @@ def _same_client(existing: FollowUp, data: FollowUpInput) -> FollowUp:
 def followups_record_bulk(
     *, entries: list[FollowUpInput], by: User | None, now: datetime.datetime | None = None
 ) -> tuple[list[FollowUp], list[Alert]]:
-    """Record many follow-ups at once (the demo, a device's backlog), with the same rules
-    and alerts as followup_record and one audit entry each. All or nothing: a bad entry
-    raises ValidationError naming its position."""
+    """Record many follow-ups at once (the demo, a device's backlog): each entry through
+    the rule of followup_record (_followup_build), all written by followups_insert. A
+    client_id already stored is skipped. All or nothing: a bad entry raises ValidationError
+    naming its position."""
     now = now or clock.now()
     followups: list[FollowUp] = []
     alerts: list[Alert] = []
@@ -263,54 +265,75 @@ def followups_record_bulk(
     cids = [f.client_id for f in followups]
     known = set(FollowUp.objects.filter(client_id__in=cids).values_list("client_id", flat=True))
     fresh = [f for f in followups if f.client_id not in known]
-    _followups_insert(fresh)
     fresh_ids = {f.client_id for f in fresh}
     alerts = [a for a in alerts if a.followup is not None and a.followup.client_id in fresh_ids]
-    for alert in alerts:
-        alert.followup_id = alert.followup.pk  # type: ignore[union-attr]
-    Alert.objects.bulk_create(alerts, batch_size=2000)
-    audit_create_bulk(
-        actor=by, objs=list(fresh), describe=lambda f: f"{f.day} {f.slot} {f.temperature or ''}"
-    )
-    audit_create_bulk(actor=by, objs=list(alerts))
+    followups_insert(followups=fresh, alerts=alerts, by=by)
     return fresh, alerts
 
 
-def _followups_insert(followups: list[FollowUp]) -> None:
-    """Insert validated follow-ups with one executemany (bulk_create's per-field work is
-    most of the demo's time), then read their ids back by client_id."""
+_FOLLOWUP_FIELDS = (
+    "case_id",
+    "client_id",
+    "visited_at",
+    "day",
+    "slot",
+    "temperature",
+    "symptoms",
+    "at_home",
+    "note",
+    "by_id",
+    "recorded_at",
+    "request_digest",
+)
+_ALERT_FIELDS = (
+    "case_id",
+    "kind",
+    "followup_id",
+    "detail",
+    "raised_at",
+    "resolved_at",
+    "resolved_by_id",
+    "resolution",
+    "day",
+)
+
+
+def followups_insert(
+    *, followups: Sequence[FollowUp], alerts: Sequence[Alert], by: User | None
+) -> None:
+    """Write new follow-ups and their alerts, as _followup_build made them (the caller knows
+    their client ids are new): the one bulk write of follow-ups, as cases_insert is of
+    cases. Keys reserved ahead, rows through core.bulk (executemany on SQLite, COPY on
+    PostgreSQL); each object gets its id; one audit entry each, as followup_record writes
+    it."""
     if not followups:
         return
-    ops = connection.ops
-    recorded = ops.adapt_datetimefield_value(clock.now())
-    native_uuid = connection.features.has_native_uuid_field
-    columns = ["case_id", "client_id", "visited_at", "day", "slot", "temperature", "symptoms"]
-    columns += ["at_home", "note", "by_id", "recorded_at"]
-    rows = [
-        (
-            f.case_id,
-            f.client_id if native_uuid else f.client_id.hex,
-            ops.adapt_datetimefield_value(f.visited_at),
-            ops.adapt_datefield_value(f.day),
-            f.slot,
-            ops.adapt_decimalfield_value(f.temperature, 3, 1),
-            ops.adapt_json_value(f.symptoms, None),
-            f.at_home,
-            f.note,
-            f.by_id,
-            recorded,
-        )
-        for f in followups
-    ]
-    insert_values(FollowUp._meta.db_table, columns, rows)
-    by_cid = {f.client_id: f for f in followups}
-    cids = list(by_cid)
-    for i in range(0, len(cids), 5000):
-        for cid, pk in FollowUp.objects.filter(client_id__in=cids[i : i + 5000]).values_list(
-            "client_id", "pk"
-        ):
-            by_cid[cid].pk = pk
-            by_cid[cid]._state.adding = False
+    ids = reserve_ids(FollowUp, len(followups))
+    for f, pk in zip(followups, ids, strict=True):
+        f.pk = pk
+        f._state.adding = False
+    insert_rows(
+        FollowUp,
+        _FOLLOWUP_FIELDS,
+        [tuple(getattr(f, name) for name in _FOLLOWUP_FIELDS) for f in followups],
+        ids=ids,
+    )
+    for alert in alerts:
+        alert.followup = alert.followup  # sets followup_id: the follow-up has its id now
+    alert_ids = reserve_ids(Alert, len(alerts))
+    for a, pk in zip(alerts, alert_ids, strict=True):
+        a.pk = pk
+        a._state.adding = False
+    insert_rows(
+        Alert,
+        _ALERT_FIELDS,
+        [tuple(getattr(a, name) for name in _ALERT_FIELDS) for a in alerts],
+        ids=alert_ids,
+    )
+    audit_create_bulk(
+        actor=by, objs=list(followups), describe=lambda f: f"{f.day} {f.slot} {f.temperature or ''}"
+    )
+    audit_create_bulk(actor=by, objs=list(alerts))
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 /* Citizen ID numbers checked on the device by the server's own rules.
  *
  * The rules (region table, weights, messages) come from /api/v1/reference/id-rules, the same
- * data core.idnumber uses on the server; tests compare both on generated numbers.
+ * data core.idnumber uses on the server; tests compare both on generated numbers. "Not born
+ * in the future" reads the platform's working day (clock.js, loaded before this file).
  *   FangkongId.check("370921198503020232", rules, "身份证号")
  *     → {ok: true, number, birthDate, sex} or {ok: false, code, message}
  */
@@ -12,14 +13,6 @@
     return template.replace(/%\((\w+)\)[sd]/g, function (_m, key) {
       return String(params[key]);
     });
-  }
-
-  function todayIn(timeZone) {
-    // The calendar date in Beijing, whatever the device's own zone.
-    var parts = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timeZone, year: "numeric", month: "2-digit", day: "2-digit",
-    }).format(new Date());
-    return parts; // YYYY-MM-DD
   }
 
   function shown(ch) {
@@ -74,7 +67,7 @@
     if (!validDate(y, m, d)) return fail("invalid_birth_date", { digits: digits });
     var iso = digits.slice(0, 4) + "-" + digits.slice(4, 6) + "-" + digits.slice(6);
     if (iso < rules.earliest_birth) return fail("invalid_birth_date", { digits: digits }, "birth_too_early");
-    if (iso > todayIn(rules.timezone)) return fail("invalid_birth_date", { digits: digits }, "birth_in_future");
+    if (iso > global.FangkongClock.today(rules.timezone)) return fail("invalid_birth_date", { digits: digits }, "birth_in_future");
     var regions = regionSets.get(rules);
     if (!regions) { regions = new Set(rules.regions); regionSets.set(rules, regions); }
     if (!regions.has(number.slice(0, 6))) return fail("invalid_region", { region: number.slice(0, 6) });

@@ -1,7 +1,7 @@
 """fangkong token create --checkpoint CODE --user USERNAME: a device's bearer token.
 
 Only for a user whose role registers at checkpoints, at a checkpoint they are posted to
-(checkpoints/services.py token_refusal); creation and revocation are audited."""
+(checkpoints/services/tokens.py token_refusal); creation and revocation are audited."""
 
 from __future__ import annotations
 

@@ -142,13 +142,6 @@
     if (hidden) hidden.value = unique[0] || "";
   }
 
-  /* Now on the platform's working clock: the device's time plus how far the platform says
-     its clock reads from real time (data-clock-offset, ms: 0 in production; the demo's fixed
-     day), so a car registered in the demo county lands on the demo's day. */
-  function workingNow(form) {
-    return new Date(Date.now() + (Number(form.dataset.clockOffset) || 0));
-  }
-
   function serialize(form) {
     return {
       checkpoint: form.dataset.checkpoint,
@@ -156,7 +149,7 @@
       vehicle_type: val(form.querySelector('[name="vehicle_type"]')),
       plate: plateOf(form),
       selfreg_codes: codes(form),
-      occurred_at: form.dataset.occurredAt || workingNow(form).toISOString(),
+      occurred_at: form.dataset.occurredAt || global.FangkongClock.now().toISOString(),
       occupants: kept(form).map(function (i) {
         var t = val(input(form, i, "temperature")).trim();
         var decision = input(form, i, "decision");

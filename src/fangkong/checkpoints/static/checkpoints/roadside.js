@@ -7,6 +7,8 @@
  *   FangkongRoadside.assess(passage, rules, idRules, {requireTemperature: true, day: "2020-02-03"})
  *     → {errors: {"occupants.0.id_number": ["第1位乘车人身份证号…"]},
  *        occupants: [{flags: [{code, reason}], recommended}]}
+ * The day (key areas in force, an ID number's birth date) is the platform's working day
+ * (fangkong/clock.js), not the device's calendar.
  * Plates and phone numbers are left to the server: a record it refuses for them comes back
  * to the officer from the outbox.
  */
@@ -36,10 +38,6 @@
     t.plateSeparators = new RegExp(rules.plates.separators, "gu");
     prepared.set(rules, t);
     return t;
-  }
-
-  function todayIn(timeZone) {
-    return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
   }
 
   function regionRow(code, t) {
@@ -190,7 +188,7 @@
     options = options || {};
     var t = tables(rules), m = rules.messages;
     var errors = {}, seen = {}, out = [];
-    var ctx = { day: options.day || todayIn(rules.timezone), plate: plateOf(passage.plate, rules, t) };
+    var ctx = { day: options.day || global.FangkongClock.today(rules.timezone), plate: plateOf(passage.plate, rules, t) };
     var occupants = passage.occupants || [];
     if (!occupants.length) errors.occupants = [m.no_occupants];
     else if (rules.seats && occupants.length > (rules.seats[passage.vehicle_type] || Infinity)) {
@@ -236,7 +234,7 @@
     if (!id.ok) return { ok: false, message: id.message };
     var region = id.number.slice(0, 6);
     return { ok: true, region: regionName(region, t), birthDate: id.birthDate, sex: id.sex,
-             keyArea: keyAreaFor(region, todayIn(rules.timezone), rules) };
+             keyArea: keyAreaFor(region, global.FangkongClock.today(rules.timezone), rules) };
   }
 
   // Public: (text, rules[, household]) as the register page calls it (the card's address);

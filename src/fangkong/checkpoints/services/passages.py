@@ -1,11 +1,9 @@
-"""Every write of the checkpoints app: registering passages (one at a time and in bulk),
-referrals to quarantine, the duty roster, hand counts, QR self-registrations, device tokens."""
+"""Registering passages (one at a time and in bulk): validation and flags
+(passage_assess), the occupants' people, referrals to quarantine, the hour's counts."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -13,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -27,14 +24,11 @@ from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
     Decision,
-    DeviceToken,
     Direction,
-    DutyAssignment,
     DutyShift,
     Occupant,
     Passage,
     PassageCount,
-    SelfRegistration,
     Source,
     VehicleType,
     seats_for,
@@ -49,12 +43,11 @@ from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.refcache import kept
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
-from fangkong.core.services import model_update
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
 from fangkong.core.text import normalize_text, strip_all_spaces
 from fangkong.core.transactions import retrying
-from fangkong.org.models import Officer, Township, Village
+from fangkong.org.models import Township, Village
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.people.services import (
@@ -746,395 +739,3 @@ def passages_register_bulk(
         changes={"passages": len(passages), "occupants": len(occupants)},
     )
     return passages
-
-
-# ---------------------------------------------------------------- roster
-
-
-def shift_get_or_create(*, checkpoint: Checkpoint, day: datetime.date, slot: int) -> DutyShift:
-    if not 0 <= slot < len(checkpoint.shift_starts):
-        raise ValidationError({"slot": _("班次不存在")})
-    begin, end = checkpoint.shift_window(day, slot)
-    shift, _created = DutyShift.objects.get_or_create(
-        checkpoint=checkpoint, day=day, slot=slot, defaults={"starts_at": begin, "ends_at": end}
-    )
-    return shift
-
-
-def _clash_message(officer: Officer, other: DutyAssignment) -> str:
-    return _(
-        "%(officer)s已安排在%(cp)s %(day)s %(label)s班执勤，与本班时间重叠，不能同时在两处执勤"
-    ) % {
-        "officer": officer,
-        "cp": other.shift.checkpoint.name,
-        "day": f"{other.shift.day:%m-%d}",
-        "label": other.shift.label,
-    }
-
-
-@transaction.atomic
-def shift_assign(
-    *,
-    shift: DutyShift,
-    officers: Sequence[Officer],
-    leader: Officer | None,
-    party_leader: Officer | None,
-    by: User | None,
-) -> DutyShift:
-    """Set who holds a shift, its leader and its temporary party group's leader.
-
-    Refuses, naming the officer and the clash, anyone already on duty elsewhere at an
-    overlapping time; the party group leader must be a party member on this shift."""
-    shift = DutyShift.objects.select_for_update().select_related("checkpoint").get(pk=shift.pk)
-    officers = list(dict.fromkeys(officers))
-    ids = [o.pk for o in officers]
-    errors: dict[str, list[str]] = {}
-    clashes = (
-        DutyAssignment.objects.filter(
-            officer_id__in=ids, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at
-        )
-        .exclude(shift=shift)
-        .select_related("shift__checkpoint", "officer")
-    )
-    messages = [_clash_message(c.officer, c) for c in clashes]
-    if messages:
-        errors["officers"] = messages
-    if leader is not None and leader.pk not in ids:
-        errors["leader"] = [_("带班负责人须是本班执勤人员")]
-    if party_leader is not None:
-        if not party_leader.party_member:
-            errors["party_leader"] = [
-                _("临时党小组组长须为党员：%(o)s不是党员") % {"o": party_leader}
-            ]
-        elif party_leader.pk not in ids:
-            errors["party_leader"] = [_("临时党小组组长须是本班执勤人员")]
-    if errors:
-        raise ValidationError(errors)
-    before = sorted(shift.assignments.values_list("officer_id", flat=True))
-    shift.assignments.exclude(officer_id__in=ids).delete()
-    have = set(shift.assignments.values_list("officer_id", flat=True))
-    DutyAssignment.objects.bulk_create(
-        [
-            DutyAssignment(
-                shift=shift,
-                officer=o,
-                starts_at=shift.starts_at,
-                ends_at=shift.ends_at,
-                day=shift.day,
-            )
-            for o in officers
-            if o.pk not in have
-        ]
-    )
-    shift.leader = leader
-    shift.party_leader = party_leader
-    shift.save(update_fields=["leader", "party_leader"])
-    audit_record(
-        actor=by,
-        action="update",
-        obj=shift,
-        changes={
-            "officers": [before, sorted(ids)],
-            "leader": [None, leader.pk if leader else None],
-            "party_leader": [None, party_leader.pk if party_leader else None],
-        },
-    )
-    return shift
-
-
-@transaction.atomic
-def roster_copy_week(
-    *, week_start: datetime.date, by: User | None, checkpoints: Sequence[Checkpoint] | None = None
-) -> tuple[int, list[str]]:
-    """Copy every shift of the week starting `week_start` to the week after. Shifts that
-    already have officers next week are left alone. Returns (shifts copied, refusals)."""
-    qs = DutyShift.objects.filter(
-        day__gte=week_start, day__lt=week_start + datetime.timedelta(days=7)
-    ).select_related("checkpoint", "leader", "party_leader")
-    if checkpoints is not None:
-        qs = qs.filter(checkpoint__in=checkpoints)
-    source = list(qs.prefetch_related("assignments__officer"))
-    copied, refusals = 0, list[str]()
-    for shift in source:
-        officers = [a.officer for a in shift.assignments.all()]
-        if not officers:
-            continue
-        target = shift_get_or_create(
-            checkpoint=shift.checkpoint, day=shift.day + datetime.timedelta(days=7), slot=shift.slot
-        )
-        if target.assignments.exists():
-            continue
-        try:
-            with transaction.atomic():
-                shift_assign(
-                    shift=target,
-                    officers=officers,
-                    leader=shift.leader,
-                    party_leader=shift.party_leader,
-                    by=by,
-                )
-        except ValidationError as exc:
-            refusals.extend(f"{target}：{m}" for m in exc.messages)
-        else:
-            copied += 1
-    return copied, refusals
-
-
-@transaction.atomic
-def shift_tally(
-    *,
-    shift: DutyShift,
-    vehicles: int,
-    persons: int | None,
-    by: User,
-    at: datetime.datetime | None = None,
-) -> DutyShift:
-    """The shift leader's hand count of vehicles (and persons) at the end of the shift."""
-    errors = {}
-    if vehicles is None or vehicles < 0:
-        errors["counted_vehicles"] = [_("人工清点车辆数须为0或正整数")]
-    if persons is not None and persons < 0:
-        errors["counted_persons"] = [_("人工清点人数须为0或正整数")]
-    if errors:
-        raise ValidationError(errors)
-    shift.counted_vehicles = vehicles
-    shift.counted_persons = persons
-    shift.counted_by = by
-    shift.counted_at = at or clock.now()
-    shift.save(update_fields=["counted_vehicles", "counted_persons", "counted_by", "counted_at"])
-    audit_record(
-        actor=by,
-        action="update",
-        obj=shift,
-        changes={"counted_vehicles": [None, vehicles], "counted_persons": [None, persons]},
-    )
-    return shift
-
-
-@transaction.atomic
-def checkpoint_post(*, user: User, checkpoint: Checkpoint, by: User | None) -> None:
-    """Post a checkpoint-role user to a checkpoint (their registrations go there)."""
-    from fangkong.checkpoints.models import CheckpointPost
-
-    CheckpointPost.objects.update_or_create(user=user, defaults={"checkpoint": checkpoint})
-    audit_record(
-        actor=by,
-        action="update",
-        obj=user,
-        changes={"checkpoint_post": [None, checkpoint.code]},
-    )
-
-
-@transaction.atomic
-def checkpoint_create(*, by: User | None, **values: Any) -> Checkpoint:
-    checkpoint = Checkpoint(**values)
-    checkpoint.full_clean()
-    checkpoint.save()
-    audit_create(actor=by, obj=checkpoint)
-    return checkpoint
-
-
-@transaction.atomic
-def checkpoint_update(*, checkpoint: Checkpoint, by: User | None, **values: Any) -> Checkpoint:
-    """Edit a checkpoint's reference data (name, code, road, unit, lanes, dates, shifts);
-    validated like a new one, only the changed fields saved and audited."""
-    checkpoint, _changes = model_update(
-        instance=Checkpoint.objects.select_for_update().get(pk=checkpoint.pk), by=by, data=values
-    )
-    return checkpoint
-
-
-# ---------------------------------------------------------------- self-registration
-
-_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
-
-
-def selfreg_ttl() -> datetime.timedelta:
-    return datetime.timedelta(hours=int(settings.FANGKONG.get("SELFREG_HOURS", 24)))
-
-
-@transaction.atomic
-def selfreg_submit(*, data: PassageInput) -> SelfRegistration:
-    """A traveller's own submission, validated like an officer's (without temperatures
-    or decisions), kept 24 hours for an officer to confirm."""
-    data.occurred_at = None
-    assessed = passage_assess(data=data)
-    body = {
-        "direction": data.direction,
-        "vehicle_type": data.vehicle_type,
-        "plate": assessed.plate,
-        "occupants": [
-            {
-                "name": o.values["name"],
-                "id_number": o.values["id_number"],
-                "phone": o.values["phone"],
-                "origin": o.origin,
-                "destination": o.destination,
-                "travel_history": o.travel_history,
-                "symptoms": o.symptoms,
-            }
-            for o in assessed.occupants
-        ],
-    }
-    now = clock.now()
-    for _attempt in range(10):
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(6))
-        if not SelfRegistration.objects.filter(code=code).exists():
-            break
-    reg = SelfRegistration.objects.create(
-        checkpoint=data.checkpoint,
-        code=code,
-        token=secrets.token_urlsafe(32),
-        data=body,
-        expires_at=now + selfreg_ttl(),
-    )
-    audit_record(
-        actor=None,
-        action="create",
-        obj=reg,
-        changes={
-            "checkpoint": [None, data.checkpoint.code],
-            "persons": [None, len(body["occupants"])],
-        },
-    )
-    return reg
-
-
-def selfreg_input(reg: SelfRegistration) -> PassageInput:
-    body = reg.data
-    return PassageInput(
-        checkpoint=reg.checkpoint,
-        direction=body.get("direction", "in"),
-        vehicle_type=body.get("vehicle_type", "car"),
-        plate=body.get("plate", ""),
-        source=Source.SELF,
-        occupants=[
-            OccupantInput(
-                name=o.get("name", ""),
-                id_number=o.get("id_number", ""),
-                phone=o.get("phone", ""),
-                origin=o.get("origin", ""),
-                destination=o.get("destination", ""),
-                travel_history=list(o.get("travel_history", [])),
-                symptoms=list(o.get("symptoms", [])),
-            )
-            for o in body.get("occupants", [])
-        ],
-    )
-
-
-def selfreg_confirm(*, reg: SelfRegistration, data: PassageInput, by: User) -> Passage:
-    """The officer checked the traveller's submission, measured temperatures and decided."""
-    return selfreg_confirm_codes(codes=[reg.code], data=data, by=by)[0]
-
-
-@transaction.atomic
-def selfreg_confirm_codes(
-    *, codes: Sequence[str], data: PassageInput, by: User
-) -> tuple[Passage, bool]:
-    """One passage from the submissions whose receipts the officer scanned (a car's, or a
-    coach's passengers' one by one), with what the officer checked, measured and decided.
-    Sent again with the same client id (a retry), it is the same passage."""
-    wanted = sorted({c.strip().upper() for c in codes if c.strip()})
-    regs = {
-        r.code: r
-        # Only the submissions are locked (PostgreSQL locks no outer-joined passage).
-        for r in SelfRegistration.objects.select_for_update(of=("self",))
-        .filter(code__in=wanted, checkpoint=data.checkpoint)
-        .select_related("passage")
-    }
-    errors = []
-    for code in wanted:
-        reg = regs.get(code)
-        if reg is None:
-            errors.append(_("登记码%(code)s不存在、已确认或已过期") % {"code": code})
-        elif reg.passage is not None and reg.passage.client_id != data.client_id:
-            errors.append(_("登记码%(code)s已确认过") % {"code": code})
-        elif reg.passage is None and reg.expires_at <= clock.now():
-            errors.append(_("登记码%(code)s已过期，请重新登记") % {"code": code})
-    if errors:
-        raise ValidationError({"selfreg_codes": errors})
-    data.source = Source.SELF
-    passage, created = passage_register(data=data, by=by)
-    SelfRegistration.objects.filter(pk__in=[r.pk for r in regs.values()]).update(passage=passage)
-    return passage, created
-
-
-def selfreg_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete unconfirmed submissions past their 24 hours (personal data is not kept)."""
-    count, _rows = SelfRegistration.objects.filter(
-        expires_at__lte=now or clock.now(), passage__isnull=True
-    ).delete()
-    return count
-
-
-# ---------------------------------------------------------------- device tokens
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def token_refusal(*, checkpoint: Checkpoint, user: User) -> str | None:
-    """Why `user` may not hold a device token for `checkpoint`, or None. A token acts for
-    its user: only an active user who registers at checkpoints, and only at a checkpoint
-    they are posted to, so that a token never reads more than that post. The same three
-    conditions are checked on every use of a token, inside the query that reads it
-    (checkpoints/api.py DeviceTokenAuth with selectors.posted_here): a user moved or given
-    another role leaves a token that no longer works."""
-    from fangkong.accounts.roles import user_can
-    from fangkong.checkpoints.selectors import posted_checkpoint_ids
-
-    if not user.is_active or not user_can(user, "checkpoints.register"):
-        return _("设备令牌只能发给可在检查站登记的用户（检查站角色）：%(user)s的角色是%(role)s") % {
-            "user": user.username,
-            "role": user.get_role_display() or _("无角色"),
-        }
-    if checkpoint.pk not in posted_checkpoint_ids(user):
-        return _(
-            "%(user)s不在%(cp)s的岗位上（须先安排到该检查站或在该站当班），不能为其创建该站的设备令牌"
-        ) % {"user": user.username, "cp": checkpoint.name}
-    return None
-
-
-@transaction.atomic
-def token_create(
-    *, checkpoint: Checkpoint, user: User, by: User | None, name: str = ""
-) -> tuple[DeviceToken, str]:
-    """A new device token; the raw value is returned once and only its hash is stored.
-    Refused (ValidationError, naming the rule) for a user token_refusal turns away."""
-    refusal = token_refusal(checkpoint=checkpoint, user=user)
-    if refusal is not None:
-        raise ValidationError({"user": [refusal]})
-    raw = "fk_" + secrets.token_urlsafe(32)
-    token = DeviceToken.objects.create(
-        checkpoint=checkpoint, user=user, name=name[:40], prefix=raw[:8], token_hash=token_hash(raw)
-    )
-    audit_create(actor=by, obj=token)
-    return token, raw
-
-
-@transaction.atomic
-def token_revoke(*, prefix: str, by: User | None) -> list[DeviceToken]:
-    """Revoke the live tokens with this prefix (as `fangkong token list` shows it); each
-    revocation is audited. Returns the tokens revoked (none: nothing matched)."""
-    tokens = list(
-        DeviceToken.objects.select_for_update(of=("self",))  # not the user's or checkpoint's
-        .select_related("checkpoint", "user")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-    )
-    now = clock.now()
-    for token in tokens:
-        token.revoked_at = now
-        token.save(update_fields=["revoked_at"])
-        audit_record(
-            actor=by,
-            action="revoke",
-            obj=token,
-            changes={
-                "revoked_at": [None, str(now)],
-                "checkpoint": token.checkpoint.code,
-                "user": token.user.username,
-            },
-        )
-    return tokens

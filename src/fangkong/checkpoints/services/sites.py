@@ -1,0 +1,46 @@
+"""Checkpoints themselves: their reference data (name, road, lanes, shift times) and who
+is posted to them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from fangkong.core.audit import audit_create, audit_record
+from fangkong.checkpoints.models import Checkpoint, CheckpointPost
+from fangkong.core.services import model_update
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+
+@transaction.atomic
+def checkpoint_post(*, user: User, checkpoint: Checkpoint, by: User | None) -> None:
+    """Post a checkpoint-role user to a checkpoint (their registrations go there)."""
+    CheckpointPost.objects.update_or_create(user=user, defaults={"checkpoint": checkpoint})
+    audit_record(
+        actor=by,
+        action="update",
+        obj=user,
+        changes={"checkpoint_post": [None, checkpoint.code]},
+    )
+
+
+@transaction.atomic
+def checkpoint_create(*, by: User | None, **values: Any) -> Checkpoint:
+    checkpoint = Checkpoint(**values)
+    checkpoint.full_clean()
+    checkpoint.save()
+    audit_create(actor=by, obj=checkpoint)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_update(*, checkpoint: Checkpoint, by: User | None, **values: Any) -> Checkpoint:
+    """Edit a checkpoint's reference data (name, code, road, unit, lanes, dates, shifts);
+    validated like a new one, only the changed fields saved and audited."""
+    checkpoint, _changes = model_update(
+        instance=Checkpoint.objects.select_for_update().get(pk=checkpoint.pk), by=by, data=values
+    )
+    return checkpoint
