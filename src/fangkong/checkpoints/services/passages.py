@@ -34,7 +34,7 @@ from fangkong.checkpoints.models import (
     seats_for,
 )
 from fangkong.core import bounds, clock, idempotency, statements
-from fangkong.core.audit import audit_create, audit_deferred, audit_record
+from fangkong.core.audit import audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.moments import is_future

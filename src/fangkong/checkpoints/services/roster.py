@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_record
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment, DutyShift
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 from fangkong.org.models import Officer
 
 if TYPE_CHECKING:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_record
 from fangkong.checkpoints.models import Passage, SelfRegistration, Source
 from fangkong.checkpoints.services.passages import (
     OccupantInput,
@@ -22,6 +21,7 @@ from fangkong.checkpoints.services.passages import (
     passage_register,
 )
 from fangkong.core import clock
+from fangkong.core.audit import audit_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User

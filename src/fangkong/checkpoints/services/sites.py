@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from fangkong.core.audit import audit_create, audit_record
 from fangkong.checkpoints.models import Checkpoint, CheckpointPost
+from fangkong.core.audit import audit_create, audit_record
 from fangkong.core.services import model_update
 
 if TYPE_CHECKING:

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_create, audit_record
 from fangkong.checkpoints.models import Checkpoint, DeviceToken
 from fangkong.core import clock
+from fangkong.core.audit import audit_create, audit_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User

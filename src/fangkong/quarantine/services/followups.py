@@ -23,7 +23,7 @@ from fangkong.core.audit import (
     audit_create_bulk,
     audit_record,
 )
-from fangkong.core.bulk import insert_rows, insert_values, reserve_ids
+from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.moments import is_future
 from fangkong.core.temperature import is_fever, parse_temperature
 from fangkong.core.text import clean_prose, normalize_text
