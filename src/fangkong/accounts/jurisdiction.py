@@ -180,6 +180,24 @@ def may_see_area(user: User | AnonymousUser, area: str) -> bool:
     return area.startswith(user_area(user))
 
 
+def requested_area(user: User | AnonymousUser, requested: str | None) -> str:
+    """The area a request names (?area=…, the dashboard's county rows link with it), else
+    the user's own: 404 for a code that is no area of this installation, 403 for an area
+    outside the user's (another county's, another city's)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.org.areas import known_area
+
+    if not requested:
+        return user_area(user)
+    code = requested.strip()
+    if not (code.isdigit() and known_area(code)):
+        raise Http404
+    if not may_see_area(user, code):
+        raise PermissionDenied
+    return code
+
+
 def scope_for(user: User | AnonymousUser) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope()
@@ -275,13 +293,13 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
 def area_choices(form: Any, user: User | AnonymousUser) -> None:
     """Narrow a form's choices of units, officers and records owned by a unit (a store) to
     the user's area, so a county's user inside a city is offered its county's only."""
-    from fangkong.org.models import Officer, Unit
+    from fangkong.org.models import Officer, Unit, WorkingGroup
 
     for form_field in form.fields.values():
         queryset = getattr(form_field, "queryset", None)
         if queryset is None:
             continue
-        if queryset.model is Unit:
+        if queryset.model in (Unit, WorkingGroup):  # an area of their own (area_code)
             form_field.queryset = within_area(queryset, user, unit_path="")
         elif queryset.model is Officer:
             form_field.queryset = within_area(queryset, user, unit_path="unit__")
