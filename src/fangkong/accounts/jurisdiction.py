@@ -13,6 +13,7 @@ instead of writing their own checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -259,12 +260,52 @@ def restrict_to_area(
     role sees whole whatever its posting (the command's tasks for leaders, welfare for the
     political department), which a county's users inside a city see for their county
     only. Unchanged in a county installation and for a user of the installation's area."""
+    return _within(queryset, user_area_scope(user), jurisdiction)
+
+
+def user_area_scope(user: User | AnonymousUser) -> Scope:
+    """What the user's area covers (kept on the user for the request): the scope of the
+    registers' lists and of their summary figures (`within`)."""
     scope: Scope | None = getattr(user, "_fangkong_area_scope", None)
     if scope is None:
         scope = area_scope(user_area(user))
         if user.is_authenticated:
             user._fangkong_area_scope = scope  # type: ignore[attr-defined]
-    return _within(queryset, scope, jurisdiction)
+    return scope
+
+
+def figures_scope(user: User | AnonymousUser) -> Scope | None:
+    """The scope of the summary figures a user sees on a register's page: their area's,
+    None for the whole installation (nothing to narrow)."""
+    scope = user_area_scope(user)
+    return None if scope.county else scope
+
+
+def county_scopes(user: User | AnonymousUser) -> list[tuple[Any, Scope]]:
+    """(area, scope) of each area one level below the user's (a city user: each county of
+    the city), for the one row per county beside a city's totals; [] for a county's user."""
+    from fangkong.org.areas import child_areas
+
+    return [(area, area_scope(area.code)) for area in child_areas(user_area(user))]
+
+
+def county_table(
+    user: User | AnonymousUser, headers: list[Any], values: Callable[[Scope], list[Any]]
+) -> dict[str, Any] | None:
+    """A register page's table of one row per county below the user's area (`values` of
+    each county's scope, under `headers`: includes/by_county.html); None for a county."""
+    rows = [
+        {"code": area.code, "name": area.name, "values": values(scope)}
+        for area, scope in county_scopes(user)
+    ]
+    return {"headers": headers, "rows": rows} if rows else None
+
+
+def within(queryset: QuerySet[M], scope: Scope | None) -> QuerySet[M]:
+    """The rows of `queryset` inside `scope` by the model's jurisdiction; all of them for
+    None (the installation's figures). For summary figures counted per area: a county's
+    totals for its users inside a city, a row per county for the city."""
+    return queryset if scope is None else _within(queryset, scope, None)
 
 
 def _within(queryset: QuerySet[M], scope: Scope, jurisdiction: Jurisdiction | None) -> QuerySet[M]:

@@ -53,6 +53,7 @@ class LogisticsConfig(AppConfig):
 
 
 def _low_stock(user):
+    from fangkong.accounts.jurisdiction import figures_scope
     from fangkong.logistics.selectors import low_stock_count
 
-    return low_stock_count()
+    return low_stock_count(figures_scope(user))
