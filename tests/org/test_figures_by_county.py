@@ -62,8 +62,8 @@ def test_supplies_figures_are_the_users_areas(
             r'data-area="(\d+)"><td>([^<]+)</td><td class="fk-num">([^<]+)<', purchases
         )
         assert [(c, name, v) for c, name, v in rows] == [
-            ("370921", "宁阳县", "500"),
-            ("370923", "东平县", "500"),
+            ("370921", "宁阳县", "500.00"),
+            ("370923", "东平县", "500.00"),
         ]
 
 

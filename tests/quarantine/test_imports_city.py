@@ -170,3 +170,27 @@ def test_a_county_places_its_case_in_its_own_townships_only(city: dict[str, Any]
     assert case.township == own and case.station == own.station
     assert dongping.get(f"/cases/{case.pk}/").status_code == 200
     assert ningyang.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_a_case_routed_by_id_counts_in_its_county_from_the_start(city: dict[str, Any]) -> None:
+    """李东平 has no address (no township): routed to 东平县 by the ID number, the case is
+    东平县's in the day's figures at once — not only once someone gives it a township."""
+    users = city["users"]
+
+    def returnees(who: str, **params: str) -> Any:
+        body = signed_in(users[who]).get("/api/v1/stats/daily", params).json()
+        return body["figures"].get("quarantine.returnees_total", 0), body
+
+    assert returnees("dongping")[0] == 1
+    assert returnees("ningyang")[0] == 1  # 张宁阳 only, not 李东平
+    total, body = returnees("city")
+    assert total == 3  # the city's own unrouted case too
+    rows = {a["code"]: a["figures"].get("quarantine.returnees_total", 0) for a in body["areas"]}
+    assert rows == {"370921": 1, "370923": 1}
+    assert returnees("city", area="370923")[0] == 1
+    # Once placed in a township the case is still counted once, in the same county.
+    case = city["cases"]["李东平"]
+    QuarantineCase.objects.filter(pk=case.pk).update(
+        township=Township.objects.get(code="370923001")
+    )
+    assert returnees("dongping")[0] == 1 and returnees("city")[0] == 3

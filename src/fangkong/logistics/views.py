@@ -126,7 +126,8 @@ def _lines_form_view(
 
 def _donation_row(scope: Scope) -> list[object]:
     totals = selectors.donation_totals(scope=scope)
-    return [sum(t[key] for t in totals) for key in ("donations", "money", "value")]
+    money = [f"{sum(t[key] for t in totals):.2f}" for key in ("money", "value")]
+    return [sum(t["donations"] for t in totals), *money]
 
 
 @require_perm("logistics.view")
@@ -203,7 +204,7 @@ def purchases(request: HttpRequest) -> HttpResponse:
             "by_county": county_table(
                 request.user,
                 [_("采购金额（元）")],
-                lambda scope: [selectors.purchase_total(scope=scope)],
+                lambda scope: [f"{selectors.purchase_total(scope=scope):.2f}"],
             ),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
