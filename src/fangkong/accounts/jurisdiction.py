@@ -91,6 +91,25 @@ class Scope:
                 matched = True
         return q if matched else None
 
+    def narrowed(self, other: Scope) -> Scope:
+        """This scope inside an area's (`other`, area_scope): what both cover."""
+        if self.county:
+            return Scope(
+                unit_ids=other.unit_ids,
+                township_ids=other.township_ids,
+                checkpoint_ids=other.checkpoint_ids,
+                user_id=self.user_id,
+                area=other.area,
+                county=other.county,
+            )
+        return Scope(
+            unit_ids=self.unit_ids & other.unit_ids,
+            township_ids=self.township_ids & other.township_ids,
+            checkpoint_ids=self.checkpoint_ids & other.checkpoint_ids,
+            user_id=self.user_id,
+            area=other.area if self.area else "",
+        )
+
     def covers(self, *, unit_id: int | None = None, township_id: int | None = None) -> bool:
         """Whether a record scoped to this unit or township is within the scope (the
         in-memory form of `q_for`, for callers that hold the ids already)."""
@@ -160,6 +179,30 @@ def area_scope(area: str, *, user_id: int | None = None) -> Scope:
         user_id=user_id,
         area=area,
     )
+
+
+def narrow_to_area(user: User | AnonymousUser, requested: str) -> None:
+    """Narrow what `user` sees for this request to one area (?area=…: a city's dashboard
+    links each county's figures to lists of that county): every list, detail, export and
+    API answer read through `restrict`/`restrict_to_area` then holds that area's rows
+    only. 403 for an area outside the user's; a code that is no area of the installation
+    narrows to nothing (an empty answer, never another county's data)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.org.areas import known_area
+
+    code = requested.strip()
+    if not (code.isdigit() and known_area(code)):
+        user._fangkong_scope = Scope()  # type: ignore[union-attr]
+        user._fangkong_area_scope = Scope()  # type: ignore[union-attr]
+        return
+    if not may_see_area(user, code):
+        raise PermissionDenied
+    if code == user_area(user):
+        return
+    area = area_scope(code)
+    user._fangkong_scope = scope_for(user).narrowed(area)  # type: ignore[union-attr]
+    user._fangkong_area_scope = user_area_scope(user).narrowed(area)  # type: ignore[union-attr]
 
 
 def within_area(

@@ -51,11 +51,17 @@ def figure_dict(f: Figure) -> dict[str, Any]:
     }
 
 
-def section_dict(section: Section) -> dict[str, Any]:
+def section_dict(section: Section, *, area: str = "") -> dict[str, Any]:
+    """`area`: an area's figures (a county's inside a city) link to lists of that area."""
+    figures = [figure_dict(f) for f in section.figures]
+    if area:
+        for f in figures:
+            if f["url"]:
+                f["url"] += ("&" if "?" in f["url"] else "?") + f"area={area}"
     return {
         "key": section.key,
         "title": str(section.title),
-        "figures": [figure_dict(f) for f in section.figures],
+        "figures": figures,
         "tables": [
             {
                 "title": str(t.title),
@@ -101,7 +107,9 @@ def daily_stats(day: datetime.date, *, area: str | None = None) -> dict[str, Any
     return {
         "date": day.isoformat(),
         "area": {"code": code, "name": area_name(code), "level": level_of(code)},
-        "sections": [section_dict(s) for s in sections],
+        "sections": [
+            section_dict(s, area="" if code == installation_area() else code) for s in sections
+        ],
         "figures": flat_figures(sections),
         "areas": areas,
     }
