@@ -182,6 +182,8 @@ MIDDLEWARE = [
     "fangkong.accounts.middleware.AuditContextMiddleware",
     # Idle timeout, session lifetime and the second sign-in step (accounts/signin.py).
     "fangkong.accounts.signin.SignInGuardMiddleware",
+    # ?area=… narrows the jurisdiction of a read to one county (accounts/jurisdiction.py).
+    "fangkong.accounts.middleware.AreaMiddleware",
     "fangkong.core.middleware.SecurityHeadersMiddleware",
     "fangkong.core.middleware.SearchLimitMiddleware",
 ]

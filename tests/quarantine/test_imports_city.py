@@ -170,3 +170,68 @@ def test_a_county_places_its_case_in_its_own_townships_only(city: dict[str, Any]
     assert case.township == own and case.station == own.station
     assert dongping.get(f"/cases/{case.pk}/").status_code == 200
     assert ningyang.get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_a_case_routed_by_id_counts_in_its_county_from_the_start(city: dict[str, Any]) -> None:
+    """李东平 has no address (no township): routed to 东平县 by the ID number, the case is
+    东平县's in the day's figures at once — not only once someone gives it a township."""
+    users = city["users"]
+
+    def returnees(who: str, **params: str) -> Any:
+        body = signed_in(users[who]).get("/api/v1/stats/daily", params).json()
+        return body["figures"].get("quarantine.returnees_total", 0), body
+
+    assert returnees("dongping")[0] == 1
+    assert returnees("ningyang")[0] == 1  # 张宁阳 only, not 李东平
+    total, body = returnees("city")
+    assert total == 3  # the city's own unrouted case too
+    rows = {a["code"]: a["figures"].get("quarantine.returnees_total", 0) for a in body["areas"]}
+    assert rows == {"370921": 1, "370923": 1}
+    assert returnees("city", area="370923")[0] == 1
+    # Once placed in a township the case is still counted once, in the same county.
+    case = city["cases"]["李东平"]
+    QuarantineCase.objects.filter(pk=case.pk).update(
+        township=Township.objects.get(code="370923001")
+    )
+    assert returnees("dongping")[0] == 1 and returnees("city")[0] == 3
+
+
+def test_a_row_joining_another_countys_case_does_not_move_it_and_both_are_told(
+    city: dict[str, Any], tmp_path: Path
+) -> None:
+    """李东平's case is 东平县's (ID region). A second list gives a 宁阳县 address: the row
+    goes to 宁阳县 and joins the open case, which stays 东平县's (no township filled from
+    the row); 宁阳县 reads in its row that 东平县 holds the case, 东平县 reads on the case
+    that the list places the person in 宁阳县 (docs/scaling.md)."""
+    users, case = city["users"], city["cases"]["李东平"]
+    day = datetime.date(2020, 1, 29)
+    row = [
+        1,
+        "李东平",
+        case.person.id_number,
+        "13853800002",
+        "宁阳县堽城镇东王庄村",
+        "武汉",
+        day,
+        "",
+    ]
+    path = write_csv(tmp_path / "省推送名单二.csv", [row])
+    with path.open("rb") as fh:
+        li = list_import_start(upload=fh, name=path.name, by=users["city"], enqueue=False)
+    if li.status == ListImport.Status.QUEUED:
+        li = list_import_run(list_import_id=li.pk)
+    assert li.status == ListImport.Status.DONE and li.counts["joined"] == 1
+    entry = _entry(li, "李东平")
+    assert entry.county == "370921" and entry.case_id == case.pk
+    case.refresh_from_db()
+    assert case.township_id is None and case.county == "370923"  # not moved
+    said = " ".join(entry.messages["下发"])
+    assert "已在东平县隔离管控（未移交）" in said and "现住宁阳县" in said
+    # 宁阳县 sees the row routed to it, saying so; it still cannot open 东平县's case.
+    ningyang = signed_in(users["ningyang"])
+    routed = ningyang.get("/imports/routed/").content.decode()
+    assert "已在东平县隔离管控（未移交）" in routed
+    assert ningyang.get(f"/cases/{case.pk}/").status_code == 404
+    # 东平县 sees on its case what the list said.
+    page = signed_in(users["dongping"]).get(f"/cases/{case.pk}/").content.decode()
+    assert "名单现住址属宁阳县，案件未移交" in page

@@ -13,6 +13,7 @@ instead of writing their own checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -90,6 +91,25 @@ class Scope:
                 matched = True
         return q if matched else None
 
+    def narrowed(self, other: Scope) -> Scope:
+        """This scope inside an area's (`other`, area_scope): what both cover."""
+        if self.county:
+            return Scope(
+                unit_ids=other.unit_ids,
+                township_ids=other.township_ids,
+                checkpoint_ids=other.checkpoint_ids,
+                user_id=self.user_id,
+                area=other.area,
+                county=other.county,
+            )
+        return Scope(
+            unit_ids=self.unit_ids & other.unit_ids,
+            township_ids=self.township_ids & other.township_ids,
+            checkpoint_ids=self.checkpoint_ids & other.checkpoint_ids,
+            user_id=self.user_id,
+            area=other.area if self.area else "",
+        )
+
     def covers(self, *, unit_id: int | None = None, township_id: int | None = None) -> bool:
         """Whether a record scoped to this unit or township is within the scope (the
         in-memory form of `q_for`, for callers that hold the ids already)."""
@@ -161,6 +181,30 @@ def area_scope(area: str, *, user_id: int | None = None) -> Scope:
     )
 
 
+def narrow_to_area(user: User | AnonymousUser, requested: str) -> None:
+    """Narrow what `user` sees for this request to one area (?area=…: a city's dashboard
+    links each county's figures to lists of that county): every list, detail, export and
+    API answer read through `restrict`/`restrict_to_area` then holds that area's rows
+    only. 403 for an area outside the user's; a code that is no area of the installation
+    narrows to nothing (an empty answer, never another county's data)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.org.areas import known_area
+
+    code = requested.strip()
+    if not (code.isdigit() and known_area(code)):
+        user._fangkong_scope = Scope()  # type: ignore[union-attr]
+        user._fangkong_area_scope = Scope()  # type: ignore[union-attr]
+        return
+    if not may_see_area(user, code):
+        raise PermissionDenied
+    if code == user_area(user):
+        return
+    area = area_scope(code)
+    user._fangkong_scope = scope_for(user).narrowed(area)  # type: ignore[union-attr]
+    user._fangkong_area_scope = user_area_scope(user).narrowed(area)  # type: ignore[union-attr]
+
+
 def within_area(
     queryset: QuerySet[M], user: User | AnonymousUser, *, unit_path: str
 ) -> QuerySet[M]:
@@ -178,6 +222,24 @@ def within_area(
 def may_see_area(user: User | AnonymousUser, area: str) -> bool:
     """Whether `user`'s area holds `area` (a city user: each county of the city)."""
     return area.startswith(user_area(user))
+
+
+def requested_area(user: User | AnonymousUser, requested: str | None) -> str:
+    """The area a request names (?area=…, the dashboard's county rows link with it), else
+    the user's own: 404 for a code that is no area of this installation, 403 for an area
+    outside the user's (another county's, another city's)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.org.areas import known_area
+
+    if not requested:
+        return user_area(user)
+    code = requested.strip()
+    if not (code.isdigit() and known_area(code)):
+        raise Http404
+    if not may_see_area(user, code):
+        raise PermissionDenied
+    return code
 
 
 def scope_for(user: User | AnonymousUser) -> Scope:
@@ -241,12 +303,52 @@ def restrict_to_area(
     role sees whole whatever its posting (the command's tasks for leaders, welfare for the
     political department), which a county's users inside a city see for their county
     only. Unchanged in a county installation and for a user of the installation's area."""
+    return _within(queryset, user_area_scope(user), jurisdiction)
+
+
+def user_area_scope(user: User | AnonymousUser) -> Scope:
+    """What the user's area covers (kept on the user for the request): the scope of the
+    registers' lists and of their summary figures (`within`)."""
     scope: Scope | None = getattr(user, "_fangkong_area_scope", None)
     if scope is None:
         scope = area_scope(user_area(user))
         if user.is_authenticated:
             user._fangkong_area_scope = scope  # type: ignore[attr-defined]
-    return _within(queryset, scope, jurisdiction)
+    return scope
+
+
+def figures_scope(user: User | AnonymousUser) -> Scope | None:
+    """The scope of the summary figures a user sees on a register's page: their area's,
+    None for the whole installation (nothing to narrow)."""
+    scope = user_area_scope(user)
+    return None if scope.county else scope
+
+
+def county_scopes(user: User | AnonymousUser) -> list[tuple[Any, Scope]]:
+    """(area, scope) of each area one level below the user's (a city user: each county of
+    the city), for the one row per county beside a city's totals; [] for a county's user."""
+    from fangkong.org.areas import child_areas
+
+    return [(area, area_scope(area.code)) for area in child_areas(user_area(user))]
+
+
+def county_table(
+    user: User | AnonymousUser, headers: list[Any], values: Callable[[Scope], list[Any]]
+) -> dict[str, Any] | None:
+    """A register page's table of one row per county below the user's area (`values` of
+    each county's scope, under `headers`: includes/by_county.html); None for a county."""
+    rows = [
+        {"code": area.code, "name": area.name, "values": values(scope)}
+        for area, scope in county_scopes(user)
+    ]
+    return {"headers": headers, "rows": rows} if rows else None
+
+
+def within(queryset: QuerySet[M], scope: Scope | None) -> QuerySet[M]:
+    """The rows of `queryset` inside `scope` by the model's jurisdiction; all of them for
+    None (the installation's figures). For summary figures counted per area: a county's
+    totals for its users inside a city, a row per county for the city."""
+    return queryset if scope is None else _within(queryset, scope, None)
 
 
 def _within(queryset: QuerySet[M], scope: Scope, jurisdiction: Jurisdiction | None) -> QuerySet[M]:
@@ -275,13 +377,13 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
 def area_choices(form: Any, user: User | AnonymousUser) -> None:
     """Narrow a form's choices of units, officers and records owned by a unit (a store) to
     the user's area, so a county's user inside a city is offered its county's only."""
-    from fangkong.org.models import Officer, Unit
+    from fangkong.org.models import Officer, Unit, WorkingGroup
 
     for form_field in form.fields.values():
         queryset = getattr(form_field, "queryset", None)
         if queryset is None:
             continue
-        if queryset.model is Unit:
+        if queryset.model in (Unit, WorkingGroup):  # an area of their own (area_code)
             form_field.queryset = within_area(queryset, user, unit_path="")
         elif queryset.model is Officer:
             form_field.queryset = within_area(queryset, user, unit_path="unit__")

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from fangkong.accounts.jurisdiction import requested_area
 from fangkong.accounts.roles import user_can
-from fangkong.command.daily import area_for, daily_stats
+from fangkong.command.daily import daily_stats
 from fangkong.core.api import errors
 from fangkong.core.bounds import Day, Short
 from fangkong.core.clock import work_day
@@ -75,4 +76,4 @@ def stats_daily(
 ) -> dict[str, Any]:
     if not user_can(request.user, "command.dashboard"):
         raise PermissionDenied
-    return daily_stats(date or work_day(), area=area_for(request.user, area))
+    return daily_stats(date or work_day(), area=requested_area(request.user, area))

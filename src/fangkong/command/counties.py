@@ -23,8 +23,8 @@ from fangkong.core.demo import mobile, person_name
 from fangkong.core.idnumber import make_id_number
 from fangkong.org import services as org_services
 from fangkong.org.areas import installation_area
-from fangkong.org.demo import demo_login
-from fangkong.org.models import Officer, Township, Unit
+from fangkong.org.demo import GROUP_DUTIES, demo_login
+from fangkong.org.models import Officer, Township, Unit, WorkingGroup
 
 if TYPE_CHECKING:
     from fangkong.core.demo import DemoContext
@@ -72,6 +72,7 @@ COUNTIES: list[tuple[str, str, str, list[tuple[str, str, str]]]] = [
 CHECKPOINTS_PER_COUNTY = 2
 OFFICERS_PER_COUNTY = 8
 PASSAGES_PER_CHECKPOINT = 6
+GROUPS = list(WorkingGroup.Code)
 HUBEI = ["420102", "420106", "420111", "420902", "421002"]
 
 
@@ -79,9 +80,8 @@ def build_city(ctx: DemoContext) -> None:
     """The city around the demo county (already built). Needs FANGKONG_AREA_CODE=3709."""
     if installation_area() != CITY[0]:
         raise ValueError(f"--scale city: FANGKONG_AREA_CODE must be {CITY[0]}")
-    org_services.units_assign_area(
-        units=Unit.objects.filter(area_code=""), area_code=DEMO_COUNTY, by=None
-    )
+    for rows in (Unit.objects.filter(area_code=""), WorkingGroup.objects.filter(area_code="")):
+        org_services.units_assign_area(units=rows, area_code=DEMO_COUNTY, by=None)
     city_bureau = org_services.unit_create(
         name=f"{CITY[1]}公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code=CITY[0]
     )
@@ -138,6 +138,15 @@ def _build_county(
         )
         for k in range(1, CHECKPOINTS_PER_COUNTY + 1)
     ]
+    for k, group in enumerate(GROUPS):  # the county's task force, led by its officers
+        org_services.working_group_set(
+            code=group,
+            leader=officers[k % len(officers)],
+            members=officers[k % 3 :: 3],
+            duties=GROUP_DUTIES[group].replace("9个联合检查站", "本县检查站"),
+            by=None,
+            area_code=code,
+        )
     demo_login(
         ctx, f"{login}_zhihui", Role.COMMAND, f"{name}（本县）", unit=bureau, officer=officers[0]
     )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import Scope, area_scope, may_see_area, user_area
+from fangkong.accounts.jurisdiction import Scope, area_scope
 from fangkong.core.figures import (
     Figure,
     Section,
@@ -21,7 +19,7 @@ from fangkong.core.figures import (
     figure_text,
     flat_figures,
 )
-from fangkong.org.areas import area_name, child_areas, installation_area, known_area, level_of
+from fangkong.org.areas import area_name, child_areas, installation_area, level_of
 
 
 def _plain(value: Any) -> Any:
@@ -53,11 +51,17 @@ def figure_dict(f: Figure) -> dict[str, Any]:
     }
 
 
-def section_dict(section: Section) -> dict[str, Any]:
+def section_dict(section: Section, *, area: str = "") -> dict[str, Any]:
+    """`area`: an area's figures (a county's inside a city) link to lists of that area."""
+    figures = [figure_dict(f) for f in section.figures]
+    if area:
+        for f in figures:
+            if f["url"]:
+                f["url"] += ("&" if "?" in f["url"] else "?") + f"area={area}"
     return {
         "key": section.key,
         "title": str(section.title),
-        "figures": [figure_dict(f) for f in section.figures],
+        "figures": figures,
         "tables": [
             {
                 "title": str(t.title),
@@ -69,19 +73,6 @@ def section_dict(section: Section) -> dict[str, Any]:
         "events": [str(e) for e in section.events],
         "problems": [str(p) for p in section.problems],
     }
-
-
-def area_for(user: Any, requested: str | None) -> str:
-    """The area whose figures `user` asked for (?area=…), else their own: 403 for an area
-    outside theirs, 404 for one that is no area of this installation."""
-    if not requested:
-        return user_area(user)
-    code = requested.strip()
-    if not (code.isdigit() and known_area(code)):
-        raise Http404
-    if not may_see_area(user, code):
-        raise PermissionDenied
-    return code
 
 
 def area_figures_scope(area: str | None) -> Scope | None:
@@ -116,7 +107,9 @@ def daily_stats(day: datetime.date, *, area: str | None = None) -> dict[str, Any
     return {
         "date": day.isoformat(),
         "area": {"code": code, "name": area_name(code), "level": level_of(code)},
-        "sections": [section_dict(s) for s in sections],
+        "sections": [
+            section_dict(s, area="" if code == installation_area() else code) for s in sections
+        ],
         "figures": flat_figures(sections),
         "areas": areas,
     }

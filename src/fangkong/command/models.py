@@ -204,6 +204,7 @@ class Problem(models.Model):
 # A task for a working group only is the area's of its lead, else of the leader who issued it.
 Task.jurisdiction.extend(unit="lead__unit")
 Task.jurisdiction.extend(unit="issued_by__unit")
+Task.jurisdiction.extend(area="group__area_code")  # a county's working group inside a city
 Problem.jurisdiction.extend(unit="owner__unit", own="owner__user")
 Inspection.jurisdiction.extend(unit="problems__owner__unit", own="problems__owner__user")
 

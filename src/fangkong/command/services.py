@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import within_area
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task, TaskUpdate
 from fangkong.core import clock
 from fangkong.core.audit import audit_create
@@ -55,8 +56,14 @@ def task_assign(
     detail: str = "",
     at: datetime.datetime | None = None,
 ) -> Task:
-    """A leader gives a task to one working group or one unit."""
+    """A leader gives a task to one working group or one unit of their area (a county's
+    leaders inside a city: their county's groups)."""
     issued_at = _when(at, "issued_at", _("交办时间"))
+    if (
+        group is not None
+        and not within_area(type(group).objects.filter(pk=group.pk), by, unit_path="").exists()
+    ):
+        raise ValidationError({"group": _("承办工作组：只能交办本辖区的工作组")})
     title = clean_prose(title)
     if not title:
         raise ValidationError({"title": _("任务内容不能为空")})

@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.jurisdiction import area_choices, may_see_area, user_area
+from fangkong.accounts.jurisdiction import area_choices, may_see_area, requested_area, user_area
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.command import selectors, services
 from fangkong.command.daily import (
-    area_for,
     area_url,
     areas_table,
     daily_stats,
@@ -93,7 +92,7 @@ def _shown(stats: dict[str, Any]) -> dict[str, Any]:
 
 def _area(request: HttpRequest) -> str:
     """The area of the figures: ?area=… when the user may see it, else their own."""
-    return area_for(request.user, request.GET.get("area"))
+    return requested_area(request.user, request.GET.get("area"))
 
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -165,6 +164,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 @require_perm("command.task.work")
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
+    area_choices(form, request.user)
     data = form.cleaned_data if form.is_valid() else {}
     tasks = selectors.task_list(
         user=request.user,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from fangkong.accounts.jurisdiction import figures_scope
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors, page_slice
 from fangkong.core.bounds import Limit, Offset, Short
@@ -67,5 +68,6 @@ def commendations(request: HttpRequest, filters: Query[CommendationFilter]) -> d
         )
         for c in rows
     ]
-    median = selectors.hours(selectors.median_durations()["total"])
+    durations = selectors.median_durations(scope=figures_scope(request.user))
+    median = selectors.hours(durations["total"])
     return {"items": items, "count": count, "median_total_hours": median}

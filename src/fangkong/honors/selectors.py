@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from fangkong.accounts.jurisdiction import restrict_to_area
+from fangkong.accounts.jurisdiction import Scope, restrict_to_area, within
 from fangkong.honors.models import Circular, Commendation, Step
 
 if TYPE_CHECKING:
@@ -50,9 +50,11 @@ def steps(c: Commendation) -> QuerySet[Step]:
     return c.steps.select_related("by").order_by("at", "id")
 
 
-def awaiting_review_count(user: User | AnonymousUser | None = None) -> int:
-    """Waiting at this step: in the user's area, or in the installation (user None)."""
-    return _awaiting(S.REPORTED, user)
+def awaiting_review_count(
+    user: User | AnonymousUser | None = None, *, scope: Scope | None = None
+) -> int:
+    """Waiting at this step: in the user's area, or in `scope` (user None; None: all)."""
+    return _awaiting(S.REPORTED, user, scope)
 
 
 def awaiting_approval_count(user: User | AnonymousUser | None = None) -> int:
@@ -65,14 +67,17 @@ def awaiting_award_count(user: User | AnonymousUser | None = None) -> int:
     return _awaiting(S.APPROVED, user)
 
 
-def _awaiting(status: str, user: User | AnonymousUser | None) -> int:
-    qs = Commendation.objects.filter(status=status)
+def _awaiting(status: str, user: User | AnonymousUser | None, scope: Scope | None = None) -> int:
+    qs = within(Commendation.objects.filter(status=status), scope)
     return (qs if user is None else restrict_to_area(qs, user)).count()
 
 
-def median_durations(day: datetime.date | None = None) -> dict[str, datetime.timedelta | None]:
-    """The median of each step's time and of report → award, over awarded cases."""
-    qs = Commendation.objects.filter(status=S.AWARDED)
+def median_durations(
+    day: datetime.date | None = None, *, scope: Scope | None = None
+) -> dict[str, datetime.timedelta | None]:
+    """The median of each step's time and of report → award, over the awarded cases of
+    `scope` (a county's inside a city; None: all)."""
+    qs = within(Commendation.objects.filter(status=S.AWARDED), scope)
     if day is not None:
         qs = qs.filter(awarded_at__date__lte=day)
     rows = list(
@@ -124,10 +129,13 @@ def officer_commendations(officer_id: int) -> QuerySet[Commendation]:
     )
 
 
-def praised_counts(day: datetime.date | None = None) -> dict[str, Any]:
-    """Individuals and collectives in circulars, and circulars issued (up to `day`)."""
-    circulars = Circular.objects.all()
-    in_circular = Commendation.objects.filter(circular__isnull=False)
+def praised_counts(
+    day: datetime.date | None = None, *, scope: Scope | None = None
+) -> dict[str, Any]:
+    """Individuals and collectives in circulars, and circulars issued (up to `day`), of
+    `scope` (None: all)."""
+    circulars = within(Circular.objects.all(), scope)
+    in_circular = within(Commendation.objects.filter(circular__isnull=False), scope)
     if day is not None:
         circulars = circulars.filter(day__lte=day)
         in_circular = in_circular.filter(circular__day__lte=day)

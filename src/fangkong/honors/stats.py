@@ -7,16 +7,18 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Scope, within
 from fangkong.core.figures import HOURS, Figure, Section
 from fangkong.honors import selectors
 from fangkong.honors.models import Commendation
 
 
-def daily_section(day: datetime.date) -> Section | None:
-    if not Commendation.objects.exists():
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
+    """Commendations of `scope` (a county's inside a city; None: all)."""
+    if not within(Commendation.objects.all(), scope).exists():
         return None
-    counts = selectors.praised_counts(day)
-    median = selectors.hours(selectors.median_durations(day)["total"])
+    counts = selectors.praised_counts(day, scope=scope)
+    median = selectors.hours(selectors.median_durations(day, scope=scope)["total"])
     return Section(
         key="honors",
         title=_("战时表彰"),
@@ -49,7 +51,7 @@ def daily_section(day: datetime.date) -> Section | None:
             Figure(
                 "honors.awaiting_review",
                 _("待审核表彰"),
-                selectors.awaiting_review_count(),
+                selectors.awaiting_review_count(scope=scope),
                 url=reverse("honors_list") + "?status=reported",
                 tone="warn",
                 unit=_("项"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import Scope, county_table, figures_scope
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -34,12 +35,19 @@ TABS = [  # lazy: the tabs are read in the language of each request
 ]
 
 
+def _praised_row(scope: Scope) -> list[object]:
+    counts = selectors.praised_counts(scope=scope)
+    return [counts["circulars"], counts["collectives"], counts["individuals"]]
+
+
 @require_perm("honors.view")
 def commendation_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
-    medians = {k: selectors.hours(v) for k, v in selectors.median_durations().items()}
+    scope = figures_scope(request.user)
+    durations = selectors.median_durations(scope=scope)
+    medians = {k: selectors.hours(v) for k, v in durations.items()}
     return render(
         request,
         "honors/list.html",
@@ -52,7 +60,12 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "medians": medians,
             "can_report": user_can(request.user, "honors.report"),
-            "counts": selectors.praised_counts(),
+            "counts": selectors.praised_counts(scope=scope),
+            "by_county": county_table(
+                request.user,
+                [_("表扬通报（期）"), _("受表扬集体"), _("受表扬个人")],
+                _praised_row,
+            ),
         },
     )
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from fangkong.accounts.jurisdiction import figures_scope
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors
 from fangkong.logistics import selectors
@@ -50,6 +51,6 @@ def stock_on_hand(request: HttpRequest) -> dict[str, object]:
             low_threshold=r.item.low_threshold,
             low=r.low,
         )
-        for r in selectors.stock_summary()
+        for r in selectors.stock_summary(scope=figures_scope(request.user))
     ]
     return {"items": rows, "count": len(rows)}

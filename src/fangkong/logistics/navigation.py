@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 
 def _low_stock(user: User) -> int:
+    from fangkong.accounts.jurisdiction import figures_scope
     from fangkong.logistics.selectors import low_stock_count
 
-    return low_stock_count()
+    return low_stock_count(figures_scope(user))
 
 
 MENU = [

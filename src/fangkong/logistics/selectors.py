@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from fangkong.accounts.jurisdiction import restrict_to_area
+from fangkong.accounts.jurisdiction import Scope, restrict_to_area, within
 from fangkong.core.clock import work_day
 from fangkong.logistics.models import (
     Distribution,
@@ -45,20 +45,25 @@ class StockRow:
         return self.on_hand < self.item.low_threshold
 
 
-def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
-    """Every item with its stock across stores at the end of `day` (default today) and its
-    days of cover: two queries, three for a past day."""
+def _on_hand(scope: Scope | None) -> Coalesce:
+    """An item's stock across the stores of `scope` (None: every store)."""
+    inside = None if scope is None else Q(stocks__in=within(Stock.objects.all(), scope))
+    return Coalesce(Sum("stocks__quantity", filter=inside), 0)
+
+
+def stock_summary(
+    day: datetime.date | None = None, *, scope: Scope | None = None
+) -> list[StockRow]:
+    """Every item with its stock across the stores of `scope` (a county's inside a city;
+    None: every store) at the end of `day` (default today) and its days of cover: two
+    queries, three for a past day."""
     day = day or work_day()
-    items = list(
-        Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0)).order_by(
-            "sort_order", "id"
-        )
-    )
+    items = list(Item.objects.annotate(on_hand=_on_hand(scope)).order_by("sort_order", "id"))
     if day < work_day():
         # The stock then = the stock now less every movement booked after that day. Each
         # kind is named so the (kind, day, item) index reads only the days since.
         later = dict(
-            Movement.objects.filter(kind__in=Movement.Kind.values, day__gt=day)
+            within(Movement.objects.filter(kind__in=Movement.Kind.values, day__gt=day), scope)
             .order_by()
             .values("item")
             .annotate(total=Sum("quantity"))
@@ -67,8 +72,9 @@ def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
         for item in items:
             item.on_hand -= int(later.get(item.pk) or 0)
     since = day - datetime.timedelta(days=RATE_DAYS - 1)
+    moved = Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day__gte=since, day__lte=day)
     outflow = dict(
-        Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day__gte=since, day__lte=day)
+        within(moved, scope)
         .order_by()
         .values("item")
         .annotate(total=Sum("quantity"))
@@ -83,13 +89,13 @@ def stock_summary(day: datetime.date | None = None) -> list[StockRow]:
     return rows
 
 
-def low_stock(day: datetime.date | None = None) -> list[StockRow]:
-    return [row for row in stock_summary(day) if row.low]
+def low_stock(day: datetime.date | None = None, *, scope: Scope | None = None) -> list[StockRow]:
+    return [row for row in stock_summary(day, scope=scope) if row.low]
 
 
-def low_stock_count() -> int:
+def low_stock_count(scope: Scope | None = None) -> int:
     return (
-        Item.objects.annotate(on_hand=Coalesce(Sum("stocks__quantity"), 0))
+        Item.objects.annotate(on_hand=_on_hand(scope))
         .filter(low_threshold__gt=0)
         .filter(on_hand__lt=F("low_threshold"))
         .count()
@@ -145,9 +151,12 @@ def distribution_list(user: User | AnonymousUser) -> QuerySet[Distribution]:
     ).prefetch_related(_lines())
 
 
-def donation_totals(day: datetime.date | None = None) -> list[dict[str, Any]]:
-    """Per donor type: donors, donations, money and estimated value (up to `day`)."""
-    qs = Donation.objects.all()
+def donation_totals(
+    day: datetime.date | None = None, *, scope: Scope | None = None
+) -> list[dict[str, Any]]:
+    """Per donor type: donors, donations, money and estimated value (up to `day`), of the
+    donations received in `scope` (None: all)."""
+    qs = within(Donation.objects.all(), scope)
     if day is not None:
         qs = qs.filter(day__lte=day)
     rows = {
@@ -175,22 +184,21 @@ def donation_totals(day: datetime.date | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def purchase_total(day: datetime.date | None = None) -> Decimal:
-    qs = Purchase.objects.all()
+def purchase_total(day: datetime.date | None = None, *, scope: Scope | None = None) -> Decimal:
+    qs = within(Purchase.objects.all(), scope)
     if day is not None:
         qs = qs.filter(day__lte=day)
     return qs.aggregate(t=Coalesce(Sum("amount"), Decimal(0)))["t"]
 
 
-def distributed_on(day: datetime.date) -> int:
-    total = Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day=day).aggregate(
-        t=Sum("quantity")
-    )["t"]
+def distributed_on(day: datetime.date, *, scope: Scope | None = None) -> int:
+    moved = Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION, day=day)
+    total = within(moved, scope).aggregate(t=Sum("quantity"))["t"]
     return -int(total or 0)
 
 
-def distributions_on(day: datetime.date) -> int:
-    return Distribution.objects.filter(day=day).count()
+def distributions_on(day: datetime.date, *, scope: Scope | None = None) -> int:
+    return within(Distribution.objects.filter(day=day), scope).count()
 
 
 def store_list(user: User | AnonymousUser) -> QuerySet[Store]:

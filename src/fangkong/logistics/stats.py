@@ -7,24 +7,29 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Scope, within
 from fangkong.core.clock import work_day
 from fangkong.core.figures import MONEY, Figure, Section, Table, format_number
 from fangkong.logistics import selectors
-from fangkong.logistics.models import Donor, Purchase
+from fangkong.logistics.models import Donor, Purchase, Store
 
 
-def daily_section(day: datetime.date) -> Section | None:
-    if not Purchase.objects.exists() and not Donor.objects.exists():
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
+    """Supplies of `scope`'s stores (a county's inside a city; None: every store)."""
+    if scope is None:
+        if not Purchase.objects.exists() and not Donor.objects.exists():
+            return None
+    elif not within(Store.objects.all(), scope).exists():
         return None
-    totals = {t["kind"]: t for t in selectors.donation_totals(day)}
-    rows = selectors.stock_summary(day)
+    totals = {t["kind"]: t for t in selectors.donation_totals(day, scope=scope)}
+    rows = selectors.stock_summary(day, scope=scope)
     low = [r for r in rows if r.low]
     section = Section(key="logistics", title=_("警务保障"), order=70)
     section.figures = [
         Figure(
             "logistics.purchase_yuan",
             _("累计采购防护装备"),
-            float(selectors.purchase_total(day)),
+            float(selectors.purchase_total(day, scope=scope)),
             url=reverse("logistics_purchases"),
             unit=_("元"),
             style=MONEY,
@@ -53,7 +58,7 @@ def daily_section(day: datetime.date) -> Section | None:
         Figure(
             "logistics.distributed_today",
             _("当日发放物资"),
-            selectors.distributed_on(day),
+            selectors.distributed_on(day, scope=scope),
             url=reverse("logistics_distributions"),
             unit=_("件"),
             headline=True,

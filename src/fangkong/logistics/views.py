@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import Scope, county_table, figures_scope
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -45,12 +46,17 @@ def stock(request: HttpRequest) -> HttpResponse:
         day = day_param(request.GET.get("day")) or work_day()
     except ValidationError:  # malformed, impossible (2020-02-30) or out of range
         day = work_day()
-    rows = selectors.stock_summary(day)
+    rows = selectors.stock_summary(day, scope=figures_scope(request.user))
     return render(
         request,
         "logistics/stock.html",
         {
             "rows": rows,
+            "by_county": county_table(
+                request.user,
+                [_("低库存物资")],
+                lambda scope: [len(selectors.low_stock(day, scope=scope))],
+            ),
             "by_store": selectors.stock_by_store(request.user),
             "low_count": sum(1 for r in rows if r.low),
             "day": day,
@@ -61,7 +67,8 @@ def stock(request: HttpRequest) -> HttpResponse:
 
 @require_perm("logistics.view")
 def low_stock(request: HttpRequest) -> HttpResponse:
-    return render(request, "logistics/low_stock.html", {"rows": selectors.low_stock()})
+    rows = selectors.low_stock(scope=figures_scope(request.user))
+    return render(request, "logistics/low_stock.html", {"rows": rows})
 
 
 @require_perm("logistics.view")
@@ -117,6 +124,12 @@ def _lines_form_view(
     )
 
 
+def _donation_row(scope: Scope) -> list[object]:
+    totals = selectors.donation_totals(scope=scope)
+    money = [f"{sum(t[key] for t in totals):.2f}" for key in ("money", "value")]
+    return [sum(t["donations"] for t in totals), *money]
+
+
 @require_perm("logistics.view")
 def donations(request: HttpRequest) -> HttpResponse:
     return render(
@@ -124,7 +137,12 @@ def donations(request: HttpRequest) -> HttpResponse:
         "logistics/donations.html",
         {
             "page": paginate(request, selectors.donation_list(request.user)),
-            "totals": selectors.donation_totals(),
+            "totals": selectors.donation_totals(scope=figures_scope(request.user)),
+            "by_county": county_table(
+                request.user,
+                [_("捐赠"), _("捐款（元）"), _("估值（元）")],
+                _donation_row,
+            ),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
         },
@@ -182,7 +200,12 @@ def purchases(request: HttpRequest) -> HttpResponse:
         "logistics/purchases.html",
         {
             "page": paginate(request, selectors.purchase_list(request.user)),
-            "total": selectors.purchase_total(),
+            "total": selectors.purchase_total(scope=figures_scope(request.user)),
+            "by_county": county_table(
+                request.user,
+                [_("采购金额（元）")],
+                lambda scope: [f"{selectors.purchase_total(scope=scope):.2f}"],
+            ),
             "can_edit": user_can(request.user, "logistics.edit"),
             "query": query_without_page(request),
         },

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.fields import PhoneField
+from fangkong.core.regions import get_region
 
 
 class Township(models.Model):
@@ -175,7 +176,10 @@ class WorkingGroup(models.Model):
         PUBLICITY = "publicity", _("宣传舆情组")
         JOINT_CONTROL = "joint_control", _("联合查控组")
 
-    code = models.CharField(_("代码"), max_length=20, choices=Code.choices, unique=True)
+    code = models.CharField(_("代码"), max_length=20, choices=Code.choices)
+    # The county (city) whose task force this is, as Unit.area_code: empty for the
+    # installation's own area; a city's counties each set up the same groups (issue 18).
+    area_code = models.CharField(_("所属区划"), max_length=6, blank=True, default="")
     duties = models.TextField(_("职责"), blank=True)
     leader = models.ForeignKey(
         Officer,
@@ -192,10 +196,16 @@ class WorkingGroup(models.Model):
     class Meta:
         verbose_name = _("工作组")
         verbose_name_plural = _("工作组")
-        ordering = ["id"]
+        ordering = ["area_code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "code"], name="group_unique_per_area")
+        ]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        """The group's name, after its county's when it has one (宁阳县综合保障组: a city's
+        counties each have one of each)."""
+        region = get_region(self.area_code) if len(self.area_code) == 6 else None
+        return f"{region.county if region else ''}{self.get_code_display()}"
 
     @property
     def name(self) -> str:

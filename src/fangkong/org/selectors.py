@@ -78,9 +78,14 @@ def officer_status_counts(user: User | AnonymousUser) -> dict[str, int]:
     return counts
 
 
-def working_groups() -> QuerySet[WorkingGroup]:
+def working_groups(user: User | AnonymousUser, *, area: str = "") -> QuerySet[WorkingGroup]:
+    """The working groups of the user's area (a county's inside a city; a city sees every
+    county's), narrowed to `area` (a county the user may see, accounts.requested_area)."""
+    qs = within_area(WorkingGroup.objects.all(), user, unit_path="")
+    if area:
+        qs = qs.filter(area_code__startswith=area)
     return (
-        WorkingGroup.objects.select_related("leader__unit")
+        qs.select_related("leader__unit")
         .prefetch_related("members__unit")
         .annotate(n_members=Count("members"))
     )

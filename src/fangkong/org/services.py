@@ -38,13 +38,7 @@ def unit_create(
 ) -> Unit:
     """A unit of the bureau; its area (org/areas.py) is `area_code`, else its parent's."""
     area = (parent.area_code if parent else "") if area_code is None else area_code.strip()
-    if area and not area.startswith(installation_area()):
-        raise ValidationError(
-            {
-                "area_code": _("所属区划：%(code)s 不在本系统服务的区划 %(top)s 之内")
-                % {"code": area, "top": installation_area()}
-            }
-        )
+    _check_area(area)
     unit = model_create(
         model=Unit,
         by=by,
@@ -60,17 +54,24 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
-def units_assign_area(*, units: Iterable[Unit], area_code: str, by: User | None) -> int:
-    """Put units in an area (a county's bureau and its units when a city takes the county
-    in, org/areas.py); each change audited. Returns how many changed."""
-    if not area_code.startswith(installation_area()):
+def _check_area(area_code: str) -> None:
+    if area_code and not area_code.startswith(installation_area()):
         raise ValidationError(
             {
                 "area_code": _("所属区划：%(code)s 不在本系统服务的区划 %(top)s 之内")
                 % {"code": area_code, "top": installation_area()}
             }
         )
+
+
+@transaction.atomic
+def units_assign_area(
+    *, units: Iterable[Unit | WorkingGroup], area_code: str, by: User | None
+) -> int:
+    """Put units (or working groups) in an area (a county's bureau, its units and its task
+    force when a city takes the county in, org/areas.py); each change audited. Returns how
+    many changed."""
+    _check_area(area_code or "-")
     changed = 0
     for unit in list(units):
         _unit, changes = model_update(instance=unit, by=by, data={"area_code": area_code})
@@ -198,14 +199,26 @@ def working_group_set(
     members: Iterable[Officer],
     duties: str,
     by: User | None,
+    area_code: str = "",
 ) -> WorkingGroup:
-    """Create or update a working group with its leader, members and duties."""
-    group, created = WorkingGroup.objects.get_or_create(code=code)
+    """Create or update a working group of an area (a county of a city; '' the
+    installation's own) with its leader, members and duties, all officers of that area."""
+    _check_area(area_code)
+    members = list(members)
+    member_ids = {m.pk for m in members} | ({leader.pk} if leader is not None else set())
+    strangers = Officer.objects.filter(pk__in=member_ids).exclude(
+        unit__area_code__startswith=area_code
+    )
+    if strangers:
+        raise ValidationError(
+            {
+                "members": _("成员只能是本区划的警力：%(names)s")
+                % {"names": "、".join(o.name for o in strangers)}
+            }
+        )
+    group, created = WorkingGroup.objects.get_or_create(code=code, area_code=area_code)
     before = set(group.members.values_list("pk", flat=True)) if not created else set()
     group, _changes = model_update(instance=group, by=by, data={"leader": leader, "duties": duties})
-    member_ids = {m.pk for m in members}
-    if leader is not None:
-        member_ids.add(leader.pk)
     group.members.set(member_ids)
     if created or before != member_ids:
         audit_record(

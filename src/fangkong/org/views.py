@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import requested_area, user_area
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -15,6 +16,7 @@ from fangkong.core import clock
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
+from fangkong.org.areas import child_areas
 from fangkong.org.forms import OfficerFilterForm, OfficerForm, ReportBackForm, WartimeOrderForm
 from fangkong.org.models import Officer, Recall
 
@@ -87,7 +89,18 @@ def officer_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespo
 
 @require_perm("org.view")
 def working_group_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/working_groups.html", {"groups": selectors.working_groups()})
+    """The task force of the user's area; a city's leaders pick a county (?area=)."""
+    area = requested_area(request.user, request.GET.get("area"))
+    counties = child_areas(user_area(request.user))
+    return render(
+        request,
+        "org/working_groups.html",
+        {
+            "groups": selectors.working_groups(request.user, area=area),
+            "counties": counties,
+            "area": area,
+        },
+    )
 
 
 @require_perm("org.view")

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from fangkong.accounts.jurisdiction import figures_scope
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors
 from fangkong.outreach import selectors
@@ -27,7 +28,7 @@ class PublicityOut(Schema):
 def publicity(request: HttpRequest) -> dict[str, object]:
     if not user_can(request.user, "outreach.view"):
         raise PermissionDenied
-    o = selectors.overview()
+    o = selectors.overview(scope=figures_scope(request.user))
     media = dict(o["media"])
     mainstream = media.pop("mainstream")
     return {

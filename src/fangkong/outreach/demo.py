@@ -167,6 +167,7 @@ def build(ctx: DemoContext) -> None:
             likes=likes,
             comments=comments,
             by=political,
+            unit=political.unit,
         )
     hero = officers[Unit.objects.get(name="特巡警大队").pk][3]
     services.role_model_record(

@@ -116,6 +116,7 @@ class SelfMediaPostForm(_Edit):
     comments = forms.IntegerField(
         label=_("留言"), min_value=0, max_value=bounds.MAX_COUNT, initial=0
     )
+    unit = forms.ModelChoiceField(Unit.objects.all(), label=_("发布单位"), required=False)
 
 
 class RoleModelForm(_Edit):

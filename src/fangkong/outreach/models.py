@@ -160,6 +160,15 @@ class SelfMediaPost(models.Model):
     link = models.URLField(_("链接"), blank=True)
     likes = models.PositiveIntegerField(_("点赞"), default=0)
     comments = models.PositiveIntegerField(_("留言"), default=0)
+    # Whose account: a county's bureau inside a city (issue 18); none: the installation's.
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("发布单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("自媒体作品")
@@ -258,3 +267,4 @@ Activity.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 CommandoTeam.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 MediaReport.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 RoleModel.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+SelfMediaPost.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from fangkong.accounts.jurisdiction import restrict_to_area
+from fangkong.accounts.jurisdiction import Scope, restrict_to_area, within
 from fangkong.outreach.models import (
     Activity,
     CommandoTask,
@@ -55,8 +55,10 @@ def activity_list(*, user: User | AnonymousUser, kind: str = "") -> QuerySet[Act
     return qs.filter(kind=kind) if kind else qs
 
 
-def activity_counts(day: datetime.date | None = None) -> dict[str, int]:
-    qs = Activity.objects.all()
+def activity_counts(
+    day: datetime.date | None = None, *, scope: Scope | None = None
+) -> dict[str, int]:
+    qs = within(Activity.objects.all(), scope)
     if day is not None:
         qs = qs.filter(day__lte=day)
     rows = dict(qs.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
@@ -70,8 +72,8 @@ def team_list(user: User | AnonymousUser) -> QuerySet[CommandoTeam]:
     )
 
 
-def team_count(day: datetime.date | None = None) -> int:
-    qs = CommandoTeam.objects.all()
+def team_count(day: datetime.date | None = None, *, scope: Scope | None = None) -> int:
+    qs = within(CommandoTeam.objects.all(), scope)
     return (qs.filter(formed_on__lte=day) if day else qs).count()
 
 
@@ -80,9 +82,9 @@ def media_list(*, user: User | AnonymousUser, level: str = "") -> QuerySet[Media
     return qs.filter(level=level) if level else qs
 
 
-def media_counts(day: datetime.date | None = None) -> dict[str, int]:
-    """Reports by level, and the central+provincial+municipal total."""
-    qs = MediaReport.objects.all()
+def media_counts(day: datetime.date | None = None, *, scope: Scope | None = None) -> dict[str, int]:
+    """Reports by level, and the central+provincial+municipal total, of `scope` (None: all)."""
+    qs = within(MediaReport.objects.all(), scope)
     if day is not None:
         qs = qs.filter(day__lte=day)
     rows = dict(qs.values("level").annotate(n=Count("id")).values_list("level", "n"))
@@ -91,12 +93,18 @@ def media_counts(day: datetime.date | None = None) -> dict[str, int]:
     return out
 
 
-def post_list() -> QuerySet[SelfMediaPost]:
-    return SelfMediaPost.objects.annotate(interactions=F("likes") + F("comments"))
+def post_list(user: User | AnonymousUser) -> QuerySet[SelfMediaPost]:
+    """The self-media posts of the user's area (a county's inside a city)."""
+    return _posts(restrict_to_area(SelfMediaPost.objects.select_related("unit"), user))
 
 
-def popular_post_count(day: datetime.date | None = None) -> int:
-    qs = post_list().filter(interactions__gte=HIGH_INTERACTION)  # type: ignore[misc]
+def _posts(qs: QuerySet[SelfMediaPost]) -> QuerySet[SelfMediaPost]:
+    return qs.annotate(interactions=F("likes") + F("comments"))
+
+
+def popular_post_count(day: datetime.date | None = None, *, scope: Scope | None = None) -> int:
+    qs = _posts(within(SelfMediaPost.objects.all(), scope))
+    qs = qs.filter(interactions__gte=HIGH_INTERACTION)  # type: ignore[misc]
     return (qs.filter(day__lte=day) if day else qs).count()
 
 
@@ -135,10 +143,11 @@ def receipts(notice: Notice, *, read: bool) -> QuerySet[NoticeReceipt]:
     )
 
 
-def overview(day: datetime.date | None = None) -> dict[str, Any]:
+def overview(day: datetime.date | None = None, *, scope: Scope | None = None) -> dict[str, Any]:
+    """The publicity figures of `scope` (a county's inside a city; None: all)."""
     return {
-        "activities": activity_counts(day),
-        "teams": team_count(day),
-        "media": media_counts(day),
-        "popular_posts": popular_post_count(day),
+        "activities": activity_counts(day, scope=scope),
+        "teams": team_count(day, scope=scope),
+        "media": media_counts(day, scope=scope),
+        "popular_posts": popular_post_count(day, scope=scope),
     }

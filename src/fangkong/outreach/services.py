@@ -182,7 +182,9 @@ def post_record(
     likes: int = 0,
     comments: int = 0,
     link: str = "",
+    unit: Unit | None = None,
 ) -> SelfMediaPost:
+    """A self-media post of a unit's account (a county bureau's inside a city)."""
     return model_create(
         model=SelfMediaPost,
         by=by,
@@ -192,6 +194,7 @@ def post_record(
         likes=likes,
         comments=comments,
         link=link,
+        unit=unit,
     )
 
 
@@ -206,6 +209,7 @@ def post_update(
     likes: int = 0,
     comments: int = 0,
     link: str = "",
+    unit: Unit | None = None,
 ) -> SelfMediaPost:
     """Edit a self-media post as recorded (title, platform, day, link, counts); audited."""
     post, _changes = model_update(
@@ -218,6 +222,7 @@ def post_update(
             "likes": likes,
             "comments": comments,
             "link": link,
+            "unit": unit,
         },
     )
     return post

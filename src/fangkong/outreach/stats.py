@@ -7,15 +7,20 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.accounts.jurisdiction import Scope, within
 from fangkong.core.figures import Figure, Section
 from fangkong.outreach import selectors
 from fangkong.outreach.models import Activity, MediaReport
 
 
-def daily_section(day: datetime.date) -> Section | None:
-    if not Activity.objects.exists() and not MediaReport.objects.exists():
+def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
+    """Publicity of `scope` (a county's inside a city; None: all)."""
+    if (
+        not within(Activity.objects.all(), scope).exists()
+        and not within(MediaReport.objects.all(), scope).exists()
+    ):
         return None
-    o = selectors.overview(day)
+    o = selectors.overview(day, scope=scope)
     return Section(
         key="outreach",
         title=_("党建与宣传"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import Scope, area_choices, county_table, figures_scope
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -29,8 +30,12 @@ from fangkong.outreach.models import (
     Activity,
     MediaReport,
     Notice,
-    SelfMediaPost,
 )
+
+
+def _overview_row(scope: Scope) -> list[object]:
+    o = selectors.overview(scope=scope)
+    return [o["activities"]["pledge"], o["teams"], o["media"]["mainstream"], o["popular_posts"]]
 
 
 @require_perm("outreach.view")
@@ -39,7 +44,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/overview.html",
         {
-            "o": selectors.overview(),
+            "o": selectors.overview(scope=figures_scope(request.user)),
+            "by_county": county_table(
+                request.user,
+                [_("宣誓活动"), _("突击队"), _("中央、省、市级媒体报道"), _("热门自媒体作品")],
+                _overview_row,
+            ),
             "kinds": Activity.Kind.choices,
             "levels": MediaReport.Level.choices,
             "teams": selectors.team_list(request.user),
@@ -69,6 +79,7 @@ def _simple_form(
     request: HttpRequest, form_class: Any, save: Any, done: str, title: str
 ) -> HttpResponse:
     form = form_class(request.POST or None)
+    area_choices(form, request.user)  # a county's units and officers only, inside a city
     return form_page(
         request,
         form,
@@ -102,10 +113,10 @@ def media(request: HttpRequest) -> HttpResponse:
         {
             "page": paginate(request, selectors.media_list(user=request.user, level=level)),
             "query": query_without_page(request),
-            "counts": selectors.media_counts(),
+            "counts": selectors.media_counts(scope=figures_scope(request.user)),
             "levels": MediaReport.Level.choices,
             "level": level,
-            "posts": selectors.post_list()[:20],
+            "posts": selectors.post_list(request.user)[:20],
             "threshold": selectors.HIGH_INTERACTION,
             "can_edit": user_can(request.user, "outreach.edit"),
         },
@@ -196,6 +207,7 @@ def notice_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def _edit_form(
     request: HttpRequest, form: Any, save: Any, done: str, title: str, back_label: str
 ) -> HttpResponse:
+    area_choices(form, request.user)  # a county's units and officers only, inside a city
     return form_page(
         request,
         form,
@@ -293,7 +305,7 @@ def posts(request: HttpRequest) -> HttpResponse:
         request,
         "outreach/posts.html",
         {
-            "page": paginate(request, selectors.post_list().order_by("-day", "-id")),
+            "page": paginate(request, selectors.post_list(request.user).order_by("-day", "-id")),
             "query": query_without_page(request),
             "threshold": selectors.HIGH_INTERACTION,
             "can_edit": user_can(request.user, "outreach.edit"),
@@ -315,7 +327,7 @@ def post_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_perm("outreach.view", "outreach.edit")
 def post_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(SelfMediaPost, pk=pk)
+    post = get_object_or_404(selectors.post_list(request.user), pk=pk)
     return _edit_form(
         request,
         SelfMediaPostForm(request.POST or None, instance=post),

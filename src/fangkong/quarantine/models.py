@@ -223,6 +223,9 @@ class CaseCount(models.Model):
     unchanged."""
 
     township_id = models.IntegerField(default=0)
+    # A case without a township routed to a county by its ID region (city installations):
+    # that county's from the start (QuarantineCase.county).
+    county = models.CharField(max_length=6, default="", blank=True)
     status = models.CharField(max_length=16, choices=CaseStatus.choices)
     opened_on = models.DateField()
     start_date = models.DateField()
@@ -234,8 +237,8 @@ class CaseCount(models.Model):
         verbose_name_plural = _("隔离管控对象统计")
         constraints = [
             models.UniqueConstraint(
-                fields=["township_id", "status", "opened_on", "start_date", "ended_on"],
-                name="one_case_count_per_key",
+                fields=["township_id", "county", "status", "opened_on", "start_date", "ended_on"],
+                name="one_case_count_per_county_key",
             )
         ]
 
@@ -243,12 +246,27 @@ class CaseCount(models.Model):
         return f"{self.township_id} {self.status} {self.opened_on}: {self.n}"
 
 
+# The rollup as migrations 0004–0010 installed it (before the county key): they run it.
+CASE_ROLLUP_BEFORE_COUNTY = Rollup(
+    name="quarantine_casecount_sync",
+    source="quarantine_quarantinecase",
+    target="quarantine_casecount",
+    keys=(
+        Key("township_id", 0),
+        Key("status"),
+        Key("opened_on", NEVER_BEFORE),
+        Key("start_date", NEVER),
+        Key("ended_on", NEVER),
+    ),
+    sums=(("n", "1"),),
+)
 CASE_ROLLUP = Rollup(
     name="quarantine_casecount_sync",
     source="quarantine_quarantinecase",
     target="quarantine_casecount",
     keys=(
         Key("township_id", 0),
+        Key("county"),
         Key("status"),
         Key("opened_on", NEVER_BEFORE),
         Key("start_date", NEVER),

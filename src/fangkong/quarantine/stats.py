@@ -49,9 +49,18 @@ def _townships(scope: Scope | None) -> list[int] | None:
     return None if scope is None or scope.county else sorted(scope.township_ids)
 
 
-def _area_q(scope: Scope | None, path: str = "township_id") -> Q:
+def _area_q(scope: Scope | None, prefix: str = "", *, counts: bool = False) -> Q:
+    """The cases (`prefix`: the path to a case; `counts`: CaseCount rows, no township
+    stored as 0) of an area: of its townships, and — no township yet — routed to it by
+    their ID region (`county`, issue 18)."""
     ids = _townships(scope)
-    return Q() if ids is None else Q(**{f"{path}__in": ids})
+    if ids is None:
+        return Q()
+    q = Q(**{f"{prefix}township_id__in": ids})
+    if scope is not None and scope.area:
+        placed = {f"{prefix}township_id": 0} if counts else {f"{prefix}township_id__isnull": True}
+        q |= Q(**placed, **{f"{prefix}county__startswith": scope.area})
+    return q
 
 
 def _overdue_count(day: datetime.date, scope: Scope | None = None) -> int:
@@ -89,15 +98,13 @@ def _case_counts(day: datetime.date) -> dict[str, Sum]:
 
 def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:
     # Opened by the end of the day (a case without an opening day counts from the first).
-    cases = CaseCount.objects.filter(_area_q(scope), opened_on__lte=day)
+    cases = CaseCount.objects.filter(_area_q(scope, counts=True), opened_on__lte=day)
     totals = cases.aggregate(**_case_counts(day))
     if not totals["total"]:
         return None
     # The open alerts first (a few), then their cases: as a filter inside the counts the
     # join read every case.
-    alerts = Alert.objects.filter(
-        _area_q(scope, "case__township_id"), _open_alerts_q(day)
-    ).aggregate(
+    alerts = Alert.objects.filter(_area_q(scope, "case__"), _open_alerts_q(day)).aggregate(
         fever=Count("pk", filter=Q(kind=Alert.Kind.FEVER)),
         absent=Count("pk", filter=Q(kind=Alert.Kind.ABSENT)),
     )
@@ -233,7 +240,7 @@ def daily_trend(
     days = _days(start, end)
     if not days:
         return []
-    counts = CaseCount.objects.filter(_area_q(scope)).order_by()
+    counts = CaseCount.objects.filter(_area_q(scope, counts=True)).order_by()
     started = counts.filter(start_date__lt=NEVER)
 
     def total(qs: QuerySet[CaseCount]) -> int:
@@ -251,7 +258,7 @@ def daily_trend(
     )
     fevers = dict(
         Alert.objects.filter(
-            _area_q(scope, "case__township_id"), kind=Alert.Kind.FEVER, day__range=(start, end)
+            _area_q(scope, "case__"), kind=Alert.Kind.FEVER, day__range=(start, end)
         )
         .order_by()
         .values_list("day")

@@ -141,6 +141,8 @@ class Importer:
         # A city (or province) installation routes each row to a county (issue 18 item 4):
         # read once here; a county installation routes nothing (None: no work per row).
         self.counties: frozenset[str] | None = None
+        # case id → the county a row routed to another county than the case's holder named
+        self.held_elsewhere: dict[int, str] = {}
         if is_multi_county():
             self.counties = installation_counties()
             self.township_of = {t.pk: t for t in Township.objects.all()}
@@ -432,6 +434,7 @@ class Importer:
                 joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
             entry[E_STORED] = True
+        self._held_elsewhere(plan)
         self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
@@ -443,6 +446,42 @@ class Importer:
         self._referrals(plan)
         self._fill_joined(joined_fill)
 
+    def _held_elsewhere(self, plan: list[tuple[Row, list[Any]]]) -> None:
+        """A row routed to one county whose person's open case another county holds (issue
+        18, docs/scaling.md): the case is not moved — the row fills no place of it — and
+        both are told: the row (in the report and the routed county's list) names the
+        county holding the case, the case's referral names the county the list gave."""
+        if self.counties is None:
+            return
+        joined = [
+            (row, entry)
+            for row, entry in plan
+            if entry[E_OUTCOME] == ListEntry.Outcome.JOINED and row.county
+        ]
+        if not joined:
+            return
+        holders = {
+            pk: (self.township_of[t].code[:6] if t in self.township_of else county)
+            for pk, t, county in QuarantineCase.objects.filter(
+                pk__in={entry[E_CASE] for _row, entry in joined}
+            ).values_list("pk", "township_id", "county")
+        }
+        for row, entry in joined:
+            holder = holders.get(entry[E_CASE], "")
+            if not holder or holder == row.county:
+                continue
+            self.held_elsewhere[entry[E_CASE]] = row.county
+            row.messages.setdefault(_("下发"), []).append(
+                _(
+                    "该人员已在%(holder)s隔离管控（未移交）：如其现住%(county)s，"
+                    "请两县（市、区）核实后由%(holder)s办理移交"
+                )
+                % {
+                    "holder": self.county_names.get(holder, holder),
+                    "county": self.county_names.get(row.county, row.county),
+                }
+            )
+
     def _referrals(self, plan: list[tuple[Row, list[Any]]]) -> None:
         """The referral of every row stored, to the case it opened or joined; its note
         names the row."""
@@ -450,18 +489,24 @@ class Importer:
         by_id = self.by.pk if self.by else None
         note = _("推送名单：%(name)s 第%(row)s行") % {"name": self.li.original_name, "row": "\0"}
         head, _nul, tail = note.partition("\0")
+        told = _("（名单现住址属%(county)s，案件未移交）")
         referrals_insert(
             [
                 (
                     entry[E_CASE],
                     pushed,
                     self.now,
-                    f"{head}{entry[E_ROW]}{tail}",
+                    f"{head}{entry[E_ROW]}{tail}"
+                    + (
+                        told % {"county": self.county_names.get(row.county, row.county)}
+                        if self.held_elsewhere.get(entry[E_CASE]) == row.county
+                        else ""
+                    ),
                     REF_TYPE,
                     str(entry[E_ID]),
                     by_id,
                 )
-                for _row, entry in plan
+                for row, entry in plan
             ]
         )
 
@@ -525,15 +570,17 @@ class Importer:
         changed: list[QuarantineCase] = []
         for case in QuarantineCase.objects.filter(pk__in=list(fill)):
             row = fill[case.pk]
-            # A row about someone on file elsewhere fills what is not a place: where their
-            # case is followed is not the importer's to say.
+            # A row about someone on file elsewhere, or whose case another county holds,
+            # fills what is not a place: where their case is followed is not the
+            # importer's to say.
+            moved = row.elsewhere or case.pk in self.held_elsewhere
             if case_fill(
                 case,
                 came_from_code=row.came_from_code,
                 came_from=row.came_from,
                 arrival_date=row.arrival_date,
-                township_id=None if row.elsewhere else row.township_id,
-                village_id=None if row.elsewhere else row.village_id,
+                township_id=None if moved else row.township_id,
+                village_id=None if moved else row.village_id,
                 station_of=self.station_by_township.get,
             ):
                 case.updated_at = self.now

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 # The triggers that keep the sums (core/rollups.py), installed and backfilled here.
-from fangkong.quarantine.models import CASE_ROLLUP as ROLLUP
+from fangkong.quarantine.models import CASE_ROLLUP_BEFORE_COUNTY as ROLLUP
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@ rows (a COPY of 5,000 cases made 5,000 upserts). The sums are kept as they are."
 
 from django.db import migrations
 
-from fangkong.quarantine.models import CASE_ROLLUP as ROLLUP
+from fangkong.quarantine.models import CASE_ROLLUP_BEFORE_COUNTY as ROLLUP
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from fangkong.quarantine.models import CASE_ROLLUP as ROLLUP
+from fangkong.quarantine.models import CASE_ROLLUP_BEFORE_COUNTY as ROLLUP
 
 
 class Migration(migrations.Migration):
