@@ -21,6 +21,7 @@ from fangkong.core.models import AuditEntry
 from fangkong.medical import services as medical_services
 from fangkong.medical.models import ContactLink
 from fangkong.people.models import Person
+from fangkong.quarantine import services as quarantine_services
 from tests.checkpoints.conftest import Posts, posts  # noqa: F401 (the fixture)
 from tests.checkpoints.test_api import token_for
 from tests.conftest import World
@@ -254,6 +255,36 @@ def test_a_contact_outside_the_callers_jurisdiction_is_named_by_no_id(
     # Whoever may open her record (the command centre) gets both ids.
     [item] = w.client("command").get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
     assert (item["person_id"], item["case_id"]) == (stranger.pk, case.pk)
+
+
+def test_a_contact_outside_the_callers_jurisdiction_shows_no_health_status(
+    county: County,  # noqa: F811
+) -> None:
+    """周六 (泗店's) rode with 张三 (堽城's) and has since gone to hospital. 堽城 learns that
+    someone reaches her (已转核查: no need to refer her again), not that she is at hospital:
+    where a person the caller may not open is, is a health fact of hers (a black-box attack
+    on the city demo read 已送医 and 隔离中 of other stations' people off the contacts API)."""
+    w = county.world
+    stranger = resident(w, "周六", 6, b=True)
+    case, _ = medical_services.quarantine.case_refer(person=stranger, source="station", by=None)
+    quarantine_services.case_transition(
+        case=case, to="hospital", by=w.users["command"], reason="发热送医"
+    )
+    county.passage(TODAY - datetime.timedelta(days=1), [w.person_a, stranger])
+
+    station = w.client("station_a")
+    [item] = station.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
+    assert (item["visible"], item["status"]) == (False, "referred")
+    html = station.get(f"/people/{w.person_a.pk}/contacts/").content.decode()
+    assert "已转核查" in html and "已送医" not in html
+    chain = station.get(f"/people/{w.person_a.pk}/contacts/chain/").content.decode()
+    data = json.loads(re.search(r'id="md-chain-data"[^>]*>(.*?)</script>', chain, re.S)[1])
+    assert "hospital" not in {n["status"] for n in data["nodes"]}
+
+    # Whoever may open her record sees where she is.
+    command = w.client("command")
+    [item] = command.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
+    assert (item["visible"], item["status"]) == (True, "hospital")
 
 
 # ------------------------------------------------ (g) the checkpoint's trajectory link

@@ -151,6 +151,14 @@ def contact_key(user: AnyUser, source: Person, contact: Contact) -> str:
     return salted_hmac("fangkong.medical.contact", value, algorithm="sha256").hexdigest()[:24]
 
 
+def _status_outside(contact: Contact) -> str:
+    """A contact outside the user's jurisdiction: whether someone reaches them is the
+    caller's business (refer or not), where they are (hospital, quarantine) is not — a
+    health fact of a person the user may not open."""
+    status = contact_status(contact)
+    return "referred" if status in ("hospital", "quarantined") else status
+
+
 def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> list[ContactRow]:
     """The person's contacts as the user may see them: a contact out of the user's
     jurisdiction is named by a masked name only, with no id (ContactRow)."""
@@ -161,7 +169,7 @@ def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> l
             contact=c,
             visible=c.person.pk in seen,
             name=c.person.name if c.person.pk in seen else mask_name(c.person.name),
-            status=contact_status(c),
+            status=contact_status(c) if c.person.pk in seen else _status_outside(c),
             key=contact_key(user, person, c),
         )
         for c in contacts
