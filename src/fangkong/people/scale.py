@@ -62,11 +62,16 @@ def build(ctx: ScaleContext) -> None:
     rng = ctx.rng
     shandong = county_codes("37")
     hubei = county_codes("42")
-    home = "370921"
     villages: dict[int, list[tuple[int, str]]] = {}
     for v in Village.objects.order_by("id"):
         villages.setdefault(v.township_id, []).append((v.pk, v.kind))
-    townships = [t.pk for t in Township.objects.order_by("code") if t.pk in villages]
+    # Every county's townships: a person lives in one, and is mostly of its county.
+    county_of = {
+        pk: code[:6]
+        for pk, code in Township.objects.order_by("code").values_list("pk", "code")
+        if pk in villages
+    }
+    townships = list(county_of)
     seen = set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))
     first = ctx.writer.next_id(Person)
     n = size.persons
@@ -74,7 +79,7 @@ def build(ctx: ScaleContext) -> None:
     # What the other apps need of each person, by position (id = first + position).
     township_of = array("i", bytes(4 * n))
     village_of = array("i", bytes(4 * n))
-    codes = [home, *shandong, *hubei]
+    codes = list(dict.fromkeys([*county_of.values(), *shandong, *hubei]))
     code_index = {code: k for k, code in enumerate(codes)}
     region_of = array("H", bytes(2 * n))
     address: list[str] = []
@@ -86,6 +91,8 @@ def build(ctx: ScaleContext) -> None:
     def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(n):
             sex = "M" if rng.random() < 0.51 else "F"
+            township = rng.choice(townships)
+            home = county_of[township]
             if i < returnees:
                 region = rng.choice(hubei) if rng.random() < 0.8 else home
             else:
@@ -100,7 +107,6 @@ def build(ctx: ScaleContext) -> None:
             name = person_name(rng, sex)
             names.append(distinct.setdefault(name, name))
             spelled, initials = pinyin_of(name)
-            township = rng.choice(townships)
             village, kind = rng.choice(villages[township])
             detail = (
                 f"{rng.randint(1, 200)}号"
