@@ -193,8 +193,46 @@ def child(args: argparse.Namespace) -> None:
             shutil.rmtree(var, ignore_errors=True)
 
 
+def generator_only(args: argparse.Namespace) -> None:
+    """The generator's own speed: an empty database (migrated, reference data), the
+    province's cities and counties, then the bulk rows; each table's time (--verbose) and
+    the CPU time of this process (the generator's, not the database server's)."""
+    import random
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from fangkong.core.demo import DemoContext
+    from fangkong.core.reference import load_reference_data
+    from fangkong.core.scale import grow
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load_reference_data()
+    began, cpu = time.perf_counter(), time.process_time()
+    ctx = grow(
+        "province",
+        demo=DemoContext(rng=random.Random(0)),
+        log=print if args.verbose else (lambda _msg: None),
+        cities=args.cities,
+        per_city=args.per_city,
+        persons=args.persons,
+        cases=args.cases,
+        passages=args.passages,
+    )
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    rows = sum(ctx.writer.written.values())
+    print(
+        f"== {connection.vendor}: {ctx.size.counties} counties, {rows:,} rows in {seconds:.1f}s "
+        f"({rows / seconds:,.0f} rows/s); generator CPU {cpu:.1f}s"
+    )
+
+
 def run(args: argparse.Namespace) -> None:
     from django.db import connection
+
+    if args.generator_only:
+        generator_only(args)
+        return
 
     from fangkong.core.demo import DemoContext
     from fangkong.core.scale import grow, last_day
@@ -308,6 +346,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file, print its path")
     parser.add_argument("--verbose", action="store_true", help="log the generator's steps")
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument(
+        "--generator-only", action="store_true", help="time the scale generator alone"
+    )
     parser.add_argument("--url", default=None, help=argparse.SUPPRESS)  # the child's database
     args = parser.parse_args()
     if args.url is not None:

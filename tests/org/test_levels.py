@@ -464,14 +464,17 @@ def test_the_province_build_has_its_cities_and_counties_each_its_own(
         assert {t.code[:6] for t in county.townships} == {code}
         assert len(county.checkpoints) == 3
         assert {cp.unit.area_code for cp in county.checkpoints} == {code}
-        for suffix, role in (("zhihui", Role.COMMAND), ("pcs", Role.STATION), ("kk", "checkpoint")):
-            user = User.objects.get(username=f"{login}_{suffix}")
-            assert user.role == role and scope_for(user).area == code
+        command = User.objects.get(username=f"{login}_zhihui")
+        assert command.role == Role.COMMAND and scope_for(command).area == code
+        station = User.objects.get(username=f"{login}_pcs")
+        assert station.role == Role.STATION and station.unit in county.stations
+        guard = User.objects.get(username=f"{login}_kk")
+        assert guard.role == Role.CHECKPOINT and guard.officer.unit.area_code == code
         # Its people live in it, its checkpoints register travellers.
         assert Person.objects.filter(township__code__startswith=code).exists()
         assert Passage.objects.filter(checkpoint__in=county.checkpoints).exists()
     assert area_unit("3701") is not None and area_unit("3701").name == "济南市公安局"
-    assert scope_for(User.objects.get(username="shandong_zhihui")).area == "37"
+    assert scope_for(User.objects.get(username="shandong_zhihui")).county  # all of it
 
 
 def test_the_province_commander_sees_every_city(built: ScaleContext) -> None:

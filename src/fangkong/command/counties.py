@@ -156,7 +156,7 @@ def _build_area(ctx: DemoContext, cities: list[CityPlan], *, checkpoints: int) -
     org_services.units_assign_area(
         units=Unit.objects.filter(area_code=""), area_code=DEMO_COUNTY, by=None
     )
-    built = []
+    built: list[BuiltCounty] = []
     for city in cities:
         bureau = org_services.unit_create(
             name=f"{city.name}公安局", kind=Unit.Kind.BUREAU, parent=None, by=None,
