@@ -115,6 +115,7 @@ class CityPlan:
 class BuiltCounty:
     plan: CountyPlan
     city: str
+    city_name: str
     bureau: Unit
     stations: list[Unit]
     townships: list[Township]
@@ -166,7 +167,7 @@ def _build_area(ctx: DemoContext, cities: list[CityPlan], *, checkpoints: int) -
             ctx, f"{city.login}_zhihui", Role.COMMAND, f"{city.name}（全市各县）", unit=bureau
         )
         for county in city.counties:
-            built.append(_build_county(ctx, len(built), county, city.code, checkpoints))
+            built.append(_build_county(ctx, len(built), county, city, checkpoints))
     return built
 
 
@@ -239,7 +240,7 @@ def _login(name: str, code: str, used: set[str]) -> str:
 
 
 def _build_county(
-    ctx: DemoContext, n: int, plan: CountyPlan, city: str, checkpoints: int
+    ctx: DemoContext, n: int, plan: CountyPlan, city: CityPlan, checkpoints: int
 ) -> BuiltCounty:
     code, name, login = plan.code, plan.name, plan.login
     rng = ctx.rng
@@ -301,7 +302,7 @@ def _build_county(
     )
     guard = demo_login(ctx, f"{login}_kk", Role.CHECKPOINT, made[0].name, officer=officers[2])
     checkpoint_services.checkpoint_post(user=guard, checkpoint=made[0], by=None)
-    return BuiltCounty(plan, city, bureau, stations, places, made, guard)
+    return BuiltCounty(plan, city.code, city.name, bureau, stations, places, made, guard)
 
 
 def _register(

@@ -16,7 +16,6 @@ from fangkong.core import clock
 from fangkong.core.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
 from fangkong.core.reference import load_reference_data
 from fangkong.core.scale import SCALES, SIZES, build_scale, last_day
-from fangkong.org.areas import area_name
 
 
 def _time_of_day(value: str) -> datetime.time:
@@ -139,7 +138,7 @@ class Command(BaseCommand):
             by_city.setdefault(county.city, []).append(county)
         for city, items in by_city.items():
             names = "  ".join(f"{c.plan.name} {c.plan.login}" for c in items)
-            self.stdout.write(f"  {city} {area_name(city)} {len(items):>2}个县: {names}")
+            self.stdout.write(f"  {city} {items[0].city_name} {len(items):>2}个县: {names}")
 
     def _prepare(self, *, reset: bool) -> None:
         db = settings.DATABASES["default"]
