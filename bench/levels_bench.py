@@ -47,8 +47,7 @@ def main() -> None:
     from fangkong.core.demo import DemoContext
     from fangkong.core.scale import SIZES, grow, last_day
 
-    size = SIZES["province"].replace(persons=args.persons, cases=args.cases)
-    size = size.replace(passages=args.passages)
+    size = SIZES["province"]
     if args.grow:
         began = time.perf_counter()
         ctx = grow(
@@ -66,7 +65,7 @@ def main() -> None:
     day = last_day(size)
     county = (
         User.objects.filter(role="command", unit__area_code__regex=r"^37[0-9]{4}$")
-        .exclude(username="zhihui")
+        .exclude(unit__area_code="370921")  # a generated county, not the demo's
         .order_by("pk")
         .first()
     )
