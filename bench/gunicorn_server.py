@@ -52,8 +52,9 @@ def checkout_env(**extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *options: str, wait: int = 200) -> Iterator[Server]:
-    """gunicorn with `options` on 127.0.0.1 and a free port; yields it once it answers."""
-    port = free_port()
+    """gunicorn with `options` on 127.0.0.1 and a free port (FANGKONG_BENCH_PORT: that one, on
+    a machine where each engineer has their own); yields it once it answers."""
+    port = int(os.environ.get("FANGKONG_BENCH_PORT") or 0) or free_port()
     process = subprocess.Popen(
         [BIN / "gunicorn", "fangkong.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning",

@@ -1,6 +1,8 @@
-"""The scale generator (core/scale.py): a small province grown on the demo county, whose
-figures equal counts made independently from its rows, whose rows are valid, whose audit
-chain holds — and whose dashboard runs as many queries as the demo county's."""
+"""The scale generator (core/scale.py): a small province grown around the demo county — a
+few of 山东's cities with a few counties each, each county its own — whose figures equal
+counts made independently from its rows, whose rows are valid and in their counties, whose
+audit chain holds, and whose dashboard runs as many queries as the demo county's.
+Who sees what at each level of it: tests/org/test_levels.py."""
 
 from __future__ import annotations
 
@@ -35,11 +37,13 @@ from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
 from tests.conftest import signed_in
 
 DAYS = 20
-SIZE = {"counties": 3, "persons": 3000, "cases": 400, "passages": 4000, "days": DAYS}
+# Three cities (泰安 and the first two), two counties each besides the demo county.
+SIZE = {"cities": 3, "per_city": 2, "persons": 3000, "cases": 400, "passages": 4000, "days": DAYS}
 
 
 @pytest.fixture
-def province(demo_county: Any) -> ScaleContext:
+def province(demo_county: Any, settings: Any) -> ScaleContext:
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "37"}
     first = Person.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1
     ctx = grow("province", demo=demo_county, log=lambda _m: None, chunk=1000, **SIZE)
     ctx.data["first_person"] = first
@@ -47,7 +51,7 @@ def province(demo_county: Any) -> ScaleContext:
 
 
 def _stats(day: datetime.date) -> dict[str, Any]:
-    client = signed_in(User.objects.get(username="zhihui"))
+    client = signed_in(User.objects.get(username="shandong_zhihui"))
     response = client.get(f"/api/v1/stats/daily?date={day}")
     assert response.status_code == 200
     return dict(response.json()["figures"])
@@ -152,7 +156,17 @@ def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
         assert (p.day, p.hour) == (local.date(), local.hour)
         assert (p.shift.checkpoint_id, p.shift.day) == (p.checkpoint_id, p.day)
         assert p.shift.slot == p.checkpoint.shift_at(p.occurred_at)[1]
-    assert Checkpoint.objects.count() == 9 * SIZE["counties"]
+    # Three checkpoints in each generated county, run by its own stations; each person
+    # lives in a township of some county of the province, mostly of that county.
+    assert province.size.counties == 1 + 6
+    generated = Checkpoint.objects.filter(pk__in=[pk for pk, _u in province.data["checkpoints"]])
+    assert generated.count() == 3 * 6
+    for cp in generated.select_related("unit"):
+        assert cp.unit.area_code == cp.code[:6] and cp.unit.kind == "station"
+    written = province.writer.written["checkpoints.passage"]
+    assert Passage.objects.filter(checkpoint__in=generated).count() == written > 0
+    homes = [p.household_region == p.township.code[:6] for p in people if p.township]
+    assert sum(homes) > len(people) // 3
     # One audit entry per chunk, in the chain.
     chunks = AuditEntry.objects.filter(object_repr__startswith="规模数据")
     assert chunks.filter(object_type="checkpoints.passage").count() == DAYS
@@ -162,7 +176,8 @@ def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
 
 
 @pytest.mark.django_db
-def test_dashboard_queries_do_not_grow_with_the_data(demo_county: Any) -> None:
+def test_dashboard_queries_do_not_grow_with_the_data(demo_county: Any, settings: Any) -> None:
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "37"}
     client = signed_in(User.objects.get(username="zhihui"))
 
     def count(path: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +22,12 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.checkpoints import services as checkpoint_services
-from fangkong.checkpoints.models import Checkpoint, Passage
+from fangkong.checkpoints.models import Checkpoint, Occupant, Passage
 from fangkong.core import clock
+from fangkong.core.demo import DemoContext
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.reference import load_reference_data
+from fangkong.core.scale import ScaleContext, grow
 from fangkong.org import services as org_services
 from fangkong.org.areas import area_unit, child_areas, county_of
 from fangkong.org.models import Township, Unit
@@ -411,3 +414,123 @@ def test_createuser_at_an_area(province: Province) -> None:
     assert scope_for(User.objects.get(username="dongping2")).area == "370923"
     with pytest.raises(CommandError, match="没有该区划的单位"):
         call_command("createuser", "nobody", role="command", area="370983", password=PASSWORD)
+
+
+# ---------------------------------------------------------------- the province build
+
+
+# `fangkong demo --scale province` at a tiny size: 泰安 and the first two cities of 山东,
+# two counties each (泰安: besides the demo county), each county its own, and a few days of
+# bulk records in them. No demo county here: only its townships (reference data).
+BUILT = {"cities": 3, "per_city": 2, "persons": 400, "cases": 60, "passages": 400, "days": 3}
+
+
+@pytest.fixture
+def built(db: None, settings: Any) -> ScaleContext:
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "37"}
+    load_reference_data()
+    return grow(
+        "province",
+        demo=DemoContext(rng=random.Random(18)),
+        log=lambda _m: None,
+        chunk=500,
+        **BUILT,
+    )
+
+
+def _as(username: str) -> Any:
+    return signed_in(User.objects.get(username=username))
+
+
+def _county_of(built: ScaleContext, code: str) -> Any:
+    return next(c for c in built.data["counties"] if c.plan.code == code)
+
+
+def test_the_province_build_has_its_cities_and_counties_each_its_own(
+    built: ScaleContext,
+) -> None:
+    assert [(a.code, a.name) for a in child_areas("37")] == [
+        ("3701", "济南市"),
+        ("3702", "青岛市"),
+        ("3709", "泰安市"),
+    ]
+    assert [a.code for a in child_areas("3709")] == ["370902", "370911", "370921"]
+    assert [a.code for a in child_areas("3701")] == ["370102", "370103"]
+    assert len(built.data["counties"]) == 6 and built.size.counties == 7
+    for county in built.data["counties"]:
+        code, login = county.plan.code, county.plan.login
+        assert area_unit(code) == county.bureau
+        assert {s.area_code for s in county.stations} == {code}
+        assert {t.code[:6] for t in county.townships} == {code}
+        assert len(county.checkpoints) == 3
+        assert {cp.unit.area_code for cp in county.checkpoints} == {code}
+        command = User.objects.get(username=f"{login}_zhihui")
+        assert command.role == Role.COMMAND and scope_for(command).area == code
+        station = User.objects.get(username=f"{login}_pcs")
+        assert station.role == Role.STATION and station.unit in county.stations
+        guard = User.objects.get(username=f"{login}_kk")
+        assert guard.role == Role.CHECKPOINT and guard.officer.unit.area_code == code
+        # Its people live in it, its checkpoints register travellers.
+        assert Person.objects.filter(township__code__startswith=code).exists()
+        assert Passage.objects.filter(checkpoint__in=county.checkpoints).exists()
+    assert area_unit("3701") is not None and area_unit("3701").name == "济南市公安局"
+    assert scope_for(User.objects.get(username="shandong_zhihui")).county  # all of it
+
+
+def test_the_province_commander_sees_every_city(built: ScaleContext) -> None:
+    day = str(built.last)
+    body = _stats(_as("shandong_zhihui"), date=day).json()
+    assert body["area"]["code"] == "37"
+    rows = {a["code"]: a for a in body["areas"]}
+    assert list(rows) == ["3701", "3702", "3709"]
+    occupants = Occupant.objects.filter(day=day)
+    assert body["figures"]["checkpoints.persons_today"] == occupants.count() > 0
+    for code, row in rows.items():
+        mine = occupants.filter(checkpoint__code__startswith=code).count()
+        assert row["figures"]["checkpoints.persons_today"] == mine > 0, code
+    # Any of its counties, by name.
+    narrowed = _stats(_as("shandong_zhihui"), date=day, area="370102").json()
+    expected = occupants.filter(checkpoint__in=_county_of(built, "370102").checkpoints).count()
+    assert narrowed["figures"]["checkpoints.persons_today"] == expected
+
+
+def test_a_city_commander_sees_its_counties_and_none_of_another_citys(
+    built: ScaleContext,
+) -> None:
+    day = str(built.last)
+    client = _as("taian_zhihui")
+    body = _stats(client, date=day).json()
+    assert body["area"]["code"] == "3709"
+    assert [a["code"] for a in body["areas"]] == ["370902", "370911", "370921"]
+    taian = Occupant.objects.filter(day=day, checkpoint__code__startswith="3709").count()
+    assert body["figures"]["checkpoints.persons_today"] == taian
+    jinan = Person.objects.filter(township__code__startswith="3701").first()
+    ours = Person.objects.filter(township__code__startswith="370902").first()
+    assert jinan is not None and ours is not None
+    assert client.get(f"/api/v1/persons/{ours.pk}").status_code == 200
+    assert client.get(f"/api/v1/persons/{jinan.pk}").status_code == 404
+    seen = Person.objects.filter(pk__in=_ids(client, "/api/v1/persons"))
+    assert seen.exists() and {p.township.code[:4] for p in seen} == {"3709"}
+    case = QuarantineCase.objects.filter(township__code__startswith="3701").first()
+    assert case is not None and client.get(f"/cases/{case.pk}/").status_code == 404
+    assert _stats(client, date=day, area="3701").status_code == 403
+    assert _stats(client, date=day, area="370102").status_code == 403
+
+
+def test_a_county_user_sees_only_their_county(built: ScaleContext) -> None:
+    day = str(built.last)
+    lixia = _county_of(built, "370102")
+    client = _as(f"{lixia.plan.login}_zhihui")
+    body = _stats(client, date=day).json()
+    assert body["area"]["code"] == "370102" and body["areas"] == []
+    own = Occupant.objects.filter(day=day, checkpoint__in=lixia.checkpoints).count()
+    assert body["figures"]["checkpoints.persons_today"] == own
+    seen = Person.objects.filter(pk__in=_ids(client, "/api/v1/persons"))
+    assert seen.exists() and {p.township.code[:6] for p in seen} == {"370102"}
+    passages = Passage.objects.filter(pk__in=_ids(client, "/api/v1/passages"))
+    assert passages.exists() and {p.checkpoint.code[:6] for p in passages} == {"370102"}
+    neighbour = Person.objects.filter(township__code__startswith="370103").first()
+    assert neighbour is not None
+    assert client.get(f"/api/v1/persons/{neighbour.pk}").status_code == 404
+    assert _stats(client, date=day, area="370103").status_code == 403
+    assert _stats(client, date=day, area="3701").status_code == 403

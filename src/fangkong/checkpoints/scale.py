@@ -1,5 +1,5 @@
-"""Checkpoints at scale (core/scale.py): nine checkpoints in each of the other counties, their
-roster (three shifts a day, four groups of three officers, one group resting each day) and
+"""Checkpoints at scale (core/scale.py): the checkpoints of the generated counties (three a
+county, made through the services with their county: command/counties.py), their roster (three shifts a day, four groups of three officers, one group resting each day) and
 the passages of every day, with their occupants and the pre-aggregated counts.
 
 Flags and decisions come from the same rules registration uses (rules.occupant_flags and
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from fangkong.checkpoints import rules, services
+from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
     Decision,
@@ -30,15 +30,12 @@ from fangkong.checkpoints.models import (
     PassageCount,
 )
 from fangkong.core.plates import parse_plate
-from fangkong.core.regions import get_region, region_name
+from fangkong.core.regions import region_name
 from fangkong.core.scale import ScaleContext
 from fangkong.core.selectors import key_area_for, key_areas
-from fangkong.org.models import Township, Unit, Village
-from fangkong.people.scale import county_codes
+from fangkong.org.models import Township, Village
 
-PER_COUNTY = 9
-OFFICERS_PER_CHECKPOINT = 12  # four groups of three
-ROADS = ["G", "S", "S", "X", "X", "X"]
+OFFICERS_PER_CHECKPOINT = 12  # four groups of three: org/scale.py writes them
 SLOT_OF_HOUR = [2] * 8 + [0] * 8 + [1] * 8  # shifts 08–16, 16–24, 00–08
 SLOT_HOURS = {0: (8, 16), 1: (16, 24), 2: (0, 8)}
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 6, 8, 8, 8, 8, 7, 7, 8, 8, 8, 8, 6, 5, 4, 3, 2, 1]
@@ -101,42 +98,14 @@ def _plate(rng: Any, prefix: str) -> str:
 
 
 def build(ctx: ScaleContext) -> None:
-    size = ctx.size
     persons = ctx.data.get("persons")
-    n_checkpoints = (size.counties - 1) * PER_COUNTY
-    if n_checkpoints <= 0 or not persons:
+    ids = [checkpoint for checkpoint, _unit in ctx.data.get("checkpoints", [])]
+    if not ids or not persons:
         return
-    checkpoints = _checkpoints(ctx, n_checkpoints)
+    found = Checkpoint.objects.in_bulk(ids)
+    checkpoints = [found[pk] for pk in ids]
     shift_first = _roster(ctx, checkpoints)
     _passages(ctx, checkpoints, shift_first, persons)
-
-
-def _checkpoints(ctx: ScaleContext, n: int) -> list[Checkpoint]:
-    rng = ctx.rng
-    counties = [c for c in county_codes("37") if c != "370921"]
-    units = list(
-        Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TRAFFIC]).order_by("pk")
-    )
-    made = []
-    for i in range(n):
-        code = counties[(i // PER_COUNTY) % len(counties)]
-        region = get_region(code)
-        county = region.county if region else code
-        round_ = i // (PER_COUNTY * len(counties))
-        k = i % PER_COUNTY + 1 + round_ * PER_COUNTY
-        made.append(
-            services.checkpoint_create(
-                code=f"{code}-{k}",
-                name=f"{region.city if region else ''}{county}{k}号检查站"[:40],
-                road=f"{rng.choice(ROADS)}{rng.randint(1, 350):03d}",
-                location=f"{region.name if region else code}入口",
-                unit=units[i % len(units)],
-                lanes=2,
-                opened_on=ctx.start,
-                by=None,
-            )
-        )
-    return made
 
 
 def _roster(ctx: ScaleContext, checkpoints: list[Checkpoint]) -> int:

@@ -26,11 +26,11 @@ def build(ctx: ScaleContext) -> None:
     w = ctx.writer
     days = ctx.days
     boss = User.objects.filter(role="command").order_by("pk").first()
-    if boss is None:
-        return
     units = list(Unit.objects.order_by("pk"))
     officers = list(Officer.objects.order_by("pk")[:300])
     groups = list(WorkingGroup.objects.order_by("pk"))
+    if boss is None or not groups or not officers:
+        return  # a province grown without the demo county: no working groups to task
     kinds = [k for k, _label in Incident.Kind.choices]
     dispositions = [k for k, _label in Disposition.Kind.choices]
     last = datetime.datetime.combine(ctx.last, datetime.time(23, 59), SHANGHAI)

@@ -42,25 +42,33 @@ from fangkong.core.pinyin import name_pinyin
 
 @dataclass(frozen=True)
 class Size:
-    """How much a scale adds on top of the demo county (which is one of its counties)."""
+    """How much a scale adds on top of the demo county (which is one of its counties).
+
+    A province is built as its real cities and counties (`cities`: the first so many of
+    山东's 16, 泰安 always among them; `per_city`: at most so many counties a city besides
+    the demo county, 0 for all): `counties` is then what was built, the demo county too.
+    """
 
     counties: int
     persons: int
     cases: int
     passages: int
     days: int = 60
+    cities: int = 16
+    per_city: int = 0
 
     def replace(self, **changes: int | None) -> Size:
         values = {k: v for k, v in changes.items() if v is not None}
         return Size(**{**self.__dict__, **values})
 
 
-# A province of 40 counties the size of the demo county, over 60 days: 1,000,000 persons,
-# 100,000 returnees under verification or quarantine, 5,000,000 passages at 360 checkpoints
-# (about 230 vehicles a checkpoint a day, as at the demo county's). A city is 6 of them.
+# A province of 137 counties (山东's 16 cities, all their counties) over 60 days: 1,000,000
+# persons, 100,000 returnees under verification or quarantine, 5,000,000 passages at three
+# checkpoints a county (about 200 vehicles a checkpoint a day). A city is 6 counties of
+# 泰安, built through the services (command/counties.py), without bulk volume.
 SIZES: dict[str, Size] = {
     "city": Size(counties=6, persons=150_000, cases=15_000, passages=750_000),
-    "province": Size(counties=40, persons=1_000_000, cases=100_000, passages=5_000_000),
+    "province": Size(counties=137, persons=1_000_000, cases=100_000, passages=5_000_000),
 }
 SCALES = ("county", *SIZES)
 START = datetime.date(2020, 1, 24)  # the first-level response; the scale's first day
@@ -288,7 +296,7 @@ def build_scale(
 ) -> ScaleContext:
     """Build the demo county, then the rest of the area: for a city its other counties, each
     a county of its own (issue 18: each app's `counties.py`, `build_city`); for a province
-    the bulk of 40 counties' records on the demo county's organisation (`grow`)."""
+    its cities and counties, then the bulk of their records (`grow`)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: one of {', '.join(SCALES)}")
     demo = build_demo(seed=seed, log=log)
@@ -314,7 +322,8 @@ def grow(
     chunk: int = 100_000,
     **overrides: int | None,
 ) -> ScaleContext:
-    """Add the rest of a city or province to a database holding the demo county."""
+    """Add the rest of a province to a database holding the demo county: its cities and
+    counties (FANGKONG_AREA_CODE=37), then each app's bulk rows into them."""
     size = SIZES.get(scale, Size(counties=1, persons=0, cases=0, passages=0, days=0))
     size = size.replace(**overrides)
     ctx = ScaleContext(
@@ -326,6 +335,8 @@ def grow(
     )
     if scale not in SIZES:
         return ctx
+    if scale == "province":
+        ctx.size = size = size.replace(counties=_build_province(ctx) + 1)
     log(
         f"规模数据 {scale}: {size.counties} 个县, {size.persons:,} 人, {size.cases:,} 名返乡人员, "
         f"{size.passages:,} 条通行记录, {size.days} 天"
@@ -342,6 +353,28 @@ def grow(
         else:
             cursor.execute("ANALYZE")
     return ctx
+
+
+def _build_province(ctx: ScaleContext) -> int:
+    """The province's cities and counties, each its own, through the services (command/
+    counties.py, `build_province`); their checkpoints, in order, are where the bulk passages
+    and duty officers go: ctx.data["checkpoints"], (checkpoint id, unit id) pairs. Returns
+    how many counties were built beside the demo county."""
+    began = time.monotonic()
+    counties: list[Any] = []
+    for _config, module in app_modules("counties"):
+        counties = module.build_province(
+            ctx.demo, cities=ctx.size.cities, per_city=ctx.size.per_city
+        )
+    ctx.data["counties"] = counties
+    ctx.data["checkpoints"] = [
+        (cp.pk, cp.unit_id) for county in counties for cp in county.checkpoints
+    ]
+    ctx.log(
+        f"  区划 areas: {len({c.city for c in counties})} 个市, {len(counties)} 个县: "
+        f"{time.monotonic() - began:.1f}s"
+    )
+    return len(counties)
 
 
 class _fast_writes:

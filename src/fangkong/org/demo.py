@@ -5,8 +5,10 @@ brigade, 270-odd officers, the leadership group, five working groups, the wartim
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from fangkong.accounts import mfa
@@ -283,15 +285,22 @@ def _welfare(
             welfare.welfare_case_solve(case=case, by=political, at=solved)
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def demo_login(ctx: DemoContext, username: str, role: str, note: str, **kw: Any) -> User:
     """A demo account (password DEMO_PASSWORD; the demo authenticator key when the role
-    needs a second factor), listed in the logins `fangkong demo` prints."""
+    needs a second factor), listed in the logins `fangkong demo` prints. One hash of the
+    password serves every account (a province's demo has hundreds)."""
     user = user_create(
         username=username,
         password=DEMO_PASSWORD,
         role=role,
         by=None,
         check_password=False,
+        password_hash=_demo_password_hash(),
         **kw,
     )
     if mfa.mfa_required(user):

@@ -1,5 +1,6 @@
-"""Officers at scale (core/scale.py): the duty officers of the other counties' checkpoints,
-120 a county, on post, in the bureau's departments and traffic brigade."""
+"""Officers at scale (core/scale.py): the duty officers of the generated counties'
+checkpoints, twelve a checkpoint (four groups of three), on post at the station that runs it;
+written in the order of the checkpoints (ctx.data["checkpoints"]), which the roster follows."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 from fangkong.core.demo import mobile, person_name
 from fangkong.core.scale import ScaleContext, pinyin_of
-from fangkong.org.models import Officer, Unit
+from fangkong.org.models import Officer
 
-PER_COUNTY = 120
+PER_CHECKPOINT = 12
 COLUMNS = (
     "id", "name", "name_pinyin", "name_initials", "badge_number", "kind", "unit_id",
     "position", "phone", "party_member", "status", "status_since",
@@ -18,15 +19,11 @@ COLUMNS = (
 
 
 def build(ctx: ScaleContext) -> None:
-    n = (ctx.size.counties - 1) * PER_COUNTY
+    units = [unit for _checkpoint, unit in ctx.data.get("checkpoints", [])]
+    n = len(units) * PER_CHECKPOINT
     if n <= 0:
         return
     rng = ctx.rng
-    units = list(
-        Unit.objects.filter(kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.TRAFFIC])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     first = ctx.writer.next_id(Officer)
 
     def rows() -> Iterator[tuple[Any, ...]]:
@@ -36,7 +33,7 @@ def build(ctx: ScaleContext) -> None:
             spelled, initials = pinyin_of(name)
             yield (
                 first + i, name, spelled, initials, f"S{i:07d}",
-                "police" if rng.random() < 0.55 else "auxiliary", units[i % len(units)], "",
+                "police" if rng.random() < 0.55 else "auxiliary", units[i // PER_CHECKPOINT], "",
                 mobile(rng), rng.random() < 0.45, Officer.Status.ON_POST, None,
             )  # fmt: skip
 

@@ -1,8 +1,10 @@
 """Persons at scale (core/scale.py): the returnees first, then travellers and residents.
 
-Every row as person_register would write it: a valid 18-digit ID number from a real
-region code, the name's pinyin and initials, the household region from the number, a
-township and village of the county, a mobile number.
+Every row through the services' rules — person_clean (the ID number checked and read for
+sex, birth date and household region, the name's pinyin and initials, the phone) and
+person_row (the row persons_insert writes) — only written by COPY: a valid 18-digit ID
+number from a real region code, a township and village of some county of the province
+(the person mostly of that county), a mobile number.
 """
 
 from __future__ import annotations
@@ -15,32 +17,12 @@ from typing import Any
 from fangkong.core.demo import mobile, person_name
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.regions import get_region, known_region_codes
-from fangkong.core.scale import ScaleContext, pinyin_of
+from fangkong.core.scale import ScaleContext
 from fangkong.org.models import Township, Village
 from fangkong.people.models import Person
+from fangkong.people.services import PERSON_COLUMNS, PersonInput, person_clean, person_row
 
-COLUMNS = (
-    "id",
-    "id_number",
-    "doc_type",
-    "doc_number",
-    "id_unverified",
-    "name",
-    "name_pinyin",
-    "name_initials",
-    "sex",
-    "birth_date",
-    "phone",
-    "household_region",
-    "address_detail",
-    "note",
-    "created_at",
-    "updated_at",
-    "version",
-    "township_id",
-    "village_id",
-    "purged_at",
-)
+COLUMNS = ("id", *PERSON_COLUMNS, "purged_at")
 
 
 def county_codes(province: str) -> list[str]:
@@ -62,11 +44,13 @@ def build(ctx: ScaleContext) -> None:
     rng = ctx.rng
     shandong = county_codes("37")
     hubei = county_codes("42")
-    home = "370921"
-    villages: dict[int, list[tuple[int, str]]] = {}
+    villages: dict[int, list[Village]] = {}
     for v in Village.objects.order_by("id"):
-        villages.setdefault(v.township_id, []).append((v.pk, v.kind))
-    townships = [t.pk for t in Township.objects.order_by("code") if t.pk in villages]
+        villages.setdefault(v.township_id, []).append(v)
+    # Every county's townships: a person lives in one, and is mostly of its county.
+    places = {t.pk: t for t in Township.objects.order_by("code") if t.pk in villages}
+    county_of = {pk: t.code[:6] for pk, t in places.items()}
+    townships = list(county_of)
     seen = set(Person.objects.exclude(id_number=None).values_list("id_number", flat=True))
     first = ctx.writer.next_id(Person)
     n = size.persons
@@ -74,7 +58,7 @@ def build(ctx: ScaleContext) -> None:
     # What the other apps need of each person, by position (id = first + position).
     township_of = array("i", bytes(4 * n))
     village_of = array("i", bytes(4 * n))
-    codes = [home, *shandong, *hubei]
+    codes = list(dict.fromkeys([*county_of.values(), *shandong, *hubei]))
     code_index = {code: k for k, code in enumerate(codes)}
     region_of = array("H", bytes(2 * n))
     address: list[str] = []
@@ -86,6 +70,8 @@ def build(ctx: ScaleContext) -> None:
     def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(n):
             sex = "M" if rng.random() < 0.51 else "F"
+            township = rng.choice(townships)
+            home = county_of[township]
             if i < returnees:
                 region = rng.choice(hubei) if rng.random() < 0.8 else home
             else:
@@ -99,43 +85,31 @@ def build(ctx: ScaleContext) -> None:
             seen.add(number)
             name = person_name(rng, sex)
             names.append(distinct.setdefault(name, name))
-            spelled, initials = pinyin_of(name)
-            township = rng.choice(townships)
-            village, kind = rng.choice(villages[township])
+            village = rng.choice(villages[township])
             detail = (
                 f"{rng.randint(1, 200)}号"
-                if kind == "community"
+                if village.kind == "community"
                 else f"{rng.randint(1, 12)}组{rng.randint(1, 80)}号"
             )
             if i < returnees:
                 address.append(detail)
             township_of[i] = township
-            village_of[i] = village
+            village_of[i] = village.pk
             region_of[i] = code_index[region]
             seen_on = ctx.start + datetime.timedelta(days=rng.randrange(size.days))
-            stamp = ctx.at(seen_on, rng.randrange(24), rng.randrange(60))
-            yield (
-                first + i,
-                number,
-                Person.DocType.ID_CARD,
-                "",
-                False,
-                name,
-                spelled,
-                initials,
-                sex,
-                born.isoformat(),
-                mobile(rng),
-                region,
-                detail,
-                "",
-                stamp,
-                stamp,
-                1,
-                township,
-                village,
-                None,
+            values = person_clean(
+                PersonInput(
+                    name=name,
+                    id_number=number,
+                    phone=mobile(rng),
+                    township=places[township],
+                    village=village,
+                    address_detail=detail,
+                )
             )
+            values["township_id"], values["village_id"] = township, village.pk
+            stamp = ctx.at(seen_on, rng.randrange(24), rng.randrange(60))
+            yield (first + i, *person_row(values, at=stamp), None)
 
     ctx.writer.write(Person, COLUMNS, rows(), label="人员")
     ctx.data["persons"] = {

@@ -300,6 +300,35 @@ _INSERTED = (
     "version",
 )
 _NAME = _INSERTED.index("name")
+PERSON_COLUMNS = _INSERTED
+
+
+def person_row(values: dict[str, Any], *, at: Any) -> tuple[Any, ...]:
+    """A new person's row in the order of PERSON_COLUMNS, from values as person_clean gives
+    them (township_id and village_id instead of the objects), created at `at`: the one row
+    rule for people, whoever writes the rows (persons_insert; the scale generator, which
+    writes millions with COPY and passes `at` as the text the backend stores)."""
+    full, initials = name_pinyin(values["name"])
+    return (
+        values.get("id_number") or None,
+        values.get("doc_type") or Person.DocType.ID_CARD,
+        values.get("doc_number", ""),
+        values.get("id_unverified", False),
+        values["name"],
+        full[:200],
+        initials[:50],
+        values.get("sex", ""),
+        values.get("birth_date"),
+        values.get("phone", ""),
+        values.get("household_region", ""),
+        values.get("township_id"),
+        values.get("village_id"),
+        values.get("address_detail", ""),
+        values.get("note", ""),
+        at,
+        at,
+        1,
+    )
 
 
 def persons_insert(
@@ -318,31 +347,7 @@ def persons_insert(
     if not values:
         return []
     now = clock.now()
-    rows = []
-    for v in values:
-        full, initials = name_pinyin(v["name"])
-        rows.append(
-            (
-                v.get("id_number") or None,
-                v.get("doc_type") or Person.DocType.ID_CARD,
-                v.get("doc_number", ""),
-                v.get("id_unverified", False),
-                v["name"],
-                full[:200],
-                initials[:50],
-                v.get("sex", ""),
-                v.get("birth_date"),
-                v.get("phone", ""),
-                v.get("household_region", ""),
-                v.get("township_id"),
-                v.get("village_id"),
-                v.get("address_detail", ""),
-                v.get("note", ""),
-                now,
-                now,
-                1,
-            )
-        )
+    rows = [person_row(v, at=now) for v in values]
     ids = reserve_ids(Person, len(rows))
     insert_rows(Person, _INSERTED, rows, ids=ids)
     if batch is not None:

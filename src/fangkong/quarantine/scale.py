@@ -1,6 +1,8 @@
 """Returnees at scale (core/scale.py): cases with their transitions, referral, four-to-one
 team, twice-daily follow-ups and alerts, as the quarantine services would have left them on
-the scale's last day.
+the scale's last day. Each case is opened by the services' rule (case_opening), its first
+transition and its referral are theirs (opening_transition, referral_row); only the writing
+differs (COPY, a chunk an audit entry).
 
 Cases are opened on every day from 2020-01-10 to the last day (most around the Spring
 Festival, the rest spread over the days since); most are verified at home the same morning and quarantined from their arrival
@@ -12,6 +14,7 @@ days the figures count by (opened_on, start_date, ended_on; FollowUp.day, Alert.
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +35,14 @@ from fangkong.quarantine.models import (
     TeamMember,
 )
 from fangkong.quarantine.services import DEFAULT_RELEASE_REASON, quarantine_days
+from fangkong.quarantine.services.referrals import (
+    CASE_FIELDS,
+    REFERRAL_FIELDS,
+    TRANSITION_FIELDS,
+    case_opening,
+    opening_transition,
+    referral_row,
+)
 
 FIRST_ARRIVAL = datetime.date(2020, 1, 10)
 SOURCES = ["pushed_list"] * 5 + ["checkpoint"] * 3 + ["station", "self_report"]
@@ -149,34 +160,10 @@ def _cases(
 ) -> None:
     rng = ctx.rng
     stamp = ctx.writer.stamp
+    # What case_opening gives, then what verifying, quarantining and ending the case set.
     columns = (
-        "id",
-        "source",
-        "status",
-        "measure",
-        "came_from_code",
-        "came_from",
-        "arrival_date",
-        "address_detail",
-        "start_date",
-        "planned_end",
-        "ended_at",
-        "verification_note",
-        "needs_review",
-        "created_at",
-        "updated_at",
-        "version",
-        "created_by_id",
-        "person_id",
-        "station_id",
-        "township_id",
-        "village_id",
-        "ended_on",
-        "finding",
-        "opened_on",
-        "verified_at",
-        "county",
-    )
+        "id", *CASE_FIELDS, "start_date", "planned_end", "ended_at", "ended_on", "verified_at"
+    )  # fmt: skip
     names: dict[str, str] = {}
     elsewhere: dict[str, tuple[str, str, str]] = {
         s: (f, m, reason) for s, f, m, reason, _share in ELSEWHERE
@@ -191,45 +178,41 @@ def _cases(
             if came not in names:
                 names[came] = region_name(came)
             township = persons["township"][i]
-            finding, measure, note = "", "", ""
+            v = case_opening(
+                person_id=persons["first"] + i,
+                source=SOURCES[p.case_id % len(SOURCES)],
+                at=p.opened_at,
+                by_id=None,
+                came_from_code=came,
+                came_from=names[came],
+                arrival_date=p.start or p.opened,
+                township_id=township,
+                village_id=persons["village"][i],
+                station_id=stations.get(township),
+                address_detail=persons["address"][i],
+            )
             verified = None
-            versions = 1
             if p.status in elsewhere and p.start is None:
-                finding, measure, note = elsewhere[p.status]
+                v["finding"], v["measure"], v["verification_note"] = elsewhere[p.status]
                 verified = p.opened_at + datetime.timedelta(hours=1)
-                versions = 2
+                v["version"] = 2
             elif p.status != CaseStatus.PENDING:
-                finding, note = "at_home", "在家，信息属实"
+                v["finding"], v["verification_note"] = "at_home", "在家，信息属实"
                 verified = p.opened_at + datetime.timedelta(hours=1)
-                versions = 2 if p.start is None else 3 if p.end is None else 4
-                measure = "home" if p.start else ""
+                v["version"] = 2 if p.start is None else 3 if p.end is None else 4
+                v["measure"] = "home" if p.start else ""
+            v["status"] = p.status
+            v["created_at"] = stamp(p.opened_at)
+            v["updated_at"] = stamp(p.ended_at or verified or p.opened_at)
+            v["needs_review"] = json.dumps(v["needs_review"])
             yield (
                 p.case_id,
-                SOURCES[p.case_id % len(SOURCES)],
-                p.status,
-                measure,
-                came,
-                names[came],
-                (p.start or p.opened).isoformat(),
-                persons["address"][i],
+                *(v[name] for name in CASE_FIELDS),
                 p.start.isoformat() if p.start else None,
                 (p.start + datetime.timedelta(days=days)).isoformat() if p.start else None,
                 stamp(p.ended_at) if p.ended_at else None,
-                note,
-                "[]",
-                stamp(p.opened_at),
-                stamp(p.ended_at or verified or p.opened_at),
-                versions,
-                None,
-                persons["first"] + i,
-                stations.get(township),
-                township,
-                persons["village"][i],
                 p.end.isoformat() if p.end else None,
-                finding,
-                p.opened.isoformat(),
                 stamp(verified) if verified else None,
-                "",  # not routed down from a city: its township places it
             )
 
     ctx.writer.write(QuarantineCase, columns, rows(), label="隔离管控对象")
@@ -237,12 +220,12 @@ def _cases(
 
 def _transitions(ctx: ScaleContext, plans: list[Plan]) -> None:
     stamp = ctx.writer.stamp
-    columns = ("id", "case_id", "from_status", "to_status", "reason", "at", "by_id")
+    columns = ("id", *TRANSITION_FIELDS)
     first = ctx.writer.next_id(CaseTransition)
     elsewhere: dict[str, str] = {s: reason for s, _f, _m, reason, _share in ELSEWHERE}
 
     def steps(p: Plan) -> Iterator[tuple[str, str, str, datetime.datetime]]:
-        yield "", CaseStatus.PENDING, "建档", p.opened_at
+        # After the first (opening_transition's): as the services would have moved it on.
         if p.status == CaseStatus.PENDING:
             return
         verified = p.opened_at + datetime.timedelta(hours=1)
@@ -261,8 +244,15 @@ def _transitions(ctx: ScaleContext, plans: list[Plan]) -> None:
     def rows() -> Iterator[tuple[Any, ...]]:
         n = first
         for p in plans:
+            opened = {
+                "source": SOURCES[p.case_id % len(SOURCES)],
+                "created_at": stamp(p.opened_at),
+                "created_by_id": None,
+            }
+            yield n, *opening_transition(p.case_id, opened)
+            n += 1
             for before, after, reason, at in steps(p):
-                yield n, p.case_id, before, after, reason, stamp(at), None
+                yield n, p.case_id, before, after, stamp(at), None, reason
                 n += 1
 
     ctx.writer.write(CaseTransition, columns, rows(), label="状态变更")
@@ -270,22 +260,17 @@ def _transitions(ctx: ScaleContext, plans: list[Plan]) -> None:
 
 def _referrals(ctx: ScaleContext, plans: list[Plan]) -> None:
     stamp = ctx.writer.stamp
-    columns = ("id", "case_id", "source", "at", "note", "ref_type", "ref_id", "by_id")
     first = ctx.writer.next_id(CaseReferral)
     rows = (
         (
             first + n,
-            p.case_id,
-            SOURCES[p.case_id % len(SOURCES)],
-            stamp(p.opened_at),
-            "",
-            "",
-            "",
-            None,
+            *referral_row(
+                p.case_id, SOURCES[p.case_id % len(SOURCES)], stamp(p.opened_at), "", "", "", None
+            ),
         )
         for n, p in enumerate(plans)
     )
-    ctx.writer.write(CaseReferral, columns, rows, label="移交记录")
+    ctx.writer.write(CaseReferral, ("id", *REFERRAL_FIELDS), rows, label="移交记录")
 
 
 def _teams(ctx: ScaleContext, plans: list[Plan], persons: dict[str, Any]) -> None:

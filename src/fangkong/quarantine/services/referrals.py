@@ -326,7 +326,21 @@ def _opening_reason(source: str) -> str:
     return _("建档：%(source)s") % {"source": QuarantineCase.Source(source).label}
 
 
-_TRANSITION_FIELDS = ("case_id", "from_status", "to_status", "at", "by_id", "reason")
+TRANSITION_FIELDS = ("case_id", "from_status", "to_status", "at", "by_id", "reason")
+
+
+def opening_transition(case_id: int, values: dict[str, Any]) -> tuple[Any, ...]:
+    """The first transition of a case case_opening opened (`values`), in the order of
+    TRANSITION_FIELDS: into 待核查, by whoever opened it, when, and from which source. The
+    one rule for it, whoever writes the rows (cases_insert; the scale generator)."""
+    return (
+        case_id,
+        "",
+        CaseStatus.PENDING,
+        values["created_at"],
+        values["created_by_id"],
+        _opening_reason(values["source"]),
+    )
 
 
 def cases_insert(
@@ -350,16 +364,8 @@ def cases_insert(
     CASE_ROLLUP.insert_counted(
         CASE_FIELDS, rows, lambda: insert_rows(QuarantineCase, CASE_FIELDS, rows, ids=ids)
     )
-    reasons: dict[str, str] = {}
-    transitions = []
-    for pk, v in zip(ids, values, strict=True):
-        source = v["source"]
-        if source not in reasons:
-            reasons[source] = _opening_reason(source)
-        transitions.append(
-            (pk, "", CaseStatus.PENDING, v["created_at"], v["created_by_id"], reasons[source])
-        )
-    insert_rows(CaseTransition, _TRANSITION_FIELDS, transitions)
+    transitions = [opening_transition(pk, v) for pk, v in zip(ids, values, strict=True)]
+    insert_rows(CaseTransition, TRANSITION_FIELDS, transitions)
     if batch is not None:
         label, details = batch
         audit_batch(actor=by, model=QuarantineCase, label=label, ids=ids, details=details)
@@ -376,22 +382,32 @@ def cases_insert(
     return ids
 
 
-_REFERRAL_FIELDS = ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id")
+REFERRAL_FIELDS = ("case_id", "source", "at", "note", "ref_type", "ref_id", "by_id")
 _FEW = 50  # below this, an ORM INSERT: COPY pays off for batches
 
 
 def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
     """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id): the one
     write of a case's referrals (`cases_refer`, `cases_open_bulk`, the list import). The
-    note is cut to its column's 200 characters. A car's few go in one written-out INSERT
-    (core/statements.py), as a registration's other rows do; a batch through core.bulk (COPY on PostgreSQL)."""
-    rows = [(c, s, at, (note or "")[:200], t, i, b) for c, s, at, note, t, i, b in rows]
+    note is cut to its column's 200 characters (referral_row). A car's few go in one
+    written-out INSERT (core/statements.py), as a registration's other rows do; a batch
+    through core.bulk (COPY on PostgreSQL)."""
+    rows = [referral_row(*row) for row in rows]
     if len(rows) < _FEW:
         statements.insert(
-            [CaseReferral(**dict(zip(_REFERRAL_FIELDS, row, strict=True))) for row in rows]
+            [CaseReferral(**dict(zip(REFERRAL_FIELDS, row, strict=True))) for row in rows]
         )
         return
-    insert_rows(CaseReferral, _REFERRAL_FIELDS, rows)
+    insert_rows(CaseReferral, REFERRAL_FIELDS, rows)
+
+
+def referral_row(
+    case_id: int, source: str, at: Any, note: str, ref_type: str, ref_id: str, by_id: int | None
+) -> tuple[Any, ...]:
+    """A referral's row in the order of REFERRAL_FIELDS: the note cut to its column's 200
+    characters. The one rule for it, whoever writes the rows (referrals_insert; the scale
+    generator)."""
+    return (case_id, source, at, (note or "")[:200], ref_type, ref_id, by_id)
 
 
 def case_fill(

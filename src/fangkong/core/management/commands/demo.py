@@ -39,9 +39,12 @@ class Command(BaseCommand):
             choices=SCALES,
             default="county",
             help="规模：county 演示县；city 泰安市6个县（须 FANGKONG_AREA_CODE=3709）；"
-            "province 约100万人、10万名返乡人员、500万条通行记录、60天",
+            "province 山东省16个市及其各县，约100万人、10万名返乡人员、500万条通行记录、60天"
+            "（须 FANGKONG_AREA_CODE=37）",
         )
         for name, help_text in (
+            ("cities", "province：市的个数（默认16个，泰安市总在其中）"),
+            ("per-city", "province：每市至多几个县（默认全部）"),
             ("persons", "人员数（覆盖规模默认值）"),
             ("cases", "返乡人员数（覆盖规模默认值）"),
             ("passages", "通行记录数（覆盖规模默认值）"),
@@ -64,6 +67,12 @@ class Command(BaseCommand):
                 "（并宜设 FANGKONG_BUREAU_NAME=泰安市公安局）。"
                 "（A city installation: run with FANGKONG_AREA_CODE=3709.)"
             )
+        if options["scale"] == "province" and settings.FANGKONG["AREA_CODE"] != "37":
+            raise CommandError(
+                "--scale province 建立山东省（37）及其各市、县：须以 FANGKONG_AREA_CODE=37 运行"
+                "（并宜设 FANGKONG_BUREAU_NAME=山东省公安厅）。"
+                "（A province installation: run with FANGKONG_AREA_CODE=37.)"
+            )
         self._prepare(reset=options["reset"])
         call_command("migrate", interactive=False, verbosity=0)
         load_reference_data()
@@ -77,19 +86,30 @@ class Command(BaseCommand):
             if at is None
             else clock.held(datetime.datetime.combine(clock.today(), at, clock.SHANGHAI))
         ):
-            ctx = build_scale(
+            built = build_scale(
                 scale,
                 seed=options["seed"],
                 log=self.stdout.write,
+                cities=options["cities"],
+                per_city=options["per_city"],
                 persons=options["persons"],
                 cases=options["cases"],
                 passages=options["passages"],
-            ).demo
+            )
+        ctx = built.demo
         self.stdout.write(
             self.style.SUCCESS(f"演示县已建成。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
+        counties = built.data.get("counties", [])
+        # A province's ~400 county accounts go in a table below, one line a city.
+        county_logins = {
+            f"{c.plan.login}_{suffix}" for c in counties for suffix in ("zhihui", "pcs", "kk")
+        }
         for username, role, note in ctx.logins:
-            self.stdout.write(f"  {username:<12} {role:<12} {note}")
+            if username not in county_logins:
+                self.stdout.write(f"  {username:<16} {role:<12} {note}")
+        if counties:
+            self._county_table(counties)
         for note in ctx.notes:
             self.stdout.write(note)
         if scale in SIZES and scale != "city":
@@ -101,6 +121,19 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write(f"访问 http://{options['host']}:{options['port']}/")
             call_command("serve", host=options["host"], port=options["port"])
+
+    def _county_table(self, counties: list[Any]) -> None:
+        """One line a city: its commander, then each county's login prefix."""
+        self.stdout.write(
+            "各县账号：每县三个，<前缀>_zhihui 县指挥中心（须二次验证）、<前缀>_pcs 派出所、"
+            "<前缀>_kk 检查站（密码同上）。各市、各县的前缀："
+        )
+        by_city: dict[str, list[Any]] = {}
+        for county in counties:
+            by_city.setdefault(county.city, []).append(county)
+        for city, items in by_city.items():
+            names = "  ".join(f"{c.plan.name} {c.plan.login}" for c in items)
+            self.stdout.write(f"  {city} {items[0].city_name} {len(items):>2}个县: {names}")
 
     def _prepare(self, *, reset: bool) -> None:
         db = settings.DATABASES["default"]
