@@ -258,3 +258,8 @@ Activity.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 CommandoTeam.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 MediaReport.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 RoleModel.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+# A notice is its sender's area's: read by its recipients and by the senders of that area
+# (a city's of each of its counties), never by another county's (outreach/selectors.py).
+Notice.jurisdiction = Jurisdiction(  # type: ignore[attr-defined]
+    unit="published_by__unit", township="published_by__township"
+)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -131,7 +132,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         "outreach/notices.html",
         {
             "mine": selectors.notices_for(request.user),
-            "sent": selectors.notice_list() if can_publish else None,
+            "sent": selectors.notice_list(request.user) if can_publish else None,
             "can_publish": can_publish,
         },
     )
@@ -140,6 +141,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_perm("notices.publish")
 def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
+    area_choices(form, request.user)
 
     def save() -> Notice:
         d = form.cleaned_data
