@@ -27,6 +27,6 @@ def me(request: HttpRequest) -> MeOut:
         name=str(user),
         role=user.role,  # type: ignore[union-attr]
         role_label=str(user.get_role_display()),  # type: ignore[union-attr]
-        scope=scope_level(user),  # type: ignore[arg-type]
+        scope=scope_level(user),
         permissions=sorted(role_perms(user.role)),  # type: ignore[union-attr]
     )
