@@ -172,6 +172,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.middleware.LanguageMiddleware",
+    # A NUL in a path, an API query value or JSON string never reaches PostgreSQL.
+    "fangkong.core.middleware.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Read pages to the streaming replica, a user's own writes back from the primary.
     "fangkong.core.replica.ReplicaReadsMiddleware",

@@ -40,7 +40,11 @@ def test_wartime_order_recalls_everyone_on_leave(world: World) -> None:
     sick.refresh_from_db()
     assert on_leave.status == Officer.Status.RECALLED
     assert sick.status == Officer.Status.SICK
-    assert selectors.order_summary(order) == {"total": 1, "reported": 0, "waiting": 1}
+    assert selectors.order_summary(order, world.users["command"]) == {
+        "total": 1,
+        "reported": 0,
+        "waiting": 1,
+    }
 
 
 def test_reporting_back_puts_the_officer_on_post(world: World) -> None:
@@ -67,7 +71,7 @@ def test_reporting_back_puts_the_officer_on_post(world: World) -> None:
     )
     recall.refresh_from_db()
     assert recall.officer.status == Officer.Status.ON_POST
-    assert selectors.order_summary(order)["reported"] == 1
+    assert selectors.order_summary(order, world.users["command"])["reported"] == 1
     with pytest.raises(ValidationError):
         services.recall_report_back(recall=recall, at=clock.now(), by=world.users["command"])
 

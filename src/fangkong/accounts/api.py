@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from fangkong.accounts.roles import role_perms, role_scope
+from fangkong.accounts.jurisdiction import scope_level
+from fangkong.accounts.roles import role_perms
 from fangkong.core.api import errors
 
 router = Router(tags=["accounts"])
@@ -26,6 +27,6 @@ def me(request: HttpRequest) -> MeOut:
         name=str(user),
         role=user.role,  # type: ignore[union-attr]
         role_label=str(user.get_role_display()),  # type: ignore[union-attr]
-        scope=role_scope(user.role),  # type: ignore[union-attr]
+        scope=scope_level(user),
         permissions=sorted(role_perms(user.role)),  # type: ignore[union-attr]
     )

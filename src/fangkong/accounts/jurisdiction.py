@@ -211,12 +211,25 @@ def within_area(
     """The rows of the user's area, by the unit each belongs to (officers, units): all of
     them in a county installation or for a user of the installation's own area; a county's
     only for a county's users inside a city (a row of no area is the city's)."""
+    return in_area(queryset, user_area(user), unit_path=unit_path)
+
+
+def in_area(queryset: QuerySet[M], area: str, *, unit_path: str) -> QuerySet[M]:
+    """The rows of `area`, by the unit each belongs to: all of them for the installation's
+    own area, else those whose unit's area lies in it (`within_area` for a user's)."""
     from fangkong.org.areas import installation_area
 
-    area = user_area(user)
     if area == installation_area():
         return queryset
     return queryset.filter(**{f"{unit_path}area_code__startswith": area})
+
+
+def unit_area(unit: Any) -> str:
+    """The area a record owned by `unit` belongs to (a checkpoint's, a notice sender's):
+    its unit's, the installation's for no unit or a unit of no area."""
+    from fangkong.org.areas import installation_area
+
+    return (unit.area_code if unit is not None else "") or installation_area()
 
 
 def may_see_area(user: User | AnonymousUser, area: str) -> bool:
@@ -240,6 +253,17 @@ def requested_area(user: User | AnonymousUser, requested: str | None) -> str:
     if not may_see_area(user, code):
         raise PermissionDenied
     return code
+
+
+def scope_level(user: User | AnonymousUser) -> str | None:
+    """The kind of the user's scope (roles.role_scope); an area-wide role's named by its
+    area's level: county, city or province (a city's commander sees the city)."""
+    from fangkong.org.areas import level_of
+
+    kind = roles.role_scope(getattr(user, "role", ""))
+    if kind == roles.COUNTY:
+        return level_of(user_area(user)) or kind
+    return kind
 
 
 def scope_for(user: User | AnonymousUser) -> Scope:
@@ -374,18 +398,21 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
         raise Http404 from exc
 
 
-def area_choices(form: Any, user: User | AnonymousUser) -> None:
+def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> None:
     """Narrow a form's choices of units, officers and records owned by a unit (a store) to
-    the user's area, so a county's user inside a city is offered its county's only."""
+    the user's area, so a county's user inside a city is offered its county's only (and a
+    choice outside them is refused as any invalid choice is); `area`: a record's own area
+    instead (a checkpoint's roster: the checkpoint's county's officers)."""
     from fangkong.org.models import Officer, Unit, WorkingGroup
 
+    area = area or user_area(user)
     for form_field in form.fields.values():
         queryset = getattr(form_field, "queryset", None)
         if queryset is None:
             continue
         if queryset.model in (Unit, WorkingGroup):  # an area of their own (area_code)
-            form_field.queryset = within_area(queryset, user, unit_path="")
+            form_field.queryset = in_area(queryset, area, unit_path="")
         elif queryset.model is Officer:
-            form_field.queryset = within_area(queryset, user, unit_path="unit__")
+            form_field.queryset = in_area(queryset, area, unit_path="unit__")
         elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:
-            form_field.queryset = restrict_to_area(queryset, user)
+            form_field.queryset = _within(queryset, area_scope(area), None)

@@ -156,15 +156,15 @@ class PassageOut(Schema):
 
 def passages_out(user: object, passages: list[Passage]) -> list[PassageOut]:
     from fangkong.people.selectors import visible_person_ids
+    from fangkong.quarantine.selectors import visible_case_ids
 
-    seen = visible_person_ids(
-        user,  # type: ignore[arg-type]
-        (o.person_id for p in passages for o in p.occupants.all()),
-    )
-    return [passage_out(p, seen) for p in passages]
+    occupants = [o for p in passages for o in p.occupants.all()]
+    seen = visible_person_ids(user, (o.person_id for o in occupants))  # type: ignore[arg-type]
+    seen_cases = visible_case_ids(user, (o.case_id for o in occupants))  # type: ignore[arg-type]
+    return [passage_out(p, seen, seen_cases) for p in passages]
 
 
-def passage_out(p: Passage, seen: set[int]) -> PassageOut:
+def passage_out(p: Passage, seen: set[int], seen_cases: set[int]) -> PassageOut:
     return PassageOut(
         id=p.pk,
         client_id=p.client_id,
@@ -185,7 +185,8 @@ def passage_out(p: Passage, seen: set[int]) -> PassageOut:
                 flags=[FlagOut(**f) for f in o.flags],
                 recommended=o.recommended,
                 decision=o.decision,
-                case_id=o.case_id,
+                # The case's id, only when the caller may open it (as person_id).
+                case_id=o.case_id if o.case_id in seen_cases else None,
             )
             for o in p.occupants.all()
         ],

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import restrict, scope_for
+from fangkong.accounts.jurisdiction import in_area, restrict, scope_for
 from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -747,12 +747,14 @@ class PickerUnit:
     officers: list[PickerOfficer]
 
 
-def roster_picker(*, day: datetime.date, chosen: set[int]) -> list[PickerUnit]:
-    """Every officer, grouped by unit in the bureau's order, with what the planner must see
-    before putting them on a shift: leave, fatigue that day, party membership."""
+def roster_picker(*, day: datetime.date, chosen: set[int], area: str) -> list[PickerUnit]:
+    """Every officer of the area (the checkpoint's), grouped by unit in the bureau's order,
+    with what the planner must see before putting them on a shift: leave, fatigue that day,
+    party membership."""
     tired = {flag.officer.pk: flag.reason for flag in fatigue_flags(day)}
     groups: dict[int, PickerUnit] = {}
-    for officer in Officer.objects.select_related("unit").order_by("unit__path", "badge_number"):
+    officers = in_area(Officer.objects.select_related("unit"), area, unit_path="unit__")
+    for officer in officers.order_by("unit__path", "badge_number"):
         group = groups.setdefault(officer.unit_id, PickerUnit(officer.unit.name, []))
         away = "" if officer.status == Officer.Status.ON_POST else officer.get_status_display()
         group.officers.append(

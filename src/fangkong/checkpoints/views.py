@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.exports import audited_xlsx
-from fangkong.accounts.jurisdiction import get_in_scope
+from fangkong.accounts.jurisdiction import area_choices, get_in_scope, unit_area
 from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -349,6 +349,7 @@ def _register_export(request: AuthedHttpRequest, f: PassageFilter) -> FileRespon
 @require_perm("checkpoints.view")
 def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from fangkong.people.selectors import visible_person_ids
+    from fangkong.quarantine.selectors import visible_case_ids
 
     passage = selectors.passage_get(user=request.user, pk=pk)
     occupants = list(passage.occupants.all())
@@ -360,6 +361,8 @@ def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "occupants": occupants,
             # A trajectory link carries the record's id: for those who may open it only.
             "seen": visible_person_ids(request.user, (o.person_id for o in occupants)),
+            # A referral's case number, likewise (another county's case is not theirs).
+            "seen_cases": visible_case_ids(request.user, (o.case_id for o in occupants)),
         },
     )
 
@@ -442,6 +445,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
 @require_perm("checkpoints.view", "checkpoints.manage")
 def checkpoint_create(request: AuthedHttpRequest) -> HttpResponse:
     form = CheckpointForm(request.POST or None)
+    area_choices(form, request.user)
     return form_page(
         request,
         form,
@@ -458,6 +462,7 @@ def checkpoint_create(request: AuthedHttpRequest) -> HttpResponse:
 def checkpoint_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, pk=pk)
     form = CheckpointForm(request.POST or None, checkpoint=checkpoint)
+    area_choices(form, request.user)
     return form_page(
         request,
         form,
@@ -589,7 +594,10 @@ def shift_edit(request: AuthedHttpRequest, code: str, day: str, slot: int) -> Ht
             "leader": shift.leader_id,
             "party_leader": shift.party_leader_id,
         }
+    # The checkpoint's county's officers only (a city's roster group plans each county's).
+    area = unit_area(checkpoint.unit)
     form = ShiftForm(request.POST or None, initial=initial)
+    area_choices(form, request.user, area=area)
     tally = TallyForm(
         initial={
             "counted_vehicles": shift.counted_vehicles if shift else None,
@@ -618,7 +626,7 @@ def shift_edit(request: AuthedHttpRequest, code: str, day: str, slot: int) -> Ht
         chosen = {int(pk) for pk in request.POST.getlist("officers") if pk.isdigit()}
     else:
         chosen = set(initial.get("officers", []))
-    picker = selectors.roster_picker(day=the_day, chosen=chosen)
+    picker = selectors.roster_picker(day=the_day, chosen=chosen, area=area)
     on_shift = [p.officer for g in picker for p in g.officers if p.chosen]
     named = str(form["party_leader"].value() or "")
     party_leader = next((o for o in on_shift if str(o.pk) == named), None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -80,3 +81,60 @@ class SearchLimitMiddleware:
         )
         response["Retry-After"] = str(exc.retry_after)
         return response
+
+
+class NulRefusalMiddleware:
+    """A NUL character (\\0) in a request: PostgreSQL refuses it in any text, so it must not
+    reach a query. The pages' forms refuse it field by field (Django's
+    ProhibitNullCharactersValidator); here the rest, in words of the same validator, before
+    any view runs: a path holding one is not found (404), and the API answers 422 naming the
+    query parameter or JSON field that holds one (its refusals' shape, core/api.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404
+        if request.path.startswith("/api/"):
+            field = _nul_field(request)
+            if field is not None:
+                from django.core.validators import ProhibitNullCharactersValidator
+
+                from fangkong.core.api import schema_errors_in_chinese
+
+                message = str(ProhibitNullCharactersValidator.message)
+                detail = schema_errors_in_chinese([{"loc": field, "msg": message}])
+                return JsonResponse({"detail": detail}, status=422)
+        return self.get_response(request)
+
+
+def _nul_field(request: HttpRequest) -> list[str] | None:
+    """Where a NUL is: a query parameter's name, or the path to a JSON body's string."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            return [name.replace("\x00", "")]
+    if request.content_type != "application/json" or b"\\u0000" not in request.body:
+        return None
+    try:
+        return _nul_in(json.loads(request.body), [])
+    except ValueError:
+        return None  # not JSON: the API answers that
+
+
+def _nul_in(value: object, loc: list[str]) -> list[str] | None:
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        items: list[tuple[str, object]] = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        return None
+    for key, item in items:
+        if "\x00" in key:
+            return [*loc, key.replace("\x00", "")]
+        found = _nul_in(item, [*loc, key])
+        if found is not None:
+            return found
+    return None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from fangkong.accounts.jurisdiction import within_area
+from fangkong.accounts.jurisdiction import user_area, within_area
 from fangkong.core.pinyin import search_key
 from fangkong.org.models import Officer, Recall, Unit, WartimeOrder, WorkingGroup
 
@@ -91,19 +91,43 @@ def working_groups(user: User | AnonymousUser, *, area: str = "") -> QuerySet[Wo
     )
 
 
-def current_order() -> WartimeOrder | None:
-    return WartimeOrder.objects.select_related("issued_by").order_by("-effective_at").first()
+def order_area(order: WartimeOrder) -> str:
+    """The area a wartime order reaches: its issuer's (org.services.wartime_order_issue
+    recalls the officers of that area only)."""
+    return user_area(order.issued_by)
 
 
-def order_recalls(order: WartimeOrder) -> QuerySet[Recall]:
-    return order.recalls.select_related("officer__unit").order_by(
-        "reported_at", "officer__unit__path", "officer__badge_number"
+def current_order(user: User | AnonymousUser) -> WartimeOrder | None:
+    """The latest order that reaches the user's area or was issued inside it: a county's
+    own and its city's; a city's and each of its counties'; never another county's."""
+    mine = user_area(user)
+    orders = WartimeOrder.objects.select_related("issued_by__unit", "issued_by__township")
+    for order in orders.order_by("-effective_at"):
+        area = order_area(order)
+        if area.startswith(mine) or mine.startswith(area):
+            return order
+    return None
+
+
+def recalls_of(user: User | AnonymousUser) -> QuerySet[Recall]:
+    """The recalls of the officers of the user's area (read and report back)."""
+    return within_area(Recall.objects.all(), user, unit_path="officer__unit__")
+
+
+def order_recalls(order: WartimeOrder, user: User | AnonymousUser) -> QuerySet[Recall]:
+    return (
+        recalls_of(user)
+        .filter(order=order)
+        .select_related("officer__unit")
+        .order_by("reported_at", "officer__unit__path", "officer__badge_number")
     )
 
 
-def order_summary(order: WartimeOrder) -> dict[str, int]:
-    agg = order.recalls.aggregate(
-        total=Count("id"), reported=Count("id", filter=Q(reported_at__isnull=False))
+def order_summary(order: WartimeOrder, user: User | AnonymousUser) -> dict[str, int]:
+    agg = (
+        recalls_of(user)
+        .filter(order=order)
+        .aggregate(total=Count("id"), reported=Count("id", filter=Q(reported_at__isnull=False)))
     )
     return {
         "total": agg["total"],

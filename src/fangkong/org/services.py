@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import within_area
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.moments import is_future
@@ -246,7 +247,10 @@ def wartime_order_issue(
         effective_at=effective_at,
         issued_by=by,
     )
-    on_leave = list(Officer.objects.select_for_update().filter(status=Officer.Status.ON_LEAVE))
+    # The issuer's area only: a county's order recalls its own officers, a city's every
+    # county's of the city.
+    officers = within_area(Officer.objects.select_for_update(), by, unit_path="unit__")
+    on_leave = list(officers.filter(status=Officer.Status.ON_LEAVE))
     Recall.objects.bulk_create(
         [Recall(order=order, officer=o, status_before=o.status) for o in on_leave]
     )

@@ -18,7 +18,7 @@ from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
 from fangkong.org.areas import child_areas
 from fangkong.org.forms import OfficerFilterForm, OfficerForm, ReportBackForm, WartimeOrderForm
-from fangkong.org.models import Officer, Recall
+from fangkong.org.models import Officer
 
 
 @require_perm("org.view")
@@ -105,7 +105,7 @@ def working_group_list(request: HttpRequest) -> HttpResponse:
 
 @require_perm("org.view")
 def wartime(request: AuthedHttpRequest) -> HttpResponse:
-    order = selectors.current_order()
+    order = selectors.current_order(request.user)
     can_act = user_can(request.user, "org.wartime")
     form = WartimeOrderForm(request.POST or None) if can_act else None
     if request.method == "POST" and can_act and form is not None and form.is_valid():
@@ -117,14 +117,14 @@ def wartime(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("战时命令已发布，休假民警已全部召回"))
             return redirect("wartime")
-    recalls = selectors.order_recalls(order) if order else None
+    recalls = selectors.order_recalls(order, request.user) if order else None
     return render(
         request,
         "org/wartime.html",
         {
             "order": order,
             "recalls": recalls,
-            "summary": selectors.order_summary(order) if order else None,
+            "summary": selectors.order_summary(order, request.user) if order else None,
             "form": form,
             "can_act": can_act,
             "now": clock.now().strftime("%Y-%m-%dT%H:%M"),
@@ -135,7 +135,9 @@ def wartime(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 @require_perm("org.view", "org.wartime")
 def recall_report_back(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    recall = get_object_or_404(Recall.objects.select_related("order", "officer"), pk=pk)
+    recall = get_object_or_404(
+        selectors.recalls_of(request.user).select_related("order", "officer"), pk=pk
+    )
     form = ReportBackForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("报到时间格式错误"))

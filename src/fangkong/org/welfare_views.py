@@ -21,7 +21,7 @@ from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import bounds
 from fangkong.core.clock import work_day
 from fangkong.core.views import form_page
-from fangkong.org import welfare
+from fangkong.org import selectors, welfare
 from fangkong.org.models import Officer, WelfareCase
 from fangkong.org.sections import officer_sections
 
@@ -123,6 +123,6 @@ def welfare_act(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("org.view")
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An officer's record: details, and the sections other apps contribute (commendations)."""
-    officer = get_object_or_404(Officer.objects.select_related("unit"), pk=pk)
+    officer = get_object_or_404(selectors.officers_of(request.user).select_related("unit"), pk=pk)
     context = {"officer": officer, "commendations": None, **officer_sections(officer.pk)}
     return render(request, "org/officer_detail.html", context)

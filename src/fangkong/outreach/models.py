@@ -268,3 +268,8 @@ CommandoTeam.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defin
 MediaReport.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 RoleModel.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
 SelfMediaPost.jurisdiction = Jurisdiction(unit="unit")  # type: ignore[attr-defined]
+# A notice is its sender's area's: read by its recipients and by the senders of that area
+# (a city's of each of its counties), never by another county's (outreach/selectors.py).
+Notice.jurisdiction = Jurisdiction(  # type: ignore[attr-defined]
+    unit="published_by__unit", township="published_by__township"
+)

@@ -44,7 +44,7 @@ def notice_get(*, user: User | AnonymousUser, pk: int) -> tuple[Notice, NoticeRe
     if receipt is not None:
         return receipt.notice, receipt
     if user_can(user, "notices.publish"):
-        notice = Notice.objects.select_related("published_by").filter(pk=pk).first()
+        notice = notice_list(user).filter(pk=pk).first()
         if notice is not None:
             return notice, None
     raise Http404
@@ -127,9 +127,9 @@ def unread_count(user: User | AnonymousUser) -> int:
     return NoticeReceipt.objects.filter(user_id=user.pk or 0, read_at__isnull=True).count()
 
 
-def notice_list() -> QuerySet[Notice]:
-    """For the sender: every notice with its read and unread counts."""
-    return Notice.objects.select_related("published_by").annotate(
+def notice_list(user: User | AnonymousUser) -> QuerySet[Notice]:
+    """For the senders: every notice of their area with its read and unread counts."""
+    return restrict_to_area(Notice.objects.select_related("published_by"), user).annotate(
         recipients=Count("receipts"),
         read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
     )

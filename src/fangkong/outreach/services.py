@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import in_area, unit_area, user_area
 from fangkong.accounts.models import User
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
@@ -281,11 +282,13 @@ def role_model_update(
     return role_model
 
 
-def notice_recipients(*, to_all: bool, units: Sequence[Unit]) -> list[int]:
-    """Officers' active logins; for some units, those posted there or in a unit below.
-    (Village cadres and doctors are not the bureau's to instruct.)"""
+def notice_recipients(*, to_all: bool, units: Sequence[Unit], area: str) -> list[int]:
+    """Officers' active logins of the sender's area; for some units, those posted there or
+    in a unit below. (Village cadres and doctors are not the bureau's to instruct.)"""
     qs = User.objects.filter(is_active=True, kind=User.Kind.OFFICER).exclude(role="")
-    if not to_all:
+    if to_all:
+        qs = in_area(qs, area, unit_path="unit__") | in_area(qs, area, unit_path="officer__unit__")
+    else:
         q = Q()
         for unit in units:
             q |= Q(unit__path__startswith=unit.path) | Q(officer__unit__path__startswith=unit.path)
@@ -306,6 +309,12 @@ def notice_publish(
 ) -> Notice:
     if not to_all and not units:
         raise ValidationError({"units": _("请选择接收单位，或发全体民警")})
+    area = user_area(by)
+    outside = [u for u in units if not unit_area(u).startswith(area)]
+    if outside:
+        raise ValidationError(
+            {"units": _("只能发给本辖区的单位：%(units)s不在其内") % {"units": outside[0]}}
+        )
     notice = model_create(
         model=Notice,
         by=by,
@@ -318,7 +327,7 @@ def notice_publish(
     )
     if units:
         notice.units.set(units)
-    recipients = notice_recipients(to_all=to_all, units=units)
+    recipients = notice_recipients(to_all=to_all, units=units, area=area)
     NoticeReceipt.objects.bulk_create(NoticeReceipt(notice=notice, user_id=pk) for pk in recipients)
     audit_record(
         actor=by, action="update", obj=notice, changes={"recipients": [0, len(recipients)]}

@@ -142,7 +142,7 @@ def notices(request: HttpRequest) -> HttpResponse:
         "outreach/notices.html",
         {
             "mine": selectors.notices_for(request.user),
-            "sent": selectors.notice_list() if can_publish else None,
+            "sent": selectors.notice_list(request.user) if can_publish else None,
             "can_publish": can_publish,
         },
     )
@@ -151,6 +151,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_perm("notices.publish")
 def notice_create(request: AuthedHttpRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None)
+    area_choices(form, request.user)
 
     def save() -> Notice:
         d = form.cleaned_data

@@ -25,6 +25,8 @@ from fangkong.quarantine.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AnonymousUser
 
     from fangkong.accounts.models import User
@@ -132,6 +134,20 @@ def with_day(cases: Any, day: datetime.date) -> list[QuarantineCase]:
     for case in out:
         case.qday = case.quarantine_day(day) if case.status == CaseStatus.QUARANTINED else None
     return out
+
+
+def visible_case_ids(user: AnyUser, cases: Iterable[int | None]) -> set[int]:
+    """Which of these cases `user` may open (quarantine.view and their jurisdiction). Any
+    other case is named by no id (a passage's referral into another county's case, a
+    checkpoint's, a device's): the id is the key to the person's record."""
+    from fangkong.accounts.roles import user_can
+
+    ids = list({pk for pk in cases if pk is not None})
+    if not ids or not user_can(user, "quarantine.view"):
+        return set()
+    return set(
+        restrict(QuarantineCase.objects.filter(pk__in=ids), user).values_list("pk", flat=True)
+    )
 
 
 def case_get(*, user: AnyUser, pk: int) -> QuarantineCase:

@@ -1,0 +1,355 @@
+"""Cross-county leaks found by a black-box attack on the city demo (issue 18): two counties
+of one city (宁阳 and 东平 of 泰安, the province installation of test_levels), real records
+in each through the services users call, and each attack made as the user who made it —
+officer details, a checkpoint's roster, the wartime order, notices, a checkpoint's unit,
+tasks' working groups, a referral's case id, NUL characters, and the level /me reports."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fangkong.accounts.roles import Role
+from fangkong.checkpoints import services as checkpoint_services
+from fangkong.checkpoints.models import Checkpoint, DutyShift, Occupant
+from fangkong.core import clock
+from fangkong.org import services as org_services
+from fangkong.org.models import Officer, Recall, WorkingGroup
+from fangkong.outreach import services as outreach_services
+from fangkong.outreach.models import Notice, NoticeReceipt
+from tests.org.test_levels import Province, _user
+from tests.org.test_levels import province as province
+
+pytestmark = pytest.mark.django_db
+
+NY, DP = "370921", "370923"
+
+
+def _officer(province: Province, code: str, name: str, badge: str, **kw: Any) -> Officer:
+    return org_services.officer_create(
+        name=name,
+        badge_number=badge,
+        kind=Officer.Kind.POLICE,
+        unit=province.counties[code].station,
+        by=None,
+        **kw,
+    )
+
+
+def _choices(page: Any, field: str) -> set[str]:
+    """The values a form's field offers (`<option value>` or checkbox `value`)."""
+    form = page.context["form"]
+    return {str(value) for value, _label in form.fields[field].choices if value}
+
+
+# ---------------------------------------------------------------- 1. an officer's page
+
+
+def test_an_officers_page_is_for_their_countys_users_only(province: Province) -> None:
+    ny = _officer(province, NY, "周宁官", "371901")
+    dp = _officer(province, DP, "吴东官", "371902")
+    station = province.client("ningyang_station")
+    assert station.get(f"/org/officers/{ny.pk}/").status_code == 200
+    assert station.get(f"/org/officers/{dp.pk}/").status_code == 404
+    dongping = province.client("dongping")
+    assert dongping.get(f"/org/officers/{ny.pk}/").status_code == 404
+    assert dongping.get(f"/org/officers/{dp.pk}/").status_code == 200
+    city = province.client("taian")
+    for officer in (ny, dp):
+        page = city.get(f"/org/officers/{officer.pk}/")
+        assert page.status_code == 200 and officer.name in page.content.decode()
+    assert province.client("jinan").get(f"/org/officers/{ny.pk}/").status_code == 404
+
+
+# ---------------------------------------------------------------- 2. a checkpoint's roster
+
+
+def test_a_roster_offers_and_takes_the_checkpoints_countys_officers_only(
+    province: Province,
+) -> None:
+    ny = _officer(province, NY, "周宁官", "371901")
+    dp = _officer(province, DP, "吴东官", "371902")
+    checkpoint = province.counties[NY].checkpoint
+    url = f"/checkpoints/roster/{checkpoint.code}/{clock.today().isoformat()}/0/"
+    for who in ("ningyang", "taian"):  # the county's planner, and the city's
+        client = province.client(who)
+        page = client.get(url)
+        assert page.status_code == 200
+        for field in ("officers", "leader", "party_leader"):
+            assert _choices(page, field) == {str(ny.pk)}, (who, field)
+        assert "吴东官" not in page.content.decode()
+        refused = client.post(url, {"officers": [ny.pk, dp.pk], "leader": dp.pk})
+        assert refused.status_code == 200
+        errors = refused.context["form"].errors
+        assert set(errors) == {"officers", "leader"}
+        assert all("选择" in m or "选项" in m for ms in errors.values() for m in ms), errors
+    assert not DutyShift.objects.filter(assignments__officer=dp).exists()
+    done = province.client("ningyang").post(url, {"officers": [ny.pk], "leader": ny.pk})
+    assert done.status_code == 302
+    shift = DutyShift.objects.get(checkpoint=checkpoint, day=clock.today(), slot=0)
+    assert shift.leader == ny
+
+
+# ---------------------------------------------------------------- 3. the wartime order
+
+
+def test_a_countys_wartime_order_is_its_own_read_and_write(province: Province) -> None:
+    ny = _officer(province, NY, "周宁官", "371901", status=Officer.Status.ON_LEAVE)
+    dp = _officer(province, DP, "吴东官", "371902", status=Officer.Status.ON_LEAVE)
+    issued = province.client("ningyang").post(
+        "/org/wartime/",
+        {
+            "title": "宁阳全警停休",
+            "text": "",
+            "effective_at": (clock.now() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert issued.status_code == 302, issued.content.decode()
+    # 宁阳's order recalls 宁阳's officers, not 东平's.
+    recall = Recall.objects.get()
+    assert recall.officer == ny
+    dp.refresh_from_db()
+    assert dp.status == Officer.Status.ON_LEAVE
+    dongping = province.client("dongping")
+    page = dongping.get("/org/wartime/").content.decode()
+    assert "宁阳全警停休" not in page and "周宁官" not in page
+    reported = dongping.post(
+        f"/org/wartime/recalls/{recall.pk}/report/",
+        {"reported_at": clock.now().strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert reported.status_code == 404
+    recall.refresh_from_db()
+    assert recall.reported_at is None
+    for who in ("ningyang", "taian"):
+        page = province.client(who).get("/org/wartime/").content.decode()
+        assert "宁阳全警停休" in page and "周宁官" in page, who
+    done = province.client("ningyang").post(
+        f"/org/wartime/recalls/{recall.pk}/report/",
+        {"reported_at": clock.now().strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert done.status_code == 302
+    recall.refresh_from_db()
+    assert recall.reported_at is not None
+
+
+# ---------------------------------------------------------------- 4. notices
+
+
+def test_a_countys_notices_go_to_and_are_read_in_its_county(province: Province) -> None:
+    ny, dp = province.counties[NY], province.counties[DP]
+    ny_officer = _user("ny_officer", Role.STATION, unit=ny.station)
+    dp_officer = _user("dp_officer", Role.STATION, unit=dp.station)
+    ningyang = province.client("ningyang")
+    form = ningyang.get("/notices/new/")
+    assert _choices(form, "units") == {str(ny.bureau.pk), str(ny.station.pk)}
+    refused = ningyang.post(
+        "/notices/new/",
+        {"kind": "notice", "title": "宁阳通知", "body": "正文", "units": [dp.station.pk]},
+    )
+    assert refused.status_code == 200 and "units" in refused.context["form"].errors
+    assert not Notice.objects.exists()
+    with pytest.raises(Exception, match="只能发给本辖区的单位"):
+        outreach_services.notice_publish(
+            kind="notice",
+            title="宁阳通知",
+            body="正文",
+            to_all=False,
+            units=[dp.station],
+            by=province.users["ningyang"],
+        )
+    # 发全体民警 from a county: its county's officers.
+    made = ningyang.post(
+        "/notices/new/", {"kind": "notice", "title": "宁阳通知", "body": "正文", "to_all": "on"}
+    )
+    assert made.status_code == 302
+    notice = Notice.objects.get()
+    receivers = set(NoticeReceipt.objects.filter(notice=notice).values_list("user", flat=True))
+    assert ny_officer.pk in receivers and dp_officer.pk not in receivers
+    dongping = province.client("dongping")
+    assert dongping.get(f"/notices/{notice.pk}/").status_code == 404
+    assert "宁阳通知" not in dongping.get("/notices/").content.decode()
+    assert signed(dp_officer).get(f"/notices/{notice.pk}/").status_code == 404
+    assert signed(ny_officer).get(f"/notices/{notice.pk}/").status_code == 200
+    for who in ("ningyang", "taian"):
+        client = province.client(who)
+        assert client.get(f"/notices/{notice.pk}/").status_code == 200, who
+        assert "宁阳通知" in client.get("/notices/").content.decode(), who
+    # The city sends to any of its counties.
+    city = province.client("taian")
+    assert {str(ny.station.pk), str(dp.station.pk)} <= _choices(city.get("/notices/new/"), "units")
+    sent = city.post(
+        "/notices/new/",
+        {"kind": "notice", "title": "市局通知", "body": "正文", "units": [dp.station.pk]},
+    )
+    assert sent.status_code == 302
+
+
+def signed(user: Any) -> Client:
+    from tests.conftest import signed_in
+
+    return signed_in(user)
+
+
+# ---------------------------------------------------------------- 5. a checkpoint's unit
+
+
+def test_a_checkpoint_is_handed_to_a_unit_of_the_users_area_only(province: Province) -> None:
+    ny, dp = province.counties[NY], province.counties[DP]
+    ningyang = province.client("ningyang")
+    form = ningyang.get("/checkpoints/list/new/")
+    assert _choices(form, "unit") == {str(ny.bureau.pk), str(ny.station.pk)}
+    edit_url = f"/checkpoints/list/{ny.checkpoint.pk}/edit/"
+    edit = ningyang.get(edit_url)
+    assert _choices(edit, "unit") == {str(ny.bureau.pk), str(ny.station.pk)}
+    data = {**edit.context["form"].initial, "unit": dp.station.pk}
+    data["opened_on"] = ny.checkpoint.opened_on.isoformat()
+    data["closed_on"] = ""
+    refused = ningyang.post(edit_url, data)
+    assert refused.status_code == 200 and "unit" in refused.context["form"].errors
+    ny.checkpoint.refresh_from_db()
+    assert ny.checkpoint.unit == ny.station
+    made = ningyang.post(
+        "/checkpoints/list/new/",
+        {**data, "code": "NY-2", "name": "宁阳2号检查站", "unit": dp.station.pk},
+    )
+    assert made.status_code == 200 and "unit" in made.context["form"].errors
+    assert not Checkpoint.objects.filter(code="NY-2").exists()
+    assert ningyang.post(edit_url, {**data, "unit": ny.bureau.pk}).status_code == 302
+    city = province.client("taian")
+    assert {str(ny.station.pk), str(dp.station.pk)} <= _choices(
+        city.get("/checkpoints/list/new/"), "unit"
+    )
+
+
+# ---------------------------------------------------------------- 6. tasks' working groups
+
+
+def test_a_task_goes_to_a_working_group_of_the_users_area_only(province: Province) -> None:
+    if not any(f.name == "area_code" for f in WorkingGroup._meta.get_fields()):
+        pytest.skip("working groups have an area with w18-county's change (issue 18)")
+    mine = WorkingGroup.objects.create(code=WorkingGroup.Code.SUPPORT, area_code=NY)
+    theirs = WorkingGroup.objects.create(code=WorkingGroup.Code.SUPPORT, area_code=DP)
+    ningyang = province.client("ningyang")
+    form = ningyang.get("/command/tasks/new/")
+    assert str(mine.pk) in _choices(form, "group")
+    assert str(theirs.pk) not in _choices(form, "group")
+    refused = ningyang.post(
+        "/command/tasks/new/",
+        {
+            "title": "跨县任务",
+            "group": theirs.pk,
+            "priority": "normal",
+            "deadline": (clock.now() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert refused.status_code == 200 and "group" in refused.context["form"].errors
+
+
+# ---------------------------------------------------------------- 7. a referral's case id
+
+
+def test_a_referral_into_another_countys_case_names_no_case_id(province: Province) -> None:
+    """东平's returnee, whose case is open in 东平, is registered at 宁阳's checkpoint for
+    quarantine: the checkpoint, its device and 宁阳's leaders get no id of 东平's case."""
+    ny, dp = province.counties[NY], province.counties[DP]
+    posted = _user("ny_checkpoint", Role.CHECKPOINT, unit=ny.station)
+    checkpoint_services.checkpoint_post(user=posted, checkpoint=ny.checkpoint, by=None)
+    data = {
+        "client_id": str(uuid.uuid4()),
+        "checkpoint": ny.checkpoint.code,
+        "direction": "in",
+        "occurred_at": (clock.now() - datetime.timedelta(minutes=5)).isoformat(),
+        "plate": "鄂A54321",
+        "vehicle_type": "car",
+        "occupants": [
+            {
+                "name": dp.returnee.name,
+                "id_number": dp.returnee.id_number,
+                "temperature": 36.6,
+                "origin": "湖北省武汉市",
+                "destination": ny.township.name,
+                "decision": "quarantine",
+            }
+        ],
+    }
+    client = signed(posted)
+    made = client.post("/api/v1/passages", json.dumps(data), content_type="application/json")
+    assert made.status_code == 201, made.content
+    occupant = Occupant.objects.get(passage_id=made.json()["id"])
+    assert occupant.case_id is not None  # referred (which case: w18-county's question)
+    assert [o["case_id"] for o in made.json()["occupants"]] == [None]
+    page = client.get(f"/checkpoints/passages/{made.json()['id']}/").content.decode()
+    assert "已移交隔离管控（" in page and f"对象编号{occupant.case_id}" not in page
+    seeing = _user("ny_group", Role.WORKGROUP, unit=ny.bureau)
+    listed = signed(seeing).get("/api/v1/passages").json()["items"]
+    ours = [o for p in listed if p["id"] == made.json()["id"] for o in p["occupants"]]
+    if occupant.case_id == dp.case.pk:
+        assert [o["case_id"] for o in ours] == [None]
+    # Whoever may open the case gets its id (the city's group sees both counties').
+    city = _user("taian_group", Role.WORKGROUP, unit=province.users["taian"].unit)
+    listed = signed(city).get("/api/v1/passages").json()["items"]
+    ours = [o for p in listed if p["id"] == made.json()["id"] for o in p["occupants"]]
+    assert [o["case_id"] for o in ours] == [occupant.case_id]
+    page = signed(city).get(f"/checkpoints/passages/{made.json()['id']}/").content.decode()
+    assert f"对象编号{occupant.case_id}" in page
+
+
+# ---------------------------------------------------------------- 9. the level /me says
+
+
+def test_me_names_the_level_of_an_area_wide_user(province: Province) -> None:
+    for who, level in (
+        ("taian", "city"),
+        ("ningyang", "county"),
+        ("province", "province"),
+        ("ningyang_station", "unit"),
+    ):
+        assert province.client(who).get("/api/v1/me").json()["scope"] == level, who
+
+
+# ---------------------------------------------------------------- 8. NUL characters
+
+
+def test_nul_in_any_api_query_value_is_refused_by_name_never_a_500(province: Province) -> None:
+    """Every query parameter of every API route (the OpenAPI schema), as the city's
+    commander and a county's: a NUL is a 422 naming the parameter, never a 500 (which
+    PostgreSQL's refusal of NUL in text would be)."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    sent = 0
+    for who in ("taian", "ningyang"):
+        client = province.client(who)
+        for path, methods in schema["paths"].items():
+            url = _fill(path)
+            for method, op in methods.items():
+                for param in op.get("parameters", []):
+                    if param["in"] != "query":
+                        continue
+                    name = param["name"]
+                    response = client.generic(method.upper(), f"{url}?{name}=%00")
+                    sent += 1
+                    assert response.status_code == 422, (who, method, url, name, response)
+                    [error] = response.json()["detail"]
+                    assert error["field"] == name and "空字符" in error["msg"], error
+    assert sent >= 20
+    # A JSON string, and a path: refused by name, not found.
+    posted = province.client("taian").post(
+        "/api/v1/passages",
+        json.dumps({"checkpoint": "\u0000", "occupants": []}),
+        content_type="application/json",
+    )
+    assert posted.status_code == 422
+    assert posted.json()["detail"][0]["field"] == "checkpoint"
+    assert Client().get("/q/%00/").status_code == 404
+    assert province.client("taian").get("/api/v1/persons/%00").status_code == 404
+
+
+def _fill(path: str) -> str:
+    """An operation's path with each path parameter given a value that parses (an id)."""
+    import re
+
+    return re.sub(r"\{[^}]+\}", "1", path if path.startswith("/api/") else "/api/v1" + path)
