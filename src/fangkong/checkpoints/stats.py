@@ -4,6 +4,7 @@ all from the pre-aggregated PassageCount rows (see core/figures.py)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.accounts.jurisdiction import Scope
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
-from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.core.figures import Figure, Section, Table, Trend, area_prefix
 
 LABELS = {
     "vehicles": (gettext_lazy("检查车辆"), gettext_lazy("辆")),
@@ -40,6 +41,32 @@ def _url(name: str, **params: object) -> str:
 def _checkpoint_ids(scope: Scope | None) -> frozenset[int] | None:
     """The checkpoints an area's figures count (None: every one of the installation)."""
     return None if scope is None or scope.county else scope.checkpoint_ids
+
+
+def daily_area_figures(day: datetime.date, areas: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The day's counts (`checkpoints.*_today`) of each area's checkpoints (its units',
+    as area_scope has them), from daily_section's counts_by grouped by checkpoint: one query
+    for the checkpoints' areas and one for the counts, however many areas. An area without
+    a checkpoint has none (its section is None)."""
+    area_of: dict[int, str] = {}
+    parent = areas[0][:-2] if areas else ""
+    for pk, code in Checkpoint.objects.filter(unit__area_code__startswith=parent).values_list(
+        "pk", "unit__area_code"
+    ):
+        area = area_prefix(code, areas)
+        if area is not None:
+            area_of[pk] = area
+    found: dict[str, dict[str, int]] = {
+        area: {f"checkpoints.{name}_today": 0 for name in COUNT_FIELDS}
+        for area in sorted(set(area_of.values()))
+    }
+    if not area_of:
+        return found
+    for row in counts_by(start=day, end=day, by=("checkpoint",), checkpoint_ids=list(area_of)):
+        figures = found[area_of[row["checkpoint"]]]
+        for name in COUNT_FIELDS:
+            figures[f"checkpoints.{name}_today"] += row[name]
+    return found
 
 
 def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section | None:

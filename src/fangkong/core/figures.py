@@ -19,12 +19,24 @@ Figures of one area inside a city or a province (issue 18): a module whose
 area's units, townships and checkpoints) counts only that area's rows. A module that does
 not take one is left out of an area's figures — a county never sees another county's
 numbers, not even in a sum.
+
+The rows of a city's counties (a province's cities) beside its totals (issue 18): a module
+may also have
+
+    def daily_area_figures(day: datetime.date, areas: Sequence[str]) -> dict[str, dict]
+        # {area: {figure key: value}} for areas of one level (all 6 or all 4 digits)
+
+counting every area at once with its section's own query builders grouped by area (a
+few queries for all areas, not a section per area), each value the one that area's own
+`daily_section(day, scope=area_scope(area))` gives, and a figure left out for an area
+whose section would be None. Only these figures make the rows.
 """
 
 from __future__ import annotations
 
 import datetime
 import inspect
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import ModuleType
@@ -162,3 +174,28 @@ def collect_trends(start: datetime.date, end: datetime.date, *, scope: Any = Non
 def flat_figures(sections: list[Section]) -> dict[str, int | float]:
     """{figure key: value} across sections: what the stats API returns and tests compare."""
     return {f.key: f.value for s in sections for f in s.figures}
+
+
+def collect_area_figures(
+    day: datetime.date, areas: Sequence[str]
+) -> dict[str, dict[str, int | float]]:
+    """{area: {figure key: value}} of each of `areas` (one level), from the modules'
+    `daily_area_figures`: the same number of queries for 2 areas or 16."""
+    found: dict[str, dict[str, int | float]] = {a: {} for a in areas}
+    if not areas:
+        return found
+    for module in _stats_modules():
+        build = getattr(module, "daily_area_figures", None)
+        if build is None:
+            continue
+        for area, figures in build(day, areas).items():
+            found[area].update(figures)
+    return found
+
+
+def area_prefix(code: str | None, areas: Collection[str]) -> str | None:
+    """Which of `areas` (codes of one length) `code` lies in; None for none of them."""
+    if not code or not areas:
+        return None
+    head = code[: len(next(iter(areas)))]
+    return head if head in areas else None

@@ -6,6 +6,8 @@ indexed local day."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Scope
-from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.core.figures import Figure, Section, Table, Trend, area_prefix
 from fangkong.core.rollups import NEVER
 from fangkong.org.models import Township
 from fangkong.quarantine import schedule
@@ -64,26 +66,91 @@ def _area_q(scope: Scope | None, prefix: str = "", *, counts: bool = False) -> Q
 
 
 def _overdue_count(day: datetime.date, scope: Scope | None = None) -> int:
+    return sum(row["n"] for row in _overdue_rows(day, _area_q(scope)))
+
+
+# What the overdue cases are counted by for the rows of several areas at once (_case_area).
+CASE_PLACE = ("township_id", "county")
+
+
+def _overdue_rows(day: datetime.date, area: Q, by: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The cases of `area` overdue at the end of `day`, counted ([{"n"}]) or counted by
+    the columns `by` ([{*by, "n"}], one row per group, a group in two rows at most)."""
+
+    def counted(cases: QuerySet[QuarantineCase]) -> list[dict[str, Any]]:
+        if not by:
+            return [{"n": cases.count()}]
+        return list(cases.order_by().values(*by).annotate(n=Count("pk")))
+
     today = schedule.work_day()
-    area = _area_q(scope)
     if day >= today:
-        return QuarantineCase.objects.filter(area, overdue_q(schedule.work_now())).count()
+        return counted(QuarantineCase.objects.filter(area, overdue_q(schedule.work_now())))
 
     # A past day, as it stood at its end: under quarantine and missing either window.
     def done(slot: str) -> Exists:
         return Exists(FollowUp.objects.filter(case=OuterRef("pk"), day=day, slot=slot))
 
-    def missing(ended: Q) -> int:
-        return (
-            QuarantineCase.objects.filter(area, ended, start_date__lte=day)
-            .filter(~done(schedule.MORNING) | ~done(schedule.EVENING))
-            .count()
+    def missing(ended: Q) -> list[dict[str, Any]]:
+        return counted(
+            QuarantineCase.objects.filter(area, ended, start_date__lte=day).filter(
+                ~done(schedule.MORNING) | ~done(schedule.EVENING)
+            )
         )
 
     # Under quarantine at the day's end = started by then and still open, or ended after:
     # two ranges of the (ended_on, start_date) index, so the cost follows the cases open
     # then, not every case that ever started.
     return missing(Q(ended_on__isnull=True)) + missing(Q(ended_on__gt=day))
+
+
+def _case_area(
+    township_id: int | None, county: str, townships: dict[int, str], areas: Sequence[str]
+) -> str | None:
+    """Which of `areas` a case (a CaseCount row) is of, as _area_q has it: its township's
+    area, else — no township (None, or 0 in CaseCount) — the area of the county it was
+    routed to by its ID region; `townships`: {id: code}."""
+    if township_id:
+        return area_prefix(townships.get(township_id), areas)
+    return area_prefix(county, areas)
+
+
+def daily_area_figures(
+    day: datetime.date, areas: Sequence[str]
+) -> dict[str, dict[str, int | float]]:
+    """The case figures of the areas' table (returnees, under quarantine, new, overdue) of
+    each area, from daily_section's own sums grouped by township and routed county: three
+    queries (four on a past day) however many areas. An area without a case has none (its
+    section is None)."""
+    parent = areas[0][:-2] if areas else ""
+    townships = dict(Township.objects.filter(code__startswith=parent).values_list("pk", "code"))
+    totals: dict[str, dict[str, int]] = {}
+    rows = (
+        CaseCount.objects.filter(opened_on__lte=day)
+        .order_by()
+        .values(*CASE_PLACE)
+        .annotate(**_case_counts(day))
+    )
+    for row in rows:
+        area = _case_area(row["township_id"], row["county"], townships, areas)
+        if area is not None:
+            sums = totals.setdefault(area, dict.fromkeys(("total", "under", "new"), 0))
+            for key in sums:
+                sums[key] += row[key]
+    overdue = dict.fromkeys(areas, 0)
+    for row in _overdue_rows(day, Q(), CASE_PLACE):
+        area = _case_area(row["township_id"], row["county"], townships, areas)
+        if area is not None:
+            overdue[area] += row["n"]
+    return {
+        area: {
+            "quarantine.returnees_total": sums["total"],
+            "quarantine.under_quarantine": sums["under"],
+            "quarantine.new_today": sums["new"],
+            "quarantine.overdue": overdue[area],
+        }
+        for area, sums in totals.items()
+        if sums["total"]
+    }
 
 
 def _case_counts(day: datetime.date) -> dict[str, Sum]:
