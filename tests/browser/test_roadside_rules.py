@@ -17,6 +17,7 @@ from fangkong.checkpoints.services import OccupantInput, PassageInput, passage_a
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import KeyArea
+from fangkong.org.models import Township, Unit, Village
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,7 +46,7 @@ PLATES = ["鄂A12345", "鄂M12345", "鲁J12345", "京A12345", "鄂a 12345", "晋
 SYMPTOMS = [[], [], ["咳嗽"], ["发热", "乏力"]]
 
 
-def sample_passages(n: int = 160) -> list[dict[str, Any]]:
+def sample_passages(n: int = 160, destinations: list[str] = DESTINATIONS) -> list[dict[str, Any]]:
     rng = random.Random(20200203)
     out = []
     for _ in range(n):
@@ -64,7 +65,7 @@ def sample_passages(n: int = 160) -> list[dict[str, Any]]:
                     "phone": "",
                     "temperature": rng.choice(TEMPERATURES),
                     "origin": rng.choice(PLACES),
-                    "destination": rng.choice(DESTINATIONS),
+                    "destination": rng.choice(destinations),
                     "travel_history": rng.sample(PLACES, rng.randint(0, 2)),
                     "symptoms": rng.choice(SYMPTOMS),
                     "decision": "",
@@ -115,20 +116,28 @@ def test_device_and_server_flag_alike(page: Page, live_server: object, world: Wo
     cp = services.checkpoint_create(
         code="G104N", name="G104宁阳北检查站", road="G104", opened_on=DAY, by=None
     )
+    disagreements, flagged, refused = compare(page, live_server, cp, sample_passages(), "")
+    assert disagreements == []
+    assert flagged > 40 and refused > 20  # the sample holds plenty of both kinds
+
+
+def compare(
+    page: Page, live_server: object, cp: Any, passages: list[dict[str, Any]], area: str
+) -> tuple[list[Any], int, int]:
+    """The device's verdicts on `passages` at a checkpoint of `area` against the server's."""
     base = str(live_server)
     page.goto(f"{base}/login/")
     page.add_script_tag(url=f"{base}/static/fangkong/clock.js")
     page.add_script_tag(url=f"{base}/static/fangkong/idnumber.js")
     page.add_script_tag(url=f"{base}/static/checkpoints/roadside.js")
-    passages = sample_passages()
     device = page.evaluate(
-        """async ([passages, day]) => {
+        """async ([passages, day, area]) => {
             const rules = await (await fetch('/api/v1/reference/checkpoint-rules')).json();
             const idRules = await (await fetch('/api/v1/reference/id-rules')).json();
             return passages.map((p) => FangkongRoadside.assess(p, rules, idRules,
-                                                               {requireTemperature: true, day}));
+                                                               {requireTemperature: true, day, area}));
         }""",
-        [passages, DAY.isoformat()],
+        [passages, DAY.isoformat(), area],
     )
     disagreements = []
     flagged = refused = 0
@@ -144,5 +153,49 @@ def test_device_and_server_flag_alike(page: Page, live_server: object, world: Wo
             disagreements.append((passage, want, got))
         else:
             flagged += any(o["flags"] for o in want["occupants"])
-    assert disagreements == []
-    assert flagged > 40 and refused > 20  # the sample holds plenty of both kinds
+    return disagreements, flagged, refused
+
+
+def test_in_a_city_the_device_reads_its_checkpoints_county(
+    page: Page, live_server: object, world: World, settings: Any
+) -> None:
+    """A city installation (泰安市): at a checkpoint of 宁阳, a destination in 东平 — its
+    township, short name, a village only it has, a village name both share, the county —
+    is not "in the county" on the device exactly as on the server."""
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "3709"}
+    KeyArea.objects.create(prefix="4201", name="武汉", valid_from=datetime.date(2020, 1, 1))
+    ningyang = world.bureau
+    Unit.objects.filter(pk=ningyang.pk).update(area_code="370921")
+    ningyang.area_code = "370921"
+    dongping = Unit.objects.create(name="东平县公安局", kind=Unit.Kind.BUREAU, area_code="370923")
+    town = Township.objects.create(
+        code="370923001", name="州城街道", kind="subdistrict", station=None
+    )
+    Village.objects.create(township=town, name="东平独有村")
+    Village.objects.create(township=town, name="东王庄村")  # 宁阳's 堽城镇 has one too
+    for code in ["370921", "370923"]:  # a name both counties have (unique per county)
+        Township.objects.create(code=f"{code}099", name="新城街道", kind="subdistrict")
+    destinations = [
+        *DESTINATIONS, "州城街道", "东平县州城", "东平独有村", "东平县", "东王庄村", "泰安市",
+        "新城街道", "新城",
+    ]  # fmt: skip
+    going = {**sample_passages(1)[0]["occupants"][0], "name": "周行", "temperature": "36.5"}
+    going["id_number"] = make_id_number("420106", datetime.date(1990, 1, 1), 7, "M")
+    going["symptoms"] = []
+    to_dongping = [
+        {"plate": "鄂A12345", "vehicle_type": "car", "occupants": [{**going, "destination": d}]}
+        for d in ["州城街道", "东平县州城", "东平独有村", "东平县"]
+    ]
+    for unit, area, code, there in [
+        (ningyang, "370921", "NY1", "turn_back"),
+        (dongping, "370923", "DP1", "quarantine"),
+    ]:
+        cp = services.checkpoint_create(
+            code=code, name=f"{code}检查站", road="G104", opened_on=DAY, unit=unit, by=None
+        )
+        passages = [*sample_passages(120, destinations), *to_dongping]
+        disagreements, flagged, _refused = compare(page, live_server, cp, passages, area)
+        assert disagreements == []
+        assert flagged > 30
+        for p in to_dongping:
+            assert server_verdict(cp, p)["occupants"][0]["recommended"] == there, p

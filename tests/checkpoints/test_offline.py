@@ -35,7 +35,11 @@ def test_checkpoint_rules_are_public_and_hold_nothing_personal(posts: Posts) -> 
     assert ["420100", "湖北省武汉市", "1"] in rules["regions"]
     assert any(row[0] == "420600" and "襄樊市" in row[3:] for row in rules["regions"])
     assert rules["plates"]["cities"]["鄂"]["A"] == "4201"
-    assert "堽城镇" in rules["places"]["townships"] and "东王庄村" in rules["places"]["villages"]
+    # Each township and village with its township's code: a device reads them for its
+    # checkpoint's county (org/places.py).
+    places = rules["places"]
+    assert ["堽城镇", posts.world.township_a.code] in places["townships"]
+    assert ["东王庄村", posts.world.township_a.code] in places["villages"]
     assert rules["fever_threshold"] == "37.3"
     assert rules["messages"]["who"] == "第%(n)s位乘车人"
     text = r.content.decode()

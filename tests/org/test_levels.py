@@ -30,7 +30,7 @@ from fangkong.core.reference import load_reference_data
 from fangkong.core.scale import ScaleContext, grow
 from fangkong.org import services as org_services
 from fangkong.org.areas import area_unit, child_areas, county_of
-from fangkong.org.models import Township, Unit
+from fangkong.org.models import Township, Unit, Village
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register
 from fangkong.quarantine.models import QuarantineCase
@@ -534,3 +534,85 @@ def test_a_county_user_sees_only_their_county(built: ScaleContext) -> None:
     assert client.get(f"/api/v1/persons/{neighbour.pk}").status_code == 404
     assert _stats(client, date=day, area="370103").status_code == 403
     assert _stats(client, date=day, area="3701").status_code == 403
+
+
+# ---------------------------------------------------------------- "in the county" at a checkpoint
+
+
+def _at_checkpoint(county: County, destination: str, id_region: str = "420106") -> str:
+    """The recommendation for a traveller from Wuhan at `county`'s checkpoint."""
+    assessed = checkpoint_services.passage_assess(
+        data=checkpoint_services.PassageInput(
+            checkpoint=Checkpoint.objects.get(pk=county.checkpoint.pk),
+            direction="in",
+            vehicle_type="car",
+            plate="鄂A54321",
+            occurred_at=clock.now() - datetime.timedelta(minutes=5),
+            occupants=[
+                checkpoint_services.OccupantInput(
+                    name="周行",
+                    id_number=make_id_number(id_region, datetime.date(1991, 3, 4), 77, "M"),
+                    temperature="36.5",
+                    origin="湖北省武汉市",
+                    destination=destination,
+                )
+            ],
+        )
+    )
+    return assessed.occupants[0].recommended
+
+
+def test_in_the_county_is_the_checkpoints_own_county(province: Province) -> None:
+    """At 宁阳's checkpoint a traveller going to a township, a village or the county seat of
+    东平 (another county of the installation) is not in 宁阳: 劝返 (东平's to take in), never
+    居家隔离 in 宁阳's list; going to 宁阳's own township is. And the other way round."""
+    ningyang, dongping = province.counties["370921"], province.counties["370923"]
+    Village.objects.create(township=dongping.township, name="东平独有村")
+    for destination in ["东平县城关街道", "东平独有村", "东平县"]:
+        assert _at_checkpoint(ningyang, destination) == "turn_back", destination
+        assert _at_checkpoint(dongping, destination) == "quarantine", destination
+    assert _at_checkpoint(ningyang, "堽城镇") == "quarantine"
+    assert _at_checkpoint(dongping, "堽城镇") == "turn_back"
+    # A name both counties have (names are unique per county): each checkpoint's own.
+    for county in (ningyang, dongping):
+        org_services.township_create(
+            code=f"{county.code}099", name="新城街道", kind="subdistrict", station=None, by=None
+        )
+    assert _at_checkpoint(ningyang, "新城街道") == "quarantine"
+    assert _at_checkpoint(dongping, "新城街道") == "quarantine"
+    assert _at_checkpoint(ningyang, "新城") == "quarantine"
+    # Nothing written: a resident of the checkpoint's county goes home, another's does not.
+    assert _at_checkpoint(ningyang, "", id_region="370921") == "quarantine"
+    assert _at_checkpoint(ningyang, "", id_region="370923") == "turn_back"
+    # A checkpoint of the city's own bureau: anywhere in the city is its area.
+    city = Unit.objects.get(name="泰安市公安局")
+    Checkpoint.objects.filter(pk=ningyang.checkpoint.pk).update(unit=city)
+    assert _at_checkpoint(ningyang, "东平县城关街道") == "quarantine"
+    assert _at_checkpoint(ningyang, "历下区城关街道") == "turn_back"
+
+
+# ---------------------------------------------------------------- whose bureau
+
+
+def test_the_header_and_the_report_name_the_users_own_bureau(
+    province: Province, settings: Any
+) -> None:
+    """A county user's header names their county's bureau, a city user's the city's, the
+    installation's users the installation's; a county's daily report is its bureau's."""
+    settings.FANGKONG = {**settings.FANGKONG, "BUREAU_NAME": "山东省公安厅"}
+    for who, bureau in [
+        ("ningyang", "宁阳县公安局"),
+        ("ningyang_station", "宁阳县公安局"),
+        ("dongping", "东平县公安局"),
+        ("taian", "泰安市公安局"),
+        ("province", "山东省公安厅"),
+    ]:
+        html = province.client(who).get("/").content.decode()
+        brand = html.split('class="fk-brand-title">', 1)[1].split("<", 1)[0]
+        assert brand == bureau, who
+    docx = province.client("taian").get("/command/report/daily.docx", {"area": "370923"})
+    text = "".join(p.text for p in Document(io.BytesIO(_body(docx))).paragraphs)
+    assert "东平县公安局" in text and "泰安市公安局" not in text and "山东省公安厅" not in text
+    mine = province.client("ningyang").get("/command/report/daily.docx")
+    text = "".join(p.text for p in Document(io.BytesIO(_body(mine))).paragraphs)
+    assert "宁阳县公安局" in text and "山东省公安厅" not in text

@@ -5,8 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from fangkong.accounts.jurisdiction import user_bureau_name
 from fangkong.accounts.navigation import nav_for
 from fangkong.accounts.signin import pending
+from fangkong.org.areas import bureau_name
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "fk_nav": nav,
         "fk_signed_in": signed_in,
-        "fk_bureau": settings.FANGKONG["BUREAU_NAME"],
+        "fk_bureau": user_bureau_name(user) if user is not None else bureau_name(),
         "fk_offline_hours": settings.FANGKONG["OFFLINE_HOURS"],
     }

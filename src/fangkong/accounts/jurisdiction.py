@@ -330,6 +330,19 @@ def restrict_to_area(
     return _within(queryset, user_area_scope(user), jurisdiction)
 
 
+def user_bureau_name(user: User | AnonymousUser) -> str:
+    """The bureau a user works for, as the header names it (org.areas.bureau_name of their
+    area; kept on the user for the request)."""
+    from fangkong.org.areas import bureau_name
+
+    name: str | None = getattr(user, "_fangkong_bureau_name", None)
+    if name is None:
+        name = bureau_name(user_area(user))
+        if user.is_authenticated:
+            user._fangkong_bureau_name = name  # type: ignore[attr-defined]
+    return name
+
+
 def user_area_scope(user: User | AnonymousUser) -> Scope:
     """What the user's area covers (kept on the user for the request): the scope of the
     registers' lists and of their summary figures (`within`)."""

@@ -49,7 +49,7 @@ class DeviceTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> DeviceToken | None:
         found = (
-            DeviceToken.objects.select_related("user", "checkpoint")
+            DeviceToken.objects.select_related("user", "checkpoint__unit")
             .filter(token_hash=services.token_hash(token), revoked_at__isnull=True)
             .annotate(posted=selectors.posted_here("user_id", "checkpoint_id", "user__officer_id"))
             .first()
@@ -89,7 +89,7 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
         if token.checkpoint.code != code:
             raise PermissionDenied
         return token.checkpoint  # read with the token
-    cp = Checkpoint.objects.filter(code=code).first()
+    cp = Checkpoint.objects.select_related("unit").filter(code=code).first()
     if cp is None:
         return None  # type: ignore[return-value]
     if token is None and not restrict(Checkpoint.objects.filter(pk=cp.pk), request.user).exists():

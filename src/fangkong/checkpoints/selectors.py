@@ -101,10 +101,14 @@ def user_checkpoint(user: User | AnonymousUser) -> Checkpoint | None:
     ids = sorted(scope_for(user).checkpoint_ids)
     if not ids:
         return None
-    post = CheckpointPost.objects.filter(user_id=user.pk or 0).select_related("checkpoint").first()
+    post = (
+        CheckpointPost.objects.filter(user_id=user.pk or 0)
+        .select_related("checkpoint__unit")
+        .first()
+    )
     if post is not None:
         return post.checkpoint
-    return Checkpoint.objects.filter(pk__in=ids).first()
+    return Checkpoint.objects.select_related("unit").filter(pk__in=ids).first()
 
 
 def was_on_duty(

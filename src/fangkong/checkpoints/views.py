@@ -143,6 +143,8 @@ def _register_page(
         "checkpoints/register.html",
         {
             "checkpoint": checkpoint,
+            # "In the county" offline is the checkpoint's county (org/places.py).
+            "checkpoint_area": unit_area(checkpoint.unit),
             "shift": shift,
             "shift_label": checkpoint.shift_label(checkpoint.shift_at(clock.now())[1]),
             "form": form,

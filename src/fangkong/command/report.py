@@ -28,7 +28,7 @@ from fangkong.core.clock import SHANGHAI
 from fangkong.core.documents import OfficialDocument, chinese_date, month_day, sentence
 from fangkong.core.exports import Sheet, write_xlsx
 from fangkong.core.figures import format_number
-from fangkong.org.areas import is_multi_county
+from fangkong.org.areas import bureau_name, installation_area, is_multi_county
 
 # The text names at most this many items of a kind; the annex lists them all.
 ITEMS_SHOWN = 3
@@ -188,7 +188,11 @@ def build_daily_report(
     stats = stats if stats is not None else daily_stats(day, area=area)
     previous = previous if previous is not None else yesterday_stats(day, area=area)
     yesterday = {f["key"]: f for s in (previous or {}).get("sections", []) for f in s["figures"]}
-    bureau = settings.FANGKONG["BUREAU_NAME"]
+    # A county's report is its own bureau's (org.areas.bureau_name), issued by its office.
+    code = (stats.get("area") or {}).get("code", "") or area or ""
+    bureau = bureau_name(code)
+    own_office = not code or code == installation_area()
+    office = settings.FANGKONG["ISSUING_OFFICE"] if own_office else _("%(b)s办公室") % {"b": bureau}
     issue = (day - EMERGENCY_START).days + 1
     area_name = (stats.get("area") or {}).get("name", "")
     doc = OfficialDocument(
@@ -239,9 +243,7 @@ def build_daily_report(
     head = audit_head()
     doc.small_line(_("审计链：%(head)s") % {"head": head.short})
     record_head(head, f"daily-report {day.isoformat()}")
-    doc.imprint(
-        settings.FANGKONG["ISSUING_OFFICE"], day, copy_to=settings.FANGKONG["REPORT_COPY_TO"]
-    )
+    doc.imprint(office, day, copy_to=settings.FANGKONG["REPORT_COPY_TO"])
     return doc
 
 

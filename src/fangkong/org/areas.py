@@ -149,6 +149,24 @@ def area_unit(code: str) -> Unit | None:
     return unit
 
 
+def bureau_name(area: str = "") -> str:
+    """The bureau that speaks for an area, in the header and on its documents: the
+    installation's own area (or none) is `FANGKONG_BUREAU_NAME`; a county or city inside it
+    is its bureau's name (the BUREAU-kind unit of that area nearest the root: 宁阳县公安局),
+    else the installation's."""
+    code = (area or "").strip()
+    if code and code != installation_area():
+        name = (
+            Unit.objects.filter(area_code=code, kind=Unit.Kind.BUREAU)
+            .order_by(Length("path"), "path")
+            .values_list("name", flat=True)
+            .first()
+        )
+        if name:
+            return name
+    return str(settings.FANGKONG["BUREAU_NAME"])
+
+
 def known_area(code: str) -> bool:
     """Whether `code` is the installation's area or an area inside it that holds units or
     townships (what ?area= may name)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
@@ -22,7 +23,9 @@ class Township(models.Model):
         TOWNSHIP = "township", _("乡")
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
-    name = models.CharField(_("名称"), max_length=30, unique=True)
+    # Unique in its county (the code's first six digits), not installation-wide: two
+    # counties of a city may each have a 城关镇.
+    name = models.CharField(_("名称"), max_length=30)
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
     station = models.ForeignKey(
         "org.Unit",
@@ -37,6 +40,14 @@ class Township(models.Model):
         verbose_name = _("乡镇街道")
         verbose_name_plural = _("乡镇街道")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                Substr("code", 1, 6),
+                "name",
+                name="township_name_unique_per_county",
+                violation_error_message=_("名称：本县（市、区）已有同名乡镇街道"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -82,7 +93,8 @@ class Unit(models.Model):
         BRIGADE = "brigade", _("大队")
         OTHER = "other", _("其他")
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
+    # Unique in its area, not installation-wide: two counties may each have a 城关派出所.
+    name = models.CharField(_("名称"), max_length=50)
     short_name = models.CharField(_("简称"), max_length=20, blank=True)
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
@@ -112,6 +124,13 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_code", "name"],
+                name="unit_name_unique_per_area",
+                violation_error_message=_("名称：本区划已有同名单位"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

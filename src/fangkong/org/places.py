@@ -14,12 +14,16 @@ API, QR self-registration, bulk) and a pushed list's township, village and addre
   village name that is unique in the county counts, and it gives the township;
 - a village of another township than the one matched is dropped.
 
-**In the county** (`in_county`): a destination is in the county when it matches a township,
-or names a village of the county (even one whose name several townships share); else,
-when it names a region (core.regions.resolve_place), when that region is the county or lies
-in it; else — nothing written, or nothing anyone can place — when the person's household
-region (the first six digits of their ID number) is the county's: a county resident going
-home. So a 370921… resident in a 鄂A car is a destination in the county (居家隔离), not 劝返.
+**In the county** (`in_county`): "the county" is the checkpoint's own area (its unit's,
+accounts.jurisdiction.unit_area; `FANGKONG_COUNTY_CODE` only when none is given). A
+destination is in the county when the township it matches is one of the county's (a
+township of another county of the same city is not: the traveller is that county's to take
+in, and a key-area link is 劝返 here, never 居家隔离 in this county's list), or names a
+village of the county (even one whose name several townships share); else, when it names
+a region (core.regions.resolve_place), when that region is the county or lies in it; else
+— nothing written, or nothing anyone can place — when the person's household region (the
+first six digits of their ID number) is the county's: a county resident going home. So a
+370921… resident in a 鄂A car is a destination in the county (居家隔离), not 劝返.
 
 Offline, static/checkpoints/roadside.js decides "in the county" from `device_rules()`.
 """
@@ -74,13 +78,19 @@ class CountyPlaces:
 
     def __init__(self, townships: list[Township], villages: list[Village]) -> None:
         by_pk = {t.pk: t for t in townships}
-        self.by_name = {t.name: t for t in townships}
+        # Two counties of a city may share a name (城关镇): each name keeps every township.
+        self.named: dict[str, list[Township]] = {}
+        for t in townships:
+            self.named.setdefault(t.name, []).append(t)
+        self.by_name = {name: ts[0] for name, ts in self.named.items()}
         # Longest first: "东疏镇" before a shorter name it holds.
-        self.full = sorted(self.by_name.items(), key=lambda kv: -len(kv[0]))
+        self.full = sorted(((t.name, t) for t in townships), key=lambda kv: -len(kv[0]))
         self.short = sorted(
             ((short_name(t.name), t) for t in townships if short_name(t.name)),
             key=lambda kv: -len(kv[0]),
         )
+        self.township_codes = {t.pk: t.code for t in townships}
+        self._area_villages: dict[str, frozenset[str]] = {}
         self.villages: dict[int, list[Village]] = {}
         self.village_names: dict[str, list[Village]] = {}
         for v in villages:
@@ -88,29 +98,32 @@ class CountyPlaces:
                 v.township = by_pk[v.township_id]  # no query when a match gives its township
             self.villages.setdefault(v.township_id, []).append(v)
             self.village_names.setdefault(v.name, []).append(v)
-        self._memo: dict[tuple[str, str, str], Place] = {}
+        self._memo: dict[tuple[str, str, str, str], Place] = {}
 
     @classmethod
     def load(cls) -> CountyPlaces:
         return cls(list(Township.objects.all()), list(Village.objects.all()))
 
-    def match(self, *, township: str = "", village: str = "", address: str = "") -> Place:
-        """The township and village the texts name (normalised first)."""
-        key = (township, village, address)
+    def match(
+        self, *, township: str = "", village: str = "", address: str = "", area: str = ""
+    ) -> Place:
+        """The township and village the texts name (normalised first); of townships of the
+        same name in several counties, the one in `area` (a checkpoint's county) first."""
+        key = (township, village, address, area)
         found = self._memo.get(key)
         if found is None:
             found = self._match(
-                normalize_text(township), normalize_text(village), normalize_text(address)
+                normalize_text(township), normalize_text(village), normalize_text(address), area
             )
             if len(self._memo) >= _CACHE_MAX:
                 self._memo.clear()
             self._memo[key] = found
         return found
 
-    def _match(self, township: str, village: str, address: str) -> Place:
+    def _match(self, township: str, village: str, address: str, area: str) -> Place:
         if not (township or village or address):
             return NOWHERE
-        t = self._township(township) or self._township(address)
+        t = self._township(township, area) or self._township(address, area)
         v = self._village(village, t) or self._village(address, t)
         if t is None and v is not None:
             t = v.township
@@ -118,18 +131,23 @@ class CountyPlaces:
             v = None
         return Place(township=t, village=v)
 
-    def _township(self, text: str) -> Township | None:
+    def _township(self, text: str, area: str = "") -> Township | None:
         if not text:
             return None
-        if text in self.by_name:
-            return self.by_name[text]
-        for name, t in self.full:
+        if text in self.named:
+            return self._ours(text, area)
+        for name, _t in self.full:
             if name in text:
-                return t
+                return self._ours(name, area)
         for short, t in self.short:
             if short in text:
-                return t
+                return next((o for s, o in self.short if s == short and o.code.startswith(area)), t)
         return None
+
+    def _ours(self, name: str, area: str) -> Township:
+        """Of the townships called `name`, the first in `area`, else the first."""
+        ts = self.named[name]
+        return next((t for t in ts if t.code.startswith(area)), ts[0]) if area else ts[0]
 
     def _village(self, text: str, township: Township | None) -> Village | None:
         if not text:
@@ -145,23 +163,53 @@ class CountyPlaces:
         unique = [vs[0] for name, vs in self.village_names.items() if len(vs) == 1 and name in text]
         return max(unique, key=lambda v: len(v.name)) if unique else None
 
-    def in_county(self, place: Place, *, text: str = "", household_region: str = "") -> bool:
-        """Whether a destination (`text`, matched as `place`) is in the county; see above."""
+    def _villages_of(self, area: str) -> frozenset[str]:
+        """The names of the villages of the area's townships."""
+        names = self._area_villages.get(area)
+        if names is None:
+            names = frozenset(
+                name
+                for name, vs in self.village_names.items()
+                if any(self.township_codes.get(v.township_id, "").startswith(area) for v in vs)
+            )
+            self._area_villages[area] = names
+        return names
+
+    def in_county(
+        self, place: Place, *, text: str = "", household_region: str = "", area: str = ""
+    ) -> bool:
+        """Whether a destination (`text`, matched as `place`) is in the county `area` (the
+        checkpoint's; `FANGKONG_COUNTY_CODE` when not given); see above."""
+        area = area or county_code()
         if place.township is not None:
-            return True
+            return place.township.code.startswith(area)
         text = normalize_text(text)
-        if text and any(name in text for name in self.village_names):
+        if text and any(name in text for name in self._villages_of(area)):
             return True
         region = resolve_place(text) if text else ""
         if region:
-            return region.startswith(county_code())
-        return household_region == county_code()
+            return region.startswith(area)
+        return bool(household_region) and household_region.startswith(area)
 
     def device_rules(self) -> dict[str, Any]:
-        """What a device needs to decide "in the county" offline, by the rules above."""
+        """What a device needs to decide "in the county" offline, by the rules above: every
+        township's names and every village's with the township's code, in the order the
+        matcher tries them; the device passes its checkpoint's area (default county_code)."""
+        unique = [vs[0] for vs in self.village_names.values() if len(vs) == 1]
         return {
             "county_code": county_code(),
-            "townships": [name for name, _t in self.full],
-            "township_short_names": [short for short, _t in self.short],
-            "villages": sorted(self.village_names),
+            "townships": [[name, t.code] for name, t in self.full],
+            "township_short_names": [[short, t.code] for short, t in self.short],
+            # Longest first, then as loaded: the first held is the one max() picks above.
+            "unique_villages": [
+                [v.name, self.township_codes.get(v.township_id, "")]
+                for v in sorted(unique, key=lambda v: -len(v.name))
+            ],
+            "villages": sorted(
+                {
+                    (name, self.township_codes.get(v.township_id, ""))
+                    for name, vs in self.village_names.items()
+                    for v in vs
+                }
+            ),
         }

@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.accounts.jurisdiction import unit_area
 from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
@@ -149,6 +150,18 @@ def _reference() -> tuple[CountyPlaces, list[Any]]:
 _who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
 
 
+def _checkpoint_area(checkpoint: Checkpoint, memo: dict[Any, Any] | None) -> str:
+    """The area "in the county" means at this checkpoint (org/places.py): its unit's county
+    in a city installation, read once per unit in a batch."""
+    key = ("area", checkpoint.unit_id)
+    if memo is not None and key in memo:
+        return str(memo[key])
+    area = unit_area(checkpoint.unit if checkpoint.unit_id else None)
+    if memo is not None:
+        memo[key] = area
+    return area
+
+
 def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
     if isinstance(values, str):
         values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
@@ -202,6 +215,7 @@ def passage_assess(
         kept_places, kept_areas = _reference()
         places = places if places is not None else kept_places
         areas = areas if areas is not None else kept_areas
+    county = _checkpoint_area(data.checkpoint, memo)
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
@@ -243,7 +257,7 @@ def passage_assess(
         origin = normalize_text(occ.origin)[:60]
         origin_code = resolve_place(origin)
         destination = normalize_text(occ.destination)[:60]
-        place = places.match(address=destination)
+        place = places.match(address=destination, area=county)
         household_region = values.get("household_region", "")
         travel = _text_list(occ.travel_history)
         symptoms = _text_list(occ.symptoms)
@@ -262,7 +276,7 @@ def passage_assess(
         recommended = rules.recommend(
             flags,
             destination_in_county=places.in_county(
-                place, text=destination, household_region=household_region
+                place, text=destination, household_region=household_region, area=county
             ),
         )
         assessed.append(

@@ -193,7 +193,7 @@
 
   function assess(form, requireTemperature) {
     if (!rules || !idRules || !global.FangkongRoadside) return null;
-    return global.FangkongRoadside.assess(serialize(form), rules, idRules, { requireTemperature: requireTemperature });
+    return global.FangkongRoadside.assess(serialize(form), rules, idRules, { requireTemperature: requireTemperature, area: form.dataset.area });
   }
 
   function renderAssessment(form, result) {
@@ -416,7 +416,7 @@
     if (card.name && name) name.value = card.name;
     var dest = input(form, at.i, "destination");
     // The card's address is home: in the county, it is where the person is going.
-    if (card.address && dest && !dest.value && rules && global.FangkongRoadside.inCounty(card.address, rules)) {
+    if (card.address && dest && !dest.value && rules && global.FangkongRoadside.inCounty(card.address, rules, "", form.dataset.area)) {
       dest.value = card.address;
     }
     field.dispatchEvent(new Event("input", { bubbles: true }));

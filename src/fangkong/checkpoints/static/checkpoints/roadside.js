@@ -108,16 +108,30 @@
     return { number: number, region: cities[number.charAt(1)] || rules.plates.provinces[province] };
   }
 
-  // org.places.CountyPlaces.in_county: a township's full or short name, a village's name,
-  // else the region the text names, else (nothing placeable) a county resident going home.
-  function inCounty(text, household, rules, t) {
+  // org.places.CountyPlaces.in_county, in "area" (the checkpoint's county; default the
+  // table's county_code): the township the text names (full names, then short ones, longest
+  // first; else a village no other shares) decides by its code; else a village name of the
+  // area; else the region the text names; else (nothing placeable) a resident going home.
+  function inCounty(text, household, rules, t, area) {
     var p = rules.places;
+    area = area || p.county_code;
     text = normalizeText(text);
-    function held(name) { return text.indexOf(name) >= 0; }
-    if (text && (p.townships.some(held) || p.township_short_names.some(held) || p.villages.some(held))) return true;
+    function held(entry) { return text.indexOf(entry[0]) >= 0; }
+    function ours(code) { return !!code && code.indexOf(area) === 0; }
+    function first(list) { for (var i = 0; i < list.length; i++) if (held(list[i])) return list[i]; return null; }
+    // Of names several counties share (城关镇), the checkpoint's county's is the one meant.
+    function named(list) {
+      var f = first(list);
+      return f && list.some(function (e) { return e[0] === f[0] && ours(e[1]); }) ? [f[0], area] : f;
+    }
+    if (text) {
+      var found = named(p.townships) || named(p.township_short_names) || first(p.unique_villages);
+      if (found) return ours(found[1]);
+      if (p.villages.some(function (v) { return held(v) && ours(v[1]); })) return true;
+    }
     var region = text ? resolvePlace(text, t) : "";
-    if (region) return region.indexOf(p.county_code) === 0;
-    return household === p.county_code;
+    if (region) return ours(region);
+    return ours(household);
   }
 
   function textList(value, limit) {
@@ -222,7 +236,7 @@
       };
       var flags = flagsOf(o, ctx, rules, t);
       var destination = cut(normalizeText(occ.destination), 60);
-      out.push({ flags: flags, recommended: recommend(flags, inCounty(destination, household, rules, t)) });
+      out.push({ flags: flags, recommended: recommend(flags, inCounty(destination, household, rules, t, options.area)) });
     });
     return { errors: errors, occupants: out };
   }
@@ -242,7 +256,7 @@
   global.FangkongRoadside = {
     assess: assess,
     idHint: idHint,
-    inCounty: function (text, rules, household) { return inCounty(text, household || "", rules, tables(rules)); },
+    inCounty: function (text, rules, household, area) { return inCounty(text, household || "", rules, tables(rules), area); },
     resolvePlace: function (text, rules) { return resolvePlace(text, tables(rules)); },
   };
 })(window);
