@@ -187,17 +187,11 @@ def narrow_to_area(user: User | AnonymousUser, requested: str) -> None:
     API answer read through `restrict`/`restrict_to_area` then holds that area's rows
     only. 403 for an area outside the user's; a code that is no area of the installation
     narrows to nothing (an empty answer, never another county's data)."""
-    from django.core.exceptions import PermissionDenied
-
-    from fangkong.org.areas import known_area
-
     code = requested.strip()
-    if not (code.isdigit() and known_area(code)):
+    if not _area_allowed(user, code):
         user._fangkong_scope = Scope()  # type: ignore[union-attr]
         user._fangkong_area_scope = Scope()  # type: ignore[union-attr]
         return
-    if not may_see_area(user, code):
-        raise PermissionDenied
     if code == user_area(user):
         return
     area = area_scope(code)
@@ -241,18 +235,27 @@ def requested_area(user: User | AnonymousUser, requested: str | None) -> str:
     """The area a request names (?area=…, the dashboard's county rows link with it), else
     the user's own: 404 for a code that is no area of this installation, 403 for an area
     outside the user's (another county's, another city's)."""
+    if not requested:
+        return user_area(user)
+    code = requested.strip()
+    if not _area_allowed(user, code):
+        raise Http404
+    return code
+
+
+def _area_allowed(user: User | AnonymousUser, code: str) -> bool:
+    """The one check of a requested area (?area=…): False for a code that is no area of
+    this installation (the caller answers 404 or nothing), 403 for an area outside the
+    user's, True for one the user may see."""
     from django.core.exceptions import PermissionDenied
 
     from fangkong.org.areas import known_area
 
-    if not requested:
-        return user_area(user)
-    code = requested.strip()
     if not (code.isdigit() and known_area(code)):
-        raise Http404
+        return False
     if not may_see_area(user, code):
         raise PermissionDenied
-    return code
+    return True
 
 
 def scope_level(user: User | AnonymousUser) -> str | None:
