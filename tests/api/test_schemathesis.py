@@ -37,7 +37,11 @@ schema.app = application
 schema.location = "/api/v1/openapi.json"
 # The caller's own session is the authentication (explicit); schemathesis' generated bearer
 # tokens beside it would be ignored for the valid session and prove nothing.
-schema.config.generation.update(with_security_parameters=False)
+# A NUL (\0) in any string is refused by one middleware with a 422 naming the field, a rule
+# the schema does not spell out for every string: tests/org/test_cross_county.py sends it to
+# every query parameter and a JSON body, so here strings are generated without it (else the
+# positive-data check calls each such refusal a valid request rejected).
+schema.config.generation.update(with_security_parameters=False, allow_x00=False)
 
 # Examples per operation and phase; CI's default keeps this test near two minutes.
 EXAMPLES = int(os.environ.get("FANGKONG_SCHEMATHESIS_EXAMPLES", "40"))

@@ -291,6 +291,8 @@ def test_a_referral_into_another_countys_case_names_no_case_id(province: Provinc
     ours = [o for p in listed if p["id"] == made.json()["id"] for o in p["occupants"]]
     if occupant.case_id == dp.case.pk:
         assert [o["case_id"] for o in ours] == [None]
+    # It is still told that the person was handed over (the phone says 已移交隔离管控).
+    assert [o["referred"] for o in ours] == [True]
     # Whoever may open the case gets its id (the city's group sees both counties').
     city = _user("taian_group", Role.WORKGROUP, unit=province.users["taian"].unit)
     listed = signed(city).get("/api/v1/passages").json()["items"]

@@ -137,6 +137,9 @@ class OccupantOut(Schema):
     flags: list[FlagOut]
     recommended: str
     decision: str
+    # Handed to quarantine control (a case opened or joined): told to everyone who sees the
+    # passage, as the passage's page says 已移交隔离管控; the case's id only beside it.
+    referred: bool
     case_id: int | None
 
 
@@ -185,6 +188,7 @@ def passage_out(p: Passage, seen: set[int], seen_cases: set[int]) -> PassageOut:
                 flags=[FlagOut(**f) for f in o.flags],
                 recommended=o.recommended,
                 decision=o.decision,
+                referred=o.case_id is not None,
                 # The case's id, only when the caller may open it (as person_id).
                 case_id=o.case_id if o.case_id in seen_cases else None,
             )

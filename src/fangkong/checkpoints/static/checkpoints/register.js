@@ -521,7 +521,7 @@
         li.setAttribute("data-testid", "result-" + k);
         li.appendChild(el("span", "", o.name + " "));
         li.appendChild(el("span", "fk-badge " + (o.decision === "pass" ? "is-ok" : "is-danger"), labels[o.decision] || o.decision));
-        if (o.case_id) li.appendChild(el("span", "fk-muted", " " + form.dataset.textReferred));
+        if (o.referred) li.appendChild(el("span", "fk-muted", " " + form.dataset.textReferred));
         list.appendChild(li);
       });
       box.appendChild(list);
