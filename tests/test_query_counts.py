@@ -45,7 +45,7 @@ def _more_rows(world: World, n: int) -> None:
         ("command", "/org/units/"),
         ("command", "/org/groups/"),
         ("command", "/org/wartime/"),
-        ("admin", "/audit/"),
+        ("auditor", "/audit/"),
         ("command", "/"),
     ],
 )

@@ -195,7 +195,7 @@ def test_the_audit_page_shows_no_personal_data_of_old_entries(world: World) -> N
         object_id="1", object_repr=f"鲁J12345 张三 {number} 13853801234",
         changes={"occupant": f"张三 {number} 13853801234"},
     )  # fmt: skip
-    page = world.client("admin").get("/audit/")
+    page = world.client("auditor").get("/audit/")
     assert page.status_code == 200
     html = page.content.decode()
     for secret in (number, "13853801234", "13900001111", "张三丰", "12号", number[6:14]):

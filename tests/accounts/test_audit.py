@@ -79,7 +79,7 @@ def test_audit_page_is_for_admins_only_and_filters(world: World) -> None:
     world.client("station_a").post(f"/people/{world.person_a.pk}/reveal/")
     assert world.client("station_a").get("/audit/").status_code == 403
     assert world.client("command").get("/audit/").status_code == 403
-    page = world.client("admin").get("/audit/", {"action": "reveal"}).content.decode()
+    page = world.client("auditor").get("/audit/", {"action": "reveal"}).content.decode()
     assert "查看完整个人信息" in page
     assert f"张*（#{world.person_a.pk}）" in page
     assert "新增" not in page.split("<tbody>")[1]

@@ -27,7 +27,7 @@ def _text(html: str) -> str:
 def test_a_change_reads_before_to_after_with_chinese_names(world: World) -> None:
     response = edit_person_a(world, name="张三丰", phone="13853809999")
     assert response.status_code == 302
-    page = world.client("admin").get("/audit/", {"object_type": "people.person"})
+    page = world.client("auditor").get("/audit/", {"object_type": "people.person"})
     text = _text(_rows(page.content.decode()))
     assert "人员" in text
     assert "联系电话：*********34 → *********99" in text
@@ -41,7 +41,7 @@ def test_a_reveal_lists_the_fields_shown_and_the_type_picker_speaks_chinese(
     world: World,
 ) -> None:
     world.client("station_a").post(f"/people/{world.person_a.pk}/reveal/")
-    page = world.client("admin").get("/audit/", {"action": "reveal"}).content.decode()
+    page = world.client("auditor").get("/audit/", {"action": "reveal"}).content.decode()
     text = _text(_rows(page))
     assert "完整显示的信息：身份证号、证件号码、联系电话、详细住址、出生日期" in text
     picker = page.split('name="object_type"')[1].split("</select>")[0]
@@ -58,7 +58,7 @@ def test_times_in_changes_read_in_shanghai_time(world: World) -> None:
         object_repr="发热 2020-02-03 01:30",
         changes={"resolved_at": [None, moment]},
     )
-    page = world.client("admin").get("/audit/", {"object_type": "quarantine.alert"})
+    page = world.client("auditor").get("/audit/", {"object_type": "quarantine.alert"})
     text = _text(_rows(page.content.decode()))
     assert "预警" in text
     assert "处置时间：— → 2020-02-03 01:30:00" in text
@@ -78,6 +78,6 @@ def test_an_alert_label_is_in_local_time(world: World) -> None:
 
 def test_the_audit_table_is_cards_on_a_phone(world: World) -> None:
     world.client("station_a").post(f"/people/{world.person_a.pk}/reveal/")
-    page = world.client("admin").get("/audit/").content.decode()
+    page = world.client("auditor").get("/audit/").content.decode()
     assert 'class="fk-table fk-cards' in page
     assert 'data-label="变更内容"' in page

@@ -19,6 +19,7 @@ ROLE_HOME = {
     "political": ["战时命令与归队", "警力"],
     "logistics": ["警力"],
     "admin": ["单位", "警力"],
+    "auditor": ["审计日志"],
     "followup": ["今日随访", "/cases/today/"],
 }
 

@@ -28,7 +28,7 @@ def test_the_audit_log_reads_to_a_person_on_a_phone_and_a_desk(
         world, phone="13853809999", address_detail="3组12号院内东侧平房，靠近村委会大院的第二排"
     )
     person_reveal(person=world.person_a, by=world.users["station_a"], purpose="核对住址")
-    login(page, base, "admin", PASSWORD)
+    login(page, base, "auditor", PASSWORD)
     page.goto(f"{base}/audit/")
     page.get_by_label("对象类型").select_option(label="人员")
     page.get_by_role("button", name="筛选").click()

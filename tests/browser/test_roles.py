@@ -23,7 +23,10 @@ HOME = {
     "followup": ("今日随访", "/org/officers/"),
     "political": ("战时命令与归队", "/people/"),
     "logistics": ("警力", "/people/"),
-    "admin": ("单位", "/people/"),
+    # Separation of duties: the system administrator may not read the audit trail, the
+    # audit administrator reads nothing else.
+    "admin": ("单位", "/audit/"),
+    "auditor": ("审计日志", "/people/"),
 }
 
 

@@ -72,7 +72,7 @@ def test_the_audit_trail_does_not_hold_the_birth_date_beside_the_masked_id(
 ) -> None:
     """The admin reads the audit trail without the reveal right: a person's creation
     recorded the birth date in full next to the masked ID number."""
-    page = world.client("admin").get("/audit/", {"object_type": "people.person"})
+    page = world.client("auditor").get("/audit/", {"object_type": "people.person"})
     text = page.content.decode()
     for person in (world.person_a, world.person_b):
         assert person.birth_date is not None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role, assignable_roles, may_manage_account
 from fangkong.core.admin import AuditedAdmin
 from fangkong.core.audit import audit_record
 
@@ -47,6 +50,34 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             {"fields": ("display_name", "kind", "role", "officer", "unit", "township")},
         ),
     )
+
+    # Separation of duties (accounts.roles.may_manage_account): an audit administrator's
+    # account is shown here but not changed, deleted or given a password; the role is not
+    # offered; and nobody changes their own role or status.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not may_manage_account(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not may_manage_account(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["role", "is_active", "is_staff", "is_superuser"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role":
+            kwargs["choices"] = [("", "---------"), *assignable_roles(request.user)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        # "Delete selected" asks has_delete_permission of each object first; never here.
+        super().delete_queryset(request, queryset.exclude(role=Role.AUDITOR))
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -7,8 +7,8 @@ six digits from the shared secret and the time, so it works on the police intran
 a phone without signal. Codes are accepted one 30-second step early or late (clock drift),
 each at most once (a code seen once is refused again: no replay).
 
-Who must use it: the roles in settings.FANGKONG["MFA_ROLES"] (admin and command by default:
-they see or manage the whole county); everyone else may. A wrong code counts as a failed
+Who must use it: the roles in settings.FANGKONG["MFA_ROLES"] (admin, auditor and command by
+default: they manage the system, read its audit trail or see the whole county); everyone else may. A wrong code counts as a failed
 sign-in for the account (accounts/throttle.py), like a wrong password.
 """
 

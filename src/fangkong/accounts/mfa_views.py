@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from fangkong.accounts import mfa, signin, throttle
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
+from fangkong.accounts.roles import Role, may_manage_account
 from fangkong.core.client_address import client_ip
 from fangkong.core.pagination import paginate, query_without_page
 
@@ -258,6 +259,7 @@ def mfa_reset_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:50]
     users = (
         User.objects.filter(is_active=True)
+        .exclude(role=Role.AUDITOR)  # their reset is on the command line (may_manage_account)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             codes_left=Count(
@@ -288,6 +290,9 @@ def _mfa_roles() -> list[str]:
 def mfa_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Reset one user's second factor, with a reason (audited)."""
     target = get_object_or_404(User, pk=pk)
+    if not may_manage_account(request.user, target):
+        # The audit administrator's second factor is reset on the server's command line.
+        raise PermissionDenied
     form = ResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.roles import user_can
+from fangkong.accounts.roles import Role, user_can
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -112,4 +112,12 @@ MENU = [
     NavItem(_("二次验证重置"), "mfa_reset_list", perm="accounts.mfa_reset", order=940),
     NavItem(_("后台管理"), "admin:index", perm="admin.site", order=950),
 ]
-CARDS: list[HomeCard] = []
+CARDS: list[HomeCard] = [
+    HomeCard(
+        title=_("审计日志"),
+        text=_("登录、查看完整个人信息、数据修改和账号角色变更的留痕记录，系统管理员的操作在内"),
+        url_name="audit_list",
+        roles=frozenset({Role.AUDITOR}),
+        order=10,
+    ),
+]

@@ -6,7 +6,7 @@ table by the test suite, so the documentation cannot drift from the code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     LOGISTICS = "logistics", _("警务保障")
     ADMIN = "admin", _("系统管理员")
     MEDICAL = "medical", _("定点医疗机构")
+    AUDITOR = "auditor", _("审计管理员")
 
 
 # Permission code → what it lets a user do (shown in docs/roles.md).
@@ -221,7 +222,6 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
         "perms": {
             "org.view",
             "org.edit",
-            "audit.view",
             "accounts.mfa_reset",
             "admin.site",
             "checkpoints.view",
@@ -230,6 +230,11 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     },
     # The designated clinic or hospital: the hand-offs addressed to it, and their outcome.
     Role.MEDICAL: {"scope": OWN, "perms": {"medical.view", "medical.receive"}},
+    # Separation of administrative duties (三权分立): the system administrator manages
+    # accounts and reference data but does not read the audit trail; the audit
+    # administrator reads it (every sign-in, view of personal data, write and role change,
+    # the administrator's own included) and manages nothing.
+    Role.AUDITOR: {"scope": COUNTY, "perms": {"audit.view"}},
 }
 
 SCOPE_LABELS: dict[str, str] = {
@@ -258,3 +263,24 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return perm in role_perms(getattr(user, "role", ""))
+
+
+def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
+    """Whether `actor` may change `target`'s account inside the application: the admin
+    site's user form, its password form and deletion, and the second-factor reset.
+
+    Separation of duties (三权分立): the audit administrator's account, and the audit
+    administrator's role, are out of the system administrator's reach — else resetting its
+    password and second factor, or giving oneself the role, would open the trail the
+    separation keeps from them. Such accounts are made and repaired only on the server's
+    command line (`fangkong createuser --role auditor`, `fangkong otp reset`), which the
+    trail records with the operating-system account. Nobody changes their own role."""
+    if not user_can(actor, "admin.site") and not user_can(actor, "accounts.mfa_reset"):
+        return False
+    return getattr(target, "role", "") != Role.AUDITOR
+
+
+def assignable_roles(actor: AbstractBaseUser | AnonymousUser) -> list[tuple[str, Any]]:
+    """The roles `actor` may give an account inside the application (see
+    may_manage_account): every role but the audit administrator's."""
+    return [(value, label) for value, label in Role.choices if value != Role.AUDITOR]
