@@ -377,10 +377,18 @@ def county_table(
 ) -> dict[str, Any] | None:
     """A register page's table of one row per county below the user's area (`values` of
     each county's scope, under `headers`: includes/by_county.html); None for a county."""
-    rows = [
-        {"code": area.code, "name": area.name, "values": values(scope)}
-        for area, scope in county_scopes(user)
-    ]
+    rows = []
+    for area, scope in county_scopes(user):
+        row = values(scope)
+        # Each value beside its header: a phone shows a row as a card of "header value".
+        rows.append(
+            {
+                "code": area.code,
+                "name": area.name,
+                "values": row,
+                "cells": list(zip(row, headers, strict=True)),
+            }
+        )
     return {"headers": headers, "rows": rows} if rows else None
 
 
