@@ -81,6 +81,21 @@ def test_check_deploy_names_what_production_still_needs(tmp_path: Path) -> None:
         text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+    # A city's installation still named after the seed county.
+    city = subprocess.run(
+        [str(FANGKONG), "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, "FANGKONG_AREA_CODE": "3709"},
+        capture_output=True,
+        text=True,
+    )
+    assert city.returncode != 0 and "fangkong.W005" in city.stdout + city.stderr
+    named = subprocess.run(
+        [str(FANGKONG), "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, "FANGKONG_AREA_CODE": "3709", "FANGKONG_BUREAU_NAME": "泰安市公安局"},
+        capture_output=True,
+        text=True,
+    )
+    assert named.returncode == 0, named.stdout + named.stderr
     # A wrong entry stops the server at start instead of trusting nothing (or everything).
     env["FANGKONG_TRUSTED_PROXIES"] = "127.0.0.1,nginx.local"
     bad = subprocess.run(
