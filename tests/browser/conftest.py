@@ -100,3 +100,10 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[object]:
     server.start()
     yield server
     server.stop()
+
+
+def register_ready(page: Page) -> None:
+    """Wait until the registration page's script has taken the form over (register.js marks
+    it): a button pressed before that posts the form to the server instead — a real path,
+    but not the one a test of the phone's page means to walk."""
+    page.locator('form[data-outbox-kind="passage"][data-ready]').wait_for(state="attached")

@@ -14,7 +14,7 @@ from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import KeyArea
-from tests.browser.conftest import login
+from tests.browser.conftest import login, register_ready
 from tests.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +58,7 @@ def test_officer_registers_car_with_three_occupants(
     base = str(live_server)
     login(page, base, "checkpoint", PASSWORD)
     page.get_by_role("link", name="登记通行车辆和人员").click()
+    register_ready(page)
     expect(page.get_by_test_id("post")).to_contain_text("G104宁阳北检查站")
     page.locator("select[name=province]").select_option("鄂")
     page.get_by_label("车牌号").fill("a12345")
@@ -104,6 +105,7 @@ def test_traveller_self_registers_and_officer_confirms(
     page.get_by_label("旅客扫码登记码").fill(code)
     page.get_by_role("button", name="调取").click()
     expect(page.get_by_test_id("selfreg")).to_contain_text(code)
+    register_ready(page)
     expect(page.locator("#occ-0-name")).to_have_value("刘洋")
     page.locator("#occ-0-temperature").fill("36.5")
     page.get_by_role("button", name="检查预警").click()

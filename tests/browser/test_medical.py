@@ -19,7 +19,7 @@ from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import KeyArea
 from fangkong.medical.models import ContactLink, Handoff, MedicalInstitution
 from fangkong.quarantine.models import CaseStatus, QuarantineCase
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import PHONE, login, register_ready
 from tests.browser.test_checkpoints import fill
 from tests.conftest import PASSWORD, World
 
@@ -54,6 +54,7 @@ def test_a_returnee_from_checkpoint_to_confirmed_and_her_co_travellers_referred(
     # 1. The checkpoint registers her car: 赵敏 from Wuhan, with two passengers.
     login(page, base, "checkpoint", PASSWORD)
     page.get_by_role("link", name="登记通行车辆和人员").click()
+    register_ready(page)
     page.get_by_label("车牌号").fill("a12345")
     fill(page, 0, "赵敏", WUHAN, "36.6", "武汉", "堽城镇东王庄村")
     page.get_by_role("button", name="添加乘车人").click()

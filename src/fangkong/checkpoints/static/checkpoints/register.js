@@ -598,6 +598,8 @@
     });
     form.addEventListener("submit", function (event) { onSubmit(form, event); });
     setCount(form);
+    // The page answers on the phone from here on (before, a button posts the form).
+    form.dataset.ready = "1";
     // Offline, the ID check is done here: htmx must not ask the server.
     doc.body.addEventListener("htmx:beforeRequest", function (event) {
       if (!global.navigator.onLine) event.preventDefault();
