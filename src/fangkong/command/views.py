@@ -29,6 +29,7 @@ from fangkong.command.daily import (
     screen_pages,
     trend_charts,
 )
+from fangkong.command.filters import TaskFilter
 from fangkong.command.forms import (
     DashboardDateForm,
     DispositionForm,
@@ -50,6 +51,7 @@ from fangkong.command.report import annex_name, annex_sheets, build_daily_report
 from fangkong.core.clock import work_day, work_now
 from fangkong.core.exports import xlsx_response
 from fangkong.core.figures import SHOWN_ROWS
+from fangkong.core.filters import from_form
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.org.areas import area_name, is_multi_county
@@ -165,16 +167,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     area_choices(form, request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    tasks = selectors.task_list(
-        user=request.user,
-        status=data.get("status", ""),
-        group=data.get("group"),
-        overdue=data.get("overdue"),
-        issued=data.get("issued"),
-        done=data.get("done"),
-        until=data.get("until"),
-    )
+    tasks = selectors.task_list(user=request.user, f=from_form(TaskFilter, form))
     return render(
         request,
         "command/task_list.html",

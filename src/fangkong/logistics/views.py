@@ -20,11 +20,13 @@ from fangkong.core.bounds import day_param
 from fangkong.core.clock import work_day
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.logistics import selectors, services
 from fangkong.logistics.documents import thank_you_letter
+from fangkong.logistics.filters import LedgerFilter
 from fangkong.logistics.forms import (
     DistributionForm,
     DonationForm,
@@ -74,14 +76,7 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 @require_perm("logistics.view")
 def ledger(request: AuthedHttpRequest) -> HttpResponse:
     form = LedgerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    movements = selectors.movement_list(
-        user=request.user,
-        item=data.get("item"),
-        kind=data.get("kind", ""),
-        start=data.get("start"),
-        end=data.get("end"),
-    )
+    movements = selectors.movement_list(user=request.user, f=from_form(LedgerFilter, form))
     if request.GET.get("export") == "xlsx":
         audit_record(actor=request.user, action="export", object_type="logistics.movement")
         rows = (

@@ -12,8 +12,8 @@ from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, MomentField
-from fangkong.quarantine.filters import CaseFilter
-from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
+from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import MemberInput
 
 # The case list's page and export: its form from the one declaration (quarantine/filters.py).
@@ -190,12 +190,4 @@ class ResolveForm(forms.Form):
     )
 
 
-class AlertFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部")), *Alert.Kind.choices]
-    )
-    show = forms.ChoiceField(
-        label=_("范围"),
-        required=False,
-        choices=[("open", _("待处置")), ("all", _("全部"))],
-    )
+AlertFilterForm = filter_form(AlertFilter, "AlertFilterForm")

@@ -25,7 +25,7 @@ from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
-from fangkong.quarantine.filters import CaseFilter
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.forms import (
     AlertFilterForm,
     CaseFilterForm,
@@ -365,10 +365,7 @@ def followup_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_perm("quarantine.view")
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None)
-    kind, show = "", "open"
-    if form.is_valid():
-        kind, show = form.cleaned_data["kind"], form.cleaned_data["show"] or "open"
-    qs = selectors.alert_list(user=request.user, open_only=show == "open", kind=kind)
+    qs = selectors.alert_list(user=request.user, f=from_form(AlertFilter, form))
     return render(
         request,
         "quarantine/alert_list.html",

@@ -18,12 +18,14 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import clock
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.filters import from_form
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.areas import is_multi_county
 from fangkong.org.models import Township
 from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.imports import selectors, services
-from fangkong.quarantine.imports.forms import MappingForm, RouteForm, UploadForm
+from fangkong.quarantine.imports.filters import EntryFilter
+from fangkong.quarantine.imports.forms import EntryFilterForm, MappingForm, RouteForm, UploadForm
 from fangkong.quarantine.imports.layout import FIELD_LABELS, template_rows
 from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport, QuarantineCase
@@ -78,11 +80,11 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, li: ListImport) -> dict[str, Any]:
-    problems = request.GET.get("problems") == "1"
+    f = from_form(EntryFilter, EntryFilterForm(request.GET or None))
     return {
         "li": li,
-        "problems_only": problems,
-        "page": paginate(request, selectors.import_entries(list_import=li, problems_only=problems)),
+        "problems_only": f.problems_only,
+        "page": paginate(request, selectors.import_entries(list_import=li, f=f)),
         "query": query_without_page(request),
         "labels": FIELD_LABELS,
     }
