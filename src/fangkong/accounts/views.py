@@ -75,13 +75,14 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    request: AuthedHttpRequest  # Django's view signs in first (login_required)
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session.pop(PASSWORD_DUE, None)  # a password too old is now changed
-        audit_record(actor=self.request.user, action="password", obj=self.request.user)  # type: ignore[arg-type]
+        audit_record(actor=self.request.user, action="password", obj=self.request.user)
         messages.success(self.request, _("密码已修改"))
         return response
 

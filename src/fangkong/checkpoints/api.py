@@ -157,13 +157,13 @@ class PassageOut(Schema):
     occupants: list[OccupantOut]
 
 
-def passages_out(user: object, passages: list[Passage]) -> list[PassageOut]:
+def passages_out(user: User | AnonymousUser, passages: list[Passage]) -> list[PassageOut]:
     from fangkong.people.selectors import visible_person_ids
     from fangkong.quarantine.selectors import visible_case_ids
 
     occupants = [o for p in passages for o in p.occupants.all()]
-    seen = visible_person_ids(user, (o.person_id for o in occupants))  # type: ignore[arg-type]
-    seen_cases = visible_case_ids(user, (o.case_id for o in occupants))  # type: ignore[arg-type]
+    seen = visible_person_ids(user, (o.person_id for o in occupants))
+    seen_cases = visible_case_ids(user, (o.case_id for o in occupants))
     return [passage_out(p, seen, seen_cases) for p in passages]
 
 
@@ -270,6 +270,10 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
 
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
     PassageFilterIn = Paged
 else:
     PassageFilterIn = filter_schema(PassageFilter, "PassageFilterIn")

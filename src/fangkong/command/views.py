@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -155,9 +156,9 @@ def report_docx(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("command.dashboard")
-def report_xlsx(request: HttpRequest) -> HttpResponse:
+def report_xlsx(request: HttpRequest) -> HttpResponseBase:
     day, _form = _day(request)
-    return xlsx_response(annex_name(day), annex_sheets(day, area=_area(request)))  # type: ignore[return-value]
+    return xlsx_response(annex_name(day), annex_sheets(day, area=_area(request)))
 
 
 # ---------------------------------------------------------------- tasks

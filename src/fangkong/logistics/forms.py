@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.fields import model_field
 from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.logistics.filters import LedgerFilter
@@ -136,7 +137,7 @@ def item_shown(item: Item) -> dict[str, str]:
 
 
 def _label(name: str) -> Any:
-    return Item._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    return model_field(Item, name).verbose_name
 
 
 class ItemForm(VersionedForm):

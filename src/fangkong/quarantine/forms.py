@@ -11,7 +11,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, MomentField
+from fangkong.core.forms import DayField, MomentField, field_of
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import MemberInput
@@ -49,7 +49,9 @@ class TransitionForm(CaseForm):
     def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         allowed = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.RELEASED]
-        self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]  # type: ignore[attr-defined]
+        field_of(self, "to", forms.ChoiceField).choices = [
+            (s, CaseStatus(s).label) for s in allowed
+        ]
 
 
 class ReleaseForm(CaseForm):
