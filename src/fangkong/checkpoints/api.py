@@ -81,7 +81,8 @@ def _device(request: HttpRequest) -> DeviceToken | None:
     return getattr(request, "device_token", None)
 
 
-def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
+def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint | None:
+    """The checkpoint of `code` the caller may use, None if no checkpoint has that code."""
     if not user_can(request.user, perm):
         raise PermissionDenied
     token = _device(request)
@@ -91,7 +92,7 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
         return token.checkpoint  # read with the token
     cp = Checkpoint.objects.select_related("unit").filter(code=code).first()
     if cp is None:
-        return None  # type: ignore[return-value]
+        return None
     if token is None and not restrict(Checkpoint.objects.filter(pk=cp.pk), request.user).exists():
         raise PermissionDenied
     return cp
