@@ -8,18 +8,25 @@ from dataclasses import dataclass
 
 import pytest
 
+from fangkong.accounts.views import AuditFilterForm
 from fangkong.checkpoints.api import PassageFilterIn
 from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.forms import PassageFilterForm
+from fangkong.command.forms import TaskFilterForm
 from fangkong.core.filters import by, filter_form, from_form, from_query
+from fangkong.logistics.forms import LedgerFilterForm
+from fangkong.org.forms import OfficerFilterForm
 from fangkong.people.api import PersonFilter
 from fangkong.people.forms import PersonSearchForm
 from fangkong.quarantine.api import CaseQuery
 from fangkong.quarantine.filters import CaseFilter
-from fangkong.quarantine.forms import CaseFilterForm
+from fangkong.quarantine.forms import AlertFilterForm, CaseFilterForm
+from fangkong.quarantine.imports.api import ReportFilter
+from fangkong.quarantine.imports.forms import EntryFilterForm
 from tests.conftest import World
 
 
+@pytest.mark.django_db
 def test_the_page_and_the_api_keep_their_parameter_names() -> None:
     assert list(CaseFilterForm().fields) == [
         "q", "township", "station", "status", "qday", "overdue", "fever", "alert",
@@ -42,6 +49,24 @@ def test_the_page_and_the_api_keep_their_parameter_names() -> None:
     assert list(PassageFilterIn.model_fields) == [
         "checkpoint", "date", "shift", "decision", "flagged", "limit", "offset",
     ]  # fmt: skip
+    # The lists declared later kept their pages' parameters and the import API's query.
+    assert list(EntryFilterForm().fields) == ["problems"]
+    assert list(ReportFilter.model_fields) == ["problems_only", "limit", "offset"]
+    assert ReportFilter().limit == 100
+    assert list(TaskFilterForm().fields) == [
+        "status",
+        "group",
+        "overdue",
+        "issued",
+        "done",
+        "until",
+    ]
+    assert list(AlertFilterForm().fields) == ["kind", "show"]
+    assert list(AuditFilterForm().fields) == [
+        "actor", "action", "object_type", "object_id", "date_from", "date_to",
+    ]  # fmt: skip
+    assert list(LedgerFilterForm().fields) == ["item", "kind", "start", "end"]
+    assert list(OfficerFilterForm().fields) == ["q", "unit", "status", "kind"]
 
 
 def test_one_declaration_reads_both_faces_into_the_same_filter() -> None:

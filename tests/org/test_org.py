@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from fangkong.core import clock
 from fangkong.org import selectors, services
+from fangkong.org.filters import OfficerFilter
 from fangkong.org.models import Officer, Recall
 from tests.conftest import World
 
@@ -108,18 +109,27 @@ def test_unit_tree_counts_and_subtree(world: World) -> None:
     assert nodes["堽城派出所"].depth == 1
     assert nodes["堽城派出所"].officers == 1
     assert [
-        o.name for o in selectors.officer_list(user=world.users["command"], unit=world.bureau)
+        o.name
+        for o in selectors.officer_list(
+            user=world.users["command"], f=OfficerFilter(unit=world.bureau)
+        )
     ] == ["王伟", "李娜"]
     assert [
-        o.name for o in selectors.officer_list(user=world.users["command"], unit=world.station_b)
+        o.name
+        for o in selectors.officer_list(
+            user=world.users["command"], f=OfficerFilter(unit=world.station_b)
+        )
     ] == ["李娜"]
 
 
 def test_officer_search_by_pinyin_initials_and_badge(world: World) -> None:
-    assert [o.name for o in selectors.officer_list(user=world.users["command"], q="ww")] == ["王伟"]
-    assert [o.name for o in selectors.officer_list(user=world.users["command"], q="371201")] == [
-        "李娜"
-    ]
+    assert [
+        o.name for o in selectors.officer_list(user=world.users["command"], f=OfficerFilter(q="ww"))
+    ] == ["王伟"]
+    assert [
+        o.name
+        for o in selectors.officer_list(user=world.users["command"], f=OfficerFilter(q="371201"))
+    ] == ["李娜"]
 
 
 def test_officer_form_rejects_bad_phone_and_duplicate_badge(world: World) -> None:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fangkong.accounts.jurisdiction import scope_level
+from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import role_perms
 from fangkong.core.api import errors
 
@@ -20,13 +20,13 @@ class MeOut(Schema):
 
 
 @router.get("/me", response={200: MeOut, **errors(401)}, summary="当前用户")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedHttpRequest) -> MeOut:
     user = request.user
     return MeOut(
         username=user.username,
         name=str(user),
-        role=user.role,  # type: ignore[union-attr]
-        role_label=str(user.get_role_display()),  # type: ignore[union-attr]
+        role=user.role,
+        role_label=str(user.get_role_display()),
         scope=scope_level(user),
-        permissions=sorted(role_perms(user.role)),  # type: ignore[union-attr]
+        permissions=sorted(role_perms(user.role)),
     )

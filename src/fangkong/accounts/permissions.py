@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from fangkong.accounts.roles import user_can
 
-View = Callable[..., HttpResponse]
+# A view may answer with a page or a streamed file (FileResponse).
+View = Callable[..., HttpResponseBase]
 
 
 def require_perm(*perms: str) -> Callable[[View], View]:
@@ -20,7 +22,7 @@ def require_perm(*perms: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not all(user_can(request.user, p) for p in perms):
@@ -38,7 +40,7 @@ def require_any_perm(*perms: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not any(user_can(request.user, p) for p in perms):

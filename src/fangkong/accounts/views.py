@@ -17,21 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
-from fangkong.accounts.audit_display import (
-    change_lines,
-    object_label,
-    object_type_choices,
-    object_type_label,
-)
+from fangkong.accounts.audit_display import change_lines, object_label, object_type_label
+from fangkong.accounts.filters import AuditFilter
 from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.signin import PASSWORD_DUE
-from fangkong.core import bounds
 from fangkong.core.audit import audit_record
 from fangkong.core.client_address import client_ip
-from fangkong.core.forms import DayField
+from fangkong.core.filters import filter_form, from_form
 from fangkong.core.models import AuditEntry
 from fangkong.core.pagination import paginate, query_without_page
 
@@ -80,13 +75,14 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    request: AuthedHttpRequest  # Django's view signs in first (login_required)
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
         self.request.session.pop(PASSWORD_DUE, None)  # a password too old is now changed
-        audit_record(actor=self.request.user, action="password", obj=self.request.user)  # type: ignore[arg-type]
+        audit_record(actor=self.request.user, action="password", obj=self.request.user)
         messages.success(self.request, _("密码已修改"))
         return response
 
@@ -97,45 +93,24 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"cards": cards_for(user)})
 
 
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(max_length=bounds.SHORT, label=_("操作人"), required=False)
-    action = forms.ChoiceField(
-        label=_("操作"), required=False, choices=[("", _("全部")), *AuditEntry.Action.choices]
-    )
-    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
-    object_id = forms.CharField(max_length=bounds.SHORT, label=_("对象编号"), required=False)
-    date_from = DayField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = DayField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        held = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
-        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
-            ("", _("全部")),
-            *object_type_choices(held),
-        ]
+AuditFilterForm = filter_form(AuditFilter, "AuditFilterForm")
 
 
-def audit_entries(data: dict[str, object]) -> QuerySet[AuditEntry]:
+def audit_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.select_related("actor")
-    if data.get("actor"):
-        qs = qs.filter(Q(actor_name__contains=data["actor"]) | Q(actor__username=data["actor"]))
-    if data.get("action"):
-        qs = qs.filter(action=data["action"])
-    if data.get("object_type"):
-        qs = qs.filter(object_type=data["object_type"])
-    if data.get("object_id"):
-        qs = qs.filter(object_id=data["object_id"])
+    if f.actor:
+        qs = qs.filter(Q(actor_name__contains=f.actor) | Q(actor__username=f.actor))
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.object_type:
+        qs = qs.filter(object_type=f.object_type)
+    if f.object_id:
+        qs = qs.filter(object_id=f.object_id)
     tz = timezone.get_current_timezone()
-    if isinstance(data.get("date_from"), datetime.date):
-        start = datetime.datetime.combine(data["date_from"], datetime.time.min, tz)  # type: ignore[arg-type]
-        qs = qs.filter(at__gte=start)
-    if isinstance(data.get("date_to"), datetime.date):
-        end = datetime.datetime.combine(data["date_to"], datetime.time.min, tz)  # type: ignore[arg-type]
+    if f.date_from is not None:
+        qs = qs.filter(at__gte=datetime.datetime.combine(f.date_from, datetime.time.min, tz))
+    if f.date_to is not None:
+        end = datetime.datetime.combine(f.date_to, datetime.time.min, tz)
         qs = qs.filter(at__lt=end + datetime.timedelta(days=1))
     return qs.order_by("-at", "-id")
 
@@ -143,8 +118,7 @@ def audit_entries(data: dict[str, object]) -> QuerySet[AuditEntry]:
 @require_perm("audit.view")
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, audit_entries(data))
+    page = paginate(request, audit_entries(from_form(AuditFilter, form)))
     rows = [
         {
             "entry": e,

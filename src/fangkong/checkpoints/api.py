@@ -81,7 +81,8 @@ def _device(request: HttpRequest) -> DeviceToken | None:
     return getattr(request, "device_token", None)
 
 
-def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
+def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint | None:
+    """The checkpoint of `code` the caller may use, None if no checkpoint has that code."""
     if not user_can(request.user, perm):
         raise PermissionDenied
     token = _device(request)
@@ -91,7 +92,7 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint:
         return token.checkpoint  # read with the token
     cp = Checkpoint.objects.select_related("unit").filter(code=code).first()
     if cp is None:
-        return None  # type: ignore[return-value]
+        return None
     if token is None and not restrict(Checkpoint.objects.filter(pk=cp.pk), request.user).exists():
         raise PermissionDenied
     return cp
@@ -157,13 +158,13 @@ class PassageOut(Schema):
     occupants: list[OccupantOut]
 
 
-def passages_out(user: object, passages: list[Passage]) -> list[PassageOut]:
+def passages_out(user: User | AnonymousUser, passages: list[Passage]) -> list[PassageOut]:
     from fangkong.people.selectors import visible_person_ids
     from fangkong.quarantine.selectors import visible_case_ids
 
     occupants = [o for p in passages for o in p.occupants.all()]
-    seen = visible_person_ids(user, (o.person_id for o in occupants))  # type: ignore[arg-type]
-    seen_cases = visible_case_ids(user, (o.case_id for o in occupants))  # type: ignore[arg-type]
+    seen = visible_person_ids(user, (o.person_id for o in occupants))
+    seen_cases = visible_case_ids(user, (o.case_id for o in occupants))
     return [passage_out(p, seen, seen_cases) for p in passages]
 
 
@@ -270,6 +271,10 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
 
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from fangkong.accounts.models import User
+
     PassageFilterIn = Paged
 else:
     PassageFilterIn = filter_schema(PassageFilter, "PassageFilterIn")

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from fangkong.checkpoints.models import Occupant, Passage, SelfRegistration
 
 
-def persons_still_needed(before: datetime.date) -> QuerySet[Occupant]:
-    return Occupant.objects.filter(day__gte=before).values_list("person_id", flat=True)  # type: ignore[return-value]
+def persons_still_needed(before: datetime.date) -> QuerySet[Occupant, int]:
+    return Occupant.objects.filter(day__gte=before).values_list("person_id", flat=True)
 
 
 def audit_subjects(before: datetime.date, person_ids: set[int]) -> dict[str, set[int]]:

@@ -30,6 +30,7 @@ from fangkong.core import clock
 from fangkong.core.clock import SHANGHAI, work_day, work_now
 from fangkong.core.disclosure import search_counted, shown
 from fangkong.core.exports import Sheet
+from fangkong.core.fields import model_field
 from fangkong.core.masking import mask_name
 from fangkong.core.plates import normalize_plate
 from fangkong.org.models import Officer
@@ -241,7 +242,7 @@ def register_sheet(rows: QuerySet[Occupant], *, reveal: bool) -> Sheet:
     not the person's record."""
     checkpoints = {c.pk: c for c in Checkpoint.objects.all()}
     labels = {
-        key: {v: str(label) for v, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
+        key: {v: str(label) for v, label in model_field(model, name).flatchoices}
         for key, model, name in (
             ("direction", Passage, "direction"),
             ("vehicle", Passage, "vehicle_type"),

@@ -12,8 +12,9 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import Form, ModelChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +52,7 @@ from fangkong.core.clock import work_day, work_now
 from fangkong.core.disclosure import audit_person_label
 from fangkong.core.exports import Sheet, xlsx_response
 from fangkong.core.filters import from_form
+from fangkong.core.forms import field_of
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
@@ -311,11 +313,13 @@ def _filter(request: HttpRequest) -> tuple[Form, PassageFilter]:
 
 
 @require_perm("checkpoints.view")
-def passage_list(request: AuthedHttpRequest) -> HttpResponse:
+def passage_list(request: AuthedHttpRequest) -> HttpResponseBase:
     form, f = _filter(request)
-    form.fields["checkpoint"].queryset = selectors.checkpoint_list(user=request.user)  # type: ignore[attr-defined]
+    field_of(form, "checkpoint", ModelChoiceField).queryset = selectors.checkpoint_list(
+        user=request.user
+    )
     if request.GET.get("format") == "xlsx":
-        return _register_export(request, f)  # type: ignore[return-value]
+        return _register_export(request, f)
     return render(
         request,
         "checkpoints/passage_list.html",
@@ -504,10 +508,10 @@ def _week(request: HttpRequest) -> datetime.date:
 
 
 @require_perm("checkpoints.roster")
-def roster_week(request: HttpRequest) -> HttpResponse:
+def roster_week(request: HttpRequest) -> HttpResponseBase:
     start = _week(request)
     if request.GET.get("format") == "xlsx":
-        return _roster_export(request, start)  # type: ignore[return-value]
+        return _roster_export(request, start)
     checkpoints, days, grid = selectors.roster_week(user=request.user, start=start)
     table = [
         (

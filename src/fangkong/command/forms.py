@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.command.filters import TaskFilter
 from fangkong.command.models import Disposition, Incident, Problem, Task
 from fangkong.core import bounds
+from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, MomentField
 from fangkong.org.models import Officer, Unit, WorkingGroup
 
@@ -22,22 +24,7 @@ class DashboardDateForm(forms.Form):
     date = DayField(label=_("日期"), required=False, widget=DATE)
 
 
-class TaskFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部")), ("open", _("未办结")), *Task.Status.choices],
-    )
-    group = forms.ModelChoiceField(
-        label=_("承办工作组"),
-        queryset=WorkingGroup.objects.all(),
-        required=False,
-        empty_label=_("全部"),
-    )
-    overdue = DayField(label=_("截至该日逾期"), required=False, widget=DATE)
-    issued = DayField(label=_("交办日期"), required=False, widget=DATE)
-    done = DayField(label=_("办结日期"), required=False, widget=DATE)
-    until = DayField(label=_("截至该日已交办"), required=False, widget=DATE)
+TaskFilterForm = filter_form(TaskFilter, "TaskFilterForm")
 
 
 class TaskForm(forms.Form):

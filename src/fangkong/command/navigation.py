@@ -16,16 +16,18 @@ if TYPE_CHECKING:
 
 
 def _my_open_tasks(user: User) -> int:
+    from fangkong.command.filters import TaskFilter
     from fangkong.command.selectors import task_list
 
-    return task_list(user=user, status="open").count()
+    return task_list(user=user, f=TaskFilter(status="open")).count()
 
 
 def _overdue_tasks(user: User) -> int:
 
+    from fangkong.command.filters import TaskFilter
     from fangkong.command.selectors import task_list
 
-    return task_list(user=user, overdue=work_day()).count()
+    return task_list(user=user, f=TaskFilter(overdue=work_day())).count()
 
 
 def _open_problems(user: User) -> int:

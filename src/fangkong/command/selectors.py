@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict, restrict_to_area, scope_for
 from fangkong.accounts.roles import user_can
+from fangkong.command.filters import TaskFilter
 from fangkong.command.models import Incident, Inspection, Problem, Task
 from fangkong.core.clock import work_now
 from fangkong.org.models import Unit, WorkingGroup
@@ -78,31 +79,22 @@ def tasks_visible(user: User | AnonymousUser) -> QuerySet[Task]:
     return qs.filter(q)
 
 
-def task_list(
-    *,
-    user: User | AnonymousUser,
-    status: str = "",
-    group: WorkingGroup | None = None,
-    overdue: datetime.date | None = None,
-    issued: datetime.date | None = None,
-    done: datetime.date | None = None,
-    until: datetime.date | None = None,
-) -> QuerySet[Task]:
+def task_list(*, user: User | AnonymousUser, f: TaskFilter) -> QuerySet[Task]:
     qs = tasks_visible(user)
-    if status == "open":
+    if f.status == "open":
         qs = qs.exclude(status=Task.Status.DONE)
-    elif status:
-        qs = qs.filter(status=status)
-    if group is not None:
-        qs = qs.filter(group=group)
-    if overdue is not None:
-        qs = qs.filter(overdue_filter(as_of(overdue)))
-    if issued is not None:
-        qs = qs.filter(day=issued)
-    if done is not None:
-        qs = qs.filter(done_at__gte=day_start(done), done_at__lt=as_of(done))
-    if until is not None:
-        qs = qs.filter(issued_at__lt=as_of(until))
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.group is not None:
+        qs = qs.filter(group=f.group)
+    if f.overdue is not None:
+        qs = qs.filter(overdue_filter(as_of(f.overdue)))
+    if f.issued is not None:
+        qs = qs.filter(day=f.issued)
+    if f.done is not None:
+        qs = qs.filter(done_at__gte=day_start(f.done), done_at__lt=as_of(f.done))
+    if f.until is not None:
+        qs = qs.filter(issued_at__lt=as_of(f.until))
     return qs.order_by("deadline", "id")
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from fangkong.command.daily import (
     screen_pages,
     trend_charts,
 )
+from fangkong.command.filters import TaskFilter
 from fangkong.command.forms import (
     DashboardDateForm,
     DispositionForm,
@@ -50,6 +52,7 @@ from fangkong.command.report import annex_name, annex_sheets, build_daily_report
 from fangkong.core.clock import work_day, work_now
 from fangkong.core.exports import xlsx_response
 from fangkong.core.figures import SHOWN_ROWS
+from fangkong.core.filters import from_form
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.org.areas import area_name, is_multi_county
@@ -153,9 +156,9 @@ def report_docx(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("command.dashboard")
-def report_xlsx(request: HttpRequest) -> HttpResponse:
+def report_xlsx(request: HttpRequest) -> HttpResponseBase:
     day, _form = _day(request)
-    return xlsx_response(annex_name(day), annex_sheets(day, area=_area(request)))  # type: ignore[return-value]
+    return xlsx_response(annex_name(day), annex_sheets(day, area=_area(request)))
 
 
 # ---------------------------------------------------------------- tasks
@@ -165,16 +168,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     form = TaskFilterForm(request.GET or None)
     area_choices(form, request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    tasks = selectors.task_list(
-        user=request.user,
-        status=data.get("status", ""),
-        group=data.get("group"),
-        overdue=data.get("overdue"),
-        issued=data.get("issued"),
-        done=data.get("done"),
-        until=data.get("until"),
-    )
+    tasks = selectors.task_list(user=request.user, f=from_form(TaskFilter, form))
     return render(
         request,
         "command/task_list.html",

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from fangkong.core.fields import model_field
+
 BATCH = 5000
 
 
@@ -100,7 +102,7 @@ def insert_rows(
     if not rows:
         return
     opts = model._meta
-    objs: list[models.Field[Any, Any]] = [opts.get_field(name) for name in fields]  # type: ignore[misc]
+    objs = [model_field(model, name) for name in fields]
     columns: list[str] = [str(f.column) for f in objs]
     shift = 0
     values: Sequence[Sequence[Any]] = rows

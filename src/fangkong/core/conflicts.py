@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import bounds
+from fangkong.core.fields import model_field
 
 SALT = "fangkong.core.conflicts.seen"
 HIDDEN = ("version", "seen")
@@ -57,7 +58,7 @@ def shown(instance: models.Model, fields: Sequence[str]) -> dict[str, str]:
     dates. Callers may add lines of their own (a case's team) before signing it."""
     out: dict[str, str] = {}
     for name in fields:
-        field = instance._meta.get_field(name)
+        field = model_field(instance, name)
         value = getattr(instance, name)
         if getattr(field, "choices", None) and value not in (None, ""):
             text = str(getattr(instance, f"get_{name}_display")())
@@ -69,7 +70,7 @@ def shown(instance: models.Model, fields: Sequence[str]) -> dict[str, str]:
             text = value.isoformat()
         else:
             text = str(value)
-        out[str(field.verbose_name)] = text  # type: ignore[union-attr]
+        out[str(field.verbose_name)] = text
     return out
 
 

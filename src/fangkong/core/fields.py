@@ -32,3 +32,12 @@ class UpdatedAtField(models.DateTimeField):
         value = clock.now()
         setattr(model_instance, self.attname, value)
         return value
+
+
+def model_field(model: type[models.Model] | models.Model, name: str) -> models.Field[Any, Any]:
+    """A model's own field by name, with its column, label and choices (`_meta.get_field`
+    may also answer a relation's reverse side or a generic key, which have none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is no field of its own")
+    return field

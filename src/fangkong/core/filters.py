@@ -18,7 +18,7 @@ naming the parameter (fangkong/api.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django import forms
@@ -26,8 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import create_model
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from fangkong.core.bounds import Limit, Offset, Short
-from fangkong.core.forms import NamedErrorsForm
+from fangkong.core.forms import DayField, NamedErrorsForm
 
 T = TypeVar("T")
 
@@ -109,13 +112,14 @@ class Paged(Schema):
         def __getattr__(self, name: str) -> Any: ...
 
 
-def filter_schema(cls: type[Any], name: str) -> type[Paged]:
-    """The API's query: one parameter per filter the API asks for, then limit and offset."""
+def filter_schema(cls: type[Any], name: str, *, limit: int = 50) -> type[Paged]:
+    """The API's query: one parameter per filter the API asks for, then limit (`limit` rows
+    unless asked) and offset."""
     fields: dict[str, Any] = {}
     for attr, face in _faces(cls):
         if face.api is not None:
             fields[face.api_name or attr] = (face.api, face.api_default)
-    fields["limit"] = (Limit, 50)
+    fields["limit"] = (Limit, limit)
     fields["offset"] = (Offset, 0)
     # Built on Schema, not Paged, so that limit and offset stay the last parameters; it
     # has Paged's fields all the same.
@@ -144,19 +148,51 @@ def from_query(cls: type[T], query: Any, **given: Any) -> T:
     return cls(**values)
 
 
-def search(placeholder: Any, *, in_api: bool = True, input_type: str = "") -> Any:
-    """A list's search box `q`: at most 60 characters, on the page and (`in_api`) in the
-    API, which cuts a longer term rather than refuse it."""
+def search(
+    placeholder: Any, *, in_api: bool = True, input_type: str = "", max_length: int = 60
+) -> Any:
+    """A list's search box `q`: at most `max_length` characters, on the page and (`in_api`)
+    in the API, which cuts a longer term rather than refuse it."""
     attrs = {"placeholder": placeholder, **({"type": input_type} if input_type else {})}
 
     def field() -> forms.Field:
         return forms.CharField(
-            label=_("查找"), required=False, max_length=60, widget=forms.TextInput(attrs=attrs)
+            label=_("查找"),
+            required=False,
+            max_length=max_length,
+            widget=forms.TextInput(attrs=attrs),
         )
 
     if not in_api:
         return by("", form=field, value=text)
-    return by("", form=field, value=text, api=Short, api_value=lambda q: q[:60])
+    return by("", form=field, value=text, api=Short, api_value=lambda q: q[:max_length])
+
+
+EVERYTHING = _("全部")
+
+
+def choice(
+    label: StrOrPromise,
+    choices: Sequence[tuple[str, Any]],
+    *,
+    everything: StrOrPromise = EVERYTHING,
+    **faces: Any,
+) -> Any:
+    """A filter by one of `choices` ("" — `everything` on the page — for all)."""
+
+    def field() -> forms.Field:
+        return forms.ChoiceField(label=label, required=False, choices=[("", everything), *choices])
+
+    return by("", form=field, value=text, **faces)
+
+
+def day(label: StrOrPromise) -> forms.Field:
+    """A filter's day (a date picker on the page)."""
+    return DayField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 def pk(obj: Any) -> int | None:

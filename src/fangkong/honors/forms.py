@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
-from fangkong.core.forms import DayField
+from fangkong.core.forms import DayField, field_of
 from fangkong.honors.models import Commendation
 from fangkong.org.models import Officer, Unit
 
@@ -63,4 +63,4 @@ class CircularForm(forms.Form):
 
     def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commendations"].queryset = choices  # type: ignore[attr-defined]
+        field_of(self, "commendations", forms.ModelChoiceField).queryset = choices

@@ -140,8 +140,8 @@ class Commendation(models.Model):
 
     @property
     def honoree(self) -> str:
-        if self.kind == self.Kind.INDIVIDUAL and self.officer_id:
-            return f"{self.unit.name}{self.officer.name}"  # type: ignore[union-attr]
+        if self.kind == self.Kind.INDIVIDUAL and self.officer:
+            return f"{self.unit.name}{self.officer.name}"
         return self.unit.name
 
 

@@ -85,7 +85,11 @@ def median_durations(
     )
     out: dict[str, datetime.timedelta | None] = {}
     for key, a, b in (("review", 1, 2), ("approve", 2, 3), ("award", 3, 4), ("total", 0, 4)):
-        spans = [r[b] - r[a] for r in rows if r[a] is not None and r[b] is not None]  # type: ignore[operator]
+        spans = [
+            end - start
+            for start, end in ((r[a], r[b]) for r in rows)
+            if start is not None and end is not None
+        ]
         out[key] = statistics.median(spans) if spans else None  # type: ignore[type-var]
     return out
 

@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
 from fangkong.core.conflicts import VersionedForm, shown
+from fangkong.core.fields import model_field
+from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, NamedErrorsForm
-from fangkong.logistics.models import Donor, Item, Movement, Stock, Store
+from fangkong.logistics.filters import LedgerFilter
+from fangkong.logistics.models import Donor, Item, Stock, Store
 from fangkong.org.models import Unit
 
 LINE_COUNT = 4
@@ -123,21 +126,7 @@ class DistributionForm(LinesForm):
     field_order = ["store", "unit", "post", "received_by", "signed_by", "day"]
 
 
-class LedgerFilterForm(forms.Form):
-    item = forms.ModelChoiceField(Item.objects.all(), label=_("物资"), required=False)
-    kind = forms.ChoiceField(
-        label=_("类型"), choices=[("", _("全部")), *Movement.Kind.choices], required=False
-    )
-    start = DayField(
-        label=_("起"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = DayField(
-        label=_("止"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+LedgerFilterForm = filter_form(LedgerFilter, "LedgerFilterForm")
 
 
 ITEM_FIELDS = ["name", "category", "grade", "unit_of_measure", "low_threshold", "sort_order"]
@@ -148,7 +137,7 @@ def item_shown(item: Item) -> dict[str, str]:
 
 
 def _label(name: str) -> Any:
-    return Item._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    return model_field(Item, name).verbose_name
 
 
 class ItemForm(VersionedForm):

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from fangkong.accounts.jurisdiction import Scope, restrict_to_area, within
 from fangkong.core.clock import work_day
+from fangkong.logistics.filters import LedgerFilter
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -109,23 +110,16 @@ def stock_by_store(user: User | AnonymousUser) -> QuerySet[Stock]:
     )
 
 
-def movement_list(
-    *,
-    user: User | AnonymousUser,
-    item: Item | None = None,
-    kind: str = "",
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-) -> QuerySet[Movement]:
+def movement_list(*, user: User | AnonymousUser, f: LedgerFilter) -> QuerySet[Movement]:
     qs = restrict_to_area(Movement.objects.select_related("store", "item", "by"), user)
-    if item is not None:
-        qs = qs.filter(item=item)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if start:
-        qs = qs.filter(day__gte=start)
-    if end:
-        qs = qs.filter(day__lte=end)
+    if f.item is not None:
+        qs = qs.filter(item=f.item)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.start:
+        qs = qs.filter(day__gte=f.start)
+    if f.end:
+        qs = qs.filter(day__lte=f.end)
     return qs.order_by("-at", "-id")
 
 

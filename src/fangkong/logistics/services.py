@@ -111,16 +111,16 @@ def store_update(*, store: Store, by: User | None, name: str, unit: Unit | None 
 
 
 def _check_lines(lines: Sequence[LineInput], *, required: bool = True) -> list[LineInput]:
-    merged: dict[int, list[object]] = {}
+    merged: dict[int, tuple[Item, int]] = {}
     for item, qty in lines:
         if qty is None or int(qty) <= 0:
             raise ValidationError({"lines": _("物资数量须为正整数：%(item)s") % {"item": item}})
-        merged.setdefault(item.pk, [item, 0])
-        merged[item.pk][1] = int(merged[item.pk][1]) + int(qty)  # type: ignore[call-overload]
+        first, held = merged.get(item.pk, (item, 0))
+        merged[item.pk] = (first, held + int(qty))
     if required and not merged:
         raise ValidationError({"lines": _("至少填写一种物资及数量")})
     # A fixed lock order (by item id) so two movements over the same items never deadlock.
-    return [(m[0], int(m[1])) for _k, m in sorted(merged.items())]  # type: ignore[misc, call-overload]
+    return [line for _k, line in sorted(merged.items())]
 
 
 def _move(

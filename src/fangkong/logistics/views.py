@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,11 +21,13 @@ from fangkong.core.bounds import day_param
 from fangkong.core.clock import work_day
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import form_page
 from fangkong.logistics import selectors, services
 from fangkong.logistics.documents import thank_you_letter
+from fangkong.logistics.filters import LedgerFilter
 from fangkong.logistics.forms import (
     DistributionForm,
     DonationForm,
@@ -72,16 +75,9 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("logistics.view")
-def ledger(request: AuthedHttpRequest) -> HttpResponse:
+def ledger(request: AuthedHttpRequest) -> HttpResponseBase:
     form = LedgerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    movements = selectors.movement_list(
-        user=request.user,
-        item=data.get("item"),
-        kind=data.get("kind", ""),
-        start=data.get("start"),
-        end=data.get("end"),
-    )
+    movements = selectors.movement_list(user=request.user, f=from_form(LedgerFilter, form))
     if request.GET.get("export") == "xlsx":
         audit_record(actor=request.user, action="export", object_type="logistics.movement")
         rows = (
@@ -99,8 +95,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
             for m in movements.iterator(chunk_size=2000)
         )
         headers = ["时间", "仓库", "物资", "类型", "数量", "单位", "结存", "说明", "经办人"]
-        # A streamed download: a FileResponse, which the decorator passes through unchanged.
-        return xlsx_response("防护物资台账.xlsx", [Sheet("台账", headers, rows)])  # type: ignore[return-value]
+        return xlsx_response("防护物资台账.xlsx", [Sheet("台账", headers, rows)])
     return render(
         request,
         "logistics/ledger.html",

@@ -131,8 +131,8 @@ def contacts_of(
 
 
 def _place_text(person: Person) -> str:
-    township = person.township.name if person.township_id else ""  # type: ignore[union-attr]
-    village = person.village.name if person.village_id else ""  # type: ignore[union-attr]
+    township = person.township.name if person.township else ""
+    village = person.village.name if person.village else ""
     return f"{township}{village}"
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -191,7 +192,7 @@ def handoff_detail(request: HttpRequest, pk: int, form: OutcomeForm | None = Non
 
 @require_POST
 @require_perm("medical.view", "medical.receive")
-def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     form = OutcomeForm(request.POST)
     if form.is_valid():

@@ -4,28 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import bounds
+from fangkong.core.filters import filter_form
 from fangkong.core.forms import MomentField
+from fangkong.org.filters import OfficerFilter
 from fangkong.org.models import Officer, Unit
 
-
-class OfficerFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("查找"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("姓名、警号或拼音首字母"), "type": "search"}
-        ),
-    )
-    unit = forms.ModelChoiceField(
-        label=_("单位"), queryset=Unit.objects.all(), required=False, empty_label=_("全部单位")
-    )
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部状态")), *Officer.Status.choices]
-    )
-    kind = forms.ChoiceField(
-        label=_("类别"), required=False, choices=[("", _("民警和辅警")), *Officer.Kind.choices]
-    )
+OfficerFilterForm = filter_form(OfficerFilter, "OfficerFilterForm")
 
 
 class OfficerForm(forms.Form):

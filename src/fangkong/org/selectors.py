@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from fangkong.accounts.jurisdiction import user_area, within_area
 from fangkong.core.pinyin import search_key
+from fangkong.org.filters import OfficerFilter
 from fangkong.org.models import Officer, Recall, Unit, WartimeOrder, WorkingGroup
 
 if TYPE_CHECKING:
@@ -45,25 +46,18 @@ def officers_of(user: User | AnonymousUser) -> QuerySet[Officer]:
     return within_area(Officer.objects.all(), user, unit_path="unit__")
 
 
-def officer_list(
-    *,
-    user: User | AnonymousUser,
-    q: str = "",
-    unit: Unit | None = None,
-    status: str = "",
-    kind: str = "",
-) -> QuerySet[Officer]:
+def officer_list(*, user: User | AnonymousUser, f: OfficerFilter) -> QuerySet[Officer]:
     qs = officers_of(user).select_related("unit")
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    key = search_key(q)
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    key = search_key(f.q)
     if key:
         qs = qs.filter(
-            Q(name__contains=q.strip())
+            Q(name__contains=f.q.strip())
             | Q(badge_number__iexact=key)
             | Q(name_initials__startswith=key)
             | Q(name_pinyin__startswith=key)

@@ -13,10 +13,12 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core import clock
+from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org import selectors, services
 from fangkong.org.areas import child_areas
+from fangkong.org.filters import OfficerFilter
 from fangkong.org.forms import OfficerFilterForm, OfficerForm, ReportBackForm, WartimeOrderForm
 from fangkong.org.models import Officer
 
@@ -37,14 +39,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_perm("org.view")
 def officer_list(request: HttpRequest) -> HttpResponse:
     form = OfficerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    officers = selectors.officer_list(
-        user=request.user,
-        q=data.get("q", ""),
-        unit=data.get("unit"),
-        status=data.get("status", ""),
-        kind=data.get("kind", ""),
-    )
+    officers = selectors.officer_list(user=request.user, f=from_form(OfficerFilter, form))
     return render(
         request,
         "org/officer_list.html",

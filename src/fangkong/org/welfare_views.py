@@ -20,6 +20,7 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import bounds
 from fangkong.core.clock import work_day
+from fangkong.core.forms import field_of
 from fangkong.core.views import form_page
 from fangkong.org import selectors, welfare
 from fangkong.org.models import Officer, WelfareCase
@@ -46,7 +47,9 @@ class WelfareCaseForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = welfare.officers_for(user).select_related("unit")  # type: ignore[attr-defined]
+        field_of(self, "officer", forms.ModelChoiceField).queryset = welfare.officers_for(
+            user
+        ).select_related("unit")
 
 
 def _require_welfare(request: HttpRequest) -> None:

@@ -48,8 +48,8 @@ def person_shown(person: Person, *, revealed: bool = False) -> PersonShown:
         birth_date=person.birth_date if revealed else None,
         phone=shown("phone", person.phone, revealed=revealed),
         household_region=person.household_region,
-        township=person.township.name if person.township_id else "",  # type: ignore[union-attr]
-        village=person.village.name if person.village_id else "",  # type: ignore[union-attr]
+        township=person.township.name if person.township else "",
+        village=person.village.name if person.village else "",
         address_detail=shown("address_detail", person.address_detail, revealed=revealed),
         revealed=revealed,
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
+from fangkong.core.forms import field_of
 from fangkong.org.models import Township, Village
 from fangkong.people.filters import PersonListFilter
 from fangkong.people.models import Person
@@ -126,10 +127,10 @@ def limit_places(form: forms.Form, user: Any) -> None:
     """Offer only the townships (and their villages) the user may place people in: a
     station its own area, the command centre the county (people/ownership.py)."""
     townships = townships_for(user)
-    form.fields["township"].queryset = townships  # type: ignore[attr-defined]
-    form.fields["village"].queryset = Village.objects.select_related("township").filter(  # type: ignore[attr-defined]
-        township__in=townships
-    )
+    field_of(form, "township", forms.ModelChoiceField).queryset = townships
+    field_of(form, "village", forms.ModelChoiceField).queryset = Village.objects.select_related(
+        "township"
+    ).filter(township__in=townships)
 
 
 class PersonEditForm(PersonForm, VersionedForm):

@@ -19,10 +19,10 @@ def persons_purgeable(before: datetime.date) -> QuerySet[Person, int]:
     )
 
 
-def persons_still_needed(before: datetime.date) -> QuerySet[Person]:
+def persons_still_needed(before: datetime.date) -> QuerySet[Person, int]:
     # People edited on or after the date are in current work.
     start = datetime.datetime.combine(before, datetime.time.min, datetime.UTC)
-    return Person.objects.filter(updated_at__gte=start).values_list("pk", flat=True)  # type: ignore[return-value]
+    return Person.objects.filter(updated_at__gte=start).values_list("pk", flat=True)
 
 
 def audit_subjects(before: datetime.date, person_ids: set[int]) -> dict[str, set[int]]:

@@ -1,5 +1,5 @@
-"""The case list's filters (the 台账), declared once for its page, its export and the API
-(core/filters.py)."""
+"""The case list's filters (the 台账), declared once for its page, its export and the API,
+and the alert list's (core/filters.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.bounds import DayCount, Id, Short
-from fangkong.core.filters import by, flag, pk, search, text
+from fangkong.core.filters import by, choice, flag, pk, search, text
 from fangkong.core.forms import DayField
 from fangkong.org.models import Township, Unit
-from fangkong.quarantine.models import CaseStatus
+from fangkong.quarantine.models import Alert, CaseStatus
 
 
 def _status(value: str) -> str:
@@ -107,3 +107,26 @@ class CaseFilter:
 
     def is_empty(self) -> bool:
         return self == CaseFilter()
+
+
+def _open_only(show: str) -> bool:
+    # "open" (or nothing chosen): awaiting action; "all": resolved ones too.
+    return show != "all"
+
+
+@dataclass
+class AlertFilter:
+    """What a user filters the alert list by (/alerts/; its home card counts the default,
+    the dashboard's figures link to a kind): the page only, alerts have no API or export."""
+
+    kind: str = choice(_("类型"), Alert.Kind.choices)
+    open_only: bool = by(
+        True,
+        page="show",
+        form=lambda: forms.ChoiceField(
+            label=_("范围"),
+            required=False,
+            choices=[("open", _("待处置")), ("all", _("全部"))],
+        ),
+        value=_open_only,
+    )

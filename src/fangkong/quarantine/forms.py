@@ -11,9 +11,9 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, MomentField
-from fangkong.quarantine.filters import CaseFilter
-from fangkong.quarantine.models import TRANSITIONS, Alert, CaseStatus, QuarantineCase, Symptom
+from fangkong.core.forms import DayField, MomentField, field_of
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
+from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import MemberInput
 
 # The case list's page and export: its form from the one declaration (quarantine/filters.py).
@@ -49,7 +49,9 @@ class TransitionForm(CaseForm):
     def __init__(self, *args: Any, case: QuarantineCase, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         allowed = [s for s in TRANSITIONS.get(case.status, ()) if s != CaseStatus.RELEASED]
-        self.fields["to"].choices = [(s, CaseStatus(s).label) for s in allowed]  # type: ignore[attr-defined]
+        field_of(self, "to", forms.ChoiceField).choices = [
+            (s, CaseStatus(s).label) for s in allowed
+        ]
 
 
 class ReleaseForm(CaseForm):
@@ -190,12 +192,4 @@ class ResolveForm(forms.Form):
     )
 
 
-class AlertFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部")), *Alert.Kind.choices]
-    )
-    show = forms.ChoiceField(
-        label=_("范围"),
-        required=False,
-        choices=[("open", _("待处置")), ("all", _("全部"))],
-    )
+AlertFilterForm = filter_form(AlertFilter, "AlertFilterForm")

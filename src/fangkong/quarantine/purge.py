@@ -27,8 +27,8 @@ def _closed_before(before: datetime.date) -> Q:
     return Q(ended_at__lt=start) & ~Q(status__in=OPEN_STATUSES)
 
 
-def persons_still_needed(before: datetime.date) -> QuerySet[QuarantineCase]:
-    return QuarantineCase.objects.exclude(_closed_before(before)).values_list(  # type: ignore[return-value]
+def persons_still_needed(before: datetime.date) -> QuerySet[QuarantineCase, int]:
+    return QuarantineCase.objects.exclude(_closed_before(before)).values_list(
         "person_id", flat=True
     )
 

@@ -15,7 +15,7 @@ from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.core.disclosure import search_counted
 from fangkong.people.selectors import search_filter
 from fangkong.quarantine import schedule
-from fangkong.quarantine.filters import CaseFilter
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import (
     Alert,
     CaseStatus,
@@ -340,17 +340,18 @@ def overdue_by_team(cases: list[QuarantineCase]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: (-len(g["cases"]), g["name"]))
 
 
-def alert_list(*, user: AnyUser, open_only: bool = True, kind: str = "") -> QuerySet[Alert]:
+def alert_list(*, user: AnyUser, f: AlertFilter | None = None) -> QuerySet[Alert]:
+    f = f or AlertFilter()
     qs = restrict(
         Alert.objects.select_related(
             "case", "case__person", "case__township", "case__village", "resolved_by"
         ),
         user,
     )
-    if open_only:
+    if f.open_only:
         qs = qs.filter(resolved_at__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
     return qs.order_by("-raised_at", "-id")
 
 

@@ -6,6 +6,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.views import safe_next
 from fangkong.quarantine import schedule, selectors, services
-from fangkong.quarantine.filters import CaseFilter
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.forms import (
     AlertFilterForm,
     CaseFilterForm,
@@ -76,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("quarantine.view")
-def case_export(request: AuthedHttpRequest) -> HttpResponse:
+def case_export(request: AuthedHttpRequest) -> HttpResponseBase:
     """隔离管控台账: the rows of the filtered list, masked; with full values (`full=1`) only
     for users who may reveal them, audited as a reveal with its row count."""
     reveal = request.GET.get("full") == "1"
@@ -85,7 +86,7 @@ def case_export(request: AuthedHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     now = schedule.work_now()
     qs = selectors.case_list(user=request.user, filters=from_form(CaseFilter, form), now=now)
-    return audited_xlsx(  # type: ignore[return-value]
+    return audited_xlsx(
         user=request.user,
         filename=f"隔离管控台账-{now.date():%Y-%m-%d}.xlsx",
         sheets=[export_sheet(qs, reveal=reveal, day=now.date())],
@@ -191,7 +192,7 @@ def case_release(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm("quarantine.release")
-def case_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def case_notice(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     case = selectors.case_get(user=request.user, pk=pk)
     if case.status != CaseStatus.RELEASED:
         messages.error(request, _("尚未解除隔离，不能出具解除居家隔离告知书"))
@@ -205,7 +206,7 @@ def case_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         obj=case,
         changes={"document": "解除居家隔离告知书", "rows": 1},
     )
-    return FileResponse(  # type: ignore[return-value]
+    return FileResponse(
         buffer,
         as_attachment=True,
         filename=f"解除居家隔离告知书-{case.person.name}.docx",
@@ -365,10 +366,7 @@ def followup_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_perm("quarantine.view")
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None)
-    kind, show = "", "open"
-    if form.is_valid():
-        kind, show = form.cleaned_data["kind"], form.cleaned_data["show"] or "open"
-    qs = selectors.alert_list(user=request.user, open_only=show == "open", kind=kind)
+    qs = selectors.alert_list(user=request.user, f=from_form(AlertFilter, form))
     return render(
         request,
         "quarantine/alert_list.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
@@ -13,8 +13,10 @@ from ninja.files import UploadedFile
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.core.api import errors, page_slice
-from fangkong.core.bounds import Id, Limit, Offset
+from fangkong.core.bounds import Id
+from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.quarantine.imports import selectors, services
+from fangkong.quarantine.imports.filters import EntryFilter
 from fangkong.quarantine.imports.forms import check_upload
 from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport
@@ -62,10 +64,10 @@ def _status(li: ListImport) -> dict[str, Any]:
     return {"id": li.pk, "status": li.status, "status_display": li.get_status_display()}
 
 
-class ReportFilter(Schema):
-    problems_only: bool = False
-    limit: Limit = 100
-    offset: Offset = 0
+if TYPE_CHECKING:
+    ReportFilter = Paged
+else:
+    ReportFilter = filter_schema(EntryFilter, "ReportFilter", limit=100)
 
 
 def _require(request: HttpRequest) -> None:
@@ -108,7 +110,7 @@ def create_import(
 def get_import(request: HttpRequest, import_id: Id, filters: Query[ReportFilter]) -> ImportOut:
     _require(request)
     li: ListImport = selectors.import_get(user=request.user, pk=import_id)
-    entries = selectors.import_entries(list_import=li, problems_only=filters.problems_only)
+    entries = selectors.import_entries(list_import=li, f=from_query(EntryFilter, filters))
     return ImportOut(
         **_status(li),
         file=li.original_name,

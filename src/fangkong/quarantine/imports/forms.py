@@ -8,8 +8,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.filters import filter_form
 from fangkong.org.models import Township, Village
+from fangkong.quarantine.imports.filters import EntryFilter
 from fangkong.quarantine.imports.layout import FIELD_LABELS
+
+EntryFilterForm = filter_form(EntryFilter, "EntryFilterForm")
 
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".ods", ".csv", ".xlsm")
 

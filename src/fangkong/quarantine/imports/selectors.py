@@ -13,6 +13,7 @@ from fangkong.accounts.jurisdiction import get_in_scope, restrict, scope_for
 from fangkong.core.exports import Sheet
 from fangkong.org.areas import is_multi_county
 from fangkong.people.ownership import person_in_charge
+from fangkong.quarantine.imports.filters import EntryFilter
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     ListEntry,
@@ -36,9 +37,9 @@ def import_get(*, user: User | AnonymousUser, pk: int) -> ListImport:
     return get_in_scope(ListImport.objects.select_related("created_by", "unit"), user, pk=pk)
 
 
-def import_entries(*, list_import: ListImport, problems_only: bool = False) -> QuerySet[ListEntry]:
+def import_entries(*, list_import: ListImport, f: EntryFilter | None = None) -> QuerySet[ListEntry]:
     qs = ListEntry.objects.filter(list_import=list_import).order_by("row_number")
-    if problems_only:
+    if f is not None and f.problems_only:
         qs = qs.exclude(level=ListEntry.Level.OK)
     return qs
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,12 +19,14 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import clock
 from fangkong.core.exports import Sheet, xlsx_response
+from fangkong.core.filters import from_form
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.areas import is_multi_county
 from fangkong.org.models import Township
 from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.imports import selectors, services
-from fangkong.quarantine.imports.forms import MappingForm, RouteForm, UploadForm
+from fangkong.quarantine.imports.filters import EntryFilter
+from fangkong.quarantine.imports.forms import EntryFilterForm, MappingForm, RouteForm, UploadForm
 from fangkong.quarantine.imports.layout import FIELD_LABELS, template_rows
 from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport, QuarantineCase
@@ -72,17 +75,17 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_perm(PERM)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     headers, rows = template_rows()
-    return xlsx_response("返乡人员名单模板.xlsx", [Sheet("名单", headers, rows)])  # type: ignore[return-value]
+    return xlsx_response("返乡人员名单模板.xlsx", [Sheet("名单", headers, rows)])
 
 
 def _detail_context(request: HttpRequest, li: ListImport) -> dict[str, Any]:
-    problems = request.GET.get("problems") == "1"
+    f = from_form(EntryFilter, EntryFilterForm(request.GET or None))
     return {
         "li": li,
-        "problems_only": problems,
-        "page": paginate(request, selectors.import_entries(list_import=li, problems_only=problems)),
+        "problems_only": f.problems_only,
+        "page": paginate(request, selectors.import_entries(list_import=li, f=f)),
         "query": query_without_page(request),
         "labels": FIELD_LABELS,
     }
@@ -105,13 +108,13 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(PERM, "people.reveal")
-def import_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def import_report(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """The original rows with the result and the problems of each, as .xlsx: the list's own
     full ID numbers, phones and addresses, so only for users who may reveal them, and
     audited as a reveal with its row count."""
     li = selectors.import_get(user=request.user, pk=pk)
     stamp = clock.now().strftime("%Y%m%d%H%M")
-    return audited_xlsx(  # type: ignore[return-value]
+    return audited_xlsx(
         user=request.user,
         filename=f"导入报告-{li.pk}-{stamp}.xlsx",
         sheets=[selectors.import_report_sheet(li)],

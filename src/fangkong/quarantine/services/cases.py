@@ -19,6 +19,7 @@ from fangkong.core.audit import (
     audit_record,
 )
 from fangkong.core.conflicts import stale_error
+from fangkong.core.fields import model_field
 from fangkong.core.text import clean_prose
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -234,15 +235,15 @@ def _update_rows(objs: list[QuarantineCase], names: list[str]) -> None:
     now = clock.now()
     for obj in objs:
         obj.updated_at = now
-    fields = [QuarantineCase._meta.get_field(n) for n in sorted({*names, "updated_at"})]
+    fields = [model_field(QuarantineCase, n) for n in sorted({*names, "updated_at"})]
     qn = connection.ops.quote_name
     sql = (
         f"UPDATE {qn(QuarantineCase._meta.db_table)} SET "
-        + ", ".join(f"{qn(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+        + ", ".join(f"{qn(str(f.column))} = %s" for f in fields)
         + f" WHERE {qn('id')} = %s"
     )
     rows = [
-        (*(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields), o.pk)  # type: ignore[union-attr]
+        (*(f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields), o.pk)
         for o in objs
     ]
     with connection.cursor() as cursor:

@@ -147,8 +147,8 @@ def _referral_place(r: Referral) -> tuple[Township | None, Village | None]:
     person = r.person
     township = r.township or (r.village.township if r.village else None) or person.township
     village = r.village
-    if village is None and township is not None and person.village_id:
-        village = person.village if person.village.township_id == township.pk else None  # type: ignore[union-attr]
+    if village is None and township is not None and person.village is not None:
+        village = person.village if person.village.township_id == township.pk else None
     return township, village
 
 

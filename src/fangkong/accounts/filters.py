@@ -1,0 +1,44 @@
+"""The audit log's filters, declared once for its page (/audit/): core/filters.py. The
+trail has no list API and no export."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from fangkong.accounts.audit_display import object_type_choices
+from fangkong.core import bounds
+from fangkong.core.filters import by, choice, day, text
+from fangkong.core.models import AuditEntry
+
+
+def _object_types() -> list[tuple[str, StrOrPromise]]:
+    # The types the trail holds, read each time the picker is drawn or checked.
+    held = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    return [("", _("全部")), *object_type_choices(held)]
+
+
+def _text(label: StrOrPromise) -> forms.Field:
+    return forms.CharField(max_length=bounds.SHORT, label=label, required=False)
+
+
+@dataclass
+class AuditFilter:
+    # A name the entry was written under, or a username.
+    actor: str = by("", form=lambda: _text(_("操作人")), value=text)
+    action: str = choice(_("操作"), AuditEntry.Action.choices)
+    object_type: str = by(
+        "",
+        form=lambda: forms.ChoiceField(label=_("对象类型"), required=False, choices=_object_types),
+        value=text,
+    )
+    object_id: str = by("", form=lambda: _text(_("对象编号")), value=text)
+    date_from: datetime.date | None = by(None, form=lambda: day(_("起始日期")))
+    date_to: datetime.date | None = by(None, form=lambda: day(_("截止日期")))
