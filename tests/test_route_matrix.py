@@ -430,8 +430,11 @@ def build(world: World, tmp_path: Path) -> Objects:
         "team",
         *[
             outreach_services.team_create(
-                kind=CommandoTeam.Kind.values[0], name=f"{unit.name}突击队", unit=unit,
-                leader=officer, members=[officer], formed_on=day, by=None,
+                data=outreach_services.CommandoTeamInput(
+                    kind=CommandoTeam.Kind.values[0], name=f"{unit.name}突击队", unit=unit,
+                    leader=officer, members=[officer], formed_on=day,
+                ),
+                by=None,
             ).pk
             for unit, officer in ((world.station_a, world.officer_a), (world.station_b, world.officer_b))
         ],

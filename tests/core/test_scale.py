@@ -29,11 +29,12 @@ from fangkong.core.audit import audit_verify
 from fangkong.core.idnumber import is_valid_id_number
 from fangkong.core.models import AuditEntry
 from fangkong.core.pinyin import name_pinyin
-from fangkong.core.regions import get_region
+from fangkong.core.regions import get_region, resolve_place
 from fangkong.core.scale import ScaleContext, grow
 from fangkong.core.selectors import key_areas
 from fangkong.org import services as org_services
 from fangkong.org.models import Unit, WorkingGroup
+from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.quarantine.models import CaseStatus, FollowUp, QuarantineCase
 from tests.conftest import signed_in
@@ -122,11 +123,13 @@ def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
         assert (p.name_pinyin, p.name_initials) == name_pinyin(p.name)
         assert p.township_id and p.village is not None and p.village.township_id == p.township_id
         assert len(p.phone) == 11 and p.phone.startswith("1")
-    # Flags and decisions are those the registration rules give.
+    # Flags, destinations and decisions are those the registration rules give: the
+    # destination matched in the checkpoint's county, "in the county" by its rule.
     areas = key_areas()
+    places = CountyPlaces.load()
     sample = list(
         Occupant.objects.filter(checkpoint__code__contains="-")  # the generated checkpoints
-        .select_related("passage", "person")
+        .select_related("passage", "person", "checkpoint__unit")
         .order_by("pk")
     )
     rng = random.Random(1)
@@ -136,20 +139,32 @@ def test_generated_rows_are_valid_and_audited(province: ScaleContext) -> None:
             day=occ.day,
             areas=areas,
             household_region=occ.person.household_region,
-            plate=occ.passage.plate[:2],
+            plate=occ.passage.plate,
             plate_region=occ.passage.plate_region,
             origin=occ.origin,
-            origin_code=occ.origin_code,
+            origin_code=resolve_place(occ.origin),
             travel_history=occ.travel_history,
             temperature=Decimal(str(occ.temperature)),
             symptoms=occ.symptoms,
         )
         assert occ.flags == [f.as_dict() for f in flags]
         assert occ.flag_codes == (f",{','.join(f.code for f in flags)}," if flags else "")
-        in_county = occ.destination_township_id is not None
-        assert occ.decision == rules.recommend(flags, destination_in_county=in_county)
+        assert occ.origin_code == occ.person.household_region  # their origin: their home
+        area = occ.checkpoint.unit.area_code
+        place = places.match(address=occ.destination, area=area)
+        assert occ.destination_township == place.township
+        in_county = places.in_county(
+            place, text=occ.destination, household_region=occ.person.household_region, area=area
+        )
+        assert (
+            occ.decision
+            == occ.recommended
+            == rules.recommend(flags, destination_in_county=in_county)
+        )
         if occ.decision == "quarantine":
             assert occ.case is not None and occ.case.person_id == occ.person_id
+    decisions = {o.decision for o in sample}
+    assert {"pass", "quarantine", "turn_back"} <= decisions, decisions
     assert any(o.decision == "quarantine" for o in sample)
     # Passages carry their local day and hour; each was registered at one of the new
     # checkpoints, in a shift of that checkpoint and day.

@@ -399,12 +399,14 @@ def publicity(province: Province) -> dict[str, Publicity]:
             participant_count=12,
         )
         team = outreach_services.team_create(
-            kind=CommandoTeam.Kind.PARTY,
-            name=f"{name}党员突击队",
-            unit=county.station,
-            leader=officer,
-            members=[officer],
-            formed_on=today,
+            data=outreach_services.CommandoTeamInput(
+                kind=CommandoTeam.Kind.PARTY,
+                name=f"{name}党员突击队",
+                unit=county.station,
+                leader=officer,
+                members=[officer],
+                formed_on=today,
+            ),
             by=None,
         )
         outreach_services.media_report_record(

@@ -110,12 +110,14 @@ def test_counts_by_level_pledges_teams_and_popular_posts(world: World) -> None:
             kind="pledge", title="x", day=DAY, unit=world.station_a, by=political
         )
     team = services.team_create(
-        kind="volunteer",
-        name="堽城所志愿突击队",
-        unit=world.station_a,
-        leader=world.officer_a,
-        members=[world.officer_b],
-        formed_on=DAY,
+        data=services.CommandoTeamInput(
+            kind="volunteer",
+            name="堽城所志愿突击队",
+            unit=world.station_a,
+            leader=world.officer_a,
+            members=[world.officer_b],
+            formed_on=DAY,
+        ),
         by=political,
     )
     services.team_task_add(team=team, day=DAY, title="代购生活物资", by=political)

@@ -50,8 +50,11 @@ def test_political_forms_and_edits_a_commando_team(world: World) -> None:
 
 def test_a_team_without_members_is_refused_and_nothing_changes(world: World) -> None:
     team = services.team_create(
-        kind=CommandoTeam.Kind.values[0], name="泗店所突击队", unit=world.station_b,
-        leader=world.officer_b, members=[world.officer_b], formed_on=DAY, by=None,
+        data=services.CommandoTeamInput(
+            kind=CommandoTeam.Kind.values[0], name="泗店所突击队", unit=world.station_b,
+            leader=world.officer_b, members=[world.officer_b], formed_on=DAY,
+        ),
+        by=None,
     )  # fmt: skip
     client = world.client("political")
     audited = AuditEntry.objects.count()
@@ -122,8 +125,11 @@ def test_other_roles_may_not_create_or_edit(world: World, role: str) -> None:
         title="典型", story="事迹", day=DAY, officers=[world.officer_a], by=None
     )
     team = services.team_create(
-        kind=CommandoTeam.Kind.values[0], name="突击队", unit=world.station_a,
-        leader=world.officer_a, members=[world.officer_a], formed_on=DAY, by=None,
+        data=services.CommandoTeamInput(
+            kind=CommandoTeam.Kind.values[0], name="突击队", unit=world.station_a,
+            leader=world.officer_a, members=[world.officer_a], formed_on=DAY,
+        ),
+        by=None,
     )  # fmt: skip
     client = world.client(role)
     for url in (
@@ -153,8 +159,11 @@ def test_the_lists_do_not_grow_in_queries_with_rows(world: World) -> None:
             by=None,
         )  # fmt: skip
         services.team_create(
-            kind=CommandoTeam.Kind.values[0], name=f"突击队{i}", unit=world.station_a,
-            leader=world.officer_a, members=[world.officer_b], formed_on=DAY, by=None,
+            data=services.CommandoTeamInput(
+                kind=CommandoTeam.Kind.values[0], name=f"突击队{i}", unit=world.station_a,
+                leader=world.officer_a, members=[world.officer_b], formed_on=DAY,
+            ),
+            by=None,
         )  # fmt: skip
 
     client = world.client("political")

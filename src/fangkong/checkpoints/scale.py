@@ -2,10 +2,13 @@
 county, made through the services with their county: command/counties.py), their roster (three shifts a day, four groups of three officers, one group resting each day) and
 the passages of every day, with their occupants and the pre-aggregated counts.
 
-Flags and decisions come from the same rules registration uses (rules.occupant_flags and
-rules.recommend): returnees from Hubei are flagged and referred to their case, or persuaded
-back; a fever hands a traveller to medical care. Rows are written day by day in time
-order, as registrations arrive, and carry their local day and hour; the PassageCount rows
+Each traveller is assessed as a registration assesses them (checkpoints/services/passages.py
+· occupant_assess: origin, destination matched in the checkpoint's county, flags of the
+day, the recommendation), and the rows are the registration's (passage_row, occupant_row)
+and the counts its (passage_tally): returnees from Hubei are flagged and referred to their
+case, or persuaded back when they go nowhere in the county; a fever hands a traveller to
+medical care. Only the writing differs: rows day by day in time order, as registrations
+arrive, through core.scale's writer (COPY, a chunk an audit entry); the PassageCount rows
 are summed from the very rows written.
 """
 
@@ -16,10 +19,8 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
-from fangkong.checkpoints import rules
 from fangkong.checkpoints.models import (
     Checkpoint,
     Decision,
@@ -29,11 +30,26 @@ from fangkong.checkpoints.models import (
     Passage,
     PassageCount,
 )
+from fangkong.checkpoints.selectors import COUNT_FIELDS
+from fangkong.checkpoints.services.passages import (
+    OCCUPANT_FIELDS,
+    PASSAGE_FIELDS,
+    AssessedPassage,
+    PassageInput,
+    checkpoint_area,
+    occupant_assess,
+    occupant_row,
+    passage_row,
+    passage_tally,
+)
+from fangkong.core.clock import SHANGHAI
 from fangkong.core.plates import parse_plate
 from fangkong.core.regions import region_name
 from fangkong.core.scale import ScaleContext
-from fangkong.core.selectors import key_area_for, key_areas
+from fangkong.core.selectors import key_areas
+from fangkong.core.temperature import parse_temperature
 from fangkong.org.models import Township, Village
+from fangkong.org.places import CountyPlaces
 
 OFFICERS_PER_CHECKPOINT = 12  # four groups of three: org/scale.py writes them
 SLOT_OF_HOUR = [2] * 8 + [0] * 8 + [1] * 8  # shifts 08–16, 16–24, 00–08
@@ -48,21 +64,14 @@ LU_LETTERS = "ABCDEFGHJKLMNPQRSUV"
 RETURNEE_SHARE = 0.015  # passages whose driver is a returnee (as at the demo county)
 FEVER_SHARE = 0.002
 
+# The rows as written: the ids and what the writer adds around the services' row rules
+# (passage_row, occupant_row of checkpoints/services/passages.py).
 PASSAGE_COLUMNS = (
     "id",
     "client_id",
     "checkpoint_id",
     "shift_id",
-    "occurred_at",
-    "day",
-    "hour",
-    "direction",
-    "plate",
-    "plate_region",
-    "vehicle_type",
-    "persons",
-    "flagged",
-    "source",
+    *PASSAGE_FIELDS,
     "registered_by_id",
     "created_at",
     "request_digest",  # none: generated rows are never retried
@@ -74,23 +83,11 @@ OCCUPANT_COLUMNS = (
     "person_id",
     "checkpoint_id",
     "day",
-    "name",
-    "phone",
-    "temperature",
-    "origin",
-    "origin_code",
-    "destination",
-    "destination_township_id",
-    "travel_history",
-    "symptoms",
-    "flags",
-    "flagged",
-    "flag_codes",
-    "recommended",
-    "decision",
+    *OCCUPANT_FIELDS,
     "case_id",
 )
-COUNT_FIELDS = ("vehicles", "persons", "flagged", "turned_back", "referred", "medical")
+# The JSON columns of occupant_row, written as text.
+JSON_AT = [OCCUPANT_FIELDS.index(name) for name in ("travel_history", "symptoms", "flags")]
 
 
 def _plate(rng: Any, prefix: str) -> str:
@@ -192,6 +189,10 @@ def _roster(ctx: ScaleContext, checkpoints: list[Checkpoint]) -> int:
     return first
 
 
+def _json(value: list[Any]) -> str:
+    return json.dumps(value, ensure_ascii=False) if value else "[]"
+
+
 def _passages(
     ctx: ScaleContext, checkpoints: list[Checkpoint], shift_first: int, persons: dict[str, Any]
 ) -> None:
@@ -199,6 +200,8 @@ def _passages(
     w = ctx.writer
     days = ctx.days
     areas = key_areas()
+    places = CountyPlaces.load()
+    county = {cp.pk: checkpoint_area(cp, None) for cp in checkpoints}
     cases = ctx.data.get("cases", {"first": 0, "count": 0})
     township_name = dict(Township.objects.values_list("pk", "name"))
     village_name = dict(Village.objects.values_list("pk", "name"))
@@ -219,29 +222,6 @@ def _passages(
     def origin_name(code: str) -> str:
         return region_name(code)[:60]
 
-    @functools.cache
-    def hot(code: str, day: datetime.date) -> bool:
-        return key_area_for(code, day, areas) is not None
-
-    @functools.lru_cache(maxsize=500_000)
-    def assess(
-        day: datetime.date, home: str, plate: str, plate_code: str, temperature: str, going: bool
-    ) -> tuple[str, bool, str, str]:
-        flags = rules.occupant_flags(
-            day=day,
-            areas=areas,
-            household_region=home,
-            plate=plate,
-            plate_region=plate_code,
-            origin=origin_name(home),
-            origin_code=home,
-            temperature=Decimal(temperature),
-        )
-        decision = rules.recommend(flags, destination_in_county=going)
-        codes = f",{','.join(f.code for f in flags)}," if flags else ""
-        text = json.dumps([f.as_dict() for f in flags], ensure_ascii=False)
-        return text, bool(flags), codes, decision
-
     regions, region_index = persons["regions"], persons["region"]
     travellers = n_persons - returnees
     random = rng.random
@@ -250,10 +230,13 @@ def _passages(
     hubei_fleet = [
         _plate(rng, "鄂" + rng.choice("AAKJFD")) for _ in range(max(100, returnees // 5))
     ]
-    temperatures = [f"{t / 10:.1f}" for t in range(359, 372)]
-    fevers = [f"{t / 10:.1f}" for t in range(373, 387)]
-    places: dict[int, str] = {}
-    counts: dict[tuple[int, str, int, int], list[int]] = defaultdict(lambda: [0] * 6)
+    # Measured as a registration reads them (core.temperature.parse_temperature).
+    temperatures = [parse_temperature(f"{t / 10:.1f}", label="体温") for t in range(359, 372)]
+    fevers = [parse_temperature(f"{t / 10:.1f}", label="体温") for t in range(373, 387)]
+    places_named: dict[int, str] = {}
+    counts: dict[tuple[int, str, int, int], list[int]] = defaultdict(
+        lambda: [0] * len(COUNT_FIELDS)
+    )
     written = {"passages": 0, "occupants": 0}
     for d, day in enumerate(days):
         iso = day.isoformat()
@@ -262,10 +245,14 @@ def _passages(
         for c, cp in enumerate(checkpoints):
             n = max(1, int(per_day * (0.85 + 0.3 * random()) + 0.5))
             shift_base = shift_first + (c * len(days) + d) * 3
+            area = county[cp.pk]
             for _ in range(n):
                 hour = HOURS[int(random() * len(HOURS))]
                 slot = SLOT_OF_HOUR[hour]
                 minute, second = divmod(int(random() * 3600), 60)
+                moment = datetime.datetime.combine(
+                    day, datetime.time(hour, minute, second), SHANGHAI
+                )
                 stamp = ctx.at(day, hour, minute, second)
                 kind = KINDS[int(random() * len(KINDS))]
                 returnee = returnees > 0 and random() < RETURNEE_SHARE
@@ -283,84 +270,72 @@ def _passages(
                     else:
                         plate = fleet[int(random() * len(fleet))]
                 plate_code = plate_region(plate[:2]) if plate else ""
-                back = returnee and random() < 0.15
-                tally = counts[(cp.pk, iso, slot, hour)]
-                flagged_any = False
-                occupants = []
-                for position, pos in enumerate(seats):
+                back = returnee and random() < 0.15  # going back: says no destination
+                items = []
+                for pos in seats:
                     fever = random() < FEVER_SHARE
                     if fever:
                         temperature = fevers[int(random() * len(fevers))]
                     else:
                         temperature = temperatures[int(random() * len(temperatures))]
                     home = regions[region_index[pos]]
-                    if fever or hot(home, day) or hot(plate_code, day):
-                        flags, flagged, codes, decision = assess(
-                            day, home, plate[:2], plate_code, temperature, not back
-                        )
-                    else:  # no key-area link, no fever: what the rules give, without asking
-                        flags, flagged, codes, decision = "[]", False, "", Decision.PASS
-                    if back:
-                        township, destination = None, ""
-                    else:
-                        township = township_of[pos]
+                    destination = ""
+                    if not back:
                         village = village_of[pos]
-                        destination = places.get(village) or places.setdefault(
-                            village, (township_name[township] + village_name[village])[:60]
+                        destination = places_named.get(village) or places_named.setdefault(
+                            village, (township_name[township_of[pos]] + village_name[village])[:60]
                         )
+                    # What a registration of this traveller would assess (the name as given
+                    # at the checkpoint, no phone asked, the household region of their ID).
+                    items.append(
+                        occupant_assess(
+                            values={"name": names[pos], "phone": "", "household_region": home},
+                            temperature=temperature,
+                            origin=origin_name(home),
+                            destination=destination,
+                            travel_history=[],
+                            symptoms=[],
+                            decision="",
+                            day=day,
+                            plate=plate,
+                            plate_region=plate_code,
+                            places=places,
+                            areas=areas,
+                            county=area,
+                        )
+                    )
+                assessed = AssessedPassage(
+                    data=PassageInput(
+                        checkpoint=cp,
+                        direction="in" if random() < 0.8 else "out",
+                        vehicle_type=kind,
+                        occupants=[],
+                    ),
+                    occurred_at=moment,
+                    day=day,
+                    plate=plate,
+                    plate_region=plate_code,
+                    occupants=items,
+                )
+                occupants = []
+                for position, (pos, item) in enumerate(zip(seats, items, strict=True)):
+                    row = list(occupant_row(item))
+                    for i in JSON_AT:
+                        row[i] = _json(row[i])
                     case = (
                         cases["first"] + pos
-                        if decision == Decision.QUARANTINE and pos < cases["count"]
+                        if item.decision == Decision.QUARANTINE and pos < cases["count"]
                         else None
                     )
-                    occupants.append(
-                        (
-                            position,
-                            first_person + pos,
-                            cp.pk,
-                            iso,
-                            names[pos],  # as given at the checkpoint
-                            "",  # no phone asked of travellers here
-                            temperature,
-                            origin_name(home),
-                            home,
-                            destination,
-                            township,
-                            "[]",
-                            "[]",
-                            flags,
-                            flagged,
-                            codes,
-                            decision,
-                            decision,
-                            case,
-                        )
-                    )
-                    if flagged:
-                        flagged_any = True
-                        tally[2] += 1
-                        if decision == Decision.TURN_BACK:
-                            tally[3] += 1
-                        elif decision == Decision.QUARANTINE:
-                            tally[4] += 1
-                    if decision == Decision.MEDICAL:
-                        tally[5] += 1
-                tally[0] += 1
-                tally[1] += len(seats)
+                    occupants.append((position, first_person + pos, cp.pk, iso, *row, case))
+                tally = counts[(cp.pk, iso, slot, hour)]
+                for i, value in enumerate(passage_tally(items).values()):
+                    tally[i] += value
                 passage = (
                     cp.pk,
                     shift_base + slot,
-                    stamp,
-                    iso,
-                    hour,
-                    "in" if random() < 0.8 else "out",
-                    plate,
-                    plate_code,
-                    kind,
-                    len(seats),
-                    flagged_any,
-                    "officer",
-                    None,
+                    *passage_row(assessed, at=stamp),
+                    None,  # registered by no one: generated
                     stamp,
                 )
                 made.append((stamp, passage, occupants))

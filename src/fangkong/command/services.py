@@ -107,20 +107,41 @@ def task_acknowledge(*, task: Task, by: User, at: datetime.datetime | None = Non
     return task
 
 
+def _task_report(
+    task: Task,
+    *,
+    kind: str,
+    field: str,
+    text: str,
+    empty: str,
+    when_label: str,
+    by: User,
+    at: datetime.datetime | None,
+) -> tuple[datetime.datetime, str]:
+    """An assignee's report on a task (its progress, its result), the one rule of both: a
+    time not in the future nor before the task was issued, words that are not empty, a task
+    not done yet; the step written and audited. Returns the time and the words."""
+    when = _when(at, "at", when_label)
+    text = clean_prose_lines(text)
+    if not text:
+        raise ValidationError({field: empty})
+    if task.status == Task.Status.DONE:
+        raise ValidationError(_("该任务已办结"))
+    _task_step(task, kind=kind, note=text, by=by, at=when)
+    return when, text
+
+
 @transaction.atomic
 def task_report_progress(
     *, task: Task, note: str, by: User, at: datetime.datetime | None = None
 ) -> Task:
-    when = _when(at, "at", _("反馈时间"))
-    note = clean_prose_lines(note)
-    if not note:
-        raise ValidationError({"note": _("进展情况不能为空")})
-    if task.status == Task.Status.DONE:
-        raise ValidationError(_("该任务已办结"))
+    when, note = _task_report(
+        task, kind=TaskUpdate.Kind.PROGRESS, field="note", text=note,
+        empty=_("进展情况不能为空"), when_label=_("反馈时间"), by=by, at=at,
+    )  # fmt: skip
     data: dict[str, object] = {"status": Task.Status.IN_PROGRESS}
     if task.acknowledged_at is None:
         data["acknowledged_at"] = when  # reporting progress implies having received it
-    _task_step(task, kind=TaskUpdate.Kind.PROGRESS, note=note, by=by, at=when)
     task, _changes = model_update(instance=task, by=by, data=data)
     return task
 
@@ -130,13 +151,10 @@ def task_complete(
     *, task: Task, result: str, by: User, at: datetime.datetime | None = None
 ) -> Task:
     """The assignee reports the result: the task is done (办结)."""
-    when = _when(at, "at", _("办结时间"))
-    result = clean_prose_lines(result)
-    if not result:
-        raise ValidationError({"result": _("办理结果不能为空")})
-    if task.status == Task.Status.DONE:
-        raise ValidationError(_("该任务已办结"))
-    _task_step(task, kind=TaskUpdate.Kind.RESULT, note=result, by=by, at=when)
+    when, result = _task_report(
+        task, kind=TaskUpdate.Kind.RESULT, field="result", text=result,
+        empty=_("办理结果不能为空"), when_label=_("办结时间"), by=by, at=at,
+    )  # fmt: skip
     task, _changes = model_update(
         instance=task,
         by=by,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,11 +184,35 @@ def _move(
     return movement
 
 
-def _lines_create(lines: list[LineInput], **owner: object) -> None:
+def _lines_book(
+    lines: list[LineInput],
+    *,
+    store: Store,
+    kind: str,
+    sign: int,
+    by: User | None,
+    day: datetime.date,
+    note: str,
+    **owner: Any,
+) -> None:
+    """The lines of a purchase, a donation or a distribution (`owner`, e.g. purchase=…) and
+    the stock they move in (`sign` +1) or out (−1) of `store`: the one write of a document's
+    lines, whichever document."""
     rows = [Line(item=item, quantity=qty, **owner) for item, qty in lines]
     for row in rows:
         row.full_clean()
     Line.objects.bulk_create(rows)
+    for item, qty in lines:
+        _move(
+            store=store,
+            item=item,
+            quantity=sign * qty,
+            kind=kind,
+            by=by,
+            day=day,
+            note=note,
+            **owner,
+        )
 
 
 @transaction.atomic
@@ -215,18 +239,16 @@ def purchase_record(
         note=note,
         created_by=by if by is not None and by.pk else None,
     )
-    _lines_create(checked, purchase=purchase)
-    for item, qty in checked:
-        _move(
-            store=store,
-            item=item,
-            quantity=qty,
-            kind=Movement.Kind.PURCHASE,
-            by=by,
-            day=day,
-            note=purchase.supplier,
-            purchase=purchase,
-        )
+    _lines_book(
+        checked,
+        store=store,
+        kind=Movement.Kind.PURCHASE,
+        sign=1,
+        by=by,
+        day=day,
+        note=purchase.supplier,
+        purchase=purchase,
+    )
     return purchase
 
 
@@ -276,14 +298,12 @@ def donation_record(
         description=description,
         created_by=by if by is not None and by.pk else None,
     )
-    _lines_create(checked, donation=donation)
-    for item, qty in checked:
-        assert store is not None
-        _move(
+    if store is not None:  # money only: no lines, no stock
+        _lines_book(
+            checked,
             store=store,
-            item=item,
-            quantity=qty,
             kind=Movement.Kind.DONATION,
+            sign=1,
             by=by,
             day=day,
             note=donor.name,
@@ -319,18 +339,16 @@ def distribution_record(
         day=day,
         created_by=by if by is not None and by.pk else None,
     )
-    _lines_create(checked, distribution=distribution)
-    for item, qty in checked:
-        _move(
-            store=store,
-            item=item,
-            quantity=-qty,
-            kind=Movement.Kind.DISTRIBUTION,
-            by=by,
-            day=day,
-            note=f"{unit.name}{(' ' + distribution.post) if distribution.post else ''}",
-            distribution=distribution,
-        )
+    _lines_book(
+        checked,
+        store=store,
+        kind=Movement.Kind.DISTRIBUTION,
+        sign=-1,
+        by=by,
+        day=day,
+        note=f"{unit.name}{(' ' + distribution.post) if distribution.post else ''}",
+        distribution=distribution,
+    )
     return distribution
 
 

@@ -125,12 +125,14 @@ def build(ctx: DemoContext) -> None:
     for n, (kind, name, unit) in enumerate(teams):
         staff = officers[unit.pk]
         team = services.team_create(
-            kind=kind,
-            name=name,
-            unit=unit,
-            leader=staff[0],
-            members=[o for o in staff if o.party_member][:8] or staff[:5],
-            formed_on=datetime.date(2020, 1, 27),
+            data=services.CommandoTeamInput(
+                kind=kind,
+                name=name,
+                unit=unit,
+                leader=staff[0],
+                members=[o for o in staff if o.party_member][:8] or staff[:5],
+                formed_on=datetime.date(2020, 1, 27),
+            ),
             by=political,
         )
         for j in range(3):

@@ -86,7 +86,8 @@ class _Edit(NamedErrorsForm):
 
 
 class CommandoTeamForm(_Edit):
-    """突击队, new or edited (team_create / team_update)."""
+    """突击队, new or edited (team_create / team_update): its cleaned data is a
+    CommandoTeamInput's fields."""
 
     many = ("members",)
 

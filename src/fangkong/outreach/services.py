@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -74,64 +75,47 @@ def activity_record(
     return activity
 
 
-def _team_values(
-    *,
-    kind: str,
-    name: str,
-    unit: Unit,
-    leader: Officer,
-    members: Sequence[Officer],
-    formed_on: datetime.date,
-) -> tuple[dict[str, Any], set[Officer]]:
+@dataclass
+class CommandoTeamInput:
+    """A 突击队 as formed or edited: what the page's form (CommandoTeamForm, its cleaned data
+    as it is), the demo and any other caller give team_create and team_update alike."""
+
+    kind: str
+    name: str
+    unit: Unit
+    leader: Officer
+    members: Sequence[Officer]
+    formed_on: datetime.date
+
+
+def _team_values(data: CommandoTeamInput) -> tuple[dict[str, Any], set[Officer]]:
     """A team as formed, the one rule of a new team and of an edit: at least one member, the
     leader always one of them. Returns its values and its members."""
-    if not members:
+    if not data.members:
         raise ValidationError({"members": _("突击队至少要有一名队员")})
     values = {
-        "kind": kind,
-        "name": normalize_text(name),
-        "unit": unit,
-        "leader": leader,
-        "formed_on": formed_on,
+        "kind": data.kind,
+        "name": normalize_text(data.name),
+        "unit": data.unit,
+        "leader": data.leader,
+        "formed_on": data.formed_on,
     }
-    return values, {*members, leader}
+    return values, {*data.members, data.leader}
 
 
 @transaction.atomic
-def team_create(
-    *,
-    kind: str,
-    name: str,
-    unit: Unit,
-    leader: Officer,
-    members: Sequence[Officer],
-    formed_on: datetime.date,
-    by: User | None,
-) -> CommandoTeam:
-    values, everyone = _team_values(
-        kind=kind, name=name, unit=unit, leader=leader, members=members, formed_on=formed_on
-    )
+def team_create(*, data: CommandoTeamInput, by: User | None) -> CommandoTeam:
+    """Form a team (the leader is always one of its members); audited."""
+    values, everyone = _team_values(data)
     team = model_create(model=CommandoTeam, by=by, **values)
     team.members.set(everyone)
     return team
 
 
 @transaction.atomic
-def team_update(
-    *,
-    team: CommandoTeam,
-    kind: str,
-    name: str,
-    unit: Unit,
-    leader: Officer,
-    members: Sequence[Officer],
-    formed_on: datetime.date,
-    by: User | None,
-) -> CommandoTeam:
+def team_update(*, team: CommandoTeam, data: CommandoTeamInput, by: User | None) -> CommandoTeam:
     """Edit a team as it was formed (the leader is always one of its members); audited."""
-    values, everyone = _team_values(
-        kind=kind, name=name, unit=unit, leader=leader, members=members, formed_on=formed_on
-    )
+    values, everyone = _team_values(data)
     team, _changes = model_update_related(
         instance=CommandoTeam.objects.select_for_update().get(pk=team.pk),
         by=by,
@@ -173,6 +157,28 @@ def media_report_record(
     )
 
 
+def _post_values(
+    *,
+    title: str,
+    platform: str,
+    day: datetime.date,
+    likes: int,
+    comments: int,
+    link: str,
+    unit: Unit | None,
+) -> dict[str, Any]:
+    """A self-media post's values as recorded, the one rule of a new post and of an edit."""
+    return {
+        "title": clean_prose(title),
+        "platform": platform,
+        "day": day,
+        "likes": likes,
+        "comments": comments,
+        "link": link,
+        "unit": unit,
+    }
+
+
 @transaction.atomic
 def post_record(
     *,
@@ -186,17 +192,11 @@ def post_record(
     unit: Unit | None = None,
 ) -> SelfMediaPost:
     """A self-media post of a unit's account (a county bureau's inside a city)."""
-    return model_create(
-        model=SelfMediaPost,
-        by=by,
-        title=clean_prose(title),
-        platform=platform,
-        day=day,
-        likes=likes,
-        comments=comments,
-        link=link,
+    values = _post_values(
+        title=title, platform=platform, day=day, likes=likes, comments=comments, link=link,
         unit=unit,
-    )
+    )  # fmt: skip
+    return model_create(model=SelfMediaPost, by=by, **values)
 
 
 @transaction.atomic
@@ -213,28 +213,24 @@ def post_update(
     unit: Unit | None = None,
 ) -> SelfMediaPost:
     """Edit a self-media post as recorded (title, platform, day, link, counts); audited."""
+    values = _post_values(
+        title=title, platform=platform, day=day, likes=likes, comments=comments, link=link,
+        unit=unit,
+    )  # fmt: skip
     post, _changes = model_update(
-        instance=SelfMediaPost.objects.select_for_update().get(pk=post.pk),
-        by=by,
-        data={
-            "title": clean_prose(title),
-            "platform": platform,
-            "day": day,
-            "likes": likes,
-            "comments": comments,
-            "link": link,
-            "unit": unit,
-        },
+        instance=SelfMediaPost.objects.select_for_update().get(pk=post.pk), by=by, data=values
     )
     return post
 
 
-@transaction.atomic
-def post_update_counts(
-    *, post: SelfMediaPost, likes: int, comments: int, by: User | None
-) -> SelfMediaPost:
-    post, _changes = model_update(instance=post, by=by, data={"likes": likes, "comments": comments})
-    return post
+def _role_model_values(
+    *, title: str, story: str, day: datetime.date, officers: Sequence[Officer], unit: Unit | None
+) -> dict[str, Any]:
+    """A role model's values as recorded, the one rule of a new one and of an edit: at least
+    one officer."""
+    if not officers:
+        raise ValidationError({"officers": _("典型须关联至少一名民警")})
+    return {"title": clean_prose(title), "story": story, "day": day, "unit": unit}
 
 
 @transaction.atomic
@@ -248,11 +244,8 @@ def role_model_record(
     unit: Unit | None = None,
     reports: Sequence[MediaReport] = (),
 ) -> RoleModel:
-    if not officers:
-        raise ValidationError({"officers": _("典型须关联至少一名民警")})
-    model = model_create(
-        model=RoleModel, by=by, title=clean_prose(title), story=story, day=day, unit=unit
-    )
+    values = _role_model_values(title=title, story=story, day=day, officers=officers, unit=unit)
+    model = model_create(model=RoleModel, by=by, **values)
     model.officers.set(officers)
     model.reports.set(reports)
     return model
@@ -271,12 +264,11 @@ def role_model_update(
     reports: Sequence[MediaReport] = (),
 ) -> RoleModel:
     """Edit a role model as recorded (its officers and reports too); audited."""
-    if not officers:
-        raise ValidationError({"officers": _("典型须关联至少一名民警")})
+    values = _role_model_values(title=title, story=story, day=day, officers=officers, unit=unit)
     role_model, _changes = model_update_related(
         instance=RoleModel.objects.select_for_update().get(pk=role_model.pk),
         by=by,
-        data={"title": clean_prose(title), "story": story, "day": day, "unit": unit},
+        data=values,
         related={"officers": officers, "reports": reports},
     )
     return role_model

@@ -238,7 +238,7 @@ def team_create(request: AuthedHttpRequest) -> HttpResponse:
     return _edit_form(
         request,
         CommandoTeamForm(request.POST or None),
-        lambda d: services.team_create(by=request.user, **d),
+        lambda d: services.team_create(data=services.CommandoTeamInput(**d), by=request.user),
         "outreach_teams",
         _("组建突击队"),
         _("突击队"),
@@ -251,7 +251,9 @@ def team_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _edit_form(
         request,
         CommandoTeamForm(request.POST or None, instance=team),
-        lambda d: services.team_update(team=team, by=request.user, **d),
+        lambda d: services.team_update(
+            team=team, data=services.CommandoTeamInput(**d), by=request.user
+        ),
         "outreach_teams",
         _("修改突击队：%(t)s") % {"t": team.name},
         _("突击队"),

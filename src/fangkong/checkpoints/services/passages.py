@@ -34,6 +34,7 @@ from fangkong.checkpoints.models import (
     VehicleType,
     seats_for,
 )
+from fangkong.checkpoints.selectors import COUNT_FIELDS
 from fangkong.core import bounds, clock, idempotency, statements
 from fangkong.core.audit import audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
@@ -150,7 +151,7 @@ def _reference() -> tuple[CountyPlaces, list[Any]]:
 _who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
 
 
-def _checkpoint_area(checkpoint: Checkpoint, memo: dict[Any, Any] | None) -> str:
+def checkpoint_area(checkpoint: Checkpoint, memo: dict[Any, Any] | None) -> str:
     """The area "in the county" means at this checkpoint (org/places.py): its unit's county
     in a city installation, read once per unit in a batch."""
     key = ("area", checkpoint.unit_id)
@@ -166,6 +167,66 @@ def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]
     if isinstance(values, str):
         values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
     return [normalize_text(v)[:40] for v in (values or []) if normalize_text(v)][:limit]
+
+
+def occupant_assess(
+    *,
+    values: dict[str, Any],
+    temperature: Decimal | None,
+    origin: str,
+    destination: str,
+    travel_history: list[str],
+    symptoms: list[str],
+    decision: str,
+    day: datetime.date,
+    plate: str,
+    plate_region: str,
+    places: CountyPlaces,
+    areas: Sequence[Any],
+    county: str,
+) -> Assessed:
+    """One occupant's flags and recommended decision, from what was given, already valid
+    and normalised (`values` as person_clean gives them: the name and phone as given, the
+    household region of the ID number): where they came from (`core.regions.resolve_place`),
+    where they go (`CountyPlaces.match` in the checkpoint's `county`), the flags of the day
+    (`rules.occupant_flags`) and the recommendation (`rules.recommend`, "in the county" by
+    `CountyPlaces.in_county`). The one assessment of an occupant: a registration's
+    (passage_assess, one car or a batch) and the scale generator's (checkpoints/scale.py)."""
+    origin_code = resolve_place(origin)
+    place = places.match(address=destination, area=county)
+    household_region = values.get("household_region", "")
+    flags = rules.occupant_flags(
+        day=day,
+        areas=areas,
+        household_region=household_region,
+        plate=plate,
+        plate_region=plate_region,
+        origin=origin,
+        origin_code=origin_code,
+        travel_history=travel_history,
+        temperature=temperature,
+        symptoms=symptoms,
+    )
+    recommended = rules.recommend(
+        flags,
+        destination_in_county=places.in_county(
+            place, text=destination, household_region=household_region, area=county
+        ),
+    )
+    return Assessed(
+        values=values,
+        temperature=temperature,
+        origin=origin,
+        origin_code=origin_code,
+        destination=destination,
+        township=place.township,
+        village=place.village,
+        travel_history=travel_history,
+        symptoms=symptoms,
+        flags=flags,
+        recommended=recommended,
+        decision=decision or recommended,
+    )
 
 
 def passage_assess(
@@ -215,7 +276,7 @@ def passage_assess(
         kept_places, kept_areas = _reference()
         places = places if places is not None else kept_places
         areas = areas if areas is not None else kept_areas
-    county = _checkpoint_area(data.checkpoint, memo)
+    county = checkpoint_area(data.checkpoint, memo)
     assessed: list[Assessed] = []
     seen: dict[str, int] = {}
     for i, occ in enumerate(data.occupants[:MAX_OCCUPANTS]):
@@ -254,45 +315,21 @@ def passage_assess(
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
         if occ.decision and occ.decision not in Decision.values:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
-        origin = normalize_text(occ.origin)[:60]
-        origin_code = resolve_place(origin)
-        destination = normalize_text(occ.destination)[:60]
-        place = places.match(address=destination, area=county)
-        household_region = values.get("household_region", "")
-        travel = _text_list(occ.travel_history)
-        symptoms = _text_list(occ.symptoms)
-        flags = rules.occupant_flags(
-            day=day,
-            areas=areas,
-            household_region=household_region,
-            plate=plate,
-            plate_region=plate_region,
-            origin=origin,
-            origin_code=origin_code,
-            travel_history=travel,
-            temperature=measured,
-            symptoms=symptoms,
-        )
-        recommended = rules.recommend(
-            flags,
-            destination_in_county=places.in_county(
-                place, text=destination, household_region=household_region, area=county
-            ),
-        )
         assessed.append(
-            Assessed(
+            occupant_assess(
                 values=values,
                 temperature=measured,
-                origin=origin,
-                origin_code=origin_code,
-                destination=destination,
-                township=place.township,
-                village=place.village,
-                travel_history=travel,
-                symptoms=symptoms,
-                flags=flags,
-                recommended=recommended,
-                decision=occ.decision or recommended,
+                origin=normalize_text(occ.origin)[:60],
+                destination=normalize_text(occ.destination)[:60],
+                travel_history=_text_list(occ.travel_history),
+                symptoms=_text_list(occ.symptoms),
+                decision=occ.decision,
+                day=day,
+                plate=plate,
+                plate_region=plate_region,
+                places=places,
+                areas=areas,
+                county=county,
             )
         )
     if errors:
@@ -397,70 +434,133 @@ def _same_passage(existing: Passage, data: PassageInput) -> None:
         raise idempotency.ClientIdConflict(differ, labels)
 
 
+# The columns of a passage its registration derives from what was assessed, in the order
+# passage_row gives them; the rest (ids, client id, shift, who registered, the request's
+# digest, when stored) are the writer's.
+PASSAGE_FIELDS = (
+    "occurred_at",
+    "day",
+    "hour",
+    "direction",
+    "plate",
+    "plate_region",
+    "vehicle_type",
+    "persons",
+    "flagged",
+    "source",
+)
+
+
+def passage_row(assessed: AssessedPassage, *, at: Any) -> tuple[Any, ...]:
+    """A passage's values in the order of PASSAGE_FIELDS: its local day and hour
+    (Asia/Shanghai), the plate and its region as parsed, how many occupants and whether any
+    is flagged; `at` is the moment as the writer stores it (the datetime, or the scale
+    generator's text). The one row rule for passages: passage_register,
+    passages_register_bulk and the scale generator."""
+    local = assessed.occurred_at.astimezone(SHANGHAI)
+    data = assessed.data
+    return (
+        at,
+        local.date(),
+        local.hour,
+        data.direction,
+        assessed.plate,
+        assessed.plate_region,
+        data.vehicle_type,
+        len(assessed.occupants),
+        assessed.flagged,
+        data.source,
+    )
+
+
 def _new_passage(
     data: PassageInput, assessed: AssessedPassage, shift: DutyShift, by: User | None
 ) -> Passage:
-    local = assessed.occurred_at.astimezone(SHANGHAI)
     return Passage(
         request_digest=passage_digest(data),
         client_id=data.client_id or uuid.uuid4(),
         checkpoint=data.checkpoint,
         shift=shift,
-        occurred_at=assessed.occurred_at,
-        day=local.date(),
-        hour=local.hour,
-        direction=data.direction,
-        plate=assessed.plate,
-        plate_region=assessed.plate_region,
-        vehicle_type=data.vehicle_type,
-        persons=len(assessed.occupants),
-        flagged=assessed.flagged,
-        source=data.source,
         registered_by=by if by is not None and by.pk else None,
+        **dict(zip(PASSAGE_FIELDS, passage_row(assessed, at=assessed.occurred_at), strict=True)),
+    )
+
+
+# What an occupant's row holds of its assessment, in the order occupant_row gives it; the
+# passage, seat, person, checkpoint, day and case are the writer's.
+OCCUPANT_FIELDS = (
+    "name",
+    "phone",
+    "temperature",
+    "origin",
+    "origin_code",
+    "destination",
+    "destination_township_id",
+    "travel_history",
+    "symptoms",
+    "flags",
+    "flagged",
+    "flag_codes",
+    "recommended",
+    "decision",
+)
+
+
+def occupant_row(item: Assessed) -> tuple[Any, ...]:
+    """An assessed occupant's values in the order of OCCUPANT_FIELDS: the name and phone as
+    given, what was seen, the flags with their reasons and codes (",household,fever," for
+    the list's filter), the recommendation and the decision. The one row rule for
+    occupants: passage_register, passages_register_bulk and the scale generator (which
+    writes the JSON columns as text)."""
+    flags = item.flags
+    return (
+        item.values["name"],
+        item.values["phone"],
+        item.temperature,
+        item.origin,
+        item.origin_code,
+        item.destination,
+        item.township.pk if item.township is not None else None,
+        item.travel_history,
+        item.symptoms,
+        [f.as_dict() for f in flags],
+        bool(flags),
+        f",{','.join(f.code for f in flags)}," if flags else "",
+        item.recommended,
+        item.decision,
     )
 
 
 def _new_occupant(passage: Passage, position: int, person: Person, item: Assessed) -> Occupant:
-    return Occupant(
+    occupant = Occupant(
         passage=passage,
         position=position,
         person=person,
         checkpoint=passage.checkpoint,
         day=passage.day,
-        name=item.values["name"],
-        phone=item.values["phone"],
-        temperature=item.temperature,
-        origin=item.origin,
-        origin_code=item.origin_code,
-        destination=item.destination,
-        destination_township=item.township,
-        travel_history=item.travel_history,
-        symptoms=item.symptoms,
-        flags=[f.as_dict() for f in item.flags],
-        flagged=bool(item.flags),
-        flag_codes=_codes(item.flags),
-        recommended=item.recommended,
-        decision=item.decision,
+        **dict(zip(OCCUPANT_FIELDS, occupant_row(item), strict=True)),
     )
+    if item.township is not None:  # the object too: what was stored is shown without a query
+        occupant.destination_township = item.township
+    return occupant
 
 
-def _codes(flags: Sequence[rules.Flag]) -> str:
-    return f",{','.join(f.code for f in flags)}," if flags else ""
-
-
-def _count_key(passage: Passage) -> tuple[int, datetime.date, int, int]:
-    return (passage.checkpoint_id, passage.day, passage.shift.slot, passage.hour)
-
-
-def _tally(occupants: Sequence[Occupant]) -> dict[str, int]:
+def passage_tally(occupants: Sequence[Assessed]) -> dict[str, int]:
+    """What one passage adds to its hour's count (PassageCount, COUNT_FIELDS): one vehicle,
+    its occupants, the flagged ones and each decision that counts. The one rule for the
+    counts: passage_register, passages_register_bulk and the scale generator."""
     return {
         "vehicles": 1,
         "persons": len(occupants),
-        "flagged": sum(1 for o in occupants if o.flagged),
+        "flagged": sum(1 for o in occupants if o.flags),
         "turned_back": sum(1 for o in occupants if o.decision == Decision.TURN_BACK),
         "referred": sum(1 for o in occupants if o.decision == Decision.QUARANTINE),
         "medical": sum(1 for o in occupants if o.decision == Decision.MEDICAL),
     }
+
+
+def _count_key(passage: Passage) -> tuple[int, datetime.date, int, int]:
+    return (passage.checkpoint_id, passage.day, passage.shift.slot, passage.hour)
 
 
 def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int]) -> None:
@@ -634,7 +734,7 @@ def _passage_store(
             ],
             by,
         )
-        _counts_add(_count_key(passage), _tally(occupants))
+        _counts_add(_count_key(passage), passage_tally(assessed.occupants))
         audit_record(
             actor=by,
             action="create",
@@ -723,17 +823,12 @@ def passages_register_bulk(
             p.pk = ids[p.client_id]
     occupants: list[tuple[Occupant, Assessed, Passage]] = []
     counts: dict[tuple[int, datetime.date, int, int], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(
-            ("vehicles", "persons", "flagged", "turned_back", "referred", "medical"), 0
-        )
+        lambda: dict.fromkeys(COUNT_FIELDS, 0)
     )
     for passage, a in zip(passages, assessed_all, strict=True):
-        rows = []
         for i, o in enumerate(a.occupants):
-            occ = _new_occupant(passage, i, next(people), o)
-            rows.append(occ)
-            occupants.append((occ, o, passage))
-        for name, value in _tally(rows).items():
+            occupants.append((_new_occupant(passage, i, next(people), o), o, passage))
+        for name, value in passage_tally(a.occupants).items():
             counts[_count_key(passage)][name] += value
     Occupant.objects.bulk_create([o for o, _a, _p in occupants], batch_size=1000)
     if refer:

@@ -17,12 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.core import clock, idempotency
-from fangkong.core.audit import (
-    audit_chain_lock,
-    audit_create,
-    audit_create_bulk,
-    audit_record,
-)
+from fangkong.core.audit import audit_chain_lock, audit_create_bulk, audit_record
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.moments import is_future
 from fangkong.core.temperature import is_fever, parse_temperature
@@ -179,16 +174,12 @@ def followup_record(
     audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
         with transaction.atomic():
-            followup.save()
+            # The one write of follow-ups, as for a batch: one row is a batch of one.
+            followups_insert(followups=[followup], alerts=alerts, by=by)
     except IntegrityError:
         # The same client_id arrived twice at once: the first one stands.
         existing = FollowUp.objects.get(client_id=str(cid))
         return _same_client(existing, data), False
-    audit_create(actor=by, obj=followup)
-    for alert in alerts:
-        alert.followup = followup
-        alert.save()
-        audit_create(actor=by, obj=alert)
     return followup, True
 
 
@@ -302,10 +293,11 @@ def followups_insert(
     *, followups: Sequence[FollowUp], alerts: Sequence[Alert], by: User | None
 ) -> None:
     """Write new follow-ups and their alerts, as _followup_build made them (the caller knows
-    their client ids are new): the one bulk write of follow-ups, as cases_insert is of
-    cases. Keys reserved ahead, rows through core.bulk (executemany on SQLite, COPY on
-    PostgreSQL); each object gets its id; one audit entry each, as followup_record writes
-    it."""
+    their client ids are new, or catches the IntegrityError of one stored meanwhile): the
+    one write of follow-ups — followup_record's one row (page, API, the phone's outbox) and
+    followups_record_bulk's many (the demo) —, as cases_insert is of cases. Keys reserved
+    ahead, rows through core.bulk (executemany on SQLite, COPY on PostgreSQL); each object
+    gets its id; one audit entry each (audit_create_bulk: the entry audit_create writes)."""
     if not followups:
         return
     ids = reserve_ids(FollowUp, len(followups))
@@ -330,9 +322,7 @@ def followups_insert(
         [tuple(getattr(a, name) for name in _ALERT_FIELDS) for a in alerts],
         ids=alert_ids,
     )
-    audit_create_bulk(
-        actor=by, objs=list(followups), describe=lambda f: f"{f.day} {f.slot} {f.temperature or ''}"
-    )
+    audit_create_bulk(actor=by, objs=list(followups))
     audit_create_bulk(actor=by, objs=list(alerts))
 
 
