@@ -17,8 +17,9 @@ module only names and lists the areas.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models.functions import Length
@@ -147,6 +148,53 @@ def area_unit(code: str) -> Unit | None:
     if unit is None and code != installation_area():
         raise Unit.DoesNotExist(_("区划 %(code)s：本系统中没有该区划的单位") % {"code": code})
     return unit
+
+
+class AmbiguousName(ValueError):
+    """A unit or township name several areas of the installation bear, nothing saying which."""
+
+
+def unit_named(name: str, area: str = "") -> Unit:
+    """The unit called `name` (`fangkong createuser --unit`), within `area` when given: names
+    are unique per area only (two counties may each have a 城关派出所). Unit.DoesNotExist when
+    none; AmbiguousName, listing each with its area code, when several."""
+    top = installation_area()
+    units = [
+        u
+        for u in Unit.objects.filter(name=name).order_by("area_code", "path")
+        if (u.area_code or top).startswith(area)
+    ]
+    return _the_one(units, name, area, lambda u: u.area_code or top, Unit.DoesNotExist, _("单位"))
+
+
+def township_named(name: str, area: str = "") -> Township:
+    """The township called `name`, within `area` when given (names are unique per county);
+    Township.DoesNotExist when none, AmbiguousName when several."""
+    towns = list(Township.objects.filter(name=name, code__startswith=area).order_by("code"))
+    return _the_one(towns, name, area, lambda t: t.code[:6], Township.DoesNotExist, _("乡镇街道"))
+
+
+def _the_one(
+    found: list[Any],
+    name: str,
+    area: str,
+    area_of: Callable[[Any], str],
+    missing: type[Exception],
+    what: Any,
+) -> Any:
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        where = _("区划 %(area)s 中") % {"area": area} if area else _("本系统中")
+        raise missing(
+            _("%(where)s没有名为“%(name)s”的%(what)s")
+            % {"where": where, "name": name, "what": what}
+        )
+    listed = "、".join(f"{area_name(area_of(o)) or area_of(o)}（{area_of(o)}）" for o in found)
+    raise AmbiguousName(
+        _("名为“%(name)s”的%(what)s有%(n)d个：%(listed)s；请用 --area 区划代码 指明是哪一个")
+        % {"name": name, "what": what, "n": len(found), "listed": listed}
+    )
 
 
 def bureau_name(area: str = "") -> str:
