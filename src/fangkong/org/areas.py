@@ -197,6 +197,17 @@ def _the_one(
     )
 
 
+def record_area(
+    *, township: Township | None = None, county: str = "", unit: Unit | None = None
+) -> str:
+    """The area a record is of, for the bureau that signs its documents: its township's
+    county, else the county it was routed to (a case routed by ID region), else its unit's
+    area; '' (the installation's) when none says."""
+    if township is not None:
+        return township.code[:6]
+    return county or (unit.area_code if unit is not None else "")
+
+
 def bureau_name(area: str = "") -> str:
     """The bureau that speaks for an area, in the header and on its documents: the
     installation's own area (or none) is `FANGKONG_BUREAU_NAME`; a county or city inside it
@@ -213,6 +224,15 @@ def bureau_name(area: str = "") -> str:
         if name:
             return name
     return str(settings.FANGKONG["BUREAU_NAME"])
+
+
+def issuing_office(area: str = "") -> str:
+    """The office named in a document's 印发 line: `FANGKONG_ISSUING_OFFICE` for the
+    installation's own area, else the area's bureau's 办公室."""
+    code = (area or "").strip()
+    if not code or code == installation_area():
+        return str(settings.FANGKONG["ISSUING_OFFICE"])
+    return _("%(b)s办公室") % {"b": bureau_name(code)}
 
 
 def known_area(code: str) -> bool:
