@@ -23,6 +23,7 @@ from fangkong.org import services as org_services
 from fangkong.org.models import Officer, Recall, WorkingGroup
 from fangkong.outreach import services as outreach_services
 from fangkong.outreach.models import Notice, NoticeReceipt
+from tests.conftest import signed_in
 from tests.org.test_levels import Province, _user
 from tests.org.test_levels import province as province
 
@@ -212,6 +213,32 @@ def test_a_countys_wartime_order_is_its_own_read_and_write(province: Province) -
     assert done.status_code == 302
     recall.refresh_from_db()
     assert recall.reported_at is not None
+
+
+def test_a_wartime_order_keeps_the_area_it_was_issued_for(province: Province) -> None:
+    """An order's area is fixed when it is issued (WartimeOrder.area_code), not read from
+    its issuer at each read: the issuer moving to 东平 later neither hands 宁阳's order to
+    东平 nor takes it from 宁阳."""
+    from fangkong.org.models import WartimeOrder
+    from fangkong.org.selectors import current_order
+
+    issuer = province.users["ningyang"]
+    order = org_services.wartime_order_issue(
+        title="宁阳全警停休",
+        text="",
+        effective_at=clock.now() - datetime.timedelta(hours=2),
+        by=issuer,
+    )
+    assert WartimeOrder.objects.get(pk=order.pk).area_code == NY
+    ningyang2 = _user("ningyang2", Role.COMMAND, unit=province.counties[NY].bureau)
+    issuer.unit = province.counties[DP].bureau
+    issuer.save()
+    dongping = province.users["dongping"]
+    assert current_order(ningyang2) == order
+    assert current_order(dongping) is None
+    page = province.client("dongping").get("/org/wartime/").content.decode()
+    assert "宁阳全警停休" not in page
+    assert "宁阳全警停休" in signed_in(ningyang2).get("/org/wartime/").content.decode()
 
 
 # ---------------------------------------------------------------- 4. notices
