@@ -303,3 +303,31 @@ def test_a_township_name_two_counties_share_routes_by_address_or_id_never_at_ran
     )
     assert "“城关镇”有多个县（市、区）同名（东平县、新泰市）" in said
     assert "留在市局“待分配”队列" in said
+
+
+def test_a_case_belongs_to_one_county_its_townships_whatever_else_it_names(
+    city: dict[str, Any],
+) -> None:
+    """李东平 was routed to 东平县 by ID region (county 370923); the city places the case in
+    宁阳's 堽城镇: it is 宁阳县's now, and 东平县 no longer sees it — page, list, API.
+    Likewise a case of a 宁阳 township whose station is (wrongly) 东平's is 宁阳's only."""
+    from fangkong.quarantine.imports.services import case_route
+
+    users, cases = city["users"], city["cases"]
+    moved = cases["李东平"]
+    gangcheng = Township.objects.get(name="堽城镇")
+    case_route(case=moved, township=gangcheng, village=None, by=users["city"])
+    moved.refresh_from_db()
+    assert moved.county == "370923" and moved.township == gangcheng
+    odd = cases["张宁阳"]
+    QuarantineCase.objects.filter(pk=odd.pk).update(
+        station=Unit.objects.get(name="东平县城关派出所")
+    )
+    ningyang, dongping = signed_in(users["ningyang"]), signed_in(users["dongping"])
+    for case in (moved, odd):
+        assert ningyang.get(f"/cases/{case.pk}/").status_code == 200
+        assert dongping.get(f"/cases/{case.pk}/").status_code == 404
+        assert signed_in(users["city"]).get(f"/cases/{case.pk}/").status_code == 200
+    listed = dongping.get("/api/v1/cases").json()
+    assert listed["count"] == 0, listed
+    assert ningyang.get("/api/v1/cases").json()["count"] == 2

@@ -165,8 +165,14 @@ class QuarantineCase(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # One county's: its township's once it has one (not also its station's or the county
+    # a list routed it to), else the routed county's, else its station's.
     jurisdiction = Jurisdiction(
-        unit="station", township="township", own="team_members__user", area="county"
+        unit="station",
+        township="township",
+        own="team_members__user",
+        area="county",
+        placed_by="township",
     )
 
     class Meta:

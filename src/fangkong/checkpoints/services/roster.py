@@ -96,7 +96,9 @@ def shift_assign(
     the city's), and, naming the clash, anyone already on duty elsewhere at an overlapping
     time; the party group leader must be a party member on this shift."""
     shift = (
-        DutyShift.objects.select_for_update().select_related("checkpoint__unit").get(pk=shift.pk)
+        DutyShift.objects.select_for_update(of=("self",))
+        .select_related("checkpoint__unit")
+        .get(pk=shift.pk)
     )
     officers = list(dict.fromkeys(officers))
     ids = [o.pk for o in officers]
