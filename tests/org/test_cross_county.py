@@ -23,6 +23,7 @@ from fangkong.org import services as org_services
 from fangkong.org.models import Officer, Recall, WorkingGroup
 from fangkong.outreach import services as outreach_services
 from fangkong.outreach.models import Notice, NoticeReceipt
+from tests.conftest import signed_in
 from tests.org.test_levels import Province, _user
 from tests.org.test_levels import province as province
 
@@ -96,6 +97,82 @@ def test_a_roster_offers_and_takes_the_checkpoints_countys_officers_only(
     assert shift.leader == ny
 
 
+def test_the_roster_service_refuses_another_countys_officer_whoever_calls_it(
+    province: Province,
+) -> None:
+    """The rule is the service's (checkpoints/services/roster.py), not only the form's: a
+    call that skips the form (the API, the demo, a script) is refused alike, by field."""
+    from django.core.exceptions import ValidationError
+
+    ny = _officer(province, NY, "周宁官", "371901", party_member=True)
+    dp = _officer(province, DP, "吴东官", "371902", party_member=True)
+    checkpoint = province.counties[NY].checkpoint
+    shift = checkpoint_services.shift_get_or_create(
+        checkpoint=checkpoint, day=clock.today(), slot=0
+    )
+    planner = province.users["ningyang"]
+    for officers, leader, party in (([ny, dp], ny, None), ([ny], ny, dp), ([dp], dp, dp)):
+        with pytest.raises(ValidationError) as refused:
+            checkpoint_services.shift_assign(
+                shift=shift, officers=officers, leader=leader, party_leader=party, by=planner
+            )
+        said = refused.value.message_dict
+        assert any("吴东官" in m and "宁阳县" in m for ms in said.values() for m in ms), said
+        assert set(said) <= {"officers", "leader", "party_leader"}
+    assert not DutyShift.objects.filter(assignments__officer=dp).exists()
+    checkpoint_services.shift_assign(
+        shift=shift, officers=[ny], leader=ny, party_leader=ny, by=planner
+    )
+    # Copying the week: each county's shifts keep their own officers; a shift of 宁阳 that
+    # somehow holds 东平's officer is refused by name, not copied.
+    dp_checkpoint = province.counties[DP].checkpoint
+    dp_shift = checkpoint_services.shift_get_or_create(
+        checkpoint=dp_checkpoint, day=clock.today(), slot=0
+    )
+    checkpoint_services.shift_assign(
+        shift=dp_shift, officers=[dp], leader=dp, party_leader=None, by=province.users["dongping"]
+    )
+    from fangkong.checkpoints.models import DutyAssignment
+
+    DutyAssignment.objects.create(
+        shift=shift, officer=dp, starts_at=shift.starts_at, ends_at=shift.ends_at, day=shift.day
+    )
+    week = clock.today() - datetime.timedelta(days=clock.today().weekday())
+    copied, refusals = checkpoint_services.roster_copy_week(week_start=week, by=None)
+    assert copied == 1 and any("吴东官" in r for r in refusals), refusals
+    nxt = clock.today() + datetime.timedelta(days=7)
+    assert set(
+        DutyShift.objects.filter(day=nxt, assignments__isnull=False).values_list(
+            "checkpoint__code", flat=True
+        )
+    ) == {dp_checkpoint.code}
+
+
+def test_a_county_copies_its_own_roster_week_only(province: Province) -> None:
+    """宁阳's planner copying the week copies 宁阳's shifts, never 东平's."""
+    ny = _officer(province, NY, "周宁官", "371901")
+    dp = _officer(province, DP, "吴东官", "371902")
+    for code, officer, who in ((NY, ny, "ningyang"), (DP, dp, "dongping")):
+        shift = checkpoint_services.shift_get_or_create(
+            checkpoint=province.counties[code].checkpoint, day=clock.today(), slot=0
+        )
+        checkpoint_services.shift_assign(
+            shift=shift,
+            officers=[officer],
+            leader=officer,
+            party_leader=None,
+            by=province.users[who],
+        )
+    week = clock.today() - datetime.timedelta(days=clock.today().weekday())
+    response = province.client("ningyang").post(f"/checkpoints/roster/copy/?week={week}")
+    assert response.status_code == 302
+    nxt = clock.today() + datetime.timedelta(days=7)
+    copied = DutyShift.objects.filter(day=nxt, assignments__isnull=False)
+    assert list(copied.values_list("checkpoint__code", flat=True)) == [
+        province.counties[NY].checkpoint.code
+    ]
+
+
 # ---------------------------------------------------------------- 3. the wartime order
 
 
@@ -136,6 +213,32 @@ def test_a_countys_wartime_order_is_its_own_read_and_write(province: Province) -
     assert done.status_code == 302
     recall.refresh_from_db()
     assert recall.reported_at is not None
+
+
+def test_a_wartime_order_keeps_the_area_it_was_issued_for(province: Province) -> None:
+    """An order's area is fixed when it is issued (WartimeOrder.area_code), not read from
+    its issuer at each read: the issuer moving to 东平 later neither hands 宁阳's order to
+    东平 nor takes it from 宁阳."""
+    from fangkong.org.models import WartimeOrder
+    from fangkong.org.selectors import current_order
+
+    issuer = province.users["ningyang"]
+    order = org_services.wartime_order_issue(
+        title="宁阳全警停休",
+        text="",
+        effective_at=clock.now() - datetime.timedelta(hours=2),
+        by=issuer,
+    )
+    assert WartimeOrder.objects.get(pk=order.pk).area_code == NY
+    ningyang2 = _user("ningyang2", Role.COMMAND, unit=province.counties[NY].bureau)
+    issuer.unit = province.counties[DP].bureau
+    issuer.save()
+    dongping = province.users["dongping"]
+    assert current_order(ningyang2) == order
+    assert current_order(dongping) is None
+    page = province.client("dongping").get("/org/wartime/").content.decode()
+    assert "宁阳全警停休" not in page
+    assert "宁阳全警停休" in signed_in(ningyang2).get("/org/wartime/").content.decode()
 
 
 # ---------------------------------------------------------------- 4. notices

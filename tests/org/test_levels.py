@@ -10,6 +10,7 @@ import io
 import random
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -616,3 +617,56 @@ def test_the_header_and_the_report_name_the_users_own_bureau(
     mine = province.client("ningyang").get("/command/report/daily.docx")
     text = "".join(p.text for p in Document(io.BytesIO(_body(mine))).paragraphs)
     assert "宁阳县公安局" in text and "山东省公安厅" not in text
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_a_countys_documents_and_app_name_its_own_bureau(province: Province, settings: Any) -> None:
+    """In a province installation a county's notices, receipts, letters and circulars are
+    signed by that county's bureau (org.areas.bureau_name of the record's area), never the
+    installation's; the installed app's name is the user's bureau's."""
+    from fangkong.honors.documents import circular_docx
+    from fangkong.honors.models import Circular
+    from fangkong.logistics import services as logistics_services
+    from fangkong.logistics.documents import thank_you_letter
+    from fangkong.medical.documents import home_quarantine_notice
+    from fangkong.quarantine.notices import release_notice
+
+    settings.FANGKONG = {**settings.FANGKONG, "BUREAU_NAME": "山东省公安厅"}
+    dongping = province.counties["370923"]
+    # No station on the case: the notice is the bureau's own.
+    QuarantineCase.objects.filter(pk=dongping.case.pk).update(station=None)
+    case = QuarantineCase.objects.get(pk=dongping.case.pk)
+    out = io.BytesIO()
+    release_notice(case, out)
+    for text in (_docx_text(out.getvalue()), _docx_text(home_quarantine_notice(case))):
+        assert "东平县公安局" in text and "山东省公安厅" not in text
+    clerk = province.users["dongping"]
+    donor = logistics_services.donor_find_or_create(kind="citizen", name="王捐赠", by=clerk)
+    donation = logistics_services.donation_record(
+        donor=donor,
+        day=clock.today(),
+        receiving_unit=dongping.station,
+        by=clerk,
+        money=Decimal(500),
+    )
+    text = _docx_text(thank_you_letter(donation))
+    assert "东平县公安局谨向您致以" in text and "山东省公安厅" not in text
+    circular = Circular.objects.create(
+        number="东公表〔2020〕1号",
+        title="表扬通报",
+        day=clock.today(),
+        issued_by=province.users["dongping"],
+        issued_at=clock.now(),
+    )
+    text = _docx_text(circular_docx(circular))
+    assert "东平县公安局" in text and "山东省公安厅" not in text
+    assert "东平县公安局办公室" in text  # the 印发 line: the county's office
+    for who, bureau in [("dongping", "东平县公安局"), ("taian", "泰安市公安局")]:
+        name = province.client(who).get("/manifest.webmanifest").json()["name"]
+        assert name == f"{bureau}疫情防控指挥平台", who
+    assert "use-credentials" in province.client("dongping").get("/").content.decode()

@@ -76,3 +76,46 @@ def test_a_new_township_still_changes_the_reference_version(world: World) -> Non
         code="370921199", name="新设街道", kind="subdistrict", station=None, by=None
     )
     assert reference_version() != before
+
+
+def test_createuser_finds_a_shared_name_within_its_area_else_lists_them(
+    city: dict[str, Unit],
+) -> None:
+    """`fangkong createuser --unit 城关派出所` in a city where two counties have one: a clear
+    error listing both with their area codes (no MultipleObjectsReturned); with --area, the
+    one of that county."""
+    from django.core.management import CommandError, call_command
+
+    from fangkong.accounts.models import User
+
+    for code, bureau in city.items():
+        station = org_services.unit_create(
+            name="城关派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+        )
+        org_services.township_create(
+            code=f"{code}001", name="城关镇", kind="town", station=station, by=None
+        )
+    password = "Names#Per2020county"
+    for option in ({"unit": "城关派出所"}, {"township": "城关镇"}):
+        with pytest.raises(CommandError) as which:
+            call_command("createuser", "cg", role="station", password=password, **option)
+        said = str(which.value)
+        assert "有2个：东平县（370923）、新泰市（370982）" in said
+        assert "--area" in said
+    with pytest.raises(CommandError, match="区划 370921 中没有名为“城关派出所”的单位"):
+        call_command(
+            "createuser", "cg", role="station", password=password, area="370921", unit="城关派出所"
+        )
+    assert not User.objects.filter(username="cg").exists()
+    call_command(
+        "createuser",
+        "cg_xintai",
+        role="station",
+        password=password,
+        area="370982",
+        unit="城关派出所",
+        township="城关镇",
+    )
+    user = User.objects.select_related("unit", "township").get(username="cg_xintai")
+    assert user.unit is not None and user.unit.area_code == "370982"
+    assert user.township is not None and user.township.code == "370982001"

@@ -235,3 +235,99 @@ def test_a_row_joining_another_countys_case_does_not_move_it_and_both_are_told(
     # 东平县 sees on its case what the list said.
     page = signed_in(users["dongping"]).get(f"/cases/{case.pk}/").content.decode()
     assert "名单现住址属宁阳县，案件未移交" in page
+
+
+@pytest.fixture
+def two_chengguan(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, Any]:
+    """东平县 and 新泰市 each have a 城关镇; 宁阳县 has none."""
+    clock_at("10:00")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FANGKONG = {**settings.FANGKONG, "AREA_CODE": "3709"}
+    taian = org_services.unit_create(
+        name="泰安市公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code="3709"
+    )
+    for code, name in (("370923", "东平县"), ("370982", "新泰市")):
+        bureau = org_services.unit_create(
+            name=f"{name}公安局", kind=Unit.Kind.BUREAU, parent=None, by=None, area_code=code
+        )
+        station = org_services.unit_create(
+            name="城关派出所", kind=Unit.Kind.STATION, parent=bureau, by=None
+        )
+        org_services.township_create(
+            code=f"{code}001", name="城关镇", kind="town", station=station, by=None
+        )
+    return {"city": _user("taian_cmd", taian), "tmp": tmp_path}
+
+
+def test_a_township_name_two_counties_share_routes_by_address_or_id_never_at_random(
+    two_chengguan: dict[str, Any],
+) -> None:
+    day = datetime.date(2020, 1, 28)
+    rows = [
+        # The address names the county: its 城关镇, whatever the ID number says.
+        [1, "甲东平", ident(1, "420106"), "13853800011", "东平县城关镇幸福路1号", "武汉", day, ""],
+        [2, "乙新泰", ident(2, "370923"), "13853800012", "新泰市城关镇幸福路2号", "武汉", day, ""],
+        # A bare 城关镇: the ID number's county says which.
+        [3, "丙新泰", ident(3, "370982"), "13853800013", "城关镇幸福路3号", "武汉", day, ""],
+        [4, "丁东平", ident(4, "370923"), "13853800014", "城关镇幸福路4号", "武汉", day, ""],
+        # A bare 城关镇 and a Wuhan ID: nobody can say; the city's queue, said why.
+        [5, "戊无主", ident(5, "420106"), "13853800015", "城关镇幸福路5号", "武汉", day, ""],
+    ]
+    path = write_csv(two_chengguan["tmp"] / "省推送名单.csv", rows)
+    with path.open("rb") as fh:
+        li = list_import_start(upload=fh, name=path.name, by=two_chengguan["city"], enqueue=False)
+    if li.status == ListImport.Status.QUEUED:
+        li = list_import_run(list_import_id=li.pk)
+    assert li.status == ListImport.Status.DONE and li.counts["new_cases"] == 5
+    routed = {e.name: e.county for e in ListEntry.objects.filter(list_import=li)}
+    assert routed == {
+        "甲东平": "370923",
+        "乙新泰": "370982",
+        "丙新泰": "370982",
+        "丁东平": "370923",
+        "戊无主": "",
+    }
+    towns = {
+        c.person.name: c.township.code if c.township else None
+        for c in QuarantineCase.objects.select_related("person", "township")
+    }
+    assert towns == {
+        "甲东平": "370923001",
+        "乙新泰": "370982001",
+        "丙新泰": "370982001",
+        "丁东平": "370923001",
+        "戊无主": None,
+    }
+    said = " ".join(
+        " ".join(m) for m in ListEntry.objects.get(list_import=li, name="戊无主").messages.values()
+    )
+    assert "“城关镇”有多个县（市、区）同名（东平县、新泰市）" in said
+    assert "留在市局“待分配”队列" in said
+
+
+def test_a_case_belongs_to_one_county_its_townships_whatever_else_it_names(
+    city: dict[str, Any],
+) -> None:
+    """李东平 was routed to 东平县 by ID region (county 370923); the city places the case in
+    宁阳's 堽城镇: it is 宁阳县's now, and 东平县 no longer sees it — page, list, API.
+    Likewise a case of a 宁阳 township whose station is (wrongly) 东平's is 宁阳's only."""
+    from fangkong.quarantine.imports.services import case_route
+
+    users, cases = city["users"], city["cases"]
+    moved = cases["李东平"]
+    gangcheng = Township.objects.get(name="堽城镇")
+    case_route(case=moved, township=gangcheng, village=None, by=users["city"])
+    moved.refresh_from_db()
+    assert moved.county == "370923" and moved.township == gangcheng
+    odd = cases["张宁阳"]
+    QuarantineCase.objects.filter(pk=odd.pk).update(
+        station=Unit.objects.get(name="东平县城关派出所")
+    )
+    ningyang, dongping = signed_in(users["ningyang"]), signed_in(users["dongping"])
+    for case in (moved, odd):
+        assert ningyang.get(f"/cases/{case.pk}/").status_code == 200
+        assert dongping.get(f"/cases/{case.pk}/").status_code == 404
+        assert signed_in(users["city"]).get(f"/cases/{case.pk}/").status_code == 200
+    listed = dongping.get("/api/v1/cases").json()
+    assert listed["count"] == 0, listed
+    assert ningyang.get("/api/v1/cases").json()["count"] == 2

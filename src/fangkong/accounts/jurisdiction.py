@@ -37,11 +37,14 @@ class Jurisdiction:
     # places it (a pushed list's row routed by ID region in a city installation).
     KINDS = ("unit", "township", "checkpoint", "own", "area")
 
-    def __init__(self, **paths: str) -> None:
+    def __init__(self, *, placed_by: str = "", **paths: str) -> None:
         unknown = set(paths) - set(self.KINDS)
         if unknown:
             raise ValueError(f"unknown jurisdiction kinds: {sorted(unknown)}")
         self.paths: dict[str, list[str]] = {kind: [p] for kind, p in paths.items()}
+        # A record one county holds (a case): once this path (its township) is set, it alone
+        # says which county's the record is, so no other path shows it to another county.
+        self.placed_by = placed_by
 
     def extend(self, **paths: str) -> None:
         for kind, path in paths.items():
@@ -71,6 +74,9 @@ class Scope:
         """The filter for a model, or None when the scope reaches none of its rows."""
         q = Q()
         matched = False
+        # An area's scope sees a placed record by its place only (Jurisdiction.placed_by).
+        placed = jurisdiction.placed_by if self.area else ""
+        unplaced = Q(**{f"{placed}__isnull": True}) if placed else Q()
         for kind, values in (
             ("unit", self.unit_ids),
             ("township", self.township_ids),
@@ -79,11 +85,11 @@ class Scope:
             if not values:
                 continue
             for path in jurisdiction.paths.get(kind, []):
-                q |= Q(**{f"{path}__in": values})
+                q |= Q(**{f"{path}__in": values}) & (Q() if path == placed else unplaced)
                 matched = True
         if self.area:
             for path in jurisdiction.paths.get("area", []):
-                q |= Q(**{f"{path}__startswith": self.area})
+                q |= Q(**{f"{path}__startswith": self.area}) & unplaced
                 matched = True
         if self.user_id is not None:
             for path in jurisdiction.paths.get("own", []):

@@ -28,7 +28,7 @@ from fangkong.core.clock import SHANGHAI
 from fangkong.core.documents import OfficialDocument, chinese_date, month_day, sentence
 from fangkong.core.exports import Sheet, write_xlsx
 from fangkong.core.figures import format_number
-from fangkong.org.areas import bureau_name, installation_area, is_multi_county
+from fangkong.org.areas import bureau_name, is_multi_county, issuing_office
 
 # The text names at most this many items of a kind; the annex lists them all.
 ITEMS_SHOWN = 3
@@ -191,8 +191,7 @@ def build_daily_report(
     # A county's report is its own bureau's (org.areas.bureau_name), issued by its office.
     code = (stats.get("area") or {}).get("code", "") or area or ""
     bureau = bureau_name(code)
-    own_office = not code or code == installation_area()
-    office = settings.FANGKONG["ISSUING_OFFICE"] if own_office else _("%(b)s办公室") % {"b": bureau}
+    office = issuing_office(code)
     issue = (day - EMERGENCY_START).days + 1
     area_name = (stats.get("area") or {}).get("name", "")
     doc = OfficialDocument(

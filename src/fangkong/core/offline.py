@@ -19,7 +19,6 @@ import json
 import re
 from functools import cache
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -138,7 +137,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def manifest(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
-            "name": f"{settings.FANGKONG['BUREAU_NAME']}{_('疫情防控指挥平台')}",
+            # The user's bureau, as the header names it (the context's fk_bureau; the
+            # page asks for the manifest with its cookies: base.html's crossorigin).
+            "name": render_to_string("offline/app_name.txt", request=request).strip(),
             "short_name": _("防控"),
             "start_url": "/",
             "scope": "/",

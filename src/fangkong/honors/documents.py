@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
-
+from fangkong.accounts.jurisdiction import user_area
 from fangkong.core.documents import OfficialDocument
 from fangkong.honors import selectors
 from fangkong.honors.models import Circular, Commendation
+from fangkong.org.areas import bureau_name, issuing_office
 
 
 def circular_docx(circular: Circular) -> bytes:
-    bureau = str(settings.FANGKONG["BUREAU_NAME"])
+    # The issuer's bureau and office (a county's inside a city), as their header names it.
+    area = user_area(circular.issued_by)
+    bureau = bureau_name(area)
     doc = OfficialDocument(title=circular.title, number=circular.number, issuer=bureau)
     doc.paragraph("局属各单位：", indent=False, align="left")
     doc.paragraph(
@@ -38,7 +40,7 @@ def circular_docx(circular: Circular) -> bytes:
         "坚守岗位、恪尽职守，为全县疫情防控和社会治安大局平稳有序作出新的更大贡献。"
     )
     doc.signature(bureau, circular.day)
-    doc.imprint(str(settings.FANGKONG["ISSUING_OFFICE"]), circular.day)
+    doc.imprint(issuing_office(area), circular.day)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
-
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.figures import format_amount
 from fangkong.logistics.models import Donation
-
-
-def bureau_name() -> str:
-    return str(settings.FANGKONG["BUREAU_NAME"])
+from fangkong.org.areas import bureau_name, record_area
 
 
 def thank_you_letter(donation: Donation) -> bytes:
-    bureau = bureau_name()
+    # The bureau of the receiving unit's area: a county's inside a city.
+    bureau = bureau_name(record_area(unit=donation.receiving_unit))
     donor = donation.donor
     doc = OfficialDocument(title="感谢信", page_numbers=False)
     salutation = f"{donor.name}：" if donor.kind == donor.Kind.COMPANY else f"{donor.name}同志："

@@ -34,8 +34,7 @@ def handoff_receipt(handoff: Handoff) -> bytes:
     """移交医疗交接单: who is handed over, why, to whom; signed by both sides."""
     case = handoff.case
     person = handoff.person
-    bureau = settings.FANGKONG["BUREAU_NAME"]
-    sender = case.station.name if case.station else bureau
+    sender = case.station.name if case.station else case.bureau
     if handoff.occupant_id and handoff.occupant is not None:
         sender = handoff.occupant.passage.checkpoint.name
     doc = OfficialDocument(
@@ -83,7 +82,7 @@ def home_quarantine_notice(case: QuarantineCase) -> bytes:
     """居家隔离告知书: handed to the person at the start of the quarantine."""
     person = case.person
     days = settings.FANGKONG["QUARANTINE_DAYS"]
-    issuer = case.station.name if case.station else settings.FANGKONG["BUREAU_NAME"]
+    issuer = case.station.name if case.station else case.bureau
     start = chinese_date(case.start_date) if case.start_date else "—"
     planned = chinese_date(case.planned_end) if case.planned_end else "—"
     doc = OfficialDocument(title="居家隔离告知书", page_numbers=False)

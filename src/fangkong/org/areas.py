@@ -17,8 +17,9 @@ module only names and lists the areas.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models.functions import Length
@@ -149,6 +150,64 @@ def area_unit(code: str) -> Unit | None:
     return unit
 
 
+class AmbiguousName(ValueError):
+    """A unit or township name several areas of the installation bear, nothing saying which."""
+
+
+def unit_named(name: str, area: str = "") -> Unit:
+    """The unit called `name` (`fangkong createuser --unit`), within `area` when given: names
+    are unique per area only (two counties may each have a 城关派出所). Unit.DoesNotExist when
+    none; AmbiguousName, listing each with its area code, when several."""
+    top = installation_area()
+    units = [
+        u
+        for u in Unit.objects.filter(name=name).order_by("area_code", "path")
+        if (u.area_code or top).startswith(area)
+    ]
+    return _the_one(units, name, area, lambda u: u.area_code or top, Unit.DoesNotExist, _("单位"))
+
+
+def township_named(name: str, area: str = "") -> Township:
+    """The township called `name`, within `area` when given (names are unique per county);
+    Township.DoesNotExist when none, AmbiguousName when several."""
+    towns = list(Township.objects.filter(name=name, code__startswith=area).order_by("code"))
+    return _the_one(towns, name, area, lambda t: t.code[:6], Township.DoesNotExist, _("乡镇街道"))
+
+
+def _the_one(
+    found: list[Any],
+    name: str,
+    area: str,
+    area_of: Callable[[Any], str],
+    missing: type[Exception],
+    what: Any,
+) -> Any:
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        where = _("区划 %(area)s 中") % {"area": area} if area else _("本系统中")
+        raise missing(
+            _("%(where)s没有名为“%(name)s”的%(what)s")
+            % {"where": where, "name": name, "what": what}
+        )
+    listed = "、".join(f"{area_name(area_of(o)) or area_of(o)}（{area_of(o)}）" for o in found)
+    raise AmbiguousName(
+        _("名为“%(name)s”的%(what)s有%(n)d个：%(listed)s；请用 --area 区划代码 指明是哪一个")
+        % {"name": name, "what": what, "n": len(found), "listed": listed}
+    )
+
+
+def record_area(
+    *, township: Township | None = None, county: str = "", unit: Unit | None = None
+) -> str:
+    """The area a record is of, for the bureau that signs its documents: its township's
+    county, else the county it was routed to (a case routed by ID region), else its unit's
+    area; '' (the installation's) when none says."""
+    if township is not None:
+        return township.code[:6]
+    return county or (unit.area_code if unit is not None else "")
+
+
 def bureau_name(area: str = "") -> str:
     """The bureau that speaks for an area, in the header and on its documents: the
     installation's own area (or none) is `FANGKONG_BUREAU_NAME`; a county or city inside it
@@ -165,6 +224,15 @@ def bureau_name(area: str = "") -> str:
         if name:
             return name
     return str(settings.FANGKONG["BUREAU_NAME"])
+
+
+def issuing_office(area: str = "") -> str:
+    """The office named in a document's 印发 line: `FANGKONG_ISSUING_OFFICE` for the
+    installation's own area, else the area's bureau's 办公室."""
+    code = (area or "").strip()
+    if not code or code == installation_area():
+        return str(settings.FANGKONG["ISSUING_OFFICE"])
+    return _("%(b)s办公室") % {"b": bureau_name(code)}
 
 
 def known_area(code: str) -> bool:

@@ -244,6 +244,9 @@ class WartimeOrder(models.Model):
         related_name="+",
     )
     issued_at = models.DateTimeField(_("发布时间"), default=clock.now, editable=False)
+    # The area the order reaches (its issuer's when issued: the officers it recalled), kept
+    # so that the issuer moving later changes neither who sees it nor whom it concerns.
+    area_code = models.CharField(_("所属区划"), max_length=6, blank=True, default="")
 
     class Meta:
         verbose_name = _("战时命令")

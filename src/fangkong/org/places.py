@@ -12,7 +12,11 @@ API, QR self-registration, bulk) and a pushed list's township, village and addre
   the township is known: its exact name, else the longest name the text holds, else the
   village whose name starts with the text ("东王庄" → 东王庄村); without a township only a
   village name that is unique in the county counts, and it gives the township;
-- a village of another township than the one matched is dropped.
+- a village of another township than the one matched is dropped;
+- a township name several counties share (两个县都有城关镇) is the one in the checkpoint's
+  county, else in the county the texts name ("东平县城关镇"), else in the ID number's
+  county; else none (`Place.ambiguous` lists them: a pushed row then routes by its ID
+  region or stays in the city's queue), never an arbitrary one.
 
 **In the county** (`in_county`): "the county" is the checkpoint's own area (its unit's,
 accounts.jurisdiction.unit_area; `FANGKONG_COUNTY_CODE` only when none is given). A
@@ -31,6 +35,7 @@ Offline, static/checkpoints/roadside.js decides "in the county" from `device_rul
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +63,8 @@ def short_name(name: str) -> str:
 class Place:
     township: Township | None = None
     village: Village | None = None
+    # A name several counties' townships bear, nothing saying which: those townships.
+    ambiguous: tuple[Township, ...] = ()
 
     @property
     def township_id(self) -> int | None:
@@ -71,6 +78,24 @@ class Place:
 NOWHERE = Place()
 
 
+class _Hints:
+    """The counties that may say which of several same-named townships is meant, in order:
+    `area`, the county the texts name (resolved only when asked), the ID number's."""
+
+    def __init__(self, area: str, texts: tuple[str, ...], household_region: str) -> None:
+        self.area, self.texts, self.household_region = area, texts, household_region
+
+    def __iter__(self) -> Iterator[str]:
+        if self.area:
+            yield self.area
+        for text in self.texts:
+            code = resolve_place(text) if text else ""
+            if len(code) >= 6:
+                yield code[:6]
+        if len(self.household_region) >= 6:
+            yield self.household_region[:6]
+
+
 class CountyPlaces:
     """The county's townships and villages, matched in written places. Built once per
     import, kept for registrations (checkpoints.services.passages._reference); read only but for its
@@ -82,13 +107,15 @@ class CountyPlaces:
         self.named: dict[str, list[Township]] = {}
         for t in townships:
             self.named.setdefault(t.name, []).append(t)
-        self.by_name = {name: ts[0] for name, ts in self.named.items()}
         # Longest first: "东疏镇" before a shorter name it holds.
         self.full = sorted(((t.name, t) for t in townships), key=lambda kv: -len(kv[0]))
         self.short = sorted(
             ((short_name(t.name), t) for t in townships if short_name(t.name)),
             key=lambda kv: -len(kv[0]),
         )
+        self.short_named: dict[str, list[Township]] = {}
+        for short, t in self.short:
+            self.short_named.setdefault(short, []).append(t)
         self.township_codes = {t.pk: t.code for t in townships}
         self._area_villages: dict[str, frozenset[str]] = {}
         self.villages: dict[int, list[Village]] = {}
@@ -98,56 +125,89 @@ class CountyPlaces:
                 v.township = by_pk[v.township_id]  # no query when a match gives its township
             self.villages.setdefault(v.township_id, []).append(v)
             self.village_names.setdefault(v.name, []).append(v)
-        self._memo: dict[tuple[str, str, str, str], Place] = {}
+        self._memo: dict[tuple[str, str, str, str, str], Place] = {}
 
     @classmethod
     def load(cls) -> CountyPlaces:
         return cls(list(Township.objects.all()), list(Village.objects.all()))
 
     def match(
-        self, *, township: str = "", village: str = "", address: str = "", area: str = ""
+        self,
+        *,
+        township: str = "",
+        village: str = "",
+        address: str = "",
+        area: str = "",
+        household_region: str = "",
     ) -> Place:
-        """The township and village the texts name (normalised first); of townships of the
-        same name in several counties, the one in `area` (a checkpoint's county) first."""
-        key = (township, village, address, area)
+        """The township and village the texts name (normalised first). Of townships of the
+        same name in several counties, the one in `area` (a checkpoint's county), else in
+        the county the texts name, else in the county of `household_region` (the ID
+        number's); none when still several (`Place.ambiguous` lists them)."""
+        key = (township, village, address, area, household_region[:6])
         found = self._memo.get(key)
         if found is None:
             found = self._match(
-                normalize_text(township), normalize_text(village), normalize_text(address), area
+                normalize_text(township),
+                normalize_text(village),
+                normalize_text(address),
+                area,
+                household_region,
             )
             if len(self._memo) >= _CACHE_MAX:
                 self._memo.clear()
             self._memo[key] = found
         return found
 
-    def _match(self, township: str, village: str, address: str, area: str) -> Place:
+    def _match(
+        self, township: str, village: str, address: str, area: str, household_region: str
+    ) -> Place:
         if not (township or village or address):
             return NOWHERE
-        t = self._township(township, area) or self._township(address, area)
+        # Which county, when a name is several counties': the checkpoint's, else the county
+        # the texts name ("东平县城关镇"), else the ID number's. Read only when needed.
+        hints = _Hints(area, (township, address), household_region)
+        named: tuple[Township, ...] = ()
+        t: Township | None = None
+        for text in (township, address):
+            candidates = self._candidates(text)
+            if candidates:
+                t = self._pick(candidates, hints)
+                named = () if t is not None else tuple(candidates)
+                break
         v = self._village(village, t) or self._village(address, t)
         if t is None and v is not None:
-            t = v.township
+            t, named = v.township, ()
         if v is not None and t is not None and v.township_id != t.pk:
             v = None
-        return Place(township=t, village=v)
+        return Place(township=t, village=v, ambiguous=named)
 
-    def _township(self, text: str, area: str = "") -> Township | None:
+    def _candidates(self, text: str) -> list[Township]:
+        """The townships the text names: its exact name, else the longest full name it holds,
+        else the longest short name — every township of that name, one per county."""
         if not text:
-            return None
+            return []
         if text in self.named:
-            return self._ours(text, area)
+            return self.named[text]
         for name, _t in self.full:
             if name in text:
-                return self._ours(name, area)
-        for short, t in self.short:
+                return self.named[name]
+        for short, _t in self.short:
             if short in text:
-                return next((o for s, o in self.short if s == short and o.code.startswith(area)), t)
-        return None
+                return self.short_named[short]
+        return []
 
-    def _ours(self, name: str, area: str) -> Township:
-        """Of the townships called `name`, the first in `area`, else the first."""
-        ts = self.named[name]
-        return next((t for t in ts if t.code.startswith(area)), ts[0]) if area else ts[0]
+    @staticmethod
+    def _pick(candidates: list[Township], hints: _Hints) -> Township | None:
+        """The one township meant; None when several counties have it and nothing says which
+        (never an arbitrary one)."""
+        if len(candidates) == 1:
+            return candidates[0]
+        for county in hints:
+            inside = [t for t in candidates if t.code.startswith(county)]
+            if len(inside) == 1:
+                return inside[0]
+        return None
 
     def _village(self, text: str, township: Township | None) -> Village | None:
         if not text:

@@ -85,22 +85,17 @@ def working_groups(user: User | AnonymousUser, *, area: str = "") -> QuerySet[Wo
     )
 
 
-def order_area(order: WartimeOrder) -> str:
-    """The area a wartime order reaches: its issuer's (org.services.wartime_order_issue
-    recalls the officers of that area only)."""
-    return user_area(order.issued_by)
-
-
 def current_order(user: User | AnonymousUser) -> WartimeOrder | None:
     """The latest order that reaches the user's area or was issued inside it: a county's
-    own and its city's; a city's and each of its counties'; never another county's."""
+    own and its city's; a city's and each of its counties'; never another county's. An
+    order's area is the one it was issued for (`WartimeOrder.area_code`)."""
     mine = user_area(user)
-    orders = WartimeOrder.objects.select_related("issued_by__unit", "issued_by__township")
-    for order in orders.order_by("-effective_at"):
-        area = order_area(order)
-        if area.startswith(mine) or mine.startswith(area):
-            return order
-    return None
+    above = [mine[:n] for n in (2, 4, 6) if n <= len(mine)]
+    return (
+        WartimeOrder.objects.filter(Q(area_code__startswith=mine) | Q(area_code__in=above))
+        .order_by("-effective_at")
+        .first()
+    )
 
 
 def recalls_of(user: User | AnonymousUser) -> QuerySet[Recall]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import within_area
+from fangkong.accounts.jurisdiction import user_area, within_area
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.moments import is_future
@@ -246,6 +246,7 @@ def wartime_order_issue(
         text=text,
         effective_at=effective_at,
         issued_by=by,
+        area_code=user_area(by),
     )
     # The issuer's area only: a county's order recalls its own officers, a city's every
     # county's of the city.

@@ -15,6 +15,7 @@ from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
 from fangkong.core.fields import UpdatedAtField
 from fangkong.core.rollups import NEVER, NEVER_BEFORE, Key, Rollup
+from fangkong.org.areas import bureau_name, record_area
 
 
 class CaseStatus(models.TextChoices):
@@ -164,8 +165,14 @@ class QuarantineCase(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # One county's: its township's once it has one (not also its station's or the county
+    # a list routed it to), else the routed county's, else its station's.
     jurisdiction = Jurisdiction(
-        unit="station", township="township", own="team_members__user", area="county"
+        unit="station",
+        township="township",
+        own="team_members__user",
+        area="county",
+        placed_by="township",
     )
 
     class Meta:
@@ -191,6 +198,14 @@ class QuarantineCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def bureau(self) -> str:
+        """The bureau the case's documents speak for: that of its county (its township's,
+        else the county it was routed to), in a city installation not the city's."""
+        return bureau_name(
+            record_area(township=self.township, county=self.county, unit=self.station)
+        )
 
     @property
     def audit_label(self) -> str:

@@ -23,8 +23,7 @@ from fangkong.quarantine.selectors import temperature
 def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     """解除居家隔离告知书, in the layout of an official document, to print and hand over."""
     person = case.person
-    bureau = settings.FANGKONG["BUREAU_NAME"]
-    issuer = case.station.name if case.station else bureau
+    issuer = case.station.name if case.station else case.bureau
     end_day = case.ended_on or case.planned_end or clock.today()
     doc = OfficialDocument(title="解除居家隔离告知书", page_numbers=False)
     doc.paragraph(f"{person.name}：", indent=False, align="left")

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import in_area, restrict, unit_area
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment, DutyShift
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.org.areas import area_name, installation_area
 from fangkong.org.models import Officer
 
 if TYPE_CHECKING:
@@ -28,6 +30,43 @@ def shift_get_or_create(*, checkpoint: Checkpoint, day: datetime.date, slot: int
         checkpoint=checkpoint, day=day, slot=slot, defaults={"starts_at": begin, "ends_at": end}
     )
     return shift
+
+
+def _outside_area(
+    checkpoint: Checkpoint,
+    officers: Sequence[Officer],
+    leader: Officer | None,
+    party_leader: Officer | None,
+) -> dict[str, list[str]]:
+    """The officers, by field, who are not of the checkpoint's area (one query)."""
+    area = unit_area(checkpoint.unit)
+    if area == installation_area():
+        return {}  # every officer of the installation is of its own area
+    named: dict[str, list[Officer | None]] = {
+        "officers": list(officers),
+        "leader": [leader],
+        "party_leader": [party_leader],
+    }
+    ids = {o.pk for os in named.values() for o in os if o is not None}
+    inside = set(
+        in_area(Officer.objects.filter(pk__in=ids), area, unit_path="unit__").values_list(
+            "pk", flat=True
+        )
+    )
+    where = area_name(area) or area
+    errors: dict[str, list[str]] = {}
+    for field, who in named.items():
+        for o in who:
+            if o is not None and o.pk not in inside:
+                errors.setdefault(field, []).append(
+                    _("%(officer)s不属%(area)s，不能在%(cp)s执勤")
+                    % {
+                        "officer": o,
+                        "area": where,
+                        "cp": checkpoint.name,
+                    }
+                )
+    return errors
 
 
 def _clash_message(officer: Officer, other: DutyAssignment) -> str:
@@ -52,12 +91,20 @@ def shift_assign(
 ) -> DutyShift:
     """Set who holds a shift, its leader and its temporary party group's leader.
 
-    Refuses, naming the officer and the clash, anyone already on duty elsewhere at an
-    overlapping time; the party group leader must be a party member on this shift."""
-    shift = DutyShift.objects.select_for_update().select_related("checkpoint").get(pk=shift.pk)
+    Refuses, naming the officer and the field, an officer of another county than the
+    checkpoint's (a city's counties plan their own; a checkpoint of the city bureau takes
+    the city's), and, naming the clash, anyone already on duty elsewhere at an overlapping
+    time; the party group leader must be a party member on this shift."""
+    shift = (
+        DutyShift.objects.select_for_update(of=("self",))
+        .select_related("checkpoint__unit")
+        .get(pk=shift.pk)
+    )
     officers = list(dict.fromkeys(officers))
     ids = [o.pk for o in officers]
-    errors: dict[str, list[str]] = {}
+    errors = _outside_area(shift.checkpoint, officers, leader, party_leader)
+    if errors:
+        raise ValidationError(errors)
     clashes = (
         DutyAssignment.objects.filter(
             officer_id__in=ids, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at
@@ -115,13 +162,17 @@ def shift_assign(
 def roster_copy_week(
     *, week_start: datetime.date, by: User | None, checkpoints: Sequence[Checkpoint] | None = None
 ) -> tuple[int, list[str]]:
-    """Copy every shift of the week starting `week_start` to the week after. Shifts that
-    already have officers next week are left alone. Returns (shifts copied, refusals)."""
+    """Copy every shift of the week starting `week_start` to the week after: of the
+    checkpoints `by` plans (their jurisdiction: a county's planner, their county's), or of
+    `checkpoints`. Shifts that already have officers next week are left alone; each copy is
+    checked as a new assignment (shift_assign). Returns (shifts copied, refusals)."""
     qs = DutyShift.objects.filter(
         day__gte=week_start, day__lt=week_start + datetime.timedelta(days=7)
     ).select_related("checkpoint", "leader", "party_leader")
     if checkpoints is not None:
         qs = qs.filter(checkpoint__in=checkpoints)
+    if by is not None:
+        qs = qs.filter(checkpoint__in=restrict(Checkpoint.objects.all(), by))
     source = list(qs.prefetch_related("assignments__officer"))
     copied, refusals = 0, list[str]()
     for shift in source:

@@ -19,6 +19,7 @@ from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import resolve_place
 from fangkong.core.text import normalize_text
+from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.quarantine.imports.layout import field_labels
@@ -270,14 +271,29 @@ def validate_row(
             row.needs_review.append("came_from")
     row.address = texts.get("address", "")[:200]
     place = places.match(
-        township=texts.get("township", ""), village=texts.get("village", ""), address=row.address
+        township=texts.get("township", ""),
+        village=texts.get("village", ""),
+        address=row.address,
+        household_region=row.household_region,
     )
     row.township_id, row.village_id = place.township_id, place.village_id
     if row.township_id is None and not row.refused:
-        row.add(
-            L["address"],
-            _("住址未能匹配本县乡镇街道，已列入待分配队列"),
-        )
+        if place.ambiguous:
+            row.add(
+                L["address"],
+                _(
+                    "住址中的“%(name)s”有多个县（市、区）同名（%(where)s），住址和身份证号码"
+                    "都未能确定是哪一个，已列入待分配队列"
+                )
+                % {
+                    "name": place.ambiguous[0].name,
+                    "where": "、".join(
+                        area_name(t.code[:6]) or t.code[:6] for t in place.ambiguous
+                    ),
+                },
+            )
+        else:
+            row.add(L["address"], _("住址未能匹配本县乡镇街道，已列入待分配队列"))
         row.needs_review.append("address")
     if not row.sex and texts.get("sex") in ("男", "女"):
         row.sex = "M" if texts["sex"] == "男" else "F"

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
-from fangkong.org.areas import area_unit
+from fangkong.org.areas import AmbiguousName, area_unit, township_named, unit_named
 from fangkong.org.models import Officer, Township, Unit
 
 
@@ -27,12 +27,14 @@ class Command(BaseCommand):
             help="；".join(f"{v}={label}" for v, label in Role.choices),
         )
         parser.add_argument("--name", default="", help="姓名")
-        parser.add_argument("--unit", help="所属单位名称（派出所角色必填）")
+        parser.add_argument(
+            "--unit", help="所属单位名称（派出所角色必填；多个区划同名时用 --area 指明）"
+        )
         parser.add_argument(
             "--area",
             help="所属区划代码（如 370921 县、3709 市）：账号属于该区划的公安局，看到其下各区划",
         )
-        parser.add_argument("--township", help="所属乡镇街道名称")
+        parser.add_argument("--township", help="所属乡镇街道名称（多个县同名时用 --area 指明）")
         parser.add_argument("--officer", help="对应民警的警号")
         parser.add_argument(
             "--password", help="密码（不填则交互输入；也可用环境变量 FANGKONG_NEW_PASSWORD）"
@@ -47,13 +49,17 @@ class Command(BaseCommand):
             if password != getpass.getpass("再次输入密码："):
                 raise CommandError("两次输入的密码不一致")
         try:
-            unit = Unit.objects.get(name=o["unit"]) if o["unit"] else None
-            if o["area"] and unit is None:
-                unit = area_unit(o["area"])
-            township = Township.objects.get(name=o["township"]) if o["township"] else None
+            area = (o["area"] or "").strip()
+            # Names are unique per area only: each is looked for within --area when given.
+            unit = unit_named(o["unit"], area) if o["unit"] else None
+            if area and unit is None:
+                unit = area_unit(area)
+            township = township_named(o["township"], area) if o["township"] else None
             officer = Officer.objects.get(badge_number=o["officer"]) if o["officer"] else None
         except (Unit.DoesNotExist, Township.DoesNotExist, Officer.DoesNotExist) as exc:
             raise CommandError(f"未找到：{exc}") from exc
+        except AmbiguousName as exc:
+            raise CommandError(str(exc)) from exc
         try:
             user = user_create(
                 username=o["username"],
