@@ -459,3 +459,36 @@ def _fill(path: str) -> str:
     import re
 
     return re.sub(r"\{[^}]+\}", "1", path if path.startswith("/api/") else "/api/v1" + path)
+
+
+# ---------------------------------------------------------------- filter choices
+
+
+def _options(html: str, name: str) -> set[str]:
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None, name
+    return set(re.findall(r'<option value="(\d+)"', select.group(1)))
+
+
+def test_list_filters_offer_the_users_county_only(province: Province) -> None:
+    """Found by the attack on the city demo: the township, station and unit choices of the
+    lists' filters named every county's. A county's user is offered its own; the city all
+    of its counties'; another county's township given anyway is refused as a bad choice
+    (nothing narrows by it)."""
+    ours = province.counties["370921"]
+    theirs = province.counties["370923"]
+    for path, name, own, other in (
+        ("/people/", "township", ours.township.pk, theirs.township.pk),
+        ("/cases/", "township", ours.township.pk, theirs.township.pk),
+        ("/cases/", "station", ours.station.pk, theirs.station.pk),
+        ("/org/officers/", "unit", ours.station.pk, theirs.station.pk),
+    ):
+        county = _options(province.client("ningyang").get(path).content.decode(), name)
+        assert str(own) in county and str(other) not in county, (path, name)
+        city = _options(province.client("taian").get(path).content.decode(), name)
+        assert {str(own), str(other)} <= city, (path, name)
+    refused = province.client("ningyang").get("/cases/", {"township": theirs.township.pk})
+    assert refused.status_code == 200
+    assert "乡镇街道须从列表中选择" in refused.content.decode()

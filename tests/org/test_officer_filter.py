@@ -51,7 +51,11 @@ def test_page_and_figures_narrow_to_the_same_officers(province: Province) -> Non
     assert _names(client, q="zng") == {"周宁官"}
     assert _names(client, q="371902") == {"郑宁辅"}
     # Another county's unit shows none of its officers.
-    assert _names(client, unit=str(dp.station.pk), status=Officer.Status.SICK) == set()
+    # Another county's unit is not offered; given anyway it is refused beside the field and
+    # shows none of its officers.
+    other = client.get("/org/officers/", {"unit": str(dp.station.pk)})
+    assert "须从列表中选择" in other.content.decode()
+    assert _names(client, unit=str(dp.station.pk)) == {"周宁官", "郑宁辅", "钱宁局"}
     assert _names(province.client("dongping"), status=Officer.Status.SICK) == {"吴东官"}
 
     sections = collect_sections(clock.today(), scope=figures_scope(user))

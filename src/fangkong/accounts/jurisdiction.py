@@ -429,11 +429,12 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
 
 
 def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> None:
-    """Narrow a form's choices of units, officers and records owned by a unit (a store) to
-    the user's area, so a county's user inside a city is offered its county's only (and a
+    """Narrow a form's choices of units, officers, townships and records owned by a unit (a
+    store) to the user's area, so a county's user inside a city is offered its county's only (and a
     choice outside them is refused as any invalid choice is); `area`: a record's own area
     instead (a checkpoint's roster: the checkpoint's county's officers)."""
-    from fangkong.org.models import Officer, Unit, WorkingGroup
+    from fangkong.org.areas import installation_area
+    from fangkong.org.models import Officer, Township, Unit, WorkingGroup
 
     area = area or user_area(user)
     for form_field in form.fields.values():
@@ -442,6 +443,9 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
             continue
         if queryset.model in (Unit, WorkingGroup):  # an area of their own (area_code)
             form_field.queryset = in_area(queryset, area, unit_path="")
+        elif queryset.model is Township:  # its code begins with its county's
+            if area != installation_area():
+                form_field.queryset = queryset.filter(code__startswith=area)
         elif queryset.model is Officer:
             form_field.queryset = in_area(queryset, area, unit_path="unit__")
         elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:

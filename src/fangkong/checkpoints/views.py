@@ -309,6 +309,7 @@ def receipt_scan_text(request: HttpRequest, reg: SelfRegistration) -> str:
 
 def _filter(request: HttpRequest) -> tuple[Form, PassageFilter]:
     form = PassageFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     return form, from_form(PassageFilter, form)
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import Scope, county_table, figures_scope
+from fangkong.accounts.jurisdiction import Scope, area_choices, county_table, figures_scope
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
@@ -77,6 +77,7 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 @require_perm("logistics.view")
 def ledger(request: AuthedHttpRequest) -> HttpResponseBase:
     form = LedgerFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     movements = selectors.movement_list(user=request.user, f=from_form(LedgerFilter, form))
     if request.GET.get("export") == "xlsx":
         audit_record(actor=request.user, action="export", object_type="logistics.movement")

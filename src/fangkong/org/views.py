@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.jurisdiction import requested_area, user_area
+from fangkong.accounts.jurisdiction import area_choices, requested_area, user_area
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -39,6 +39,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @require_perm("org.view")
 def officer_list(request: HttpRequest) -> HttpResponse:
     form = OfficerFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     officers = selectors.officer_list(user=request.user, f=from_form(OfficerFilter, form))
     return render(
         request,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -34,6 +35,7 @@ from fangkong.people.models import Person, TransferRequest
 @require_perm("people.view")
 def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     f = from_form(PersonListFilter, form)
     people = selectors.person_list(user=request.user, q=f.q, township_id=f.township_id)
     return render(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.exports import audited_xlsx
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -58,6 +59,7 @@ def _day_param(request: HttpRequest) -> tuple[datetime.date, datetime.datetime]:
 @require_perm("quarantine.view")
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     now = schedule.work_now()
     qs = selectors.case_list(user=request.user, filters=from_form(CaseFilter, form), now=now)
     page = paginate(request, qs)
@@ -84,6 +86,7 @@ def case_export(request: AuthedHttpRequest) -> HttpResponseBase:
     if reveal and not user_can(request.user, "people.reveal"):
         raise PermissionDenied
     form = CaseFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     now = schedule.work_now()
     qs = selectors.case_list(user=request.user, filters=from_form(CaseFilter, form), now=now)
     return audited_xlsx(
@@ -366,6 +369,7 @@ def followup_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_perm("quarantine.view")
 def alert_list(request: HttpRequest) -> HttpResponse:
     form = AlertFilterForm(request.GET or None)
+    area_choices(form, request.user)  # its county's townships and units, inside a city
     qs = selectors.alert_list(user=request.user, f=from_form(AlertFilter, form))
     return render(
         request,
