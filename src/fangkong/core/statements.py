@@ -139,6 +139,12 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
             if isinstance(value, Expression):  # a db_default left to the database
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
             params.append(f.get_db_prep_save(value, db))
+    return inserted(objs, sql, params)
+
+
+def inserted(objs: Sequence[M], sql: str, params: Sequence[Any]) -> list[M]:
+    """Run an INSERT … RETURNING id of `objs` (the values of each in order in `params`) and
+    set their ids; returns the objects written (fewer when rows were skipped on conflict)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [r[0] for r in cursor.fetchall()]

@@ -79,6 +79,12 @@ MESSAGES = {
 }
 
 
+# The choices' values, once: `Choices.values` builds its list on every use.
+_DIRECTIONS = frozenset(Direction.values)
+_VEHICLE_TYPES = frozenset(VehicleType.values)
+_DECISIONS = frozenset(Decision.values)
+
+
 # ---------------------------------------------------------------- passages
 
 
@@ -182,14 +188,14 @@ def passage_assess(
     "occupants.1.id_number", messages in Chinese saying which occupant and which rule).
     """
     errors: dict[str, list[str]] = {}
-    if data.direction not in Direction.values:
+    if data.direction not in _DIRECTIONS:
         errors["direction"] = [_("方向：取值须为 in（进入）或 out（离开）")]
-    if data.vehicle_type not in VehicleType.values:
+    if data.vehicle_type not in _VEHICLE_TYPES:
         errors["vehicle_type"] = [_("车辆类型：取值不在允许范围内")]
     plate, plate_region = "", ""
     if data.plate and data.plate.strip():
         try:
-            parsed = parse_plate(data.plate, field=_("车牌号"))
+            parsed = parse_plate(data.plate, field=PART_LABELS["plate"])
         except ValidationError as exc:
             errors["plate"] = exc.messages
         else:
@@ -205,9 +211,7 @@ def passage_assess(
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
     elif len(data.occupants) > seats_for(data.vehicle_type):
-        label = (
-            VehicleType(data.vehicle_type).label if data.vehicle_type in VehicleType.values else ""
-        )
+        label = VehicleType(data.vehicle_type).label if data.vehicle_type in _VEHICLE_TYPES else ""
         errors["occupants"] = [
             str(MESSAGES["too_many"]) % {"type": label, "n": seats_for(data.vehicle_type)}
         ]
@@ -252,7 +256,7 @@ def passage_assess(
             errors[prefix + "temperature"] = exc.messages
         if require_temperature and measured is None and prefix + "temperature" not in errors:
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
-        if occ.decision and occ.decision not in Decision.values:
+        if occ.decision and occ.decision not in _DECISIONS:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
         origin = normalize_text(occ.origin)[:60]
         origin_code = resolve_place(origin)
@@ -664,15 +668,24 @@ def _person_input(item: Assessed) -> PersonInput:
     )
 
 
+def _person_values(item: Assessed) -> dict[str, Any]:
+    """A new person's values: person_clean's, from passage_assess (validated once), with the
+    township and village the occupant's destination named (places.match gives a village
+    only with its township) — what person_clean makes of them. The single and the bulk
+    registration write people from these alike."""
+    return {**item.values, "township": item.township, "village": item.village}
+
+
 def _people_new(items: Sequence[Assessed], by: User | None) -> list[Person]:
     """A car's new people (none known when the car was read), in the order given: validated
-    in Python by person_clean — the rule's home, no query — and written together by the bulk
-    path (`persons_insert_cleaned`: one INSERT, their audit entries), uniqueness left to the
-    database. When someone registered one of them a moment ago, the INSERT fails inside its
-    savepoint and each is found or created one by one (person_find_or_create)."""
+    in Python by person_clean in passage_assess — the rule's home, no query, not run twice —
+    and written together by the bulk path (`persons_insert_cleaned`: one INSERT, their audit
+    entries), uniqueness left to the database. When someone registered one of them a moment
+    ago, the INSERT fails inside its savepoint and each is found or created one by one
+    (person_find_or_create)."""
     if not items:
         return []
-    cleaned = [person_clean(_person_input(item)) for item in items]
+    cleaned = [_person_values(item) for item in items]
     try:
         with transaction.atomic():
             return persons_insert_cleaned(cleaned=cleaned, by=by)
@@ -696,11 +709,7 @@ def passages_register_bulk(
     # (their values are person_clean's, from passage_assess).
     people = iter(
         persons_add_cleaned(
-            cleaned=[
-                {**o.values, "township": o.township, "village": o.village}
-                for a in assessed_all
-                for o in a.occupants
-            ],
+            cleaned=[_person_values(o) for a in assessed_all for o in a.occupants],
             by=by,
         )
     )
