@@ -22,7 +22,8 @@ signals are sent (fangkong connects none to these models).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -31,8 +32,9 @@ from django.db.models.expressions import Expression
 M = TypeVar("M", bound=models.Model)
 
 _readers: dict[tuple[str, str, type[models.Model]], tuple[str, list[str], list[Any]]] = {}
+_Prep = Callable[[models.Field[Any, Any], Any, Any], Any]
 _inserts: dict[
-    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type]]]]
+    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type], _Prep]]]
 ] = {}
 
 
@@ -97,6 +99,44 @@ def _as_is(field: models.Field[Any, Any]) -> frozenset[type]:
     return _OTHER
 
 
+def _datetime(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # An aware datetime: what DateTimeField.get_db_prep_save makes of it (to_python leaves
+    # it, and only a naive one is warned about and made aware).
+    if type(value) is datetime.datetime and value.utcoffset() is not None:
+        return db.ops.adapt_datetimefield_value(value)
+    return field.get_db_prep_save(value, db)
+
+
+def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    if type(value) is datetime.date:
+        return db.ops.adapt_datefield_value(value)
+    return field.get_db_prep_save(value, db)
+
+
+def _json(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # A plain list or dict: what JSONField.get_db_prep_save makes of it.
+    if type(value) is list or type(value) is dict:
+        return db.ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
+    return field.get_db_prep_save(value, db)
+
+
+def _prep_save(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    return field.get_db_prep_save(value, db)
+
+
+def _prep(field: models.Field[Any, Any]) -> _Prep:
+    """How `field`'s values other than those passed as they are become the database's:
+    the common ones by the connection's adapter, as get_db_prep_save would, without its
+    chain of calls; anything else by get_db_prep_save."""
+    if isinstance(field, models.DateTimeField):
+        return _datetime
+    if isinstance(field, models.DateField):
+        return _date
+    if isinstance(field, models.JSONField):
+        return _json
+    return _prep_save
+
+
 def _real() -> Any:
     """The connection object behind the `connection` proxy (django.db's default alias):
     looked up once, not through the proxy for every value."""
@@ -125,20 +165,20 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
             + (f" ON CONFLICT ({qn(conflict)}) DO NOTHING" if conflict else "")
             + f" RETURNING {qn(opts.pk.column)}"
         )
-        hit = (sql, [(f, _as_is(f)) for f in names])
+        hit = (sql, [(f, _as_is(f), _prep(f)) for f in names])
         _inserts[key] = hit
     sql, fields = hit
     db = _real()
     params: list[Any] = []
     for obj in objs:
-        for f, as_is in fields:
+        for f, as_is, prep in fields:
             value = f.pre_save(obj, True)
             if type(value) in as_is or (str in as_is and isinstance(value, str)):
                 params.append(value)  # what get_db_prep_save gives for these: the value
                 continue
             if isinstance(value, Expression):  # a db_default left to the database
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
-            params.append(f.get_db_prep_save(value, db))
+            params.append(prep(f, value, db))
     return inserted(objs, sql, params)
 
 
