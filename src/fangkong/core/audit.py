@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from fangkong.core import clock, statements
+from fangkong.core import clock, idempotency, statements
 from fangkong.core.bulk import insert_values
 from fangkong.core.disclosure import HIDDEN
 
@@ -126,9 +126,7 @@ def _subkeys(key: str) -> tuple[bytes, bytes]:
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
-    ).encode("utf-8")
+    return idempotency.canonical(value).encode("utf-8")
 
 
 def personal_digest(object_repr: str, changes: Any) -> str:
@@ -290,12 +288,13 @@ def _insert_few(entries: list[AuditEntry]) -> None:
     again by the field for the statement."""
     from fangkong.core.models import AuditEntry
 
-    ops = connection.ops
-    key = (connection.alias, connection.vendor, len(entries))
+    db = statements.current()
+    ops = db.ops
+    key = (db.alias, db.vendor, len(entries))
     sql = _entry_inserts.get(key)
     if sql is None:
         qn = ops.quote_name
-        json_value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        json_value = "%s::jsonb" if db.vendor == "postgresql" else "%s"
         row = "(" + ", ".join(json_value if c == "changes" else "%s" for c in _ENTRY_COLUMNS) + ")"
         sql = (
             f"INSERT INTO {qn(AuditEntry._meta.db_table)} "
@@ -334,10 +333,11 @@ def _append(entries: list[AuditEntry]) -> None:
 
     if not entries:
         return
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    db = statements.current()
+    table = db.ops.quote_name(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")
             row = cursor.fetchone()
         if row is None:  # a new database: the head's row made (and locked) on first use
@@ -351,7 +351,7 @@ def _append(entries: list[AuditEntry]) -> None:
             _insert_few(entries)
         else:
             AuditEntry.objects.bulk_create(entries)
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",
                 [entries[-1].pk, prev],

@@ -58,8 +58,14 @@ class ClientIdConflict(ValidationError):
         super().__init__(errors, code="client_id_conflict")
 
 
+# One encoder for every part: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
 
 
 @functools.lru_cache(maxsize=4)

@@ -26,7 +26,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.expressions import Expression
 
 M = TypeVar("M", bound=models.Model)
@@ -38,11 +38,11 @@ _inserts: dict[
 ] = {}
 
 
-def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
-    key = (connection.alias, connection.vendor, model)
+def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
+    key = (db.alias, db.vendor, model)
     hit = _readers.get(key)
     if hit is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         fields = list(model._meta.concrete_fields)
         table = model._meta.db_table
         head = (
@@ -51,7 +51,7 @@ def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
         converters = []
         for i, f in enumerate(fields):
             col = f.get_col(table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found = db.ops.get_db_converters(col) + col.get_db_converters(db)
             if found:
                 converters.append((i, col, found))
         hit = (head, [f.attname for f in fields], converters)
@@ -62,11 +62,12 @@ def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
 def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     """Objects of `model` whose rows match `where` (SQL after FROM the model's table: "WHERE
     … [ORDER BY …] [FOR UPDATE]"), with %s placeholders for `params`."""
-    head, names, converters = _reader(model)
-    with connection.cursor() as cursor:
+    db = current()
+    head, names, converters = _reader(db, model)
+    with db.cursor() as cursor:
         cursor.execute(head + where, params)
         rows = cursor.fetchall()
-    alias, db = connection.alias, _real()
+    alias = db.alias
     out = []
     for row in rows:
         if converters:
@@ -137,9 +138,10 @@ def _prep(field: models.Field[Any, Any]) -> _Prep:
     return _prep_save
 
 
-def _real() -> Any:
+def current() -> Any:
     """The connection object behind the `connection` proxy (django.db's default alias):
-    looked up once, not through the proxy for every value."""
+    looked up once per statement, not through the proxy (a thread-local look-up) for every
+    attribute and value."""
     return connections[DEFAULT_DB_ALIAS]
 
 
@@ -153,10 +155,11 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
         raise ValueError("conflict: one object at a time (RETURNING names no skipped row)")
     model = type(objs[0])
     opts = model._meta
-    key = (connection.alias, connection.vendor, model, len(objs), conflict)
+    db = current()
+    key = (db.alias, db.vendor, model, len(objs), conflict)
     hit = _inserts.get(key)
     if hit is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         names = [f for f in opts.concrete_fields if f is not opts.pk]
         row = f"({', '.join(['%s'] * len(names))})"
         sql = (
@@ -168,7 +171,6 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
         hit = (sql, [(f, _as_is(f), _prep(f)) for f in names])
         _inserts[key] = hit
     sql, fields = hit
-    db = _real()
     params: list[Any] = []
     for obj in objs:
         for f, as_is, prep in fields:
@@ -185,10 +187,11 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
 def inserted(objs: Sequence[M], sql: str, params: Sequence[Any]) -> list[M]:
     """Run an INSERT … RETURNING id of `objs` (the values of each in order in `params`) and
     set their ids; returns the objects written (fewer when rows were skipped on conflict)."""
-    with connection.cursor() as cursor:
+    db = current()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [r[0] for r in cursor.fetchall()]
-    alias = connection.alias
+    alias = db.alias
     for obj, pk in zip(objs, ids, strict=False):
         obj.pk = pk
         obj._state.adding = False

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -320,7 +320,7 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     found = statements.fetch(
         DutyShift,
         "WHERE checkpoint_id = %s AND day = %s AND slot = %s",
-        [checkpoint.pk, connection.ops.adapt_datefield_value(day), slot],
+        [checkpoint.pk, statements.current().ops.adapt_datefield_value(day), slot],
     )
     shift = found[0] if found else None
     if shift is None:
@@ -383,7 +383,7 @@ def _phone_key(raw: str) -> str:
 
 def _passage_by_client_id(client_id: uuid.UUID) -> Passage | None:
     """The passage stored under a client id, if any (written-out SQL: core/statements.py)."""
-    value = Passage._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    value = Passage._meta.get_field("client_id").get_db_prep_value(client_id, statements.current())
     found = statements.fetch(Passage, "WHERE client_id = %s", [value])
     return found[0] if found else None
 
@@ -485,13 +485,14 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
     exact. The UPDATE is written out: built through F() expressions it cost a registration
     more CPU than everything else it does inside the write lock but the inserts."""
     checkpoint_id, day, slot, hour = key
-    quote = connection.ops.quote_name
+    db = statements.current()
+    quote = db.ops.quote_name
     sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(PassageCount._meta.db_table)} SET {sets} "
             "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s",
-            [*tally.values(), checkpoint_id, connection.ops.adapt_datefield_value(day), slot, hour],
+            [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour],
         )
         if cursor.rowcount:
             return
@@ -554,9 +555,10 @@ def _refer(
         pairs += [occ.pk, case.pk]
     # Written out, as _counts_add: bulk_update's CASE built through expressions cost more
     # CPU inside the write lock than finding and referring the cases.
-    quote = connection.ops.quote_name
+    db = statements.current()
+    quote = db.ops.quote_name
     whens = " ".join(["WHEN %s THEN %s"] * len(referred))
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(Occupant._meta.db_table)} SET case_id = CASE id {whens} END "
             f"WHERE id IN ({', '.join(['%s'] * len(referred))})",
