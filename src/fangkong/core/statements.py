@@ -12,7 +12,9 @@ a process runs.
   the fields' converters). Parameters must already be in the database's form (dates through
   `connection.ops.adapt_datefield_value`; strings and integers as they are).
 - `insert(objs)`: one INSERT … RETURNING of new objects of one model, their values prepared
-  as `Model.save` prepares them (`pre_save`, `get_db_prep_save`), their ids set on them. With
+  as `Model.save` prepares them (`pre_save`, then text and numbers as they are, datetimes,
+  dates and JSON by the connection's adapter as `get_db_prep_save` would, anything else by
+  `get_db_prep_save`), their ids set on them (`inserted`, also for written-out INSERTs). With
   `conflict=<column>` (one object) a row whose value of that unique column exists is
   skipped (ON CONFLICT DO NOTHING, SQLite ≥ 3.35 and PostgreSQL): nothing is returned.
 
