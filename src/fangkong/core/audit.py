@@ -200,10 +200,12 @@ def _seal(entry: Any, prev_hash: str) -> str:
 
 def _entry(model: type[AuditEntry], *, changes: Any, **values: Any) -> AuditEntry:
     """A new entry, its changes as the database gives them back (the digest must see what
-    `audit verify` reads) and their JSON text kept for the INSERT: written once."""
+    `audit verify` reads) and their JSON text kept for the INSERT: written once. The text
+    goes with the very object it was made from: an entry given other changes before it is
+    appended is written from those (an entry's changes are not edited in place)."""
     text = json.dumps(changes, default=str)
     entry = model(changes=json.loads(text), **values)
-    entry._changes_json = text  # type: ignore[attr-defined]
+    entry._changes_json = (entry.changes, text)  # type: ignore[attr-defined]
     return entry
 
 
@@ -304,7 +306,9 @@ def _insert_few(entries: list[AuditEntry]) -> None:
         _entry_inserts[key] = sql
     params: list[Any] = []
     for e in entries:
-        text = getattr(e, "_changes_json", None)
+        made, text = getattr(e, "_changes_json", (None, None))
+        if made is not e.changes:
+            text = None
         params += [
             ops.adapt_datetimefield_value(e.at),
             e.actor_id,
