@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from fangkong.core import clock, statements
+from fangkong.core import clock, idempotency, statements
 from fangkong.core.bulk import insert_values
 from fangkong.core.disclosure import HIDDEN
 
@@ -126,9 +126,7 @@ def _subkeys(key: str) -> tuple[bytes, bytes]:
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
-    ).encode("utf-8")
+    return idempotency.canonical(value).encode("utf-8")
 
 
 def personal_digest(object_repr: str, changes: Any) -> str:
@@ -200,6 +198,17 @@ def _seal(entry: Any, prev_hash: str) -> str:
     return str(entry.hash)
 
 
+def _entry(model: type[AuditEntry], *, changes: Any, **values: Any) -> AuditEntry:
+    """A new entry, its changes as the database gives them back (the digest must see what
+    `audit verify` reads) and their JSON text kept for the INSERT: written once. The text
+    goes with the very object it was made from: an entry given other changes before it is
+    appended is written from those (an entry's changes are not edited in place)."""
+    text = json.dumps(changes, default=str)
+    entry = model(changes=json.loads(text), **values)
+    entry._changes_json = (entry.changes, text)  # type: ignore[attr-defined]
+    return entry
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
@@ -218,7 +227,8 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         # A model may give a label without personal data (e.g. a masked name).
         object_repr = object_repr or str(getattr(obj, "audit_label", None) or obj)
-    entry = AuditEntry(
+    entry = _entry(
+        AuditEntry,
         at=clock.now(),
         actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_name=str(actor)[:60] if actor is not None else "",
@@ -226,8 +236,7 @@ def audit_record(
         object_type=object_type[:60],
         object_id=object_id[:40],
         object_repr=object_repr[:200],
-        # JSON round-trip: the digest must see what the database gives back on verify.
-        changes=json.loads(json.dumps(changes or {}, default=str)),
+        changes=changes or {},
         ip=ctx.ip,
         path=ctx.path,
     )
@@ -256,20 +265,83 @@ def audit_chain_lock() -> None:
 _FEW_ENTRIES = 100
 
 
+# The columns of a new entry, as _insert_few and audit_bulk write them.
+_ENTRY_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "ip",
+    "path",
+    "prev_hash",
+    "hash",
+    "personal_digest",
+)
+_entry_inserts: dict[tuple[str, str, int], str] = {}
+
+
+def _insert_few(entries: list[AuditEntry]) -> None:
+    """One written-out INSERT … RETURNING of sealed entries, from their values as plain
+    tuples: the changes' JSON text is the one made with the entry (`_entry`), not written
+    again by the field for the statement."""
+    from fangkong.core.models import AuditEntry
+
+    db = statements.current()
+    ops = db.ops
+    key = (db.alias, db.vendor, len(entries))
+    sql = _entry_inserts.get(key)
+    if sql is None:
+        qn = ops.quote_name
+        json_value = "%s::jsonb" if db.vendor == "postgresql" else "%s"
+        row = "(" + ", ".join(json_value if c == "changes" else "%s" for c in _ENTRY_COLUMNS) + ")"
+        sql = (
+            f"INSERT INTO {qn(AuditEntry._meta.db_table)} "
+            f"({', '.join(qn(c) for c in _ENTRY_COLUMNS)}) "
+            f"VALUES {', '.join([row] * len(entries))} RETURNING {qn(AuditEntry._meta.pk.column)}"
+        )
+        _entry_inserts[key] = sql
+    params: list[Any] = []
+    for e in entries:
+        made, text = getattr(e, "_changes_json", (None, None))
+        if made is not e.changes:
+            text = None
+        params += [
+            ops.adapt_datetimefield_value(e.at),
+            e.actor_id,
+            e.actor_name,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            text if text is not None else json.dumps(e.changes, default=str),
+            ops.adapt_ipaddressfield_value(e.ip),
+            e.path,
+            e.prev_hash,
+            e.hash,
+            e.personal_digest,
+        ]
+    statements.inserted(entries, sql, params)
+
+
 def _append(entries: list[AuditEntry]) -> None:
     """Extend the chain: lock its head, link each entry to the one before, insert them.
 
-    The head's read and update and a few entries' INSERT are written out (core/statements.py):
+    The head's read and update and a few entries' INSERT are written out (_insert_few):
     every write of the platform ends here, and the ORM compiling these three statements cost
     a registration more CPU than running them."""
     from fangkong.core.models import AuditChainHead, AuditEntry
 
     if not entries:
         return
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    db = statements.current()
+    table = db.ops.quote_name(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if db.features.has_select_for_update else ""
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")
             row = cursor.fetchone()
         if row is None:  # a new database: the head's row made (and locked) on first use
@@ -280,10 +352,10 @@ def _append(entries: list[AuditEntry]) -> None:
         for entry in entries:
             prev = _seal(entry, prev)
         if len(entries) <= _FEW_ENTRIES:
-            statements.insert(entries)
+            _insert_few(entries)
         else:
             AuditEntry.objects.bulk_create(entries)
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",
                 [entries[-1].pk, prev],
@@ -341,7 +413,8 @@ def audit_bulk(
         # appended with them at its end, so the chain head is not locked before the rows
         # the block writes later (lock order, see audit_chain_lock).
         held.extend(
-            AuditEntry(
+            _entry(
+                AuditEntry,
                 at=now,
                 actor_id=actor_id,
                 actor_name=actor_name,
@@ -349,7 +422,7 @@ def audit_bulk(
                 object_type=object_type[:60],
                 object_id=str(object_id)[:40],
                 object_repr=object_repr[:200],
-                changes=json.loads(json.dumps(changes, default=str)),
+                changes=changes,
                 ip=ctx.ip,
                 path=ctx.path,
             )
@@ -357,21 +430,7 @@ def audit_bulk(
         )
         return len(items)
     ops = connection.ops
-    columns = [
-        "at",
-        "actor_id",
-        "actor_name",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "changes",
-        "ip",
-        "path",
-        "prev_hash",
-        "hash",
-        "personal_digest",
-    ]
+    columns = list(_ENTRY_COLUMNS)
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         prev = head.last_hash or GENESIS

@@ -22,13 +22,17 @@ change are refused as different (and come back to the officer to send as new).
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
+import hmac
 import json
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 from django.utils.translation import gettext as _
 
 SALT = "fangkong.core.idempotency"
@@ -54,14 +58,28 @@ class ClientIdConflict(ValidationError):
         super().__init__(errors, code="client_id_conflict")
 
 
+# One encoder for every part: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+)
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
+
+
+@functools.lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    """The HMAC key Django's salted_hmac(SALT, …, algorithm="sha256") derives from the
+    secret key: derived once, not for every part of every record (the digests are the same)."""
+    return hashlib.sha256(force_bytes(SALT) + force_bytes(secret)).digest()
 
 
 def digests(parts: dict[str, Any]) -> dict[str, str]:
     """{part: digest} of the parts that were sent (None: not sent, not compared)."""
+    key = _key(settings.SECRET_KEY)
     return {
-        name: salted_hmac(SALT, f"{name}={canonical(value)}", algorithm="sha256").hexdigest()[:24]
+        name: hmac.new(key, f"{name}={canonical(value)}".encode(), hashlib.sha256).hexdigest()[:24]
         for name, value in parts.items()
         if value is not None
     }

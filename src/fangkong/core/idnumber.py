@@ -11,11 +11,13 @@ the code of a county that may have been merged since.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
@@ -71,7 +73,7 @@ def _shown(char: str) -> str:
     return char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
 
 
-def _error(message: str, code: str, field: str, /, **params: object) -> ValidationError:
+def _error(message: str, code: str, field: str | Promise, /, **params: object) -> ValidationError:
     return ValidationError(message, code=code, params={"field": field, **params})
 
 
@@ -80,7 +82,7 @@ def _today() -> datetime.date:
     return clock.today_this_minute()
 
 
-def parse_id_number(value: str, *, field: str = "身份证号") -> IdNumber:
+def parse_id_number(value: str, *, field: str | Promise = "身份证号") -> IdNumber:
     """Check an 18- or 15-digit number and return it parsed, raising ValidationError with a
     message that names the exact problem."""
     if value and _CLEAN_18.fullmatch(value):
@@ -110,8 +112,25 @@ def parse_id_number(value: str, *, field: str = "身份证号") -> IdNumber:
     return _checked(number, upgraded=upgraded, field=field)
 
 
-def _checked(number: str, *, upgraded: bool, field: str) -> IdNumber:
-    """Birth date, region and check digit of a normalised 18-digit number."""
+def _checked(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
+    """Birth date, region and check digit of a normalised 18-digit number: a number found
+    valid is remembered with the day it was checked on (the birth date must not lie after
+    it), so the same people at a checkpoint day after day are not re-checked on every car.
+    A refused number is checked anew each time (exceptions are not remembered), so its
+    message names the caller's field."""
+    try:
+        return _valid(number, upgraded, _today())
+    except ValidationError:
+        return _check(number, upgraded=upgraded, field=field)  # raises, naming the field
+
+
+@functools.lru_cache(maxsize=16384)
+def _valid(number: str, upgraded: bool, today: datetime.date) -> IdNumber:
+    # `today` keys the memo: _check reads the same day (clock.today_this_minute).
+    return _check(number, upgraded=upgraded, field="")
+
+
+def _check(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
     birth_date = _birth_date(number, field)
     region_code = number[:6]
     region = regions.get_region(region_code)
@@ -134,7 +153,7 @@ def _checked(number: str, *, upgraded: bool, field: str) -> IdNumber:
     )
 
 
-def _birth_date(number: str, field: str) -> datetime.date:
+def _birth_date(number: str, field: str | Promise) -> datetime.date:
     digits = number[6:14]
     try:
         birth = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 __all__ = ["is_mobile", "parse_phone"]
@@ -26,7 +27,7 @@ def _shown(char: str) -> str:
     return char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
 
 
-def _error(message: str, code: str, field: str, /, **params: object) -> ValidationError:
+def _error(message: str, code: str, field: str | Promise, /, **params: object) -> ValidationError:
     return ValidationError(message, code=code, params={"field": field, **params})
 
 
@@ -41,7 +42,7 @@ def _strip_country_code(digits: str) -> str:
     return digits
 
 
-def parse_phone(value: str, *, field: str = "联系电话") -> str:
+def parse_phone(value: str, *, field: str | Promise = "联系电话") -> str:
     """Check a phone number and return it normalised: "13812345678" or "0538-5621234"."""
     if value and _MOBILE.fullmatch(value):
         return value  # already a bare mobile number: the common case
@@ -76,7 +77,7 @@ def parse_phone(value: str, *, field: str = "联系电话") -> str:
     raise _error(_("%(field)s格式错误：手机号应为11位且以1开头"), "invalid_format", field)
 
 
-def _landline(number: str, field: str) -> str:
+def _landline(number: str, field: str | Promise) -> str:
     if number.startswith("00"):
         raise _error(_("%(field)s区号无效：不支持国际号码"), "invalid_area_code", field)
     area_length = 3 if _SHORT_AREA.match(number) else 4

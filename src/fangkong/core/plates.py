@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from fangkong.core import regions
@@ -157,11 +158,11 @@ def _shown(char: str) -> str:
     return char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
 
 
-def _error(message: str, code: str, field: str, /, **params: object) -> ValidationError:
+def _error(message: str, code: str, field: str | Promise, /, **params: object) -> ValidationError:
     return ValidationError(message, code=code, params={"field": field, **params})
 
 
-def parse_plate(value: str, *, field: str = "车牌号") -> Plate:
+def parse_plate(value: str, *, field: str | Promise = "车牌号") -> Plate:
     """Check a plate number and return it parsed; ValidationError names the exact problem."""
     number = normalize_plate(value)
     if not number:
@@ -208,7 +209,9 @@ def parse_plate(value: str, *, field: str = "车牌号") -> Plate:
     )
 
 
-def _kind(number: str, province: str, letter: str, suffix: str, serial: str, field: str) -> str:
+def _kind(
+    number: str, province: str, letter: str, suffix: str, serial: str, field: str | Promise
+) -> str:
     cross_boundary = province == "粤" and letter == "Z"
     if suffix:
         if len(number) != 7:

@@ -12,7 +12,9 @@ a process runs.
   the fields' converters). Parameters must already be in the database's form (dates through
   `connection.ops.adapt_datefield_value`; strings and integers as they are).
 - `insert(objs)`: one INSERT … RETURNING of new objects of one model, their values prepared
-  as `Model.save` prepares them (`pre_save`, `get_db_prep_save`), their ids set on them. With
+  as `Model.save` prepares them (`pre_save`, then text and numbers as they are, datetimes,
+  dates and JSON by the connection's adapter as `get_db_prep_save` would, anything else by
+  `get_db_prep_save`), their ids set on them (`inserted`, also for written-out INSERTs). With
   `conflict=<column>` (one object) a row whose value of that unique column exists is
   skipped (ON CONFLICT DO NOTHING, SQLite ≥ 3.35 and PostgreSQL): nothing is returned.
 
@@ -22,25 +24,27 @@ signals are sent (fangkong connects none to these models).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.expressions import Expression
 
 M = TypeVar("M", bound=models.Model)
 
 _readers: dict[tuple[str, str, type[models.Model]], tuple[str, list[str], list[Any]]] = {}
+_Prep = Callable[[models.Field[Any, Any], Any, Any], Any]
 _inserts: dict[
-    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type]]]]
+    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type], _Prep]]]
 ] = {}
 
 
-def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
-    key = (connection.alias, connection.vendor, model)
+def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
+    key = (db.alias, db.vendor, model)
     hit = _readers.get(key)
     if hit is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         fields = list(model._meta.concrete_fields)
         table = model._meta.db_table
         head = (
@@ -49,7 +53,7 @@ def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
         converters = []
         for i, f in enumerate(fields):
             col = f.get_col(table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found = db.ops.get_db_converters(col) + col.get_db_converters(db)
             if found:
                 converters.append((i, col, found))
         hit = (head, [f.attname for f in fields], converters)
@@ -60,11 +64,12 @@ def _reader(model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
 def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     """Objects of `model` whose rows match `where` (SQL after FROM the model's table: "WHERE
     … [ORDER BY …] [FOR UPDATE]"), with %s placeholders for `params`."""
-    head, names, converters = _reader(model)
-    with connection.cursor() as cursor:
+    db = current()
+    head, names, converters = _reader(db, model)
+    with db.cursor() as cursor:
         cursor.execute(head + where, params)
         rows = cursor.fetchall()
-    alias, db = connection.alias, _real()
+    alias = db.alias
     out = []
     for row in rows:
         if converters:
@@ -97,9 +102,48 @@ def _as_is(field: models.Field[Any, Any]) -> frozenset[type]:
     return _OTHER
 
 
-def _real() -> Any:
+def _datetime(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # An aware datetime: what DateTimeField.get_db_prep_save makes of it (to_python leaves
+    # it, and only a naive one is warned about and made aware).
+    if type(value) is datetime.datetime and value.utcoffset() is not None:
+        return db.ops.adapt_datetimefield_value(value)
+    return field.get_db_prep_save(value, db)
+
+
+def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    if type(value) is datetime.date:
+        return db.ops.adapt_datefield_value(value)
+    return field.get_db_prep_save(value, db)
+
+
+def _json(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # A plain list or dict: what JSONField.get_db_prep_save makes of it.
+    if type(value) is list or type(value) is dict:
+        return db.ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
+    return field.get_db_prep_save(value, db)
+
+
+def _prep_save(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    return field.get_db_prep_save(value, db)
+
+
+def _prep(field: models.Field[Any, Any]) -> _Prep:
+    """How `field`'s values other than those passed as they are become the database's:
+    the common ones by the connection's adapter, as get_db_prep_save would, without its
+    chain of calls; anything else by get_db_prep_save."""
+    if isinstance(field, models.DateTimeField):
+        return _datetime
+    if isinstance(field, models.DateField):
+        return _date
+    if isinstance(field, models.JSONField):
+        return _json
+    return _prep_save
+
+
+def current() -> Any:
     """The connection object behind the `connection` proxy (django.db's default alias):
-    looked up once, not through the proxy for every value."""
+    looked up once per statement, not through the proxy (a thread-local look-up) for every
+    attribute and value."""
     return connections[DEFAULT_DB_ALIAS]
 
 
@@ -113,10 +157,11 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
         raise ValueError("conflict: one object at a time (RETURNING names no skipped row)")
     model = type(objs[0])
     opts = model._meta
-    key = (connection.alias, connection.vendor, model, len(objs), conflict)
+    db = current()
+    key = (db.alias, db.vendor, model, len(objs), conflict)
     hit = _inserts.get(key)
     if hit is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         names = [f for f in opts.concrete_fields if f is not opts.pk]
         row = f"({', '.join(['%s'] * len(names))})"
         sql = (
@@ -125,24 +170,30 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
             + (f" ON CONFLICT ({qn(conflict)}) DO NOTHING" if conflict else "")
             + f" RETURNING {qn(opts.pk.column)}"
         )
-        hit = (sql, [(f, _as_is(f)) for f in names])
+        hit = (sql, [(f, _as_is(f), _prep(f)) for f in names])
         _inserts[key] = hit
     sql, fields = hit
-    db = _real()
     params: list[Any] = []
     for obj in objs:
-        for f, as_is in fields:
+        for f, as_is, prep in fields:
             value = f.pre_save(obj, True)
             if type(value) in as_is or (str in as_is and isinstance(value, str)):
                 params.append(value)  # what get_db_prep_save gives for these: the value
                 continue
             if isinstance(value, Expression):  # a db_default left to the database
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
-            params.append(f.get_db_prep_save(value, db))
-    with connection.cursor() as cursor:
+            params.append(prep(f, value, db))
+    return inserted(objs, sql, params)
+
+
+def inserted(objs: Sequence[M], sql: str, params: Sequence[Any]) -> list[M]:
+    """Run an INSERT … RETURNING id of `objs` (the values of each in order in `params`) and
+    set their ids; returns the objects written (fewer when rows were skipped on conflict)."""
+    db = current()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [r[0] for r in cursor.fetchall()]
-    alias = connection.alias
+    alias = db.alias
     for obj, pk in zip(objs, ids, strict=False):
         obj.pk = pk
         obj._state.adding = False

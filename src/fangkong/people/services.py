@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_batch, audit_record, audit_rows_created
@@ -53,6 +54,12 @@ class PersonInput:
     note: str = ""
 
 
+# The fields' names in person_clean's messages: translated when a message is shown, not for
+# every person checked (a registration checks three).
+ID_LABEL = gettext_lazy("身份证号")
+PHONE_LABEL = gettext_lazy("联系电话")
+
+
 def person_clean(data: PersonInput) -> dict[str, Any]:
     """Validate and normalise; raise one ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -74,7 +81,7 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
     values["household_region"] = ""
     if doc_type == Person.DocType.ID_CARD:
         try:
-            parsed = parse_id_number(data.id_number, field=_("身份证号"))
+            parsed = parse_id_number(data.id_number, field=ID_LABEL)
         except ValidationError as exc:
             errors["id_number"] = exc.messages
         else:
@@ -93,7 +100,7 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
     values["phone"] = ""
     if data.phone and data.phone.strip():
         try:
-            values["phone"] = parse_phone(data.phone, field=_("联系电话"))
+            values["phone"] = parse_phone(data.phone, field=PHONE_LABEL)
         except ValidationError as exc:
             errors["phone"] = exc.messages
     if (

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -78,6 +78,12 @@ MESSAGES = {
     "no_occupants": gettext_lazy("乘车人员：至少登记一人"),
     "too_many": gettext_lazy("乘车人员：%(type)s最多登记%(n)s人"),
 }
+
+
+# The choices' values, once: `Choices.values` builds its list on every use.
+_DIRECTIONS = frozenset(Direction.values)
+_VEHICLE_TYPES = frozenset(VehicleType.values)
+_DECISIONS = frozenset(Decision.values)
 
 
 # ---------------------------------------------------------------- passages
@@ -243,14 +249,14 @@ def passage_assess(
     "occupants.1.id_number", messages in Chinese saying which occupant and which rule).
     """
     errors: dict[str, list[str]] = {}
-    if data.direction not in Direction.values:
+    if data.direction not in _DIRECTIONS:
         errors["direction"] = [_("方向：取值须为 in（进入）或 out（离开）")]
-    if data.vehicle_type not in VehicleType.values:
+    if data.vehicle_type not in _VEHICLE_TYPES:
         errors["vehicle_type"] = [_("车辆类型：取值不在允许范围内")]
     plate, plate_region = "", ""
     if data.plate and data.plate.strip():
         try:
-            parsed = parse_plate(data.plate, field=_("车牌号"))
+            parsed = parse_plate(data.plate, field=PART_LABELS["plate"])
         except ValidationError as exc:
             errors["plate"] = exc.messages
         else:
@@ -266,9 +272,7 @@ def passage_assess(
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
     elif len(data.occupants) > seats_for(data.vehicle_type):
-        label = (
-            VehicleType(data.vehicle_type).label if data.vehicle_type in VehicleType.values else ""
-        )
+        label = VehicleType(data.vehicle_type).label if data.vehicle_type in _VEHICLE_TYPES else ""
         errors["occupants"] = [
             str(MESSAGES["too_many"]) % {"type": label, "n": seats_for(data.vehicle_type)}
         ]
@@ -313,7 +317,7 @@ def passage_assess(
             errors[prefix + "temperature"] = exc.messages
         if require_temperature and measured is None and prefix + "temperature" not in errors:
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
-        if occ.decision and occ.decision not in Decision.values:
+        if occ.decision and occ.decision not in _DECISIONS:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
         assessed.append(
             occupant_assess(
@@ -353,7 +357,7 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
     found = statements.fetch(
         DutyShift,
         "WHERE checkpoint_id = %s AND day = %s AND slot = %s",
-        [checkpoint.pk, connection.ops.adapt_datefield_value(day), slot],
+        [checkpoint.pk, statements.current().ops.adapt_datefield_value(day), slot],
     )
     shift = found[0] if found else None
     if shift is None:
@@ -416,7 +420,7 @@ def _phone_key(raw: str) -> str:
 
 def _passage_by_client_id(client_id: uuid.UUID) -> Passage | None:
     """The passage stored under a client id, if any (written-out SQL: core/statements.py)."""
-    value = Passage._meta.get_field("client_id").get_db_prep_value(client_id, connection)
+    value = Passage._meta.get_field("client_id").get_db_prep_value(client_id, statements.current())
     found = statements.fetch(Passage, "WHERE client_id = %s", [value])
     return found[0] if found else None
 
@@ -531,18 +535,28 @@ def occupant_row(item: Assessed) -> tuple[Any, ...]:
     )
 
 
+# An occupant's related rows, known to whoever makes it: given by their keys and cached on
+# the object, as a query with select_related leaves them (assigning each object checked its
+# model and asked the database router, four times per occupant).
+_OCCUPANT_RELATED = [
+    Occupant._meta.get_field(name)
+    for name in ("passage", "person", "checkpoint", "destination_township")
+]
+
+
 def _new_occupant(passage: Passage, position: int, person: Person, item: Assessed) -> Occupant:
-    occupant = Occupant(
-        passage=passage,
+    occ = Occupant(
+        passage_id=passage.pk,
         position=position,
-        person=person,
-        checkpoint=passage.checkpoint,
+        person_id=person.pk,
+        checkpoint_id=passage.checkpoint_id,
         day=passage.day,
         **dict(zip(OCCUPANT_FIELDS, occupant_row(item), strict=True)),
     )
-    if item.township is not None:  # the object too: what was stored is shown without a query
-        occupant.destination_township = item.township
-    return occupant
+    related = (passage, person, passage.checkpoint, item.township)
+    for rel, obj in zip(_OCCUPANT_RELATED, related, strict=True):
+        rel.set_cached_value(occ, obj)  # type: ignore[union-attr]
+    return occ
 
 
 def passage_tally(occupants: Sequence[Assessed]) -> dict[str, int]:
@@ -568,13 +582,14 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
     exact. The UPDATE is written out: built through F() expressions it cost a registration
     more CPU than everything else it does inside the write lock but the inserts."""
     checkpoint_id, day, slot, hour = key
-    quote = connection.ops.quote_name
+    db = statements.current()
+    quote = db.ops.quote_name
     sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(PassageCount._meta.db_table)} SET {sets} "
             "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s",
-            [*tally.values(), checkpoint_id, connection.ops.adapt_datefield_value(day), slot, hour],
+            [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour],
         )
         if cursor.rowcount:
             return
@@ -637,9 +652,10 @@ def _refer(
         pairs += [occ.pk, case.pk]
     # Written out, as _counts_add: bulk_update's CASE built through expressions cost more
     # CPU inside the write lock than finding and referring the cases.
-    quote = connection.ops.quote_name
+    db = statements.current()
+    quote = db.ops.quote_name
     whens = " ".join(["WHEN %s THEN %s"] * len(referred))
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(Occupant._meta.db_table)} SET case_id = CASE id {whens} END "
             f"WHERE id IN ({', '.join(['%s'] * len(referred))})",
@@ -764,15 +780,24 @@ def _person_input(item: Assessed) -> PersonInput:
     )
 
 
+def _person_values(item: Assessed) -> dict[str, Any]:
+    """A new person's values: person_clean's, from passage_assess (validated once), with the
+    township and village the occupant's destination named (places.match gives a village
+    only with its township) — what person_clean makes of them. The single and the bulk
+    registration write people from these alike."""
+    return {**item.values, "township": item.township, "village": item.village}
+
+
 def _people_new(items: Sequence[Assessed], by: User | None) -> list[Person]:
     """A car's new people (none known when the car was read), in the order given: validated
-    in Python by person_clean — the rule's home, no query — and written together by the bulk
-    path (`persons_insert_cleaned`: one INSERT, their audit entries), uniqueness left to the
-    database. When someone registered one of them a moment ago, the INSERT fails inside its
-    savepoint and each is found or created one by one (person_find_or_create)."""
+    in Python by person_clean in passage_assess — the rule's home, no query, not run twice —
+    and written together by the bulk path (`persons_insert_cleaned`: one INSERT, their audit
+    entries), uniqueness left to the database. When someone registered one of them a moment
+    ago, the INSERT fails inside its savepoint and each is found or created one by one
+    (person_find_or_create)."""
     if not items:
         return []
-    cleaned = [person_clean(_person_input(item)) for item in items]
+    cleaned = [_person_values(item) for item in items]
     try:
         with transaction.atomic():
             return persons_insert_cleaned(cleaned=cleaned, by=by)
@@ -796,11 +821,7 @@ def passages_register_bulk(
     # (their values are person_clean's, from passage_assess).
     people = iter(
         persons_add_cleaned(
-            cleaned=[
-                {**o.values, "township": o.township, "village": o.village}
-                for a in assessed_all
-                for o in a.occupants
-            ],
+            cleaned=[_person_values(o) for a in assessed_all for o in a.occupants],
             by=by,
         )
     )
