@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
 from ninja import NinjaAPI
@@ -20,6 +21,7 @@ from fangkong.accounts.api import router as accounts_router
 from fangkong.checkpoints.api import DeviceTokenAuth
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.command.api import router as command_router
+from fangkong.core import api as core_api
 from fangkong.core.disclosure import SearchRateExceeded
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.reference_api import router as reference_router
@@ -43,7 +45,7 @@ def _callers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not any(auth(request) for auth in CALLERS):
-            return _error(request, 401, "未登录或令牌无效")
+            return _error(request, 401, core_api.UNAUTHENTICATED)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -110,14 +112,21 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_unreadable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A part Django cannot read (a 5,000-character file name passes its header limit): bad
+    # input like any other, 422 (Django's own answer was an HTML 400).
+    return _error(request, 422, [{"field": None, "msg": core_api.MALFORMED_UPLOAD}])
+
+
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "无权访问")
+    return _error(request, 403, core_api.FORBIDDEN)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "未找到")
+    return _error(request, 404, core_api.NOT_FOUND)
 
 
 @api.exception_handler(SearchRateExceeded)
@@ -129,7 +138,7 @@ def on_too_many_searches(request: HttpRequest, exc: SearchRateExceeded) -> HttpR
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "未登录或令牌无效")
+    return _error(request, 401, core_api.UNAUTHENTICATED)
 
 
 @login_required

@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "fangkong.core.views.bad_request"
 handler403 = "fangkong.core.views.forbidden"
 handler404 = "fangkong.core.views.not_found"
 handler500 = "fangkong.core.views.server_error"

@@ -81,3 +81,22 @@ def test_the_audit_table_is_cards_on_a_phone(world: World) -> None:
     page = world.client("auditor").get("/audit/").content.decode()
     assert 'class="fk-table fk-cards' in page
     assert 'data-label="变更内容"' in page
+
+
+def test_an_exports_label_reads_as_what_was_done_not_as_a_masked_name(world: World) -> None:
+    """Issue 20, finding 4: the case export's entry read '导*******', its purpose masked as
+    if it were a person's name. An entry about a list (no object id) is labelled in the
+    platform's words; one about a person still shows the name masked."""
+    assert world.client("command").get("/cases/export.xlsx").status_code == 200
+    audit_record(
+        actor=world.users["admin"],
+        action="update",
+        object_type="quarantine.quarantinecase",
+        object_id="7",
+        object_repr="张三丰（#7）",
+    )
+    page = world.client("auditor").get("/audit/", {"object_type": "quarantine.quarantinecase"})
+    text = _text(_rows(page.content.decode()))
+    assert "导出隔离管控台账" in text
+    assert "导*" not in text
+    assert "张**（#7）" in text and "张三丰" not in text

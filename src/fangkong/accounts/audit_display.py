@@ -134,11 +134,13 @@ def _masked(field: str, value: Any) -> Any:
     return masked(field, value)
 
 
-def object_label(object_type: str, object_repr: str) -> str:
+def object_label(object_type: str, object_id: str, object_repr: str) -> str:
     """The entry's object as the page shows it: a person's name masked, whatever the label
     held when it was written (an old entry's '张三 370921…' reads '张*'), and no number in
-    full."""
-    if object_type in PERSON_TYPES and object_repr:
+    full. An entry with no object id is about no one record but a list (an export, the
+    day's follow-up list): its label says what was done, in the platform's words, and is
+    shown as written ('导出隔离管控台账', once masked as '导*******')."""
+    if object_type in PERSON_TYPES and object_id and object_repr:
         match = _PERSON_LABEL.match(object_repr)
         if match is not None:
             # Only the name and the record's number: what followed (an old label's ID

@@ -123,7 +123,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         {
             "entry": e,
             "type_label": object_type_label(e.object_type),
-            "object": object_label(e.object_type, e.object_repr),
+            "object": object_label(e.object_type, e.object_id, e.object_repr),
             "changes": change_lines(e.object_type, e.action, e.changes),
         }
         for e in page

@@ -1,10 +1,12 @@
-"""Shared pieces of the JSON API: paging, and schema errors said in Chinese."""
+"""Shared pieces of the JSON API: paging, schema errors said in Chinese, and the shape of
+every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET
@@ -38,6 +40,7 @@ _MESSAGES = {
     "less_than_equal": "过大：不能大于{le}",
     "less_than": "过大：须小于{lt}",
     "date_out_of_range": "须在{earliest}至{latest}之间",
+    "offset_out_of_range": "时区须在{earliest}至{latest}之间",
     "json_invalid": "JSON格式错误",
     "model_attributes_type": "须为对象",
     "dict_type": "须为对象",
@@ -72,6 +75,34 @@ class ErrorOut(Schema):
     """Every refusal: a sentence (401, 403, 404, 429) or the fields and why (409, 422)."""
 
     detail: str | list[FieldError]
+
+
+API_PREFIX = "/api/"
+UNAUTHENTICATED = "未登录或令牌无效"
+FORBIDDEN = "无权访问"
+NOT_FOUND = "未找到"
+SERVER_ERROR = "服务器内部错误，请稍后重试"
+MALFORMED = "请求：格式错误"
+MALFORMED_UPLOAD = "请求：上传内容格式错误（如文件名过长）"
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def refusal(status: int, detail: str | list[dict[str, Any]]) -> JsonResponse:
+    """A refusal in the schema's shape (`ErrorOut`), for the layers before ninja answers or
+    after it gave up: the middleware (?area=, a NUL) and Django's error handlers
+    (core/views.py) — so no answer under /api/ is an HTML page."""
+    return JsonResponse(
+        {"detail": detail}, status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+def malformed(message: str = MALFORMED) -> JsonResponse:
+    """Input the API cannot read at all: 422 like every refusal of input (never Django's
+    HTML 400)."""
+    return refusal(422, [{"field": None, "msg": message}])
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:

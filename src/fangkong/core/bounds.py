@@ -51,6 +51,12 @@ class RecordIdConverter:
         return str(value)
 
 
+# Time-zone offsets the world uses: UTC−12:00 (Baker Island) to UTC+14:00 (Line Islands).
+# Python reads any offset under 24 hours, PostgreSQL none past ±15:59 (a DataError, 500):
+# a time written with +20:00 is refused where it is read, naming its field.
+EARLIEST_UTC_OFFSET = datetime.timedelta(hours=-12)
+LATEST_UTC_OFFSET = datetime.timedelta(hours=14)
+
 MAX_OFFSET = 2**31 - 1
 MAX_LIMIT = 500
 # Quarantine days and shift slots: a count of days and an index of a shift in a day.
@@ -104,6 +110,35 @@ def check_day(value: datetime.date | datetime.datetime | None) -> None:
         raise ValidationError(range_message(), code="date_out_of_range")
 
 
+def _offset_out_of_range(value: datetime.date | None) -> bool:
+    if not isinstance(value, datetime.datetime):
+        return False
+    offset = value.utcoffset()
+    return offset is not None and not EARLIEST_UTC_OFFSET <= offset <= LATEST_UTC_OFFSET
+
+
+def offset_in_range(value: datetime.datetime) -> datetime.datetime:
+    """The time itself, or a refusal naming the range of offsets (the API's schemas)."""
+    if _offset_out_of_range(value):
+        raise PydanticCustomError(
+            "offset_out_of_range",
+            "时区须在{earliest}至{latest}之间",
+            {"earliest": "UTC-12:00", "latest": "UTC+14:00"},
+        )
+    return value
+
+
+def check_offset(value: datetime.datetime | None, *, label: str | None = None) -> None:
+    """Django validator: refuse a time whose offset is outside UTC−12:00…UTC+14:00, in a
+    message naming the field (`label`)."""
+    if _offset_out_of_range(value):
+        raise ValidationError(
+            _("%(label)s的时区须在%(earliest)s至%(latest)s之间")
+            % {"label": label or _("时间"), "earliest": "UTC-12:00", "latest": "UTC+14:00"},
+            code="offset_out_of_range",
+        )
+
+
 def day_param(raw: str | None) -> datetime.date | None:
     """A YYYY-MM-DD query parameter of a page; None when it is absent. A ValidationError
     (with a Chinese message) when it is malformed or out of range."""
@@ -119,8 +154,9 @@ def day_param(raw: str | None) -> datetime.date | None:
     return day
 
 
-def moment_param(raw: str | None) -> datetime.datetime | None:
-    """An ISO 8601 time query parameter of a page (2020-02-03T10:00), like day_param."""
+def moment_param(raw: str | None, *, label: str | None = None) -> datetime.datetime | None:
+    """An ISO 8601 time query parameter of a page (2020-02-03T10:00), like day_param;
+    `label` names it in the refusal of an offset outside the world's."""
     if not raw:
         return None
     try:
@@ -130,6 +166,7 @@ def moment_param(raw: str | None) -> datetime.datetime | None:
     except ValueError:
         raise ValidationError(_("时间格式错误，应为 2020-02-03T10:00"), code="invalid") from None
     check_day(at)
+    check_offset(at, label=label)
     return at
 
 
@@ -179,6 +216,7 @@ Moment = Annotated[
     datetime.datetime,
     _written_out("datetime", "2020-02-03T08:30:00+08:00"),
     AfterValidator(day_in_range),
+    AfterValidator(offset_in_range),
     Field(json_schema_extra={"pattern": YEARS}),
 ]
 # A body temperature at all (the services apply the clinical range): no infinities, no

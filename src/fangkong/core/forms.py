@@ -39,9 +39,14 @@ class DayField(forms.DateField):
 
 
 class MomentField(forms.DateTimeField):
-    """A date and time between 1900 and 2100 (core/bounds.py)."""
+    """A date and time between 1900 and 2100, at an offset the world uses (UTC−12:00 to
+    UTC+14:00; PostgreSQL refused +20:00 with a 500): core/bounds.py."""
 
     default_validators = [bounds.check_day]
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        bounds.check_offset(value, label=str(self.label) if self.label else None)
 
 
 class NamedErrorsForm(forms.Form):

@@ -6,9 +6,10 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from fangkong.core.disclosure import SearchRateExceeded
 
@@ -86,9 +87,16 @@ class SearchLimitMiddleware:
 class NulRefusalMiddleware:
     """A NUL character (\\0) in a request: PostgreSQL refuses it in any text, so it must not
     reach a query. The pages' forms refuse it field by field (Django's
-    ProhibitNullCharactersValidator); here the rest, in words of the same validator, before
-    any view runs: a path holding one is not found (404), and the API answers 422 naming the
-    query parameter or JSON field that holds one (its refusals' shape, core/api.py)."""
+    ProhibitNullCharactersValidator); here the rest, before any view runs:
+
+    - a path holding one is not found (404): no page has such an address;
+    - a page's query string holding one, in any parameter's name or value — even one no
+      view reads, since an export's audit entry stores the whole query (issue 20: a 500 on
+      PostgreSQL) — answers 400 naming the parameter: the page exists, the request is
+      malformed (a 404 would say the page is gone, and send the user looking for it);
+    - the API answers 422 naming the query parameter or JSON field that holds one (its
+      refusals' shape, core/api.py).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -101,19 +109,36 @@ class NulRefusalMiddleware:
             if field is not None:
                 from django.core.validators import ProhibitNullCharactersValidator
 
-                from fangkong.core.api import schema_errors_in_chinese
+                from fangkong.core.api import refusal, schema_errors_in_chinese
 
                 message = str(ProhibitNullCharactersValidator.message)
                 detail = schema_errors_in_chinese([{"loc": field, "msg": message}])
-                return JsonResponse({"detail": detail}, status=422)
+                return refusal(422, detail)
+        else:
+            name = _nul_parameter(request)
+            if name is not None:
+                message = _("查询参数“%(name)s”含有空字符（NUL），请去掉后重试") % {
+                    "name": name[:60]
+                }
+                return render(
+                    request, "400.html", {"message": message, "back": request.path}, status=400
+                )
         return self.get_response(request)
+
+
+def _nul_parameter(request: HttpRequest) -> str | None:
+    """The query parameter whose name or value holds a NUL, without it."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            return name.replace("\x00", "")
+    return None
 
 
 def _nul_field(request: HttpRequest) -> list[str] | None:
     """Where a NUL is: a query parameter's name, or the path to a JSON body's string."""
-    for name, values in request.GET.lists():
-        if "\x00" in name or any("\x00" in v for v in values):
-            return [name.replace("\x00", "")]
+    name = _nul_parameter(request)
+    if name is not None:
+        return [name]
     if request.content_type != "application/json" or b"\\u0000" not in request.body:
         return None
     try:

@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from fangkong.core import api
 from fangkong.core.forms import add_errors
 
 T = TypeVar("T")
@@ -60,15 +62,31 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+# Under /api/ each answers JSON in the schema's shape (core/api.py): a refusal raised before
+# ninja (AreaMiddleware's ?area=) or outside its handlers is still the API's.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api.is_api(request):
+        return api.malformed()
+    return render(request, "400.html", {"message": _("请求格式错误")}, status=400)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api.is_api(request):
+        return api.refusal(403, api.FORBIDDEN)
     return render(request, "403.html", status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api.is_api(request):
+        return api.refusal(404, api.NOT_FOUND)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if api.is_api(request):
+        return api.refusal(500, api.SERVER_ERROR)
     # No context processors: the failure may be in one of them.
     from django.template import loader
 

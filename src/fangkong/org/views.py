@@ -136,7 +136,10 @@ def recall_report_back(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
     form = ReportBackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("报到时间格式错误"))
+        # A time out of bounds (an offset no place uses) in the field's own words.
+        refused = form.errors.as_data().get("reported_at", [])
+        bounded = [m for e in refused if e.code not in ("invalid", "required") for m in e.messages]
+        messages.error(request, "；".join(bounded) or _("报到时间格式错误"))
         return redirect("wartime")
     try:
         services.recall_report_back(
