@@ -18,6 +18,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from fangkong.core.clock import SHANGHAI
@@ -32,9 +33,12 @@ from fangkong.quarantine.models import (
     CaseTransition,
     FollowUp,
     QuarantineCase,
+    Symptom,
     TeamMember,
 )
+from fangkong.quarantine.schedule import slot_of
 from fangkong.quarantine.services import DEFAULT_RELEASE_REASON, quarantine_days
+from fangkong.quarantine.services.followups import followup_alerts
 from fangkong.quarantine.services.referrals import (
     CASE_FIELDS,
     REFERRAL_FIELDS,
@@ -341,27 +345,28 @@ def _followups(ctx: ScaleContext, plans: list[Plan]) -> None:
                 if p.overdue and day == last:
                     break
                 iso = day.isoformat()
-                for slot, hour in (("am", rng.randint(8, 11)), ("pm", rng.randint(15, 19))):
+                for hour in (rng.randint(8, 11), rng.randint(15, 19)):
                     at = _local(day, hour, rng.randrange(60))
                     when = stamp(at)
-                    temperature = f"{rng.uniform(36.0, 37.1):.1f}"
-                    symptoms, at_home = "[]", True
+                    _day, slot = slot_of(at)  # the follow-up windows' one rule
+                    temperature = Decimal(f"{rng.uniform(36.0, 37.1):.1f}")
+                    symptoms: list[str] = []
+                    at_home = True
                     r = rng.random()
-                    kind = ""
                     if r < FEVER:
-                        temperature, kind = f"{rng.uniform(37.3, 38.6):.1f}", "fever"
+                        temperature = Decimal(f"{rng.uniform(37.3, 38.6):.1f}")
                     elif r < FEVER + ABSENT:
-                        at_home, kind = False, "absent"
+                        at_home = False
                     elif r < FEVER + ABSENT + SYMPTOM:
-                        symptoms, kind = '["cough"]', "symptom"
+                        symptoms = [Symptom.COUGH]
                     yield (
                         n,
                         uuid.UUID(int=uuid_base + n).hex,
                         when,
                         iso,
                         slot,
-                        temperature,
-                        symptoms,
+                        str(temperature),
+                        json.dumps(symptoms),
                         at_home,
                         "",
                         when,
@@ -369,13 +374,11 @@ def _followups(ctx: ScaleContext, plans: list[Plan]) -> None:
                         p.case_id,
                         None,
                     )
-                    if kind:
-                        detail = {
-                            "fever": f"体温{temperature}℃",
-                            "absent": "随访时不在家",
-                            "symptom": "症状：咳嗽",
-                        }[kind]
-                        done = day < last
+                    # Which alerts, and their words: the services' rule, as a page's would.
+                    done = day < last
+                    for kind, detail in followup_alerts(
+                        temperature=temperature, symptoms=symptoms, at_home=at_home
+                    ):
                         alerts.append(
                             (
                                 alert_id,

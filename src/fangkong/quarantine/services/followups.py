@@ -104,41 +104,37 @@ def _followup_build(
     if data.client_id:
         followup.client_id = data.client_id
     followup.request_digest = followup_digest(data)
-    alerts = []
-    if is_fever(temperature):
-        alerts.append(
-            Alert(
-                case=case,
-                followup=followup,
-                kind=Alert.Kind.FEVER,
-                detail=_("体温%(t)s℃") % {"t": temperature},
-                raised_at=visited_at,
-                day=day,
-            )
+    alerts = [
+        Alert(
+            case=case,
+            followup=followup,
+            kind=kind,
+            detail=detail,
+            raised_at=visited_at,
+            day=day,
         )
-    if symptoms:
-        alerts.append(
-            Alert(
-                case=case,
-                followup=followup,
-                kind=Alert.Kind.SYMPTOM,
-                detail=_("症状：%(s)s") % {"s": "、".join(str(Symptom(s).label) for s in symptoms)},
-                raised_at=visited_at,
-                day=day,
-            )
+        for kind, detail in followup_alerts(
+            temperature=temperature, symptoms=symptoms, at_home=bool(data.at_home)
         )
-    if not data.at_home:
-        alerts.append(
-            Alert(
-                case=case,
-                followup=followup,
-                kind=Alert.Kind.ABSENT,
-                detail=_("随访时不在家"),
-                raised_at=visited_at,
-                day=day,
-            )
-        )
+    ]
     return followup, alerts
+
+
+def followup_alerts(
+    *, temperature: Decimal | None, symptoms: Sequence[str], at_home: bool
+) -> list[tuple[str, str]]:
+    """The alerts a follow-up raises, as (kind, detail): fever (core.temperature's rule),
+    symptoms, not at home. The one rule for the page, the API, the bulk path and the scale
+    generator."""
+    alerts: list[tuple[str, str]] = []
+    if is_fever(temperature):
+        alerts.append((Alert.Kind.FEVER, _("体温%(t)s℃") % {"t": temperature}))
+    if symptoms:
+        labels = "、".join(str(Symptom(s).label) for s in symptoms)
+        alerts.append((Alert.Kind.SYMPTOM, _("症状：%(s)s") % {"s": labels}))
+    if not at_home:
+        alerts.append((Alert.Kind.ABSENT, _("随访时不在家")))
+    return alerts
 
 
 @transaction.atomic
