@@ -103,6 +103,9 @@ def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, An
             data=PersonInput(name=f"宁阳人{n}", id_number=number, township=township), by=None
         )
     assert Person.objects.filter(id_number__in=real).count() == 60
+    # The search limits count in windows of the machine's seconds (core.ratelimit), which
+    # clock_at sets: each test starts at the beginning of its minute, whatever this took.
+    clock_at("10:00")
     return {"users": users, "real": real}
 
 
@@ -264,3 +267,21 @@ def test_whoever_holds_the_whole_city_imports_past_the_search_limit(
     assert not AuditEntry.objects.filter(actor=command, action="lookup").exists()
     said = " ".join(_said(e) for e in ListEntry.objects.filter(list_import=li))
     assert LIMIT not in said and len(numbers) == 100
+
+
+def test_an_all_or_nothing_import_counts_each_lookup_once(
+    city: dict[str, Any], tmp_path: Path
+) -> None:
+    """Its check pass and its storing pass read the same rows: one lookup each."""
+    attacker, real = city["users"]["attacker"], city["real"]
+    rows = [
+        [n, f"丁{n}", real[n], f"1385384000{n}", "东平县城关街道某小区", "武汉", DAY, ""]
+        for n in (1, 2)
+    ]
+    li = _import(write_csv(tmp_path / "全部.csv", rows), attacker, all_or_nothing=True)
+    assert li.status == ListImport.Status.DONE and li.counts["elsewhere"] == 2, li.message
+    assert AuditEntry.objects.filter(actor=attacker, action="lookup").count() == 2
+    for _ in range(28):
+        search_counted(attacker)
+    with pytest.raises(SearchRateExceeded):
+        search_counted(attacker)
