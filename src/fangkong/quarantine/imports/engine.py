@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_bulk
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
-from fangkong.core.disclosure import searches_room
+from fangkong.core.disclosure import search_limits, searches_room
 from fangkong.org.areas import area_name, county_of, installation_counties, is_multi_county
 from fangkong.org.models import Township
 from fangkong.org.places import CountyPlaces
@@ -515,23 +514,17 @@ class Importer:
 
     def _over_limit(self, number: int) -> str:
         """The reason a row is not looked up, noted once for the import."""
-        limits = {
-            "n": int(settings.FANGKONG.get("SEARCH_RATE", 30)),
-            "d": int(settings.FANGKONG.get("SEARCH_DAILY", 2000)),
-        }
+        per_minute, per_day = search_limits()
         if not self.limit_noted:
             self.limit_noted = True
             self.notes.append(
                 _("查询次数已达上限：自第%(row)d行起，有证件号码的行未予核查、未导入")
                 % {"row": number}
             )
-        return (
-            _(
-                "查询次数已达上限（与人员查询共用：每人每分钟%(n)d次、每日%(d)d次）："
-                "本行的证件号码未予核查，未导入，请稍后重新导入此行"
-            )
-            % limits
-        )
+        return _(
+            "查询次数已达上限（与人员查询共用：每人每分钟%(n)d次、每日%(d)d次）："
+            "本行的证件号码未予核查，未导入，请稍后重新导入此行"
+        ) % {"n": per_minute, "d": per_day}
 
     def _hidden(self, plan: list[tuple[Row, list[Any]]]) -> set[int]:
         """The rows (by number) about someone on file outside the importer's jurisdiction
