@@ -627,7 +627,10 @@ def test_a_stations_list_does_not_move_another_stations_open_case(
     QuarantineCase.objects.filter(pk=case.pk).update(township=None, village=None, station=None)
     rows = [[1, "赵丽", b.id_number, "13700000001", "堽城镇东王庄村9组", "武汉", "2020-01-20", ""]]
     li = run(world, write_xlsx(tmp_path / "h.xlsx", rows), who="station_a")
-    assert li.counts["joined"] == 1 and li.counts["elsewhere"] == 1
+    # Joined, but the importer is told only that the row went to the person's station.
+    assert li.counts["joined"] == 0 and li.counts["elsewhere"] == 1
+    entry = ListEntry.objects.get(list_import=li)
+    assert entry.outcome == ListEntry.Outcome.FORWARDED and entry.case_id == case.pk
     case.refresh_from_db()
     assert (case.township_id, case.station_id) == (None, None)
     assert case.arrival_date == datetime.date(2020, 1, 20)  # what is not a place still fills

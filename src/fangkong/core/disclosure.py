@@ -207,14 +207,49 @@ def _seconds_left(window: int) -> int:
     return window - int(clock.system_now().timestamp()) % window
 
 
+def search_limits() -> tuple[int, int]:
+    """The searches a user may make a minute and a day (0: no limit)."""
+    return (
+        int(settings.FANGKONG.get("SEARCH_RATE", 30)),
+        int(settings.FANGKONG.get("SEARCH_DAILY", 2000)),
+    )
+
+
+def _search_ident(user: AbstractBaseUser | AnonymousUser) -> str:
+    return f"user{user.pk}" if getattr(user, "pk", None) else "anonymous"
+
+
+def searches_room(user: AbstractBaseUser | AnonymousUser, hits: int) -> int:
+    """Count `hits` searches by `user` at once (a list import's numbers on file elsewhere,
+    each a lookup like the person form's) against search_counted's limits; return how many
+    of them are within both (`hits=0`: how many would be, counting nothing)."""
+    from fangkong.core.ratelimit import rate_room
+
+    ident = _search_ident(user)
+    per_minute, per_day = search_limits()
+    room = hits if hits else 2**31
+    if per_minute > 0:
+        room = min(
+            room,
+            rate_room(bucket="search-minute", ident=ident, limit=per_minute, seconds=60, hits=hits),
+        )
+    if per_day > 0:
+        # As search_counted: what the minute refused is not counted in the day.
+        counted = min(room, hits)
+        room = min(
+            room,
+            rate_room(bucket="search-day", ident=ident, limit=per_day, seconds=86400, hits=counted),
+        )
+    return min(room, hits) if hits else room
+
+
 def search_counted(user: AbstractBaseUser | AnonymousUser) -> None:
     """Count one search by `user`; raise SearchRateExceeded past the limits. Every search
     box (people, cases, passages; page and API) calls this once per search."""
     from fangkong.core.ratelimit import rate_limited
 
-    ident = f"user{user.pk}" if getattr(user, "pk", None) else "anonymous"
-    per_minute = int(settings.FANGKONG.get("SEARCH_RATE", 30))
-    per_day = int(settings.FANGKONG.get("SEARCH_DAILY", 2000))
+    ident = _search_ident(user)
+    per_minute, per_day = search_limits()
     if per_minute > 0 and rate_limited(
         bucket="search-minute", ident=ident, limit=per_minute, seconds=60
     ):

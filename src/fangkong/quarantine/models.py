@@ -592,6 +592,9 @@ class ListEntry(models.Model):
         ALREADY = "already", _("已导入过")
         CHECKED = "checked", _("校验通过（未入库）")
         REFUSED = "refused", _("拒收")
+        # About someone outside the importer's jurisdiction: sent where they are on file
+        # (joined or opened there), which the importer is not told (imports/engine.py).
+        FORWARDED = "forwarded", _("已转其所在辖区核实")
 
     class Level(models.TextChoices):
         OK = "ok", _("正常")

@@ -18,12 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.audit import audit_bulk
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
+from fangkong.core.disclosure import search_limits, searches_room
 from fangkong.org.areas import area_name, county_of, installation_counties, is_multi_county
 from fangkong.org.models import Township
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.people.ownership import ELSEWHERE, holds, scope_of
+from fangkong.people.selectors import visible_person_ids
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.imports.layout import field_labels
 from fangkong.quarantine.imports.reading import Table, cell_text
@@ -35,6 +38,7 @@ from fangkong.quarantine.models import (
     PossibleDuplicate,
     QuarantineCase,
 )
+from fangkong.quarantine.selectors import visible_case_ids
 from fangkong.quarantine.services import (
     case_fill,
     case_opening,
@@ -103,9 +107,15 @@ class Importer:
         *,
         store: bool,
         progress: Callable[[int, int], None] | None = None,
+        count_lookups: bool = True,
     ) -> None:
         self.li = list_import
         self.store = store
+        # Whether the numbers on file elsewhere count against the search limits here: not
+        # in the storing pass of an all-or-nothing import, whose check pass counted them.
+        self.count_lookups = count_lookups
+        # Past the search limits (Importer._lookups): no row with a number is looked up.
+        self.over_limit = False
         self.progress = progress
         self.by = list_import.created_by
         self.places = CountyPlaces.load()
@@ -129,6 +139,7 @@ class Importer:
         )
         self.problems = 0
         self.notes: list[str] = []
+        self.limit_noted = False
         self.labels = field_labels()
         self.dates: dict[Any, datetime.date | str | YearlessDate] = {}
         self._year: tuple[int, bool] | None = None
@@ -282,6 +293,7 @@ class Importer:
         ):
             known[("doc", doc)] = pk
             self._note_place(elsewhere, pk, township_id, village_id)
+        cut = self._lookups(rows, known, elsewhere)
         by_name_phone: dict[tuple[str, str], int] = {}
         if phones:
             # By phone (indexed), then the name: names have no index.
@@ -329,6 +341,13 @@ class Importer:
             entries.append(entry)
             if row.refused:
                 entry[E_OUTCOME] = ListEntry.Outcome.REFUSED
+                counts["refused"] += 1
+                self.problems += 1
+                continue
+            if cut is not None and row.number >= cut and (row.id_number or row.doc_number):
+                entry[E_OUTCOME] = ListEntry.Outcome.REFUSED
+                entry[E_LEVEL] = level_error
+                entry[E_MESSAGES] = {**row.messages, result: [self._over_limit(row.number)]}
                 counts["refused"] += 1
                 self.problems += 1
                 continue
@@ -434,7 +453,9 @@ class Importer:
                 joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
             entry[E_STORED] = True
-        self._held_elsewhere(plan)
+        hidden = self._hidden(plan)
+        self._held_elsewhere(plan, hidden)
+        self._forwarded(plan, hidden)
         self._entries(entries)
         if duplicates:
             PossibleDuplicate.objects.bulk_create(
@@ -446,11 +467,98 @@ class Importer:
         self._referrals(plan)
         self._fill_joined(joined_fill)
 
-    def _held_elsewhere(self, plan: list[tuple[Row, list[Any]]]) -> None:
+    def _lookups(
+        self,
+        rows: list[Row],
+        known: dict[tuple[str, ...], int],
+        elsewhere: dict[int, tuple[int | None, int | None]],
+    ) -> int | None:
+        """Each row whose number is on file outside the importer's jurisdiction is answered
+        "on file elsewhere": a lookup, as the person form's (people.services.person_register),
+        counted against the same per-user search limits (core.disclosure.searches_room) and
+        audited (`lookup`, the record's id only), dry run or not. Returns the row number from
+        which rows with a number are not looked up (None: all are): the row past the limit,
+        or the chunk's first when the user had no room left before it — so that a list
+        uploaded past the limit answers nothing, not even "not elsewhere"."""
+        if not self.count_lookups or self.by is None or self.scope is None or self.scope.county:
+            return None  # nothing is elsewhere for whoever holds the whole installation
+        if self.over_limit:
+            return 0
+        asked = [
+            r
+            for r in rows
+            if not r.refused and (r.id_number or r.doc_number) and known.get(r.key) in elsewhere
+        ]
+        room = searches_room(self.by, len(asked))
+        answered = asked[:room]
+        audit_bulk(
+            actor=self.by,
+            action="lookup",
+            items=[
+                (
+                    "people.person",
+                    str(known[r.key]),
+                    "",
+                    {"answer": str(ELSEWHERE), "list_import": self.li.pk, "row": r.number},
+                )
+                for r in answered
+            ],
+        )
+        if room == 0:  # no room before this chunk (asked nothing: the room was only read)
+            self.over_limit = True
+            return 0
+        if room < len(asked):
+            self.over_limit = True
+            return asked[room].number
+        return None
+
+    def _over_limit(self, number: int) -> str:
+        """The reason a row is not looked up, noted once for the import."""
+        per_minute, per_day = search_limits()
+        if not self.limit_noted:
+            self.limit_noted = True
+            self.notes.append(
+                _("查询次数已达上限：自第%(row)d行起，有证件号码的行未予核查、未导入")
+                % {"row": number}
+            )
+        return _(
+            "查询次数已达上限（与人员查询共用：每人每分钟%(n)d次、每日%(d)d次）："
+            "本行的证件号码未予核查，未导入，请稍后重新导入此行"
+        ) % {"n": per_minute, "d": per_day}
+
+    def _hidden(self, plan: list[tuple[Row, list[Any]]]) -> set[int]:
+        """The rows (by number) about someone on file outside the importer's jurisdiction
+        whom the importer may not open, nor their case (people.selectors.visible_person_ids,
+        quarantine.selectors.visible_case_ids): joined or opened would say whether that
+        person is in quarantine there, and where."""
+        rows = [(row, entry) for row, entry in plan if row.elsewhere]
+        if not rows or self.by is None:
+            return set()
+        people = visible_person_ids(self.by, [entry[E_PERSON] for _row, entry in rows])
+        cases = visible_case_ids(self.by, [entry[E_CASE] for _row, entry in rows])
+        return {
+            row.number
+            for row, entry in rows
+            if entry[E_PERSON] not in people and entry[E_CASE] not in cases
+        }
+
+    def _forwarded(self, plan: list[tuple[Row, list[Any]]], hidden: set[int]) -> None:
+        """A hidden row tells the importer one thing, whatever the import did with it (joined
+        the open case, or opened one in the person's station's queue, issue 18): 已转其所在
+        辖区核实, with the message every such row has; nor do the counts tell which."""
+        for row, entry in plan:
+            if row.number not in hidden:
+                continue
+            joined = entry[E_OUTCOME] == ListEntry.Outcome.JOINED
+            self.counts["joined" if joined else "new_cases"] -= 1
+            entry[E_OUTCOME] = ListEntry.Outcome.FORWARDED
+
+    def _held_elsewhere(self, plan: list[tuple[Row, list[Any]]], hidden: set[int]) -> None:
         """A row routed to one county whose person's open case another county holds (issue
         18, docs/scaling.md): the case is not moved — the row fills no place of it — and
         both are told: the row (in the report and the routed county's list) names the
-        county holding the case, the case's referral names the county the list gave."""
+        county holding the case, the case's referral names the county the list gave. A
+        hidden row (Importer._hidden) names no county: its importer may not know."""
         if self.counties is None:
             return
         joined = [
@@ -471,6 +579,8 @@ class Importer:
             if not holder or holder == row.county:
                 continue
             self.held_elsewhere[entry[E_CASE]] = row.county
+            if row.number in hidden:
+                continue
             row.messages.setdefault(_("下发"), []).append(
                 _(
                     "该人员已在%(holder)s隔离管控（未移交）：如其现住%(county)s，"

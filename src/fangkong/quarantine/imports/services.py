@@ -154,7 +154,11 @@ def list_import_run(
                 li.save()
                 return li
             li.entries.all().delete()
-        outcome = Importer(li, store=not li.dry_run, progress=report).run(table)
+        # An all-or-nothing check pass counted and audited the lookups (Importer._lookups).
+        checked = li.all_or_nothing and not li.dry_run
+        outcome = Importer(
+            li, store=not li.dry_run, progress=report, count_lookups=not checked
+        ).run(table)
     except ImportFileError as exc:
         li.status = ListImport.Status.FAILED
         li.message = str(exc)[:500]

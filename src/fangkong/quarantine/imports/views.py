@@ -30,6 +30,7 @@ from fangkong.quarantine.imports.forms import EntryFilterForm, MappingForm, Rout
 from fangkong.quarantine.imports.layout import FIELD_LABELS, template_rows
 from fangkong.quarantine.imports.reading import ImportFileError
 from fangkong.quarantine.models import ListImport, QuarantineCase
+from fangkong.quarantine.selectors import visible_case_ids
 
 PERM = "quarantine.import"
 
@@ -200,12 +201,15 @@ def unrouted_list(request: HttpRequest) -> HttpResponse:
 @require_perm(PERM)
 def routed_list(request: HttpRequest) -> HttpResponse:
     """The rows of the city's pushed lists routed to the user's county, each with its
-    per-row report (issue 18 item 4)."""
+    per-row report (issue 18 item 4). A row links to its case only for who may open it:
+    the id of another jurisdiction's case is the key to the person's record."""
+    page = paginate(request, selectors.routed_entries(user=request.user))
     return render(
         request,
         "quarantine/imports/routed_list.html",
         {
-            "page": paginate(request, selectors.routed_entries(user=request.user)),
+            "page": page,
+            "openable": visible_case_ids(request.user, [e.case_id for e in page]),
             "query": query_without_page(request),
         },
     )
