@@ -262,3 +262,21 @@ def test_a_followup_is_refused_and_written_alike_by_page_api_and_bulk(
     repr_ = AuditEntry.objects.get(object_type="quarantine.followup", object_id=str(made[2].pk))
     assert repr_.object_repr == "2020-02-03 上午 38.5"
     assert audit_verify().broken_at is None
+
+
+def test_the_generators_later_transitions_follow_the_status_machine() -> None:
+    """The scale generator writes a case's later steps as rows; each passes the status
+    machine case_transition applies (models.TRANSITIONS), with its reason."""
+    from fangkong.quarantine.models import CaseStatus
+    from fangkong.quarantine.services.referrals import transition_row
+
+    row = transition_row(7, CaseStatus.QUARANTINED, CaseStatus.RELEASED, "t", None, " 期满 ")
+    assert row == (7, CaseStatus.QUARANTINED, CaseStatus.RELEASED, "t", None, "期满")
+    for before, after in (
+        (CaseStatus.RELEASED, CaseStatus.QUARANTINED),
+        (CaseStatus.PENDING, CaseStatus.RELEASED),
+    ):
+        with pytest.raises(ValueError):
+            transition_row(7, before, after, "t", None, "原因")
+    with pytest.raises(ValueError):
+        transition_row(7, CaseStatus.PENDING, CaseStatus.VERIFIED, "t", None, "  ")

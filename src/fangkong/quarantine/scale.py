@@ -46,6 +46,7 @@ from fangkong.quarantine.services.referrals import (
     case_opening,
     opening_transition,
     referral_row,
+    transition_row,
 )
 
 FIRST_ARRIVAL = datetime.date(2020, 1, 10)
@@ -256,7 +257,7 @@ def _transitions(ctx: ScaleContext, plans: list[Plan]) -> None:
             yield n, *opening_transition(p.case_id, opened)
             n += 1
             for before, after, reason, at in steps(p):
-                yield n, p.case_id, before, after, stamp(at), None, reason
+                yield n, *transition_row(p.case_id, before, after, stamp(at), None, reason)
                 n += 1
 
     ctx.writer.write(CaseTransition, columns, rows(), label="状态变更")

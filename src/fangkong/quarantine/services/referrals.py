@@ -27,6 +27,7 @@ from fangkong.people.models import Person
 from fangkong.quarantine.models import (
     CASE_ROLLUP,
     OPEN_STATUSES,
+    TRANSITIONS,
     CaseReferral,
     CaseStatus,
     CaseTransition,
@@ -341,6 +342,19 @@ def opening_transition(case_id: int, values: dict[str, Any]) -> tuple[Any, ...]:
         values["created_by_id"],
         _opening_reason(values["source"]),
     )
+
+
+def transition_row(
+    case_id: int, before: str, after: str, at: Any, by_id: int | None, reason: str
+) -> tuple[Any, ...]:
+    """A later transition of a case, in the order of TRANSITION_FIELDS, for a writer of rows
+    (the scale generator): only a step the status machine allows (models.TRANSITIONS, the
+    rule case_transition applies), with a reason, as case_transition would record it."""
+    if after not in TRANSITIONS.get(before, ()):
+        raise ValueError(f"{before} → {after} is not a transition a case may make")
+    if not reason.strip():
+        raise ValueError("a transition needs a reason")
+    return (case_id, before, after, at, by_id, reason.strip()[:200])
 
 
 def cases_insert(
