@@ -30,16 +30,25 @@ from tests.medical.conftest import TODAY, County, county, resident  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def _post_passage(client: Client, person: Person, **headers: str) -> Any:
+def _post_passage(
+    client: Client,
+    person: Person,
+    *,
+    also: tuple[tuple[str, Person], ...] = (),
+    at: str = "2020-01-28T10:15:00+08:00",
+    **headers: str,
+) -> Any:
+    """A passage of `person` and, after them, `also`: (the name typed, whose ID number)."""
+    occupants = [(person.name, person), *also]
     data = {
         "client_id": str(uuid.uuid4()),
         "checkpoint": "G104N",
         "direction": "in",
-        "occurred_at": "2020-01-28T10:15:00+08:00",
+        "occurred_at": at,
         "plate": "鲁J12345",
         "vehicle_type": "car",
         "occupants": [
-            {"name": person.name, "id_number": person.id_number, "temperature": 36.5},
+            {"name": name, "id_number": p.id_number, "temperature": 36.5} for name, p in occupants
         ],
     }
     return client.post(
@@ -349,21 +358,11 @@ def test_a_contact_outside_the_callers_jurisdiction_shows_only_what_the_caller_h
     li = resident(w, "李七七", 7, b=True)
     shi = resident(w, "史八八", 8, b=True)
     medical_services.quarantine.case_refer(person=shi, source="station", by=None)
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "checkpoint": "G104N",
-        "direction": "in",
-        "occurred_at": "2020-02-02T10:15:00+08:00",
-        "plate": "鲁J12345",
-        "vehicle_type": "car",
-        "occupants": [
-            {"name": w.person_a.name, "id_number": w.person_a.id_number, "temperature": 36.5},
-            {"name": "随便写", "id_number": li.id_number, "temperature": 36.5},
-            {"name": "随便写", "id_number": shi.id_number, "temperature": 36.5},
-        ],
-    }
-    made = w.client("checkpoint").post(
-        "/api/v1/passages", json.dumps(data), content_type="application/json"
+    made = _post_passage(
+        w.client("checkpoint"),
+        w.person_a,
+        also=(("随便写", li), ("随便写", shi)),
+        at="2020-02-02T10:15:00+08:00",
     )
     assert made.status_code == 201, made.content
     station = w.client("station_a")
