@@ -398,3 +398,6 @@ def test_a_contact_outside_the_callers_jurisdiction_shows_only_what_the_caller_h
         ("随**", "outside", False),
         ("随**", "outside", True),
     ]
+    # The list of referred contacts names her the same way, without her case's state.
+    listed = station.get("/medical/contacts/").content.decode()
+    assert "随**" in listed and "史" not in listed and "待核查" not in listed

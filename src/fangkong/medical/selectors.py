@@ -5,6 +5,7 @@ of transmission."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,29 @@ def link_list(*, user: AnyUser, state: str = "") -> QuerySet[ContactLink]:
     elif state == "unreached":
         qs = qs.filter(unreached_filter())
     return qs.order_by("-found_at", "source_id", "id")
+
+
+def show_links(*, user: AnyUser, links: Iterable[ContactLink]) -> None:
+    """Each link's `shown_name` and `shown_case` for the user, by the rule of contact_rows:
+    a contact the user may not open is named as written at the shared passage, masked, and
+    shows no case (its state is the other unit's)."""
+    links = list(links)
+    seen = visible_ids(user, (link.contact_id for link in links))
+    hidden = [link for link in links if link.contact_id not in seen]
+    typed: dict[tuple[int | None, int], str] = {
+        (passage, person): name
+        for passage, person, name in Occupant.objects.filter(
+            passage_id__in={link.passage_id for link in hidden if link.passage_id},
+            person_id__in={link.contact_id for link in hidden},
+        ).values_list("passage_id", "person_id", "name")
+    }
+    for link in links:
+        visible = link.contact_id in seen
+        name = typed.get((link.passage_id, link.contact_id), "")
+        link.shown_name = (  # type: ignore[attr-defined]
+            link.contact.name if visible else mask_name(name) if name else str(_("（未登记姓名）"))
+        )
+        link.shown_case = link.case if visible else None  # type: ignore[attr-defined]
 
 
 def sources_with_contacts(*, user: AnyUser) -> QuerySet[Handoff]:
