@@ -138,7 +138,6 @@ def test_a_contact_outside_the_jurisdiction_on_the_phone(
     station sees 随** （非本辖区）, no surname, no case, and can still refer the row."""
     from fangkong.checkpoints.services import OccupantInput, PassageInput
     from fangkong.core import clock
-    from fangkong.core.clock import SHANGHAI
     from fangkong.quarantine.services import case_refer
     from tests.medical.conftest import resident
 
@@ -151,7 +150,7 @@ def test_a_contact_outside_the_jurisdiction_on_the_phone(
     services.passage_register(
         data=PassageInput(
             checkpoint=cp, direction="in", vehicle_type="car", plate="鲁J12345",
-            occurred_at=datetime.datetime.combine(clock.today(), datetime.time(8), SHANGHAI),
+            occurred_at=clock.now() - datetime.timedelta(minutes=10),
             occupants=[
                 OccupantInput(name=world.person_a.name, id_number=world.person_a.id_number or ""),
                 OccupantInput(name="随便写", id_number=shi.id_number or ""),
