@@ -30,16 +30,25 @@ from tests.medical.conftest import TODAY, County, county, resident  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def _post_passage(client: Client, person: Person, **headers: str) -> Any:
+def _post_passage(
+    client: Client,
+    person: Person,
+    *,
+    also: tuple[tuple[str, Person], ...] = (),
+    at: str = "2020-01-28T10:15:00+08:00",
+    **headers: str,
+) -> Any:
+    """A passage of `person` and, after them, `also`: (the name typed, whose ID number)."""
+    occupants = [(person.name, person), *also]
     data = {
         "client_id": str(uuid.uuid4()),
         "checkpoint": "G104N",
         "direction": "in",
-        "occurred_at": "2020-01-28T10:15:00+08:00",
+        "occurred_at": at,
         "plate": "鲁J12345",
         "vehicle_type": "car",
         "occupants": [
-            {"name": person.name, "id_number": person.id_number, "temperature": 36.5},
+            {"name": name, "id_number": p.id_number, "temperature": 36.5} for name, p in occupants
         ],
     }
     return client.post(
@@ -223,7 +232,7 @@ def test_a_contact_outside_the_callers_jurisdiction_is_named_by_no_id(
     [item] = body["items"]
     assert item["visible"] is False and item["name"] == "周*"
     assert item["person_id"] is None and item["case_id"] is None
-    assert item["status"] == "referred"  # that someone reaches her is the caller's business
+    assert item["status"] == "outside"  # whether another unit holds a case for her: not said
     shown = json.dumps(body, ensure_ascii=False)
     assert not any(s in shown for s in secrets)
 
@@ -274,9 +283,9 @@ def test_a_contact_outside_the_callers_jurisdiction_shows_no_health_status(
 
     station = w.client("station_a")
     [item] = station.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
-    assert (item["visible"], item["status"]) == (False, "referred")
+    assert (item["visible"], item["status"]) == (False, "outside")
     html = station.get(f"/people/{w.person_a.pk}/contacts/").content.decode()
-    assert "已转核查" in html and "已送医" not in html
+    assert "非本辖区" in html and "已送医" not in html and "已转核查" not in html
     chain = station.get(f"/people/{w.person_a.pk}/contacts/chain/").content.decode()
     data = json.loads(re.search(r'id="md-chain-data"[^>]*>(.*?)</script>', chain, re.S)[1])
     assert "hospital" not in {n["status"] for n in data["nodes"]}
@@ -335,3 +344,60 @@ def test_the_checkpoint_follows_a_trajectory_by_the_passage_not_the_person(
         shown = command.get(url)
         assert shown.status_code == 200 and "赵丽" in shown.content.decode()
         assert f"/checkpoints/passages/{other.pk}/" in shown.content.decode()
+
+
+def test_a_contact_outside_the_callers_jurisdiction_shows_only_what_the_caller_holds(
+    county: County,  # noqa: F811
+) -> None:
+    """The city demo's attack: the checkpoint registers 张三 (堽城's) with two co-occupants
+    typed as "随便写" but with the ID numbers of 泗店's 李七 (no case) and 史八 (an open case).
+    堽城's station read their surnames off 泗店's records (李**, 史**) and found vs referred
+    told which of them has an open case. It sees what its own records hold: the name as
+    typed at the passage, masked, and one status for both (非本辖区) — and can still refer."""
+    w = county.world
+    li = resident(w, "李七七", 7, b=True)
+    shi = resident(w, "史八八", 8, b=True)
+    medical_services.quarantine.case_refer(person=shi, source="station", by=None)
+    made = _post_passage(
+        w.client("checkpoint"),
+        w.person_a,
+        also=(("随便写", li), ("随便写", shi)),
+        at="2020-02-02T10:15:00+08:00",
+    )
+    assert made.status_code == 201, made.content
+    station = w.client("station_a")
+
+    items = station.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
+    assert [(i["name"], i["status"], i["visible"], i["case_id"]) for i in items] == [
+        ("随**", "outside", False, None),
+        ("随**", "outside", False, None),
+    ]
+    assert "李" not in json.dumps(items, ensure_ascii=False)
+    assert "史" not in json.dumps(items, ensure_ascii=False)
+
+    html = station.get(f"/people/{w.person_a.pk}/contacts/").content.decode()
+    rows = re.findall(r'<li class="md-contact">.*?</li>', html, re.S)
+    assert len(rows) == 2 and "李" not in html and "史" not in html
+    # The two rows differ by their opaque key only: nothing tells the open case apart.
+    keys = re.findall(r'name="contact" value="([^"]*)"', html)
+    assert rows[0].replace(keys[0], "") == rows[1].replace(keys[1], "")
+    assert "随** （非本辖区）" in re.sub(r"<[^>]+>", "", rows[0]).replace("\n", " ")
+    assert "已转核查" not in html and "核查对象" not in html
+
+    chain = station.get(f"/people/{w.person_a.pk}/contacts/chain/").content.decode()
+    data = json.loads(re.search(r'id="md-chain-data"[^>]*>(.*?)</script>', chain, re.S)[1])
+    assert [(n["name"], n["status"]) for n in data["nodes"][1:]] == [("随**", "outside")] * 2
+    assert "李" not in chain and "史" not in chain
+
+    # The referral still reaches 史八八's record by the row's opaque key.
+    station.post(f"/people/{w.person_a.pk}/contacts/refer/", {"contact": keys[1]})
+    link = ContactLink.objects.get()
+    assert link.contact_id == shi.pk
+    after = station.get(f"/api/v1/persons/{w.person_a.pk}/contacts").json()["items"]
+    assert [(i["name"], i["status"], i["referred"]) for i in after] == [
+        ("随**", "outside", False),
+        ("随**", "outside", True),
+    ]
+    # The list of referred contacts names her the same way, without her case's state.
+    listed = station.get("/medical/contacts/").content.decode()
+    assert "随**" in listed and "史" not in listed and "待核查" not in listed

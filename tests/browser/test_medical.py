@@ -129,3 +129,45 @@ def test_a_returnee_from_checkpoint_to_confirmed_and_her_co_travellers_referred(
     station.screenshot(path=str(SHOTS / "medical-phone-chain.png"), full_page=True)
     for p in (page, station, clinic):
         assert p.console_errors == [] if hasattr(p, "console_errors") else True  # type: ignore[attr-defined]
+
+
+def test_a_contact_outside_the_jurisdiction_on_the_phone(
+    browser: Browser, live_server: object, world: World
+) -> None:
+    """A co-occupant typed "随便写" with 泗店's 史八八's ID number (an open case there): 堽城's
+    station sees 随** （非本辖区）, no surname, no case, and can still refer the row."""
+    from fangkong.checkpoints.services import OccupantInput, PassageInput
+    from fangkong.core import clock
+    from fangkong.quarantine.services import case_refer
+    from tests.medical.conftest import resident
+
+    cp = services.checkpoint_create(
+        code="G104N", name="G104宁阳北检查站", road="G104",
+        opened_on=datetime.date(2020, 1, 26), unit=world.station_a, by=None,
+    )  # fmt: skip
+    shi = resident(world, "史八八", 8, b=True)
+    case_refer(person=shi, source="station", by=None)
+    services.passage_register(
+        data=PassageInput(
+            checkpoint=cp, direction="in", vehicle_type="car", plate="鲁J12345",
+            occurred_at=clock.now() - datetime.timedelta(minutes=10),
+            occupants=[
+                OccupantInput(name=world.person_a.name, id_number=world.person_a.id_number or ""),
+                OccupantInput(name="随便写", id_number=shi.id_number or ""),
+            ],
+        ),
+        by=None,
+    )  # fmt: skip
+    base = str(live_server)
+    page = _phone(browser)
+    login(page, base, "station_a", PASSWORD)
+    page.goto(f"{base}/people/{world.person_a.pk}/contacts/")
+    rows = page.get_by_test_id("contact-rows")
+    expect(rows).to_contain_text("随** （非本辖区）")
+    expect(rows).not_to_contain_text("史")
+    expect(rows).not_to_contain_text("核查对象")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "medical-contact-outside.png"), full_page=True)
+    rows.get_by_role("button", name="转核查").click()
+    expect(page.get_by_text("已将1名密切接触者转派出所核查")).to_be_visible()
+    assert ContactLink.objects.get().contact_id == shi.pk

@@ -1,7 +1,7 @@
 """The roadside's fast path beyond the counted cars: checking flags keeps the page and the
 officer's place; a coach fills with Enter up to its 60 seats and the page says when it is
 full; the ID card reader's formats; a second receipt and a release notice scanned into the
-same car, offline; the follow-up worker's list with tap-to-call, the address, the next
+same car, offline; a release notice checked online, a forged one said to be; the follow-up worker's list with tap-to-call, the address, the next
 window, and every visit form kept on the phone."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from playwright.sync_api import Page, expect
 
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import Passage
+from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import make_id_number
-from fangkong.core.scancodes import occupant_payload, scan_text
+from fangkong.core.scancodes import occupant_payload, release_text, scan_text
 from fangkong.quarantine.services import MemberInput, team_assign
 from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
 from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
@@ -131,7 +132,8 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
         payload["o"] = [occupant_payload(o) for o in reg.data["occupants"]]
         texts.append(f"http://x/checkpoints/register/?code={reg.code}#{scan_text(payload)}")
     released = make_id_number("370911", datetime.date(1988, 3, 3), 21, "M")
-    notice = scan_text({"k": "release", "o": [{"n": "孙强", "i": released}], "r": "2020-02-10"})
+    masked = shown("document", released)
+    notice = release_text("孙强", masked, datetime.date(2020, 2, 10))
     page.context.set_offline(True)
     page.reload()
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[0])
@@ -142,6 +144,15 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[1])  # the next traveller
     assert page.evaluate("t => FangkongScan.decoded(t)", notice)
     expect(page.locator("#occ-2-name")).to_have_value("孙强")
+    # The notice holds the masked number only: shown beside the field, the card's typed in;
+    # offline nobody can say whether the server printed it.
+    expect(page.locator("#occ-2-id_number")).to_have_value("")
+    expect(page.locator("#occ-2-id_number")).to_have_attribute("placeholder", masked)
+    expect(page.locator("#occ-2-id_number")).to_be_focused()
+    status = page.locator("[data-scan-status]")
+    expect(status).to_contain_text(f"孙强，证件号{masked}。请核对本人身份证")
+    expect(status).to_contain_text("无网络，告知书未核验真伪")
+    page.locator("#occ-2-id_number").fill(released)
     expect(page.get_by_test_id("flags-1")).to_contain_text("户籍地重点地区")
     # The same receipt seen again by the camera adds nobody.
     assert not page.evaluate("t => FangkongScan.decoded(t)", texts[1])
@@ -161,6 +172,30 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
         first.code,
         second.code,
     }
+
+
+def test_a_release_notice_is_checked_online_and_a_forged_one_is_said_to_be(
+    page: Page, at_register: str
+) -> None:
+    """The city demo's attack: a hand-made `FK1:` text with a full ID number was taken as a
+    release notice (已添加解除隔离人员). Online, the page asks the server about the seal."""
+    released = make_id_number("370911", datetime.date(1988, 3, 3), 21, "M")
+    masked = shown("document", released)
+    genuine = release_text("孙强", masked, datetime.date(2020, 2, 10))
+    forged = scan_text(
+        {"k": "release", "o": [{"n": "王琳", "i": "421102199507290421"}], "r": "2020-02-02"}
+    )
+    status = page.locator("[data-scan-status]")
+    assert page.evaluate("t => FangkongScan.decoded(t)", genuine)
+    expect(status).to_contain_text("告知书已核验，为本系统签发")
+    expect(status).to_contain_text("请核对本人身份证")
+    assert page.evaluate("t => FangkongScan.decoded(t)", forged)
+    expect(status).to_contain_text("告知书未通过核验：可能伪造或被改动")
+    expect(status).to_have_class("fk-message is-error")
+    expect(page.locator("#occ-1-name")).to_have_value("王琳")
+    expect(page.locator("#occ-1-id_number")).to_have_value("")  # its number is not taken
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "roadside-release-forged.png"), full_page=True)
 
 
 def test_the_followup_list_calls_shows_the_address_and_keeps_every_form(

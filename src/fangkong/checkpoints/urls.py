@@ -9,6 +9,7 @@ urlpatterns = [
     path("list/<id:pk>/edit/", views.checkpoint_edit, name="checkpoint_edit"),
     path("register/", views.register, name="checkpoint_register"),
     path("check-id/", views.check_id, name="checkpoint_check_id"),
+    path("scan-check/", views.scan_check, name="checkpoint_scan_check"),
     path("passages/", views.passage_list, name="passage_list"),
     path("passages/<id:pk>/", views.passage_detail, name="passage_detail"),
     path(

@@ -57,7 +57,7 @@ from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
-from fangkong.core.scancodes import occupant_payload, scan_text
+from fangkong.core.scancodes import occupant_payload, release_genuine, scan_text
 from fangkong.core.selectors import key_area_for
 from fangkong.core.views import form_page, safe_next
 
@@ -175,6 +175,15 @@ def _selfreg_for(
         .select_related("checkpoint")
         .first()
     )
+
+
+@require_POST
+@require_perm("checkpoints.register")
+def scan_check(request: AuthedHttpRequest) -> HttpResponse:
+    """Whether a scanned release notice's code is one this server printed (its seal,
+    core/scancodes.py). Asked by the register page's scanner when online; offline the page
+    says the notice is unchecked. Nothing is looked up: no record is named or confirmed."""
+    return JsonResponse({"genuine": release_genuine(request.POST.get("code", "")[:4000])})
 
 
 def check_id(request: AuthedHttpRequest) -> HttpResponse:

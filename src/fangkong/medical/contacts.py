@@ -47,6 +47,7 @@ class Contact:
     passage_id: int | None = None
     place: str = ""  # 同住: the township and village of the shared address
     detail: str = ""  # 同住: its house, as written on the source's record (masked when shown)
+    typed_name: str = ""  # 同车: the name as written at that passage (not the person's record)
     case: QuarantineCase | None = None
     link: ContactLink | None = None
 
@@ -100,6 +101,7 @@ def contacts_of(
                     relation=Relation.SAME_VEHICLE,
                     day=occ.day,
                     passage_id=occ.passage_id,
+                    typed_name=occ.name,
                 )
     home = address_key(person)
     if home and person.township_id:

@@ -5,11 +5,13 @@ of transmission."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.checkpoints.models import Decision, Occupant
@@ -113,6 +115,29 @@ def link_list(*, user: AnyUser, state: str = "") -> QuerySet[ContactLink]:
     return qs.order_by("-found_at", "source_id", "id")
 
 
+def show_links(*, user: AnyUser, links: Iterable[ContactLink]) -> None:
+    """Each link's `shown_name` and `shown_case` for the user, by the rule of contact_rows:
+    a contact the user may not open is named as written at the shared passage, masked, and
+    shows no case (its state is the other unit's)."""
+    links = list(links)
+    seen = visible_ids(user, (link.contact_id for link in links))
+    hidden = [link for link in links if link.contact_id not in seen]
+    typed: dict[tuple[int | None, int], str] = {
+        (passage, person): name
+        for passage, person, name in Occupant.objects.filter(
+            passage_id__in={link.passage_id for link in hidden if link.passage_id},
+            person_id__in={link.contact_id for link in hidden},
+        ).values_list("passage_id", "person_id", "name")
+    }
+    for link in links:
+        visible = link.contact_id in seen
+        name = typed.get((link.passage_id, link.contact_id), "")
+        link.shown_name = (  # type: ignore[attr-defined]
+            link.contact.name if visible else mask_name(name) if name else str(_("（未登记姓名）"))
+        )
+        link.shown_case = link.case if visible else None  # type: ignore[attr-defined]
+
+
 def sources_with_contacts(*, user: AnyUser) -> QuerySet[Handoff]:
     """Hand-offs whose outcome opened contacts (疑似, 确诊)."""
     return handoff_list(user=user).filter(outcome__in=CONTACT_OUTCOMES)
@@ -151,25 +176,30 @@ def contact_key(user: AnyUser, source: Person, contact: Contact) -> str:
     return salted_hmac("fangkong.medical.contact", value, algorithm="sha256").hexdigest()[:24]
 
 
-def _status_outside(contact: Contact) -> str:
-    """A contact outside the user's jurisdiction: whether someone reaches them is the
-    caller's business (refer or not), where they are (hospital, quarantine) is not — a
-    health fact of a person the user may not open."""
-    status = contact_status(contact)
-    return "referred" if status in ("hospital", "quarantined") else status
+OUTSIDE = "outside"
+
+
+def _name_outside(contact: Contact) -> str:
+    """A contact outside the user's jurisdiction, named by what the user's own records
+    hold: the name as written at the shared passage, masked. Never their record's name
+    (the surname on file would say the number is on file, and whose it is)."""
+    return mask_name(contact.typed_name) if contact.typed_name else str(_("（未登记姓名）"))
 
 
 def contact_rows(*, user: AnyUser, person: Person, days: int | None = None) -> list[ContactRow]:
-    """The person's contacts as the user may see them: a contact out of the user's
-    jurisdiction is named by a masked name only, with no id (ContactRow)."""
+    """The person's contacts as the user may see them. A contact outside the user's
+    jurisdiction is named as written at the passage, masked, with no id (ContactRow), and
+    takes one status, 非本辖区 (OUTSIDE), whatever their record and case: found vs referred,
+    at hospital or in quarantine, would tell whether another unit holds a case for them.
+    Whether the user has referred them is on the row (`contact.referred`): the user's own."""
     contacts = contacts_of(person, days=days)
     seen = visible_ids(user, (c.person.pk for c in contacts))
     return [
         ContactRow(
             contact=c,
             visible=c.person.pk in seen,
-            name=c.person.name if c.person.pk in seen else mask_name(c.person.name),
-            status=contact_status(c) if c.person.pk in seen else _status_outside(c),
+            name=c.person.name if c.person.pk in seen else _name_outside(c),
+            status=contact_status(c) if c.person.pk in seen else OUTSIDE,
             key=contact_key(user, person, c),
         )
         for c in contacts
@@ -221,7 +251,9 @@ def chain(*, user: AnyUser, person: Person, days: int | None = None, depth: int 
                 out.nodes.append(
                     {"id": node, "name": row.name, "status": row.status, "level": level}
                 )
-                next_frontier.append(row.contact.person)
+                if row.visible:
+                    # Contacts of someone the user may not open are the other unit's.
+                    next_frontier.append(row.contact.person)
         frontier = next_frontier[:50]  # a coach's 50 passengers' contacts, no further
     # One line per pair, whichever way it was found.
     seen_pairs: set[frozenset[str]] = set()

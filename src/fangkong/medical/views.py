@@ -23,7 +23,6 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.forms import add_errors
-from fangkong.core.masking import mask_name
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.medical import documents, selectors, services
 from fangkong.medical.contacts import contact_days, visible_ids
@@ -324,12 +323,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     state = state if state in ("referred", "unreached") else ""
     qs = selectors.link_list(user=request.user, state=state)
     page = paginate(request, qs)
-    seen = visible_ids(request.user, (link.contact_id for link in page))
-    for link in page:
-        # A contact outside the user's jurisdiction: named by a masked name only.
-        link.shown_name = (
-            link.contact.name if link.contact_id in seen else mask_name(link.contact.name)
-        )
+    selectors.show_links(user=request.user, links=page)
     return render(
         request,
         "medical/contact_list.html",

@@ -15,7 +15,7 @@ from fangkong.core import clock
 from fangkong.core.disclosure import shown
 from fangkong.core.documents import OfficialDocument, chinese_date
 from fangkong.core.exports import Sheet
-from fangkong.core.scancodes import scan_text
+from fangkong.core.scancodes import release_text
 from fangkong.quarantine.models import CaseStatus, QuarantineCase, quarantine_day
 from fangkong.quarantine.selectors import temperature
 
@@ -59,16 +59,11 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
 
 
 def release_qr(case: QuarantineCase, end_day: datetime.date) -> io.BytesIO:
-    """The QR a checkpoint officer scans to register the returnee (core/scancodes.py): the
-    name and number of the ID card the person carries with the notice, the day released."""
+    """The QR a checkpoint officer scans to register the returnee (core/scancodes.py): what
+    the notice prints — the name, the masked ID number — the day released, and the server's
+    seal. Never the full number: the paper is shown at checkpoints and photographed."""
     person = case.person
-    text = scan_text(
-        {
-            "k": "release",
-            "o": [{"n": person.name, "i": person.id_number or ""}],
-            "r": end_day.isoformat(),
-        }
-    )
+    text = release_text(person.name, shown("document", person.document_label), end_day)
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="png", scale=6, border=2)
     out.seek(0)

@@ -60,6 +60,7 @@
     row.classList.remove("is-flagged");
     row.querySelectorAll("input").forEach(function (e) {
       if (e.type === "checkbox" || e.type === "radio") e.checked = false; else e.value = "";
+      if (/-id_number$/.test(e.name)) e.placeholder = ""; // a release notice's masked number
     });
     row.querySelectorAll("[aria-live]").forEach(function (e) { e.textContent = ""; });
   }
@@ -451,6 +452,8 @@
       }
       ["name", "id_number", "phone", "origin", "destination"].forEach(function (k) { input(form, i, k).value = o[k] || ""; });
       input(form, i, "travel").value = (o.travel_history || []).join("、");
+      // A release notice's masked number, to compare with the card while typing its number.
+      input(form, i, "id_number").placeholder = o.masked || "";
       form.querySelectorAll('[name="occ-' + i + '-symptoms"]').forEach(function (c) { c.checked = (o.symptoms || []).indexOf(c.value) >= 0; });
       added += 1;
       if (first === null) first = i;
@@ -458,8 +461,8 @@
     if (found.code && added) setCodes(form, codes(form).concat([found.code]));
     if (added) {
       live(form);
-      var temp = input(form, first, "temperature");
-      focusField(temp && !temp.value ? temp : nextEmpty(form, first));
+      var temp = input(form, first, "temperature"), id = input(form, first, "id_number");
+      focusField(!id.value ? id : temp && !temp.value ? temp : nextEmpty(form, first));
     }
     return added;
   }

@@ -14,6 +14,12 @@
  * (the server fetches the submission: needs the network). Travellers are added to the car on
  * the page (FangkongRegister.addTravellers) and the page stays as it is: the next scan adds
  * the next traveller.
+ *
+ * A release notice's code carries the name and the masked ID number, never the full number
+ * (the paper is photographed at checkpoints): the name is filled in, the masked number shown
+ * beside the ID field, and the officer types the number off the ID card. When online the
+ * page asks the server whether it printed the code (checkpoint_scan_check: the code's seal)
+ * and says so; a forged or altered code is said to be one, in red.
  */
 (function (global) {
   "use strict";
@@ -44,7 +50,10 @@
         kind: data.k || "", code: data.c || (codeMatch ? codeMatch[1] : ""),
         plate: data.p || "", vehicleType: data.v || "", direction: data.d || "", released: data.r || "",
         occupants: (data.o || []).map(function (o) {
-          return { name: o.n || "", id_number: o.i || "", phone: o.t || "", origin: o.f || "",
+          // A release notice carries the masked ID number only ("m"): the officer types the
+          // card's. A full number in a code that calls itself a notice is not taken.
+          return { name: o.n || "", id_number: data.k === "release" ? "" : o.i || "",
+                   masked: o.m || "", phone: o.t || "", origin: o.f || "",
                    destination: o.to || "", travel_history: o.h || [], symptoms: o.s || [] };
         }),
       };
@@ -76,10 +85,32 @@
       return true;
     }
     var added = global.FangkongRegister ? global.FangkongRegister.addTravellers(found) : 0;
-    if (panel && added) {
-      say((found.kind === "release" ? panel.dataset.textRelease : panel.dataset.textAdded).replace("%(n)s", String(added)), "success");
-    }
+    if (panel && added && found.kind === "release") released(panel, text, found);
+    else if (panel && added) say(panel.dataset.textAdded.replace("%(n)s", String(added)), "success");
     return added > 0;
+  }
+
+  /* A release notice: what it prints, and that the officer checks the ID card; online, the
+   * server says whether it printed the code (its seal); offline, that nobody checked it. */
+  function released(panel, text, found) {
+    var o = found.occupants[0] || {};
+    var head = panel.dataset.textRelease.replace("%(name)s", o.name || "").replace("%(id)s", o.masked || "—");
+    var url = panel.dataset.checkUrl;
+    if (!url || global.navigator.onLine === false) {
+      say(head + " " + panel.dataset.textUnchecked, "warning");
+      return;
+    }
+    say(head, "warning");
+    var token = doc.querySelector('[name="csrfmiddlewaretoken"]');
+    var body = new URLSearchParams({ code: text });
+    global.fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" },
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (answer) {
+      if (!answer) say(head + " " + panel.dataset.textUnchecked, "warning");
+      else if (answer.genuine) say(head + " " + panel.dataset.textGenuine, "warning");
+      else say(panel.dataset.textForged + " " + head, "error");
+    }, function () { say(head + " " + panel.dataset.textUnchecked, "warning"); });
   }
 
   // ------------------------------------------------------------ the camera

@@ -14,6 +14,7 @@
     quarantined: "#1f4e8c",
     referred: "#d98a00",
     found: "#8793a3",
+    outside: "#c4cad3",
     excluded: "#1f7a43",
     observation: "#e8743b"
   };
