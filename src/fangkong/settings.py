@@ -352,9 +352,14 @@ CACHES = {
     }
 }
 
+# The seed county's code and bureau: the defaults of an installation (core/checks.py warns
+# when another area keeps the bureau's name).
+SEED_COUNTY_CODE = "370921"
+SEED_BUREAU_NAME = "宁阳县公安局"
+
 # django-otp: the name an authenticator app shows beside the account; the admin site never
 # shows a device's secret (accounts/admin.py keeps TOTP devices out of it entirely).
-OTP_TOTP_ISSUER = envstr("BUREAU_NAME", "宁阳县公安局") + " 防控"
+OTP_TOTP_ISSUER = envstr("BUREAU_NAME", SEED_BUREAU_NAME) + " 防控"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -370,12 +375,12 @@ LOGGING = {
 
 # Domain settings (DESIGN.md "Domain rules").
 FANGKONG: dict[str, Any] = {
-    "COUNTY_CODE": envstr("COUNTY_CODE", "370921"),
+    "COUNTY_CODE": envstr("COUNTY_CODE", SEED_COUNTY_CODE),
     # The area the installation serves (GB/T 2260): a county "370921", a city "3709", a
     # province "37" (org/areas.py). Unset: the county of COUNTY_CODE, as before.
-    "AREA_CODE": envstr("AREA_CODE", "") or envstr("COUNTY_CODE", "370921"),
+    "AREA_CODE": envstr("AREA_CODE", "") or envstr("COUNTY_CODE", SEED_COUNTY_CODE),
     "COUNTY_NAME": envstr("COUNTY_NAME", "宁阳县"),
-    "BUREAU_NAME": envstr("BUREAU_NAME", "宁阳县公安局"),
+    "BUREAU_NAME": envstr("BUREAU_NAME", SEED_BUREAU_NAME),
     "QUARANTINE_DAYS": envint("QUARANTINE_DAYS", 14),
     "FEVER_THRESHOLD": float(envstr("FEVER_THRESHOLD", "37.3")),
     # Co-traveller contacts (密切接触者): shared vehicles this many days back.
@@ -410,7 +415,7 @@ FANGKONG: dict[str, Any] = {
     # Official documents: the office named in the 印发 line, and who else receives the daily
     # report (抄送, e.g. "县委、县政府，市公安局"; empty: no 抄送 line).
     "ISSUING_OFFICE": envstr("ISSUING_OFFICE", "")
-    or f"{envstr('BUREAU_NAME', '宁阳县公安局')}办公室",
+    or f"{envstr('BUREAU_NAME', SEED_BUREAU_NAME)}办公室",
     "REPORT_COPY_TO": envstr("REPORT_COPY_TO", ""),
     # The big screen turns to its next page every N seconds (?rotate=N for one screen).
     "SCREEN_ROTATE_SECONDS": max(5, envint("SCREEN_ROTATE_SECONDS", 20)),

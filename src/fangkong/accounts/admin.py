@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Role, assignable_roles, may_manage_account
+from fangkong.accounts.roles import assignable_roles, may_manage_account
 from fangkong.core.admin import AuditedAdmin
 from fangkong.core.audit import audit_record
 
@@ -72,12 +72,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role":
-            kwargs["choices"] = [("", "---------"), *assignable_roles(request.user)]
+            kwargs["choices"] = [("", "---------"), *assignable_roles()]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        # "Delete selected" asks has_delete_permission of each object first; never here.
-        super().delete_queryset(request, queryset.exclude(role=Role.AUDITOR))
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -383,18 +383,15 @@ def county_table(
 ) -> dict[str, Any] | None:
     """A register page's table of one row per county below the user's area (`values` of
     each county's scope, under `headers`: includes/by_county.html); None for a county."""
-    rows = []
-    for area, scope in county_scopes(user):
-        row = values(scope)
-        # Each value beside its header: a phone shows a row as a card of "header value".
-        rows.append(
-            {
-                "code": area.code,
-                "name": area.name,
-                "values": row,
-                "cells": list(zip(row, headers, strict=True)),
-            }
-        )
+    # Each value beside its header: a phone shows a row as a card of "header value".
+    rows = [
+        {
+            "code": area.code,
+            "name": area.name,
+            "cells": list(zip(values(scope), headers, strict=True)),
+        }
+        for area, scope in county_scopes(user)
+    ]
     return {"headers": headers, "rows": rows} if rows else None
 
 

@@ -24,7 +24,7 @@ from fangkong.accounts import mfa, signin, throttle
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
-from fangkong.accounts.roles import Role, may_manage_account
+from fangkong.accounts.roles import UNMANAGED_ROLES, Role, may_manage_account
 from fangkong.core.client_address import client_ip
 from fangkong.core.pagination import paginate, query_without_page
 
@@ -259,7 +259,7 @@ def mfa_reset_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:50]
     users = (
         User.objects.filter(is_active=True)
-        .exclude(role=Role.AUDITOR)  # their reset is on the command line (may_manage_account)
+        .exclude(role__in=UNMANAGED_ROLES)  # reset on the command line (may_manage_account)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             codes_left=Count(
@@ -280,8 +280,6 @@ def mfa_reset_list(request: HttpRequest) -> HttpResponse:
 
 def _mfa_roles() -> list[str]:
     from django.conf import settings
-
-    from fangkong.accounts.roles import Role
 
     return [str(label) for value, label in Role.choices if value in settings.FANGKONG["MFA_ROLES"]]
 

@@ -265,6 +265,10 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
     return perm in role_perms(getattr(user, "role", ""))
 
 
+# Roles whose accounts the application's administrator may not reach (may_manage_account).
+UNMANAGED_ROLES = frozenset({Role.AUDITOR})
+
+
 def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
     """Whether `actor` may change `target`'s account inside the application: the admin
     site's user form, its password form and deletion, and the second-factor reset.
@@ -277,10 +281,10 @@ def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) 
     trail records with the operating-system account. Nobody changes their own role."""
     if not user_can(actor, "admin.site") and not user_can(actor, "accounts.mfa_reset"):
         return False
-    return getattr(target, "role", "") != Role.AUDITOR
+    return getattr(target, "role", "") not in UNMANAGED_ROLES
 
 
-def assignable_roles(actor: AbstractBaseUser | AnonymousUser) -> list[tuple[str, Any]]:
-    """The roles `actor` may give an account inside the application (see
-    may_manage_account): every role but the audit administrator's."""
-    return [(value, label) for value, label in Role.choices if value != Role.AUDITOR]
+def assignable_roles() -> list[tuple[str, Any]]:
+    """The roles an account may be given inside the application (see may_manage_account):
+    every role but the audit administrator's."""
+    return [(value, label) for value, label in Role.choices if value not in UNMANAGED_ROLES]

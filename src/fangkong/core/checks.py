@@ -87,14 +87,15 @@ def metrics_open_wide(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
 @register(deploy=True)
 def bureau_name_of_another_area(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     # The bureau's name is the installation's words for itself (header, documents, the
-    # authenticator's label); its default is the seed county's, right only for 370921.
+    # authenticator's label); its default is the seed county's, right only for that county.
     area = str(settings.FANGKONG["AREA_CODE"])
-    if area == "370921" or settings.FANGKONG["BUREAU_NAME"] != "宁阳县公安局":
+    seed = settings.SEED_BUREAU_NAME
+    if area == settings.SEED_COUNTY_CODE or settings.FANGKONG["BUREAU_NAME"] != seed:
         return []
     return [
         Warning(
-            f"FANGKONG_AREA_CODE 是 {area}，但 FANGKONG_BUREAU_NAME 仍是默认的“宁阳县公安局”："
-            "页头、文书和验证器上的单位名称会是宁阳县公安局。"
+            f"FANGKONG_AREA_CODE 是 {area}，但 FANGKONG_BUREAU_NAME 仍是默认的“{seed}”："
+            f"页头、文书和验证器上的单位名称会是{seed}。"
             f"The installation serves area {area} but is named after the seed county.",
             hint="设置 FANGKONG_BUREAU_NAME，如 FANGKONG_BUREAU_NAME=泰安市公安局。",
             id="fangkong.W005",
