@@ -20,6 +20,7 @@ from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.scancodes import occupant_payload, release_text, scan_text
 from fangkong.quarantine.services import MemberInput, team_assign
+from tests.browser.conftest import register_ready
 from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
 from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
 from tests.conftest import World
@@ -136,6 +137,7 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
     notice = release_text("孙强", masked, datetime.date(2020, 2, 10))
     page.context.set_offline(True)
     page.reload()
+    register_ready(page)  # the phone's copy, its scripts run (not yet, under load)
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[0])
     expect(page.locator("#occ-0-name")).to_have_value("刘洋")
     expect(page.locator("#plate_rest")).to_have_value("J66666")
