@@ -121,3 +121,36 @@ def test_bad_filter_input_is_said_naming_the_field(world: World) -> None:
         assert r.status_code == 422, (path, name)
         detail = r.json()["detail"][0]
         assert detail["field"] == name and detail["msg"].startswith(f"{name}：")
+
+
+@pytest.mark.django_db
+def test_a_figures_link_is_read_back_by_the_lists_form_into_the_same_filter(world: World) -> None:
+    """The dashboard's links (list_url) name filters, not query parameters: what the link
+    writes, the list's own form reads back into the filter the figure counted; a filter the
+    list does not have is refused, not sent as a parameter the page ignores."""
+    import datetime
+    from urllib.parse import parse_qs, urlsplit
+
+    from fangkong.core.filters import list_url
+
+    day = datetime.date(2020, 2, 3)
+    url = list_url(
+        "case_list", CaseFilter, township_id=world.township_a.pk, status="quarantined",
+        opened=day, fever=True, overdue=False, q="",
+    )  # fmt: skip
+    parts = urlsplit(url)
+    assert parts.path == "/cases/"
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert query == {
+        "township": str(world.township_a.pk), "status": "quarantined",
+        "opened": "2020-02-03", "fever": "1",
+    }  # fmt: skip
+    form = CaseFilterForm(query)
+    assert from_form(CaseFilter, form) == CaseFilter(
+        township_id=world.township_a.pk, status="quarantined", opened=day, fever=True
+    )
+    with pytest.raises(TypeError, match="no filter 'township'"):
+        list_url("case_list", CaseFilter, township=world.township_a.pk)
+    with pytest.raises(TypeError, match="no filter 'day'"):
+        list_url("case_list", CaseFilter, day=day)
+    assert list_url("case_list") == "/cases/"

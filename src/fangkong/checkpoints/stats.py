@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -13,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.accounts.jurisdiction import Scope
+from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.models import Checkpoint, DutyAssignment
 from fangkong.checkpoints.selectors import COUNT_FIELDS, counts_by, fatigue_flags, tally_rows
 from fangkong.core.figures import Figure, Section, Table, Trend, area_prefix
+from fangkong.core.filters import list_url
 
 LABELS = {
     "vehicles": (gettext_lazy("检查车辆"), gettext_lazy("辆")),
@@ -31,11 +32,6 @@ FILTERS = {
     "referred": {"decision": "quarantine"},
     "medical": {"decision": "medical"},
 }
-
-
-def _url(name: str, **params: object) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
 
 
 def _checkpoint_ids(scope: Scope | None) -> frozenset[int] | None:
@@ -90,7 +86,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
                 key=f"checkpoints.{name}_today",
                 label=_("今日%(l)s") % {"l": label},
                 value=today[name],
-                url=_url("passage_list", day=day.isoformat(), **extra),
+                url=list_url("passage_list", PassageFilter, day=day, **extra),
                 tone=tone,
                 unit=unit,
                 headline=True,
@@ -101,7 +97,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
                 key=f"checkpoints.{name}_total",
                 label=_("累计%(l)s") % {"l": label},
                 value=total[name],
-                url=_url("passage_list", **extra),
+                url=list_url("passage_list", PassageFilter, **extra),
                 unit=unit,
                 headline=name in ("vehicles", "persons"),
                 cumulative=True,
@@ -185,7 +181,7 @@ def _on_duty_figure(day: datetime.date, ids: frozenset[int] | None) -> Figure:
         "checkpoints.on_duty",
         _("今日执勤人员"),
         count,
-        url=_url("on_duty", date=day.isoformat()),
+        url=list_url("on_duty", date=day),
         unit=_("人"),
         headline=True,
     )

@@ -7,13 +7,12 @@ same filter produces, so the number and the list cannot disagree.
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.command.filters import TaskFilter
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task
 from fangkong.command.selectors import (
     as_of,
@@ -22,17 +21,13 @@ from fangkong.command.selectors import (
     overdue_filter,
 )
 from fangkong.core.figures import Figure, Section, Table, Trend
+from fangkong.core.filters import list_url
 from fangkong.org.models import WorkingGroup
-
-
-def _url(name: str, **params: object) -> str:
-    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
 
 
 def daily_section(day: datetime.date) -> Section:
     moment = as_of(day)
     start = day_start(day)
-    iso = day.isoformat()
     tasks = Task.objects.filter(issued_at__lt=moment).aggregate(
         total=Count("id"),
         issued=Count("id", filter=Q(day=day)),
@@ -70,7 +65,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.tasks_overdue",
             gettext_lazy("交办任务逾期未办结"),
             tasks["overdue"],
-            _url("task_list", overdue=iso),
+            list_url("task_list", TaskFilter, overdue=day),
             tone="danger" if tasks["overdue"] else "ok",
             unit=gettext_lazy("件"),
         ),
@@ -78,7 +73,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.tasks_issued_today",
             gettext_lazy("今日交办任务"),
             tasks["issued"],
-            _url("task_list", issued=iso),
+            list_url("task_list", TaskFilter, issued=day),
             unit=gettext_lazy("件"),
             headline=True,
         ),
@@ -86,7 +81,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.tasks_done_today",
             gettext_lazy("今日办结任务"),
             tasks["done_today"],
-            _url("task_list", done=iso),
+            list_url("task_list", TaskFilter, done=day),
             tone="ok",
             unit=gettext_lazy("件"),
             headline=True,
@@ -95,7 +90,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.tasks_total",
             gettext_lazy("累计交办任务"),
             tasks["total"],
-            _url("task_list", until=iso),
+            list_url("task_list", TaskFilter, until=day),
             unit=gettext_lazy("件"),
             cumulative=True,
         ),
@@ -103,7 +98,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.inspections_today",
             gettext_lazy("今日实地检查"),
             inspections_today,
-            _url("inspection_list", day=iso),
+            list_url("inspection_list", day=day),
             unit=gettext_lazy("次"),
             headline=True,
         ),
@@ -111,7 +106,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_found_today",
             gettext_lazy("今日检查发现问题"),
             problems["found"],
-            _url("problem_list", found=iso),
+            list_url("problem_list", found=day),
             unit=gettext_lazy("个"),
             headline=True,
         ),
@@ -119,7 +114,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_open",
             gettext_lazy("检查问题未整改"),
             problems["open"],
-            _url("problem_list", open=iso),
+            list_url("problem_list", open=day),
             tone="warn" if problems["open"] else "ok",
             unit=gettext_lazy("个"),
             headline=True,
@@ -128,7 +123,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_rectified_total",
             gettext_lazy("累计整改问题"),
             problems["rectified"],
-            _url("problem_list", rectified=iso),
+            list_url("problem_list", rectified=day),
             unit=gettext_lazy("个"),
             cumulative=True,
         ),
@@ -136,7 +131,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.incidents_today",
             gettext_lazy("今日涉疫警情"),
             incidents_today,
-            _url("incident_list", day=iso),
+            list_url("incident_list", day=day),
             tone="warn" if incidents_today else "",
             unit=gettext_lazy("起"),
             headline=True,
@@ -145,7 +140,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.incidents_total",
             gettext_lazy("累计涉疫警情"),
             incidents_total,
-            _url("incident_list", until=iso),
+            list_url("incident_list", until=day),
             unit=gettext_lazy("起"),
             headline=True,
             cumulative=True,

@@ -5,21 +5,15 @@ Counted on indexed days and outcomes: a county has tens of hand-offs, not thousa
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core.figures import Figure, Section, Table
+from fangkong.core.filters import list_url
 from fangkong.medical.contacts import unreached_filter
 from fangkong.medical.models import ContactLink, Handoff, Outcome
-
-
-def _url(name: str, **params: object) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
 
 
 def daily_section(day: datetime.date) -> Section | None:
@@ -49,7 +43,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.handoffs_today",
             gettext_lazy("今日移交医疗"),
             totals["today"],
-            _url("handoff_list", state="all"),
+            list_url("handoff_list", state="all"),
             tone="danger" if totals["today"] else "",
             unit=gettext_lazy("人"),
             headline=True,
@@ -58,7 +52,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.handoffs_total",
             gettext_lazy("累计移交医疗"),
             totals["total"],
-            _url("handoff_list", state="all"),
+            list_url("handoff_list", state="all"),
             unit=gettext_lazy("人"),
             cumulative=True,
         ),
@@ -66,7 +60,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.awaiting",
             gettext_lazy("待反馈诊断结果"),
             totals["awaiting"],
-            _url("handoff_list", state="awaiting"),
+            list_url("handoff_list", state="awaiting"),
             tone="warn" if totals["awaiting"] else "ok",
             unit=gettext_lazy("人"),
         ),
@@ -77,7 +71,7 @@ def daily_section(day: datetime.date) -> Section | None:
                 f"medical.outcome_{value}",
                 _("累计%(o)s") % {"o": label},
                 totals[value],
-                _url("handoff_list", state="done", outcome=value),
+                list_url("handoff_list", state="done", outcome=value),
                 tone="danger" if value == Outcome.CONFIRMED and totals[value] else "",
                 unit=gettext_lazy("人"),
                 headline=value in (Outcome.CONFIRMED, Outcome.SUSPECTED),
@@ -89,7 +83,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.contacts_found",
             gettext_lazy("密切接触者"),
             links["found"],
-            _url("contact_list"),
+            list_url("contact_list"),
             unit=gettext_lazy("人"),
             headline=True,
             cumulative=True,
@@ -98,7 +92,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.contacts_referred",
             gettext_lazy("密切接触者已转核查"),
             links["referred"],
-            _url("contact_list", state="referred"),
+            list_url("contact_list", state="referred"),
             tone="ok",
             unit=gettext_lazy("人"),
             cumulative=True,
@@ -107,7 +101,7 @@ def daily_section(day: datetime.date) -> Section | None:
             "medical.contacts_unreached",
             gettext_lazy("密切接触者尚未落实"),
             unreached,
-            _url("contact_list", state="unreached"),
+            list_url("contact_list", state="unreached"),
             tone="danger" if unreached else "ok",
             unit=gettext_lazy("人"),
         ),

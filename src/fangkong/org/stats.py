@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -21,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from fangkong.accounts.jurisdiction import Scope
 from fangkong.core.clock import work_now
 from fangkong.core.figures import Figure, Section, Table, Trend, area_prefix
+from fangkong.core.filters import list_url
+from fangkong.org.filters import OfficerFilter
 from fangkong.org.models import Officer, Recall, Unit
 
 
@@ -28,10 +29,6 @@ def _as_of(day: datetime.date) -> datetime.datetime:
     tz = timezone.get_current_timezone()
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
     return min(end, work_now())
-
-
-def _officers_url(status: str) -> str:
-    return f"{reverse('officer_list')}?{urlencode({'status': status})}"
 
 
 def _units_q(scope: Scope | None, path: str = "unit_id") -> Q:
@@ -96,7 +93,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section:
             "org.on_post",
             gettext_lazy("在岗警力"),
             on_post,
-            _officers_url(Officer.Status.ON_POST),
+            list_url("officer_list", OfficerFilter, status=Officer.Status.ON_POST),
             tone="ok",
             unit=person,
             headline=True,
@@ -105,14 +102,14 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section:
             "org.on_leave",
             gettext_lazy("休假"),
             on_leave,
-            _officers_url(Officer.Status.ON_LEAVE),
+            list_url("officer_list", OfficerFilter, status=Officer.Status.ON_LEAVE),
             unit=person,
         ),
         Figure(
             "org.sick",
             gettext_lazy("病休"),
             now["sick"],
-            _officers_url(Officer.Status.SICK),
+            list_url("officer_list", OfficerFilter, status=Officer.Status.SICK),
             unit=person,
         ),
         Figure(

@@ -8,24 +8,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import Scope
 from fangkong.core.figures import Figure, Section, Table, Trend, area_prefix
+from fangkong.core.filters import list_url
 from fangkong.core.rollups import NEVER
 from fangkong.org.models import Township
 from fangkong.quarantine import schedule
+from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import Alert, CaseCount, CaseStatus, FollowUp, QuarantineCase
 from fangkong.quarantine.selectors import overdue_q
-
-
-def _url(name: str, **params: object) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
-    return reverse(name) + (f"?{query}" if query else "")
 
 
 def _under_q(day: datetime.date) -> Q:
@@ -184,7 +179,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.returnees_total",
             _("重点地区返乡人员"),
             totals["total"],
-            _url("case_list"),
+            list_url("case_list"),
             unit=_("人"),
             headline=True,
             cumulative=True,
@@ -193,7 +188,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.under_quarantine",
             _("居家隔离中"),
             totals["under"],
-            _url("case_list", status=CaseStatus.QUARANTINED),
+            list_url("case_list", CaseFilter, status=CaseStatus.QUARANTINED),
             unit=_("人"),
             headline=True,
         ),
@@ -201,7 +196,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.new_today",
             _("今日新增"),
             totals["new"],
-            _url("case_list", opened=day.isoformat()),
+            list_url("case_list", CaseFilter, opened=day),
             unit=_("人"),
             headline=True,
         ),
@@ -209,7 +204,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.released_today",
             _("今日解除隔离"),
             totals["released_today"],
-            _url("case_list", status=CaseStatus.RELEASED, ended=day.isoformat()),
+            list_url("case_list", CaseFilter, status=CaseStatus.RELEASED, ended=day),
             tone="ok",
             unit=_("人"),
             headline=True,
@@ -218,7 +213,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.released_total",
             _("累计解除隔离"),
             totals["released"],
-            _url("case_list", status=CaseStatus.RELEASED),
+            list_url("case_list", CaseFilter, status=CaseStatus.RELEASED),
             tone="ok",
             unit=_("人"),
             headline=True,
@@ -228,7 +223,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.overdue",
             _("随访逾期"),
             overdue,
-            _url("overdue_list"),
+            list_url("overdue_list"),
             tone="danger" if overdue else "",
             unit=_("人"),
         ),
@@ -236,7 +231,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.fever_open",
             _("发热待处置"),
             alerts["fever"],
-            _url("alert_list", kind=Alert.Kind.FEVER),
+            list_url("alert_list", AlertFilter, kind=Alert.Kind.FEVER),
             tone="danger" if alerts["fever"] else "",
             unit=_("人次"),
         ),
@@ -244,7 +239,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
             "quarantine.absent_open",
             _("不在家待处置"),
             alerts["absent"],
-            _url("alert_list", kind=Alert.Kind.ABSENT),
+            list_url("alert_list", AlertFilter, kind=Alert.Kind.ABSENT),
             tone="warn" if alerts["absent"] else "",
             unit=_("人次"),
         ),
@@ -255,7 +250,7 @@ def daily_section(day: datetime.date, *, scope: Scope | None = None) -> Section 
                 f"quarantine.status.{status.value}",
                 status.label,
                 status_counts.get(status.value, 0),
-                _url("case_list", status=status.value),
+                list_url("case_list", CaseFilter, status=status.value),
                 unit=_("人"),
             )
         )
