@@ -636,18 +636,25 @@ def test_a_stations_list_does_not_move_another_stations_open_case(
     assert case.arrival_date == datetime.date(2020, 1, 20)  # what is not a place still fills
 
 
-def test_a_possible_duplicate_elsewhere_is_shown_and_decided_only_by_its_station(
+def test_a_possible_duplicate_elsewhere_is_forwarded_and_decided_only_by_its_station(
     world: World, tmp_path: Path
 ) -> None:
+    """The row goes to the station in charge of the person, as a row with her ID number
+    would (forwarded, a counted and audited lookup); the importer is not shown the match
+    (docs/security.md, w21-trust)."""
     rows = [[1, "赵丽", "", "13953805678", "堽城镇", "武汉", "2020-01-20", ""]]
-    run(world, write_xlsx(tmp_path / "i.xlsx", rows), who="station_a")
+    li = run(world, write_xlsx(tmp_path / "i.xlsx", rows), who="station_a")
     dup = PossibleDuplicate.objects.get()
     assert dup.person == world.person_b
+    row = entry(li, "赵丽")
+    assert row.outcome == ListEntry.Outcome.FORWARDED
+    assert "待确认是否同一人" not in messages_of(row) and "泗店" not in messages_of(row)
+    assert li.counts["duplicates"] == 0 and li.counts["elsewhere"] == 1
+    lookup = AuditEntry.objects.get(actor=world.users["station_a"], action="lookup")
+    assert lookup.object_id == str(world.person_b.pk)
     importer = world.client("station_a")
     page = importer.get("/imports/duplicates/").content.decode()
-    assert "其他单位辖区" in page
-    number = str(world.person_b.id_number)
-    assert f"{number[:6]}********{number[-4:]}" not in page and "泗店" not in page
+    assert "赵丽" not in page and "其他单位辖区" not in page
     assert f"/imports/duplicates/{dup.pk}/" not in page  # no buttons to decide
     assert importer.post(f"/imports/duplicates/{dup.pk}/", {"decision": "same"}).status_code == 404
     dup.refresh_from_db()
@@ -657,3 +664,5 @@ def test_a_possible_duplicate_elsewhere_is_shown_and_decided_only_by_its_station
     owner.post(f"/imports/duplicates/{dup.pk}/", {"decision": "same"})
     dup.refresh_from_db()
     assert dup.status == PossibleDuplicate.Status.CONFIRMED
+    row.refresh_from_db()
+    assert row.outcome == ListEntry.Outcome.FORWARDED  # the importer learns no decision

@@ -224,6 +224,23 @@ def in_area(queryset: QuerySet[M], area: str, *, unit_path: str) -> QuerySet[M]:
     return queryset.filter(**{f"{unit_path}area_code__startswith": area})
 
 
+def doers_of_area(user: User | AnonymousUser, *, user_path: str) -> Q | None:
+    """The rows done by users of `user`'s area (the audit trail, by its actor), as a filter
+    whose `user_path` leads to the user who did each: None (everything) for a user of the
+    installation's own area (every user of a county installation); for a county's user
+    inside a city, or a city's inside a province, the users who belong to that area — by
+    their unit's area, else (no unit) their township's county, as `user_area` places them.
+    A row no user did is the installation's: not in the filter."""
+    from fangkong.org.areas import installation_area
+
+    area = user_area(user)
+    if area == installation_area():
+        return None
+    return Q(**{f"{user_path}unit__area_code__startswith": area}) | Q(
+        **{f"{user_path}unit__isnull": True, f"{user_path}township__code__startswith": area}
+    )
+
+
 def unit_area(unit: Any) -> str:
     """The area a record owned by `unit` belongs to (a checkpoint's, a notice sender's):
     its unit's, the installation's for no unit or a unit of no area."""

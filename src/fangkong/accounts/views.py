@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import throttle
 from fangkong.accounts.audit_display import change_lines, object_label, object_type_label
 from fangkong.accounts.filters import AuditFilter
+from fangkong.accounts.jurisdiction import doers_of_area
 from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
 from fangkong.accounts.permissions import require_perm
@@ -29,6 +30,9 @@ from fangkong.core.client_address import client_ip
 from fangkong.core.filters import filter_form, from_form
 from fangkong.core.models import AuditEntry
 from fangkong.core.pagination import paginate, query_without_page
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class LoginForm(AuthenticationForm):
@@ -96,8 +100,25 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 AuditFilterForm = filter_form(AuditFilter, "AuditFilterForm")
 
 
-def audit_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
+def audit_entries(f: AuditFilter, *, user: User | AnonymousUser) -> QuerySet[AuditEntry]:
+    """The trail as `user` may read it, filtered: in a city (or province) installation a
+    county's audit administrator reads what its county's users did, and the refused
+    sign-ins to their accounts; an entry of no actor else is the installation's
+    (docs/security.md)."""
     qs = AuditEntry.objects.select_related("actor")
+    doers = doers_of_area(user, user_path="actor__")
+    if doers is not None:
+        # A refused sign-in has no actor: it names the username typed (accounts/signals.py).
+        accounts = User.objects.filter(doers_of_area(user, user_path="") or Q())
+        qs = qs.filter(
+            doers
+            | Q(
+                actor__isnull=True,
+                action=AuditEntry.Action.LOGIN_FAILED,
+                object_type="accounts.user",
+                object_repr__in=accounts.values("username"),
+            )
+        )
     if f.actor:
         qs = qs.filter(Q(actor_name__contains=f.actor) | Q(actor__username=f.actor))
     if f.action:
@@ -118,7 +139,7 @@ def audit_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
 @require_perm("audit.view")
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    page = paginate(request, audit_entries(from_form(AuditFilter, form)))
+    page = paginate(request, audit_entries(from_form(AuditFilter, form), user=request.user))
     rows = [
         {
             "entry": e,

@@ -660,9 +660,11 @@ class PossibleDuplicate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    jurisdiction = Jurisdiction(
-        unit="entry__list_import__unit", own="entry__list_import__created_by"
-    )
+    # Seen (and decided) only by whoever is in charge of the person on file
+    # (people/ownership.py): the station of their township, the county's command. Not by
+    # the list's importer as such: a match outside their jurisdiction is forwarded to that
+    # station, and its listing would say who is on file there (imports/engine.py).
+    jurisdiction = Jurisdiction(unit="person__township__station", township="person__township")
 
     class Meta:
         verbose_name = _("疑似重复人员")
@@ -671,10 +673,6 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} ~ {self.person_id}"
-
-
-# The station of the known person's township decides too, whoever imported the list.
-PossibleDuplicate.jurisdiction.extend(unit="person__township__station")
 
 
 def _followers_read_their_people() -> None:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fangkong.accounts.jurisdiction import restrict
 from fangkong.core import clock
 from fangkong.core.audit import audit_bulk
 from fangkong.core.bulk import insert_rows, reserve_ids, select_in
@@ -52,6 +54,12 @@ if TYPE_CHECKING:
 CHUNK = 5000
 MAX_EMPTY_RUN = 1000
 REF_TYPE = "quarantine.listentry"
+# A row without an ID number whose name and phone are those of someone on file outside the
+# importer's jurisdiction (and of nobody inside it): as ELSEWHERE for a number, no name,
+# place or record — only that it went to the station in charge of them.
+NAME_PHONE_ELSEWHERE = gettext_lazy(
+    "与其他单位辖区已登记人员的姓名和电话相同：已交其所属派出所确认是否同一人，本单位看不到该人员"
+)
 
 
 # --- Storing -------------------------------------------------------------------------------
@@ -260,18 +268,7 @@ class Importer:
         counts = self.counts
         counts["rows"] += len(rows)
         # Rows already imported (by this or an earlier list): nothing changes.
-        hashes = [r.row_hash for r in rows]
-        # (select_in: the ORM prepares each of thousands of IN values one by one.)
-        earlier = {
-            h
-            for (h,) in select_in(
-                ListEntry,
-                ["row_hash"],
-                "row_hash",
-                hashes,
-                extra=(' AND "stored" AND "list_import_id" <> %s', [self.li.pk]),
-            )
-        }
+        earlier = self._earlier([r.row_hash for r in rows])
         ids = {r.id_number for r in rows if r.id_number}
         docs = {r.doc_number for r in rows if not r.id_number and r.doc_number}
         names = {r.name for r in rows if not r.id_number and r.phone}
@@ -293,15 +290,27 @@ class Importer:
         ):
             known[("doc", doc)] = pk
             self._note_place(elsewhere, pk, township_id, village_id)
-        cut = self._lookups(rows, known, elsewhere)
+        # Rows without an ID number: people of the same name and phone, those the importer
+        # is in charge of (a possible duplicate to confirm) and the others (theirs).
         by_name_phone: dict[tuple[str, str], int] = {}
+        theirs: dict[tuple[str, str], int] = {}
         if phones:
             # By phone (indexed), then the name: names have no index.
-            for pk, name, phone in Person.objects.filter(phone__in=phones).values_list(
-                "pk", "name", "phone"
+            for pk, name, phone, township_id in (
+                Person.objects.filter(phone__in=phones)
+                .order_by("pk")
+                .values_list("pk", "name", "phone", "township_id")
             ):
-                if name in names:
+                if name not in names:
+                    continue
+                station_id = self.station_by_township.get(township_id) if township_id else None
+                if holds(self.scope, township_id=township_id, station_id=station_id):
                     by_name_phone.setdefault((name, phone), pk)
+                else:
+                    theirs.setdefault((name, phone), pk)
+        for pair in by_name_phone:
+            theirs.pop(pair, None)  # someone of the importer's own matches: theirs to decide
+        cut = self._lookups(rows, known, elsewhere, theirs)
         # By person (indexed), the status checked here: with the status in the query SQLite
         # read every open case through the status index, at each chunk.
         open_statuses = {str(s) for s in OPEN_STATUSES}
@@ -344,7 +353,7 @@ class Importer:
                 counts["refused"] += 1
                 self.problems += 1
                 continue
-            if cut is not None and row.number >= cut and (row.id_number or row.doc_number):
+            if cut is not None and row.number >= cut and _looked_up(row):
                 entry[E_OUTCOME] = ListEntry.Outcome.REFUSED
                 entry[E_LEVEL] = level_error
                 entry[E_MESSAGES] = {**row.messages, result: [self._over_limit(row.number)]}
@@ -381,6 +390,18 @@ class Importer:
                         result: [_("与已登记人员姓名和电话相同，待确认是否同一人")],
                     }
                     counts["duplicates"] += 1
+                    duplicates.append((entry, match, row))
+                    continue
+                match = theirs.get((row.name, row.phone))
+                if match is not None:
+                    # Someone the importer is not in charge of: held for the station in
+                    # charge of them to confirm, as a row with their ID number goes to it;
+                    # the importer is told that, and shown nothing of them (not listed
+                    # among its possible duplicates; `elsewhere`, not `duplicates`).
+                    entry[E_OUTCOME] = ListEntry.Outcome.FORWARDED
+                    entry[E_LEVEL] = level_warning
+                    entry[E_MESSAGES] = {**row.messages, result: [str(NAME_PHONE_ELSEWHERE)]}
+                    counts["elsewhere"] += 1
                     duplicates.append((entry, match, row))
                     continue
             if pid is None:
@@ -467,28 +488,71 @@ class Importer:
         self._referrals(plan)
         self._fill_joined(joined_fill)
 
+    def _earlier(self, hashes: list[str]) -> set[str]:
+        """The rows (by hash) stored by an earlier list whose rows are the importer's to
+        know: a list of a unit in their jurisdiction (or their own), a row of the city's
+        list routed to their county, a row whose case they may open. A row another county
+        (or another station) imported is not "already imported" here: that answer would
+        say what another jurisdiction holds, and skip the row for this one. Whoever holds
+        the whole installation (or a system import) counts every list."""
+        # (select_in: the ORM prepares each of thousands of IN values one by one.)
+        found = select_in(
+            ListEntry,
+            ["row_hash", "list_import_id", "county", "case_id"],
+            "row_hash",
+            hashes,
+            extra=(' AND "stored" AND "list_import_id" <> %s', [self.li.pk]),
+        )
+        if self.by is None or self.scope is None or self.scope.county or not found:
+            return {h for h, *_rest in found}
+        imports = {li for _h, li, _county, _case in found}
+        theirs = set(
+            restrict(ListImport.objects.filter(pk__in=imports), self.by).values_list(
+                "pk", flat=True
+            )
+        )
+        area = self.scope.area
+        covered = {
+            h
+            for h, li, county, _case in found
+            if li in theirs or (area and county and county.startswith(area))
+        }
+        rest = [(h, case) for h, _li, _county, case in found if h not in covered]
+        cases = visible_case_ids(self.by, [case for _h, case in rest])
+        return covered | {h for h, case in rest if case in cases}
+
     def _lookups(
         self,
         rows: list[Row],
         known: dict[tuple[str, ...], int],
         elsewhere: dict[int, tuple[int | None, int | None]],
+        theirs: dict[tuple[str, str], int],
     ) -> int | None:
         """Each row whose number is on file outside the importer's jurisdiction is answered
         "on file elsewhere": a lookup, as the person form's (people.services.person_register),
         counted against the same per-user search limits (core.disclosure.searches_room) and
-        audited (`lookup`, the record's id only), dry run or not. Returns the row number from
-        which rows with a number are not looked up (None: all are): the row past the limit,
-        or the chunk's first when the user had no room left before it — so that a list
-        uploaded past the limit answers nothing, not even "not elsewhere"."""
+        audited (`lookup`, the record's id only), dry run or not. So is a row without an ID
+        number whose name and phone are only those of someone outside it (`theirs`).
+        Returns the row number from which rows with a number or a phone are not looked up
+        (None: all are): the row past the limit, or the chunk's first when the user had no
+        room left before it — so that a list uploaded past the limit answers nothing, not
+        even "not elsewhere"."""
         if not self.count_lookups or self.by is None or self.scope is None or self.scope.county:
             return None  # nothing is elsewhere for whoever holds the whole installation
         if self.over_limit:
             return 0
-        asked = [
-            r
-            for r in rows
-            if not r.refused and (r.id_number or r.doc_number) and known.get(r.key) in elsewhere
-        ]
+        asked: list[tuple[Row, int, str]] = []  # (row, the record's id, the answer)
+        for r in rows:
+            if r.refused:
+                continue
+            pid = known.get(r.key)
+            if (r.id_number or r.doc_number) and pid is not None and pid in elsewhere:
+                asked.append((r, pid, str(ELSEWHERE)))
+                continue
+            if pid is None and not r.id_number and r.phone and r.key not in self.new_keys:
+                match = theirs.get((r.name, r.phone))
+                if match is not None:
+                    asked.append((r, match, str(NAME_PHONE_ELSEWHERE)))
         room = searches_room(self.by, len(asked))
         answered = asked[:room]
         audit_bulk(
@@ -497,11 +561,11 @@ class Importer:
             items=[
                 (
                     "people.person",
-                    str(known[r.key]),
+                    str(pid),
                     "",
-                    {"answer": str(ELSEWHERE), "list_import": self.li.pk, "row": r.number},
+                    {"answer": answer, "list_import": self.li.pk, "row": r.number},
                 )
-                for r in answered
+                for r, pid, answer in answered
             ],
         )
         if room == 0:  # no room before this chunk (asked nothing: the room was only read)
@@ -509,7 +573,7 @@ class Importer:
             return 0
         if room < len(asked):
             self.over_limit = True
-            return asked[room].number
+            return asked[room][0].number
         return None
 
     def _over_limit(self, number: int) -> str:
@@ -726,6 +790,12 @@ ENTRY_FIELDS = (
 )
 E_ROW, E_PERSON, E_CASE, E_OUTCOME, E_LEVEL, E_STORED, E_MESSAGES = 1, 5, 6, 7, 8, 9, 10
 E_ID = len(ENTRY_FIELDS)  # appended once the entries are written
+
+
+def _looked_up(row: Row) -> bool:
+    """Whether a row asks who is on file (Importer._lookups): by its number, or by its name
+    and phone when it has no ID number."""
+    return bool(row.id_number or row.doc_number or row.phone)
 
 
 def _row_data(row: Row) -> dict[str, Any]:

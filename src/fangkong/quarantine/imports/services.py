@@ -208,7 +208,8 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     opens a case like any other.
 
     Decided only by whoever is in charge of the person on file (people/ownership.py): the
-    importer from another jurisdiction cannot see them to compare. Confirmed, the row is
+    importer from another jurisdiction cannot see them to compare (nor is told of the
+    match: its row was forwarded, imports/engine.py). Confirmed, the row is
     theirs, and their case goes where the list says only if the list's importer was in
     charge of them (as Importer does with ID numbers)."""
     from django.core.exceptions import PermissionDenied
@@ -273,11 +274,14 @@ def duplicate_decide(*, duplicate: PossibleDuplicate, same: bool, by: User) -> Q
     locked.decided_at = clock.now()
     locked.decided_by = by
     locked.save()
-    ListEntry.objects.filter(pk=locked.entry_id).update(
-        person=person,
-        case=case,
-        outcome=ListEntry.Outcome.JOINED if same else ListEntry.Outcome.NEW_CASE,
+    # A row forwarded to the person's station (Importer: its importer is not in charge of
+    # them) stays 已转其所在辖区核实 for the importer, whatever is decided here.
+    outcome = (
+        ListEntry.Outcome.FORWARDED
+        if locked.entry.outcome == ListEntry.Outcome.FORWARDED
+        else (ListEntry.Outcome.JOINED if same else ListEntry.Outcome.NEW_CASE)
     )
+    ListEntry.objects.filter(pk=locked.entry_id).update(person=person, case=case, outcome=outcome)
     audit_record(
         actor=by,
         action="update",

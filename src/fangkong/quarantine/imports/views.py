@@ -23,7 +23,6 @@ from fangkong.core.filters import from_form
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.org.areas import is_multi_county
 from fangkong.org.models import Township
-from fangkong.people.ownership import person_in_charge
 from fangkong.quarantine.imports import selectors, services
 from fangkong.quarantine.imports.filters import EntryFilter
 from fangkong.quarantine.imports.forms import EntryFilterForm, MappingForm, RouteForm, UploadForm
@@ -151,11 +150,9 @@ def import_mapping(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(PERM)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
+    # Only those whose person on file the user is in charge of (PossibleDuplicate's
+    # jurisdiction): each shown with the person, to decide.
     page = paginate(request, selectors.duplicate_list(user=request.user))
-    for dup in page:
-        # The person on file is shown, and the match decided, only by whoever is in charge
-        # of them; an importer from elsewhere is told whose it is not.
-        dup.in_charge = person_in_charge(request.user, dup.person)
     return render(
         request,
         "quarantine/imports/duplicate_list.html",
