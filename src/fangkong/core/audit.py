@@ -67,6 +67,10 @@ MASKERS = {**HIDDEN, "password": lambda _value: "******"}
 
 
 def _plain(field: str, value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
+        masker = MASKERS.get(field)
+        return masker(value) if masker and kind is str else value
     if isinstance(value, models.Model):
         value = value.pk
     if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal | uuid.UUID):

@@ -47,7 +47,7 @@ from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
-from fangkong.core.text import normalize_text, strip_all_spaces
+from fangkong.core.text import normalize_text, strip_all_spaces, translated
 from fangkong.core.transactions import retrying
 from fangkong.org.models import Township, Village
 from fangkong.org.places import CountyPlaces
@@ -580,19 +580,28 @@ def _count_key(passage: Passage) -> tuple[int, datetime.date, int, int]:
     return (passage.checkpoint_id, passage.day, passage.shift.slot, passage.hour)
 
 
+# _counts_add's UPDATE, by vendor and counted columns: written once.
+_COUNT_UPDATES: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
 def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int]) -> None:
     """Add to the count row, creating it on first use; `n = n + x` keeps concurrent adds
     exact. The UPDATE is written out: built through F() expressions it cost a registration
     more CPU than everything else it does inside the write lock but the inserts."""
     checkpoint_id, day, slot, hour = key
     db = statements.current()
-    quote = db.ops.quote_name
-    sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
+    sql_key = (db.vendor, tuple(tally))
+    sql = _COUNT_UPDATES.get(sql_key)
+    if sql is None:
+        quote = db.ops.quote_name
+        sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
+        sql = _COUNT_UPDATES[sql_key] = (
+            f"UPDATE {quote(PassageCount._meta.db_table)} SET {sets} "
+            "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s"
+        )
     cursor = statements.cursor(db)
     cursor.execute(
-        f"UPDATE {quote(PassageCount._meta.db_table)} SET {sets} "
-        "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s",
-        [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour],
+        sql, [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour]
     )
     if cursor.rowcount:
         return
@@ -606,12 +615,21 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
         )
 
 
+# A referral's note, in the words of the active language (core.text.translated).
+_REFERRAL_WORDS = {
+    "note": gettext_lazy("%(cp)s：%(decision)s；%(flags)s"),
+    "none": gettext_lazy("无预警"),
+}
+_DECISION_LABELS = dict(Decision.choices)
+
+
 def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
     """What a checkpoint knows of an occupant it refers for verification."""
-    note = _("%(cp)s：%(decision)s；%(flags)s") % {
+    words = translated(_REFERRAL_WORDS)
+    note = words["note"] % {
         "cp": passage.checkpoint.name,
-        "decision": Decision(occ.decision).label,
-        "flags": "；".join(f.reason for f in assessed.flags) or _("无预警"),
+        "decision": translated(_DECISION_LABELS)[occ.decision],
+        "flags": "；".join(f.reason for f in assessed.flags) or words["none"],
     }
     return Referral(
         person=occ.person,

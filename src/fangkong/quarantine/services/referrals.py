@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, statements
 from fangkong.core.audit import (
@@ -22,6 +22,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.regions import region_name
+from fangkong.core.text import translated
 from fangkong.org.models import Township
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
@@ -328,8 +329,14 @@ def case_opening(
     }
 
 
+# A case's first transition's reason, in the words of the active language
+# (core.text.translated: looked up once per language, not for every case opened).
+_OPENING_WORDS = {"reason": gettext_lazy("建档：%(source)s")}
+_SOURCE_LABELS = dict(QuarantineCase.Source.choices)
+
+
 def _opening_reason(source: str) -> str:
-    return _("建档：%(source)s") % {"source": QuarantineCase.Source(source).label}
+    return translated(_OPENING_WORDS)["reason"] % {"source": translated(_SOURCE_LABELS)[source]}
 
 
 TRANSITION_FIELDS = ("case_id", "from_status", "to_status", "at", "by_id", "reason")
