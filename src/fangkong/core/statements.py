@@ -231,7 +231,7 @@ def new(model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = 
         field = _relations.get((model, name))
         if field is None:
             field = _relations[(model, name)] = model._meta.get_field(name)
-        field.set_cached_value(obj, rel)
+        field.set_cached_value(obj, rel)  # type: ignore[union-attr]
     return obj
 
 
