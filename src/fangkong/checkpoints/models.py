@@ -317,7 +317,8 @@ class Passage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plate or self.get_vehicle_type_display()} {clock.local(self.occurred_at):%m-%d %H:%M}"
+        at = clock.local(self.occurred_at)  # as "%m-%d %H:%M", without strftime's cost
+        return f"{self.plate or self.get_vehicle_type_display()} {at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
 
 
 class Occupant(models.Model):

@@ -9,7 +9,7 @@ temperature at or above the fever threshold, and declared symptoms.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from fangkong.core.models import KeyArea
 from fangkong.core.regions import region_name, resolve_place
 from fangkong.core.selectors import key_area_for
 from fangkong.core.temperature import fever_threshold, is_fever
+from fangkong.core.text import translated
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ REASONS = {
 }
 
 
-def _area_reason(area: KeyArea) -> str:
-    return str(REASONS["area"]) % {"name": area.name}
+def _area_reason(area: KeyArea, reasons: Mapping[str, str]) -> str:
+    return reasons["area"] % {"name": area.name}
 
 
 def occupant_flags(
@@ -72,16 +73,17 @@ def occupant_flags(
     symptoms: Iterable[str] = (),
 ) -> list[Flag]:
     flags: list[Flag] = []
+    reasons = translated(REASONS)  # in the active language, translated once per language
     area = key_area_for(household_region, day, areas)
     if area:
         flags.append(
             Flag(
                 "household",
-                str(REASONS["household"])
+                reasons["household"]
                 % {
                     "place": region_name(household_region),
                     "code": household_region,
-                    "why": _area_reason(area),
+                    "why": _area_reason(area, reasons),
                 },
             )
         )
@@ -90,11 +92,11 @@ def occupant_flags(
         flags.append(
             Flag(
                 "plate",
-                str(REASONS["plate"])
+                reasons["plate"]
                 % {
                     "plate": plate[:2],
                     "place": region_name(plate_region),
-                    "why": _area_reason(area),
+                    "why": _area_reason(area, reasons),
                 },
             )
         )
@@ -103,7 +105,7 @@ def occupant_flags(
         flags.append(
             Flag(
                 "origin",
-                str(REASONS["origin"]) % {"origin": origin, "why": _area_reason(area)},
+                reasons["origin"] % {"origin": origin, "why": _area_reason(area, reasons)},
             )
         )
     visited = []
@@ -112,17 +114,17 @@ def occupant_flags(
         if area:
             visited.append(place)
     if visited:
-        flags.append(Flag("travel", str(REASONS["travel"]) % {"places": "、".join(visited)}))
+        flags.append(Flag("travel", reasons["travel"] % {"places": "、".join(visited)}))
     if is_fever(temperature):
         flags.append(
             Flag(
                 "fever",
-                str(REASONS["fever"]) % {"t": temperature, "limit": fever_threshold()},
+                reasons["fever"] % {"t": temperature, "limit": fever_threshold()},
             )
         )
     symptoms = [s for s in symptoms if s]
     if symptoms:
-        flags.append(Flag("symptoms", str(REASONS["symptoms"]) % {"s": "、".join(symptoms)}))
+        flags.append(Flag("symptoms", reasons["symptoms"] % {"s": "、".join(symptoms)}))
     return flags
 
 

@@ -67,6 +67,10 @@ MASKERS = {**HIDDEN, "password": lambda _value: "******"}
 
 
 def _plain(field: str, value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
+        masker = MASKERS.get(field)
+        return masker(value) if masker and kind is str else value
     if isinstance(value, models.Model):
         value = value.pk
     if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal | uuid.UUID):
@@ -133,7 +137,7 @@ def personal_digest(object_repr: str, changes: Any) -> str:
     """The keyed digest of a record's personal part. Keyed, so that after a purge nobody
     without the key can test a guessed name or number against the digest left behind."""
     key = _subkeys(settings.FANGKONG_AUDIT_KEY)[1]
-    return hmac.new(key, _canonical([object_repr, changes]), hashlib.sha256).hexdigest()
+    return hmac.digest(key, _canonical([object_repr, changes]), "sha256").hex()
 
 
 def _changed_fields(changes: Any) -> list[str]:
@@ -161,7 +165,7 @@ def entry_digest(entry: Any, prev_hash: str) -> str:
         ]
     )
     key = _subkeys(settings.FANGKONG_AUDIT_KEY)[0]
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hmac.digest(key, payload, "sha256").hex()
 
 
 def legacy_entry_digest(entry: Any, prev_hash: str) -> str:
@@ -204,7 +208,7 @@ def _entry(model: type[AuditEntry], *, changes: Any, **values: Any) -> AuditEntr
     goes with the very object it was made from: an entry given other changes before it is
     appended is written from those (an entry's changes are not edited in place)."""
     text = json.dumps(changes, default=str)
-    entry = model(changes=json.loads(text), **values)
+    entry = statements.new(model, {"changes": json.loads(text), **values})
     entry._changes_json = (entry.changes, text)  # type: ignore[attr-defined]
     return entry
 
@@ -324,7 +328,7 @@ def _insert_few(entries: list[AuditEntry]) -> None:
             e.hash,
             e.personal_digest,
         ]
-    statements.inserted(entries, sql, params)
+    statements.inserted(entries, sql, params, db)
 
 
 def _append(entries: list[AuditEntry]) -> None:
@@ -341,9 +345,10 @@ def _append(entries: list[AuditEntry]) -> None:
     table = db.ops.quote_name(AuditChainHead._meta.db_table)
     lock = " FOR UPDATE" if db.features.has_select_for_update else ""
     with transaction.atomic(savepoint=False):
-        with db.cursor() as cursor:
-            cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")
-            row = cursor.fetchone()
+        cursor = statements.cursor(db)
+        cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")
+        rows = cursor.fetchall()
+        row = rows[0] if rows else None
         if row is None:  # a new database: the head's row made (and locked) on first use
             head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
             prev = head.last_hash or GENESIS
@@ -355,11 +360,10 @@ def _append(entries: list[AuditEntry]) -> None:
             _insert_few(entries)
         else:
             AuditEntry.objects.bulk_create(entries)
-        with db.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",
-                [entries[-1].pk, prev],
-            )
+        statements.cursor(db).execute(
+            f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1",
+            [entries[-1].pk, prev],
+        )
 
 
 # Entries held by audit_deferred() until the end of its block.

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
+from fangkong.core import statements
+
 T = TypeVar("T")
 
 _kept: dict[tuple[str, str], tuple[int, Any]] = {}
@@ -24,10 +26,10 @@ _lock = threading.Lock()
 
 
 def reference_version() -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM core_referenceversion WHERE id = 1")
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    cursor = statements.cursor(statements.current())  # read on every registration: kept
+    cursor.execute("SELECT version FROM core_referenceversion WHERE id = 1")
+    rows = cursor.fetchall()
+    return None if not rows else int(rows[0][0])
 
 
 def kept(name: str, load: Callable[[], T]) -> T:

@@ -11,12 +11,21 @@ a process runs.
   concrete columns, converted as the ORM converts them (`Model.from_db`, the database's and
   the fields' converters). Parameters must already be in the database's form (dates through
   `connection.ops.adapt_datefield_value`; strings and integers as they are).
+- `new(model, values)`: a new, unsaved object from the values of its concrete fields by
+  attname (the others at their defaults), as `model(**values)` makes it — without
+  `Model.__init__`'s sorting of keyword arguments when the model has no init signals
+  connected (as unpickling makes one); related rows the caller holds are cached on it by
+  `related`, as a query with select_related leaves them.
 - `insert(objs)`: one INSERT … RETURNING of new objects of one model, their values prepared
   as `Model.save` prepares them (`pre_save`, then text and numbers as they are, datetimes,
   dates and JSON by the connection's adapter as `get_db_prep_save` would, anything else by
   `get_db_prep_save`), their ids set on them (`inserted`, also for written-out INSERTs). With
   `conflict=<column>` (one object) a row whose value of that unique column exists is
   skipped (ON CONFLICT DO NOTHING, SQLite ≥ 3.35 and PostgreSQL): nothing is returned.
+
+- `cursor(db)`: a cursor of Django's (its execute wrappers — the recorder, the query-count
+  pins — and its debug logging see each statement) kept for the connection, not made and
+  closed for every statement of a hot path.
 
 Both are for rows already validated by their service (constraints are the database's); no
 signals are sent (fangkong connects none to these models).
@@ -25,19 +34,26 @@ signals are sent (fangkong connects none to these models).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.base import ModelState
 from django.db.models.expressions import Expression
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 
 _readers: dict[tuple[str, str, type[models.Model]], tuple[str, list[str], list[Any]]] = {}
 _Prep = Callable[[models.Field[Any, Any], Any, Any], Any]
+_Get = Callable[[Any], Any]
 _inserts: dict[
-    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type], _Prep]]]
+    tuple[Any, ...],
+    tuple[str, list[tuple[_Get, models.Field[Any, Any], frozenset[type], _Prep]]],
 ] = {}
+_layouts: dict[type[models.Model], list[tuple[str, Callable[[], Any]]]] = {}
+_relations: dict[tuple[type[models.Model], str], Any] = {}
 
 
 def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
@@ -66,10 +82,11 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     … [ORDER BY …] [FOR UPDATE]"), with %s placeholders for `params`."""
     db = current()
     head, names, converters = _reader(db, model)
-    with db.cursor() as cursor:
-        cursor.execute(head + where, params)
-        rows = cursor.fetchall()
+    kept = cursor(db)
+    kept.execute(head + where, params)
+    rows = kept.fetchall()
     alias = db.alias
+    plain = _plain_init(model) and model.from_db.__func__ is _FROM_DB  # type: ignore[attr-defined]
     out = []
     for row in rows:
         if converters:
@@ -79,8 +96,27 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
                 for fn in fns:
                     value = fn(value, col, db)
                 row[i] = value
-        out.append(model.from_db(alias, names, row))
+        if plain:  # what Model.from_db makes of a whole row, as new() makes an object
+            obj = model.__new__(model)
+            obj._state = state = ModelState()
+            state.adding, state.db = False, alias
+            obj.__dict__.update(zip(names, row, strict=True))
+            out.append(obj)
+        else:
+            out.append(model.from_db(alias, names, row))
     return out
+
+
+_FROM_DB = models.Model.from_db.__func__  # type: ignore[attr-defined]
+
+
+def _plain_init(model: type[models.Model]) -> bool:
+    """Whether `model(...)` does nothing but set its fields' attributes: no init signal is
+    connected to it (none is, in fangkong)."""
+    return not (
+        (pre_init.receivers or post_init.receivers)
+        and (pre_init.has_listeners(model) or post_init.has_listeners(model))
+    )
 
 
 # Values passed as they are, as get_db_prep_save passes them: text for text columns,
@@ -123,6 +159,25 @@ def _json(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
     return field.get_db_prep_save(value, db)
 
 
+# Django's date and time fields' own pre_save: the attribute, unless auto_now(_add).
+_DATE_PRE_SAVES = (
+    models.DateField.pre_save,
+    models.DateTimeField.pre_save,
+    models.TimeField.pre_save,
+)
+
+
+def _getter(field: models.Field[Any, Any]) -> _Get:
+    """A field's value as `pre_save(obj, add=True)` gives it: the attribute, unless the
+    field's class has another pre_save (a default made on save), or it is auto_now(_add)."""
+    own = type(field).pre_save
+    if own is models.Field.pre_save or (
+        own in _DATE_PRE_SAVES and not (field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+    ):
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.pre_save(obj, True)
+
+
 def _prep_save(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
     return field.get_db_prep_save(value, db)
 
@@ -140,11 +195,75 @@ def _prep(field: models.Field[Any, Any]) -> _Prep:
     return _prep_save
 
 
+def _layout(model: type[models.Model]) -> list[tuple[str, Callable[[], Any]]]:
+    hit = _layouts.get(model)
+    if hit is None:
+        hit = [(f.attname, f.get_default) for f in model._meta.concrete_fields]
+        _layouts[model] = hit
+    return hit
+
+
+def new(model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = {}) -> M:
+    """A new, unsaved object of `model`: `values` by attname ("checkpoint_id", not
+    "checkpoint"), the fields not given at their defaults; `related` (by field name) the
+    related objects whose keys are in `values`, cached on it. What `model(**values)` makes,
+    built as unpickling builds one (the attributes set, `_state` new) when no init signal
+    is connected to the model — `Model.__init__` sorting keyword arguments field by field
+    cost a registration more than its INSERTs' parameters."""
+    layout = _layout(model)
+    if not _plain_init(model):
+        obj = model(*[values[n] if n in values else default() for n, default in layout])
+    else:
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        attrs = obj.__dict__
+        given = 0
+        for name, default in layout:
+            if name in values:
+                attrs[name] = values[name]
+                given += 1
+            else:
+                attrs[name] = default()
+        if given != len(values):
+            unknown = set(values) - {name for name, _d in layout}
+            raise TypeError(f"{model.__name__}: no such field(s) {sorted(unknown)}")
+    for name, rel in related.items():
+        field = _relations.get((model, name))
+        if field is None:
+            field = _relations[(model, name)] = model._meta.get_field(name)
+        field.set_cached_value(obj, rel)  # type: ignore[union-attr]
+    return obj
+
+
 def current() -> Any:
     """The connection object behind the `connection` proxy (django.db's default alias):
     looked up once per statement, not through the proxy (a thread-local look-up) for every
     attribute and value."""
     return connections[DEFAULT_DB_ALIAS]
+
+
+def cursor(db: Any) -> Any:
+    """A cursor of Django's for `db` (the connection object, `current()`), kept for its next
+    statements: made by `db.cursor()` — the same wrapper, execute wrappers and error
+    wrapping — and made again when the driver's connection is another (closed, reopened)
+    or the debug cursor was switched on or off (CaptureQueriesContext does, mid-way), or a
+    health check is due. Not closed after a statement: use it without `with` and fetch
+    every row of what it reads. A cursor made and closed per statement cost a registration
+    (a dozen statements) about as much as Django's wrapper around executing them."""
+    raw = db.connection
+    logged = db.queries_logged
+    hit = db.__dict__.get("_fangkong_cursor")
+    if (
+        hit is not None
+        and raw is not None
+        and hit[0] is raw
+        and hit[1] == logged
+        and (db.health_check_done or not db.health_check_enabled)
+    ):
+        return hit[2]
+    made = db.cursor()
+    db._fangkong_cursor = (db.connection, logged, made)
+    return made
 
 
 def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
@@ -170,29 +289,30 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
             + (f" ON CONFLICT ({qn(conflict)}) DO NOTHING" if conflict else "")
             + f" RETURNING {qn(opts.pk.column)}"
         )
-        hit = (sql, [(f, _as_is(f), _prep(f)) for f in names])
+        hit = (sql, [(_getter(f), f, _as_is(f), _prep(f)) for f in names])
         _inserts[key] = hit
     sql, fields = hit
     params: list[Any] = []
     for obj in objs:
-        for f, as_is, prep in fields:
-            value = f.pre_save(obj, True)
+        for get, f, as_is, prep in fields:
+            value = get(obj)
             if type(value) in as_is or (str in as_is and isinstance(value, str)):
                 params.append(value)  # what get_db_prep_save gives for these: the value
                 continue
             if isinstance(value, Expression):  # a db_default left to the database
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
             params.append(prep(f, value, db))
-    return inserted(objs, sql, params)
+    return inserted(objs, sql, params, db)
 
 
-def inserted(objs: Sequence[M], sql: str, params: Sequence[Any]) -> list[M]:
+def inserted(objs: Sequence[M], sql: str, params: Sequence[Any], db: Any = None) -> list[M]:
     """Run an INSERT … RETURNING id of `objs` (the values of each in order in `params`) and
-    set their ids; returns the objects written (fewer when rows were skipped on conflict)."""
-    db = current()
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [r[0] for r in cursor.fetchall()]
+    set their ids; returns the objects written (fewer when rows were skipped on conflict).
+    `db`: the connection object, when the caller has it (`current()`)."""
+    db = db or current()
+    kept = cursor(db)
+    kept.execute(sql, params)
+    ids = [r[0] for r in kept.fetchall()]
     alias = db.alias
     for obj, pk in zip(objs, ids, strict=False):
         obj.pk = pk

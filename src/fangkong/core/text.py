@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["clean_prose", "clean_prose_lines", "normalize_text", "strip_all_spaces"]
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
+
+__all__ = ["clean_prose", "clean_prose_lines", "normalize_text", "strip_all_spaces", "translated"]
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -60,3 +65,28 @@ def clean_prose_lines(value: str) -> str:
     if not value:
         return ""
     return "\n".join(clean_prose(line) for line in value.strip().splitlines()).strip()
+
+
+_TRANSLATED: dict[tuple[str | None, int], dict[str, str]] = {}
+
+
+def translated(table: Mapping[str, Any]) -> Mapping[str, str]:
+    """A module's table of lazily translated texts (gettext_lazy), in the active language:
+    translated once per language, not looked up on every use — str() of a lazy text reads
+    the active language and walks the catalogs and their fallbacks each time, two dozen
+    times for a car's flags and referral notes. `table` must live as long as the process
+    (a module-level constant: it is known by its id)."""
+    key = (get_language(), id(table))
+    hit = _TRANSLATED.get(key)
+    if hit is None:
+        hit = {name: str(text) for name, text in table.items()}
+        _TRANSLATED[key] = hit
+    return hit
+
+
+def _forget_translations(*, setting: str, **_kw: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _TRANSLATED.clear()
+
+
+setting_changed.connect(_forget_translations)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock
+from fangkong.core import clock, statements
 from fangkong.core.audit import audit_batch, audit_record, audit_rows_created
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
@@ -446,8 +446,12 @@ def persons_insert_cleaned(*, cleaned: Sequence[dict[str, Any]], by: User | None
     ]
     ids = persons_insert(values=rows, by=by)
     made = []
-    for values, pk in zip(cleaned, ids, strict=True):
-        person = Person(pk=pk, **values)
+    for values, row, pk in zip(cleaned, rows, ids, strict=True):
+        person = statements.new(
+            Person,
+            {**row, "id": pk},
+            {"township": values["township"], "village": values["village"]},
+        )
         person._state.adding = False
         made.append(person)
     return made

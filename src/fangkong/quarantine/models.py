@@ -15,6 +15,7 @@ from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
 from fangkong.core.fields import UpdatedAtField
 from fangkong.core.rollups import NEVER, NEVER_BEFORE, Key, Rollup
+from fangkong.core.text import translated
 from fangkong.org.areas import bureau_name, record_area
 
 
@@ -30,7 +31,7 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (CaseStatus.PENDING, CaseStatus.VERIFIED, CaseStatus.QUARANTINED)
-_STATUSES = frozenset(CaseStatus.values)
+_STATUS_LABELS = dict(CaseStatus.choices)
 
 # Which status may follow which; every transition is made by a named user with a reason.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -209,9 +210,10 @@ class QuarantineCase(models.Model):
 
     @property
     def audit_label(self) -> str:
-        # The status's own label: get_status_display() builds a dict of every status's
-        # label (each translated to be hashed) for every case a registration opens.
-        status = CaseStatus(self.status).label if self.status in _STATUSES else self.status
+        # The status's own label, translated once per language (core.text.translated):
+        # get_status_display() builds a dict of every status's label (each translated to be
+        # hashed) for every case a registration opens.
+        status = translated(_STATUS_LABELS).get(self.status, self.status)
         return f"{self.person.audit_label} · {status}"
 
     @property

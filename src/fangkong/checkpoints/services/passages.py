@@ -47,7 +47,7 @@ from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
-from fangkong.core.text import normalize_text, strip_all_spaces
+from fangkong.core.text import normalize_text, strip_all_spaces, translated
 from fangkong.core.transactions import retrying
 from fangkong.org.models import Township, Village
 from fangkong.org.places import CountyPlaces
@@ -480,13 +480,19 @@ def passage_row(assessed: AssessedPassage, *, at: Any) -> tuple[Any, ...]:
 def _new_passage(
     data: PassageInput, assessed: AssessedPassage, shift: DutyShift, by: User | None
 ) -> Passage:
-    return Passage(
+    registered_by = by if by is not None and by.pk else None
+    values = dict(zip(PASSAGE_FIELDS, passage_row(assessed, at=assessed.occurred_at), strict=True))
+    values.update(
         request_digest=passage_digest(data),
         client_id=data.client_id or uuid.uuid4(),
-        checkpoint=data.checkpoint,
-        shift=shift,
-        registered_by=by if by is not None and by.pk else None,
-        **dict(zip(PASSAGE_FIELDS, passage_row(assessed, at=assessed.occurred_at), strict=True)),
+        checkpoint_id=data.checkpoint.pk,
+        shift_id=shift.pk,
+        registered_by_id=registered_by.pk if registered_by is not None else None,
+    )
+    return statements.new(
+        Passage,
+        values,
+        {"checkpoint": data.checkpoint, "shift": shift, "registered_by": registered_by},
     )
 
 
@@ -535,28 +541,25 @@ def occupant_row(item: Assessed) -> tuple[Any, ...]:
     )
 
 
-# An occupant's related rows, known to whoever makes it: given by their keys and cached on
-# the object, as a query with select_related leaves them (assigning each object checked its
-# model and asked the database router, four times per occupant).
-_OCCUPANT_RELATED = [
-    Occupant._meta.get_field(name)
-    for name in ("passage", "person", "checkpoint", "destination_township")
-]
-
-
 def _new_occupant(passage: Passage, position: int, person: Person, item: Assessed) -> Occupant:
-    occ = Occupant(
+    values = dict(zip(OCCUPANT_FIELDS, occupant_row(item), strict=True))
+    values.update(
         passage_id=passage.pk,
         position=position,
         person_id=person.pk,
         checkpoint_id=passage.checkpoint_id,
         day=passage.day,
-        **dict(zip(OCCUPANT_FIELDS, occupant_row(item), strict=True)),
     )
-    related = (passage, person, passage.checkpoint, item.township)
-    for rel, obj in zip(_OCCUPANT_RELATED, related, strict=True):
-        rel.set_cached_value(occ, obj)  # type: ignore[union-attr]
-    return occ
+    return statements.new(
+        Occupant,
+        values,
+        {
+            "passage": passage,
+            "person": person,
+            "checkpoint": passage.checkpoint,
+            "destination_township": item.township,
+        },
+    )
 
 
 def passage_tally(occupants: Sequence[Assessed]) -> dict[str, int]:
@@ -577,22 +580,31 @@ def _count_key(passage: Passage) -> tuple[int, datetime.date, int, int]:
     return (passage.checkpoint_id, passage.day, passage.shift.slot, passage.hour)
 
 
+# _counts_add's UPDATE, by vendor and counted columns: written once.
+_COUNT_UPDATES: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
 def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int]) -> None:
     """Add to the count row, creating it on first use; `n = n + x` keeps concurrent adds
     exact. The UPDATE is written out: built through F() expressions it cost a registration
     more CPU than everything else it does inside the write lock but the inserts."""
     checkpoint_id, day, slot, hour = key
     db = statements.current()
-    quote = db.ops.quote_name
-    sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
-    with db.cursor() as cursor:
-        cursor.execute(
+    sql_key = (db.vendor, tuple(tally))
+    sql = _COUNT_UPDATES.get(sql_key)
+    if sql is None:
+        quote = db.ops.quote_name
+        sets = ", ".join(f"{quote(name)} = {quote(name)} + %s" for name in tally)
+        sql = _COUNT_UPDATES[sql_key] = (
             f"UPDATE {quote(PassageCount._meta.db_table)} SET {sets} "
-            "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s",
-            [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour],
+            "WHERE checkpoint_id = %s AND day = %s AND slot = %s AND hour = %s"
         )
-        if cursor.rowcount:
-            return
+    cursor = statements.cursor(db)
+    cursor.execute(
+        sql, [*tally.values(), checkpoint_id, db.ops.adapt_datefield_value(day), slot, hour]
+    )
+    if cursor.rowcount:
+        return
     lookup = {"checkpoint_id": checkpoint_id, "day": day, "slot": slot, "hour": hour}
     try:
         with transaction.atomic():
@@ -603,12 +615,21 @@ def _counts_add(key: tuple[int, datetime.date, int, int], tally: dict[str, int])
         )
 
 
+# A referral's note, in the words of the active language (core.text.translated).
+_REFERRAL_WORDS = {
+    "note": gettext_lazy("%(cp)s：%(decision)s；%(flags)s"),
+    "none": gettext_lazy("无预警"),
+}
+_DECISION_LABELS = dict(Decision.choices)
+
+
 def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
     """What a checkpoint knows of an occupant it refers for verification."""
-    note = _("%(cp)s：%(decision)s；%(flags)s") % {
+    words = translated(_REFERRAL_WORDS)
+    note = words["note"] % {
         "cp": passage.checkpoint.name,
-        "decision": Decision(occ.decision).label,
-        "flags": "；".join(f.reason for f in assessed.flags) or _("无预警"),
+        "decision": translated(_DECISION_LABELS)[occ.decision],
+        "flags": "；".join(f.reason for f in assessed.flags) or words["none"],
     }
     return Referral(
         person=occ.person,
@@ -655,12 +676,11 @@ def _refer(
     db = statements.current()
     quote = db.ops.quote_name
     whens = " ".join(["WHEN %s THEN %s"] * len(referred))
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(Occupant._meta.db_table)} SET case_id = CASE id {whens} END "
-            f"WHERE id IN ({', '.join(['%s'] * len(referred))})",
-            [*pairs, *pairs[::2]],
-        )
+    statements.cursor(db).execute(
+        f"UPDATE {quote(Occupant._meta.db_table)} SET case_id = CASE id {whens} END "
+        f"WHERE id IN ({', '.join(['%s'] * len(referred))})",
+        [*pairs, *pairs[::2]],
+    )
 
 
 def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, bool]:
@@ -671,14 +691,20 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     here. Returns (passage, created); a known client id returns the passage stored the
     first time and stores nothing — unless it says something else than the first time:
     then ClientIdConflict names what differs (core/idempotency.py)."""
-    if data.client_id is not None:
-        existing = _passage_by_client_id(data.client_id)
-        if existing is not None:
-            _same_passage(existing, data)
-            return existing, False
     # Validation and flags need no lock: done before the transaction takes the write lock
-    # (SQLite has one writer; PostgreSQL holds row locks on the counts).
-    assessed = passage_assess(data=data)
+    # (SQLite has one writer; PostgreSQL holds row locks on the counts). A client id stored
+    # already is found by the passage's INSERT (ON CONFLICT DO NOTHING, _passage_store), not
+    # looked up first for every car: only when the car is refused is it looked up here, so
+    # that a retry of a stored car is answered as that car (or refused as different) as it
+    # was when the look-up came first.
+    try:
+        assessed = passage_assess(data=data)
+    except ValidationError:
+        existing = _passage_by_client_id(data.client_id) if data.client_id else None
+        if existing is None:
+            raise
+        _same_passage(existing, data)
+        return existing, False
     # Reads that need no lock either: the shift, and who is known already (someone
     # registered meanwhile is found again by person_find_or_create).
     shift = shift_for(data.checkpoint, assessed.occurred_at)
@@ -698,6 +724,21 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     return retrying(store)
 
 
+# What a passage's full_clean leaves out before it is stored: the related rows just read
+# (no existence queries for them), what passage_assess validated (time, direction, vehicle
+# type, plate) or derived from it (day, hour, the plate's region, how many, flagged) — each
+# validated once — and the writer's own values (client id, when stored, the digests).
+_STORE_UNCLEANED = [
+    "checkpoint",
+    "shift",
+    "registered_by",
+    *(name for name in PASSAGE_FIELDS if name != "source"),  # the source is the caller's
+    "client_id",
+    "created_at",
+    "request_digest",
+]
+
+
 @transaction.atomic
 def _passage_store(
     *,
@@ -711,10 +752,7 @@ def _passage_store(
     # from there to the commit, not through the whole registration.
     with audit_deferred():
         passage = _new_passage(data, assessed, shift, by)
-        # Checkpoint, shift and user were just read: no existence queries for them.
-        passage.full_clean(
-            exclude=["client_id", "checkpoint", "shift", "registered_by"], validate_unique=False
-        )
+        passage.full_clean(exclude=_STORE_UNCLEANED, validate_unique=False)
         # One written-out INSERT (core/statements.py): a client id stored meanwhile (the
         # same car sent twice at once) writes nothing, and the first one is answered.
         if not statements.insert([passage], conflict="client_id"):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, statements
 from fangkong.core.audit import (
@@ -22,6 +22,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.regions import region_name
+from fangkong.core.text import translated
 from fangkong.org.models import Township
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
@@ -162,8 +163,9 @@ def _case_new(
     village: Village | None,
 ) -> QuarantineCase:
     """A new case in the 待核查 queue (not yet saved), validated: case_opening's values."""
-    case = QuarantineCase(
-        **case_opening(
+    case = statements.new(
+        QuarantineCase,
+        case_opening(
             person_id=r.person.pk,
             source=source,
             at=at,
@@ -176,10 +178,10 @@ def _case_new(
             station_id=township.station_id if township is not None else None,
             address_detail=r.address_detail or r.person.address_detail,
             needs_review=r.needs_review or (),
-        )
+        ),
+        # The related rows are the caller's (no queries for them, in the audit label either).
+        {"person": r.person, "township": township, "village": village},
     )
-    # The related rows are the caller's (no queries for them, in the audit label either).
-    case.person, case.township, case.village = r.person, township, village
     # The related rows were just read (no existence queries); one open case per
     # person is the database's rule: a second one raises IntegrityError on insert.
     case.full_clean(
@@ -192,13 +194,17 @@ def _case_new(
 def _first_transition(
     case: QuarantineCase, by: User | None, at: datetime.datetime
 ) -> CaseTransition:
-    return CaseTransition(
-        case=case,
-        from_status="",
-        to_status=CaseStatus.PENDING,
-        at=at,
-        by=by,
-        reason=_opening_reason(case.source),
+    return statements.new(
+        CaseTransition,
+        {
+            "case_id": case.pk,
+            "from_status": "",
+            "to_status": CaseStatus.PENDING,
+            "at": at,
+            "by_id": by.pk if by is not None else None,
+            "reason": _opening_reason(case.source),
+        },
+        {"case": case, "by": by},
     )
 
 
@@ -323,8 +329,14 @@ def case_opening(
     }
 
 
+# A case's first transition's reason, in the words of the active language
+# (core.text.translated: looked up once per language, not for every case opened).
+_OPENING_WORDS = {"reason": gettext_lazy("建档：%(source)s")}
+_SOURCE_LABELS = dict(QuarantineCase.Source.choices)
+
+
 def _opening_reason(source: str) -> str:
-    return _("建档：%(source)s") % {"source": QuarantineCase.Source(source).label}
+    return translated(_OPENING_WORDS)["reason"] % {"source": translated(_SOURCE_LABELS)[source]}
 
 
 TRANSITION_FIELDS = ("case_id", "from_status", "to_status", "at", "by_id", "reason")
@@ -409,7 +421,10 @@ def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
     rows = [referral_row(*row) for row in rows]
     if len(rows) < _FEW:
         statements.insert(
-            [CaseReferral(**dict(zip(REFERRAL_FIELDS, row, strict=True))) for row in rows]
+            [
+                statements.new(CaseReferral, dict(zip(REFERRAL_FIELDS, row, strict=True)))
+                for row in rows
+            ]
         )
         return
     insert_rows(CaseReferral, REFERRAL_FIELDS, rows)
