@@ -118,20 +118,24 @@ def _checked(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
     it), so the same people at a checkpoint day after day are not re-checked on every car.
     A refused number is checked anew each time (exceptions are not remembered), so its
     message names the caller's field."""
+    today = _today()
     try:
-        return _valid(number, upgraded, _today())
+        return _valid(number, upgraded, today)
     except ValidationError:
-        return _check(number, upgraded=upgraded, field=field)  # raises, naming the field
+        # raises, naming the field
+        return _check(number, upgraded=upgraded, field=field, today=today)
 
 
 @functools.lru_cache(maxsize=16384)
 def _valid(number: str, upgraded: bool, today: datetime.date) -> IdNumber:
-    # `today` keys the memo: _check reads the same day (clock.today_this_minute).
-    return _check(number, upgraded=upgraded, field="")
+    # `today` keys the memo: _check checks the birth date against that same day.
+    return _check(number, upgraded=upgraded, field="", today=today)
 
 
-def _check(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
-    birth_date = _birth_date(number, field)
+def _check(
+    number: str, *, upgraded: bool, field: str | Promise, today: datetime.date
+) -> IdNumber:
+    birth_date = _birth_date(number, field, today)
     region_code = number[:6]
     region = regions.get_region(region_code)
     if region is None:
@@ -153,7 +157,7 @@ def _check(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
     )
 
 
-def _birth_date(number: str, field: str | Promise) -> datetime.date:
+def _birth_date(number: str, field: str | Promise, today: datetime.date) -> datetime.date:
     digits = number[6:14]
     try:
         birth = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
@@ -168,7 +172,7 @@ def _birth_date(number: str, field: str | Promise) -> datetime.date:
             field,
             digits=digits,
         )
-    if birth > _today():
+    if birth > today:
         raise _error(
             _("%(field)s出生日期不能晚于今天：%(digits)s"),
             "invalid_birth_date",

@@ -29,7 +29,7 @@ from fangkong.people.ownership import ELSEWHERE, holds, scope_of
 from fangkong.people.selectors import visible_person_ids
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.imports.layout import field_labels
-from fangkong.quarantine.imports.reading import Table, cell_text
+from fangkong.quarantine.imports.reading import Table, cells_text
 from fangkong.quarantine.imports.rows import Row, YearlessDate, parse_date, validate_row
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -191,7 +191,7 @@ class Importer:
         for number, cells in table.rows():
             if number <= (self.li.header_row or 0):
                 continue
-            raw = [cell_text(c) for c in cells]
+            raw = cells_text(cells)
             if not any(raw[c] for c in self.mapping if c < len(raw)):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
@@ -250,10 +250,14 @@ class Importer:
         row.messages.setdefault(_("下发"), []).append(why % {"county": where})
 
     def _flush(self, rows: list[Row]) -> None:
+        """Store a chunk; the list is emptied once it is written."""
         with transaction.atomic():
             self._flush_chunk(rows)
         # The chunk's cycles (exceptions of rows that failed a check hold their frames):
-        # the youngest objects only, those made since the last chunk.
+        # the youngest objects only, those made since the last chunk — once the chunk's
+        # rows are let go, or the collector walks every one of them (a tenth of a second a
+        # chunk) to find them still alive.
+        rows.clear()
         gc.collect(0)
 
     def _flush_chunk(self, rows: list[Row]) -> None:

@@ -23,7 +23,7 @@ from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.quarantine.imports.layout import field_labels
-from fangkong.quarantine.imports.reading import cell_text
+from fangkong.quarantine.imports.reading import cell_text, cells_text
 
 if TYPE_CHECKING:
     pass
@@ -149,14 +149,15 @@ def validate_row(
     `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
     date written without one is read in — the list's, else the working day's)."""
     if raw is None:
-        raw = [cell_text(c) for c in cells]
+        raw = cells_text(cells)
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    width = len(cells)
     for col, key in mapping.items():
-        if col < len(cells):
+        if col < width:
             values[key] = cells[col]
             texts[key] = normalize_text(raw[col])
-    digest = hashlib.sha1("\x1f".join(sorted(f"{k}={v}" for k, v in texts.items())).encode())
+    digest = hashlib.sha1("\x1f".join(sorted([f"{k}={v}" for k, v in texts.items()])).encode())
     row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
     L = labels or field_labels()
 
