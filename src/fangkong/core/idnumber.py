@@ -132,9 +132,7 @@ def _valid(number: str, upgraded: bool, today: datetime.date) -> IdNumber:
     return _check(number, upgraded=upgraded, field="", today=today)
 
 
-def _check(
-    number: str, *, upgraded: bool, field: str | Promise, today: datetime.date
-) -> IdNumber:
+def _check(number: str, *, upgraded: bool, field: str | Promise, today: datetime.date) -> IdNumber:
     birth_date = _birth_date(number, field, today)
     region_code = number[:6]
     region = regions.get_region(region_code)
