@@ -45,16 +45,17 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The same few dates and timestamps recur on every row: adapt each once."""
-    seen: dict[Any, Any] = {}
+class _Memo(dict[Any, Any]):
+    """The same few dates and timestamps recur on every row: adapt each once. Read as
+    `memo[value]` (the dict's own look-up; a miss adapts the value and keeps it)."""
 
-    def adapt(value: Any) -> Any:
-        if value not in seen:
-            seen[value] = fn(value)
-        return seen[value]
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
 
-    return adapt
+    def __missing__(self, value: Any) -> Any:
+        adapted = self[value] = self.fn(value)
+        return adapted
 
 
 _EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
@@ -86,9 +87,9 @@ def _json_text(value: Any) -> str:
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return _memo(ops.adapt_datetimefield_value)
+        return _Memo(ops.adapt_datetimefield_value).__getitem__
     if isinstance(field, models.DateField):
-        return _memo(ops.adapt_datefield_value)
+        return _Memo(ops.adapt_datefield_value).__getitem__
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         if connection.vendor == "sqlite" and encoder is None:

@@ -82,11 +82,15 @@ def _today() -> datetime.date:
     return clock.today_this_minute()
 
 
-def parse_id_number(value: str, *, field: str | Promise = "身份证号") -> IdNumber:
+def parse_id_number(
+    value: str, *, field: str | Promise = "身份证号", remember: bool = True
+) -> IdNumber:
     """Check an 18- or 15-digit number and return it parsed, raising ValidationError with a
-    message that names the exact problem."""
+    message that names the exact problem. `remember=False`: not kept in the memo of valid
+    numbers (_checked) — for a pushed list, whose numbers are each new: the memo would only
+    churn, and push out the numbers a checkpoint sees day after day."""
     if value and _CLEAN_18.fullmatch(value):
-        return _checked(value, upgraded=False, field=field)
+        return _checked(value, upgraded=False, field=field, remember=remember)
     number = normalize_id_number(value)
     if not number:
         raise _error(_("%(field)s不能为空"), "required", field)
@@ -109,16 +113,18 @@ def parse_id_number(value: str, *, field: str | Promise = "身份证号") -> IdN
     if upgraded:
         body = number[:6] + "19" + number[6:]
         number = body + ric.calc_check_digit(body + "0")
-    return _checked(number, upgraded=upgraded, field=field)
+    return _checked(number, upgraded=upgraded, field=field, remember=remember)
 
 
-def _checked(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
+def _checked(number: str, *, upgraded: bool, field: str | Promise, remember: bool) -> IdNumber:
     """Birth date, region and check digit of a normalised 18-digit number: a number found
     valid is remembered with the day it was checked on (the birth date must not lie after
     it), so the same people at a checkpoint day after day are not re-checked on every car.
     A refused number is checked anew each time (exceptions are not remembered), so its
     message names the caller's field."""
     today = _today()
+    if not remember:
+        return _check(number, upgraded=upgraded, field=field, today=today)
     try:
         return _valid(number, upgraded, today)
     except ValidationError:

@@ -187,12 +187,15 @@ class Importer:
         chunk: list[Row] = []
         empty_run = 0
         done = 0
-        total = max(table.total - (self.li.header_row or 0), 0)
+        header = self.li.header_row or 0
+        total = max(table.total - header, 0)
+        columns = sorted(self.mapping)
         for number, cells in table.rows():
-            if number <= (self.li.header_row or 0):
+            if number <= header:
                 continue
             raw = cells_text(cells)
-            if not any(raw[c] for c in self.mapping if c < len(raw)):
+            width = len(raw)
+            if not any([raw[c] for c in columns if c < width]):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:

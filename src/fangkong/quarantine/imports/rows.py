@@ -50,6 +50,8 @@ class YearlessDate(ValueError):
 
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# A date of return outside these is a typing error (待核实).
+_ARRIVAL_FROM, _ARRIVAL_TO = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
 
 
 def parse_date(value: Any) -> datetime.date:
@@ -176,7 +178,7 @@ def validate_row(
             )
         else:
             try:
-                parsed = parse_id_number(raw_id, field=L["id_number"])
+                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False)
             except ValidationError as exc:
                 row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
             else:
@@ -259,7 +261,7 @@ def validate_row(
             row.needs_review.append("arrival_date")
         else:
             row.arrival_date = day
-            if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
+            if not _ARRIVAL_FROM <= day <= _ARRIVAL_TO:
                 row.add(L["arrival_date"], _("日期超出合理范围，已标记为待核实"))
                 row.needs_review.append("arrival_date")
                 row.arrival_date = None
