@@ -120,18 +120,26 @@ def insert_rows(
     objs = [model_field(model, name) for name in fields]
     columns: list[str] = [str(f.column) for f in objs]
     shift = 0
-    values: Sequence[Sequence[Any]] = rows
     if ids is not None:
         columns.insert(0, str(opts.pk.column))
         shift = 1
-        values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        if len(ids) != len(rows):
+            raise ValueError(f"{len(ids)} ids for {len(rows)} rows")
     adapters = [(i + shift, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]
+    values: Sequence[Sequence[Any]]
     if adapters:
-        # Column by column: one pass over each adapted column, rows rebuilt by zip.
-        cols = list(zip(*values, strict=True))
+        # Column by column: one pass over each adapted column, rows rebuilt by zip (the
+        # ids, when given, as the first column).
+        cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        if ids is not None:
+            cols.insert(0, ids)
         for i, fn in adapters:
-            cols[i] = tuple([None if v is None else fn(v) for v in cols[i]])
+            cols[i] = [None if v is None else fn(v) for v in cols[i]]
         values = list(zip(*cols, strict=True))
+    elif ids is not None:
+        values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    else:
+        values = rows
     insert_values(opts.db_table, columns, values)
 
 
