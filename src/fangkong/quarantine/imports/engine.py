@@ -258,8 +258,7 @@ class Importer:
             self._flush_chunk(rows)
         # The chunk's cycles (exceptions of rows that failed a check hold their frames):
         # the youngest objects only, those made since the last chunk — once the chunk's
-        # rows are let go, or the collector walks every one of them (a tenth of a second a
-        # chunk) to find them still alive.
+        # rows are let go, not walked to be found still alive.
         rows.clear()
         gc.collect(0)
 
