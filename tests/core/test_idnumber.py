@@ -189,3 +189,33 @@ def test_age_on(on: datetime.date, age: int) -> None:
     parsed = parse_id_number(make_id_number("370921", datetime.date(2000, 2, 29), 4, "F"))
 
     assert parsed.age_on(on) == age
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "11010519491231002X",
+        " ３７０９２１-19900101-0016 ",
+        "110105491231002",
+        "110105194912310021",  # wrong check digit
+        "110105194913310021",  # no 13th month
+        "999999194912310021",  # unknown region
+        "11010519491231002",
+    ],
+)
+def test_a_number_not_remembered_is_checked_the_same(value: str) -> None:
+    """A pushed list's numbers are checked without the memo of valid numbers
+    (remember=False): the same answer, the same message naming the field."""
+    from fangkong.core.idnumber import _valid
+
+    def answer(remember: bool) -> IdNumber | tuple[str, str]:
+        try:
+            return parse_id_number(value, field="身份证号码", remember=remember)
+        except ValidationError as exc:
+            return (str(exc.code), exc.messages[0])
+
+    _valid.cache_clear()
+    assert answer(False) == answer(True)
+    _valid.cache_clear()
+    answer(False)
+    assert _valid.cache_info().currsize == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.db import connection, models
@@ -45,36 +45,51 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The same few dates and timestamps recur on every row: adapt each once."""
-    seen: dict[Any, Any] = {}
+class _Memo(dict[Any, Any]):
+    """The same few dates and timestamps recur on every row: adapt each once. Read as
+    `memo[value]` (the dict's own look-up; a miss adapts the value and keeps it)."""
 
-    def adapt(value: Any) -> Any:
-        if value not in seen:
-            seen[value] = fn(value)
-        return seen[value]
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
 
-    return adapt
+    def __missing__(self, value: Any) -> Any:
+        adapted = self[value] = self.fn(value)
+        return adapted
 
 
 _EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
 
 
+def _not_serializable(value: Any) -> Any:
+    return json.JSONEncoder().default(value)  # raises TypeError, as json.dumps does
+
+
+# json.dumps(value, ensure_ascii=False) makes a JSONEncoder and its C encoder on every call
+# (two thirds of its time for a row's cells): made once here, with the same options. No
+# check for circular references (markers=None): these values are rows' plain data.
+_C_ENCODE = (
+    c_make_encoder(None, _not_serializable, encode_basestring, None, ": ", ", ", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
+
+
 def _json_text(value: Any) -> str:
+    """What json.dumps(value, ensure_ascii=False) writes."""
     if not value and type(value) in _EMPTY_JSON:
         return _EMPTY_JSON[type(value)]  # most rows' messages and flags
-    if type(value) is list and all(type(v) is str for v in value):
-        # A row's cells: what json.dumps writes, without its generic encoder per call.
-        return "[" + ", ".join(map(encode_basestring, value)) + "]"
+    if _C_ENCODE is not None and type(value) in _EMPTY_JSON:
+        return "".join(_C_ENCODE(value, 0))
     return json.dumps(value, ensure_ascii=False)
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return _memo(ops.adapt_datetimefield_value)
+        return _Memo(ops.adapt_datetimefield_value).__getitem__
     if isinstance(field, models.DateField):
-        return _memo(ops.adapt_datefield_value)
+        return _Memo(ops.adapt_datefield_value).__getitem__
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         if connection.vendor == "sqlite" and encoder is None:
@@ -105,18 +120,26 @@ def insert_rows(
     objs = [model_field(model, name) for name in fields]
     columns: list[str] = [str(f.column) for f in objs]
     shift = 0
-    values: Sequence[Sequence[Any]] = rows
     if ids is not None:
         columns.insert(0, str(opts.pk.column))
         shift = 1
-        values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        if len(ids) != len(rows):
+            raise ValueError(f"{len(ids)} ids for {len(rows)} rows")
     adapters = [(i + shift, fn) for i, f in enumerate(objs) if (fn := _adapter(f)) is not None]
+    values: Sequence[Sequence[Any]]
     if adapters:
-        # Column by column: one pass over each adapted column, rows rebuilt by zip.
-        cols = list(zip(*values, strict=True))
+        # Column by column: one pass over each adapted column, rows rebuilt by zip (the
+        # ids, when given, as the first column).
+        cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        if ids is not None:
+            cols.insert(0, ids)
         for i, fn in adapters:
-            cols[i] = tuple([None if v is None else fn(v) for v in cols[i]])
+            cols[i] = [None if v is None else fn(v) for v in cols[i]]
         values = list(zip(*cols, strict=True))
+    elif ids is not None:
+        values = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+    else:
+        values = rows
     insert_values(opts.db_table, columns, values)
 
 

@@ -82,11 +82,15 @@ def _today() -> datetime.date:
     return clock.today_this_minute()
 
 
-def parse_id_number(value: str, *, field: str | Promise = "身份证号") -> IdNumber:
+def parse_id_number(
+    value: str, *, field: str | Promise = "身份证号", remember: bool = True
+) -> IdNumber:
     """Check an 18- or 15-digit number and return it parsed, raising ValidationError with a
-    message that names the exact problem."""
+    message that names the exact problem. `remember=False`: not kept in the memo of valid
+    numbers (_checked) — for a pushed list, whose numbers are each new: the memo would only
+    churn, and push out the numbers a checkpoint sees day after day."""
     if value and _CLEAN_18.fullmatch(value):
-        return _checked(value, upgraded=False, field=field)
+        return _checked(value, upgraded=False, field=field, remember=remember)
     number = normalize_id_number(value)
     if not number:
         raise _error(_("%(field)s不能为空"), "required", field)
@@ -109,29 +113,33 @@ def parse_id_number(value: str, *, field: str | Promise = "身份证号") -> IdN
     if upgraded:
         body = number[:6] + "19" + number[6:]
         number = body + ric.calc_check_digit(body + "0")
-    return _checked(number, upgraded=upgraded, field=field)
+    return _checked(number, upgraded=upgraded, field=field, remember=remember)
 
 
-def _checked(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
+def _checked(number: str, *, upgraded: bool, field: str | Promise, remember: bool) -> IdNumber:
     """Birth date, region and check digit of a normalised 18-digit number: a number found
     valid is remembered with the day it was checked on (the birth date must not lie after
     it), so the same people at a checkpoint day after day are not re-checked on every car.
     A refused number is checked anew each time (exceptions are not remembered), so its
     message names the caller's field."""
+    today = _today()
+    if not remember:
+        return _check(number, upgraded=upgraded, field=field, today=today)
     try:
-        return _valid(number, upgraded, _today())
+        return _valid(number, upgraded, today)
     except ValidationError:
-        return _check(number, upgraded=upgraded, field=field)  # raises, naming the field
+        # raises, naming the field
+        return _check(number, upgraded=upgraded, field=field, today=today)
 
 
 @functools.lru_cache(maxsize=16384)
 def _valid(number: str, upgraded: bool, today: datetime.date) -> IdNumber:
-    # `today` keys the memo: _check reads the same day (clock.today_this_minute).
-    return _check(number, upgraded=upgraded, field="")
+    # `today` keys the memo: _check checks the birth date against that same day.
+    return _check(number, upgraded=upgraded, field="", today=today)
 
 
-def _check(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
-    birth_date = _birth_date(number, field)
+def _check(number: str, *, upgraded: bool, field: str | Promise, today: datetime.date) -> IdNumber:
+    birth_date = _birth_date(number, field, today)
     region_code = number[:6]
     region = regions.get_region(region_code)
     if region is None:
@@ -153,7 +161,7 @@ def _check(number: str, *, upgraded: bool, field: str | Promise) -> IdNumber:
     )
 
 
-def _birth_date(number: str, field: str | Promise) -> datetime.date:
+def _birth_date(number: str, field: str | Promise, today: datetime.date) -> datetime.date:
     digits = number[6:14]
     try:
         birth = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
@@ -168,7 +176,7 @@ def _birth_date(number: str, field: str | Promise) -> datetime.date:
             field,
             digits=digits,
         )
-    if birth > _today():
+    if birth > today:
         raise _error(
             _("%(field)s出生日期不能晚于今天：%(digits)s"),
             "invalid_birth_date",

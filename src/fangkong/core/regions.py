@@ -49,7 +49,7 @@ class Region:
     # False for codes that were abolished (e.g. 110103 崇文区); they still appear on old IDs.
     current: bool = True
 
-    @property
+    @functools.cached_property  # a region is made once (_region's memo), named per ID number
     def name(self) -> str:
         """Full name without repeats, e.g. "山东省泰安市宁阳县", "北京市东城区"."""
         parts: list[str] = []
@@ -112,6 +112,8 @@ def _expand(low: str, high: str) -> list[str]:
 
 def _full_code(code: str) -> str | None:
     """Accept 2, 4 or 6 digits (full-width too) and pad to 6; None for anything else."""
+    if len(code) == 6 and code.isascii() and code.isdigit():
+        return code  # the common case (an ID number's region): nothing to fold or pad
     compact = strip_all_spaces(code) if code else ""
     if not _CODE.fullmatch(compact):
         return None

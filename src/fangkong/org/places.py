@@ -68,11 +68,11 @@ class Place:
 
     @property
     def township_id(self) -> int | None:
-        return self.township.pk if self.township is not None else None
+        return self.township.id if self.township is not None else None
 
     @property
     def village_id(self) -> int | None:
-        return self.village.pk if self.village is not None else None
+        return self.village.id if self.village is not None else None
 
 
 NOWHERE = Place()
@@ -126,6 +126,7 @@ class CountyPlaces:
             self.villages.setdefault(v.township_id, []).append(v)
             self.village_names.setdefault(v.name, []).append(v)
         self._memo: dict[tuple[str, str, str, str, str], Place] = {}
+        self._places: dict[tuple[int, int], Place] = {}
 
     @classmethod
     def load(cls) -> CountyPlaces:
@@ -178,9 +179,17 @@ class CountyPlaces:
         v = self._village(village, t) or self._village(address, t)
         if t is None and v is not None:
             t, named = v.township, ()
-        if v is not None and t is not None and v.township_id != t.pk:
+        if v is not None and t is not None and v.township_id != t.id:
             v = None
-        return Place(township=t, village=v, ambiguous=named)
+        if named:
+            return Place(township=t, village=v, ambiguous=named)
+        # Places are values: one for each township and village matched, shared by the
+        # texts that name them (an import makes one a row, its addresses differ).
+        key = (id(t), id(v))  # this matcher's own townships and villages, kept for its life
+        place = self._places.get(key)
+        if place is None:
+            place = self._places[key] = Place(township=t, village=v)
+        return place
 
     def _candidates(self, text: str) -> list[Township]:
         """The townships the text names: its exact name, else the longest full name it holds,
@@ -213,7 +222,7 @@ class CountyPlaces:
         if not text:
             return None
         if township is not None:
-            pool = self.villages.get(township.pk, [])
+            pool = self.villages.get(township.id, [])
             inside = [v for v in pool if v.name in text]
             if inside:
                 return max(inside, key=lambda v: len(v.name))  # the first of the longest

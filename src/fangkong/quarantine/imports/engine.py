@@ -31,7 +31,7 @@ from fangkong.people.ownership import ELSEWHERE, holds, scope_of
 from fangkong.people.selectors import visible_person_ids
 from fangkong.people.services import persons_insert
 from fangkong.quarantine.imports.layout import field_labels
-from fangkong.quarantine.imports.reading import Table, cell_text
+from fangkong.quarantine.imports.reading import Table, cells_text
 from fangkong.quarantine.imports.rows import Row, YearlessDate, parse_date, validate_row
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -195,12 +195,15 @@ class Importer:
         chunk: list[Row] = []
         empty_run = 0
         done = 0
-        total = max(table.total - (self.li.header_row or 0), 0)
+        header = self.li.header_row or 0
+        total = max(table.total - header, 0)
+        columns = sorted(self.mapping)
         for number, cells in table.rows():
-            if number <= (self.li.header_row or 0):
+            if number <= header:
                 continue
-            raw = [cell_text(c) for c in cells]
-            if not any(raw[c] for c in self.mapping if c < len(raw)):
+            raw = cells_text(cells)
+            width = len(raw)
+            if not any([raw[c] for c in columns if c < width]):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:
@@ -258,10 +261,13 @@ class Importer:
         row.messages.setdefault(_("下发"), []).append(why % {"county": where})
 
     def _flush(self, rows: list[Row]) -> None:
+        """Store a chunk; the list is emptied once it is written."""
         with transaction.atomic():
             self._flush_chunk(rows)
         # The chunk's cycles (exceptions of rows that failed a check hold their frames):
-        # the youngest objects only, those made since the last chunk.
+        # the youngest objects only, those made since the last chunk — once the chunk's
+        # rows are let go, not walked to be found still alive.
+        rows.clear()
         gc.collect(0)
 
     def _flush_chunk(self, rows: list[Row]) -> None:

@@ -45,6 +45,11 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def cells_text(cells: list[Any]) -> list[str]:
+    """A row's cells as text (cell_text); text cells, nearly all, without a call each."""
+    return [c.strip() if type(c) is str else cell_text(c) for c in cells]
+
+
 @dataclass
 class Table:
     """A readable list: its rows (spreadsheet row number, cells) and what was noticed."""

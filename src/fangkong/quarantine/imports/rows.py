@@ -23,7 +23,7 @@ from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
 from fangkong.quarantine.imports.layout import field_labels
-from fangkong.quarantine.imports.reading import cell_text
+from fangkong.quarantine.imports.reading import cell_text, cells_text
 
 if TYPE_CHECKING:
     pass
@@ -50,6 +50,8 @@ class YearlessDate(ValueError):
 
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# A date of return outside these is a typing error (待核实).
+_ARRIVAL_FROM, _ARRIVAL_TO = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
 
 
 def parse_date(value: Any) -> datetime.date:
@@ -149,14 +151,15 @@ def validate_row(
     `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
     date written without one is read in — the list's, else the working day's)."""
     if raw is None:
-        raw = [cell_text(c) for c in cells]
+        raw = cells_text(cells)
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    width = len(cells)
     for col, key in mapping.items():
-        if col < len(cells):
+        if col < width:
             values[key] = cells[col]
             texts[key] = normalize_text(raw[col])
-    digest = hashlib.sha1("\x1f".join(sorted(f"{k}={v}" for k, v in texts.items())).encode())
+    digest = hashlib.sha1("\x1f".join(sorted([f"{k}={v}" for k, v in texts.items()])).encode())
     row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
     L = labels or field_labels()
 
@@ -175,7 +178,7 @@ def validate_row(
             )
         else:
             try:
-                parsed = parse_id_number(raw_id, field=L["id_number"])
+                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False)
             except ValidationError as exc:
                 row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
             else:
@@ -258,7 +261,7 @@ def validate_row(
             row.needs_review.append("arrival_date")
         else:
             row.arrival_date = day
-            if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 1, 1):
+            if not _ARRIVAL_FROM <= day <= _ARRIVAL_TO:
                 row.add(L["arrival_date"], _("日期超出合理范围，已标记为待核实"))
                 row.needs_review.append("arrival_date")
                 row.arrival_date = None
