@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fangkong.accounts.jurisdiction import doers_of_area, user_area
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import assignable_roles, may_manage_account
+from fangkong.accounts.roles import assignable_roles, may_manage_account, user_can
 from fangkong.core.admin import AuditedAdmin
 from fangkong.core.audit import audit_record
 
@@ -23,6 +24,16 @@ if admin.site.is_registered(TOTPDevice):
 # Access is decided by each user's role (accounts/roles.py), not by Django's groups and
 # per-user permissions: neither is offered here, so nothing grants a right outside the roles.
 admin.site.unregister(Group)
+
+
+def _admin_site_permission(request: HttpRequest) -> bool:
+    """The admin site opens to the system administrator's role (which signs in with a
+    second factor), not to whoever holds Django's staff flag."""
+    user = request.user
+    return bool(user.is_active and user_can(user, "admin.site"))
+
+
+admin.site.has_permission = _admin_site_permission  # type: ignore[method-assign]
 
 
 @admin.register(User)
@@ -40,7 +51,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             _("岗位与管辖"),
             {"fields": ("display_name", "kind", "role", "officer", "unit", "township")},
         ),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        # Django's is_staff and is_superuser follow the role (User.save): not offered.
+        (_("状态"), {"fields": ("is_active",)}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -67,8 +79,32 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
-            fields += ["role", "is_active", "is_staff", "is_superuser"]
+            # Nor their own unit or township: those decide what they see.
+            fields += ["role", "is_active", "kind", "officer", "unit", "township"]
         return fields
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """The accounts of the administrator's own area (a county's, inside a city)."""
+        qs = super().get_queryset(request)
+        narrow = doers_of_area(request.user, user_path="")
+        return qs if narrow is None else qs.filter(narrow)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Units, townships and officers of the administrator's own area only: an account
+        made or moved outside it would be one they could not see, with rights there."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("unit", "township", "officer"):
+            from fangkong.org.areas import installation_area
+
+            area = user_area(request.user)
+            if area != installation_area():
+                path = {
+                    "unit": "area_code__startswith",
+                    "township": "code__startswith",
+                    "officer": "unit__area_code__startswith",
+                }[db_field.name]
+                field.queryset = field.queryset.filter(**{path: area})  # type: ignore[union-attr]
+        return field
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role":

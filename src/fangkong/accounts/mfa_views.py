@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import mfa, signin, throttle
+from fangkong.accounts.jurisdiction import doers_of_area
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -268,6 +269,9 @@ def mfa_reset_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("username")
     )
+    narrow = doers_of_area(request.user, user_path="")  # their own area's accounts only
+    if narrow is not None:
+        users = users.filter(narrow)
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
     page = paginate(request, users)

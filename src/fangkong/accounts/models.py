@@ -70,6 +70,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Django's own flags follow the role, never a hand: the admin site opens to staff,
+        # and a superuser passes every Django permission check. Set by hand, they would let
+        # any account into the admin site without the administrator's second factor.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def label(self) -> str:
         return f"{self} · {self.get_role_display()}"

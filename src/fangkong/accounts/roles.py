@@ -46,7 +46,8 @@ PERMISSIONS: dict[str, str] = {
     "audit.view": "查看审计日志",
     "accounts.mfa_reset": "重置用户的二次验证（手机丢失或更换时；须填写原因，留痕）",
     "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
-    "checkpoints.view": "查看检查站、通行登记台账和在岗情况",
+    "checkpoints.view": "查看检查站、班次和在岗情况",
+    "checkpoints.passages": "查看卡口台账：通行记录、旅客和车辆轨迹（个人信息）",
     "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
     "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
     "checkpoints.manage": "维护检查站（新建、修改名称、道路、责任单位、车道和班次）和设备令牌",
@@ -133,6 +134,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "notices.publish",
             "quarantine.import",
             "checkpoints.view",
+            "checkpoints.passages",
             "checkpoints.roster",
             # The command centre opens and closes checkpoints (the admin keeps the device
             # tokens and the admin site).
@@ -151,6 +153,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "outreach.view",
             "quarantine.view",
             "checkpoints.view",
+            "checkpoints.passages",
             "checkpoints.roster",
             "medical.view",
             "contacts.view",
@@ -185,6 +188,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
         "perms": {
             "people.reveal",
             "checkpoints.view",
+            "checkpoints.passages",
             "checkpoints.register",
             "medical.view",
             "medical.handoff",
@@ -266,7 +270,7 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
 
 
 # Roles whose accounts the application's administrator may not reach (may_manage_account).
-UNMANAGED_ROLES = frozenset({Role.AUDITOR})
+UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
 def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
@@ -276,15 +280,23 @@ def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) 
     Separation of duties (三权分立): the audit administrator's account, and the audit
     administrator's role, are out of the system administrator's reach — else resetting its
     password and second factor, or giving oneself the role, would open the trail the
-    separation keeps from them. Such accounts are made and repaired only on the server's
-    command line (`fangkong createuser --role auditor`, `fangkong otp reset`), which the
-    trail records with the operating-system account. Nobody changes their own role."""
+    separation keeps from them. So are the system administrators' own accounts and role:
+    an administrator could otherwise make a second administrator account and, through it,
+    change their own role. Such accounts are made and repaired only on the server's command
+    line (`fangkong createuser --role admin|auditor`, `fangkong otp reset`), which the
+    trail records with the operating-system account. Nobody changes their own role, and
+    an administrator manages only the accounts of their own area (a county's administrator
+    in a city installation: that county's accounts, not the city's or another county's)."""
     if not user_can(actor, "admin.site") and not user_can(actor, "accounts.mfa_reset"):
         return False
-    return getattr(target, "role", "") not in UNMANAGED_ROLES
+    if getattr(target, "role", "") in UNMANAGED_ROLES:
+        return False
+    from fangkong.accounts.jurisdiction import may_see_area, user_area
+
+    return may_see_area(actor, user_area(target))  # type: ignore[arg-type]
 
 
 def assignable_roles() -> list[tuple[str, Any]]:
     """The roles an account may be given inside the application (see may_manage_account):
-    every role but the audit administrator's."""
+    every role but the audit and system administrators'."""
     return [(value, label) for value, label in Role.choices if value not in UNMANAGED_ROLES]

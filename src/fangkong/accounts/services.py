@@ -55,8 +55,6 @@ def user_create(
         unit=unit,
         township=township,
         phone=phone,
-        is_staff=role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
     )
     if check_password:
         try:

@@ -288,7 +288,7 @@ class PassagePage(Counted):
     "/passages", response={200: PassagePage, **errors(401, 403, 422)}, summary="通行登记列表"
 )
 def list_passages(request: HttpRequest, filters: Query[PassageFilterIn]) -> PassagePage:
-    if not user_can(request.user, "checkpoints.view"):
+    if not user_can(request.user, "checkpoints.passages"):
         raise PermissionDenied
     token = _device(request)
     code = filters.checkpoint or (token.checkpoint.code if token else "")

@@ -26,7 +26,7 @@ def _on_duty_count(user: User) -> int:
 # records of the people it registered: no menu entry of people's pages here.
 MENU = [
     NavItem(_("通行登记"), "checkpoint_register", perm="checkpoints.register", order=30),
-    NavItem(_("卡口台账"), "passage_list", perm="checkpoints.view", order=32),
+    NavItem(_("卡口台账"), "passage_list", perm="checkpoints.passages", order=32),
     NavItem(_("排班"), "roster_week", perm="checkpoints.roster", order=34),
     NavItem(_("检查站"), "checkpoint_list", perm="checkpoints.view", order=36),
 ]

@@ -322,7 +322,7 @@ def _filter(request: HttpRequest) -> tuple[Form, PassageFilter]:
     return form, from_form(PassageFilter, form)
 
 
-@require_perm("checkpoints.view")
+@require_perm("checkpoints.passages")
 def passage_list(request: AuthedHttpRequest) -> HttpResponseBase:
     form, f = _filter(request)
     field_of(form, "checkpoint", ModelChoiceField).queryset = selectors.checkpoint_list(
@@ -362,7 +362,7 @@ def _register_export(request: AuthedHttpRequest, f: PassageFilter) -> FileRespon
     )
 
 
-@require_perm("checkpoints.view")
+@require_perm("checkpoints.passages")
 def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from fangkong.people.selectors import visible_person_ids
     from fangkong.quarantine.selectors import visible_case_ids
@@ -383,7 +383,7 @@ def passage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_perm("checkpoints.view")
+@require_perm("checkpoints.passages")
 def person_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a person was registered, within the user's jurisdiction over passages, by the
     person's record id: for whoever may open that record (people.view, in scope). Anyone
@@ -396,7 +396,7 @@ def person_trajectory(request: HttpRequest, pk: int) -> HttpResponse:
     return _trajectory(request, person.pk, name=person.name, id_number=person.id_number)
 
 
-@require_perm("checkpoints.view")
+@require_perm("checkpoints.passages")
 def passage_trajectory(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """The trajectory of whoever sat in `position` of a passage the user may see: the
     checkpoint's road to it (the passage page's link), keyed by what it recorded rather
@@ -427,7 +427,7 @@ def _trajectory(
     )
 
 
-@require_perm("checkpoints.view")
+@require_perm("checkpoints.passages")
 def plate_trajectory(request: HttpRequest, plate: str) -> HttpResponse:
     rows = selectors.plate_trajectory(user=request.user, plate=plate)
     return render(request, "checkpoints/trajectory.html", {"plate": plate, "passages": rows})
@@ -454,6 +454,7 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "today": today,
             "can_manage": user_can(request.user, "checkpoints.manage"),
+            "can_passages": user_can(request.user, "checkpoints.passages"),
         },
     )
 
@@ -697,7 +698,13 @@ def tally_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checkpoints/tally_list.html",
-        {"rows": rows, "shift": shift, "tally": TallyForm(), "all": request.GET.get("all") == "1"},
+        {
+            "rows": rows,
+            "shift": shift,
+            "tally": TallyForm(),
+            "all": request.GET.get("all") == "1",
+            "can_passages": user_can(request.user, "checkpoints.passages"),
+        },
     )
 
 

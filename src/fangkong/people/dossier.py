@@ -9,7 +9,7 @@ and says how many there are in all.
 | --- | --- | --- |
 | identity | people.view | the person (Person.jurisdiction), masked by core.disclosure |
 | cases, 四包一 team, follow-ups, alerts, documents issued | quarantine.view | the cases the user may see (QuarantineCase.jurisdiction) |
-| passages, seat companions | quarantine.view or checkpoints.view | the person's own passages; a companion's name is masked unless the user may see that person |
+| passages, seat companions | quarantine.view or checkpoints.passages | the person's own passages; a companion's name is masked unless the user may see that person |
 | list entries | quarantine.import | the person's rows; a link to the list only when the user may see the import |
 | who viewed the full data | people.viewers (command, stations) | the person's reveal entries in the audit trail, for whoever is in charge of the person (people/ownership.py: the command centre, the person's own station) |
 
@@ -132,7 +132,7 @@ def person_file(*, user: User | AnonymousUser, person: Person) -> PersonFile:
         file.followups = _followups(case_ids)
         file.alerts = _alerts(case_ids)
         file.documents = _documents(case_ids)
-    if sees_cases or user_can(user, "checkpoints.view"):
+    if sees_cases or user_can(user, "checkpoints.passages"):
         file.passages = _passages(user, person)
     if user_can(user, "quarantine.import"):
         file.list_entries = _list_entries(user, person)

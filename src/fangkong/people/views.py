@@ -62,7 +62,7 @@ def _detail_context(request: HttpRequest, person: Person, *, revealed: bool = Fa
         "household_name": region_name(person.household_region),
         "can_reveal": user_can(user, "people.reveal"),
         "can_edit": can_edit,
-        "can_passages": user_can(user, "checkpoints.view"),
+        "can_passages": user_can(user, "checkpoints.passages"),
         "merges": (
             [(m, merge.merge_undoable(m)) for m in merge.merges_of(person=person)[:5]]
             if user_can(user, "people.merge")
