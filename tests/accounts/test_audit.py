@@ -118,3 +118,22 @@ def test_deferred_entries_join_the_chain_at_the_end_and_vanish_with_a_failure(
         raise RuntimeError
     assert not AuditEntry.objects.filter(object_type="test.thing", object_id="2").exists()
     assert audit_verify().broken_at is None
+
+
+def test_a_failed_sign_in_keeps_an_unknown_username_as_its_length(world: World) -> None:
+    """The third attack found "用户名：Fangkong@2020Secret" in the trail: a password typed
+    into the username box. A name no account has is kept as stars, one per character."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="Fangkong@2020Secret", password="x") is None
+    assert authenticate(username="admin", password="x") is None
+    kept = list(
+        AuditEntry.objects.filter(action="login_failed")
+        .order_by("pk")
+        .values_list("object_repr", "changes")
+    )
+    assert kept[-2:] == [
+        ("*" * 19, {"username": "*" * 19}),
+        ("admin", {"username": "admin"}),
+    ]
+    assert not AuditEntry.objects.filter(object_repr__contains="2020Secret").exists()

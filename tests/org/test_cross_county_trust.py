@@ -296,10 +296,11 @@ def trail(province: Province) -> dict[str, Any]:
     ).pk
     # A wrong password for 东平's account, and for an account nobody has: written with no
     # actor (accounts/signals.py), the username typed.
-    for typed in ("dongping", "nobody_here"):
+    # A name no account has is kept as its length only (a password typed in its box).
+    for typed, kept in (("dongping", "dongping"), ("nobody_here", "*" * 11)):
         assert authenticate(username=typed, password="wrong-password") is None
         made[f"refused_{typed}"] = (
-            AuditEntry.objects.filter(action="login_failed", object_repr=typed).latest("pk").pk
+            AuditEntry.objects.filter(action="login_failed", object_repr=kept).latest("pk").pk
         )
     made["taian"] = audit_record(
         actor=users["taian"], action="update", object_type="org.unit", object_repr="泰安"

@@ -181,6 +181,10 @@ def _number_shown(number: str) -> str:
         return mask_id_number(digits)
     if digits.isdigit() and len(digits) >= 10:
         return mask_phone(digits) if digits.startswith("1") else "*" * len(digits)
+    if sum(c.isdigit() for c in digits) >= 10:
+        # A number with more around it ("…1491x", an ID number and a letter): it may hold
+        # a whole one, so nothing of it is kept.
+        return "*" * len(digits)
     return number
 
 
