@@ -354,6 +354,25 @@ def test_merged_header_cells_over_sub_headers(world: World, tmp_path: Path) -> N
     assert e.person.phone == "13800000001"  # type: ignore[union-attr]
 
 
+def test_a_first_row_without_an_id_number_naming_a_street_is_data(
+    world: World, tmp_path: Path
+) -> None:
+    """Found by the w21-trust work: a first data row with no ID number whose address names a
+    街道 was taken for a second header row (its address "matched" the township's header),
+    and silently left out of the import."""
+    path = tmp_path / "street.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["姓名", "手机号", "现住址", "返回日期"])
+    ws.write_row(1, 0, ["李四", "13800000002", "宁阳县八仙桥街道东关村", "2020-01-22"])
+    ws.write_row(2, 0, ["王五", "13800000001", "堽城镇东王庄村", "2020-01-22"])
+    wb.close()
+    li = run(world, path)
+    assert li.status == ListImport.Status.DONE, li.message
+    assert entry(li, "李四").row_number == 2
+    assert entry(li, "王五").row_number == 3
+
+
 def test_thousands_of_empty_rows_stop_early(world: World, tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     wb = xlsxwriter.Workbook(str(path))

@@ -125,9 +125,20 @@ def find_layout(table: Table) -> Layout:
                 for col, text in enumerate(below)
                 if (key := header_field(text)) and key not in mapping.values()
             }
-            if len(extra) >= 1 and not any(
-                parse_id_number_ok(t) for t in below
-            ):  # a sub-header row, not data
+            # A sub-header row, not data: it names fields the row above left open (merged
+            # cells), holds no ID number, and under the row above's own headers it is blank
+            # (their cells merged down), repeats them or is a header itself ("联系方式" over
+            # "手机号") — a first data row without an ID number whose address names a 街道
+            # has a name there, and is data.
+            if (
+                len(extra) >= 1
+                and not any(parse_id_number_ok(t) for t in below)
+                and all(
+                    not below[col] or below[col] == texts[col] or header_field(below[col])
+                    for col in mapping
+                    if col < len(below)
+                )
+            ):
                 for col, key in extra.items():
                     if col not in layout.mapping:
                         layout.mapping[col] = key
