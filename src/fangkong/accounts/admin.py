@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts.jurisdiction import doers_of_area, user_area
+from fangkong.accounts.jurisdiction import doers_of_area, may_manage_account, user_area
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import assignable_roles, may_manage_account, user_can
+from fangkong.accounts.roles import assignable_roles, user_can
 from fangkong.core.admin import AuditedAdmin
 from fangkong.core.audit import audit_record
 
@@ -63,7 +63,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         ),
     )
 
-    # Separation of duties (accounts.roles.may_manage_account): an audit administrator's
+    # Separation of duties (accounts.jurisdiction.may_manage_account): an audit administrator's
     # account is shown here but not changed, deleted or given a password; the role is not
     # offered; and nobody changes their own role or status.
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

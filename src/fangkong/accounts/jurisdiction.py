@@ -23,6 +23,7 @@ from django.http import Http404
 from fangkong.accounts import roles
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
     from fangkong.accounts.models import User
@@ -464,3 +465,24 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
             form_field.queryset = in_area(queryset, area, unit_path="unit__")
         elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:
             form_field.queryset = _within(queryset, area_scope(area), None)
+
+
+def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
+    """Whether `actor` may change `target`'s account inside the application: the admin
+    site's user form, its password form and deletion, and the second-factor reset.
+
+    Separation of duties (三权分立): the audit administrator's account, and the audit
+    administrator's role, are out of the system administrator's reach — else resetting its
+    password and second factor, or giving oneself the role, would open the trail the
+    separation keeps from them. So are the system administrators' own accounts and role:
+    an administrator could otherwise make a second administrator account and, through it,
+    change their own role. Such accounts are made and repaired only on the server's command
+    line (`fangkong createuser --role admin|auditor`, `fangkong otp reset`), which the
+    trail records with the operating-system account. Nobody changes their own role, and
+    an administrator manages only the accounts of their own area (a county's administrator
+    in a city installation: that county's accounts, not the city's or another county's)."""
+    if not roles.user_can(actor, "admin.site") and not roles.user_can(actor, "accounts.mfa_reset"):
+        return False
+    if getattr(target, "role", "") in roles.UNMANAGED_ROLES:
+        return False
+    return may_see_area(actor, user_area(target))  # type: ignore[arg-type]

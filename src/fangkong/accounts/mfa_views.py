@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import mfa, signin, throttle
-from fangkong.accounts.jurisdiction import doers_of_area
+from fangkong.accounts.jurisdiction import doers_of_area, may_manage_account
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
-from fangkong.accounts.roles import UNMANAGED_ROLES, Role, may_manage_account
+from fangkong.accounts.roles import UNMANAGED_ROLES, Role
 from fangkong.core.client_address import client_ip
 from fangkong.core.pagination import paginate, query_without_page
 

@@ -273,29 +273,6 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
 UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
-def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
-    """Whether `actor` may change `target`'s account inside the application: the admin
-    site's user form, its password form and deletion, and the second-factor reset.
-
-    Separation of duties (三权分立): the audit administrator's account, and the audit
-    administrator's role, are out of the system administrator's reach — else resetting its
-    password and second factor, or giving oneself the role, would open the trail the
-    separation keeps from them. So are the system administrators' own accounts and role:
-    an administrator could otherwise make a second administrator account and, through it,
-    change their own role. Such accounts are made and repaired only on the server's command
-    line (`fangkong createuser --role admin|auditor`, `fangkong otp reset`), which the
-    trail records with the operating-system account. Nobody changes their own role, and
-    an administrator manages only the accounts of their own area (a county's administrator
-    in a city installation: that county's accounts, not the city's or another county's)."""
-    if not user_can(actor, "admin.site") and not user_can(actor, "accounts.mfa_reset"):
-        return False
-    if getattr(target, "role", "") in UNMANAGED_ROLES:
-        return False
-    from fangkong.accounts.jurisdiction import may_see_area, user_area
-
-    return may_see_area(actor, user_area(target))  # type: ignore[arg-type]
-
-
 def assignable_roles() -> list[tuple[str, Any]]:
     """The roles an account may be given inside the application (see may_manage_account):
     every role but the audit and system administrators'."""
