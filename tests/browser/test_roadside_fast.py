@@ -135,9 +135,19 @@ def test_receipts_and_a_release_notice_scanned_into_one_car_offline(
     released = make_id_number("370911", datetime.date(1988, 3, 3), 21, "M")
     masked = shown("document", released)
     notice = release_text("孙强", masked, datetime.date(2020, 2, 10))
+    # The page's own scripts kept on the phone before the network goes (each as the page
+    # names it): the reload below runs them from the phone's copy.
+    scripts = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
+    for src in scripts:
+        kept(page, src)
     page.context.set_offline(True)
     page.reload()
-    register_ready(page)  # the phone's copy, its scripts run (not yet, under load)
+    try:
+        register_ready(page)  # the phone's copy, its scripts run
+    except Exception as exc:  # say what the phone showed instead
+        raise AssertionError(
+            f"offline copy not ready: {page.url} {page.title()!r} {page.inner_text('body')[:300]!r}"
+        ) from exc
     assert page.evaluate("t => FangkongScan.decoded(t)", texts[0])
     expect(page.locator("#occ-0-name")).to_have_value("刘洋")
     expect(page.locator("#plate_rest")).to_have_value("J66666")
