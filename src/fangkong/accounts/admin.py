@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import admin
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts.jurisdiction import doers_of_area, may_manage_account, user_area
+from fangkong.accounts.jurisdiction import area_choices, doers_of_area, may_manage_account
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import assignable_roles, user_can
 from fangkong.core.admin import AuditedAdmin
@@ -90,20 +91,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         return qs if narrow is None else qs.filter(narrow)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        """Units, townships and officers of the administrator's own area only: an account
-        made or moved outside it would be one they could not see, with rights there."""
+        """Units, townships and officers of the administrator's own area only (the one rule
+        of a form's choices, area_choices): an account made or moved outside it would be
+        one they could not see, with rights there."""
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.name in ("unit", "township", "officer"):
-            from fangkong.org.areas import installation_area
-
-            area = user_area(request.user)
-            if area != installation_area():
-                path = {
-                    "unit": "area_code__startswith",
-                    "township": "code__startswith",
-                    "officer": "unit__area_code__startswith",
-                }[db_field.name]
-                field.queryset = field.queryset.filter(**{path: area})  # type: ignore[union-attr]
+        if field is not None:
+            area_choices(SimpleNamespace(fields={db_field.name: field}), request.user)
         return field
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
