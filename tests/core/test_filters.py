@@ -154,3 +154,23 @@ def test_a_figures_link_is_read_back_by_the_lists_form_into_the_same_filter(worl
     with pytest.raises(TypeError, match="no filter 'day'"):
         list_url("case_list", CaseFilter, day=day)
     assert list_url("case_list") == "/cases/"
+
+
+def test_a_link_to_a_list_read_by_a_plain_form_names_that_forms_fields() -> None:
+    """A list whose page reads its filters with a plain form (the command centre's
+    problems) is linked through that form: the link carries the field the form reads, and
+    a field it does not have is refused rather than sent to be ignored."""
+    import datetime
+    from urllib.parse import parse_qs, urlsplit
+
+    from fangkong.command.forms import ProblemFilterForm
+    from fangkong.core.filters import list_url
+
+    day = datetime.date(2020, 2, 3)
+    url = list_url("problem_list", ProblemFilterForm, open=day, found=None)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+    assert query == {"open": "2020-02-03"}
+    form = ProblemFilterForm(query)
+    assert form.is_valid() and form.cleaned_data["open"] == day
+    with pytest.raises(TypeError, match="ProblemFilterForm: no filter 'day'"):
+        list_url("problem_list", ProblemFilterForm, day=day)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.command.filters import TaskFilter
+from fangkong.command.forms import IncidentFilterForm, InspectionFilterForm, ProblemFilterForm
 from fangkong.command.models import Disposition, Incident, Inspection, Problem, Task
 from fangkong.command.selectors import (
     as_of,
@@ -98,7 +99,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.inspections_today",
             gettext_lazy("今日实地检查"),
             inspections_today,
-            list_url("inspection_list", day=day),
+            list_url("inspection_list", InspectionFilterForm, day=day),
             unit=gettext_lazy("次"),
             headline=True,
         ),
@@ -106,7 +107,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_found_today",
             gettext_lazy("今日检查发现问题"),
             problems["found"],
-            list_url("problem_list", found=day),
+            list_url("problem_list", ProblemFilterForm, found=day),
             unit=gettext_lazy("个"),
             headline=True,
         ),
@@ -114,7 +115,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_open",
             gettext_lazy("检查问题未整改"),
             problems["open"],
-            list_url("problem_list", open=day),
+            list_url("problem_list", ProblemFilterForm, open=day),
             tone="warn" if problems["open"] else "ok",
             unit=gettext_lazy("个"),
             headline=True,
@@ -123,7 +124,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.problems_rectified_total",
             gettext_lazy("累计整改问题"),
             problems["rectified"],
-            list_url("problem_list", rectified=day),
+            list_url("problem_list", ProblemFilterForm, rectified=day),
             unit=gettext_lazy("个"),
             cumulative=True,
         ),
@@ -131,7 +132,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.incidents_today",
             gettext_lazy("今日涉疫警情"),
             incidents_today,
-            list_url("incident_list", day=day),
+            list_url("incident_list", IncidentFilterForm, day=day),
             tone="warn" if incidents_today else "",
             unit=gettext_lazy("起"),
             headline=True,
@@ -140,7 +141,7 @@ def daily_section(day: datetime.date) -> Section:
             "command.incidents_total",
             gettext_lazy("累计涉疫警情"),
             incidents_total,
-            list_url("incident_list", until=day),
+            list_url("incident_list", IncidentFilterForm, until=day),
             unit=gettext_lazy("起"),
             headline=True,
             cumulative=True,

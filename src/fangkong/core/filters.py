@@ -155,17 +155,22 @@ def list_url(route: str, declared: type[Any] | None = None, /, **values: Any) ->
     "these rows"). With `declared`, the list's filter declaration, each value is named by
     its filter and written under the page's own query parameter, as its form reads it: a
     filter the declaration lacks (renamed, removed, or never on the page) is a TypeError, so
-    the link breaks in the tests, not on the dashboard. A list without a declaration reads
-    its parameters by hand; they are given as its view reads them. Nothing is written for
-    None, "" or False; True is "1", a day its ISO date, a record its id."""
-    faces = dict(_faces(declared)) if declared is not None else {}
+    the link breaks in the tests, not on the dashboard. A list whose page reads its filters
+    with a plain form (no declaration: it has no API face) gives that form's class: each
+    value is named by the form's field, checked the same way. A list that reads its
+    parameters by hand gives none; they are written as its view reads them. Nothing is
+    written for None, "" or False; True is "1", a day its ISO date, a record its id."""
+    if declared is not None and issubclass(declared, forms.Form):
+        pages = {name: name for name in declared.base_fields}
+    else:
+        faces = _faces(declared) if declared is not None else []
+        pages = {attr: face.page or attr for attr, face in faces if face.form is not None}
     query: dict[str, str] = {}
     for name, value in values.items():
         if declared is not None:
-            face = faces.get(name)
-            if face is None or face.form is None:
+            if name not in pages:
                 raise TypeError(f"{declared.__name__}: no filter {name!r} on the page")
-            name = face.page or name
+            name = pages[name]
         if value is None or value == "" or value is False:
             continue
         if value is True:
