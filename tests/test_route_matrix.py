@@ -50,6 +50,7 @@ from fangkong.logistics import services as logistics_services
 from fangkong.logistics.models import Stock
 from fangkong.medical import services as medical_services
 from fangkong.medical.models import Handoff
+from fangkong.org import selectors as org_selectors
 from fangkong.org import services as org_services
 from fangkong.org import welfare
 from fangkong.org.models import Officer, Recall, Township, Unit
@@ -514,6 +515,11 @@ def unrouted_visible(user: User, side: str, o: Objects) -> bool:
     return import_selectors.unrouted_cases(user=user).filter(pk=o.pk["unrouted"][side]).exists()
 
 
+def officer_revealable(user: User, side: str, o: Objects) -> bool:
+    """An officer's full phone: who may reveal, in their jurisdiction (org/selectors.py)."""
+    return org_selectors.officer_revealable(user, Officer.objects.get(pk=o.pk["officer"][side]))
+
+
 def welfare_visible(user: User, side: str, o: Objects) -> bool:
     """Welfare: the political department, or the officer's own unit leader (org/welfare.py)."""
     return welfare.welfare_cases_for(user).filter(pk=o.pk["welfare"][side]).exists()
@@ -647,6 +653,7 @@ TARGETS: dict[str, Target] = {
     # org
     "officer_detail": Target(by_pk("/org/officers/{}/", "officer"), county_wide),
     "officer_edit": Target(by_pk("/org/officers/{}/edit/", "officer"), county_wide),
+    "officer_reveal": Target(by_pk("/org/officers/{}/reveal/", "officer"), officer_revealable),
     "recall_report_back": Target(by_pk("/org/wartime/recalls/{}/report/", "recall"), county_wide),
     "welfare_detail": Target(by_pk("/org/welfare/{}/", "welfare"), welfare_visible),
     "welfare_act": Target(by_pk("/org/welfare/{}/act/", "welfare"), welfare_visible),

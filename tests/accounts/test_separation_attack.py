@@ -161,3 +161,22 @@ def test_the_system_administrator_reads_no_travellers(world: World, posts: Posts
     assert Passage.objects.count() == 1
     # The command centre still reads it.
     assert world.client("command").get(f"/checkpoints/passages/{passage.pk}/").status_code == 200
+
+
+def test_the_system_administrator_gets_no_ledger_link_from_the_tallies(
+    world: World, posts: Posts
+) -> None:
+    """The tally list (人工清点核对) links each shift to its page of the ledger; the
+    administrator (checkpoints.view, not checkpoints.passages) reads the counts and no link."""
+    from fangkong.checkpoints.services import shift_get_or_create, shift_tally
+    from fangkong.core.clock import work_day
+
+    shift = shift_get_or_create(checkpoint=posts.g104, day=work_day(), slot=0)
+    shift_tally(shift=shift, vehicles=5, persons=7, by=world.users["checkpoint"])
+    admin = world.client("admin").get("/checkpoints/tallies/")
+    page = admin.content.decode()
+    assert admin.status_code == 200 and posts.g104.name in page and ">5<" in page
+    assert "/checkpoints/passages/" not in page
+    # The command centre, who reads the ledger, follows the shift into it.
+    command = world.client("command").get("/checkpoints/tallies/").content.decode()
+    assert f"/checkpoints/passages/?checkpoint={posts.g104.pk}" in command

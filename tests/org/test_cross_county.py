@@ -492,3 +492,25 @@ def test_list_filters_offer_the_users_county_only(province: Province) -> None:
     refused = province.client("ningyang").get("/cases/", {"township": theirs.township.pk})
     assert refused.status_code == 200
     assert "乡镇街道须从列表中选择" in refused.content.decode()
+
+
+def test_the_officer_and_welfare_forms_offer_the_users_county_only(province: Province) -> None:
+    """Found beside the third attack (2026-12-04): 新增警力 offered every county's units,
+    and 登记民警家庭困难 every account of the city as the one to follow it up. A county's
+    political department is offered its county's; another county's unit given anyway is
+    refused as a bad choice, and no officer is made there."""
+    ours, theirs = province.counties[NY], province.counties[DP]
+    province.users["ny_political"] = _user("ny_political", Role.POLITICAL, unit=ours.bureau)
+    client = signed_in(province.users["ny_political"])
+    units = _options(client.get("/org/officers/new/").content.decode(), "unit")
+    assert str(ours.station.pk) in units and str(theirs.station.pk) not in units
+    made = client.post(
+        "/org/officers/new/",
+        {"name": "越界", "badge_number": "379999", "kind": "police", "unit": theirs.station.pk},
+    )
+    assert made.status_code == 200 and "所属单位须从列表中选择" in made.content.decode()
+    assert not Officer.objects.filter(badge_number="379999").exists()
+    users = _options(client.get("/org/welfare/new/").content.decode(), "follow_up_by")
+    assert str(province.users["ningyang_station"].pk) in users
+    for other in ("dongping", "taian", "jinan", "province"):
+        assert str(province.users[other].pk) not in users, other

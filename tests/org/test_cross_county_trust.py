@@ -367,3 +367,30 @@ def test_the_audit_pages_queries_do_not_grow_with_its_entries(
             actor=trail["users"][who], action="update", object_type="org.unit", object_repr=str(n)
         )
     assert count() == before
+
+
+def test_the_audit_pages_type_picker_lists_the_types_of_the_auditors_area_only(
+    province: Province, trail: dict[str, Any]
+) -> None:
+    """The third attack (2026-12-04): the trail was narrowed to the county's, but its
+    object-type picker still listed the types of the whole installation's trail — what
+    kinds of records other counties' users worked on."""
+    audit_record(
+        actor=trail["users"]["dongping"], action="update", object_type="logistics.donation",
+        object_id="1", object_repr="东平的捐赠",
+    )  # fmt: skip
+
+    def picker(who: str) -> set[str]:
+        page = province.client(who).get("/audit/")
+        return {value for value, _label in page.context["form"].fields["object_type"].choices}
+
+    ningyang = picker("a_ningyang")
+    assert "people.person" in ningyang  # its county's users' entries
+    # 东平's donation, the city's unit: types of entries it may not read.
+    assert "logistics.donation" not in ningyang and "org.unit" not in ningyang
+    page = province.client("a_ningyang").get("/audit/").content.decode()
+    assert 'value="logistics.donation"' not in page and 'value="org.unit"' not in page
+    assert "logistics.donation" in picker("a_dongping") and "org.unit" in picker("a_taian")
+    # Asked for by hand, it is refused like any choice not offered.
+    asked = province.client("a_ningyang").get("/audit/", {"object_type": "logistics.donation"})
+    assert asked.context["form"].errors.get("object_type")

@@ -151,3 +151,84 @@ def test_officer_form_rejects_bad_phone_and_duplicate_badge(world: World) -> Non
     ).content.decode()
     assert "警号" in page and "已存在" in page
     assert Officer.objects.filter(name="周杰").count() == 0
+
+
+# --- An officer's phone: masked, revealed only through an audited reveal (the third attack) --
+
+OFFICER_PHONE = "13853801111"
+
+
+def _officer_phone(world: World) -> Officer:
+    """王伟 (堽城派出所) with a phone, set through the service as the officer form does."""
+    return services.officer_update(
+        officer=world.officer_a, by=world.users["political"], name="王伟",
+        badge_number="371101", kind="police", unit=world.station_a, phone=OFFICER_PHONE,
+        party_member=True,
+    )  # fmt: skip
+
+
+def test_the_officer_form_never_holds_the_full_phone_and_keeps_it_unless_retyped(
+    world: World,
+) -> None:
+    """The attack opened 修改警力 as the administrator (org.edit) and read the officer's whole
+    number in the form's input, with nothing in the trail."""
+    from fangkong.core.models import AuditEntry
+
+    officer = _officer_phone(world)
+    edit = f"/org/officers/{officer.pk}/edit/"
+    for who in ("admin", "political"):
+        page = world.client(who).get(edit).content.decode()
+        assert OFFICER_PHONE not in page and "*********11" in page, who
+    for who in ("admin", "political", "command", "station_a", "logistics"):
+        for path in ("/org/officers/", f"/org/officers/{officer.pk}/"):
+            page = world.client(who).get(path).content.decode()
+            assert OFFICER_PHONE not in page, (who, path)
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+    # Saved with the phone left empty: the number on file stays.
+    admin = world.client("admin")
+    data = {"name": "王伟", "badge_number": "371101", "kind": "police",
+            "unit": world.station_a.pk, "position": "所长", "party_member": "on"}  # fmt: skip
+    assert admin.post(edit, {**data, "phone": ""}).status_code == 302
+    officer.refresh_from_db()
+    assert (officer.phone, officer.position) == (OFFICER_PHONE, "所长")
+    # A number typed replaces it; 删除 clears it.
+    assert admin.post(edit, {**data, "phone": "13853802222"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.phone == "13853802222"
+    assert admin.post(edit, {**data, "phone": "", "phone_clear": "on"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.phone == ""
+
+
+def test_an_officers_full_phone_only_through_the_audited_reveal(world: World) -> None:
+    from fangkong.core.models import AuditEntry
+
+    officer = _officer_phone(world)
+    reveal = f"/org/officers/{officer.pk}/reveal/"
+    # The officer's page offers it to who may reveal (people.reveal) within their scope.
+    assert reveal in world.client("command").get(f"/org/officers/{officer.pk}/").content.decode()
+    assert (
+        reveal not in world.client("political").get(f"/org/officers/{officer.pk}/").content.decode()
+    )
+    shown = world.client("command").post(reveal)
+    assert shown.status_code == 200 and OFFICER_PHONE in shown.content.decode()
+    entry = AuditEntry.objects.get(action="reveal")
+    assert (entry.actor, entry.object_type, entry.object_id) == (
+        world.users["command"],
+        "org.officer",
+        str(officer.pk),
+    )
+    assert entry.changes["fields"] == ["phone"]
+    # The station: its own officers only; another station's officer as if there were none.
+    assert OFFICER_PHONE in world.client("station_a").post(reveal).content.decode()
+    other = services.officer_update(
+        officer=world.officer_b, by=None, name="李娜", badge_number="371201", kind="police",
+        unit=world.station_b, phone="13853803333",
+    )  # fmt: skip
+    refused = world.client("station_a").post(f"/org/officers/{other.pk}/reveal/")
+    assert refused.status_code == 404 and "13853803333" not in refused.content.decode()
+    # org.edit is no right to the full number; GET reveals nothing.
+    for who in ("political", "admin", "logistics"):
+        assert world.client(who).post(reveal).status_code == 403, who
+    assert world.client("command").get(reveal).status_code == 405
+    assert AuditEntry.objects.filter(action="reveal").count() == 2

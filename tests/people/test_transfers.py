@@ -320,3 +320,30 @@ def test_a_request_needs_a_reason_a_place_of_ones_own_and_a_known_number(world: 
         )
     assert "已申请移交" in info.value.messages[0]
     assert TransferRequest.objects.get() == first
+
+
+def test_a_declined_request_names_the_deciding_unit_not_its_officer(world: World) -> None:
+    """The third attack (2026-12-04): the requester read the deciding officer's name on
+    their declined request. Each side learns the other's unit; an officer's name only their
+    own unit's colleagues read. The reason is addressed to the requester, and the form says so."""
+    from fangkong.accounts.models import User
+
+    User.objects.filter(pk=world.users["station_b"].pk).update(display_name="李娜")
+    User.objects.filter(pk=world.users["station_a"].pk).update(display_name="王伟")
+    req = _request(world)
+    owner = world.client("station_b")
+    form = owner.get(f"/people/transfers/{req.pk}/").content.decode()
+    assert "处理意见（申请单位可见）" in form and "不写其他人员的个人信息" in form
+    # The owner reads the requesting unit, not the officer who asked.
+    assert "堽城派出所" in form and "王伟" not in form
+    owner.post(
+        f"/people/transfers/{req.pk}/decide/",
+        {"decision": "decline", "reason": "经核实仍在泗店镇居住"},
+    )
+    seen = world.client("station_a").get(f"/people/transfers/{req.pk}/").content.decode()
+    assert "不同意" in seen and "泗店派出所" in seen and "经核实仍在泗店镇居住" in seen
+    assert "李娜" not in seen and "station_b" not in seen
+    listing = world.client("station_a").get("/people/transfers/").content.decode()
+    assert "李娜" not in listing and "station_b" not in listing
+    # The deciding station's colleagues read who decided.
+    assert "李娜" in owner.get(f"/people/transfers/{req.pk}/").content.decode()

@@ -133,6 +133,36 @@ def test_verification_assigns_the_team_and_starts_the_quarantine(world: World) -
     assert "刘医生" in detail
 
 
+def test_the_team_form_never_holds_a_members_full_phone(world: World, cases: Cases) -> None:
+    """Found beside the third attack (2026-12-04): the 四包一 form put every member's whole
+    phone in its inputs (and its signed note of what the page showed), unaudited. Drawn
+    masked; a phone left empty stays, one typed replaces it, 删除 clears it."""
+    from django.core import signing
+
+    from fangkong.core.conflicts import SALT
+    from fangkong.core.models import AuditEntry
+    from tests.pages import form_data
+
+    page = f"/cases/{cases.a.pk}/verify/"
+    station = world.client("station_a")
+    html = station.get(page).content.decode()
+    for phone in ("13800000001", "13800000002", "13800000003"):
+        assert phone not in html
+    assert "*********02" in html
+    data = form_data(html)
+    assert data["police_phone"] == "" and data["police_name"] == "王伟"
+    # Nor in the signed (not encrypted) note of what the page showed.
+    assert "13800000002" not in str(signing.loads(str(data["seen"]), salt=SALT))
+    assert station.post(page, {**data, "doctor_phone": "13800000009"}).status_code == 302
+    team = {m.kind: (m.name, m.phone) for m in cases.a.team_members.all()}
+    assert team["police"] == ("王伟", "13800000002") and team["doctor"] == ("刘医生", "13800000009")
+    data = form_data(station.get(page).content.decode())
+    assert station.post(page, {**data, "township_cadre_phone_clear": "on"}).status_code == 302
+    team = {m.kind: (m.name, m.phone) for m in cases.a.team_members.all()}
+    assert team["township_cadre"] == ("孙干部", "") and team["police"][1] == "13800000002"
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
 def test_not_in_county_closes_the_case(world: World) -> None:
     case, _ = case_refer(person=world.person_b, source="checkpoint", by=None)
     response = world.client("station_b").post(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -16,13 +17,19 @@ if TYPE_CHECKING:
 from fangkong.accounts.audit_display import object_type_choices
 from fangkong.core import bounds
 from fangkong.core.filters import by, choice, day, text
+from fangkong.core.forms import field_of
 from fangkong.core.models import AuditEntry
 
 
-def _object_types() -> list[tuple[str, StrOrPromise]]:
-    # The types the trail holds, read each time the picker is drawn or checked.
-    held = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
-    return [("", _("全部")), *object_type_choices(held)]
+def object_types_of(form: forms.Form, trail: QuerySet[AuditEntry]) -> None:
+    """Offer in the form's type picker the types of `trail`, the entries its user may read
+    (accounts.views.audit_trail): read each time the picker is drawn or checked, and a
+    type outside them refused as any choice not offered."""
+    held = trail.order_by().values_list("object_type", flat=True).distinct()
+    field_of(form, "object_type", forms.ChoiceField).choices = [
+        ("", _("全部")),
+        *object_type_choices(held),
+    ]
 
 
 def _text(label: StrOrPromise) -> forms.Field:
@@ -36,7 +43,8 @@ class AuditFilter:
     action: str = choice(_("操作"), AuditEntry.Action.choices)
     object_type: str = by(
         "",
-        form=lambda: forms.ChoiceField(label=_("对象类型"), required=False, choices=_object_types),
+        # Its choices: the types of the trail the user reads (object_types_of).
+        form=lambda: forms.ChoiceField(label=_("对象类型"), required=False, choices=[]),
         value=text,
     )
     object_id: str = by("", form=lambda: _text(_("对象编号")), value=text)

@@ -237,6 +237,12 @@ def doers_of_area(user: User | AnonymousUser, *, user_path: str) -> Q | None:
     area = user_area(user)
     if area == installation_area():
         return None
+    return users_of(area, user_path=user_path)
+
+
+def users_of(area: str, *, user_path: str = "") -> Q:
+    """The users who belong to `area`, as `user_area` places them: by their unit's area,
+    else (no unit) their township's county."""
     return Q(**{f"{user_path}unit__area_code__startswith": area}) | Q(
         **{f"{user_path}unit__isnull": True, f"{user_path}township__code__startswith": area}
     )
@@ -444,10 +450,11 @@ def get_in_scope(queryset: QuerySet[M], user: User | AnonymousUser, **lookup: An
 
 
 def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> None:
-    """Narrow a form's choices of units, officers, townships and records owned by a unit (a
-    store) to the user's area, so a county's user inside a city is offered its county's only (and a
+    """Narrow a form's choices of units, officers, townships, accounts and records owned by a
+    unit (a store) to the user's area, so a county's user inside a city is offered its county's only (and a
     choice outside them is refused as any invalid choice is); `area`: a record's own area
     instead (a checkpoint's roster: the checkpoint's county's officers)."""
+    from fangkong.accounts.models import User
     from fangkong.org.areas import installation_area
     from fangkong.org.models import Officer, Township, Unit, WorkingGroup
 
@@ -463,6 +470,9 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
                 form_field.queryset = queryset.filter(code__startswith=area)
         elif queryset.model is Officer:
             form_field.queryset = in_area(queryset, area, unit_path="unit__")
+        elif queryset.model is User:  # an account: the area its user belongs to
+            if area != installation_area():
+                form_field.queryset = queryset.filter(users_of(area))
         elif "unit" in getattr(queryset.model, "jurisdiction", Jurisdiction()).paths:
             form_field.queryset = _within(queryset, area_scope(area), None)
 

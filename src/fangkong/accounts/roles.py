@@ -33,7 +33,7 @@ class Role(models.TextChoices):
 PERMISSIONS: dict[str, str] = {
     "people.view": "查看人员信息（默认脱敏）",
     "people.edit": "登记和修改人员信息",
-    "people.reveal": "查看完整身份证号、电话和住址（每次查看均留痕）",
+    "people.reveal": "查看人员的完整身份证号、电话和住址，及本辖区警力的完整电话（每次查看均留痕）",
     "people.viewers": "查看谁看过本辖区人员的完整信息（人员档案的查看记录）",
     "people.merge": "合并同一人员的重复记录（疑似重复人员队列；限本辖区，当日可撤销，留痕）",
     "org.view": "查看单位、警力、工作组和战时命令",

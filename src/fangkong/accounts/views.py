@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
 from fangkong.accounts.audit_display import change_lines, object_label, object_type_label
-from fangkong.accounts.filters import AuditFilter
+from fangkong.accounts.filters import AuditFilter, object_types_of
 from fangkong.accounts.jurisdiction import doers_of_area
 from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
@@ -100,12 +100,12 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 AuditFilterForm = filter_form(AuditFilter, "AuditFilterForm")
 
 
-def audit_entries(f: AuditFilter, *, user: User | AnonymousUser) -> QuerySet[AuditEntry]:
-    """The trail as `user` may read it, filtered: in a city (or province) installation a
-    county's audit administrator reads what its county's users did, and the refused
-    sign-ins to their accounts; an entry of no actor else is the installation's
-    (docs/security.md)."""
-    qs = AuditEntry.objects.select_related("actor")
+def audit_trail(user: User | AnonymousUser) -> QuerySet[AuditEntry]:
+    """The trail as `user` may read it: in a city (or province) installation a county's
+    audit administrator reads what its county's users did, and the refused sign-ins to
+    their accounts; an entry of no actor else is the installation's (docs/security.md).
+    The page's list and its type picker (accounts.filters.object_types_of) read it."""
+    qs = AuditEntry.objects.all()
     doers = doers_of_area(user, user_path="actor__")
     if doers is not None:
         # A refused sign-in has no actor: it names the username typed (accounts/signals.py).
@@ -119,6 +119,12 @@ def audit_entries(f: AuditFilter, *, user: User | AnonymousUser) -> QuerySet[Aud
                 object_repr__in=accounts.values("username"),
             )
         )
+    return qs
+
+
+def audit_entries(f: AuditFilter, *, user: User | AnonymousUser) -> QuerySet[AuditEntry]:
+    """The trail `user` reads (audit_trail), filtered."""
+    qs = audit_trail(user).select_related("actor")
     if f.actor:
         qs = qs.filter(Q(actor_name__contains=f.actor) | Q(actor__username=f.actor))
     if f.action:
@@ -139,6 +145,7 @@ def audit_entries(f: AuditFilter, *, user: User | AnonymousUser) -> QuerySet[Aud
 @require_perm("audit.view")
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
+    object_types_of(form, audit_trail(request.user))
     page = paginate(request, audit_entries(from_form(AuditFilter, form), user=request.user))
     rows = [
         {

@@ -69,3 +69,44 @@ class NamedErrorsForm(forms.Form):
                 "max_length": _("%(label)s最多%%(limit_value)d个字（现有%%(show_value)d个）")
                 % named,
             }
+
+
+class KeptValuesForm(forms.Form):
+    """A form that edits a stored value of personal data (an officer's phone) for users who
+    may not see it in full: the page never holds it (core/disclosure.py: in full only
+    through an audited reveal). `keep` draws the field empty, its help naming the stored
+    value masked; left empty, the stored value stays; the box `<name>_clear` deletes it."""
+
+    def keep(self, name: str, stored: str, *, kind: str = "") -> None:
+        """Keep `stored` in field `name` unless another value is typed; `kind`: the
+        disclosure rule's name of the value (core.disclosure.HIDDEN), `name` by default."""
+        from fangkong.core.disclosure import shown
+
+        kept: dict[str, str] = self.__dict__.setdefault("_kept", {})
+        kept[name] = stored
+        self.initial.pop(name, None)
+        field = self.fields[name]
+        field.initial = ""
+        if not stored:
+            return
+        field.help_text = _("现为 %(masked)s；不填则保持不变，填写新号码即替换") % {
+            "masked": shown(kind or name, stored)
+        }
+        # The box right after its field: the order the page draws them in.
+        clear = forms.BooleanField(
+            label=_("删除现有%(label)s") % {"label": field.label}, required=False
+        )
+        self.fields = dict(
+            item
+            for key, value in self.fields.items()
+            for item in ((key, value), *([(f"{name}_clear", clear)] if key == name else []))
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, stored in self.__dict__.get("_kept", {}).items():
+            if data.pop(f"{name}_clear", False):
+                data[name] = ""
+            elif not data.get(name) and name not in self.errors:
+                data[name] = stored
+        return data

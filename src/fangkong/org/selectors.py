@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from fangkong.accounts.jurisdiction import user_area, within_area
+from fangkong.accounts.jurisdiction import scope_for, user_area, within_area
+from fangkong.accounts.roles import user_can
 from fangkong.core.pinyin import search_key
 from fangkong.org.filters import OfficerFilter
 from fangkong.org.models import Officer, Recall, Unit, WartimeOrder, WorkingGroup
@@ -44,6 +45,14 @@ def unit_tree(user: User | AnonymousUser) -> list[UnitNode]:
 def officers_of(user: User | AnonymousUser) -> QuerySet[Officer]:
     """The officers of the user's area (org/areas.py): all of them in a county."""
     return within_area(Officer.objects.all(), user, unit_path="unit__")
+
+
+def officer_revealable(user: User | AnonymousUser, officer: Officer) -> bool:
+    """Whether `user` may see `officer`'s phone in full, by an audited reveal: the right to
+    reveal people's full data (people.reveal: the command centre, a station) for the
+    officers of their jurisdiction — a station its own unit's, the command centre its
+    area's. Editing officers (org.edit) is no right to it."""
+    return user_can(user, "people.reveal") and scope_for(user).covers(unit_id=officer.unit_id)
 
 
 def officer_list(*, user: User | AnonymousUser, f: OfficerFilter) -> QuerySet[Officer]:

@@ -184,6 +184,13 @@ def officer_update(
     return officer
 
 
+def officer_reveal(*, officer: Officer, by: User) -> Officer:
+    """Record that `by` saw `officer`'s phone in full (org.selectors.officer_revealable says
+    who may), as people.services.person_reveal does for a person's."""
+    audit_record(actor=by, action="reveal", obj=officer, changes={"fields": ["phone"]})
+    return officer
+
+
 @transaction.atomic
 def officer_set_status(*, officer: Officer, status: str, by: User | None) -> Officer:
     officer, _changes = model_update(

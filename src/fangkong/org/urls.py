@@ -11,6 +11,7 @@ urlpatterns = [
     path("wartime/", views.wartime, name="wartime"),
     path("wartime/recalls/<id:pk>/report/", views.recall_report_back, name="recall_report_back"),
     path("officers/<id:pk>/", welfare_views.officer_detail, name="officer_detail"),
+    path("officers/<id:pk>/reveal/", welfare_views.officer_reveal, name="officer_reveal"),
     path("welfare/", welfare_views.welfare_list, name="welfare_list"),
     path("welfare/new/", welfare_views.welfare_create, name="welfare_create"),
     path("welfare/<id:pk>/", welfare_views.welfare_detail, name="welfare_detail"),

@@ -56,18 +56,8 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 @require_perm("org.view", "org.edit")
 def officer_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     officer = get_object_or_404(selectors.officers_of(request.user), pk=pk) if pk else None
-    initial = {}
-    if officer is not None:
-        initial = {
-            "name": officer.name,
-            "badge_number": officer.badge_number,
-            "kind": officer.kind,
-            "unit": officer.unit_id,
-            "position": officer.position,
-            "phone": officer.phone,
-            "party_member": officer.party_member,
-        }
-    form = OfficerForm(request.POST or None, initial=initial)
+    form = OfficerForm(request.POST or None, officer=officer)
+    area_choices(form, request.user)  # its own area's units, inside a city
     if request.method == "POST" and form.is_valid():
         user: User = request.user
         try:

@@ -15,14 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.accounts.jurisdiction import area_choices
 from fangkong.accounts.models import User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import bounds
 from fangkong.core.clock import work_day
+from fangkong.core.disclosure import shown
 from fangkong.core.forms import field_of
 from fangkong.core.views import form_page
-from fangkong.org import selectors, welfare
+from fangkong.org import selectors, services, welfare
 from fangkong.org.models import Officer, WelfareCase
 from fangkong.org.sections import officer_sections
 
@@ -50,6 +52,7 @@ class WelfareCaseForm(forms.Form):
         field_of(self, "officer", forms.ModelChoiceField).queryset = welfare.officers_for(
             user
         ).select_related("unit")
+        area_choices(self, user)  # the one to follow it up: an account of the user's area
 
 
 def _require_welfare(request: HttpRequest) -> None:
@@ -123,9 +126,38 @@ def welfare_act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("welfare_detail", pk=pk)
 
 
+def _officer_page(
+    request: HttpRequest, officer: Officer, *, revealed: bool = False
+) -> HttpResponse:
+    """An officer's record: details, and the sections other apps contribute (commendations).
+    The phone in full only when `revealed`, after the reveal was audited."""
+    context = {
+        "officer": officer,
+        "phone": shown("phone", officer.phone, revealed=revealed),
+        "revealed": revealed,
+        "can_reveal": not revealed and selectors.officer_revealable(request.user, officer),
+        "commendations": None,
+        **officer_sections(officer.pk),
+    }
+    return render(request, "org/officer_detail.html", context)
+
+
+def _officer(request: HttpRequest, pk: int) -> Officer:
+    return get_object_or_404(selectors.officers_of(request.user).select_related("unit"), pk=pk)
+
+
 @require_perm("org.view")
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An officer's record: details, and the sections other apps contribute (commendations)."""
-    officer = get_object_or_404(selectors.officers_of(request.user).select_related("unit"), pk=pk)
-    context = {"officer": officer, "commendations": None, **officer_sections(officer.pk)}
-    return render(request, "org/officer_detail.html", context)
+    return _officer_page(request, _officer(request, pk))
+
+
+@require_POST
+@require_perm("org.view", "people.reveal")
+def officer_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """显示完整电话: audited, for who may reveal it (an officer outside the user's
+    jurisdiction is answered as one that does not exist)."""
+    officer = _officer(request, pk)
+    if not selectors.officer_revealable(request.user, officer):
+        raise Http404
+    services.officer_reveal(officer=officer, by=request.user)
+    return _officer_page(request, officer, revealed=True)

@@ -205,10 +205,15 @@ class TransferDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))]
     )
+    # Addressed to the requesting unit, which reads it as written: the form says so, so
+    # that nothing of people it may not see (the person's family, phone, address) is put in.
     reason = forms.CharField(
-        label=_("处理意见"),
+        label=_("处理意见（申请单位可见）"),
         required=False,
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("不同意时必填，申请单位会看到"),
+        help_text=_(
+            "不同意时必填。申请单位会看到原文：只写同意或不同意的理由，"
+            "不写其他人员的个人信息（如家属姓名、电话、住址）"
+        ),
     )

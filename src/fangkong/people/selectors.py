@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from fangkong.accounts.models import User
+    from fangkong.org.models import Unit
 
 _DIGITS = re.compile(r"^\d+[\dX]?$")
 _LATIN = re.compile(r"^[a-z]+$")
@@ -137,7 +138,13 @@ def person_get(*, user: User | AnonymousUser, pk: int) -> Person:
 
 def _transfers() -> QuerySet[TransferRequest]:
     return TransferRequest.objects.select_related(
-        "person", "to_township", "to_village", "from_station", "requested_unit", "decided_by"
+        "person",
+        "to_township",
+        "to_village",
+        "from_station",
+        "requested_unit",
+        "requested_by",
+        "decided_by__unit",
     )
 
 
@@ -156,6 +163,20 @@ def transfers_to_decide(*, user: User | AnonymousUser) -> QuerySet[TransferReque
 
 def transfers_pending(*, user: User | AnonymousUser) -> QuerySet[TransferRequest]:
     return transfers_to_decide(user=user).filter(status=TransferRequest.Status.PENDING)
+
+
+def transfer_party(viewer: User | AnonymousUser, actor: User | None, unit: Unit | None) -> str:
+    """Who asked for or decided a transfer, as `viewer` reads it on the request: the unit
+    (the other jurisdiction learns the outcome and which unit gave it); the officer's name
+    only for themself and their own unit's colleagues. The trail keeps who it was."""
+    if actor is None:
+        return str(unit or "")
+    colleague = viewer.pk == actor.pk or (
+        unit is not None and getattr(viewer, "unit_id", None) == unit.pk
+    )
+    if unit is None:
+        return str(actor) if colleague else ""
+    return f"{unit} · {actor}" if colleague else str(unit)
 
 
 def transfer_get(*, user: User | AnonymousUser, pk: int) -> TransferRequest:

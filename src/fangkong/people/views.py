@@ -223,6 +223,11 @@ def _transfer_page(
         "people/transfer_detail.html",
         {
             "req": req,
+            # The other side's unit; an officer's name only to their own unit's colleagues.
+            "requester": selectors.transfer_party(user, req.requested_by, req.requested_unit),
+            "decider": selectors.transfer_party(
+                user, req.decided_by, req.decided_by.unit if req.decided_by else None
+            ),
             # The person's record is shown to whoever is in charge of them now: the owner
             # deciding, or the requester once the person has moved to them.
             "in_charge": deciding,

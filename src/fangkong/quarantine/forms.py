@@ -11,7 +11,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, MomentField, field_of
+from fangkong.core.forms import DayField, KeptValuesForm, MomentField, field_of
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import MemberInput
@@ -72,7 +72,10 @@ KIND_FIELDS = [
 KIND_ORDER = {kind: i for i, (kind, _label) in enumerate(KIND_FIELDS)}
 
 
-class VerifyForm(CaseForm):
+class VerifyForm(CaseForm, KeptValuesForm):
+    """核查 and the 四包一 team. A member's phone is drawn masked, never in full (the page
+    is no audited reveal): left empty it stays, one typed replaces it (core.forms)."""
+
     finding = forms.ChoiceField(
         label=_("核查结果"), choices=QuarantineCase.Finding.choices, widget=forms.RadioSelect
     )
@@ -121,13 +124,26 @@ class VerifyForm(CaseForm):
                 label=_("%(kind)s电话") % {"kind": label},
                 required=False,
                 max_length=20,
-                initial=m.phone if m else "",
                 widget=forms.TextInput(attrs={"inputmode": "tel"}),
             )
+            if m is not None:
+                self.keep(f"{kind}_phone", m.phone, kind="phone")
 
     def team_fields(self) -> list[tuple[Any, list[Any]]]:
         return [
-            (label, [self[f"{kind}_user"], self[f"{kind}_name"], self[f"{kind}_phone"]])
+            (
+                label,
+                [
+                    self[name]
+                    for name in (
+                        f"{kind}_user",
+                        f"{kind}_name",
+                        f"{kind}_phone",
+                        f"{kind}_phone_clear",
+                    )
+                    if name in self.fields
+                ],
+            )
             for kind, label in KIND_FIELDS
         ]
 
@@ -136,7 +152,9 @@ class VerifyForm(CaseForm):
         out = []
         for kind, _label in KIND_FIELDS:
             user, name, phone = d.get(f"{kind}_user"), d.get(f"{kind}_name"), d.get(f"{kind}_phone")
-            if user or name or phone:
+            # A duty left wholly empty keeps its member (team_assign), whatever phone is kept.
+            typed = str(self.data.get(self.add_prefix(f"{kind}_phone"), "")).strip()
+            if user or name or typed:
                 out.append(MemberInput(kind=kind, user=user, name=name or "", phone=phone or ""))
         return out
 
