@@ -34,14 +34,20 @@ signals are sent (fangkong connects none to these models).
 from __future__ import annotations
 
 import datetime
+import decimal
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.sqlite3 import operations as sqlite_operations
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_init, pre_init
+from django.utils.dateparse import parse_datetime
+
+from fangkong.core.jsontext import unescaped
 
 M = TypeVar("M", bound=models.Model)
 
@@ -70,6 +76,11 @@ def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[An
         for i, f in enumerate(fields):
             col = f.get_col(table)
             found = db.ops.get_db_converters(col) + col.get_db_converters(db)
+            if db.vendor == "sqlite":
+                found = [
+                    _SQLITE_DATETIME if getattr(fn, "__func__", None) is _SQLITE_DATETIME else fn
+                    for fn in found
+                ]
             if found:
                 converters.append((i, col, found))
         hit = (head, [f.attname for f in fields], converters)
@@ -88,13 +99,17 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     alias = db.alias
     plain = _plain_init(model) and model.from_db.__func__ is _FROM_DB  # type: ignore[attr-defined]
     out = []
+    zone = db.timezone if converters and settings.USE_TZ else None
     for row in rows:
         if converters:
             row = list(row)
             for i, col, fns in converters:
                 value = row[i]
                 for fn in fns:
-                    value = fn(value, col, db)
+                    if fn is _SQLITE_DATETIME:
+                        value = _sqlite_datetime(value, zone)
+                    else:
+                        value = fn(value, col, db)
                 row[i] = value
         if plain:  # what Model.from_db makes of a whole row, as new() makes an object
             obj = model.__new__(model)
@@ -108,6 +123,23 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
 
 
 _FROM_DB = models.Model.from_db.__func__  # type: ignore[attr-defined]
+
+
+def _sqlite_datetime(value: Any, zone: Any) -> Any:
+    """What SQLite's convert_datetimefield_value makes of a stored time: parse_datetime, then
+    aware in the connection's zone (`zone`; None without USE_TZ) — the setting and the zone
+    read once per statement by fetch, not through the settings proxy for every value (a
+    person's or a case's row has four times)."""
+    if value is not None:
+        if type(value) is not datetime.datetime:
+            value = parse_datetime(value)
+        if zone is not None and value.utcoffset() is None:
+            value = value.replace(tzinfo=zone)  # what timezone.make_aware does
+    return value
+
+
+# Converters of Django's SQLite operations that fetch applies itself (see _sqlite_datetime).
+_SQLITE_DATETIME = sqlite_operations.DatabaseOperations.convert_datetimefield_value
 
 
 def _plain_init(model: type[models.Model]) -> bool:
@@ -153,9 +185,26 @@ def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
 
 
 def _json(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
-    # A plain list or dict: what JSONField.get_db_prep_save makes of it.
+    # A plain list or dict: what JSONField.get_db_prep_save makes of it — on SQLite, without
+    # its own encoder, the JSON text as core.bulk writes it (core/jsontext.py: the C encoder
+    # made once, Chinese characters as they are).
     if type(value) is list or type(value) is dict:
-        return db.ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
+        encoder = field.encoder  # type: ignore[attr-defined]
+        if encoder is None and db.vendor == "sqlite":
+            return unescaped(value)
+        return db.ops.adapt_json_value(value, encoder)
+    return field.get_db_prep_save(value, db)
+
+
+def _decimal(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # A finite Decimal: what DecimalField.get_db_prep_save makes of it (to_python, twice,
+    # copies it; then the connection's adapter).
+    if type(value) is decimal.Decimal and value.is_finite():
+        return db.ops.adapt_decimalfield_value(
+            value,
+            field.max_digits,  # type: ignore[attr-defined]
+            field.decimal_places,  # type: ignore[attr-defined]
+        )
     return field.get_db_prep_save(value, db)
 
 
@@ -192,6 +241,8 @@ def _prep(field: models.Field[Any, Any]) -> _Prep:
         return _date
     if isinstance(field, models.JSONField):
         return _json
+    if isinstance(field, models.DecimalField):
+        return _decimal
     return _prep_save
 
 
