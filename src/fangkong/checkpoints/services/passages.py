@@ -35,14 +35,13 @@ from fangkong.checkpoints.models import (
     seats_for,
 )
 from fangkong.checkpoints.selectors import COUNT_FIELDS
-from fangkong.core import bounds, clock, idempotency, statements
+from fangkong.core import bounds, clock, idempotency, refcache, statements
 from fangkong.core.audit import audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.plates import normalize_plate, parse_plate
-from fangkong.core.refcache import kept
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
@@ -147,11 +146,12 @@ class AssessedPassage:
         return any(o.flags for o in self.occupants)
 
 
-def _reference() -> tuple[CountyPlaces, list[Any]]:
+def _reference(read: dict[int, int] | None = None) -> tuple[CountyPlaces, list[Any]]:
     """The county's places (org/places.py) and the key areas: what assessing a passage
     reads, kept in memory until one of them changes (core/refcache.py; shared by the
-    process's requests, read only but for the places' memo of texts matched)."""
-    return kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()))
+    process's requests, read only but for the places' memo of texts matched). `read`: the
+    versions just read (refcache.versions)."""
+    return refcache.kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()), read=read)
 
 
 _who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
@@ -348,9 +348,31 @@ def passage_assess(
     )
 
 
-def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
-    """The duty shift a moment at a checkpoint falls in (made when no roster exists yet)."""
+# What a shift's look-up answers from memory: its key; the rest is read when used.
+_SHIFT_KEY = ["id", "checkpoint_id", "day", "slot"]
+
+
+def shift_for(
+    checkpoint: Checkpoint, at: datetime.datetime, *, kept_ids: dict[Any, int] | None = None
+) -> DutyShift:
+    """The duty shift a moment at a checkpoint falls in (made when no roster exists yet).
+
+    `kept_ids`: the shifts' ids by (checkpoint, day, slot), kept for the version of the
+    shifts' keys read before (core/refcache.py, SHIFTS; database triggers change it when a
+    shift is made, removed or moved): a shift found there is not looked up again. It holds
+    only shifts found by the look-up, never one made here — a shift made in a transaction
+    that rolls back must not outlive it under the version read before it. The shift given
+    from it has its key loaded and its other fields (leader, hand counts, times: changed
+    without the version moving) read from the database when used."""
     day, slot = checkpoint.shift_at(at)
+    key = (checkpoint.pk, day, slot)
+    known = kept_ids.get(key) if kept_ids is not None else None
+    if known is not None:
+        kept_shift = DutyShift.from_db(
+            statements.current().alias, _SHIFT_KEY, [known, checkpoint.pk, day, slot]
+        )
+        kept_shift.checkpoint = checkpoint
+        return kept_shift
     # Found by its unique key, with the SQL written out (core/statements.py): `.first()`
     # brought DutyShift's default ordering (a join to the checkpoints and a sort for one
     # row) and compiling the query cost more than running it.
@@ -360,6 +382,8 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
         [checkpoint.pk, statements.current().ops.adapt_datefield_value(day), slot],
     )
     shift = found[0] if found else None
+    if shift is not None and kept_ids is not None:
+        kept_ids[key] = shift.pk
     if shift is None:
         begin, end = checkpoint.shift_window(day, slot)
         try:
@@ -697,8 +721,11 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     # looked up first for every car: only when the car is refused is it looked up here, so
     # that a retry of a stored car is answered as that car (or refused as different) as it
     # was when the look-up came first.
+    # The versions of the kept reference data and shifts, read once for the car.
+    read = refcache.versions()
+    places, areas = _reference(read)
     try:
-        assessed = passage_assess(data=data)
+        assessed = passage_assess(data=data, places=places, areas=areas)
     except ValidationError:
         existing = _passage_by_client_id(data.client_id) if data.client_id else None
         if existing is None:
@@ -707,7 +734,11 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
         return existing, False
     # Reads that need no lock either: the shift, and who is known already (someone
     # registered meanwhile is found again by person_find_or_create).
-    shift = shift_for(data.checkpoint, assessed.occurred_at)
+    shift = shift_for(
+        data.checkpoint,
+        assessed.occurred_at,
+        kept_ids=refcache.kept("shift_ids", dict, row=refcache.SHIFTS, read=read),
+    )
 
     def store() -> tuple[Passage, bool]:
         numbers = [a.values["id_number"] for a in assessed.occupants]
