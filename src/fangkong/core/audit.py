@@ -320,7 +320,7 @@ def _insert_few(entries: list[AuditEntry]) -> None:
         if made is not e.changes:
             text = None
         params += [
-            ops.adapt_datetimefield_value(e.at),
+            statements.db_datetime(e.at, db),
             e.actor_id,
             e.actor_name,
             e.action,

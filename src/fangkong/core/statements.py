@@ -16,6 +16,8 @@ a process runs.
   `Model.__init__`'s sorting of keyword arguments when the model has no init signals
   connected (as unpickling makes one); related rows the caller holds are cached on it by
   `related`, as a query with select_related leaves them.
+- `loaded(model, values)`: an object of a stored row of which some values are at hand, the
+  other fields deferred (read when used), as `Model.from_db` makes it from part of a row.
 - `insert(objs)`: one INSERT … RETURNING of new objects of one model, their values prepared
   as `Model.save` prepares them (`pre_save`, then text and numbers as they are, datetimes,
   dates and JSON by the connection's adapter as `get_db_prep_save` would, anything else by
@@ -39,7 +41,6 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.sqlite3 import operations as sqlite_operations
 from django.db.models.base import ModelState
@@ -99,7 +100,7 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     alias = db.alias
     plain = _plain_init(model) and model.from_db.__func__ is _FROM_DB  # type: ignore[attr-defined]
     out = []
-    zone = db.timezone if converters and settings.USE_TZ else None
+    zone = db.timezone if converters else None  # None without USE_TZ
     for row in rows:
         if converters:
             row = list(row)
@@ -127,9 +128,9 @@ _FROM_DB = models.Model.from_db.__func__  # type: ignore[attr-defined]
 
 def _sqlite_datetime(value: Any, zone: Any) -> Any:
     """What SQLite's convert_datetimefield_value makes of a stored time: parse_datetime, then
-    aware in the connection's zone (`zone`; None without USE_TZ) — the setting and the zone
-    read once per statement by fetch, not through the settings proxy for every value (a
-    person's or a case's row has four times)."""
+    aware in the connection's zone under USE_TZ (`zone`, the connection's: None without
+    it) — read once per statement by fetch, not the setting through the settings proxy
+    for every value (a person's or a case's row has four times)."""
     if value is not None:
         if type(value) is not datetime.datetime:
             value = parse_datetime(value)
@@ -174,8 +175,19 @@ def _datetime(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
     # An aware datetime: what DateTimeField.get_db_prep_save makes of it (to_python leaves
     # it, and only a naive one is warned about and made aware).
     if type(value) is datetime.datetime and value.utcoffset() is not None:
-        return db.ops.adapt_datetimefield_value(value)
+        return db_datetime(value, db)
     return field.get_db_prep_save(value, db)
+
+
+def db_datetime(value: datetime.datetime, db: Any) -> Any:
+    """A datetime as `db.ops.adapt_datetimefield_value` gives it. An aware one on SQLite, under
+    USE_TZ (the connection's zone is None without it), the text it makes — naive in the
+    connection's zone — without reading the setting through the settings proxy for each."""
+    if db.vendor == "sqlite" and value.utcoffset() is not None:
+        zone = db.timezone
+        if zone is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))  # make_naive, then str
+    return db.ops.adapt_datetimefield_value(value)
 
 
 def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
@@ -278,12 +290,35 @@ def new(model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = 
         if given != len(values):
             unknown = set(values) - {name for name, _d in layout}
             raise TypeError(f"{model.__name__}: no such field(s) {sorted(unknown)}")
+    _cache_related(model, obj, related)
+    return obj
+
+
+def loaded(
+    model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = {}, *, alias: str
+) -> M:
+    """An object of a stored row of which only `values` (by attname) are at hand: its other
+    fields deferred — read from the database when first used — as `Model.from_db` makes it
+    when given part of a row; `related` (by field name) cached on it, as `new` does. Built
+    as fetch builds whole rows, when no init signal is connected to the model."""
+    if not _plain_init(model) or model.from_db.__func__ is not _FROM_DB:  # type: ignore[attr-defined]
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+        obj = model.from_db(alias, names, [values[n] for n in names])
+    else:
+        obj = model.__new__(model)
+        obj._state = state = ModelState()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(values)
+    _cache_related(model, obj, related)
+    return obj
+
+
+def _cache_related(model: type[models.Model], obj: Any, related: Mapping[str, Any]) -> None:
     for name, rel in related.items():
         field = _relations.get((model, name))
         if field is None:
             field = _relations[(model, name)] = model._meta.get_field(name)
         field.set_cached_value(obj, rel)  # type: ignore[union-attr]
-    return obj
 
 
 def current() -> Any:

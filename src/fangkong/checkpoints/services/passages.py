@@ -348,10 +348,6 @@ def passage_assess(
     )
 
 
-# What a shift's look-up answers from memory: its key; the rest is read when used.
-_SHIFT_KEY = ["id", "checkpoint_id", "day", "slot"]
-
-
 def shift_for(
     checkpoint: Checkpoint, at: datetime.datetime, *, kept_ids: dict[Any, int] | None = None
 ) -> DutyShift:
@@ -368,11 +364,12 @@ def shift_for(
     key = (checkpoint.pk, day, slot)
     known = kept_ids.get(key) if kept_ids is not None else None
     if known is not None:
-        kept_shift = DutyShift.from_db(
-            statements.current().alias, _SHIFT_KEY, [known, checkpoint.pk, day, slot]
+        return statements.loaded(
+            DutyShift,
+            {"id": known, "checkpoint_id": checkpoint.pk, "day": day, "slot": slot},
+            {"checkpoint": checkpoint},  # its label reads the checkpoint: no query for it
+            alias=statements.current().alias,
         )
-        kept_shift.checkpoint = checkpoint
-        return kept_shift
     # Found by its unique key, with the SQL written out (core/statements.py): `.first()`
     # brought DutyShift's default ordering (a join to the checkpoints and a sort for one
     # row) and compiling the query cost more than running it.
