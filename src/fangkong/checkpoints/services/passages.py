@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -647,12 +647,18 @@ _REFERRAL_WORDS = {
 _DECISION_LABELS = dict(Decision.choices)
 
 
-def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
-    """What a checkpoint knows of an occupant it refers for verification."""
-    words = translated(_REFERRAL_WORDS)
+def _referral(
+    occ: Occupant,
+    assessed: Assessed,
+    passage: Passage,
+    words: Mapping[str, str],
+    decisions: Mapping[str, str],
+) -> Referral:
+    """What a checkpoint knows of an occupant it refers for verification: its note in
+    `words` and `decisions` (_REFERRAL_WORDS and _DECISION_LABELS, translated once a car)."""
     note = words["note"] % {
         "cp": passage.checkpoint.name,
-        "decision": translated(_DECISION_LABELS)[occ.decision],
+        "decision": decisions[occ.decision],
         "flags": "；".join(f.reason for f in assessed.flags) or words["none"],
     }
     return Referral(
@@ -685,8 +691,9 @@ def _refer(
         ids = dict(Occupant.objects.filter(passage=passage).values_list("position", "pk"))
         for occ, _a in referred:
             occ.pk = ids[occ.position]
+    words, decisions = translated(_REFERRAL_WORDS), translated(_DECISION_LABELS)
     cases = cases_refer(
-        [_referral(occ, a, passage) for occ, a in referred],
+        [_referral(occ, a, passage, words, decisions) for occ, a in referred],
         source="checkpoint",
         by=by,
         at=passage.occurred_at,
