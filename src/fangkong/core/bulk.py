@@ -57,7 +57,13 @@ class _Memo(dict[Any, Any]):
         return adapted
 
 
+# Fields whose values the database's operations adapt (a DateTimeField is a DateField).
+_ADAPTED = (models.DateField, models.JSONField, models.DecimalField, models.UUIDField)
+
+
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    if not isinstance(field, _ADAPTED):
+        return None  # most columns: without a look-up of the connection for each
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         return _Memo(ops.adapt_datetimefield_value).__getitem__

@@ -273,25 +273,40 @@ def new(model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = 
     built as unpickling builds one (the attributes set, `_state` new) when no init signal
     is connected to the model — `Model.__init__` sorting keyword arguments field by field
     cost a registration more than its INSERTs' parameters."""
-    layout = _layout(model)
     if not _plain_init(model):
+        layout = _layout(model)
         obj = model(*[values[n] if n in values else default() for n, default in layout])
     else:
         obj = model.__new__(model)
         obj._state = ModelState()
         attrs = obj.__dict__
-        given = 0
-        for name, default in layout:
-            if name in values:
-                attrs[name] = values[name]
-                given += 1
-            else:
-                attrs[name] = default()
-        if given != len(values):
-            unknown = set(values) - {name for name, _d in layout}
-            raise TypeError(f"{model.__name__}: no such field(s) {sorted(unknown)}")
+        attrs.update(values)
+        for name, default in _missing(model, tuple(values)):
+            attrs[name] = default()
     _cache_related(model, obj, related)
     return obj
+
+
+_missings: dict[
+    tuple[type[models.Model], tuple[str, ...]], list[tuple[str, Callable[[], Any]]]
+] = {}
+
+
+def _missing(
+    model: type[models.Model], given: tuple[str, ...]
+) -> list[tuple[str, Callable[[], Any]]]:
+    """The fields of `model` not among the names `given`, with their defaults: worked out
+    once per model and set of names (a hot path gives the same names every time). A name
+    that is no field raises TypeError, as `model(**values)` does."""
+    key = (model, given)
+    hit = _missings.get(key)
+    if hit is None:
+        layout, names = _layout(model), set(given)
+        unknown = names - {name for name, _d in layout}
+        if unknown:
+            raise TypeError(f"{model.__name__}: no such field(s) {sorted(unknown)}")
+        hit = _missings[key] = [(name, d) for name, d in layout if name not in names]
+    return hit
 
 
 def loaded(
