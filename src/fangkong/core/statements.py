@@ -42,7 +42,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.backends.sqlite3 import operations as sqlite_operations
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_init, pre_init
@@ -78,8 +77,12 @@ def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[An
             col = f.get_col(table)
             found = db.ops.get_db_converters(col) + col.get_db_converters(db)
             if db.vendor == "sqlite":
+                # (Imported here: the backend's module is loaded only where it is used.)
+                from django.db.backends.sqlite3.operations import DatabaseOperations
+
+                django_own = DatabaseOperations.convert_datetimefield_value
                 found = [
-                    _SQLITE_DATETIME if getattr(fn, "__func__", None) is _SQLITE_DATETIME else fn
+                    _sqlite_datetime if getattr(fn, "__func__", None) is django_own else fn
                     for fn in found
                 ]
             if found:
@@ -107,7 +110,7 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
             for i, col, fns in converters:
                 value = row[i]
                 for fn in fns:
-                    if fn is _SQLITE_DATETIME:
+                    if fn is _sqlite_datetime:  # (value, zone): see _reader
                         value = _sqlite_datetime(value, zone)
                     else:
                         value = fn(value, col, db)
@@ -137,10 +140,6 @@ def _sqlite_datetime(value: Any, zone: Any) -> Any:
         if zone is not None and value.utcoffset() is None:
             value = value.replace(tzinfo=zone)  # what timezone.make_aware does
     return value
-
-
-# Converters of Django's SQLite operations that fetch applies itself (see _sqlite_datetime).
-_SQLITE_DATETIME = sqlite_operations.DatabaseOperations.convert_datetimefield_value
 
 
 def _plain_init(model: type[models.Model]) -> bool:
