@@ -57,12 +57,19 @@ def floor_copy(tmp_path: Path) -> Any:
         samework.drop(settings_dict, target)
 
 
+_RANDOM = "core_referenceversion"
+
+
 def _same_rows(floor: Any) -> None:
     """The copy (read through a connection of its own: what was committed) holds exactly
     the rows of the database fangkong wrote to."""
     connection.ensure_connection()
     ours = samework.table_contents(connection.connection, connection.vendor)
     theirs = samework.table_contents(floor, connection.vendor)
+    # On SQLite the triggers that move the kept data's versions (core/refcache.py: a shift
+    # made) set a random one on each side: which version rows there are is compared.
+    for rows in (ours, theirs):
+        rows[_RANDOM] = sorted(row.split(",")[0] for row in rows[_RANDOM])
     assert set(ours) == set(theirs)
     differ = [name for name in ours if ours[name] != theirs[name]]
     assert differ == [], {name: (ours[name][-2:], theirs[name][-2:]) for name in differ[:3]}

@@ -142,6 +142,21 @@ class TestValidationAndCounts:
         assert "车牌号" in errors["plate"][0]
         assert Passage.objects.count() == 0 and PassageCount.objects.count() == 0
 
+    def test_an_unknown_source_is_refused_by_every_entry_point(self, posts: Posts) -> None:
+        """What registered a car (an officer, a traveller's own form, a device) is checked
+        with the rest of the car, one car or a batch alike: no bulk load stores one unnamed."""
+        car = PassageInput(
+            checkpoint=posts.g104, direction="in", vehicle_type="car", plate="鲁J12345",
+            occurred_at=AT, occupants=[occ()], source="fax",
+        )  # fmt: skip
+        with pytest.raises(ValidationError) as one:
+            services.passage_register(data=car, by=posts.world.users["checkpoint"])
+        with pytest.raises(ValidationError) as bulk:
+            services.passages_register_bulk(items=[car], by=None)
+        for exc in (one, bulk):
+            assert exc.value.message_dict == {"source": ["登记方式：取值不在允许范围内"]}
+        assert Passage.objects.count() == 0 and PassageCount.objects.count() == 0
+
     def test_counts_table_equals_count_of_passages(self, posts: Posts) -> None:
         register(posts, occ())
         register(

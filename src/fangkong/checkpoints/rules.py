@@ -72,10 +72,17 @@ def occupant_flags(
     temperature: Decimal | None = None,
     symptoms: Iterable[str] = (),
 ) -> list[Flag]:
+    household = key_area_for(household_region, day, areas)
+    by_plate = key_area_for(plate_region, day, areas)
+    by_origin = key_area_for(origin_code, day, areas)
+    visited = [place for place in travel_history if key_area_for(resolve_place(place), day, areas)]
+    fever = is_fever(temperature)
+    symptoms = [s for s in symptoms if s]
     flags: list[Flag] = []
+    if not (household or by_plate or by_origin or visited or fever or symptoms):
+        return flags  # most people: no reason to word
     reasons = translated(REASONS)  # in the active language, translated once per language
-    area = key_area_for(household_region, day, areas)
-    if area:
+    if household:
         flags.append(
             Flag(
                 "household",
@@ -83,12 +90,11 @@ def occupant_flags(
                 % {
                     "place": region_name(household_region),
                     "code": household_region,
-                    "why": _area_reason(area, reasons),
+                    "why": _area_reason(household, reasons),
                 },
             )
         )
-    area = key_area_for(plate_region, day, areas)
-    if area:
+    if by_plate:
         flags.append(
             Flag(
                 "plate",
@@ -96,33 +102,26 @@ def occupant_flags(
                 % {
                     "plate": plate[:2],
                     "place": region_name(plate_region),
-                    "why": _area_reason(area, reasons),
+                    "why": _area_reason(by_plate, reasons),
                 },
             )
         )
-    area = key_area_for(origin_code, day, areas)
-    if area:
+    if by_origin:
         flags.append(
             Flag(
                 "origin",
-                reasons["origin"] % {"origin": origin, "why": _area_reason(area, reasons)},
+                reasons["origin"] % {"origin": origin, "why": _area_reason(by_origin, reasons)},
             )
         )
-    visited = []
-    for place in travel_history:
-        area = key_area_for(resolve_place(place), day, areas)
-        if area:
-            visited.append(place)
     if visited:
         flags.append(Flag("travel", reasons["travel"] % {"places": "、".join(visited)}))
-    if is_fever(temperature):
+    if fever:
         flags.append(
             Flag(
                 "fever",
                 reasons["fever"] % {"t": temperature, "limit": fever_threshold()},
             )
         )
-    symptoms = [s for s in symptoms if s]
     if symptoms:
         flags.append(Flag("symptoms", reasons["symptoms"] % {"s": "、".join(symptoms)}))
     return flags

@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from fangkong.core import clock, idempotency, statements
+from fangkong.core import clock, idempotency, jsontext, statements
 from fangkong.core.bulk import insert_values
 from fangkong.core.disclosure import HIDDEN
+from fangkong.core.keyed import hmac_sha256
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -137,7 +138,7 @@ def personal_digest(object_repr: str, changes: Any) -> str:
     """The keyed digest of a record's personal part. Keyed, so that after a purge nobody
     without the key can test a guessed name or number against the digest left behind."""
     key = _subkeys(settings.FANGKONG_AUDIT_KEY)[1]
-    return hmac.digest(key, _canonical([object_repr, changes]), "sha256").hex()
+    return hmac_sha256(key, _canonical([object_repr, changes]))
 
 
 def _changed_fields(changes: Any) -> list[str]:
@@ -165,7 +166,7 @@ def entry_digest(entry: Any, prev_hash: str) -> str:
         ]
     )
     key = _subkeys(settings.FANGKONG_AUDIT_KEY)[0]
-    return hmac.digest(key, payload, "sha256").hex()
+    return hmac_sha256(key, payload)
 
 
 def legacy_entry_digest(entry: Any, prev_hash: str) -> str:
@@ -202,12 +203,17 @@ def _seal(entry: Any, prev_hash: str) -> str:
     return str(entry.hash)
 
 
+# What json.dumps(changes, default=str) writes, the text of an entry's changes: the encoder
+# made once (core/jsontext.py).
+_changes_text = jsontext.writer(default=str)
+
+
 def _entry(model: type[AuditEntry], *, changes: Any, **values: Any) -> AuditEntry:
     """A new entry, its changes as the database gives them back (the digest must see what
     `audit verify` reads) and their JSON text kept for the INSERT: written once. The text
     goes with the very object it was made from: an entry given other changes before it is
     appended is written from those (an entry's changes are not edited in place)."""
-    text = json.dumps(changes, default=str)
+    text = _changes_text(changes)
     entry = statements.new(model, {"changes": json.loads(text), **values})
     entry._changes_json = (entry.changes, text)  # type: ignore[attr-defined]
     return entry
@@ -314,14 +320,14 @@ def _insert_few(entries: list[AuditEntry]) -> None:
         if made is not e.changes:
             text = None
         params += [
-            ops.adapt_datetimefield_value(e.at),
+            statements.db_datetime(e.at, db),
             e.actor_id,
             e.actor_name,
             e.action,
             e.object_type,
             e.object_id,
             e.object_repr,
-            text if text is not None else json.dumps(e.changes, default=str),
+            text if text is not None else _changes_text(e.changes),
             ops.adapt_ipaddressfield_value(e.ip),
             e.path,
             e.prev_hash,

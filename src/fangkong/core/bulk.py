@@ -10,14 +10,13 @@ services calling this validate every row first.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.db import connection, models
 
 from fangkong.core.fields import model_field
+from fangkong.core.jsontext import unescaped
 
 BATCH = 5000
 
@@ -58,33 +57,13 @@ class _Memo(dict[Any, Any]):
         return adapted
 
 
-_EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
-
-
-def _not_serializable(value: Any) -> Any:
-    return json.JSONEncoder().default(value)  # raises TypeError, as json.dumps does
-
-
-# json.dumps(value, ensure_ascii=False) makes a JSONEncoder and its C encoder on every call
-# (two thirds of its time for a row's cells): made once here, with the same options. No
-# check for circular references (markers=None): these values are rows' plain data.
-_C_ENCODE = (
-    c_make_encoder(None, _not_serializable, encode_basestring, None, ": ", ", ", False, False, True)
-    if c_make_encoder is not None
-    else None
-)
-
-
-def _json_text(value: Any) -> str:
-    """What json.dumps(value, ensure_ascii=False) writes."""
-    if not value and type(value) in _EMPTY_JSON:
-        return _EMPTY_JSON[type(value)]  # most rows' messages and flags
-    if _C_ENCODE is not None and type(value) in _EMPTY_JSON:
-        return "".join(_C_ENCODE(value, 0))
-    return json.dumps(value, ensure_ascii=False)
+# Fields whose values the database's operations adapt (a DateTimeField is a DateField).
+_ADAPTED = (models.DateField, models.JSONField, models.DecimalField, models.UUIDField)
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    if not isinstance(field, _ADAPTED):
+        return None  # most columns: without a look-up of the connection for each
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         return _Memo(ops.adapt_datetimefield_value).__getitem__
@@ -94,7 +73,7 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         encoder = field.encoder
         if connection.vendor == "sqlite" and encoder is None:
             # What adapt_json_value does, without escaping every Chinese character.
-            return _json_text
+            return unescaped
         return lambda value: ops.adapt_json_value(value, encoder)
     if isinstance(field, models.DecimalField):
         digits, places = field.max_digits, field.decimal_places

@@ -24,8 +24,6 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import hmac
-import json
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,6 +32,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.encoding import force_bytes
 from django.utils.translation import gettext as _
+
+from fangkong.core import jsontext
+from fangkong.core.keyed import hmac_sha256
 
 SALT = "fangkong.core.idempotency"
 
@@ -58,14 +59,13 @@ class ClientIdConflict(ValidationError):
         super().__init__(errors, code="client_id_conflict")
 
 
-# One encoder for every part: json.dumps with options builds a new one per call.
-_CANONICAL = json.JSONEncoder(
-    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
-)
+# One encoder for every part (core/jsontext.py): json.dumps with options builds a new one
+# per call.
+_canonical = jsontext.writer(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def canonical(value: Any) -> str:
-    return _CANONICAL.encode(value)
+    return _canonical(value)
 
 
 @functools.lru_cache(maxsize=4)
@@ -78,9 +78,9 @@ def _key(secret: str) -> bytes:
 def digests(parts: dict[str, Any]) -> dict[str, str]:
     """{part: digest} of the parts that were sent (None: not sent, not compared)."""
     key = _key(settings.SECRET_KEY)
-    # hmac.digest: the same HMAC-SHA256 as hmac.new(…).hexdigest(), in one call to OpenSSL.
+    # The same HMAC-SHA256 as hmac.new(…).hexdigest(), the key's pads hashed once (core/keyed.py).
     return {
-        name: hmac.digest(key, f"{name}={canonical(value)}".encode(), "sha256").hex()[:24]
+        name: hmac_sha256(key, f"{name}={_canonical(value)}".encode())[:24]
         for name, value in parts.items()
         if value is not None
     }

@@ -66,9 +66,11 @@ class RateCounter(models.Model):
 
 
 class ReferenceVersion(models.Model):
-    """One row whose `version` database triggers change with every write to townships,
-    villages and key areas (migration core 0003): each process keeps those tables in memory
-    and reads them again only when the version has moved (core/refcache.py)."""
+    """Rows whose `version` database triggers change: row 1 with every write to townships,
+    villages and key areas (migration core 0003), row 2 when a duty shift is made, removed
+    or moved to another checkpoint, day or slot (checkpoints 0009). Each process keeps
+    those in memory and reads them again only when the version has moved
+    (core/refcache.py)."""
 
     version = models.BigIntegerField(default=0)
 

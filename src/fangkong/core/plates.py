@@ -9,6 +9,7 @@ which read as 1 and 0.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -144,8 +145,10 @@ class Plate:
     region_name: str
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_plate(value: str) -> str:
-    """Fold full-width characters, upper-case letters, drop spaces, dots and dashes."""
+    """Fold full-width characters, upper-case letters, drop spaces, dots and dashes.
+    Memoised: a registration reads its plate twice (parse_plate, the request's digest)."""
     if not value:
         return ""
     folded = unicodedata.normalize("NFKC", value)

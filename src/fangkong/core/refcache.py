@@ -6,7 +6,12 @@ tables, however it is made (a page, `fangkong init`, a bulk load, the sqlite3 sh
 one indexed read tells whether the copy in memory is still the database's. Without the row
 (a database just flushed) nothing is kept: every use reads the tables.
 
-What is kept is shared by the threads of a process: callers read it and never change it.
+A second row does the same for the duty shifts' keys (checkpoint, day, slot: migration
+checkpoints 0009): a registration's shift is found in memory while no shift was made,
+removed or moved. Both rows are read with one statement (`versions`), once a car.
+
+What is kept is shared by the threads of a process: callers read it and never change it
+(but for memos that only ever hold what was read under the version they are kept for).
 """
 
 from __future__ import annotations
@@ -25,18 +30,29 @@ _kept: dict[tuple[str, str], tuple[int, Any]] = {}
 _lock = threading.Lock()
 
 
-def reference_version() -> int | None:
+# The rows of core_referenceversion: townships, villages and key areas; the duty shifts.
+REFERENCE, SHIFTS = 1, 2
+
+
+def versions() -> dict[int, int]:
+    """The rows' versions by id (none for a row missing: a database just flushed)."""
     cursor = statements.cursor(statements.current())  # read on every registration: kept
-    cursor.execute("SELECT version FROM core_referenceversion WHERE id = 1")
-    rows = cursor.fetchall()
-    return None if not rows else int(rows[0][0])
+    cursor.execute("SELECT id, version FROM core_referenceversion WHERE id IN (1, 2)")
+    return {int(row): int(version) for row, version in cursor.fetchall()}
 
 
-def kept(name: str, load: Callable[[], T]) -> T:
-    """`load()`'s value, from memory when the reference data has not changed since it was
-    loaded. The version is read first: a change committed while loading makes the next use
-    load again, never keeps old contents under a new version."""
-    version = reference_version()
+def reference_version() -> int | None:
+    return versions().get(REFERENCE)
+
+
+def kept(
+    name: str, load: Callable[[], T], *, row: int = REFERENCE, read: dict[int, int] | None = None
+) -> T:
+    """`load()`'s value, from memory when the data of `row` has not changed since it was
+    loaded. The version is read first (or given: `read`, what `versions()` answered just
+    before, so that one read serves several kept values): a change committed while loading
+    makes the next use load again, never keeps old contents under a new version."""
+    version = (versions() if read is None else read).get(row)
     if version is None:
         return load()
     key = (connection.alias, name)

@@ -15,13 +15,15 @@ from django.db import transaction
 
 from fangkong.core.apps import app_modules
 from fangkong.core.models import KeyArea, ReferenceVersion
+from fangkong.core.refcache import REFERENCE, SHIFTS
 
 
 @transaction.atomic
 def load_reference_data() -> int:
     created = 0
-    # The row core/refcache.py reads (a flushed database has none, and keeps nothing).
-    ReferenceVersion.objects.get_or_create(pk=1, defaults={"version": secrets.randbits(62)})
+    # The rows core/refcache.py reads (a flushed database has none, and keeps nothing).
+    for row in (REFERENCE, SHIFTS):
+        ReferenceVersion.objects.get_or_create(pk=row, defaults={"version": secrets.randbits(62)})
     if not KeyArea.objects.exists():
         KeyArea.objects.create(
             prefix="42",

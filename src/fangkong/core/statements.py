@@ -16,6 +16,8 @@ a process runs.
   `Model.__init__`'s sorting of keyword arguments when the model has no init signals
   connected (as unpickling makes one); related rows the caller holds are cached on it by
   `related`, as a query with select_related leaves them.
+- `loaded(model, values)`: an object of a stored row of which some values are at hand, the
+  other fields deferred (read when used), as `Model.from_db` makes it from part of a row.
 - `insert(objs)`: one INSERT … RETURNING of new objects of one model, their values prepared
   as `Model.save` prepares them (`pre_save`, then text and numbers as they are, datetimes,
   dates and JSON by the connection's adapter as `get_db_prep_save` would, anything else by
@@ -34,6 +36,7 @@ signals are sent (fangkong connects none to these models).
 from __future__ import annotations
 
 import datetime
+import decimal
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -42,6 +45,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.base import ModelState
 from django.db.models.expressions import Expression
 from django.db.models.signals import post_init, pre_init
+from django.utils.dateparse import parse_datetime
+
+from fangkong.core.jsontext import unescaped
 
 M = TypeVar("M", bound=models.Model)
 
@@ -70,6 +76,15 @@ def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[An
         for i, f in enumerate(fields):
             col = f.get_col(table)
             found = db.ops.get_db_converters(col) + col.get_db_converters(db)
+            if db.vendor == "sqlite":
+                # (Imported here: the backend's module is loaded only where it is used.)
+                from django.db.backends.sqlite3.operations import DatabaseOperations
+
+                django_own = DatabaseOperations.convert_datetimefield_value
+                found = [
+                    _sqlite_datetime if getattr(fn, "__func__", None) is django_own else fn
+                    for fn in found
+                ]
             if found:
                 converters.append((i, col, found))
         hit = (head, [f.attname for f in fields], converters)
@@ -88,13 +103,17 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     alias = db.alias
     plain = _plain_init(model) and model.from_db.__func__ is _FROM_DB  # type: ignore[attr-defined]
     out = []
+    zone = db.timezone if converters else None  # None without USE_TZ
     for row in rows:
         if converters:
             row = list(row)
             for i, col, fns in converters:
                 value = row[i]
                 for fn in fns:
-                    value = fn(value, col, db)
+                    if fn is _sqlite_datetime:  # (value, zone): see _reader
+                        value = _sqlite_datetime(value, zone)
+                    else:
+                        value = fn(value, col, db)
                 row[i] = value
         if plain:  # what Model.from_db makes of a whole row, as new() makes an object
             obj = model.__new__(model)
@@ -108,6 +127,19 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
 
 
 _FROM_DB = models.Model.from_db.__func__  # type: ignore[attr-defined]
+
+
+def _sqlite_datetime(value: Any, zone: Any) -> Any:
+    """What SQLite's convert_datetimefield_value makes of a stored time: parse_datetime, then
+    aware in the connection's zone under USE_TZ (`zone`, the connection's: None without
+    it) — read once per statement by fetch, not the setting through the settings proxy
+    for every value (a person's or a case's row has four times)."""
+    if value is not None:
+        if type(value) is not datetime.datetime:
+            value = parse_datetime(value)
+        if zone is not None and value.utcoffset() is None:
+            value = value.replace(tzinfo=zone)  # what timezone.make_aware does
+    return value
 
 
 def _plain_init(model: type[models.Model]) -> bool:
@@ -142,8 +174,19 @@ def _datetime(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
     # An aware datetime: what DateTimeField.get_db_prep_save makes of it (to_python leaves
     # it, and only a naive one is warned about and made aware).
     if type(value) is datetime.datetime and value.utcoffset() is not None:
-        return db.ops.adapt_datetimefield_value(value)
+        return db_datetime(value, db)
     return field.get_db_prep_save(value, db)
+
+
+def db_datetime(value: datetime.datetime, db: Any) -> Any:
+    """A datetime as `db.ops.adapt_datetimefield_value` gives it. An aware one on SQLite, under
+    USE_TZ (the connection's zone is None without it), the text it makes — naive in the
+    connection's zone — without reading the setting through the settings proxy for each."""
+    if db.vendor == "sqlite" and value.utcoffset() is not None:
+        zone = db.timezone
+        if zone is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))  # make_naive, then str
+    return db.ops.adapt_datetimefield_value(value)
 
 
 def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
@@ -153,9 +196,26 @@ def _date(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
 
 
 def _json(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
-    # A plain list or dict: what JSONField.get_db_prep_save makes of it.
+    # A plain list or dict: what JSONField.get_db_prep_save makes of it — on SQLite, without
+    # its own encoder, the JSON text as core.bulk writes it (core/jsontext.py: the C encoder
+    # made once, Chinese characters as they are).
     if type(value) is list or type(value) is dict:
-        return db.ops.adapt_json_value(value, field.encoder)  # type: ignore[attr-defined]
+        encoder = field.encoder  # type: ignore[attr-defined]
+        if encoder is None and db.vendor == "sqlite":
+            return unescaped(value)
+        return db.ops.adapt_json_value(value, encoder)
+    return field.get_db_prep_save(value, db)
+
+
+def _decimal(field: models.Field[Any, Any], value: Any, db: Any) -> Any:
+    # A finite Decimal: what DecimalField.get_db_prep_save makes of it (to_python, twice,
+    # copies it; then the connection's adapter).
+    if type(value) is decimal.Decimal and value.is_finite():
+        return db.ops.adapt_decimalfield_value(
+            value,
+            field.max_digits,  # type: ignore[attr-defined]
+            field.decimal_places,  # type: ignore[attr-defined]
+        )
     return field.get_db_prep_save(value, db)
 
 
@@ -192,6 +252,8 @@ def _prep(field: models.Field[Any, Any]) -> _Prep:
         return _date
     if isinstance(field, models.JSONField):
         return _json
+    if isinstance(field, models.DecimalField):
+        return _decimal
     return _prep_save
 
 
@@ -210,29 +272,67 @@ def new(model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = 
     built as unpickling builds one (the attributes set, `_state` new) when no init signal
     is connected to the model — `Model.__init__` sorting keyword arguments field by field
     cost a registration more than its INSERTs' parameters."""
-    layout = _layout(model)
     if not _plain_init(model):
+        layout = _layout(model)
         obj = model(*[values[n] if n in values else default() for n, default in layout])
     else:
         obj = model.__new__(model)
         obj._state = ModelState()
         attrs = obj.__dict__
-        given = 0
-        for name, default in layout:
-            if name in values:
-                attrs[name] = values[name]
-                given += 1
-            else:
-                attrs[name] = default()
-        if given != len(values):
-            unknown = set(values) - {name for name, _d in layout}
+        attrs.update(values)
+        for name, default in _missing(model, tuple(values)):
+            attrs[name] = default()
+    _cache_related(model, obj, related)
+    return obj
+
+
+_missings: dict[
+    tuple[type[models.Model], tuple[str, ...]], list[tuple[str, Callable[[], Any]]]
+] = {}
+
+
+def _missing(
+    model: type[models.Model], given: tuple[str, ...]
+) -> list[tuple[str, Callable[[], Any]]]:
+    """The fields of `model` not among the names `given`, with their defaults: worked out
+    once per model and set of names (a hot path gives the same names every time). A name
+    that is no field raises TypeError, as `model(**values)` does."""
+    key = (model, given)
+    hit = _missings.get(key)
+    if hit is None:
+        layout, names = _layout(model), set(given)
+        unknown = names - {name for name, _d in layout}
+        if unknown:
             raise TypeError(f"{model.__name__}: no such field(s) {sorted(unknown)}")
+        hit = _missings[key] = [(name, d) for name, d in layout if name not in names]
+    return hit
+
+
+def loaded(
+    model: type[M], values: Mapping[str, Any], related: Mapping[str, Any] = {}, *, alias: str
+) -> M:
+    """An object of a stored row of which only `values` (by attname) are at hand: its other
+    fields deferred — read from the database when first used — as `Model.from_db` makes it
+    when given part of a row; `related` (by field name) cached on it, as `new` does. Built
+    as fetch builds whole rows, when no init signal is connected to the model."""
+    if not _plain_init(model) or model.from_db.__func__ is not _FROM_DB:  # type: ignore[attr-defined]
+        names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+        obj = model.from_db(alias, names, [values[n] for n in names])
+    else:
+        obj = model.__new__(model)
+        obj._state = state = ModelState()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(values)
+    _cache_related(model, obj, related)
+    return obj
+
+
+def _cache_related(model: type[models.Model], obj: Any, related: Mapping[str, Any]) -> None:
     for name, rel in related.items():
         field = _relations.get((model, name))
         if field is None:
             field = _relations[(model, name)] = model._meta.get_field(name)
         field.set_cached_value(obj, rel)  # type: ignore[union-attr]
-    return obj
 
 
 def current() -> Any:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
@@ -35,14 +35,13 @@ from fangkong.checkpoints.models import (
     seats_for,
 )
 from fangkong.checkpoints.selectors import COUNT_FIELDS
-from fangkong.core import bounds, clock, idempotency, statements
+from fangkong.core import bounds, clock, idempotency, refcache, statements
 from fangkong.core.audit import audit_deferred, audit_record
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.idnumber import normalize_id_number
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.plates import normalize_plate, parse_plate
-from fangkong.core.refcache import kept
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
@@ -84,6 +83,7 @@ MESSAGES = {
 _DIRECTIONS = frozenset(Direction.values)
 _VEHICLE_TYPES = frozenset(VehicleType.values)
 _DECISIONS = frozenset(Decision.values)
+_SOURCES = frozenset(Source.values)
 
 
 # ---------------------------------------------------------------- passages
@@ -147,11 +147,12 @@ class AssessedPassage:
         return any(o.flags for o in self.occupants)
 
 
-def _reference() -> tuple[CountyPlaces, list[Any]]:
+def _reference(read: dict[int, int] | None = None) -> tuple[CountyPlaces, list[Any]]:
     """The county's places (org/places.py) and the key areas: what assessing a passage
     reads, kept in memory until one of them changes (core/refcache.py; shared by the
-    process's requests, read only but for the places' memo of texts matched)."""
-    return kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()))
+    process's requests, read only but for the places' memo of texts matched). `read`: the
+    versions just read (refcache.versions)."""
+    return refcache.kept("passage_reference", lambda: (CountyPlaces.load(), key_areas()), read=read)
 
 
 _who = lazy(lambda n: str(MESSAGES["who"]) % {"n": n}, str)
@@ -253,6 +254,8 @@ def passage_assess(
         errors["direction"] = [_("方向：取值须为 in（进入）或 out（离开）")]
     if data.vehicle_type not in _VEHICLE_TYPES:
         errors["vehicle_type"] = [_("车辆类型：取值不在允许范围内")]
+    if data.source not in _SOURCES:
+        errors["source"] = [_("登记方式：取值不在允许范围内")]
     plate, plate_region = "", ""
     if data.plate and data.plate.strip():
         try:
@@ -348,9 +351,28 @@ def passage_assess(
     )
 
 
-def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
-    """The duty shift a moment at a checkpoint falls in (made when no roster exists yet)."""
+def shift_for(
+    checkpoint: Checkpoint, at: datetime.datetime, *, kept_ids: dict[Any, int] | None = None
+) -> DutyShift:
+    """The duty shift a moment at a checkpoint falls in (made when no roster exists yet).
+
+    `kept_ids`: the shifts' ids by (checkpoint, day, slot), kept for the version of the
+    shifts' keys read before (core/refcache.py, SHIFTS; database triggers change it when a
+    shift is made, removed or moved): a shift found there is not looked up again. It holds
+    only shifts found by the look-up, never one made here — a shift made in a transaction
+    that rolls back must not outlive it under the version read before it. The shift given
+    from it has its key loaded and its other fields (leader, hand counts, times: changed
+    without the version moving) read from the database when used."""
     day, slot = checkpoint.shift_at(at)
+    key = (checkpoint.pk, day, slot)
+    known = kept_ids.get(key) if kept_ids is not None else None
+    if known is not None:
+        return statements.loaded(
+            DutyShift,
+            {"id": known, "checkpoint_id": checkpoint.pk, "day": day, "slot": slot},
+            {"checkpoint": checkpoint},  # its label reads the checkpoint: no query for it
+            alias=statements.current().alias,
+        )
     # Found by its unique key, with the SQL written out (core/statements.py): `.first()`
     # brought DutyShift's default ordering (a join to the checkpoints and a sort for one
     # row) and compiling the query cost more than running it.
@@ -360,6 +382,8 @@ def shift_for(checkpoint: Checkpoint, at: datetime.datetime) -> DutyShift:
         [checkpoint.pk, statements.current().ops.adapt_datefield_value(day), slot],
     )
     shift = found[0] if found else None
+    if shift is not None and kept_ids is not None:
+        kept_ids[key] = shift.pk
     if shift is None:
         begin, end = checkpoint.shift_window(day, slot)
         try:
@@ -623,12 +647,18 @@ _REFERRAL_WORDS = {
 _DECISION_LABELS = dict(Decision.choices)
 
 
-def _referral(occ: Occupant, assessed: Assessed, passage: Passage) -> Referral:
-    """What a checkpoint knows of an occupant it refers for verification."""
-    words = translated(_REFERRAL_WORDS)
+def _referral(
+    occ: Occupant,
+    assessed: Assessed,
+    passage: Passage,
+    words: Mapping[str, str],
+    decisions: Mapping[str, str],
+) -> Referral:
+    """What a checkpoint knows of an occupant it refers for verification: its note in
+    `words` and `decisions` (_REFERRAL_WORDS and _DECISION_LABELS, translated once a car)."""
     note = words["note"] % {
         "cp": passage.checkpoint.name,
-        "decision": translated(_DECISION_LABELS)[occ.decision],
+        "decision": decisions[occ.decision],
         "flags": "；".join(f.reason for f in assessed.flags) or words["none"],
     }
     return Referral(
@@ -661,8 +691,9 @@ def _refer(
         ids = dict(Occupant.objects.filter(passage=passage).values_list("position", "pk"))
         for occ, _a in referred:
             occ.pk = ids[occ.position]
+    words, decisions = translated(_REFERRAL_WORDS), translated(_DECISION_LABELS)
     cases = cases_refer(
-        [_referral(occ, a, passage) for occ, a in referred],
+        [_referral(occ, a, passage, words, decisions) for occ, a in referred],
         source="checkpoint",
         by=by,
         at=passage.occurred_at,
@@ -697,8 +728,11 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
     # looked up first for every car: only when the car is refused is it looked up here, so
     # that a retry of a stored car is answered as that car (or refused as different) as it
     # was when the look-up came first.
+    # The versions of the kept reference data and shifts, read once for the car.
+    read = refcache.versions()
+    places, areas = _reference(read)
     try:
-        assessed = passage_assess(data=data)
+        assessed = passage_assess(data=data, places=places, areas=areas)
     except ValidationError:
         existing = _passage_by_client_id(data.client_id) if data.client_id else None
         if existing is None:
@@ -707,7 +741,11 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
         return existing, False
     # Reads that need no lock either: the shift, and who is known already (someone
     # registered meanwhile is found again by person_find_or_create).
-    shift = shift_for(data.checkpoint, assessed.occurred_at)
+    shift = shift_for(
+        data.checkpoint,
+        assessed.occurred_at,
+        kept_ids=refcache.kept("shift_ids", dict, row=refcache.SHIFTS, read=read),
+    )
 
     def store() -> tuple[Passage, bool]:
         numbers = [a.values["id_number"] for a in assessed.occupants]
@@ -726,17 +764,23 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
 
 # What a passage's full_clean leaves out before it is stored: the related rows just read
 # (no existence queries for them), what passage_assess validated (time, direction, vehicle
-# type, plate) or derived from it (day, hour, the plate's region, how many, flagged) — each
-# validated once — and the writer's own values (client id, when stored, the digests).
+# type, plate, source) or derived from it (day, hour, the plate's region, how many,
+# flagged) — each validated once — and the writer's own values (client id, when stored,
+# the digests).
 _STORE_UNCLEANED = [
     "checkpoint",
     "shift",
     "registered_by",
-    *(name for name in PASSAGE_FIELDS if name != "source"),  # the source is the caller's
+    *PASSAGE_FIELDS,
     "client_id",
     "created_at",
     "request_digest",
 ]
+# Whether full_clean has anything left to check: nothing, today; a field or a clean() added
+# to Passage later is checked there until passage_assess or the writer owns it.
+_STORE_CLEANS = Passage.clean is not Model.clean or any(
+    f.name not in _STORE_UNCLEANED for f in Passage._meta.concrete_fields if not f.primary_key
+)
 
 
 @transaction.atomic
@@ -752,7 +796,8 @@ def _passage_store(
     # from there to the commit, not through the whole registration.
     with audit_deferred():
         passage = _new_passage(data, assessed, shift, by)
-        passage.full_clean(exclude=_STORE_UNCLEANED, validate_unique=False)
+        if _STORE_CLEANS:
+            passage.full_clean(exclude=_STORE_UNCLEANED, validate_unique=False)
         # One written-out INSERT (core/statements.py): a client id stored meanwhile (the
         # same car sent twice at once) writes nothing, and the first one is answered.
         if not statements.insert([passage], conflict="client_id"):

@@ -193,8 +193,9 @@ def _case_new(
 
 
 def _first_transition(
-    case: QuarantineCase, by: User | None, at: datetime.datetime
+    case: QuarantineCase, by: User | None, at: datetime.datetime, reason: str
 ) -> CaseTransition:
+    """Its `reason`: _opening_reason(case.source), worded once for a batch of one source."""
     return statements.new(
         CaseTransition,
         {
@@ -203,7 +204,7 @@ def _first_transition(
             "to_status": CaseStatus.PENDING,
             "at": at,
             "by_id": by.pk if by is not None else None,
-            "reason": _opening_reason(case.source),
+            "reason": reason,
         },
         {"case": case, "by": by},
     )
@@ -227,7 +228,8 @@ def _cases_open(
             statements.insert(cases)
     except IntegrityError:
         return []
-    statements.insert([_first_transition(c, by, at) for c in cases])
+    reason = _opening_reason(source)
+    statements.insert([_first_transition(c, by, at, reason) for c in cases])
     for case in cases:
         audit_create(actor=by, obj=case)
     return cases
@@ -255,7 +257,7 @@ def _case_open(
             ),
             False,
         )
-    _first_transition(case, by, at).save()
+    _first_transition(case, by, at, _opening_reason(case.source)).save()
     audit_create(actor=by, obj=case)
     return case, True
 
