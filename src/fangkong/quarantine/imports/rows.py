@@ -146,10 +146,13 @@ def validate_row(
     raw: list[str] | None = None,
     dates: dict[Any, datetime.date | str | YearlessDate] | None = None,
     year: Callable[[], tuple[int, bool]] | None = None,
+    today: datetime.date | None = None,
 ) -> Row:
     """Validate one row (`raw`: its cells as text, when the caller has them already;
     `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
-    date written without one is read in — the list's, else the working day's)."""
+    date written without one is read in — the list's, else the working day's; `today`:
+    the working day an ID number's birth date must not lie after, when the caller has just
+    read it from the clock)."""
     if raw is None:
         raw = cells_text(cells)
     values: dict[str, Any] = {}
@@ -178,7 +181,7 @@ def validate_row(
             )
         else:
             try:
-                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False)
+                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False, today=today)
             except ValidationError as exc:
                 row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
             else:
