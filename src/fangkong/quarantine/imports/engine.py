@@ -198,13 +198,16 @@ class Importer:
         header = self.li.header_row or 0
         total = max(table.total - header, 0)
         columns = sorted(self.mapping)
+        width, within = -1, columns  # the known columns a row of `width` cells has
         today: datetime.date | None = None
         for number, cells in table.rows():
             if number <= header:
                 continue
             raw = cells_text(cells)
-            width = len(raw)
-            if not any([raw[c] for c in columns if c < width]):
+            if len(raw) != width:  # the same for every row of a workbook
+                width = len(raw)
+                within = [c for c in columns if c < width]
+            if not any(map(raw.__getitem__, within)):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:

@@ -157,13 +157,19 @@ def validate_row(
         raw = cells_text(cells)
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    hashed: list[str] = []  # the row's hash reads "field=text" of each column, sorted
     width = len(cells)
     for col, key in mapping.items():
         if col < width:
             values[key] = cells[col]
-            texts[key] = normalize_text(raw[col])
-    digest = hashlib.sha1("\x1f".join(sorted([f"{k}={v}" for k, v in texts.items()])).encode())
-    row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
+            texts[key] = text = normalize_text(raw[col])
+            hashed.append(f"{key}={text}")
+    if len(hashed) != len(texts):  # two columns of one field: the last one's text counts
+        hashed = [f"{k}={v}" for k, v in texts.items()]
+    hashed.sort()
+    row = Row(
+        number=number, raw=raw, row_hash=hashlib.sha1("\x1f".join(hashed).encode()).hexdigest()
+    )
     L = labels or field_labels()
 
     name = texts.get("name", "")
