@@ -340,6 +340,9 @@ class Importer:
         entries: list[list[Any]] = []
         new_people: list[Row] = []
         plan: list[tuple[Row, list[Any]]] = []  # rows that join or open a case
+        # Each row's person key (Row.key), made once: those of new_people and of plan.
+        new_people_keys: list[tuple[str, ...]] = []
+        plan_keys: list[tuple[str, ...]] = []
         duplicates: list[tuple[list[Any], int, Row]] = []
         result = _("处理结果")
         li_id = self.li.pk
@@ -419,6 +422,7 @@ class Importer:
                     continue
             if pid is None:
                 new_people.append(row)
+                new_people_keys.append(key)
                 self.new_keys[key] = -1
                 counts["new_persons"] += 1
             elif pid in elsewhere:
@@ -439,6 +443,7 @@ class Importer:
                 }
                 counts["elsewhere"] += 1
             plan.append((row, entry))
+            plan_keys.append(key)
         if not self.store:
             for _row, entry in plan:
                 entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
@@ -456,15 +461,13 @@ class Importer:
             values=[self._person(row) for row in new_people], by=self.by, batch=(label, details)
         )
         new_keys, opened = self.new_keys, self.open_case
-        for row, pk in zip(new_people, person_ids, strict=True):
-            key = row.key
+        for key, pk in zip(new_people_keys, person_ids, strict=True):
             new_keys[key] = pk
             known[key] = pk
         # Cases: join the open case, else open one (one open case per person).
         new_cases: list[tuple[Row, int]] = []
         new_case, joined = ListEntry.Outcome.NEW_CASE, ListEntry.Outcome.JOINED
-        for row, entry in plan:
-            key = row.key
+        for (row, entry), key in zip(plan, plan_keys, strict=True):
             pid = known.get(key) or new_keys[key]
             entry[E_PERSON] = pid
             # A case this import opened is the person's open case (self.open_case, read
