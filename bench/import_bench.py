@@ -1,6 +1,6 @@
 """Import of a pushed list against its same-work floor (issue #19), by CPU time.
 
-    .venv/bin/python bench/import_bench.py [--rows 100000] [--rounds 3] [--die-rows 20000]
+    .venv/bin/python bench/import_bench.py [--rows 100000] [--rounds 3] [--die-rows 20000] [--compare DIR]
     FANGKONG_BENCH_PG=postgres://postgres@127.0.0.1:5432/fk_bench .venv/bin/python bench/import_bench.py
 
 1. generates an .xlsx of N returnees with real-world mess (invalid and 15-digit ID numbers,
@@ -8,19 +8,23 @@
    addresses in and outside the county, full-width digits, a few rows nobody can be found by);
 2. a template database: migrated, the county's reference data and villages (a fresh SQLite
    file; with FANGKONG_BENCH_PG that scratch database, flushed — copies of it named
-   <name>_svc, _rec and _floor are made and dropped each round);
-3. each round, three copies of the template:
+   <name>_svc, _rec and _floor are made and dropped for each run);
+3. the import recorded once on a copy of the template, every statement with its values
+   (bench/samework.py), kept on disk;
+4. each round runs fangkong, the floor, the floor again and fangkong again, each on a fresh
+   copy of the template, in a fresh process:
    - fangkong: the file through the service path the CLI and the background task use
-     (`list_import_start` + `list_import_run`), unrecorded, in a fresh process (its peak
-     memory is its own);
-   - the same import on the second copy with every statement recorded (bench/samework.py),
-     then the same-work floor, timed: python-calamine reads the sheet and the recorded
-     statements are replayed through the bare driver on the third copy, in the same
-     transactions (the import's chunks) — the end states must have the same rows;
-4. prints the CPU time of both (min and median of the rounds; on PostgreSQL client + the
-   server's backend process), the ratio and its bar (fangkong ≤ 1.7× the floor), peak memory
-   (< 400 MB), and as context the raw limit (calamine + executemany of 8 text columns into one
-   table without indexes) and django-import-export (Person only, the first --die-rows rows).
+     (`list_import_start` + `list_import_run`), unrecorded (its peak memory is its own);
+   - the same-work floor, timed: python-calamine reads the sheet and the recorded
+     statements are replayed through the bare driver, in the same transactions (the
+     import's chunks) — every end state must have the recording's rows;
+   a pair is a run of fangkong and the floor run next to it, under the same load;
+   `--compare DIR` runs another checkout's fangkong in each pair too (before and after);
+5. prints the CPU time of both (min and median; on PostgreSQL client + the server's backend
+   process), the ratio per pair, its median and range, and the bar (fangkong ≤ 1.7× the
+   floor), peak memory (< 400 MB), and as context the raw limit (calamine + executemany of 8
+   text columns into one table without indexes) and django-import-export (Person only, the
+   first --die-rows rows).
 """
 
 from __future__ import annotations
@@ -232,19 +236,42 @@ def fangkong_child(path: Path) -> None:
     )
 
 
-def floor_child(path: Path, floor_name: str) -> None:
-    """The same import on another copy with every statement recorded; then the same-work
-    floor, timed: python-calamine reads the sheet and the recorded statements are replayed
-    through the bare driver on a third copy (same transactions, same chunks)."""
-    from python_calamine import CalamineWorkbook
-
+def record_child(path: Path, recording: Path) -> None:
+    """The same import on a copy of the template with every statement recorded
+    (bench/samework.py), kept in `recording` for the floors of every round. Reports as
+    JSON: what was recorded and the rows it left."""
     connection, _pid = _ready()
     recorder = samework.Recorder(connection)
     with recorder:
         li = _import(path)
     ops = recorder.items[0][1]
-    recorded = samework.table_counts(connection.connection, connection.vendor)
-    floor = samework.bare_connection(connection.settings_dict, name=floor_name)
+    samework.save(ops, recording)
+    print(
+        json.dumps(
+            {
+                "rows": li.counts.get("rows", 0),
+                "statements": sum(recorder.statements()),
+                "commits": ops.count(("c",)),
+                "recorded": samework.table_counts(connection.connection, connection.vendor),
+            }
+        )
+    )
+
+
+def floor_child(path: Path, recording: Path) -> None:
+    """The same-work floor on a copy of the template, in a fresh process, timed:
+    python-calamine reads the sheet and the recorded statements are replayed through the
+    bare driver (same transactions, same chunks). The recording is loaded before the clock."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from python_calamine import CalamineWorkbook
+
+    gc.disable()  # loading: a few million objects, none of them garbage
+    ops = samework.load(recording)
+    gc.enable()
+    floor = samework.bare_connection(connection.settings_dict)
     raw, vendor = floor.connection, floor.vendor
     pid = samework.backend_pid(raw, vendor)
     gc.collect()
@@ -259,15 +286,11 @@ def floor_child(path: Path, floor_name: str) -> None:
     print(
         json.dumps(
             {
-                "rows": li.counts.get("rows", 0),
                 "sheet_rows": len(rows),
                 "seconds": elapsed,
                 "cpu": cpu,
                 "read_cpu": read_cpu,
                 "server": server,
-                "statements": sum(recorder.statements()),
-                "commits": ops.count(("c",)),
-                "recorded": recorded,
                 "tables": samework.table_counts(raw, vendor),
             }
         )
@@ -342,7 +365,18 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3, help="fangkong and floor, each round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of fangkong, floor, floor, fangkong (two pairs each)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="also run the fangkong of another checkout (e.g. a git archive of main) in "
+        "every pair, with the same floor: before and after under the same load",
+    )
     parser.add_argument(
         "--die-rows",
         type=int,
@@ -351,6 +385,7 @@ def main() -> None:
         "-1 = skip it)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--record-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--floor-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--template-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--die-child", help=argparse.SUPPRESS)
@@ -361,14 +396,20 @@ def main() -> None:
     if args.child:
         fangkong_child(Path(args.child))
         return
+    if args.record_child:
+        record_child(Path(args.record_child[0]), Path(args.record_child[1]))
+        return
     if args.floor_child:
-        floor_child(Path(args.floor_child[0]), args.floor_child[1])
+        floor_child(Path(args.floor_child[0]), Path(args.floor_child[1]))
         return
     if args.die_child:
         die_child(Path(args.die_child))
         return
     import dj_database_url
 
+    compare = Path(args.compare).resolve() if args.compare else None
+    if compare is not None and not (compare / "bench" / "import_bench.py").exists():
+        sys.exit(f"--compare {compare}: no bench/import_bench.py there")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "返乡人员名单.xlsx"
         t0 = time.perf_counter()
@@ -381,60 +422,88 @@ def main() -> None:
         engine = "PostgreSQL" if pg else "SQLite"
         template = pg or f"sqlite:///{tmp}/template.sqlite3"
         settings = dict(dj_database_url.parse(template))
-        copies = {
-            role: f"{tmp}/{role}.sqlite3" if not pg else f"{settings['NAME']}_{role}"
-            for role in ("svc", "rec", "floor")
-        }
+
+        def copy_of(role: str) -> str:
+            return f"{tmp}/{role}.sqlite3" if not pg else f"{settings['NAME']}_{role}"
 
         def url(name: str) -> str:
             if not pg:
                 return f"sqlite:///{name}"
             return template.rsplit("/", 1)[0] + "/" + name
 
-        def child(flags: list[str], database: str) -> dict[str, Any]:
+        def child(flags: list[str], database: str, root: Path = ROOT) -> dict[str, Any]:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "fangkong.settings",
                 "FANGKONG_VAR_DIR": tmp,
-                "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]),
+                "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root), str(root / "bench")]),
                 "FANGKONG_DATABASE_URL": database,
                 "FANGKONG_LOG_LEVEL": "WARNING",
             }
             done = subprocess.run(
-                [sys.executable, __file__, *flags], env=env, capture_output=True, text=True
+                [sys.executable, str(root / "bench" / "import_bench.py"), *flags],
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if done.returncode:
                 sys.exit(f"{flags[0]} failed:\n{done.stderr[-4000:]}")
             lines = done.stdout.strip().splitlines()
             return dict(json.loads(lines[-1])) if lines else {}
 
+        def on_copy(role: str, flags: list[str], root: Path = ROOT) -> dict[str, Any]:
+            """A child on a fresh copy of the template, dropped after it."""
+            name = samework.clone(settings, copy_of(role))
+            try:
+                return child(flags, url(name), root)
+            finally:
+                samework.drop(settings, name)
+
         samework.ensure_database(settings)
         child(["--template-child"], template)
-        ours: list[dict[str, Any]] = []
-        floors: list[dict[str, Any]] = []
-        try:
-            for r in range(args.rounds):
-                for name in copies.values():
-                    samework.clone(settings, name)
-                result = child(["--child", str(path)], url(copies["svc"]))
-                floor = child(["--floor-child", str(path), copies["floor"]], url(copies["rec"]))
-                differ = samework.count_differences(
-                    result["tables"], floor["recorded"], floor["tables"]
-                )
-                if differ:
-                    sys.exit(
-                        "end states differ (fangkong / recorded / floor):\n" + "\n".join(differ)
-                    )
-                ours.append(result)
-                floors.append(floor)
-                total = result["cpu"] + result["server"]
+        # The statements are recorded once (the same list every round) and kept on disk;
+        # every floor replays them on a fresh copy, in a fresh process.
+        recording = Path(tmp) / "recording.pickle"
+        rec = on_copy("rec", ["--record-child", str(path), str(recording)])
+        # Each round: fangkong, floor, floor, fangkong — each run on a fresh copy, in a fresh
+        # process; a pair is a run of fangkong and the floor run next to it, so both meet the
+        # same load on the machine. With --compare the other checkout's fangkong runs in each
+        # pair too (fangkong, floor, before | before, floor, fangkong).
+        versions = ["fangkong"] + (["before"] if compare else [])
+        runs: dict[str, list[dict[str, Any]]] = {v: [] for v in [*versions, "floor"]}
+        pairs: list[dict[str, dict[str, Any]]] = []
+        for r in range(args.rounds):
+            for half in "ab":
+                order = ["fangkong", "floor", *versions[1:]]
+                pair: dict[str, dict[str, Any]] = {}
+                for who in order if half == "a" else order[::-1]:
+                    if who == "floor":
+                        result = on_copy("floor", ["--floor-child", str(path), str(recording)])
+                    else:
+                        root = ROOT if who == "fangkong" else compare
+                        assert root is not None
+                        result = on_copy("svc", ["--child", str(path)], root)
+                    differ = samework.count_differences(rec["recorded"], result["tables"])
+                    if differ:
+                        sys.exit(f"end states differ (recorded / {who}):\n" + "\n".join(differ))
+                    runs[who].append(result)
+                    pair[who] = result
+                pairs.append(pair)
                 print(
-                    f"round {r + 1}: fangkong {result['seconds']:.2f}s (CPU {total:.2f}s); "
-                    f"floor {floor['seconds']:.2f}s (CPU {floor['cpu'] + floor['server']:.2f}s)"
+                    f"round {r + 1}{half}: "
+                    + "; ".join(
+                        f"{who} CPU {pair[who]['cpu'] + pair[who]['server']:.2f}s "
+                        f"(wall {pair[who]['seconds']:.2f}s)"
+                        for who in order
+                    )
+                    + "; "
+                    + ", ".join(
+                        f"{who} / floor {_cpu(pair[who]) / _cpu(pair['floor']):.2f}"
+                        for who in versions
+                    ),
+                    flush=True,
                 )
-        finally:
-            for name in copies.values():
-                samework.drop(settings, name)
+        ours, floors = runs["fangkong"], runs["floor"]
         result, floor = ours[0], floors[0]
         print(
             f"fangkong import ({engine}): {result['rows']} rows; {result['counts']}; peak memory "
@@ -443,41 +512,52 @@ def main() -> None:
         print(
             f"same-work floor: python-calamine reads the sheet ({floor['sheet_rows']} rows, CPU "
             f"{statistics.median(f['read_cpu'] for f in floors):.2f}s) and fangkong's "
-            f"{floor['statements']:,} statements ({floor['commits']} transactions) are replayed "
-            f"through the bare driver on a copy of the same database; end state: the same rows "
-            f"in each of {len(result['tables'])} tables"
+            f"{rec['statements']:,} statements ({rec['commits']} transactions), recorded once, "
+            f"are replayed through the bare driver on a copy of the same database; end state: "
+            f"the same rows in each of {len(result['tables'])} tables"
         )
         server = " + server" if pg else ""
 
-        def line(label: str, runs: list[dict[str, Any]]) -> list[float]:
-            cpus = [o["cpu"] + o["server"] for o in runs]
+        def line(label: str, runs: list[dict[str, Any]]) -> None:
+            cpus = [_cpu(o) for o in runs]
             walls = [o["seconds"] for o in runs]
             print(
                 f"  {label:9} CPU{server} {min(cpus):6.2f}s min {statistics.median(cpus):6.2f}s "
                 f"median; wall {statistics.median(walls):6.2f}s median "
                 f"({result['rows'] / statistics.median(walls):,.0f} rows/s)"
             )
-            return cpus
 
-        print(f"{len(ours)} rounds, CPU time of the import, reading the sheet included:")
-        floor_cpu = line("floor", floors)
-        our_cpu = line("fangkong", ours)
-        ratios = [o / f for o, f in zip(our_cpu, floor_cpu, strict=True)]
-        ratio = statistics.median(ratios)
-        verdict = "met" if ratio <= 1.7 else "NOT met"
         print(
-            f"ratio fangkong / same-work floor by CPU{server}: {ratio:.2f} "
-            f"(rounds {min(ratios):.2f}–{max(ratios):.2f}; bar <= 1.7: {verdict})"
+            f"{args.rounds} rounds, {len(pairs)} pairs (each run next to its floor), CPU time "
+            f"of the import, reading the sheet included:"
         )
-        if pg:
-            client = [o["cpu"] / f["cpu"] for o, f in zip(ours, floors, strict=True)]
+        line("floor", floors)
+        for who in versions:
+            line(who if who == "fangkong" else f"{who} ({compare})", runs[who])
+        for who in versions:
+            ratios = [_cpu(p[who]) / _cpu(p["floor"]) for p in pairs]
+            ratio = statistics.median(ratios)
+            verdict = "met" if ratio <= 1.7 else "NOT met"
             print(
-                f"  client and server apart (medians): fangkong client "
-                f"{statistics.median(o['cpu'] for o in ours):.2f}s server "
-                f"{statistics.median(o['server'] for o in ours):.2f}s; floor client "
-                f"{statistics.median(f['cpu'] for f in floors):.2f}s server "
-                f"{statistics.median(f['server'] for f in floors):.2f}s; client-only ratio "
-                f"{statistics.median(client):.2f}"
+                f"ratio {who} / same-work floor by CPU{server}, median of the pairs: {ratio:.2f} "
+                f"(pairs {min(ratios):.2f}–{max(ratios):.2f}: "
+                f"{', '.join(f'{x:.2f}' for x in ratios)}; bar <= 1.7: {verdict})"
+            )
+            if pg:
+                client = [p[who]["cpu"] / p["floor"]["cpu"] for p in pairs]
+                print(
+                    f"  client and server apart (medians): {who} client "
+                    f"{statistics.median(o['cpu'] for o in runs[who]):.2f}s server "
+                    f"{statistics.median(o['server'] for o in runs[who]):.2f}s; floor client "
+                    f"{statistics.median(f['cpu'] for f in floors):.2f}s server "
+                    f"{statistics.median(f['server'] for f in floors):.2f}s; client-only ratio "
+                    f"{statistics.median(client):.2f}"
+                )
+        if compare:
+            change = [_cpu(p["fangkong"]) / _cpu(p["before"]) for p in pairs]
+            print(
+                f"fangkong / before by CPU{server}, median of the pairs: "
+                f"{statistics.median(change):.2f} ({min(change):.2f}–{max(change):.2f})"
             )
         verdict = "met" if max(o["peak_mb"] for o in ours) < 400 else "NOT met"
         print(
@@ -510,6 +590,11 @@ def main() -> None:
                 f"fangkong / DIE {rate / die_rate:.2f} by rows/s (bar >= 20: {verdict}), "
                 f"{die['cpu'] / die['rows'] / cpu_row:.2f} by CPU"
             )
+
+
+def _cpu(run: dict[str, Any]) -> float:
+    """A run's CPU: the process's, and on PostgreSQL its server backend's."""
+    return float(run["cpu"] + run["server"])
 
 
 if __name__ == "__main__":

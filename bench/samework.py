@@ -32,6 +32,7 @@ import contextlib
 import copy
 import datetime
 import os
+import pickle
 import random
 import re
 import sqlite3
@@ -188,6 +189,20 @@ class Recorder:
             for lab, ops in self.items
             if label is None or lab == label
         ]
+
+
+def save(ops: Sequence[Op], path: str | Path) -> None:
+    """Keep a recording in a file, for floors replayed in other processes (the import's:
+    recorded once, replayed on a fresh copy beside each of fangkong's runs)."""
+    with open(path, "wb") as f:
+        pickle.dump(list(ops), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(path: str | Path) -> list[Op]:
+    """A recording kept by `save`: the same operations, statements and values."""
+    with open(path, "rb") as f:
+        ops: list[Op] = pickle.load(f)
+    return ops
 
 
 def is_savepoint(op: Op) -> bool:

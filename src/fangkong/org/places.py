@@ -125,6 +125,11 @@ class CountyPlaces:
                 v.township = by_pk[v.township_id]  # no query when a match gives its township
             self.villages.setdefault(v.township_id, []).append(v)
             self.village_names.setdefault(v.name, []).append(v)
+        # Each township's villages with their names, as the matcher reads them for every
+        # address of a list (the model's attribute read per village and per row).
+        self._named_villages: dict[int, list[tuple[str, Village]]] = {
+            pk: [(v.name, v) for v in pool] for pk, pool in self.villages.items()
+        }
         self._memo: dict[tuple[str, str, str, str, str], Place] = {}
         self._places: dict[tuple[int, int], Place] = {}
 
@@ -165,15 +170,17 @@ class CountyPlaces:
     ) -> Place:
         if not (township or village or address):
             return NOWHERE
-        # Which county, when a name is several counties': the checkpoint's, else the county
-        # the texts name ("东平县城关镇"), else the ID number's. Read only when needed.
-        hints = _Hints(area, (township, address), household_region)
         named: tuple[Township, ...] = ()
         t: Township | None = None
         for text in (township, address):
             candidates = self._candidates(text)
+            if len(candidates) == 1:
+                t = candidates[0]
+                break
             if candidates:
-                t = self._pick(candidates, hints)
+                # Which county, when a name is several counties': the checkpoint's, else
+                # the county the texts name ("东平县城关镇"), else the ID number's.
+                t = self._pick(candidates, _Hints(area, (township, address), household_region))
                 named = () if t is not None else tuple(candidates)
                 break
         v = self._village(village, t) or self._village(address, t)
@@ -222,11 +229,13 @@ class CountyPlaces:
         if not text:
             return None
         if township is not None:
-            pool = self.villages.get(township.id, [])
-            inside = [v for v in pool if v.name in text]
+            inside = [nv for nv in self._named_villages.get(township.id, ()) if nv[0] in text]
+            if len(inside) == 1:
+                return inside[0][1]
             if inside:
-                return max(inside, key=lambda v: len(v.name))  # the first of the longest
+                return max(inside, key=lambda nv: len(nv[0]))[1]  # the first of the longest
             if len(text) >= 2:
+                pool = self.villages.get(township.id, [])
                 return next((v for v in pool if v.name.startswith(text)), None)
             return None
         unique = [vs[0] for name, vs in self.village_names.items() if len(vs) == 1 and name in text]

@@ -198,12 +198,16 @@ class Importer:
         header = self.li.header_row or 0
         total = max(table.total - header, 0)
         columns = sorted(self.mapping)
+        width, within = -1, columns  # the known columns a row of `width` cells has
+        today: datetime.date | None = None
         for number, cells in table.rows():
             if number <= header:
                 continue
             raw = cells_text(cells)
-            width = len(raw)
-            if not any([raw[c] for c in columns if c < width]):
+            if len(raw) != width:  # the same for every row of a workbook
+                width = len(raw)
+                within = [c for c in columns if c < width]
+            if not any(map(raw.__getitem__, within)):
                 # A row with nothing in the known columns (a serial number at most) is empty.
                 empty_run += 1
                 if empty_run >= MAX_EMPTY_RUN:
@@ -214,6 +218,9 @@ class Importer:
                     break
                 continue
             empty_run = 0
+            if not chunk:
+                # The day an ID number's birth date must not lie after: read once a chunk.
+                today = clock.today_this_minute()
             row = validate_row(
                 number,
                 cells,
@@ -223,6 +230,7 @@ class Importer:
                 raw=raw,
                 dates=self.dates,
                 year=self.list_year,
+                today=today,
             )
             if self.counties is not None:
                 self._route(row)
@@ -327,12 +335,14 @@ class Importer:
             )
             if status in open_statuses
         }
-        open_cases.update(self.open_case)
 
         # Entries as lists in ENTRY_FIELDS' order (E_* name the places filled later).
         entries: list[list[Any]] = []
         new_people: list[Row] = []
         plan: list[tuple[Row, list[Any]]] = []  # rows that join or open a case
+        # Each row's person key (Row.key), made once: those of new_people and of plan.
+        new_people_keys: list[tuple[str, ...]] = []
+        plan_keys: list[tuple[str, ...]] = []
         duplicates: list[tuple[list[Any], int, Row]] = []
         result = _("处理结果")
         li_id = self.li.pk
@@ -412,6 +422,7 @@ class Importer:
                     continue
             if pid is None:
                 new_people.append(row)
+                new_people_keys.append(key)
                 self.new_keys[key] = -1
                 counts["new_persons"] += 1
             elif pid in elsewhere:
@@ -432,6 +443,7 @@ class Importer:
                 }
                 counts["elsewhere"] += 1
             plan.append((row, entry))
+            plan_keys.append(key)
         if not self.store:
             for _row, entry in plan:
                 entry[E_OUTCOME] = ListEntry.Outcome.CHECKED
@@ -448,21 +460,28 @@ class Importer:
         person_ids = persons_insert(
             values=[self._person(row) for row in new_people], by=self.by, batch=(label, details)
         )
-        for row, pk in zip(new_people, person_ids, strict=True):
-            self.new_keys[row.key] = pk
-            known[row.key] = pk
+        new_keys, opened = self.new_keys, self.open_case
+        for key, pk in zip(new_people_keys, person_ids, strict=True):
+            new_keys[key] = pk
+            known[key] = pk
         # Cases: join the open case, else open one (one open case per person).
         new_cases: list[tuple[Row, int]] = []
-        for row, entry in plan:
-            pid = known.get(row.key) or self.new_keys[row.key]
+        new_case, joined = ListEntry.Outcome.NEW_CASE, ListEntry.Outcome.JOINED
+        for (row, entry), key in zip(plan, plan_keys, strict=True):
+            pid = known.get(key) or new_keys[key]
             entry[E_PERSON] = pid
+            # A case this import opened is the person's open case (self.open_case, read
+            # for the chunk's people: not copied whole into every chunk's).
+            mine = opened.get(pid)
+            if mine is not None:
+                open_cases[pid] = mine
             if open_cases.get(pid) is None:
                 new_cases.append((row, pid))
                 open_cases[pid] = -1
-                entry[E_OUTCOME] = ListEntry.Outcome.NEW_CASE
+                entry[E_OUTCOME] = new_case
                 counts["new_cases"] += 1
             else:
-                entry[E_OUTCOME] = ListEntry.Outcome.JOINED
+                entry[E_OUTCOME] = joined
                 counts["joined"] += 1
         case_ids = cases_insert(
             values=[self._case(row, pid) for row, pid in new_cases],
@@ -471,12 +490,12 @@ class Importer:
         )
         for (_row, pid), pk in zip(new_cases, case_ids, strict=True):
             open_cases[pid] = pk
-            self.open_case[pid] = pk
+            opened[pid] = pk
         joined_fill: dict[int, Row] = {}
         for row, entry in plan:
             entry[E_CASE] = open_cases[entry[E_PERSON]]
             entry[E_STORED] = True
-            if entry[E_OUTCOME] == ListEntry.Outcome.JOINED:
+            if entry[E_OUTCOME] == joined:
                 joined_fill.setdefault(entry[E_CASE], row)
         for entry, _pid, _row in duplicates:
             entry[E_STORED] = True

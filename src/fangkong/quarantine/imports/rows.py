@@ -146,21 +146,31 @@ def validate_row(
     raw: list[str] | None = None,
     dates: dict[Any, datetime.date | str | YearlessDate] | None = None,
     year: Callable[[], tuple[int, bool]] | None = None,
+    today: datetime.date | None = None,
 ) -> Row:
     """Validate one row (`raw`: its cells as text, when the caller has them already;
     `dates`: a memo of parsed date cells, which repeat down a list; `year`: the year a
-    date written without one is read in — the list's, else the working day's)."""
+    date written without one is read in — the list's, else the working day's; `today`:
+    the working day an ID number's birth date must not lie after, when the caller has just
+    read it from the clock)."""
     if raw is None:
         raw = cells_text(cells)
     values: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    hashed: list[str] = []  # the row's hash reads "field=text" of each column, sorted
     width = len(cells)
     for col, key in mapping.items():
         if col < width:
             values[key] = cells[col]
-            texts[key] = normalize_text(raw[col])
-    digest = hashlib.sha1("\x1f".join(sorted([f"{k}={v}" for k, v in texts.items()])).encode())
-    row = Row(number=number, raw=raw, row_hash=digest.hexdigest())
+            texts[key] = text = normalize_text(raw[col])
+            hashed.append(f"{key}={text}")
+    if len(hashed) != len(texts):  # two columns of one field: the last one's text counts
+        hashed = [f"{k}={v}" for k, v in texts.items()]
+    hashed.sort()
+    # A fingerprint to find rows imported before, not a safeguard: usedforsecurity=False
+    # (the same digest, without OpenSSL looking the algorithm up again: a third the time).
+    row_hash = hashlib.sha1("\x1f".join(hashed).encode(), usedforsecurity=False).hexdigest()
+    row = Row(number, raw, row_hash)  # (positional: keywords cost a third of making a Row)
     L = labels or field_labels()
 
     name = texts.get("name", "")
@@ -178,7 +188,7 @@ def validate_row(
             )
         else:
             try:
-                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False)
+                parsed = parse_id_number(raw_id, field=L["id_number"], remember=False, today=today)
             except ValidationError as exc:
                 row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
             else:
