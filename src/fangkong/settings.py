@@ -412,6 +412,11 @@ FANGKONG: dict[str, Any] = {
     # (docs/security.md, "Disclosure"). 0 turns a limit off.
     "SEARCH_RATE": envint("SEARCH_RATE", 30),
     "SEARCH_DAILY": envint("SEARCH_DAILY", 2000),
+    # An officer's look-ups, in 10 minutes, of what their checkpoint recorded before of an ID
+    # number typed at the roadside (the name and phone it fills in): enough for a bus typed
+    # twice over, too few to try the hidden digits of a masked number (docs/security.md). Past
+    # it the number is still checked; what was recorded is not looked up. 0: no limit.
+    "CHECK_ID_RATE": envint("CHECK_ID_RATE", 200),
     # Official documents: the office named in the 印发 line, and who else receives the daily
     # report (抄送, e.g. "县委、县政府，市公安局"; empty: no 抄送 line).
     "ISSUING_OFFICE": envstr("ISSUING_OFFICE", "")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import pytest_django.fixtures
 from django.test import Client, override_settings
 
 from fangkong.accounts.roles import CHECKPOINT, ROLE_TABLE, Role, role_perms
 from fangkong.checkpoints.models import Passage, SelfRegistration
 from fangkong.checkpoints.services import selfreg_purge
 from fangkong.core import clock
+from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import AuditEntry
 from fangkong.people.models import Person
 from tests.checkpoints.conftest import Posts
@@ -95,6 +97,27 @@ class TestRegisterPage:
         public = Client().get("/q-check-id/", {"i": "0", "occ-0-id_number": LOCAL}).content.decode()
         assert "刘洋" not in public and "✓" in public
         assert AuditEntry.objects.filter(action="reveal").count() == 2
+
+    def test_the_officers_look_ups_of_what_was_recorded_are_bounded(
+        self, posts: Posts, settings: pytest_django.fixtures.SettingsWrapper
+    ) -> None:
+        """An attack: an officer tried the hidden digits of a masked number from their own
+        passage list at the ID check, 40 a second, each hit filling in the name and phone.
+        Past FANGKONG_CHECK_ID_RATE look-ups in 10 minutes the number is still checked, but
+        nothing recorded is looked up, so nothing is filled in or revealed."""
+        settings.FANGKONG = {**settings.FANGKONG, "CHECK_ID_RATE": 3}
+        register(posts, occ(phone="13853801234"))
+        client = posts.world.client("checkpoint")
+        miss = make_id_number(LOCAL[:6], datetime.date(1970, 1, 1), 1, "M")
+        for _ in range(3):  # three guesses that miss spend the officer's look-ups
+            guess = client.get("/checkpoints/check-id/", {"i": "0", "occ-0-id_number": miss})
+            assert "✓" in guess.content.decode() and "查询过于频繁" not in guess.content.decode()
+        html = client.get(
+            "/checkpoints/check-id/", {"i": "0", "occ-0-id_number": LOCAL, "occ-0-name": ""}
+        ).content.decode()
+        assert "✓" in html and "查询过于频繁：本次未查找本检查站以往的登记" in html
+        assert "刘洋" not in html and "13853801234" not in html and "hx-swap-oob" not in html
+        assert not AuditEntry.objects.filter(action="reveal").exists()
 
     def test_id_check_is_masked_for_a_role_without_full_access(
         self, posts: Posts, monkeypatch: pytest.MonkeyPatch

@@ -208,14 +208,25 @@ def check_id(request: AuthedHttpRequest) -> HttpResponse:
         else:
             context["parsed"] = parsed
             context["key_area"] = key_area_for(parsed.region_code, work_day())
-            seen = (
-                selectors.recorded_here(user=request.user, id_number=parsed.number)
-                if officer
-                else None
-            )
+            seen = None
+            if officer and _seen_lookups_spent(request):
+                context["seen_limited"] = True
+            elif officer:
+                seen = selectors.recorded_here(user=request.user, id_number=parsed.number)
             if seen is not None:
                 context.update(_seen_before(request, seen, i))
     return render(request, "checkpoints/_id_check.html", context)
+
+
+def _seen_lookups_spent(request: AuthedHttpRequest) -> bool:
+    """Whether the officer has used up their look-ups of what their checkpoint recorded
+    (FANGKONG_CHECK_ID_RATE in 10 minutes, per account): a typed number that hits fills in
+    the name and phone, so unbounded look-ups would turn a masked number on the officer's
+    own lists into the whole one by trying its hidden digits."""
+    limit = int(settings.FANGKONG.get("CHECK_ID_RATE", 200))
+    return limit > 0 and rate_limited(
+        bucket="check-id-seen", ident=f"user:{request.user.pk}", limit=limit, seconds=600
+    )
 
 
 def _seen_before(request: AuthedHttpRequest, seen: Occupant, i: str) -> dict[str, str]:
