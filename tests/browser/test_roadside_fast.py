@@ -23,6 +23,7 @@ from fangkong.quarantine.services import MemberInput, team_assign
 from tests.browser.conftest import register_ready
 from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
 from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
+from tests.checkpoints.test_roadside_fourth_attack import selfreg_with_phone
 from tests.conftest import World
 from tests.quarantine.conftest import quarantined_pair
 
@@ -238,3 +239,36 @@ def test_the_followup_list_calls_shows_the_address_and_keeps_every_form(
         expect(page.get_by_test_id("followup-form")).to_be_visible()
         page.context.set_offline(False)
         open_kept(page, base, "/cases/today/")
+
+
+def test_a_traveller_opened_by_code_is_never_kept_on_the_phone(
+    page: Page,
+    at_register: str,
+    g104,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    """The fourth attack (docs/security.md): the register page opened with a traveller's
+    code shows their ID number and phone in full; no cache on the phone holds that page or
+    the number, while the bare page stays kept."""
+    reg = selfreg_with_phone(g104)
+    number = reg.data["occupants"][0]["id_number"]
+    path = f"/checkpoints/register/?code={reg.code}"
+    page.goto(f"{at_register}{path}")
+    expect(page.locator("#occ-0-id_number")).to_have_value(number)
+    # Back on the bare page (kept again, so the worker has handled what came before).
+    open_kept(page, at_register, REGISTER)
+    stored = page.evaluate(
+        """async (number) => {
+          const found = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+              const text = await (await cache.match(request)).text();
+              if (request.url.includes("code=") || text.includes(number)) found.push(request.url);
+            }
+          }
+          return found;
+        }""",
+        number,
+    )
+    assert stored == []
+    kept(page, REGISTER)

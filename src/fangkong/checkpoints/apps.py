@@ -16,7 +16,9 @@ class CheckpointsConfig(AppConfig):
 
         # The roadside screen opens without a network once it has been opened with one, and
         # checks and flags a registration there by the server's rules.
-        register_offline_page("checkpoint_register")
+        # Only the bare page: opened with a traveller's code (?code=) it shows their ID
+        # number and phone in full, which never stay on the phone.
+        register_offline_page("checkpoint_register", query=False)
         for asset in (
             "checkpoints/checkpoints.css",
             "checkpoints/roadside.js",

@@ -125,11 +125,17 @@ def register(request: AuthedHttpRequest) -> HttpResponse:
                 form.add_row()
                 form.errors["code"] = [_("登记码%(code)s不存在、已确认或已过期") % {"code": code}]
             else:
+                services.selfreg_open(reg=reg, by=request.user)
                 form = PassageForm.from_data(reg.data, code=reg.code)
         else:
             form = PassageForm()
             form.add_row()
-    return _register_page(request, checkpoint, shift, form, reg)
+    response = _register_page(request, checkpoint, shift, form, reg)
+    if reg is not None or request.method == "POST" or request.GET:
+        # The traveller's or the car's values in full: never kept by a browser or the
+        # phone's offline copy (sw.js keeps only the bare page; docs/offline.md).
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def _register_page(

@@ -6,7 +6,8 @@ their AppConfig.ready(). A page whose URL takes arguments (a case's follow-up fo
 service worker (/sw.js) keeps a copy of such a page when the user opens it online (network
 first, the copy only without a network); it never fetches a page the user has not opened.
 Only these pages are kept on the device: others may hold personal data nobody needs at the
-roadside.
+roadside. Nor is any response marked `Cache-Control: no-store`, nor a page registered with
+`query=False` (the register page) at an address with a query.
 
 Reference data (nothing personal in it) is registered with `register_offline_data(path)`:
 precached at install when `precache`, else kept when a page first fetches it.
@@ -54,9 +55,18 @@ _SEGMENT_CONVERTERS = (
 )
 
 
-def register_offline_page(url_name: str) -> None:
+# Pages kept only at their bare address: with a query they may carry personal values
+# (the register page opened with a traveller's code), so the worker leaves such a URL alone.
+BARE_PAGES: list[str] = []
+
+
+def register_offline_page(url_name: str, *, query: bool = True) -> None:
+    """`query=False`: the page is kept only without a query string; a URL with one is never
+    handled nor stored by the service worker (and its response says no-store)."""
     if url_name not in OFFLINE_PAGES:
         OFFLINE_PAGES.append(url_name)
+    if not query and url_name not in BARE_PAGES:
+        BARE_PAGES.append(url_name)
 
 
 def register_offline_asset(path: str) -> None:
@@ -122,6 +132,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "version": assets_version(),
             "static_urls": json.dumps([static(a) for a in STATIC_ASSETS]),
             "page_patterns": json.dumps(offline_page_patterns()),
+            "bare_patterns": json.dumps([page_pattern(name) for name in BARE_PAGES]),
             "precached_data": json.dumps(PRECACHED_DATA),
             "kept_data": json.dumps(KEPT_DATA),
             "no_copy": json.dumps(

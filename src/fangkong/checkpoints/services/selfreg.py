@@ -81,6 +81,25 @@ def selfreg_submit(*, data: PassageInput) -> SelfRegistration:
     return reg
 
 
+def selfreg_open(*, reg: SelfRegistration, by: User) -> None:
+    """An officer opened a traveller's submission by its code: the register form shows its
+    names, ID numbers and phones in full, so this is a reveal, on the audit trail with what
+    was shown and why (one entry per opening, before the page is sent)."""
+    occupants = reg.data.get("occupants", [])
+    fields = [f for f in ("name", "id_number", "phone") if any(o.get(f) for o in occupants)]
+    audit_record(
+        actor=by,
+        action="reveal",
+        obj=reg,
+        changes={
+            "fields": fields,
+            "purpose": "检查站登记（打开扫码自助登记）",
+            "persons": len(occupants),
+            "checkpoint": reg.checkpoint.code,
+        },
+    )
+
+
 def selfreg_input(reg: SelfRegistration) -> PassageInput:
     body = reg.data
     return PassageInput(

@@ -10,6 +10,9 @@ const CACHE = "fangkong-{{ version }}";
 const STASH = "fk-stash";
 const STATIC = {{ static_urls|safe }};
 const PAGES = {{ page_patterns|safe }}.map((p) => new RegExp(p));
+// Pages kept only at their bare address: with a query (the register page's ?code=) they
+// show a person's values in full, so the worker neither handles nor keeps such a URL.
+const BARE = {{ bare_patterns|safe }}.map((p) => new RegExp(p));
 const PRECACHED = {{ precached_data|safe }};
 const DATA = PRECACHED.concat({{ kept_data|safe }});
 const NO_COPY = {{ no_copy|safe }};
@@ -25,11 +28,20 @@ self.addEventListener("activate", (event) => {
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith("fangkong-") && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
+      .then(() => caches.open(CACHE))
+      .then((cache) => cache.keys().then((requests) => Promise.all(
+        requests.filter((r) => unkept(new URL(r.url))).map((r) => cache.delete(r)))))
   );
 });
 
 function isPage(url) {
-  return url.origin === self.location.origin && PAGES.some((re) => re.test(url.pathname));
+  return url.origin === self.location.origin && PAGES.some((re) => re.test(url.pathname)) &&
+    !(url.search && BARE.some((re) => re.test(url.pathname)));
+}
+
+function unkept(url) {
+  // What an earlier worker may have kept that this one never would.
+  return url.search && BARE.some((re) => re.test(url.pathname));
 }
 
 function keepable(url) {
@@ -37,7 +49,9 @@ function keepable(url) {
 }
 
 async function keep(request, response) {
-  if (response.ok && !response.redirected && response.type === "basic") {
+  // A response the server marks no-store (personal values in full) is never kept.
+  const noStore = /no-store/i.test(response.headers.get("Cache-Control") || "");
+  if (response.ok && !response.redirected && response.type === "basic" && !noStore) {
     const cache = await caches.open(CACHE);
     await cache.put(request, response.clone());
   }
