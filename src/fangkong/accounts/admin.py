@@ -6,16 +6,28 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from fangkong.accounts.jurisdiction import area_choices, doers_of_area, may_manage_account
+from fangkong.accounts.jurisdiction import (
+    area_choices,
+    coded_in_area,
+    doers_of_area,
+    may_manage_account,
+    may_see_area,
+    user_area,
+)
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import assignable_roles, user_can
-from fangkong.core.admin import AuditedAdmin
+from fangkong.core.admin import AuditedAdmin, KeyAreaAdmin
 from fangkong.core.audit import audit_record
+from fangkong.core.models import KeyArea
+from fangkong.org.areas import installation_area
 
 # django-otp registers its TOTP devices in the admin site, secret key and QR code included:
 # whoever can open it could copy any officer's authenticator. Devices are managed only
@@ -37,13 +49,117 @@ def _admin_site_permission(request: HttpRequest) -> bool:
 admin.site.has_permission = _admin_site_permission  # type: ignore[method-assign]
 
 
+class AreaChoices:
+    """An admin form's selects of units, townships, officers and accounts offer the
+    administrator's own area only (the one rule of a form's choices, area_choices): a row
+    made or moved outside it would be one they could not see, with effects there."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return _in_users_area(field, db_field, request)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return _in_users_area(field, db_field, request)
+
+
+def _in_users_area(field: Any, db_field: Any, request: HttpRequest) -> Any:
+    if field is not None:
+        area_choices(SimpleNamespace(fields={db_field.name: field}), request.user)
+    return field
+
+
+class AreaAdmin(AreaChoices):
+    """Reference data of an area (a county's townships, villages, units, working groups,
+    designated institutions) in the admin site: an administrator lists, opens, changes and
+    deletes their own area's rows only (another's is answered as one that does not exist),
+    and a row is not made or moved outside it. `area_path` leads from a row to the GB/T 2260
+    code whose prefix is its area (a township's code, a unit's area_code: empty is the
+    installation's own area)."""
+
+    area_path = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
+        narrowed = coded_in_area(qs, user_area(request.user), code_path=self.area_path)
+        if narrowed is qs or "__" not in self.area_path:
+            return narrowed
+        # Through a to-many relation (an institution's designations): each row once.
+        return qs.filter(pk__in=narrowed.values("pk"))
+
+    def area_of(self, obj: Model) -> str | None:
+        """The area a row would belong to; None when the form has not placed it (a required
+        select left empty says so itself)."""
+        value: Any = obj
+        for part in self.area_path.split("__"):
+            try:
+                value = getattr(value, part)
+            except ObjectDoesNotExist:
+                return None
+        return str(value or "") or installation_area()
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        model_admin, user = self, request.user
+        field = self.area_path.split("__")[0]
+
+        class InArea(form):  # type: ignore[misc,valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                area = model_admin.area_of(self.instance)
+                if area is not None and not may_see_area(user, area):
+                    self.add_error(
+                        field if field in self.fields else None,
+                        _("超出本单位管辖区划，不能保存到此区划"),
+                    )
+
+        return InArea
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """A many-to-many select offers the area's rows only: those of another area already
+        chosen (an institution's staff of two counties) are kept, not dropped."""
+        if change:
+            for name, field in form.fields.items():
+                if isinstance(field, ModelMultipleChoiceField) and name in form.cleaned_data:
+                    offered = field.queryset.values("pk")  # type: ignore[union-attr]
+                    kept = getattr(form.instance, name).exclude(pk__in=offered)
+                    form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+
+
+class InstallationWideAdmin:
+    """Reference data of the whole installation (key areas flag people and vehicles in
+    every county): every administrator reads it, only one whose area is the installation's
+    changes it (in a county installation, every administrator)."""
+
+    def _installations(self, request: HttpRequest) -> bool:
+        return user_area(request.user) == installation_area()
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._installations(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._installations(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._installations(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+@admin.register(KeyArea)
+class InstallationKeyAreaAdmin(InstallationWideAdmin, KeyAreaAdmin):
+    """Key areas (core.admin.KeyAreaAdmin): the installation's reference data."""
+
+
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
     """Accounts. A user's own phone is not shown here (it is personal data, not what an
     account needs); the audit trail is read on its own page (/audit/), not here."""
 
     list_display = ["username", "display_name", "role", "unit", "township", "is_active"]
-    list_filter = ["role", "is_active", "unit"]
+    # The units an account is at, not every unit of the installation (a city's counties').
+    list_filter = ["role", "is_active", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "display_name"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
@@ -89,15 +205,6 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         qs = super().get_queryset(request)
         narrow = doers_of_area(request.user, user_path="")
         return qs if narrow is None else qs.filter(narrow)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        """Units, townships and officers of the administrator's own area only (the one rule
-        of a form's choices, area_choices): an account made or moved outside it would be
-        one they could not see, with rights there."""
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None:
-            area_choices(SimpleNamespace(fields={db_field.name: field}), request.user)
-        return field
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role":

@@ -218,11 +218,18 @@ def within_area(
 def in_area(queryset: QuerySet[M], area: str, *, unit_path: str) -> QuerySet[M]:
     """The rows of `area`, by the unit each belongs to: all of them for the installation's
     own area, else those whose unit's area lies in it (`within_area` for a user's)."""
+    return coded_in_area(queryset, area, code_path=f"{unit_path}area_code")
+
+
+def coded_in_area(queryset: QuerySet[M], area: str, *, code_path: str) -> QuerySet[M]:
+    """The rows of `area` by a GB/T 2260 code `code_path` leads to (a unit's area, a
+    township's code, which begins with its county's): all of them for the installation's
+    own area, else those whose code lies in it."""
     from fangkong.org.areas import installation_area
 
     if area == installation_area():
         return queryset
-    return queryset.filter(**{f"{unit_path}area_code__startswith": area})
+    return queryset.filter(**{f"{code_path}__startswith": area})
 
 
 def doers_of_area(user: User | AnonymousUser, *, user_path: str) -> Q | None:
@@ -466,8 +473,7 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
         if queryset.model in (Unit, WorkingGroup):  # an area of their own (area_code)
             form_field.queryset = in_area(queryset, area, unit_path="")
         elif queryset.model is Township:  # its code begins with its county's
-            if area != installation_area():
-                form_field.queryset = queryset.filter(code__startswith=area)
+            form_field.queryset = coded_in_area(queryset, area, code_path="code")
         elif queryset.model is Officer:
             form_field.queryset = in_area(queryset, area, unit_path="unit__")
         elif queryset.model is User:  # an account: the area its user belongs to

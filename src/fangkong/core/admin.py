@@ -19,7 +19,6 @@ from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 
 from fangkong.core.audit import audit_create, audit_record, diff, snapshot
-from fangkong.core.models import KeyArea
 
 # django-tasks-db registers its task results (arguments, return values, tracebacks: what a
 # task worked on, e.g. an import's rows in an error message). Not reference data: a list
@@ -102,7 +101,9 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
-@admin.register(KeyArea)
 class KeyAreaAdmin(AuditedAdmin):
+    """Registered by accounts/admin.py (InstallationWideAdmin): only an administrator of
+    the installation's own area changes what flags every county's people."""
+
     list_display = ["name", "prefix", "valid_from", "valid_to", "note"]
     search_fields = ["name", "prefix"]

@@ -1,32 +1,38 @@
 """Reference data of the organisation: townships and villages, units, working groups.
-Officers (names, phones) are kept on their own pages (/org/officers/), not here."""
+Officers (names, phones) are kept on their own pages (/org/officers/), not here. Each is its
+area's (AreaAdmin): a county's administrator inside a city keeps to the county's."""
 
 from django.contrib import admin
 
+from fangkong.accounts.admin import AreaAdmin
 from fangkong.core.admin import AuditedAdmin
 from fangkong.org.models import Township, Unit, Village, WorkingGroup
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(AreaAdmin, admin.TabularInline):
     model = Village
+    area_path = "township__code"
     extra = 0
 
 
 @admin.register(Township)
-class TownshipAdmin(AuditedAdmin):
+class TownshipAdmin(AreaAdmin, AuditedAdmin):
+    area_path = "code"  # a township's code begins with its county's
     list_display = ["name", "code", "kind", "station"]
     inlines = [VillageInline]
 
 
 @admin.register(Village)
-class VillageAdmin(AuditedAdmin):
+class VillageAdmin(AreaAdmin, AuditedAdmin):
+    area_path = "township__code"
     list_display = ["name", "township", "kind"]
-    list_filter = ["township"]
+    list_filter = [("township", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdmin):
+class UnitAdmin(AreaAdmin, AuditedAdmin):
+    area_path = "area_code"
     list_display = ["name", "kind", "parent", "path"]
     readonly_fields = ["path"]
 
@@ -44,6 +50,7 @@ class UnitAdmin(AuditedAdmin):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(AuditedAdmin):
+class WorkingGroupAdmin(AreaAdmin, AuditedAdmin):
+    area_path = "area_code"
     list_display = ["code", "leader"]
     filter_horizontal = ["members"]
