@@ -402,12 +402,6 @@ FANGKONG: dict[str, Any] = {
     "TRUSTED_PROXIES": envnetworks("TRUSTED_PROXIES"),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
-    # How long after it happened a passage is still accepted: a phone registers offline for
-    # up to OFFLINE_HOURS after its last page from the server and its outbox sends when the
-    # network returns. Earlier than this (or than the checkpoint's opening) is refused by
-    # passage_assess (checkpoints/services/passages.py), on every entry point. 0: no window
-    # (the checkpoint's opening still bounds it).
-    "PASSAGE_LATE_DAYS": max(0, envint("PASSAGE_LATE_DAYS", 7)),
     # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).
     "UPLOAD_MAX_MB": envint("UPLOAD_MAX_MB", 20),
     # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
@@ -237,24 +236,6 @@ def occupant_assess(
     )
 
 
-def _too_early(occurred_at: datetime.datetime, checkpoint: Checkpoint) -> str:
-    """Why a passage's time is too long ago to be accepted ("" if it is not): before the
-    checkpoint opened, or more than PASSAGE_LATE_DAYS ago (docs/offline.md: a phone's outbox
-    sends what it registered offline when the network returns, never weeks later)."""
-    local = occurred_at.astimezone(SHANGHAI)
-    opened = checkpoint.opened_on
-    if local.date() < opened:
-        return _("通行时间不能早于本检查站的启用日期%(day)s") % {"day": opened.isoformat()}
-    days = settings.FANGKONG["PASSAGE_LATE_DAYS"]
-    earliest = clock.now() - datetime.timedelta(days=days)
-    if days and occurred_at < earliest:
-        return _("通行时间不能早于%(at)s（%(days)s天前）：更早的通行不再补登") % {
-            "at": earliest.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-            "days": days,
-        }
-    return ""
-
-
 def passage_assess(
     *,
     data: PassageInput,
@@ -290,8 +271,6 @@ def passage_assess(
         occurred_at = timezone.make_aware(occurred_at, SHANGHAI)
     if is_future(occurred_at, clock.now()):
         errors["occurred_at"] = [_("通行时间不能晚于现在")]
-    elif late := _too_early(occurred_at, data.checkpoint):
-        errors["occurred_at"] = [late]
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]
