@@ -23,6 +23,7 @@ from fangkong.checkpoints.models import (
     VehicleType,
     seats_for,
 )
+from fangkong.checkpoints.rules import SYMPTOMS
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
 from fangkong.core.filters import filter_form
@@ -31,7 +32,6 @@ from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.org.models import Officer, Unit
 
-SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "呼吸困难", "腹泻"]
 MAX_ROWS = bounds.MAX_OCCUPANTS  # what a post may carry; each vehicle type's own is less
 
 
@@ -99,7 +99,8 @@ class PassageForm:
                 OccupantRow(
                     i,
                     {
-                        "name": post.get(p + "name", "")[:50],
+                        # One past the bound: a longer name is refused naming it, not cut.
+                        "name": post.get(p + "name", "")[: bounds.NAME + 1],
                         "id_number": post.get(p + "id_number", "")[:40],
                         "phone": post.get(p + "phone", "")[:30],
                         "temperature": post.get(p + "temperature", "")[:6],

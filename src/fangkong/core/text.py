@@ -14,8 +14,21 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-__all__ = ["clean_prose", "clean_prose_lines", "normalize_text", "strip_all_spaces", "translated"]
+from fangkong.core.bounds import NAME
+
+__all__ = [
+    "clean_prose",
+    "clean_prose_lines",
+    "hidden_char",
+    "name_error",
+    "normalize_text",
+    "plain_text_error",
+    "shown_char",
+    "strip_all_spaces",
+    "translated",
+]
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -65,6 +78,67 @@ def clean_prose_lines(value: str) -> str:
     if not value:
         return ""
     return "\n".join(clean_prose(line) for line in value.strip().splitlines()).strip()
+
+
+# ---------------------------------------------------------------- hidden characters
+
+# Characters no person's text holds: controls (Cc: NUL, which PostgreSQL refuses in any
+# text, escape codes), format characters (Cf: the direction overrides U+202A–U+202E that
+# turn "‮**" around on screen, zero-width spaces and joiners, the BOM) and lone surrogates
+# (Cs: a JSON "\ud800", which no database encodes). Whitespace is not among them: the
+# cleaning collapses it, and notes keep their line breaks.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+
+
+def hidden_char(value: str, *, name: bool = False) -> str | None:
+    """The first character of a person's free text (a name, a place, a note, a symptom)
+    that must not be stored: a control or format character; in a name (`name`) also a
+    combining mark on a Han character ("张\u0301\u0301三" stacks accents over a name that
+    has none; a Latin "José" has no mark left once NFKC-folded). None when it is clean."""
+    if value.isprintable() and (not name or value.isascii()):
+        return None  # the usual case, one pass in C: no control, format or separator
+    previous = ""
+    for char in value:
+        if char.isspace():
+            previous = char
+            continue
+        kind = unicodedata.category(char)
+        if kind in _HIDDEN_CATEGORIES:
+            return char
+        if name and kind[0] == "M" and _is_han(previous):
+            return char
+        if kind[0] != "M":
+            previous = char
+    return None
+
+
+def shown_char(char: str) -> str:
+    """A character as a message shows it: itself, or its code point when it cannot be seen
+    ("U+202E"; a combining mark too, which would sit on the quote)."""
+    visible = char.isprintable() and not char.isspace() and not unicodedata.combining(char)
+    return char if visible else f"U+{ord(char):04X}"
+
+
+def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | None:
+    """The refusal of a person's free text holding a hidden character (hidden_char), naming
+    its field (`label`): "姓名含有非法字符：“U+202E”" — the message ID numbers, phones and
+    plates give. None when the text is clean."""
+    bad = hidden_char(value, name=name)
+    if bad is None:
+        return None
+    return _("%(field)s含有非法字符：“%(char)s”") % {"field": label, "char": shown_char(bad)}
+
+
+def name_error(name: str) -> str | None:
+    """The refusal of a person's name, cleaned (normalize_text), that is too long or holds a
+    hidden character; None when it may be stored (an empty name is each caller's case)."""
+    if len(name) > NAME:
+        return _("姓名过长：最多%(n)d个字符") % {"n": NAME}
+    return plain_text_error(name, _("姓名"), name=True)
 
 
 _TRANSLATED: dict[tuple[str | None, int], dict[str, str]] = {}

@@ -22,7 +22,7 @@ from fangkong.core.idnumber import parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text
+from fangkong.core.text import name_error, normalize_text, plain_text_error
 from fangkong.people.models import Person, TransferRequest
 from fangkong.people.ownership import (
     ELSEWHERE,
@@ -58,6 +58,8 @@ class PersonInput:
 # every person checked (a registration checks three).
 ID_LABEL = gettext_lazy("身份证号")
 PHONE_LABEL = gettext_lazy("联系电话")
+ADDRESS_LABEL = gettext_lazy("详细住址")
+NOTE_LABEL = gettext_lazy("备注")
 
 
 def person_clean(data: PersonInput) -> dict[str, Any]:
@@ -67,8 +69,8 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
     name = normalize_text(data.name)
     if not name:
         errors["name"] = [_("姓名不能为空")]
-    elif len(name) > 50:
-        errors["name"] = [_("姓名过长：最多50个字符")]
+    elif refused := name_error(name):
+        errors["name"] = [refused]
     values["name"] = name
     # Pinyin only of a name that passed its length check: its cost grows with the text.
     full, initials = name_pinyin(name) if "name" not in errors else ("", "")
@@ -113,6 +115,9 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
     values["village"] = data.village
     values["address_detail"] = normalize_text(data.address_detail)[:200]
     values["note"] = normalize_text(data.note)[:200]
+    for key, label in (("address_detail", ADDRESS_LABEL), ("note", NOTE_LABEL)):
+        if refused := plain_text_error(values[key], label):
+            errors[key] = [refused]
     if errors:
         raise ValidationError(errors)
     return values

@@ -44,9 +44,16 @@ from fangkong.core.phones import parse_phone
 from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
+from fangkong.core.symptoms import known_symptoms
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
-from fangkong.core.text import normalize_text, strip_all_spaces, translated
+from fangkong.core.text import (
+    hidden_char,
+    normalize_text,
+    plain_text_error,
+    strip_all_spaces,
+    translated,
+)
 from fangkong.core.transactions import retrying
 from fangkong.org.models import Township, Village
 from fangkong.org.places import CountyPlaces
@@ -78,12 +85,19 @@ MESSAGES = {
     "too_many": gettext_lazy("乘车人员：%(type)s最多登记%(n)s人"),
 }
 
+# The names of an occupant's place fields in their refusals, as the register page labels them.
+PLACE_LABELS = {
+    "origin": gettext_lazy("从何处来"),
+    "destination": gettext_lazy("到县内何处"),
+    "travel_history": gettext_lazy("14天内到过"),
+}
 
 # The choices' values, once: `Choices.values` builds its list on every use.
 _DIRECTIONS = frozenset(Direction.values)
 _VEHICLE_TYPES = frozenset(VehicleType.values)
 _DECISIONS = frozenset(Decision.values)
 _SOURCES = frozenset(Source.values)
+_SYMPTOMS = frozenset(rules.SYMPTOMS)
 
 
 # ---------------------------------------------------------------- passages
@@ -322,14 +336,29 @@ def passage_assess(
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
         if occ.decision and occ.decision not in _DECISIONS:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
+        origin = normalize_text(occ.origin)[:60]
+        destination = normalize_text(occ.destination)[:60]
+        travel_history = _text_list(occ.travel_history)
+        for part, text in (
+            ("origin", origin),
+            ("destination", destination),
+            *(("travel_history", place) for place in travel_history),
+        ):
+            # The label made only for a refusal: the check alone is one pass in C.
+            if prefix + part not in errors and hidden_char(text) is not None:
+                label = format_lazy("{}{}", who, PLACE_LABELS[part])
+                errors[prefix + part] = [plain_text_error(text, label) or ""]
+        symptoms, unknown = known_symptoms(_text_list(occ.symptoms), _SYMPTOMS)
+        if unknown:
+            errors[prefix + "symptoms"] = [f"{who}{m}" for m in unknown]
         assessed.append(
             occupant_assess(
                 values=values,
                 temperature=measured,
-                origin=normalize_text(occ.origin)[:60],
-                destination=normalize_text(occ.destination)[:60],
-                travel_history=_text_list(occ.travel_history),
-                symptoms=_text_list(occ.symptoms),
+                origin=origin,
+                destination=destination,
+                travel_history=travel_history,
+                symptoms=symptoms,
                 decision=occ.decision,
                 day=day,
                 plate=plate,

@@ -18,7 +18,7 @@ from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import resolve_place
-from fangkong.core.text import normalize_text
+from fangkong.core.text import name_error, normalize_text
 from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
@@ -174,8 +174,8 @@ def validate_row(
     L = labels or field_labels()
 
     name = texts.get("name", "")
-    if len(name) > 50:
-        row.add(L["name"], _("姓名过长：最多50个字符"), level="error")
+    if refused := name_error(name):
+        row.add(L["name"], refused, level="error")
     row.name = name[:50]
 
     raw_id = texts.get("id_number", "")

@@ -20,8 +20,9 @@ from fangkong.core import clock, idempotency
 from fangkong.core.audit import audit_chain_lock, audit_create_bulk, audit_record
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.moments import is_future
+from fangkong.core.symptoms import known_symptoms
 from fangkong.core.temperature import is_fever, parse_temperature
-from fangkong.core.text import clean_prose, normalize_text
+from fangkong.core.text import clean_prose, normalize_text, plain_text_error
 from fangkong.quarantine.models import (
     Alert,
     CaseStatus,
@@ -50,6 +51,9 @@ class FollowUpInput:
     note: str = ""
 
 
+_SYMPTOMS = frozenset(Symptom.values)
+
+
 def _followup_build(
     data: FollowUpInput, *, by: User | None, now: datetime.datetime
 ) -> tuple[FollowUp, list[Alert]]:
@@ -69,14 +73,9 @@ def _followup_build(
     else:
         if temperature is None and data.at_home:
             errors["temperature"] = [_("体温：在家随访须测量体温")]
-    symptoms = []
-    for code in data.symptoms or []:
-        if code not in Symptom.values:
-            errors.setdefault("symptoms", []).append(
-                _("症状：未知症状“%(code)s”") % {"code": str(code)[:20]}
-            )
-        elif code not in symptoms:
-            symptoms.append(code)
+    symptoms, refused = known_symptoms(data.symptoms or [], _SYMPTOMS)
+    if refused:
+        errors["symptoms"] = refused
     visited_at = data.visited_at
     if visited_at is None or timezone.is_naive(visited_at):
         errors["visited_at"] = [_("随访时间：须为带时区的时间")]
@@ -87,6 +86,9 @@ def _followup_build(
             errors["visited_at"] = [
                 _("随访时间：早于隔离开始日期%(start)s") % {"start": case.start_date}
             ]
+    note = clean_prose(data.note)[:200]
+    if refused_note := plain_text_error(note, _("备注")):
+        errors["note"] = [refused_note]
     if errors:
         raise ValidationError(errors)
     day, slot = slot_of(visited_at)
@@ -98,7 +100,7 @@ def _followup_build(
         temperature=temperature,
         symptoms=symptoms,
         at_home=bool(data.at_home),
-        note=clean_prose(data.note)[:200],
+        note=note,
         by=by,
     )
     if data.client_id:

@@ -1,0 +1,23 @@
+"""The one rule of declared symptoms: each must be one of the list the entry point offers
+(a follow-up's codes, quarantine.models.Symptom; a checkpoint's words, checkpoints.rules
+.SYMPTOMS). An unknown one is refused, not stored: "foo" raised a flag "自述症状：foo" and
+recommended medical care (docs/security.md, 2026-12-04)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from django.utils.translation import gettext as _
+
+
+def known_symptoms(given: Iterable[object], known: Collection[str]) -> tuple[list[str], list[str]]:
+    """The symptoms given that are in `known`, each once in the order given, and a refusal
+    ("症状：未知症状“foo”") for each that is not."""
+    symptoms: list[str] = []
+    refused: list[str] = []
+    for code in given:
+        if not isinstance(code, str) or code not in known:
+            refused.append(_("症状：未知症状“%(code)s”") % {"code": str(code)[:20]})
+        elif code not in symptoms:
+            symptoms.append(code)
+    return symptoms, refused
