@@ -229,7 +229,7 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
             )
         cp = held
     if cp is None:
-        return Status(422, {"detail": [{"field": "checkpoint", "msg": "检查站：代码不存在"}]})
+        return Status(422, {"detail": [{"field": "checkpoint", "msg": _("检查站：代码不存在")}]})
     data = services.PassageInput(
         checkpoint=cp,
         client_id=payload.client_id,
