@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -106,10 +106,21 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # A body that is no JSON at all is bad input like any other: 422, said in Chinese.
+    # ninja's own refusals, said in the request's language, never in ninja's English.
     if exc.status_code == 400:
-        return _error(request, 422, [{"field": None, "msg": "请求：JSON格式错误"}])
-    return _error(request, exc.status_code, str(exc))
+        # A body that is no JSON at all is bad input like any other: 422.
+        return _error(request, 422, core_api.schema_errors_in_chinese([{"type": "json_invalid"}]))
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        # A signed-in page's call without its X-CSRFToken (ninja's "CSRF check Failed").
+        return _error(request, 403, core_api.CSRF_FAILED)
+    detail = core_api.STATUS_MESSAGES.get(exc.status_code, core_api.MALFORMED)
+    return _error(request, exc.status_code, detail)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A body past FANGKONG_UPLOAD_MAX_MB: 413 naming the bound (Django's answer was a 400).
+    return _error(request, 413, core_api.too_large())
 
 
 @api.exception_handler(MultiPartParserError)

@@ -172,6 +172,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.middleware.LanguageMiddleware",
+    # Under /api/ no refusal is English or HTML (ninja's 405 …): said in the API's shape.
+    "fangkong.core.middleware.ApiRefusalMiddleware",
     # A NUL in a path, an API query value or JSON string never reaches PostgreSQL.
     "fangkong.core.middleware.NulRefusalMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -322,6 +324,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+# A form posted without its token: the site's own page, in its language (core/views.py).
+CSRF_FAILURE_VIEW = "fangkong.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -76,4 +76,4 @@ def test_refusals_have_the_documented_body(world: World) -> None:
     assert world.client("logistics").get("/api/v1/cases").json() == {"detail": "无权访问"}
     assert world.client("command").get("/api/v1/cases/999999").json() == {"detail": "未找到"}
     body = world.client("command").get("/api/v1/cases?limit=0").json()
-    assert body == {"detail": [{"field": "limit", "msg": "limit：过小：不能小于1"}]}
+    assert body == {"detail": [{"field": "limit", "msg": "每页条数（limit）：过小，不能小于1"}]}

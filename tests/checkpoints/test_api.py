@@ -181,7 +181,7 @@ class TestSameClientId:
         assert first.status_code == 201
         same = json.loads(json.dumps(data))
         same["occurred_at"] = "2020-01-28T02:15:00Z"  # the same instant in UTC
-        same["occupants"][0]["temperature"] = "36.60"
+        same["occupants"][0]["temperature"] = 36.60
         same["occupants"][0]["id_number"] = " " + same["occupants"][0]["id_number"].lower()
         same["occupants"][1]["decision"] = "pass"
         same["occupants"][2]["phone"] = ""
@@ -281,7 +281,7 @@ class TestBounds:
         r = post(posts.world.client("checkpoint"), data)
         assert r.status_code == 422
         assert r.json()["detail"] == [
-            {"field": "occupants.0.name", "msg": "occupants.0.name：过长：最多50个字符"}
+            {"field": "occupants.0.name", "msg": "第1位乘车人姓名：过长，最多50个字符"}
         ]
         assert Passage.objects.count() == 0
 
@@ -322,7 +322,7 @@ class TestBounds:
         r = post(posts.world.client("checkpoint"), body(occurred_at=when))
         assert r.status_code == 422, r.content
         assert r.json()["detail"] == [
-            {"field": "occurred_at", "msg": "occurred_at：须在1900-01-01至2100-12-31之间"}
+            {"field": "occurred_at", "msg": "通行时间：须在1900-01-01至2100-12-31之间"}
         ]
 
     @pytest.mark.parametrize("value", ["1e400", "-1e400", "NaN", "1e999999999"])

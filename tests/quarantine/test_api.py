@@ -55,7 +55,7 @@ def test_outside_jurisdiction_is_404(world: World, cases: Cases) -> None:
 def test_record_a_followup_idempotently(world: World, cases: Cases) -> None:
     client = world.client("followup")
     body = {
-        "temperature": "37.6",
+        "temperature": 37.6,
         "symptoms": ["cough"],
         "at_home": True,
         "visited_at": "2020-02-03T23:30:00+08:00",
@@ -77,8 +77,8 @@ def test_bad_followup_gets_chinese_messages_naming_the_field(world: World, cases
     response = _post(client, url, {"temperature": "abc", "visited_at": "yesterday"})
     assert response.status_code == 422
     fields = {e["field"]: e["msg"] for e in response.json()["detail"]}
-    assert fields["at_home"] == "at_home：必填"
-    assert fields["visited_at"].startswith("visited_at：须为ISO 8601时间")
+    assert fields["at_home"] == "是否在家：必填"
+    assert fields["visited_at"].startswith("随访时间：须为ISO 8601时间")
     assert "temperature" in fields
     response = _post(
         client,
@@ -108,7 +108,7 @@ def test_due_list_for_a_date(world: World, cases: Cases) -> None:
     assert client.get("/api/v1/followups/due?date=2020-01-01").json()["count"] == 0
     response = client.get("/api/v1/followups/due?date=2020-13-01")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"].startswith("date：须为日期")
+    assert response.json()["detail"][0]["msg"].startswith("日期：须为日期")
     # A station officer answers for nobody as a team member here.
     assert (
         world.client("station_b").get("/api/v1/followups/due?date=2020-02-03").json()["count"] == 0
@@ -127,7 +127,7 @@ def test_followup_times_in_year_1_or_9999_are_422(world: World, cases: Cases, wh
     )
     assert response.status_code == 422, response.content
     assert response.json()["detail"] == [
-        {"field": "visited_at", "msg": "visited_at：须在1900-01-01至2100-12-31之间"}
+        {"field": "visited_at", "msg": "随访时间：须在1900-01-01至2100-12-31之间"}
     ]
     assert FollowUp.objects.count() == 0
 
@@ -141,7 +141,7 @@ def test_case_list_parameters_past_64_bits_are_422(world: World, cases: Cases) -
             assert response.json()["detail"][0]["field"] == name
     response = client.get("/api/v1/cases", {"q": "1" * 10_000})
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"field": "q", "msg": "q：过长：最多60个字符"}]
+    assert response.json()["detail"] == [{"field": "q", "msg": "查询：过长，最多60个字符"}]
     for day in ("0001-01-01", "9999-12-31"):
         response = world.client("followup").get("/api/v1/followups/due", {"date": day})
         assert response.status_code == 422 and response.json()["detail"][0]["field"] == "date"
@@ -177,7 +177,7 @@ def test_same_client_id_with_other_content_is_409(world: World, cases: Cases) ->
         "client_id": str(uuid.uuid4()),
     }
     assert _post(client, url, body).status_code == 201
-    same = {**body, "temperature": "36.60", "visited_at": "2020-02-03T01:30:00Z"}
+    same = {**body, "temperature": 36.60, "visited_at": "2020-02-03T01:30:00Z"}
     assert _post(client, url, same).status_code == 200
     other = {**body, "temperature": 38.4, "symptoms": ["cough"]}
     response = _post(client, url, other)

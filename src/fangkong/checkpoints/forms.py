@@ -90,7 +90,7 @@ class PassageForm:
             plate_rest=post.get("plate_rest", "")[:10],
             vehicle_type=post.get("vehicle_type", VehicleType.CAR),
             direction=post.get("direction", Direction.IN),
-            code=post.get("code", "")[:8],
+            code=post.get("code", "")[:9],  # one past a code: a longer one finds none
             client_id=_client_id(post.get("client_id", "")),
         )
         for i in range(n):
@@ -99,15 +99,16 @@ class PassageForm:
                 OccupantRow(
                     i,
                     {
-                        # One past the bound: a longer name is refused naming it, not cut.
+                        # One past each bound: a longer text is refused naming its field
+                        # (passage_assess), never cut to fit and saved.
                         "name": post.get(p + "name", "")[: bounds.NAME + 1],
-                        "id_number": post.get(p + "id_number", "")[:40],
-                        "phone": post.get(p + "phone", "")[:30],
-                        "temperature": post.get(p + "temperature", "")[:6],
-                        "origin": post.get(p + "origin", "")[:60],
-                        "destination": post.get(p + "destination", "")[:60],
-                        "travel": post.get(p + "travel", "")[:200],
-                        "symptoms": post.getlist(p + "symptoms")[:10],
+                        "id_number": post.get(p + "id_number", "")[: bounds.ID_NUMBER + 1],
+                        "phone": post.get(p + "phone", "")[: bounds.PHONE + 1],
+                        "temperature": post.get(p + "temperature", "")[: bounds.SHORT + 1],
+                        "origin": post.get(p + "origin", "")[: bounds.PLACE + 1],
+                        "destination": post.get(p + "destination", "")[: bounds.PLACE + 1],
+                        "travel": post.get(p + "travel", "")[: bounds.LINE + 1],
+                        "symptoms": post.getlist(p + "symptoms")[: bounds.MAX_CODES + 1],
                         "decision": post.get(p + "decision", ""),
                     },
                 )

@@ -5,64 +5,161 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
 
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET
 from fangkong.core.pagination import COUNT_CAP, capped_count
 
-_MESSAGES = {
-    "missing": "必填",
-    "string_type": "须为文本",
-    "int_parsing": "须为整数",
-    "int_type": "须为整数",
-    "int_parsing_size": "须为整数，且不能过大",
-    "float_parsing": "须为数字",
-    "float_type": "须为数字",
-    "finite_number": "须为有限的数字",
-    "decimal_parsing": "须为数字",
-    "decimal_type": "须为数字",
-    "bool_parsing": "须为 true 或 false",
-    "uuid_parsing": "须为UUID",
-    "datetime_parsing": "须为ISO 8601时间，如 2020-02-03T08:30:00+08:00",
-    "datetime_from_date_parsing": "须为ISO 8601时间，如 2020-02-03T08:30:00+08:00",
-    "date_parsing": "须为日期，如 2020-02-03",
-    "date_from_datetime_parsing": "须为日期，如 2020-02-03",
-    "list_type": "须为列表",
-    "enum": "取值不在允许范围内",
-    "literal_error": "取值不在允许范围内",
-    "string_too_long": "过长：最多{max_length}个字符",
-    "string_too_short": "过短：至少{min_length}个字符",
-    "too_long": "过多：最多{max_length}项",
-    "greater_than_equal": "过小：不能小于{ge}",
-    "greater_than": "过小：须大于{gt}",
-    "less_than_equal": "过大：不能大于{le}",
-    "less_than": "过大：须小于{lt}",
-    "date_out_of_range": "须在{earliest}至{latest}之间",
-    "offset_out_of_range": "时区须在{earliest}至{latest}之间",
-    "json_invalid": "JSON格式错误",
-    "model_attributes_type": "须为对象",
-    "dict_type": "须为对象",
+# pydantic's error types (pydantic_core's ErrorType), each said as the rule a client broke;
+# `{…}` are the error's own context (the bound from core/bounds.py). A type not listed here
+# is said as FORMAT, never in pydantic's English.
+_RULES: dict[str, Promise] = {
+    "missing": gettext_lazy("必填"),
+    "string_type": gettext_lazy("须为文本"),
+    "string_unicode": gettext_lazy("须为文本"),
+    "int_parsing": gettext_lazy("须为整数"),
+    "int_type": gettext_lazy("须为整数"),
+    "int_from_float": gettext_lazy("须为整数"),
+    "int_parsing_size": gettext_lazy("须为整数，且不能过大"),
+    "float_parsing": gettext_lazy("须为数字"),
+    "float_type": gettext_lazy("须为数字（不带引号）"),
+    "finite_number": gettext_lazy("须为有限的数字"),
+    "decimal_parsing": gettext_lazy("须为数字"),
+    "decimal_type": gettext_lazy("须为数字（不带引号）"),
+    "bool_parsing": gettext_lazy("须为 true 或 false"),
+    "bool_type": gettext_lazy("须为 true 或 false（不带引号）"),
+    "uuid_parsing": gettext_lazy("须为UUID，如 123e4567-e89b-12d3-a456-426614174000"),
+    "uuid_type": gettext_lazy("须为UUID文本，如 123e4567-e89b-12d3-a456-426614174000"),
+    "uuid_version": gettext_lazy("须为UUID，如 123e4567-e89b-12d3-a456-426614174000"),
+    "datetime_parsing": gettext_lazy("须为ISO 8601时间，如 2020-02-03T08:30:00+08:00"),
+    "datetime_from_date_parsing": gettext_lazy("须为ISO 8601时间，如 2020-02-03T08:30:00+08:00"),
+    "datetime_type": gettext_lazy("须为ISO 8601时间，如 2020-02-03T08:30:00+08:00"),
+    "date_parsing": gettext_lazy("须为日期，如 2020-02-03"),
+    "date_from_datetime_parsing": gettext_lazy("须为日期，如 2020-02-03"),
+    "date_type": gettext_lazy("须为日期，如 2020-02-03"),
+    "list_type": gettext_lazy("须为列表"),
+    "enum": gettext_lazy("取值不在允许范围内"),
+    "literal_error": gettext_lazy("取值不在允许范围内"),
+    "string_too_long": gettext_lazy("过长，最多{max_length}个字符"),
+    "string_too_short": gettext_lazy("过短，至少{min_length}个字符"),
+    "too_long": gettext_lazy("过多，最多{max_length}项"),
+    "too_short": gettext_lazy("过少，至少{min_length}项"),
+    "greater_than_equal": gettext_lazy("过小，不能小于{ge}"),
+    "greater_than": gettext_lazy("过小，须大于{gt}"),
+    "less_than_equal": gettext_lazy("过大，不能大于{le}"),
+    "less_than": gettext_lazy("过大，须小于{lt}"),
+    "date_out_of_range": gettext_lazy("须在{earliest}至{latest}之间"),
+    "offset_out_of_range": gettext_lazy("时区须在{earliest}至{latest}之间"),
+    "json_invalid": gettext_lazy("JSON格式错误"),
+    "json_type": gettext_lazy("JSON格式错误"),
+    "model_type": gettext_lazy("须为对象"),
+    "model_attributes_type": gettext_lazy("须为对象"),
+    "dict_type": gettext_lazy("须为对象"),
+    "extra_forbidden": gettext_lazy("不是可用的字段"),
 }
+FORMAT = gettext_lazy("格式错误")
+
+# The names of the API's input fields, as the pages label them. tests/api/test_input_messages.py
+# fails on a body field or query parameter of the schema missing here.
+FIELD_LABELS: dict[str, Promise] = {
+    # a passage (POST /passages) and its occupants, as the register page labels them
+    "client_id": gettext_lazy("登记编号（client_id）"),
+    "checkpoint": gettext_lazy("检查站"),
+    "direction": gettext_lazy("方向"),
+    "occurred_at": gettext_lazy("通行时间"),
+    "plate": gettext_lazy("车牌号"),
+    "vehicle_type": gettext_lazy("车辆类型"),
+    "occupants": gettext_lazy("乘车人员"),
+    "selfreg_codes": gettext_lazy("登记码"),
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("联系电话"),
+    "temperature": gettext_lazy("体温"),
+    "origin": gettext_lazy("从何处来"),
+    "destination": gettext_lazy("到县内何处"),
+    "travel_history": gettext_lazy("14天内到过"),
+    "symptoms": gettext_lazy("症状"),
+    "decision": gettext_lazy("处置"),
+    # a follow-up (POST /cases/{id}/followups), as its page labels it
+    "at_home": gettext_lazy("是否在家"),
+    "visited_at": gettext_lazy("随访时间"),
+    "note": gettext_lazy("备注"),
+    # an upload (POST /imports/returnees)
+    "file": gettext_lazy("文件"),
+    "all_or_nothing": gettext_lazy("全部成功才导入"),
+    "dry_run": gettext_lazy("只检查不导入"),
+    # query and path parameters
+    "q": gettext_lazy("查询"),
+    "limit": gettext_lazy("每页条数（limit）"),
+    "offset": gettext_lazy("起始位置（offset）"),
+    "date": gettext_lazy("日期"),
+    "days": gettext_lazy("天数"),
+    "area": gettext_lazy("地区"),
+    "shift": gettext_lazy("班次"),
+    "flagged": gettext_lazy("预警"),
+    "status": gettext_lazy("状态"),
+    "township_id": gettext_lazy("乡镇街道"),
+    "station_id": gettext_lazy("责任派出所"),
+    "qday": gettext_lazy("隔离第几天"),
+    "overdue": gettext_lazy("随访逾期"),
+    "fever": gettext_lazy("发热未处置"),
+    "problems_only": gettext_lazy("只看有问题的行"),
+    "case_id": gettext_lazy("隔离管控编号"),
+    "person_id": gettext_lazy("人员编号"),
+    "import_id": gettext_lazy("导入编号"),
+}
+# A list whose items are records, each named by its place: "第1位乘车人".
+_ITEM_LABELS: dict[str, Promise] = {"occupants": gettext_lazy("第%(n)s位乘车人")}
+_PARTS = ("body", "query", "path", "payload", "form", "file", "header", "cookie")
+
+
+def field_label(loc: list[str]) -> str:
+    """The field a client's input error is about, as the pages name it: `occupants.0.name`
+    is "第1位乘车人姓名", `travel_history.2` "14天内到过（第3项）"; a name not in FIELD_LABELS
+    stays as the client wrote it."""
+    parts: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        following = loc[i + 1] if i + 1 < len(loc) else None
+        if part in _ITEM_LABELS and following is not None and following.isdigit():
+            parts.append(str(_ITEM_LABELS[part]) % {"n": int(following) + 1})
+            i += 2
+            continue
+        if part.isdigit():
+            parts.append(gettext("（第%(n)s项）") % {"n": int(part) + 1})
+        else:
+            parts.append(str(FIELD_LABELS.get(part, part)))
+        i += 1
+    label = parts[0] if parts else ""
+    for part in parts[1:]:
+        # Chinese writes the parts together ("第1位乘车人姓名"), English apart.
+        label = gettext("%(whole)s%(part)s") % {"whole": label, "part": part}
+    return label
 
 
 def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """pydantic's errors as `{"field", "msg"}` in Chinese, with the bound that was broken
-    (core/bounds.py declares them)."""
+    """pydantic's errors as `{"field", "msg"}`: `field` the path a client reads
+    (`occupants.0.name`), `msg` the field as the pages name it and the rule it broke, in the
+    request's language ("第1位乘车人姓名：过长，最多50个字符")."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        loc = [str(p) for p in err.get("loc", []) if p not in _PARTS]
         field = ".".join(loc) or None
-        rule = _MESSAGES.get(str(err.get("type", "")))
-        if rule is None:
-            rule = str(err.get("msg", "格式错误"))
-        else:
-            try:
-                rule = rule.format(**(err.get("ctx") or {}))
-            except (KeyError, IndexError, ValueError):
-                rule = rule.split("：")[0]
-        out.append({"field": field, "msg": f"{field or '请求'}：{rule}"})
+        rule = _RULES.get(str(err.get("type", "")), FORMAT)
+        try:
+            said = str(rule).format(**(err.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            said = str(rule).split("，")[0]
+        where = field_label(loc) if loc else gettext("请求")
+        out.append(
+            {"field": field, "msg": gettext("%(field)s：%(rule)s") % {"field": where, "rule": said}}
+        )
     return out
 
 
@@ -78,31 +175,52 @@ class ErrorOut(Schema):
 
 
 API_PREFIX = "/api/"
-UNAUTHENTICATED = "未登录或令牌无效"
-FORBIDDEN = "无权访问"
-NOT_FOUND = "未找到"
-SERVER_ERROR = "服务器内部错误，请稍后重试"
-MALFORMED = "请求：格式错误"
-MALFORMED_UPLOAD = "请求：上传内容格式错误（如文件名过长）"
+UNAUTHENTICATED = gettext_lazy("未登录或令牌无效")
+FORBIDDEN = gettext_lazy("无权访问")
+NOT_FOUND = gettext_lazy("未找到")
+SERVER_ERROR = gettext_lazy("服务器内部错误，请稍后重试")
+MALFORMED = gettext_lazy("请求：格式错误")
+MALFORMED_UPLOAD = gettext_lazy("请求：上传内容格式错误（如文件名过长）")
+CSRF_FAILED = gettext_lazy("CSRF校验失败：页面已过期或缺少 X-CSRFToken 请求头，请刷新页面后重试")
+METHOD_NOT_ALLOWED = gettext_lazy("请求方法%(method)s不可用于此地址，可用：%(allowed)s")
+TOO_LARGE = gettext_lazy("请求：内容过大，上限为%(mb)s MB")
+# Answers of a status said by no layer of ours (a refusal another layer wrote in English or
+# HTML is said again in these words, core/middleware.ApiRefusalMiddleware).
+STATUS_MESSAGES: dict[int, Promise] = {
+    400: MALFORMED,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    413: gettext_lazy("请求：内容过大"),
+    414: gettext_lazy("请求：地址过长"),
+    500: SERVER_ERROR,
+}
+
+
+def too_large() -> str:
+    mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return TOO_LARGE % {"mb": mb}
 
 
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def refusal(status: int, detail: str | list[dict[str, Any]]) -> JsonResponse:
+def refusal(status: int, detail: str | Promise | list[dict[str, Any]]) -> JsonResponse:
     """A refusal in the schema's shape (`ErrorOut`), for the layers before ninja answers or
     after it gave up: the middleware (?area=, a NUL) and Django's error handlers
     (core/views.py) — so no answer under /api/ is an HTML page."""
+    if isinstance(detail, Promise):
+        detail = str(detail)  # in the request's language
     return JsonResponse(
         {"detail": detail}, status=status, content_type="application/json; charset=utf-8"
     )
 
 
-def malformed(message: str = MALFORMED) -> JsonResponse:
+def malformed(message: str | Promise = MALFORMED) -> JsonResponse:
     """Input the API cannot read at all: 422 like every refusal of input (never Django's
     HTML 400)."""
-    return refusal(422, [{"field": None, "msg": message}])
+    return refusal(422, [{"field": None, "msg": str(message)}])
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:

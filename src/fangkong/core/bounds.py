@@ -79,6 +79,9 @@ TEXT = 20_000  # a document typed into a form: a notice, an order, a commendatio
 URL = 200  # a link to a media report (the model's URLField)
 SIGNED = 20_000  # a signed note a page carries back (core/conflicts.py: what it showed)
 ID_NUMBER = 40  # an ID number as typed, with separators (18 digits normalised)
+PLACE = 60  # where a traveller came from or is going (checkpoints.Occupant.origin)
+PLACE_NAME = 40  # one place a traveller has been to (checkpoints.Occupant.travel_history)
+MAX_PLACES = 10  # places in a traveller's last 14 days, symptoms ticked
 PHONE = 40  # a phone number as typed
 
 
@@ -219,8 +222,28 @@ Moment = Annotated[
     AfterValidator(offset_in_range),
     Field(json_schema_extra={"pattern": YEARS}),
 ]
+
+
 # A body temperature at all (the services apply the clinical range): no infinities, no
-# exponent that would cost to expand.
-Temperature = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# exponent that would cost to expand. Strict: a JSON number, never the text "36.5" or true
+# (pydantic's lax mode read both; a client sending them has a bug to be told of).
+def _not_past(largest: int) -> Any:
+    """An integer past what a float holds (10**400) is refused as too large, as 101 is
+    (strict floats call it "not a number")."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > largest:
+            raise PydanticCustomError("less_than_equal", "过大", {"le": largest})
+        return value
+
+    return BeforeValidator(check)
+
+
+Temperature = Annotated[
+    float, Field(ge=0, le=100, allow_inf_nan=False, strict=True), _not_past(100)
+]
+# A yes or no in a JSON body: true or false, never "yes", "1" or 1 (strict, as Temperature).
+# Query parameters and form fields stay lax: their values are texts by nature.
+Flag = Annotated[bool, Field(strict=True)]
 Codes = Annotated[list[Short], Field(max_length=MAX_CODES)]
 Places = Annotated[list[Line], Field(max_length=MAX_CODES)]

@@ -9,8 +9,17 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
+from fangkong.core.api import (
+    API_PREFIX,
+    MALFORMED,
+    METHOD_NOT_ALLOWED,
+    STATUS_MESSAGES,
+    refusal,
+)
 from fangkong.core.disclosure import SearchRateExceeded
 
 # Scripts and styles come only from fangkong itself (the intranet has no internet), and no
@@ -34,8 +43,10 @@ CSP = "; ".join(
 class LanguageMiddleware:
     """Simplified Chinese unless the user chose English with the switch.
 
-    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored: a bureau's
-    machines are set up in many ways, and the UI must be Chinese unless asked otherwise.
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored by the pages: a
+    bureau's machines are set up in many ways, and the UI must be Chinese unless asked
+    otherwise. The API (/api/) honours its first choice when no switch was set: a device or
+    another system that reads English asks for it (`Accept-Language: en`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -44,12 +55,55 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen not in self.codes and request.path.startswith(API_PREFIX):
+            chosen = self.asked(request.headers.get("Accept-Language", ""))
         language = chosen if chosen in self.codes else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def asked(self, header: str) -> str:
+        """The language a machine asked for with Accept-Language, first choice only (the API:
+        a device or another system says which it reads; a browser's page keeps the switch)."""
+        for code, _quality in parse_accept_lang_header(header[:200])[:1]:
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                return ""
+        return ""
+
+
+class ApiRefusalMiddleware:
+    """Every refusal under /api/ in the API's shape and language (`{"detail": …}`): one that
+    another layer wrote in English or HTML — ninja's "Method not allowed" (405), anything a
+    library answers on its own — is said again here in the request's language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        if response.status_code == 405:
+            allowed = response.get("Allow", "")
+            detail = METHOD_NOT_ALLOWED % {
+                "method": request.method,
+                "allowed": "、".join(sorted(m.strip() for m in allowed.split(",") if m.strip())),
+            }
+        else:
+            detail = str(STATUS_MESSAGES.get(response.status_code, MALFORMED))
+        said = refusal(response.status_code, detail)
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                said[header] = response[header]
+        return said
 
 
 class SecurityHeadersMiddleware:

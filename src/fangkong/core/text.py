@@ -133,6 +133,15 @@ def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | Non
     return _("%(field)s含有非法字符：“%(char)s”") % {"field": label, "char": shown_char(bad)}
 
 
+def length_error(value: str, label: Any, limit: int) -> str | None:
+    """The refusal of a text longer than its field holds, naming the field: "从何处来过长：
+    最多60个字符" (as name_error says it of a name). Entry points keep one character past
+    the bound for it to see, never cut a text silently to fit."""
+    if len(value) > limit:
+        return _("%(field)s过长：最多%(n)d个字符") % {"field": label, "n": limit}
+    return None
+
+
 def name_error(name: str) -> str | None:
     """The refusal of a person's name, cleaned (normalize_text), that is too long or holds a
     hidden character; None when it may be stored (an empty name is each caller's case)."""

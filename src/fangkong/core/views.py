@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -67,9 +67,24 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        # A body past FANGKONG_UPLOAD_MAX_MB: 413, naming the bound.
+        if api.is_api(request):
+            return api.refusal(413, api.too_large())
+        return render(request, "400.html", {"message": api.too_large()}, status=413)
     if api.is_api(request):
         return api.malformed()
     return render(request, "400.html", {"message": _("请求格式错误")}, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted without its token (a page open too long, a sign-out
+    elsewhere) is told so in the site's own page and language, not Django's English page;
+    under /api/ in the API's shape. Nothing was saved."""
+    if api.is_api(request):
+        return api.refusal(403, api.CSRF_FAILED)
+    back = request.path if request.method == "POST" else "/"
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

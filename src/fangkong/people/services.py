@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock, statements
+from fangkong.core import bounds, clock, statements
 from fangkong.core.audit import audit_batch, audit_record, audit_rows_created
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.conflicts import stale_error
@@ -22,7 +22,7 @@ from fangkong.core.idnumber import parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import name_error, normalize_text, plain_text_error
+from fangkong.core.text import length_error, name_error, normalize_text, plain_text_error
 from fangkong.people.models import Person, TransferRequest
 from fangkong.people.ownership import (
     ELSEWHERE,
@@ -60,6 +60,7 @@ ID_LABEL = gettext_lazy("身份证号")
 PHONE_LABEL = gettext_lazy("联系电话")
 ADDRESS_LABEL = gettext_lazy("详细住址")
 NOTE_LABEL = gettext_lazy("备注")
+DOC_NUMBER_LABEL = gettext_lazy("证件号码")
 
 
 def person_clean(data: PersonInput) -> dict[str, Any]:
@@ -97,7 +98,9 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
         doc_number = normalize_text(data.doc_number).upper()
         if doc_type != Person.DocType.NONE and not doc_number:
             errors["doc_number"] = [_("证件号码不能为空")]
-        values["doc_number"] = doc_number[:40]
+        values["doc_number"] = doc_number
+        if refused := length_error(doc_number, DOC_NUMBER_LABEL, bounds.ID_NUMBER):
+            errors["doc_number"] = [refused]
 
     values["phone"] = ""
     if data.phone and data.phone.strip():
@@ -113,10 +116,12 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
         errors["village"] = [_("村居不属于所选乡镇街道")]
     values["township"] = data.township or (data.village.township if data.village else None)
     values["village"] = data.village
-    values["address_detail"] = normalize_text(data.address_detail)[:200]
-    values["note"] = normalize_text(data.note)[:200]
+    values["address_detail"] = normalize_text(data.address_detail)
+    values["note"] = normalize_text(data.note)
     for key, label in (("address_detail", ADDRESS_LABEL), ("note", NOTE_LABEL)):
-        if refused := plain_text_error(values[key], label):
+        if refused := length_error(values[key], label, bounds.LINE) or plain_text_error(
+            values[key], label
+        ):
             errors[key] = [refused]
     if errors:
         raise ValidationError(errors)

@@ -17,6 +17,7 @@ from fangkong.core.api import Counted, counted, errors, page_slice
 from fangkong.core.bounds import (
     Codes,
     Day,
+    Flag,
     Id,
     Line,
     Moment,
@@ -120,7 +121,7 @@ def get_case(request: HttpRequest, case_id: Id) -> CaseOut:
 class FollowUpIn(Schema):
     temperature: Temperature | None = None
     symptoms: Codes = []
-    at_home: bool
+    at_home: Flag
     visited_at: Moment
     client_id: uuid.UUID | None = None
     note: Line = ""

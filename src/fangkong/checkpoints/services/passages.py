@@ -49,6 +49,7 @@ from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
 from fangkong.core.text import (
     hidden_char,
+    length_error,
     normalize_text,
     plain_text_error,
     strip_all_spaces,
@@ -83,6 +84,7 @@ MESSAGES = {
     "duplicate_id": gettext_lazy("%(who)s身份证号与第%(n)s位相同"),
     "no_occupants": gettext_lazy("乘车人员：至少登记一人"),
     "too_many": gettext_lazy("乘车人员：%(type)s最多登记%(n)s人"),
+    "too_many_places": gettext_lazy("%(who)s%(field)s：最多%(n)s个地名"),
 }
 
 # The names of an occupant's place fields in their refusals, as the register page labels them.
@@ -184,10 +186,12 @@ def checkpoint_area(checkpoint: Checkpoint, memo: dict[Any, Any] | None) -> str:
     return area
 
 
-def _text_list(values: Sequence[str] | str | None, limit: int = 10) -> list[str]:
+def _text_list(values: Sequence[str] | str | None) -> list[str]:
+    """The places (or symptoms) typed in one field or sent as a list, cleaned, none cut:
+    passage_assess refuses a list or an item past its bound naming the field."""
     if isinstance(values, str):
         values = [p for p in values.replace("，", ",").replace("、", ",").split(",")]
-    return [normalize_text(v)[:40] for v in (values or []) if normalize_text(v)][:limit]
+    return [t for t in (normalize_text(v) for v in (values or [])) if t]
 
 
 def occupant_assess(
@@ -336,18 +340,31 @@ def passage_assess(
             errors[prefix + "temperature"] = [str(MESSAGES["temperature_required"]) % {"who": who}]
         if occ.decision and occ.decision not in _DECISIONS:
             errors[prefix + "decision"] = [_("%(who)s处置：取值不在允许范围内") % {"who": who}]
-        origin = normalize_text(occ.origin)[:60]
-        destination = normalize_text(occ.destination)[:60]
+        origin = normalize_text(occ.origin)
+        destination = normalize_text(occ.destination)
         travel_history = _text_list(occ.travel_history)
-        for part, text in (
-            ("origin", origin),
-            ("destination", destination),
-            *(("travel_history", place) for place in travel_history),
+        if isinstance(occ.travel_history, str) and len(occ.travel_history) > bounds.LINE:
+            # The pages' one field of places, typed: as long as its input lets one type.
+            label = format_lazy("{}{}", who, PLACE_LABELS["travel_history"])
+            errors[prefix + "travel_history"] = [
+                length_error(occ.travel_history, label, bounds.LINE) or ""
+            ]
+        elif len(travel_history) > bounds.MAX_PLACES:
+            errors[prefix + "travel_history"] = [
+                str(MESSAGES["too_many_places"])
+                % {"who": who, "field": PLACE_LABELS["travel_history"], "n": bounds.MAX_PLACES}
+            ]
+        for part, text, limit in (
+            ("origin", origin, bounds.PLACE),
+            ("destination", destination, bounds.PLACE),
+            *(("travel_history", place, bounds.PLACE_NAME) for place in travel_history),
         ):
-            # The label made only for a refusal: the check alone is one pass in C.
-            if prefix + part not in errors and hidden_char(text) is not None:
+            # The label made only for a refusal: the checks alone are one pass in C each.
+            if prefix + part not in errors and (len(text) > limit or hidden_char(text) is not None):
                 label = format_lazy("{}{}", who, PLACE_LABELS[part])
-                errors[prefix + part] = [plain_text_error(text, label) or ""]
+                refused = length_error(text, label, limit) or plain_text_error(text, label)
+                errors[prefix + part] = [refused or ""]
+        # Known words, each kept once: a list longer than the words are is only repeats.
         symptoms, unknown = known_symptoms(_text_list(occ.symptoms), _SYMPTOMS)
         if unknown:
             errors[prefix + "symptoms"] = [f"{who}{m}" for m in unknown]

@@ -18,7 +18,9 @@
     var t = field(form, "temperature").value.trim();
     var at = field(form, "visited_at").value;
     return {
-      temperature: t === "" ? null : t,
+      // A JSON number, as the API requires (a text "36.5" is refused); anything that is no
+      // number is sent as typed, for the server to refuse naming the field.
+      temperature: t === "" ? null : isNaN(Number(t)) ? t : Number(t),
       symptoms: checked(form, "symptoms"),
       at_home: checked(form, "at_home")[0] !== "0",
       // The time the worker sees is Beijing time, whatever the phone's own zone.
