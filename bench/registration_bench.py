@@ -28,6 +28,10 @@ Car kinds: "new" (3 new people from Hubei: people, cases, transitions, referrals
 "known" (3 known local people: nothing about them changes, nobody referred) and "join"
 (3 people from Hubei whose open cases they join: a referral each).
 
+--compare DIR: another checkout's fangkong (e.g. a git archive of main) run in each round
+next to this one's, on its own copy: its CPU per car, its ratio to the same floor and
+fangkong / before by round.
+
 --profile: cProfile of --profile-cars new cars and known cars (one process, SQLite unless
 --skip-sqlite), the costs grouped by step of the path and by kind of work.
 """
@@ -429,9 +433,11 @@ def child_profile(args: argparse.Namespace) -> None:
 # -- the parent ----------------------------------------------------------------------------
 
 
-def _child(role: str, env: dict[str, str], args: argparse.Namespace, *extra: str) -> Any:
+def _child(
+    role: str, env: dict[str, str], args: argparse.Namespace, *extra: str, root: Path = ROOT
+) -> Any:
     done = subprocess.run(
-        [sys.executable, __file__, "--child", role, "--seed", str(args.seed), "--cars",
+        [sys.executable, str(root / "bench" / "registration_bench.py"), "--child", role, "--seed", str(args.seed), "--cars",
          str(args.cars), "--warmup", str(args.warmup), "--kinds", ",".join(args.kinds),
          "--profile-top", str(args.profile_top), *extra],
         env=env, capture_output=True, text=True,
@@ -492,7 +498,8 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
             info_path.write_text(json.dumps(info))
         print(f"template ({args.state} state + bench checkpoint and pools) built in "
               f"{time.perf_counter() - began:.0f}s")  # fmt: skip
-    roles = ("svc", "rec", "floor", "api")
+    compare = Path(args.compare).resolve() if args.compare else None
+    roles = ("svc", "rec", "floor", "api") + (("before",) if compare else ())
     name = settings["NAME"]
     copies = {r: (f"{var}/{r}.sqlite3" if sqlite else f"{name}_{r}") for r in roles}
     rounds: list[dict[str, Any]] = []
@@ -505,21 +512,41 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
                 role: {**base_env, "FANGKONG_DATABASE_URL": _url(settings, copies[role])}
                 for role in roles
             }
-            svc = _child("svc", envs["svc"], args)
+            before = None
+            if compare is not None:
+                # The other checkout's fangkong next to this one's, first every other round:
+                # the two meet the same load on the machine (its own code and bench child).
+                other = {
+                    **envs["before"],
+                    "PYTHONPATH": os.pathsep.join([str(compare / "src"), str(compare / "bench")]),
+                }
+                if r % 2:
+                    before = _child("svc", other, args, root=compare)
+                svc = _child("svc", envs["svc"], args)
+                if not r % 2:
+                    before = _child("svc", other, args, root=compare)
+            else:
+                svc = _child("svc", envs["svc"], args)
             floor = _child("floor", envs["rec"], args, "--floor", copies["floor"])
             api = _child("api", envs["api"], args, "--token", info["token"])
             differ = samework.count_differences(
-                svc["counts"], floor["recorded_counts"], floor["counts"], api["counts"]
-            )
+                svc["counts"], floor["recorded_counts"], floor["counts"], api["counts"],
+                *([before["counts"]] if before else []),
+            )  # fmt: skip
             if differ:
                 sys.exit(
                     "end states differ (fangkong / recorded / floor / API):\n" + "\n".join(differ)
                 )
             rounds.append({"svc": svc, "floor": floor, "api": api, "tables": len(svc["counts"])})
+            if before:
+                rounds[-1]["before"] = before
             print(f"  round {r + 1}: " + "; ".join(
                 f"{k} {svc['kinds'][k]['cpu'] + svc['kinds'][k]['server']:.2f} / "
                 f"{floor['kinds'][k]['cpu'] + floor['kinds'][k]['server']:.2f} ms"
-                for k in args.kinds))  # fmt: skip
+                for k in args.kinds)
+                + ("; before " + "; ".join(
+                    f"{k} {before['kinds'][k]['cpu'] + before['kinds'][k]['server']:.2f}"
+                    for k in args.kinds) if before else ""))  # fmt: skip
         if args.profile:
             samework.clone(settings, copies["svc"])
             env = {**base_env, "FANGKONG_DATABASE_URL": _url(settings, copies["svc"])}
@@ -554,6 +581,16 @@ def report(
         print(f"{samework_kind(kind):38} {stats['statements']:5.0f} {stats['savepoints']:4.0f} "
               f"{_summary(floor)} {_summary(ours)} {ratio:5.1f} ({min(ratios):.1f}–{max(ratios):.1f})"
               f"  ≤ {BAR:g}×: {verdict}")  # fmt: skip
+    if "before" in rounds[0]:
+        print(f"before ({args.compare}), measured in the same rounds next to fangkong:")
+        for kind in args.kinds:
+            floor, ours, old = total("floor", kind), total("svc", kind), total("before", kind)
+            ratios = [o / f for o, f in zip(old, floor, strict=True)]
+            change = [n / o for n, o in zip(ours, old, strict=True)]
+            print(f"  {samework_kind(kind):36} before {_summary(old)}  ratio "
+                  f"{statistics.median(ratios):5.1f} ({min(ratios):.1f}–{max(ratios):.1f})  "
+                  f"fangkong / before by round: {', '.join(f'{c:.2f}' for c in change)} "
+                  f"(median {statistics.median(change):.2f})")  # fmt: skip
     print("through the API (WSGI, device token), same cars; client CPU per car in ms, min and "
           "median, and the framework's part: the request's CPU outside passage_register")  # fmt: skip
     for kind in args.kinds:
@@ -603,6 +640,8 @@ def main() -> None:
                         "reused if there (development)")  # fmt: skip
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--profile", action="store_true", help="also profile (cProfile)")
+    parser.add_argument("--compare", help="another checkout (e.g. a git archive of main): its "
+                        "fangkong runs in each round next to this one's (before / after)")  # fmt: skip
     parser.add_argument("--profile-cars", type=int, default=500)
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--child", help=argparse.SUPPRESS)

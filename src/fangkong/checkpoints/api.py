@@ -162,7 +162,7 @@ def passages_out(user: User | AnonymousUser, passages: list[Passage]) -> list[Pa
     from fangkong.people.selectors import visible_person_ids
     from fangkong.quarantine.selectors import visible_case_ids
 
-    occupants = [o for p in passages for o in p.occupants.all()]
+    occupants = [o for p in passages for o in p.occupants_shown()]
     seen = visible_person_ids(user, (o.person_id for o in occupants))
     seen_cases = visible_case_ids(user, (o.case_id for o in occupants))
     return [passage_out(p, seen, seen_cases) for p in passages]
@@ -193,7 +193,7 @@ def passage_out(p: Passage, seen: set[int], seen_cases: set[int]) -> PassageOut:
                 # The case's id, only when the caller may open it (as person_id).
                 case_id=o.case_id if o.case_id in seen_cases else None,
             )
-            for o in p.occupants.all()
+            for o in p.occupants_shown()
         ],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -307,6 +308,10 @@ class Passage(models.Model):
 
     jurisdiction = Jurisdiction(checkpoint="checkpoint", unit="checkpoint__unit")
 
+    # The occupants a registration has just stored, in seat order: handed to its caller with
+    # the passage (passage_register) so that its answer reads no row; None otherwise.
+    stored_occupants: list[Occupant] | None = None
+
     class Meta:
         verbose_name = _("通行登记")
         verbose_name_plural = _("通行登记")
@@ -319,6 +324,12 @@ class Passage(models.Model):
     def __str__(self) -> str:
         at = clock.local(self.occurred_at)  # as "%m-%d %H:%M", without strftime's cost
         return f"{self.plate or self.get_vehicle_type_display()} {at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
+
+    def occupants_shown(self) -> Iterable[Occupant]:
+        """Its occupants: those a registration has just stored, as it stored them (no query),
+        otherwise `occupants.all()` — prefetched by the selectors that list passages."""
+        stored = self.stored_occupants
+        return stored if stored is not None else self.occupants.all()
 
 
 class Occupant(models.Model):

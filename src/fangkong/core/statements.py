@@ -25,9 +25,12 @@ a process runs.
   `conflict=<column>` (one object) a row whose value of that unique column exists is
   skipped (ON CONFLICT DO NOTHING, SQLite ≥ 3.35 and PostgreSQL): nothing is returned.
 
-- `cursor(db)`: a cursor of Django's (its execute wrappers — the recorder, the query-count
-  pins — and its debug logging see each statement) kept for the connection, not made and
-  closed for every statement of a hot path.
+- `cursor(db)`: a cursor kept for the connection, not made and closed for every statement
+  of a hot path: Django's own while anything is to see the statements (an execute wrapper —
+  the bench's recorder, the query-count pins — or the queries logged: DEBUG,
+  CaptureQueriesContext), otherwise the driver's cursor behind it with what Django's wrapper
+  does that matters (`Direct`: the driver's placeholders, a broken transaction refused, the
+  driver's errors raised as django.db's).
 
 Both are for rows already validated by their service (constraints are the database's); no
 signals are sent (fangkong connects none to these models).
@@ -343,27 +346,116 @@ def current() -> Any:
 
 
 def cursor(db: Any) -> Any:
-    """A cursor of Django's for `db` (the connection object, `current()`), kept for its next
-    statements: made by `db.cursor()` — the same wrapper, execute wrappers and error
-    wrapping — and made again when the driver's connection is another (closed, reopened)
-    or the debug cursor was switched on or off (CaptureQueriesContext does, mid-way), or a
-    health check is due. Not closed after a statement: use it without `with` and fetch
-    every row of what it reads. A cursor made and closed per statement cost a registration
-    (a dozen statements) about as much as Django's wrapper around executing them."""
+    """A cursor for `db` (the connection object, `current()`), kept for its next statements.
+
+    Made by `db.cursor()` — Django's wrapper, its execute wrappers and error wrapping — and
+    made again when the driver's connection is another (closed, reopened) or the debug
+    cursor was switched on or off (CaptureQueriesContext does, mid-way), or a health check is
+    due. Returned as it is while an execute wrapper is installed or queries are logged (they
+    see every statement, as the ORM's); otherwise the driver's cursor behind it, as `Direct`
+    (on SQLite and PostgreSQL): Django's wrapper and SQLite's placeholder conversion cost a
+    registration (a dozen statements) 3–4 % of its CPU. Not closed after a statement: use it
+    without `with` and fetch every row of what it reads. A cursor made and closed per
+    statement cost a registration about as much as Django's wrapper around executing them."""
     raw = db.connection
     logged = db.queries_logged
     hit = db.__dict__.get("_fangkong_cursor")
     if (
-        hit is not None
-        and raw is not None
-        and hit[0] is raw
-        and hit[1] == logged
-        and (db.health_check_done or not db.health_check_enabled)
+        hit is None
+        or raw is None
+        or hit[0] is not raw
+        or hit[1] != logged
+        or not (db.health_check_done or not db.health_check_enabled)
     ):
+        made = db.cursor()
+        hit = (db.connection, logged, made, _direct(db, made))
+        db._fangkong_cursor = hit
+    if logged or db.execute_wrappers or hit[3] is None:
         return hit[2]
-    made = db.cursor()
-    db._fangkong_cursor = (db.connection, logged, made)
-    return made
+    return hit[3]
+
+
+def _direct(db: Any, made: Any) -> Direct | None:
+    """The driver's cursor behind Django's `made`, as `Direct`: the same cursor object
+    (on PostgreSQL as `create_cursor` made it, with the connection's time zone)."""
+    if db.vendor == "sqlite":
+        import sqlite3
+
+        # Django's SQLite cursor converts the placeholders on every execute: the base
+        # class's execute is called on it with the statement converted once (`Direct`).
+        return Direct(db, made.cursor, sqlite3.Cursor.execute, made.cursor.convert_query)
+    if db.vendor == "postgresql":
+        raw = made.cursor
+        return Direct(db, raw, type(raw).execute, None)  # psycopg's style is Django's: %s
+    return None
+
+
+# SQL in SQLite's placeholder style, by the text in Django's (%s): converted once a text.
+_qmark: dict[str, str] = {}
+_QMARK_KEPT = 2048
+
+
+class Direct:
+    """A driver's cursor used as Django's CursorWrapper uses it, for the statements of
+    this module's callers when nothing is to see them (`cursor`). What the wrapper does
+    that matters is kept:
+    - the SQL in the driver's placeholder style: on SQLite Django's own conversion (`%s` →
+      `?`, `%%` → `%`; none without parameters, as Django's), made once per statement text
+      and kept, not on every execution;
+    - no statement in a transaction that must be rolled back first
+      (`validate_no_broken_transaction`: an error inside `atomic` not handled by a savepoint);
+    - the driver's errors raised as django.db's (IntegrityError, OperationalError …) by
+      `db.wrap_database_errors`, which also marks the connection as having had errors (it is
+      then checked before reuse), on execute and fetch alike."""
+
+    __slots__ = ("_convert", "_run", "db", "raw")
+
+    def __init__(
+        self,
+        db: Any,
+        raw: Any,
+        run: Callable[..., Any],
+        convert: Callable[[str], str] | None,
+    ) -> None:
+        self.db, self.raw, self._run, self._convert = db, raw, run, convert
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        db = self.db
+        if db.needs_rollback:
+            db.validate_no_broken_transaction()
+        if params is None or self._convert is None:
+            run_sql = sql  # (without parameters Django converts nothing either)
+        else:
+            run_sql = _qmark.get(sql)  # type: ignore[assignment]
+            if run_sql is None:
+                if len(_qmark) >= _QMARK_KEPT:  # texts with values in them: not kept for ever
+                    _qmark.clear()
+                run_sql = _qmark[sql] = self._convert(sql)
+        try:
+            if params is None:
+                return self._run(self.raw, run_sql)
+            return self._run(self.raw, run_sql, params)
+        except Exception:
+            with db.wrap_database_errors:
+                raise
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return self.raw.fetchall()
+        except Exception:
+            with self.db.wrap_database_errors:
+                raise
+
+    def fetchone(self) -> Any:
+        try:
+            return self.raw.fetchone()
+        except Exception:
+            with self.db.wrap_database_errors:
+                raise
+
+    @property
+    def rowcount(self) -> int:
+        return self.raw.rowcount
 
 
 def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:

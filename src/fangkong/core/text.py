@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.signals import setting_changed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from fangkong.core.bounds import NAME
@@ -147,7 +147,12 @@ def name_error(name: str) -> str | None:
     hidden character; None when it may be stored (an empty name is each caller's case)."""
     if len(name) > NAME:
         return _("姓名过长：最多%(n)d个字符") % {"n": NAME}
-    return plain_text_error(name, _("姓名"), name=True)
+    # The label translated only for a refusal (a look-up of the active language and its
+    # catalogs for every name cost a car of three 1 % of its CPU).
+    return plain_text_error(name, _NAME_LABEL, name=True)
+
+
+_NAME_LABEL = gettext_lazy("姓名")
 
 
 _TRANSLATED: dict[tuple[str | None, int], dict[str, str]] = {}

@@ -12,6 +12,10 @@ changes who waits how, not what runs at once. Statements outside a transaction a
 programs (the sqlite3 shell, a backup) still meet the busy timeout as before. In-memory
 databases (the tests) have no file to lock and skip the queue.
 
+BEGIN is sent by the driver's connection, not through a cursor of Django's made for it,
+unless an execute wrapper is installed or queries are logged (then Django's way, so that
+they see it).
+
 Its cursors rewrite a statement's `%s` placeholders into SQLite's `?` once per statement
 text, not on every execution: a registration sends the same dozen statements every time,
 and the regular expression cost about a tenth of what the driver took to run them.
@@ -73,7 +77,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         self._queue_enter()
         try:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            if self.execute_wrappers or self.queries_logged:
+                # Through a cursor of Django's, so that they see BEGIN (the bench's recorder
+                # replays it; DEBUG logs it).
+                super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            else:
+                # What Django's does — BEGIN [mode] on a new cursor, the driver's errors as
+                # django.db's — without making a cursor of Django's for one statement
+                # (set_autocommit, the caller, has checked and opened the connection).
+                mode = self.transaction_mode  # type: ignore[attr-defined]
+                with self.wrap_database_errors:
+                    self.connection.execute(f"BEGIN {mode}" if mode else "BEGIN")
         except BaseException:
             self._queue_leave()
             raise
