@@ -27,14 +27,22 @@ OPENING = "通行时间不能早于本检查站启用日期（2020年1月26日�
 
 
 def _send(
-    posts: Posts, when: datetime.datetime | str, client: Client | None = None, **headers: str
+    posts: Posts,
+    when: datetime.datetime | str,
+    client: Client | None = None,
+    *,
+    english: bool = False,
 ) -> tuple[int, dict[str, object]]:
     """POST /api/v1/passages with a device token (or as the signed-in `client`: the
-    officer's outbox), one car from Wuhan whose driver is referred to quarantine."""
+    officer's outbox), one car from Wuhan whose driver is referred to quarantine; in English
+    when the language switch says so (its cookie)."""
     at = when if isinstance(when, str) else when.isoformat()
     data = body(occurred_at=at, client_id=str(uuid.uuid4()))
     data["occupants"] = [{**data["occupants"][0], "decision": "quarantine"}]  # type: ignore[index]
-    r = post(Client(**headers), data, token_for(posts)) if client is None else post(client, data)
+    sender = client or Client()
+    if english:
+        sender.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = post(sender, data, "" if client else token_for(posts))
     return r.status_code, r.json()  # type: ignore[attr-defined]
 
 
@@ -57,7 +65,7 @@ class TestTheAttack:
 
     def test_in_english_on_request(self, posts: Posts, clock_at: ClockAt) -> None:
         clock_at("10:00", TODAY)
-        status, answer = _send(posts, "1900-01-01T00:00:00+08:00", HTTP_ACCEPT_LANGUAGE="en")
+        status, answer = _send(posts, "1900-01-01T00:00:00+08:00", english=True)
         assert status == 422
         assert _refused(answer) == [
             {
