@@ -100,12 +100,12 @@ def _a_full_life(world: World, tmp_path: Any) -> dict[str, str]:
     from fangkong.quarantine.imports import list_import_run, list_import_start
     from fangkong.quarantine.models import ListImport
     from fangkong.quarantine.services import MemberInput, followup_record, team_assign
-    from tests.checkpoints.conftest import posts as make_posts
+    from tests.checkpoints.conftest import make_posts
     from tests.quarantine.conftest import START, at, quarantine
     from tests.quarantine.import_files import HEADERS, write_xlsx
 
     p = world.person_b
-    posts = make_posts.__wrapped__(world)  # type: ignore[attr-defined]
+    posts = make_posts(world)  # its car passes now
     passage_register(
         data=PassageInput(
             checkpoint=posts.g104,

@@ -29,8 +29,8 @@ from fangkong.quarantine.models import (
     FollowUp,
     QuarantineCase,
 )
-from tests.checkpoints.conftest import Posts, make_posts
-from tests.conftest import World
+from tests.checkpoints.conftest import Posts, clock_on_passages_day, make_posts
+from tests.conftest import ClockAt, World
 from tests.quarantine.conftest import Cases, cases  # noqa: F401 (fixture)
 
 AT = datetime.datetime(2020, 1, 28, 9, 30, tzinfo=SHANGHAI)
@@ -40,7 +40,8 @@ STATION = QuarantineCase.Source("station").label
 
 
 @pytest.fixture
-def posts(world: World) -> Posts:
+def posts(world: World, clock_at: ClockAt) -> Posts:
+    clock_on_passages_day(clock_at)  # the cars (AT) are registered the day after
     return make_posts(world)
 
 

@@ -406,6 +406,12 @@ FANGKONG: dict[str, Any] = {
     "TRUSTED_PROXIES": envnetworks("TRUSTED_PROXIES"),
     # How long a device keeps its offline copy (pages, people due a visit) before dropping it.
     "OFFLINE_HOURS": envint("OFFLINE_HOURS", 24),
+    # How many days after it happened a passage is still accepted (docs/offline.md): a phone
+    # keeps registering without a network and its outbox sends when the network returns, a
+    # shift or a few days of a dead road later, never weeks. Older, or before the
+    # checkpoint's 启用日期, is refused by passage_assess (checkpoints/services/passages.py)
+    # on every entry point. At least 1: the window is never off (nothing from 1900 is kept).
+    "PASSAGE_LATE_DAYS": max(1, envint("PASSAGE_LATE_DAYS", 7)),
     # Largest file a list import accepts (FANGKONG_UPLOAD_MAX_MB, also the form-data limit).
     "UPLOAD_MAX_MB": envint("UPLOAD_MAX_MB", 20),
     # QR self-registration: unconfirmed submissions expire; submissions per IP per hour.

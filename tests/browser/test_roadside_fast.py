@@ -72,6 +72,33 @@ def test_checking_flags_keeps_the_page_and_the_place(page: Page, at_register: st
     expect(page.locator("#occ-0-decision")).to_have_value("medical")
 
 
+def test_offline_an_unknown_symptom_is_refused_as_the_server_refuses_it(
+    page: Page, at_register: str
+) -> None:
+    """The phone's kept rules carry the server's one list of symptoms (checkpoints.rules
+    .SYMPTOMS): offline, a symptom not on it (a receipt's, a form's) is refused naming the
+    occupant and the symptom, not flagged "自述症状：foo" and sent to medical care."""
+    page.context.set_offline(True)
+    got = page.evaluate(
+        """async ([id]) => {
+            const rules = await (await caches.match('/api/v1/reference/checkpoint-rules')).json();
+            const idRules = await (await caches.match('/api/v1/reference/id-rules')).json();
+            const occupant = {name: '赵敏', id_number: id, temperature: '36.5', origin: '济南',
+                              destination: '堽城镇', travel_history: [], decision: ''};
+            return [['foo', '咳嗽'], ['咳嗽', '咳嗽']].map((symptoms) => FangkongRoadside.assess(
+                {plate: '鲁J12345', vehicle_type: 'car', occupants: [{...occupant, symptoms}]},
+                rules, idRules, {requireTemperature: true}));
+        }""",
+        [LOCAL],
+    )
+    page.context.set_offline(False)
+    assert got[0]["errors"] == {"occupants.0.symptoms": ["第1位乘车人症状：未知症状“foo”"]}
+    # A known one flags as before, once however often it is given.
+    assert got[1]["errors"] == {}
+    assert got[1]["occupants"][0]["flags"] == [{"code": "symptoms", "reason": "自述症状：咳嗽"}]
+    assert got[1]["occupants"][0]["recommended"] == "medical"
+
+
 def test_a_coach_fills_with_enter_to_its_sixty_seats(page: Page, at_register: str) -> None:
     page.locator("#plate_rest").fill("鲁J88888")
     page.locator("#vehicle_type").select_option("bus")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 
 from fangkong.checkpoints import services
 from fangkong.checkpoints.services import OccupantInput, PassageInput, passage_assess
+from fangkong.core import clock
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import make_id_number
 from fangkong.core.models import KeyArea
@@ -79,20 +80,26 @@ def sample_passages(n: int = 160, destinations: list[str] = DESTINATIONS) -> lis
         for k in range(4)
     ]  # fmt: skip
     out.append({"plate": "鲁J12345", "vehicle_type": "motorcycle", "occupants": riders})
+    # Symptoms not on the list (core.symptoms.known_symptoms, the served list): refused on
+    # both, each named; a known one given twice flags once.
+    for symptoms in (["foo"], ["咳嗽", "头晕", "咳嗽\u202e"], ["咳嗽", "咳嗽"]):
+        out.append({**out[1], "occupants": [{**out[1]["occupants"][0], "symptoms": symptoms}]})
     return out
 
 
 def server_verdict(checkpoint: Any, passage: dict[str, Any]) -> dict[str, Any]:
+    at = datetime.datetime.combine(DAY, datetime.time(10), SHANGHAI)
     data = PassageInput(
         checkpoint=checkpoint,
         direction="in",
         vehicle_type=passage["vehicle_type"],
         plate=passage["plate"],
-        occurred_at=datetime.datetime.combine(DAY, datetime.time(10), SHANGHAI),
+        occurred_at=at,
         occupants=[OccupantInput(**o) for o in passage["occupants"]],
     )
     try:
-        assessed = passage_assess(data=data, require_temperature=True)
+        with clock.held(at):  # registered as it passed (FANGKONG_PASSAGE_LATE_DAYS)
+            assessed = passage_assess(data=data, require_temperature=True)
     except ValidationError as exc:
         return {"errors": exc.message_dict}
     return {

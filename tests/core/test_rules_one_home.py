@@ -36,7 +36,7 @@ from fangkong.quarantine.models import Alert, FollowUp, QuarantineCase
 from fangkong.quarantine.services import case_refer
 from tests.checkpoints.conftest import Posts, posts  # noqa: F401 (fixture)
 from tests.checkpoints.test_api import post, token_for
-from tests.conftest import World
+from tests.conftest import ClockAt, World
 from tests.quarantine.conftest import Cases, cases  # noqa: F401 (fixture)
 from tests.quarantine.import_files import HEADERS, write_xlsx
 from tests.quarantine.test_imports import run
@@ -75,7 +75,8 @@ def api_register(site: Posts, token: str, *, plate: str = "鄂A12345", **occupan
         "client_id": str(uuid.uuid4()), "checkpoint": "G104N", "direction": "in",
         "occurred_at": WHEN, "plate": plate, "vehicle_type": "car", "occupants": [occupant],
     }  # fmt: skip
-    return post(Client(), data, token)
+    with clock.held(datetime.datetime.fromisoformat(WHEN)):  # registered as the car passes
+        return post(Client(), data, token)
 
 
 def offline_assess(passage: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +139,11 @@ def followup_api(world: World, case: QuarantineCase, temperature: str, at: str) 
 def test_temperature_one_range_and_one_fever_everywhere(
     posts: Posts,  # noqa: F811
     cases: Cases,  # noqa: F811
+    clock_at: ClockAt,
 ) -> None:
+    # After the last visit below (2020-02-04 18:30); the cars are registered as they pass
+    # (api_register: passage_assess takes recent cars only).
+    clock_at("23:00", datetime.date(2020, 2, 4))
     world = posts.world
     token = token_for(posts)
     who = {"name": "周杰", "id_number": VISITOR, "destination": "堽城镇"}

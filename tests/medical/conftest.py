@@ -20,6 +20,7 @@ from fangkong.core.idnumber import make_id_number
 from fangkong.medical.models import MedicalInstitution
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register
+from tests.checkpoints.conftest import registered_as_it_passed
 from tests.conftest import PASSWORD, ClockAt, World
 
 TODAY = datetime.date(2020, 2, 3)
@@ -37,30 +38,29 @@ class County:
     def passage(
         self, day: datetime.date, people: list[Person], *, temperatures: list[str] | None = None
     ) -> Passage:
+        """A car on `day` at 10:00, registered as it passed (the platform's clock then:
+        passage_assess refuses a car registered long after)."""
         temperatures = temperatures or ["36.5"] * len(people)
-        passage, _created = checkpoint_services.passage_register(
-            data=PassageInput(
-                checkpoint=self.checkpoint,
-                direction="in",
-                vehicle_type="car",
-                plate="鲁J12345",
-                occurred_at=datetime.datetime.combine(day, datetime.time(10, 0), SHANGHAI),
-                client_id=uuid.uuid4(),
-                occupants=[
-                    OccupantInput(
-                        name=p.name,
-                        id_number=p.id_number or "",
-                        phone=p.phone,
-                        temperature=t,
-                        origin="武汉" if p.household_region.startswith("42") else "泰安",
-                        destination=p.township.name if p.township else "",
-                    )
-                    for p, t in zip(people, temperatures, strict=True)
-                ],
-            ),
-            by=None,
+        data = PassageInput(
+            checkpoint=self.checkpoint,
+            direction="in",
+            vehicle_type="car",
+            plate="鲁J12345",
+            occurred_at=datetime.datetime.combine(day, datetime.time(10, 0), SHANGHAI),
+            client_id=uuid.uuid4(),
+            occupants=[
+                OccupantInput(
+                    name=p.name,
+                    id_number=p.id_number or "",
+                    phone=p.phone,
+                    temperature=t,
+                    origin="武汉" if p.household_region.startswith("42") else "泰安",
+                    destination=p.township.name if p.township else "",
+                )
+                for p, t in zip(people, temperatures, strict=True)
+            ],
         )
-        return passage
+        return registered_as_it_passed(data)
 
 
 def resident(world: World, name: str, n: int, *, b: bool = False, address: str = "") -> Person:

@@ -23,7 +23,7 @@ from fangkong.people.services import PersonInput, TransferInput, person_register
 from fangkong.quarantine.imports import list_import_run, list_import_start
 from fangkong.quarantine.models import ListImport
 from fangkong.quarantine.services import case_refer, followup_record
-from tests.checkpoints.conftest import Posts
+from tests.checkpoints.conftest import Posts, registered_as_it_passed
 from tests.conftest import ClockAt, World
 from tests.quarantine.conftest import START, at, quarantine
 from tests.quarantine.import_files import write_csv
@@ -86,10 +86,15 @@ def _rows_of(pk: int) -> dict[str, set[int]]:
 
 def _history_of(world: World, posts: Posts, twin: Person, tmp_path: Path) -> None:
     """A row of every kind pointing to `twin`: a passage, a case with a follow-up and an
-    alert, a list row, a possible duplicate of a list row, another station's transfer."""
-    cp_services.passage_register(
-        data=PassageInput(
-            checkpoint=posts.g104,
+    alert, a list row, a possible duplicate of a list row, another station's transfer.
+    The car came through G104 the day before the case began (G104 opened before it here),
+    registered then: passage_assess refuses a car registered long after it passed."""
+    g104 = cp_services.checkpoint_update(
+        checkpoint=posts.g104, by=None, opened_on=datetime.date(2020, 1, 20)
+    )
+    registered_as_it_passed(
+        PassageInput(
+            checkpoint=g104,
             direction="in",
             vehicle_type="car",
             plate="鲁J54321",
@@ -98,7 +103,7 @@ def _history_of(world: World, posts: Posts, twin: Person, tmp_path: Path) -> Non
                 OccupantInput(name="张三", id_number=str(twin.id_number), temperature="36.5")
             ],
         ),
-        by=world.users["checkpoint"],
+        world.users["checkpoint"],
     )
     case = quarantine(world, twin, "station_a", START)
     followup_record(

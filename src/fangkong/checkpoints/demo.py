@@ -16,6 +16,7 @@ from fangkong.accounts.models import User
 from fangkong.checkpoints import services
 from fangkong.checkpoints.models import DutyShift, PassageCount
 from fangkong.checkpoints.services import OccupantInput, PassageInput
+from fangkong.core import clock
 from fangkong.core.demo import DemoContext, mobile, person_name
 from fangkong.core.idnumber import make_id_number
 from fangkong.org.models import Officer, Township, Unit
@@ -231,7 +232,11 @@ def build(ctx: DemoContext) -> None:
                         occupants=occupants,
                     )
                 )
-            services.passages_register_bulk(items=items, by=None)
+            # Registered as of that day, as the officers did: the platform's clock reads the
+            # end of the day (or the demo's now), so passage_assess takes each car as recent
+            # (FANGKONG_PASSAGE_LATE_DAYS) and the audit trail dates each batch on its day.
+            with clock.held(min(ctx.now, ctx.at(day, 23, 59))):
+                services.passages_register_bulk(items=items, by=None)
         day += datetime.timedelta(days=1)
 
     ctx.log(f"    passages {time.monotonic() - began:.1f}s")

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The refusal of one symptom not on the list; the roadside device's rules carry the same
+# words (checkpoints/roadside.py), so a phone offline refuses it as the server does.
+UNKNOWN = gettext_lazy("症状：未知症状“%(code)s”")
 
 
 def known_symptoms(given: Iterable[object], known: Collection[str]) -> tuple[list[str], list[str]]:
@@ -17,7 +21,7 @@ def known_symptoms(given: Iterable[object], known: Collection[str]) -> tuple[lis
     refused: list[str] = []
     for code in given:
         if not isinstance(code, str) or code not in known:
-            refused.append(_("症状：未知症状“%(code)s”") % {"code": str(code)[:20]})
+            refused.append(str(UNKNOWN) % {"code": str(code)[:20]})
         elif code not in symptoms:
             symptoms.append(code)
     return symptoms, refused

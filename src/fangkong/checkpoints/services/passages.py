@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -254,6 +255,27 @@ def occupant_assess(
     )
 
 
+def _too_long_ago(occurred_at: datetime.datetime, checkpoint: Checkpoint) -> str:
+    """Why a passage's time lies too far back to be registered ("" when it does not): before
+    its checkpoint's 启用日期, or more than PASSAGE_LATE_DAYS before now (settings.py: how
+    long a phone's outbox may hold what it registered offline, docs/offline.md). The window
+    is never off, so no time before 1901 (Shanghai's LMT, +08:05:43) is ever stored."""
+    if occurred_at.astimezone(SHANGHAI).date() < checkpoint.opened_on:
+        return _("通行时间不能早于本检查站启用日期（%(day)s）") % {
+            "day": formats.date_format(checkpoint.opened_on, "DATE_FORMAT")
+        }
+    days = settings.FANGKONG["PASSAGE_LATE_DAYS"]
+    earliest = clock.now() - datetime.timedelta(days=days)
+    if occurred_at < earliest:
+        return _("通行时间距今不能超过%(days)s天（最早%(earliest)s）：更早的通行不再补登") % {
+            "days": days,
+            "earliest": formats.date_format(
+                earliest.astimezone(SHANGHAI).replace(tzinfo=None), "DATETIME_FORMAT"
+            ),
+        }
+    return ""
+
+
 def passage_assess(
     *,
     data: PassageInput,
@@ -289,6 +311,8 @@ def passage_assess(
         occurred_at = timezone.make_aware(occurred_at, SHANGHAI)
     if is_future(occurred_at, clock.now()):
         errors["occurred_at"] = [_("通行时间不能晚于现在")]
+    elif too_long_ago := _too_long_ago(occurred_at, data.checkpoint):
+        errors["occurred_at"] = [too_long_ago]
     day = occurred_at.astimezone(SHANGHAI).date()
     if not data.occupants:
         errors["occupants"] = [str(MESSAGES["no_occupants"])]

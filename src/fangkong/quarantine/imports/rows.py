@@ -18,7 +18,7 @@ from fangkong.core.disclosure import shown
 from fangkong.core.idnumber import normalize_id_number, parse_id_number
 from fangkong.core.phones import parse_phone
 from fangkong.core.regions import resolve_place
-from fangkong.core.text import name_error, normalize_text
+from fangkong.core.text import hidden_char, name_error, normalize_text, plain_text_error
 from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
@@ -48,6 +48,9 @@ class YearlessDate(ValueError):
     def in_year(self, year: int) -> datetime.date:
         return datetime.date(year, self.month, self.day)
 
+
+# The columns of free text a row keeps as written (row.address, came_from, note).
+_FREE_TEXT = ("address", "came_from", "note")
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # A date of return outside these is a typing error (待核实).
@@ -177,6 +180,13 @@ def validate_row(
     if refused := name_error(name):
         row.add(L["name"], refused, level="error")
     row.name = name[:50]
+    # The free text kept as written (address, where from, note): refused for a hidden
+    # character as a name is (core.text). One pass over the three in C when they are plain.
+    free = (texts.get("address", ""), texts.get("came_from", ""), texts.get("note", ""))
+    if hidden_char("".join(free)) is not None:
+        for key, text in zip(_FREE_TEXT, free, strict=True):
+            if refused := plain_text_error(text, L[key]):
+                row.add(L[key], refused, level="error")
 
     raw_id = texts.get("id_number", "")
     id_cell = values.get("id_number")

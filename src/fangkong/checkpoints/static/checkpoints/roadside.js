@@ -1,8 +1,8 @@
 /* A passage checked and flagged on the device, by the server's rules, without a network.
  *
  * The rules are data from /api/v1/reference/checkpoint-rules (checkpoints/roadside.py: the
- * region table, key areas, plate prefixes, the county's places, the words of every flag and
- * message) and /api/v1/reference/id-rules; this file is the logic of passage_assess() and
+ * region table, key areas, plate prefixes, the county's places, the symptoms a checkpoint
+ * records, the words of every flag and message) and /api/v1/reference/id-rules; this file is the logic of passage_assess() and
  * rules.occupant_flags() over them. A browser test compares both on a set of passages.
  *   FangkongRoadside.assess(passage, rules, idRules, {requireTemperature: true, day: "2020-02-03"})
  *     → {errors: {"occupants.0.id_number": ["第1位乘车人身份证号…"]},
@@ -227,12 +227,20 @@
       var temp = temperatureOf(occ.temperature, who + m.temperature, rules);
       if (temp.error) errors[prefix + "temperature"] = [temp.error];
       else if (options.requireTemperature && temp.value === null) errors[prefix + "temperature"] = [format(m.temperature_required, { who: who })];
+      // core.symptoms.known_symptoms over the served list: each known one once, in the
+      // order given; each other one refused.
+      var symptoms = [], unknown = [];
+      textList(occ.symptoms).forEach(function (s) {
+        if (rules.symptoms.indexOf(s) < 0) unknown.push(who + format(m.unknown_symptom, { code: cut(s, 20) }));
+        else if (symptoms.indexOf(s) < 0) symptoms.push(s);
+      });
+      if (unknown.length) errors[prefix + "symptoms"] = unknown;
       var o = {
         household: household,
         origin: cut(normalizeText(occ.origin), 60),
         travel: textList(occ.travel_history),
         temperature: temp.value === undefined ? null : temp.value,
-        symptoms: textList(occ.symptoms),
+        symptoms: symptoms,
       };
       var flags = flagsOf(o, ctx, rules, t);
       var destination = cut(normalizeText(occ.destination), 60);
