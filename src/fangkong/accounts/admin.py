@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelMultipleChoiceField
@@ -98,6 +98,10 @@ class AreaAdmin(AreaChoices):
                 return None
         return str(value or "") or installation_area()
 
+    def place(self, obj: Model) -> None:
+        """Set what the row's place follows from (a unit's area, from its parent) by the
+        rule its service applies; a ValidationError is the form's."""
+
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
@@ -108,6 +112,11 @@ class AreaAdmin(AreaChoices):
         class InArea(form):  # type: ignore[misc,valid-type]
             def _post_clean(self) -> None:
                 super()._post_clean()
+                try:
+                    model_admin.place(self.instance)
+                except ValidationError as exc:
+                    self.add_error(None, exc)
+                    return
                 area = model_admin.area_of(self.instance)
                 if area is not None and not may_see_area(user, area):
                     self.add_error(

@@ -255,6 +255,19 @@ def users_of(area: str, *, user_path: str = "") -> Q:
     )
 
 
+def doer_shown(viewer: User | AnonymousUser, doer: User | None) -> str:
+    """Who did something on a record, as `viewer` reads it (a case's timeline): the name of
+    a user of the viewer's area (one they may see, as `users_of` places users: the officer
+    list and the forms offer the same); for a user of another area (the other side of a
+    transfer, another county's deciding officer), their unit, else their township — the
+    trail keeps who it was. Reads `doer.unit` and `doer.township`: select them."""
+    if doer is None:
+        return ""
+    if viewer.pk == doer.pk or may_see_area(viewer, user_area(doer)):
+        return str(doer)
+    return str(doer.unit or doer.township or "")
+
+
 def unit_area(unit: Any) -> str:
     """The area a record owned by `unit` belongs to (a checkpoint's, a notice sender's):
     its unit's, the installation's for no unit or a unit of no area."""
