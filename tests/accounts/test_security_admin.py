@@ -117,6 +117,10 @@ def test_the_security_administrator_sets_roles_and_nothing_else(world: World) ->
         action="update", object_type="accounts.user", object_id=str(new.pk)
     ).get()
     assert entry.actor_id == world.users["security"].pk and entry.changes["role"] == ["", "station"]
+    # A station's role with no unit (it would see nothing): refused, as user_create does.
+    data = _change_form(security, path)
+    answer = security.post(path, {**data, "role": "station", "unit": ""})
+    assert answer.status_code == 200 and "派出所角色须指定所属单位" in answer.content.decode()
     # A forged administrator's role: refused.
     data = _change_form(security, path)
     for role in ("admin", "auditor", "security"):
@@ -189,6 +193,11 @@ def test_the_security_administrator_signs_in_with_a_second_factor(world: World) 
     client = Client()
     client.post("/login/", {"username": "security", "password": PASSWORD})
     assert client.get("/admin/accounts/user/")["Location"].startswith("/login/verify/")
+    # The admin site's own sign-in page: the password, then the same second step.
+    client = Client()
+    signed = client.post("/admin/login/", {"username": "security", "password": PASSWORD})
+    assert signed.status_code == 302
+    assert client.get("/admin/accounts/user/")["Location"].startswith("/login/verify/")
 
 
 def test_a_security_administrator_is_made_on_the_command_line(db: None) -> None:
@@ -199,7 +208,9 @@ def test_a_security_administrator_is_made_on_the_command_line(db: None) -> None:
     )  # fmt: skip
     user = User.objects.get(username="anquan2")
     assert user.role == Role.SECURITY and mfa.mfa_required(user)
-    assert (user.is_staff, user.is_superuser) == (False, False)
+    # Staff (the admin site's own sign-in page admits it), never superuser (no Django
+    # permission beyond what the account form grants it).
+    assert (user.is_staff, user.is_superuser) == (True, False)
 
 
 def _county(province: Province, username: str, role: str, code: str) -> Client:

@@ -25,6 +25,7 @@ from fangkong.accounts.jurisdiction import (
 )
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import assignable_roles, user_can
+from fangkong.accounts.services import posting_check
 from fangkong.core.admin import AuditedAdmin, KeyAreaAdmin
 from fangkong.core.audit import audit_record
 from fangkong.core.models import KeyArea
@@ -245,6 +246,25 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
         if obj.pk == request.user.pk:
             fields += ["is_active", "kind"]
         return fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The role given with what it needs (accounts.services.posting_check)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class Posted(form):  # type: ignore[misc,valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                user = self.instance
+                if "role" not in self.fields:  # the role is not this form's to set
+                    return
+                try:
+                    posting_check(role=user.role, unit=user.unit, township=user.township)
+                except ValidationError as exc:
+                    self.add_error(None, exc)
+
+        return Posted
 
     def get_queryset(self, request: HttpRequest) -> Any:
         """The accounts of the administrator's own area (a county's, inside a city)."""
