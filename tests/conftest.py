@@ -166,6 +166,7 @@ def world(db: None) -> World:
         "logistics": _user("logistics", Role.LOGISTICS, display_name="保障干部"),
         "admin": _user("admin", Role.ADMIN, display_name="管理员"),
         "auditor": _user("auditor", Role.AUDITOR, display_name="审计管理员"),
+        "security": _user("security", Role.SECURITY, display_name="安全管理员"),
         "medical": _user("medical", Role.MEDICAL, kind=User.Kind.DOCTOR, display_name="医务人员"),
         "outsider": _user("outsider", "", display_name="无角色"),
     }

@@ -122,7 +122,7 @@ def test_demo_accounts_that_require_a_second_factor_sign_in_with_the_published_c
 
     from django.core.management import call_command
 
-    for username in ("zhihui", "juzhang", "admin", "shenji"):
+    for username in ("zhihui", "juzhang", "admin", "anquan", "shenji"):
         assert any(u == username and "须二次验证" in note for u, _r, note in demo.logins)
     client = Client()
     client.post("/login/", {"username": "zhihui", "password": DEMO_PASSWORD})

@@ -400,7 +400,7 @@ FANGKONG: dict[str, Any] = {
     # A password older than this many days must be changed at the next sign-in (0: never).
     "PASSWORD_DAYS": max(0, envint("PASSWORD_DAYS", 90)),
     # Roles that must sign in with a second factor (TOTP); every other role may choose to.
-    "MFA_ROLES": envlist("MFA_ROLES", ["admin", "auditor", "command"]),
+    "MFA_ROLES": envlist("MFA_ROLES", ["admin", "auditor", "security", "command"]),
     # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed: nginx's address
     # in production (docs/deployment.md). Empty: REMOTE_ADDR is the client (core/client_address.py).
     "TRUSTED_PROXIES": envnetworks("TRUSTED_PROXIES"),

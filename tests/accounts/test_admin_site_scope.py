@@ -129,10 +129,14 @@ def test_a_unit_is_not_moved_nor_made_outside_the_county(province: Province) -> 
     data = _change_form(admin, path)
     offered = {u.pk for u in admin.get(path).context["adminform"].form.fields["parent"].queryset}
     assert offered == set(Unit.objects.filter(area_code=NY).values_list("pk", flat=True))
-    for change in ({"parent": dp.bureau.pk}, {"area_code": DP}, {"area_code": ""},
-                   {"area_code": "3709"}):  # fmt: skip
+    for change in ({"parent": dp.bureau.pk}, {"area_code": DP}, {"area_code": "3709"},
+                   {"parent": "", "area_code": ""}):  # fmt: skip
         answer = admin.post(path, {**data, **change})
         assert answer.status_code == 200 and answer.context["adminform"].form.errors, change
+    ny.station.refresh_from_db()
+    assert (ny.station.parent, ny.station.area_code) == (ny.bureau, NY)
+    # The area left empty follows the parent (org.services.unit_placement): still 宁阳's.
+    assert admin.post(path, {**data, "area_code": ""}).status_code == 302
     ny.station.refresh_from_db()
     assert (ny.station.parent, ny.station.area_code) == (ny.bureau, NY)
     for area in (DP, "", "3709"):
@@ -242,3 +246,88 @@ def test_another_countys_staff_of_a_shared_institution_stay(province: Province) 
     assert admin.post(path, {**data, "staff": [mine.pk]}).status_code == 302
     assert set(clinic.staff.all()) == {theirs, mine}
     assert Designation.objects.filter(institution=clinic).count() == 2
+
+
+def test_an_institution_added_undesignated_stays_its_adders(province: Province) -> None:
+    """Added by 宁阳's administrator with no township designated, an institution is 宁阳's
+    from the moment it is saved: listed for them, neither listed nor opened for 东平's."""
+    ny_admin = _admin(province, "ningyang_admin", province.counties[NY].bureau)
+    dp_admin = _admin(province, "dongping_admin", province.counties[DP].bureau)
+    added = ny_admin.post(
+        "/admin/medical/medicalinstitution/add/",
+        {"name": "宁阳新设发热门诊", "kind": "clinic",
+         "designation_set-TOTAL_FORMS": "0", "designation_set-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert added.status_code == 302
+    clinic = MedicalInstitution.objects.get(name="宁阳新设发热门诊")
+    assert "宁阳新设发热门诊" in ny_admin.get("/admin/medical/medicalinstitution/").content.decode()
+    path = f"/admin/medical/medicalinstitution/{clinic.pk}/change/"
+    assert ny_admin.get(path).status_code == 200
+    assert (
+        "宁阳新设发热门诊"
+        not in dp_admin.get("/admin/medical/medicalinstitution/").content.decode()
+    )
+    assert dp_admin.get(path).status_code == 302  # as one that does not exist
+    # Nor claimed by designating it for 东平's township.
+    claim = dp_admin.post(
+        path,
+        {"name": "宁阳新设发热门诊", "kind": "clinic",
+         "designation_set-TOTAL_FORMS": "1", "designation_set-INITIAL_FORMS": "0",
+         "designation_set-0-township": province.counties[DP].township.pk},
+    )  # fmt: skip
+    assert claim.status_code == 302 and not Designation.objects.filter(institution=clinic).exists()
+
+
+def test_a_units_area_follows_its_parent_in_the_admin_site(province: Province) -> None:
+    """The admin site makes and moves units through org.services (unit_create, unit_update):
+    the area is the parent's, as on every other path, and a move takes the unit's own units
+    along."""
+    ny, dp = province.counties[NY], province.counties[DP]
+    top = _admin(province, "province_admin", None)
+    made = top.post(
+        "/admin/org/unit/add/",
+        {"name": "宁阳新派出所", "kind": "station", "parent": ny.bureau.pk, "area_code": "",
+         "sort_order": "0"},
+    )  # fmt: skip
+    assert made.status_code == 302
+    unit = Unit.objects.get(name="宁阳新派出所")
+    assert unit.area_code == NY and unit.path == f"{ny.bureau.path}{unit.pk}/"
+    # Typed otherwise than its parent's: refused, nothing saved.
+    typed = top.post(
+        "/admin/org/unit/add/",
+        {"name": "错区划派出所", "kind": "station", "parent": ny.bureau.pk, "area_code": DP,
+         "sort_order": "0"},
+    )  # fmt: skip
+    assert typed.status_code == 200 and "所属区划须与上级单位相同" in typed.content.decode()
+    assert not Unit.objects.filter(name="错区划派出所").exists()
+    # 东平's station (with a unit of its own) moved under 宁阳's bureau: both are 宁阳's.
+    post = Unit.objects.create(
+        name="东平警务室", kind="department", parent=dp.station, area_code=DP,
+        path="",
+    )  # fmt: skip
+    post.path = f"{dp.station.path}{post.pk}/"
+    post.save()
+    path = f"/admin/org/unit/{dp.station.pk}/change/"
+    data = _change_form(top, path)
+    moved = top.post(path, {**data, "parent": ny.bureau.pk, "area_code": ""})
+    assert moved.status_code == 302
+    dp.station.refresh_from_db()
+    post.refresh_from_db()
+    assert (dp.station.area_code, post.area_code) == (NY, NY)
+    assert post.path == f"{ny.bureau.path}{dp.station.pk}/{post.pk}/"
+    # Nor is a unit put under its own unit.
+    path = f"/admin/org/unit/{ny.bureau.pk}/change/"
+    data = _change_form(top, path)
+    looped = top.post(path, {**data, "parent": unit.pk})
+    assert (
+        looped.status_code == 200 and "上级单位不能是本单位或其下属单位" in looped.content.decode()
+    )
+    ny.bureau.refresh_from_db()
+    assert ny.bureau.parent is None
+    # A county's administrator makes a unit of the county without typing the area.
+    admin = _admin(province, "ningyang_admin", ny.bureau)
+    made = admin.post(
+        "/admin/org/unit/add/",
+        {"name": "宁阳另一派出所", "kind": "station", "parent": ny.bureau.pk, "sort_order": "0"},
+    )
+    assert made.status_code == 302 and Unit.objects.get(name="宁阳另一派出所").area_code == NY

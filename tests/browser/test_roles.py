@@ -27,6 +27,8 @@ HOME = {
     # audit administrator reads nothing else.
     "admin": ("单位", "/audit/"),
     "auditor": ("审计日志", "/people/"),
+    # The security administrator sets accounts' roles and reads no personal data.
+    "security": ("账号角色", "/people/"),
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelMultipleChoiceField
@@ -20,10 +20,12 @@ from fangkong.accounts.jurisdiction import (
     doers_of_area,
     may_manage_account,
     may_see_area,
+    may_set_role,
     user_area,
 )
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import assignable_roles, user_can
+from fangkong.accounts.services import posting_check
 from fangkong.core.admin import AuditedAdmin, KeyAreaAdmin
 from fangkong.core.audit import audit_record
 from fangkong.core.models import KeyArea
@@ -98,6 +100,10 @@ class AreaAdmin(AreaChoices):
                 return None
         return str(value or "") or installation_area()
 
+    def place(self, obj: Model) -> None:
+        """Set what the row's place follows from (a unit's area, from its parent) by the
+        rule its service applies; a ValidationError is the form's."""
+
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
@@ -108,6 +114,11 @@ class AreaAdmin(AreaChoices):
         class InArea(form):  # type: ignore[misc,valid-type]
             def _post_clean(self) -> None:
                 super()._post_clean()
+                try:
+                    model_admin.place(self.instance)
+                except ValidationError as exc:
+                    self.add_error(None, exc)
+                    return
                 area = model_admin.area_of(self.instance)
                 if area is not None and not may_see_area(user, area):
                     self.add_error(
@@ -152,10 +163,21 @@ class InstallationKeyAreaAdmin(InstallationWideAdmin, KeyAreaAdmin):
     """Key areas (core.admin.KeyAreaAdmin): the installation's reference data."""
 
 
+# What places an account (its rights and what it sees): the security administrator's to set.
+POSTING = ["role", "officer", "unit", "township"]
+
+
 @admin.register(User)
 class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
     """Accounts. A user's own phone is not shown here (it is personal data, not what an
-    account needs); the audit trail is read on its own page (/audit/), not here."""
+    account needs); the audit trail is read on its own page (/audit/), not here.
+
+    Separation of duties (三权分立): the system administrator (`accounts.manage`) makes
+    accounts — with no role, which gives no right until the security administrator gives
+    one — and changes their names, kind, status and password; the security administrator
+    (`accounts.roles`) changes the role and the posting (unit, township, officer) and
+    nothing else. Neither reaches their own account's role or posting, nor any
+    administrator's account (may_manage_account, may_set_role)."""
 
     list_display = ["username", "display_name", "role", "unit", "township", "is_active"]
     # The units an account is at, not every unit of the installation (a city's counties').
@@ -172,33 +194,77 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
         (_("状态"), {"fields": ("is_active",)}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
+    # No role: a new account has none (no right at all) until the security administrator
+    # gives it one.
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
-            _("岗位与管辖"),
-            {"fields": ("display_name", "kind", "role", "officer", "unit", "township")},
+            _("岗位与管辖（角色由安全管理员分配）"),
+            {"fields": ("display_name", "kind", "officer", "unit", "township")},
         ),
     )
 
-    # Separation of duties (accounts.jurisdiction.may_manage_account): an audit administrator's
-    # account is shown here but not changed, deleted or given a password; the role is not
-    # offered; and nobody changes their own role or status.
+    @staticmethod
+    def _sets_roles(request: HttpRequest) -> bool:
+        return user_can(request.user, "accounts.roles")
+
+    @staticmethod
+    def _manages(request: HttpRequest) -> bool:
+        return user_can(request.user, "accounts.manage")
+
+    # Both administrators open the account list (the admin site's own Django permissions
+    # are the system administrator's alone: User.save makes them the superuser).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, "admin.site")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return user_can(request.user, "admin.site")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._manages(request) and super().has_add_permission(request)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._sets_roles(request):
+            return obj is None or may_set_role(request.user, obj)
         if obj is not None and not may_manage_account(request.user, obj):
             return False
-        return super().has_change_permission(request, obj)
+        return self._manages(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and not may_manage_account(request.user, obj):
             return False
-        return super().has_delete_permission(request, obj)
+        return self._manages(request) and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.pk == request.user.pk:
-            # Nor their own unit or township: those decide what they see.
-            fields += ["role", "is_active", "kind", "officer", "unit", "township"]
+        if obj is None:
+            return fields
+        if self._sets_roles(request):  # the role and posting, nothing else
+            shown = [f for _name, part in self.fieldsets for f in part["fields"]]
+            return [*fields, *(f for f in shown if f not in POSTING and f not in fields)]
+        fields += POSTING
+        if obj.pk == request.user.pk:
+            fields += ["is_active", "kind"]
         return fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        """The role given with what it needs (accounts.services.posting_check)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class Posted(form):  # type: ignore[misc,valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                user = self.instance
+                if "role" not in self.fields:  # the role is not this form's to set
+                    return
+                try:
+                    posting_check(role=user.role, unit=user.unit, township=user.township)
+                except ValidationError as exc:
+                    self.add_error(None, exc)
+
+        return Posted
 
     def get_queryset(self, request: HttpRequest) -> Any:
         """The accounts of the administrator's own area (a county's, inside a city)."""
@@ -215,7 +281,11 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
         """Setting someone's password from the admin is audited, in one transaction with
-        the change (the admin answers a saved password with a redirect)."""
+        the change (the admin answers a saved password with a redirect). The system
+        administrator's alone: the security administrator's right to change an account is
+        to its role and posting."""
+        if not self._manages(request):
+            raise PermissionDenied
         with transaction.atomic():
             response: HttpResponse = super().user_change_password(request, id, form_url)
             if request.method == "POST" and isinstance(response, HttpResponseRedirect):

@@ -255,6 +255,19 @@ def users_of(area: str, *, user_path: str = "") -> Q:
     )
 
 
+def doer_shown(viewer: User | AnonymousUser, doer: User | None) -> str:
+    """Who did something on a record, as `viewer` reads it (a case's timeline): the name of
+    a user of the viewer's area (one they may see, as `users_of` places users: the officer
+    list and the forms offer the same); for a user of another area (the other side of a
+    transfer, another county's deciding officer), their unit, else their township — the
+    trail keeps who it was. Reads `doer.unit` and `doer.township`: select them."""
+    if doer is None:
+        return ""
+    if viewer.pk == doer.pk or may_see_area(viewer, user_area(doer)):
+        return str(doer)
+    return str(doer.unit or doer.township or "")
+
+
 def unit_area(unit: Any) -> str:
     """The area a record owned by `unit` belongs to (a checkpoint's, a notice sender's):
     its unit's, the installation's for no unit or a unit of no area."""
@@ -485,7 +498,8 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
 
 def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
     """Whether `actor` may change `target`'s account inside the application: the admin
-    site's user form, its password form and deletion, and the second-factor reset.
+    site's user form (names, kind, status: never the role or the posting, may_set_role),
+    its password form and deletion, and the second-factor reset.
 
     Separation of duties (三权分立): the audit administrator's account, and the audit
     administrator's role, are out of the system administrator's reach — else resetting its
@@ -497,7 +511,23 @@ def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) 
     trail records with the operating-system account. Nobody changes their own role, and
     an administrator manages only the accounts of their own area (a county's administrator
     in a city installation: that county's accounts, not the city's or another county's)."""
-    if not roles.user_can(actor, "admin.site") and not roles.user_can(actor, "accounts.mfa_reset"):
+    if not roles.user_can(actor, "accounts.manage") and not roles.user_can(
+        actor, "accounts.mfa_reset"
+    ):
+        return False
+    if getattr(target, "role", "") in roles.UNMANAGED_ROLES:
+        return False
+    return may_see_area(actor, user_area(target))  # type: ignore[arg-type]
+
+
+def may_set_role(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
+    """Whether `actor` may set `target`'s role and what places the account (unit, township,
+    officer): the security administrator's alone (三权分立: the system administrator makes
+    accounts, with no role until given one here), for the accounts of their own area, never
+    their own nor any administrator's (audit, system, security: the command line's)."""
+    if not roles.user_can(actor, "accounts.roles"):
+        return False
+    if getattr(target, "pk", None) == getattr(actor, "pk", None):
         return False
     if getattr(target, "role", "") in roles.UNMANAGED_ROLES:
         return False

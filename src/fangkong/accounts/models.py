@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.roles import Role
+from fangkong.accounts.roles import Role, role_perms
 from fangkong.core import clock
 
 
@@ -71,10 +71,13 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # Django's own flags follow the role, never a hand: the admin site opens to staff,
-        # and a superuser passes every Django permission check. Set by hand, they would let
-        # any account into the admin site without the administrator's second factor.
-        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        # Django's own flags follow the role, never a hand: the admin site's sign-in page
+        # admits staff (the roles that open it: the system and security administrators), and
+        # a superuser passes every Django permission check (the system administrator's
+        # reference data; the security administrator's account form grants its own). Set by
+        # hand, they would let any account into the admin site without a second factor.
+        self.is_staff = "admin.site" in role_perms(self.role)
+        self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

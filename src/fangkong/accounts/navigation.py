@@ -120,4 +120,13 @@ CARDS: list[HomeCard] = [
         roles=frozenset({Role.AUDITOR}),
         order=10,
     ),
+    HomeCard(
+        title=_("账号角色"),
+        text=_(
+            "为新建账号分配角色，变更账号的角色和所属单位（三权分立：只由安全管理员设定，留痕）"
+        ),
+        url_name="admin:accounts_user_changelist",
+        roles=frozenset({Role.SECURITY}),
+        order=10,
+    ),
 ]

@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     MEDICAL = "medical", _("定点医疗机构")
     AUDITOR = "auditor", _("审计管理员")
+    SECURITY = "security", _("安全管理员")
 
 
 # Permission code → what it lets a user do (shown in docs/roles.md).
@@ -45,13 +46,15 @@ PERMISSIONS: dict[str, str] = {
     "quarantine.release": "确认解除隔离、打印解除居家隔离告知书",
     "audit.view": "查看审计日志",
     "accounts.mfa_reset": "重置用户的二次验证（手机丢失或更换时；须填写原因，留痕）",
+    "accounts.manage": "新建账号（新账号待安全管理员分配角色），修改姓名、类别和启用状态，设置密码",
+    "accounts.roles": "设定和变更账号的角色及所属单位、乡镇街道、对应警力（每次变更留痕）",
     "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
     "checkpoints.view": "查看检查站、班次和在岗情况",
     "checkpoints.passages": "查看卡口台账：通行记录、旅客和车辆轨迹（个人信息）",
     "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
     "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
     "checkpoints.manage": "维护检查站（新建、修改名称、道路、责任单位、车道和班次）和设备令牌",
-    "admin.site": "使用后台管理维护基础数据和账号",
+    "admin.site": "使用后台管理（系统管理员：基础数据和账号；安全管理员：账号的角色）",
     "logistics.view": "查看防护物资库存、台账、采购、捐赠和发放",
     "logistics.edit": "登记采购、捐赠、发放和库存调整，维护物资目录和仓库",
     "honors.view": "查看战时表彰和表扬通报",
@@ -227,6 +230,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
             "org.view",
             "org.edit",
             "accounts.mfa_reset",
+            "accounts.manage",
             "admin.site",
             "checkpoints.view",
             "checkpoints.manage",
@@ -239,6 +243,11 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     # administrator reads it (every sign-in, view of personal data, write and role change,
     # the administrator's own included) and manages nothing.
     Role.AUDITOR: {"scope": COUNTY, "perms": {"audit.view"}},
+    # The third of 三权分立: the security administrator alone sets an account's role and what
+    # places it (unit, township, officer), in the admin site's account form; the system
+    # administrator makes accounts (with no role until this one gives it) and keeps the
+    # reference data. Neither reads personal data or the trail.
+    Role.SECURITY: {"scope": COUNTY, "perms": {"admin.site", "accounts.roles"}},
 }
 
 SCOPE_LABELS: dict[str, str] = {
@@ -269,11 +278,12 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
     return perm in role_perms(getattr(user, "role", ""))
 
 
-# Roles whose accounts the application's administrator may not reach (may_manage_account).
-UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+# Roles whose accounts no administrator reaches inside the application (may_manage_account,
+# may_set_role): the three administrators', made and repaired on the command line.
+UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN, Role.SECURITY})
 
 
 def assignable_roles() -> list[tuple[str, Any]]:
-    """The roles an account may be given inside the application (see may_manage_account):
-    every role but the audit and system administrators'."""
+    """The roles the security administrator may give an account inside the application
+    (see may_set_role): every role but the three administrators'."""
     return [(value, label) for value, label in Role.choices if value not in UNMANAGED_ROLES]

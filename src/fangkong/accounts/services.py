@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from fangkong.org.models import Officer, Township, Unit
 
 
+def posting_check(*, role: str, unit: Unit | None, township: Township | None) -> None:
+    """What a role needs to see anything (a station's unit, a township role's township),
+    wherever an account is given a role: here, and the admin site's account form."""
+    scope = role_scope(role)
+    if scope == roles.UNIT and unit is None:
+        raise ValidationError({"unit": [_("派出所角色须指定所属单位")]})
+    if scope == roles.TOWNSHIP and township is None:
+        raise ValidationError({"township": [_("该角色须指定所属乡镇街道")]})
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -41,11 +51,7 @@ def user_create(
     if officer is not None:
         unit = unit or officer.unit
         display_name = display_name or officer.name
-    scope = role_scope(role)
-    if scope == roles.UNIT and unit is None:
-        raise ValidationError({"unit": [_("派出所角色须指定所属单位")]})
-    if scope == roles.TOWNSHIP and township is None:
-        raise ValidationError({"township": [_("该角色须指定所属乡镇街道")]})
+    posting_check(role=role, unit=unit, township=township)
     user = User(
         username=username.strip(),
         role=role,

@@ -33,6 +33,10 @@ class MedicalInstitution(models.Model):
         related_name="+",
         blank=True,
     )
+    # The area of the administrator who added it (a county's, as Unit.area_code; empty: the
+    # installation's): theirs before any township is designated, and after, beside the
+    # areas of the townships it serves (medical/admin.py).
+    area_code = models.CharField(_("所属区划"), max_length=6, blank=True, default="")
     # The accounts of its staff (role 定点医疗机构): they see the hand-offs addressed to it.
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("医务人员账号"), related_name="+", blank=True

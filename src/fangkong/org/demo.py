@@ -191,6 +191,7 @@ def build(ctx: DemoContext) -> None:
     login("baozhang", Role.LOGISTICS, "警务保障室", officer=first_officer(dept["警务保障室"]))
     login("admin", Role.ADMIN, "系统管理员", officer=first_officer(dept["局办公室"], 1))
     login("shenji", Role.AUDITOR, "审计管理员", officer=first_officer(dept["法制大队"]))
+    login("anquan", Role.SECURITY, "安全管理员", officer=first_officer(dept["网络安全保卫大队"]))
     ctx.data["commander"] = commander
 
     # The leadership group and the task force's five working groups.

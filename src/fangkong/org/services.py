@@ -37,9 +37,8 @@ def unit_create(
     sort_order: int = 0,
     area_code: str | None = None,
 ) -> Unit:
-    """A unit of the bureau; its area (org/areas.py) is `area_code`, else its parent's."""
-    area = (parent.area_code if parent else "") if area_code is None else area_code.strip()
-    _check_area(area)
+    """A unit of the bureau; its area (org/areas.py) is its parent's (unit_placement)."""
+    area = unit_placement(unit=None, parent=parent, area_code=area_code)
     unit = model_create(
         model=Unit,
         by=by,
@@ -52,6 +51,69 @@ def unit_create(
     )
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
+    return unit
+
+
+def unit_placement(*, unit: Unit | None, parent: Unit | None, area_code: str | None) -> str:
+    """The one rule of a unit's place, for every way a unit is made or moved (the pages,
+    the admin site, the demo): the area of a unit under a parent is its parent's (an area
+    typed otherwise is refused: left empty, it follows); a unit of no parent (a county's or
+    a city's bureau) takes the area given, empty for the installation's own. Nor is a unit
+    put under itself or one of its own units."""
+    typed = (area_code or "").strip()
+    if parent is None:
+        _check_area(typed)
+        return typed
+    if unit is not None and unit.pk is not None and unit.path and parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("上级单位不能是本单位或其下属单位")})
+    if typed and typed != parent.area_code:
+        raise ValidationError(
+            {
+                "area_code": _("所属区划须与上级单位相同（%(code)s），可不填")
+                % {"code": parent.area_code or _("本系统区划")}
+            }
+        )
+    return parent.area_code
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    unit: Unit,
+    by: User | None,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    short_name: str = "",
+    sort_order: int = 0,
+    area_code: str | None = None,
+) -> Unit:
+    """Change a unit; moved under another parent, it and its own units take the new
+    parent's place (path and area: unit_placement), each change audited."""
+    area = unit_placement(unit=unit, parent=parent, area_code=area_code)
+    old_path, old_area = unit.path, unit.area_code
+    path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit, _changes = model_update(
+        instance=unit,
+        by=by,
+        data={
+            "name": normalize_text(name),
+            "kind": kind,
+            "parent": parent,
+            "short_name": short_name,
+            "sort_order": sort_order,
+            "area_code": area,
+            "path": path,
+        },
+    )
+    if old_path and (path != old_path or area != old_area):
+        below = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
+        for child in below.order_by("path"):
+            model_update(
+                instance=child,
+                by=by,
+                data={"path": path + child.path[len(old_path) :], "area_code": area},
+            )
     return unit
 
 

@@ -173,23 +173,30 @@ class TimelineEvent:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def case_timeline(case: QuarantineCase) -> list[TimelineEvent]:
-    """Referrals, transitions, follow-ups and alerts (and their resolution), in time order."""
+def case_timeline(case: QuarantineCase, *, viewer: AnyUser) -> list[TimelineEvent]:
+    """Referrals, transitions, follow-ups and alerts (and their resolution), in time order;
+    who did each named as `viewer` may read it (doer_shown: another area's by their unit)."""
     from django.utils.translation import gettext as _
 
+    from fangkong.accounts.jurisdiction import doer_shown
+
+    def who(doer: Any) -> str:
+        return doer_shown(viewer, doer)
+
+    doer = ("by__unit", "by__township")
     events: list[TimelineEvent] = []
-    for r in case.referrals.select_related("by"):
+    for r in case.referrals.select_related(*doer):
         events.append(
-            TimelineEvent(r.at, "referral", str(r.get_source_display()), r.note, str(r.by or ""))
+            TimelineEvent(r.at, "referral", str(r.get_source_display()), r.note, who(r.by))
         )
-    for t in case.transitions.select_related("by"):
+    for t in case.transitions.select_related(*doer):
         title = (
             f"{CaseStatus(t.from_status).label} → {t.get_to_status_display()}"
             if t.from_status
             else str(t.get_to_status_display())
         )
-        events.append(TimelineEvent(t.at, "transition", title, t.reason, str(t.by or "")))
-    for fu in case.followups.select_related("by"):
+        events.append(TimelineEvent(t.at, "transition", title, t.reason, who(t.by)))
+    for fu in case.followups.select_related(*doer):
         parts = [f"{fu.temperature}℃" if fu.temperature is not None else _("未测体温")]
         parts.append(_("在家") if fu.at_home else _("不在家"))
         if fu.symptoms:
@@ -202,11 +209,11 @@ def case_timeline(case: QuarantineCase) -> list[TimelineEvent]:
                 "followup",
                 _("随访（%(slot)s）") % {"slot": fu.get_slot_display()},
                 " · ".join(str(p) for p in parts),
-                str(fu.by or ""),
+                who(fu.by),
                 "danger" if not fu.at_home or fu.symptoms else "",
             )
         )
-    for a in case.alerts.select_related("resolved_by"):
+    for a in case.alerts.select_related("resolved_by__unit", "resolved_by__township"):
         events.append(
             TimelineEvent(
                 a.raised_at,
@@ -224,7 +231,7 @@ def case_timeline(case: QuarantineCase) -> list[TimelineEvent]:
                     "resolution",
                     _("预警已处置：%(kind)s") % {"kind": a.get_kind_display()},
                     a.resolution,
-                    str(a.resolved_by or ""),
+                    who(a.resolved_by),
                     "ok",
                 )
             )

@@ -106,7 +106,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict[str, object]:
     today = schedule.work_day()
     return {
         "case": case,
-        "timeline": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline(case, viewer=request.user),
         "qday": case.quarantine_day(today) if case.status == CaseStatus.QUARANTINED else None,
         "today": today,
         "transition_form": TransitionForm(case=case),
