@@ -13,6 +13,7 @@ from fangkong.checkpoints.api import PassageFilterIn
 from fangkong.checkpoints.filters import PassageFilter
 from fangkong.checkpoints.forms import PassageFilterForm
 from fangkong.command.forms import TaskFilterForm
+from fangkong.core.api import FIELD_LABELS
 from fangkong.core.filters import by, filter_form, from_form, from_query
 from fangkong.logistics.forms import LedgerFilterForm
 from fangkong.org.forms import OfficerFilterForm
@@ -120,7 +121,7 @@ def test_bad_filter_input_is_said_naming_the_field(world: World) -> None:
         r = client.get(path, {name: value})
         assert r.status_code == 422, (path, name)
         detail = r.json()["detail"][0]
-        assert detail["field"] == name and detail["msg"].startswith(f"{name}：")
+        assert detail["field"] == name and detail["msg"].startswith(f"{FIELD_LABELS[name]}：")
 
 
 @pytest.mark.django_db

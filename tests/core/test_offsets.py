@@ -17,6 +17,7 @@ from django import forms
 
 from fangkong.api import api
 from fangkong.core import bounds
+from fangkong.core.api import FIELD_LABELS
 from fangkong.core.forms import MomentField
 from fangkong.org import services as org_services
 from fangkong.org.models import Recall
@@ -128,7 +129,7 @@ def test_every_time_the_api_reads_refuses_it_with_422_naming_the_field(world: Wo
                 response = client.generic(
                     method.upper(), url, json.dumps({field: value}), "application/json"
                 )
-            expected = {"field": field, "msg": f"{field}：{MESSAGE}"}
+            expected = {"field": field, "msg": f"{FIELD_LABELS[field]}：{MESSAGE}"}
             if response.status_code != 422 or expected not in response.json()["detail"]:
                 wrong.append((method, path, field, offset, response.status_code))
     assert wrong == []
@@ -142,7 +143,9 @@ def test_a_followup_at_plus_16_is_422_and_not_stored(world: World, cases: Cases)
         content_type="application/json",
     )
     assert response.status_code == 422, response.content
-    assert response.json()["detail"] == [{"field": "visited_at", "msg": f"visited_at：{MESSAGE}"}]
+    assert response.json()["detail"] == [
+        {"field": "visited_at", "msg": f"{FIELD_LABELS['visited_at']}：{MESSAGE}"}
+    ]
     assert FollowUp.objects.count() == 0
 
 

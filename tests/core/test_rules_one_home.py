@@ -71,6 +71,8 @@ def page_check(site: Posts, plate: str = "鄂A12345", **occupant: str) -> str:
 
 
 def api_register(site: Posts, token: str, *, plate: str = "鄂A12345", **occupant: Any) -> Any:
+    if isinstance(occupant.get("temperature"), str):  # the API takes a JSON number
+        occupant = {**occupant, "temperature": float(occupant["temperature"])}
     data = {
         "client_id": str(uuid.uuid4()), "checkpoint": "G104N", "direction": "in",
         "occurred_at": WHEN, "plate": plate, "vehicle_type": "car", "occupants": [occupant],
@@ -128,7 +130,7 @@ def followup_page(world: World, case: QuarantineCase, temperature: str) -> tuple
 def followup_api(world: World, case: QuarantineCase, temperature: str, at: str) -> Any:
     return world.client("followup").post(
         f"/api/v1/cases/{case.pk}/followups",
-        json.dumps({"temperature": temperature, "at_home": True, "visited_at": at}),
+        json.dumps({"temperature": float(temperature), "at_home": True, "visited_at": at}),
         content_type="application/json",
     )
 

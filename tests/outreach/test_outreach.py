@@ -33,7 +33,7 @@ def test_notice_to_some_units_reaches_their_people_and_the_sender_sees_who_has_n
     assert recipients == {"station_a", "station_b"}
     everyone = services.notice_publish(kind="notice", title="全警通知", body="…", by=political)
     assert (
-        everyone.receipts.count() == 9
+        everyone.receipts.count() == 10
     )  # every officer's login; not the cadre, the hospital, nor the outsider
 
     client_a = world.client("station_a")

@@ -196,7 +196,7 @@ def writes(kind: str, seed: int, token: str, session: str, cases: list[int]) -> 
         else:
             body = {
                 "client_id": cid,
-                "temperature": rng.choice(["36.5", "36.8", "37.6"]),
+                "temperature": rng.choice([36.5, 36.8, 37.6]),
                 "symptoms": [],
                 "at_home": True,
                 "visited_at": now,

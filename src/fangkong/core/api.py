@@ -20,6 +20,8 @@ from fangkong.core.pagination import COUNT_CAP, capped_count
 # is said as FORMAT, never in pydantic's English.
 _RULES: dict[str, Promise] = {
     "missing": gettext_lazy("必填"),
+    # Not pydantic's: a NUL anywhere in the request (core.middleware, before any schema).
+    "null_character": gettext_lazy("不能含空字符（NUL）"),
     "string_type": gettext_lazy("须为文本"),
     "string_unicode": gettext_lazy("须为文本"),
     "int_parsing": gettext_lazy("须为整数"),

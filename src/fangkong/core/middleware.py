@@ -161,12 +161,9 @@ class NulRefusalMiddleware:
         if request.path.startswith("/api/"):
             field = _nul_field(request)
             if field is not None:
-                from django.core.validators import ProhibitNullCharactersValidator
-
                 from fangkong.core.api import refusal, schema_errors_in_chinese
 
-                message = str(ProhibitNullCharactersValidator.message)
-                detail = schema_errors_in_chinese([{"loc": field, "msg": message}])
+                detail = schema_errors_in_chinese([{"loc": field, "type": "null_character"}])
                 return refusal(422, detail)
         else:
             name = _nul_parameter(request)
