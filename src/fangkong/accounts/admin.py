@@ -235,6 +235,17 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
             return False
         return self._manages(request) and super().has_delete_permission(request, obj)
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The security administrator's read-only view of an account has no password
+        field: shown read-only it would be the stored hash in full."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._sets_roles(request):
+            return fieldsets
+        return [
+            (name, {**part, "fields": tuple(f for f in part["fields"] if f != "password")})
+            for name, part in fieldsets
+        ]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is None:

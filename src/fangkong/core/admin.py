@@ -9,14 +9,18 @@ model and fails on a personal field or a ModelAdmin that is not an AuditedAdmin.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
-from django.db import transaction
+from django.contrib.admin.utils import NestedObjects
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_create, audit_record, diff, snapshot
 
@@ -39,9 +43,27 @@ def _many_to_many(obj: Model) -> dict[str, list[Any]]:
     }
 
 
+def _counted(model: Any, count: int) -> str:
+    return _("%(model)s：%(count)d条") % {"model": capfirst(model), "count": count}
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Admin writes are audited like every other write: add, change (fields, many-to-many
     fields and inline rows), delete, and the bulk "delete selected" action."""
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A delete confirmation (one object, or the "delete selected" action's page) names
+        no row: what would be deleted, and what protects it, is a count per model
+        ("人员：3427条"), never a resident's name. Deletion is refused when protected, as
+        before."""
+        _rows, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        listed = [_counted(name, count) for name, count in model_count.items()]
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            by_model = Counter(capfirst(o._meta.verbose_name) for o in collector.protected)
+            protected = [_counted(name, count) for name, count in by_model.items()]
+        return listed, model_count, perms_needed, protected
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else {}
