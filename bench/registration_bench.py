@@ -388,8 +388,6 @@ def child_profile(args: argparse.Namespace) -> None:
     from fangkong.checkpoints.services import passage_register
 
     for kind, (warm, timed) in _cars(args).items():
-        if kind not in ("new", "known"):
-            continue
         for spec in warm:
             passage_register(data=samework.passage_input(spec, cp), by=user)
         inputs = [samework.passage_input(s, cp) for s in timed]
