@@ -342,3 +342,23 @@ def test_the_lock_entry_masks_what_is_no_username_as_a_failure_does(
     assert failed.object_repr == locked.object_repr == shown
     assert locked.changes["username"] == shown
     assert not AuditEntry.objects.filter(object_repr__contains="Mima").exists()
+
+
+# --- the admin site's add-user and password pages, in Chinese ------------------------------
+
+
+def test_the_add_and_password_pages_speak_chinese(world: World) -> None:
+    """Django's zh_Hans catalogue lacks a few strings Django 5 added (the add page's
+    "After you’ve created a user…", the title's "Error:"): our zh_Hans overrides carry
+    them; our own notes say the password is temporary."""
+    admin = world.client("admin")
+    add = admin.get("/admin/accounts/user/add/").content.decode()
+    assert "新建账号后，可以再修改该账号的其他信息。" in add and "After you" not in add
+    assert "这里设置的密码是临时密码" in add
+    target = world.users["station_b"]
+    page = admin.get(f"/admin/accounts/user/{target.pk}/password/").content.decode()
+    assert "这里设置的是临时密码：保存后该账号的所有登录立即结束" in page
+    refused = set_password(admin, target, "short").content.decode()
+    title = re.search(r"<title>(.*?)</title>", refused, re.S)
+    assert title is not None and title.group(1).startswith("错误：")
+    assert not re.search(r"\b(Error|Password|Username|Enabled)\b", refused)
