@@ -58,6 +58,8 @@ def test_demo_is_built_through_audited_services(demo) -> None:  # type: ignore[n
 
 
 def test_demo_logins_work(demo) -> None:  # type: ignore[no-untyped-def]
+    # The demo's passwords are published, not temporary: no account is sent to change it.
+    assert not User.objects.filter(password_temporary=True).exists()
     client = Client()
     assert client.login(username="gangcheng", password=DEMO_PASSWORD)
     page = client.get("/people/").content.decode()

@@ -301,12 +301,12 @@ def test_changing_phones_goes_straight_to_binding_the_new_one(world: World) -> N
 # --- the administrator's reset -----------------------------------------------------------
 
 
-def test_an_administrator_resets_a_lost_phone_with_a_reason(world: World) -> None:
+def test_the_security_administrator_resets_a_lost_phone_with_a_reason(world: World) -> None:
     target = world.users["command"]
     enrol(target)
     theirs = world.client("command")  # a session on the lost phone, say
     assert theirs.get("/people/").status_code == 200
-    admin = world.client("admin")
+    admin = world.client("security")
     listing = admin.get("/account/2fa/reset/?q=comm").content.decode()
     assert "指挥长" in listing and f"/account/2fa/reset/{target.pk}/" in listing
     assert "station_a" not in listing
@@ -323,13 +323,13 @@ def test_an_administrator_resets_a_lost_phone_with_a_reason(world: World) -> Non
     assert theirs.get("/people/")["Location"].startswith("/login/")
     assert password_step("command").get("/")["Location"].startswith("/account/2fa/enrol/")
     entry = entries("mfa_reset", target)[-1]
-    assert entry.actor_id == world.users["admin"].pk
+    assert entry.actor_id == world.users["security"].pk
     assert entry.changes["reason"] == "手机丢失，已电话确认"
     assert entry.changes["had_second_factor"] is True
 
 
-@pytest.mark.parametrize("who", ["command", "station_a", "checkpoint"])
-def test_only_the_administrator_may_reset(world: World, who: str) -> None:
+@pytest.mark.parametrize("who", ["command", "station_a", "checkpoint", "admin", "auditor"])
+def test_only_the_security_administrator_may_reset(world: World, who: str) -> None:
     target = world.users["political"]
     enrol(target)
     client = world.client(who)

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_role_table_splits_the_three_administrators() -> None:
     security = role_perms(Role.SECURITY)
-    assert security == {"admin.site", "accounts.roles"}
+    assert security == {"admin.site", "accounts.roles", "accounts.mfa_reset"}
+    # The password from one, the second factor from the other (the fifth attack).
+    assert "accounts.mfa_reset" not in role_perms(Role.ADMIN)
     assert "accounts.roles" not in role_perms(Role.ADMIN)
     assert "accounts.manage" in role_perms(Role.ADMIN) and "accounts.manage" not in security
     for role in (Role.ADMIN, Role.SECURITY, Role.AUDITOR):
@@ -67,15 +69,26 @@ def test_the_system_administrator_sets_no_role(world: World) -> None:
     )  # fmt: skip
     assert made.status_code == 302
     new = User.objects.get(username="newclerk")
-    assert new.role == "" and new.unit == world.command_centre and not role_perms(new.role)
-    assert "角色由安全管理员分配" in admin.get("/admin/accounts/user/add/").content.decode()
+    # Nor a posting (the fifth attack): the unit posted beside it is no field of the form.
+    assert new.role == "" and new.unit is None and not role_perms(new.role)
+    assert (
+        "角色和所属单位由安全管理员设定" in admin.get("/admin/accounts/user/add/").content.decode()
+    )
     newcomer = signed_in(new)
+    # Its password is the administrator's, temporary: the owner's own first, then nothing.
+    assert newcomer.get("/people/")["Location"] == "/password/"
+    own = "Xinwenyuan#Ziji2020"
+    newcomer.post(
+        "/password/",
+        {"old_password": "Ningyang#Safe2020", "new_password1": own, "new_password2": own},
+    )
     assert newcomer.get("/people/").status_code == 403
     assert newcomer.get("/api/v1/persons").status_code == 403
     assert newcomer.get("/admin/")["Location"].startswith("/admin/login/")
-    # The second-factor reset page with a role posted beside the reason: the reset only.
+    # The second-factor reset page (the security administrator's) with a role posted beside
+    # the reason: the reset only.
     enrol(target)
-    reset = admin.post(
+    reset = world.client("security").post(
         f"/account/2fa/reset/{target.pk}/", {"reason": "手机丢失", "role": "command"}
     )
     assert reset.status_code == 302
@@ -127,7 +140,7 @@ def test_the_security_administrator_sets_roles_and_nothing_else(world: World) ->
         refused = security.post(path, {**data, "role": role})
         assert refused.status_code == 200 and refused.context["adminform"].form.errors, role
     assert User.objects.get(pk=new.pk).role == Role.STATION
-    # Not a password, an account made, deleted, or a second factor reset.
+    # Not a password, an account made or deleted (a second factor it resets: test_takeover).
     target = world.users["logistics"]
     assert security.post(
         f"/admin/accounts/user/{target.pk}/password/",
@@ -139,7 +152,6 @@ def test_the_security_administrator_sets_roles_and_nothing_else(world: World) ->
          "password2": "Ningyang#Safe2020", "kind": "officer"},
     ).status_code == 403  # fmt: skip
     assert security.post(f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"}).status_code == 403  # fmt: skip
-    assert security.post(f"/account/2fa/reset/{target.pk}/", {"reason": "x"}).status_code == 403
     assert not User.objects.filter(username="shadow").exists()
     assert User.objects.get(pk=target.pk).check_password(PASSWORD)
     # Nor any reference data, personal data or the trail.

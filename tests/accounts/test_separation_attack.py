@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from fangkong.accounts import mfa
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.idnumber import make_id_number
@@ -111,10 +112,22 @@ def test_a_countys_administrator_manages_only_the_countys_accounts(
         {"password1": "Taken#Over2020", "password2": "Taken#Over2020", "usable_password": "true"},
     ).status_code == 404  # fmt: skip
     assert admin.post(f"/account/2fa/reset/{city.pk}/", {"reason": "手机丢失"}).status_code == 403
-    assert "taian" not in admin.get("/account/2fa/reset/").content.decode()
+    # Nor by the county's security administrator, who resets its own accounts' only.
+    security = _user("ningyang_security", Role.SECURITY, unit=province.counties["370921"].bureau)
+    enrol(security)
+    enrol(city)
+    county_security = signed_in(security)
+    assert county_security.post(
+        f"/account/2fa/reset/{city.pk}/", {"reason": "手机丢失"}
+    ).status_code == 403  # fmt: skip
+    listed = county_security.get("/account/2fa/reset/").content.decode()
+    assert "taian" not in listed and "ningyang_station" in listed
+    assert mfa.has_second_factor(city)
     city.refresh_from_db()
     assert city.check_password(PASSWORD)
-    # No account made at the city's bureau or another county's.
+    # No account made at the city's bureau or another county's: the unit posted is no
+    # field of the form (the posting is the security administrator's); the account is of
+    # the administrator's county, at its bureau, with no role.
     taian = Unit.objects.get(name="泰安市公安局")
     made = admin.post(
         "/admin/accounts/user/add/",
@@ -122,7 +135,9 @@ def test_a_countys_administrator_manages_only_the_countys_accounts(
          "password2": "Ningyang#Safe2020", "kind": "officer", "role": "command",
          "unit": taian.pk},
     )  # fmt: skip
-    assert made.status_code == 200 and not User.objects.filter(username="adm_city_cmd").exists()
+    assert made.status_code == 302
+    new = User.objects.get(username="adm_city_cmd")
+    assert (new.role, new.unit) == ("", province.counties["370921"].bureau)
     # Nor their own account moved there (what the attack did to see the city).
     me = province.users["ningyang_admin"]
     own = f"/admin/accounts/user/{me.pk}/change/"

@@ -5,12 +5,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,12 +26,13 @@ from fangkong.accounts.jurisdiction import (
     user_area,
 )
 from fangkong.accounts.models import User
+from fangkong.accounts.passwords import password_given
 from fangkong.accounts.roles import assignable_roles, user_can
 from fangkong.accounts.services import posting_check
 from fangkong.core.admin import AuditedAdmin, KeyAreaAdmin
 from fangkong.core.audit import audit_record
 from fangkong.core.models import KeyArea
-from fangkong.org.areas import installation_area
+from fangkong.org.areas import area_unit, installation_area
 
 # django-otp registers its TOTP devices in the admin site, secret key and QR code included:
 # whoever can open it could copy any officer's authenticator. Devices are managed only
@@ -163,6 +166,22 @@ class InstallationKeyAreaAdmin(InstallationWideAdmin, KeyAreaAdmin):
     """Key areas (core.admin.KeyAreaAdmin): the installation's reference data."""
 
 
+class TemporaryPasswordForm(AdminPasswordChangeForm):
+    """The admin site's password page, saying what the password it sets is (password_given)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["password1"]
+        field.help_text = format_html(
+            "<p>{}</p>{}",
+            _(
+                "这里设置的是临时密码：保存后该账号的所有登录立即结束，本人下次登录时须先改为"
+                "自己的密码，才能使用其他功能。"
+            ),
+            field.help_text,
+        )
+
+
 # What places an account (its rights and what it sees): the security administrator's to set.
 POSTING = ["role", "officer", "unit", "township"]
 
@@ -179,6 +198,7 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
     nothing else. Neither reaches their own account's role or posting, nor any
     administrator's account (may_manage_account, may_set_role)."""
 
+    change_password_form = TemporaryPasswordForm
     list_display = ["username", "display_name", "role", "unit", "township", "is_active"]
     # The units an account is at, not every unit of the installation (a city's counties').
     list_filter = ["role", "is_active", ("unit", admin.RelatedOnlyFieldListFilter)]
@@ -194,13 +214,19 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
         (_("状态"), {"fields": ("is_active",)}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
-    # No role: a new account has none (no right at all) until the security administrator
-    # gives it one.
+    # No role and no posting (POSTING): a new account has none (no right at all, nowhere)
+    # until the security administrator gives them; posted ones are no field of the form.
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
-            _("岗位与管辖（角色由安全管理员分配）"),
-            {"fields": ("display_name", "kind", "officer", "unit", "township")},
+            _("姓名与类别（角色和所属单位由安全管理员设定）"),
+            {
+                "fields": ("display_name", "kind"),
+                "description": _(
+                    "这里设置的密码是临时密码：本人首次登录时须先改为自己的密码。"
+                    "新账号没有角色和所属单位，由安全管理员设定后才有相应权限。"
+                ),
+            },
         ),
     )
 
@@ -277,6 +303,19 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
 
         return Posted
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A new account: its password is temporary (password_given: its owner chooses their
+        own at the first sign-in); made by an area's administrator (a county's, inside a
+        city), it is of that area (its bureau, area_unit), where that area's security
+        administrator posts it — the form itself offers no posting."""
+        if not change:
+            area = user_area(request.user)
+            if area != installation_area():
+                obj.unit = area_unit(area)
+            if obj.has_usable_password():
+                password_given(obj, by=request.user)  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)
+
     def get_queryset(self, request: HttpRequest) -> Any:
         """The accounts of the administrator's own area (a county's, inside a city)."""
         qs = super().get_queryset(request)
@@ -291,20 +330,23 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
-        """Setting someone's password from the admin is audited, in one transaction with
-        the change (the admin answers a saved password with a redirect). The system
-        administrator's alone: the security administrator's right to change an account is
-        to its role and posting."""
+        """Setting someone's password from the admin: the system administrator's alone, for
+        the accounts may_manage_account lets them change (Django's view asks
+        has_change_permission: never an administrator's, a superuser's or their own). The
+        password is temporary (password_given: the owner changes it at the next sign-in,
+        every session of theirs ends now); audited, in one transaction with the change (the
+        admin answers a saved password with a redirect)."""
         if not self._manages(request):
             raise PermissionDenied
         with transaction.atomic():
             response: HttpResponse = super().user_change_password(request, id, form_url)
             if request.method == "POST" and isinstance(response, HttpResponseRedirect):
                 user = User.objects.get(pk=id)
+                password_given(user, by=request.user)  # type: ignore[arg-type]
                 audit_record(
                     actor=request.user,  # type: ignore[arg-type]
                     action="password",
                     obj=user,
-                    changes={"by": [None, "admin"]},
+                    changes={"by": [None, "admin"], "password_temporary": [None, True]},
                 )
         return response

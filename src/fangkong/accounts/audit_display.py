@@ -134,6 +134,15 @@ def _masked(field: str, value: Any) -> Any:
     return masked(field, value)
 
 
+def actor_label(entry: Any) -> str:
+    """Who did it, as the trail shows it: the name the entry was written with and, beside
+    it, the account's username ('堽城派出所 (gangcheng)'), which tells two accounts of one
+    display name apart. Reads `entry.actor`: select it."""
+    if entry.actor_id is None or entry.actor is None:
+        return str(entry.actor_name)
+    return f"{entry.actor_name or entry.actor.username} ({entry.actor.username})"
+
+
 def object_label(object_type: str, object_id: str, object_repr: str) -> str:
     """The entry's object as the page shows it: a person's name masked, whatever the label
     held when it was written (an old entry's '张三 370921…' reads '张*'), and no number in

@@ -499,25 +499,23 @@ def area_choices(form: Any, user: User | AnonymousUser, *, area: str = "") -> No
 def may_manage_account(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
     """Whether `actor` may change `target`'s account inside the application: the admin
     site's user form (names, kind, status: never the role or the posting, may_set_role),
-    its password form and deletion, and the second-factor reset.
+    its password form (a temporary password: accounts.passwords.password_given) and
+    deletion. The system administrator's (`accounts.manage`).
 
     Separation of duties (三权分立): the audit administrator's account, and the audit
     administrator's role, are out of the system administrator's reach — else resetting its
-    password and second factor, or giving oneself the role, would open the trail the
-    separation keeps from them. So are the system administrators' own accounts and role:
-    an administrator could otherwise make a second administrator account and, through it,
-    change their own role. Such accounts are made and repaired only on the server's command
-    line (`fangkong createuser --role admin|auditor`, `fangkong otp reset`), which the
-    trail records with the operating-system account. Nobody changes their own role, and
-    an administrator manages only the accounts of their own area (a county's administrator
-    in a city installation: that county's accounts, not the city's or another county's)."""
-    if not roles.user_can(actor, "accounts.manage") and not roles.user_can(
-        actor, "accounts.mfa_reset"
-    ):
-        return False
-    if getattr(target, "role", "") in roles.UNMANAGED_ROLES:
-        return False
-    return may_see_area(actor, user_area(target))  # type: ignore[arg-type]
+    password, or giving oneself the role, would open the trail the separation keeps from
+    them. So are the system and security administrators' accounts (a superuser is a system
+    administrator, User.save): an administrator could otherwise make a second administrator
+    account and, through it, change their own role, or set the password of the one who
+    resets second factors. Such accounts are made and repaired only on the server's command
+    line (`fangkong createuser --role admin|security|auditor`, `changepassword`, `fangkong
+    otp reset`), which the trail records with the operating-system account. Nobody
+    manages their own account here (their own password is the password page's, with the
+    old one), and an administrator manages only the accounts of their own area (a
+    county's administrator in a city installation: that county's accounts, not the city's
+    or another county's)."""
+    return _administers(actor, target, "accounts.manage")
 
 
 def may_set_role(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
@@ -525,7 +523,22 @@ def may_set_role(actor: AbstractBaseUser | AnonymousUser, target: object) -> boo
     officer): the security administrator's alone (三权分立: the system administrator makes
     accounts, with no role until given one here), for the accounts of their own area, never
     their own nor any administrator's (audit, system, security: the command line's)."""
-    if not roles.user_can(actor, "accounts.roles"):
+    return _administers(actor, target, "accounts.roles")
+
+
+def may_reset_mfa(actor: AbstractBaseUser | AnonymousUser, target: object) -> bool:
+    """Whether `actor` may reset `target`'s second factor (a lost phone): the security
+    administrator's alone, for the accounts of their own area, never their own nor any
+    administrator's (`fangkong otp reset` on the server is the operator's). Kept from the
+    system administrator, who sets passwords: with both, one person could take over an
+    account that reads personal data (docs/security.md, the fifth attack)."""
+    return _administers(actor, target, "accounts.mfa_reset")
+
+
+def _administers(actor: AbstractBaseUser | AnonymousUser, target: object, perm: str) -> bool:
+    """The one rule of an administrator's reach over another account: the right `perm`, an
+    account of their own area, not their own and not an administrator's (UNMANAGED_ROLES)."""
+    if not roles.user_can(actor, perm):
         return False
     if getattr(target, "pk", None) == getattr(actor, "pk", None):
         return False

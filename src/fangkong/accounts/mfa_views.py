@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts import mfa, signin, throttle
-from fangkong.accounts.jurisdiction import doers_of_area, may_manage_account
+from fangkong.accounts.jurisdiction import doers_of_area, may_reset_mfa
 from fangkong.accounts.models import RecoveryCode, User
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
@@ -256,11 +256,12 @@ def mfa_disable(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_perm("accounts.mfa_reset")
 def mfa_reset_list(request: HttpRequest) -> HttpResponse:
-    """Users and whether each has a second factor, for the administrator's reset."""
+    """Users and whether each has a second factor, for the security administrator's reset
+    (the accounts may_reset_mfa lets them reset: their area's, no administrator's)."""
     q = (request.GET.get("q") or "").strip()[:50]
     users = (
         User.objects.filter(is_active=True)
-        .exclude(role__in=UNMANAGED_ROLES)  # reset on the command line (may_manage_account)
+        .exclude(role__in=UNMANAGED_ROLES)  # reset on the command line (may_reset_mfa)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             codes_left=Count(
@@ -290,10 +291,11 @@ def _mfa_roles() -> list[str]:
 
 @require_perm("accounts.mfa_reset")
 def mfa_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Reset one user's second factor, with a reason (audited)."""
+    """Reset one user's second factor, with a reason (audited): the security administrator's."""
     target = get_object_or_404(User, pk=pk)
-    if not may_manage_account(request.user, target):
-        # The audit administrator's second factor is reset on the server's command line.
+    if not may_reset_mfa(request.user, target):
+        # Their own and the administrators' second factors are reset on the server's
+        # command line (`fangkong otp reset`).
         raise PermissionDenied
     form = ResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,12 +5,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import Role, role_perms
 from fangkong.core import clock
+
+
+@deconstructible
+class UsernameValidator(RegexValidator):
+    """A username is ASCII letters, digits and `. _ -`: a look-alike of another account's
+    (a Cyrillic а in gаngcheng, a full-width ｇ, an invisible character) is refused wherever
+    an account is made or renamed, since every entry point (the admin site's forms,
+    `fangkong createuser`, user_create) runs the model's validation."""
+
+    regex = r"\A[A-Za-z0-9._-]+\Z"
+    message = _(
+        "用户名只能由英文字母、数字和“.”“_”“-”组成，不能含汉字、全角字符、空格或其他文字的字母。"
+    )
 
 
 class User(AbstractUser):
@@ -26,6 +42,16 @@ class User(AbstractUser):
         DOCTOR = "doctor", _("医务人员")
         OTHER = "other", _("其他")
 
+    # AbstractUser's, with our rule (UsernameValidator) in place of Django's, which lets any
+    # Unicode letter in.
+    username = models.CharField(
+        _("用户名"),
+        max_length=150,
+        unique=True,
+        help_text=_("必填，不超过150个字符，只能用英文字母、数字和“.”“_”“-”。"),
+        validators=[UsernameValidator()],
+        error_messages={"unique": _("用户名已被其他账号使用。")},
+    )
     display_name = models.CharField(_("姓名"), max_length=30, blank=True)
     # AbstractUser's, on the platform's clock.
     date_joined = models.DateTimeField(_("date joined"), default=clock.now)
@@ -61,6 +87,11 @@ class User(AbstractUser):
     # Changed when the user's second factor is added, replaced, disabled or reset: every
     # session signed in before ends at its next request (see get_session_auth_hash below).
     session_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # Set when someone other than the owner gave the account its password (the admin
+    # site's forms): the owner chooses their own at the next sign-in before anything else
+    # (accounts/passwords.py, password_given and password_change_due). In no form (the
+    # admin site's fieldsets leave it out); editable only so that the trail shows it.
+    password_temporary = models.BooleanField(_("临时密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -79,6 +110,22 @@ class User(AbstractUser):
         self.is_staff = "admin.site" in role_perms(self.role)
         self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        super().clean()
+        # Case alone does not tell two accounts apart in the trail or at sign-in.
+        twin = (
+            User.objects.filter(username__iexact=self.username).exclude(pk=self.pk).first()
+            if self.username
+            else None
+        )
+        if twin is not None and twin.username != self.username:
+            raise ValidationError(
+                {
+                    "username": _("用户名与已有账号“%(other)s”只有大小写不同，容易混淆，请换一个。")
+                    % {"other": twin.username}
+                }
+            )
 
     @property
     def label(self) -> str:

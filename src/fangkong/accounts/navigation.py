@@ -129,4 +129,11 @@ CARDS: list[HomeCard] = [
         roles=frozenset({Role.SECURITY}),
         order=10,
     ),
+    HomeCard(
+        title=_("二次验证重置"),
+        text=_("手机丢失或更换时重置账号的二次验证，须填写原因（只由安全管理员重置，留痕）"),
+        url_name="mfa_reset_list",
+        roles=frozenset({Role.SECURITY}),
+        order=20,
+    ),
 ]

@@ -6,8 +6,10 @@ site's forms, `fangkong createuser` (accounts/services.user_create) and Django's
 
 PasswordHistoryValidator also records each new password's hash when it is saved
 (`password_changed`, called by Django's User.save()), so the history cannot be skipped.
-`password_expired` says when a password is older than FANGKONG_PASSWORD_DAYS (定期更换);
-accounts/signin.py then holds the session at the password page until it is changed.
+`password_change_due` says when the password must be changed before anything else — it was
+set by someone other than its owner (`password_given`: a temporary password), or it is
+older than FANGKONG_PASSWORD_DAYS (定期更换, `password_expired`); accounts/signin.py then
+holds the session at the password page until it is changed.
 """
 
 from __future__ import annotations
@@ -157,6 +159,42 @@ class PasswordHistoryValidator:
 
     def get_help_text(self) -> str:
         return _("不能与最近%(n)d次使用过的密码相同。") % {"n": self.keep}
+
+
+# Why a password must be changed before anything else (password_change_due).
+TEMPORARY = "temporary"
+EXPIRED = "expired"
+
+
+def password_given(user: User, *, by: User | None) -> None:
+    """`by` has just set `user`'s password (saved, audited by the caller; or a new account's,
+    before it is saved). Set by its owner
+    (the password page, with the old one) it is theirs. Set by anyone else — the system
+    administrator on the admin site's password page or add form — it is temporary: at the
+    account's next sign-in its owner chooses their own before anything else
+    (password_change_due), and every open session of the account ends now, so whoever set
+    it shares no session with the owner. Passwords given on the server's command line
+    (`createuser`, `changepassword`) and the demo's are the operator's, not temporary."""
+    from fangkong.accounts import mfa
+
+    temporary = by is None or by.pk != user.pk
+    if user.pk is None:  # a new account: saved (and its creation audited) with the flag
+        user.password_temporary = temporary
+        return
+    if temporary != user.password_temporary:
+        user.password_temporary = temporary
+        user.save(update_fields=["password_temporary"])
+    if temporary:
+        mfa.end_other_sessions(user)
+
+
+def password_change_due(user: User) -> str | None:
+    """Whether `user` must change their password before anything else, and why: TEMPORARY
+    (someone else set it, password_given), EXPIRED (older than FANGKONG_PASSWORD_DAYS), or
+    None. The one home of the rule: the sign-in reads it (accounts/signin.on_login)."""
+    if user.password_temporary:
+        return TEMPORARY
+    return EXPIRED if password_expired(user) else None
 
 
 def password_expired(user: User) -> bool:

@@ -45,8 +45,8 @@ PERMISSIONS: dict[str, str] = {
     "quarantine.followup": "录入随访（体温、症状、是否在家）",
     "quarantine.release": "确认解除隔离、打印解除居家隔离告知书",
     "audit.view": "查看审计日志",
-    "accounts.mfa_reset": "重置用户的二次验证（手机丢失或更换时；须填写原因，留痕）",
-    "accounts.manage": "新建账号（新账号待安全管理员分配角色），修改姓名、类别和启用状态，设置密码",
+    "accounts.mfa_reset": "重置用户的二次验证（手机丢失或更换时；须填写原因，留痕；不含本人和管理员的账号）",
+    "accounts.manage": "新建账号（新账号待安全管理员分配角色），修改姓名、类别和启用状态，设置临时密码（本人下次登录须先改为自己的密码）",
     "accounts.roles": "设定和变更账号的角色及所属单位、乡镇街道、对应警力（每次变更留痕）",
     "quarantine.import": "导入上级推送名单，确认疑似重复人员，为未分配对象指定乡镇",
     "checkpoints.view": "查看检查站、班次和在岗情况",
@@ -229,7 +229,6 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
         "perms": {
             "org.view",
             "org.edit",
-            "accounts.mfa_reset",
             "accounts.manage",
             "admin.site",
             "checkpoints.view",
@@ -244,10 +243,15 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     # the administrator's own included) and manages nothing.
     Role.AUDITOR: {"scope": COUNTY, "perms": {"audit.view"}},
     # The third of 三权分立: the security administrator alone sets an account's role and what
-    # places it (unit, township, officer), in the admin site's account form; the system
-    # administrator makes accounts (with no role until this one gives it) and keeps the
-    # reference data. Neither reads personal data or the trail.
-    Role.SECURITY: {"scope": COUNTY, "perms": {"admin.site", "accounts.roles"}},
+    # places it (unit, township, officer), in the admin site's account form, and resets
+    # second factors; the system administrator makes accounts (with no role until this one
+    # gives it), sets temporary passwords and keeps the reference data. Taking over an
+    # account thus needs both: the password from one, the second factor from the other.
+    # Neither reads personal data or the trail.
+    Role.SECURITY: {
+        "scope": COUNTY,
+        "perms": {"admin.site", "accounts.roles", "accounts.mfa_reset"},
+    },
 }
 
 SCOPE_LABELS: dict[str, str] = {

@@ -25,13 +25,9 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
 ) -> None:
-    username = str(credentials.get("username", ""))[:60]
-    from fangkong.accounts.models import User
+    from fangkong.accounts.throttle import username_in_trail
 
-    if not User.objects.filter(username=username).exists():
-        # Not an account's name: often a password typed into the wrong box, which the
-        # trail must not keep. Its length says as much as the auditor needs.
-        username = "*" * len(username)
+    username = username_in_trail(str(credentials.get("username", "")))
     audit_record(
         actor=None,
         action="login_failed",

@@ -8,8 +8,10 @@
   request goes to sign-in with a message. Automatic refreshes (the big screen's, htmx polls:
   requests marked `fk_poll=1`) are not activity: an unattended screen signs out like any page.
 - **Lifetime.** However active, a session ends FANGKONG_SESSION_HOURS (12) after sign-in.
-- **Password age.** A password older than FANGKONG_PASSWORD_DAYS (90) is changed first:
-  after the second step, the session opens only the password page until then.
+- **Password due.** A password someone else set (a temporary one, from the system
+  administrator) or one older than FANGKONG_PASSWORD_DAYS (90) is changed first: after the
+  second step, the session opens only the password page until then, and the API treats it
+  as not signed in (accounts.passwords.password_change_due).
 
 Every sign-in (the login page, the admin site's, a test's force_login) passes through
 `on_login`, which records the state the session starts in; the middleware only reads the
@@ -42,7 +44,7 @@ NEEDS_CODE = "code"  # password accepted; the authenticator's code is due
 NEEDS_ENROL = "enrol"  # password accepted; the role requires an authenticator: bind one
 SEEN = "fk_seen"  # last request that was the user's own (not an automatic refresh), epoch s
 STARTED = "fk_started"  # sign-in time, epoch seconds
-PASSWORD_DUE = "fk_password_due"  # the password is too old: change it before anything else
+PASSWORD_DUE = "fk_password_due"  # why the password must be changed before anything else
 PASSWORD_PAGE = "password_change"
 # Last-seen is written at most this often, so that most requests do not save the session.
 TOUCH_EVERY = 60
@@ -65,14 +67,15 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
     session = getattr(request, "session", None)
     if session is None:
         return
-    from fangkong.accounts.passwords import password_expired
+    from fangkong.accounts.passwords import password_change_due
 
     now = int(clock.system_now().timestamp())
     session[STATE] = state_for(user)
     session[STARTED] = now
     session[SEEN] = now
-    if password_expired(user):
-        session[PASSWORD_DUE] = True
+    due = password_change_due(user)
+    if due:
+        session[PASSWORD_DUE] = due
 
 
 def mark_verified(session: SessionBase) -> None:
@@ -119,7 +122,9 @@ class SignInGuardMiddleware:
             if ended is not None:
                 return ended if not _is_api(request) else self.get_response(request)
             held = self._second_step(request, user)
-            if held is None and request.session.get(PASSWORD_DUE):
+            # The password after the second step: while that step is pending its own page
+            # stays open (else the two pages would send the session to each other).
+            if held is None and pending(request) is None and request.session.get(PASSWORD_DUE):
                 held = self._password_due(request)
             if held is not None:
                 return held
@@ -198,10 +203,14 @@ class SignInGuardMiddleware:
         if _is_api(request):
             request.user = AnonymousUser()
             return None
-        days = int(settings.FANGKONG.get("PASSWORD_DAYS") or 0)
-        messages.warning(
-            request, _("您的密码已使用超过%(n)d天，请先修改密码再继续。") % {"n": days}
-        )
+        from fangkong.accounts.passwords import TEMPORARY
+
+        if request.session.get(PASSWORD_DUE) == TEMPORARY:
+            text = _("您的密码是管理员设置的临时密码，请先设置您自己的密码再继续。")
+        else:
+            days = int(settings.FANGKONG.get("PASSWORD_DAYS") or 0)
+            text = _("您的密码已使用超过%(n)d天，请先修改密码再继续。") % {"n": days}
+        messages.warning(request, text)
         return self._to(request, reverse(PASSWORD_PAGE), with_next=False)
 
     @staticmethod

@@ -24,7 +24,7 @@ import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.models import LoginFailure
+from fangkong.accounts.models import LoginFailure, User
 from fangkong.core.clock import system_now
 
 
@@ -49,6 +49,17 @@ def locked_reason(*, username: str, ip: str | None) -> str | None:
     if ip and recent.count() >= int(settings.FANGKONG["LOCKOUT_IP_FAILURES"]):
         return _("本机登录失败次数过多，请%(minutes)d分钟后再试。") % {"minutes": _minutes()}
     return None
+
+
+def username_in_trail(typed: str) -> str:
+    """The username typed at a refused sign-in, as the audit trail keeps it (a failed
+    password, a locked account): an account's name as it is; anything else — often a
+    password typed into the wrong box — as stars of its length, which says as much as the
+    auditor needs. The one rule for both entries (accounts/signals.py, views.LoginForm)."""
+    typed = typed[:60]
+    if User.objects.filter(username=typed).exists():
+        return typed
+    return "*" * len(typed)
 
 
 def record_failure(*, username: str, ip: str | None) -> None:

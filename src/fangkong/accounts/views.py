@@ -17,11 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts import throttle
-from fangkong.accounts.audit_display import change_lines, object_label, object_type_label
+from fangkong.accounts.audit_display import (
+    actor_label,
+    change_lines,
+    object_label,
+    object_type_label,
+)
 from fangkong.accounts.filters import AuditFilter, object_types_of
 from fangkong.accounts.jurisdiction import doers_of_area
 from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
+from fangkong.accounts.passwords import password_given
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.signin import PASSWORD_DUE
@@ -49,12 +55,13 @@ class LoginForm(AuthenticationForm):
         if reason:
             # Refused before the password is checked: no user_login_failed signal is sent,
             # so the refusal is audited here (issue 14: refused sign-ins left no record).
+            shown = throttle.username_in_trail(username)
             audit_record(
                 actor=None,
                 action="login_failed",
                 object_type="accounts.user",
-                object_repr=username[:60],
-                changes={"username": username[:60], "refused": reason},
+                object_repr=shown,
+                changes={"username": shown, "refused": reason},
             )
             raise forms.ValidationError(reason, code="locked")
         try:
@@ -85,7 +92,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
-        self.request.session.pop(PASSWORD_DUE, None)  # a password too old is now changed
+        password_given(self.request.user, by=self.request.user)  # their own now
+        self.request.session.pop(PASSWORD_DUE, None)  # a password due is now changed
         audit_record(actor=self.request.user, action="password", obj=self.request.user)
         messages.success(self.request, _("密码已修改"))
         return response
@@ -150,6 +158,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "entry": e,
+            "actor": actor_label(e),
             "type_label": object_type_label(e.object_type),
             "object": object_label(e.object_type, e.object_id, e.object_repr),
             "changes": change_lines(e.object_type, e.action, e.changes),
