@@ -234,7 +234,7 @@ def test_another_countys_staff_of_a_shared_institution_stay(province: Province) 
     own = Township.objects.create(code=f"{NY}950", name="新设街道", kind="subdistrict")
     Designation.objects.create(township=own, institution=clinic)
     Designation.objects.create(township=dp.township, institution=clinic)
-    theirs = _user("dp_doctor", Role.MEDICAL, unit=dp.station)
+    theirs = _user("dp_doctor", Role.MEDICAL, township=dp.township)
     clinic.staff.add(theirs)
     admin = _admin(province, "ningyang_admin", ny.bureau)
     path = f"/admin/medical/medicalinstitution/{clinic.pk}/change/"

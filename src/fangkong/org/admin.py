@@ -48,6 +48,10 @@ class UnitAdmin(AreaAdmin, AuditedAdmin):
         area = services.unit_placement(
             unit=obj if obj.pk else None, parent=obj.parent, area_code=obj.area_code
         )
+        if obj.pk:
+            before = Unit.objects.get(pk=obj.pk)
+            if obj.kind != before.kind:
+                services.unit_kind_check(unit=before, kind=obj.kind)
         if area != obj.area_code:
             obj.area_code = area
             obj.validate_constraints()  # a name unique in its area: the area now known

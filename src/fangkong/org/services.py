@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import user_area, within_area
+from fangkong.accounts.services import posting_check
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.moments import is_future
@@ -92,6 +93,8 @@ def unit_update(
     parent's place (path and area: unit_placement), each change audited."""
     area = unit_placement(unit=unit, parent=parent, area_code=area_code)
     old_path, old_area = unit.path, unit.area_code
+    if kind != unit.kind:
+        unit_kind_check(unit=unit, kind=kind)
     path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit, _changes = model_update(
         instance=unit,
@@ -115,6 +118,29 @@ def unit_update(
                 data={"path": path + child.path[len(old_path) :], "area_code": area},
             )
     return unit
+
+
+def unit_kind_check(*, unit: Unit, kind: str) -> None:
+    """A unit's kind changed under the accounts posted to it: each must still be of a role
+    that belongs to the new kind (accounts.services.posting_check), else a station's
+    account would sit at what is no station (or a county role at a station)."""
+    from fangkong.accounts.models import User
+
+    probe = Unit(name=unit.name, kind=kind)
+    for role in User.objects.filter(unit=unit).values_list("role", flat=True).distinct():
+        try:
+            posting_check(role=role, unit=probe, township=None)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "kind": [
+                        _(
+                            "类别：本单位有账号不能属于“%(kind)s”：%(reason)s；请先由安全管理员调整这些账号"
+                        )
+                        % {"kind": probe.get_kind_display(), "reason": "；".join(exc.messages)}
+                    ]
+                }
+            ) from exc
 
 
 def _check_area(area_code: str) -> None:
