@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_role_table_splits_the_three_administrators() -> None:
     security = role_perms(Role.SECURITY)
-    assert security == {"admin.site", "accounts.roles"}
+    assert security == {"admin.site", "accounts.roles", "org.jurisdiction"}
+    assert "org.jurisdiction" not in role_perms(Role.ADMIN)
     assert "accounts.roles" not in role_perms(Role.ADMIN)
     assert "accounts.manage" in role_perms(Role.ADMIN) and "accounts.manage" not in security
     for role in (Role.ADMIN, Role.SECURITY, Role.AUDITOR):
@@ -142,9 +143,12 @@ def test_the_security_administrator_sets_roles_and_nothing_else(world: World) ->
     assert security.post(f"/account/2fa/reset/{target.pk}/", {"reason": "x"}).status_code == 403
     assert not User.objects.filter(username="shadow").exists()
     assert User.objects.get(pk=target.pk).check_password(PASSWORD)
-    # Nor any reference data, personal data or the trail.
-    for path in ("/admin/org/unit/", "/admin/org/township/", "/admin/core/keyarea/",
+    # Of the reference data, only what decides who sees people (tests/org/
+    # test_jurisdiction_fields.py); no personal data, nor the trail.
+    for path in ("/admin/org/unit/", "/admin/org/township/",
                  "/admin/medical/medicalinstitution/"):  # fmt: skip
+        assert security.get(path).status_code == 200, path
+    for path in ("/admin/core/keyarea/", "/admin/org/village/", "/admin/org/workinggroup/"):
         assert security.get(path).status_code == 403, path
     assert security.get("/admin/").status_code == 200
     home = security.get("/").content.decode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import user_area, within_area
+from fangkong.accounts.jurisdiction import jurisdiction_change_check, user_area, within_area
 from fangkong.accounts.services import posting_check
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
@@ -90,14 +90,21 @@ def unit_update(
     area_code: str | None = None,
 ) -> Unit:
     """Change a unit; moved under another parent, it and its own units take the new
-    parent's place (path and area: unit_placement), each change audited."""
+    parent's place (path and area: unit_placement). A move changes who sees what (a
+    station's reach is its unit's subtree, an area's users see its units' records): the
+    security administrator's alone (jurisdiction_change_check), each change audited."""
     area = unit_placement(unit=unit, parent=parent, area_code=area_code)
-    old_path, old_area = unit.path, unit.area_code
-    if kind != unit.kind:
-        unit_kind_check(unit=unit, kind=kind)
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    old_path, old_area = locked.path, locked.area_code
+    if locked.parent_id != (parent.pk if parent else None):
+        jurisdiction_change_check(by, field="parent", label=_("上级单位"))
+    if area != old_area:
+        jurisdiction_change_check(by, field="area_code", label=_("所属区划"))
+    if kind != locked.kind:
+        unit_kind_check(unit=locked, kind=kind)
     path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit, _changes = model_update(
-        instance=unit,
+        instance=locked,
         by=by,
         data={
             "name": normalize_text(name),
@@ -168,10 +175,64 @@ def units_assign_area(
     return changed
 
 
+# Apps whose records name a township's station beside the township (quarantine: a case's
+# responsible station) register how they follow it when the township changes hands:
+# fn(township=, station=, by=) -> how many records followed.
+StationFollower = Callable[..., int]
+_station_followers: list[StationFollower] = []
+
+
+def register_station_follower(fn: StationFollower) -> None:
+    if fn not in _station_followers:
+        _station_followers.append(fn)
+
+
+def township_station_check(*, township: Township, station: Unit | None) -> None:
+    """A township's station is a station of the township's county (or of no area)."""
+    if station is None:
+        return
+    if station.kind != Unit.Kind.STATION:
+        raise ValidationError(
+            {
+                "station": [
+                    _("辖区派出所：须为派出所，“%(unit)s”是%(kind)s")
+                    % {"unit": station.name, "kind": station.get_kind_display()}
+                ]
+            }
+        )
+    if not township.code.startswith(station.area_code):
+        raise ValidationError(
+            {"station": [_("辖区派出所：须为本乡镇街道所在县（市、区）的派出所")]}
+        )
+
+
+@transaction.atomic
+def township_set_station(*, township: Township, station: Unit | None, by: User | None) -> Township:
+    """Hand a township to another station (辖区调整): the security administrator's alone
+    (jurisdiction_change_check), never the system administrator's nor a station's — a station
+    gets a person only when asked for and accepted (people.services.transfer_decide).
+
+    Its residents follow the township, as an accepted transfer moves a person: the new
+    station is in charge of them (a person is their township's station's), and the records
+    that name the station beside the township follow in the same transaction (their cases:
+    register_station_follower), so no one is left split between two stations and the old
+    one keeps nothing of them. Audited: the township's change, and each app's records."""
+    jurisdiction_change_check(by, field="station", label=_("辖区派出所"))
+    locked = Township.objects.select_for_update().get(pk=township.pk)
+    township_station_check(township=locked, station=station)
+    if locked.station_id == (station.pk if station else None):
+        return locked
+    model_update(instance=locked, by=by, data={"station": station})
+    for follow in _station_followers:
+        follow(township=locked, station=station, by=by)
+    return locked
+
+
 @transaction.atomic
 def township_create(
     *, code: str, name: str, kind: str, station: Unit | None, by: User | None
 ) -> Township:
+    township_station_check(township=Township(code=code), station=station)
     return model_create(model=Township, by=by, code=code, name=name, kind=kind, station=station)
 
 
