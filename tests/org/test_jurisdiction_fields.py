@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fangkong.checkpoints.services import checkpoint_update
 from fangkong.core.models import AuditEntry
@@ -189,6 +191,38 @@ def test_a_units_place_in_the_tree_is_the_security_administrators(world: World) 
     assert unit.path == f"{world.station_b.path}{unit.pk}/"
     assert below.path == f"{unit.path}{below.pk}/"
     assert _sees_person(world, "station_b", world.person_a.pk)
+    moved = (
+        AuditEntry.objects.filter(object_type="org.unit", object_id=str(unit.pk))
+        .order_by("pk")
+        .last()
+    )
+    assert moved is not None and moved.actor_id == world.users["security"].pk
+    assert moved.changes["units_below"] == ["堽城警务室"] and moved.changes["ids"] == [below.pk]
+
+
+def test_one_bulk_move_of_a_subtree_with_one_audit_entry(world: World) -> None:
+    """A move of a unit with many units below: one statement for the subtree, one entry
+    naming them all (not one per unit), every path and area right after it."""
+    parent = services.unit_create(name="治安大队", kind="brigade", parent=world.bureau, by=None)
+    made = [parent]
+    for i in range(6):
+        made.append(services.unit_create(name=f"中队{i}", kind="other", parent=made[-1], by=None))
+    before = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        services.unit_update(
+            unit=parent, by=None, name=parent.name, kind=parent.kind, parent=world.command_centre
+        )
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "org_unit"')]
+    assert len(updates) == 2  # the unit itself, then its six units below in one statement
+    entries = list(AuditEntry.objects.order_by("pk")[before:])
+    assert [e.object_id for e in entries] == [str(parent.pk), str(parent.pk)]
+    assert entries[1].changes["units_below"] == [f"中队{i}" for i in range(6)]
+    assert entries[1].changes["ids"] == [[made[1].pk, made[-1].pk]]
+    path = f"{world.command_centre.path}"
+    for unit in made:
+        unit.refresh_from_db()
+        path = f"{path}{unit.pk}/"
+        assert unit.path == path
 
 
 def test_a_units_kind_is_not_changed_under_its_accounts(world: World) -> None:

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import jurisdiction_change_check, user_area, within_area
 from fangkong.accounts.services import posting_check
 from fangkong.core import clock
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, id_runs
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
@@ -92,7 +94,8 @@ def unit_update(
     """Change a unit; moved under another parent, it and its own units take the new
     parent's place (path and area: unit_placement). A move changes who sees what (a
     station's reach is its unit's subtree, an area's users see its units' records): the
-    security administrator's alone (jurisdiction_change_check), each change audited."""
+    security administrator's alone (jurisdiction_change_check). The units below move in one
+    statement, named in one audit entry beside the unit's own."""
     area = unit_placement(unit=unit, parent=parent, area_code=area_code)
     locked = Unit.objects.select_for_update().get(pk=unit.pk)
     old_path, old_area = locked.path, locked.area_code
@@ -118,11 +121,24 @@ def unit_update(
     )
     if old_path and (path != old_path or area != old_area):
         below = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
-        for child in below.order_by("path"):
-            model_update(
-                instance=child,
-                by=by,
-                data={"path": path + child.path[len(old_path) :], "area_code": area},
+        moved = list(below.order_by("path").values_list("pk", "name"))
+        if moved:
+            below.update(
+                path=Concat(
+                    Value(path), Substr("path", len(old_path) + 1), output_field=CharField()
+                ),
+                area_code=area,
+            )
+            audit_record(
+                actor=by,
+                action="update",
+                obj=unit,
+                changes={
+                    "units_below": [name for _pk, name in moved],
+                    "ids": id_runs([pk for pk, _name in moved]),
+                    "path": [old_path, path],
+                    "area_code": [old_area, area],
+                },
             )
     return unit
 
