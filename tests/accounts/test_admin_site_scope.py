@@ -27,11 +27,17 @@ pytestmark = pytest.mark.django_db
 NY, DP = "370921", "370923"
 
 
-def _admin(province: Province, username: str, unit: Unit | None) -> Client:
-    user = _user(username, Role.ADMIN, unit=unit)
+def _admin(province: Province, username: str, unit: Unit | None, role: str = Role.ADMIN) -> Client:
+    user = _user(username, role, unit=unit)
     enrol(user)
     province.users[username] = user
     return signed_in(user)
+
+
+def _security(province: Province, username: str, unit: Unit | None) -> Client:
+    """A security administrator: who moves a township to a station, a unit to a parent
+    (tests/org/test_jurisdiction_fields.py), in their own area only."""
+    return _admin(province, username, unit, role=Role.SECURITY)
 
 
 def _others(province: Province) -> dict[str, Any]:
@@ -107,12 +113,12 @@ def test_the_attack_a_township_under_another_countys_station(province: Province)
     another county (and another county's moved to theirs, above): refused, nothing saved,
     and each station keeps its residents."""
     ny, dp = province.counties[NY], province.counties[DP]
-    admin = _admin(province, "ningyang_admin", ny.bureau)
+    security = _security(province, "ningyang_security", ny.bureau)
     path = f"/admin/org/township/{ny.township.pk}/change/"
-    form = admin.get(path).context["adminform"].form
+    form = security.get(path).context["adminform"].form
     offered = {unit.pk for unit in form.fields["station"].queryset}
     assert ny.station.pk in offered and dp.station.pk not in offered and dp.bureau.pk not in offered
-    answer = admin.post(path, {**_change_form(admin, path), "station": dp.station.pk})
+    answer = security.post(path, {**_change_form(security, path), "station": dp.station.pk})
     assert answer.status_code == 200 and answer.context["adminform"].form.errors
     ny.township.refresh_from_db()
     assert ny.township.station == ny.station
@@ -125,18 +131,25 @@ def test_the_attack_a_township_under_another_countys_station(province: Province)
 def test_a_unit_is_not_moved_nor_made_outside_the_county(province: Province) -> None:
     ny, dp = province.counties[NY], province.counties[DP]
     admin = _admin(province, "ningyang_admin", ny.bureau)
+    security = _security(province, "ningyang_security", ny.bureau)
     path = f"/admin/org/unit/{ny.station.pk}/change/"
-    data = _change_form(admin, path)
-    offered = {u.pk for u in admin.get(path).context["adminform"].form.fields["parent"].queryset}
+    data = _change_form(security, path)
+    form = security.get(path).context["adminform"].form
+    offered = {u.pk for u in form.fields["parent"].queryset}
     assert offered == set(Unit.objects.filter(area_code=NY).values_list("pk", flat=True))
     for change in ({"parent": dp.bureau.pk}, {"area_code": DP}, {"area_code": "3709"},
                    {"parent": "", "area_code": ""}):  # fmt: skip
-        answer = admin.post(path, {**data, **change})
+        answer = security.post(path, {**data, **change})
         assert answer.status_code == 200 and answer.context["adminform"].form.errors, change
     ny.station.refresh_from_db()
     assert (ny.station.parent, ny.station.area_code) == (ny.bureau, NY)
     # The area left empty follows the parent (org.services.unit_placement): still 宁阳's.
-    assert admin.post(path, {**data, "area_code": ""}).status_code == 302
+    assert security.post(path, {**data, "area_code": ""}).status_code == 302
+    ny.station.refresh_from_db()
+    assert (ny.station.parent, ny.station.area_code) == (ny.bureau, NY)
+    # The system administrator's move is no field of theirs: ignored.
+    answer = admin.post(path, {**_change_form(admin, path), "parent": dp.bureau.pk})
+    assert answer.status_code == 302
     ny.station.refresh_from_db()
     assert (ny.station.parent, ny.station.area_code) == (ny.bureau, NY)
     for area in (DP, "", "3709"):
@@ -218,8 +231,14 @@ def test_a_city_and_the_province_keep_their_wider_area(province: Province) -> No
     units = city.get("/admin/org/unit/").content.decode()
     assert ny.station.name in units and dp.station.name in units and lx.station.name not in units
     path = f"/admin/org/township/{dp.township.pk}/change/"
-    offered = set(city.get(path).context["adminform"].form.fields["station"].queryset)
+    city_security = _security(province, "taian_security", Unit.objects.get(name="泰安市公安局"))
+    form = city_security.get(path).context["adminform"].form
+    offered = set(form.fields["station"].queryset)
     assert {ny.station, dp.station} <= offered and lx.station not in offered
+    # Offered the city's stations, the township is given one of its own county only.
+    answer = city_security.post(path, {"station": ny.station.pk})
+    assert "辖区派出所：须为本乡镇街道所在县（市、区）的派出所" in answer.content.decode()
+    assert Township.objects.get(pk=dp.township.pk).station == dp.station
     assert city.get(f"/admin/org/township/{lx.township.pk}/change/").status_code == 302
     top = _admin(province, "province_admin", None)
     townships = top.get("/admin/org/township/").content.decode()
@@ -228,24 +247,28 @@ def test_a_city_and_the_province_keep_their_wider_area(province: Province) -> No
 
 def test_another_countys_staff_of_a_shared_institution_stay(province: Province) -> None:
     """An institution serving two counties: the select offers one county's accounts to its
-    administrator, and saving keeps the other county's staff."""
+    security administrator (who alone sets the staff), and saving keeps the other county's
+    staff."""
     ny, dp = province.counties[NY], province.counties[DP]
     clinic = MedicalInstitution.objects.create(name="两县共用医院", kind="hospital")
     own = Township.objects.create(code=f"{NY}950", name="新设街道", kind="subdistrict")
     Designation.objects.create(township=own, institution=clinic)
     Designation.objects.create(township=dp.township, institution=clinic)
-    theirs = _user("dp_doctor", Role.MEDICAL, unit=dp.station)
+    theirs = _user("dp_doctor", Role.MEDICAL, township=dp.township)
     clinic.staff.add(theirs)
     admin = _admin(province, "ningyang_admin", ny.bureau)
     path = f"/admin/medical/medicalinstitution/{clinic.pk}/change/"
-    form = admin.get(path).context["adminform"].form
-    assert theirs not in form.fields["staff"].queryset
     data = _change_form(admin, path)
     assert data["designation_set-TOTAL_FORMS"] == 1  # their own township's row only
-    mine = province.users["ningyang_station"]
-    assert admin.post(path, {**data, "staff": [mine.pk]}).status_code == 302
-    assert set(clinic.staff.all()) == {theirs, mine}
+    assert admin.post(path, data).status_code == 302
     assert Designation.objects.filter(institution=clinic).count() == 2
+    mine = _user("ny_doctor", Role.MEDICAL, township=ny.township)
+    security = _security(province, "ningyang_security", ny.bureau)
+    form = security.get(path).context["adminform"].form
+    assert theirs not in form.fields["staff"].queryset
+    assert mine in form.fields["staff"].queryset
+    assert security.post(path, {"staff": [mine.pk]}).status_code == 302
+    assert set(clinic.staff.all()) == {theirs, mine}
 
 
 def test_an_institution_added_undesignated_stays_its_adders(province: Province) -> None:
@@ -307,9 +330,10 @@ def test_a_units_area_follows_its_parent_in_the_admin_site(province: Province) -
     )  # fmt: skip
     post.path = f"{dp.station.path}{post.pk}/"
     post.save()
+    top_security = _security(province, "province_security", None)
     path = f"/admin/org/unit/{dp.station.pk}/change/"
-    data = _change_form(top, path)
-    moved = top.post(path, {**data, "parent": ny.bureau.pk, "area_code": ""})
+    data = _change_form(top_security, path)
+    moved = top_security.post(path, {**data, "parent": ny.bureau.pk, "area_code": ""})
     assert moved.status_code == 302
     dp.station.refresh_from_db()
     post.refresh_from_db()
@@ -317,8 +341,8 @@ def test_a_units_area_follows_its_parent_in_the_admin_site(province: Province) -
     assert post.path == f"{ny.bureau.path}{dp.station.pk}/{post.pk}/"
     # Nor is a unit put under its own unit.
     path = f"/admin/org/unit/{ny.bureau.pk}/change/"
-    data = _change_form(top, path)
-    looped = top.post(path, {**data, "parent": unit.pk})
+    data = _change_form(top_security, path)
+    looped = top_security.post(path, {**data, "parent": unit.pk})
     assert (
         looped.status_code == 200 and "上级单位不能是本单位或其下属单位" in looped.content.decode()
     )

@@ -272,7 +272,14 @@ def trail(province: Province) -> dict[str, Any]:
         "a_taian": Unit.objects.get(name="泰安市公安局"),
         "a_ningyang": province.counties[NY].bureau,
         "a_dongping": province.counties[DP].bureau,
-        "a_station": province.counties[NY].station,
+        # An office below the county's bureau (an auditor is no station's: posting_check),
+        # made without an entry of its own on the trail the test reads.
+        "a_office": Unit.objects.create(
+            name="宁阳县公安局法制大队",
+            kind=Unit.Kind.DEPARTMENT,
+            parent=province.counties[NY].bureau,
+            area_code=NY,
+        ),
     }
     for name, unit in units.items():
         users[name] = _user(name, Role.AUDITOR, unit=unit)
@@ -318,7 +325,7 @@ def test_a_countys_auditor_reads_its_countys_trail_only(
         return _audit_ids(province.client(who), **params) & everything
 
     assert seen("a_ningyang") == {made["ningyang_station"]}
-    assert seen("a_station") == {made["ningyang_station"]}  # the county's, whatever unit
+    assert seen("a_office") == {made["ningyang_station"]}  # the county's, whatever unit
     # 东平's: what its users did, and the refused sign-in to its account.
     assert seen("a_dongping") == {made["dongping"], made["refused_dongping"]}
     assert seen("a_taian") == {

@@ -132,15 +132,18 @@ class AreaAdmin(AreaChoices):
         return InArea
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if change:
+            self.keep_unoffered(form)
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+
+    def keep_unoffered(self, form: Any) -> None:
         """A many-to-many select offers the area's rows only: those of another area already
         chosen (an institution's staff of two counties) are kept, not dropped."""
-        if change:
-            for name, field in form.fields.items():
-                if isinstance(field, ModelMultipleChoiceField) and name in form.cleaned_data:
-                    offered = field.queryset.values("pk")  # type: ignore[union-attr]
-                    kept = getattr(form.instance, name).exclude(pk__in=offered)
-                    form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        for name, field in form.fields.items():
+            if isinstance(field, ModelMultipleChoiceField) and name in form.cleaned_data:
+                offered = field.queryset.values("pk")  # type: ignore[union-attr]
+                kept = getattr(form.instance, name).exclude(pk__in=offered)
+                form.cleaned_data[name] = [*form.cleaned_data[name], *kept]
 
 
 class InstallationWideAdmin:

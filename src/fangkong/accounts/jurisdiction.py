@@ -545,3 +545,24 @@ def _administers(actor: AbstractBaseUser | AnonymousUser, target: object, perm: 
     if getattr(target, "role", "") in roles.UNMANAGED_ROLES:
         return False
     return may_see_area(actor, user_area(target))  # type: ignore[arg-type]
+
+
+def jurisdiction_change_check(
+    by: AbstractBaseUser | AnonymousUser | None, *, field: str, label: Any
+) -> None:
+    """Refuse a change of what decides who sees people — a township's station, a unit's
+    parent and area, an institution's staff — by anyone but the security administrator
+    (org.jurisdiction; 三权分立: the system administrator keeps the reference data, not who
+    sees whom). `by` None: the server itself (the demo, the command line)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if by is not None and not roles.user_can(by, "org.jurisdiction"):
+        raise ValidationError(
+            {
+                field: [
+                    _("%(field)s：变更会改变谁能看到哪些人员，只能由安全管理员变更")
+                    % {"field": label}
+                ]
+            }
+        )

@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, str] = {
     "org.view": "查看单位、警力、工作组和战时命令",
     "org.edit": "维护单位、警力和工作组",
     "org.wartime": "发布战时命令、登记民警归队",
+    "org.jurisdiction": "变更决定谁能看到哪些人员的基础数据：乡镇街道的辖区派出所、单位的上级单位和所属区划、检查站的责任单位、定点医疗机构的医务人员账号（每次变更留痕）",
     "quarantine.view": "查看隔离管控对象、随访记录和预警（个人信息默认脱敏）",
     "quarantine.verify": "核查待核查对象、分配“四包一”、变更状态、处置预警",
     "quarantine.followup": "录入随访（体温、症状、是否在家）",
@@ -53,8 +54,8 @@ PERMISSIONS: dict[str, str] = {
     "checkpoints.passages": "查看卡口台账：通行记录、旅客和车辆轨迹（个人信息）",
     "checkpoints.register": "在检查站登记通行车辆和人员、确认扫码登记",
     "checkpoints.roster": "检查站排班（联合查控组）：安排班次、带班负责人和临时党小组",
-    "checkpoints.manage": "维护检查站（新建、修改名称、道路、责任单位、车道和班次）和设备令牌",
-    "admin.site": "使用后台管理（系统管理员：基础数据和账号；安全管理员：账号的角色）",
+    "checkpoints.manage": "维护检查站（新建、修改名称、道路、车道和班次；责任单位只在新建时指定）和设备令牌",
+    "admin.site": "使用后台管理（系统管理员：基础数据和账号；安全管理员：账号的角色和基础数据的辖区归属）",
     "logistics.view": "查看防护物资库存、台账、采购、捐赠和发放",
     "logistics.edit": "登记采购、捐赠、发放和库存调整，维护物资目录和仓库",
     "honors.view": "查看战时表彰和表扬通报",
@@ -245,12 +246,14 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
     # The third of 三权分立: the security administrator alone sets an account's role and what
     # places it (unit, township, officer), in the admin site's account form, and resets
     # second factors; the system administrator makes accounts (with no role until this one
-    # gives it), sets temporary passwords and keeps the reference data. Taking over an
-    # account thus needs both: the password from one, the second factor from the other.
-    # Neither reads personal data or the trail.
+    # gives it), sets temporary passwords and keeps the reference data — but not what in it
+    # decides who sees whom (a township's station, a unit's place in the tree, an
+    # institution's staff: org.jurisdiction), which is this one's too. Taking over an account
+    # thus needs both: the password from one, the second factor from the other. Neither
+    # reads personal data or the trail.
     Role.SECURITY: {
         "scope": COUNTY,
-        "perms": {"admin.site", "accounts.roles", "accounts.mfa_reset"},
+        "perms": {"admin.site", "accounts.roles", "accounts.mfa_reset", "org.jurisdiction"},
     },
 }
 

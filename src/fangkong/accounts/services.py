@@ -18,14 +18,57 @@ if TYPE_CHECKING:
     from fangkong.org.models import Officer, Township, Unit
 
 
+# The kinds of unit (org.Unit.Kind) an account of each role may be posted to: the units
+# that do the role's work (DESIGN.md's users). A station's reach is its unit's subtree, so
+# posted to the bureau it would be the whole county's, with the station's reveal right and
+# no second factor; a county-wide role belongs to the bureau and its offices, not to one
+# station; a designated institution's staff are no unit's (their township places them).
+# None: no unit at all. A role not listed here places no one (no role).
+_BUREAU_LEVEL = frozenset({"bureau", "department"})
+POSTED_UNIT_KINDS: dict[str, frozenset[str | None]] = {
+    roles.Role.COMMAND: _BUREAU_LEVEL | {None},
+    roles.Role.WORKGROUP: _BUREAU_LEVEL | {"traffic", "brigade", None},
+    roles.Role.STATION: frozenset({"station"}),
+    roles.Role.CHECKPOINT: frozenset({"department", "station", "traffic", "brigade", None}),
+    roles.Role.FOLLOWUP: frozenset({"station", None}),
+    roles.Role.POLITICAL: _BUREAU_LEVEL | {None},
+    roles.Role.LOGISTICS: _BUREAU_LEVEL | {None},
+    roles.Role.ADMIN: _BUREAU_LEVEL | {None},
+    roles.Role.AUDITOR: _BUREAU_LEVEL | {None},
+    roles.Role.SECURITY: _BUREAU_LEVEL | {None},
+    roles.Role.MEDICAL: frozenset({None}),
+}
+
+
 def posting_check(*, role: str, unit: Unit | None, township: Township | None) -> None:
     """What a role needs to see anything (a station's unit, a township role's township),
-    wherever an account is given a role: here, and the admin site's account form."""
+    and a unit of the kind the role belongs to (POSTED_UNIT_KINDS), wherever an account is
+    given a role or a unit: here, the admin site's account form, and a unit's change of
+    kind (org.services.unit_update)."""
     scope = role_scope(role)
     if scope == roles.UNIT and unit is None:
         raise ValidationError({"unit": [_("派出所角色须指定所属单位")]})
     if scope == roles.TOWNSHIP and township is None:
         raise ValidationError({"township": [_("该角色须指定所属乡镇街道")]})
+    kinds = POSTED_UNIT_KINDS.get(role)
+    if unit is None or kinds is None or unit.kind in kinds:
+        return
+    from fangkong.org.models import Unit
+
+    role_label = roles.Role(role).label
+    allowed = [str(label) for value, label in Unit.Kind.choices if value in kinds]
+    if not allowed:
+        message = _(
+            "所属单位：%(role)s角色的账号不属于公安机关的单位，请留空（以乡镇街道定所属区划）"
+        ) % {"role": role_label}
+    else:
+        message = _("所属单位：%(role)s角色的账号须属于%(kinds)s，“%(unit)s”是%(kind)s") % {
+            "role": role_label,
+            "kinds": "、".join(allowed),
+            "unit": unit.name,
+            "kind": unit.get_kind_display(),
+        }
+    raise ValidationError({"unit": [message]})
 
 
 @transaction.atomic

@@ -267,7 +267,13 @@ class CheckpointForm(NamedErrorsForm):
         help_text=_("每班开始的整点，用逗号分隔，如 8,16,0 表示 08–16、16–24、00–08"),
     )
 
-    def __init__(self, *args: Any, checkpoint: Checkpoint | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        checkpoint: Checkpoint | None = None,
+        unit_fixed: bool = False,
+        **kwargs: Any,
+    ) -> None:
         if checkpoint is not None:
             kwargs["initial"] = {
                 "name": checkpoint.name,
@@ -281,6 +287,13 @@ class CheckpointForm(NamedErrorsForm):
                 "shift_starts": ",".join(str(h) for h in checkpoint.shift_starts),
             }
         super().__init__(*args, **kwargs)
+        if checkpoint is not None and unit_fixed:
+            # Who reads its registrations: the security administrator's to change (a value
+            # posted for a disabled field is ignored; checkpoint_update refuses it too).
+            self.fields["unit"].disabled = True
+            self.fields["unit"].help_text = _(
+                "责任单位决定哪个单位能看到本检查站的登记记录，只能由安全管理员变更"
+            )
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()

@@ -33,8 +33,15 @@ MENU = [
 
 CARDS = [
     HomeCard(
+        title=_("检查站责任单位"),
+        text=_("调整检查站的责任单位：决定哪个单位能看到其登记记录（只由安全管理员变更，留痕）"),
+        url_name="admin:checkpoints_checkpoint_changelist",
+        roles=frozenset({Role.SECURITY}),
+        order=23,
+    ),
+    HomeCard(
         title=_("维护检查站"),
-        text=_("新建检查站，修改道路、位置、责任单位、车道、启用撤除日期和班次"),
+        text=_("新建检查站，修改道路、位置、车道、启用撤除日期和班次（责任单位由安全管理员调整）"),
         url_name="checkpoint_list",
         roles=frozenset({Role.COMMAND}),
         order=60,

@@ -495,7 +495,11 @@ def checkpoint_create(request: AuthedHttpRequest) -> HttpResponse:
 @require_perm("checkpoints.view", "checkpoints.manage")
 def checkpoint_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     checkpoint = get_in_scope(Checkpoint.objects.all(), request.user, pk=pk)
-    form = CheckpointForm(request.POST or None, checkpoint=checkpoint)
+    form = CheckpointForm(
+        request.POST or None,
+        checkpoint=checkpoint,
+        unit_fixed=not user_can(request.user, "org.jurisdiction"),
+    )
     area_choices(form, request.user)
     return form_page(
         request,

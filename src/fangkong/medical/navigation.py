@@ -32,6 +32,15 @@ MENU = [
 ]
 CARDS = [
     HomeCard(
+        title=_("定点医疗机构医务人员"),
+        text=_(
+            "指定定点医疗机构的医务人员账号：可看到移交本机构的人员（只由安全管理员变更，留痕）"
+        ),
+        url_name="admin:medical_medicalinstitution_changelist",
+        roles=frozenset({Role.SECURITY}),
+        order=22,
+    ),
+    HomeCard(
         title=_("待接收的移交医疗"),
         text=_("检查站、发热预警和随访移交本机构的人员：接收并登记诊断结果"),
         url_name="handoff_list",

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.jurisdiction import jurisdiction_change_check
 from fangkong.core import clock
 from fangkong.core.audit import audit_create, audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.masking import mask_name
+from fangkong.core.services import model_update_related
 from fangkong.core.text import clean_prose
 from fangkong.medical.contacts import Contact, contacts_of
 from fangkong.medical.models import (
@@ -44,6 +46,40 @@ if TYPE_CHECKING:
     from fangkong.accounts.models import User
     from fangkong.checkpoints.models import Occupant
     from fangkong.people.models import Person
+
+
+@transaction.atomic
+def institution_set_staff(
+    *, institution: MedicalInstitution, staff: Sequence[User], by: User | None
+) -> MedicalInstitution:
+    """Set the accounts of an institution's staff, who see the hand-offs addressed to it
+    (Handoff.jurisdiction): the security administrator's alone (jurisdiction_change_check;
+    the system administrator keeps the institution's other data), and accounts of the
+    designated institution's role only — any other would add the hospital's patients to
+    what it sees (one already among the staff is kept). Audited: the staff before and
+    after."""
+    from fangkong.accounts.roles import Role
+
+    jurisdiction_change_check(by, field="staff", label=_("医务人员账号"))
+    locked = MedicalInstitution.objects.select_for_update().get(pk=institution.pk)
+    current = set(locked.staff.values_list("pk", flat=True))
+    strangers = [u for u in staff if u.pk not in current and u.role != Role.MEDICAL]
+    if strangers:
+        raise ValidationError(
+            {
+                "staff": [
+                    _("医务人员账号：只能是“%(role)s”角色的账号，%(names)s不是")
+                    % {
+                        "role": Role.MEDICAL.label,
+                        "names": "、".join(f"{u}（{u.username}）" for u in strangers),
+                    }
+                ]
+            }
+        )
+    locked, _changes = model_update_related(
+        instance=locked, by=by, data={}, related={"staff": staff}
+    )
+    return locked
 
 
 @transaction.atomic

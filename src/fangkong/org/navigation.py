@@ -85,4 +85,22 @@ CARDS = [
         roles=frozenset({Role.ADMIN, Role.POLITICAL, Role.LOGISTICS}),
         order=45,
     ),
+    # What decides who sees people: the security administrator's (JurisdictionFieldsAdmin).
+    HomeCard(
+        title=_("辖区派出所"),
+        text=_(
+            "调整乡镇街道的辖区派出所：辖区内的人员及其隔离管控对象随乡镇街道划归新派出所"
+            "（只由安全管理员变更，留痕）"
+        ),
+        url_name="admin:org_township_changelist",
+        roles=frozenset({Role.SECURITY}),
+        order=20,
+    ),
+    HomeCard(
+        title=_("单位隶属"),
+        text=_("调整单位的上级单位和所属区划，下属单位随之调整（只由安全管理员变更，留痕）"),
+        url_name="admin:org_unit_changelist",
+        roles=frozenset({Role.SECURITY}),
+        order=21,
+    ),
 ]

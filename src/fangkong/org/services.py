@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts.jurisdiction import user_area, within_area
+from fangkong.accounts.jurisdiction import jurisdiction_change_check, user_area, within_area
+from fangkong.accounts.services import posting_check
 from fangkong.core import clock
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, id_runs
 from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
@@ -89,12 +92,22 @@ def unit_update(
     area_code: str | None = None,
 ) -> Unit:
     """Change a unit; moved under another parent, it and its own units take the new
-    parent's place (path and area: unit_placement), each change audited."""
+    parent's place (path and area: unit_placement). A move changes who sees what (a
+    station's reach is its unit's subtree, an area's users see its units' records): the
+    security administrator's alone (jurisdiction_change_check). The units below move in one
+    statement, named in one audit entry beside the unit's own."""
     area = unit_placement(unit=unit, parent=parent, area_code=area_code)
-    old_path, old_area = unit.path, unit.area_code
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    old_path, old_area = locked.path, locked.area_code
+    if locked.parent_id != (parent.pk if parent else None):
+        jurisdiction_change_check(by, field="parent", label=_("上级单位"))
+    if area != old_area:
+        jurisdiction_change_check(by, field="area_code", label=_("所属区划"))
+    if kind != locked.kind:
+        unit_kind_check(unit=locked, kind=kind)
     path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit, _changes = model_update(
-        instance=unit,
+        instance=locked,
         by=by,
         data={
             "name": normalize_text(name),
@@ -108,13 +121,49 @@ def unit_update(
     )
     if old_path and (path != old_path or area != old_area):
         below = Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk)
-        for child in below.order_by("path"):
-            model_update(
-                instance=child,
-                by=by,
-                data={"path": path + child.path[len(old_path) :], "area_code": area},
+        moved = list(below.order_by("path").values_list("pk", "name"))
+        if moved:
+            below.update(
+                path=Concat(
+                    Value(path), Substr("path", len(old_path) + 1), output_field=CharField()
+                ),
+                area_code=area,
+            )
+            audit_record(
+                actor=by,
+                action="update",
+                obj=unit,
+                changes={
+                    "units_below": [name for _pk, name in moved],
+                    "ids": id_runs([pk for pk, _name in moved]),
+                    "path": [old_path, path],
+                    "area_code": [old_area, area],
+                },
             )
     return unit
+
+
+def unit_kind_check(*, unit: Unit, kind: str) -> None:
+    """A unit's kind changed under the accounts posted to it: each must still be of a role
+    that belongs to the new kind (accounts.services.posting_check), else a station's
+    account would sit at what is no station (or a county role at a station)."""
+    from fangkong.accounts.models import User
+
+    probe = Unit(name=unit.name, kind=kind)
+    for role in User.objects.filter(unit=unit).values_list("role", flat=True).distinct():
+        try:
+            posting_check(role=role, unit=probe, township=None)
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    "kind": [
+                        _(
+                            "类别：本单位有账号不能属于“%(kind)s”：%(reason)s；请先由安全管理员调整这些账号"
+                        )
+                        % {"kind": probe.get_kind_display(), "reason": "；".join(exc.messages)}
+                    ]
+                }
+            ) from exc
 
 
 def _check_area(area_code: str) -> None:
@@ -142,10 +191,64 @@ def units_assign_area(
     return changed
 
 
+# Apps whose records name a township's station beside the township (quarantine: a case's
+# responsible station) register how they follow it when the township changes hands:
+# fn(township=, station=, by=) -> how many records followed.
+StationFollower = Callable[..., int]
+_station_followers: list[StationFollower] = []
+
+
+def register_station_follower(fn: StationFollower) -> None:
+    if fn not in _station_followers:
+        _station_followers.append(fn)
+
+
+def township_station_check(*, township: Township, station: Unit | None) -> None:
+    """A township's station is a station of the township's county (or of no area)."""
+    if station is None:
+        return
+    if station.kind != Unit.Kind.STATION:
+        raise ValidationError(
+            {
+                "station": [
+                    _("辖区派出所：须为派出所，“%(unit)s”是%(kind)s")
+                    % {"unit": station.name, "kind": station.get_kind_display()}
+                ]
+            }
+        )
+    if not township.code.startswith(station.area_code):
+        raise ValidationError(
+            {"station": [_("辖区派出所：须为本乡镇街道所在县（市、区）的派出所")]}
+        )
+
+
+@transaction.atomic
+def township_set_station(*, township: Township, station: Unit | None, by: User | None) -> Township:
+    """Hand a township to another station (辖区调整): the security administrator's alone
+    (jurisdiction_change_check), never the system administrator's nor a station's — a station
+    gets a person only when asked for and accepted (people.services.transfer_decide).
+
+    Its residents follow the township, as an accepted transfer moves a person: the new
+    station is in charge of them (a person is their township's station's), and the records
+    that name the station beside the township follow in the same transaction (their cases:
+    register_station_follower), so no one is left split between two stations and the old
+    one keeps nothing of them. Audited: the township's change, and each app's records."""
+    jurisdiction_change_check(by, field="station", label=_("辖区派出所"))
+    locked = Township.objects.select_for_update().get(pk=township.pk)
+    township_station_check(township=locked, station=station)
+    if locked.station_id == (station.pk if station else None):
+        return locked
+    model_update(instance=locked, by=by, data={"station": station})
+    for follow in _station_followers:
+        follow(township=locked, station=station, by=by)
+    return locked
+
+
 @transaction.atomic
 def township_create(
     *, code: str, name: str, kind: str, station: Unit | None, by: User | None
 ) -> Township:
+    township_station_check(township=Township(code=code), station=station)
     return model_create(model=Township, by=by, code=code, name=name, kind=kind, station=station)
 
 

@@ -13,6 +13,11 @@ class QuarantineConfig(AppConfig):
         # A person a city's pushed list routed to a county by their ID region (no township
         # yet) is that county's, through their case (issue 18 item 4).
         Person.jurisdiction.extend(area="cases__county")
+        from fangkong.org.services import register_station_follower
+        from fangkong.quarantine.services import cases_follow_station
+
+        # A township handed to another station: its cases follow (township_set_station).
+        register_station_follower(cases_follow_station)
         from fangkong.core.offline import register_offline_asset, register_offline_page
 
         # Today's list, and the visit form of each person on it, open in the village without

@@ -11,6 +11,7 @@ from fangkong.quarantine.services.cases import (
     case_release,
     case_transition,
     case_verify,
+    cases_follow_station,
     cases_transition_bulk,
     quarantine_days,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "case_release",
     "case_transition",
     "case_verify",
+    "cases_follow_station",
     "cases_insert",
     "cases_open_bulk",
     "cases_refer",

@@ -17,6 +17,7 @@ from fangkong.core import clock
 from fangkong.core.audit import (
     audit_bulk,
     audit_record,
+    id_runs,
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.fields import model_field
@@ -305,3 +306,32 @@ def _audit_updates_bulk(
         action="update",
         items=[(o._meta.label_lower, str(o.pk), str(o.pk), ch) for o, ch in items],
     )
+
+
+def cases_follow_station(*, township: Any, station: Any, by: User | None) -> int:
+    """A township handed to another station (org.services.township_set_station): every case
+    of the township takes it as its responsible station, as a case is given its township's
+    station when opened — the person and their cases stay in one station's charge. One
+    statement, one audit entry naming the cases. How many followed."""
+    cases = QuarantineCase.objects.filter(township=township)
+    cases = cases.exclude(station=station) if station is not None else cases.exclude(station=None)
+    rows = list(cases.values_list("pk", "station__name"))
+    if not rows:
+        return 0
+    ids = [pk for pk, _name in rows]
+    before = "、".join(sorted({name or "" for _pk, name in rows})) or None
+    QuarantineCase.objects.filter(pk__in=ids).update(
+        station=station, version=models.F("version") + 1, updated_at=clock.now()
+    )
+    audit_record(
+        actor=by,
+        action="update",
+        object_type=QuarantineCase._meta.label_lower,
+        object_repr=str(township),
+        changes={
+            "station": [before, str(station) if station is not None else None],
+            "ids": id_runs(ids),
+            "count": len(ids),
+        },
+    )
+    return len(ids)
