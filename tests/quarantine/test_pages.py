@@ -197,7 +197,7 @@ def test_transition_without_reason_is_refused(world: World, cases: Cases) -> Non
         {"to": "hospital", "reason": "", "version": cases.a.version},
     )
     assert response.status_code == 422
-    assert "这个字段是必填项" in response.content.decode() or "必填" in response.content.decode()
+    assert "请填写原因" in response.content.decode()  # the field named (core.forms.name_errors)
     cases.a.refresh_from_db()
     assert cases.a.status == CaseStatus.QUARANTINED
 

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.bounds import NAME
 
 __all__ = [
+    "check_plain_text",
     "clean_prose",
     "clean_prose_lines",
     "hidden_char",
@@ -131,6 +133,17 @@ def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | Non
     if bad is None:
         return None
     return _("%(field)s含有非法字符：“%(char)s”") % {"field": label, "char": shown_char(bad)}
+
+
+def check_plain_text(value: Any) -> None:
+    """Django validator of a text field (the admin site's, core/admin.py): a hidden
+    character (hidden_char) refused, by code `hidden_character`, which core.forms.name_errors
+    says naming the field: "名称含有非法字符：“U+202E”"."""
+    bad = hidden_char(value) if isinstance(value, str) else None
+    if bad is not None:
+        raise ValidationError(
+            _("含有非法字符：“%(char)s”"), code="hidden_character", params={"char": shown_char(bad)}
+        )
 
 
 def length_error(value: str, label: Any, limit: int) -> str | None:
