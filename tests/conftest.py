@@ -80,6 +80,12 @@ def signed_in(user: User, client: Client | None = None) -> Client:
     return client
 
 
+def numbered(prefix: str, n: int) -> str:
+    """The name of the n-th of many people a test makes ("测试一二" for 12): a name holds no
+    digit (core.text.name_error), so n is written in Chinese numerals."""
+    return prefix + "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
+
+
 def _user(username: str, role: str, **kw: Any) -> User:
     return user_create(
         username=username, password=PASSWORD, role=role, by=None, check_password=False, **kw

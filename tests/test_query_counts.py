@@ -9,7 +9,7 @@ import pytest
 from fangkong.core.idnumber import make_id_number
 from fangkong.org import services as org_services
 from fangkong.people.services import PersonInput, person_register
-from tests.conftest import World
+from tests.conftest import World, numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def _more_rows(world: World, n: int) -> None:
     for i in range(n):
         person_register(
             data=PersonInput(
-                name=f"测试{i}",
+                name=numbered("测试", i),
                 id_number=make_id_number("370921", datetime.date(1980, 1, 1 + i), i, "M"),
                 phone=f"1385380{i:04d}",
                 township=world.township_a,

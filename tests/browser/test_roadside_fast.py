@@ -24,7 +24,7 @@ from tests.browser.conftest import register_ready
 from tests.browser.test_checkpoints import LOCAL, WUHAN, g104  # noqa: F401
 from tests.browser.test_offline_records import REGISTER, open_kept, signed_in_with_copy
 from tests.checkpoints.test_roadside_fourth_attack import selfreg_with_phone
-from tests.conftest import World
+from tests.conftest import World, numbered
 from tests.quarantine.conftest import quarantined_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,7 +106,7 @@ def test_a_coach_fills_with_enter_to_its_sixty_seats(page: Page, at_register: st
         page.locator(f"#occ-{i}-id_number").fill(
             make_id_number("370921", datetime.date(1980, 1, 1), i + 1, "M")
         )
-        page.locator(f"#occ-{i}-name").fill(f"乘客{i + 1}")
+        page.locator(f"#occ-{i}-name").fill(numbered("乘客", i + 1))
         page.locator(f"#occ-{i}-temperature").fill("36.5")
         page.locator(f"#occ-{i}-temperature").press("Enter")
     count = page.locator("[data-occupant-count]")

@@ -84,6 +84,13 @@ def sample_passages(n: int = 160, destinations: list[str] = DESTINATIONS) -> lis
     # both, each named; a known one given twice flags once.
     for symptoms in (["foo"], ["咳嗽", "头晕", "咳嗽\u202e"], ["咳嗽", "咳嗽"]):
         out.append({**out[1], "occupants": [{**out[1]["occupants"][0], "symptoms": symptoms}]})
+    # Names (core.text.name_error, served as rules.names): refused alike on both, each
+    # naming the character; real names, a minority's and a foreigner's, kept alike.
+    for name in (
+        "张三2", "-1", "<b>李四</b>", "·", "\u202e赵敏", "张\u0301三", "赵" * 51,
+        "阿依古丽·买买提", "J. R. R. Tolkien", "O’Brien",
+    ):  # fmt: skip
+        out.append({**out[1], "occupants": [{**out[1]["occupants"][0], "name": name}]})
     return out
 
 

@@ -18,6 +18,7 @@ from fangkong.core.idnumber import make_id_number
 from fangkong.core.scancodes import scan_payload
 from tests.checkpoints.conftest import Posts
 from tests.checkpoints.test_api import post
+from tests.conftest import numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def people(n: int) -> list[dict[str, object]]:
     return [
         {
-            "name": f"乘客{i}",
+            "name": numbered("乘客", i),
             "id_number": make_id_number("370921", datetime.date(1980, 1, 1), i, "M"),
             "temperature": 36.5,
         }

@@ -15,7 +15,7 @@ from fangkong.core.idnumber import make_id_number
 from fangkong.core.pagination import paginate
 from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, persons_register_bulk
-from tests.conftest import World
+from tests.conftest import World, numbered
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def nine(world: World) -> None:
     persons_register_bulk(
         data=[
             PersonInput(
-                name=f"测试{i}",
+                name=numbered("测试", i),
                 id_number=make_id_number("370921", datetime.date(1980, 1, 1 + i), i, "M"),
             )
             for i in range(7)

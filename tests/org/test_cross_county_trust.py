@@ -28,6 +28,7 @@ from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register
 from fangkong.quarantine.imports import list_import_run, list_import_start
 from fangkong.quarantine.models import ListEntry, ListImport, PossibleDuplicate, QuarantineCase
+from tests.conftest import numbered
 from tests.org.test_levels import Province, _user
 from tests.org.test_levels import province as province
 from tests.quarantine.import_files import ident, write_csv
@@ -170,7 +171,7 @@ def test_name_and_phone_lookups_stop_at_the_search_limit(
     theirs = [
         person_register(
             data=PersonInput(
-                name=f"宁阳人{n}",
+                name=numbered("宁阳人", n),
                 id_number=make_id_number(NY, datetime.date(1970, 1, n), n, "F"),
                 phone=f"1385381{n:04d}",
                 township=township,
@@ -289,7 +290,7 @@ def trail(province: Province) -> dict[str, Any]:
         town = province.counties[code].township
         person, _created = person_register(
             data=PersonInput(
-                name=f"审计{seq}",
+                name=numbered("审计", seq),
                 id_number=make_id_number(code, datetime.date(1975, 1, 1), seq, "M"),
                 township=town,
             ),

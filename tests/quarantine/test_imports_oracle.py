@@ -25,7 +25,7 @@ from fangkong.people.models import Person
 from fangkong.people.services import PersonInput, person_register
 from fangkong.quarantine.imports import list_import_run, list_import_start
 from fangkong.quarantine.models import ListEntry, ListImport, QuarantineCase
-from tests.conftest import signed_in
+from tests.conftest import numbered, signed_in
 from tests.quarantine.import_files import write_csv
 from tests.quarantine.test_import_pages import body as content
 from tests.quarantine.test_import_pages import read_xlsx
@@ -92,7 +92,16 @@ def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, An
     }
     real = [_ningyang_id(n) for n in range(1, 61)]
     rows = [
-        [n, f"宁阳人{n}", number, f"138538{n:05d}", "宁阳县堽城镇东王庄村", "武汉", DAY, ""]
+        [
+            n,
+            numbered("宁阳人", n),
+            number,
+            f"138538{n:05d}",
+            "宁阳县堽城镇东王庄村",
+            "武汉",
+            DAY,
+            "",
+        ]
         for n, number in enumerate(real[:30], start=1)
     ]
     li = _import(write_csv(tmp_path / "宁阳名单.csv", rows), users["ningyang"])
@@ -100,7 +109,8 @@ def city(db: None, settings: Any, tmp_path: Path, clock_at: Any) -> dict[str, An
     township = Township.objects.get(name="堽城镇")
     for n, number in enumerate(real[30:], start=31):
         person_register(
-            data=PersonInput(name=f"宁阳人{n}", id_number=number, township=township), by=None
+            data=PersonInput(name=numbered("宁阳人", n), id_number=number, township=township),
+            by=None,
         )
     assert Person.objects.filter(id_number__in=real).count() == 60
     # The search limits count in windows of the machine's seconds (core.ratelimit), which

@@ -81,7 +81,7 @@ today = clock.today()
 cases = []
 for n in range(CASES):
     person, _ = person_register(data=PersonInput(
-        name=f"隔离{n}", id_number=make_id_number("420106", datetime.date(1980, 1, 1 + n), n, "M"),
+        name="隔离" + "".join("〇一二三四五六七八九"[int(d)] for d in str(n)), id_number=make_id_number("420106", datetime.date(1980, 1, 1 + n), n, "M"),
         phone=f"1380000{n:04d}", township=township), by=None)
     case, _ = case_refer(person=person, source="pushed_list", by=police,
                          came_from_code="420106", arrival_date=today)

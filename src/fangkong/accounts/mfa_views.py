@@ -27,6 +27,7 @@ from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import UNMANAGED_ROLES, Role
 from fangkong.core.client_address import client_ip
+from fangkong.core.forms import NamedErrorsForm
 from fangkong.core.pagination import paginate, query_without_page
 
 PENDING_KEY = "fk_mfa_new_key"  # the secret being enrolled, until its first code confirms it
@@ -38,7 +39,7 @@ def _code_widget(**attrs: str) -> forms.TextInput:
     )
 
 
-class SecondStepForm(forms.Form):
+class SecondStepForm(NamedErrorsForm):
     code = forms.CharField(
         label=_("验证码"),
         max_length=20,
@@ -56,7 +57,7 @@ class SecondStepForm(forms.Form):
         return code
 
 
-class TotpCodeForm(forms.Form):
+class TotpCodeForm(NamedErrorsForm):
     code = forms.CharField(
         label=_("验证器上的6位数字"),
         max_length=10,
@@ -70,7 +71,7 @@ class TotpCodeForm(forms.Form):
         return code
 
 
-class ResetForm(forms.Form):
+class ResetForm(NamedErrorsForm):
     reason = forms.CharField(
         label=_("重置原因"),
         max_length=200,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,6 +34,7 @@ from fangkong.accounts.signin import PASSWORD_DUE
 from fangkong.core.audit import audit_record
 from fangkong.core.client_address import client_ip
 from fangkong.core.filters import filter_form, from_form
+from fangkong.core.forms import NamedErrorsForm
 from fangkong.core.models import AuditEntry
 from fangkong.core.pagination import paginate, query_without_page
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NamedErrorsForm, AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码错误，请重新输入（注意区分大小写）"),
         "inactive": _("该账号已停用，请联系系统管理员"),
@@ -85,9 +86,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordForm(NamedErrorsForm, PasswordChangeForm):
+    """Django's form to change one's password, its messages naming their field."""
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     request: AuthedHttpRequest  # Django's view signs in first (login_required)
     template_name = "accounts/password_change.html"
+    form_class = PasswordForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:

@@ -209,7 +209,7 @@ def _client_id(raw: str) -> str:
 PassageFilterForm = filter_form(PassageFilter, "PassageFilterForm")
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(NamedErrorsForm):
     officers = forms.ModelMultipleChoiceField(
         label=_("执勤人员（民警、辅警）"),
         queryset=Officer.objects.select_related("unit").order_by("unit__path", "badge_number"),
@@ -228,7 +228,7 @@ class ShiftForm(forms.Form):
     )
 
 
-class TallyForm(forms.Form):
+class TallyForm(NamedErrorsForm):
     counted_vehicles = forms.IntegerField(
         max_value=bounds.MAX_COUNT, label=_("人工清点车辆数"), min_value=0
     )

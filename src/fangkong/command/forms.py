@@ -7,7 +7,7 @@ from fangkong.command.filters import TaskFilter
 from fangkong.command.models import Disposition, Incident, Problem, Task
 from fangkong.core import bounds
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, MomentField
+from fangkong.core.forms import DayField, MomentField, NamedErrorsForm
 from fangkong.org.models import Officer, Unit, WorkingGroup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,14 +20,14 @@ def _officers() -> forms.ModelChoiceField:
     )
 
 
-class DashboardDateForm(forms.Form):
+class DashboardDateForm(NamedErrorsForm):
     date = DayField(label=_("日期"), required=False, widget=DATE)
 
 
 TaskFilterForm = filter_form(TaskFilter, "TaskFilterForm")
 
 
-class TaskForm(forms.Form):
+class TaskForm(NamedErrorsForm):
     title = forms.CharField(label=_("任务"), max_length=100)
     detail = forms.CharField(
         max_length=bounds.NOTE,
@@ -59,19 +59,19 @@ class TaskForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(NamedErrorsForm):
     note = forms.CharField(
         max_length=bounds.NOTE, label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ResultForm(forms.Form):
+class ResultForm(NamedErrorsForm):
     result = forms.CharField(
         max_length=bounds.NOTE, label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(NamedErrorsForm):
     unit = forms.ModelChoiceField(label=_("被检查单位"), queryset=Unit.objects.all())
     place = forms.CharField(
         label=_("检查地点"),
@@ -94,11 +94,11 @@ class InspectionForm(forms.Form):
     )
 
 
-class InspectionFilterForm(forms.Form):
+class InspectionFilterForm(NamedErrorsForm):
     day = DayField(label=_("检查日期"), required=False, widget=DATE)
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(NamedErrorsForm):
     # A blank first choice: a row the officer left alone posts "" and is not a problem.
     kind = forms.ChoiceField(label=_("类别"), choices=[("", "---------"), *Problem.Kind.choices])
     description = forms.CharField(label=_("问题描述"), max_length=200)
@@ -112,19 +112,19 @@ class ProblemForm(forms.Form):
 ProblemFormSet = forms.formset_factory(ProblemForm, extra=3, max_num=20)
 
 
-class ProblemFilterForm(forms.Form):
+class ProblemFilterForm(NamedErrorsForm):
     open = DayField(label=_("截至该日未整改"), required=False, widget=DATE)
     found = DayField(label=_("发现日期"), required=False, widget=DATE)
     rectified = DayField(label=_("截至该日已整改"), required=False, widget=DATE)
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(NamedErrorsForm):
     rectification = forms.CharField(
         max_length=bounds.NOTE, label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(NamedErrorsForm):
     day = DayField(label=_("日期"), required=False, widget=DATE)
     until = DayField(label=_("截至日期"), required=False, widget=DATE)
     kind = forms.ChoiceField(
@@ -135,7 +135,7 @@ class IncidentFilterForm(forms.Form):
     )
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(NamedErrorsForm):
     kind = forms.ChoiceField(label=_("类型"), choices=Incident.Kind.choices)
     unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.all())
     occurred_at = MomentField(label=_("发生时间"), widget=DATETIME)
@@ -146,7 +146,7 @@ class IncidentForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=Incident.Status.choices)
 
 
-class DispositionForm(forms.Form):
+class DispositionForm(NamedErrorsForm):
     # A blank first choice: a row the officer left alone posts "" and is not a disposition.
     kind = forms.ChoiceField(
         label=_("处置"), choices=[("", "---------"), *Disposition.Kind.choices]
@@ -158,5 +158,5 @@ class DispositionForm(forms.Form):
 DispositionFormSet = forms.formset_factory(DispositionForm, extra=2, max_num=10)
 
 
-class IncidentStatusForm(forms.Form):
+class IncidentStatusForm(NamedErrorsForm):
     status = forms.ChoiceField(label=_("状态"), choices=Incident.Status.choices)

@@ -15,14 +15,18 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import NestedObjects
-from django.db import router, transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, router, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
 from django.http import HttpRequest
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from fangkong.core import bounds
 from fangkong.core.audit import audit_create, audit_record, diff, snapshot
+from fangkong.core.forms import name_errors
+from fangkong.core.text import check_plain_text
 
 # django-tasks-db registers its task results (arguments, return values, tracebacks: what a
 # task worked on, e.g. an import's rows in an error message). Not reference data: a list
@@ -47,9 +51,64 @@ def _counted(model: Any, count: int) -> str:
     return _("%(model)s：%(count)d条") % {"model": capfirst(model), "count": count}
 
 
+def _model_field(form: Any, name: str) -> Any:
+    """The model field a ModelForm's field edits; None for a form's own (a new account's
+    two passwords)."""
+    try:
+        return form._meta.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def checked(form_class: Any) -> Any:
+    """An admin form (a ModelForm) held to the rules every other entry point applies, for
+    every model the admin site edits: each text field of the model refuses a hidden
+    character (core.text.check_plain_text: a unit named with U+202E), each date and time
+    field a day outside 1900–2100 (core.bounds.check_day: a key area valid to 9999-12-31),
+    and every message names its field (core.forms.name_errors)."""
+
+    class Checked(form_class):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                db_field = _model_field(self, name)
+                if isinstance(db_field, models.CharField | models.TextField):
+                    field.validators.append(check_plain_text)
+                elif isinstance(db_field, models.DateField):  # DateTimeField too
+                    field.validators.append(bounds.check_day)
+
+        def full_clean(self) -> None:
+            # When checked: an inline row's formset adds its foreign key after __init__.
+            model_validators = {
+                name: db_field.validators
+                for name in self.fields
+                if (db_field := _model_field(self, name)) is not None
+            }
+            name_errors(self.fields, validators=model_validators)
+            super().full_clean()
+
+    Checked.__name__ = Checked.__qualname__ = form_class.__name__
+    return Checked
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Admin writes are audited like every other write: add, change (fields, many-to-many
-    fields and inline rows), delete, and the bulk "delete selected" action."""
+    fields and inline rows), delete, and the bulk "delete selected" action. Every form it
+    shows (the row's, its inline rows', the list's) is `checked`: hidden characters and
+    dates out of bounds refused, each message naming its field."""
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return checked(super().get_form(request, obj, change=change, **kwargs))
+
+    def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.form = checked(formset.form)
+            yield formset, inline
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return checked(super().get_changelist_form(request, **kwargs))
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """A delete confirmation (one object, or the "delete selected" action's page) names

@@ -24,9 +24,11 @@ from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import bounds
 from fangkong.core.fields import model_field
+from fangkong.core.forms import NamedErrorsForm
 
 SALT = "fangkong.core.conflicts.seen"
 HIDDEN = ("version", "seen")
@@ -135,13 +137,22 @@ def _strings(widget: forms.Widget, value: Any) -> list[str]:
     return sorted(str(v) for v in values if v not in (None, ""))
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(NamedErrorsForm):
     """A form that edits one row: its version and a note of what the page showed, hidden."""
 
+    # Labels of hidden fields: a message about one (a page sent without them) names them.
     version = forms.IntegerField(
-        min_value=0, max_value=bounds.MAX_VERSION, widget=forms.HiddenInput
+        label=gettext_lazy("版本号"),
+        min_value=0,
+        max_value=bounds.MAX_VERSION,
+        widget=forms.HiddenInput,
     )
-    seen = forms.CharField(max_length=bounds.SIGNED, widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(
+        label=gettext_lazy("页面所示内容"),
+        max_length=bounds.SIGNED,
+        widget=forms.HiddenInput,
+        required=False,
+    )
 
     def stamp(self, version: int, now: dict[str, str]) -> None:
         """Draw this (unbound) form from the row as it is now; `now` is what the page shows

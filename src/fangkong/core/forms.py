@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core import bounds
 
@@ -49,29 +52,101 @@ class MomentField(forms.DateTimeField):
         bounds.check_offset(value, label=str(self.label) if self.label else None)
 
 
+# A field's messages by error code, each naming the field (`label`) and its rule, none
+# echoing the value typed: Django's defaults name neither ("这个字段是必填项。", "确保该变量
+# 包含不超过 5 字符") and its choice error repeats what was posted, NUL and U+202E included.
+# "%%(...)s": the error's own parameters, filled in when it is raised.
+_NAMED: dict[str, str] = {
+    "required": gettext_noop("请填写%(label)s"),
+    "invalid": gettext_noop("%(label)s格式不正确"),
+    "invalid_date": gettext_noop("%(label)s格式不正确"),
+    "invalid_time": gettext_noop("%(label)s格式不正确"),
+    "incomplete": gettext_noop("请填写完整的%(label)s"),
+    "invalid_choice": gettext_noop("%(label)s须从列表中选择"),
+    "invalid_list": gettext_noop("%(label)s须从列表中选择"),
+    "invalid_pk_value": gettext_noop("%(label)s须从列表中选择"),
+    "min_value": gettext_noop("%(label)s须不小于%%(limit_value)s"),
+    "max_value": gettext_noop("%(label)s须不大于%%(limit_value)s"),
+    "step_size": gettext_noop("%(label)s须为%%(limit_value)s的整数倍"),
+    "max_length": gettext_noop("%(label)s最多%%(limit_value)d个字（现有%%(show_value)d个）"),
+    "min_length": gettext_noop("%(label)s至少%%(limit_value)d个字（现有%%(show_value)d个）"),
+    "max_digits": gettext_noop("%(label)s最多%%(max)s位数字"),
+    "max_decimal_places": gettext_noop("%(label)s最多%%(max)s位小数"),
+    "max_whole_digits": gettext_noop("%(label)s的整数部分最多%%(max)s位"),
+    "null_characters_not_allowed": gettext_noop("%(label)s含有非法字符：“U+0000”"),
+    "hidden_character": gettext_noop("%(label)s含有非法字符：“%%(char)s”"),
+    "date_out_of_range": gettext_noop("%(label)s须在%(earliest)s至%(latest)s之间"),
+    "ambiguous_timezone": gettext_noop("%(label)s在北京时间中不存在或有歧义"),
+    "overflow": gettext_noop("%(label)s超出范围"),
+    "missing": gettext_noop("%(label)s：未收到文件"),
+    "empty": gettext_noop("%(label)s：上传的文件是空的"),
+    "contradiction": gettext_noop("%(label)s：请上传新文件或勾选清除，不要同时进行"),
+    "invalid_image": gettext_noop("%(label)s：不是可识别的图片"),
+}
+
+
+def _default_messages(kind: type[forms.Field]) -> dict[str, Any]:
+    """The messages Django gives a field of this kind by default (Field.__init__'s merge)."""
+    messages: dict[str, Any] = {}
+    for cls in reversed(kind.__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+def _own_message_codes(validators: Iterable[Any]) -> set[str]:
+    """The codes of validators written with a message of their own ("地区码前缀须为2到6位
+    数字"): kept, not replaced by the generic one."""
+    own = set()
+    for validator in validators:
+        code, message = getattr(validator, "code", None), getattr(validator, "message", None)
+        if (
+            code
+            and message is not None
+            and message is not getattr(type(validator), "message", None)
+        ):
+            own.add(code)
+    return own
+
+
+def name_errors(
+    fields: Mapping[str, forms.Field], *, validators: Mapping[str, Iterable[Any]] | None = None
+) -> None:
+    """Give each field messages that name it by its label and say its rule (_NAMED), never
+    echoing the value: the one place every page form (NamedErrorsForm) and the admin site's
+    forms (core/admin.py) get them from. A message the form's author wrote for a field, or a
+    validator's own (also `validators` of a model field, for the admin site's forms), is
+    kept."""
+    earliest, latest = bounds.EARLIEST_DAY.isoformat(), bounds.LATEST_DAY.isoformat()
+    for name, field in fields.items():
+        defaults = _default_messages(type(field))
+        kept = _own_message_codes([*field.validators, *(validators or {}).get(name, ())])
+        # A label may hold "%" (a list's column header, "完成率%"): Django fills an error's
+        # parameters into its message with %, so the label's is the full-width ％.
+        label = str(field.label or pretty_name(name)).replace("%", "％")
+        named = {"label": label, "earliest": earliest, "latest": latest}
+        messages = dict(field.error_messages)
+        for code, text in _NAMED.items():
+            current = messages.get(code)
+            if code in kept or (current is not None and current is not defaults.get(code)):
+                continue  # written for this field
+            messages[code] = _(text) % named
+        field.error_messages = messages
+
+
 class NamedErrorsForm(forms.Form):
-    """A form whose messages name their field ("请填写名称", "车道数须不大于20"), so they read
-    on their own: above a long form, read out by a screen reader, in a phone's narrow column."""
+    """The base of every page form: its messages name their field ("请填写名称", "车道数须
+    不大于20", "是否在家须从列表中选择"), so they read on their own — above a long form,
+    read out by a screen reader, in a phone's narrow column — and never repeat what was
+    typed (name_errors). tests/core/test_form_messages.py fails on a form not built on it."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            named = {"label": field.label}
-            field.error_messages = {
-                **field.error_messages,
-                "required": _("请填写%(label)s") % named,
-                "invalid": _("%(label)s格式不正确") % named,
-                "invalid_choice": _("%(label)s须从列表中选择") % named,
-                "invalid_list": _("%(label)s须从列表中选择") % named,
-                "invalid_pk_value": _("%(label)s须从列表中选择") % named,
-                "min_value": _("%(label)s须不小于%%(limit_value)s") % named,
-                "max_value": _("%(label)s须不大于%%(limit_value)s") % named,
-                "max_length": _("%(label)s最多%%(limit_value)d个字（现有%%(show_value)d个）")
-                % named,
-            }
+    def full_clean(self) -> None:
+        # When it is checked, not when it is made: a form's __init__ adds fields and sets
+        # labels after Django's (a list of supply lines, a kept phone's clear box).
+        name_errors(self.fields)
+        super().full_clean()
 
 
-class KeptValuesForm(forms.Form):
+class KeptValuesForm(NamedErrorsForm):
     """A form that edits a stored value of personal data (an officer's phone) for users who
     may not see it in full: the page never holds it (core/disclosure.py: in full only
     through an audited reveal). `keep` draws the field empty, its help naming the stored

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -19,10 +20,13 @@ from django.utils.translation import gettext as _
 from fangkong.core.bounds import NAME
 
 __all__ = [
+    "NAME_SEPARATORS",
+    "check_plain_text",
     "clean_prose",
     "clean_prose_lines",
     "hidden_char",
     "name_error",
+    "name_messages",
     "normalize_text",
     "plain_text_error",
     "shown_char",
@@ -133,6 +137,17 @@ def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | Non
     return _("%(field)s含有非法字符：“%(char)s”") % {"field": label, "char": shown_char(bad)}
 
 
+def check_plain_text(value: Any) -> None:
+    """Django validator of a text field (the admin site's, core/admin.py): a hidden
+    character (hidden_char) refused, by code `hidden_character`, which core.forms.name_errors
+    says naming the field: "名称含有非法字符：“U+202E”"."""
+    bad = hidden_char(value) if isinstance(value, str) else None
+    if bad is not None:
+        raise ValidationError(
+            _("含有非法字符：“%(char)s”"), code="hidden_character", params={"char": shown_char(bad)}
+        )
+
+
 def length_error(value: str, label: Any, limit: int) -> str | None:
     """The refusal of a text longer than its field holds, naming the field: "从何处来过长：
     最多60个字符" (as name_error says it of a name). Entry points keep one character past
@@ -142,14 +157,56 @@ def length_error(value: str, label: Any, limit: int) -> str | None:
     return None
 
 
+# What a real name holds besides letters (and the marks on them): the separators of a
+# minority name written in Chinese (阿依古丽·买买提, typed as ·, • or ・ by different input
+# methods) and of a foreign name in Latin letters (Jean-Luc O'Neill, J. R. R. Tolkien,
+# O’Brien). No name holds a digit ("9223372036854775808", "-1", "张三2" are a number or a
+# row's counter typed into the name) or markup (<, >, &, ", =): refused as hidden characters
+# are, the character named.
+NAME_SEPARATORS = frozenset(" ·•・‧.-‐'’")
+
+
+def _name_char_error(name: str) -> str | None:
+    """The first character no name holds (see NAME_SEPARATORS), or "" when every character
+    may be in a name but none is a letter; None when the name is made of letters and
+    separators."""
+    letter = False
+    for char in name:
+        if char.isalpha() or char == "〇":  # 〇 (U+3007, Unicode's Nl): a Han character here
+            letter = True
+        elif char not in NAME_SEPARATORS and not unicodedata.category(char).startswith("M"):
+            return char
+    return None if letter else ""
+
+
 def name_error(name: str) -> str | None:
-    """The refusal of a person's name, cleaned (normalize_text), that is too long or holds a
-    hidden character; None when it may be stored (an empty name is each caller's case)."""
+    """The refusal of a person's name, cleaned (normalize_text), that is too long, holds a
+    hidden character, a character no name has (a digit, markup: _name_char_error) or no
+    letter at all; None when it may be stored (an empty name is each caller's case).
+    tests/core/test_names.py holds it to real names: Chinese, minority names with ·,
+    foreign names in Latin letters."""
     if len(name) > NAME:
-        return _("姓名过长：最多%(n)d个字符") % {"n": NAME}
+        return name_messages()["name_too_long"] % {"n": NAME}
     # The label translated only for a refusal (a look-up of the active language and its
     # catalogs for every name cost a car of three 1 % of its CPU).
-    return plain_text_error(name, _NAME_LABEL, name=True)
+    if refused := plain_text_error(name, _NAME_LABEL, name=True):
+        return refused
+    bad = _name_char_error(name)
+    if bad is None:
+        return None
+    said = name_messages()
+    return said["name_char"] % {"char": shown_char(bad)} if bad else said["name_no_letter"]
+
+
+def name_messages() -> dict[str, str]:
+    """name_error's refusals, in the active language, for a checkpoint device to say them as
+    the server does (checkpoints/roadside.py); `%(char)s` and `%(n)d` are filled in."""
+    return {
+        "name_too_long": _("姓名过长：最多%(n)d个字符"),
+        "name_char": _("%(field)s含有非法字符：“%(char)s”")
+        % {"field": _NAME_LABEL, "char": "%(char)s"},
+        "name_no_letter": _("姓名须含有汉字或字母"),
+    }
 
 
 _NAME_LABEL = gettext_lazy("姓名")

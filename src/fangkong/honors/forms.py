@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.jurisdiction import area_choices
 from fangkong.core import bounds, clock
-from fangkong.core.forms import DayField, field_of
+from fangkong.core.forms import DayField, NamedErrorsForm, field_of
 from fangkong.honors.models import Commendation
 from fangkong.org.models import Officer, Unit
 
@@ -17,7 +17,7 @@ class OfficerChoice(forms.ModelChoiceField):
         return f"{obj.unit.short_name or obj.unit.name} {obj.name}（{obj.badge_number}）"
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamedErrorsForm):
     kind = forms.ChoiceField(label=_("表彰对象"), choices=Commendation.Kind.choices)
     officer = OfficerChoice(
         Officer.objects.select_related("unit").order_by("unit__path", "badge_number"),
@@ -37,9 +37,10 @@ class ReportForm(forms.Form):
         area_choices(self, user)
 
 
-class ActionForm(forms.Form):
+class ActionForm(NamedErrorsForm):
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("review", "approve", "award", "return", "reject", "resubmit")]
+        label=_("操作"),
+        choices=[(a, a) for a in ("review", "approve", "award", "return", "reject", "resubmit")],
     )
     note = forms.CharField(label=_("意见"), max_length=200, required=False)
     deeds = forms.CharField(
@@ -47,7 +48,7 @@ class ActionForm(forms.Form):
     )
 
 
-class CircularForm(forms.Form):
+class CircularForm(NamedErrorsForm):
     number = forms.CharField(label=_("文号"), max_length=30, help_text=_("例如：宁公政〔2020〕3号"))
     title = forms.CharField(
         label=_("标题"), max_length=80, initial=_("关于表扬疫情防控工作中先进集体和先进个人的通报")

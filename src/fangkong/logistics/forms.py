@@ -19,7 +19,7 @@ from fangkong.org.models import Unit
 LINE_COUNT = 4
 
 
-class LinesForm(forms.Form):
+class LinesForm(NamedErrorsForm):
     """A form with up to LINE_COUNT (item, quantity) rows: item_1/qty_1 …"""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

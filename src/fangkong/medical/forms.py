@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import bounds
+from fangkong.core.forms import NamedErrorsForm
 from fangkong.medical.models import Outcome
 
 # A contact window: at most this many days back (an incubation period is 14).
 MAX_CONTACT_DAYS = 60
 
 
-class HandoffForm(forms.Form):
+class HandoffForm(NamedErrorsForm):
     reason = forms.CharField(
         label=_("移交原因"),
         max_length=bounds.LINE,
@@ -19,15 +20,15 @@ class HandoffForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(NamedErrorsForm):
     outcome = forms.ChoiceField(label=_("诊断结果"), choices=[("", "---------"), *Outcome.choices])
     note = forms.CharField(label=_("接收方意见"), max_length=bounds.LINE, required=False)
     version = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, max_value=bounds.MAX_VERSION
+        label=_("版本号"), widget=forms.HiddenInput, min_value=1, max_value=bounds.MAX_VERSION
     )
 
 
-class ContactDaysForm(forms.Form):
+class ContactDaysForm(NamedErrorsForm):
     days = forms.IntegerField(
         label=_("查找天数"),
         min_value=1,

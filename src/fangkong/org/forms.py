@@ -45,7 +45,7 @@ class OfficerForm(KeptValuesForm, NamedErrorsForm):
             self.keep("phone", officer.phone)
 
 
-class WartimeOrderForm(forms.Form):
+class WartimeOrderForm(NamedErrorsForm):
     title = forms.CharField(label=_("标题"), max_length=60, initial=_("全警停休"))
     text = forms.CharField(
         max_length=bounds.TEXT,
@@ -58,7 +58,7 @@ class WartimeOrderForm(forms.Form):
     )
 
 
-class ReportBackForm(forms.Form):
+class ReportBackForm(NamedErrorsForm):
     reported_at = MomentField(
         label=_("报到时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

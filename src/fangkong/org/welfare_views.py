@@ -22,14 +22,14 @@ from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.core import bounds
 from fangkong.core.clock import work_day
 from fangkong.core.disclosure import shown
-from fangkong.core.forms import field_of
+from fangkong.core.forms import NamedErrorsForm, field_of
 from fangkong.core.views import form_page
 from fangkong.org import selectors, services, welfare
 from fangkong.org.models import Officer, WelfareCase
 from fangkong.org.sections import officer_sections
 
 
-class WelfareCaseForm(forms.Form):
+class WelfareCaseForm(NamedErrorsForm):
     officer = forms.ModelChoiceField(
         Officer.objects.select_related("unit"), label=gettext_lazy("民警")
     )

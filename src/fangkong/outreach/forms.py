@@ -24,7 +24,7 @@ def _day(label: Any = None) -> forms.DateField:
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(NamedErrorsForm):
     kind = forms.ChoiceField(label=_("类型"), choices=Activity.Kind.choices)
     title = forms.CharField(label=_("主题"), max_length=80)
     day = _day()
@@ -40,7 +40,7 @@ class ActivityForm(forms.Form):
     )
 
 
-class MediaReportForm(forms.Form):
+class MediaReportForm(NamedErrorsForm):
     title = forms.CharField(label=_("标题"), max_length=120)
     outlet = forms.CharField(label=_("媒体"), max_length=40)
     level = forms.ChoiceField(label=_("级别"), choices=MediaReport.Level.choices)
@@ -51,7 +51,7 @@ class MediaReportForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("相关单位"), required=False)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(NamedErrorsForm):
     kind = forms.ChoiceField(label=_("类型"), choices=Notice.Kind.choices)
     title = forms.CharField(label=_("标题"), max_length=80)
     body = forms.CharField(

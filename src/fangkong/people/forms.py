@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import field_of
+from fangkong.core.forms import NamedErrorsForm, field_of
 from fangkong.org.models import Township, Village
 from fangkong.people.filters import PersonListFilter
 from fangkong.people.models import Person
@@ -16,7 +16,7 @@ from fangkong.people.ownership import townships_for
 from fangkong.people.services import PersonInput, TransferInput, person_clean
 
 
-class IdentityFields(forms.Form):
+class IdentityFields(NamedErrorsForm):
     """Who a person is: name and document, as the person form and a transfer request ask."""
 
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -201,7 +201,7 @@ class TransferForm(IdentityFields):
         )
 
 
-class TransferDecideForm(forms.Form):
+class TransferDecideForm(NamedErrorsForm):
     decision = forms.ChoiceField(
         label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))]
     )

@@ -99,7 +99,9 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
         if doc_type != Person.DocType.NONE and not doc_number:
             errors["doc_number"] = [_("证件号码不能为空")]
         values["doc_number"] = doc_number
-        if refused := length_error(doc_number, DOC_NUMBER_LABEL, bounds.ID_NUMBER):
+        if refused := length_error(
+            doc_number, DOC_NUMBER_LABEL, bounds.ID_NUMBER
+        ) or plain_text_error(doc_number, DOC_NUMBER_LABEL):
             errors["doc_number"] = [refused]
 
     values["phone"] = ""

@@ -11,7 +11,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, KeptValuesForm, MomentField, field_of
+from fangkong.core.forms import DayField, KeptValuesForm, MomentField, NamedErrorsForm, field_of
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
 from fangkong.quarantine.services import MemberInput
@@ -159,7 +159,7 @@ class VerifyForm(CaseForm, KeptValuesForm):
         return out
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(NamedErrorsForm):
     temperature = forms.CharField(
         label=_("体温（℃）"),
         required=False,
@@ -194,7 +194,7 @@ class FollowUpForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
     # A new id per form shown: a double tap or a retry after a lost reply is one visit.
-    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    client_id = forms.UUIDField(label=_("提交编号"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, visited_at: datetime.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,7 +202,7 @@ class FollowUpForm(forms.Form):
         self.initial.setdefault("visited_at", visited_at.strftime("%Y-%m-%dT%H:%M"))
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(NamedErrorsForm):
     resolution = forms.CharField(
         label=_("处置情况"),
         max_length=200,

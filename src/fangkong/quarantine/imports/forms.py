@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core.filters import filter_form
+from fangkong.core.forms import NamedErrorsForm
 from fangkong.org.models import Township, Village
 from fangkong.quarantine.imports.filters import EntryFilter
 from fangkong.quarantine.imports.layout import FIELD_LABELS
@@ -35,7 +36,7 @@ def check_upload(upload: Any) -> None:
         raise forms.ValidationError(_("不支持的文件类型：请上传.xlsx、.xls、.ods或.csv文件"))
 
 
-class UploadForm(forms.Form):
+class UploadForm(NamedErrorsForm):
     file = forms.FileField(
         label=gettext_lazy("名单文件"),
         help_text=gettext_lazy("支持.xlsx、.xls、.ods、.csv（UTF-8或GBK编码）"),
@@ -57,7 +58,7 @@ FIELD_CHOICES = [("", gettext_lazy("（不导入）"))] + [
 ]
 
 
-class MappingForm(forms.Form):
+class MappingForm(NamedErrorsForm):
     def __init__(self, *args: Any, headers: list[str], mapping: dict[str, str], **kw: Any):
         super().__init__(*args, **kw)
         for index, header in enumerate(headers):
@@ -72,7 +73,7 @@ class MappingForm(forms.Form):
         return {int(name[4:]): value for name, value in self.cleaned_data.items() if value}
 
 
-class RouteForm(forms.Form):
+class RouteForm(NamedErrorsForm):
     township = forms.ModelChoiceField(
         label=gettext_lazy("乡镇街道"),
         queryset=Township.objects.all(),

@@ -190,7 +190,11 @@ def validate_row(
 
     raw_id = texts.get("id_number", "")
     id_cell = values.get("id_number")
-    if raw_id:
+    if raw_id and (refused := plain_text_error(raw_id, L["id_number"])):
+        # Not an ID number to verify later, nor a document number to keep (person_clean
+        # refuses it as one): a hidden character (BEL, U+202E) in it refuses the row.
+        row.add(L["id_number"], refused, level="error")
+    elif raw_id:
         if isinstance(id_cell, float) and id_cell >= 1e15:
             row.add(
                 L["id_number"],

@@ -27,6 +27,38 @@
   function normalizeText(s) { return (s || "").normalize("NFKC").replace(/\s+/g, " ").trim(); }
   function stripSpaces(s) { return (s || "").normalize("NFKC").replace(/\s+/g, "").normalize("NFKC"); }
 
+  // core.text.shown_char: a character as a message shows it, its code point if unseen.
+  function shownChar(ch) {
+    if (!/[\s\p{C}\p{Z}\p{M}]/u.test(ch)) return ch;
+    return "U+" + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+  }
+
+  function isHan(ch) {
+    return (ch >= "\u3400" && ch <= "\u9fff") || (ch >= "\uf900" && ch <= "\ufaff") || ch >= "\u{20000}";
+  }
+
+  // core.text.name_error over a cleaned name: too long; a hidden character (a control or
+  // format character, a mark on a Han character); a character no name has (what is not a
+  // letter, a mark or one of rules.names.separators); no letter at all. null when it passes.
+  function nameError(name, rules) {
+    var m = rules.messages, r = rules.names, cs = chars(name), previous = "", letter = false, i, ch;
+    if (cs.length > r.max_length) return format(m.name_too_long, { n: r.max_length });
+    for (i = 0; i < cs.length; i++) {
+      ch = cs[i];
+      if (/\s/u.test(ch)) { previous = ch; continue; }
+      if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(ch) || (/\p{M}/u.test(ch) && isHan(previous))) {
+        return format(m.name_char, { char: shownChar(ch) });
+      }
+      if (!/\p{M}/u.test(ch)) previous = ch;
+    }
+    for (i = 0; i < cs.length; i++) {
+      ch = cs[i];
+      if (/\p{L}/u.test(ch) || ch === "\u3007") letter = true;
+      else if (r.separators.indexOf(ch) < 0 && !/\p{M}/u.test(ch)) return format(m.name_char, { char: shownChar(ch) });
+    }
+    return letter ? null : m.name_no_letter;
+  }
+
   function tables(rules) {
     var t = prepared.get(rules);
     if (t) return t;
@@ -210,13 +242,14 @@
     }
     occupants.forEach(function (occ, i) {
       var who = format(m.who, { n: i + 1 }), prefix = "occupants." + i + ".";
-      var nameMissing = !normalizeText(occ.name);
-      if (nameMissing) errors[prefix + "name"] = [who + m.name_required];
+      var name = normalizeText(occ.name), nameMissing = !name;
+      var nameRefused = nameMissing ? m.name_required : nameError(name, rules);
+      if (nameRefused) errors[prefix + "name"] = [who + nameRefused];
       var household = "";
       var id = global.FangkongId.check(occ.id_number, idRules, m.id_field);
       if (!id.ok) {
         errors[prefix + "id_number"] = [who + id.message];
-      } else if (!nameMissing) {
+      } else if (!nameRefused) {
         // As people.services.person_clean: a person with any bad field has no values.
         household = id.number.slice(0, 6);
         if (Object.prototype.hasOwnProperty.call(seen, id.number)) {
