@@ -19,10 +19,26 @@ from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.filters import PassageFilter
-from fangkong.checkpoints.models import Checkpoint, DeviceToken, Passage
+from fangkong.checkpoints.models import (
+    Checkpoint,
+    DeviceToken,
+    Occupant,
+    Passage,
+    SelfRegistration,
+)
 from fangkong.checkpoints.roadside import device_rules
+from fangkong.checkpoints.services.passages import PLACE_LABELS
 from fangkong.core import clock
-from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.api import (
+    Celsius,
+    Counted,
+    Input,
+    counted,
+    errors,
+    label_fields,
+    page_slice,
+    verbose_names,
+)
 from fangkong.core.bounds import (
     MAX_OCCUPANTS,
     Codes,
@@ -40,6 +56,7 @@ from fangkong.core.disclosure import shown
 from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.core.masking import mask_name
 from fangkong.core.reference_api import reference_response
+from fangkong.people.models import Person
 
 router = Router(tags=["checkpoints"])
 
@@ -98,7 +115,7 @@ def _checkpoint_for(request: HttpRequest, code: str, perm: str) -> Checkpoint | 
     return cp
 
 
-class OccupantIn(Schema):
+class OccupantIn(Input):
     name: Name
     id_number: IdNumberText
     phone: PhoneText = ""
@@ -110,7 +127,7 @@ class OccupantIn(Schema):
     decision: Short | None = None
 
 
-class PassageIn(Schema):
+class PassageIn(Input):
     client_id: uuid.UUID
     checkpoint: Short
     direction: Short
@@ -121,6 +138,22 @@ class PassageIn(Schema):
     # The 登记码 of the travellers' own submissions the officer scanned or typed: the
     # passage confirms them (扫码自助登记), as the register page's form does.
     selfreg_codes: Annotated[list[Short], Field(max_length=MAX_OCCUPANTS)] = []
+
+
+# The fields named as the register page names them: a passage's parts by its model, an
+# occupant's by the person's record and the occupant's, the places as the checks say them.
+label_fields(
+    PassageIn,
+    verbose_names(Passage, "checkpoint", "direction", "occurred_at", "plate", "vehicle_type"),
+    {"occupants": Occupant._meta.verbose_name_plural},
+    {"selfreg_codes": SelfRegistration._meta.get_field("code").verbose_name},
+)
+label_fields(
+    OccupantIn,
+    verbose_names(Person, "name", "id_number", "phone"),
+    verbose_names(Occupant, "temperature", "origin", "destination", "symptoms", "decision"),
+    PLACE_LABELS,
+)
 
 
 class FlagOut(Schema):
@@ -134,7 +167,7 @@ class OccupantOut(Schema):
     person_id: int | None
     name: str
     id_number: str
-    temperature: float | None
+    temperature: Celsius | None
     flags: list[FlagOut]
     recommended: str
     decision: str
@@ -185,7 +218,7 @@ def passage_out(p: Passage, seen: set[int], seen_cases: set[int]) -> PassageOut:
                 person_id=o.person_id if o.person_id in seen else None,
                 name=mask_name(o.name),  # as given at the checkpoint, not the record's
                 id_number=shown("id_number", o.person.id_number or ""),
-                temperature=float(o.temperature) if o.temperature is not None else None,
+                temperature=o.temperature,
                 flags=[FlagOut(**f) for f in o.flags],
                 recommended=o.recommended,
                 decision=o.decision,
@@ -215,16 +248,12 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
         if held is None or not selectors.was_on_duty(
             user=request.user, checkpoint=held, at=payload.occurred_at
         ):
+            # A sentence, as every 403 (core/api.py Refusal): who may not, and why.
             return Status(
                 403,
                 {
-                    "detail": [
-                        {
-                            "field": "checkpoint",
-                            "msg": _("检查站：您不在%(name)s执勤，通行时间也不在您在该站的班次内")
-                            % {"name": held.name if held else payload.checkpoint},
-                        }
-                    ]
+                    "detail": _("检查站：您不在%(name)s执勤，通行时间也不在您在该站的班次内")
+                    % {"name": held.name if held else payload.checkpoint}
                 },
             )
         cp = held

@@ -3,17 +3,23 @@ every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET
+from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET, SHORT
 from fangkong.core.pagination import COUNT_CAP, capped_count
+from fangkong.core.text import hidden_char, shown_char
 
 # pydantic's error types (pydantic_core's ErrorType), each said as the rule a client broke;
 # `{…}` are the error's own context (the bound from core/bounds.py). A type not listed here
@@ -62,59 +68,57 @@ _RULES: dict[str, Promise] = {
     "model_type": gettext_lazy("须为对象"),
     "model_attributes_type": gettext_lazy("须为对象"),
     "dict_type": gettext_lazy("须为对象"),
-    "extra_forbidden": gettext_lazy("不是可用的字段"),
+    # A field the schema does not declare (Input): refused, never ignored.
+    "extra_forbidden": gettext_lazy("未知字段"),
 }
 FORMAT = gettext_lazy("格式错误")
 
-# The names of the API's input fields, as the pages label them. tests/api/test_input_messages.py
-# fails on a body field or query parameter of the schema missing here.
+# The names of the API's input fields, as the pages label them. Each label has one home —
+# the model field's verbose_name, the page form's or filter's field, or its app's table — and
+# each app's API names its fields from there (label_fields); only the API's own parameters
+# are labelled here. tests/api/test_input_messages.py fails on a body field or query
+# parameter of the schema without a label.
 FIELD_LABELS: dict[str, Promise] = {
-    # a passage (POST /passages) and its occupants, as the register page labels them
+    # a write's retry key (core/idempotency.py), and the paging and search of every list
     "client_id": gettext_lazy("登记编号（client_id）"),
-    "checkpoint": gettext_lazy("检查站"),
-    "direction": gettext_lazy("方向"),
-    "occurred_at": gettext_lazy("通行时间"),
-    "plate": gettext_lazy("车牌号"),
-    "vehicle_type": gettext_lazy("车辆类型"),
-    "occupants": gettext_lazy("乘车人员"),
-    "selfreg_codes": gettext_lazy("登记码"),
-    "name": gettext_lazy("姓名"),
-    "id_number": gettext_lazy("身份证号"),
-    "phone": gettext_lazy("联系电话"),
-    "temperature": gettext_lazy("体温"),
-    "origin": gettext_lazy("从何处来"),
-    "destination": gettext_lazy("到县内何处"),
-    "travel_history": gettext_lazy("14天内到过"),
-    "symptoms": gettext_lazy("症状"),
-    "decision": gettext_lazy("处置"),
-    # a follow-up (POST /cases/{id}/followups), as its page labels it
-    "at_home": gettext_lazy("是否在家"),
-    "visited_at": gettext_lazy("随访时间"),
-    "note": gettext_lazy("备注"),
-    # an upload (POST /imports/returnees)
-    "file": gettext_lazy("文件"),
-    "all_or_nothing": gettext_lazy("全部成功才导入"),
-    "dry_run": gettext_lazy("只检查不导入"),
-    # query and path parameters
     "q": gettext_lazy("查询"),
     "limit": gettext_lazy("每页条数（limit）"),
     "offset": gettext_lazy("起始位置（offset）"),
+    # a day (core.bounds.Day) of any list or figures, and an area code of the figures
     "date": gettext_lazy("日期"),
-    "days": gettext_lazy("天数"),
     "area": gettext_lazy("地区"),
-    "shift": gettext_lazy("班次"),
-    "flagged": gettext_lazy("预警"),
-    "status": gettext_lazy("状态"),
-    "township_id": gettext_lazy("乡镇街道"),
-    "station_id": gettext_lazy("责任派出所"),
-    "qday": gettext_lazy("隔离第几天"),
-    "overdue": gettext_lazy("随访逾期"),
-    "fever": gettext_lazy("发热未处置"),
-    "problems_only": gettext_lazy("只看有问题的行"),
-    "case_id": gettext_lazy("隔离管控编号"),
-    "person_id": gettext_lazy("人员编号"),
-    "import_id": gettext_lazy("导入编号"),
 }
+
+
+def verbose_names(model: type[Model], *names: str) -> dict[str, Any]:
+    """The labels of a model's fields, as its pages and admin show them."""
+    labels = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field), name  # a column, not a relation's other side
+        labels[name] = field.verbose_name
+    return labels
+
+
+def label_fields(
+    schema: type[BaseModel] | None = None, /, *homes: Mapping[str, Any], **labels: Any
+) -> None:
+    """Name the API's fields as the pages do: each field of `schema` by the first of `homes`
+    that labels it (`verbose_names(Model, ...)`, a form's or a table's labels), and `labels`
+    (a path parameter's). One name has one label across the API: a name labelled otherwise
+    elsewhere fails at import, naming both."""
+    found: dict[str, Any] = dict(labels)
+    for name in schema.model_fields if schema is not None else ():
+        for home in homes:
+            if name in home:
+                found[name] = home[name]
+                break
+    for name, label in found.items():
+        known = FIELD_LABELS.setdefault(name, label)
+        if known is not label and str(known) != str(label):
+            raise ImproperlyConfigured(f"API field {name!r}: labelled {known!s} and {label!s}")
+
+
 # A list whose items are records, each named by its place: "第1位乘车人".
 _ITEM_LABELS: dict[str, Promise] = {"occupants": gettext_lazy("第%(n)s位乘车人")}
 _PARTS = ("body", "query", "path", "payload", "form", "file", "header", "cookie")
@@ -135,14 +139,23 @@ def field_label(loc: list[str]) -> str:
             continue
         if part.isdigit():
             parts.append(gettext("（第%(n)s项）") % {"n": int(part) + 1})
+        elif part in FIELD_LABELS:
+            parts.append(str(FIELD_LABELS[part]))
         else:
-            parts.append(str(FIELD_LABELS.get(part, part)))
+            parts.append(_as_typed(part))
         i += 1
     label = parts[0] if parts else ""
     for part in parts[1:]:
         # Chinese writes the parts together ("第1位乘车人姓名"), English apart.
         label = gettext("%(whole)s%(part)s") % {"whole": label, "part": part}
     return label
+
+
+def _as_typed(name: str) -> str:
+    """A name the API does not know (an unknown field's), as the client wrote it: cut to a
+    label's length, a hidden character said by its code point ("U+202E")."""
+    shown = "".join(shown_char(c) if hidden_char(c) else c for c in name[:SHORT])
+    return shown + ("…" if len(name) > SHORT else "")
 
 
 def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -165,15 +178,63 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
+class Input(Schema):
+    """The body of every write: a field the schema does not declare is refused with 422
+    naming it ("temprature：未知字段"), never ignored — a misspelt field would otherwise
+    store a record without what the client meant to send. The OpenAPI schema says so
+    (`additionalProperties: false`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def refuse_unknown_parts(request: HttpRequest, *known: str) -> None:
+    """A multipart body's parts the operation does not read, refused as an Input refuses a
+    JSON body's unknown fields (ninja's forms read the parts they know and drop the rest).
+    The CSRF token a page's form carries is the request's, not the operation's."""
+    parts = set(request.POST) | set(request.FILES)
+    unknown = sorted(parts - {*known, "csrfmiddlewaretoken"})
+    if unknown:
+        raise NinjaValidationError(
+            [{"loc": ("form", name), "type": "extra_forbidden"} for name in unknown]
+        )
+
+
+def _celsius(value: Decimal | float) -> float:
+    return round(float(value), 1)
+
+
+# A body temperature as every answer gives it, from the Decimal a model holds: a JSON number
+# in ℃ with its one decimal (36.5), never the text "36.5" a Decimal is written as.
+Celsius = Annotated[Decimal | float, PlainSerializer(_celsius, return_type=float)]
+
+
 class FieldError(Schema):
     field: str | None
     msg: str
 
 
 class ErrorOut(Schema):
-    """Every refusal: a sentence (401, 403, 404, 429) or the fields and why (409, 422)."""
+    """Every refusal: a sentence (401, 403, 404, 405, 413, 429) or the fields and why
+    (409, 422)."""
 
     detail: str | list[FieldError]
+
+
+class Refusal(ErrorOut):
+    """A refusal said in one sentence: who may not, what is not there, too many, too large."""
+
+    detail: str
+
+
+class FieldsRefusal(ErrorOut):
+    """A refusal of the input, field by field: the path a program reads, the message a
+    person does (the field as the pages label it, and the rule)."""
+
+    detail: list[FieldError]
+
+
+# The statuses whose refusal names the fields; every other is a sentence.
+FIELD_STATUSES = frozenset({409, 422})
 
 
 API_PREFIX = "/api/"
@@ -195,6 +256,7 @@ STATUS_MESSAGES: dict[int, Promise] = {
     404: NOT_FOUND,
     413: gettext_lazy("请求：内容过大"),
     414: gettext_lazy("请求：地址过长"),
+    431: gettext_lazy("请求：请求头过大"),
     500: SERVER_ERROR,
 }
 
@@ -226,9 +288,10 @@ def malformed(message: str | Promise = MALFORMED) -> JsonResponse:
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """The refusals an operation can answer, for its `response={...}` (so the schema lists
-    them and schemathesis can hold the API to them)."""
-    return dict.fromkeys(codes, ErrorOut)
+    """The refusals an operation can answer, for its `response={...}`, each in its shape (so
+    the schema lists them and schemathesis holds the API to them): the fields for 409 and
+    422, a sentence for every other."""
+    return {code: FieldsRefusal if code in FIELD_STATUSES else Refusal for code in codes}
 
 
 class Counted(Schema):

@@ -31,6 +31,7 @@ from pydantic import create_model
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from fangkong.core.api import FIELD_LABELS, label_fields
 from fangkong.core.bounds import Limit, Offset, Short
 from fangkong.core.forms import DayField, NamedErrorsForm
 
@@ -57,6 +58,8 @@ class Face:
     api_default: Any
     value: Callable[[Any], Any]
     api_value: Callable[[Any], Any] | None
+    # How the API's messages name the parameter, when not as the page's field does.
+    api_label: Any = None
 
 
 _NOT_IN_API = object()
@@ -72,8 +75,10 @@ def by(
     api_name: str = "",
     api_default: Any = dataclasses.MISSING,
     api_value: Callable[[Any], Any] | None = _same,
+    api_label: Any = None,
 ) -> Any:
-    """A filter's field: its default (no filtering) and how page and API ask for it."""
+    """A filter's field: its default (no filtering) and how page and API ask for it; the
+    API's messages name it by the page's label unless `api_label` says otherwise."""
     face = Face(
         form=form,
         page=page,
@@ -82,6 +87,7 @@ def by(
         api_default=default if api_default is dataclasses.MISSING else api_default,
         value=value,
         api_value=api_value,
+        api_label=api_label,
     )
     return dataclasses.field(default=default, metadata={_KEY: face})
 
@@ -118,9 +124,14 @@ def filter_schema(cls: type[Any], name: str, *, limit: int = 50) -> type[Paged]:
     """The API's query: one parameter per filter the API asks for, then limit (`limit` rows
     unless asked) and offset."""
     fields: dict[str, Any] = {}
+    labels: dict[str, Any] = {}
     for attr, face in _faces(cls):
         if face.api is not None:
             fields[face.api_name or attr] = (face.api, face.api_default)
+            label = face.api_label or (face.form().label if face.form is not None else None)
+            if label is not None:
+                labels[face.api_name or attr] = label
+    label_fields(**labels)  # the API's messages name each parameter as the page's form does
     fields["limit"] = (Limit, limit)
     fields["offset"] = (Offset, 0)
     # Built on Schema, not Paged, so that limit and offset stay the last parameters; it
@@ -201,7 +212,14 @@ def search(
 
     if not in_api:
         return by("", form=field, value=text)
-    return by("", form=field, value=text, api=Short, api_value=lambda q: q[:max_length])
+    return by(
+        "",
+        form=field,
+        value=text,
+        api=Short,
+        api_value=lambda q: q[:max_length],
+        api_label=FIELD_LABELS["q"],
+    )
 
 
 EVERYTHING = _("全部")

@@ -8,9 +8,10 @@ from ninja import Query, Router, Schema
 
 from fangkong.accounts.jurisdiction import figures_scope
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import errors, page_slice
+from fangkong.core.api import errors, label_fields, page_slice, verbose_names
 from fangkong.core.bounds import Limit, Offset, Short
 from fangkong.honors import selectors
+from fangkong.honors.models import Commendation
 
 router = Router(tags=["honors"])
 
@@ -39,6 +40,9 @@ class CommendationFilter(Schema):
     status: Short = ""
     limit: Limit = 50
     offset: Offset = 0
+
+
+label_fields(CommendationFilter, verbose_names(Commendation, "status"))
 
 
 @router.get(

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import errors
+from fangkong.core.api import errors, label_fields
 from fangkong.core.bounds import Id
 from fangkong.medical import selectors
 from fangkong.medical.contacts import contact_days
@@ -50,6 +51,9 @@ class ContactPage(Schema):
 
 class ContactFilter(Schema):
     days: ContactDays | None = None
+
+
+label_fields(ContactFilter, {"days": gettext_lazy("天数")})
 
 
 @router.get(

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema
 
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.api import Celsius, Counted, counted, errors, label_fields, page_slice
 from fangkong.core.bounds import Id
 from fangkong.core.disclosure import shown
 from fangkong.core.filters import Paged, filter_schema, from_query
@@ -19,6 +19,9 @@ from fangkong.people.filters import PersonListFilter
 from fangkong.people.models import Person
 
 router = Router(tags=["people"])
+
+
+label_fields(person_id=gettext_lazy("人员编号"))
 
 
 class PersonOut(Schema):
@@ -121,7 +124,7 @@ class FollowUpOut(Schema):
     case_id: int
     visited_at: datetime.datetime
     slot: str
-    temperature: Decimal | None
+    temperature: Celsius | None
     symptoms: list[str]
     at_home: bool
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import Counted, counted, errors, page_slice
+from fangkong.core.api import Celsius, Counted, Input, counted, errors, label_fields, page_slice
 from fangkong.core.bounds import (
     Codes,
     Day,
@@ -118,13 +118,17 @@ def get_case(request: HttpRequest, case_id: Id) -> CaseOut:
     return case_out(selectors.case_get(user=request.user, pk=case_id), schedule.work_day())
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(Input):
     temperature: Temperature | None = None
     symptoms: Codes = []
     at_home: Flag
     visited_at: Moment
     client_id: uuid.UUID | None = None
     note: Line = ""
+
+
+# Named as the follow-up's form and a client_id conflict name them (services.FOLLOWUP_PARTS).
+label_fields(FollowUpIn, services.FOLLOWUP_PARTS, case_id=gettext_lazy("隔离管控编号"))
 
 
 class AlertOut(Schema):
@@ -140,7 +144,7 @@ class FollowUpOut(Schema):
     visited_at: datetime.datetime
     day: datetime.date
     slot: str
-    temperature: Decimal | None
+    temperature: Celsius | None
     symptoms: list[str]
     at_home: bool
     alerts: list[AlertOut]
@@ -189,7 +193,7 @@ class DueOut(Schema):
     morning: str
     evening: str
     due: list[str]
-    last_temperature: Decimal | None
+    last_temperature: Celsius | None
     has_open_alert: bool
 
 

@@ -14,7 +14,7 @@ from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, KeptValuesForm, MomentField, NamedErrorsForm, field_of
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
-from fangkong.quarantine.services import MemberInput
+from fangkong.quarantine.services import FOLLOWUP_PARTS, MemberInput
 
 # The case list's page and export: its form from the one declaration (quarantine/filters.py).
 CaseFilterForm = filter_form(CaseFilter, "CaseFilterForm")
@@ -175,11 +175,16 @@ class FollowUpForm(NamedErrorsForm):
         ),
     )
     at_home = forms.TypedChoiceField(
-        label=_("是否在家"),
+        label=FOLLOWUP_PARTS["at_home"],
         choices=[("1", _("在家")), ("0", _("不在家"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
         initial="1",
+        # Said beside the choice, naming it and the two answers (never the value posted).
+        error_messages={
+            "required": _("是否在家：须选“在家”或“不在家”"),
+            "invalid_choice": _("是否在家：须选“在家”或“不在家”"),
+        },
     )
     symptoms = forms.MultipleChoiceField(
         label=_("症状（无症状不选）"),
@@ -194,7 +199,12 @@ class FollowUpForm(NamedErrorsForm):
     )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
     # A new id per form shown: a double tap or a retry after a lost reply is one visit.
-    client_id = forms.UUIDField(label=_("提交编号"), widget=forms.HiddenInput, required=False)
+    client_id = forms.UUIDField(
+        label=_("提交编号"),
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"invalid": _("client_id：须为UUID")},
+    )
 
     def __init__(self, *args: Any, visited_at: datetime.datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import errors, page_slice
+from fangkong.core.api import errors, label_fields, page_slice, refuse_unknown_parts
 from fangkong.core.bounds import Id
 from fangkong.core.filters import Paged, filter_schema, from_query
 from fangkong.quarantine.imports import selectors, services
@@ -70,6 +71,15 @@ else:
     ReportFilter = filter_schema(EntryFilter, "ReportFilter", limit=100)
 
 
+# An upload's parts (multipart) and the import's number in its address.
+label_fields(
+    file=gettext_lazy("文件"),
+    all_or_nothing=gettext_lazy("全部成功才导入"),
+    dry_run=gettext_lazy("只检查不导入"),
+    import_id=gettext_lazy("导入编号"),
+)
+
+
 def _require(request: HttpRequest) -> None:
     if not user_can(request.user, "quarantine.import"):
         raise PermissionDenied
@@ -87,6 +97,7 @@ def create_import(
     dry_run: Form[bool] = False,
 ) -> Status[ImportCreated]:
     _require(request)
+    refuse_unknown_parts(request, "file", "all_or_nothing", "dry_run")
     try:
         check_upload(file)
         li = services.list_import_start(

@@ -55,8 +55,17 @@ def gunicorn_command(
         str(workers),
         "--threads",
         str(threads),
+        # gthread, its 414 and 431 said as the site's (core/server.py)
         "--worker-class",
-        "gthread",
+        "fangkong.core.server.Worker",
+        # gunicorn's bounds on what it reads before Django runs, named: a request line of
+        # 4094 bytes (an address's query included), 100 headers of 8190 bytes each.
+        "--limit-request-line",
+        "4094",
+        "--limit-request-fields",
+        "100",
+        "--limit-request-field_size",
+        "8190",
         "--timeout",
         "120",
         "--graceful-timeout",
