@@ -2,7 +2,7 @@
 the server's own rules: the region table with names (ID numbers, plates and places), the
 key areas, plate prefixes, the county's code, townships and villages (is a destination in
 the county? org/places.py), the temperature's range and fever threshold (core/temperature.py),
-the symptoms a checkpoint records (rules.SYMPTOMS, core/symptoms.py), and the words of every
+the one vocabulary of symptoms (core/symptoms.py) by the words a checkpoint records, and the words of every
 flag and message, in the caller's
 language. static/checkpoints/roadside.js applies them; a browser test compares its verdicts
 with passage_assess(). Nothing personal is in it: it is served to anyone.
@@ -15,12 +15,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import VEHICLE_SEATS, Decision, VehicleType
-from fangkong.checkpoints.rules import FLAG_LABELS, REASONS, SYMPTOMS
+from fangkong.checkpoints.rules import FLAG_LABELS, REASONS
 from fangkong.checkpoints.services import MESSAGES
 from fangkong.core.plates import PLATE_CITY_CODES, PROVINCE_CODES, SEPARATORS
 from fangkong.core.regions import region_table
 from fangkong.core.selectors import key_areas
 from fangkong.core.symptoms import UNKNOWN as UNKNOWN_SYMPTOM
+from fangkong.core.symptoms import WORDS as SYMPTOM_WORDS
+from fangkong.core.symptoms import word_choices
 from fangkong.core.temperature import device_rules as temperature_rules
 from fangkong.org.places import CountyPlaces
 
@@ -54,8 +56,10 @@ def device_rules() -> dict[str, Any]:
             "name_required": _("姓名不能为空"),
             "unknown_symptom": str(UNKNOWN_SYMPTOM),  # core.symptoms.known_symptoms
         },
-        # The symptoms a checkpoint records (rules.SYMPTOMS): any other is refused.
-        "symptoms": list(SYMPTOMS),
+        # The one vocabulary of symptoms (core/symptoms.py) by the words a passage records:
+        # any other is refused. Each word's label in the caller's language beside it.
+        "symptoms": list(SYMPTOM_WORDS),
+        "symptom_labels": dict(word_choices()),
         "decisions": [[value, str(label)] for value, label in Decision.choices],
         # How many one registration of each vehicle type may hold (models.VEHICLE_SEATS).
         "seats": dict(VEHICLE_SEATS),
