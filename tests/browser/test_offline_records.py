@@ -6,14 +6,17 @@ reply is lost on the way is sent again and still stored once."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Dialog, Page, Route, expect
 
 from fangkong.checkpoints.models import Passage
+from fangkong.core import clock
+from fangkong.core.clock import SHANGHAI
 from fangkong.quarantine.models import CaseStatus, FollowUp
 from fangkong.quarantine.services import case_transition
 from tests.browser.conftest import login
@@ -304,3 +307,58 @@ def test_an_old_copy_is_dropped_but_records_waiting_are_not(page: Page, at_regis
     page.evaluate("FangkongOutbox.flush()")  # the page's own flush, awaited
     expect(page.locator("[data-outbox-badge]")).to_be_hidden()
     assert Passage.objects.get().plate == "鲁J12345"
+
+
+def test_a_passage_refused_as_too_old_is_discarded_after_a_confirmation_naming_it(
+    page: Page, at_register: str
+) -> None:
+    """The fifth attack: a passage the server refuses as too old (passage_assess's
+    `_too_long_ago`) stayed in the outbox for ever — its time cannot be corrected. The
+    refused list offers 丢弃 beside 修改; the confirmation says which record, and why it was
+    refused; dismissed, nothing leaves; accepted, the record leaves the phone unsent."""
+    page.context.set_offline(True)
+    page.get_by_label("车牌号").fill("J12345")
+    fill(page, 0, "刘洋", LOCAL, "36.4", "泰安", "堽城镇")
+    page.get_by_role("button", name="登记", exact=True).click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    # The phone held it past PASSAGE_LATE_DAYS (7): the car passed eight days ago.
+    passed = clock.now() - datetime.timedelta(days=8)
+    page.evaluate(
+        """(when) => FangkongOutbox.list().then((records) => {
+             const r = records[0]; r.body.occurred_at = when;
+             return FangkongOutbox.enqueue(r.kind, r.url, r.body, r.label, r.editUrl);
+           })""",
+        passed.isoformat(),
+    )
+
+    back_online(page)
+    rejected = page.locator("[data-outbox-rejected]")
+    expect(rejected).to_contain_text("通行时间距今不能超过7天")
+    shown = f"通行登记（鲁J12345，1人，{passed.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
+    expect(rejected).to_contain_text(shown)
+    expect(rejected.get_by_role("button", name="丢弃")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "offline-register-too-old.png"), full_page=True)
+
+    asked: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    rejected.get_by_role("button", name="丢弃").click()
+    expect(rejected).to_be_visible()
+    assert asked and asked[0].startswith(
+        "丢弃这条记录？\n" + shown + "\n退回原因：通行时间距今不能超过7天"
+    )
+    assert asked[0].endswith("丢弃后不会上传，也无法恢复。")
+    assert page.evaluate("FangkongOutbox.list().then((r) => r.length)") == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    rejected.get_by_role("button", name="丢弃").click()
+    expect(rejected).to_be_hidden()
+    assert page.evaluate("FangkongOutbox.list().then((r) => r.length)") == 0
+    assert Passage.objects.count() == 0
+    page.reload()  # gone from the device, not only from the list
+    expect(page.locator("[data-outbox-rejected]")).to_be_hidden()
+    expect(page.locator("[data-outbox-badge]")).to_be_hidden()

@@ -75,8 +75,8 @@ def test_checking_flags_keeps_the_page_and_the_place(page: Page, at_register: st
 def test_offline_an_unknown_symptom_is_refused_as_the_server_refuses_it(
     page: Page, at_register: str
 ) -> None:
-    """The phone's kept rules carry the server's one list of symptoms (checkpoints.rules
-    .SYMPTOMS): offline, a symptom not on it (a receipt's, a form's) is refused naming the
+    """The phone's kept rules carry the server's one vocabulary of symptoms (core/symptoms
+    .py, as a passage's words): offline, a symptom not on it (a receipt's, a form's) is refused naming the
     occupant and the symptom, not flagged "自述症状：foo" and sent to medical care."""
     page.context.set_offline(True)
     got = page.evaluate(

@@ -57,7 +57,7 @@ def test_a_fever_alert_is_handed_to_the_townships_clinic_and_resolved(county: Co
     # A second hand-off of the same case is the same one.
     client.post("/medical/new/", {"case": case.pk})
     assert Handoff.objects.count() == 1
-    receipt = client.get(f"/medical/{handoff.pk}/receipt.docx")
+    receipt = client.post(f"/medical/{handoff.pk}/receipt.docx")
     assert receipt.status_code == 200 and receipt.content[:2] == b"PK"
 
 
@@ -181,10 +181,10 @@ def test_documents_at_the_start_of_quarantine(county: County) -> None:
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "居家隔离告知书" in page and "居家隔离承诺书" in page
     for kind in ("notice", "pledge"):
-        response = client.get(f"/cases/{case.pk}/home-{kind}.docx")
+        response = client.post(f"/cases/{case.pk}/home-{kind}.docx")
         assert response.status_code == 200 and response.content[:2] == b"PK"
     assert case.medical_documents.count() == 2
-    assert w.client("followup").get(f"/cases/{case.pk}/home-notice.docx").status_code in (403, 404)
+    assert w.client("followup").post(f"/cases/{case.pk}/home-notice.docx").status_code in (403, 404)
     at = datetime.datetime.combine(TODAY, datetime.time(8), SHANGHAI)
     assert at  # the clock of the fixture
 

@@ -140,7 +140,8 @@ def test_station_sees_every_kind_of_record(history: History, tmp_path: Path, set
         reason="提前解除",
         at=at(START + datetime.timedelta(days=3), 10),
     )
-    assert world.client("station_a").get(f"/cases/{history.case.pk}/notice.docx").status_code == 200
+    notice = world.client("station_a").post(f"/cases/{history.case.pk}/notice.docx")
+    assert notice.status_code == 200
 
     response = page(world, "station_a", world.person_a.pk)
     assert response.status_code == 200

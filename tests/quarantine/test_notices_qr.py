@@ -24,7 +24,7 @@ DAY15 = START + datetime.timedelta(days=14)  # 2020-02-08
 def _notice_qr(world: World, cases: Cases) -> tuple[str, str]:
     """The text a phone reads off the notice's QR, and the ID number as the notice prints it."""
     case_release(case=cases.a, by=world.users["station_a"], at=at(DAY15, 9))
-    response = world.client("station_a").get(f"/cases/{cases.a.pk}/notice.docx")
+    response = world.client("station_a").post(f"/cases/{cases.a.pk}/notice.docx")
     doc = Document(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     [png] = [
         part.blob

@@ -65,6 +65,7 @@ def test_station_sees_only_its_own_cases_and_guessing_ids_is_404(
     assert "张三" in page and "赵丽" not in page
     assert client.get(f"/cases/{cases.b.pk}/").status_code == 404
     assert client.get(f"/cases/{cases.b.pk}/notice.docx").status_code == 404
+    assert client.post(f"/cases/{cases.b.pk}/notice.docx").status_code == 404
     assert client.post(f"/cases/{cases.b.pk}/transition/", {"to": "hospital"}).status_code == 404
     assert world.client("checkpoint").get("/cases/").status_code == 403
     assert world.client("outsider").get("/cases/").status_code == 403

@@ -73,10 +73,10 @@ def test_early_release_needs_a_reason(world: World, cases: Cases) -> None:
 
 def test_release_notice_is_an_official_document(world: World, cases: Cases) -> None:
     client = world.client("station_a")
-    assert client.get(f"/cases/{cases.a.pk}/notice.docx", follow=True).status_code == 200
+    assert client.post(f"/cases/{cases.a.pk}/notice.docx", follow=True).status_code == 200
     assert not AuditEntry.objects.filter(action="export").exists()  # not released: no notice
     case_release(case=cases.a, by=world.users["station_a"], at=at(DAY15, 9))
-    response = client.get(f"/cases/{cases.a.pk}/notice.docx")
+    response = client.post(f"/cases/{cases.a.pk}/notice.docx")
     assert response.status_code == 200
     assert (
         "解除居家隔离告知书" in response["Content-Disposition"]
@@ -101,7 +101,7 @@ def test_release_notice_is_an_official_document(world: World, cases: Cases) -> N
     assert_discloses_little(" ".join(cells + texts), world.person_a)
     entry = AuditEntry.objects.get(action="export", object_id=str(cases.a.pk))
     assert entry.changes["rows"] == 1
-    assert world.client("followup").get(f"/cases/{cases.a.pk}/notice.docx").status_code == 403
+    assert world.client("followup").post(f"/cases/{cases.a.pk}/notice.docx").status_code == 403
 
 
 def _sheet(response) -> list[list[object]]:  # type: ignore[no-untyped-def]

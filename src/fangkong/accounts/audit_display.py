@@ -1,10 +1,18 @@
-"""How the audit page reads to a person: object types and field names in Chinese, a change
-as before → after, a reveal as the list of what was shown, times in Asia/Shanghai, and a
-person's name masked by the same rule wherever it appears (core/disclosure.py)."""
+"""How the audit page reads to a person: object types and field names in Chinese (English on
+request), a change as before → after, a reveal as the list of what was shown, times in
+Asia/Shanghai, and a person's name masked by the same rule wherever it appears
+(core/disclosure.py).
+
+The one home of how a stored entry is shown: a field by its label (the model's
+verbose_name), a stored code by its choice's label ("quarantined" → 隔离中), wherever it
+stands — a change's value, a key of the filters an export was made with, the object's
+label ("quarantined → released", "village_cadre 孙干部"). The stored entries are never
+rewritten (the audit chain is hashed): they are read this way."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core.disclosure import REVEALED_FIELDS, audit_name
 from fangkong.core.disclosure import shown as masked
+from fangkong.core.symptoms import Symptom
 
 # Object types written by code that names no model.
 OTHER_TYPES = {
@@ -41,6 +50,43 @@ OTHER_KEYS = {
     "reason": gettext_lazy("原因"),
     "password": gettext_lazy("密码"),
     "answer": gettext_lazy("答复"),
+    "document": gettext_lazy("文书"),
+    "method": gettext_lazy("验证方式"),
+    "recovery_codes": gettext_lazy("恢复码个数"),
+    "recovery_codes_left": gettext_lazy("剩余恢复码"),
+    "idle_seconds": gettext_lazy("未操作秒数"),
+    "refused": gettext_lazy("拒绝原因"),
+    "os_user": gettext_lazy("操作系统用户"),
+    "demo": gettext_lazy("演示数据"),
+    "passages": gettext_lazy("通行记录数"),
+    "occupants": gettext_lazy("乘车人数"),
+    "villages": gettext_lazy("新建村居数"),
+    "recalled": gettext_lazy("召回人数"),
+    "recipients": gettext_lazy("接收人数"),
+    "referred": gettext_lazy("转核查时间"),
+    "note": gettext_lazy("备注"),
+    "created_by": gettext_lazy("登记人"),
+    "q": gettext_lazy("搜索"),
+}
+
+# Keys of one object's entries that are not its fields (a case's team: its members' duties).
+OBJECT_KEYS = {
+    ("quarantine.quarantinecase", "team"): gettext_lazy("“四包一”人员"),
+}
+
+# Words the services store as codes under keys that are no model's fields (a refused second
+# factor's reason, an ended session's, how a sign-in was verified).
+OTHER_VALUES = {
+    "reason": {
+        "locked": gettext_lazy("账号已锁定"),
+        "wrong_code": gettext_lazy("验证码错误"),
+        "idle": gettext_lazy("长时间未操作"),
+        "lifetime": gettext_lazy("登录时间超过上限"),
+    },
+    "method": {
+        "totp": gettext_lazy("动态验证码"),
+        "recovery_code": gettext_lazy("恢复码"),
+    },
 }
 
 # The models whose `name` is a person's: masked on the audit page as in the trail's labels.
@@ -98,21 +144,113 @@ def _field(object_type: str, key: str) -> Any:
         return None
 
 
+def _own_label(field: Any) -> str:
+    """A field's verbose_name when the model gave it one (Django's default is the name with
+    spaces, English: "created by")."""
+    label = getattr(field, "verbose_name", None)
+    if label is None or str(label) == field.name.replace("_", " "):
+        return ""
+    return str(label)
+
+
 def field_label(object_type: str, key: str) -> str:
+    """A key of an entry by its field's label, else the page's word for it, else — a
+    relation the model left unnamed — the related model's name."""
     field = _field(object_type, key)
-    if field is not None and getattr(field, "verbose_name", None):
-        return str(field.verbose_name)
+    if field is not None and (label := _own_label(field)):
+        return label
+    if (object_type, key) in OBJECT_KEYS:
+        return str(OBJECT_KEYS[object_type, key])
     if key in OTHER_KEYS:
         return str(OTHER_KEYS[key])
+    if (object_type, key) in CODED_KEYS:
+        return field_label(*CODED_KEYS[object_type, key])
+    related = getattr(field, "related_model", None)
+    if related is not None and not isinstance(related, str):
+        return str(related._meta.verbose_name)
     return key
 
 
-def _shown_by_field(field: Any, value: Any) -> Any:
-    """A stored code as its field's choice label ('id_card' → 身份证)."""
-    choices = dict(getattr(field, "flatchoices", None) or ())
-    if choices and isinstance(value, str | int) and value in choices:
+def _revealed_label(object_type: str, key: str) -> str:
+    """A field a reveal showed in full: the object's own, else the person's (a case list's
+    export reveals its people's phones and ID numbers)."""
+    if _field(object_type, key) is not None:
+        return field_label(object_type, key)
+    return field_label("people.person", key)
+
+
+# Keys of an object's entries whose values are another model's codes: the field whose
+# choices say them (a case's team lists its members' duties; a stock's movement its kind).
+CODED_KEYS = {
+    ("quarantine.quarantinecase", "team"): ("quarantine.teammember", "kind"),
+    ("logistics.stock", "kind"): ("logistics.movement", "kind"),
+}
+# Keys holding codes no field's choices carry: the vocabulary that says them.
+VOCABULARIES: dict[tuple[str, str], Any] = {
+    ("quarantine.followup", "symptoms"): Symptom.choices,
+}
+
+
+def _choices(object_type: str, key: str) -> dict[Any, Any]:
+    if (object_type, key) in VOCABULARIES:
+        return dict(VOCABULARIES[object_type, key])
+    field = _field(object_type, key)
+    if field is None and (object_type, key) in CODED_KEYS:
+        field = _field(*CODED_KEYS[object_type, key])
+    if field is None:
+        return dict(OTHER_VALUES.get(key, {}))
+    return dict(getattr(field, "flatchoices", None) or ())
+
+
+def _shown(object_type: str, key: str, value: Any) -> Any:
+    """A stored value of `key` as a person reads it: a code by its choice's label ('id_card' →
+    身份证), each of a list's."""
+    choices = _choices(object_type, key)
+    if not choices:
+        return value
+    if isinstance(value, list):
+        return [_shown_by_code(choices, v) for v in value]
+    return _shown_by_code(choices, value)
+
+
+def _shown_by_code(choices: dict[Any, Any], value: Any) -> Any:
+    if isinstance(value, str | int) and value in choices:
         return str(choices[value])
     return value
+
+
+@functools.cache
+def _codes_of(object_type: str) -> dict[str, Any]:
+    """Every choice code of a model's fields with its (lazy) label."""
+    model = _model(object_type)
+    codes: dict[str, Any] = {}
+    for field in model._meta.get_fields() if model is not None else ():
+        for code, label in getattr(field, "flatchoices", None) or ():
+            if isinstance(code, str) and code:
+                codes.setdefault(code, label)
+    return codes
+
+
+# A code as the services store it: lower-case ASCII, words joined by "_".
+_CODE = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9_]*(?![A-Za-z0-9_])")
+
+
+# The objects whose label, as the trail stored it, holds their codes (their __str__ or the
+# label their bulk service wrote): only these are read for codes — a username such as
+# "station" is a name, not a role.
+CODED_LABELS = frozenset(
+    {"quarantine.casetransition", "quarantine.teammember", "medical.contactlink"}
+)
+
+
+def _decoded(object_type: str, text: str) -> str:
+    """The codes in an object's label by their choices' labels: a status change's
+    "quarantined → released" reads "隔离中 → 已解除", a team member's "village_cadre 孙干部"
+    reads "村居干部 孙干部" (the models' own words, written into the label when it was made)."""
+    codes = _codes_of(object_type) if object_type in CODED_LABELS else {}
+    if not codes:
+        return text
+    return _CODE.sub(lambda m: str(codes.get(m.group(0), m.group(0))), text)
 
 
 def local_time(value: datetime.datetime) -> str:
@@ -155,7 +293,7 @@ def object_label(object_type: str, object_id: str, object_repr: str) -> str:
             # Only the name and the record's number: what followed (an old label's ID
             # number or phone) is not the page's to show.
             return f"{audit_name(match['name'])}{match['id'] or ''}"
-    return scrub(object_repr)
+    return _decoded(object_type, scrub(object_repr))
 
 
 def value_text(value: Any) -> str:
@@ -207,7 +345,7 @@ def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine
             continue  # a new record lists what it holds, not every blank field
         label = field_label(object_type, key)
         if key == "fields" and isinstance(value, list):
-            shown = "、".join(field_label(object_type or "people.person", str(f)) for f in value)
+            shown = "、".join(_revealed_label(object_type, str(f)) for f in value)
             lines.append(ChangeLine(label, None, shown))
             continue
         is_pair = isinstance(value, list) and len(value) == 2 and action in {"update", "create"}
@@ -216,12 +354,16 @@ def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine
         elif key in REVEALED_FIELDS:
             # An old entry's phone, address or birth date: masked as on every page.
             value = [_masked(key, v) for v in value] if is_pair else _masked(key, value)
-        if field is not None:
-            value = (
-                [_shown_by_field(field, v) for v in value]
-                if is_pair
-                else _shown_by_field(field, value)
-            )
+        if isinstance(value, dict):
+            # An export's filters: each by its field's label, its value by its choice's.
+            value = {
+                field_label(object_type, str(k)): _shown(object_type, str(k), v)
+                for k, v in value.items()
+            }
+        elif is_pair:
+            value = [_shown(object_type, key, v) for v in value]
+        else:
+            value = _shown(object_type, key, value)
         if is_pair:
             before, after = value
             if action == "create" and before is None:

@@ -23,13 +23,13 @@ from fangkong.checkpoints.models import (
     VehicleType,
     seats_for,
 )
-from fangkong.checkpoints.rules import SYMPTOMS
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
 from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, NamedErrorsForm
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
+from fangkong.core.symptoms import word_choices
 from fangkong.org.models import Officer, Unit
 
 MAX_ROWS = bounds.MAX_OCCUPANTS  # what a post may carry; each vehicle type's own is less
@@ -65,8 +65,12 @@ class PassageForm:
     vehicle_types = VehicleType.choices
     directions = Direction.choices
     decisions = Decision.choices
-    symptom_choices = SYMPTOMS
     seats = VEHICLE_SEATS
+
+    @property
+    def symptom_choices(self) -> list[tuple[str, str]]:
+        """The one vocabulary (core/symptoms.py): the word a passage stores, by its label."""
+        return word_choices()
 
     @property
     def max_rows(self) -> int:

@@ -2,8 +2,8 @@
 the server's own rules: the region table with names (ID numbers, plates and places), the
 key areas, plate prefixes, the county's code, townships and villages (is a destination in
 the county? org/places.py), the temperature's range and fever threshold (core/temperature.py),
-the symptoms a checkpoint records (rules.SYMPTOMS, core/symptoms.py), what a name may hold
-(core.text.name_error), and the words of every
+the one vocabulary of symptoms (core/symptoms.py) by the words a checkpoint records, what a
+name may hold (core.text.name_error), and the words of every
 flag and message, in the caller's
 language. static/checkpoints/roadside.js applies them; a browser test compares its verdicts
 with passage_assess(). Nothing personal is in it: it is served to anyone.
@@ -16,13 +16,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import VEHICLE_SEATS, Decision, VehicleType
-from fangkong.checkpoints.rules import FLAG_LABELS, REASONS, SYMPTOMS
+from fangkong.checkpoints.rules import FLAG_LABELS, REASONS
 from fangkong.checkpoints.services import MESSAGES
 from fangkong.core.bounds import NAME
 from fangkong.core.plates import PLATE_CITY_CODES, PROVINCE_CODES, SEPARATORS
 from fangkong.core.regions import region_table
 from fangkong.core.selectors import key_areas
 from fangkong.core.symptoms import UNKNOWN as UNKNOWN_SYMPTOM
+from fangkong.core.symptoms import WORDS as SYMPTOM_WORDS
+from fangkong.core.symptoms import word_choices
 from fangkong.core.temperature import device_rules as temperature_rules
 from fangkong.core.text import NAME_SEPARATORS, name_messages
 from fangkong.org.places import CountyPlaces
@@ -60,8 +62,10 @@ def device_rules() -> dict[str, Any]:
         },
         # What a name may hold besides letters (core.text.name_error), and how long it is.
         "names": {"separators": "".join(sorted(NAME_SEPARATORS)), "max_length": NAME},
-        # The symptoms a checkpoint records (rules.SYMPTOMS): any other is refused.
-        "symptoms": list(SYMPTOMS),
+        # The one vocabulary of symptoms (core/symptoms.py) by the words a passage records:
+        # any other is refused. Each word's label in the caller's language beside it.
+        "symptoms": list(SYMPTOM_WORDS),
+        "symptom_labels": dict(word_choices()),
         "decisions": [[value, str(label)] for value, label in Decision.choices],
         # How many one registration of each vehicle type may hold (models.VEHICLE_SEATS).
         "seats": dict(VEHICLE_SEATS),

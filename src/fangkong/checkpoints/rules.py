@@ -32,10 +32,6 @@ class Flag:
         return {"code": self.code, "reason": self.reason}
 
 
-# The symptoms a traveller may declare (the register page's boxes); any other is refused
-# (core/symptoms.py, the follow-ups' rule too).
-SYMPTOMS = ["发热", "咳嗽", "乏力", "咽痛", "呼吸困难", "腹泻"]
-
 FLAG_LABELS = {
     "household": gettext_lazy("户籍地重点地区"),
     "plate": gettext_lazy("重点地区车牌"),

@@ -30,6 +30,7 @@ tests/documents/ renders every document fangkong writes with LibreOffice and che
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -208,6 +209,17 @@ def _language(doc: Any) -> None:
     lang.set(qn("w:bidi"), "ar-SA")
 
 
+# A heading's own number, written into its text: "一、", "（二）", "3．".
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[．.、])")
+
+
+def _unnumbered(text: str) -> None:
+    """The document numbers its headings (heading, subheading): a text that carries its own
+    number would read "一、一、" (the home-quarantine notice did, the fifth attack)."""
+    if _NUMBERED.match(text):
+        raise ValueError(f"heading {text!r} carries its own number; OfficialDocument numbers it")
+
+
 class OfficialDocument:
     def __init__(
         self,
@@ -287,6 +299,7 @@ class OfficialDocument:
 
     def heading(self, text: str) -> None:
         """一、 in 黑体; restarts the （一） and 1. numbering below it."""
+        _unnumbered(text)
         self._h1 += 1
         self._h2 = self._h3 = 0
         p = self.doc.add_paragraph()
@@ -295,6 +308,7 @@ class OfficialDocument:
 
     def subheading(self, text: str) -> None:
         """（一） in 楷体."""
+        _unnumbered(text)
         self._h2 += 1
         self._h3 = 0
         p = self.doc.add_paragraph()

@@ -50,6 +50,25 @@ def form_page(
     return render(request, template, page)
 
 
+def document_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    facts: Iterable[tuple[str, Any]],
+    back_url: str,
+    back_label: str,
+) -> HttpResponse:
+    """A document's address opened by a GET: what will be issued, and the button that issues
+    it. Issuing writes (a record of the document, an audit entry), so only a POST with its
+    CSRF token issues: a link followed, prefetched or sent to someone issues nothing (the
+    fifth attack: documents issued by a GET)."""
+    return render(
+        request,
+        "document_issue.html",
+        {"title": title, "facts": list(facts), "back_url": back_url, "back_label": back_label},
+    )
+
+
 def safe_next(request: HttpRequest, default: str) -> str:
     """The `next` a form posted, if it points back into this site; otherwise `default`."""
     from django.utils.http import url_has_allowed_host_and_scheme

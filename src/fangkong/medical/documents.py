@@ -92,14 +92,14 @@ def home_quarantine_notice(case: QuarantineCase) -> bytes:
         f"自{case.came_from or '重点地区'}返回。根据疫情防控有关规定，自{start}起至{planned}，"
         f"请您在{_place(case)}住所居家隔离医学观察{days}天。"
     )
-    doc.heading("一、隔离期间须做到")
+    doc.heading("隔离期间须做到")
     doc.paragraph("不外出、不串门、不聚集，家庭成员尽量分室居住，保持室内通风。")
     doc.paragraph("每日上午、下午各测量一次体温，如实告知“四包一”工作组随访人员。")
     doc.paragraph(
         "如出现发热（体温37.3℃及以上）、咳嗽、乏力等症状，立即报告随访人员，"
         "由其联系定点医疗机构，不得自行前往人员密集场所。"
     )
-    doc.heading("二、法律责任")
+    doc.heading("法律责任")
     doc.paragraph("拒不执行隔离措施，引起传染病传播或者有传播严重危险的，将依法追究法律责任。")
     doc.signature(issuer, case.start_date or clock.today())
     return _save(doc)

@@ -24,6 +24,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import is_conflict
 from fangkong.core.forms import add_errors
 from fangkong.core.pagination import paginate, query_without_page
+from fangkong.core.views import document_page
 from fangkong.medical import documents, selectors, services
 from fangkong.medical.contacts import contact_days, visible_ids
 from fangkong.medical.forms import ContactDaysForm, HandoffForm, OutcomeForm
@@ -226,6 +227,18 @@ def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 @require_perm("medical.view")
 def handoff_receipt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return document_page(
+            request,
+            title=_("移交医疗交接单"),
+            facts=[
+                (_("编号"), handoff.number),
+                (_("姓名"), handoff.person.name),
+                (_("接收医疗机构"), handoff.institution.name),
+            ],
+            back_url=reverse("handoff_detail", args=[pk]),
+            back_label=_("移交医疗"),
+        )
     data = documents.handoff_receipt(handoff)
     audit_record(
         actor=request.user,
@@ -338,6 +351,15 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------ documents
 
+
+def _period(case: QuarantineCase) -> str:
+    """The quarantine's days as the case page writes them: 2020-01-28 — 2020-02-11."""
+    if not case.start_date:
+        return ""
+    end = f"{case.planned_end:%Y-%m-%d}" if case.planned_end else ""
+    return f"{case.start_date:%Y-%m-%d} — {end}"
+
+
 CASE_DOCUMENTS = {
     "notice": documents.home_quarantine_notice,
     "pledge": documents.home_quarantine_pledge,
@@ -350,6 +372,18 @@ def case_document(request: AuthedHttpRequest, pk: int, kind: str) -> HttpRespons
     if kind not in CASE_DOCUMENTS:
         raise Http404
     user: User = request.user
+    if request.method != "POST":
+        return document_page(
+            request,
+            title=str(CaseDocument.Kind(kind).label),
+            facts=[
+                (_("姓名"), case.person.name),
+                (_("隔离期间"), _period(case)),
+                (_("出具单位"), case.station.name if case.station else case.bureau),
+            ],
+            back_url=reverse("case_detail", args=[pk]),
+            back_label=case.person.name,
+        )
     try:
         services.case_document_issue(case=case, kind=kind, by=user)
     except ValidationError as exc:

@@ -12,8 +12,9 @@ from fangkong.accounts.roles import Role
 from fangkong.core.conflicts import VersionedForm, shown
 from fangkong.core.filters import filter_form
 from fangkong.core.forms import DayField, KeptValuesForm, MomentField, NamedErrorsForm, field_of
+from fangkong.core.symptoms import Symptom
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
-from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase, Symptom
+from fangkong.quarantine.models import TRANSITIONS, CaseStatus, QuarantineCase
 from fangkong.quarantine.services import FOLLOWUP_PARTS, MemberInput
 
 # The case list's page and export: its form from the one declaration (quarantine/filters.py).

@@ -15,6 +15,7 @@ from fangkong.accounts.jurisdiction import Jurisdiction
 from fangkong.core import clock
 from fangkong.core.fields import UpdatedAtField
 from fangkong.core.rollups import NEVER, NEVER_BEFORE, Key, Rollup
+from fangkong.core.symptoms import symptoms_label
 from fangkong.core.text import translated
 from fangkong.org.areas import bureau_name, record_area
 
@@ -397,18 +398,6 @@ class TeamMember(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Symptom(models.TextChoices):
-    """Symptoms a follow-up asks about: any of them raises an alert."""
-
-    COUGH = "cough", _("咳嗽")
-    SORE_THROAT = "sore_throat", _("咽痛")
-    FATIGUE = "fatigue", _("乏力")
-    SHORT_BREATH = "short_breath", _("气促")
-    DIARRHOEA = "diarrhoea", _("腹泻")
-    MUSCLE_ACHE = "muscle_ache", _("肌肉酸痛")
-    SMELL_TASTE = "smell_taste", _("嗅觉味觉减退")
-
-
 class FollowUp(models.Model):
     """A visit or call: temperature, symptoms, at home or not. Morning and evening each day."""
 
@@ -458,7 +447,7 @@ class FollowUp(models.Model):
     @property
     def symptoms_label(self) -> str:
         """The symptoms by name: 咳嗽、乏力."""
-        return "、".join(str(Symptom(s).label) for s in self.symptoms if s in Symptom)
+        return symptoms_label(self.symptoms)
 
 
 class Alert(models.Model):

@@ -25,6 +25,7 @@ from fangkong.core.clock import SHANGHAI
 from fangkong.core.demo import mobile, person_name
 from fangkong.core.regions import region_name
 from fangkong.core.scale import ScaleContext
+from fangkong.core.symptoms import Symptom
 from fangkong.org.models import Township
 from fangkong.quarantine.models import (
     Alert,
@@ -33,7 +34,6 @@ from fangkong.quarantine.models import (
     CaseTransition,
     FollowUp,
     QuarantineCase,
-    Symptom,
     TeamMember,
 )
 from fangkong.quarantine.schedule import slot_of

@@ -200,9 +200,7 @@ def case_timeline(case: QuarantineCase, *, viewer: AnyUser) -> list[TimelineEven
         parts = [f"{fu.temperature}℃" if fu.temperature is not None else _("未测体温")]
         parts.append(_("在家") if fu.at_home else _("不在家"))
         if fu.symptoms:
-            from fangkong.quarantine.models import Symptom
-
-            parts.append("、".join(str(Symptom(s).label) for s in fu.symptoms if s in Symptom))
+            parts.append(fu.symptoms_label)
         events.append(
             TimelineEvent(
                 fu.visited_at,

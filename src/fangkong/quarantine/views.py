@@ -25,7 +25,7 @@ from fangkong.core.filters import from_form
 from fangkong.core.forms import add_errors
 from fangkong.core.idempotency import ClientIdConflict, renew_client_id
 from fangkong.core.pagination import paginate, query_without_page
-from fangkong.core.views import safe_next
+from fangkong.core.views import document_page, safe_next
 from fangkong.quarantine import schedule, selectors, services
 from fangkong.quarantine.filters import AlertFilter, CaseFilter
 from fangkong.quarantine.forms import (
@@ -200,6 +200,18 @@ def case_notice(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     if case.status != CaseStatus.RELEASED:
         messages.error(request, _("尚未解除隔离，不能出具解除居家隔离告知书"))
         return redirect("case_detail", pk=pk)
+    if request.method != "POST":
+        return document_page(
+            request,
+            title=_("解除居家隔离告知书"),
+            facts=[
+                (_("姓名"), case.person.name),
+                (_("结案日期"), f"{case.ended_on:%Y-%m-%d}" if case.ended_on else ""),
+                (_("出具单位"), case.station.name if case.station else case.bureau),
+            ],
+            back_url=reverse("case_detail", args=[pk]),
+            back_label=case.person.name,
+        )
     buffer = io.BytesIO()
     release_notice(case, buffer)
     buffer.seek(0)

@@ -45,7 +45,7 @@ from fangkong.core.phones import parse_phone
 from fangkong.core.plates import normalize_plate, parse_plate
 from fangkong.core.regions import resolve_place
 from fangkong.core.selectors import key_areas
-from fangkong.core.symptoms import known_symptoms
+from fangkong.core.symptoms import WORDS, known_symptoms
 from fangkong.core.temperature import MESSAGES as TEMPERATURE_MESSAGES
 from fangkong.core.temperature import parse_temperature
 from fangkong.core.text import (
@@ -100,7 +100,8 @@ _DIRECTIONS = frozenset(Direction.values)
 _VEHICLE_TYPES = frozenset(VehicleType.values)
 _DECISIONS = frozenset(Decision.values)
 _SOURCES = frozenset(Source.values)
-_SYMPTOMS = frozenset(rules.SYMPTOMS)
+# The symptoms a passage records, by their words (core/symptoms.py: the one vocabulary).
+_SYMPTOMS = frozenset(WORDS)
 
 
 # ---------------------------------------------------------------- passages

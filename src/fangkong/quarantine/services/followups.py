@@ -20,7 +20,8 @@ from fangkong.core import clock, idempotency
 from fangkong.core.audit import audit_chain_lock, audit_create_bulk, audit_record
 from fangkong.core.bulk import insert_rows, reserve_ids
 from fangkong.core.moments import is_future
-from fangkong.core.symptoms import known_symptoms
+from fangkong.core.symptoms import CODES as _SYMPTOMS
+from fangkong.core.symptoms import known_symptoms, symptoms_label
 from fangkong.core.temperature import is_fever, parse_temperature
 from fangkong.core.text import clean_prose, normalize_text, plain_text_error
 from fangkong.quarantine.models import (
@@ -28,7 +29,6 @@ from fangkong.quarantine.models import (
     CaseStatus,
     FollowUp,
     QuarantineCase,
-    Symptom,
 )
 from fangkong.quarantine.schedule import SHANGHAI, slot_of
 
@@ -49,9 +49,6 @@ class FollowUpInput:
     visited_at: datetime.datetime
     client_id: uuid.UUID | None = None
     note: str = ""
-
-
-_SYMPTOMS = frozenset(Symptom.values)
 
 
 def _followup_build(
@@ -132,8 +129,7 @@ def followup_alerts(
     if is_fever(temperature):
         alerts.append((Alert.Kind.FEVER, _("体温%(t)s℃") % {"t": temperature}))
     if symptoms:
-        labels = "、".join(str(Symptom(s).label) for s in symptoms)
-        alerts.append((Alert.Kind.SYMPTOM, _("症状：%(s)s") % {"s": labels}))
+        alerts.append((Alert.Kind.SYMPTOM, _("症状：%(s)s") % {"s": symptoms_label(symptoms)}))
     if not at_home:
         alerts.append((Alert.Kind.ABSENT, _("随访时不在家")))
     return alerts

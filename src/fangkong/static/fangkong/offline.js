@@ -8,12 +8,14 @@
  * network fails under a form posted online, the service worker puts the form aside and shows
  * the page again from its copy; this script then takes the record into the outbox, with the
  * client_id the server may already have seen, so a record is never stored twice.
- * A record the server rejects is kept, marked, and offered back to the officer to correct;
- * nothing is dropped silently. Pages register FangkongOutbox.forms[kind] = {
+ * A record the server rejects is kept, marked, and offered back to the officer to correct,
+ * or to discard after a confirmation that names it (a passage too old to be registered can
+ * never be corrected); nothing is dropped silently. Pages register FangkongOutbox.forms[kind] = {
  *   serialize(form) → body, restore(form, body, errors), check(form) → [messages],
  *   local(form, action) → true when it handled a button itself (add a row, check),
  *   fill(form, entries, fillFields) → true: a put-aside form's values set by the page,
  *   queued(form, record),
+ *   describe(body) → what the record is, in a few words (a car's plate, people and time),
  *   done(form, response) }.
  */
 (function (global) {
@@ -89,18 +91,55 @@
         ul.textContent = "";
         rejected.forEach(function (r) {
           var li = doc.createElement("li");
-          li.textContent = (r.label || r.kind) + "：" + r.error + " ";
+          li.textContent = what(r) + "：" + r.error + " ";
           var btn = doc.createElement("button");
           btn.type = "button"; btn.className = "fk-btn fk-btn-sm";
           btn.textContent = box.dataset.editLabel || "修改";
           btn.addEventListener("click", function () { edit(r); });
           li.appendChild(btn);
+          var drop = doc.createElement("button");
+          drop.type = "button"; drop.className = "fk-btn fk-btn-sm fk-btn-danger";
+          drop.textContent = box.dataset.discardLabel || "丢弃";
+          drop.addEventListener("click", function () { discard(r, box.dataset); });
+          li.appendChild(drop);
           ul.appendChild(li);
         });
       });
       listeners.forEach(function (fn) { fn(records); });
       return records;
     });
+  }
+
+  // "2020-01-27 08:00", Beijing time, whatever the device's zone.
+  function localTime(moment) {
+    var d = new Date(moment);
+    if (isNaN(d.getTime())) return "";
+    return new Intl.DateTimeFormat("sv-SE", {
+      timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hour12: false,
+    }).format(d);
+  }
+
+  // A record as the officer knows it: its label and what the page says it holds (or when
+  // it was saved on the device).
+  function what(record) {
+    var summary = record.summary || localTime(record.created);
+    return (record.label || record.kind) + (summary ? "（" + summary + "）" : "");
+  }
+
+  /* A refused record the officer gives up (a passage too old to be registered can never be
+   * corrected): after a confirmation that says what is discarded and why it was refused,
+   * it leaves the device unsent. */
+  function discard(record, words) {
+    words = words || {};
+    var text = [
+      words.discardAsk || "丢弃这条记录？",
+      what(record),
+      (words.discardWhy || "退回原因：%(why)s").replace("%(why)s", record.error || ""),
+      words.discardNote || "丢弃后不会上传，也无法恢复。",
+    ].join("\n");
+    if (!global.confirm(text)) return Promise.resolve(false);
+    return remove(record.client_id).then(function () { return true; });
   }
 
   function errorsOf(detail) {
@@ -160,7 +199,9 @@
 
   function enqueue(kind, url, body, label, editUrl) {
     body.client_id = body.client_id || uuid();
+    var handler = Outbox.forms[kind] || {};
     var record = { client_id: body.client_id, kind: kind, url: url, body: body, label: label || "", user: me(),
+                   summary: handler.describe ? handler.describe(body) : "",
                    editUrl: editUrl || "", created: Date.now(), status: "pending", error: "" };
     return get(record.client_id).then(function (old) {
       if (old) record.created = old.created; // a corrected record keeps its place in line
@@ -442,7 +483,7 @@
 
   var Outbox = { forms: {}, enqueue: enqueue, flush: flush, list: list, clearAll: clearAll,
                  onChange: function (fn) { listeners.push(fn); }, uuid: uuid, status: status,
-                 showErrors: showErrors, clearErrors: clearErrors };
+                 showErrors: showErrors, clearErrors: clearErrors, discard: discard, localTime: localTime };
   global.FangkongOutbox = Outbox;
 
   doc.addEventListener("submit", onSubmit);

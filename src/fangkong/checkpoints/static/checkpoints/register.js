@@ -571,6 +571,14 @@
       return errors.map(function (e) { return e.msg; });
     },
     queued: function (form) { reset(form); },
+    // What a queued car is, in the outbox's list and its discard question: 鄂A12345，3人，2020-01-27 08:00.
+    describe: function (body) {
+      var form = doc.querySelector('form[data-outbox-kind="passage"]');
+      var template = (form && form.dataset.outboxDescribe) || "%(plate)s，%(n)s人，%(time)s";
+      return template.replace("%(plate)s", body.plate || "—")
+        .replace("%(n)s", String((body.occupants || []).length))
+        .replace("%(time)s", Outbox.localTime(body.occurred_at));
+    },
     done: function (form, data) { registered(form, data); },
   };
   Outbox.forms.passage = handler;
