@@ -99,13 +99,20 @@ def _own_message_codes(validators: Iterable[Any]) -> set[str]:
     own = set()
     for validator in validators:
         code, message = getattr(validator, "code", None), getattr(validator, "message", None)
-        if (
-            code
-            and message is not None
-            and message is not getattr(type(validator), "message", None)
-        ):
+        if code and message is not None and not _stock_message(validator, message):
             own.add(code)
     return own
+
+
+def _stock_message(validator: Any, message: Any) -> bool:
+    """Whether `message` is the one Django's own validator class says: not given to this
+    validator, nor written by a class of ours (accounts.models.UsernameValidator's rule)."""
+    if "message" in vars(validator):
+        return False
+    for klass in type(validator).__mro__:
+        if "message" in vars(klass):
+            return klass.__module__.startswith("django.")
+    return True
 
 
 def name_errors(
