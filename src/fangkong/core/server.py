@@ -52,6 +52,8 @@ def refusal(status: int, head: bytes) -> tuple[bytes, str]:
     JSON in the API's shape under /api/, the site's error page elsewhere, in the site's
     language (the request's own choice is in headers never read)."""
     from django.conf import settings
+    from django.db import close_old_connections
+    from django.http import HttpRequest
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -64,7 +66,15 @@ def refusal(status: int, head: bytes) -> tuple[bytes, str]:
         if path.startswith(API_PREFIX.encode()):
             body = json.dumps({"detail": said}, ensure_ascii=False)
             return body.encode(), "application/json; charset=utf-8"
-        page = render_to_string("400.html", {"message": said, "back": "/"})
+        # A request of no one, for the site's context (its bureau's name in the header).
+        request = HttpRequest()
+        request.method, request.path = "GET", "/"
+        request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        try:
+            page = render_to_string("400.html", {"message": said, "back": "/"}, request=request)
+        finally:
+            close_old_connections()  # no request_finished here to close what it opened
         return page.encode(), "text/html; charset=utf-8"
 
 
