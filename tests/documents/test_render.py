@@ -65,9 +65,14 @@ def _documents() -> dict[str, bytes]:
     out["notice"] = buffer.getvalue()
     from fangkong.medical import documents as medical
     from fangkong.medical.models import Handoff
+    from fangkong.medical.selectors import subject_of
 
     handoff = Handoff.objects.filter(outcome="confirmed").order_by("id")[0]
-    out["handoff_receipt"] = medical.handoff_receipt(handoff)
+    # As the receiving side prints it (the person's record, masked).
+    subject = subject_of(
+        person=handoff.person, case=handoff.case, occupant=handoff.occupant, visible=True
+    )
+    out["handoff_receipt"] = medical.handoff_receipt(handoff, subject)
     quarantined = QuarantineCase.objects.filter(status=CaseStatus.QUARANTINED).order_by("id")[0]
     out["home_notice"] = medical.home_quarantine_notice(quarantined)
     out["home_pledge"] = medical.home_quarantine_pledge(quarantined)

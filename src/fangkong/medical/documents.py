@@ -12,16 +12,14 @@ from django.conf import settings
 from fangkong.core import clock
 from fangkong.core.disclosure import shown
 from fangkong.core.documents import OfficialDocument, chinese_date
+from fangkong.medical.selectors import case_place
 
 if TYPE_CHECKING:
     from fangkong.medical.models import Handoff
+    from fangkong.medical.selectors import Subject
     from fangkong.quarantine.models import QuarantineCase
 
 BLANK_DAY = "　　年　　月　　日"
-
-
-def _place(case: QuarantineCase) -> str:
-    return f"{case.township or ''}{case.village.name if case.village else ''}"
 
 
 def _save(doc: OfficialDocument) -> bytes:
@@ -30,10 +28,10 @@ def _save(doc: OfficialDocument) -> bytes:
     return buffer.getvalue()
 
 
-def handoff_receipt(handoff: Handoff) -> bytes:
-    """移交医疗交接单: who is handed over, why, to whom; signed by both sides."""
+def handoff_receipt(handoff: Handoff, subject: Subject) -> bytes:
+    """移交医疗交接单: who is handed over, why, to whom; signed by both sides. The person
+    as the user printing it may see them (`subject`: a checkpoint prints what it recorded)."""
     case = handoff.case
-    person = handoff.person
     sender = case.station.name if case.station else case.bureau
     if handoff.occupant_id and handoff.occupant is not None:
         sender = handoff.occupant.passage.checkpoint.name
@@ -49,11 +47,15 @@ def handoff_receipt(handoff: Handoff) -> bytes:
     doc.table(
         ["项目", "内容"],
         [
-            ["姓名", person.name],
-            ["证件号码", shown("document", person.document_label)],
-            ["联系电话", shown("phone", person.phone) or "—"],
-            ["现住址", f"{_place(case)}{shown('address_detail', case.address_detail)}"],
-            ["来源地", case.came_from or "—"],
+            ["姓名", subject.name],
+            ["证件号码", subject.document or "—"],
+            ["联系电话", subject.phone or "—"],
+            # Outside the person's jurisdiction: the destination the checkpoint recorded.
+            [
+                "现住址" if subject.visible else "到县内何处",
+                f"{subject.place}{subject.address_detail}" or "—",
+            ],
+            ["来源地", subject.came_from or "—"],
             ["移交来源", handoff.get_origin_display()],
             ["移交原因", handoff.reason],
             ["体温", f"{handoff.temperature}℃" if handoff.temperature is not None else "—"],
@@ -90,7 +92,7 @@ def home_quarantine_notice(case: QuarantineCase) -> bytes:
     doc.paragraph(
         f"您于{chinese_date(case.arrival_date) if case.arrival_date else '近期'}"
         f"自{case.came_from or '重点地区'}返回。根据疫情防控有关规定，自{start}起至{planned}，"
-        f"请您在{_place(case)}住所居家隔离医学观察{days}天。"
+        f"请您在{case_place(case)}住所居家隔离医学观察{days}天。"
     )
     doc.heading("隔离期间须做到")
     doc.paragraph("不外出、不串门、不聚集，家庭成员尽量分室居住，保持室内通风。")
@@ -115,7 +117,7 @@ def home_quarantine_pledge(case: QuarantineCase) -> bytes:
     doc.paragraph(
         f"本人{person.name}（证件号码{shown('document', person.document_label)}），"
         f"于{chinese_date(case.arrival_date) if case.arrival_date else '近期'}"
-        f"自{case.came_from or '重点地区'}返回，现住{_place(case)}。"
+        f"自{case.came_from or '重点地区'}返回，现住{case_place(case)}。"
         f"本人已知悉居家隔离告知书的内容，郑重承诺："
     )
     doc.paragraph(f"一、自{start}起至{planned}居家隔离{days}天，不外出、不接待来访。")

@@ -8,11 +8,17 @@ designations are the demo's: a bureau enters its own in the admin.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import transaction
 
 from fangkong.medical.models import Designation, MedicalInstitution
 from fangkong.org.models import Township
+
+if TYPE_CHECKING:
+    from fangkong.checkpoints.models import Occupant
+    from fangkong.quarantine.models import QuarantineCase
 
 COUNTY_HOSPITAL = "宁阳县人民医院"
 # (name, kind, address, the townships it is designated for)
@@ -67,6 +73,19 @@ def institution_for(township_id: int | None) -> MedicalInstitution | None:
         .order_by("name")
         .first()
     )
+
+
+def handoff_institution(
+    *, case: QuarantineCase, occupant: Occupant | None = None
+) -> MedicalInstitution | None:
+    """Where a hand-over goes. A checkpoint's (from an occupant it registered): to the
+    institution of the destination it recorded (that township's, else the county's
+    hospital) — what the checkpoint knows, never the township on the person's file, whose
+    clinic would tell the checkpoint where someone it may not see lives. Any other: to the
+    institution of the case's township."""
+    if occupant is not None:
+        return institution_for(occupant.destination_township_id)
+    return institution_for(case.township_id)
 
 
 # What `fangkong init` loads of this app: the designated institutions (core/reference.py).

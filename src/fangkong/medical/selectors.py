@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import get_in_scope, restrict
 from fangkong.checkpoints.models import Decision, Occupant
+from fangkong.core.disclosure import shown
 from fangkong.core.masking import mask_name
 from fangkong.medical.contacts import (
     Contact,
@@ -23,9 +24,15 @@ from fangkong.medical.contacts import (
     unreached_filter,
     visible_ids,
 )
-from fangkong.medical.models import CONTACT_OUTCOMES, CaseDocument, ContactLink, Handoff
+from fangkong.medical.models import (
+    CONTACT_OUTCOMES,
+    CaseDocument,
+    ContactLink,
+    Handoff,
+    MedicalInstitution,
+)
 from fangkong.people.models import Person
-from fangkong.quarantine.models import OPEN_STATUSES, Alert
+from fangkong.quarantine.models import OPEN_STATUSES, Alert, QuarantineCase
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -39,7 +46,7 @@ STATES = ("awaiting", "done", "all")
 
 def handoff_list(*, user: AnyUser, state: str = "all", outcome: str = "") -> QuerySet[Handoff]:
     qs = restrict(Handoff.objects.all(), user).select_related(
-        "person", "institution", "case__township", "case__station"
+        "person", "institution", "case__township", "case__village", "case__station", "occupant"
     )
     if state == "awaiting":
         qs = qs.filter(outcome="")
@@ -65,6 +72,103 @@ def handoff_get(*, user: AnyUser, pk: int) -> Handoff:
         ),
         user,
         pk=pk,
+    )
+
+
+def case_place(case: QuarantineCase) -> str:
+    """Where the case's person lives, as far as the village (the house is masked apart)."""
+    return f"{case.township or ''}{case.village.name if case.village else ''}"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The person handed over, as one user may see them: one rule for the hand-over form,
+    the hand-off's page, the hand-off list and the receipt (交接单).
+
+    Who may open the person's record (the station in charge, the command, the follow-up
+    team: `visible_ids`) and the staff of the institution receiving the hand-off see the
+    record: its name, the number and phone masked, the case's address, origin and state.
+    Anyone else — the checkpoint that registered them, a station that handed them over
+    before they moved away — sees what the checkpoint recorded at the passage: the name and
+    phone as given, the destination and origin typed, and no case. A typed ID number never
+    opens the record behind it (the checkpoint's pages read their occupants alike)."""
+
+    visible: bool
+    name: str
+    document: str
+    phone: str
+    place: str  # the case's township and village; outside: the destination as typed
+    address_detail: str  # the house, masked; '' outside
+    came_from: str
+    case: QuarantineCase | None
+
+
+def subject_of(
+    *, person: Person, case: QuarantineCase, occupant: Occupant | None, visible: bool
+) -> Subject:
+    """The `Subject` for a user who may (`visible`) or may not see the person's record."""
+    if visible:
+        return Subject(
+            visible=True,
+            name=person.name,
+            document=shown("document", person.document_label),
+            phone=shown("phone", person.phone),
+            place=case_place(case),
+            address_detail=shown("address_detail", case.address_detail),
+            came_from=case.came_from,
+            case=case,
+        )
+    if occupant is None:  # handed over from a record the user no longer reaches
+        return Subject(False, str(_("（非本辖区）")), "", "", "", "", "", None)
+    return Subject(
+        visible=False,
+        name=occupant.name or str(_("（未登记姓名）")),
+        # The number the checkpoint typed, masked as on its passage pages.
+        document=shown("document", person.document_label),
+        phone=shown("phone", occupant.phone),
+        place=occupant.destination,
+        address_detail="",
+        came_from=occupant.origin,
+        case=None,
+    )
+
+
+def _receiving(user: AnyUser) -> set[int]:
+    """The institutions whose staff the user is (the receiving side of their hand-offs)."""
+    if not user.is_authenticated:
+        return set()
+    return set(MedicalInstitution.objects.filter(staff=user).values_list("pk", flat=True))
+
+
+def show_subjects(*, user: AnyUser, handoffs: Iterable[Handoff]) -> None:
+    """Each hand-off's `subject` for the user (Subject): two queries whatever the count."""
+    handoffs = list(handoffs)
+    seen = visible_ids(user, (h.person_id for h in handoffs))
+    receiving = _receiving(user) if handoffs else set()
+    for h in handoffs:
+        h.subject = subject_of(  # type: ignore[attr-defined]
+            person=h.person,
+            case=h.case,
+            occupant=h.occupant,
+            visible=h.person_id in seen or h.institution_id in receiving,
+        )
+
+
+def handoff_subject(*, user: AnyUser, handoff: Handoff) -> Subject:
+    show_subjects(user=user, handoffs=[handoff])
+    subject: Subject = handoff.subject  # type: ignore[attr-defined]
+    return subject
+
+
+def source_subject(
+    *, user: AnyUser, case: QuarantineCase, occupant: Occupant | None = None
+) -> Subject:
+    """The person of a hand-over not made yet (the form), as the user may see them."""
+    return subject_of(
+        person=case.person,
+        case=case,
+        occupant=occupant,
+        visible=bool(visible_ids(user, [case.person_id])),
     )
 
 

@@ -32,7 +32,7 @@ from fangkong.medical.models import (
     Outcome,
     Relation,
 )
-from fangkong.medical.reference import institution_for
+from fangkong.medical.reference import handoff_institution
 from fangkong.quarantine import services as quarantine
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -112,7 +112,7 @@ def handoff_create(
             _("该对象当前状态为“%(status)s”，已结案，不能移交医疗")
             % {"status": locked.get_status_display()}
         ]
-    institution = institution or institution_for(locked.township_id)
+    institution = institution or handoff_institution(case=locked, occupant=occupant)
     if institution is None:
         errors["institution"] = [_("接收医疗机构：该乡镇街道未指定定点医疗机构")]
     reason = clean_prose(reason)[:200] or _default_reason(origin, occupant, alert, followup)

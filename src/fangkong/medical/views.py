@@ -30,7 +30,6 @@ from fangkong.medical.contacts import contact_days, visible_ids
 from fangkong.medical.forms import ContactDaysForm, HandoffForm, OutcomeForm
 from fangkong.medical.models import CaseDocument, Handoff, Outcome
 from fangkong.people import selectors as people_selectors
-from fangkong.people.disclosure import person_shown
 from fangkong.quarantine import selectors as quarantine_selectors
 from fangkong.quarantine.models import Alert, CaseStatus, QuarantineCase
 
@@ -61,11 +60,13 @@ def handoff_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.handoff_list(user=request.user, state=state, outcome=outcome)
     can_hand = user_can(request.user, "medical.handoff")
     since = clock.today() - datetime.timedelta(days=contact_days())
+    page = paginate(request, qs)
+    selectors.show_subjects(user=request.user, handoffs=page)
     return render(
         request,
         "medical/handoff_list.html",
         {
-            "page": paginate(request, qs),
+            "page": page,
             "query": query_without_page(request),
             "state": state,
             "outcome": outcome,
@@ -131,7 +132,7 @@ def handoff_create(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("handoff_list")
     source = _handoff_source(request)
     case: QuarantineCase = source["case"]
-    from fangkong.medical.reference import institution_for
+    from fangkong.medical.reference import handoff_institution
 
     form = HandoffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -159,8 +160,10 @@ def handoff_create(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "case": case,
             "source": source,
-            "shown": person_shown(case.person),
-            "institution": institution_for(case.township_id),
+            "subject": selectors.source_subject(
+                user=request.user, case=case, occupant=source.get("occupant")
+            ),
+            "institution": handoff_institution(case=case, occupant=source.get("occupant")),
             "origin_label": Handoff.Origin(source["origin"]).label,
         },
         status=422 if request.method == "POST" else 200,
@@ -178,7 +181,7 @@ def handoff_detail(request: HttpRequest, pk: int, form: OutcomeForm | None = Non
         "medical/handoff_detail.html",
         {
             "h": handoff,
-            "shown": person_shown(handoff.person),
+            "subject": selectors.handoff_subject(user=request.user, handoff=handoff),
             "form": form,
             "can_receive": can_receive
             and (not handoff.outcome or handoff.outcome in ("suspected", "observation")),
@@ -227,19 +230,21 @@ def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 @require_perm("medical.view")
 def handoff_receipt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
+    subject = selectors.handoff_subject(user=request.user, handoff=handoff)
     if request.method != "POST":
         return document_page(
             request,
             title=_("移交医疗交接单"),
             facts=[
                 (_("编号"), handoff.number),
-                (_("姓名"), handoff.person.name),
+                # As the receipt says it: what the checkpoint recorded, to a checkpoint.
+                (_("姓名"), subject.name),
                 (_("接收医疗机构"), handoff.institution.name),
             ],
             back_url=reverse("handoff_detail", args=[pk]),
             back_label=_("移交医疗"),
         )
-    data = documents.handoff_receipt(handoff)
+    data = documents.handoff_receipt(handoff, subject)
     audit_record(
         actor=request.user,
         action="export",
