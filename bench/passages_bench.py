@@ -59,7 +59,12 @@ def people(n: int) -> list[tuple[str, str]]:
     for i in range(n):
         region = "420106" if i % 20 == 0 else "370921"
         born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(20000))
-        out.append((f"压测{i}", make_id_number(region, born, i % 100, "M" if i % 2 else "F")))
+        out.append(
+            (
+                "压测" + "".join("〇一二三四五六七八九"[int(d)] for d in str(i)),
+                make_id_number(region, born, i % 100, "M" if i % 2 else "F"),
+            )
+        )
     return out
 
 

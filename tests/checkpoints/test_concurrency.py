@@ -16,6 +16,7 @@ from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import make_id_number
 from fangkong.quarantine.models import CaseReferral, QuarantineCase
 from tests.checkpoints.conftest import Posts
+from tests.conftest import numbered
 
 AT = datetime.datetime(2020, 1, 28, 9, 30, tzinfo=SHANGHAI)
 
@@ -26,7 +27,7 @@ def test_concurrent_cars_with_the_same_new_people_do_not_deadlock(posts: Posts) 
     # Six returnees from Wuhan going to two townships: every registration refers all three
     # occupants, opening or joining their cases (and adding to the township's case counts).
     people = [
-        (f"武汉{i}", make_id_number("420106", datetime.date(1980, 1, 1 + i), i, "M"))
+        (numbered("武汉", i), make_id_number("420106", datetime.date(1980, 1, 1 + i), i, "M"))
         for i in range(6)
     ]
     towns = ["堽城镇", "泗店镇"]

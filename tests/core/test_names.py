@@ -117,6 +117,9 @@ def test_list_import_refuses_the_names_by_row(world: World, tmp_path: Path) -> N
     assert got["阿依古丽·买买提"].level != "error", messages_of(got["阿依古丽·买买提"])
     stored = Person.objects.filter(phone__startswith="1380000004").values_list("name", flat=True)
     assert list(stored) == ["阿依古丽·买买提"]
+    # The report names the refused rows as the list wrote them, escaped.
+    report = world.client("command").get(f"/imports/{li.pk}/").content.decode()
+    assert "&lt;b&gt;测试&lt;/b&gt;" in report and "<b>测试</b>" not in report
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from fangkong.medical import services
 from fangkong.medical.contacts import contacts_of
 from fangkong.medical.models import ContactLink
 from fangkong.quarantine.models import CaseStatus, QuarantineCase
-from tests.conftest import signed_in
+from tests.conftest import numbered, signed_in
 from tests.medical.conftest import TODAY, County, resident
 
 
@@ -137,7 +137,11 @@ def test_the_query_count_does_not_grow_with_the_history(county: County) -> None:
     for i in range(5):
         county.passage(
             TODAY - datetime.timedelta(days=2 + i),
-            [w.person_a, resident(w, f"乙{i}", 20 + i), resident(w, f"丙{i}", 40 + i)],
+            [
+                w.person_a,
+                resident(w, numbered("乙", i), 20 + i),
+                resident(w, numbered("丙", i), 40 + i),
+            ],
         )
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).json()["count"] == 12

@@ -130,10 +130,15 @@ def _probe_rows(real: list[str], total: int = 2100) -> tuple[list[list[Any]], li
             number = _random_id(rnd)
         numbers.append(number)
     rows = [
-        [n, f"某{n}", number, "", "东平县城关街道", "", "", ""]
+        [n, numbered("某", n), number, "", "东平县城关街道", "", "", ""]
         for n, number in enumerate(numbers, start=1)
     ]
     return rows, numbers
+
+
+def _number_of(name: str) -> int:
+    """n of a probe row's name (numbered("某", n))."""
+    return int("".join(str("〇一二三四五六七八九".index(c)) for c in name[1:]))
 
 
 def _random_id(rnd: random.Random) -> str:
@@ -161,7 +166,7 @@ def test_a_dry_run_is_no_bulk_oracle_past_the_search_limit(
     body = client.get(f"/api/v1/imports/{li.pk}", {"limit": 1}).json()
     # 30 answers a minute, as the search box: the 31st number on file elsewhere stops it.
     assert body["counts"]["elsewhere"] == 30
-    entries = {int(e.name[1:]): e for e in ListEntry.objects.filter(list_import=li)}
+    entries = {_number_of(e.name): e for e in ListEntry.objects.filter(list_import=li)}
     answered = sorted(n for n, e in entries.items() if ELSEWHERE in _said(e))
     assert answered == [35 * k for k in range(1, 31)]  # the first 30 real numbers
     cut = 35 * 31  # the 31st real number: it and every row after it are not looked up
@@ -285,7 +290,7 @@ def test_an_all_or_nothing_import_counts_each_lookup_once(
     """Its check pass and its storing pass read the same rows: one lookup each."""
     attacker, real = city["users"]["attacker"], city["real"]
     rows = [
-        [n, f"丁{n}", real[n], f"1385384000{n}", "东平县城关街道某小区", "武汉", DAY, ""]
+        [n, numbered("丁", n), real[n], f"1385384000{n}", "东平县城关街道某小区", "武汉", DAY, ""]
         for n in (1, 2)
     ]
     li = _import(write_csv(tmp_path / "全部.csv", rows), attacker, all_or_nothing=True)

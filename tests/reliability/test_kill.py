@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from fangkong.core.idnumber import make_id_number
+from tests.conftest import numbered
 from tests.reliability.server import (
     BIN,
     Server,
@@ -153,7 +154,9 @@ def travellers() -> list[tuple[str, str]]:
     for i in range(120):
         region = "420106" if i % 10 == 0 else "370921"
         born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(20000))
-        out.append((f"旅客{i}", make_id_number(region, born, i % 100, "M" if i % 2 else "F")))
+        out.append(
+            (numbered("旅客", i), make_id_number(region, born, i % 100, "M" if i % 2 else "F"))
+        )
     return out
 
 
