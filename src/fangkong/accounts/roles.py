@@ -278,9 +278,20 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
     return perm in role_perms(getattr(user, "role", ""))
 
 
+# The three administrators of 三权分立: they keep accounts, reference data and the trail, and
+# write no business data (people, cases, checkpoints, hand-offs, welfare, supplies, …).
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 # Roles whose accounts no administrator reaches inside the application (may_manage_account,
 # may_set_role): the three administrators', made and repaired on the command line.
-UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN, Role.SECURITY})
+UNMANAGED_ROLES = ADMINISTRATOR_ROLES
+
+
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the user holds one of the three administrator roles. A right that comes from
+    something other than the role table — the post of the account's officer (a unit's head,
+    org/welfare.py) — is never theirs: an administrator's account is one of the bureau's IT,
+    whatever officer it names, and what it may do is the role table's alone."""
+    return getattr(user, "role", "") in ADMINISTRATOR_ROLES
 
 
 def assignable_roles() -> list[tuple[str, Any]]:
