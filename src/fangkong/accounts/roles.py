@@ -62,7 +62,7 @@ PERMISSIONS: dict[str, str] = {
     "honors.review": "审核战时表彰（快审）、退回修改或不予表彰",
     "honors.approve": "批准战时表彰（快批）",
     "honors.award": "颁奖（快奖）、印发表扬通报",
-    "welfare.view": "查看和跟进民警家庭困难（暖警）；本单位负责人另可查看本单位民警的记录",
+    "welfare.view": "查看和跟进民警家庭困难（暖警）；本单位负责人（三个管理员角色除外）另可查看本单位民警的记录",
     "outreach.view": "查看党建、突击队和宣传舆情",
     "outreach.edit": "登记党建活动、突击队、媒体报道、自媒体作品和典型",
     "notices.publish": "发布通知和防护知识，查看阅读回执",
