@@ -63,7 +63,7 @@ PERMISSIONS: dict[str, str] = {
     "honors.review": "审核战时表彰（快审）、退回修改或不予表彰",
     "honors.approve": "批准战时表彰（快批）",
     "honors.award": "颁奖（快奖）、印发表扬通报",
-    "welfare.view": "查看和跟进民警家庭困难（暖警）；本单位负责人另可查看本单位民警的记录",
+    "welfare.view": "查看和跟进民警家庭困难（暖警）；本单位负责人（三个管理员角色除外）另可查看本单位民警的记录",
     "outreach.view": "查看党建、突击队和宣传舆情",
     "outreach.edit": "登记党建活动、突击队、媒体报道、自媒体作品和典型",
     "notices.publish": "发布通知和防护知识，查看阅读回执",
@@ -285,9 +285,20 @@ def user_can(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
     return perm in role_perms(getattr(user, "role", ""))
 
 
+# The three administrators of 三权分立: they keep accounts, reference data and the trail, and
+# write no business data (people, cases, checkpoints, hand-offs, welfare, supplies, …).
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 # Roles whose accounts no administrator reaches inside the application (may_manage_account,
 # may_set_role): the three administrators', made and repaired on the command line.
-UNMANAGED_ROLES = frozenset({Role.AUDITOR, Role.ADMIN, Role.SECURITY})
+UNMANAGED_ROLES = ADMINISTRATOR_ROLES
+
+
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the user holds one of the three administrator roles. A right that comes from
+    something other than the role table — the post of the account's officer (a unit's head,
+    org/welfare.py) — is never theirs: an administrator's account is one of the bureau's IT,
+    whatever officer it names, and what it may do is the role table's alone."""
+    return getattr(user, "role", "") in ADMINISTRATOR_ROLES
 
 
 def assignable_roles() -> list[tuple[str, Any]]:

@@ -137,22 +137,40 @@ def _strings(widget: forms.Widget, value: Any) -> list[str]:
     return sorted(str(v) for v in values if v not in (None, ""))
 
 
+def page_out_of_date_error() -> ValidationError:
+    """A save from a page without (or with a spoilt) version: the form's own message, said
+    on top of the form — never a hidden field's error, which no one would see."""
+    return ValidationError(
+        _("页面已过期或不完整，修改未保存：请重新打开此页面，核对后再修改。"),
+        code="page_out_of_date",
+    )
+
+
 class VersionedForm(NamedErrorsForm):
     """A form that edits one row: its version and a note of what the page showed, hidden."""
 
     # Labels of hidden fields: a message about one (a page sent without them) names them.
     version = forms.IntegerField(
-        label=gettext_lazy("版本号"),
+        label=gettext_lazy("版本"),
         min_value=0,
         max_value=bounds.MAX_VERSION,
         widget=forms.HiddenInput,
     )
     seen = forms.CharField(
-        label=gettext_lazy("页面所示内容"),
+        label=gettext_lazy("页面内容记录"),
         max_length=bounds.SIGNED,
         widget=forms.HiddenInput,
         required=False,
     )
+
+    def full_clean(self) -> None:
+        """A hidden field refused (the version missing, not a number, the note too long)
+        is the page's fault, not the user's: one visible message instead, naming no field."""
+        super().full_clean()
+        if self.is_bound and any(name in self.errors for name in HIDDEN):
+            for name in HIDDEN:
+                self.errors.pop(name, None)
+            self.add_error(None, page_out_of_date_error())
 
     def stamp(self, version: int, now: dict[str, str]) -> None:
         """Draw this (unbound) form from the row as it is now; `now` is what the page shows

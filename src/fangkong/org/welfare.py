@@ -2,8 +2,9 @@
 
 Who sees a case: users with `welfare.view` (the political department), and the leader of
 the officer's own unit — a user whose officer has a position ending in 长 (所长, 大队长,
-副所长 …) or in 教导员 or 主任, in the same unit as the officer. Nobody else, whatever their
-jurisdiction: a family difficulty is not a station's business. Inside a city, each only for
+副所长 …) or in 教导员 or 主任, in the same unit as the officer, unless the user is one of
+the three administrators. Nobody else, whatever their jurisdiction: a family difficulty is
+not a station's business. Inside a city, each only for
 the officers of their own area (a county's political department: its county's; the
 city's: all of them), by the officer's unit (accounts/jurisdiction.py `restrict_to_area`).
 """
@@ -19,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction, restrict_to_area, within_area
-from fangkong.accounts.roles import user_can
+from fangkong.accounts.roles import is_administrator, user_can
 from fangkong.core import clock
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose
@@ -36,8 +37,10 @@ CASE_AREA = Jurisdiction(unit="officer__unit")
 
 
 def led_unit_id(user: User | AnonymousUser) -> int | None:
-    """The unit the user leads, or None."""
-    if not user.is_authenticated or not user.is_active:
+    """The unit the user leads, or None. Never an administrator's (accounts/roles.py
+    `is_administrator`): their account may name an officer who heads a unit, but the
+    auditor manages nothing and the security administrator does nothing but postings."""
+    if not user.is_authenticated or not user.is_active or is_administrator(user):
         return None
     officer = getattr(user, "officer", None)
     if officer is None or not officer.position.endswith(LEADER_SUFFIXES):
@@ -57,11 +60,13 @@ def welfare_cases_for(user: User | AnonymousUser) -> QuerySet[WelfareCase]:
 
 def officers_for(user: User | AnonymousUser) -> QuerySet[Officer]:
     """The officers whose family difficulties the user may record: their area's for the
-    political department, their own unit's for a unit's leader."""
-    unit_id = None if user_can(user, "welfare.view") else led_unit_id(user)
-    if unit_id is not None:
-        return Officer.objects.filter(unit_id=unit_id)
-    return within_area(Officer.objects.all(), user, unit_path="unit__")
+    political department, their own unit's for a unit's leader, none for anyone else."""
+    if user_can(user, "welfare.view"):
+        return within_area(Officer.objects.all(), user, unit_path="unit__")
+    unit_id = led_unit_id(user)
+    if unit_id is None:
+        return Officer.objects.none()
+    return Officer.objects.filter(unit_id=unit_id)
 
 
 def can_use_welfare(user: User | AnonymousUser) -> bool:

@@ -61,6 +61,30 @@ PHONE_LABEL = gettext_lazy("联系电话")
 ADDRESS_LABEL = gettext_lazy("详细住址")
 NOTE_LABEL = gettext_lazy("备注")
 DOC_NUMBER_LABEL = gettext_lazy("证件号码")
+REASON_LABEL = gettext_lazy("申请理由")
+DECISION_LABEL = gettext_lazy("处理意见")
+
+
+RESIDENT_ID_AS_DOCUMENT = gettext_lazy(
+    "证件号码：该号码是居民身份证号码，证件类型请选择“居民身份证”，在“身份证号”一栏填写"
+)
+
+
+def resident_id_number(doc_number: str) -> str | None:
+    """The resident ID number (GB 11643, as 18 digits) a number typed as another document's
+    is, once all but its letters and digits are dropped (spaces, dashes, slashes, hidden
+    characters); None when it is none. A person with a resident ID number is keyed by it:
+    the same number under 护照 or 其他证件 would open a second file for them, beside (or in
+    another station's area than) the one their ID number finds — the transfer rule
+    ("asked for, never taken") sidestepped. Every entry point refuses it through
+    person_clean, and a list import's row through its own check of the ID column."""
+    core = "".join(char for char in doc_number if char.isalnum())
+    if not 15 <= len(core) <= 18:
+        return None
+    try:
+        return parse_id_number(core, remember=False).number
+    except ValidationError:
+        return None
 
 
 def person_clean(data: PersonInput) -> dict[str, Any]:
@@ -103,6 +127,8 @@ def person_clean(data: PersonInput) -> dict[str, Any]:
             doc_number, DOC_NUMBER_LABEL, bounds.ID_NUMBER
         ) or plain_text_error(doc_number, DOC_NUMBER_LABEL):
             errors["doc_number"] = [refused]
+        elif resident_id_number(doc_number) is not None:
+            errors["doc_number"] = [str(RESIDENT_ID_AS_DOCUMENT)]
 
     values["phone"] = ""
     if data.phone and data.phone.strip():
@@ -510,6 +536,8 @@ def _transfer_values(data: TransferInput, by: User) -> tuple[dict[str, Any], Per
         errors["reason"] = [_("申请理由：请写明申请移交的理由，如本人已迁入本辖区居住")]
     elif len(reason) > 200:
         errors["reason"] = [_("申请理由过长：最多200个字符")]
+    elif refused := plain_text_error(reason, REASON_LABEL):
+        errors["reason"] = [refused]
     if data.township is None:
         errors["township"] = [_("现住乡镇街道：请选择该人员现住的本辖区乡镇街道")]
     elif not place_allowed(by, data.township):
@@ -603,6 +631,9 @@ def transfer_decide(
         raise ValidationError({"reason": [_("不同意的理由：请写明，申请单位会看到")]})
     if len(note) > 200:
         raise ValidationError({"reason": [_("处理意见过长：最多200个字符")]})
+    # Read by the requesting station as written: no hidden character (core.text's one rule).
+    if refused := plain_text_error(note, DECISION_LABEL):
+        raise ValidationError({"reason": [refused]})
     locked.status = TransferRequest.Status.ACCEPTED if accept else TransferRequest.Status.DECLINED
     locked.decided_by = by
     locked.decided_at = clock.now()

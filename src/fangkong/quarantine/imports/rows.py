@@ -22,6 +22,7 @@ from fangkong.core.text import hidden_char, name_error, normalize_text, plain_te
 from fangkong.org.areas import area_name
 from fangkong.org.places import CountyPlaces
 from fangkong.people.models import Person
+from fangkong.people.services import resident_id_number
 from fangkong.quarantine.imports.layout import field_labels
 from fangkong.quarantine.imports.reading import cell_text, cells_text
 
@@ -204,7 +205,12 @@ def validate_row(
             try:
                 parsed = parse_id_number(raw_id, field=L["id_number"], remember=False, today=today)
             except ValidationError as exc:
-                row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
+                if resident_id_number(raw_id) is not None:
+                    # A resident ID number with something else in it (a dot, a hidden
+                    # character): kept as another document it would be a second file.
+                    row.add(L["id_number"], exc.messages[0] + _("，本行未导入"), level="error")
+                else:
+                    row.add(L["id_number"], exc.messages[0] + _("，已标记为证件待核实"))
             else:
                 row.id_number = parsed.number
                 row.sex = parsed.sex

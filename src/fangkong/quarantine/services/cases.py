@@ -21,7 +21,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.fields import model_field
-from fangkong.core.text import clean_prose
+from fangkong.core.text import clean_prose, plain_text_error
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -49,6 +49,8 @@ def _transition_errors(case: QuarantineCase, to: str, reason: str) -> None:
         )
     if not reason:
         raise ValidationError({"reason": [_("原因不能为空")]})
+    if refused := plain_text_error(reason, _("原因")):
+        raise ValidationError({"reason": [refused]})
 
 
 def _apply_transition(
@@ -201,9 +203,11 @@ def case_verify(
         QuarantineCase.Measure.CENTRALISED,
     ):
         errors["measure"] = [_("管控措施：在家的人员须选择居家隔离或集中隔离")]
+    note = clean_prose(note)[:200]
+    if refused := plain_text_error(note, _("核查情况说明")):
+        errors["note"] = [refused]
     if errors:
         raise ValidationError(errors)
-    note = clean_prose(note)[:200]
     reason = QuarantineCase.Finding(finding).label + (f"：{note}" if note else "")
     locked.finding = finding
     locked.verification_note = note

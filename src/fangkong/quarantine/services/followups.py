@@ -328,6 +328,8 @@ def alert_resolve(
     resolution = clean_prose(resolution)
     if not resolution:
         raise ValidationError({"resolution": [_("处置情况：不能为空")]})
+    if refused := plain_text_error(resolution, _("处置情况")):
+        raise ValidationError({"resolution": [refused]})
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.resolved_at is not None:
         raise ValidationError(_("该预警已由他人处置"), code="conflict")

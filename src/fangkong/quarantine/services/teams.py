@@ -19,7 +19,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
-from fangkong.core.text import normalize_text
+from fangkong.core.text import normalize_text, plain_text_error
 from fangkong.quarantine.models import (
     QuarantineCase,
     TeamMember,
@@ -47,6 +47,8 @@ def _member_values(case: QuarantineCase, data: MemberInput) -> TeamMember:
     name = normalize_text(data.name) or (str(data.user) if data.user else "")
     if not name:
         errors[data.kind] = [_("%(kind)s：请选择账号或填写姓名") % {"kind": label}]
+    elif refused := plain_text_error(name, f"{label}{_('姓名')}", name=True):
+        errors[data.kind] = [refused]
     phone = ""
     if data.phone.strip():
         try:
