@@ -73,7 +73,7 @@ def test_follow_up_form_names_each_field_and_echoes_nothing(
     html = r.content.decode()
     shown = " ".join(_shown_errors(html))
     assert "体温（℃）最多5个字（现有8个）" in shown, shown
-    assert "是否在家须从列表中选择" in shown, shown
+    assert "是否在家：须选“在家”或“不在家”" in shown, shown
     assert "请填写随访时间" in shown, shown
     assert "\u202e" not in shown and "\x00" not in shown and "这个字段" not in shown
     assert "确保该变量" not in html and "不在可用的选项中" not in html

@@ -84,7 +84,7 @@ def test_a_bad_client_id_on_the_page_is_said(world: World, cases: Cases, clock_a
             f"/cases/{cases.a.pk}/followup/", {**form, "client_id": "not-a-uuid"}
         )
     assert r.status_code == 422
-    assert "client_id：须为UUID" in r.content.decode()
+    assert "提交编号：须为UUID" in r.content.decode()
     assert FollowUp.objects.count() == 0
 
 

@@ -31,6 +31,7 @@ from fangkong.accounts.roles import assignable_roles, user_can
 from fangkong.accounts.services import posting_check
 from fangkong.core.admin import AuditedAdmin, KeyAreaAdmin
 from fangkong.core.audit import audit_record
+from fangkong.core.forms import NamedErrorsForm
 from fangkong.core.models import KeyArea
 from fangkong.org.areas import area_unit, installation_area
 
@@ -129,6 +130,7 @@ class AreaAdmin(AreaChoices):
                         _("超出本单位管辖区划，不能保存到此区划"),
                     )
 
+        InArea.__module__ = form.__module__  # the admin site's form it extends (core.admin)
         return InArea
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -169,8 +171,9 @@ class InstallationKeyAreaAdmin(InstallationWideAdmin, KeyAreaAdmin):
     """Key areas (core.admin.KeyAreaAdmin): the installation's reference data."""
 
 
-class TemporaryPasswordForm(AdminPasswordChangeForm):
-    """The admin site's password page, saying what the password it sets is (password_given)."""
+class TemporaryPasswordForm(AdminPasswordChangeForm, NamedErrorsForm):
+    """The admin site's password page, saying what the password it sets is (password_given);
+    its messages name their field, as every form's (core.forms.NamedErrorsForm)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -304,6 +307,7 @@ class UserAdmin(AreaChoices, AuditedAdmin, BaseUserAdmin):
                 except ValidationError as exc:
                     self.add_error(None, exc)
 
+        Posted.__module__ = form.__module__  # the admin site's form it extends (core.admin)
         return Posted
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -87,7 +87,9 @@ def checked(form_class: Any) -> Any:
             name_errors(self.fields, validators=model_validators)
             super().full_clean()
 
+    # The form it wraps, by name and module (a form modelform_factory made is Django's).
     Checked.__name__ = Checked.__qualname__ = form_class.__name__
+    Checked.__module__ = form_class.__module__
     return Checked
 
 

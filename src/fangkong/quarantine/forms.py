@@ -204,7 +204,7 @@ class FollowUpForm(NamedErrorsForm):
         label=_("提交编号"),
         widget=forms.HiddenInput,
         required=False,
-        error_messages={"invalid": _("client_id：须为UUID")},
+        error_messages={"invalid": _("提交编号：须为UUID")},
     )
 
     def __init__(self, *args: Any, visited_at: datetime.datetime, **kwargs: Any) -> None:

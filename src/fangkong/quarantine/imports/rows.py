@@ -178,7 +178,7 @@ def validate_row(
     L = labels or field_labels()
 
     name = texts.get("name", "")
-    if refused := name_error(name):
+    if name and (refused := name_error(name)):  # an empty one: below, by the ID number
         row.add(L["name"], refused, level="error")
     row.name = name[:50]
     # The free text kept as written (address, where from, note): refused for a hidden
