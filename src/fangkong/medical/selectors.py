@@ -76,8 +76,8 @@ def handoff_get(*, user: AnyUser, pk: int) -> Handoff:
 
 
 def case_place(case: QuarantineCase) -> str:
-    """Where the case's person lives, as far as the village (the house is masked apart)."""
-    return f"{case.township or ''}{case.village.name if case.village else ''}"
+    """Where the case's person lives, as far as the village (QuarantineCase.place)."""
+    return case.place()
 
 
 @dataclass(frozen=True)

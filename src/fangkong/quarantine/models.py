@@ -221,6 +221,11 @@ class QuarantineCase(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def place(self) -> str:
+        """Where the person lives, as far as the village (the house is masked apart): the
+        one wording of the notices, the hand-over's documents and pages."""
+        return f"{self.township or ''}{self.village.name if self.village else ''}"
+
     def quarantine_day(self, day: datetime.date) -> int | None:
         """Day N of the quarantine on `day` (the start date is day 1), or None."""
         return quarantine_day(self.start_date, day)

@@ -32,7 +32,7 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
     doc.paragraph(
         f"您于{chinese_date(case.arrival_date) if case.arrival_date else '近期'}"
         f"自{case.came_from or '重点地区'}返回，自{start}起在"
-        f"{case.township or ''}{case.village.name if case.village else ''}居家隔离医学观察。"
+        f"{case.place()}居家隔离医学观察。"
         f"截至{planned}，居家隔离已满{settings.FANGKONG['QUARANTINE_DAYS']}天，"
         f"经“四包一”工作组每日随访，未发现发热等异常情况。"
         f"根据疫情防控有关规定，自{chinese_date(end_day)}起解除居家隔离。"
@@ -44,7 +44,7 @@ def release_notice(case: QuarantineCase, target: IO[bytes] | str) -> None:
             ["姓名", person.name],
             # Handed to the person and filed: masked like any page (core.disclosure).
             ["证件号码", shown("document", person.document_label)],
-            ["现住址", f"{case.township or ''}{case.village.name if case.village else ''}"],
+            ["现住址", case.place()],
             ["隔离期间", f"{start}至{planned}"],
         ],
     )
