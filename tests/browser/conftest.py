@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -57,6 +58,26 @@ def page(browser: Browser) -> Iterator[Page]:
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+def until(page: Page, predicate: str, arg: object = None, timeout_ms: int = 15000) -> None:
+    """Wait until `predicate` (a JavaScript function of `arg`, may return a promise) is true in
+    the page. Playwright's wait_for_function compiles its predicate again with eval on every
+    poll after the first, which the pages' Content-Security-Policy (script-src 'self') refuses:
+    it passed only when the first poll was already true. Here the loop is part of one
+    evaluated function, compiled once by the browser's debugger protocol."""
+    page.evaluate(
+        f"""async (arg) => {{
+            const predicate = {predicate};
+            const end = Date.now() + {timeout_ms};
+            for (;;) {{
+                if (await predicate(arg)) return true;
+                if (Date.now() > end) throw new Error("still false: " + {json.dumps(predicate)});
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }}
+        }}""",
+        arg,
+    )
 
 
 def login(page: Page, base: str, username: str, password: str) -> None:

@@ -19,7 +19,7 @@ from fangkong.core import clock
 from fangkong.core.clock import SHANGHAI
 from fangkong.quarantine.models import CaseStatus, FollowUp
 from fangkong.quarantine.services import case_transition
-from tests.browser.conftest import login
+from tests.browser.conftest import login, until
 from tests.browser.test_checkpoints import FEVER, LOCAL, WUHAN, fill, g104  # noqa: F401
 from tests.conftest import PASSWORD, World
 from tests.quarantine.conftest import quarantined_pair
@@ -40,10 +40,8 @@ def open_kept(page: Page, base: str, path: str) -> None:
     keeps a copy of it."""
     page.goto(f"{base}{path}")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "(path) => caches.match(path).then((hit) => !!hit)", arg=path, polling=200
-    )
+    until(page, "() => navigator.serviceWorker.controller !== null")
+    until(page, "(path) => caches.match(path).then((hit) => !!hit)", path)
 
 
 def offline_reload(page: Page) -> None:
@@ -70,7 +68,7 @@ def test_car_registered_offline_waits_then_is_stored_once(
     world: World,
     g104,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function("caches.match('/api/v1/reference/checkpoint-rules').then(Boolean)")
+    until(page, "() => caches.match('/api/v1/reference/checkpoint-rules').then(Boolean)")
 
     page.context.set_offline(True)
     page.locator("select[name=province]").select_option("鄂")
@@ -298,7 +296,7 @@ def test_an_old_copy_is_dropped_but_records_waiting_are_not(page: Page, at_regis
     page.clock.install(time=phone_now + 25 * 3600)
     page.reload()
     expect(page.locator("[data-outbox-count]")).to_have_text("1")
-    page.wait_for_function("caches.match('/checkpoints/register/').then((hit) => !hit)")
+    until(page, "() => caches.match('/checkpoints/register/').then((hit) => !hit)")
     page.reload()
     expect(page.get_by_test_id("no-copy")).to_be_visible()
 
