@@ -68,6 +68,31 @@ def test_the_system_administrator_resets_no_second_factor(world: World) -> None:
     assert "二次验证重置" in security_home and 'href="/account/2fa/reset/"' in security_home
 
 
+def test_createuser_temporary_gives_the_owner_a_password_to_replace(world: World) -> None:
+    """`fangkong createuser --temporary`: the operator makes a station's account and hands its
+    password over; its owner reaches only the password page until they choose their own,
+    and the trail says the password was temporary."""
+    out = io.StringIO()
+    call_command(
+        "createuser", "liqiang", "--role", "station", "--unit", "堽城派出所",
+        "--password", "Gangcheng#Kaihu2020", "--temporary", stdout=out,
+    )  # fmt: skip
+    assert "临时密码，本人首次登录时须先修改" in out.getvalue()
+    user = User.objects.get(username="liqiang")
+    assert user.password_temporary
+    created = entries("create", user)[-1]
+    assert created.changes["password_temporary"] == [None, True]
+    client = sign_in("liqiang", "Gangcheng#Kaihu2020")
+    assert client.get("/people/")["Location"] == "/password/"
+    assert client.get("/api/v1/persons").status_code == 401
+    chosen = "Gangcheng#Ziji2021"
+    client.post(
+        "/password/",
+        {"old_password": "Gangcheng#Kaihu2020", "new_password1": chosen, "new_password2": chosen},
+    )
+    assert client.get("/people/").status_code == 200
+
+
 @pytest.mark.parametrize("whose", ["security", "admin", "auditor"])
 def test_the_security_administrator_resets_neither_their_own_nor_an_administrators(
     world: World, whose: str

@@ -174,7 +174,9 @@ def password_given(user: User, *, by: User | None) -> None:
     account's next sign-in its owner chooses their own before anything else
     (password_change_due), and every open session of the account ends now, so whoever set
     it shares no session with the owner. Passwords given on the server's command line
-    (`createuser`, `changepassword`) and the demo's are the operator's, not temporary."""
+    (`createuser`, `changepassword`) and the demo's are the operator's, not temporary —
+    unless `createuser --temporary` (user_create's `temporary`) says they are the owner's to
+    replace."""
     from fangkong.accounts import mfa
 
     temporary = by is None or by.pk != user.pk

@@ -86,9 +86,12 @@ def user_create(
     phone: str = "",
     check_password: bool = True,
     password_hash: str = "",
+    temporary: bool = False,
 ) -> User:
     """A new user. `password_hash`: a hash make_password already made of `password` (the
-    demo's hundreds of accounts share one password, and one hash costs seconds)."""
+    demo's hundreds of accounts share one password, and one hash costs seconds).
+    `temporary`: the password is the operator's, given to the owner, who chooses their own
+    at the first sign-in (`createuser --temporary`; password_change_due)."""
     if role and role not in Role.values:
         raise ValidationError({"role": [_("角色无效：%(role)s") % {"role": role}]})
     if officer is not None:
@@ -114,7 +117,11 @@ def user_create(
         user.password = password_hash
     else:
         user.set_password(password)
+    user.password_temporary = temporary
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=by, action="create", obj=user, changes={"role": [None, role]})
+    changes: dict[str, list[object]] = {"role": [None, role]}
+    if temporary:
+        changes["password_temporary"] = [None, True]
+    audit_record(actor=by, action="create", obj=user, changes=changes)
     return user

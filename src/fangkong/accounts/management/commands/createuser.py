@@ -15,7 +15,7 @@ from fangkong.org.models import Officer, Township, Unit
 class Command(BaseCommand):
     help = (
         "新建账号：fangkong createuser 用户名 --role 角色 [--area 区划代码] [--unit 单位名] "
-        "[--township 乡镇] [--officer 警号]"
+        "[--township 乡镇] [--officer 警号] [--temporary]"
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--officer", help="对应民警的警号")
         parser.add_argument(
             "--password", help="密码（不填则交互输入；也可用环境变量 FANGKONG_NEW_PASSWORD）"
+        )
+        parser.add_argument(
+            "--temporary",
+            action="store_true",
+            help="临时密码：交给账号本人，本人首次登录时须先改为自己的密码",
         )
 
     def handle(self, *args: Any, **o: Any) -> None:
@@ -70,11 +75,13 @@ class Command(BaseCommand):
                 unit=unit,
                 township=township,
                 officer=officer,
+                temporary=o["temporary"],
             )
         except ValidationError as exc:
             raise CommandError(
                 "；".join(f"{k}: {'，'.join(v)}" for k, v in exc.message_dict.items())
             ) from exc
+        note = "；临时密码，本人首次登录时须先修改" if user.password_temporary else ""
         self.stdout.write(
-            self.style.SUCCESS(f"已新建账号 {user.username}（{user.get_role_display()}）")
+            self.style.SUCCESS(f"已新建账号 {user.username}（{user.get_role_display()}）{note}")
         )
