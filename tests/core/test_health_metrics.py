@@ -205,3 +205,22 @@ def test_check_deploy_warns_when_metrics_are_open_to_a_network(settings: Any) ->
     settings.FANGKONG_METRICS_ALLOW = ["10.0.0.5", "0.0.0.0/0"]
     (warning,) = metrics_open_wide()
     assert warning.id == "fangkong.W003" and "0.0.0.0/0" in warning.msg
+
+
+@pytest.mark.django_db
+def test_check_deploy_names_the_usernames_made_before_the_ascii_rule(world: object) -> None:
+    """Usernames made before the ASCII rule stay (renaming them changes a sign-in): the
+    deploy check names each one, and twins that differ only in case, for the security
+    administrator to rename."""
+    from fangkong.accounts.models import User
+    from fangkong.core.checks import usernames_before_the_ascii_rule
+
+    assert usernames_before_the_ascii_rule() == []
+    # Written past the model's validation, as a row from before migration 0015 is.
+    User.objects.create(username="gаngcheng")  # a Cyrillic а
+    User.objects.create(username="Station_A")
+    (warning,) = usernames_before_the_ascii_rule()
+    assert warning.id == "fangkong.W006"
+    assert "'gаngcheng'" in warning.msg
+    # The twins side by side, in the database's collation's order.
+    assert "；station_a / Station_A。" in warning.msg or "；Station_A / station_a。" in warning.msg
