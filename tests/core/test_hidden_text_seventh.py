@@ -284,7 +284,7 @@ def _team(world: World) -> CommandoTeam:
             leader=world.officer_a,
             members=[world.officer_a],
             formed_on=DAY,
-        ),  # fmt: skip
+        ),
         by=world.users["political"],
     )
 

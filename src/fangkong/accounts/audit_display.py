@@ -333,13 +333,13 @@ def related_labels(entries: Iterable[Any]) -> Labels:
             if model is not None and (ids := _ids(value)):
                 wanted.setdefault(model, set()).update(ids)
     labels: Labels = {}
-    for model, ids in wanted.items():
+    for model, pks in wanted.items():
         object_type = model._meta.label_lower
         # A person's label reads their record (a case's, a registration's): in the query.
         person = [
             f.name for f in model._meta.concrete_fields if f.name == "person" and f.many_to_one
         ]
-        for obj in model._default_manager.filter(pk__in=ids).select_related(*person):
+        for obj in model._default_manager.filter(pk__in=pks).select_related(*person):
             label = str(getattr(obj, "audit_label", None) or obj)
             shown = object_label(object_type, str(obj.pk), label)
             if object_type in PERSON_TYPES and not shown.endswith(f"（#{obj.pk}）"):
