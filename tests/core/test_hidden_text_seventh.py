@@ -202,7 +202,7 @@ WRITES: list[tuple[str, Write, str, str, type[models.Model]]] = [
     ("donor name",
      lambda w, t: logistics.donor_find_or_create(kind="company", name=f"爱心企业{t}",
                                                  by=w.users["logistics"]),
-     "name", "捐赠人", Donor),
+     "donor_name", "捐赠人", Donor),
     ("donation description",
      lambda w, t: logistics.donation_record(
          donor=logistics.donor_find_or_create(kind="company", name="爱心企业",

@@ -20,7 +20,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text, prose
+from fangkong.core.text import normalize_text, plain_text_error, prose
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -259,6 +259,9 @@ def donor_find_or_create(
     name = normalize_text(name)
     if not name:
         raise ValidationError({"donor_name": _("捐赠人不能为空")})
+    # Before the look-up: PostgreSQL refuses a NUL in a query's text (a 500, not a message).
+    if refused := plain_text_error(name, _("捐赠人")):
+        raise ValidationError({"donor_name": [refused]})
     donor = Donor.objects.filter(kind=kind, name=name).first()
     if donor is None:
         donor = model_create(model=Donor, by=by, kind=kind, name=name, contact=contact, phone=phone)
