@@ -296,6 +296,70 @@ def object_label(object_type: str, object_id: str, object_repr: str) -> str:
     return _decoded(object_type, scrub(object_repr))
 
 
+def _related_type(object_type: str, key: str) -> type[models.Model] | None:
+    """The model a key of an entry points at when it is a foreign key (its value an id)."""
+    field = _field(object_type, key)
+    if field is None or not (field.many_to_one or field.one_to_one):
+        return None
+    related = field.related_model
+    return related if isinstance(related, type) else None
+
+
+def _ids(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [
+        int(v)
+        for v in values
+        if (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, str) and v.isdigit() and len(v) < 19)
+    ]
+
+
+Labels = dict[tuple[str, int], str]
+
+
+def related_labels(entries: Iterable[Any]) -> Labels:
+    """The labels of the rows the entries' changes point at (a changed foreign key: a hand-
+    over's case, a person's township), by (type, id): one query per related model on the
+    page. Each is named as the page names an entry's own object (object_label, from the
+    label the trail gives a row): a person's name masked, no number in full — nothing the
+    page does not already show of that object."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for entry in entries:
+        if not isinstance(entry.changes, dict):
+            continue
+        for key, value in entry.changes.items():
+            model = _related_type(entry.object_type, key)
+            if model is not None and (ids := _ids(value)):
+                wanted.setdefault(model, set()).update(ids)
+    labels: Labels = {}
+    for model, pks in wanted.items():
+        object_type = model._meta.label_lower
+        # A person's label reads their record (a case's, a registration's): in the query.
+        person = [
+            f.name for f in model._meta.concrete_fields if f.name == "person" and f.many_to_one
+        ]
+        for obj in model._default_manager.filter(pk__in=pks).select_related(*person):
+            label = str(getattr(obj, "audit_label", None) or obj)
+            shown = object_label(object_type, str(obj.pk), label)
+            if object_type in PERSON_TYPES and not shown.endswith(f"（#{obj.pk}）"):
+                # A masked name alone tells no two rows apart: the row's own id, as before.
+                shown = f"{shown}（#{obj.pk}）"
+            labels[object_type, obj.pk] = shown
+    return labels
+
+
+def _labelled(model: type[models.Model], value: Any, labels: Labels) -> Any:
+    """An id by its row's label (related_labels); an id no longer on file stays as it is."""
+    object_type = model._meta.label_lower
+
+    def one(v: Any) -> Any:
+        ids = _ids(v)
+        return labels.get((object_type, ids[0]), v) if ids else v
+
+    return [one(v) for v in value] if isinstance(value, list) else one(value)
+
+
 def value_text(value: Any) -> str:
     """One stored value as a person reads it."""
     if value is None or value == "":
@@ -330,7 +394,11 @@ class ChangeLine:
     after: str
 
 
-def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine]:
+def change_lines(
+    object_type: str, action: str, changes: Any, labels: Labels | None = None
+) -> list[ChangeLine]:
+    """An entry's changes as lines; a foreign key's id by its row's label when `labels`
+    (related_labels of the page's entries) holds it."""
     if not isinstance(changes, dict):
         return [ChangeLine("", None, value_text(changes))] if changes else []
     personal = object_type in PERSON_TYPES
@@ -349,6 +417,8 @@ def change_lines(object_type: str, action: str, changes: Any) -> list[ChangeLine
             lines.append(ChangeLine(label, None, shown))
             continue
         is_pair = isinstance(value, list) and len(value) == 2 and action in {"update", "create"}
+        if labels and (related := _related_type(object_type, key)) is not None:
+            value = _labelled(related, value, labels)
         if personal and key == "name":
             value = [audit_name(v) for v in value] if is_pair else audit_name(value)
         elif key in REVEALED_FIELDS:

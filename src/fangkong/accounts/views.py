@@ -22,6 +22,7 @@ from fangkong.accounts.audit_display import (
     change_lines,
     object_label,
     object_type_label,
+    related_labels,
 )
 from fangkong.accounts.filters import AuditFilter, object_types_of
 from fangkong.accounts.jurisdiction import doers_of_area
@@ -161,13 +162,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     object_types_of(form, audit_trail(request.user))
     page = paginate(request, audit_entries(from_form(AuditFilter, form), user=request.user))
+    labels = related_labels(page)
     rows = [
         {
             "entry": e,
             "actor": actor_label(e),
             "type_label": object_type_label(e.object_type),
             "object": object_label(e.object_type, e.object_id, e.object_repr),
-            "changes": change_lines(e.object_type, e.action, e.changes),
+            "changes": change_lines(e.object_type, e.action, e.changes, labels),
         }
         for e in page
     ]

@@ -18,7 +18,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_create
 from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import clean_prose, clean_prose_lines
+from fangkong.core.text import prose
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -64,14 +64,14 @@ def task_assign(
         and not within_area(type(group).objects.filter(pk=group.pk), by, unit_path="").exists()
     ):
         raise ValidationError({"group": _("承办工作组：只能交办本辖区的工作组")})
-    title = clean_prose(title)
+    title = prose(title, field="title", label=_("任务"))
     if not title:
         raise ValidationError({"title": _("任务内容不能为空")})
     return model_create(
         model=Task,
         by=by,
         title=title,
-        detail=clean_prose_lines(detail),
+        detail=prose(detail, field="detail", label=_("要求"), lines=True),
         group=group,
         unit=unit,
         lead=lead,
@@ -112,6 +112,7 @@ def _task_report(
     *,
     kind: str,
     field: str,
+    label: str,
     text: str,
     empty: str,
     when_label: str,
@@ -122,7 +123,7 @@ def _task_report(
     time not in the future nor before the task was issued, words that are not empty, a task
     not done yet; the step written and audited. Returns the time and the words."""
     when = _when(at, "at", when_label)
-    text = clean_prose_lines(text)
+    text = prose(text, field=field, label=label, lines=True)
     if not text:
         raise ValidationError({field: empty})
     if task.status == Task.Status.DONE:
@@ -136,7 +137,7 @@ def task_report_progress(
     *, task: Task, note: str, by: User, at: datetime.datetime | None = None
 ) -> Task:
     when, note = _task_report(
-        task, kind=TaskUpdate.Kind.PROGRESS, field="note", text=note,
+        task, kind=TaskUpdate.Kind.PROGRESS, field="note", label=_("进展情况"), text=note,
         empty=_("进展情况不能为空"), when_label=_("反馈时间"), by=by, at=at,
     )  # fmt: skip
     data: dict[str, object] = {"status": Task.Status.IN_PROGRESS}
@@ -152,7 +153,7 @@ def task_complete(
 ) -> Task:
     """The assignee reports the result: the task is done (办结)."""
     when, result = _task_report(
-        task, kind=TaskUpdate.Kind.RESULT, field="result", text=result,
+        task, kind=TaskUpdate.Kind.RESULT, field="result", label=_("办理结果"), text=result,
         empty=_("办理结果不能为空"), when_label=_("办结时间"), by=by, at=at,
     )  # fmt: skip
     task, _changes = model_update(
@@ -196,15 +197,19 @@ def inspection_record(
         model=Inspection,
         by=by,
         unit=unit,
-        place=clean_prose(place),
+        place=prose(place, field="place", label=_("检查地点")),
         inspector=inspector,
         at=at,
         day=local_day(at),
-        summary=clean_prose_lines(summary),
+        summary=prose(summary, field="summary", label=_("检查情况"), lines=True),
         recorded_by=by,
     )
     for i, item in enumerate(problems, start=1):
-        description = clean_prose(item.description)
+        description = prose(
+            item.description,
+            field="problems",
+            label=_("第%(n)d个问题：问题描述") % {"n": i},
+        )
         if not description:
             raise ValidationError({"problems": _("第%(n)d个问题：问题描述不能为空") % {"n": i}})
         if item.deadline < inspection.day:
@@ -230,7 +235,7 @@ def problem_rectify(
 ) -> Problem:
     """Record how a problem was rectified: it leaves the open list."""
     when = _when(at, "at", _("整改完成时间"))
-    rectification = clean_prose_lines(rectification)
+    rectification = prose(rectification, field="rectification", label=_("整改情况"), lines=True)
     if not rectification:
         raise ValidationError({"rectification": _("整改情况不能为空")})
     if problem.rectified_at is not None:
@@ -273,8 +278,8 @@ def incident_record(
         unit=unit,
         occurred_at=occurred_at,
         day=local_day(occurred_at),
-        place=clean_prose(place),
-        summary=clean_prose_lines(summary),
+        place=prose(place, field="place", label=_("地点")),
+        summary=prose(summary, field="summary", label=_("简要案情"), lines=True),
         status=status,
         recorded_by=by,
     )
@@ -304,7 +309,7 @@ def incident_dispose(
         incident=incident,
         kind=kind,
         persons=persons,
-        note=clean_prose(note),
+        note=prose(note, field="note", label=_("备注")),
         day=day or incident.day,
     )
 

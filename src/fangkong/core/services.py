@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_create, audit_record, diff, snapshot
 from fangkong.core.conflicts import stale_error, version_swap
+from fangkong.core.text import model_text_errors
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -20,10 +22,19 @@ M = TypeVar("M", bound=models.Model)
 def model_create(*, model: type[M], by: AbstractBaseUser | None, **values: Any) -> M:
     """Create a row after full_clean(), with its audit entry. Call inside a transaction."""
     obj = model(**values)
+    _check_texts(obj, values)
     obj.full_clean()
     obj.save()
     audit_create(actor=by, obj=obj)
     return obj
+
+
+def _check_texts(instance: models.Model, names: Iterable[str]) -> None:
+    """No row is written with a hidden character in a text it was given (U+202E, U+200B,
+    BEL, NUL: core.text.hidden_char), whichever service wrote it and whether or not it
+    cleaned the text first: each refused naming its field."""
+    if errors := model_text_errors(instance, names):
+        raise ValidationError(errors)
 
 
 def model_update(
@@ -79,6 +90,7 @@ def _apply(
     before = snapshot(instance, fields)
     for name, value in data.items():
         setattr(instance, name, value)
+    _check_texts(instance, fields)
     instance.full_clean()
     after = snapshot(instance, fields)
     changed = [name for name in fields if before.get(name) != after.get(name)]

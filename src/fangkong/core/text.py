@@ -12,8 +12,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.signals import setting_changed
+from django.db import models
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -25,10 +26,12 @@ __all__ = [
     "clean_prose",
     "clean_prose_lines",
     "hidden_char",
+    "model_text_errors",
     "name_error",
     "name_messages",
     "normalize_text",
     "plain_text_error",
+    "prose",
     "shown_char",
     "strip_all_spaces",
     "translated",
@@ -135,6 +138,46 @@ def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | Non
     if bad is None:
         return None
     return _("%(field)s含有非法字符：“%(char)s”") % {"field": label, "char": shown_char(bad)}
+
+
+def prose(
+    value: str,
+    *,
+    field: str,
+    label: Any,
+    lines: bool = False,
+    errors: dict[str, list[str]] | None = None,
+) -> str:
+    """A free text a service stores (a title, a note, a reason, a resolution), the one
+    checked path: cleaned (clean_prose; clean_prose_lines with `lines`) and refused when it
+    holds a hidden character (plain_text_error), naming it: "移交原因含有非法字符：“U+202E”"
+    — raised as ValidationError({field: [message]}), or added to `errors` when the service
+    gathers its refusals. Services call this, never clean_prose alone: a text only cleaned
+    kept U+202E, U+200B, BEL and NUL (the seventh round)."""
+    cleaned = clean_prose_lines(value) if lines else clean_prose(value)
+    if refused := plain_text_error(cleaned, label):
+        if errors is None:
+            raise ValidationError({field: [refused]})
+        errors.setdefault(field, []).append(refused)
+    return cleaned
+
+
+def model_text_errors(instance: Any, names: Any) -> dict[str, list[str]]:
+    """The hidden-character refusals (plain_text_error) of a row's text fields among
+    `names`, each naming its field by its verbose name: what core.services checks of every
+    row it creates or changes, whichever of its texts a service cleaned or not."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str) and (refused := plain_text_error(value, field.verbose_name)):
+            errors[field.name] = [refused]
+    return errors
 
 
 def check_plain_text(value: Any) -> None:

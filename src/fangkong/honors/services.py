@@ -22,7 +22,7 @@ from fangkong.accounts.roles import user_can
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.services import model_create
-from fangkong.core.text import clean_prose, normalize_text
+from fangkong.core.text import model_text_errors, normalize_text, prose
 from fangkong.honors.models import Circular, Commendation, Step
 
 if TYPE_CHECKING:
@@ -45,7 +45,9 @@ def _when(at: datetime.datetime | None, after: datetime.datetime | None) -> date
 
 
 def _step(c: Commendation, action: str, by: User, at: datetime.datetime, note: str = "") -> None:
-    Step.objects.create(commendation=c, action=action, by=by, at=at, note=clean_prose(note))
+    Step.objects.create(
+        commendation=c, action=action, by=by, at=at, note=prose(note, field="note", label=_("意见"))
+    )
 
 
 def _advance(
@@ -58,10 +60,13 @@ def _advance(
     note: str = "",
     **fields: object,
 ) -> Commendation:
+    note = prose(note, field="note", label=_("意见"))
     before = c.status
     c.status = status
     for name, value in fields.items():
         setattr(c, name, value)
+    if errors := model_text_errors(c, fields):  # the deeds of a resubmission
+        raise ValidationError(errors)
     c.full_clean()
     c.save(update_fields=["status", *fields])
     _step(c, action, by, at, note)
@@ -318,7 +323,7 @@ def circular_issue(
         model=Circular,
         by=by,
         number=normalize_text(number),
-        title=clean_prose(title),
+        title=prose(title, field="title", label=_("标题")),
         preamble=preamble,
         day=day,
         issued_by=by,

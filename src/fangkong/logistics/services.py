@@ -20,7 +20,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import clean_prose, normalize_text
+from fangkong.core.text import normalize_text, plain_text_error, prose
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -259,6 +259,9 @@ def donor_find_or_create(
     name = normalize_text(name)
     if not name:
         raise ValidationError({"donor_name": _("捐赠人不能为空")})
+    # Before the look-up: PostgreSQL refuses a NUL in a query's text (a 500, not a message).
+    if refused := plain_text_error(name, _("捐赠人")):
+        raise ValidationError({"donor_name": [refused]})
     donor = Donor.objects.filter(kind=kind, name=name).first()
     if donor is None:
         donor = model_create(model=Donor, by=by, kind=kind, name=name, contact=contact, phone=phone)
@@ -357,7 +360,7 @@ def stock_adjust(
     *, store: Store, item: Item, delta: int, reason: str, day: datetime.date, by: User | None
 ) -> Movement:
     """盘点调整: correct the stock after a count; the reason is required."""
-    reason = clean_prose(reason)
+    reason = prose(reason, field="reason", label=_("调整原因"))
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})
     if delta == 0:
@@ -387,7 +390,7 @@ def stock_count(
     an adjustment with its reason. Refused (code "conflict") if the stock moved since the
     count page was drawn: the count would silently undo that movement. None when the count
     agrees with the stock."""
-    reason = clean_prose(reason)
+    reason = prose(reason, field="reason", label=_("调整原因"))
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})
     if counted < 0:

@@ -182,10 +182,17 @@ class Handoff(models.Model):
         verbose_name_plural = _("移交医疗")
         ordering = ["-handed_at", "-id"]
         constraints = [
-            # One hand-off awaiting its outcome per case: a second 移交医疗 is the same one.
+            # One hand-off awaiting its outcome per case: a second 移交医疗 is the same one —
+            # but a checkpoint's is per occupant (the person it registered, whatever the
+            # case on file it joined is doing: medical.services.handoff_create).
             models.UniqueConstraint(
-                fields=["case"], condition=Q(outcome=""), name="one_open_handoff_per_case"
-            )
+                fields=["case"],
+                condition=Q(outcome="", occupant__isnull=True),
+                name="one_open_handoff_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["occupant"], condition=Q(outcome=""), name="one_open_handoff_per_occupant"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,9 @@ of transmission."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -101,6 +102,23 @@ class Subject:
     address_detail: str  # the house, masked; '' outside
     came_from: str
     case: QuarantineCase | None
+    # The case's other hand-offs awaiting their outcome (a checkpoint's is per occupant, so
+    # a case may have two): shown to those who see the record, so the station and each
+    # receiving institution see one picture; never to anyone else (the checkpoint).
+    others: tuple[OtherHandoff, ...] = ()
+
+
+@dataclass(frozen=True)
+class OtherHandoff:
+    """Another open hand-off of the same case: its receipt's number, where it went, from
+    what, when; `pk` only when the reader may open it (the receiving clinic of one may
+    not open the other's)."""
+
+    pk: int | None
+    number: str
+    institution: str
+    origin: str
+    handed_at: datetime.datetime
 
 
 def subject_of(
@@ -145,13 +163,51 @@ def show_subjects(*, user: AnyUser, handoffs: Iterable[Handoff]) -> None:
     handoffs = list(handoffs)
     seen = visible_ids(user, (h.person_id for h in handoffs))
     receiving = _receiving(user) if handoffs else set()
+    visible = {h.pk for h in handoffs if h.person_id in seen or h.institution_id in receiving}
+    others = _other_handoffs(user, [h for h in handoffs if h.pk in visible])
     for h in handoffs:
-        h.subject = subject_of(  # type: ignore[attr-defined]
-            person=h.person,
-            case=h.case,
-            occupant=h.occupant,
-            visible=h.person_id in seen or h.institution_id in receiving,
+        subject = subject_of(
+            person=h.person, case=h.case, occupant=h.occupant, visible=h.pk in visible
         )
+        if h.pk in visible:
+            mine = tuple(
+                o for case_id, o in others if case_id == h.case_id and o.number != h.number
+            )
+            subject = replace(subject, others=mine)
+        h.subject = subject  # type: ignore[attr-defined]
+
+
+def _other_handoffs(user: AnyUser, handoffs: list[Handoff]) -> list[tuple[int, OtherHandoff]]:
+    """The open hand-offs of the cases of `handoffs` (by case), each with its id when the
+    user may open it: two queries, the second only when a case has more than one."""
+    if not handoffs:
+        return []
+    rows = list(
+        Handoff.objects.filter(case_id__in={h.case_id for h in handoffs}, outcome="")
+        .select_related("institution")
+        .order_by("handed_at", "id")
+    )
+    per_case = Counter(r.case_id for r in rows)
+    if all(n == 1 for n in per_case.values()):
+        return []
+    openable = set(
+        restrict(Handoff.objects.filter(pk__in=[r.pk for r in rows]), user).values_list(
+            "pk", flat=True
+        )
+    )
+    return [
+        (
+            r.case_id,
+            OtherHandoff(
+                pk=r.pk if r.pk in openable else None,
+                number=r.number,
+                institution=r.institution.name,
+                origin=str(r.get_origin_display()),
+                handed_at=r.handed_at,
+            ),
+        )
+        for r in rows
+    ]
 
 
 def handoff_subject(*, user: AnyUser, handoff: Handoff) -> Subject:
@@ -173,17 +229,14 @@ def source_subject(
 
 
 def occupants_to_hand_over(*, user: AnyUser, since: datetime.date) -> QuerySet[Occupant]:
-    """Travellers a checkpoint decided to hand to medical care (移交医疗) whose case has
-    no hand-off yet."""
-    handed = Handoff.objects.filter(case_id=OuterRef("case_id"))
+    """Travellers a checkpoint decided to hand to medical care (移交医疗) not handed over
+    yet: by their own hand-off (a checkpoint's is per occupant), never by the case on
+    file their referral joined — its hand-offs and its state are the station's, and
+    would tell a checkpoint that the person behind a typed number is at medical care."""
+    handed = Handoff.objects.filter(occupant_id=OuterRef("pk"))
     return (
         restrict(Occupant.objects.all(), user)
-        .filter(
-            decision=Decision.MEDICAL,
-            day__gte=since,
-            case__isnull=False,
-            case__status__in=OPEN_STATUSES,
-        )
+        .filter(decision=Decision.MEDICAL, day__gte=since, case__isnull=False)
         .filter(~Exists(handed))
         .select_related("passage__checkpoint", "case")
         .order_by("-day", "-passage_id")

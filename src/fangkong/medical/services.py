@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import jurisdiction_change_check
@@ -20,7 +21,7 @@ from fangkong.core.audit import audit_create, audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.masking import mask_name
 from fangkong.core.services import model_update_related
-from fangkong.core.text import clean_prose
+from fangkong.core.text import prose
 from fangkong.medical.contacts import Contact, contacts_of
 from fangkong.medical.models import (
     CONTACT_OUTCOMES,
@@ -98,16 +99,28 @@ def handoff_create(
     """移交医疗: hand the person of an open case to the designated institution of the
     case's township (or the one given). A case already handed over and awaiting its
     outcome keeps that hand-off (returned with created False). A fever alert handed over
-    is resolved by it. Returns (hand-off, created)."""
+    is resolved by it. Returns (hand-off, created).
+
+    A checkpoint's hand-over (`occupant`) is per occupant: the person it registered, handed
+    over once (a second time returns that hand-off), whatever the case on file its
+    referral joined is doing — handed over by its station already, at hospital, closed.
+    Joining or refusing by the case would tell the checkpoint, who may not see the case,
+    that the person behind the number it typed is at medical care (the sixth attack's
+    leftover). The case may so have a second open hand-off; those who may see the record
+    see both (selectors.Subject.others), and an exclusion sends nobody home while another
+    finding holds them (_move_case)."""
     at = at or clock.now()
     errors: dict[str, list[str]] = {}
     if origin not in Handoff.Origin.values:
         errors["origin"] = [_("移交来源：取值不在允许范围内")]
+    # Refused before anything is joined: a hidden character is refused whatever follows.
+    reason = prose(reason, field="reason", label=_("移交原因"))[:200]
     locked = QuarantineCase.objects.select_for_update().get(pk=case.pk)
-    existing = Handoff.objects.filter(case=locked, outcome="").first()
+    own = _own_handoffs(locked, occupant)
+    existing = own.first()
     if existing is not None:
         return existing, False
-    if locked.status not in OPEN_STATUSES:
+    if occupant is None and locked.status not in OPEN_STATUSES:
         errors["__all__"] = [
             _("该对象当前状态为“%(status)s”，已结案，不能移交医疗")
             % {"status": locked.get_status_display()}
@@ -115,7 +128,7 @@ def handoff_create(
     institution = institution or handoff_institution(case=locked, occupant=occupant)
     if institution is None:
         errors["institution"] = [_("接收医疗机构：该乡镇街道未指定定点医疗机构")]
-    reason = clean_prose(reason)[:200] or _default_reason(origin, occupant, alert, followup)
+    reason = reason or _default_reason(origin, occupant, alert, followup)
     if errors:
         raise ValidationError(errors)
     assert institution is not None
@@ -141,7 +154,10 @@ def handoff_create(
         with transaction.atomic():
             handoff.save()
     except IntegrityError:  # handed over a moment ago by someone else: that one stands
-        return Handoff.objects.get(case=locked, outcome=""), False
+        stands = own.first()
+        if stands is None:
+            raise
+        return stands, False
     audit_create(actor=by, obj=handoff)
     if alert is not None and alert.resolved_at is None and by is not None:
         quarantine.alert_resolve(
@@ -151,6 +167,15 @@ def handoff_create(
             at=at,
         )
     return handoff, True
+
+
+def _own_handoffs(case: QuarantineCase, occupant: Occupant | None) -> QuerySet[Handoff]:
+    """What a hand-over joins: the occupant's own hand-off (any: an occupant is handed over
+    once), else the case's open one — a checkpoint's included, which whoever hands over
+    by the case (its station, the follow-up team) may see."""
+    if occupant is not None:
+        return Handoff.objects.filter(occupant=occupant).order_by("-handed_at", "-id")
+    return Handoff.objects.filter(case=case, outcome="").order_by("handed_at", "id")
 
 
 def _default_reason(
@@ -204,7 +229,7 @@ def handoff_outcome(
                 ]
             }
         )
-    note = clean_prose(note)[:200]
+    note = prose(note, field="note", label=_("接收方意见"))[:200]
     before = locked.outcome
     locked.outcome = outcome
     locked.outcome_note = note
@@ -254,6 +279,15 @@ def _move_case(handoff: Handoff, *, by: User | None, at: datetime.datetime) -> N
                 at=at,
                 measure=QuarantineCase.Measure.HOSPITAL,
             )
+        return
+    holding = (
+        Handoff.objects.filter(case_id=handoff.case_id)
+        .exclude(pk=handoff.pk)
+        .exclude(outcome__in=["", Outcome.EXCLUDED])
+    )
+    if holding.exists():
+        # Another hand-over of the case (a checkpoint's is per occupant) found them
+        # 疑似, 确诊 or 留观: that finding holds them; this exclusion sends nobody home.
         return
     today = at.astimezone(clock.SHANGHAI).date()
     if case.status == CaseStatus.QUARANTINED:

@@ -150,6 +150,9 @@ def handoff_create(request: AuthedHttpRequest) -> HttpResponse:
                     request,
                     _("已移交%(inst)s，请打印交接单，双方签字。") % {"inst": handoff.institution},
                 )
+            elif source.get("occupant") is not None:
+                # The occupant's own hand-over (per occupant): nothing of the case's others.
+                messages.info(request, _("该人员已由本次通行登记移交医疗。"))
             else:
                 messages.info(request, _("该对象已移交医疗，等待接收方反馈结果。"))
             return redirect("handoff_detail", pk=handoff.pk)

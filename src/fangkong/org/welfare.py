@@ -23,7 +23,7 @@ from fangkong.accounts.jurisdiction import Jurisdiction, restrict_to_area, withi
 from fangkong.accounts.roles import is_administrator, user_can
 from fangkong.core import clock
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import clean_prose
+from fangkong.core.text import prose
 from fangkong.org.models import Officer, WelfareCase, WelfareHelp
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def welfare_case_open(
         model=WelfareCase,
         by=by,
         officer=officer,
-        title=clean_prose(title),
+        title=prose(title, field="title", label=_("困难事项")),
         detail=detail,
         urgency=urgency,
         follow_up_by=follow_up_by,
@@ -126,7 +126,7 @@ def welfare_help_record(
     *, case: WelfareCase, text: str, by: User, at: datetime.datetime | None = None
 ) -> WelfareHelp:
     _check_access(by, case.officer)
-    text = clean_prose(text)
+    text = prose(text, field="text", label=_("帮扶措施"))
     if not text:
         raise ValidationError({"text": _("帮扶措施不能为空")})
     return model_create(

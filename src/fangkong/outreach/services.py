@@ -17,7 +17,7 @@ from fangkong.accounts.models import User
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.services import model_create, model_update, model_update_related
-from fangkong.core.text import clean_prose, normalize_text
+from fangkong.core.text import normalize_text, prose
 from fangkong.outreach.models import (
     Activity,
     CommandoTask,
@@ -63,7 +63,7 @@ def activity_record(
         model=Activity,
         by=by,
         kind=kind,
-        title=clean_prose(title),
+        title=prose(title, field="title", label=_("主题")),
         day=day,
         unit=unit,
         branch=branch,
@@ -129,7 +129,13 @@ def team_update(*, team: CommandoTeam, data: CommandoTeamInput, by: User | None)
 def team_task_add(
     *, team: CommandoTeam, day: datetime.date, title: str, by: User | None
 ) -> CommandoTask:
-    return model_create(model=CommandoTask, by=by, team=team, day=day, title=clean_prose(title))
+    return model_create(
+        model=CommandoTask,
+        by=by,
+        team=team,
+        day=day,
+        title=prose(title, field="title", label=_("任务")),
+    )
 
 
 @transaction.atomic
@@ -147,7 +153,7 @@ def media_report_record(
     return model_create(
         model=MediaReport,
         by=by,
-        title=clean_prose(title),
+        title=prose(title, field="title", label=_("标题")),
         outlet=normalize_text(outlet),
         level=level,
         day=day,
@@ -169,7 +175,7 @@ def _post_values(
 ) -> dict[str, Any]:
     """A self-media post's values as recorded, the one rule of a new post and of an edit."""
     return {
-        "title": clean_prose(title),
+        "title": prose(title, field="title", label=_("标题")),
         "platform": platform,
         "day": day,
         "likes": likes,
@@ -230,7 +236,12 @@ def _role_model_values(
     one officer."""
     if not officers:
         raise ValidationError({"officers": _("典型须关联至少一名民警")})
-    return {"title": clean_prose(title), "story": story, "day": day, "unit": unit}
+    return {
+        "title": prose(title, field="title", label=_("标题")),
+        "story": story,
+        "day": day,
+        "unit": unit,
+    }
 
 
 @transaction.atomic
@@ -311,7 +322,7 @@ def notice_publish(
         model=Notice,
         by=by,
         kind=kind,
-        title=clean_prose(title),
+        title=prose(title, field="title", label=_("标题")),
         body=body,
         to_all=to_all,
         published_by=by,

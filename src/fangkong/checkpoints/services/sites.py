@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import jurisdiction_change_check
 from fangkong.checkpoints.models import Checkpoint, CheckpointPost
-from fangkong.core.audit import audit_create, audit_record
-from fangkong.core.services import model_update
+from fangkong.core.audit import audit_record
+from fangkong.core.services import model_create, model_update
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -31,11 +31,7 @@ def checkpoint_post(*, user: User, checkpoint: Checkpoint, by: User | None) -> N
 
 @transaction.atomic
 def checkpoint_create(*, by: User | None, **values: Any) -> Checkpoint:
-    checkpoint = Checkpoint(**values)
-    checkpoint.full_clean()
-    checkpoint.save()
-    audit_create(actor=by, obj=checkpoint)
-    return checkpoint
+    return model_create(model=Checkpoint, by=by, **values)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.checkpoints.models import Checkpoint, DeviceToken
 from fangkong.core import clock
 from fangkong.core.audit import audit_create, audit_record
+from fangkong.core.text import prose
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -54,9 +55,10 @@ def token_create(
     refusal = token_refusal(checkpoint=checkpoint, user=user)
     if refusal is not None:
         raise ValidationError({"user": [refusal]})
+    name = prose(name, field="name", label=_("设备名称"))[:40]
     raw = "fk_" + secrets.token_urlsafe(32)
     token = DeviceToken.objects.create(
-        checkpoint=checkpoint, user=user, name=name[:40], prefix=raw[:8], token_hash=token_hash(raw)
+        checkpoint=checkpoint, user=user, name=name, prefix=raw[:8], token_hash=token_hash(raw)
     )
     audit_create(actor=by, obj=token)
     return token, raw

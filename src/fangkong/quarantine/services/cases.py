@@ -21,7 +21,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.fields import model_field
-from fangkong.core.text import clean_prose, plain_text_error
+from fangkong.core.text import plain_text_error, prose
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -203,9 +203,7 @@ def case_verify(
         QuarantineCase.Measure.CENTRALISED,
     ):
         errors["measure"] = [_("管控措施：在家的人员须选择居家隔离或集中隔离")]
-    note = clean_prose(note)[:200]
-    if refused := plain_text_error(note, _("核查情况说明")):
-        errors["note"] = [refused]
+    note = prose(note, field="note", label=_("核查情况说明"), errors=errors)[:200]
     if errors:
         raise ValidationError(errors)
     reason = QuarantineCase.Finding(finding).label + (f"：{note}" if note else "")

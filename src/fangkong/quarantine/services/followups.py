@@ -23,7 +23,7 @@ from fangkong.core.moments import is_future
 from fangkong.core.symptoms import CODES as _SYMPTOMS
 from fangkong.core.symptoms import known_symptoms, symptoms_label
 from fangkong.core.temperature import is_fever, parse_temperature
-from fangkong.core.text import clean_prose, normalize_text, plain_text_error
+from fangkong.core.text import normalize_text, prose
 from fangkong.quarantine.models import (
     Alert,
     CaseStatus,
@@ -83,9 +83,7 @@ def _followup_build(
             errors["visited_at"] = [
                 _("随访时间：早于隔离开始日期%(start)s") % {"start": case.start_date}
             ]
-    note = clean_prose(data.note)[:200]
-    if refused_note := plain_text_error(note, _("备注")):
-        errors["note"] = [refused_note]
+    note = prose(data.note, field="note", label=_("备注"), errors=errors)[:200]
     if errors:
         raise ValidationError(errors)
     day, slot = slot_of(visited_at)
@@ -325,11 +323,9 @@ def alert_resolve(
     *, alert: Alert, by: User, resolution: str, at: datetime.datetime | None = None
 ) -> Alert:
     """Record what was done about an alert."""
-    resolution = clean_prose(resolution)
+    resolution = prose(resolution, field="resolution", label=_("处置情况"))
     if not resolution:
         raise ValidationError({"resolution": [_("处置情况：不能为空")]})
-    if refused := plain_text_error(resolution, _("处置情况")):
-        raise ValidationError({"resolution": [refused]})
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.resolved_at is not None:
         raise ValidationError(_("该预警已由他人处置"), code="conflict")
