@@ -62,6 +62,8 @@ def test_wrong_old_passwords_lock_the_account_audited_and_end_the_session(
     assert all(e.actor_id == user.pk for e in failed)
     assert failed[0].changes == {"username": "logistics", "reason": "wrong_old_password"}
     assert trail("session_end", user)[-1].changes == {"reason": "locked"}
+    audit_page = world.client("auditor").get("/audit/?action=login_failed").content.decode()
+    assert "修改密码时旧密码错误" in audit_page
     # The right password does not help until the lock ends: not at sign-in ...
     again = Client().post("/login/", {"username": "logistics", "password": PASSWORD})
     assert again.status_code == 200 and "已锁定15分钟" in again.content.decode()
