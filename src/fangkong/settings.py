@@ -280,7 +280,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # The password policy (等保2.0 身份鉴别, accounts/passwords.py): at least 12 characters of
-# three kinds, not the username, none of the last five. Every way a password is set runs it:
+# three kinds, no hidden character, not the username, none of the last five. Every way a password is set runs it:
 # the password page, the admin site, `fangkong createuser`, `fangkong changepassword`.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -290,6 +290,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fangkong.accounts.passwords.HiddenCharacterValidator"},
     {"NAME": "fangkong.accounts.passwords.NoUsernameValidator"},
     {"NAME": "fangkong.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "fangkong.accounts.passwords.RepeatsAndSequencesValidator"},

@@ -80,6 +80,7 @@ OTHER_VALUES = {
     "reason": {
         "locked": gettext_lazy("账号已锁定"),
         "wrong_code": gettext_lazy("验证码错误"),
+        "wrong_old_password": gettext_lazy("修改密码时旧密码错误"),
         "idle": gettext_lazy("长时间未操作"),
         "lifetime": gettext_lazy("登录时间超过上限"),
     },

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from fangkong.accounts.jurisdiction import user_bureau_name
 from fangkong.accounts.navigation import nav_for
+from fangkong.accounts.passwords import password_set_on_server
 from fangkong.accounts.signin import pending
 from fangkong.org.areas import bureau_name
 
@@ -20,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "fk_nav": nav,
         "fk_signed_in": signed_in,
+        # Administrators' passwords are changed on the server, not on the password page.
+        "fk_own_password": signed_in and not password_set_on_server(user),
         "fk_bureau": user_bureau_name(user) if user is not None else bureau_name(),
         "fk_offline_hours": settings.FANGKONG["OFFLINE_HOURS"],
     }

@@ -85,12 +85,6 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _end_session(request: HttpRequest, text: str) -> HttpResponse:
-    request.session.flush()
-    messages.error(request, text)
-    return redirect("login")
-
-
 @never_cache
 @login_required
 def login_verify(request: AuthedHttpRequest) -> HttpResponse:
@@ -105,11 +99,11 @@ def login_verify(request: AuthedHttpRequest) -> HttpResponse:
             result = mfa.second_factor_check(user=user, code=form.cleaned_data["code"], ip=ip)
         except ValidationError as exc:
             if exc.code == "locked":
-                return _end_session(request, exc.messages[0])
+                return signin.end_session(request, exc.messages[0])
             # The failure that locks the account ends this half-signed-in session too.
             reason = throttle.locked_reason(username=user.username, ip=ip)
             if reason:
-                return _end_session(request, reason)
+                return signin.end_session(request, reason)
             form.add_error("code", exc)
         else:
             target = signin.next_url(request)

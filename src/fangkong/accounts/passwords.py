@@ -33,6 +33,26 @@ if TYPE_CHECKING:
 HISTORY = 5  # no reuse of the last five passwords
 
 
+class HiddenCharacterValidator:
+    """No hidden character: a control or format character — NUL, the direction overrides
+    (U+202E turns what is typed around on screen), zero-width spaces, the BOM — is in no
+    password anyone can type again on another keyboard. The set core.text.hidden_char
+    refuses in every person's text, named as its refusals name it."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from fangkong.core.text import hidden_char, shown_char
+
+        bad = hidden_char(password)
+        if bad is not None:
+            raise ValidationError(
+                _("密码含有非法字符：“%(char)s”") % {"char": shown_char(bad)},
+                code="password_hidden_character",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码不能含有控制字符或不可见的格式字符。")
+
+
 class NoUsernameValidator:
     """The password must not contain the username (any case); a short username of one or
     two characters is ignored, it would forbid too much and reveal nothing."""
@@ -190,11 +210,26 @@ def password_given(user: User, *, by: User | None) -> None:
         mfa.end_other_sessions(user)
 
 
+def password_set_on_server(user: Any) -> bool:
+    """Whether the user's password — their own included — is set only on the server's
+    command line (`fangkong changepassword`), never on the web: the three administrators'
+    (system, security, audit; a superuser is a system administrator), as their accounts
+    are made and repaired there (README, docs/roles.md). The one home of the rule: the
+    password page and the admin site's refuse them (accounts/views.PasswordChangeView),
+    the header offers them no link, `createuser` gives them no temporary password."""
+    from fangkong.accounts.roles import is_administrator
+
+    return bool(getattr(user, "is_authenticated", False)) and is_administrator(user)
+
+
 def password_change_due(user: User) -> str | None:
     """Whether `user` must change their password before anything else, and why: TEMPORARY
     (someone else set it, password_given), EXPIRED (older than FANGKONG_PASSWORD_DAYS), or
-    None. The one home of the rule: the sign-in reads it (accounts/signin.on_login)."""
-    if user.password_temporary:
+    None. The one home of the rule: the sign-in reads it (accounts/signin.on_login). An
+    administrator's password is never temporary (password_set_on_server: no one but the
+    operator sets it, and the web could not replace it); an expired one holds their session
+    at the password page, which says it is changed on the server."""
+    if user.password_temporary and not password_set_on_server(user):
         return TEMPORARY
     return EXPIRED if password_expired(user) else None
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import roles
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Role, role_scope
+from fangkong.accounts.roles import ADMINISTRATOR_ROLES, Role, role_scope
 from fangkong.core.audit import audit_record
 
 if TYPE_CHECKING:
@@ -98,6 +98,19 @@ def user_create(
         unit = unit or officer.unit
         display_name = display_name or officer.name
     posting_check(role=role, unit=unit, township=township)
+    if temporary and role in ADMINISTRATOR_ROLES:
+        # Their password is the operator's alone (passwords.password_set_on_server): the
+        # web would not let them replace a temporary one.
+        raise ValidationError(
+            {
+                "password": [
+                    _(
+                        "系统管理员、安全管理员、审计管理员的密码只在服务器上设置和修改，"
+                        "不能是临时密码：请直接设置本人的密码。"
+                    )
+                ]
+            }
+        )
     user = User(
         username=username.strip(),
         role=role,

@@ -86,6 +86,31 @@ def mark_verified(session: SessionBase) -> None:
     session.setdefault(STARTED, session[SEEN])
 
 
+def end_session(
+    request: HttpRequest,
+    text: str,
+    *,
+    changes: dict[str, object] | None = None,
+    level: int = messages.ERROR,
+    with_next: bool = False,
+) -> HttpResponse:
+    """End this session now, and send it to the sign-in page saying why (`text`): idle, too
+    long (the middleware), an account locked by a wrong code or a wrong old password. With
+    `changes` (their "reason") the end is on the trail as `session_end`; a lock's failures are
+    there already. Not auth.logout(): that would audit a sign-out the user did not make."""
+    if changes is not None and request.user.is_authenticated:
+        audit_record(
+            actor=request.user,
+            action="session_end",
+            obj=request.user,
+            changes=changes,
+        )
+    request.session.flush()
+    request.user = AnonymousUser()
+    messages.add_message(request, level, text)
+    return SignInGuardMiddleware._to(request, reverse(settings.LOGIN_URL), with_next=with_next)
+
+
 def pending(request: HttpRequest) -> str | None:
     """NEEDS_CODE or NEEDS_ENROL while the second step is due, else None."""
     return getattr(request, "fk_pending", None)
@@ -156,17 +181,13 @@ class SignInGuardMiddleware:
             if not isinstance(started, int):
                 session[STARTED] = now
             return None
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action="session_end",
-            obj=request.user,  # type: ignore[arg-type]
+        return end_session(
+            request,
+            text,
             changes={"reason": why, "idle_seconds": now - seen if isinstance(seen, int) else None},
+            level=messages.WARNING,
+            with_next=True,
         )
-        # Not auth.logout(): that would audit a sign-out the user did not make.
-        session.flush()
-        request.user = AnonymousUser()
-        messages.warning(request, text)
-        return self._to(request, reverse(settings.LOGIN_URL), with_next=True)
 
     # --- the second step ------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import LoginFailure, User
+from fangkong.core.audit import audit_record
 from fangkong.core.clock import system_now
 
 
@@ -67,6 +68,34 @@ def record_failure(*, username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=_username(username), ip=ip, at=now)
     # Old failures are of no further use: keep the table small.
     LoginFailure.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
+
+
+def wrong_password(*, user: User, ip: str | None, reason: str) -> str | None:
+    """A wrong password typed by a signed-in user for their own account — the old password
+    on the password page (`reason` "wrong_old_password"): a failed sign-in of that account,
+    on the same count as the sign-in's (record_failure) and on the trail as a failed sign-in
+    (`login_failed`, naming the account). Returns why the account is now locked from `ip`
+    (locked_reason), for the caller to end the session, or None."""
+    record_failure(username=user.username, ip=ip)
+    audit_record(
+        actor=user,
+        action="login_failed",
+        obj=user,
+        changes={"username": user.username, "reason": reason},
+    )
+    return locked_reason(username=user.username, ip=ip)
+
+
+def refused_locked(*, user: User, reason: str) -> None:
+    """On the trail: a signed-in user's password was not even checked, their account being
+    locked from this address (`reason`, locked_reason's sentence), as the sign-in page
+    records a refused sign-in."""
+    audit_record(
+        actor=user,
+        action="login_failed",
+        obj=user,
+        changes={"username": user.username, "refused": reason},
+    )
 
 
 def clear_failures(*, username: str, ip: str | None) -> None:

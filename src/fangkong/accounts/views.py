@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -28,10 +28,10 @@ from fangkong.accounts.filters import AuditFilter, object_types_of
 from fangkong.accounts.jurisdiction import doers_of_area
 from fangkong.accounts.models import User
 from fangkong.accounts.navigation import cards_for
-from fangkong.accounts.passwords import password_given
+from fangkong.accounts.passwords import password_given, password_set_on_server
 from fangkong.accounts.permissions import require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
-from fangkong.accounts.signin import PASSWORD_DUE
+from fangkong.accounts.signin import PASSWORD_DUE, end_session
 from fangkong.core.audit import audit_record
 from fangkong.core.client_address import client_ip
 from fangkong.core.filters import filter_form, from_form
@@ -88,7 +88,34 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordForm(NamedErrorsForm, PasswordChangeForm):
-    """Django's form to change one's password, its messages naming their field."""
+    """Django's form to change one's password, its messages naming their field. The old
+    password is a password of the account typed from `ip`: while the account is locked
+    from there it is not checked, and a wrong one is a failed sign-in of the account
+    (throttle.wrong_password: the sign-in's count and lock, on the trail as one) — else
+    this page would be a password-guessing oracle beside the sign-in's lock. `locked` says
+    why the account is locked, for the view to end the session."""
+
+    def __init__(self, user: User, *args: Any, ip: str | None = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.ip = ip
+        self.locked: str | None = None
+
+    def clean_old_password(self) -> str:
+        username = self.user.username
+        reason = throttle.locked_reason(username=username, ip=self.ip)
+        if reason:
+            throttle.refused_locked(user=self.user, reason=reason)
+            self.locked = reason
+            raise forms.ValidationError(reason, code="locked")
+        try:
+            old: str = super().clean_old_password()
+        except forms.ValidationError:
+            self.locked = throttle.wrong_password(
+                user=self.user, ip=self.ip, reason="wrong_old_password"
+            )
+            raise
+        throttle.clear_failures(username=username, ip=self.ip)  # as a sign-in does
+        return old
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -96,6 +123,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordForm
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if password_set_on_server(request.user):
+            # An administrator's password, their own included, is set on the server only.
+            return render(
+                request,
+                "accounts/password_on_server.html",
+                {"due": request.session.get(PASSWORD_DUE)},
+                status=403,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "ip": client_ip(self.request)}
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        locked = getattr(form, "locked", None)
+        if locked:
+            # The wrong old password that locks the account (or one typed while it is
+            # locked) ends this session: whoever holds it may guess no further.
+            return end_session(
+                self.request,
+                _("旧密码连续输入错误，已退出登录。%(reason)s") % {"reason": locked},
+                changes={"reason": "locked"},
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
