@@ -212,8 +212,8 @@ def test_check_deploy_names_the_usernames_made_before_the_ascii_rule(world: obje
     """Usernames made before the ASCII rule stay (renaming them changes a sign-in): the
     deploy check names each one, and twins that differ only in case, for the security
     administrator to rename."""
+    from fangkong.accounts.checks import usernames_before_the_ascii_rule
     from fangkong.accounts.models import User
-    from fangkong.core.checks import usernames_before_the_ascii_rule
 
     assert usernames_before_the_ascii_rule() == []
     # Written past the model's validation, as a row from before migration 0015 is.
