@@ -69,7 +69,9 @@ def test_a_page_drawn_before_anothers_change_is_still_told_who_changed_what(
     client = world.client("station_a")
     url = f"/cases/{cases.a.pk}/{path}/"
     data = {**form_data(client.get(f"/cases/{cases.a.pk}/").content.decode(), url), **typed}
-    case_transition(case=cases.a, to=CaseStatus.HOSPITAL, by=world.users["station_a"], reason="送医")
+    case_transition(
+        case=cases.a, to=CaseStatus.HOSPITAL, by=world.users["station_a"], reason="送医"
+    )
     answer = client.post(url, data, follow=True)
     page = answer.content.decode()
     assert "保存未成功" in page and "状态由“隔离中”改为“已送医”" in page
