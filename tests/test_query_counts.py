@@ -27,7 +27,7 @@ def _more_rows(world: World, n: int) -> None:
             by=None,
         )
         org_services.officer_create(
-            name=f"警员{i}",
+            name=numbered("警员", i),
             badge_number=f"37200{i:02d}",
             kind="police",
             unit=world.station_a,

@@ -61,6 +61,9 @@ api = NinjaAPI(
     docs_url=None,
     docs_decorator=_callers_only,  # wraps the schema's view (/api/v1/openapi.json)
 )
+# A query parameter an operation does not read is refused, naming it (core/api.py), for
+# every operation of every router: as the JSON bodies refuse an unknown field.
+api.add_decorator(core_api.refuse_unknown_parameters)
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", reference_router)

@@ -31,7 +31,7 @@ from fangkong.core.models import AuditEntry
 from fangkong.org import services as org_services
 from fangkong.org import welfare
 from fangkong.org.models import WelfareCase
-from tests.conftest import World, signed_in
+from tests.conftest import World, numbered, signed_in
 from tests.test_route_matrix import TARGETS, Objects, _walk, build
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def _heads(world: World) -> dict[str, User]:
     }
     for who, (unit, position, badge) in posts.items():
         officer = org_services.officer_create(
-            name=f"{position}{badge[-2:]}", badge_number=badge, kind="police", unit=unit,
+            name=numbered(position, int(badge[-2:])), badge_number=badge, kind="police", unit=unit,
             position=position, by=None,
         )  # fmt: skip
         User.objects.filter(pk=world.users[who].pk).update(officer=officer)

@@ -3,6 +3,8 @@ sign-in failures. The audit trail is the core layer's (core/models.py, core/audi
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import Role, role_perms
 from fangkong.core import clock
+from fangkong.core.text import name_error, normalize_text
 
 
 @deconstructible
@@ -113,6 +116,19 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, list[str]] = {}
+        # The account's name is a person's (core.text.name_error): every entry point (the
+        # admin site's forms, accounts.services.user_create, `fangkong createuser`) cleans
+        # the account through here. Past its length the field's own check has said it. A
+        # name stored before the rule is refused when it is next changed, not when another
+        # part of the account is (a form without the name could not show the refusal).
+        self.display_name = normalize_text(self.display_name)
+        field = User._meta.get_field("display_name")
+        limit = cast(int, field.max_length)
+        name = self.display_name
+        changed = bool(name) and len(name) <= limit and self._name_changed()
+        if changed and (refused := name_error(name, field.verbose_name, limit=limit)):
+            errors["display_name"] = [refused]
         # Case alone does not tell two accounts apart in the trail or at sign-in.
         twin = (
             User.objects.filter(username__iexact=self.username).exclude(pk=self.pk).first()
@@ -120,12 +136,17 @@ class User(AbstractUser):
             else None
         )
         if twin is not None and twin.username != self.username:
-            raise ValidationError(
-                {
-                    "username": _("用户名与已有账号“%(other)s”只有大小写不同，容易混淆，请换一个。")
-                    % {"other": twin.username}
-                }
-            )
+            errors["username"] = [
+                str(_("用户名与已有账号“%(other)s”只有大小写不同，容易混淆，请换一个。"))
+                % {"other": twin.username}
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def _name_changed(self) -> bool:
+        if self.pk is None:
+            return True
+        return not User.objects.filter(pk=self.pk, display_name=self.display_name).exists()
 
     @property
     def label(self) -> str:

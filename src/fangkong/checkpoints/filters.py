@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.models import Checkpoint, Decision
+from fangkong.core.api import Choice
 from fangkong.core.bounds import Day, Short, Slot
 from fangkong.core.filters import by, pk, search, text
 from fangkong.core.forms import DayField
@@ -77,7 +78,7 @@ class PassageFilter:
             label=_("处置"), required=False, choices=[("", _("全部处置")), *Decision.choices]
         ),
         value=text,
-        api=Short,
+        api=Choice(Decision.values),
     )
     # "" all, "any" flagged, "none" not flagged (the API's), or a flag code.
     flag: str = by(

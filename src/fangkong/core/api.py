@@ -3,8 +3,9 @@ every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import wraps
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic import Field as SchemaField
+from pydantic_core import PydanticCustomError
 
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET, SHORT
 from fangkong.core.pagination import COUNT_CAP, capped_count
@@ -70,6 +73,11 @@ _RULES: dict[str, Promise] = {
     "dict_type": gettext_lazy("须为对象"),
     # A field the schema does not declare (Input): refused, never ignored.
     "extra_forbidden": gettext_lazy("未知字段"),
+    # A query parameter the operation does not read (refuse_unknown_parameters).
+    "unknown_parameter": gettext_lazy("未知参数，此地址可用：{known}"),
+    "no_parameters": gettext_lazy("未知参数，此地址不接受查询参数"),
+    # A value outside a list's choices (Choice).
+    "not_a_choice": gettext_lazy("不是可选的值“{value}”，可选：{choices}"),
 }
 FORMAT = gettext_lazy("格式错误")
 
@@ -151,6 +159,9 @@ def field_label(loc: list[str]) -> str:
     return label
 
 
+_AS_TYPED = frozenset({"unknown_parameter", "no_parameters"})
+
+
 def _as_typed(name: str) -> str:
     """A name the API does not know (an unknown field's), as the client wrote it: cut to a
     label's length, a hidden character said by its code point ("U+202E")."""
@@ -171,7 +182,10 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
             said = str(rule).format(**(err.get("ctx") or {}))
         except (KeyError, IndexError, ValueError):
             said = str(rule).split("，")[0]
-        where = field_label(loc) if loc else gettext("请求")
+        if err.get("type") in _AS_TYPED:
+            where = _as_typed(".".join(loc))  # a name the API does not know: as sent
+        else:
+            where = field_label(loc) if loc else gettext("请求")
         out.append(
             {"field": field, "msg": gettext("%(field)s：%(rule)s") % {"field": where, "rule": said}}
         )
@@ -185,6 +199,79 @@ class Input(Schema):
     (`additionalProperties: false`)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# Query parameters every read takes besides its own: `?area=` narrows every list, export
+# and API answer to one area (accounts.middleware.AreaMiddleware reads it before ninja).
+READ_PARAMETERS = frozenset({"area"})
+
+
+def query_parameters(operation: Any) -> list[str]:
+    """The query parameters a ninja operation reads, in its schema's order: the flattened
+    fields of its Query schemas (limit and offset are their fields), or its plain
+    arguments."""
+    names: list[str] = []
+    for model in operation.models:
+        if model.__ninja_param_source__ != "query":
+            continue
+        flat = getattr(model, "__ninja_flatten_map__", None)
+        if flat:
+            names += list(flat)
+        else:
+            names += [f.alias or n for n, f in model.model_fields.items()]
+    return names
+
+
+def refuse_unknown_parameters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A query parameter the operation does not read is refused with 422 naming it
+    ("township：未知参数，此地址可用：q、township_id、…"), as an Input refuses a body's unknown
+    field: a misspelt filter (`?township=` for `?township_id=`) would otherwise answer the
+    whole list as if it had been applied. Applied to every operation of the API at once
+    (`api.add_decorator`, fangkong/api.py), after the caller is authenticated and the
+    declared parameters are read."""
+    operation = view._ninja_operation  # type: ignore[attr-defined]
+    own = query_parameters(operation)
+    known = frozenset(own)
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = set(request.GET) - known
+        if request.method in ("GET", "HEAD"):
+            unknown -= READ_PARAMETERS
+        if unknown:
+            if own:
+                kind, ctx = "unknown_parameter", {"known": "、".join(own)}
+            else:
+                kind, ctx = "no_parameters", {}
+            raise NinjaValidationError(
+                [{"loc": ("query", name), "type": kind, "ctx": ctx} for name in sorted(unknown)]
+            )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def Choice(choices: Iterable[Any]) -> Any:  # a type, named as Short or Id are
+    """A query parameter that is one of `choices` (a TextChoices' values), or empty for
+    any: anything else is refused with 422 naming the parameter, the value sent and the
+    choices ("状态：不是可选的值“bogus”，可选：pending、quarantined、…"), never ignored (the
+    whole list answered) nor matched (an empty list). The schema lists them (`enum`)."""
+    values = tuple(str(c) for c in choices)
+
+    def check(value: str) -> str:
+        if value and value not in values:
+            raise PydanticCustomError(
+                "not_a_choice",
+                "不是可选的值“{value}”，可选：{choices}",
+                {"value": _as_typed(value), "choices": "、".join(values)},
+            )
+        return value
+
+    return Annotated[
+        str,
+        SchemaField(max_length=SHORT, json_schema_extra={"enum": ["", *values]}),
+        AfterValidator(check),
+    ]
 
 
 def refuse_unknown_parts(request: HttpRequest, *known: str) -> None:

@@ -172,6 +172,18 @@ class VersionedForm(NamedErrorsForm):
                 self.errors.pop(name, None)
             self.add_error(None, page_out_of_date_error())
 
+    def is_stale(self, version: int) -> bool:
+        """Whether the page was drawn for an earlier `version` of the row: someone else saved
+        in between. A page whose version is missing or spoilt is not stale but out of date
+        (its own message, full_clean): it says so, not that someone changed the row."""
+        field = self.fields["version"]
+        name = self.add_prefix("version")
+        try:
+            posted = field.clean(field.widget.value_from_datadict(self.data, self.files, name))
+        except ValidationError:
+            return False
+        return bool(posted != version)
+
     def stamp(self, version: int, now: dict[str, str]) -> None:
         """Draw this (unbound) form from the row as it is now; `now` is what the page shows
         of the row. The note is signed when the form is drawn, once every field exists."""

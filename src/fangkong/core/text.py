@@ -222,21 +222,32 @@ def _name_char_error(name: str) -> str | None:
     return None if letter else ""
 
 
-def name_error(name: str) -> str | None:
-    """The refusal of a person's name, cleaned (normalize_text), that is too long, holds a
-    hidden character, a character no name has (a digit, markup: _name_char_error) or no
-    letter at all; None when it may be stored (an empty name is each caller's case).
+def name_error(name: str, label: Any = None, *, limit: int = NAME) -> str | None:
+    """The refusal of a person's name, cleaned (normalize_text), that is too long (`limit`
+    characters, a person's 50 by default), holds a hidden character, a character no name
+    has (a digit, markup: _name_char_error) or no letter at all; None when it may be stored
+    (an empty name is each caller's case). `label` names the field when it is not a
+    person's 姓名 ("民警姓名含有非法字符：“2”"): an officer's, a 四包一 member's, an account's.
     tests/core/test_names.py holds it to real names: Chinese, minority names with ·,
     foreign names in Latin letters."""
-    if len(name) > NAME:
-        return name_messages()["name_too_long"] % {"n": NAME}
+    if len(name) > limit:
+        if label is None:
+            return name_messages()["name_too_long"] % {"n": limit}
+        return length_error(name, label, limit)
     # The label translated only for a refusal (a look-up of the active language and its
     # catalogs for every name cost a car of three 1 % of its CPU).
-    if refused := plain_text_error(name, _NAME_LABEL, name=True):
+    if refused := plain_text_error(name, _NAME_LABEL if label is None else label, name=True):
         return refused
     bad = _name_char_error(name)
     if bad is None:
         return None
+    if label is not None:
+        if bad:
+            return _("%(field)s含有非法字符：“%(char)s”") % {
+                "field": label,
+                "char": shown_char(bad),
+            }
+        return _("%(field)s须含有汉字或字母") % {"field": label}
     said = name_messages()
     return said["name_char"] % {"char": shown_char(bad)} if bad else said["name_no_letter"]
 

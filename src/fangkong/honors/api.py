@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -8,8 +9,8 @@ from ninja import Query, Router, Schema
 
 from fangkong.accounts.jurisdiction import figures_scope
 from fangkong.accounts.roles import user_can
-from fangkong.core.api import errors, label_fields, page_slice, verbose_names
-from fangkong.core.bounds import Limit, Offset, Short
+from fangkong.core.api import Choice, errors, label_fields, page_slice, verbose_names
+from fangkong.core.bounds import Limit, Offset
 from fangkong.honors import selectors
 from fangkong.honors.models import Commendation
 
@@ -36,8 +37,14 @@ class CommendationPage(Schema):
     median_total_hours: float | None
 
 
+if TYPE_CHECKING:
+    CommendationStatus = str
+else:
+    CommendationStatus = Choice(Commendation.Status.values)
+
+
 class CommendationFilter(Schema):
-    status: Short = ""
+    status: CommendationStatus = ""
     limit: Limit = 50
     offset: Offset = 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from fangkong.core.moments import is_future
 from fangkong.core.phones import parse_phone
 from fangkong.core.pinyin import name_pinyin
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text
+from fangkong.core.text import name_error, normalize_text
 from fangkong.org.areas import installation_area
 from fangkong.org.models import Officer, Recall, Township, Unit, Village, WartimeOrder, WorkingGroup
 
@@ -275,6 +275,11 @@ def _officer_values(*, name: str, badge_number: str, phone: str) -> dict[str, st
     name = normalize_text(name)
     if not name:
         raise ValidationError({"name": _("姓名不能为空")})
+    # A person's name rule (core.text.name_error), before any work that grows with it.
+    field = Officer._meta.get_field("name")
+    limit = cast(int, field.max_length)
+    if refused := name_error(name, field.verbose_name, limit=limit):
+        raise ValidationError({"name": [refused]})
     full, initials = name_pinyin(name)
     errors = {}
     normalized_phone = ""

@@ -9,16 +9,12 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.bounds import DayCount, Id, Short
+from fangkong.core.api import Choice
+from fangkong.core.bounds import DayCount, Id
 from fangkong.core.filters import by, choice, flag, pk, search, text
 from fangkong.core.forms import DayField
 from fangkong.org.models import Township, Unit
 from fangkong.quarantine.models import Alert, CaseStatus
-
-
-def _status(value: str) -> str:
-    # The API ignores a status it does not know, as it always has.
-    return value if value in CaseStatus.values else ""
 
 
 def _day_count(value: int | None) -> int | None:
@@ -60,8 +56,7 @@ class CaseFilter:
             label=_("状态"), required=False, choices=[("", _("全部")), *CaseStatus.choices]
         ),
         value=text,
-        api=Short,
-        api_value=_status,
+        api=Choice(CaseStatus.values),
     )
     # Day N of the quarantine (start date = day 1).
     qday: int | None = by(

@@ -129,9 +129,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST, case=case)
-    if request.POST.get("version") != str(case.version):
+    if form.is_stale(case.version):
         # Someone changed the case since this page was loaded: say so, whatever was chosen
-        # (the choice itself may no longer be offered).
+        # (the choice itself may no longer be offered). A page without its version is out
+        # of date, not stale: the form says so (core.conflicts.VersionedForm).
         _refuse_stale(request, form, pk)
     elif form.is_valid():
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.phones import parse_phone
-from fangkong.core.text import normalize_text, plain_text_error
+from fangkong.core.text import name_error, normalize_text, plain_text_error
 from fangkong.quarantine.models import (
     QuarantineCase,
     TeamMember,
@@ -27,6 +27,9 @@ from fangkong.quarantine.models import (
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
+
+
+MEMBER_NAME = cast(int, TeamMember._meta.get_field("name").max_length)
 
 
 @dataclass
@@ -44,9 +47,13 @@ def _member_values(case: QuarantineCase, data: MemberInput) -> TeamMember:
     label = TeamMember.Kind(data.kind).label if data.kind in TeamMember.Kind.values else ""
     if not label:
         errors["kind"] = [_("职责：取值不在允许范围内")]
-    name = normalize_text(data.name) or (str(data.user) if data.user else "")
+    typed = normalize_text(data.name)
+    name = typed or (str(data.user) if data.user else "")
     if not name:
         errors[data.kind] = [_("%(kind)s：请选择账号或填写姓名") % {"kind": label}]
+    elif typed and (refused := name_error(typed, f"{label}{_('姓名')}", limit=MEMBER_NAME)):
+        # A typed name is a person's (core.text.name_error), refused past its field, not cut.
+        errors[data.kind] = [refused]
     elif refused := plain_text_error(name, f"{label}{_('姓名')}", name=True):
         errors[data.kind] = [refused]
     phone = ""
