@@ -1,4 +1,5 @@
-"""A moment someone reports: the one home of "not in the future" (issue 15).
+"""A moment someone reports: the one home of "not in the future" (issue 15), and of a day
+a record of something that happened gives (the seventh attack, finding 6).
 
 A phone's or a device's clock may run a few minutes ahead of the server's, and a record
 kept in a phone's outbox is sent with the time it was made: a moment up to `CLOCK_SKEW`
@@ -8,11 +9,17 @@ after now is taken as now's; later than that it is refused, each caller naming i
 a recalled officer reporting back (org).
 
 `now` is the caller's: which clock the platform reads is core/clock.py's to say.
+
+A day is a local day, which no clock skew moves: a day a record says something happened on
+(a quarantine's start, a donation, a purchase, a distribution, a stock movement) is
+refused after today (`future_day_error`, core/clock.py's today), naming its field.
 """
 
 from __future__ import annotations
 
 import datetime
+
+from django.utils.translation import gettext as _
 
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 
@@ -20,3 +27,20 @@ CLOCK_SKEW = datetime.timedelta(minutes=10)
 def is_future(at: datetime.datetime, now: datetime.datetime) -> bool:
     """`at` lies in the future of `now`, beyond what a clock running ahead explains."""
     return at > now + CLOCK_SKEW
+
+
+def future_day_error(
+    day: datetime.date | None, *, label: str, today: datetime.date | None = None
+) -> str | None:
+    """The message refusing `day` for a record of something that happened (`label` names
+    the field), when it lies after today (the platform's, core.clock.today()); else None."""
+    from fangkong.core import clock
+
+    today = today or clock.today()
+    if day is None or day <= today:
+        return None
+    return _("%(label)s不能晚于今天（%(today)s）：只能记录已经发生的事，%(day)s还未到") % {
+        "label": label,
+        "today": today.isoformat(),
+        "day": day.isoformat(),
+    }
