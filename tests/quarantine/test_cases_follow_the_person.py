@@ -16,7 +16,6 @@ from fangkong.people.services import (
     PersonInput,
     TransferInput,
     person_update,
-    transfer_decide,
     transfer_request,
 )
 from fangkong.quarantine.models import CaseStatus, QuarantineCase, TeamMember

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
+from fangkong.core.fields import model_field
 from fangkong.core.moments import future_day_error
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, normalize_text
@@ -114,7 +115,7 @@ def store_update(*, store: Store, by: User | None, name: str, unit: Unit | None 
 def _day_checked(day: datetime.date, model: type[models.Model]) -> None:
     """A purchase, a donation, a distribution, a stock movement records what happened: its
     day is not after today (core.moments.future_day_error), named as the record names it."""
-    label = str(model._meta.get_field("day").verbose_name)
+    label = str(model_field(model, "day").verbose_name)
     if refused := future_day_error(day, label=label):
         raise ValidationError({"day": [refused]})
 
