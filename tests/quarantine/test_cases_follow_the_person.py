@@ -65,6 +65,9 @@ def _assert_old_station_keeps_nothing(world: World, case_id: int, old: str) -> N
     assert client.get(f"/api/v1/cases/{case_id}").status_code == 404
     assert client.get(f"/cases/{case_id}/").status_code == 404
     assert _followup(client, case_id).status_code == 404
+    verify = client.post(f"/cases/{case_id}/verify/", {"finding": "at_home", "measure": "home"})
+    assert verify.status_code == 404
+    assert client.post(f"/cases/{case_id}/followup/", {"temperature": "36.5"}).status_code == 404
     listed = client.get("/api/v1/cases").json()
     assert case_id not in [i["id"] for i in listed["items"]]
     with _on(DAY):
@@ -167,4 +170,14 @@ def test_a_merge_gives_the_moved_case_the_kept_persons_place(world: World) -> No
     assert case.person_id == kept.pk
     assert (case.township_id, case.village_id, case.address_detail) == (
         world.township_a.pk, None, "镇北街8号",
+    )  # fmt: skip
+    # Undone on the day: the case goes back to 张三's record, and to where they live.
+    from fangkong.people.merge import person_merge_undo
+    from fangkong.people.models import PersonMerge
+
+    person_merge_undo(merge=PersonMerge.objects.get(), by=world.users["station_a"])
+    case.refresh_from_db()
+    assert case.person_id == world.person_a.pk
+    assert (case.township_id, case.village_id, case.address_detail) == (
+        world.township_a.pk, world.village_a.pk, "3组12号",
     )  # fmt: skip
