@@ -132,3 +132,29 @@ def test_a_donation_or_a_purchase_is_not_dated_after_today(world: World) -> None
     assert page.status_code == 200
     assert "捐赠日期" + RULE in page.content.decode()
     assert Donation.objects.count() == 1
+
+
+def test_a_published_report_or_post_or_a_held_activity_is_not_dated_after_today(
+    world: World,
+) -> None:
+    from fangkong.outreach import services as outreach
+
+    political = world.users["political"]
+    with _today():
+        for record, label in (
+            (lambda: outreach.media_report_record(
+                title="报道", outlet="鲁网", level="county", day=FUTURE, by=political), "发布日期"),
+            (lambda: outreach.post_record(
+                title="热帖", platform="微博", day=FUTURE, likes=5, by=political), "发布日期"),
+            (lambda: outreach.activity_record(
+                kind="pledge", title="宣誓", day=FUTURE, unit=world.station_a, by=political,
+                participant_count=12), "日期"),
+        ):  # fmt: skip
+            with pytest.raises(ValidationError) as info:
+                record()
+            assert info.value.message_dict["day"] == [
+                f"{label}{RULE}：只能记录已经发生的事，2020-03-01还未到"
+            ]
+        outreach.media_report_record(
+            title="报道", outlet="鲁网", level="county", day=TODAY, by=political
+        )

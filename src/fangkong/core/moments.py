@@ -18,7 +18,10 @@ refused after today (`future_day_error`, core/clock.py's today), naming its fiel
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 CLOCK_SKEW = datetime.timedelta(minutes=10)
@@ -44,3 +47,16 @@ def future_day_error(
         "today": today.isoformat(),
         "day": day.isoformat(),
     }
+
+
+def past_day_checked(
+    model: type[models.Model], day: datetime.date | None, field: str = "day"
+) -> None:
+    """Refuse a day after today for `model`'s `field`, a record of something that happened
+    (a quarantine's start, a donation, a published report), the error on that field named
+    as the model names it: the one call of each service recording such a day."""
+    from fangkong.core.fields import model_field
+
+    label: Any = model_field(model, field).verbose_name
+    if refused := future_day_error(day, label=str(label)):
+        raise ValidationError({field: [refused]})

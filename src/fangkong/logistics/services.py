@@ -13,14 +13,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
-from fangkong.core.fields import model_field
-from fangkong.core.moments import future_day_error
+from fangkong.core.moments import past_day_checked
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import clean_prose, normalize_text
 from fangkong.logistics.models import (
@@ -110,14 +109,6 @@ def store_update(*, store: Store, by: User | None, name: str, unit: Unit | None 
         data={"name": normalize_text(name), "unit": unit},
     )
     return store
-
-
-def _day_checked(day: datetime.date, model: type[models.Model]) -> None:
-    """A purchase, a donation, a distribution, a stock movement records what happened: its
-    day is not after today (core.moments.future_day_error), named as the record names it."""
-    label = str(model_field(model, "day").verbose_name)
-    if refused := future_day_error(day, label=label):
-        raise ValidationError({"day": [refused]})
 
 
 def _check_lines(lines: Sequence[LineInput], *, required: bool = True) -> list[LineInput]:
@@ -237,7 +228,7 @@ def purchase_record(
     invoice_number: str = "",
     note: str = "",
 ) -> Purchase:
-    _day_checked(day, Purchase)
+    past_day_checked(Purchase, day)
     checked = _check_lines(lines)
     purchase = model_create(
         model=Purchase,
@@ -289,7 +280,7 @@ def donation_record(
     estimated_value: Decimal = Decimal(0),
     description: str = "",
 ) -> Donation:
-    _day_checked(day, Donation)
+    past_day_checked(Donation, day)
     checked = _check_lines(lines, required=False)
     if not checked and money <= 0:
         raise ValidationError({"lines": _("请填写捐赠的物资及数量，或捐款金额")})
@@ -336,7 +327,7 @@ def distribution_record(
     post: str = "",
     signed_by: str = "",
 ) -> Distribution:
-    _day_checked(day, Distribution)
+    past_day_checked(Distribution, day)
     checked = _check_lines(lines)
     received_by = normalize_text(received_by)
     if not received_by:
@@ -370,7 +361,7 @@ def stock_adjust(
     *, store: Store, item: Item, delta: int, reason: str, day: datetime.date, by: User | None
 ) -> Movement:
     """盘点调整: correct the stock after a count; the reason is required."""
-    _day_checked(day, Movement)
+    past_day_checked(Movement, day)
     reason = clean_prose(reason)
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})
@@ -401,7 +392,7 @@ def stock_count(
     an adjustment with its reason. Refused (code "conflict") if the stock moved since the
     count page was drawn: the count would silently undo that movement. None when the count
     agrees with the stock."""
-    _day_checked(day, Movement)
+    past_day_checked(Movement, day)
     reason = clean_prose(reason)
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})

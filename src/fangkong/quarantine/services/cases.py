@@ -21,7 +21,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.fields import model_field
-from fangkong.core.moments import future_day_error
+from fangkong.core.moments import past_day_checked
 from fangkong.core.text import clean_prose, plain_text_error
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -65,8 +65,7 @@ def _apply_transition(
     """Set the fields a transition changes; returns their names. No save. A start given
     is a day the quarantine began: not after today (core.moments.future_day_error), for
     the verify page, the service and the bulk path alike."""
-    if refused := future_day_error(start_date, label=str(_("隔离开始日期"))):
-        raise ValidationError({"start_date": [refused]})
+    past_day_checked(QuarantineCase, start_date, field="start_date")
     update = ["status", "updated_at", "version"]
     case.status = to
     if measure is not None:
