@@ -11,8 +11,10 @@ a recalled officer reporting back (org).
 `now` is the caller's: which clock the platform reads is core/clock.py's to say.
 
 A day is a local day, which no clock skew moves: a day a record says something happened on
-(a quarantine's start, a donation, a purchase, a distribution, a stock movement) is
-refused after today (`future_day_error`, core/clock.py's today), naming its field.
+(a quarantine's start, a purchase, a donation, a distribution, a stock movement, a published
+report or post, an activity held) is refused after today (`past_day_checked`, by
+core/clock.py's today), naming its field. A day that may be planned (an arrival a pushed
+list announces, a commando task) is not one of them.
 """
 
 from __future__ import annotations
