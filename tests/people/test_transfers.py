@@ -347,3 +347,17 @@ def test_a_declined_request_names_the_deciding_unit_not_its_officer(world: World
     assert "李娜" not in listing and "station_b" not in listing
     # The deciding station's colleagues read who decided.
     assert "李娜" in owner.get(f"/people/transfers/{req.pk}/").content.decode()
+
+
+def test_a_decision_other_than_the_two_buttons_is_named_on_the_page(world: World) -> None:
+    """The seventh attack (2026-12-04), low: decision=maybe re-rendered the page with an
+    empty error."""
+    req = _request(world)
+    owner = world.client("station_b")
+    for sent in ({"decision": "maybe"}, {}):
+        page = owner.post(f"/people/transfers/{req.pk}/decide/", sent)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "处理：" in html and "“同意移交”或“不同意移交”" in html
+    req.refresh_from_db()
+    assert req.status == TransferRequest.Status.PENDING

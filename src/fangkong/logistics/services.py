@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
+from fangkong.core.moments import past_day_checked
 from fangkong.core.services import model_create, model_update
 from fangkong.core.text import normalize_text, plain_text_error, prose
 from fangkong.logistics.models import (
@@ -227,6 +228,7 @@ def purchase_record(
     invoice_number: str = "",
     note: str = "",
 ) -> Purchase:
+    past_day_checked(Purchase, day)
     checked = _check_lines(lines)
     purchase = model_create(
         model=Purchase,
@@ -281,6 +283,7 @@ def donation_record(
     estimated_value: Decimal = Decimal(0),
     description: str = "",
 ) -> Donation:
+    past_day_checked(Donation, day)
     checked = _check_lines(lines, required=False)
     if not checked and money <= 0:
         raise ValidationError({"lines": _("请填写捐赠的物资及数量，或捐款金额")})
@@ -327,6 +330,7 @@ def distribution_record(
     post: str = "",
     signed_by: str = "",
 ) -> Distribution:
+    past_day_checked(Distribution, day)
     checked = _check_lines(lines)
     received_by = normalize_text(received_by)
     if not received_by:
@@ -360,6 +364,7 @@ def stock_adjust(
     *, store: Store, item: Item, delta: int, reason: str, day: datetime.date, by: User | None
 ) -> Movement:
     """盘点调整: correct the stock after a count; the reason is required."""
+    past_day_checked(Movement, day)
     reason = prose(reason, field="reason", label=_("调整原因"))
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})
@@ -390,6 +395,7 @@ def stock_count(
     an adjustment with its reason. Refused (code "conflict") if the stock moved since the
     count page was drawn: the count would silently undo that movement. None when the count
     agrees with the stock."""
+    past_day_checked(Movement, day)
     reason = prose(reason, field="reason", label=_("调整原因"))
     if not reason:
         raise ValidationError({"reason": _("调整原因不能为空")})

@@ -16,6 +16,7 @@ from fangkong.accounts.jurisdiction import in_area, unit_area, user_area
 from fangkong.accounts.models import User
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.moments import past_day_checked
 from fangkong.core.services import model_create, model_update, model_update_related
 from fangkong.core.text import normalize_text, prose
 from fangkong.outreach.models import (
@@ -56,6 +57,7 @@ def activity_record(
     branch: PartyBranch | None = None,
     note: str = "",
 ) -> Activity:
+    past_day_checked(Activity, day)  # an activity held: recorded with who took part
     count = max(participant_count, len(participants))
     if count <= 0:
         raise ValidationError({"participant_count": _("请选择参加人员或填写参加人数")})
@@ -150,6 +152,7 @@ def media_report_record(
     unit: Unit | None = None,
     officer: Officer | None = None,
 ) -> MediaReport:
+    past_day_checked(MediaReport, day)  # a report published
     return model_create(
         model=MediaReport,
         by=by,
@@ -174,6 +177,7 @@ def _post_values(
     unit: Unit | None,
 ) -> dict[str, Any]:
     """A self-media post's values as recorded, the one rule of a new post and of an edit."""
+    past_day_checked(SelfMediaPost, day)  # a post published, with its likes so far
     return {
         "title": prose(title, field="title", label=_("标题")),
         "platform": platform,

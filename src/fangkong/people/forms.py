@@ -202,8 +202,15 @@ class TransferForm(IdentityFields):
 
 
 class TransferDecideForm(NamedErrorsForm):
+    # Sent by one of the page's two buttons: any other value (a hand-made request) is told
+    # which two there are, on the page (the seventh attack's low finding).
     decision = forms.ChoiceField(
-        label=_("处理"), choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))]
+        label=_("处理"),
+        choices=[("accept", _("同意移交")), ("decline", _("不同意移交"))],
+        error_messages={
+            "required": _("处理：请选择“同意移交”或“不同意移交”"),
+            "invalid_choice": _("处理：只能是“同意移交”或“不同意移交”"),
+        },
     )
     # Addressed to the requesting unit, which reads it as written: the form says so, so
     # that nothing of people it may not see (the person's family, phone, address) is put in.

@@ -36,6 +36,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.people.models import NotDuplicate, Person, PersonMerge
 from fangkong.people.ownership import person_in_charge, persons_in_charge
+from fangkong.people.services import person_moved
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -272,6 +273,9 @@ def person_merge(*, keep: Person, remove: Person, by: User, reason: str = "") ->
     removed_label = remove.audit_label
     removed_pk = remove.pk
     remove.delete()
+    # The records moved follow where the kept person lives (a case of a record of another
+    # station's township goes to the kept person's station): person_moved.
+    person_moved(person=keep, by=by)
     merge = PersonMerge.objects.create(
         kept_person_id=keep.pk,
         removed_person_id=removed_pk,
@@ -356,6 +360,7 @@ def person_merge_undo(*, merge: PersonMerge, by: User) -> Person:
                 _("不能撤销：“%(what)s”在合并后已有变化（如新开了隔离管控对象），请先处理")
                 % {"what": model._meta.verbose_name}
             ) from exc
+    person_moved(person=restored, by=by)  # the records given back follow their place again
     locked.undone_at = clock.now()
     locked.undone_by = by
     locked.removed_data = {}

@@ -4,7 +4,7 @@ in bulk, editing, revealing the full personal data (audited)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -274,8 +274,7 @@ def _person_register(*, data: PersonInput, by: User | None) -> tuple[Person, boo
             or key in {"phone", "township", "village", "address_detail"}
         )
     }
-    person, _changes = model_update(instance=existing, by=by, data=updates)
-    return person, False
+    return person_change(person=existing, by=by, data=updates), False
 
 
 @transaction.atomic
@@ -304,8 +303,45 @@ def person_update(
             errors.update(elsewhere_error(values).error_dict)  # type: ignore[arg-type]
     if errors:
         raise ValidationError(errors)
-    locked, _changes = model_update(instance=locked, by=by, data=values)
-    return locked
+    return person_change(person=locked, by=by, data=values)
+
+
+# --- A person moving ----------------------------------------------------------------------
+
+# fn(person=, by=) -> how many records followed. Another app's records that name the place
+# or the station of a person beside the person (their cases: quarantine registers
+# cases_follow_person) follow the person when they move.
+PersonFollower = Callable[..., int]
+_person_followers: list[PersonFollower] = []
+
+# What says where a person lives, and so whose they are (a person is their township's
+# station's, people/ownership.py).
+PLACE_FIELDS = frozenset({"township", "village", "address_detail"})
+
+
+def register_person_follower(fn: PersonFollower) -> None:
+    if fn not in _person_followers:
+        _person_followers.append(fn)
+
+
+def person_moved(*, person: Person, by: User | None) -> None:
+    """The person lives elsewhere now — a transfer accepted, an edit, a registration giving a
+    newer address, a merge (their records joined to the kept person): every app's records
+    that follow them are moved in the caller's transaction, so that no station keeps a
+    person's case once the person is another's (the seventh attack, finding 1). The one
+    call of every path that changes a person's place, as township_set_station's followers
+    are of a township's."""
+    for follow in _person_followers:
+        follow(person=person, by=by)
+
+
+def person_change(*, person: Person, by: User | None, data: dict[str, Any]) -> Person:
+    """model_update of a person (validated, audited), and the records following them
+    moved when their place changed (person_moved)."""
+    person, changes = model_update(instance=person, by=by, data=data)
+    if PLACE_FIELDS & changes.keys():
+        person_moved(person=person, by=by)
+    return person
 
 
 def person_reveal(
@@ -639,9 +675,9 @@ def transfer_decide(
     locked.decided_at = clock.now()
     locked.decision_note = note
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    if accept:
-        model_update(
-            instance=person,
+    if accept:  # the person and their cases (person_moved) are the requester's now
+        person_change(
+            person=person,
             by=by,
             data={
                 "township": locked.to_township,

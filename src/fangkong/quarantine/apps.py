@@ -18,6 +18,11 @@ class QuarantineConfig(AppConfig):
 
         # A township handed to another station: its cases follow (township_set_station).
         register_station_follower(cases_follow_station)
+        from fangkong.people.services import register_person_follower
+        from fangkong.quarantine.services import cases_follow_person
+
+        # A person who moves (a transfer accepted, an edit, a merge): their cases follow.
+        register_person_follower(cases_follow_person)
         from fangkong.core.offline import register_offline_asset, register_offline_page
 
         # Today's list, and the visit form of each person on it, open in the village without

@@ -21,6 +21,7 @@ from fangkong.core.audit import (
 )
 from fangkong.core.conflicts import stale_error
 from fangkong.core.fields import model_field
+from fangkong.core.moments import past_day_checked
 from fangkong.core.text import plain_text_error, prose
 from fangkong.quarantine.models import (
     OPEN_STATUSES,
@@ -61,7 +62,10 @@ def _apply_transition(
     measure: str | None,
     start_date: datetime.date | None,
 ) -> list[str]:
-    """Set the fields a transition changes; returns their names. No save."""
+    """Set the fields a transition changes; returns their names. No save. A start given
+    is a day the quarantine began: not after today (core.moments.future_day_error), for
+    the verify page, the service and the bulk path alike."""
+    past_day_checked(QuarantineCase, start_date, field="start_date")
     update = ["status", "updated_at", "version"]
     case.status = to
     if measure is not None:
@@ -337,3 +341,76 @@ def cases_follow_station(*, township: Any, station: Any, by: User | None) -> int
         },
     )
     return len(ids)
+
+
+def cases_follow_person(*, person: Any, by: User | None) -> int:
+    """A person who moved (people.services.person_moved: a transfer accepted, an edit, a
+    merge) takes their cases along, so that the station no longer in charge of them keeps
+    nothing of them (the seventh attack, finding 1):
+
+    - an open case lives where the person lives now: their township, village and address,
+      and that township's station in charge (as a case opened there would be);
+    - a closed case stays in the township where it happened (the day's figures counted it
+      there) but is the new station's: a station reads cases by their station, so the old
+      one reads none of a person it no longer has;
+    - a case leaving its township or its station loses its 四包一 team — the old place's
+      cadres, officer and doctor, who would read it by being on it — and the new station
+      names its own (the team is in the audit entry).
+
+    Each case moved is one audit entry. How many cases moved."""
+    from fangkong.org.models import Township
+    from fangkong.quarantine.models import TeamMember
+
+    township_id = person.township_id
+    station_id = (
+        Township.objects.filter(pk=township_id).values_list("station_id", flat=True).first()
+        if township_id is not None
+        else None
+    )
+    moved = 0
+    cases = (
+        QuarantineCase.objects.select_for_update(of=("self",))
+        .select_related("station", "township", "village")
+        .filter(person_id=person.pk)
+        .order_by("pk")
+    )
+    for case in cases:
+        values: dict[str, Any] = {"station_id": station_id}
+        if case.is_open:
+            values.update(
+                township_id=township_id,
+                village_id=person.village_id,
+                address_detail=person.address_detail,
+            )
+        changed = {k: v for k, v in values.items() if getattr(case, k) != v}
+        if not changed:
+            continue
+        before = {
+            "station": str(case.station) if case.station else None,
+            "township": str(case.township) if case.township else None,
+            "village": str(case.village) if case.village else None,
+            "address_detail": case.address_detail,
+        }
+        QuarantineCase.objects.filter(pk=case.pk).update(
+            **changed, version=models.F("version") + 1, updated_at=clock.now()
+        )
+        case.refresh_from_db()
+        after = {
+            "station": str(case.station) if case.station else None,
+            "township": str(case.township) if case.township else None,
+            "village": str(case.village) if case.village else None,
+            "address_detail": case.address_detail,
+        }
+        changes: dict[str, Any] = {
+            k: [before[k], after[k]] for k in before if before[k] != after[k]
+        }
+        if {"station_id", "township_id"} & changed.keys():
+            team = TeamMember.objects.filter(case=case)
+            gone = [f"{m.get_kind_display()} {m.name}" for m in team.order_by("kind")]
+            if gone:
+                team.delete()
+                changes["team"] = [gone, []]
+        changes["person_moved"] = person.pk
+        audit_record(actor=by, action="update", obj=case, changes=changes)
+        moved += 1
+    return moved
