@@ -93,8 +93,8 @@ def cases_refer(
 
     `whole_cases=False`, for a caller that reads no more of the cases than their ids (a
     checkpoint's car): an open case joined is read only as far as joining it reads and
-    writes (_JOINED: its key, person, status and what case_fill fills), its other fields
-    deferred. The rule is the same; 23 columns a case are not converted for nothing.
+    writes (_JOINED: its key, person, status and what case_fill fills), its other 16
+    fields deferred. The rule is the same; what nobody reads is not read and converted.
 
     Rows are locked in one order whatever the order of the list — open cases by id, new
     cases (and the count rows their triggers add to) by township, then person — so two
