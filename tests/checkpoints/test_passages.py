@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core.demo import SHANGHAI
 from fangkong.core.idnumber import make_id_number
 from fangkong.quarantine.models import CaseReferral, QuarantineCase
+from fangkong.quarantine.services import case_refer
 from tests.checkpoints.conftest import Posts
 
 AT = datetime.datetime(2020, 1, 28, 9, 30, tzinfo=SHANGHAI)
@@ -122,6 +124,36 @@ class TestReferrals:
         assert a.case_id == b.case_id
         assert QuarantineCase.objects.filter(person=a.person).count() == 1
         assert CaseReferral.objects.filter(case_id=a.case_id).count() == 2
+
+    def test_a_joining_car_fills_the_case_and_stores_its_referral(
+        self, posts: Posts, django_assert_num_queries: Any
+    ) -> None:
+        """A car joining a case opened without where the person came from (a station's
+        referral): the case learns it from the car — the open case read only as far as
+        joining reads it (cases_refer, whole_cases=False) — and the car's referral is
+        stored from its row (statements.insert_rows): its time, note, record and officer as
+        the ORM reads them back. The occupants handed back show the case without a query."""
+        person = posts.world.person_b  # 赵丽, known to 泗店
+        opened, _new = case_refer(person=person, source="station", by=None)
+        assert opened.came_from_code == "" and opened.arrival_date is None
+        passage, _created = register(
+            posts, occ(id_number=person.id_number, name="赵丽", origin="武汉", destination="泗店镇")
+        )
+        with django_assert_num_queries(0):
+            (shown,) = passage.occupants_shown()
+            assert (shown.case_id, shown.case.pk, shown.case.status) == (
+                opened.pk,
+                opened.pk,
+                "pending",
+            )
+        case = QuarantineCase.objects.get(pk=opened.pk)
+        assert (case.came_from_code, case.came_from) == ("420100", "武汉")
+        assert case.arrival_date == datetime.date(2020, 1, 28)
+        assert QuarantineCase.objects.filter(person=person).count() == 1
+        ref = CaseReferral.objects.get(case=case, source="checkpoint")
+        assert ref.at == AT and ref.by == posts.world.users["checkpoint"]
+        assert (ref.ref_type, ref.ref_id) == ("checkpoints.occupant", str(shown.pk))
+        assert ref.note.startswith(f"{posts.g104.name}：") and "武汉" in ref.note
 
     def test_existing_person_is_joined_not_duplicated(self, posts: Posts) -> None:
         person = posts.world.person_b  # 赵丽, from Wuhan, known to 泗店

@@ -25,6 +25,9 @@ a process runs.
   `conflict=<column>` (one object) a row whose value of that unique column exists is
   skipped (ON CONFLICT DO NOTHING, SQLite ≥ 3.35 and PostgreSQL): nothing is returned.
 
+- `insert_rows(model, fields, rows)`: one INSERT of a few rows given as tuples of values,
+  prepared as `insert` prepares them, for rows nobody reads back (no objects, no RETURNING).
+
 - `cursor(db)`: a cursor kept for the connection, not made and closed for every statement
   of a hot path: Django's own while anything is to see the statements (an execute wrapper —
   the bench's recorder, the query-count pins — or the queries logged: DEBUG,
@@ -54,7 +57,7 @@ from fangkong.core.jsontext import unescaped
 
 M = TypeVar("M", bound=models.Model)
 
-_readers: dict[tuple[str, str, type[models.Model]], tuple[str, list[str], list[Any]]] = {}
+_readers: dict[tuple[Any, ...], tuple[str, list[str], list[Any]]] = {}
 _Prep = Callable[[models.Field[Any, Any], Any, Any], Any]
 _Get = Callable[[Any], Any]
 _inserts: dict[
@@ -65,12 +68,20 @@ _layouts: dict[type[models.Model], list[tuple[str, Callable[[], Any]]]] = {}
 _relations: dict[tuple[type[models.Model], str], Any] = {}
 
 
-def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[Any]]:
-    key = (db.alias, db.vendor, model)
+def _reader(
+    db: Any, model: type[models.Model], only: tuple[str, ...] = ()
+) -> tuple[str, list[str], list[Any]]:
+    key = (db.alias, db.vendor, model, only)
     hit = _readers.get(key)
     if hit is None:
         qn = db.ops.quote_name
-        fields = list(model._meta.concrete_fields)
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not only or f.attname in only or f is model._meta.pk
+        ]
+        if only and len(fields) != len({*only, model._meta.pk.attname}):
+            raise ValueError(f"{model._meta.label}: not all of {only} are columns (attnames)")
         table = model._meta.db_table
         head = (
             f"SELECT {', '.join(f'{qn(table)}.{qn(f.column)}' for f in fields)} FROM {qn(table)} "
@@ -89,17 +100,34 @@ def _reader(db: Any, model: type[models.Model]) -> tuple[str, list[str], list[An
                     for fn in found
                 ]
             if found:
-                converters.append((i, col, found))
+                converters.append((i, col, found, _keeps_none(found, col, db)))
         hit = (head, [f.attname for f in fields], converters)
         _readers[key] = hit
     return hit
 
 
-def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
+def _keeps_none(fns: Sequence[Any], col: Any, db: Any) -> bool:
+    """Whether a column's converters give None for None (Django's all do: a date, a time, a
+    boolean, JSON): then a NULL is not passed through them, row after row."""
+    value = None
+    try:
+        for fn in fns:
+            value = _sqlite_datetime(value, None) if fn is _sqlite_datetime else fn(value, col, db)
+    except Exception:
+        return False
+    return value is None
+
+
+def fetch(
+    model: type[M], where: str, params: Sequence[Any] = (), *, only: tuple[str, ...] = ()
+) -> list[M]:
     """Objects of `model` whose rows match `where` (SQL after FROM the model's table: "WHERE
-    … [ORDER BY …] [FOR UPDATE]"), with %s placeholders for `params`."""
+    … [ORDER BY …] [FOR UPDATE]"), with %s placeholders for `params`. `only`: the columns
+    to read (attnames; the primary key always), the other fields deferred — read from the
+    database when first used — as `QuerySet.only` leaves them: for a caller that reads no
+    more, never for one that hands the objects on to code that may."""
     db = current()
-    head, names, converters = _reader(db, model)
+    head, names, converters = _reader(db, model, only)
     kept = cursor(db)
     kept.execute(head + where, params)
     rows = kept.fetchall()
@@ -110,8 +138,10 @@ def fetch(model: type[M], where: str, params: Sequence[Any] = ()) -> list[M]:
     for row in rows:
         if converters:
             row = list(row)
-            for i, col, fns in converters:
+            for i, col, fns, keeps_none in converters:
                 value = row[i]
+                if value is None and keeps_none:
+                    continue  # (most of a row's empty dates and times)
                 for fn in fns:
                     if fn is _sqlite_datetime:  # (value, zone): see _reader
                         value = _sqlite_datetime(value, zone)
@@ -260,10 +290,23 @@ def _prep(field: models.Field[Any, Any]) -> _Prep:
     return _prep_save
 
 
+def _default(field: models.Field[Any, Any]) -> Callable[[], Any]:
+    """What makes `field`'s default, as `field.get_default` gives it: the field's own
+    callable (`_get_default`, made once by Django) where get_default only calls it — a
+    plain field's, and a foreign key's without a default, whose get_default looks for a
+    model instance in None for every object made."""
+    own = type(field).get_default
+    if own is models.Field.get_default or (
+        own is models.ForeignKey.get_default and not field.has_default()
+    ):
+        return field._get_default  # type: ignore[attr-defined]
+    return field.get_default
+
+
 def _layout(model: type[models.Model]) -> list[tuple[str, Callable[[], Any]]]:
     hit = _layouts.get(model)
     if hit is None:
-        hit = [(f.attname, f.get_default) for f in model._meta.concrete_fields]
+        hit = [(f.attname, _default(f)) for f in model._meta.concrete_fields]
         _layouts[model] = hit
     return hit
 
@@ -495,6 +538,50 @@ def insert(objs: Sequence[M], *, conflict: str = "") -> list[M]:
                 raise ValueError(f"{opts.label}.{f.name}: give a value (db_default)")
             params.append(prep(f, value, db))
     return inserted(objs, sql, params, db)
+
+
+_row_inserts: dict[
+    tuple[Any, ...], tuple[str, list[tuple[models.Field[Any, Any], frozenset[type], _Prep]]]
+] = {}
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """One written-out INSERT of a few rows given as tuples, each the values of `fields`
+    (attnames, in that order), prepared as `insert` prepares an object's values: for rows
+    nobody reads back (no model objects made for them, no RETURNING of their ids). The
+    other columns are left to the database (NULL): name every column without one. The rows
+    must be valid already (their service's rules; constraints are the database's)."""
+    if not rows:
+        return
+    db = current()
+    key = (db.alias, db.vendor, model, tuple(fields), len(rows))
+    hit = _row_inserts.get(key)
+    if hit is None:
+        qn = db.ops.quote_name
+        named: list[models.Field[Any, Any]] = []
+        for name in fields:
+            f = model._meta.get_field(name)
+            if not isinstance(f, models.Field) or f.attname != name:
+                raise ValueError(f"{model._meta.label}: {name} is no column's attname")
+            named.append(f)
+        row = f"({', '.join(['%s'] * len(named))})"
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} "
+            f"({', '.join(qn(f.column) for f in named)}) VALUES {', '.join([row] * len(rows))}"
+        )
+        hit = (sql, [(f, _as_is(f), _prep(f)) for f in named])
+        _row_inserts[key] = hit
+    sql, prepared = hit
+    params: list[Any] = []
+    for values in rows:
+        for value, (f, as_is, prep) in zip(values, prepared, strict=True):
+            if type(value) in as_is or (str in as_is and isinstance(value, str)):
+                params.append(value)
+            else:
+                params.append(prep(f, value, db))
+    cursor(db).execute(sql, params)
 
 
 def inserted(objs: Sequence[M], sql: str, params: Sequence[Any], db: Any = None) -> list[M]:

@@ -750,6 +750,9 @@ def _referral(
     )
 
 
+_OCCUPANT_CASE: Any = Occupant._meta.get_field("case")  # its cache of the case
+
+
 def _refer(
     passage: Passage, referred: Sequence[tuple[Occupant, Assessed]], by: User | None
 ) -> None:
@@ -768,10 +771,14 @@ def _refer(
         source="checkpoint",
         by=by,
         at=passage.occurred_at,
+        whole_cases=False,  # the occupants take the cases' ids
     )
     pairs: list[int] = []
     for (occ, _a), (case, _opened) in zip(referred, cases, strict=True):
-        occ.case = case
+        # What `occ.case = case` leaves, without its checks of a case just read on this
+        # connection (the database router's, for every occupant).
+        occ.case_id = case.pk
+        _OCCUPANT_CASE.set_cached_value(occ, case)
         pairs += [occ.pk, case.pk]
     # Written out, as _counts_add: bulk_update's CASE built through expressions cost more
     # CPU inside the write lock than finding and referring the cases.

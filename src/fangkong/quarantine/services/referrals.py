@@ -85,10 +85,16 @@ def cases_refer(
     source: str,
     by: User | None,
     at: datetime.datetime | None = None,
+    whole_cases: bool = True,
 ) -> list[tuple[QuarantineCase, bool]]:
     """case_refer for several people at once (a car's occupants): their open cases found
     and locked with one query, the referrals stored with one INSERT. Two referrals of one
     person in the list join the same case.
+
+    `whole_cases=False`, for a caller that reads no more of the cases than their ids (a
+    checkpoint's car): an open case joined is read only as far as joining it reads and
+    writes (_JOINED: its key, person, status and what case_fill fills), its other 16
+    fields deferred. The rule is the same; what nobody reads is not read and converted.
 
     Rows are locked in one order whatever the order of the list — open cases by id, new
     cases (and the count rows their triggers add to) by township, then person — so two
@@ -106,6 +112,7 @@ def cases_refer(
             f"WHERE person_id IN ({', '.join(['%s'] * len(people))}) "
             f"AND status IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) ORDER BY id{lock}",
             [*people, *map(str, OPEN_STATUSES)],
+            only=() if whole_cases else _JOINED,
         )
     }
     places = [_referral_place(r) for r in referrals]
@@ -143,6 +150,22 @@ def cases_refer(
         ]
     )
     return results
+
+
+# What joining an open case reads and may write of it (cases_refer, `whole_cases=False`):
+# the person (one open case each), the status the caller may show, what case_fill fills
+# and the time its save writes back.
+_JOINED = (
+    "person_id",
+    "status",
+    "came_from_code",
+    "came_from",
+    "arrival_date",
+    "township_id",
+    "village_id",
+    "station_id",
+    "updated_at",
+)
 
 
 def _referral_place(r: Referral) -> tuple[Township | None, Village | None]:
@@ -434,16 +457,12 @@ def referrals_insert(rows: Sequence[tuple[Any, ...]]) -> None:
     """Write referrals, each (case_id, source, at, note, ref_type, ref_id, by_id): the one
     write of a case's referrals (`cases_refer`, `cases_open_bulk`, the list import). The
     note is cut to its column's 200 characters (referral_row). A car's few go in one
-    written-out INSERT (core/statements.py), as a registration's other rows do; a batch
-    through core.bulk (COPY on PostgreSQL)."""
+    written-out INSERT of the rows as they are (core/statements.py `insert_rows`: nobody
+    reads their ids, so no objects are made for them and none returned); a batch through
+    core.bulk (COPY on PostgreSQL)."""
     rows = [referral_row(*row) for row in rows]
     if len(rows) < _FEW:
-        statements.insert(
-            [
-                statements.new(CaseReferral, dict(zip(REFERRAL_FIELDS, row, strict=True)))
-                for row in rows
-            ]
-        )
+        statements.insert_rows(CaseReferral, REFERRAL_FIELDS, rows)
         return
     insert_rows(CaseReferral, REFERRAL_FIELDS, rows)
 
