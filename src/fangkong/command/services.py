@@ -18,7 +18,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_create
 from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import clean_prose, clean_prose_lines
+from fangkong.core.text import clean_prose, clean_prose_lines, length_error, plain_text_error
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -295,16 +295,27 @@ def incident_dispose(
     note: str = "",
     day: datetime.date | None = None,
 ) -> Disposition:
-    """Record a disposition (刑事拘留, 罚款, …) of some persons in an incident."""
-    if persons < 1:
-        raise ValidationError({"persons": _("人数须至少为1")})
+    """Record a disposition (刑事拘留, 罚款, …) of some persons in an incident. Each field
+    refused with its own message: the kind, the persons (1 to 999), the note (a hidden
+    character, more than 200 characters)."""
+    errors: dict[str, list[str]] = {}
+    if kind not in Disposition.Kind.values:
+        errors["kind"] = [_("处置须从列表中选择")]
+    if not 1 <= persons <= 999:
+        errors["persons"] = [_("人数须为1到999的整数")]
+    note = clean_prose(note)
+    refused = plain_text_error(note, _("备注")) or length_error(note, _("备注"), 200)
+    if refused:
+        errors["note"] = [refused]
+    if errors:
+        raise ValidationError(errors)
     return model_create(
         model=Disposition,
         by=by,
         incident=incident,
         kind=kind,
         persons=persons,
-        note=clean_prose(note),
+        note=note,
         day=day or incident.day,
     )
 
