@@ -60,6 +60,7 @@ api = NinjaAPI(
     # The docs page is ours (api_docs below): signed in, vendored Swagger UI, the normal CSP.
     docs_url=None,
     docs_decorator=_callers_only,  # wraps the schema's view (/api/v1/openapi.json)
+    renderer=core_api.JSONRenderer(),  # every time in Beijing time, +08:00
 )
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
