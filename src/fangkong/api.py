@@ -60,6 +60,7 @@ api = NinjaAPI(
     # The docs page is ours (api_docs below): signed in, vendored Swagger UI, the normal CSP.
     docs_url=None,
     docs_decorator=_callers_only,  # wraps the schema's view (/api/v1/openapi.json)
+    renderer=core_api.JSONRenderer(),  # every time in Beijing time, +08:00
 )
 # A query parameter an operation does not read is refused, naming it (core/api.py), for
 # every operation of every router: as the JSON bodies refuse an unknown field.

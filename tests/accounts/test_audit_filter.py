@@ -64,3 +64,25 @@ def test_the_page_narrows_to_the_entries_of_each_filter(world: World, clock_at: 
     # system administrator too (separation of duties).
     for who in ("command", "station_a", "admin"):
         assert world.client(who).get("/audit/", {"actor": who}).status_code == 403
+
+
+def test_a_filter_it_cannot_read_is_named_not_ignored(world: World) -> None:
+    """The seventh attack (2026-12-04): /audit/?date_from=2020-02-30 or 0001-01-01 showed
+    every record, and object_id=abc an empty list with no word why."""
+    admin = world.client("auditor")
+    for params, said in (
+        ({"date_from": "2020-02-30"}, "起始日期格式不正确"),
+        ({"date_from": "0001-01-01"}, "起始日期须在1900-01-01至2100-12-31之间"),
+        ({"date_to": "9999-12-31"}, "截止日期须在1900-01-01至2100-12-31之间"),
+        ({"object_id": "abc"}, "对象编号须为记录的编号（正整数）"),
+        ({"object_id": "-1"}, "对象编号须不小于1"),
+        ({"object_id": "9" * 30}, "对象编号须不大于9223372036854775807"),
+    ):
+        page = admin.get("/audit/", params).content.decode()
+        assert f"<li>{said}</li>" in page, params
+    # A record's number still narrows to it.
+    entry = audit_record(
+        actor=world.users["station_a"], action="update", object_type="quarantine.alert",
+        object_id="42", object_repr="发热",
+    )  # fmt: skip
+    assert _ids(admin, object_id="42") == {entry.pk}

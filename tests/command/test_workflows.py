@@ -265,7 +265,7 @@ def test_incident_with_several_dispositions_and_station_scope(world: World) -> N
     bad = station.post(
         f"/command/incidents/{incident.pk}/", {"kind": "fine", "persons": "0"}, follow=True
     )
-    assert "人数须为1到999的整数" in bad.content.decode()
+    assert "处置结果填写有误：人数须不小于1" in bad.content.decode()
 
 
 def test_incident_in_the_future_is_refused_with_a_chinese_message(world: World) -> None:
@@ -374,3 +374,33 @@ def test_rows_left_untouched_in_the_browser_are_not_recorded(world: World) -> No
     response = boss.post("/command/inspections/new/", posted)
     assert response.status_code == 302, response.content.decode()
     assert list(Problem.objects.values_list("description", flat=True)) == ["夜间照明不足"]
+
+
+def test_a_disposition_is_refused_with_each_fields_own_message(world: World) -> None:
+    """The seventh attack (2026-12-04): POST /command/incidents/6/ with kind=zzz, a note of
+    100k characters or a note holding NUL all answered 人数须为1到999的整数."""
+    incident = services.incident_record(
+        kind="rumour",
+        unit=world.station_a,
+        occurred_at=clock.now(),
+        place="某地",
+        summary="x",
+        by=world.users["command"],
+    )
+    client = world.client("command")
+    url = f"/command/incidents/{incident.pk}/"
+    good = {"kind": "education", "persons": "1", "note": ""}
+    for posted, said in (
+        ({"kind": "zzz"}, "处置须从列表中选择"),
+        ({"note": "备" * 100_000}, "备注最多200个字（现有100000个）"),
+        ({"note": "造谣\x00者"}, "备注含有非法字符：“U+0000”"),
+        ({"note": "造谣\u202e者"}, "备注含有非法字符：“U+202E”"),
+        ({"persons": "0"}, "人数须不小于1"),
+        ({"persons": "1000"}, "人数须不大于999"),
+    ):
+        page = client.post(url, {**good, **posted}, follow=True).content.decode()
+        assert f"处置结果填写有误：{said}" in page, posted
+        assert "人数" not in page.split("处置结果填写有误：")[1][:40] or "persons" in posted
+    assert not Disposition.objects.exists()
+    page = client.post(url, good, follow=True).content.decode()
+    assert "处置结果已登记" in page and Disposition.objects.count() == 1

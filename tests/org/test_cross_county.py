@@ -513,7 +513,11 @@ def test_the_officer_and_welfare_forms_offer_the_users_county_only(province: Pro
     )
     assert made.status_code == 200 and "所属单位须从列表中选择" in made.content.decode()
     assert not Officer.objects.filter(badge_number="379999").exists()
+    # The one to follow it up is an account that may act on welfare (the seventh attack):
+    # the county's political department, not another county's.
+    dp_political = _user("dp_political", Role.POLITICAL, unit=theirs.bureau)
     users = _options(client.get("/org/welfare/new/").content.decode(), "follow_up_by")
-    assert str(province.users["ningyang_station"].pk) in users
-    for other in ("dongping", "taian", "jinan", "province"):
+    assert str(province.users["ny_political"].pk) in users
+    assert str(dp_political.pk) not in users
+    for other in ("ningyang_station", "dongping", "taian", "jinan", "province"):
         assert str(province.users[other].pk) not in users, other

@@ -150,3 +150,55 @@ def test_welfare_list_shows_a_fatigued_officer(world: World, leaders: dict, sett
         text = page.content.decode()
         assert "父亲住院无人照料" in text
         assert "连续5天" in text
+
+
+# The seventh attack (2026-12-04): a family difficulty's 跟进人 (follow_up_by) took anyone —
+# the system administrator, the auditor, the hospital's account, role-less accounts (POST
+# /org/welfare/new/ as zhenggong). Only an account that may act on the officer's case.
+
+
+def _open(world: World, follower: int | str) -> tuple[int, str]:
+    response = world.client("political").post(
+        "/org/welfare/new/",
+        {
+            "officer": world.officer_a.pk,
+            "title": "家属住院",
+            "urgency": "medium",
+            "follow_up_by": follower,
+        },
+    )
+    return response.status_code, response.content.decode()
+
+
+def test_the_follower_is_an_account_that_acts_on_welfare(
+    world: World, leaders: dict[str, object]
+) -> None:
+    for who in ("admin", "auditor", "security", "medical", "outsider", "checkpoint"):
+        status, page = _open(world, world.users[who].pk)
+        assert status == 200, who  # the form again, nothing saved
+        assert "跟进人须从列表中选择" in page, who
+    assert not WelfareCase.objects.exists()
+    # The political department, and the officer's own unit leader, may follow it up.
+    for follower in (world.users["political"], leaders["leader_a"]):
+        status, _page = _open(world, follower.pk)  # type: ignore[attr-defined]
+        assert status == 302
+    assert WelfareCase.objects.count() == 2
+
+
+def test_the_service_refuses_a_follower_who_may_not_act_on_that_officer(
+    world: World, leaders: dict[str, object]
+) -> None:
+    # station_b's account is its unit's leader (教导员, the fixture): another unit than 王伟's.
+    leader_b = world.users["station_b"]
+    for follower in (leader_b, world.users["auditor"], world.users["outsider"]):
+        with pytest.raises(ValidationError) as exc:
+            welfare.welfare_case_open(
+                officer=world.officer_a,
+                title="家属住院",
+                by=world.users["political"],
+                follow_up_by=follower,
+            )
+        assert exc.value.message_dict["follow_up_by"] == [
+            f"跟进人：只能是政工部门或该民警所在单位负责人的账号，{follower}不能跟进该民警的家庭困难"
+        ]
+    assert not WelfareCase.objects.exists()

@@ -36,6 +36,20 @@ def _text(label: StrOrPromise) -> forms.Field:
     return forms.CharField(max_length=bounds.SHORT, label=label, required=False)
 
 
+def _record_number() -> forms.Field:
+    return forms.IntegerField(
+        label=_("对象编号"),
+        required=False,
+        min_value=1,
+        max_value=bounds.MAX_ID,
+        error_messages={"invalid": _("对象编号须为记录的编号（正整数）")},
+    )
+
+
+def _number_text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 @dataclass
 class AuditFilter:
     # A name the entry was written under, or a username.
@@ -47,6 +61,8 @@ class AuditFilter:
         form=lambda: forms.ChoiceField(label=_("对象类型"), required=False, choices=[]),
         value=text,
     )
-    object_id: str = by("", form=lambda: _text(_("对象编号")), value=text)
+    # A record's number, as every entry names its object: anything else is refused naming
+    # the filter, not looked for (an empty list, no word why).
+    object_id: str = by("", form=_record_number, value=_number_text)
     date_from: datetime.date | None = by(None, form=lambda: day(_("起始日期")))
     date_to: datetime.date | None = by(None, form=lambda: day(_("截止日期")))

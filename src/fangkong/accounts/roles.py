@@ -110,12 +110,12 @@ QUARANTINE_ALL = {
     "quarantine.followup",
     "quarantine.release",
 }
-# 移交医疗 and contacts: the command centre and stations do all of it; the designated
-# institution receives (its staff see only the hand-offs addressed to it).
+# 移交医疗 and contacts: the command centre and stations hand over, see and refer contacts;
+# the outcome (排除, 疑似, 确诊, 留观) is a diagnosis, the receiving institution's alone
+# (medical.receive, Role.MEDICAL: its staff see only the hand-offs addressed to it).
 MEDICAL_ALL = {
     "medical.view",
     "medical.handoff",
-    "medical.receive",
     "contacts.view",
     "contacts.refer",
 }
@@ -182,7 +182,7 @@ ROLE_TABLE: dict[str, dict[str, object]] = {
         }
         | _COMMAND_WORK
         | QUARANTINE_ALL
-        | (MEDICAL_ALL - {"medical.receive"}),
+        | MEDICAL_ALL,
     },
     Role.CHECKPOINT: {
         "scope": CHECKPOINT,

@@ -295,7 +295,9 @@ def create_passage(request: AuthedHttpRequest, payload: PassageIn) -> Status:
     if created:
         return Status(201, passages_out(request.user, [passage])[0])  # with its occupants
     if passage.checkpoint_id != cp.pk:
-        raise PermissionDenied  # the client id was used at another checkpoint: nothing stored
+        # Not reached: another checkpoint's client id is refused by passage_register (409
+        # naming the client id only, core/idempotency.py refuse_retry). Kept as a guard.
+        raise PermissionDenied
     return Status(200, passages_out(request.user, [selectors.passage_get_any(pk=passage.pk)])[0])
 
 

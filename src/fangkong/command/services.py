@@ -18,7 +18,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_create
 from fangkong.core.moments import is_future
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import prose
+from fangkong.core.text import length_error, prose
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -300,16 +300,26 @@ def incident_dispose(
     note: str = "",
     day: datetime.date | None = None,
 ) -> Disposition:
-    """Record a disposition (刑事拘留, 罚款, …) of some persons in an incident."""
-    if persons < 1:
-        raise ValidationError({"persons": _("人数须至少为1")})
+    """Record a disposition (刑事拘留, 罚款, …) of some persons in an incident. Each field
+    refused with its own message: the kind, the persons (1 to 999), the note (a hidden
+    character, more than 200 characters)."""
+    errors: dict[str, list[str]] = {}
+    if kind not in Disposition.Kind.values:
+        errors["kind"] = [_("处置须从列表中选择")]
+    if not 1 <= persons <= 999:
+        errors["persons"] = [_("人数须为1到999的整数")]
+    note = prose(note, field="note", label=_("备注"), errors=errors)
+    if "note" not in errors and (refused := length_error(note, _("备注"), 200)):
+        errors["note"] = [refused]
+    if errors:
+        raise ValidationError(errors)
     return model_create(
         model=Disposition,
         by=by,
         incident=incident,
         kind=kind,
         persons=persons,
-        note=prose(note, field="note", label=_("备注")),
+        note=note,
         day=day or incident.day,
     )
 

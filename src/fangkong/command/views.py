@@ -447,13 +447,20 @@ def incident_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, _("状态取值不正确"))
         else:
             dform = DispositionForm(request.POST)
-            if dform.is_valid():
+            try:
+                if not dform.is_valid():
+                    raise ValidationError(dform.errors.as_data())
                 services.incident_dispose(
                     incident=incident, by=user, day=work_day(), **dform.cleaned_data
                 )
-                messages.success(request, _("处置结果已登记"))
+            except ValidationError as exc:
+                # Each field's own message, naming it (core.forms.NamedErrorsForm).
+                messages.error(
+                    request,
+                    _("处置结果填写有误：%(errors)s") % {"errors": "；".join(exc.messages)},
+                )
             else:
-                messages.error(request, _("处置结果填写有误：人数须为1到999的整数"))
+                messages.success(request, _("处置结果已登记"))
         return redirect("incident_detail", pk=incident.pk)
     return render(
         request,

@@ -3,6 +3,7 @@ every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import wraps
@@ -14,13 +15,15 @@ from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
-from ninja import Schema
+from ninja import Schema, renderers
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
 from pydantic import Field as SchemaField
 from pydantic_core import PydanticCustomError
 
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET, SHORT
+from fangkong.core.clock import SHANGHAI
 from fangkong.core.pagination import COUNT_CAP, capped_count
 from fangkong.core.text import hidden_char, shown_char
 
@@ -284,6 +287,23 @@ def refuse_unknown_parts(request: HttpRequest, *known: str) -> None:
         raise NinjaValidationError(
             [{"loc": ("form", name), "type": "extra_forbidden"} for name in unknown]
         )
+
+
+class _ShanghaiTimeEncoder(NinjaJSONEncoder):
+    """Every instant the API answers with, in one shape: Beijing time with its offset
+    (2020-02-03T13:50:00+08:00), as the pages show it — never UTC's "Z" because a
+    serializer was handed a time as read from the database."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime) and o.tzinfo is not None:
+            o = o.astimezone(SHANGHAI)
+        return super().default(o)
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """The API's renderer (fangkong/api.py): the one home of the shape of its times."""
+
+    encoder_class = _ShanghaiTimeEncoder
 
 
 def _celsius(value: Decimal | float) -> float:

@@ -12,6 +12,12 @@ part. Each app says what its parts are, normalised by the same parsers the servi
 so the page form and the device's JSON of one record compare equal (a temperature typed
 "36.5" on the page and sent as 36.5 by the device, an ID number with a lower-case x).
 
+Only a retry is compared: a record stored under the client_id by someone else, or for
+another record (another case, another checkpoint), is one the sender may not read, and its
+parts are never compared with what they send — a list of what differs (or the lack of it)
+would tell them its values, one guess at a time. It is refused with one answer naming the
+client_id only (`refuse_retry`, `own=False`), whatever it holds.
+
 A part that one side does not carry is not compared: the page form has no time of passage
 (the server takes its own), the device's copy of the same record has one. Rows stored
 before digests were kept (or purged since) carry none and are answered as before.
@@ -91,6 +97,25 @@ def differing(stored: dict[str, str] | None, sent: dict[str, str]) -> list[str]:
     if not stored:
         return []
     return [name for name, digest in sent.items() if name in stored and stored[name] != digest]
+
+
+def refuse_retry(
+    stored: dict[str, str] | None,
+    sent: dict[str, str],
+    labels: dict[str, str],
+    *,
+    own: bool,
+) -> None:
+    """The one rule of a client_id sent again, for every record that has one: a retry of
+    the sender's own record (`own`: the same sender, for the same case or checkpoint) that
+    says something else is refused naming each part that differs; any other record under
+    that client_id is refused naming the client_id only — nothing compared, nothing of it
+    said. Returns when it is the same record sent again."""
+    if not own:
+        raise ClientIdConflict([], {})
+    differ = differing(stored, sent)
+    if differ:
+        raise ClientIdConflict(differ, labels)
 
 
 # ---------------------------------------------------------------- normalising parts

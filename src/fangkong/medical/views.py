@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.permissions import require_perm
+from fangkong.accounts.permissions import require_any_perm, require_perm
 from fangkong.accounts.requests import AuthedHttpRequest
 from fangkong.accounts.roles import user_can
 from fangkong.checkpoints.models import Occupant
@@ -37,6 +37,13 @@ if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Who is issued a hand-over's receipt (交接单): the two sides who sign it, the one handing
+# over and the institution receiving — not whoever only reads hand-overs (the working group).
+RECEIPT_PERMS = ("medical.handoff", "medical.receive")
+
+
+def may_issue_receipt(user: Any) -> bool:
+    return any(user_can(user, perm) for perm in RECEIPT_PERMS)
 
 
 def _docx(data: bytes, filename: str) -> HttpResponse:
@@ -188,6 +195,7 @@ def handoff_detail(request: HttpRequest, pk: int, form: OutcomeForm | None = Non
             "form": form,
             "can_receive": can_receive
             and (not handoff.outcome or handoff.outcome in ("suspected", "observation")),
+            "can_receipt": may_issue_receipt(request.user),
             "can_contacts": user_can(request.user, "contacts.view")
             and user_can(request.user, "people.view")
             and bool(visible_ids(request.user, [handoff.person_id])),
@@ -230,7 +238,7 @@ def handoff_outcome(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     return handoff_detail(request, pk, form=form)
 
 
-@require_perm("medical.view")
+@require_any_perm(*RECEIPT_PERMS)  # each of them holds medical.view (accounts/roles.py)
 def handoff_receipt(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     handoff = selectors.handoff_get(user=request.user, pk=pk)
     subject = selectors.handoff_subject(user=request.user, handoff=handoff)

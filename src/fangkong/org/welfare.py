@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.jurisdiction import Jurisdiction, restrict_to_area, within_area
@@ -87,13 +87,55 @@ def fatigue_flags(day: datetime.date) -> dict[int, str]:
     return {flag.officer.pk: flag.reason for flag in roster_fatigue(day)}
 
 
+def may_act(user: User | AnonymousUser, officer: Officer) -> bool:
+    """Whether `user` may record and follow up `officer`'s family difficulty: the one rule
+    of who acts on a case (its writes, and who may be named to follow it up)."""
+    return officers_for(user).filter(pk=officer.pk).exists()
+
+
+def followers_for() -> QuerySet[User]:
+    """The accounts one may name to follow a case up (跟进人): active accounts that may act
+    on welfare — the political department's (welfare.view) and units' leaders', never the
+    three administrators' nor an account with no role. Which officer's case they may follow
+    is checked when the case is opened (may_act)."""
+    from fangkong.accounts.models import User
+    from fangkong.accounts.roles import ADMINISTRATOR_ROLES, ROLE_TABLE, role_perms
+
+    viewers = [role for role in ROLE_TABLE if "welfare.view" in role_perms(role)]
+    leaders = Q()
+    for suffix in LEADER_SUFFIXES:
+        leaders |= Q(officer__position__endswith=suffix)
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(role="")
+        .exclude(role__in=ADMINISTRATOR_ROLES)
+        .filter(Q(role__in=viewers) | leaders)
+    )
+
+
 def _check_access(user: User, officer: Officer) -> None:
     if user_can(user, "welfare.view"):
-        if not officers_for(user).filter(pk=officer.pk).exists():
+        if not may_act(user, officer):
             raise ValidationError(_("只能登记本辖区民警的家庭困难"))
         return
     if led_unit_id(user) != officer.unit_id:
         raise ValidationError(_("只有政工部门和本单位负责人可以登记和跟进民警家庭困难"))
+
+
+def _check_follower(follower: User | None, officer: Officer) -> None:
+    """跟进人: an account that may act on this officer's case (may_act), else refused naming
+    the field — not the auditor, the hospital's, an administrator's or a role-less one."""
+    if follower is None:
+        return
+    if not (follower.is_active and may_act(follower, officer)):
+        raise ValidationError(
+            {
+                "follow_up_by": _(
+                    "跟进人：只能是政工部门或该民警所在单位负责人的账号，%(name)s不能跟进该民警的家庭困难"
+                )
+                % {"name": follower}
+            }
+        )
 
 
 @transaction.atomic
@@ -108,6 +150,7 @@ def welfare_case_open(
     at: datetime.datetime | None = None,
 ) -> WelfareCase:
     _check_access(by, officer)
+    _check_follower(follow_up_by, officer)
     return model_create(
         model=WelfareCase,
         by=by,

@@ -52,7 +52,10 @@ class WelfareCaseForm(NamedErrorsForm):
         field_of(self, "officer", forms.ModelChoiceField).queryset = welfare.officers_for(
             user
         ).select_related("unit")
-        area_choices(self, user)  # the one to follow it up: an account of the user's area
+        # The one to follow it up: an account that may act on welfare (welfare.followers_for),
+        # of the user's area; the case's officer is checked when it is opened.
+        field_of(self, "follow_up_by", forms.ModelChoiceField).queryset = welfare.followers_for()
+        area_choices(self, user)
 
 
 def _require_welfare(request: HttpRequest) -> None:

@@ -520,17 +520,22 @@ def _passage_by_client_id(client_id: uuid.UUID) -> Passage | None:
     return found[0] if found else None
 
 
-def _same_passage(existing: Passage, data: PassageInput) -> None:
-    """A known client_id at the same checkpoint: refuse it when it says something else."""
-    if existing.checkpoint_id != data.checkpoint.pk:
-        return  # the caller refuses it (the client id belongs to another checkpoint)
-    differ = idempotency.differing(existing.request_digest, passage_digest(data))
-    if differ:
-        labels = {name: str(label) for name, label in PART_LABELS.items()}
-        for name in differ:
-            if name.startswith("occupants."):
-                labels[name] = str(MESSAGES["who"]) % {"n": int(name.split(".")[1]) + 1}
-        raise idempotency.ClientIdConflict(differ, labels)
+def _same_passage(existing: Passage, data: PassageInput, by: User | None) -> None:
+    """A known client_id: refuse it when it says something else. Compared only with the
+    sender's own car at the same checkpoint (core/idempotency.py refuse_retry): another
+    checkpoint's, or another officer's, is refused naming the client_id only."""
+    sent = passage_digest(data)
+    labels = {name: str(label) for name, label in PART_LABELS.items()}
+    for name in sent:
+        if name.startswith("occupants."):
+            labels[name] = str(MESSAGES["who"]) % {"n": int(name.split(".")[1]) + 1}
+    idempotency.refuse_retry(
+        existing.request_digest,
+        sent,
+        labels,
+        own=existing.checkpoint_id == data.checkpoint.pk
+        and existing.registered_by_id == (by.pk if by else None),
+    )
 
 
 # The columns of a passage its registration derives from what was assessed, in the order
@@ -815,7 +820,7 @@ def passage_register(*, data: PassageInput, by: User | None) -> tuple[Passage, b
         existing = _passage_by_client_id(data.client_id) if data.client_id else None
         if existing is None:
             raise
-        _same_passage(existing, data)
+        _same_passage(existing, data, by)
         return existing, False
     # Reads that need no lock either: the shift, and who is known already (someone
     # registered meanwhile is found again by person_find_or_create).
@@ -882,7 +887,7 @@ def _passage_store(
             existing = _passage_by_client_id(passage.client_id)
             if existing is None:
                 raise IntegrityError("passage client_id conflict without a passage")
-            _same_passage(existing, data)
+            _same_passage(existing, data, by)
             return existing, False
         # New people are written in the order of their ID numbers, whatever their seats:
         # two cars with the same new people lock their rows in the same order. A person

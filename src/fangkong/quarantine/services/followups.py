@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, idempotency
 from fangkong.core.audit import audit_chain_lock, audit_create_bulk, audit_record
@@ -161,7 +161,7 @@ def followup_record(
     if cid is not None:
         existing = FollowUp.objects.filter(client_id=cid).first()
         if existing is not None:
-            return _same_client(existing, data), False
+            return _same_client(existing, data, by), False
     followup, alerts = _followup_build(data, by=by, now=clock.now())
     audit_chain_lock()  # before the follow-up's row locks its case (see audit_chain_lock)
     try:
@@ -171,7 +171,7 @@ def followup_record(
     except IntegrityError:
         # The same client_id arrived twice at once: the first one stands.
         existing = FollowUp.objects.get(client_id=str(cid))
-        return _same_client(existing, data), False
+        return _same_client(existing, data, by), False
     return followup, True
 
 
@@ -188,7 +188,6 @@ def _client_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
 
 # Names of a follow-up's parts in a client_id conflict (core/idempotency.py).
 FOLLOWUP_PARTS = {
-    "case": pgettext_lazy("the part of a follow-up that differs", "隔离管控对象"),
     "temperature": gettext_lazy("体温"),
     "symptoms": gettext_lazy("症状"),
     "at_home": gettext_lazy("是否在家"),
@@ -210,15 +209,16 @@ def followup_digest(data: FollowUpInput) -> dict[str, str]:
     )
 
 
-def _same_client(existing: FollowUp, data: FollowUpInput) -> FollowUp:
-    """A known client_id: the stored visit, if it is this one; refused otherwise."""
-    differ = idempotency.differing(existing.request_digest, followup_digest(data))
-    if existing.case_id != data.case.pk:  # another case is another part that differs
-        differ = ["case", *differ]
-    if differ:
-        raise idempotency.ClientIdConflict(
-            differ, {name: str(label) for name, label in FOLLOWUP_PARTS.items()}
-        )
+def _same_client(existing: FollowUp, data: FollowUpInput, by: User | None) -> FollowUp:
+    """A known client_id: the stored visit, if it is this one; refused otherwise. Compared
+    only with the sender's own visit of the same case (core/idempotency.py refuse_retry):
+    another case's, or another user's, is refused naming the client_id only."""
+    idempotency.refuse_retry(
+        existing.request_digest,
+        followup_digest(data),
+        {name: str(label) for name, label in FOLLOWUP_PARTS.items()},
+        own=existing.case_id == data.case.pk and existing.by_id == (by.pk if by else None),
+    )
     return existing
 
 
