@@ -59,6 +59,7 @@ from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.scancodes import occupant_payload, release_genuine, scan_text
 from fangkong.core.selectors import key_area_for
+from fangkong.core.text import typed
 from fangkong.core.views import form_page, safe_next
 
 
@@ -123,7 +124,9 @@ def register(request: AuthedHttpRequest) -> HttpResponse:
             if reg is None:
                 form = PassageForm()
                 form.add_row()
-                form.errors["code"] = [_("登记码%(code)s不存在、已确认或已过期") % {"code": code}]
+                form.errors["code"] = [
+                    _("登记码%(code)s不存在、已确认或已过期") % {"code": typed(code, 1)}
+                ]
             else:
                 services.selfreg_open(reg=reg, by=request.user)
                 form = PassageForm.from_data(reg.data, code=reg.code)

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET, SHORT
 from fangkong.core.pagination import COUNT_CAP, capped_count
-from fangkong.core.text import hidden_char, shown_char
+from fangkong.core.text import hidden_char, shown_char, typed
 
 # pydantic's error types (pydantic_core's ErrorType), each said as the rule a client broke;
 # `{…}` are the error's own context (the bound from core/bounds.py). A type not listed here
@@ -78,6 +78,8 @@ _RULES: dict[str, Promise] = {
     "no_parameters": gettext_lazy("未知参数，此地址不接受查询参数"),
     # A value outside a list's choices (Choice).
     "not_a_choice": gettext_lazy("不是可选的值“{value}”，可选：{choices}"),
+    # ... a value that is not a short word (core.text.typed): not repeated.
+    "not_a_choice_unsaid": gettext_lazy("不是可选的值，可选：{choices}"),
 }
 FORMAT = gettext_lazy("格式错误")
 
@@ -260,10 +262,16 @@ def Choice(choices: Iterable[Any]) -> Any:  # a type, named as Short or Id are
 
     def check(value: str) -> str:
         if value and value not in values:
+            choices = "、".join(values)
+            # repeated only when a short word (core.text.typed), else not at all
+            if typed(value, 1).startswith("“"):
+                raise PydanticCustomError(
+                    "not_a_choice",
+                    "不是可选的值“{value}”，可选：{choices}",
+                    {"value": value, "choices": choices},
+                )
             raise PydanticCustomError(
-                "not_a_choice",
-                "不是可选的值“{value}”，可选：{choices}",
-                {"value": _as_typed(value), "choices": "、".join(values)},
+                "not_a_choice_unsaid", "不是可选的值，可选：{choices}", {"choices": choices}
             )
         return value
 
