@@ -347,3 +347,19 @@ def test_a_declined_request_names_the_deciding_unit_not_its_officer(world: World
     assert "李娜" not in listing and "station_b" not in listing
     # The deciding station's colleagues read who decided.
     assert "李娜" in owner.get(f"/people/transfers/{req.pk}/").content.decode()
+
+
+def test_the_seventh_attack_a_decision_sent_twice_is_refused_naming_it(world: World) -> None:
+    """`decision=accept&decision=decline`: Django read the last one (declined); a field of
+    one value sent twice is refused naming it (core.forms.NamedErrorsForm), nothing decided."""
+    req = _request(world)
+    owner = world.client("station_b")
+    r = owner.post(
+        f"/people/transfers/{req.pk}/decide/",
+        "decision=accept&decision=decline&reason=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert r.status_code == 200
+    assert "处理只能填写一个值，却提交了2个" in r.content.decode()
+    req.refresh_from_db()
+    assert req.status == TransferRequest.Status.PENDING

@@ -3,6 +3,7 @@ every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import wraps
@@ -16,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
 from pydantic import Field as SchemaField
 from pydantic_core import PydanticCustomError
@@ -66,11 +68,14 @@ _RULES: dict[str, Promise] = {
     "less_than": gettext_lazy("过大，须小于{lt}"),
     "date_out_of_range": gettext_lazy("须在{earliest}至{latest}之间"),
     "offset_out_of_range": gettext_lazy("时区须在{earliest}至{latest}之间"),
+    "timezone_aware": gettext_lazy("须带时区，如 {example}"),
     "json_invalid": gettext_lazy("JSON格式错误"),
     "json_type": gettext_lazy("JSON格式错误"),
     "model_type": gettext_lazy("须为对象"),
     "model_attributes_type": gettext_lazy("须为对象"),
     "dict_type": gettext_lazy("须为对象"),
+    # A JSON object holding one key twice (BodyParser): refused, never the last one read.
+    "duplicate_key": gettext_lazy("重复给出，同一字段只能给出一次"),
     # A field the schema does not declare (Input): refused, never ignored.
     "extra_forbidden": gettext_lazy("未知字段"),
     # A query parameter the operation does not read (refuse_unknown_parameters).
@@ -177,7 +182,11 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     request's language ("第1位乘车人姓名：过长，最多50个字符")."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in _PARTS]
+        loc = [str(p) for p in err.get("loc", [])]
+        if loc and loc[0] in _PARTS:
+            # Where ninja read it ("body", "file"), not a field: only in front. A field may
+            # be named as a part is (the upload's `file`: ("file", "file")).
+            loc = loc[1:]
         field = ".".join(loc) or None
         rule = _RULES.get(str(err.get("type", "")), FORMAT)
         try:
@@ -192,6 +201,41 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
             {"field": field, "msg": gettext("%(field)s：%(rule)s") % {"field": where, "rule": said}}
         )
     return out
+
+
+class DuplicateKey(ValueError):
+    """A JSON object of the body that holds `key` twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+class BodyParser(Parser):
+    """The API's reading of a JSON body: an object that holds a key twice
+    (`{"direction":"in","direction":"out"}`) is refused (DuplicateKey, said as 422 naming
+    the key by fangkong/api.py), never read as its last value as json.loads does."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(request.body, object_pairs_hook=_no_duplicate_keys)
+        return data
+
+
+def duplicate_key_errors(exc: BaseException | None) -> list[dict[str, Any]] | None:
+    """The refusal of a body whose parsing failed on a duplicated key (ninja wraps the
+    parser's error in a 400), or None when it failed otherwise."""
+    if isinstance(exc, DuplicateKey):
+        return schema_errors_in_chinese([{"loc": ["body", exc.key], "type": "duplicate_key"}])
+    return None
 
 
 class Input(Schema):
