@@ -33,6 +33,8 @@ _RULES: dict[str, Promise] = {
     "missing": gettext_lazy("必填"),
     # Not pydantic's: a NUL anywhere in the request (core.middleware, before any schema).
     "null_character": gettext_lazy("不能含空字符（NUL）"),
+    # Not pydantic's: a control or direction character in a text (core.filters.SearchTerm).
+    "hidden_character": gettext_lazy("含有非法字符“{char}”"),
     "string_type": gettext_lazy("须为文本"),
     "string_unicode": gettext_lazy("须为文本"),
     "int_parsing": gettext_lazy("须为整数"),
@@ -182,11 +184,12 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     request's language ("第1位乘车人姓名：过长，最多50个字符")."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", [])]
-        if loc and loc[0] in _PARTS:
-            # Where ninja read it ("body", "file"), not a field: only in front. A field may
-            # be named as a part is (the upload's `file`: ("file", "file")).
-            loc = loc[1:]
+        raw = [str(p) for p in err.get("loc", [])]
+        loc = [p for p in raw if p not in _PARTS]
+        if not loc and len(raw) == 2 and raw[0] in ("file", "form"):
+            # A part named as ninja's source is (the upload's `file`: ("file", "file")): the
+            # field, not "请求" (the seventh attack).
+            loc = raw[1:]
         field = ".".join(loc) or None
         rule = _RULES.get(str(err.get("type", "")), FORMAT)
         try:
