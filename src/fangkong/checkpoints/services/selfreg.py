@@ -147,7 +147,7 @@ def selfreg_confirm_codes(
     errors = []
     # Each code named as typed only when it is a short word, else by its place among those
     # sent (core.text.typed): "登记码（第1项）不存在…", never a direction override repeated.
-    place = {}
+    place: dict[str, int] = {}
     for n, c in enumerate(codes, 1):
         place.setdefault(c.strip().upper(), n)
     for code in wanted:
