@@ -248,8 +248,15 @@ def test_a_contact_outside_the_callers_jurisdiction_is_named_by_no_id(
     assert not any(s in chain for s in secrets)
 
     # The old form of the action, her id and relation, refers nobody; the row's key does.
-    client.post(f"/people/{w.person_a.pk}/contacts/refer/", {"contact": f"{stranger.pk}-vehicle"})
+    made_up = client.post(
+        f"/people/{w.person_a.pk}/contacts/refer/",
+        {"contact": f"{stranger.pk}-vehicle"},
+        follow=True,
+    )
     assert not ContactLink.objects.exists()
+    # Refused naming the field, not said as "none to refer" (the seventh attack).
+    page = made_up.content.decode()
+    assert "密切接触者：所选的人不在当前名单中" in page and "没有需要转核查" not in page
     # A key from another user's page refers nobody for this one.
     other = w.client("command").get(f"/people/{w.person_a.pk}/contacts/").content.decode()
     [other_key] = re.findall(r'name="contact" value="([^"]*)"', other)

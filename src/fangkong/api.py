@@ -61,6 +61,7 @@ api = NinjaAPI(
     docs_url=None,
     docs_decorator=_callers_only,  # wraps the schema's view (/api/v1/openapi.json)
     renderer=core_api.JSONRenderer(),  # every time in Beijing time, +08:00
+    parser=core_api.BodyParser(),  # a JSON object holding a key twice is refused
 )
 # A query parameter an operation does not read is refused, naming it (core/api.py), for
 # every operation of every router: as the JSON bodies refuse an unknown field.
@@ -112,6 +113,9 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja's own refusals, said in the request's language, never in ninja's English.
     if exc.status_code == 400:
+        duplicated = core_api.duplicate_key_errors(exc.__cause__)
+        if duplicated is not None:  # {"direction":"in","direction":"out"}: naming it
+            return _error(request, 422, duplicated)
         # A body that is no JSON at all is bad input like any other: 422.
         return _error(request, 422, core_api.schema_errors_in_chinese([{"type": "json_invalid"}]))
     if exc.status_code == 403 and "CSRF" in str(exc):

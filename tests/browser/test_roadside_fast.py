@@ -85,7 +85,7 @@ def test_offline_an_unknown_symptom_is_refused_as_the_server_refuses_it(
             const idRules = await (await caches.match('/api/v1/reference/id-rules')).json();
             const occupant = {name: '赵敏', id_number: id, temperature: '36.5', origin: '济南',
                               destination: '堽城镇', travel_history: [], decision: ''};
-            return [['foo', '咳嗽'], ['咳嗽', '咳嗽']].map((symptoms) => FangkongRoadside.assess(
+            return [['foo', '咳嗽'], ['咳嗽', '咳嗽'], ['咳嗽', '<b>']].map((symptoms) => FangkongRoadside.assess(
                 {plate: '鲁J12345', vehicle_type: 'car', occupants: [{...occupant, symptoms}]},
                 rules, idRules, {requireTemperature: true}));
         }""",
@@ -93,6 +93,8 @@ def test_offline_an_unknown_symptom_is_refused_as_the_server_refuses_it(
     )
     page.context.set_offline(False)
     assert got[0]["errors"] == {"occupants.0.symptoms": ["第1位乘车人症状：未知症状“foo”"]}
+    # Markup is named by its place, never repeated, as the server says it (core.text.typed).
+    assert got[2]["errors"] == {"occupants.0.symptoms": ["第1位乘车人症状：未知症状（第2项）"]}
     # A known one flags as before, once however often it is given.
     assert got[1]["errors"] == {}
     assert got[1]["occupants"][0]["flags"] == [{"code": "symptoms", "reason": "自述症状：咳嗽"}]

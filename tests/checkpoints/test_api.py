@@ -577,3 +577,34 @@ class TestJurisdictionOfWrites:
         assert self._b(posts) == before
         phones = sorted(Occupant.objects.values_list("phone", flat=True))
         assert phones == ["13700000007", "13700000008"]
+
+
+@pytest.mark.django_db
+def test_the_seventh_attack_a_key_given_twice_is_refused_naming_it(posts: Posts) -> None:
+    """`{"direction":"in","direction":"out"}` stored out (json.loads keeps the last): a
+    JSON object holding a key twice is refused naming it (core.api.BodyParser)."""
+    text = json.dumps(body())
+    twice = text.replace('"direction": "in"', '"direction": "in", "direction": "out"')
+    assert twice != text
+    r = Client().post(
+        "/api/v1/passages",
+        twice,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_for(posts)}",
+    )
+    assert r.status_code == 422, r.content
+    assert r.json()["detail"] == [
+        {"field": "direction", "msg": "方向：重复给出，同一字段只能给出一次"}
+    ]
+    assert not Passage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_seventh_attack_a_passage_time_without_its_offset_is_refused(posts: Posts) -> None:
+    """Stored as +08:00 while a follow-up refused it: one rule (core.bounds.Moment)."""
+    r = post(Client(), body(occurred_at="2020-01-28T10:15:00"), token_for(posts))
+    assert r.status_code == 422, r.content  # type: ignore[attr-defined]
+    assert r.json()["detail"] == [  # type: ignore[attr-defined]
+        {"field": "occurred_at", "msg": "通行时间：须带时区，如 2020-02-03T08:30:00+08:00"}
+    ]
+    assert not Passage.objects.exists()

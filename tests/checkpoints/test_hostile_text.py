@@ -98,9 +98,18 @@ def _occupant_422(posts: Posts, **occupant: object) -> list[dict[str, str]]:
         (
             {"symptoms": ["咳嗽\u202e"]},
             "occupants.0.symptoms",
-            "第1位乘车人症状：未知症状“咳嗽\u202e”",
+            "第1位乘车人症状：未知症状（第1项）",
         ),
         ({"symptoms": ["foo"]}, "occupants.0.symptoms", "第1位乘车人症状：未知症状“foo”"),
+        # The seventh attack: a direction override or markup is never repeated, named by
+        # its place instead (core.text.typed).
+        (
+            {"symptoms": ["咳嗽", "\u202e"]},
+            "occupants.0.symptoms",
+            "第1位乘车人症状：未知症状（第2项）",
+        ),
+        ({"symptoms": ["<b>"]}, "occupants.0.symptoms", "第1位乘车人症状：未知症状（第1项）"),
+        ({"symptoms": ["x" * 30]}, "occupants.0.symptoms", "第1位乘车人症状：未知症状（第1项）"),
     ],
 )
 def test_api_refuses_hidden_marks_and_unknown_symptoms(

@@ -71,6 +71,20 @@ class TestRegisterPage:
         assert "您尚未被安排到任何检查站执勤" in page.content.decode()
         assert "确认登记" not in page.content.decode()
 
+    def test_the_seventh_attack_a_nul_in_the_id_check_names_the_field(self, posts: Posts) -> None:
+        """A NUL in the ID number answered the middleware's 400 page (which an htmx
+        fragment never shows): the check says it as its other refusals, naming 身份证号."""
+        client = posts.world.client("checkpoint")
+        for typed in (LOCAL[:-1] + "\x00", "\x00", "3709\u202e21199001011234"):
+            r = client.get("/checkpoints/check-id/", {"i": "0", "occ-0-id_number": typed})
+            assert r.status_code == 200, typed
+            html = r.content.decode()
+            assert "身份证号含有非法字符" in html, (typed, html)
+            assert "\x00" not in html and "\u202e" not in html
+        # Every other page still refuses a NUL in its query before its view runs.
+        other = client.get("/checkpoints/register/", {"q": "\x00"})
+        assert other.status_code == 400
+
     def test_id_check_fills_known_person_and_audits_the_reveal(self, posts: Posts) -> None:
         register(posts, occ(phone="13853801234"))
         person = Person.objects.get(id_number=LOCAL)

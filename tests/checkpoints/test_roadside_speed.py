@@ -126,7 +126,7 @@ class TestReceipts:
         again = post(client, {**data, "client_id": str(uuid.uuid4())})
         assert again.status_code == 422  # type: ignore[attr-defined]
         refused = {e["msg"] for e in again.json()["detail"]}  # type: ignore[attr-defined]
-        assert refused == {f"登记码{a.code}已确认过", f"登记码{b.code}已确认过"}
+        assert refused == {f"登记码“{a.code}”已确认过", f"登记码“{b.code}”已确认过"}
         assert Passage.objects.count() == 1
 
     def test_an_unknown_code_is_refused_by_name(self, posts: Posts) -> None:
@@ -134,6 +134,19 @@ class TestReceipts:
         r = post(client, {**passage("car", 1), "selfreg_codes": ["ZZZZZZ"]})
         assert r.status_code == 422  # type: ignore[attr-defined]
         assert r.json()["detail"] == [  # type: ignore[attr-defined]
-            {"field": "selfreg_codes", "msg": "登记码ZZZZZZ不存在、已确认或已过期"}
+            {"field": "selfreg_codes", "msg": "登记码“ZZZZZZ”不存在、已确认或已过期"}
         ]
         assert not Passage.objects.exists()
+
+    def test_the_seventh_attack_a_code_is_never_repeated_unless_a_short_word(
+        self, posts: Posts
+    ) -> None:
+        client = posts.world.client("checkpoint")
+        codes = ["\u202e", "x" * 60, "<b>"]
+        r = post(client, {**passage("car", 1), "selfreg_codes": codes})
+        assert r.status_code == 422  # type: ignore[attr-defined]
+        said = [e["msg"] for e in r.json()["detail"]]  # type: ignore[attr-defined]
+        assert sorted(said) == sorted(
+            f"登记码（第{n}项）不存在、已确认或已过期" for n in (1, 2, 3)
+        ), said
+        assert not any("\u202e" in m or "xxxxxxxxxx" in m or "<" in m for m in said)

@@ -29,6 +29,8 @@ EXPORTS = [
     ("/imports/template.xlsx", {"quarantine.import"}),
 ]
 LISTS = ["/cases/", "/people/", "/checkpoints/passages/", "/audit/", "/command/tasks/"]
+# Pages that refuse a NUL in what they read themselves, naming the field.
+SAYS_NUL_ITSELF = ("checkpoint_check_id", "public_check_id")
 NULS = [("zzz", "%00"), ("q", "%E5%BC%A0%00"), ("z%00z", "1")]
 
 
@@ -100,11 +102,18 @@ def test_every_page_refuses_a_nul_in_its_query(db: None) -> None:
     wrong = [
         (name, response.status_code)
         for name, url, _perms in ROUTES
-        if name != "logout"
+        if name != "logout" and name not in SAYS_NUL_ITSELF
         for response in [client.get(_with(url, "zzz", "%00"))]
         if not _refused(response, "zzz")
     ]
     assert wrong == []
+    # The ID check (an htmx fragment, which shows no 400 page) says it as its other
+    # refusals, naming the field (core.middleware.says_nul_itself; the seventh attack).
+    urls = {name: url for name, url, _perms in ROUTES}
+    for name in SAYS_NUL_ITSELF:
+        response = client.get(_with(urls[name], "zzz", "%00"))
+        assert response.status_code == 200, name
+        assert "身份证号含有非法字符：“U+0000”" in response.content.decode(), name
 
 
 def test_the_refusal_is_in_english_for_an_english_user(world: World) -> None:

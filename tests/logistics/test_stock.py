@@ -326,3 +326,26 @@ def test_stock_page_measures_the_rate_up_to_a_chosen_day(world: World, kit: dict
     assert '<td class="fk-num">63.0</td>' in page  # 630 left at 10 a day
     assert client.get("/logistics/?day=2020-02-30").status_code == 200
     assert client.get("/logistics/?day=nonsense").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_seventh_attack_a_donors_contact_is_held_to_the_rule_of_names(
+    world: World, kit: dict
+) -> None:
+    """`contact=张3` was stored: the contact person's name is refused as any name is
+    (core.text.name_error), naming 联系人; a real name is kept."""
+    clerk = kit["clerk"]
+    for contact, said in (
+        ("张3", "联系人含有非法字符：“3”"),
+        ("<b>王", "联系人含有非法字符：“<”"),
+        ("\u202e李四", "联系人含有非法字符：“U+202E”"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            services.donor_find_or_create(
+                kind="company", name="恒昌公司", contact=contact, by=clerk
+            )
+        assert info.value.message_dict == {"contact": [said]}, contact
+    donor = services.donor_find_or_create(
+        kind="company", name="恒昌公司", contact="阿依古丽·买买提", by=clerk
+    )
+    assert donor.contact == "阿依古丽·买买提"

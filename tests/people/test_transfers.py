@@ -359,5 +359,19 @@ def test_a_decision_other_than_the_two_buttons_is_named_on_the_page(world: World
         assert page.status_code == 200
         html = page.content.decode()
         assert "处理：" in html and "“同意移交”或“不同意移交”" in html
+
+
+def test_the_seventh_attack_a_decision_sent_twice_is_refused_naming_it(world: World) -> None:
+    """`decision=accept&decision=decline`: Django read the last one (declined); a field of
+    one value sent twice is refused naming it (core.forms.NamedErrorsForm), nothing decided."""
+    req = _request(world)
+    owner = world.client("station_b")
+    r = owner.post(
+        f"/people/transfers/{req.pk}/decide/",
+        "decision=accept&decision=decline&reason=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert r.status_code == 200
+    assert "处理只能填写一个值，却提交了2个" in r.content.decode()
     req.refresh_from_db()
     assert req.status == TransferRequest.Status.PENDING

@@ -207,3 +207,19 @@ def test_same_client_id_sent_for_another_case_is_409(world: World, cases: Cases)
     detail = response.json()["detail"]
     assert [e["field"] for e in detail] == ["client_id"]
     assert FollowUp.objects.count() == 1 and FollowUp.objects.get().case_id == cases.a.pk
+
+
+def test_the_seventh_attack_a_followup_time_without_its_offset(world: World, cases: Cases) -> None:
+    """A follow-up refused "2020-02-03T09:00:00" in its own words while a passage stored it
+    as +08:00: the API's one rule (core.bounds.Moment, tests/checkpoints/test_api.py for the
+    passage) refuses it naming the field and the form a time is written in."""
+    followup = _post(
+        world.client("followup"),
+        f"/api/v1/cases/{cases.a.pk}/followups",
+        {"temperature": 36.5, "at_home": True, "visited_at": "2020-02-03T09:00:00"},
+    )
+    assert followup.status_code == 422
+    assert followup.json()["detail"] == [
+        {"field": "visited_at", "msg": "随访时间：须带时区，如 2020-02-03T08:30:00+08:00"}
+    ]
+    assert not FollowUp.objects.exists()

@@ -113,3 +113,12 @@ def test_an_unknown_part_of_an_upload_is_refused_naming_it(world: World) -> None
     assert r.status_code == 422, r.content
     assert r.json() == {"detail": [{"field": "allornothing", "msg": "allornothing：未知字段"}]}
     assert ListImport.objects.count() == 0
+
+
+def test_the_seventh_attack_an_upload_without_its_file_names_the_file(world: World) -> None:
+    """No file: "请求：必填" (field null), the part named as ninja's source was dropped with
+    it. The refusal names the field as the page does."""
+    r = world.client("station_a").post("/api/v1/imports/returnees", {"dry_run": "true"})
+    assert r.status_code == 422, r.content
+    assert r.json() == {"detail": [{"field": "file", "msg": "文件：必填"}]}
+    assert ListImport.objects.count() == 0

@@ -59,6 +59,13 @@ def test_bad_input_is_refused_naming_the_field(world: World, cases: Cases) -> No
         "temperature": ["体温：须在34.0至43.0℃之间"],
         "symptoms": ["症状：未知症状“flu”"],
     }
+    # The seventh attack: a direction override or markup is named by its place, never
+    # repeated (core.text.typed).
+    with pytest.raises(ValidationError) as info:
+        _record(world, cases, symptoms=["cough", "\u202e", "<b>"])
+    assert info.value.message_dict == {
+        "symptoms": ["症状：未知症状（第2项）", "症状：未知症状（第3项）"]
+    }
     with pytest.raises(ValidationError) as info:
         _record(world, cases, temperature="")
     assert info.value.message_dict == {"temperature": ["体温：在家随访须测量体温"]}

@@ -26,7 +26,7 @@ from fangkong.core.symptoms import UNKNOWN as UNKNOWN_SYMPTOM
 from fangkong.core.symptoms import WORDS as SYMPTOM_WORDS
 from fangkong.core.symptoms import word_choices
 from fangkong.core.temperature import device_rules as temperature_rules
-from fangkong.core.text import NAME_SEPARATORS, name_messages
+from fangkong.core.text import NAME_SEPARATORS, TYPED_MAX, name_messages
 from fangkong.org.places import CountyPlaces
 
 
@@ -59,6 +59,9 @@ def device_rules() -> dict[str, Any]:
             "name_required": _("姓名不能为空"),
             **name_messages(),  # core.text.name_error's refusals, said as it says them
             "unknown_symptom": str(UNKNOWN_SYMPTOM),  # core.symptoms.known_symptoms
+            # core.text.typed: a value not a short word is named by its place
+            "typed_item": _("（第%(n)s项）"),
+            "typed_max": TYPED_MAX,
         },
         # What a name may hold besides letters (core.text.name_error), and how long it is.
         "names": {"separators": "".join(sorted(NAME_SEPARATORS)), "max_length": NAME},

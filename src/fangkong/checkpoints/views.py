@@ -55,10 +55,12 @@ from fangkong.core.filters import from_form
 from fangkong.core.forms import field_of
 from fangkong.core.idnumber import parse_id_number
 from fangkong.core.masking import mask_name
+from fangkong.core.middleware import says_nul_itself
 from fangkong.core.pagination import paginate, query_without_page
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.scancodes import occupant_payload, release_genuine, scan_text
 from fangkong.core.selectors import key_area_for
+from fangkong.core.text import plain_text_error, typed
 from fangkong.core.views import form_page, safe_next
 
 
@@ -123,7 +125,9 @@ def register(request: AuthedHttpRequest) -> HttpResponse:
             if reg is None:
                 form = PassageForm()
                 form.add_row()
-                form.errors["code"] = [_("登记码%(code)s不存在、已确认或已过期") % {"code": code}]
+                form.errors["code"] = [
+                    _("登记码%(code)s不存在、已确认或已过期") % {"code": typed(code, 1)}
+                ]
             else:
                 services.selfreg_open(reg=reg, by=request.user)
                 form = PassageForm.from_data(reg.data, code=reg.code)
@@ -192,6 +196,7 @@ def scan_check(request: AuthedHttpRequest) -> HttpResponse:
     return JsonResponse({"genuine": release_genuine(request.POST.get("code", "")[:4000])})
 
 
+@says_nul_itself
 def check_id(request: AuthedHttpRequest) -> HttpResponse:
     """htmx: the ID number as typed, checked; an officer also gets what their checkpoint
     recorded of that number before (the name, and the phone for an empty field)."""
@@ -203,8 +208,13 @@ def check_id(request: AuthedHttpRequest) -> HttpResponse:
     for key in request.GET:
         if key.endswith("id_number"):
             raw = request.GET.get(key, "")
-    context: dict[str, Any] = {"i": i}
-    if len(raw.strip()) < 15:
+    context: dict[str, Any] = {"i": i if i.isdigit() else "0"}
+    if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+        # NUL anywhere (says_nul_itself): said as the ID check says every other refusal.
+        context["error"] = plain_text_error("\x00", _("身份证号"))
+    elif refused := plain_text_error(raw, _("身份证号")):
+        context["error"] = refused
+    elif len(raw.strip()) < 15:
         context["hint"] = _("已输入%(n)s位，共18位") % {"n": len(raw.strip())}
     else:
         try:

@@ -4,6 +4,7 @@ every refusal under /api/ (`ErrorOut`), whichever layer refuses."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import wraps
@@ -17,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema, renderers
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
 from pydantic import Field as SchemaField
@@ -25,7 +27,7 @@ from pydantic_core import PydanticCustomError
 from fangkong.core.bounds import MAX_LIMIT, MAX_OFFSET, SHORT
 from fangkong.core.clock import SHANGHAI
 from fangkong.core.pagination import COUNT_CAP, capped_count
-from fangkong.core.text import hidden_char, shown_char
+from fangkong.core.text import hidden_char, shown_char, typed
 
 # pydantic's error types (pydantic_core's ErrorType), each said as the rule a client broke;
 # `{…}` are the error's own context (the bound from core/bounds.py). A type not listed here
@@ -34,6 +36,8 @@ _RULES: dict[str, Promise] = {
     "missing": gettext_lazy("必填"),
     # Not pydantic's: a NUL anywhere in the request (core.middleware, before any schema).
     "null_character": gettext_lazy("不能含空字符（NUL）"),
+    # Not pydantic's: a control or direction character in a text (core.filters.SearchTerm).
+    "hidden_character": gettext_lazy("含有非法字符“{char}”"),
     "string_type": gettext_lazy("须为文本"),
     "string_unicode": gettext_lazy("须为文本"),
     "int_parsing": gettext_lazy("须为整数"),
@@ -69,11 +73,14 @@ _RULES: dict[str, Promise] = {
     "less_than": gettext_lazy("过大，须小于{lt}"),
     "date_out_of_range": gettext_lazy("须在{earliest}至{latest}之间"),
     "offset_out_of_range": gettext_lazy("时区须在{earliest}至{latest}之间"),
+    "timezone_aware": gettext_lazy("须带时区，如 {example}"),
     "json_invalid": gettext_lazy("JSON格式错误"),
     "json_type": gettext_lazy("JSON格式错误"),
     "model_type": gettext_lazy("须为对象"),
     "model_attributes_type": gettext_lazy("须为对象"),
     "dict_type": gettext_lazy("须为对象"),
+    # A JSON object holding one key twice (BodyParser): refused, never the last one read.
+    "duplicate_key": gettext_lazy("重复给出，同一字段只能给出一次"),
     # A field the schema does not declare (Input): refused, never ignored.
     "extra_forbidden": gettext_lazy("未知字段"),
     # A query parameter the operation does not read (refuse_unknown_parameters).
@@ -81,6 +88,8 @@ _RULES: dict[str, Promise] = {
     "no_parameters": gettext_lazy("未知参数，此地址不接受查询参数"),
     # A value outside a list's choices (Choice).
     "not_a_choice": gettext_lazy("不是可选的值“{value}”，可选：{choices}"),
+    # ... a value that is not a short word (core.text.typed): not repeated.
+    "not_a_choice_unsaid": gettext_lazy("不是可选的值，可选：{choices}"),
 }
 FORMAT = gettext_lazy("格式错误")
 
@@ -178,7 +187,12 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
     request's language ("第1位乘车人姓名：过长，最多50个字符")."""
     out = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in _PARTS]
+        raw = [str(p) for p in err.get("loc", [])]
+        loc = [p for p in raw if p not in _PARTS]
+        if not loc and len(raw) == 2 and raw[0] in ("file", "form"):
+            # A part named as ninja's source is (the upload's `file`: ("file", "file")): the
+            # field, not "请求" (the seventh attack).
+            loc = raw[1:]
         field = ".".join(loc) or None
         rule = _RULES.get(str(err.get("type", "")), FORMAT)
         try:
@@ -193,6 +207,41 @@ def schema_errors_in_chinese(errors: list[dict[str, Any]]) -> list[dict[str, Any
             {"field": field, "msg": gettext("%(field)s：%(rule)s") % {"field": where, "rule": said}}
         )
     return out
+
+
+class DuplicateKey(ValueError):
+    """A JSON object of the body that holds `key` twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+class BodyParser(Parser):
+    """The API's reading of a JSON body: an object that holds a key twice
+    (`{"direction":"in","direction":"out"}`) is refused (DuplicateKey, said as 422 naming
+    the key by fangkong/api.py), never read as its last value as json.loads does."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(request.body, object_pairs_hook=_no_duplicate_keys)
+        return data
+
+
+def duplicate_key_errors(exc: BaseException | None) -> list[dict[str, Any]] | None:
+    """The refusal of a body whose parsing failed on a duplicated key (ninja wraps the
+    parser's error in a 400), or None when it failed otherwise."""
+    if isinstance(exc, DuplicateKey):
+        return schema_errors_in_chinese([{"loc": ["body", exc.key], "type": "duplicate_key"}])
+    return None
 
 
 class Input(Schema):
@@ -263,10 +312,16 @@ def Choice(choices: Iterable[Any]) -> Any:  # a type, named as Short or Id are
 
     def check(value: str) -> str:
         if value and value not in values:
+            choices = "、".join(values)
+            # repeated only when a short word (core.text.typed), else not at all
+            if typed(value, 1).startswith("“"):
+                raise PydanticCustomError(
+                    "not_a_choice",
+                    "不是可选的值“{value}”，可选：{choices}",
+                    {"value": value, "choices": choices},
+                )
             raise PydanticCustomError(
-                "not_a_choice",
-                "不是可选的值“{value}”，可选：{choices}",
-                {"value": _as_typed(value), "choices": "、".join(values)},
+                "not_a_choice_unsaid", "不是可选的值，可选：{choices}", {"choices": choices}
             )
         return value
 

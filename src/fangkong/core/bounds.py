@@ -131,6 +131,19 @@ def offset_in_range(value: datetime.datetime) -> datetime.datetime:
     return value
 
 
+def with_offset(value: datetime.datetime) -> datetime.datetime:
+    """The time itself when it says its offset ("…+08:00", "…Z"), or a refusal: the API's
+    one rule for every moment a client sends (a passage's time, a follow-up's), as its
+    documentation writes them. A time without one was read as Beijing time by passages and
+    refused by follow-ups (the seventh attack): a device's clock in another zone would
+    store a time hours off, so it is refused, never guessed."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError(
+            "timezone_aware", "须带时区，如 {example}", {"example": "2020-02-03T08:30:00+08:00"}
+        )
+    return value
+
+
 def check_offset(value: datetime.datetime | None, *, label: str | None = None) -> None:
     """Django validator: refuse a time whose offset is outside UTC−12:00…UTC+14:00, in a
     message naming the field (`label`)."""
@@ -218,6 +231,7 @@ Day = Annotated[
 Moment = Annotated[
     datetime.datetime,
     _written_out("datetime", "2020-02-03T08:30:00+08:00"),
+    AfterValidator(with_offset),
     AfterValidator(day_in_range),
     AfterValidator(offset_in_range),
     Field(json_schema_extra={"pattern": YEARS}),

@@ -151,6 +151,34 @@ class NamedErrorsForm(forms.Form):
         # labels after Django's (a list of supply lines, a kept phone's clear box).
         name_errors(self.fields)
         super().full_clean()
+        if self.is_bound and self.cleaned_data is not None:
+            self._refuse_repeated_fields()
+
+    def _refuse_repeated_fields(self) -> None:
+        """A field that holds one value, sent twice (`decision=accept&decision=decline`), is
+        refused naming it: Django reads the last and silently drops the first, so what was
+        stored was not what the page showed (the seventh attack)."""
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False) or isinstance(
+                field.widget, forms.MultipleHiddenInput
+            ):
+                continue  # a field of several values: each is its own
+            key = self.add_prefix(name)
+            sent = [*_values(self.data, key), *_values(self.files, key)]
+            if len(sent) > 1:
+                # Said above the form: a field sent by buttons (a decision) has no box of
+                # its own to show it under.
+                message = _("%(label)s只能填写一个值，却提交了%(n)d个") % {
+                    "label": str(field.label or pretty_name(name)),
+                    "n": len(sent),
+                }
+                self.add_error(None, message)
+                self.cleaned_data.pop(name, None)
+
+
+def _values(data: Any, key: str) -> list[Any]:
+    getlist = getattr(data, "getlist", None)
+    return list(getlist(key)) if getlist is not None else []
 
 
 class KeptValuesForm(NamedErrorsForm):

@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.text import typed
+
 
 class Symptom(models.TextChoices):
     """症状: what a person declares or a follow-up finds; any of them raises a flag or an
@@ -49,7 +51,7 @@ _LABEL_OF_WORD = {word: Symptom(code).label for code, word in WORD_OF.items()}
 
 # The refusal of one symptom not on the list; the roadside device's rules carry the same
 # words (checkpoints/roadside.py), so a phone offline refuses it as the server does.
-UNKNOWN = gettext_lazy("症状：未知症状“%(code)s”")
+UNKNOWN = gettext_lazy("症状：未知症状%(code)s")
 
 
 def known_symptoms(given: Iterable[object], known: Collection[str]) -> tuple[list[str], list[str]]:
@@ -58,9 +60,10 @@ def known_symptoms(given: Iterable[object], known: Collection[str]) -> tuple[lis
     that is not."""
     symptoms: list[str] = []
     refused: list[str] = []
-    for code in given:
+    for n, code in enumerate(given, 1):
         if not isinstance(code, str) or code not in known:
-            refused.append(str(UNKNOWN) % {"code": str(code)[:20]})
+            # named as typed only when it is a short word (core.text.typed), else by place
+            refused.append(str(UNKNOWN) % {"code": typed(code, n)})
         elif code not in symptoms:
             symptoms.append(code)
     return symptoms, refused

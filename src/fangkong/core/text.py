@@ -130,6 +130,28 @@ def shown_char(char: str) -> str:
     return char if visible else f"U+{ord(char):04X}"
 
 
+# A typed value a message may repeat: a short word of letters and digits (a symptom "foo",
+# a self-registration code "ZZZZZZ"). Anything else — a hidden character ("\u202e"),
+# markup ("<b>"), sixty x's — is named by its place ("（第2项）"), never repeated.
+TYPED_MAX = 20
+
+
+def typed(value: object, n: int) -> str:
+    """How a refusal names a typed value, the one rule of every message that would repeat
+    one: the value in quotes ("“foo”") when it is at most TYPED_MAX letters, digits, "-" or
+    "_" (no hidden character, no markup, no mark); otherwise its place in what was sent,
+    counted from 1 ("（第2项）"). README: messages never repeat what was typed beyond
+    that."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= TYPED_MAX
+        and value.isprintable()
+        and all(c.isalnum() or c in "-_" for c in value)
+    ):
+        return f"“{value}”"
+    return _("（第%(n)s项）") % {"n": n}
+
+
 def plain_text_error(value: str, label: Any, *, name: bool = False) -> str | None:
     """The refusal of a person's free text holding a hidden character (hidden_char), naming
     its field (`label`): "姓名含有非法字符：“U+202E”" — the message ID numbers, phones and

@@ -21,7 +21,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.conflicts import stale_error
 from fangkong.core.moments import past_day_checked
 from fangkong.core.services import model_create, model_update
-from fangkong.core.text import normalize_text, plain_text_error, prose
+from fangkong.core.text import name_error, normalize_text, plain_text_error, prose
 from fangkong.logistics.models import (
     Distribution,
     Donation,
@@ -254,6 +254,10 @@ def purchase_record(
     return purchase
 
 
+# Donor.contact's length: a contact person's name.
+CONTACT_NAME = 30
+
+
 @transaction.atomic
 def donor_find_or_create(
     *, kind: str, name: str, by: User | None, contact: str = "", phone: str = ""
@@ -264,6 +268,11 @@ def donor_find_or_create(
     # Before the look-up: PostgreSQL refuses a NUL in a query's text (a 500, not a message).
     if refused := plain_text_error(name, _("捐赠人")):
         raise ValidationError({"donor_name": [refused]})
+    # The contact is a person (联系人): held to the one rule of names, a digit refused
+    # ("张3", the seventh attack), wherever a donor is written.
+    contact = normalize_text(contact)
+    if contact and (refused := name_error(contact, _("联系人"), limit=CONTACT_NAME)):
+        raise ValidationError({"contact": [refused]})
     donor = Donor.objects.filter(kind=kind, name=name).first()
     if donor is None:
         donor = model_create(model=Donor, by=by, kind=kind, name=name, contact=contact, phone=phone)

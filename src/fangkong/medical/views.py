@@ -312,6 +312,13 @@ def person_contacts_refer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     chosen = request.POST.get("contact")
     # One row by its opaque key (selectors.contact_key), or all of them.
     contacts = [r.contact for r in rows if not chosen or r.key == chosen]
+    if chosen and not contacts:
+        # A key no row of the list has (made up, or of a list that has changed): refused
+        # naming the field, never read as "none to refer" (the seventh attack).
+        messages.error(
+            request, _("密切接触者：所选的人不在当前名单中，名单可能已变化，请刷新后重试")
+        )
+        return redirect(f"{reverse('person_contacts', args=[pk])}?days={days}")
     referred = services.contacts_refer(
         source=person,
         by=request.user,

@@ -22,6 +22,7 @@ from fangkong.checkpoints.services.passages import (
 )
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.text import typed
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -144,14 +145,20 @@ def selfreg_confirm_codes(
         .select_related("passage")
     }
     errors = []
+    # Each code named as typed only when it is a short word, else by its place among those
+    # sent (core.text.typed): "登记码（第1项）不存在…", never a direction override repeated.
+    place: dict[str, int] = {}
+    for n, c in enumerate(codes, 1):
+        place.setdefault(c.strip().upper(), n)
     for code in wanted:
         reg = regs.get(code)
+        said = typed(code, place[code])
         if reg is None:
-            errors.append(_("登记码%(code)s不存在、已确认或已过期") % {"code": code})
+            errors.append(_("登记码%(code)s不存在、已确认或已过期") % {"code": said})
         elif reg.passage is not None and reg.passage.client_id != data.client_id:
-            errors.append(_("登记码%(code)s已确认过") % {"code": code})
+            errors.append(_("登记码%(code)s已确认过") % {"code": said})
         elif reg.passage is None and reg.expires_at <= clock.now():
-            errors.append(_("登记码%(code)s已过期，请重新登记") % {"code": code})
+            errors.append(_("登记码%(code)s已过期，请重新登记") % {"code": said})
     if errors:
         raise ValidationError({"selfreg_codes": errors})
     data.source = Source.SELF

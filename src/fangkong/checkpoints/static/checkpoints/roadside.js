@@ -24,6 +24,15 @@
 
   function chars(s) { return Array.from(s || ""); }
   function cut(s, n) { return chars(s).slice(0, n).join(""); }
+  // core.text.typed: a typed value repeated only when it is a short word of letters and
+  // digits; anything else named by its place ("（第2项）").
+  function typed(s, n, m) {
+    var c = chars(s);
+    var word = c.length > 0 && c.length <= m.typed_max && c.every(function (ch) {
+      return /^[\p{L}\p{N}_-]$/u.test(ch);
+    });
+    return word ? "“" + s + "”" : format(m.typed_item, { n: n });
+  }
   function normalizeText(s) { return (s || "").normalize("NFKC").replace(/\s+/g, " ").trim(); }
   function stripSpaces(s) { return (s || "").normalize("NFKC").replace(/\s+/g, "").normalize("NFKC"); }
 
@@ -263,8 +272,8 @@
       // core.symptoms.known_symptoms over the served list: each known one once, in the
       // order given; each other one refused.
       var symptoms = [], unknown = [];
-      textList(occ.symptoms).forEach(function (s) {
-        if (rules.symptoms.indexOf(s) < 0) unknown.push(who + format(m.unknown_symptom, { code: cut(s, 20) }));
+      textList(occ.symptoms).forEach(function (s, k) {
+        if (rules.symptoms.indexOf(s) < 0) unknown.push(who + format(m.unknown_symptom, { code: typed(s, k + 1, m) }));
         else if (symptoms.indexOf(s) < 0) symptoms.push(s);
       });
       if (unknown.length) errors[prefix + "symptoms"] = unknown;
