@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 
 from fangkong.accounts.views import AuditFilterForm
 from fangkong.checkpoints.api import PassageFilterIn
@@ -83,8 +84,11 @@ def test_one_declaration_reads_both_faces_into_the_same_filter() -> None:
     assert (
         from_query(PassageFilter, PassageFilterIn(checkpoint="G104N"), checkpoint=7).checkpoint == 7
     )
-    # The API keeps its leniency: an unknown status and day 0 filter by nothing.
-    assert from_query(CaseFilter, CaseQuery(status="nonsense", qday=0)) == CaseFilter()
+    # Day 0 filters by nothing; a status that is none of the choices is refused by the
+    # query's own declaration (core.api.Choice, the seventh round), before any filter.
+    assert from_query(CaseFilter, CaseQuery(qday=0)) == CaseFilter()
+    with pytest.raises(PydanticValidationError, match="不是可选的值"):
+        CaseQuery(status="nonsense")
     # A page's invalid form filters by nothing (its errors are shown).
     assert from_form(CaseFilter, CaseFilterForm({"qday": "abc", "overdue": "on"})) == CaseFilter()
 
