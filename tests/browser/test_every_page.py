@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from fangkong.accounts.roles import role_perms
+from fangkong.accounts.roles import ADMINISTRATOR_ROLES, role_perms
 from fangkong.org.models import Unit
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD, World
@@ -59,10 +59,15 @@ def test_every_page_loads_cleanly_and_fits_a_phone(
         response = page.goto(f"{base}{url}")
         assert response is not None
         page.wait_for_load_state("load")
-        if response.status >= 400:
+        errors = list(page.console_errors)  # type: ignore[attr-defined]
+        if url == "/password/" and role in ADMINISTRATOR_ROLES and response.status == 403:
+            # Their passwords are changed on the server only: the page says so, with a 403
+            # (tests/accounts/test_password_page_attack.py); the browser logs the status.
+            errors = [e for e in errors if "403" not in e]
+        elif response.status >= 400:
             problems.append((url, response.status))
-        if page.console_errors:  # type: ignore[attr-defined]
-            problems.append((url, list(page.console_errors)))  # type: ignore[attr-defined]
+        if errors:
+            problems.append((url, errors))
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
