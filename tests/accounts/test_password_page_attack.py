@@ -120,6 +120,10 @@ def test_the_right_old_password_clears_the_count_as_a_sign_in_does(world: World)
         ("Good#Pass\u200b2020q", "U+200B"),
         ("Good#Pass\x1b2020q", "U+001B"),
         ("\ufeffGood#Pass2020q", "U+FEFF"),
+        # The second round: whitespace controls, which a text's rule lets through.
+        ("Qx7#Lm\u00859Rp2Wz", "U+0085"),
+        ("Qx7#Lm\t9Rp2Wz", "U+0009"),
+        ("Qx7#Lm\u30009Rp2Wz", "U+3000"),
     ],
 )
 def test_a_new_password_with_a_hidden_character_is_refused_on_the_page(

@@ -225,3 +225,27 @@ def test_the_seventh_attack_a_hidden_character_in_a_search_is_refused_as_nul_is(
     assert client.get(CASES, {"q": "韦"}).status_code == 200
     page = client.get("/cases/", {"q": "\u202e韦"}).content.decode()
     assert "含有非法字符" in page and "U+202E" in page
+
+
+def test_the_second_round_a_parameter_given_twice_is_refused_naming_it(
+    world: World, cases: Cases
+) -> None:
+    """The seventh attack's second round: `?fever=true&fever=false` answered as
+    `fever=false` (402 rows), the other order 0; `?limit=1&limit=2` two items;
+    `/api/v1/stats/daily?date=…&date=2019-01-01` the day sent last. A parameter given twice
+    is refused naming it, whichever order, as a JSON key given twice is."""
+    client = world.client("command")
+    for query in (
+        "fever=true&fever=false",
+        "fever=false&fever=true",
+        "status=pending&status=released",
+        "limit=1&limit=2",
+    ):
+        detail = _refused(client.get(f"{CASES}?{query}"))
+        name = query.split("=")[0]
+        assert [d["field"] for d in detail] == [name], query
+        assert "重复给出，同一参数只能给出一次" in str(detail[0]["msg"])
+    detail = _refused(client.get("/api/v1/stats/daily?date=2020-02-03&date=2019-01-01"))
+    assert [d["field"] for d in detail] == ["date"]
+    # Once each, they still filter.
+    assert client.get(f"{CASES}?fever=false&limit=1").status_code == 200

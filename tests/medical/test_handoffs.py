@@ -114,13 +114,11 @@ def test_excluded_sends_a_pending_case_to_home_quarantine(county: County) -> Non
 
 def test_excluded_after_the_fourteen_days_releases(county: County) -> None:
     w = county.world
-    case, _ = quarantine.case_refer(person=w.person_a, source="station", by=None)
+    # Back 15 days ago: a start before the case is counted from its arrival date.
+    back = TODAY - datetime.timedelta(days=15)
+    case, _ = quarantine.case_refer(person=w.person_a, source="station", by=None, arrival_date=back)
     case = quarantine.case_verify(
-        case=case,
-        by=w.users["station_a"],
-        finding="at_home",
-        measure="home",
-        start_date=TODAY - datetime.timedelta(days=15),
+        case=case, by=w.users["station_a"], finding="at_home", measure="home", start_date=back
     )
     handoff, _ = services.handoff_create(case=case, by=None, origin="followup")
     services.handoff_outcome(handoff=handoff, by=county.medical_a, outcome="excluded")

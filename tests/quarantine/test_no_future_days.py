@@ -158,3 +158,62 @@ def test_a_published_report_or_post_or_a_held_activity_is_not_dated_after_today(
         outreach.media_report_record(
             title="报道", outlet="鲁网", level="county", day=TODAY, by=political
         )
+
+
+def test_the_second_round_a_start_before_the_arrival_is_refused(world: World) -> None:
+    """The seventh attack's second round (HIGH): gangcheng verified a person who arrived on
+    2020-02-01 with start_date=2020-01-10 (and 1900-01-01): 隔离中, 已满期，应解除, then
+    released at once with no reason. A start before the arrival is refused (page, service,
+    bulk); with no arrival on the case, more than a quarantine's length before it was
+    opened is refused, and naming the arrival date lets an earlier return be counted."""
+    case = _pending(world)  # arrived 2020-02-01
+    page = f"/cases/{case.pk}/verify/"
+    station = world.client("station_a")
+    with _today():
+        data = form_data(station.get(page).content.decode())
+        for early in ("2020-01-10", "1900-01-01", "2020-01-31"):
+            data.update(finding="at_home", measure="home", start_date=early)
+            refused = station.post(page, data)
+            assert refused.status_code == 200, early
+            assert "隔离开始日期不能早于抵达日期（2020-02-01）" in refused.content.decode()
+            case.refresh_from_db()
+            assert case.status == CaseStatus.PENDING and case.start_date is None
+        other = _pending(world, world.person_b, "station_b")
+        with pytest.raises(ValidationError) as info:
+            cases_transition_bulk(
+                cases=[other], to=CaseStatus.QUARANTINED, by=world.users["command"],
+                reason="居家隔离", at={other.pk: at(TODAY, 9)},
+                start_dates={other.pk: datetime.date(2020, 1, 10)},
+            )  # fmt: skip
+        assert "不能早于抵达日期" in info.value.message_dict["start_date"][0]
+        # The arrival day itself is a start; the case runs its 14 days from it.
+        data["start_date"] = "2020-02-01"
+        assert station.post(page, data).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.QUARANTINED
+    assert case.planned_end == datetime.date(2020, 2, 15)
+
+
+def test_with_no_arrival_date_a_start_a_quarantine_before_the_case_is_refused(
+    world: World,
+) -> None:
+    case = _pending(world)
+    QuarantineCase.objects.filter(pk=case.pk).update(arrival_date=None)
+    case.refresh_from_db()
+    opened = case.opened_on
+    assert opened == datetime.date(2020, 2, 2)
+    with _today(), pytest.raises(ValidationError) as info:
+        case_verify(
+            case=case, by=world.users["station_a"], finding="at_home", measure="home",
+            start_date=datetime.date(2020, 1, 18),
+        )  # fmt: skip
+    assert info.value.message_dict["start_date"] == [
+        "隔离开始日期不能早于建档前14天（2020-01-19）：更早返回的，请先登记抵达日期"
+    ]
+    with _today():
+        case_verify(
+            case=case, by=world.users["station_a"], finding="at_home", measure="home",
+            start_date=datetime.date(2020, 1, 19),
+        )  # fmt: skip
+    case.refresh_from_db()
+    assert case.status == CaseStatus.QUARANTINED and case.start_date == datetime.date(2020, 1, 19)

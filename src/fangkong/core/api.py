@@ -86,6 +86,8 @@ _RULES: dict[str, Promise] = {
     # A query parameter the operation does not read (refuse_unknown_parameters).
     "unknown_parameter": gettext_lazy("未知参数，此地址可用：{known}"),
     "no_parameters": gettext_lazy("未知参数，此地址不接受查询参数"),
+    # ... or one it reads, given twice (`?status=a&status=b`): refused, never the last read.
+    "duplicate_parameter": gettext_lazy("重复给出，同一参数只能给出一次"),
     # A value outside a list's choices (Choice).
     "not_a_choice": gettext_lazy("不是可选的值“{value}”，可选：{choices}"),
     # ... a value that is not a short word (core.text.typed): not repeated.
@@ -277,7 +279,7 @@ def query_parameters(operation: Any) -> list[str]:
 def refuse_unknown_parameters(view: Callable[..., Any]) -> Callable[..., Any]:
     """A query parameter the operation does not read is refused with 422 naming it
     ("township：未知参数，此地址可用：q、township_id、…"), as an Input refuses a body's unknown
-    field: a misspelt filter (`?township=` for `?township_id=`) would otherwise answer the
+    field, and so is one given twice: a misspelt filter (`?township=` for `?township_id=`) would otherwise answer the
     whole list as if it had been applied. Applied to every operation of the API at once
     (`api.add_decorator`, fangkong/api.py), after the caller is authenticated and the
     declared parameters are read."""
@@ -287,6 +289,13 @@ def refuse_unknown_parameters(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # No parameter of the API is a list: one given twice is refused, as a JSON key is
+        # (BodyParser) and a page form's field (core.forms), not read as its last value.
+        twice = sorted(name for name in request.GET if len(request.GET.getlist(name)) > 1)
+        if twice:
+            raise NinjaValidationError(
+                [{"loc": ("query", name), "type": "duplicate_parameter"} for name in twice]
+            )
         unknown = set(request.GET) - known
         if request.method in ("GET", "HEAD"):
             unknown -= READ_PARAMETERS

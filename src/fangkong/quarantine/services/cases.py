@@ -54,6 +54,30 @@ def _transition_errors(case: QuarantineCase, to: str, reason: str) -> None:
         raise ValidationError({"reason": [refused]})
 
 
+def start_too_early(case: QuarantineCase, start: datetime.date | None) -> str | None:
+    """A quarantine's start given before the person could have begun it (the seventh
+    attack's second round: 2020-01-10 for a person who arrived on 2020-02-03, then released
+    at once as 期满): not before the arrival date; with no arrival date on the case, not more
+    than a quarantine's length before the case was opened — an earlier return is recorded
+    as the arrival date first, where the case's page and its trail show it."""
+    if start is None:
+        return None
+    if case.arrival_date is not None:
+        if start < case.arrival_date:
+            return _("隔离开始日期不能早于抵达日期（%(day)s）") % {"day": case.arrival_date}
+        return None
+    opened = case.opened_on or (case.created_at and timezone.localdate(case.created_at, SHANGHAI))
+    if opened is None:
+        return None
+    earliest = opened - datetime.timedelta(days=quarantine_days())
+    if start < earliest:
+        return _("隔离开始日期不能早于建档前%(n)d天（%(day)s）：更早返回的，请先登记抵达日期") % {
+            "n": quarantine_days(),
+            "day": earliest,
+        }
+    return None
+
+
 def _apply_transition(
     case: QuarantineCase,
     *,
@@ -66,6 +90,8 @@ def _apply_transition(
     is a day the quarantine began: not after today (core.moments.future_day_error), for
     the verify page, the service and the bulk path alike."""
     past_day_checked(QuarantineCase, start_date, field="start_date")
+    if refused := start_too_early(case, start_date):
+        raise ValidationError({"start_date": [refused]})
     update = ["status", "updated_at", "version"]
     case.status = to
     if measure is not None:
