@@ -60,8 +60,8 @@ def start_too_early(case: QuarantineCase, start: datetime.date | None) -> str | 
     at once as 期满): not before the arrival date; with no arrival date on the case, not more
     than a quarantine's length before the case was opened — an earlier return is recorded
     as the arrival date first, where the case's page and its trail show it."""
-    if start is None:
-        return None
+    if start is None or start == case.start_date:
+        return None  # none given, or the case's own start kept (a clinic's outcome)
     if case.arrival_date is not None:
         if start < case.arrival_date:
             return _("隔离开始日期不能早于抵达日期（%(day)s）") % {"day": case.arrival_date}
