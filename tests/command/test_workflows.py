@@ -404,3 +404,27 @@ def test_a_disposition_is_refused_with_each_fields_own_message(world: World) -> 
     assert not Disposition.objects.exists()
     page = client.post(url, good, follow=True).content.decode()
     assert "处置结果已登记" in page and Disposition.objects.count() == 1
+
+
+def test_the_second_round_a_tasks_note_says_what_is_wrong_with_it(
+    world: World, groups: Groups
+) -> None:
+    """The seventh attack's second round: a progress note of 2,500 characters or with a NUL,
+    and a result of 5,000 characters, were answered "进展情况不能为空" / "办理结果不能为空".
+    Each refusal says its own rule; nothing is recorded."""
+    task = services.task_assign(
+        title="核查返乡人员", detail="逐户核查", group=groups.control, lead=groups.member,
+        deadline=clock.now() + datetime.timedelta(days=1), by=world.users["command"],
+    )  # fmt: skip
+    member = world.client("workgroup")
+    cases = (
+        ("progress", {"note": "x" * 2500}, "进展情况最多2000个字（现有2500个）"),
+        ("progress", {"note": "a\x00b"}, "进展情况含有非法字符：“U+0000”"),
+        ("result", {"result": "x" * 5000}, "办理结果最多2000个字（现有5000个）"),
+    )
+    for action, data, said in cases:
+        page = member.post(f"/command/tasks/{task.pk}/{action}/", data, follow=True)
+        html = page.content.decode()
+        assert said in html and "不能为空" not in html
+    task.refresh_from_db()
+    assert task.status != Task.Status.DONE and not task.updates.exclude(kind="acknowledge").exists()

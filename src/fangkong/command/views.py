@@ -227,14 +227,14 @@ def task_act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("已签收"))
         elif action == "progress":
             form = NoteForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError({"note": _("进展情况不能为空")})
+            if not form.is_valid():  # each refusal as the form says it (empty, too long, NUL)
+                raise ValidationError([m for msgs in form.errors.values() for m in msgs])
             services.task_report_progress(task=task, note=form.cleaned_data["note"], by=user)
             messages.success(request, _("进展已反馈"))
         elif action == "result":
             rform = ResultForm(request.POST)
             if not rform.is_valid():
-                raise ValidationError({"result": _("办理结果不能为空")})
+                raise ValidationError([m for msgs in rform.errors.values() for m in msgs])
             services.task_complete(task=task, result=rform.cleaned_data["result"], by=user)
             messages.success(request, _("任务已办结"))
         else:
