@@ -46,9 +46,7 @@ class HiddenCharacterValidator:
         # hidden_char lets a text's line breaks and tabs through (a note has lines); a
         # password has none: a tab, a line break, NEL (U+0085) or a wide space is refused
         # too (the seventh attack's second round), the plain space kept.
-        bad = hidden_char(password) or next(
-            (c for c in password if c.isspace() and c != " "), None
-        )
+        bad = hidden_char(password) or next((c for c in password if c.isspace() and c != " "), None)
         if bad is not None:
             raise ValidationError(
                 _("密码含有非法字符：“%(char)s”") % {"char": shown_char(bad)},
