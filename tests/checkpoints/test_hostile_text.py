@@ -125,3 +125,30 @@ def test_a_latin_name_with_its_accents_is_kept(posts: Posts) -> None:
     r = post(Client(), data, token_for(posts))
     assert r.status_code == 201, r.content  # type: ignore[attr-defined]
     assert Person.objects.filter(name="José Ñuñez").exists()
+
+
+REPEATED = "同一栏只能填写一个值，却提交了多个（1栏），未保存：请重新打开此页面填写"
+
+
+def test_the_second_round_a_field_sent_twice_is_refused_on_both_pages(posts: Posts) -> None:
+    """The seventh attack's second round: `occ-0-name=王明&occ-0-name=李四` on the public QR
+    page stored 李四 (the last one read) and the officer's page read it so too. Either page
+    refuses a field of one value sent twice; nothing is saved. A row's symptoms are several."""
+    from urllib.parse import urlencode
+
+    data = qr(**{"occ-0-name": "王明"})
+    sent = urlencode([*data.items(), ("occ-0-name", "李四")])
+    kind = "application/x-www-form-urlencoded"
+    html = Client().post("/q/G104N/", sent, content_type=kind).content.decode()
+    assert REPEATED in html
+    assert SelfRegistration.objects.count() == 0
+    officer = posts.world.client("checkpoint")
+    page = {**form(**{"occ-0-name": "王明"}), "action": "save"}
+    sent = urlencode([*page.items(), ("occ-0-name", "李四")])
+    html = officer.post("/checkpoints/register/", sent, content_type=kind).content.decode()
+    assert REPEATED in html
+    assert Passage.objects.count() == 0
+    # Two symptoms of one row are two values, as the page's boxes send them.
+    two = urlencode([*qr(**{"occ-0-symptoms": "cough"}).items(), ("occ-0-symptoms", "fatigue")])
+    html = Client().post("/q/G104N/", two, content_type=kind).content.decode()
+    assert "同一栏只能填写一个值" not in html

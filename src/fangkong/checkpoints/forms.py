@@ -83,6 +83,21 @@ class PassageForm:
             return rest  # the whole plate typed in the field, province first
         return f"{self.province}{rest}" if rest else ""
 
+    @staticmethod
+    def repeated(post: QueryDict) -> str | None:
+        """The refusal of a post holding a field of one value twice (`occ-0-name` twice: the
+        last one was read, the seventh attack's second round), as core.forms'
+        NamedErrorsForm refuses it on every other page; None when each is sent once. A
+        row's symptoms are several values."""
+        twice = sorted(
+            key for key in post if not key.endswith("-symptoms") and len(post.getlist(key)) > 1
+        )
+        if not twice:
+            return None
+        return _("同一栏只能填写一个值，却提交了多个（%(n)d栏），未保存：请重新打开此页面填写") % {
+            "n": len(twice)
+        }
+
     @classmethod
     def from_post(cls, post: QueryDict) -> PassageForm:
         try:

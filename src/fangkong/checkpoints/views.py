@@ -92,7 +92,9 @@ def register(request: AuthedHttpRequest) -> HttpResponse:
         if form.code:
             reg = _selfreg_for(request, form.code, checkpoint)
         action = request.POST.get("action", "check")
-        if action == "add":
+        if refused := PassageForm.repeated(request.POST):
+            form.errors["__all__"] = [refused]
+        elif action == "add":
             form.add_row()
         elif action in ("check", "save"):
             data = form.to_input(checkpoint)
@@ -282,7 +284,9 @@ def public_register(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = PassageForm.from_post(request.POST)
         action = request.POST.get("action", "submit")
-        if action == "add":
+        if refused := PassageForm.repeated(request.POST):
+            form.errors["__all__"] = [refused]
+        elif action == "add":
             form.add_row()
         else:
             limit = int(settings.FANGKONG.get("SELFREG_RATE", 20))
