@@ -26,7 +26,7 @@ from fangkong.checkpoints.models import (
 from fangkong.checkpoints.services import OccupantInput, PassageInput
 from fangkong.core import bounds
 from fangkong.core.filters import filter_form
-from fangkong.core.forms import DayField, NamedErrorsForm
+from fangkong.core.forms import DayField, NamedErrorsForm, repeated_keys
 from fangkong.core.idempotency import ClientIdConflict
 from fangkong.core.plates import PROVINCE_ABBREVIATIONS
 from fangkong.core.symptoms import word_choices
@@ -89,9 +89,7 @@ class PassageForm:
         last one was read, the seventh attack's second round), as core.forms'
         NamedErrorsForm refuses it on every other page; None when each is sent once. A
         row's symptoms are several values."""
-        twice = sorted(
-            key for key in post if not key.endswith("-symptoms") and len(post.getlist(key)) > 1
-        )
+        twice = repeated_keys(post, sorted(k for k in post if not k.endswith("-symptoms")))
         if not twice:
             return None
         return _("同一栏只能填写一个值，却提交了多个（%(n)d栏），未保存：请重新打开此页面填写") % {

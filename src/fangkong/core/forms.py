@@ -176,6 +176,13 @@ class NamedErrorsForm(forms.Form):
                 self.cleaned_data.pop(name, None)
 
 
+def repeated_keys(data: Any, keys: Iterable[str]) -> list[str]:
+    """Which of `keys` a post (a QueryDict) holds more than once: the one rule of a field
+    of one value sent twice, refused wherever a page reads a post (NamedErrorsForm, and the
+    register pages' PassageForm, which is not a Django form)."""
+    return [key for key in keys if len(_values(data, key)) > 1]
+
+
 def _values(data: Any, key: str) -> list[Any]:
     getlist = getattr(data, "getlist", None)
     return list(getlist(key)) if getlist is not None else []
